@@ -80,12 +80,16 @@ fn client_method(op: &Operation) -> TokenStream {
     let dep = deprecated(&op.deprecated);
     // A deprecated operation's method is itself deprecated; its body may still name the static.
     let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+    // The summary, for the method list of `Client`'s page, and a link to the builder, whose page
+    // has the whole text. The link ends a one-line summary rather than adding a paragraph; a
+    // longer one (a list, a code block) keeps it apart, where it cannot end up inside them.
     let summary = first_paragraph(&op.docs);
-    let method_docs = docs(&format!(
-        "{summary}{}Returns the [`{}`] builder: set the input, then `send().await` (or `send_blocking()`).",
-        if summary.is_empty() { "" } else { "\n\n" },
-        builder_name(op)
-    ));
+    let link = format!("Returns [`{}`]: set the input, then `send().await` (or `send_blocking()`).", builder_name(op));
+    let method_docs = docs(&match summary.as_str() {
+        "" => link,
+        s if s.contains('\n') => format!("{summary}\n\n{link}"),
+        _ => format!("{summary} {link}"),
+    });
     quote! {
         #method_docs
         #dep
@@ -110,9 +114,6 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         format!("The `{}` operation.\n\n{}", op.wire_name, op.docs)
     });
     let setters = op.input.map(|id| setters(svc, op, id)).unwrap_or_default();
-    // `CallResult`'s error parameter defaults to `NoErrors`, which keeps most lines short.
-    let result =
-        if op.errors.is_empty() { quote!(rt::CallResult<#output>) } else { quote!(rt::CallResult<#output, #errors>) };
     let paginator = op.paginator.as_ref().map(|p| {
         let item = match p.item {
             Some((id, false)) => value_type_in(svc, id, &quote!(t::)),
@@ -157,46 +158,22 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let op_static = ident(&op.static_name);
-    // The operation as a type (`Stubber::add_response::<GetObject>`): one macro line per
-    // operation. A deprecated operation's static may be named here too.
+    // The operation as a type (`Stubber::add_response::<GetObject>`) and the methods every
+    // builder shares (`send`, `presign`, ...): one macro line per operation. A deprecated
+    // operation's static may be named here too.
     let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+    // Setters, paginator and waiters; an operation with none of them gets no `impl` block.
+    let mut methods = quote!(#setters #paginator #(#waiters)*);
+    if !methods.is_empty() {
+        methods = quote!(impl #builder { #methods });
+    }
     quote! {
         #builder_docs
         pub struct #builder(pub(crate) rt::Call<#input, #output, #errors>);
 
         rt::operation_type!(#allow #builder, #input, #output, #errors, op::#op_static);
 
-        impl #builder {
-            #setters
-            /// Sends the request. A service error carries this operation's modeled error, if any, in
-            /// [`CallError::modeled`](rt::CallError::modeled).
-            #[inline]
-            pub fn send(self) -> impl rt::Future<Output = #result> {
-                self.0.send()
-            }
-            /// Sends the request and waits for the answer, without an async runtime.
-            #[inline]
-            pub fn send_blocking(self) -> #result {
-                self.0.send_blocking()
-            }
-            /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-            #[inline]
-            pub fn presign(self, expires_in: ::std::time::Duration) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-                self.0.presign(expires_in)
-            }
-            /// [`presign`](Self::presign) without an async runtime.
-            #[inline]
-            pub fn presign_blocking(self, expires_in: ::std::time::Duration) -> Result<rt::PresignedRequest, rt::Error> {
-                self.0.presign_blocking(expires_in)
-            }
-            /// The underlying call, with the input built so far.
-            #[inline]
-            pub fn into_call(self) -> rt::Call<#input, #output, #errors> {
-                self.0
-            }
-            #paginator
-            #(#waiters)*
-        }
+        #methods
     }
 }
 
@@ -219,14 +196,16 @@ fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
     let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
     reserved.extend(op.waiters.iter().map(|w| w.method_name.as_str()));
     let names = naming::builder_setters(&kinds, &reserved);
+    let input_name = &svc.shapes[input].rust_name;
     let mut out = TokenStream::new();
     for (m, names) in s.members.iter().zip(names) {
         let field = ident(&m.rust_name);
         let name = ident(&names.set);
         let target = &svc.shapes[m.target];
         let t = member_value_type(svc, m, &quote!(t::));
-        let summary = first_paragraph(&m.docs);
-        let doc = docs(&if summary.is_empty() { format!("Sets `{}`.", m.wire_name) } else { summary });
+        // The member's docs live on the input's field; the setter links there instead of
+        // repeating them (600 ec2 inputs would carry every text twice).
+        let doc = docs(&format!("Sets [`{field}`](t::{input_name}::{field}).", field = m.rust_name));
         let dep = deprecated(&m.deprecated);
         // Deprecated members can still be set; the attribute warns the caller, not this code.
         let allow = if m.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };

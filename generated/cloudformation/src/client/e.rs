@@ -7,23 +7,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
-    ///
-    /// Returns the [`EstimateTemplateCost`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template. Returns [`EstimateTemplateCost`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn estimate_template_cost(&self) -> EstimateTemplateCost {
         EstimateTemplateCost(rt::Call::new(&self.handle, &op::ESTIMATE_TEMPLATE_COST))
     }
-    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
-    ///
-    /// Returns the [`ExecuteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update. Returns [`ExecuteChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_change_set(&self) -> ExecuteChangeSet {
         ExecuteChangeSet(rt::Call::new(&self.handle, &op::EXECUTE_CHANGE_SET))
     }
-    /// Executes the stack refactor operation.
-    ///
-    /// Returns the [`ExecuteStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Executes the stack refactor operation. Returns [`ExecuteStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_stack_refactor(&self) -> ExecuteStackRefactor {
         ExecuteStackRefactor(rt::Call::new(&self.handle, &op::EXECUTE_STACK_REFACTOR))
@@ -44,19 +38,19 @@ rt::operation_type!(
     rt::NoErrors, op::ESTIMATE_TEMPLATE_COST
 );
 impl EstimateTemplateCost {
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    /// Sets [`template_body`](t::EstimateTemplateCostInput::template_body).
     #[inline]
     pub fn template_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().template_body = Some(value.into());
         self
     }
-    /// The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    /// Sets [`template_url`](t::EstimateTemplateCostInput::template_url).
     #[inline]
     pub fn template_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().template_url = Some(value.into());
         self
     }
-    /// A list of `Parameter` structures that specify input parameters.
+    /// Sets [`parameters`](t::EstimateTemplateCostInput::parameters).
     #[inline]
     pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameters);
@@ -67,46 +61,6 @@ impl EstimateTemplateCost {
     pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
         rt::push(&mut self.0.input_mut().parameters, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EstimateTemplateCostOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EstimateTemplateCostOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EstimateTemplateCostInput,
-        t::EstimateTemplateCostOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ExecuteChangeSet` operation.
@@ -130,79 +84,35 @@ rt::operation_type!(
     e::ExecuteChangeSetError, op::EXECUTE_CHANGE_SET
 );
 impl ExecuteChangeSet {
-    /// The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack.
+    /// Sets [`change_set_name`](t::ExecuteChangeSetInput::change_set_name).
     #[inline]
     pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().change_set_name = value.into();
         self
     }
-    /// If you specified the name of a change set, specify the stack name or Amazon Resource Name (ARN) that's associated with the change set you want to execute.
+    /// Sets [`stack_name`](t::ExecuteChangeSetInput::stack_name).
     #[inline]
     pub fn stack_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_name = Some(value.into());
         self
     }
-    /// A unique identifier for this `ExecuteChangeSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to execute a change set to update a stack with the same name. You might retry `ExecuteChangeSet` requests to ensure that CloudFormation successfully received them.
+    /// Sets [`client_request_token`](t::ExecuteChangeSetInput::client_request_token).
     #[inline]
     pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_request_token = Some(value.into());
         self
     }
-    /// Preserves the state of previously provisioned resources when an operation fails. This parameter can't be specified when the `OnStackFailure` parameter to the [CreateChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html) API operation was specified.
+    /// Sets [`disable_rollback`](t::ExecuteChangeSetInput::disable_rollback).
     #[inline]
     pub fn disable_rollback(mut self, value: bool) -> Self {
         self.0.input_mut().disable_rollback = Some(value);
         self
     }
-    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    /// Sets [`retain_except_on_create`](t::ExecuteChangeSetInput::retain_except_on_create).
     #[inline]
     pub fn retain_except_on_create(mut self, value: bool) -> Self {
         self.0.input_mut().retain_except_on_create = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ExecuteChangeSetOutput, e::ExecuteChangeSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ExecuteChangeSetOutput, e::ExecuteChangeSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExecuteChangeSetInput,
-        t::ExecuteChangeSetOutput,
-        e::ExecuteChangeSetError,
-    > {
-        self.0
     }
 }
 /// The `ExecuteStackRefactor` operation.
@@ -216,44 +126,10 @@ rt::operation_type!(
     op::EXECUTE_STACK_REFACTOR
 );
 impl ExecuteStackRefactor {
-    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
+    /// Sets [`stack_refactor_id`](t::ExecuteStackRefactorInput::stack_refactor_id).
     #[inline]
     pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_refactor_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }

@@ -7,39 +7,29 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action.
-    ///
-    /// Returns the [`UpdateGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action. Returns [`UpdateGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_generated_template(&self) -> UpdateGeneratedTemplate {
         UpdateGeneratedTemplate(
             rt::Call::new(&self.handle, &op::UPDATE_GENERATED_TEMPLATE),
         )
     }
-    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action.
-    ///
-    /// Returns the [`UpdateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action. Returns [`UpdateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack(&self) -> UpdateStack {
         UpdateStack(rt::Call::new(&self.handle, &op::UPDATE_STACK))
     }
-    /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region.
-    ///
-    /// Returns the [`UpdateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. Returns [`UpdateStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack_instances(&self) -> UpdateStackInstances {
         UpdateStackInstances(rt::Call::new(&self.handle, &op::UPDATE_STACK_INSTANCES))
     }
-    /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
-    ///
-    /// Returns the [`UpdateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions. Returns [`UpdateStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack_set(&self) -> UpdateStackSet {
         UpdateStackSet(rt::Call::new(&self.handle, &op::UPDATE_STACK_SET))
     }
-    /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`UpdateTerminationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*. Returns [`UpdateTerminationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_termination_protection(&self) -> UpdateTerminationProtection {
         UpdateTerminationProtection(
@@ -63,19 +53,19 @@ rt::operation_type!(
     op::UPDATE_GENERATED_TEMPLATE
 );
 impl UpdateGeneratedTemplate {
-    /// The name or Amazon Resource Name (ARN) of a generated template.
+    /// Sets [`generated_template_name`](t::UpdateGeneratedTemplateInput::generated_template_name).
     #[inline]
     pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().generated_template_name = value.into();
         self
     }
-    /// An optional new name to assign to the generated template.
+    /// Sets [`new_generated_template_name`](t::UpdateGeneratedTemplateInput::new_generated_template_name).
     #[inline]
     pub fn new_generated_template_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_generated_template_name = Some(value.into());
         self
     }
-    /// An optional list of resources to be added to the generated template.
+    /// Sets [`add_resources`](t::UpdateGeneratedTemplateInput::add_resources).
     #[inline]
     pub fn add_resources(
         mut self,
@@ -90,7 +80,7 @@ impl UpdateGeneratedTemplate {
         rt::push(&mut self.0.input_mut().add_resources, item);
         self
     }
-    /// A list of logical ids for resources to remove from the generated template.
+    /// Sets [`remove_resources`](t::UpdateGeneratedTemplateInput::remove_resources).
     #[inline]
     pub fn remove_resources(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_resources);
@@ -102,67 +92,17 @@ impl UpdateGeneratedTemplate {
         rt::push(&mut self.0.input_mut().remove_resources, item);
         self
     }
-    /// If `true`, update the resource properties in the generated template with their current live state. This feature is useful when the resource properties in your generated a template does not reflect the live state of the resource properties. This happens when a user update the resource properties after generating a template.
+    /// Sets [`refresh_all_resources`](t::UpdateGeneratedTemplateInput::refresh_all_resources).
     #[inline]
     pub fn refresh_all_resources(mut self, value: bool) -> Self {
         self.0.input_mut().refresh_all_resources = Some(value);
         self
     }
-    /// The configuration details of the generated template, including the `DeletionPolicy` and `UpdateReplacePolicy`.
+    /// Sets [`template_configuration`](t::UpdateGeneratedTemplateInput::template_configuration).
     #[inline]
     pub fn template_configuration(mut self, value: t::TemplateConfiguration) -> Self {
         self.0.input_mut().template_configuration = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateGeneratedTemplateOutput,
-            e::UpdateGeneratedTemplateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateGeneratedTemplateOutput,
-        e::UpdateGeneratedTemplateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateGeneratedTemplateInput,
-        t::UpdateGeneratedTemplateOutput,
-        e::UpdateGeneratedTemplateError,
-    > {
-        self.0
     }
 }
 /// The `UpdateStack` operation.
@@ -180,43 +120,43 @@ rt::operation_type!(
     op::UPDATE_STACK
 );
 impl UpdateStack {
-    /// The name or unique stack ID of the stack to update.
+    /// Sets [`stack_name`](t::UpdateStackInput::stack_name).
     #[inline]
     pub fn stack_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_name = value.into();
         self
     }
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    /// Sets [`template_body`](t::UpdateStackInput::template_body).
     #[inline]
     pub fn template_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().template_body = Some(value.into());
         self
     }
-    /// The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
+    /// Sets [`template_url`](t::UpdateStackInput::template_url).
     #[inline]
     pub fn template_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().template_url = Some(value.into());
         self
     }
-    /// Reuse the existing template that is associated with the stack that you are updating.
+    /// Sets [`use_previous_template`](t::UpdateStackInput::use_previous_template).
     #[inline]
     pub fn use_previous_template(mut self, value: bool) -> Self {
         self.0.input_mut().use_previous_template = Some(value);
         self
     }
-    /// Structure that contains the temporary overriding stack policy body. You can specify either the `StackPolicyDuringUpdateBody` or the `StackPolicyDuringUpdateURL` parameter, but not both.
+    /// Sets [`stack_policy_during_update_body`](t::UpdateStackInput::stack_policy_during_update_body).
     #[inline]
     pub fn stack_policy_during_update_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_policy_during_update_body = Some(value.into());
         self
     }
-    /// Location of a file that contains the temporary overriding stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    /// Sets [`stack_policy_during_update_url`](t::UpdateStackInput::stack_policy_during_update_url).
     #[inline]
     pub fn stack_policy_during_update_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_policy_during_update_url = Some(value.into());
         self
     }
-    /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
+    /// Sets [`parameters`](t::UpdateStackInput::parameters).
     #[inline]
     pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameters);
@@ -228,7 +168,7 @@ impl UpdateStack {
         rt::push(&mut self.0.input_mut().parameters, item);
         self
     }
-    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the stack.
+    /// Sets [`capabilities`](t::UpdateStackInput::capabilities).
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
@@ -240,7 +180,7 @@ impl UpdateStack {
         rt::push(&mut self.0.input_mut().capabilities, item);
         self
     }
-    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
+    /// Sets [`resource_types`](t::UpdateStackInput::resource_types).
     #[inline]
     pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_types);
@@ -252,31 +192,31 @@ impl UpdateStack {
         rt::push(&mut self.0.input_mut().resource_types, item);
         self
     }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to update the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
+    /// Sets [`role_arn`](t::UpdateStackInput::role_arn).
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_arn = Some(value.into());
         self
     }
-    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
+    /// Sets [`rollback_configuration`](t::UpdateStackInput::rollback_configuration).
     #[inline]
     pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
         self.0.input_mut().rollback_configuration = Some(value);
         self
     }
-    /// Structure that contains a new stack policy body. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
+    /// Sets [`stack_policy_body`](t::UpdateStackInput::stack_policy_body).
     #[inline]
     pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_policy_body = Some(value.into());
         self
     }
-    /// Location of a file that contains the updated stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    /// Sets [`stack_policy_url`](t::UpdateStackInput::stack_policy_url).
     #[inline]
     pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_policy_url = Some(value.into());
         self
     }
-    /// Amazon Simple Notification Service topic Amazon Resource Names (ARNs) that CloudFormation associates with the stack. Specify an empty list to remove all notification topics.
+    /// Sets [`notification_arns`](t::UpdateStackInput::notification_arns).
     #[inline]
     pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().notification_arns);
@@ -288,7 +228,7 @@ impl UpdateStack {
         rt::push(&mut self.0.input_mut().notification_arns, item);
         self
     }
-    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to supported resources in the stack. You can specify a maximum number of 50 tags.
+    /// Sets [`tags`](t::UpdateStackInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -300,75 +240,35 @@ impl UpdateStack {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// Preserve the state of previously provisioned resources when an operation fails.
+    /// Sets [`disable_rollback`](t::UpdateStackInput::disable_rollback).
     #[inline]
     pub fn disable_rollback(mut self, value: bool) -> Self {
         self.0.input_mut().disable_rollback = Some(value);
         self
     }
-    /// A unique identifier for this `UpdateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to update a stack with the same name. You might retry `UpdateStack` requests to ensure that CloudFormation successfully received them.
+    /// Sets [`client_request_token`](t::UpdateStackInput::client_request_token).
     #[inline]
     pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_request_token = Some(value.into());
         self
     }
-    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    /// Sets [`retain_except_on_create`](t::UpdateStackInput::retain_except_on_create).
     #[inline]
     pub fn retain_except_on_create(mut self, value: bool) -> Self {
         self.0.input_mut().retain_except_on_create = Some(value);
         self
     }
-    /// The deployment configuration for this stack operation, including the deployment mode.
+    /// Sets [`deployment_config`](t::UpdateStackInput::deployment_config).
     #[inline]
     pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
         self.0.input_mut().deployment_config = Some(value);
         self
     }
-    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
+    /// Sets [`disable_validation`](t::UpdateStackInput::disable_validation).
     #[inline]
     pub fn disable_validation(mut self, value: bool) -> Self {
         self.0.input_mut().disable_validation = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateStackOutput, e::UpdateStackError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateStackOutput, e::UpdateStackError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError> {
-        self.0
     }
 }
 /// The `UpdateStackInstances` operation.
@@ -399,13 +299,13 @@ rt::operation_type!(
     e::UpdateStackInstancesError, op::UPDATE_STACK_INSTANCES
 );
 impl UpdateStackInstances {
-    /// The name or unique ID of the StackSet associated with the stack instances.
+    /// Sets [`stack_set_name`](t::UpdateStackInstancesInput::stack_set_name).
     #[inline]
     pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_set_name = value.into();
         self
     }
-    /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
+    /// Sets [`accounts`](t::UpdateStackInstancesInput::accounts).
     #[inline]
     pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().accounts);
@@ -417,13 +317,13 @@ impl UpdateStackInstances {
         rt::push(&mut self.0.input_mut().accounts, item);
         self
     }
-    /// \[Service-managed permissions\] The Organizations accounts in which you want to update parameter values for stack instances. If your update targets OUs, the overridden parameter values only apply to the accounts that are currently in the target OUs and their child OUs. Accounts added to the target OUs and their child OUs in the future won't use the overridden values.
+    /// Sets [`deployment_targets`](t::UpdateStackInstancesInput::deployment_targets).
     #[inline]
     pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
         self.0.input_mut().deployment_targets = Some(value);
         self
     }
-    /// The names of one or more Amazon Web Services Regions in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
+    /// Sets [`regions`](t::UpdateStackInstancesInput::regions).
     #[inline]
     pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().regions);
@@ -435,7 +335,7 @@ impl UpdateStackInstances {
         rt::push(&mut self.0.input_mut().regions, item);
         self
     }
-    /// A list of input parameters whose values you want to update for the specified stack instances.
+    /// Sets [`parameter_overrides`](t::UpdateStackInstancesInput::parameter_overrides).
     #[inline]
     pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameter_overrides);
@@ -447,7 +347,7 @@ impl UpdateStackInstances {
         rt::push(&mut self.0.input_mut().parameter_overrides, item);
         self
     }
-    /// Preferences for how CloudFormation performs this StackSet operation.
+    /// Sets [`operation_preferences`](t::UpdateStackInstancesInput::operation_preferences).
     #[inline]
     pub fn operation_preferences(
         mut self,
@@ -456,64 +356,17 @@ impl UpdateStackInstances {
         self.0.input_mut().operation_preferences = Some(value);
         self
     }
-    /// The unique identifier for this StackSet operation.
+    /// Sets [`operation_id`](t::UpdateStackInstancesInput::operation_id).
     #[inline]
     pub fn operation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().operation_id = Some(value.into());
         self
     }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    /// Sets [`call_as`](t::UpdateStackInstancesInput::call_as).
     #[inline]
     pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
         self.0.input_mut().call_as = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateStackInstancesOutput,
-            e::UpdateStackInstancesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateStackInstancesOutput, e::UpdateStackInstancesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStackInstancesInput,
-        t::UpdateStackInstancesOutput,
-        e::UpdateStackInstancesError,
-    > {
-        self.0
     }
 }
 /// The `UpdateStackSet` operation.
@@ -540,37 +393,37 @@ rt::operation_type!(
     e::UpdateStackSetError, op::UPDATE_STACK_SET
 );
 impl UpdateStackSet {
-    /// The name or unique ID of the StackSet that you want to update.
+    /// Sets [`stack_set_name`](t::UpdateStackSetInput::stack_set_name).
     #[inline]
     pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_set_name = value.into();
         self
     }
-    /// A brief description of updates that you are making.
+    /// Sets [`description`](t::UpdateStackSetInput::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    /// Sets [`template_body`](t::UpdateStackSetInput::template_body).
     #[inline]
     pub fn template_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().template_body = Some(value.into());
         self
     }
-    /// The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. S3 static website URLs are not supported.
+    /// Sets [`template_url`](t::UpdateStackSetInput::template_url).
     #[inline]
     pub fn template_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().template_url = Some(value.into());
         self
     }
-    /// Use the existing template that's associated with the StackSet that you're updating.
+    /// Sets [`use_previous_template`](t::UpdateStackSetInput::use_previous_template).
     #[inline]
     pub fn use_previous_template(mut self, value: bool) -> Self {
         self.0.input_mut().use_previous_template = Some(value);
         self
     }
-    /// A list of input parameters for the StackSet template.
+    /// Sets [`parameters`](t::UpdateStackSetInput::parameters).
     #[inline]
     pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameters);
@@ -582,7 +435,7 @@ impl UpdateStackSet {
         rt::push(&mut self.0.input_mut().parameters, item);
         self
     }
-    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the StackSet and its associated stack instances.
+    /// Sets [`capabilities`](t::UpdateStackSetInput::capabilities).
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
@@ -594,7 +447,7 @@ impl UpdateStackSet {
         rt::push(&mut self.0.input_mut().capabilities, item);
         self
     }
-    /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. You can specify a maximum number of 50 tags.
+    /// Sets [`tags`](t::UpdateStackSetInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -606,7 +459,7 @@ impl UpdateStackSet {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// Preferences for how CloudFormation performs this StackSet operation.
+    /// Sets [`operation_preferences`](t::UpdateStackSetInput::operation_preferences).
     #[inline]
     pub fn operation_preferences(
         mut self,
@@ -615,43 +468,43 @@ impl UpdateStackSet {
         self.0.input_mut().operation_preferences = Some(value);
         self
     }
-    /// \[Self-managed permissions\] The Amazon Resource Name (ARN) of the IAM role to use to update this StackSet.
+    /// Sets [`administration_role_arn`](t::UpdateStackSetInput::administration_role_arn).
     #[inline]
     pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().administration_role_arn = Some(value.into());
         self
     }
-    /// \[Self-managed permissions\] The name of the IAM execution role to use to update the stack set. If you do not specify an execution role, CloudFormation uses the `AWSCloudFormationStackSetExecutionRole` role for the StackSet operation.
+    /// Sets [`execution_role_name`](t::UpdateStackSetInput::execution_role_name).
     #[inline]
     pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().execution_role_name = Some(value.into());
         self
     }
-    /// \[Service-managed permissions\] The Organizations accounts in which to update associated stack instances.
+    /// Sets [`deployment_targets`](t::UpdateStackSetInput::deployment_targets).
     #[inline]
     pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
         self.0.input_mut().deployment_targets = Some(value);
         self
     }
-    /// Describes how the IAM roles required for StackSet operations are created. You cannot modify `PermissionModel` if there are stack instances associated with your stack set.
+    /// Sets [`permission_model`](t::UpdateStackSetInput::permission_model).
     #[inline]
     pub fn permission_model(mut self, value: impl Into<t::PermissionModels>) -> Self {
         self.0.input_mut().permission_model = Some(value.into());
         self
     }
-    /// \[Service-managed permissions\] Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
+    /// Sets [`auto_deployment`](t::UpdateStackSetInput::auto_deployment).
     #[inline]
     pub fn auto_deployment(mut self, value: t::AutoDeployment) -> Self {
         self.0.input_mut().auto_deployment = Some(value);
         self
     }
-    /// The unique ID for this StackSet operation.
+    /// Sets [`operation_id`](t::UpdateStackSetInput::operation_id).
     #[inline]
     pub fn operation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().operation_id = Some(value.into());
         self
     }
-    /// \[Self-managed permissions\] The accounts in which to update associated stack instances. If you specify accounts, you must also specify the Amazon Web Services Regions in which to update StackSet instances.
+    /// Sets [`accounts`](t::UpdateStackSetInput::accounts).
     #[inline]
     pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().accounts);
@@ -663,7 +516,7 @@ impl UpdateStackSet {
         rt::push(&mut self.0.input_mut().accounts, item);
         self
     }
-    /// The Amazon Web Services Regions in which to update associated stack instances. If you specify Regions, you must also specify accounts in which to update StackSet instances.
+    /// Sets [`regions`](t::UpdateStackSetInput::regions).
     #[inline]
     pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().regions);
@@ -675,61 +528,17 @@ impl UpdateStackSet {
         rt::push(&mut self.0.input_mut().regions, item);
         self
     }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    /// Sets [`call_as`](t::UpdateStackSetInput::call_as).
     #[inline]
     pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
         self.0.input_mut().call_as = Some(value.into());
         self
     }
-    /// Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations.
+    /// Sets [`managed_execution`](t::UpdateStackSetInput::managed_execution).
     #[inline]
     pub fn managed_execution(mut self, value: t::ManagedExecution) -> Self {
         self.0.input_mut().managed_execution = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateStackSetOutput, e::UpdateStackSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateStackSetOutput, e::UpdateStackSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStackSetInput,
-        t::UpdateStackSetOutput,
-        e::UpdateStackSetError,
-    > {
-        self.0
     }
 }
 /// The `UpdateTerminationProtection` operation.
@@ -749,56 +558,16 @@ rt::operation_type!(
     t::UpdateTerminationProtectionOutput, rt::NoErrors, op::UPDATE_TERMINATION_PROTECTION
 );
 impl UpdateTerminationProtection {
-    /// Whether to enable termination protection on the specified stack.
+    /// Sets [`enable_termination_protection`](t::UpdateTerminationProtectionInput::enable_termination_protection).
     #[inline]
     pub fn enable_termination_protection(mut self, value: bool) -> Self {
         self.0.input_mut().enable_termination_protection = value;
         self
     }
-    /// The name or unique ID of the stack for which you want to set termination protection.
+    /// Sets [`stack_name`](t::UpdateTerminationProtectionInput::stack_name).
     #[inline]
     pub fn stack_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stack_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UpdateTerminationProtectionOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UpdateTerminationProtectionOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTerminationProtectionInput,
-        t::UpdateTerminationProtectionOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

@@ -7,81 +7,59 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves details for a specific alarm mute rule.
-    ///
-    /// Returns the [`GetAlarmMuteRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details for a specific alarm mute rule. Returns [`GetAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_alarm_mute_rule(&self) -> GetAlarmMuteRule {
         GetAlarmMuteRule(rt::Call::new(&self.handle, &op::GET_ALARM_MUTE_RULE))
     }
-    /// Displays the details of the dashboard that you specify.
-    ///
-    /// Returns the [`GetDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays the details of the dashboard that you specify. Returns [`GetDashboard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dashboard(&self) -> GetDashboard {
         GetDashboard(rt::Call::new(&self.handle, &op::GET_DASHBOARD))
     }
-    /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
-    ///
-    /// Returns the [`GetDataset`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it. Returns [`GetDataset`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dataset(&self) -> GetDataset {
         GetDataset(rt::Call::new(&self.handle, &op::GET_DATASET))
     }
-    /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
-    ///
-    /// Returns the [`GetInsightRuleReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group. Returns [`GetInsightRuleReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_insight_rule_report(&self) -> GetInsightRuleReport {
         GetInsightRuleReport(rt::Call::new(&self.handle, &op::GET_INSIGHT_RULE_REPORT))
     }
-    /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions.
-    ///
-    /// Returns the [`GetMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions. Returns [`GetMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_data(&self) -> GetMetricData {
         GetMetricData(rt::Call::new(&self.handle, &op::GET_METRIC_DATA))
     }
-    /// Returns a metric data query definition, including its expression.
-    ///
-    /// Returns the [`GetMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a metric data query definition, including its expression. Returns [`GetMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_data_query_definition(&self) -> GetMetricDataQueryDefinition {
         GetMetricDataQueryDefinition(
             rt::Call::new(&self.handle, &op::GET_METRIC_DATA_QUERY_DEFINITION),
         )
     }
-    /// Gets statistics for the specified metric.
-    ///
-    /// Returns the [`GetMetricStatistics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets statistics for the specified metric. Returns [`GetMetricStatistics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_statistics(&self) -> GetMetricStatistics {
         GetMetricStatistics(rt::Call::new(&self.handle, &op::GET_METRIC_STATISTICS))
     }
-    /// Returns information about the metric stream that you specify.
-    ///
-    /// Returns the [`GetMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the metric stream that you specify. Returns [`GetMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_stream(&self) -> GetMetricStream {
         GetMetricStream(rt::Call::new(&self.handle, &op::GET_METRIC_STREAM))
     }
-    /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
-    ///
-    /// Returns the [`GetMetricWidgetImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard. Returns [`GetMetricWidgetImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_widget_image(&self) -> GetMetricWidgetImage {
         GetMetricWidgetImage(rt::Call::new(&self.handle, &op::GET_METRIC_WIDGET_IMAGE))
     }
-    /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-    ///
-    /// Returns the [`GetOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html). Returns [`GetOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_otel_enrichment(&self) -> GetOTelEnrichment {
         GetOTelEnrichment(rt::Call::new(&self.handle, &op::GET_O_TEL_ENRICHMENT))
     }
-    /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
-    ///
-    /// Returns the [`GetResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated. Returns [`GetResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_metrics_configuration(&self) -> GetResourceMetricsConfiguration {
         GetResourceMetricsConfiguration(
@@ -116,55 +94,11 @@ rt::operation_type!(
     e::GetAlarmMuteRuleError, op::GET_ALARM_MUTE_RULE
 );
 impl GetAlarmMuteRule {
-    /// The name of the alarm mute rule to retrieve.
+    /// Sets [`alarm_mute_rule_name`](t::GetAlarmMuteRuleInput::alarm_mute_rule_name).
     #[inline]
     pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_mute_rule_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAlarmMuteRuleOutput, e::GetAlarmMuteRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAlarmMuteRuleOutput, e::GetAlarmMuteRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAlarmMuteRuleInput,
-        t::GetAlarmMuteRuleOutput,
-        e::GetAlarmMuteRuleError,
-    > {
-        self.0
     }
     /// Calls `GetAlarmMuteRule` until the `AlarmMuteRuleExists` waiter's acceptors decide (boto3's `get_waiter("alarm_mute_rule_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ALARM_MUTE_RULE_EXISTS_WAITER`](crate::operations::ALARM_MUTE_RULE_EXISTS_WAITER).
     #[inline]
@@ -197,51 +131,11 @@ rt::operation_type!(
     op::GET_DASHBOARD
 );
 impl GetDashboard {
-    /// The name of the dashboard to be described.
+    /// Sets [`dashboard_name`](t::GetDashboardInput::dashboard_name).
     #[inline]
     pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().dashboard_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDashboardOutput, e::GetDashboardError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDashboardOutput, e::GetDashboardError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDashboardInput, t::GetDashboardOutput, e::GetDashboardError> {
-        self.0
     }
 }
 /// The `GetDataset` operation.
@@ -259,51 +153,11 @@ rt::operation_type!(
     op::GET_DATASET
 );
 impl GetDataset {
-    /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
+    /// Sets [`dataset_identifier`](t::GetDatasetInput::dataset_identifier).
     #[inline]
     pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().dataset_identifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDatasetOutput, e::GetDatasetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDatasetOutput, e::GetDatasetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError> {
-        self.0
     }
 }
 /// The `GetInsightRuleReport` operation.
@@ -331,37 +185,37 @@ rt::operation_type!(
     e::GetInsightRuleReportError, op::GET_INSIGHT_RULE_REPORT
 );
 impl GetInsightRuleReport {
-    /// The name of the rule that you want to see data from.
+    /// Sets [`rule_name`](t::GetInsightRuleReportInput::rule_name).
     #[inline]
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().rule_name = value.into();
         self
     }
-    /// The start time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
+    /// Sets [`start_time`](t::GetInsightRuleReportInput::start_time).
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The end time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
+    /// Sets [`end_time`](t::GetInsightRuleReportInput::end_time).
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// The period, in seconds, to use for the statistics in the `InsightRuleMetricDatapoint` results.
+    /// Sets [`period`](t::GetInsightRuleReportInput::period).
     #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.0.input_mut().period = value;
         self
     }
-    /// The maximum number of contributors to include in the report. The range is 1 to 100. If you omit this, the default of 10 is used.
+    /// Sets [`max_contributor_count`](t::GetInsightRuleReportInput::max_contributor_count).
     #[inline]
     pub fn max_contributor_count(mut self, value: i32) -> Self {
         self.0.input_mut().max_contributor_count = Some(value);
         self
     }
-    /// Specifies which metrics to use for aggregation of contributor values for the report. You can specify one or more of the following metrics:
+    /// Sets [`metrics`](t::GetInsightRuleReportInput::metrics).
     #[inline]
     pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().metrics);
@@ -373,58 +227,11 @@ impl GetInsightRuleReport {
         rt::push(&mut self.0.input_mut().metrics, item);
         self
     }
-    /// Determines what statistic to use to rank the contributors. Valid values are `Sum` and `Maximum`.
+    /// Sets [`order_by`](t::GetInsightRuleReportInput::order_by).
     #[inline]
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().order_by = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetInsightRuleReportOutput,
-            e::GetInsightRuleReportError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetInsightRuleReportOutput, e::GetInsightRuleReportError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInsightRuleReportInput,
-        t::GetInsightRuleReportOutput,
-        e::GetInsightRuleReportError,
-    > {
-        self.0
     }
 }
 /// The `GetMetricData` operation.
@@ -463,7 +270,7 @@ rt::operation_type!(
     op::GET_METRIC_DATA
 );
 impl GetMetricData {
-    /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
+    /// Sets [`metric_data_queries`](t::GetMetricDataInput::metric_data_queries).
     #[inline]
     pub fn metric_data_queries(
         mut self,
@@ -481,81 +288,41 @@ impl GetMetricData {
         rt::push(&mut self.0.input_mut().metric_data_queries, item);
         self
     }
-    /// The time stamp indicating the earliest data to be returned.
+    /// Sets [`start_time`](t::GetMetricDataInput::start_time).
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The time stamp indicating the latest data to be returned.
+    /// Sets [`end_time`](t::GetMetricDataInput::end_time).
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// Include this value, if it was returned by the previous `GetMetricData` operation, to get the next set of data points.
+    /// Sets [`next_token`](t::GetMetricDataInput::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The order in which data points should be returned. `TimestampDescending` returns the newest data first and paginates when the `MaxDatapoints` limit is reached. `TimestampAscending` returns the oldest data first and paginates when the `MaxDatapoints` limit is reached.
+    /// Sets [`scan_by`](t::GetMetricDataInput::scan_by).
     #[inline]
     pub fn scan_by(mut self, value: impl Into<t::ScanBy>) -> Self {
         self.0.input_mut().scan_by = Some(value.into());
         self
     }
-    /// The maximum number of data points the request should return before paginating. If you omit this, the default of 100,800 is used.
+    /// Sets [`max_datapoints`](t::GetMetricDataInput::max_datapoints).
     #[inline]
     pub fn max_datapoints(mut self, value: i32) -> Self {
         self.0.input_mut().max_datapoints = Some(value);
         self
     }
-    /// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels of returned data display the correct time for your time zone.
+    /// Sets [`label_options`](t::GetMetricDataInput::label_options).
     #[inline]
     pub fn label_options(mut self, value: t::LabelOptions) -> Self {
         self.0.input_mut().label_options = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMetricDataOutput, e::GetMetricDataError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMetricDataOutput, e::GetMetricDataError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError> {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -591,61 +358,11 @@ rt::operation_type!(
     op::GET_METRIC_DATA_QUERY_DEFINITION
 );
 impl GetMetricDataQueryDefinition {
-    /// The ID of the metric data query definition to retrieve.
+    /// Sets [`id`](t::GetMetricDataQueryDefinitionInput::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetMetricDataQueryDefinitionOutput,
-            e::GetMetricDataQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetMetricDataQueryDefinitionOutput,
-        e::GetMetricDataQueryDefinitionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricDataQueryDefinitionInput,
-        t::GetMetricDataQueryDefinitionOutput,
-        e::GetMetricDataQueryDefinitionError,
-    > {
-        self.0
     }
 }
 /// The `GetMetricStatistics` operation.
@@ -687,19 +404,19 @@ rt::operation_type!(
     e::GetMetricStatisticsError, op::GET_METRIC_STATISTICS
 );
 impl GetMetricStatistics {
-    /// The namespace of the metric, with or without spaces.
+    /// Sets [`namespace`](t::GetMetricStatisticsInput::namespace).
     #[inline]
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().namespace = value.into();
         self
     }
-    /// The name of the metric, with or without spaces.
+    /// Sets [`metric_name`](t::GetMetricStatisticsInput::metric_name).
     #[inline]
     pub fn metric_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().metric_name = value.into();
         self
     }
-    /// The dimensions. If the metric contains multiple dimensions, you must include a value for each dimension. CloudWatch treats each unique combination of dimensions as a separate metric. If a specific combination of dimensions was not published, you can't retrieve statistics for it. You must specify the same dimensions that were used when the metrics were created. For an example, see [Dimension Combinations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#dimension-combinations) in the *Amazon CloudWatch User Guide*. For more information about specifying dimensions, see [Publishing Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the *Amazon CloudWatch User Guide*.
+    /// Sets [`dimensions`](t::GetMetricStatisticsInput::dimensions).
     #[inline]
     pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
         value.add_to(&mut self.0.input_mut().dimensions);
@@ -711,25 +428,25 @@ impl GetMetricStatistics {
         rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
-    /// The time stamp that determines the first data point to return. Start times are evaluated relative to the time that CloudWatch receives the request.
+    /// Sets [`start_time`](t::GetMetricStatisticsInput::start_time).
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The time stamp that determines the last data point to return.
+    /// Sets [`end_time`](t::GetMetricStatisticsInput::end_time).
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a `PutMetricData` call that includes a `StorageResolution` of 1 second.
+    /// Sets [`period`](t::GetMetricStatisticsInput::period).
     #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.0.input_mut().period = value;
         self
     }
-    /// The metric statistics, other than percentile. For percentile statistics, use `ExtendedStatistics`. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both.
+    /// Sets [`statistics`](t::GetMetricStatisticsInput::statistics).
     #[inline]
     pub fn statistics(mut self, value: impl rt::Items<t::Statistic>) -> Self {
         value.add_to(&mut self.0.input_mut().statistics);
@@ -741,7 +458,7 @@ impl GetMetricStatistics {
         rt::push(&mut self.0.input_mut().statistics, item);
         self
     }
-    /// The percentile statistics. Specify values between p0.0 and p100. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both. Percentile statistics are not available for metrics when any of the metric values are negative numbers.
+    /// Sets [`extended_statistics`](t::GetMetricStatisticsInput::extended_statistics).
     #[inline]
     pub fn extended_statistics(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().extended_statistics);
@@ -753,58 +470,11 @@ impl GetMetricStatistics {
         rt::push(&mut self.0.input_mut().extended_statistics, item);
         self
     }
-    /// The unit for a given metric. If you omit `Unit`, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
+    /// Sets [`unit`](t::GetMetricStatisticsInput::unit).
     #[inline]
     pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
         self.0.input_mut().unit = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetMetricStatisticsOutput,
-            e::GetMetricStatisticsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMetricStatisticsOutput, e::GetMetricStatisticsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricStatisticsInput,
-        t::GetMetricStatisticsOutput,
-        e::GetMetricStatisticsError,
-    > {
-        self.0
     }
 }
 /// The `GetMetricStream` operation.
@@ -822,55 +492,11 @@ rt::operation_type!(
     e::GetMetricStreamError, op::GET_METRIC_STREAM
 );
 impl GetMetricStream {
-    /// The name of the metric stream to retrieve information about.
+    /// Sets [`name`](t::GetMetricStreamInput::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMetricStreamOutput, e::GetMetricStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMetricStreamOutput, e::GetMetricStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricStreamInput,
-        t::GetMetricStreamOutput,
-        e::GetMetricStreamError,
-    > {
-        self.0
     }
 }
 /// The `GetMetricWidgetImage` operation.
@@ -897,57 +523,17 @@ rt::operation_type!(
     rt::NoErrors, op::GET_METRIC_WIDGET_IMAGE
 );
 impl GetMetricWidgetImage {
-    /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
+    /// Sets [`metric_widget`](t::GetMetricWidgetImageInput::metric_widget).
     #[inline]
     pub fn metric_widget(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().metric_widget = value.into();
         self
     }
-    /// The format of the resulting image. Only PNG images are supported.
+    /// Sets [`output_format`](t::GetMetricWidgetImageInput::output_format).
     #[inline]
     pub fn output_format(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().output_format = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetMetricWidgetImageOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetMetricWidgetImageOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricWidgetImageInput,
-        t::GetMetricWidgetImageOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetOTelEnrichment` operation.
@@ -964,44 +550,6 @@ rt::operation_type!(
     GetOTelEnrichment, t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput,
     rt::NoErrors, op::GET_O_TEL_ENRICHMENT
 );
-impl GetOTelEnrichment {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetOTelEnrichmentOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetOTelEnrichmentOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput, rt::NoErrors> {
-        self.0
-    }
-}
 /// The `GetResourceMetricsConfiguration` operation.
 ///
 /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
@@ -1022,60 +570,10 @@ rt::operation_type!(
     op::GET_RESOURCE_METRICS_CONFIGURATION
 );
 impl GetResourceMetricsConfiguration {
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for.
+    /// Sets [`resource_arn`](t::GetResourceMetricsConfigurationInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetResourceMetricsConfigurationOutput,
-            e::GetResourceMetricsConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetResourceMetricsConfigurationOutput,
-        e::GetResourceMetricsConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourceMetricsConfigurationInput,
-        t::GetResourceMetricsConfigurationOutput,
-        e::GetResourceMetricsConfigurationError,
-    > {
-        self.0
     }
 }

@@ -7,83 +7,61 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates or updates an alarm mute rule.
-    ///
-    /// Returns the [`PutAlarmMuteRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates an alarm mute rule. Returns [`PutAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_alarm_mute_rule(&self) -> PutAlarmMuteRule {
         PutAlarmMuteRule(rt::Call::new(&self.handle, &op::PUT_ALARM_MUTE_RULE))
     }
-    /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
-    ///
-    /// Returns the [`PutAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed. Returns [`PutAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_anomaly_detector(&self) -> PutAnomalyDetector {
         PutAnomalyDetector(rt::Call::new(&self.handle, &op::PUT_ANOMALY_DETECTOR))
     }
-    /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
-    ///
-    /// Returns the [`PutCompositeAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met. Returns [`PutCompositeAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_composite_alarm(&self) -> PutCompositeAlarm {
         PutCompositeAlarm(rt::Call::new(&self.handle, &op::PUT_COMPOSITE_ALARM))
     }
-    /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
-    ///
-    /// Returns the [`PutDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here. Returns [`PutDashboard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_dashboard(&self) -> PutDashboard {
         PutDashboard(rt::Call::new(&self.handle, &op::PUT_DASHBOARD))
     }
-    /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-    ///
-    /// Returns the [`PutInsightRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html). Returns [`PutInsightRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_insight_rule(&self) -> PutInsightRule {
         PutInsightRule(rt::Call::new(&self.handle, &op::PUT_INSIGHT_RULE))
     }
-    /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
-    ///
-    /// Returns the [`PutLogAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state. Returns [`PutLogAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_alarm(&self) -> PutLogAlarm {
         PutLogAlarm(rt::Call::new(&self.handle, &op::PUT_LOG_ALARM))
     }
-    /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
-    ///
-    /// Returns the [`PutManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules. Returns [`PutManagedInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_managed_insight_rules(&self) -> PutManagedInsightRules {
         PutManagedInsightRules(
             rt::Call::new(&self.handle, &op::PUT_MANAGED_INSIGHT_RULES),
         )
     }
-    /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
-    ///
-    /// Returns the [`PutMetricAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html). Returns [`PutMetricAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_alarm(&self) -> PutMetricAlarm {
         PutMetricAlarm(rt::Call::new(&self.handle, &op::PUT_METRIC_ALARM))
     }
-    /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
-    ///
-    /// Returns the [`PutMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html). Returns [`PutMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_data(&self) -> PutMetricData {
         PutMetricData(rt::Call::new(&self.handle, &op::PUT_METRIC_DATA))
     }
-    /// Creates or updates a metric data query definition.
-    ///
-    /// Returns the [`PutMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a metric data query definition. Returns [`PutMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_data_query_definition(&self) -> PutMetricDataQueryDefinition {
         PutMetricDataQueryDefinition(
             rt::Call::new(&self.handle, &op::PUT_METRIC_DATA_QUERY_DEFINITION),
         )
     }
-    /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
-    ///
-    /// Returns the [`PutMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions. Returns [`PutMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_stream(&self) -> PutMetricStream {
         PutMetricStream(rt::Call::new(&self.handle, &op::PUT_METRIC_STREAM))
@@ -114,31 +92,31 @@ rt::operation_type!(
     op::PUT_ALARM_MUTE_RULE
 );
 impl PutAlarmMuteRule {
-    /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
+    /// Sets [`name`](t::PutAlarmMuteRuleInput::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// A description of the alarm mute rule that helps you identify its purpose.
+    /// Sets [`description`](t::PutAlarmMuteRuleInput::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The configuration that defines when and how long alarms should be muted.
+    /// Sets [`rule`](t::PutAlarmMuteRuleInput::rule).
     #[inline]
     pub fn rule(mut self, value: t::Rule) -> Self {
         self.0.input_mut().rule = value;
         self
     }
-    /// Specifies which alarms this rule applies to.
+    /// Sets [`mute_targets`](t::PutAlarmMuteRuleInput::mute_targets).
     #[inline]
     pub fn mute_targets(mut self, value: t::MuteTargets) -> Self {
         self.0.input_mut().mute_targets = Some(value);
         self
     }
-    /// A list of key-value pairs to associate with the alarm mute rule. You can use tags to categorize and manage your mute rules.
+    /// Sets [`tags`](t::PutAlarmMuteRuleInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -150,53 +128,17 @@ impl PutAlarmMuteRule {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// The date and time after which the mute rule takes effect, specified as a timestamp in ISO 8601 format (for example, `2026-04-15T08:00:00Z`). If not specified, the mute rule takes effect immediately upon creation and the mutes are applied as per the schedule expression.
+    /// Sets [`start_date`](t::PutAlarmMuteRuleInput::start_date).
     #[inline]
     pub fn start_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_date = Some(value);
         self
     }
-    /// The date and time when the mute rule expires and is no longer evaluated, specified as a timestamp in ISO 8601 format (for example, `2026-12-31T23:59:59Z`). After this time, the rule status becomes EXPIRED and will no longer mute the targeted alarms.
+    /// Sets [`expire_date`](t::PutAlarmMuteRuleInput::expire_date).
     #[inline]
     pub fn expire_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().expire_date = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutAlarmMuteRuleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutAlarmMuteRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError> {
-        self.0
     }
 }
 /// The `PutAnomalyDetector` operation.
@@ -218,7 +160,7 @@ rt::operation_type!(
     e::PutAnomalyDetectorError, op::PUT_ANOMALY_DETECTOR
 );
 impl PutAnomalyDetector {
-    /// The namespace of the metric to create the anomaly detection model for.
+    /// Sets [`namespace`](t::PutAnomalyDetectorInput::namespace).
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     #[allow(deprecated)]
     #[inline]
@@ -226,7 +168,7 @@ impl PutAnomalyDetector {
         self.0.input_mut().namespace = Some(value.into());
         self
     }
-    /// The name of the metric to create the anomaly detection model for.
+    /// Sets [`metric_name`](t::PutAnomalyDetectorInput::metric_name).
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     #[allow(deprecated)]
     #[inline]
@@ -234,7 +176,7 @@ impl PutAnomalyDetector {
         self.0.input_mut().metric_name = Some(value.into());
         self
     }
-    /// The metric dimensions to create the anomaly detection model for.
+    /// Sets [`dimensions`](t::PutAnomalyDetectorInput::dimensions).
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     #[allow(deprecated)]
     #[inline]
@@ -250,7 +192,7 @@ impl PutAnomalyDetector {
         rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
-    /// The statistic to use for the metric and the anomaly detection model.
+    /// Sets [`stat`](t::PutAnomalyDetectorInput::stat).
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     #[allow(deprecated)]
     #[inline]
@@ -258,19 +200,19 @@ impl PutAnomalyDetector {
         self.0.input_mut().stat = Some(value.into());
         self
     }
-    /// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude when training and updating the model. You can specify as many as 10 time ranges.
+    /// Sets [`configuration`](t::PutAnomalyDetectorInput::configuration).
     #[inline]
     pub fn configuration(mut self, value: t::AnomalyDetectorConfiguration) -> Self {
         self.0.input_mut().configuration = Some(value);
         self
     }
-    /// Use this object to include parameters to provide information about your metric to CloudWatch to help it build more accurate anomaly detection models. Currently, it includes the `PeriodicSpikes` parameter.
+    /// Sets [`metric_characteristics`](t::PutAnomalyDetectorInput::metric_characteristics).
     #[inline]
     pub fn metric_characteristics(mut self, value: t::MetricCharacteristics) -> Self {
         self.0.input_mut().metric_characteristics = Some(value);
         self
     }
-    /// A single metric anomaly detector to be created.
+    /// Sets [`single_metric_anomaly_detector`](t::PutAnomalyDetectorInput::single_metric_anomaly_detector).
     #[inline]
     pub fn single_metric_anomaly_detector(
         mut self,
@@ -279,7 +221,7 @@ impl PutAnomalyDetector {
         self.0.input_mut().single_metric_anomaly_detector = Some(value);
         self
     }
-    /// The metric math anomaly detector to be created.
+    /// Sets [`metric_math_anomaly_detector`](t::PutAnomalyDetectorInput::metric_math_anomaly_detector).
     #[inline]
     pub fn metric_math_anomaly_detector(
         mut self,
@@ -287,50 +229,6 @@ impl PutAnomalyDetector {
     ) -> Self {
         self.0.input_mut().metric_math_anomaly_detector = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutAnomalyDetectorOutput, e::PutAnomalyDetectorError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutAnomalyDetectorOutput, e::PutAnomalyDetectorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAnomalyDetectorInput,
-        t::PutAnomalyDetectorOutput,
-        e::PutAnomalyDetectorError,
-    > {
-        self.0
     }
 }
 /// The `PutCompositeAlarm` operation.
@@ -369,13 +267,13 @@ rt::operation_type!(
     op::PUT_COMPOSITE_ALARM
 );
 impl PutCompositeAlarm {
-    /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
+    /// Sets [`actions_enabled`](t::PutCompositeAlarmInput::actions_enabled).
     #[inline]
     pub fn actions_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().actions_enabled = Some(value);
         self
     }
-    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    /// Sets [`alarm_actions`](t::PutCompositeAlarmInput::alarm_actions).
     #[inline]
     pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().alarm_actions);
@@ -387,25 +285,25 @@ impl PutCompositeAlarm {
         rt::push(&mut self.0.input_mut().alarm_actions, item);
         self
     }
-    /// The description for the composite alarm.
+    /// Sets [`alarm_description`](t::PutCompositeAlarmInput::alarm_description).
     #[inline]
     pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_description = Some(value.into());
         self
     }
-    /// The name for the composite alarm. This name must be unique within the Region.
+    /// Sets [`alarm_name`](t::PutCompositeAlarmInput::alarm_name).
     #[inline]
     pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_name = value.into();
         self
     }
-    /// An expression that specifies which other alarms are to be evaluated to determine this composite alarm's state. For each alarm that you reference, you designate a function that specifies whether that alarm needs to be in ALARM state, OK state, or INSUFFICIENT\_DATA state. You can use operators (AND, OR and NOT) to combine multiple functions in a single expression. You can use parenthesis to logically group the functions in your expression.
+    /// Sets [`alarm_rule`](t::PutCompositeAlarmInput::alarm_rule).
     #[inline]
     pub fn alarm_rule(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_rule = value.into();
         self
     }
-    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    /// Sets [`insufficient_data_actions`](t::PutCompositeAlarmInput::insufficient_data_actions).
     #[inline]
     pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().insufficient_data_actions);
@@ -417,7 +315,7 @@ impl PutCompositeAlarm {
         rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
         self
     }
-    /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    /// Sets [`ok_actions`](t::PutCompositeAlarmInput::ok_actions).
     #[inline]
     pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ok_actions);
@@ -429,7 +327,7 @@ impl PutCompositeAlarm {
         rt::push(&mut self.0.input_mut().ok_actions, item);
         self
     }
-    /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
+    /// Sets [`tags`](t::PutCompositeAlarmInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -441,65 +339,29 @@ impl PutCompositeAlarm {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
+    /// Sets [`actions_suppressor`](t::PutCompositeAlarmInput::actions_suppressor).
     #[inline]
     pub fn actions_suppressor(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().actions_suppressor = Some(value.into());
         self
     }
-    /// The maximum time in seconds that the composite alarm waits for the suppressor alarm to go into the `ALARM` state. After this time, the composite alarm performs its actions.
+    /// Sets [`actions_suppressor_wait_period`](t::PutCompositeAlarmInput::actions_suppressor_wait_period).
     #[inline]
     pub fn actions_suppressor_wait_period(mut self, value: i32) -> Self {
         self.0.input_mut().actions_suppressor_wait_period = Some(value);
         self
     }
-    /// The maximum time in seconds that the composite alarm waits after suppressor alarm goes out of the `ALARM` state. After this time, the composite alarm performs its actions.
+    /// Sets [`actions_suppressor_extension_period`](t::PutCompositeAlarmInput::actions_suppressor_extension_period).
     #[inline]
     pub fn actions_suppressor_extension_period(mut self, value: i32) -> Self {
         self.0.input_mut().actions_suppressor_extension_period = Some(value);
         self
     }
-    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
+    /// Sets [`action_configuration`](t::PutCompositeAlarmInput::action_configuration).
     #[inline]
     pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
         self.0.input_mut().action_configuration = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutCompositeAlarmError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutCompositeAlarmError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError> {
-        self.0
     }
 }
 /// The `PutDashboard` operation.
@@ -523,19 +385,19 @@ rt::operation_type!(
     op::PUT_DASHBOARD
 );
 impl PutDashboard {
-    /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
+    /// Sets [`dashboard_name`](t::PutDashboardInput::dashboard_name).
     #[inline]
     pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().dashboard_name = value.into();
         self
     }
-    /// The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard. This parameter is required.
+    /// Sets [`dashboard_body`](t::PutDashboardInput::dashboard_body).
     #[inline]
     pub fn dashboard_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().dashboard_body = value.into();
         self
     }
-    /// A list of key-value pairs to associate with the dashboard. You can associate as many as 50 tags with a dashboard.
+    /// Sets [`tags`](t::PutDashboardInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -546,46 +408,6 @@ impl PutDashboard {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutDashboardOutput, e::PutDashboardError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutDashboardOutput, e::PutDashboardError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutDashboardInput, t::PutDashboardOutput, e::PutDashboardError> {
-        self.0
     }
 }
 /// The `PutInsightRule` operation.
@@ -605,25 +427,25 @@ rt::operation_type!(
     e::PutInsightRuleError, op::PUT_INSIGHT_RULE
 );
 impl PutInsightRule {
-    /// A unique name for the rule.
+    /// Sets [`rule_name`](t::PutInsightRuleInput::rule_name).
     #[inline]
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().rule_name = value.into();
         self
     }
-    /// The state of the rule. Valid values are ENABLED and DISABLED.
+    /// Sets [`rule_state`](t::PutInsightRuleInput::rule_state).
     #[inline]
     pub fn rule_state(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().rule_state = Some(value.into());
         self
     }
-    /// The definition of the rule, as a JSON object. For details on the valid syntax, see [Contributor Insights Rule Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html).
+    /// Sets [`rule_definition`](t::PutInsightRuleInput::rule_definition).
     #[inline]
     pub fn rule_definition(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().rule_definition = value.into();
         self
     }
-    /// A list of key-value pairs to associate with the Contributor Insights rule. You can associate as many as 50 tags with a rule.
+    /// Sets [`tags`](t::PutInsightRuleInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -635,55 +457,11 @@ impl PutInsightRule {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// Specify `true` to have this rule evaluate log events after they have been transformed by [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html). If you specify `true`, then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed. Log groups that don't have transformers will still have their original log events evaluated by Contributor Insights.
+    /// Sets [`apply_on_transformed_logs`](t::PutInsightRuleInput::apply_on_transformed_logs).
     #[inline]
     pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
         self.0.input_mut().apply_on_transformed_logs = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutInsightRuleOutput, e::PutInsightRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutInsightRuleOutput, e::PutInsightRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutInsightRuleInput,
-        t::PutInsightRuleOutput,
-        e::PutInsightRuleError,
-    > {
-        self.0
     }
 }
 /// The `PutLogAlarm` operation.
@@ -706,19 +484,19 @@ rt::operation_type!(
     PutLogAlarm, t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError, op::PUT_LOG_ALARM
 );
 impl PutLogAlarm {
-    /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
+    /// Sets [`alarm_name`](t::PutLogAlarmInput::alarm_name).
     #[inline]
     pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_name = value.into();
         self
     }
-    /// The description for the alarm.
+    /// Sets [`alarm_description`](t::PutLogAlarmInput::alarm_description).
     #[inline]
     pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_description = Some(value.into());
         self
     }
-    /// The configuration of the underlying CloudWatch Logs scheduled query that this alarm evaluates, including the query string, log groups, schedule, and aggregation expression.
+    /// Sets [`scheduled_query_configuration`](t::PutLogAlarmInput::scheduled_query_configuration).
     #[inline]
     pub fn scheduled_query_configuration(
         mut self,
@@ -727,25 +505,25 @@ impl PutLogAlarm {
         self.0.input_mut().scheduled_query_configuration = value;
         self
     }
-    /// The number of log lines from the most recent scheduled query execution to include in alarm action notifications. Valid range is 0 through 50. The default is 0, which means no log lines are included.
+    /// Sets [`action_log_line_count`](t::PutLogAlarmInput::action_log_line_count).
     #[inline]
     pub fn action_log_line_count(mut self, value: i32) -> Self {
         self.0.input_mut().action_log_line_count = Some(value);
         self
     }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudWatch assumes to retrieve log events for inclusion in alarm action notifications. Required when `ActionLogLineCount` is greater than 0.
+    /// Sets [`action_log_line_role_arn`](t::PutLogAlarmInput::action_log_line_role_arn).
     #[inline]
     pub fn action_log_line_role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().action_log_line_role_arn = Some(value.into());
         self
     }
-    /// Indicates whether actions should be executed during any changes to the alarm state. The default is `true`.
+    /// Sets [`actions_enabled`](t::PutLogAlarmInput::actions_enabled).
     #[inline]
     pub fn actions_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().actions_enabled = Some(value);
         self
     }
-    /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    /// Sets [`ok_actions`](t::PutLogAlarmInput::ok_actions).
     #[inline]
     pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ok_actions);
@@ -757,7 +535,7 @@ impl PutLogAlarm {
         rt::push(&mut self.0.input_mut().ok_actions, item);
         self
     }
-    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    /// Sets [`alarm_actions`](t::PutLogAlarmInput::alarm_actions).
     #[inline]
     pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().alarm_actions);
@@ -769,7 +547,7 @@ impl PutLogAlarm {
         rt::push(&mut self.0.input_mut().alarm_actions, item);
         self
     }
-    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    /// Sets [`insufficient_data_actions`](t::PutLogAlarmInput::insufficient_data_actions).
     #[inline]
     pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().insufficient_data_actions);
@@ -781,25 +559,25 @@ impl PutLogAlarm {
         rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
         self
     }
-    /// The number of most recent scheduled query results to evaluate against the threshold (the N in M-of-N evaluation). Valid range is 1 through 100.
+    /// Sets [`query_results_to_evaluate`](t::PutLogAlarmInput::query_results_to_evaluate).
     #[inline]
     pub fn query_results_to_evaluate(mut self, value: i32) -> Self {
         self.0.input_mut().query_results_to_evaluate = value;
         self
     }
-    /// The number of query results, out of the most recent `QueryResultsToEvaluate` results, that must breach the threshold to trigger the alarm to transition to `ALARM` (the M in M-of-N evaluation). Must be less than or equal to `QueryResultsToEvaluate`.
+    /// Sets [`query_results_to_alarm`](t::PutLogAlarmInput::query_results_to_alarm).
     #[inline]
     pub fn query_results_to_alarm(mut self, value: i32) -> Self {
         self.0.input_mut().query_results_to_alarm = value;
         self
     }
-    /// The value to compare with the aggregated query result.
+    /// Sets [`threshold`](t::PutLogAlarmInput::threshold).
     #[inline]
     pub fn threshold(mut self, value: f64) -> Self {
         self.0.input_mut().threshold = value;
         self
     }
-    /// The arithmetic operation to use when comparing the aggregated query result and the threshold. The aggregated query result is used as the first operand. Valid values are `GreaterThanThreshold`, `GreaterThanOrEqualToThreshold`, `LessThanThreshold`, and `LessThanOrEqualToThreshold`.
+    /// Sets [`comparison_operator`](t::PutLogAlarmInput::comparison_operator).
     #[inline]
     pub fn comparison_operator(
         mut self,
@@ -808,13 +586,13 @@ impl PutLogAlarm {
         self.0.input_mut().comparison_operator = value.into();
         self
     }
-    /// Sets how this alarm is to handle missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. If this parameter is omitted, the default behavior of `missing` is used.
+    /// Sets [`treat_missing_data`](t::PutLogAlarmInput::treat_missing_data).
     #[inline]
     pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().treat_missing_data = Some(value.into());
         self
     }
-    /// A list of key-value pairs to associate with the alarm. You can use tags to categorize and manage your alarms.
+    /// Sets [`tags`](t::PutLogAlarmInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -826,53 +604,17 @@ impl PutLogAlarm {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing data.
+    /// Sets [`warm_up_configuration`](t::PutLogAlarmInput::warm_up_configuration).
     #[inline]
     pub fn warm_up_configuration(mut self, value: t::WarmUpConfiguration) -> Self {
         self.0.input_mut().warm_up_configuration = Some(value);
         self
     }
-    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
+    /// Sets [`action_configuration`](t::PutLogAlarmInput::action_configuration).
     #[inline]
     pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
         self.0.input_mut().action_configuration = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutLogAlarmError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutLogAlarmError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError> {
-        self.0
     }
 }
 /// The `PutManagedInsightRules` operation.
@@ -891,7 +633,7 @@ rt::operation_type!(
     op::PUT_MANAGED_INSIGHT_RULES
 );
 impl PutManagedInsightRules {
-    /// A list of `ManagedRules` to enable.
+    /// Sets [`managed_rules`](t::PutManagedInsightRulesInput::managed_rules).
     #[inline]
     pub fn managed_rules(mut self, value: impl rt::Items<t::ManagedRule>) -> Self {
         value.add_to(&mut self.0.input_mut().managed_rules);
@@ -902,56 +644,6 @@ impl PutManagedInsightRules {
     pub fn push_managed_rules(mut self, item: impl Into<t::ManagedRule>) -> Self {
         rt::push(&mut self.0.input_mut().managed_rules, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutManagedInsightRulesOutput,
-            e::PutManagedInsightRulesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutManagedInsightRulesOutput,
-        e::PutManagedInsightRulesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutManagedInsightRulesInput,
-        t::PutManagedInsightRulesOutput,
-        e::PutManagedInsightRulesError,
-    > {
-        self.0
     }
 }
 /// The `PutMetricAlarm` operation.
@@ -987,25 +679,25 @@ rt::operation_type!(
     op::PUT_METRIC_ALARM
 );
 impl PutMetricAlarm {
-    /// The name for the alarm. This name must be unique within the Region.
+    /// Sets [`alarm_name`](t::PutMetricAlarmInput::alarm_name).
     #[inline]
     pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_name = value.into();
         self
     }
-    /// The description for the alarm.
+    /// Sets [`alarm_description`](t::PutMetricAlarmInput::alarm_description).
     #[inline]
     pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().alarm_description = Some(value.into());
         self
     }
-    /// Indicates whether actions should be executed during any changes to the alarm state. The default is `TRUE`.
+    /// Sets [`actions_enabled`](t::PutMetricAlarmInput::actions_enabled).
     #[inline]
     pub fn actions_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().actions_enabled = Some(value);
         self
     }
-    /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
+    /// Sets [`ok_actions`](t::PutMetricAlarmInput::ok_actions).
     #[inline]
     pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ok_actions);
@@ -1017,7 +709,7 @@ impl PutMetricAlarm {
         rt::push(&mut self.0.input_mut().ok_actions, item);
         self
     }
-    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
+    /// Sets [`alarm_actions`](t::PutMetricAlarmInput::alarm_actions).
     #[inline]
     pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().alarm_actions);
@@ -1029,7 +721,7 @@ impl PutMetricAlarm {
         rt::push(&mut self.0.input_mut().alarm_actions, item);
         self
     }
-    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
+    /// Sets [`insufficient_data_actions`](t::PutMetricAlarmInput::insufficient_data_actions).
     #[inline]
     pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().insufficient_data_actions);
@@ -1041,31 +733,31 @@ impl PutMetricAlarm {
         rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
         self
     }
-    /// The name for the metric associated with the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
+    /// Sets [`metric_name`](t::PutMetricAlarmInput::metric_name).
     #[inline]
     pub fn metric_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().metric_name = Some(value.into());
         self
     }
-    /// The namespace for the metric associated specified in `MetricName`.
+    /// Sets [`namespace`](t::PutMetricAlarmInput::namespace).
     #[inline]
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().namespace = Some(value.into());
         self
     }
-    /// The statistic for the metric specified in `MetricName`, other than percentile. For percentile statistics, use `ExtendedStatistic`. When you call `PutMetricAlarm` and specify a `MetricName`, you must specify either `Statistic` or `ExtendedStatistic,` but not both.
+    /// Sets [`statistic`](t::PutMetricAlarmInput::statistic).
     #[inline]
     pub fn statistic(mut self, value: impl Into<t::Statistic>) -> Self {
         self.0.input_mut().statistic = Some(value.into());
         self
     }
-    /// The extended statistic for the metric specified in `MetricName`. When you call `PutMetricAlarm` and specify a `MetricName`, you must specify either `Statistic` or `ExtendedStatistic` but not both.
+    /// Sets [`extended_statistic`](t::PutMetricAlarmInput::extended_statistic).
     #[inline]
     pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().extended_statistic = Some(value.into());
         self
     }
-    /// The dimensions for the metric specified in `MetricName`.
+    /// Sets [`dimensions`](t::PutMetricAlarmInput::dimensions).
     #[inline]
     pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
         value.add_to(&mut self.0.input_mut().dimensions);
@@ -1077,37 +769,37 @@ impl PutMetricAlarm {
         rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
-    /// The length, in seconds, used each time the metric specified in `MetricName` is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
+    /// Sets [`period`](t::PutMetricAlarmInput::period).
     #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.0.input_mut().period = Some(value);
         self
     }
-    /// The unit of measure for the statistic. For example, the units for the Amazon EC2 NetworkIn metric are Bytes because NetworkIn tracks the number of bytes that an instance receives on all network interfaces. You can also specify a unit when you create a custom metric. Units help provide conceptual meaning to your data. Metric data points that specify a unit of measure, such as Percent, are aggregated separately. If you are creating an alarm based on a metric math expression, you can specify the unit for each metric (if needed) within the objects in the `Metrics` array.
+    /// Sets [`unit`](t::PutMetricAlarmInput::unit).
     #[inline]
     pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
         self.0.input_mut().unit = Some(value.into());
         self
     }
-    /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N.
+    /// Sets [`evaluation_periods`](t::PutMetricAlarmInput::evaluation_periods).
     #[inline]
     pub fn evaluation_periods(mut self, value: i32) -> Self {
         self.0.input_mut().evaluation_periods = Some(value);
         self
     }
-    /// The number of data points that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M. For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *Amazon CloudWatch User Guide*.
+    /// Sets [`datapoints_to_alarm`](t::PutMetricAlarmInput::datapoints_to_alarm).
     #[inline]
     pub fn datapoints_to_alarm(mut self, value: i32) -> Self {
         self.0.input_mut().datapoints_to_alarm = Some(value);
         self
     }
-    /// The value against which the specified statistic is compared.
+    /// Sets [`threshold`](t::PutMetricAlarmInput::threshold).
     #[inline]
     pub fn threshold(mut self, value: f64) -> Self {
         self.0.input_mut().threshold = Some(value);
         self
     }
-    /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
+    /// Sets [`comparison_operator`](t::PutMetricAlarmInput::comparison_operator).
     #[inline]
     pub fn comparison_operator(
         mut self,
@@ -1116,13 +808,13 @@ impl PutMetricAlarm {
         self.0.input_mut().comparison_operator = Some(value.into());
         self
     }
-    /// Sets how this alarm is to handle missing data points. If `TreatMissingData` is omitted, the default behavior of `missing` is used. For more information, see [Configuring How CloudWatch Alarms Treats Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
+    /// Sets [`treat_missing_data`](t::PutMetricAlarmInput::treat_missing_data).
     #[inline]
     pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().treat_missing_data = Some(value.into());
         self
     }
-    /// Used only for alarms based on percentiles. If you specify `ignore`, the alarm state does not change during periods with too few data points to be statistically significant. If you specify `evaluate` or omit this parameter, the alarm is always evaluated and possibly changes state no matter how many data points are available. For more information, see [Percentile-Based CloudWatch Alarms and Low Data Samples](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#percentiles-with-low-samples).
+    /// Sets [`evaluate_low_sample_count_percentile`](t::PutMetricAlarmInput::evaluate_low_sample_count_percentile).
     #[inline]
     pub fn evaluate_low_sample_count_percentile(
         mut self,
@@ -1131,7 +823,7 @@ impl PutMetricAlarm {
         self.0.input_mut().evaluate_low_sample_count_percentile = Some(value.into());
         self
     }
-    /// An array of `MetricDataQuery` structures that enable you to create an alarm based on the result of a metric math expression. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
+    /// Sets [`metrics`](t::PutMetricAlarmInput::metrics).
     #[inline]
     pub fn metrics(mut self, value: impl rt::Items<t::MetricDataQuery>) -> Self {
         value.add_to(&mut self.0.input_mut().metrics);
@@ -1143,7 +835,7 @@ impl PutMetricAlarm {
         rt::push(&mut self.0.input_mut().metrics, item);
         self
     }
-    /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
+    /// Sets [`tags`](t::PutMetricAlarmInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1155,77 +847,41 @@ impl PutMetricAlarm {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// If this is an alarm based on an anomaly detection model, make this value match the ID of the `ANOMALY_DETECTION_BAND` function.
+    /// Sets [`threshold_metric_id`](t::PutMetricAlarmInput::threshold_metric_id).
     #[inline]
     pub fn threshold_metric_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().threshold_metric_id = Some(value.into());
         self
     }
-    /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. Specify either a sliding window or a wall clock window. If you omit this parameter, the alarm uses a sliding window.
+    /// Sets [`evaluation_window`](t::PutMetricAlarmInput::evaluation_window).
     #[inline]
     pub fn evaluation_window(mut self, value: t::EvaluationWindow) -> Self {
         self.0.input_mut().evaluation_window = Some(value);
         self
     }
-    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing metrics.
+    /// Sets [`warm_up_configuration`](t::PutMetricAlarmInput::warm_up_configuration).
     #[inline]
     pub fn warm_up_configuration(mut self, value: t::WarmUpConfiguration) -> Self {
         self.0.input_mut().warm_up_configuration = Some(value);
         self
     }
-    /// The evaluation criteria for the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
+    /// Sets [`evaluation_criteria`](t::PutMetricAlarmInput::evaluation_criteria).
     #[inline]
     pub fn evaluation_criteria(mut self, value: t::EvaluationCriteria) -> Self {
         self.0.input_mut().evaluation_criteria = Some(value);
         self
     }
-    /// The frequency, in seconds, at which the alarm is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
+    /// Sets [`evaluation_interval`](t::PutMetricAlarmInput::evaluation_interval).
     #[inline]
     pub fn evaluation_interval(mut self, value: i32) -> Self {
         self.0.input_mut().evaluation_interval = Some(value);
         self
     }
-    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
+    /// Sets [`action_configuration`](t::PutMetricAlarmInput::action_configuration).
     #[inline]
     pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
         self.0.input_mut().action_configuration = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricAlarmError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricAlarmError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError> {
-        self.0
     }
 }
 /// The `PutMetricData` operation.
@@ -1258,13 +914,13 @@ rt::operation_type!(
     op::PUT_METRIC_DATA
 );
 impl PutMetricData {
-    /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
+    /// Sets [`namespace`](t::PutMetricDataInput::namespace).
     #[inline]
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().namespace = value.into();
         self
     }
-    /// The data for the metrics. Use this parameter if your metrics do not contain associated entities. The array can include no more than 1000 metrics per call.
+    /// Sets [`metric_data`](t::PutMetricDataInput::metric_data).
     #[inline]
     pub fn metric_data(mut self, value: impl rt::Items<t::MetricDatum>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_data);
@@ -1276,7 +932,7 @@ impl PutMetricData {
         rt::push(&mut self.0.input_mut().metric_data, item);
         self
     }
-    /// Data for metrics that contain associated entity information. You can include up to two `EntityMetricData` objects, each of which can contain a single `Entity` and associated metrics.
+    /// Sets [`entity_metric_data`](t::PutMetricDataInput::entity_metric_data).
     #[inline]
     pub fn entity_metric_data(
         mut self,
@@ -1294,47 +950,11 @@ impl PutMetricData {
         rt::push(&mut self.0.input_mut().entity_metric_data, item);
         self
     }
-    /// Whether to accept valid metric data when an invalid entity is sent.
+    /// Sets [`strict_entity_validation`](t::PutMetricDataInput::strict_entity_validation).
     #[inline]
     pub fn strict_entity_validation(mut self, value: bool) -> Self {
         self.0.input_mut().strict_entity_validation = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricDataError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricDataError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError> {
-        self.0
     }
 }
 /// The `PutMetricDataQueryDefinition` operation.
@@ -1367,31 +987,31 @@ rt::operation_type!(
     op::PUT_METRIC_DATA_QUERY_DEFINITION
 );
 impl PutMetricDataQueryDefinition {
-    /// The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response.
+    /// Sets [`id`](t::PutMetricDataQueryDefinitionInput::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = Some(value.into());
         self
     }
-    /// The name of the metric data query definition. Use slashes (`/`) to organize definitions into folders, for example `team/web/latency`. The path must meet the following requirements:
+    /// Sets [`path`](t::PutMetricDataQueryDefinitionInput::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = value.into();
         self
     }
-    /// The query expression, in the language that `Type` specifies. CloudWatch doesn't validate or run the expression when you save it.
+    /// Sets [`expression`](t::PutMetricDataQueryDefinitionInput::expression).
     #[inline]
     pub fn expression(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expression = value.into();
         self
     }
-    /// The language of the expression. Valid values are the following:
+    /// Sets [`type_`](t::PutMetricDataQueryDefinitionInput::type_).
     #[inline]
     pub fn type_(mut self, value: impl Into<t::QueryType>) -> Self {
         self.0.input_mut().type_ = value.into();
         self
     }
-    /// A list of key-value pairs to associate with the metric data query definition. You can use tags to categorize definitions and to control access to them. Tags are applied only when the request creates a definition, that is, when you omit `Id`. To change the tags of an existing definition, use `TagResource` and `UntagResource`.
+    /// Sets [`tags`](t::PutMetricDataQueryDefinitionInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1402,56 +1022,6 @@ impl PutMetricDataQueryDefinition {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutMetricDataQueryDefinitionOutput,
-            e::PutMetricDataQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutMetricDataQueryDefinitionOutput,
-        e::PutMetricDataQueryDefinitionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutMetricDataQueryDefinitionInput,
-        t::PutMetricDataQueryDefinitionOutput,
-        e::PutMetricDataQueryDefinitionError,
-    > {
-        self.0
     }
 }
 /// The `PutMetricStream` operation.
@@ -1485,13 +1055,13 @@ rt::operation_type!(
     e::PutMetricStreamError, op::PUT_METRIC_STREAM
 );
 impl PutMetricStream {
-    /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.
+    /// Sets [`name`](t::PutMetricStreamInput::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// If you specify this parameter, the stream sends only the metrics from the metric namespaces that you specify here.
+    /// Sets [`include_filters`](t::PutMetricStreamInput::include_filters).
     #[inline]
     pub fn include_filters(
         mut self,
@@ -1509,7 +1079,7 @@ impl PutMetricStream {
         rt::push(&mut self.0.input_mut().include_filters, item);
         self
     }
-    /// If you specify this parameter, the stream sends metrics from all metric namespaces except for the namespaces that you specify here.
+    /// Sets [`exclude_filters`](t::PutMetricStreamInput::exclude_filters).
     #[inline]
     pub fn exclude_filters(
         mut self,
@@ -1527,19 +1097,19 @@ impl PutMetricStream {
         rt::push(&mut self.0.input_mut().exclude_filters, item);
         self
     }
-    /// The ARN of the Amazon Kinesis Data Firehose delivery stream to use for this metric stream. This Amazon Kinesis Data Firehose delivery stream must already exist and must be in the same account as the metric stream.
+    /// Sets [`firehose_arn`](t::PutMetricStreamInput::firehose_arn).
     #[inline]
     pub fn firehose_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().firehose_arn = value.into();
         self
     }
-    /// The ARN of an IAM role that this metric stream will use to access Amazon Kinesis Data Firehose resources. This IAM role must already exist and must be in the same account as the metric stream. This IAM role must include the following permissions:
+    /// Sets [`role_arn`](t::PutMetricStreamInput::role_arn).
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_arn = value.into();
         self
     }
-    /// The output format for the stream. Valid values are `json`, `opentelemetry1.0`, and `opentelemetry0.7`. For more information about metric stream output formats, see [Metric streams output formats](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html).
+    /// Sets [`output_format`](t::PutMetricStreamInput::output_format).
     #[inline]
     pub fn output_format(
         mut self,
@@ -1548,7 +1118,7 @@ impl PutMetricStream {
         self.0.input_mut().output_format = value.into();
         self
     }
-    /// A list of key-value pairs to associate with the metric stream. You can associate as many as 50 tags with a metric stream.
+    /// Sets [`tags`](t::PutMetricStreamInput::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1560,7 +1130,7 @@ impl PutMetricStream {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use this parameter to have the metric stream also send additional statistics in the stream. This array can have up to 100 members.
+    /// Sets [`statistics_configurations`](t::PutMetricStreamInput::statistics_configurations).
     #[inline]
     pub fn statistics_configurations(
         mut self,
@@ -1578,54 +1148,10 @@ impl PutMetricStream {
         rt::push(&mut self.0.input_mut().statistics_configurations, item);
         self
     }
-    /// If you are creating a metric stream in a monitoring account, specify `true` to include metrics from source accounts in the metric stream.
+    /// Sets [`include_linked_accounts_metrics`](t::PutMetricStreamInput::include_linked_accounts_metrics).
     #[inline]
     pub fn include_linked_accounts_metrics(mut self, value: bool) -> Self {
         self.0.input_mut().include_linked_accounts_metrics = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutMetricStreamOutput, e::PutMetricStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutMetricStreamOutput, e::PutMetricStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutMetricStreamInput,
-        t::PutMetricStreamOutput,
-        e::PutMetricStreamError,
-    > {
-        self.0
     }
 }

@@ -7,23 +7,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
-    /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
-    ///
-    /// Returns the [`UpdateOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html). Returns [`UpdateOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_otel_enrichment(&self) -> UpdateOTelEnrichment {
         UpdateOTelEnrichment(rt::Call::new(&self.handle, &op::UPDATE_O_TEL_ENRICHMENT))
     }
-    /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
-    ///
-    /// Returns the [`UpdateResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them. Returns [`UpdateResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_resource_metrics_configuration(
         &self,
@@ -48,13 +42,13 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN of the CloudWatch resource that you're removing tags from.
+    /// Sets [`resource_arn`](t::UntagResourceInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// The list of tag keys to remove from the resource.
+    /// Sets [`tag_keys`](t::UntagResourceInput::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -65,46 +59,6 @@ impl UntagResource {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UntagResourceOutput, e::UntagResourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UntagResourceOutput, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceInput, t::UntagResourceOutput, e::UntagResourceError> {
-        self.0
     }
 }
 /// The `UpdateOTelEnrichment` operation.
@@ -124,7 +78,7 @@ rt::operation_type!(
     e::UpdateOTelEnrichmentError, op::UPDATE_O_TEL_ENRICHMENT
 );
 impl UpdateOTelEnrichment {
-    /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
+    /// Sets [`include_filters`](t::UpdateOTelEnrichmentInput::include_filters).
     #[inline]
     pub fn include_filters(
         mut self,
@@ -142,7 +96,7 @@ impl UpdateOTelEnrichment {
         rt::push(&mut self.0.input_mut().include_filters, item);
         self
     }
-    /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
+    /// Sets [`exclude_filters`](t::UpdateOTelEnrichmentInput::exclude_filters).
     #[inline]
     pub fn exclude_filters(
         mut self,
@@ -159,53 +113,6 @@ impl UpdateOTelEnrichment {
     ) -> Self {
         rt::push(&mut self.0.input_mut().exclude_filters, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateOTelEnrichmentOutput,
-            e::UpdateOTelEnrichmentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateOTelEnrichmentOutput, e::UpdateOTelEnrichmentError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateOTelEnrichmentInput,
-        t::UpdateOTelEnrichmentOutput,
-        e::UpdateOTelEnrichmentError,
-    > {
-        self.0
     }
 }
 /// The `UpdateResourceMetricsConfiguration` operation.
@@ -230,13 +137,13 @@ rt::operation_type!(
     e::UpdateResourceMetricsConfigurationError, op::UPDATE_RESOURCE_METRICS_CONFIGURATION
 );
 impl UpdateResourceMetricsConfiguration {
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for.
+    /// Sets [`resource_arn`](t::UpdateResourceMetricsConfigurationInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// Specifies which metrics Amazon CloudWatch collects for the resource. The selections that you provide completely replace any existing metric selections.
+    /// Sets [`metric_selections`](t::UpdateResourceMetricsConfigurationInput::metric_selections).
     #[inline]
     pub fn metric_selections(
         mut self,
@@ -253,55 +160,5 @@ impl UpdateResourceMetricsConfiguration {
     ) -> Self {
         rt::push(&mut self.0.input_mut().metric_selections, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateResourceMetricsConfigurationOutput,
-            e::UpdateResourceMetricsConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateResourceMetricsConfigurationOutput,
-        e::UpdateResourceMetricsConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateResourceMetricsConfigurationInput,
-        t::UpdateResourceMetricsConfigurationOutput,
-        e::UpdateResourceMetricsConfigurationError,
-    > {
-        self.0
     }
 }

@@ -7,23 +7,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on all key attributes. This enforces that each `SELECT` statement in a batch returns at most a single item. For more information, see [Running batch operations with PartiQL for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.multiplestatements.batching.html) .
-    ///
-    /// Returns the [`BatchExecuteStatement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on all key attributes. This enforces that each `SELECT` statement in a batch returns at most a single item. For more information, see [Running batch operations with PartiQL for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.multiplestatements.batching.html) . Returns [`BatchExecuteStatement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_execute_statement(&self) -> BatchExecuteStatement {
         BatchExecuteStatement(rt::Call::new(&self.handle, &op::BATCH_EXECUTE_STATEMENT))
     }
-    /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key.
-    ///
-    /// Returns the [`BatchGetItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key. Returns [`BatchGetItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_get_item(&self) -> BatchGetItem {
         BatchGetItem(rt::Call::new(&self.handle, &op::BATCH_GET_ITEM))
     }
-    /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
-    ///
-    /// Returns the [`BatchWriteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html). Returns [`BatchWriteItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_write_item(&self) -> BatchWriteItem {
         BatchWriteItem(rt::Call::new(&self.handle, &op::BATCH_WRITE_ITEM))
@@ -48,7 +42,7 @@ rt::operation_type!(
     e::BatchExecuteStatementError, op::BATCH_EXECUTE_STATEMENT
 );
 impl BatchExecuteStatement {
-    /// The list of PartiQL statements representing the batch to run.
+    /// Sets [`statements`](t::BatchExecuteStatementInput::statements).
     #[inline]
     pub fn statements(
         mut self,
@@ -63,7 +57,7 @@ impl BatchExecuteStatement {
         rt::push(&mut self.0.input_mut().statements, item);
         self
     }
-    /// Sets `ReturnConsumedCapacity`.
+    /// Sets [`return_consumed_capacity`](t::BatchExecuteStatementInput::return_consumed_capacity).
     #[inline]
     pub fn return_consumed_capacity(
         mut self,
@@ -71,53 +65,6 @@ impl BatchExecuteStatement {
     ) -> Self {
         self.0.input_mut().return_consumed_capacity = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::BatchExecuteStatementOutput,
-            e::BatchExecuteStatementError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchExecuteStatementOutput, e::BatchExecuteStatementError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchExecuteStatementInput,
-        t::BatchExecuteStatementOutput,
-        e::BatchExecuteStatementError,
-    > {
-        self.0
     }
 }
 /// The `BatchGetItem` operation.
@@ -157,7 +104,7 @@ rt::operation_type!(
     op::BATCH_GET_ITEM
 );
 impl BatchGetItem {
-    /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
+    /// Sets [`request_items`](t::BatchGetItemInput::request_items).
     #[inline]
     pub fn request_items(
         mut self,
@@ -176,7 +123,7 @@ impl BatchGetItem {
         rt::insert(&mut self.0.input_mut().request_items, key, value);
         self
     }
-    /// Sets `ReturnConsumedCapacity`.
+    /// Sets [`return_consumed_capacity`](t::BatchGetItemInput::return_consumed_capacity).
     #[inline]
     pub fn return_consumed_capacity(
         mut self,
@@ -184,46 +131,6 @@ impl BatchGetItem {
     ) -> Self {
         self.0.input_mut().return_consumed_capacity = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::BatchGetItemOutput, e::BatchGetItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchGetItemOutput, e::BatchGetItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError> {
-        self.0
     }
 }
 /// The `BatchWriteItem` operation.
@@ -268,7 +175,7 @@ rt::operation_type!(
     e::BatchWriteItemError, op::BATCH_WRITE_ITEM
 );
 impl BatchWriteItem {
-    /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
+    /// Sets [`request_items`](t::BatchWriteItemInput::request_items).
     #[inline]
     pub fn request_items(
         mut self,
@@ -287,7 +194,7 @@ impl BatchWriteItem {
         rt::insert(&mut self.0.input_mut().request_items, key, value);
         self
     }
-    /// Sets `ReturnConsumedCapacity`.
+    /// Sets [`return_consumed_capacity`](t::BatchWriteItemInput::return_consumed_capacity).
     #[inline]
     pub fn return_consumed_capacity(
         mut self,
@@ -296,7 +203,7 @@ impl BatchWriteItem {
         self.0.input_mut().return_consumed_capacity = Some(value.into());
         self
     }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
+    /// Sets [`return_item_collection_metrics`](t::BatchWriteItemInput::return_item_collection_metrics).
     #[inline]
     pub fn return_item_collection_metrics(
         mut self,
@@ -304,49 +211,5 @@ impl BatchWriteItem {
     ) -> Self {
         self.0.input_mut().return_item_collection_metrics = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::BatchWriteItemOutput, e::BatchWriteItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchWriteItemOutput, e::BatchWriteItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchWriteItemInput,
-        t::BatchWriteItemOutput,
-        e::BatchWriteItemError,
-    > {
-        self.0
     }
 }

@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response.
-    ///
-    /// Returns the [`GetItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response. Returns [`GetItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_item(&self) -> GetItem {
         GetItem(rt::Call::new(&self.handle, &op::GET_ITEM))
     }
-    /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format. Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
         GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
@@ -34,13 +30,13 @@ rt::operation_type!(
     GetItem, t::GetItemInput, t::GetItemOutput, e::GetItemError, op::GET_ITEM
 );
 impl GetItem {
-    /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::GetItemInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to retrieve.
+    /// Sets [`key`](t::GetItemInput::key).
     #[inline]
     pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
         value.add_to(&mut self.0.input_mut().key);
@@ -56,7 +52,7 @@ impl GetItem {
         rt::insert(&mut self.0.input_mut().key, key, value);
         self
     }
-    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
+    /// Sets [`attributes_to_get`](t::GetItemInput::attributes_to_get).
     #[inline]
     pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().attributes_to_get);
@@ -68,13 +64,13 @@ impl GetItem {
         rt::push(&mut self.0.input_mut().attributes_to_get, item);
         self
     }
-    /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
+    /// Sets [`consistent_read`](t::GetItemInput::consistent_read).
     #[inline]
     pub fn consistent_read(mut self, value: bool) -> Self {
         self.0.input_mut().consistent_read = Some(value);
         self
     }
-    /// Sets `ReturnConsumedCapacity`.
+    /// Sets [`return_consumed_capacity`](t::GetItemInput::return_consumed_capacity).
     #[inline]
     pub fn return_consumed_capacity(
         mut self,
@@ -83,13 +79,13 @@ impl GetItem {
         self.0.input_mut().return_consumed_capacity = Some(value.into());
         self
     }
-    /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
+    /// Sets [`projection_expression`](t::GetItemInput::projection_expression).
     #[inline]
     pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().projection_expression = Some(value.into());
         self
     }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    /// Sets [`expression_attribute_names`](t::GetItemInput::expression_attribute_names).
     #[inline]
     pub fn expression_attribute_names(
         mut self,
@@ -107,42 +103,6 @@ impl GetItem {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetItemOutput, e::GetItemError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetItemOutput, e::GetItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetItemInput, t::GetItemOutput, e::GetItemError> {
-        self.0
     }
 }
 /// The `GetResourcePolicy` operation.
@@ -170,54 +130,10 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams.
+    /// Sets [`resource_arn`](t::GetResourcePolicyInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetResourcePolicyOutput, e::GetResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetResourcePolicyOutput, e::GetResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourcePolicyInput,
-        t::GetResourcePolicyOutput,
-        e::GetResourcePolicyError,
-    > {
-        self.0
     }
 }

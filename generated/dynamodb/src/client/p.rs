@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a new item, or replaces an old item with a new item. If an item that has the same primary key as the new item already exists in the specified table, the new item completely replaces the existing item. You can perform a conditional put operation (add a new item if one with the specified primary key doesn't exist), or replace an existing item if it has certain attribute values. You can return the item's attribute values in the same operation, using the `ReturnValues` parameter.
-    ///
-    /// Returns the [`PutItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new item, or replaces an old item with a new item. If an item that has the same primary key as the new item already exists in the specified table, the new item completely replaces the existing item. You can perform a conditional put operation (add a new item if one with the specified primary key doesn't exist), or replace an existing item if it has certain attribute values. You can return the item's attribute values in the same operation, using the `ReturnValues` parameter. Returns [`PutItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_item(&self) -> PutItem {
         PutItem(rt::Call::new(&self.handle, &op::PUT_ITEM))
     }
-    /// Attaches a resource-based policy document to the resource, which can be a table or stream. When you attach a resource-based policy using this API, the policy application is [*eventually consistent*](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html) .
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches a resource-based policy document to the resource, which can be a table or stream. When you attach a resource-based policy using this API, the policy application is [*eventually consistent*](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html) . Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
         PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
@@ -44,13 +40,13 @@ rt::operation_type!(
     PutItem, t::PutItemInput, t::PutItemOutput, e::PutItemError, op::PUT_ITEM
 );
 impl PutItem {
-    /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::PutItemInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are required; you can optionally provide other attribute name-value pairs for the item.
+    /// Sets [`item`](t::PutItemInput::item).
     #[inline]
     pub fn item(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
         value.add_to(&mut self.0.input_mut().item);
@@ -66,7 +62,7 @@ impl PutItem {
         rt::insert(&mut self.0.input_mut().item, key, value);
         self
     }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
+    /// Sets [`expected`](t::PutItemInput::expected).
     #[inline]
     pub fn expected(
         mut self,
@@ -85,13 +81,13 @@ impl PutItem {
         rt::insert(&mut self.0.input_mut().expected, key, value);
         self
     }
-    /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were updated with the `PutItem` request. For `PutItem`, the valid values are:
+    /// Sets [`return_values`](t::PutItemInput::return_values).
     #[inline]
     pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
         self.0.input_mut().return_values = Some(value.into());
         self
     }
-    /// Sets `ReturnConsumedCapacity`.
+    /// Sets [`return_consumed_capacity`](t::PutItemInput::return_consumed_capacity).
     #[inline]
     pub fn return_consumed_capacity(
         mut self,
@@ -100,7 +96,7 @@ impl PutItem {
         self.0.input_mut().return_consumed_capacity = Some(value.into());
         self
     }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
+    /// Sets [`return_item_collection_metrics`](t::PutItemInput::return_item_collection_metrics).
     #[inline]
     pub fn return_item_collection_metrics(
         mut self,
@@ -109,7 +105,7 @@ impl PutItem {
         self.0.input_mut().return_item_collection_metrics = Some(value.into());
         self
     }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
+    /// Sets [`conditional_operator`](t::PutItemInput::conditional_operator).
     #[inline]
     pub fn conditional_operator(
         mut self,
@@ -118,13 +114,13 @@ impl PutItem {
         self.0.input_mut().conditional_operator = Some(value.into());
         self
     }
-    /// A condition that must be satisfied in order for a conditional `PutItem` operation to succeed.
+    /// Sets [`condition_expression`](t::PutItemInput::condition_expression).
     #[inline]
     pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().condition_expression = Some(value.into());
         self
     }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    /// Sets [`expression_attribute_names`](t::PutItemInput::expression_attribute_names).
     #[inline]
     pub fn expression_attribute_names(
         mut self,
@@ -143,7 +139,7 @@ impl PutItem {
         rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
         self
     }
-    /// One or more values that can be substituted in an expression.
+    /// Sets [`expression_attribute_values`](t::PutItemInput::expression_attribute_values).
     #[inline]
     pub fn expression_attribute_values(
         mut self,
@@ -162,7 +158,7 @@ impl PutItem {
         rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
-    /// An optional parameter that returns the item attributes for a `PutItem` operation that failed a condition check.
+    /// Sets [`return_values_on_condition_check_failure`](t::PutItemInput::return_values_on_condition_check_failure).
     #[inline]
     pub fn return_values_on_condition_check_failure(
         mut self,
@@ -170,42 +166,6 @@ impl PutItem {
     ) -> Self {
         self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutItemOutput, e::PutItemError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutItemOutput, e::PutItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutItemInput, t::PutItemOutput, e::PutItemError> {
-        self.0
     }
 }
 /// The `PutResourcePolicy` operation.
@@ -227,72 +187,28 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached. The resources you can specify include tables and streams.
+    /// Sets [`resource_arn`](t::PutResourcePolicyInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// An Amazon Web Services resource-based policy document in JSON format.
+    /// Sets [`policy`](t::PutResourcePolicyInput::policy).
     #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy = value.into();
         self
     }
-    /// A string value that you can use to conditionally update your policy. You can provide the revision ID of your existing policy to make mutating requests against that policy.
+    /// Sets [`expected_revision_id`](t::PutResourcePolicyInput::expected_revision_id).
     #[inline]
     pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_revision_id = Some(value.into());
         self
     }
-    /// Set this parameter to `true` to confirm that you want to remove your permissions to change the policy of this resource in the future.
+    /// Sets [`confirm_remove_self_resource_access`](t::PutResourcePolicyInput::confirm_remove_self_resource_access).
     #[inline]
     pub fn confirm_remove_self_resource_access(mut self, value: bool) -> Self {
         self.0.input_mut().confirm_remove_self_resource_access = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutResourcePolicyOutput, e::PutResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutResourcePolicyOutput, e::PutResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutResourcePolicyInput,
-        t::PutResourcePolicyOutput,
-        e::PutResourcePolicyError,
-    > {
-        self.0
     }
 }

@@ -7,57 +7,43 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
-    /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-    ///
-    /// Returns the [`UpdateContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED. Returns [`UpdateContinuousBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_continuous_backups(&self) -> UpdateContinuousBackups {
         UpdateContinuousBackups(
             rt::Call::new(&self.handle, &op::UPDATE_CONTINUOUS_BACKUPS),
         )
     }
-    /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
-    ///
-    /// Returns the [`UpdateContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table. Returns [`UpdateContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_contributor_insights(&self) -> UpdateContributorInsights {
         UpdateContributorInsights(
             rt::Call::new(&self.handle, &op::UPDATE_CONTRIBUTOR_INSIGHTS),
         )
     }
-    /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
-    ///
-    /// Returns the [`UpdateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units. Returns [`UpdateGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_global_table(&self) -> UpdateGlobalTable {
         UpdateGlobalTable(rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE))
     }
-    /// Updates settings for a global table.
-    ///
-    /// Returns the [`UpdateGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates settings for a global table. Returns [`UpdateGlobalTableSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettings {
         UpdateGlobalTableSettings(
             rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE_SETTINGS),
         )
     }
-    /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
-    ///
-    /// Returns the [`UpdateItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values). Returns [`UpdateItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_item(&self) -> UpdateItem {
         UpdateItem(rt::Call::new(&self.handle, &op::UPDATE_ITEM))
     }
-    /// The command to update the Kinesis stream destination.
-    ///
-    /// Returns the [`UpdateKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The command to update the Kinesis stream destination. Returns [`UpdateKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_kinesis_streaming_destination(
         &self,
@@ -66,25 +52,19 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_KINESIS_STREAMING_DESTINATION),
         )
     }
-    /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
-    ///
-    /// Returns the [`UpdateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table. Returns [`UpdateTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_table(&self) -> UpdateTable {
         UpdateTable(rt::Call::new(&self.handle, &op::UPDATE_TABLE))
     }
-    /// Updates auto scaling settings on your global tables at once.
-    ///
-    /// Returns the [`UpdateTableReplicaAutoScaling`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates auto scaling settings on your global tables at once. Returns [`UpdateTableReplicaAutoScaling`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_table_replica_auto_scaling(&self) -> UpdateTableReplicaAutoScaling {
         UpdateTableReplicaAutoScaling(
             rt::Call::new(&self.handle, &op::UPDATE_TABLE_REPLICA_AUTO_SCALING),
         )
     }
-    /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
-    ///
-    /// Returns the [`UpdateTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`. Returns [`UpdateTimeToLive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_time_to_live(&self) -> UpdateTimeToLive {
         UpdateTimeToLive(rt::Call::new(&self.handle, &op::UPDATE_TIME_TO_LIVE))
@@ -106,13 +86,13 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
+    /// Sets [`resource_arn`](t::UntagResourceInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// A list of tag keys. Existing tags of the resource whose keys are members of this list will be removed from the DynamoDB resource.
+    /// Sets [`tag_keys`](t::UntagResourceInput::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -123,42 +103,6 @@ impl UntagResource {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError> {
-        self.0
     }
 }
 /// The `UpdateContinuousBackups` operation.
@@ -181,13 +125,13 @@ rt::operation_type!(
     op::UPDATE_CONTINUOUS_BACKUPS
 );
 impl UpdateContinuousBackups {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateContinuousBackupsInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// Represents the settings used to enable point in time recovery.
+    /// Sets [`point_in_time_recovery_specification`](t::UpdateContinuousBackupsInput::point_in_time_recovery_specification).
     #[inline]
     pub fn point_in_time_recovery_specification(
         mut self,
@@ -195,56 +139,6 @@ impl UpdateContinuousBackups {
     ) -> Self {
         self.0.input_mut().point_in_time_recovery_specification = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateContinuousBackupsOutput,
-            e::UpdateContinuousBackupsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateContinuousBackupsOutput,
-        e::UpdateContinuousBackupsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateContinuousBackupsInput,
-        t::UpdateContinuousBackupsOutput,
-        e::UpdateContinuousBackupsError,
-    > {
-        self.0
     }
 }
 /// The `UpdateContributorInsights` operation.
@@ -263,19 +157,19 @@ rt::operation_type!(
     op::UPDATE_CONTRIBUTOR_INSIGHTS
 );
 impl UpdateContributorInsights {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateContributorInsightsInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// The global secondary index name, if applicable.
+    /// Sets [`index_name`](t::UpdateContributorInsightsInput::index_name).
     #[inline]
     pub fn index_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().index_name = Some(value.into());
         self
     }
-    /// Represents the contributor insights action.
+    /// Sets [`contributor_insights_action`](t::UpdateContributorInsightsInput::contributor_insights_action).
     #[inline]
     pub fn contributor_insights_action(
         mut self,
@@ -284,7 +178,7 @@ impl UpdateContributorInsights {
         self.0.input_mut().contributor_insights_action = value.into();
         self
     }
-    /// Specifies whether to track all access and throttled events or throttled events only for the DynamoDB table or index.
+    /// Sets [`contributor_insights_mode`](t::UpdateContributorInsightsInput::contributor_insights_mode).
     #[inline]
     pub fn contributor_insights_mode(
         mut self,
@@ -292,56 +186,6 @@ impl UpdateContributorInsights {
     ) -> Self {
         self.0.input_mut().contributor_insights_mode = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateContributorInsightsOutput,
-            e::UpdateContributorInsightsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateContributorInsightsOutput,
-        e::UpdateContributorInsightsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateContributorInsightsInput,
-        t::UpdateContributorInsightsOutput,
-        e::UpdateContributorInsightsError,
-    > {
-        self.0
     }
 }
 /// The `UpdateGlobalTable` operation.
@@ -373,13 +217,13 @@ rt::operation_type!(
     e::UpdateGlobalTableError, op::UPDATE_GLOBAL_TABLE
 );
 impl UpdateGlobalTable {
-    /// The global table name.
+    /// Sets [`global_table_name`](t::UpdateGlobalTableInput::global_table_name).
     #[inline]
     pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().global_table_name = value.into();
         self
     }
-    /// A list of Regions that should be added or removed from the global table.
+    /// Sets [`replica_updates`](t::UpdateGlobalTableInput::replica_updates).
     #[inline]
     pub fn replica_updates(mut self, value: impl rt::Items<t::ReplicaUpdate>) -> Self {
         value.add_to(&mut self.0.input_mut().replica_updates);
@@ -390,50 +234,6 @@ impl UpdateGlobalTable {
     pub fn push_replica_updates(mut self, item: impl Into<t::ReplicaUpdate>) -> Self {
         rt::push(&mut self.0.input_mut().replica_updates, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateGlobalTableOutput, e::UpdateGlobalTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateGlobalTableOutput, e::UpdateGlobalTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateGlobalTableInput,
-        t::UpdateGlobalTableOutput,
-        e::UpdateGlobalTableError,
-    > {
-        self.0
     }
 }
 /// The `UpdateGlobalTableSettings` operation.
@@ -456,13 +256,13 @@ rt::operation_type!(
     op::UPDATE_GLOBAL_TABLE_SETTINGS
 );
 impl UpdateGlobalTableSettings {
-    /// The name of the global table
+    /// Sets [`global_table_name`](t::UpdateGlobalTableSettingsInput::global_table_name).
     #[inline]
     pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().global_table_name = value.into();
         self
     }
-    /// The billing mode of the global table. If `GlobalTableBillingMode` is not specified, the global table defaults to `PROVISIONED` capacity billing mode.
+    /// Sets [`global_table_billing_mode`](t::UpdateGlobalTableSettingsInput::global_table_billing_mode).
     #[inline]
     pub fn global_table_billing_mode(
         mut self,
@@ -471,13 +271,13 @@ impl UpdateGlobalTableSettings {
         self.0.input_mut().global_table_billing_mode = Some(value.into());
         self
     }
-    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
+    /// Sets [`global_table_provisioned_write_capacity_units`](t::UpdateGlobalTableSettingsInput::global_table_provisioned_write_capacity_units).
     #[inline]
     pub fn global_table_provisioned_write_capacity_units(mut self, value: i64) -> Self {
         self.0.input_mut().global_table_provisioned_write_capacity_units = Some(value);
         self
     }
-    /// Auto scaling settings for managing provisioned write capacity for the global table.
+    /// Sets [`global_table_provisioned_write_capacity_auto_scaling_settings_update`](t::UpdateGlobalTableSettingsInput::global_table_provisioned_write_capacity_auto_scaling_settings_update).
     #[inline]
     pub fn global_table_provisioned_write_capacity_auto_scaling_settings_update(
         mut self,
@@ -491,7 +291,7 @@ impl UpdateGlobalTableSettings {
         );
         self
     }
-    /// Represents the settings of a global secondary index for a global table that will be modified.
+    /// Sets [`global_table_global_secondary_index_settings_update`](t::UpdateGlobalTableSettingsInput::global_table_global_secondary_index_settings_update).
     #[inline]
     pub fn global_table_global_secondary_index_settings_update(
         mut self,
@@ -518,7 +318,7 @@ impl UpdateGlobalTableSettings {
         );
         self
     }
-    /// Represents the settings for a global table in a Region that will be modified.
+    /// Sets [`replica_settings_update`](t::UpdateGlobalTableSettingsInput::replica_settings_update).
     #[inline]
     pub fn replica_settings_update(
         mut self,
@@ -536,56 +336,6 @@ impl UpdateGlobalTableSettings {
         rt::push(&mut self.0.input_mut().replica_settings_update, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateGlobalTableSettingsOutput,
-            e::UpdateGlobalTableSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateGlobalTableSettingsOutput,
-        e::UpdateGlobalTableSettingsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateGlobalTableSettingsInput,
-        t::UpdateGlobalTableSettingsOutput,
-        e::UpdateGlobalTableSettingsError,
-    > {
-        self.0
-    }
 }
 /// The `UpdateItem` operation.
 ///
@@ -600,13 +350,13 @@ rt::operation_type!(
     op::UPDATE_ITEM
 );
 impl UpdateItem {
-    /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateItemInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
+    /// Sets [`key`](t::UpdateItemInput::key).
     #[inline]
     pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
         value.add_to(&mut self.0.input_mut().key);
@@ -622,7 +372,7 @@ impl UpdateItem {
         rt::insert(&mut self.0.input_mut().key, key, value);
         self
     }
-    /// This is a legacy parameter. Use `UpdateExpression` instead. For more information, see [AttributeUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html) in the *Amazon DynamoDB Developer Guide*.
+    /// Sets [`attribute_updates`](t::UpdateItemInput::attribute_updates).
     #[inline]
     pub fn attribute_updates(
         mut self,
@@ -641,7 +391,7 @@ impl UpdateItem {
         rt::insert(&mut self.0.input_mut().attribute_updates, key, value);
         self
     }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
+    /// Sets [`expected`](t::UpdateItemInput::expected).
     #[inline]
     pub fn expected(
         mut self,
@@ -660,7 +410,7 @@ impl UpdateItem {
         rt::insert(&mut self.0.input_mut().expected, key, value);
         self
     }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
+    /// Sets [`conditional_operator`](t::UpdateItemInput::conditional_operator).
     #[inline]
     pub fn conditional_operator(
         mut self,
@@ -669,13 +419,13 @@ impl UpdateItem {
         self.0.input_mut().conditional_operator = Some(value.into());
         self
     }
-    /// Use `ReturnValues` if you want to get the item attributes as they appear before or after they are successfully updated. For `UpdateItem`, the valid values are:
+    /// Sets [`return_values`](t::UpdateItemInput::return_values).
     #[inline]
     pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
         self.0.input_mut().return_values = Some(value.into());
         self
     }
-    /// Sets `ReturnConsumedCapacity`.
+    /// Sets [`return_consumed_capacity`](t::UpdateItemInput::return_consumed_capacity).
     #[inline]
     pub fn return_consumed_capacity(
         mut self,
@@ -684,7 +434,7 @@ impl UpdateItem {
         self.0.input_mut().return_consumed_capacity = Some(value.into());
         self
     }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
+    /// Sets [`return_item_collection_metrics`](t::UpdateItemInput::return_item_collection_metrics).
     #[inline]
     pub fn return_item_collection_metrics(
         mut self,
@@ -693,19 +443,19 @@ impl UpdateItem {
         self.0.input_mut().return_item_collection_metrics = Some(value.into());
         self
     }
-    /// An expression that defines one or more attributes to be updated, the action to be performed on them, and new values for them.
+    /// Sets [`update_expression`](t::UpdateItemInput::update_expression).
     #[inline]
     pub fn update_expression(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().update_expression = Some(value.into());
         self
     }
-    /// A condition that must be satisfied in order for a conditional update to succeed.
+    /// Sets [`condition_expression`](t::UpdateItemInput::condition_expression).
     #[inline]
     pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().condition_expression = Some(value.into());
         self
     }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    /// Sets [`expression_attribute_names`](t::UpdateItemInput::expression_attribute_names).
     #[inline]
     pub fn expression_attribute_names(
         mut self,
@@ -724,7 +474,7 @@ impl UpdateItem {
         rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
         self
     }
-    /// One or more values that can be substituted in an expression.
+    /// Sets [`expression_attribute_values`](t::UpdateItemInput::expression_attribute_values).
     #[inline]
     pub fn expression_attribute_values(
         mut self,
@@ -743,7 +493,7 @@ impl UpdateItem {
         rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
-    /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed a condition check.
+    /// Sets [`return_values_on_condition_check_failure`](t::UpdateItemInput::return_values_on_condition_check_failure).
     #[inline]
     pub fn return_values_on_condition_check_failure(
         mut self,
@@ -751,46 +501,6 @@ impl UpdateItem {
     ) -> Self {
         self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateItemOutput, e::UpdateItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateItemOutput, e::UpdateItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError> {
-        self.0
     }
 }
 /// The `UpdateKinesisStreamingDestination` operation.
@@ -809,19 +519,19 @@ rt::operation_type!(
     e::UpdateKinesisStreamingDestinationError, op::UPDATE_KINESIS_STREAMING_DESTINATION
 );
 impl UpdateKinesisStreamingDestination {
-    /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateKinesisStreamingDestinationInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// The Amazon Resource Name (ARN) for the Kinesis stream input.
+    /// Sets [`stream_arn`](t::UpdateKinesisStreamingDestinationInput::stream_arn).
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_arn = value.into();
         self
     }
-    /// The command to update the Kinesis stream configuration.
+    /// Sets [`update_kinesis_streaming_configuration`](t::UpdateKinesisStreamingDestinationInput::update_kinesis_streaming_configuration).
     #[inline]
     pub fn update_kinesis_streaming_configuration(
         mut self,
@@ -829,56 +539,6 @@ impl UpdateKinesisStreamingDestination {
     ) -> Self {
         self.0.input_mut().update_kinesis_streaming_configuration = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateKinesisStreamingDestinationOutput,
-            e::UpdateKinesisStreamingDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateKinesisStreamingDestinationOutput,
-        e::UpdateKinesisStreamingDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateKinesisStreamingDestinationInput,
-        t::UpdateKinesisStreamingDestinationOutput,
-        e::UpdateKinesisStreamingDestinationError,
-    > {
-        self.0
     }
 }
 /// The `UpdateTable` operation.
@@ -906,7 +566,7 @@ rt::operation_type!(
     op::UPDATE_TABLE
 );
 impl UpdateTable {
-    /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
+    /// Sets [`attribute_definitions`](t::UpdateTableInput::attribute_definitions).
     #[inline]
     pub fn attribute_definitions(
         mut self,
@@ -924,25 +584,25 @@ impl UpdateTable {
         rt::push(&mut self.0.input_mut().attribute_definitions, item);
         self
     }
-    /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateTableInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// Controls how you are charged for read and write throughput and how you manage capacity. When switching from pay-per-request to provisioned capacity, initial provisioned capacity values must be set. The initial provisioned capacity values are estimated based on the consumed read and write capacity of your table and global secondary indexes over the past 30 minutes.
+    /// Sets [`billing_mode`](t::UpdateTableInput::billing_mode).
     #[inline]
     pub fn billing_mode(mut self, value: impl Into<t::BillingMode>) -> Self {
         self.0.input_mut().billing_mode = Some(value.into());
         self
     }
-    /// The new provisioned throughput settings for the specified table or index.
+    /// Sets [`provisioned_throughput`](t::UpdateTableInput::provisioned_throughput).
     #[inline]
     pub fn provisioned_throughput(mut self, value: t::ProvisionedThroughput) -> Self {
         self.0.input_mut().provisioned_throughput = Some(value);
         self
     }
-    /// An array of one or more global secondary indexes for the table. For each index in the array, you can request one action:
+    /// Sets [`global_secondary_index_updates`](t::UpdateTableInput::global_secondary_index_updates).
     #[inline]
     pub fn global_secondary_index_updates(
         mut self,
@@ -960,19 +620,19 @@ impl UpdateTable {
         rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
         self
     }
-    /// Represents the DynamoDB Streams configuration for the table.
+    /// Sets [`stream_specification`](t::UpdateTableInput::stream_specification).
     #[inline]
     pub fn stream_specification(mut self, value: t::StreamSpecification) -> Self {
         self.0.input_mut().stream_specification = Some(value);
         self
     }
-    /// The new server-side encryption settings for the specified table.
+    /// Sets [`sse_specification`](t::UpdateTableInput::sse_specification).
     #[inline]
     pub fn sse_specification(mut self, value: t::SseSpecification) -> Self {
         self.0.input_mut().sse_specification = Some(value);
         self
     }
-    /// A list of replica update actions (create, delete, update, or disassociate) for the table.
+    /// Sets [`replica_updates`](t::UpdateTableInput::replica_updates).
     #[inline]
     pub fn replica_updates(
         mut self,
@@ -990,19 +650,19 @@ impl UpdateTable {
         rt::push(&mut self.0.input_mut().replica_updates, item);
         self
     }
-    /// The table class of the table to be updated. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
+    /// Sets [`table_class`](t::UpdateTableInput::table_class).
     #[inline]
     pub fn table_class(mut self, value: impl Into<t::TableClass>) -> Self {
         self.0.input_mut().table_class = Some(value.into());
         self
     }
-    /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
+    /// Sets [`deletion_protection_enabled`](t::UpdateTableInput::deletion_protection_enabled).
     #[inline]
     pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().deletion_protection_enabled = Some(value);
         self
     }
-    /// Specifies the consistency mode for a new global table. This parameter is only valid when you create a global table by specifying one or more [Create](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html#DDB-Type-ReplicationGroupUpdate-Create) actions in the [ReplicaUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html#DDB-UpdateTable-request-ReplicaUpdates) action list.
+    /// Sets [`multi_region_consistency`](t::UpdateTableInput::multi_region_consistency).
     #[inline]
     pub fn multi_region_consistency(
         mut self,
@@ -1011,7 +671,7 @@ impl UpdateTable {
         self.0.input_mut().multi_region_consistency = Some(value.into());
         self
     }
-    /// A list of witness updates for a MRSC global table. A witness provides a cost-effective alternative to a full replica in a MRSC global table by maintaining replicated change data written to global table replicas. You cannot perform read or write operations on a witness. For each witness, you can request one action:
+    /// Sets [`global_table_witness_updates`](t::UpdateTableInput::global_table_witness_updates).
     #[inline]
     pub fn global_table_witness_updates(
         mut self,
@@ -1029,19 +689,19 @@ impl UpdateTable {
         rt::push(&mut self.0.input_mut().global_table_witness_updates, item);
         self
     }
-    /// Updates the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
+    /// Sets [`on_demand_throughput`](t::UpdateTableInput::on_demand_throughput).
     #[inline]
     pub fn on_demand_throughput(mut self, value: t::OnDemandThroughput) -> Self {
         self.0.input_mut().on_demand_throughput = Some(value);
         self
     }
-    /// Represents the warm throughput (in read units per second and write units per second) for updating a table.
+    /// Sets [`warm_throughput`](t::UpdateTableInput::warm_throughput).
     #[inline]
     pub fn warm_throughput(mut self, value: t::WarmThroughput) -> Self {
         self.0.input_mut().warm_throughput = Some(value);
         self
     }
-    /// Controls the settings replication mode for a global table replica. This attribute can be defined using UpdateTable operation only on a regional table with values:
+    /// Sets [`global_table_settings_replication_mode`](t::UpdateTableInput::global_table_settings_replication_mode).
     #[inline]
     pub fn global_table_settings_replication_mode(
         mut self,
@@ -1050,13 +710,13 @@ impl UpdateTable {
         self.0.input_mut().global_table_settings_replication_mode = Some(value.into());
         self
     }
-    /// Specifies whether disassociation protection is enabled (`true`) or disabled (`false`) for the local replica of a multi-Region eventual consistency (MREC) global table using Version 2019.11.21.
+    /// Sets [`disassociation_protection_enabled`](t::UpdateTableInput::disassociation_protection_enabled).
     #[inline]
     pub fn disassociation_protection_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().disassociation_protection_enabled = Some(value);
         self
     }
-    /// A list of vector indexes to be added to or removed from the table. You can add or remove one vector index for each `UpdateTable` operation.
+    /// Sets [`vector_index_updates`](t::UpdateTableInput::vector_index_updates).
     #[inline]
     pub fn vector_index_updates(
         mut self,
@@ -1073,46 +733,6 @@ impl UpdateTable {
     ) -> Self {
         rt::push(&mut self.0.input_mut().vector_index_updates, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateTableOutput, e::UpdateTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateTableOutput, e::UpdateTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError> {
-        self.0
     }
 }
 /// The `UpdateTableReplicaAutoScaling` operation.
@@ -1131,7 +751,7 @@ rt::operation_type!(
     op::UPDATE_TABLE_REPLICA_AUTO_SCALING
 );
 impl UpdateTableReplicaAutoScaling {
-    /// Represents the auto scaling settings of the global secondary indexes of the replica to be updated.
+    /// Sets [`global_secondary_index_updates`](t::UpdateTableReplicaAutoScalingInput::global_secondary_index_updates).
     #[inline]
     pub fn global_secondary_index_updates(
         mut self,
@@ -1149,13 +769,13 @@ impl UpdateTableReplicaAutoScaling {
         rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
         self
     }
-    /// The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateTableReplicaAutoScalingInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate`.
+    /// Sets [`provisioned_write_capacity_auto_scaling_update`](t::UpdateTableReplicaAutoScalingInput::provisioned_write_capacity_auto_scaling_update).
     #[inline]
     pub fn provisioned_write_capacity_auto_scaling_update(
         mut self,
@@ -1164,7 +784,7 @@ impl UpdateTableReplicaAutoScaling {
         self.0.input_mut().provisioned_write_capacity_auto_scaling_update = Some(value);
         self
     }
-    /// Represents the auto scaling settings of replicas of the table that will be modified.
+    /// Sets [`replica_updates`](t::UpdateTableReplicaAutoScalingInput::replica_updates).
     #[inline]
     pub fn replica_updates(
         mut self,
@@ -1181,56 +801,6 @@ impl UpdateTableReplicaAutoScaling {
     ) -> Self {
         rt::push(&mut self.0.input_mut().replica_updates, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateTableReplicaAutoScalingOutput,
-            e::UpdateTableReplicaAutoScalingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateTableReplicaAutoScalingOutput,
-        e::UpdateTableReplicaAutoScalingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTableReplicaAutoScalingInput,
-        t::UpdateTableReplicaAutoScalingOutput,
-        e::UpdateTableReplicaAutoScalingError,
-    > {
-        self.0
     }
 }
 /// The `UpdateTimeToLive` operation.
@@ -1260,13 +830,13 @@ rt::operation_type!(
     e::UpdateTimeToLiveError, op::UPDATE_TIME_TO_LIVE
 );
 impl UpdateTimeToLive {
-    /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    /// Sets [`table_name`](t::UpdateTimeToLiveInput::table_name).
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().table_name = value.into();
         self
     }
-    /// Represents the settings used to enable or disable Time to Live for the specified table.
+    /// Sets [`time_to_live_specification`](t::UpdateTimeToLiveInput::time_to_live_specification).
     #[inline]
     pub fn time_to_live_specification(
         mut self,
@@ -1274,49 +844,5 @@ impl UpdateTimeToLive {
     ) -> Self {
         self.0.input_mut().time_to_live_specification = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateTimeToLiveOutput, e::UpdateTimeToLiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateTimeToLiveOutput, e::UpdateTimeToLiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTimeToLiveInput,
-        t::UpdateTimeToLiveOutput,
-        e::UpdateTimeToLiveError,
-    > {
-        self.0
     }
 }

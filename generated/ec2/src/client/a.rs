@@ -5,16 +5,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AcceptAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*. Returns [`AcceptAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_address_transfer(&self) -> AcceptAddressTransfer {
         AcceptAddressTransfer(rt::Call::new(&self.handle, &op::ACCEPT_ADDRESS_TRANSFER))
     }
-    /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`AcceptCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`AcceptCapacityReservationBillingOwnership`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_capacity_reservation_billing_ownership(
         &self,
@@ -26,9 +22,7 @@ impl super::Client {
             ),
         )
     }
-    /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
-    ///
-    /// Returns the [`AcceptReservedInstancesExchangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call. Returns [`AcceptReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_reserved_instances_exchange_quote(
         &self,
@@ -37,9 +31,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE),
         )
     }
-    /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
-    ///
-    /// Returns the [`AcceptTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway. Returns [`AcceptTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_client_vpn_attachment(
         &self,
@@ -51,9 +43,7 @@ impl super::Client {
             ),
         )
     }
-    /// Accepts a request to associate subnets with a transit gateway multicast domain.
-    ///
-    /// Returns the [`AcceptTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a request to associate subnets with a transit gateway multicast domain. Returns [`AcceptTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_multicast_domain_associations(
         &self,
@@ -65,9 +55,7 @@ impl super::Client {
             ),
         )
     }
-    /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
-    ///
-    /// Returns the [`AcceptTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state. Returns [`AcceptTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_peering_attachment(
         &self,
@@ -76,9 +64,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
         )
     }
-    /// Accepts a request to attach a VPC to a transit gateway.
-    ///
-    /// Returns the [`AcceptTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a request to attach a VPC to a transit gateway. Returns [`AcceptTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_vpc_attachment(
         &self,
@@ -87,55 +73,41 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
         )
     }
-    /// Accepts connection requests to your VPC endpoint service.
-    ///
-    /// Returns the [`AcceptVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts connection requests to your VPC endpoint service. Returns [`AcceptVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_vpc_endpoint_connections(&self) -> AcceptVpcEndpointConnections {
         AcceptVpcEndpointConnections(
             rt::Call::new(&self.handle, &op::ACCEPT_VPC_ENDPOINT_CONNECTIONS),
         )
     }
-    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
-    ///
-    /// Returns the [`AcceptVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests. Returns [`AcceptVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnection {
         AcceptVpcPeeringConnection(
             rt::Call::new(&self.handle, &op::ACCEPT_VPC_PEERING_CONNECTION),
         )
     }
-    /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
-    ///
-    /// Returns the [`AdvertiseByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP). Returns [`AdvertiseByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn advertise_byoip_cidr(&self) -> AdvertiseByoipCidr {
         AdvertiseByoipCidr(rt::Call::new(&self.handle, &op::ADVERTISE_BYOIP_CIDR))
     }
-    /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
-    ///
-    /// Returns the [`AllocateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account. Returns [`AllocateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_address(&self) -> AllocateAddress {
         AllocateAddress(rt::Call::new(&self.handle, &op::ALLOCATE_ADDRESS))
     }
-    /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
-    ///
-    /// Returns the [`AllocateHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate. Returns [`AllocateHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_hosts(&self) -> AllocateHosts {
         AllocateHosts(rt::Call::new(&self.handle, &op::ALLOCATE_HOSTS))
     }
-    /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-    ///
-    /// Returns the [`AllocateIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`AllocateIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_ipam_pool_cidr(&self) -> AllocateIpamPoolCidr {
         AllocateIpamPoolCidr(rt::Call::new(&self.handle, &op::ALLOCATE_IPAM_POOL_CIDR))
     }
-    /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
-    ///
-    /// Returns the [`ApplySecurityGroupsToClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups. Returns [`ApplySecurityGroupsToClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn apply_security_groups_to_client_vpn_target_network(
         &self,
@@ -147,16 +119,12 @@ impl super::Client {
             ),
         )
     }
-    /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
-    ///
-    /// Returns the [`AssignIpv6Addresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type. Returns [`AssignIpv6Addresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_ipv6_addresses(&self) -> AssignIpv6Addresses {
         AssignIpv6Addresses(rt::Call::new(&self.handle, &op::ASSIGN_IPV6_ADDRESSES))
     }
-    /// Assigns the specified secondary private IP addresses to the specified network interface.
-    ///
-    /// Returns the [`AssignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns the specified secondary private IP addresses to the specified network interface. Returns [`AssignPrivateIpAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddresses {
         AssignPrivateIpAddresses(
@@ -179,13 +147,13 @@ rt::operation_type!(
     t::AcceptAddressTransferResult, rt::NoErrors, op::ACCEPT_ADDRESS_TRANSFER
 );
 impl AcceptAddressTransfer {
-    /// The Elastic IP address you are accepting for transfer.
+    /// Sets [`address`](t::AcceptAddressTransferRequest::address).
     #[inline]
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().address = value.into();
         self
     }
-    /// `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// Sets [`tag_specifications`](t::AcceptAddressTransferRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -203,51 +171,11 @@ impl AcceptAddressTransfer {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptAddressTransferRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AcceptAddressTransferResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AcceptAddressTransferResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptAddressTransferRequest,
-        t::AcceptAddressTransferResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptCapacityReservationBillingOwnership` operation.
@@ -267,61 +195,17 @@ rt::operation_type!(
     op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
 );
 impl AcceptCapacityReservationBillingOwnership {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptCapacityReservationBillingOwnershipRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the Capacity Reservation for which to accept the request.
+    /// Sets [`capacity_reservation_id`](t::AcceptCapacityReservationBillingOwnershipRequest::capacity_reservation_id).
     #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptCapacityReservationBillingOwnershipResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptCapacityReservationBillingOwnershipResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptCapacityReservationBillingOwnershipRequest,
-        t::AcceptCapacityReservationBillingOwnershipResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptReservedInstancesExchangeQuote` operation.
@@ -340,13 +224,13 @@ rt::operation_type!(
     op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE
 );
 impl AcceptReservedInstancesExchangeQuote {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptReservedInstancesExchangeQuoteRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the Convertible Reserved Instances to exchange for another Convertible Reserved Instance of the same or higher value.
+    /// Sets [`reserved_instance_ids`](t::AcceptReservedInstancesExchangeQuoteRequest::reserved_instance_ids).
     #[inline]
     pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().reserved_instance_ids);
@@ -358,7 +242,7 @@ impl AcceptReservedInstancesExchangeQuote {
         rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
         self
     }
-    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
+    /// Sets [`target_configurations`](t::AcceptReservedInstancesExchangeQuoteRequest::target_configurations).
     #[inline]
     pub fn target_configurations(
         mut self,
@@ -375,50 +259,6 @@ impl AcceptReservedInstancesExchangeQuote {
     ) -> Self {
         rt::push(&mut self.0.input_mut().target_configurations, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptReservedInstancesExchangeQuoteResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptReservedInstancesExchangeQuoteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptReservedInstancesExchangeQuoteRequest,
-        t::AcceptReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptTransitGatewayClientVpnAttachment` operation.
@@ -438,61 +278,17 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
 );
 impl AcceptTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayClientVpnAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptTransitGatewayClientVpnAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayClientVpnAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayClientVpnAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayClientVpnAttachmentRequest,
-        t::AcceptTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptTransitGatewayMulticastDomainAssociations` operation.
@@ -512,7 +308,7 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl AcceptTransitGatewayMulticastDomainAssociations {
-    /// The ID of the transit gateway multicast domain.
+    /// Sets [`transit_gateway_multicast_domain_id`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_multicast_domain_id).
     #[inline]
     pub fn transit_gateway_multicast_domain_id(
         mut self,
@@ -521,13 +317,13 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
         self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
         self
     }
-    /// The ID of the transit gateway attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
         self
     }
-    /// The IDs of the subnets to associate with the transit gateway multicast domain.
+    /// Sets [`subnet_ids`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::subnet_ids).
     #[inline]
     pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_ids);
@@ -539,55 +335,11 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
         rt::push(&mut self.0.input_mut().subnet_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayMulticastDomainAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayMulticastDomainAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
-        t::AcceptTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptTransitGatewayPeeringAttachment` operation.
@@ -607,61 +359,17 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl AcceptTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptTransitGatewayPeeringAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayPeeringAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayPeeringAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayPeeringAttachmentRequest,
-        t::AcceptTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptTransitGatewayVpcAttachment` operation.
@@ -682,61 +390,17 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl AcceptTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptTransitGatewayVpcAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayVpcAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayVpcAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayVpcAttachmentRequest,
-        t::AcceptTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptVpcEndpointConnections` operation.
@@ -755,19 +419,19 @@ rt::operation_type!(
     op::ACCEPT_VPC_ENDPOINT_CONNECTIONS
 );
 impl AcceptVpcEndpointConnections {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptVpcEndpointConnectionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC endpoint service.
+    /// Sets [`service_id`](t::AcceptVpcEndpointConnectionsRequest::service_id).
     #[inline]
     pub fn service_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_id = value.into();
         self
     }
-    /// The IDs of the interface VPC endpoints.
+    /// Sets [`vpc_endpoint_ids`](t::AcceptVpcEndpointConnectionsRequest::vpc_endpoint_ids).
     #[inline]
     pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
@@ -779,7 +443,7 @@ impl AcceptVpcEndpointConnections {
         rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
         self
     }
-    /// The IDs of the transit gateway attachments to accept. This parameter is supported only for Gateway Load Balancer endpoint services.
+    /// Sets [`transit_gateway_attachment_ids`](t::AcceptVpcEndpointConnectionsRequest::transit_gateway_attachment_ids).
     #[inline]
     pub fn transit_gateway_attachment_ids(
         mut self,
@@ -796,48 +460,6 @@ impl AcceptVpcEndpointConnections {
     ) -> Self {
         rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptVpcEndpointConnectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AcceptVpcEndpointConnectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptVpcEndpointConnectionsRequest,
-        t::AcceptVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AcceptVpcPeeringConnection` operation.
@@ -859,57 +481,17 @@ rt::operation_type!(
     t::AcceptVpcPeeringConnectionResult, rt::NoErrors, op::ACCEPT_VPC_PEERING_CONNECTION
 );
 impl AcceptVpcPeeringConnection {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AcceptVpcPeeringConnectionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC peering connection. You must specify this parameter in the request.
+    /// Sets [`vpc_peering_connection_id`](t::AcceptVpcPeeringConnectionRequest::vpc_peering_connection_id).
     #[inline]
     pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_peering_connection_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AcceptVpcPeeringConnectionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AcceptVpcPeeringConnectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptVpcPeeringConnectionRequest,
-        t::AcceptVpcPeeringConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AdvertiseByoipCidr` operation.
@@ -933,69 +515,29 @@ rt::operation_type!(
     rt::NoErrors, op::ADVERTISE_BYOIP_CIDR
 );
 impl AdvertiseByoipCidr {
-    /// The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range.
+    /// Sets [`cidr`](t::AdvertiseByoipCidrRequest::cidr).
     #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cidr = value.into();
         self
     }
-    /// The public 2-byte or 4-byte ASN that you want to advertise.
+    /// Sets [`asn`](t::AdvertiseByoipCidrRequest::asn).
     #[inline]
     pub fn asn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().asn = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AdvertiseByoipCidrRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// If you have [Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html) enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group.
+    /// Sets [`network_border_group`](t::AdvertiseByoipCidrRequest::network_border_group).
     #[inline]
     pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_border_group = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AdvertiseByoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AdvertiseByoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AdvertiseByoipCidrRequest,
-        t::AdvertiseByoipCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AllocateAddress` operation.
@@ -1026,37 +568,37 @@ rt::operation_type!(
     op::ALLOCATE_ADDRESS
 );
 impl AllocateAddress {
-    /// The network (`vpc`).
+    /// Sets [`domain`](t::AllocateAddressRequest::domain).
     #[inline]
     pub fn domain(mut self, value: impl Into<t::DomainType>) -> Self {
         self.0.input_mut().domain = Some(value.into());
         self
     }
-    /// The Elastic IP address to recover or an IPv4 address from an address pool.
+    /// Sets [`address`](t::AllocateAddressRequest::address).
     #[inline]
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().address = Some(value.into());
         self
     }
-    /// The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address from the address pool. To specify a specific address from the address pool, use the `Address` parameter instead.
+    /// Sets [`public_ipv4_pool`](t::AllocateAddressRequest::public_ipv4_pool).
     #[inline]
     pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().public_ipv4_pool = Some(value.into());
         self
     }
-    /// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups.
+    /// Sets [`network_border_group`](t::AllocateAddressRequest::network_border_group).
     #[inline]
     pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_border_group = Some(value.into());
         self
     }
-    /// The ID of a customer-owned address pool. Use this parameter to let Amazon EC2 select an address from the address pool. Alternatively, specify a specific address from the address pool.
+    /// Sets [`customer_owned_ipv4_pool`](t::AllocateAddressRequest::customer_owned_ipv4_pool).
     #[inline]
     pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
         self
     }
-    /// The tags to assign to the Elastic IP address.
+    /// Sets [`tag_specifications`](t::AllocateAddressRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1074,53 +616,17 @@ impl AllocateAddress {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see [Allocate sequential Elastic IP addresses from an IPAM pool](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM User Guide*.
+    /// Sets [`ipam_pool_id`](t::AllocateAddressRequest::ipam_pool_id).
     #[inline]
     pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipam_pool_id = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AllocateAddressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateAddressResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AllocateAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AllocateAddressRequest, t::AllocateAddressResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `AllocateHosts` operation.
@@ -1134,13 +640,13 @@ rt::operation_type!(
     op::ALLOCATE_HOSTS
 );
 impl AllocateHosts {
-    /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
+    /// Sets [`instance_family`](t::AllocateHostsRequest::instance_family).
     #[inline]
     pub fn instance_family(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_family = Some(value.into());
         self
     }
-    /// The tags to apply to the Dedicated Host during creation.
+    /// Sets [`tag_specifications`](t::AllocateHostsRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1158,25 +664,25 @@ impl AllocateHosts {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`host_recovery`](t::AllocateHostsRequest::host_recovery).
     #[inline]
     pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
         self.0.input_mut().host_recovery = Some(value.into());
         self
     }
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which to allocate the Dedicated Host. If you specify **OutpostArn**, you can optionally specify **AssetIds**.
+    /// Sets [`outpost_arn`](t::AllocateHostsRequest::outpost_arn).
     #[inline]
     pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().outpost_arn = Some(value.into());
         self
     }
-    /// Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see [Host maintenance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`host_maintenance`](t::AllocateHostsRequest::host_maintenance).
     #[inline]
     pub fn host_maintenance(mut self, value: impl Into<t::HostMaintenance>) -> Self {
         self.0.input_mut().host_maintenance = Some(value.into());
         self
     }
-    /// The IDs of the Outpost hardware assets on which to allocate the Dedicated Hosts. Targeting specific hardware assets on an Outpost can help to minimize latency between your workloads. This parameter is supported only if you specify **OutpostArn**. If you are allocating the Dedicated Hosts in a Region, omit this parameter.
+    /// Sets [`asset_ids`](t::AllocateHostsRequest::asset_ids).
     #[inline]
     pub fn asset_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().asset_ids);
@@ -1188,83 +694,47 @@ impl AllocateHosts {
         rt::push(&mut self.0.input_mut().asset_ids, item);
         self
     }
-    /// The ID of the Availability Zone.
+    /// Sets [`availability_zone_id`](t::AllocateHostsRequest::availability_zone_id).
     #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone_id = Some(value.into());
         self
     }
-    /// The CPU configuration options to apply to the Dedicated Host.
+    /// Sets [`cpu_options`](t::AllocateHostsRequest::cpu_options).
     #[inline]
     pub fn cpu_options(mut self, value: t::HostCpuOptionsRequest) -> Self {
         self.0.input_mut().cpu_options = Some(value);
         self
     }
-    /// Indicates whether the host accepts any untargeted instance launches that match its instance type configuration, or if it only accepts Host tenancy instance launches that specify its unique host ID. For more information, see [Understanding auto-placement and affinity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-understanding) in the *Amazon EC2 User Guide*.
+    /// Sets [`auto_placement`](t::AllocateHostsRequest::auto_placement).
     #[inline]
     pub fn auto_placement(mut self, value: impl Into<t::AutoPlacement>) -> Self {
         self.0.input_mut().auto_placement = Some(value.into());
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Sets [`client_token`](t::AllocateHostsRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Specifies the instance type to be supported by the Dedicated Hosts. If you specify an instance type, the Dedicated Hosts support instances of the specified instance type only.
+    /// Sets [`instance_type`](t::AllocateHostsRequest::instance_type).
     #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_type = Some(value.into());
         self
     }
-    /// The number of Dedicated Hosts to allocate to your account with these parameters. If you are allocating the Dedicated Hosts on an Outpost, and you specify **AssetIds**, you can omit this parameter. In this case, Amazon EC2 allocates a Dedicated Host on each specified hardware asset. If you specify both **AssetIds** and **Quantity**, then the value that you specify for **Quantity** must be equal to the number of asset IDs specified.
+    /// Sets [`quantity`](t::AllocateHostsRequest::quantity).
     #[inline]
     pub fn quantity(mut self, value: i32) -> Self {
         self.0.input_mut().quantity = Some(value);
         self
     }
-    /// The Availability Zone in which to allocate the Dedicated Host.
+    /// Sets [`availability_zone`](t::AllocateHostsRequest::availability_zone).
     #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AllocateHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `AllocateIpamPoolCidr` operation.
@@ -1286,49 +756,49 @@ rt::operation_type!(
     rt::NoErrors, op::ALLOCATE_IPAM_POOL_CIDR
 );
 impl AllocateIpamPoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AllocateIpamPoolCidrRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM pool from which you would like to allocate a CIDR.
+    /// Sets [`ipam_pool_id`](t::AllocateIpamPoolCidrRequest::ipam_pool_id).
     #[inline]
     pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipam_pool_id = value.into();
         self
     }
-    /// The CIDR you would like to allocate from the IPAM pool. Note the following:
+    /// Sets [`cidr`](t::AllocateIpamPoolCidrRequest::cidr).
     #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cidr = Some(value.into());
         self
     }
-    /// The netmask length of the CIDR you would like to allocate from the IPAM pool. Note the following:
+    /// Sets [`netmask_length`](t::AllocateIpamPoolCidrRequest::netmask_length).
     #[inline]
     pub fn netmask_length(mut self, value: i32) -> Self {
         self.0.input_mut().netmask_length = Some(value);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::AllocateIpamPoolCidrRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// A description for the allocation.
+    /// Sets [`description`](t::AllocateIpamPoolCidrRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// A preview of the next available CIDR in a pool.
+    /// Sets [`preview_next_cidr`](t::AllocateIpamPoolCidrRequest::preview_next_cidr).
     #[inline]
     pub fn preview_next_cidr(mut self, value: bool) -> Self {
         self.0.input_mut().preview_next_cidr = Some(value);
         self
     }
-    /// Include a particular CIDR range that can be returned by the pool. Allowed CIDRs are only allowed if using netmask length for allocation.
+    /// Sets [`allowed_cidrs`](t::AllocateIpamPoolCidrRequest::allowed_cidrs).
     #[inline]
     pub fn allowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().allowed_cidrs);
@@ -1340,7 +810,7 @@ impl AllocateIpamPoolCidr {
         rt::push(&mut self.0.input_mut().allowed_cidrs, item);
         self
     }
-    /// Exclude a particular CIDR range from being returned by the pool. Disallowed CIDRs are only allowed if using netmask length for allocation.
+    /// Sets [`disallowed_cidrs`](t::AllocateIpamPoolCidrRequest::disallowed_cidrs).
     #[inline]
     pub fn disallowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().disallowed_cidrs);
@@ -1352,7 +822,7 @@ impl AllocateIpamPoolCidr {
         rt::push(&mut self.0.input_mut().disallowed_cidrs, item);
         self
     }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// Sets [`tag_specifications`](t::AllocateIpamPoolCidrRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1369,46 +839,6 @@ impl AllocateIpamPoolCidr {
     ) -> Self {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateIpamPoolCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AllocateIpamPoolCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AllocateIpamPoolCidrRequest,
-        t::AllocateIpamPoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ApplySecurityGroupsToClientVpnTargetNetwork` operation.
@@ -1428,19 +858,19 @@ rt::operation_type!(
     op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK
 );
 impl ApplySecurityGroupsToClientVpnTargetNetwork {
-    /// The ID of the Client VPN endpoint.
+    /// Sets [`client_vpn_endpoint_id`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// The ID of the VPC in which the associated target network is located.
+    /// Sets [`vpc_id`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// The IDs of the security groups to apply to the associated target network. Up to 5 security groups can be applied to an associated target network.
+    /// Sets [`security_group_ids`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::security_group_ids).
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
@@ -1452,55 +882,11 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
         rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ApplySecurityGroupsToClientVpnTargetNetworkResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ApplySecurityGroupsToClientVpnTargetNetworkResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
-        t::ApplySecurityGroupsToClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AssignIpv6Addresses` operation.
@@ -1522,13 +908,13 @@ rt::operation_type!(
     rt::NoErrors, op::ASSIGN_IPV6_ADDRESSES
 );
 impl AssignIpv6Addresses {
-    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the `Ipv6Prefixes` option.
+    /// Sets [`ipv6_prefix_count`](t::AssignIpv6AddressesRequest::ipv6_prefix_count).
     #[inline]
     pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
         self.0.input_mut().ipv6_prefix_count = Some(value);
         self
     }
-    /// One or more IPv6 prefixes assigned to the network interface. You can't use this option if you use the `Ipv6PrefixCount` option.
+    /// Sets [`ipv6_prefixes`](t::AssignIpv6AddressesRequest::ipv6_prefixes).
     #[inline]
     pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_prefixes);
@@ -1540,13 +926,13 @@ impl AssignIpv6Addresses {
         rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
         self
     }
-    /// The ID of the network interface.
+    /// Sets [`network_interface_id`](t::AssignIpv6AddressesRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_interface_id = value.into();
         self
     }
-    /// The IPv6 addresses to be assigned to the network interface. You can't use this option if you're specifying a number of IPv6 addresses.
+    /// Sets [`ipv6_addresses`](t::AssignIpv6AddressesRequest::ipv6_addresses).
     #[inline]
     pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_addresses);
@@ -1558,51 +944,11 @@ impl AssignIpv6Addresses {
         rt::push(&mut self.0.input_mut().ipv6_addresses, item);
         self
     }
-    /// The number of additional IPv6 addresses to assign to the network interface. The specified number of IPv6 addresses are assigned in addition to the existing IPv6 addresses that are already assigned to the network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses.
+    /// Sets [`ipv6_address_count`](t::AssignIpv6AddressesRequest::ipv6_address_count).
     #[inline]
     pub fn ipv6_address_count(mut self, value: i32) -> Self {
         self.0.input_mut().ipv6_address_count = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssignIpv6AddressesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssignIpv6AddressesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssignIpv6AddressesRequest,
-        t::AssignIpv6AddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `AssignPrivateIpAddresses` operation.
@@ -1630,7 +976,7 @@ rt::operation_type!(
     t::AssignPrivateIpAddressesResult, rt::NoErrors, op::ASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl AssignPrivateIpAddresses {
-    /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.
+    /// Sets [`ipv4_prefixes`](t::AssignPrivateIpAddressesRequest::ipv4_prefixes).
     #[inline]
     pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv4_prefixes);
@@ -1642,19 +988,19 @@ impl AssignPrivateIpAddresses {
         rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
         self
     }
-    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the `Ipv4 Prefixes` option.
+    /// Sets [`ipv4_prefix_count`](t::AssignPrivateIpAddressesRequest::ipv4_prefix_count).
     #[inline]
     pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
         self.0.input_mut().ipv4_prefix_count = Some(value);
         self
     }
-    /// The ID of the network interface.
+    /// Sets [`network_interface_id`](t::AssignPrivateIpAddressesRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_interface_id = value.into();
         self
     }
-    /// The IP addresses to be assigned as a secondary private IP address to the network interface. You can't specify this parameter when also specifying a number of secondary IP addresses.
+    /// Sets [`private_ip_addresses`](t::AssignPrivateIpAddressesRequest::private_ip_addresses).
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
@@ -1666,56 +1012,904 @@ impl AssignPrivateIpAddresses {
         rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
-    /// The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses.
+    /// Sets [`secondary_private_ip_address_count`](t::AssignPrivateIpAddressesRequest::secondary_private_ip_address_count).
     #[inline]
     pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
         self.0.input_mut().secondary_private_ip_address_count = Some(value);
         self
     }
-    /// Indicates whether to allow an IP address that is already assigned to another network interface or instance to be reassigned to the specified network interface.
+    /// Sets [`allow_reassignment`](t::AssignPrivateIpAddressesRequest::allow_reassignment).
     #[inline]
     pub fn allow_reassignment(mut self, value: bool) -> Self {
         self.0.input_mut().allow_reassignment = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssignPrivateIpAddressesResult>> {
-        self.0.send()
+    pub fn assign_private_nat_gateway_address(&self) -> AssignPrivateNatGatewayAddress {
+        AssignPrivateNatGatewayAddress(
+            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account. Returns [`AssociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssignPrivateIpAddressesResult> {
-        self.0.send_blocking()
+    pub fn associate_address(&self) -> AssociateAddress {
+        AssociateAddress(rt::Call::new(&self.handle, &op::ASSOCIATE_ADDRESS))
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply: Returns [`AssociateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn associate_application_status_check(&self) -> AssociateApplicationStatusCheck {
+        AssociateApplicationStatusCheck(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_APPLICATION_STATUS_CHECK),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`AssociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn associate_capacity_reservation_billing_owner(
+        &self,
+    ) -> AssociateCapacityReservationBillingOwner {
+        AssociateCapacityReservationBillingOwner(
+            rt::Call::new(
+                &self.handle,
+                &op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+            ),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy. Returns [`AssociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssignPrivateIpAddressesRequest,
-        t::AssignPrivateIpAddressesResult,
+    pub fn associate_client_vpn_target_network(
+        &self,
+    ) -> AssociateClientVpnTargetNetwork {
+        AssociateClientVpnTargetNetwork(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
+        )
+    }
+    /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC. Returns [`AssociateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_dhcp_options(&self) -> AssociateDhcpOptions {
+        AssociateDhcpOptions(rt::Call::new(&self.handle, &op::ASSOCIATE_DHCP_OPTIONS))
+    }
+    /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*. Returns [`AssociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_enclave_certificate_iam_role(
+        &self,
+    ) -> AssociateEnclaveCertificateIamRole {
+        AssociateEnclaveCertificateIamRole(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
+        )
+    }
+    /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance. Returns [`AssociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfile {
+        AssociateIamInstanceProfile(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_IAM_INSTANCE_PROFILE),
+        )
+    }
+    /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window. Returns [`AssociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindow {
+        AssociateInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`AssociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasn {
+        AssociateIpamByoasn(rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_BYOASN))
+    }
+    /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`AssociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_ipam_resource_discovery(&self) -> AssociateIpamResourceDiscovery {
+        AssociateIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key. Returns [`AssociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_kms_key_id(&self) -> AssociateKmsKeyId {
+        AssociateKmsKeyId(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY_ID))
+    }
+    /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddress {
+        AssociateNatGatewayAddress(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_NAT_GATEWAY_ADDRESS),
+        )
+    }
+    /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet. Returns [`AssociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> AssociateNetworkingFlexCostAllocationPolicy {
+        AssociateNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Associates a route server with a VPC to enable dynamic route updates. Returns [`AssociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_route_server(&self) -> AssociateRouteServer {
+        AssociateRouteServer(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_SERVER))
+    }
+    /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets. Returns [`AssociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_route_table(&self) -> AssociateRouteTable {
+        AssociateRouteTable(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_TABLE))
+    }
+}
+/// The `AssignPrivateNatGatewayAddress` operation.
+///
+/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+pub struct AssignPrivateNatGatewayAddress(
+    pub(crate) rt::Call<
+        t::AssignPrivateNatGatewayAddressRequest,
+        t::AssignPrivateNatGatewayAddressResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    AssignPrivateNatGatewayAddress, t::AssignPrivateNatGatewayAddressRequest,
+    t::AssignPrivateNatGatewayAddressResult, rt::NoErrors,
+    op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
+);
+impl AssignPrivateNatGatewayAddress {
+    /// Sets [`nat_gateway_id`](t::AssignPrivateNatGatewayAddressRequest::nat_gateway_id).
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = value.into();
+        self
+    }
+    /// Sets [`private_ip_addresses`](t::AssignPrivateNatGatewayAddressRequest::private_ip_addresses).
+    #[inline]
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
+        self
+    }
+    /// Sets [`private_ip_address_count`](t::AssignPrivateNatGatewayAddressRequest::private_ip_address_count).
+    #[inline]
+    pub fn private_ip_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().private_ip_address_count = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::AssignPrivateNatGatewayAddressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateAddress` operation.
+///
+/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
+///
+/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
+///
+/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
+///
+/// You cannot associate an Elastic IP address with an interface in a different network border group.
+///
+/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
+pub struct AssociateAddress(
+    pub(crate) rt::Call<
+        t::AssociateAddressRequest,
+        t::AssociateAddressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateAddress, t::AssociateAddressRequest, t::AssociateAddressResult,
+    rt::NoErrors, op::ASSOCIATE_ADDRESS
+);
+impl AssociateAddress {
+    /// Sets [`allocation_id`](t::AssociateAddressRequest::allocation_id).
+    #[inline]
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = Some(value.into());
+        self
+    }
+    /// Sets [`instance_id`](t::AssociateAddressRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`public_ip`](t::AssociateAddressRequest::public_ip).
+    #[inline]
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ip = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateAddressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_id`](t::AssociateAddressRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`private_ip_address`](t::AssociateAddressRequest::private_ip_address).
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`allow_reassociation`](t::AssociateAddressRequest::allow_reassociation).
+    #[inline]
+    pub fn allow_reassociation(mut self, value: bool) -> Self {
+        self.0.input_mut().allow_reassociation = Some(value);
+        self
+    }
+}
+/// The `AssociateApplicationStatusCheck` operation.
+///
+/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - You must own the application status check. The check must already exist in your account.
+/// - You must not leave tag keys blank.
+/// - You can create a maximum of 50 tag associations for each application status check.
+/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
+/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
+pub struct AssociateApplicationStatusCheck(
+    pub(crate) rt::Call<
+        t::AssociateApplicationStatusCheckRequest,
+        t::AssociateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateApplicationStatusCheck, t::AssociateApplicationStatusCheckRequest,
+    t::AssociateApplicationStatusCheckResult, rt::NoErrors,
+    op::ASSOCIATE_APPLICATION_STATUS_CHECK
+);
+impl AssociateApplicationStatusCheck {
+    /// Sets [`application_status_check_id`](t::AssociateApplicationStatusCheckRequest::application_status_check_id).
+    #[inline]
+    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().application_status_check_id = value.into();
+        self
+    }
+    /// Sets [`target_tag_associations`](t::AssociateApplicationStatusCheckRequest::target_tag_associations).
+    #[inline]
+    pub fn target_tag_associations(
+        mut self,
+        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().target_tag_associations);
+        self
+    }
+    /// Adds one element to `TargetTagAssociations`; see [`target_tag_associations`](Self::target_tag_associations).
+    #[inline]
+    pub fn push_target_tag_associations(
+        mut self,
+        item: impl Into<t::CustomTagKeyValueRequestPair>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_tag_associations, item);
+        self
+    }
+    /// Sets [`instance_ids`](t::AssociateApplicationStatusCheckRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`client_token`](t::AssociateApplicationStatusCheckRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateApplicationStatusCheckRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateCapacityReservationBillingOwner` operation.
+///
+/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+pub struct AssociateCapacityReservationBillingOwner(
+    pub(crate) rt::Call<
+        t::AssociateCapacityReservationBillingOwnerRequest,
+        t::AssociateCapacityReservationBillingOwnerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateCapacityReservationBillingOwner,
+    t::AssociateCapacityReservationBillingOwnerRequest,
+    t::AssociateCapacityReservationBillingOwnerResult, rt::NoErrors,
+    op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
+);
+impl AssociateCapacityReservationBillingOwner {
+    /// Sets [`dry_run`](t::AssociateCapacityReservationBillingOwnerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`capacity_reservation_id`](t::AssociateCapacityReservationBillingOwnerRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`unused_reservation_billing_owner_id`](t::AssociateCapacityReservationBillingOwnerRequest::unused_reservation_billing_owner_id).
+    #[inline]
+    pub fn unused_reservation_billing_owner_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
+        self
+    }
+}
+/// The `AssociateClientVpnTargetNetwork` operation.
+///
+/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
+///
+/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
+pub struct AssociateClientVpnTargetNetwork(
+    pub(crate) rt::Call<
+        t::AssociateClientVpnTargetNetworkRequest,
+        t::AssociateClientVpnTargetNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateClientVpnTargetNetwork, t::AssociateClientVpnTargetNetworkRequest,
+    t::AssociateClientVpnTargetNetworkResult, rt::NoErrors,
+    op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK
+);
+impl AssociateClientVpnTargetNetwork {
+    /// Sets [`client_vpn_endpoint_id`](t::AssociateClientVpnTargetNetworkRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`subnet_id`](t::AssociateClientVpnTargetNetworkRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::AssociateClientVpnTargetNetworkRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateClientVpnTargetNetworkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`availability_zone`](t::AssociateClientVpnTargetNetworkRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_id`](t::AssociateClientVpnTargetNetworkRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+}
+/// The `AssociateDhcpOptions` operation.
+///
+/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
+///
+/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct AssociateDhcpOptions(
+    pub(crate) rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    AssociateDhcpOptions, t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors,
+    op::ASSOCIATE_DHCP_OPTIONS
+);
+impl AssociateDhcpOptions {
+    /// Sets [`dhcp_options_id`](t::AssociateDhcpOptionsRequest::dhcp_options_id).
+    #[inline]
+    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().dhcp_options_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::AssociateDhcpOptionsRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateDhcpOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateEnclaveCertificateIamRole` operation.
+///
+/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
+///
+/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
+///
+/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
+pub struct AssociateEnclaveCertificateIamRole(
+    pub(crate) rt::Call<
+        t::AssociateEnclaveCertificateIamRoleRequest,
+        t::AssociateEnclaveCertificateIamRoleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateEnclaveCertificateIamRole, t::AssociateEnclaveCertificateIamRoleRequest,
+    t::AssociateEnclaveCertificateIamRoleResult, rt::NoErrors,
+    op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
+);
+impl AssociateEnclaveCertificateIamRole {
+    /// Sets [`certificate_arn`](t::AssociateEnclaveCertificateIamRoleRequest::certificate_arn).
+    #[inline]
+    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().certificate_arn = value.into();
+        self
+    }
+    /// Sets [`role_arn`](t::AssociateEnclaveCertificateIamRoleRequest::role_arn).
+    #[inline]
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_arn = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateEnclaveCertificateIamRoleRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateIamInstanceProfile` operation.
+///
+/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
+pub struct AssociateIamInstanceProfile(
+    pub(crate) rt::Call<
+        t::AssociateIamInstanceProfileRequest,
+        t::AssociateIamInstanceProfileResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateIamInstanceProfile, t::AssociateIamInstanceProfileRequest,
+    t::AssociateIamInstanceProfileResult, rt::NoErrors,
+    op::ASSOCIATE_IAM_INSTANCE_PROFILE
+);
+impl AssociateIamInstanceProfile {
+    /// Sets [`iam_instance_profile`](t::AssociateIamInstanceProfileRequest::iam_instance_profile).
+    #[inline]
+    pub fn iam_instance_profile(
+        mut self,
+        value: t::IamInstanceProfileSpecification,
+    ) -> Self {
+        self.0.input_mut().iam_instance_profile = value;
+        self
+    }
+    /// Sets [`instance_id`](t::AssociateIamInstanceProfileRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+}
+/// The `AssociateInstanceEventWindow` operation.
+///
+/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct AssociateInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::AssociateInstanceEventWindowRequest,
+        t::AssociateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateInstanceEventWindow, t::AssociateInstanceEventWindowRequest,
+    t::AssociateInstanceEventWindowResult, rt::NoErrors,
+    op::ASSOCIATE_INSTANCE_EVENT_WINDOW
+);
+impl AssociateInstanceEventWindow {
+    /// Sets [`dry_run`](t::AssociateInstanceEventWindowRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_event_window_id`](t::AssociateInstanceEventWindowRequest::instance_event_window_id).
+    #[inline]
+    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_window_id = value.into();
+        self
+    }
+    /// Sets [`association_target`](t::AssociateInstanceEventWindowRequest::association_target).
+    #[inline]
+    pub fn association_target(
+        mut self,
+        value: t::InstanceEventWindowAssociationRequest,
+    ) -> Self {
+        self.0.input_mut().association_target = value;
+        self
+    }
+}
+/// The `AssociateIpamByoasn` operation.
+///
+/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+///
+/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
+pub struct AssociateIpamByoasn(
+    pub(crate) rt::Call<
+        t::AssociateIpamByoasnRequest,
+        t::AssociateIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateIpamByoasn, t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult,
+    rt::NoErrors, op::ASSOCIATE_IPAM_BYOASN
+);
+impl AssociateIpamByoasn {
+    /// Sets [`dry_run`](t::AssociateIpamByoasnRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`asn`](t::AssociateIpamByoasnRequest::asn).
+    #[inline]
+    pub fn asn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().asn = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::AssociateIpamByoasnRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+}
+/// The `AssociateIpamResourceDiscovery` operation.
+///
+/// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct AssociateIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::AssociateIpamResourceDiscoveryRequest,
+        t::AssociateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateIpamResourceDiscovery, t::AssociateIpamResourceDiscoveryRequest,
+    t::AssociateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY
+);
+impl AssociateIpamResourceDiscovery {
+    /// Sets [`dry_run`](t::AssociateIpamResourceDiscoveryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::AssociateIpamResourceDiscoveryRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`ipam_resource_discovery_id`](t::AssociateIpamResourceDiscoveryRequest::ipam_resource_discovery_id).
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::AssociateIpamResourceDiscoveryRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::AssociateIpamResourceDiscoveryRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `AssociateKmsKeyId` operation.
+///
+/// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
+///
+/// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
+pub struct AssociateKmsKeyId(
+    pub(crate) rt::Call<
+        t::AssociateKmsKeyIdRequest,
+        t::AssociateKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateKmsKeyId, t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult,
+    rt::NoErrors, op::ASSOCIATE_KMS_KEY_ID
+);
+impl AssociateKmsKeyId {
+    /// Sets [`snapshot_id`](t::AssociateKmsKeyIdRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`kms_key_id`](t::AssociateKmsKeyIdRequest::kms_key_id).
+    #[inline]
+    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().kms_key_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateKmsKeyIdRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateNatGatewayAddress` operation.
+///
+/// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+///
+/// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+pub struct AssociateNatGatewayAddress(
+    pub(crate) rt::Call<
+        t::AssociateNatGatewayAddressRequest,
+        t::AssociateNatGatewayAddressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateNatGatewayAddress, t::AssociateNatGatewayAddressRequest,
+    t::AssociateNatGatewayAddressResult, rt::NoErrors, op::ASSOCIATE_NAT_GATEWAY_ADDRESS
+);
+impl AssociateNatGatewayAddress {
+    /// Sets [`nat_gateway_id`](t::AssociateNatGatewayAddressRequest::nat_gateway_id).
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = value.into();
+        self
+    }
+    /// Sets [`allocation_ids`](t::AssociateNatGatewayAddressRequest::allocation_ids).
+    #[inline]
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
+        self
+    }
+    /// Sets [`private_ip_addresses`](t::AssociateNatGatewayAddressRequest::private_ip_addresses).
+    #[inline]
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateNatGatewayAddressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`availability_zone`](t::AssociateNatGatewayAddressRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_id`](t::AssociateNatGatewayAddressRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+}
+/// The `AssociateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
+///
+/// The following limits apply:
+///
+/// - A request can associate up to 20 resources.
+/// - A policy can have up to 100 active associations.
+/// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
+pub struct AssociateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::AssociateNetworkingFlexCostAllocationPolicyRequest,
+        t::AssociateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateNetworkingFlexCostAllocationPolicy,
+    t::AssociateNetworkingFlexCostAllocationPolicyRequest,
+    t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl AssociateNetworkingFlexCostAllocationPolicy {
+    /// Sets [`fca_policy_id`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::fca_policy_id).
+    #[inline]
+    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fca_policy_id = value.into();
+        self
+    }
+    /// Sets [`network_resource_ids`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::network_resource_ids).
+    #[inline]
+    pub fn network_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_resource_ids);
+        self
+    }
+    /// Adds one element to `NetworkResourceIds`; see [`network_resource_ids`](Self::network_resource_ids).
+    #[inline]
+    pub fn push_network_resource_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_resource_ids, item);
+        self
+    }
+    /// Sets [`network_resource_scope`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::network_resource_scope).
+    #[inline]
+    pub fn network_resource_scope(
+        mut self,
+        value: t::FlexCostAllocationNetworkResourceScope,
+    ) -> Self {
+        self.0.input_mut().network_resource_scope = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateRouteServer` operation.
+///
+/// Associates a route server with a VPC to enable dynamic route updates.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct AssociateRouteServer(
+    pub(crate) rt::Call<
+        t::AssociateRouteServerRequest,
+        t::AssociateRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateRouteServer, t::AssociateRouteServerRequest, t::AssociateRouteServerResult,
+    rt::NoErrors, op::ASSOCIATE_ROUTE_SERVER
+);
+impl AssociateRouteServer {
+    /// Sets [`route_server_id`](t::AssociateRouteServerRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::AssociateRouteServerRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateRouteServerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateRouteTable` operation.
+///
+/// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct AssociateRouteTable(
+    pub(crate) rt::Call<
+        t::AssociateRouteTableRequest,
+        t::AssociateRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateRouteTable, t::AssociateRouteTableRequest, t::AssociateRouteTableResult,
+    rt::NoErrors, op::ASSOCIATE_ROUTE_TABLE
+);
+impl AssociateRouteTable {
+    /// Sets [`gateway_id`](t::AssociateRouteTableRequest::gateway_id).
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`public_ipv4_pool`](t::AssociateRouteTableRequest::public_ipv4_pool).
+    #[inline]
+    pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ipv4_pool = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`subnet_id`](t::AssociateRouteTableRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`route_table_id`](t::AssociateRouteTableRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
     }
 }

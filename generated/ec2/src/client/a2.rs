@@ -5,1060 +5,851 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AssignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC. Returns [`AssociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn assign_private_nat_gateway_address(&self) -> AssignPrivateNatGatewayAddress {
-        AssignPrivateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
+    pub fn associate_security_group_vpc(&self) -> AssociateSecurityGroupVpc {
+        AssociateSecurityGroupVpc(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_SECURITY_GROUP_VPC),
         )
     }
-    /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
-    ///
-    /// Returns the [`AssociateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet. Returns [`AssociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_address(&self) -> AssociateAddress {
-        AssociateAddress(rt::Call::new(&self.handle, &op::ASSOCIATE_ADDRESS))
-    }
-    /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
-    ///
-    /// Returns the [`AssociateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_application_status_check(&self) -> AssociateApplicationStatusCheck {
-        AssociateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_APPLICATION_STATUS_CHECK),
+    pub fn associate_subnet_cidr_block(&self) -> AssociateSubnetCidrBlock {
+        AssociateSubnetCidrBlock(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_SUBNET_CIDR_BLOCK),
         )
     }
-    /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`AssociateCapacityReservationBillingOwner`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain. Returns [`AssociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_capacity_reservation_billing_owner(
+    pub fn associate_transit_gateway_multicast_domain(
         &self,
-    ) -> AssociateCapacityReservationBillingOwner {
-        AssociateCapacityReservationBillingOwner(
-            rt::Call::new(
-                &self.handle,
-                &op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
-            ),
+    ) -> AssociateTransitGatewayMulticastDomain {
+        AssociateTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
         )
     }
-    /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
-    ///
-    /// Returns the [`AssociateClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates the specified transit gateway attachment with a transit gateway policy table. Returns [`AssociateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_client_vpn_target_network(
+    pub fn associate_transit_gateway_policy_table(
         &self,
-    ) -> AssociateClientVpnTargetNetwork {
-        AssociateClientVpnTargetNetwork(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
+    ) -> AssociateTransitGatewayPolicyTable {
+        AssociateTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
         )
     }
-    /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
-    ///
-    /// Returns the [`AssociateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment. Returns [`AssociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_dhcp_options(&self) -> AssociateDhcpOptions {
-        AssociateDhcpOptions(rt::Call::new(&self.handle, &op::ASSOCIATE_DHCP_OPTIONS))
-    }
-    /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
-    ///
-    /// Returns the [`AssociateEnclaveCertificateIamRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_enclave_certificate_iam_role(
+    pub fn associate_transit_gateway_route_table(
         &self,
-    ) -> AssociateEnclaveCertificateIamRole {
-        AssociateEnclaveCertificateIamRole(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
+    ) -> AssociateTransitGatewayRouteTable {
+        AssociateTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
         )
     }
-    /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
-    ///
-    /// Returns the [`AssociateIamInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates a branch network interface with a trunk network interface. Returns [`AssociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfile {
-        AssociateIamInstanceProfile(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_IAM_INSTANCE_PROFILE),
+    pub fn associate_trunk_interface(&self) -> AssociateTrunkInterface {
+        AssociateTrunkInterface(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRUNK_INTERFACE),
         )
     }
-    /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
-    ///
-    /// Returns the [`AssociateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)). Returns [`AssociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindow {
-        AssociateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_INSTANCE_EVENT_WINDOW),
+    pub fn associate_vpc_cidr_block(&self) -> AssociateVpcCidrBlock {
+        AssociateVpcCidrBlock(rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_CIDR_BLOCK))
+    }
+    /// **Note:** This action is deprecated. Returns [`AttachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpc {
+        AttachClassicLinkVpc(rt::Call::new(&self.handle, &op::ATTACH_CLASSIC_LINK_VPC))
+    }
+    /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html). Returns [`AttachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_image_watermark(&self) -> AttachImageWatermark {
+        AttachImageWatermark(rt::Call::new(&self.handle, &op::ATTACH_IMAGE_WATERMARK))
+    }
+    /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*. Returns [`AttachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_internet_gateway(&self) -> AttachInternetGateway {
+        AttachInternetGateway(rt::Call::new(&self.handle, &op::ATTACH_INTERNET_GATEWAY))
+    }
+    /// Attaches a network interface to an instance. Returns [`AttachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_network_interface(&self) -> AttachNetworkInterface {
+        AttachNetworkInterface(
+            rt::Call::new(&self.handle, &op::ATTACH_NETWORK_INTERFACE),
         )
     }
-    /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`AssociateIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance. Returns [`AttachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasn {
-        AssociateIpamByoasn(rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_BYOASN))
-    }
-    /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`AssociateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_ipam_resource_discovery(&self) -> AssociateIpamResourceDiscovery {
-        AssociateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
-    ///
-    /// Returns the [`AssociateKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_kms_key_id(&self) -> AssociateKmsKeyId {
-        AssociateKmsKeyId(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY_ID))
-    }
-    /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AssociateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddress {
-        AssociateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_NAT_GATEWAY_ADDRESS),
-        )
-    }
-    /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
-    ///
-    /// Returns the [`AssociateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_networking_flex_cost_allocation_policy(
+    pub fn attach_verified_access_trust_provider(
         &self,
-    ) -> AssociateNetworkingFlexCostAllocationPolicy {
-        AssociateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
+    ) -> AttachVerifiedAccessTrustProvider {
+        AttachVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER),
         )
     }
-    /// Associates a route server with a VPC to enable dynamic route updates.
-    ///
-    /// Returns the [`AssociateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name. Returns [`AttachVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_route_server(&self) -> AssociateRouteServer {
-        AssociateRouteServer(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_SERVER))
+    pub fn attach_volume(&self) -> AttachVolume {
+        AttachVolume(rt::Call::new(&self.handle, &op::ATTACH_VOLUME))
     }
-    /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
-    ///
-    /// Returns the [`AssociateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time. Returns [`AttachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn associate_route_table(&self) -> AssociateRouteTable {
-        AssociateRouteTable(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_TABLE))
+    pub fn attach_vpn_gateway(&self) -> AttachVpnGateway {
+        AttachVpnGateway(rt::Call::new(&self.handle, &op::ATTACH_VPN_GATEWAY))
+    }
+    /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks. Returns [`AuthorizeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_client_vpn_ingress(&self) -> AuthorizeClientVpnIngress {
+        AuthorizeClientVpnIngress(
+            rt::Call::new(&self.handle, &op::AUTHORIZE_CLIENT_VPN_INGRESS),
+        )
+    }
+    /// Adds the specified outbound (egress) rules to a security group. Returns [`AuthorizeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_security_group_egress(&self) -> AuthorizeSecurityGroupEgress {
+        AuthorizeSecurityGroupEgress(
+            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_EGRESS),
+        )
     }
 }
-/// The `AssignPrivateNatGatewayAddress` operation.
+/// The `AssociateSecurityGroupVpc` operation.
 ///
-/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-pub struct AssignPrivateNatGatewayAddress(
+/// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
+///
+/// - **Note:** The VPC you want to associate the security group with must be in the same Region.
+/// - You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you.
+/// - You must own the security group.
+/// - You cannot use this feature with default security groups.
+/// - You cannot use this feature with the default VPC.
+pub struct AssociateSecurityGroupVpc(
     pub(crate) rt::Call<
-        t::AssignPrivateNatGatewayAddressRequest,
-        t::AssignPrivateNatGatewayAddressResult,
+        t::AssociateSecurityGroupVpcRequest,
+        t::AssociateSecurityGroupVpcResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    AssignPrivateNatGatewayAddress, t::AssignPrivateNatGatewayAddressRequest,
-    t::AssignPrivateNatGatewayAddressResult, rt::NoErrors,
-    op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
+    AssociateSecurityGroupVpc, t::AssociateSecurityGroupVpcRequest,
+    t::AssociateSecurityGroupVpcResult, rt::NoErrors, op::ASSOCIATE_SECURITY_GROUP_VPC
 );
-impl AssignPrivateNatGatewayAddress {
-    /// The ID of the NAT gateway.
+impl AssociateSecurityGroupVpc {
+    /// Sets [`group_id`](t::AssociateSecurityGroupVpcRequest::group_id).
     #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = value.into();
         self
     }
-    /// The private IPv4 addresses you want to assign to the private NAT gateway.
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
-    #[inline]
-    pub fn private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().private_ip_address_count = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssignPrivateNatGatewayAddressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssignPrivateNatGatewayAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssignPrivateNatGatewayAddressRequest,
-        t::AssignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateAddress` operation.
-///
-/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
-///
-/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
-///
-/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
-///
-/// You cannot associate an Elastic IP address with an interface in a different network border group.
-///
-/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
-pub struct AssociateAddress(
-    pub(crate) rt::Call<
-        t::AssociateAddressRequest,
-        t::AssociateAddressResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateAddress, t::AssociateAddressRequest, t::AssociateAddressResult,
-    rt::NoErrors, op::ASSOCIATE_ADDRESS
-);
-impl AssociateAddress {
-    /// The allocation ID. This is required.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// Deprecated.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// Reassociation is automatic, but you can specify false to ensure the operation fails if the Elastic IP address is already associated with another resource.
-    #[inline]
-    pub fn allow_reassociation(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_reassociation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateAddressResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssociateAddressRequest, t::AssociateAddressResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `AssociateApplicationStatusCheck` operation.
-///
-/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
-///
-/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
-/// - You must own the application status check. The check must already exist in your account.
-/// - You must not leave tag keys blank.
-/// - You can create a maximum of 50 tag associations for each application status check.
-/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
-/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
-pub struct AssociateApplicationStatusCheck(
-    pub(crate) rt::Call<
-        t::AssociateApplicationStatusCheckRequest,
-        t::AssociateApplicationStatusCheckResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateApplicationStatusCheck, t::AssociateApplicationStatusCheckRequest,
-    t::AssociateApplicationStatusCheckResult, rt::NoErrors,
-    op::ASSOCIATE_APPLICATION_STATUS_CHECK
-);
-impl AssociateApplicationStatusCheck {
-    /// The ID of the application status check to associate.
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to associate the application status check with. Each tag is a key-value pair. When you associate tags, the application status check automatically monitors all instances that have the specified tags.
-    #[inline]
-    pub fn target_tag_associations(
-        mut self,
-        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_tag_associations);
-        self
-    }
-    /// Adds one element to `TargetTagAssociations`; see [`target_tag_associations`](Self::target_tag_associations).
-    #[inline]
-    pub fn push_target_tag_associations(
-        mut self,
-        item: impl Into<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_tag_associations, item);
-        self
-    }
-    /// The IDs of the instances to associate with the application status check.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssociateApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateApplicationStatusCheckRequest,
-        t::AssociateApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateCapacityReservationBillingOwner` operation.
-///
-/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-pub struct AssociateCapacityReservationBillingOwner(
-    pub(crate) rt::Call<
-        t::AssociateCapacityReservationBillingOwnerRequest,
-        t::AssociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateCapacityReservationBillingOwner,
-    t::AssociateCapacityReservationBillingOwnerRequest,
-    t::AssociateCapacityReservationBillingOwnerResult, rt::NoErrors,
-    op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
-);
-impl AssociateCapacityReservationBillingOwner {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The ID of the consumer account to which to assign billing.
-    #[inline]
-    pub fn unused_reservation_billing_owner_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateCapacityReservationBillingOwnerResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssociateCapacityReservationBillingOwnerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateCapacityReservationBillingOwnerRequest,
-        t::AssociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateClientVpnTargetNetwork` operation.
-///
-/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
-///
-/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
-pub struct AssociateClientVpnTargetNetwork(
-    pub(crate) rt::Call<
-        t::AssociateClientVpnTargetNetworkRequest,
-        t::AssociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateClientVpnTargetNetwork, t::AssociateClientVpnTargetNetworkRequest,
-    t::AssociateClientVpnTargetNetworkResult, rt::NoErrors,
-    op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK
-);
-impl AssociateClientVpnTargetNetwork {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the subnet to associate with the Client VPN endpoint. Required for VPC-based endpoints. For Transit Gateway-based endpoints, use `AvailabilityZone` or `AvailabilityZoneId` instead.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Availability Zone name for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `SubnetId` and `AvailabilityZone`.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The Availability Zone ID for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId`.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateClientVpnTargetNetworkResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssociateClientVpnTargetNetworkResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateClientVpnTargetNetworkRequest,
-        t::AssociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateDhcpOptions` operation.
-///
-/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
-///
-/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-pub struct AssociateDhcpOptions(
-    pub(crate) rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    AssociateDhcpOptions, t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors,
-    op::ASSOCIATE_DHCP_OPTIONS
-);
-impl AssociateDhcpOptions {
-    /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
-    #[inline]
-    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dhcp_options_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
+    /// Sets [`vpc_id`](t::AssociateSecurityGroupVpcRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AssociateSecurityGroupVpcRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
 }
-/// The `AssociateEnclaveCertificateIamRole` operation.
+/// The `AssociateSubnetCidrBlock` operation.
 ///
-/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
-///
-/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
-///
-/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
-pub struct AssociateEnclaveCertificateIamRole(
+/// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
+pub struct AssociateSubnetCidrBlock(
     pub(crate) rt::Call<
-        t::AssociateEnclaveCertificateIamRoleRequest,
-        t::AssociateEnclaveCertificateIamRoleResult,
+        t::AssociateSubnetCidrBlockRequest,
+        t::AssociateSubnetCidrBlockResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    AssociateEnclaveCertificateIamRole, t::AssociateEnclaveCertificateIamRoleRequest,
-    t::AssociateEnclaveCertificateIamRoleResult, rt::NoErrors,
-    op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
+    AssociateSubnetCidrBlock, t::AssociateSubnetCidrBlockRequest,
+    t::AssociateSubnetCidrBlockResult, rt::NoErrors, op::ASSOCIATE_SUBNET_CIDR_BLOCK
 );
-impl AssociateEnclaveCertificateIamRole {
-    /// The ARN of the ACM certificate with which to associate the IAM role.
+impl AssociateSubnetCidrBlock {
+    /// Sets [`ipv6_ipam_pool_id`](t::AssociateSubnetCidrBlockRequest::ipv6_ipam_pool_id).
     #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
+    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
         self
     }
-    /// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
+    /// Sets [`ipv6_netmask_length`](t::AssociateSubnetCidrBlockRequest::ipv6_netmask_length).
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
+    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_netmask_length = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`subnet_id`](t::AssociateSubnetCidrBlockRequest::subnet_id).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`ipv6_cidr_block`](t::AssociateSubnetCidrBlockRequest::ipv6_cidr_block).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateEnclaveCertificateIamRoleResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssociateEnclaveCertificateIamRoleResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateEnclaveCertificateIamRoleRequest,
-        t::AssociateEnclaveCertificateIamRoleResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
     }
 }
-/// The `AssociateIamInstanceProfile` operation.
+/// The `AssociateTransitGatewayMulticastDomain` operation.
 ///
-/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
-pub struct AssociateIamInstanceProfile(
+/// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
+///
+/// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
+pub struct AssociateTransitGatewayMulticastDomain(
     pub(crate) rt::Call<
-        t::AssociateIamInstanceProfileRequest,
-        t::AssociateIamInstanceProfileResult,
+        t::AssociateTransitGatewayMulticastDomainRequest,
+        t::AssociateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    AssociateIamInstanceProfile, t::AssociateIamInstanceProfileRequest,
-    t::AssociateIamInstanceProfileResult, rt::NoErrors,
-    op::ASSOCIATE_IAM_INSTANCE_PROFILE
+    AssociateTransitGatewayMulticastDomain,
+    t::AssociateTransitGatewayMulticastDomainRequest,
+    t::AssociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
 );
-impl AssociateIamInstanceProfile {
-    /// The IAM instance profile.
+impl AssociateTransitGatewayMulticastDomain {
+    /// Sets [`transit_gateway_multicast_domain_id`](t::AssociateTransitGatewayMulticastDomainRequest::transit_gateway_multicast_domain_id).
     #[inline]
-    pub fn iam_instance_profile(
+    pub fn transit_gateway_multicast_domain_id(
         mut self,
-        value: t::IamInstanceProfileSpecification,
+        value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().iam_instance_profile = value;
+        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
         self
     }
-    /// The ID of the instance.
+    /// Sets [`transit_gateway_attachment_id`](t::AssociateTransitGatewayMulticastDomainRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`subnet_ids`](t::AssociateTransitGatewayMulticastDomainRequest::subnet_ids).
+    #[inline]
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
+        self
+    }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateTransitGatewayMulticastDomainRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateTransitGatewayPolicyTable` operation.
+///
+/// Associates the specified transit gateway attachment with a transit gateway policy table.
+pub struct AssociateTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayPolicyTableRequest,
+        t::AssociateTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayPolicyTable, t::AssociateTransitGatewayPolicyTableRequest,
+    t::AssociateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl AssociateTransitGatewayPolicyTable {
+    /// Sets [`transit_gateway_policy_table_id`](t::AssociateTransitGatewayPolicyTableRequest::transit_gateway_policy_table_id).
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::AssociateTransitGatewayPolicyTableRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateTransitGatewayPolicyTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateTransitGatewayRouteTable` operation.
+///
+/// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
+pub struct AssociateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayRouteTableRequest,
+        t::AssociateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayRouteTable, t::AssociateTransitGatewayRouteTableRequest,
+    t::AssociateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl AssociateTransitGatewayRouteTable {
+    /// Sets [`transit_gateway_route_table_id`](t::AssociateTransitGatewayRouteTableRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::AssociateTransitGatewayRouteTableRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateTransitGatewayRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateTrunkInterface` operation.
+///
+/// Associates a branch network interface with a trunk network interface.
+///
+/// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
+pub struct AssociateTrunkInterface(
+    pub(crate) rt::Call<
+        t::AssociateTrunkInterfaceRequest,
+        t::AssociateTrunkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTrunkInterface, t::AssociateTrunkInterfaceRequest,
+    t::AssociateTrunkInterfaceResult, rt::NoErrors, op::ASSOCIATE_TRUNK_INTERFACE
+);
+impl AssociateTrunkInterface {
+    /// Sets [`branch_interface_id`](t::AssociateTrunkInterfaceRequest::branch_interface_id).
+    #[inline]
+    pub fn branch_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().branch_interface_id = value.into();
+        self
+    }
+    /// Sets [`trunk_interface_id`](t::AssociateTrunkInterfaceRequest::trunk_interface_id).
+    #[inline]
+    pub fn trunk_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().trunk_interface_id = value.into();
+        self
+    }
+    /// Sets [`vlan_id`](t::AssociateTrunkInterfaceRequest::vlan_id).
+    #[inline]
+    pub fn vlan_id(mut self, value: i32) -> Self {
+        self.0.input_mut().vlan_id = Some(value);
+        self
+    }
+    /// Sets [`gre_key`](t::AssociateTrunkInterfaceRequest::gre_key).
+    #[inline]
+    pub fn gre_key(mut self, value: i32) -> Self {
+        self.0.input_mut().gre_key = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::AssociateTrunkInterfaceRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AssociateTrunkInterfaceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AssociateVpcCidrBlock` operation.
+///
+/// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
+///
+/// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
+///
+/// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+pub struct AssociateVpcCidrBlock(
+    pub(crate) rt::Call<
+        t::AssociateVpcCidrBlockRequest,
+        t::AssociateVpcCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateVpcCidrBlock, t::AssociateVpcCidrBlockRequest,
+    t::AssociateVpcCidrBlockResult, rt::NoErrors, op::ASSOCIATE_VPC_CIDR_BLOCK
+);
+impl AssociateVpcCidrBlock {
+    /// Sets [`cidr_block`](t::AssociateVpcCidrBlockRequest::cidr_block).
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_cidr_block_network_border_group`](t::AssociateVpcCidrBlockRequest::ipv6_cidr_block_network_border_group).
+    #[inline]
+    pub fn ipv6_cidr_block_network_border_group(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipv6_cidr_block_network_border_group = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_pool`](t::AssociateVpcCidrBlockRequest::ipv6_pool).
+    #[inline]
+    pub fn ipv6_pool(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_pool = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_cidr_block`](t::AssociateVpcCidrBlockRequest::ipv6_cidr_block).
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`ipv4_ipam_pool_id`](t::AssociateVpcCidrBlockRequest::ipv4_ipam_pool_id).
+    #[inline]
+    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
+        self
+    }
+    /// Sets [`ipv4_netmask_length`](t::AssociateVpcCidrBlockRequest::ipv4_netmask_length).
+    #[inline]
+    pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv4_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`ipv6_ipam_pool_id`](t::AssociateVpcCidrBlockRequest::ipv6_ipam_pool_id).
+    #[inline]
+    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_netmask_length`](t::AssociateVpcCidrBlockRequest::ipv6_netmask_length).
+    #[inline]
+    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`vpc_id`](t::AssociateVpcCidrBlockRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`amazon_provided_ipv6_cidr_block`](t::AssociateVpcCidrBlockRequest::amazon_provided_ipv6_cidr_block).
+    #[inline]
+    pub fn amazon_provided_ipv6_cidr_block(mut self, value: bool) -> Self {
+        self.0.input_mut().amazon_provided_ipv6_cidr_block = Some(value);
+        self
+    }
+}
+/// The `AttachClassicLinkVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the `running` state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it.
+///
+/// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
+///
+/// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
+pub struct AttachClassicLinkVpc(
+    pub(crate) rt::Call<
+        t::AttachClassicLinkVpcRequest,
+        t::AttachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachClassicLinkVpc, t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult,
+    rt::NoErrors, op::ATTACH_CLASSIC_LINK_VPC
+);
+impl AttachClassicLinkVpc {
+    /// Sets [`dry_run`](t::AttachClassicLinkVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::AttachClassicLinkVpcRequest::instance_id).
     #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`vpc_id`](t::AttachClassicLinkVpcRequest::vpc_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateIamInstanceProfileResult>> {
-        self.0.send()
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`groups`](t::AttachClassicLinkVpcRequest::groups).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateIamInstanceProfileResult> {
-        self.0.send_blocking()
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateIamInstanceProfileRequest,
-        t::AssociateIamInstanceProfileResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
+        self
     }
 }
-/// The `AssociateInstanceEventWindow` operation.
+/// The `AttachImageWatermark` operation.
 ///
-/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
+/// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
 ///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct AssociateInstanceEventWindow(
+/// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
+pub struct AttachImageWatermark(
     pub(crate) rt::Call<
-        t::AssociateInstanceEventWindowRequest,
-        t::AssociateInstanceEventWindowResult,
+        t::AttachImageWatermarkRequest,
+        t::AttachImageWatermarkResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    AssociateInstanceEventWindow, t::AssociateInstanceEventWindowRequest,
-    t::AssociateInstanceEventWindowResult, rt::NoErrors,
-    op::ASSOCIATE_INSTANCE_EVENT_WINDOW
+    AttachImageWatermark, t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult,
+    rt::NoErrors, op::ATTACH_IMAGE_WATERMARK
 );
-impl AssociateInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl AttachImageWatermark {
+    /// Sets [`image_id`](t::AttachImageWatermarkRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`watermark_name`](t::AttachImageWatermarkRequest::watermark_name).
+    #[inline]
+    pub fn watermark_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().watermark_name = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::AttachImageWatermarkRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the event window.
+}
+/// The `AttachInternetGateway` operation.
+///
+/// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct AttachInternetGateway(
+    pub(crate) rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    AttachInternetGateway, t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::ATTACH_INTERNET_GATEWAY
+);
+impl AttachInternetGateway {
+    /// Sets [`dry_run`](t::AttachInternetGatewayRequest::dry_run).
     #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more targets associated with the specified event window.
+    /// Sets [`internet_gateway_id`](t::AttachInternetGatewayRequest::internet_gateway_id).
     #[inline]
-    pub fn association_target(
+    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().internet_gateway_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::AttachInternetGatewayRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+}
+/// The `AttachNetworkInterface` operation.
+///
+/// Attaches a network interface to an instance.
+pub struct AttachNetworkInterface(
+    pub(crate) rt::Call<
+        t::AttachNetworkInterfaceRequest,
+        t::AttachNetworkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachNetworkInterface, t::AttachNetworkInterfaceRequest,
+    t::AttachNetworkInterfaceResult, rt::NoErrors, op::ATTACH_NETWORK_INTERFACE
+);
+impl AttachNetworkInterface {
+    /// Sets [`network_card_index`](t::AttachNetworkInterfaceRequest::network_card_index).
+    #[inline]
+    pub fn network_card_index(mut self, value: i32) -> Self {
+        self.0.input_mut().network_card_index = Some(value);
+        self
+    }
+    /// Sets [`ena_srd_specification`](t::AttachNetworkInterfaceRequest::ena_srd_specification).
+    #[inline]
+    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
+        self.0.input_mut().ena_srd_specification = Some(value);
+        self
+    }
+    /// Sets [`ena_queue_count`](t::AttachNetworkInterfaceRequest::ena_queue_count).
+    #[inline]
+    pub fn ena_queue_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ena_queue_count = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::AttachNetworkInterfaceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_id`](t::AttachNetworkInterfaceRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// Sets [`instance_id`](t::AttachNetworkInterfaceRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`device_index`](t::AttachNetworkInterfaceRequest::device_index).
+    #[inline]
+    pub fn device_index(mut self, value: i32) -> Self {
+        self.0.input_mut().device_index = value;
+        self
+    }
+}
+/// The `AttachVerifiedAccessTrustProvider` operation.
+///
+/// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
+pub struct AttachVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::AttachVerifiedAccessTrustProviderRequest,
+        t::AttachVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachVerifiedAccessTrustProvider, t::AttachVerifiedAccessTrustProviderRequest,
+    t::AttachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl AttachVerifiedAccessTrustProvider {
+    /// Sets [`verified_access_instance_id`](t::AttachVerifiedAccessTrustProviderRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`verified_access_trust_provider_id`](t::AttachVerifiedAccessTrustProviderRequest::verified_access_trust_provider_id).
+    #[inline]
+    pub fn verified_access_trust_provider_id(
         mut self,
-        value: t::InstanceEventWindowAssociationRequest,
+        value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().association_target = value;
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`client_token`](t::AttachVerifiedAccessTrustProviderRequest::client_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateInstanceEventWindowResult>,
-    > {
-        self.0.send()
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateInstanceEventWindowRequest,
-        t::AssociateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateIpamByoasn` operation.
-///
-/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-///
-/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
-pub struct AssociateIpamByoasn(
-    pub(crate) rt::Call<
-        t::AssociateIpamByoasnRequest,
-        t::AssociateIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateIpamByoasn, t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult,
-    rt::NoErrors, op::ASSOCIATE_IPAM_BYOASN
-);
-impl AssociateIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AttachVerifiedAccessTrustProviderRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A public 2-byte or 4-byte ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// The BYOIP CIDR you want to associate with an ASN.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateIpamByoasnResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateIpamByoasnResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateIpamByoasnRequest,
-        t::AssociateIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `AssociateIpamResourceDiscovery` operation.
+/// The `AttachVolume` operation.
 ///
-/// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct AssociateIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::AssociateIpamResourceDiscoveryRequest,
-        t::AssociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
+/// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
+///
+/// **Note:** The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the `AttachmentLimitExceeded` error. For more information, see [Instance volume limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html).
+///
+/// After you attach an EBS volume, you must make it available for use. For more information, see [Make an EBS volume available for use](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html).
+///
+/// If a volume has an Amazon Web Services Marketplace product code:
+///
+/// - The volume can be attached only to a stopped instance.
+/// - Amazon Web Services Marketplace product codes are copied from the volume to the instance.
+/// - You must be subscribed to the product.
+/// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
+///
+/// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct AttachVolume(
+    pub(crate) rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
 );
 rt::operation_type!(
-    AssociateIpamResourceDiscovery, t::AssociateIpamResourceDiscoveryRequest,
-    t::AssociateIpamResourceDiscoveryResult, rt::NoErrors,
-    op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY
+    AttachVolume, t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::ATTACH_VOLUME
 );
-impl AssociateIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl AttachVolume {
+    /// Sets [`device`](t::AttachVolumeRequest::device).
+    #[inline]
+    pub fn device(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().device = value.into();
+        self
+    }
+    /// Sets [`instance_id`](t::AttachVolumeRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`volume_id`](t::AttachVolumeRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sets [`ebs_card_index`](t::AttachVolumeRequest::ebs_card_index).
+    #[inline]
+    pub fn ebs_card_index(mut self, value: i32) -> Self {
+        self.0.input_mut().ebs_card_index = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::AttachVolumeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// An IPAM ID.
+}
+/// The `AttachVpnGateway` operation.
+///
+/// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct AttachVpnGateway(
+    pub(crate) rt::Call<
+        t::AttachVpnGatewayRequest,
+        t::AttachVpnGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachVpnGateway, t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult,
+    rt::NoErrors, op::ATTACH_VPN_GATEWAY
+);
+impl AttachVpnGateway {
+    /// Sets [`vpc_id`](t::AttachVpnGatewayRequest::vpc_id).
     #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// A resource discovery ID.
+    /// Sets [`vpn_gateway_id`](t::AttachVpnGatewayRequest::vpn_gateway_id).
     #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = value.into();
         self
     }
-    /// Tag specifications.
+    /// Sets [`dry_run`](t::AttachVpnGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AuthorizeClientVpnIngress` operation.
+///
+/// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
+pub struct AuthorizeClientVpnIngress(
+    pub(crate) rt::Call<
+        t::AuthorizeClientVpnIngressRequest,
+        t::AuthorizeClientVpnIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeClientVpnIngress, t::AuthorizeClientVpnIngressRequest,
+    t::AuthorizeClientVpnIngressResult, rt::NoErrors, op::AUTHORIZE_CLIENT_VPN_INGRESS
+);
+impl AuthorizeClientVpnIngress {
+    /// Sets [`client_vpn_endpoint_id`](t::AuthorizeClientVpnIngressRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`target_network_cidr`](t::AuthorizeClientVpnIngressRequest::target_network_cidr).
+    #[inline]
+    pub fn target_network_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target_network_cidr = value.into();
+        self
+    }
+    /// Sets [`access_group_id`](t::AuthorizeClientVpnIngressRequest::access_group_id).
+    #[inline]
+    pub fn access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().access_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`authorize_all_groups`](t::AuthorizeClientVpnIngressRequest::authorize_all_groups).
+    #[inline]
+    pub fn authorize_all_groups(mut self, value: bool) -> Self {
+        self.0.input_mut().authorize_all_groups = Some(value);
+        self
+    }
+    /// Sets [`description`](t::AuthorizeClientVpnIngressRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::AuthorizeClientVpnIngressRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::AuthorizeClientVpnIngressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `AuthorizeSecurityGroupEgress` operation.
+///
+/// Adds the specified outbound (egress) rules to a security group.
+///
+/// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+pub struct AuthorizeSecurityGroupEgress(
+    pub(crate) rt::Call<
+        t::AuthorizeSecurityGroupEgressRequest,
+        t::AuthorizeSecurityGroupEgressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupEgress, t::AuthorizeSecurityGroupEgressRequest,
+    t::AuthorizeSecurityGroupEgressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_EGRESS
+);
+impl AuthorizeSecurityGroupEgress {
+    /// Sets [`tag_specifications`](t::AuthorizeSecurityGroupEgressRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1076,511 +867,184 @@ impl AssociateIpamResourceDiscovery {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// A client token.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateIpamResourceDiscoveryResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssociateIpamResourceDiscoveryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateIpamResourceDiscoveryRequest,
-        t::AssociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateKmsKeyId` operation.
-///
-/// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
-///
-/// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
-pub struct AssociateKmsKeyId(
-    pub(crate) rt::Call<
-        t::AssociateKmsKeyIdRequest,
-        t::AssociateKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateKmsKeyId, t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult,
-    rt::NoErrors, op::ASSOCIATE_KMS_KEY_ID
-);
-impl AssociateKmsKeyId {
-    /// The ID of the Amazon EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// The ID, alias, or ARN of the KMS key to associate with the snapshot. You can specify a key ID, key alias, key ARN, or alias ARN.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AuthorizeSecurityGroupEgressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`group_id`](t::AuthorizeSecurityGroupEgressRequest::group_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateKmsKeyIdResult>> {
-        self.0.send()
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`source_security_group_name`](t::AuthorizeSecurityGroupEgressRequest::source_security_group_name).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateKmsKeyIdResult> {
-        self.0.send_blocking()
+    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_name = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`source_security_group_owner_id`](t::AuthorizeSecurityGroupEgressRequest::source_security_group_owner_id).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_owner_id = Some(value.into());
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`ip_protocol`](t::AuthorizeSecurityGroupEgressRequest::ip_protocol).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ip_protocol = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`from_port`](t::AuthorizeSecurityGroupEgressRequest::from_port).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateKmsKeyIdRequest,
-        t::AssociateKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn from_port(mut self, value: i32) -> Self {
+        self.0.input_mut().from_port = Some(value);
+        self
+    }
+    /// Sets [`to_port`](t::AuthorizeSecurityGroupEgressRequest::to_port).
+    #[inline]
+    pub fn to_port(mut self, value: i32) -> Self {
+        self.0.input_mut().to_port = Some(value);
+        self
+    }
+    /// Sets [`cidr_ip`](t::AuthorizeSecurityGroupEgressRequest::cidr_ip).
+    #[inline]
+    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_ip = Some(value.into());
+        self
+    }
+    /// Sets [`ip_permissions`](t::AuthorizeSecurityGroupEgressRequest::ip_permissions).
+    #[inline]
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
+        self
+    }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
     }
 }
-/// The `AssociateNatGatewayAddress` operation.
+impl super::Client {
+    /// Adds the specified inbound (ingress) rules to a security group. Returns [`AuthorizeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_security_group_ingress(&self) -> AuthorizeSecurityGroupIngress {
+        AuthorizeSecurityGroupIngress(
+            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_INGRESS),
+        )
+    }
+}
+/// The `AuthorizeSecurityGroupIngress` operation.
 ///
-/// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+/// Adds the specified inbound (ingress) rules to a security group.
 ///
-/// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
+/// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
 ///
-/// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-pub struct AssociateNatGatewayAddress(
+/// You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+pub struct AuthorizeSecurityGroupIngress(
     pub(crate) rt::Call<
-        t::AssociateNatGatewayAddressRequest,
-        t::AssociateNatGatewayAddressResult,
+        t::AuthorizeSecurityGroupIngressRequest,
+        t::AuthorizeSecurityGroupIngressResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    AssociateNatGatewayAddress, t::AssociateNatGatewayAddressRequest,
-    t::AssociateNatGatewayAddressResult, rt::NoErrors, op::ASSOCIATE_NAT_GATEWAY_ADDRESS
+    AuthorizeSecurityGroupIngress, t::AuthorizeSecurityGroupIngressRequest,
+    t::AuthorizeSecurityGroupIngressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_INGRESS
 );
-impl AssociateNatGatewayAddress {
-    /// The ID of the NAT gateway.
+impl AuthorizeSecurityGroupIngress {
+    /// Sets [`cidr_ip`](t::AuthorizeSecurityGroupIngressRequest::cidr_ip).
     #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
+    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_ip = Some(value.into());
         self
     }
-    /// The allocation IDs of EIPs that you want to associate with your NAT gateway.
+    /// Sets [`from_port`](t::AuthorizeSecurityGroupIngressRequest::from_port).
     #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
+    pub fn from_port(mut self, value: i32) -> Self {
+        self.0.input_mut().from_port = Some(value);
         self
     }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    /// Sets [`group_id`](t::AuthorizeSecurityGroupIngressRequest::group_id).
     #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = Some(value.into());
         self
     }
-    /// The private IPv4 addresses that you want to assign to the NAT gateway.
+    /// Sets [`group_name`](t::AuthorizeSecurityGroupIngressRequest::group_name).
     #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
         self
     }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    /// Sets [`ip_permissions`](t::AuthorizeSecurityGroupIngressRequest::ip_permissions).
     #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
         self
     }
-    /// For regional NAT gateways only: The Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ.
+    /// Sets [`ip_protocol`](t::AuthorizeSecurityGroupIngressRequest::ip_protocol).
     #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
+    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ip_protocol = Some(value.into());
         self
     }
-    /// For regional NAT gateways only: The ID of the Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
+    /// Sets [`source_security_group_name`](t::AuthorizeSecurityGroupIngressRequest::source_security_group_name).
     #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
+    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_name = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`source_security_group_owner_id`](t::AuthorizeSecurityGroupIngressRequest::source_security_group_owner_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateNatGatewayAddressResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateNatGatewayAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateNatGatewayAddressRequest,
-        t::AssociateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
-///
-/// The following limits apply:
-///
-/// - A request can associate up to 20 resources.
-/// - A policy can have up to 100 active associations.
-/// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
-pub struct AssociateNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::AssociateNetworkingFlexCostAllocationPolicyRequest,
-        t::AssociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateNetworkingFlexCostAllocationPolicy,
-    t::AssociateNetworkingFlexCostAllocationPolicyRequest,
-    t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
-    op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
-);
-impl AssociateNetworkingFlexCostAllocationPolicy {
-    /// The ID of the flex cost allocation policy to associate. This parameter is required.
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
+    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_owner_id = Some(value.into());
         self
     }
-    /// The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs.
+    /// Sets [`to_port`](t::AuthorizeSecurityGroupIngressRequest::to_port).
     #[inline]
-    pub fn network_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_resource_ids);
+    pub fn to_port(mut self, value: i32) -> Self {
+        self.0.input_mut().to_port = Some(value);
         self
     }
-    /// Adds one element to `NetworkResourceIds`; see [`network_resource_ids`](Self::network_resource_ids).
+    /// Sets [`tag_specifications`](t::AuthorizeSecurityGroupIngressRequest::tag_specifications).
     #[inline]
-    pub fn push_network_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_resource_ids, item);
-        self
-    }
-    /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.
-    #[inline]
-    pub fn network_resource_scope(
+    pub fn tag_specifications(
         mut self,
-        value: t::FlexCostAllocationNetworkResourceScope,
+        value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
-        self.0.input_mut().network_resource_scope = Some(value);
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::AuthorizeSecurityGroupIngressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssociateNetworkingFlexCostAllocationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssociateNetworkingFlexCostAllocationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateNetworkingFlexCostAllocationPolicyRequest,
-        t::AssociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateRouteServer` operation.
-///
-/// Associates a route server with a VPC to enable dynamic route updates.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct AssociateRouteServer(
-    pub(crate) rt::Call<
-        t::AssociateRouteServerRequest,
-        t::AssociateRouteServerResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateRouteServer, t::AssociateRouteServerRequest, t::AssociateRouteServerResult,
-    rt::NoErrors, op::ASSOCIATE_ROUTE_SERVER
-);
-impl AssociateRouteServer {
-    /// The unique identifier for the route server to be associated.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the VPC to associate with the route server.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateRouteServerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateRouteServerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateRouteServerRequest,
-        t::AssociateRouteServerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `AssociateRouteTable` operation.
-///
-/// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct AssociateRouteTable(
-    pub(crate) rt::Call<
-        t::AssociateRouteTableRequest,
-        t::AssociateRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    AssociateRouteTable, t::AssociateRouteTableRequest, t::AssociateRouteTableResult,
-    rt::NoErrors, op::ASSOCIATE_ROUTE_TABLE
-);
-impl AssociateRouteTable {
-    /// The ID of the internet gateway or virtual private gateway.
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP.
-    #[inline]
-    pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ipv4_pool = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateRouteTableResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssociateRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateRouteTableRequest,
-        t::AssociateRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

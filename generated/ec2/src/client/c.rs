@@ -5,130 +5,98 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels a bundling operation for an instance store-backed Windows instance.
-    ///
-    /// Returns the [`CancelBundleTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels a bundling operation for an instance store-backed Windows instance. Returns [`CancelBundleTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_bundle_task(&self) -> CancelBundleTask {
         CancelBundleTask(rt::Call::new(&self.handle, &op::CANCEL_BUNDLE_TASK))
     }
-    /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
-    ///
-    /// Returns the [`CancelCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`. Returns [`CancelCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_capacity_reservation(&self) -> CancelCapacityReservation {
         CancelCapacityReservation(
             rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION),
         )
     }
-    /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
-    ///
-    /// Returns the [`CancelCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens: Returns [`CancelCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_capacity_reservation_fleets(&self) -> CancelCapacityReservationFleets {
         CancelCapacityReservationFleets(
             rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION_FLEETS),
         )
     }
-    /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
-    ///
-    /// Returns the [`CancelConversionTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception. Returns [`CancelConversionTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_conversion_task(&self) -> CancelConversionTask {
         CancelConversionTask(rt::Call::new(&self.handle, &op::CANCEL_CONVERSION_TASK))
     }
-    /// Cancels the generation of an account status report.
-    ///
-    /// Returns the [`CancelDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the generation of an account status report. Returns [`CancelDeclarativePoliciesReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_declarative_policies_report(&self) -> CancelDeclarativePoliciesReport {
         CancelDeclarativePoliciesReport(
             rt::Call::new(&self.handle, &op::CANCEL_DECLARATIVE_POLICIES_REPORT),
         )
     }
-    /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
-    ///
-    /// Returns the [`CancelExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error. Returns [`CancelExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_export_task(&self) -> CancelExportTask {
         CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
     }
-    /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CancelImageLaunchPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*. Returns [`CancelImageLaunchPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_image_launch_permission(&self) -> CancelImageLaunchPermission {
         CancelImageLaunchPermission(
             rt::Call::new(&self.handle, &op::CANCEL_IMAGE_LAUNCH_PERMISSION),
         )
     }
-    /// Cancels an in-process import virtual machine or import snapshot task.
-    ///
-    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an in-process import virtual machine or import snapshot task. Returns [`CancelImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_import_task(&self) -> CancelImportTask {
         CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
     }
-    /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
-    ///
-    /// Returns the [`CancelReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace. Returns [`CancelReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_reserved_instances_listing(&self) -> CancelReservedInstancesListing {
         CancelReservedInstancesListing(
             rt::Call::new(&self.handle, &op::CANCEL_RESERVED_INSTANCES_LISTING),
         )
     }
-    /// Cancels the specified Spot Fleet requests.
-    ///
-    /// Returns the [`CancelSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified Spot Fleet requests. Returns [`CancelSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_spot_fleet_requests(&self) -> CancelSpotFleetRequests {
         CancelSpotFleetRequests(
             rt::Call::new(&self.handle, &op::CANCEL_SPOT_FLEET_REQUESTS),
         )
     }
-    /// Cancels one or more Spot Instance requests.
-    ///
-    /// Returns the [`CancelSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels one or more Spot Instance requests. Returns [`CancelSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_spot_instance_requests(&self) -> CancelSpotInstanceRequests {
         CancelSpotInstanceRequests(
             rt::Call::new(&self.handle, &op::CANCEL_SPOT_INSTANCE_REQUESTS),
         )
     }
-    /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
-    ///
-    /// Returns the [`ConfirmProductInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support. Returns [`ConfirmProductInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn confirm_product_instance(&self) -> ConfirmProductInstance {
         ConfirmProductInstance(
             rt::Call::new(&self.handle, &op::CONFIRM_PRODUCT_INSTANCE),
         )
     }
-    /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
-    ///
-    /// Returns the [`CopyFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Copies the specified Amazon FPGA Image (AFI) to the current Region. Returns [`CopyFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_fpga_image(&self) -> CopyFpgaImage {
         CopyFpgaImage(rt::Call::new(&self.handle, &op::COPY_FPGA_IMAGE))
     }
-    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
-    ///
-    /// Returns the [`CopyImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region. Returns [`CopyImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_image(&self) -> CopyImage {
         CopyImage(rt::Call::new(&self.handle, &op::COPY_IMAGE))
     }
-    /// Creates an exact copy of an Amazon EBS snapshot.
-    ///
-    /// Returns the [`CopySnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an exact copy of an Amazon EBS snapshot. Returns [`CopySnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_snapshot(&self) -> CopySnapshot {
         CopySnapshot(rt::Call::new(&self.handle, &op::COPY_SNAPSHOT))
     }
-    /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
-    ///
-    /// Returns the [`CopyVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html). Returns [`CopyVolumes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_volumes(&self) -> CopyVolumes {
         CopyVolumes(rt::Call::new(&self.handle, &op::COPY_VOLUMES))
@@ -151,53 +119,17 @@ rt::operation_type!(
     rt::NoErrors, op::CANCEL_BUNDLE_TASK
 );
 impl CancelBundleTask {
-    /// The ID of the bundle task.
+    /// Sets [`bundle_id`](t::CancelBundleTaskRequest::bundle_id).
     #[inline]
     pub fn bundle_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bundle_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelBundleTaskRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelBundleTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelBundleTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelBundleTaskRequest, t::CancelBundleTaskResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CancelCapacityReservation` operation.
@@ -227,19 +159,19 @@ rt::operation_type!(
     t::CancelCapacityReservationResult, rt::NoErrors, op::CANCEL_CAPACITY_RESERVATION
 );
 impl CancelCapacityReservation {
-    /// The ID of the Capacity Reservation to be cancelled.
+    /// Sets [`capacity_reservation_id`](t::CancelCapacityReservationRequest::capacity_reservation_id).
     #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelCapacityReservationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Specifies the cancellation charge type to apply when cancelling a future-dated Capacity Reservation during its commitment duration. Possible values include `commitment-wind-down`, which continues billing for the remaining commitment duration without delivering capacity.
+    /// Sets [`apply_cancellation_charges`](t::CancelCapacityReservationRequest::apply_cancellation_charges).
     #[inline]
     pub fn apply_cancellation_charges(
         mut self,
@@ -248,51 +180,11 @@ impl CancelCapacityReservation {
         self.0.input_mut().apply_cancellation_charges = Some(value.into());
         self
     }
-    /// The ID of the cancellation quote to use for the cancellation. You can generate a cancellation quote by using the `CreateCapacityReservationCancellationQuote` action. The cancellation quote must be in an `active` state.
+    /// Sets [`quote_id`](t::CancelCapacityReservationRequest::quote_id).
     #[inline]
     pub fn quote_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().quote_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelCapacityReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelCapacityReservationRequest,
-        t::CancelCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CancelCapacityReservationFleets` operation.
@@ -315,13 +207,13 @@ rt::operation_type!(
     op::CANCEL_CAPACITY_RESERVATION_FLEETS
 );
 impl CancelCapacityReservationFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelCapacityReservationFleetsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the Capacity Reservation Fleets to cancel.
+    /// Sets [`capacity_reservation_fleet_ids`](t::CancelCapacityReservationFleetsRequest::capacity_reservation_fleet_ids).
     #[inline]
     pub fn capacity_reservation_fleet_ids(
         mut self,
@@ -339,50 +231,6 @@ impl CancelCapacityReservationFleets {
         rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelCapacityReservationFleetsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelCapacityReservationFleetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelCapacityReservationFleetsRequest,
-        t::CancelCapacityReservationFleetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
 /// The `CancelConversionTask` operation.
 ///
@@ -395,57 +243,23 @@ rt::operation_type!(
     op::CANCEL_CONVERSION_TASK
 );
 impl CancelConversionTask {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelConversionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the conversion task.
+    /// Sets [`conversion_task_id`](t::CancelConversionRequest::conversion_task_id).
     #[inline]
     pub fn conversion_task_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().conversion_task_id = value.into();
         self
     }
-    /// The reason for canceling the conversion task.
+    /// Sets [`reason_message`](t::CancelConversionRequest::reason_message).
     #[inline]
     pub fn reason_message(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().reason_message = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CancelDeclarativePoliciesReport` operation.
@@ -468,61 +282,17 @@ rt::operation_type!(
     op::CANCEL_DECLARATIVE_POLICIES_REPORT
 );
 impl CancelDeclarativePoliciesReport {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelDeclarativePoliciesReportRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the report.
+    /// Sets [`report_id`](t::CancelDeclarativePoliciesReportRequest::report_id).
     #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().report_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelDeclarativePoliciesReportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelDeclarativePoliciesReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelDeclarativePoliciesReportRequest,
-        t::CancelDeclarativePoliciesReportResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CancelExportTask` operation.
@@ -536,45 +306,11 @@ rt::operation_type!(
     op::CANCEL_EXPORT_TASK
 );
 impl CancelExportTask {
-    /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
+    /// Sets [`export_task_id`](t::CancelExportTaskRequest::export_task_id).
     #[inline]
     pub fn export_task_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().export_task_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CancelImageLaunchPermission` operation.
@@ -593,57 +329,17 @@ rt::operation_type!(
     op::CANCEL_IMAGE_LAUNCH_PERMISSION
 );
 impl CancelImageLaunchPermission {
-    /// The ID of the AMI that was shared with your Amazon Web Services account.
+    /// Sets [`image_id`](t::CancelImageLaunchPermissionRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelImageLaunchPermissionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelImageLaunchPermissionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelImageLaunchPermissionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelImageLaunchPermissionRequest,
-        t::CancelImageLaunchPermissionResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CancelImportTask` operation.
@@ -661,59 +357,23 @@ rt::operation_type!(
     rt::NoErrors, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
-    /// The reason for canceling the task.
+    /// Sets [`cancel_reason`](t::CancelImportTaskRequest::cancel_reason).
     #[inline]
     pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cancel_reason = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelImportTaskRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the import image or import snapshot task to be canceled.
+    /// Sets [`import_task_id`](t::CancelImportTaskRequest::import_task_id).
     #[inline]
     pub fn import_task_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().import_task_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelImportTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelImportTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelImportTaskRequest, t::CancelImportTaskResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CancelReservedInstancesListing` operation.
@@ -734,55 +394,11 @@ rt::operation_type!(
     op::CANCEL_RESERVED_INSTANCES_LISTING
 );
 impl CancelReservedInstancesListing {
-    /// The ID of the Reserved Instance listing.
+    /// Sets [`reserved_instances_listing_id`](t::CancelReservedInstancesListingRequest::reserved_instances_listing_id).
     #[inline]
     pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().reserved_instances_listing_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelReservedInstancesListingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelReservedInstancesListingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelReservedInstancesListingRequest,
-        t::CancelReservedInstancesListingResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CancelSpotFleetRequests` operation.
@@ -814,13 +430,13 @@ rt::operation_type!(
     t::CancelSpotFleetRequestsResponse, rt::NoErrors, op::CANCEL_SPOT_FLEET_REQUESTS
 );
 impl CancelSpotFleetRequests {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelSpotFleetRequestsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the Spot Fleet requests.
+    /// Sets [`spot_fleet_request_ids`](t::CancelSpotFleetRequestsRequest::spot_fleet_request_ids).
     #[inline]
     pub fn spot_fleet_request_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().spot_fleet_request_ids);
@@ -832,51 +448,11 @@ impl CancelSpotFleetRequests {
         rt::push(&mut self.0.input_mut().spot_fleet_request_ids, item);
         self
     }
-    /// Indicates whether to terminate the associated instances when the Spot Fleet request is canceled. The default is to terminate the instances.
+    /// Sets [`terminate_instances`](t::CancelSpotFleetRequestsRequest::terminate_instances).
     #[inline]
     pub fn terminate_instances(mut self, value: bool) -> Self {
         self.0.input_mut().terminate_instances = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelSpotFleetRequestsResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelSpotFleetRequestsResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelSpotFleetRequestsRequest,
-        t::CancelSpotFleetRequestsResponse,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CancelSpotInstanceRequests` operation.
@@ -896,13 +472,13 @@ rt::operation_type!(
     t::CancelSpotInstanceRequestsResult, rt::NoErrors, op::CANCEL_SPOT_INSTANCE_REQUESTS
 );
 impl CancelSpotInstanceRequests {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CancelSpotInstanceRequestsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the Spot Instance requests.
+    /// Sets [`spot_instance_request_ids`](t::CancelSpotInstanceRequestsRequest::spot_instance_request_ids).
     #[inline]
     pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
@@ -913,46 +489,6 @@ impl CancelSpotInstanceRequests {
     pub fn push_spot_instance_request_ids(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().spot_instance_request_ids, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelSpotInstanceRequestsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelSpotInstanceRequestsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelSpotInstanceRequestsRequest,
-        t::CancelSpotInstanceRequestsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ConfirmProductInstance` operation.
@@ -970,63 +506,23 @@ rt::operation_type!(
     t::ConfirmProductInstanceResult, rt::NoErrors, op::CONFIRM_PRODUCT_INSTANCE
 );
 impl ConfirmProductInstance {
-    /// The ID of the instance.
+    /// Sets [`instance_id`](t::ConfirmProductInstanceRequest::instance_id).
     #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_id = value.into();
         self
     }
-    /// The product code. This must be a product code that you own.
+    /// Sets [`product_code`](t::ConfirmProductInstanceRequest::product_code).
     #[inline]
     pub fn product_code(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().product_code = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ConfirmProductInstanceRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ConfirmProductInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ConfirmProductInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ConfirmProductInstanceRequest,
-        t::ConfirmProductInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CopyFpgaImage` operation.
@@ -1040,77 +536,41 @@ rt::operation_type!(
     op::COPY_FPGA_IMAGE
 );
 impl CopyFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CopyFpgaImageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the source AFI.
+    /// Sets [`source_fpga_image_id`](t::CopyFpgaImageRequest::source_fpga_image_id).
     #[inline]
     pub fn source_fpga_image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_fpga_image_id = value.into();
         self
     }
-    /// The description for the new AFI.
+    /// Sets [`description`](t::CopyFpgaImageRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The name for the new AFI. The default is the name of the source AFI.
+    /// Sets [`name`](t::CopyFpgaImageRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = Some(value.into());
         self
     }
-    /// The Region that contains the source AFI.
+    /// Sets [`source_region`](t::CopyFpgaImageRequest::source_region).
     #[inline]
     pub fn source_region(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_region = value.into();
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CopyFpgaImageRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CopyFpgaImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopyFpgaImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CopyImage` operation.
@@ -1155,61 +615,61 @@ rt::operation_type!(
     CopyImage, t::CopyImageRequest, t::CopyImageResult, rt::NoErrors, op::COPY_IMAGE
 );
 impl CopyImage {
-    /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
+    /// Sets [`client_token`](t::CopyImageRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// A description for the new AMI.
+    /// Sets [`description`](t::CopyImageRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Specifies whether to encrypt the snapshots of the copied image.
+    /// Sets [`encrypted`](t::CopyImageRequest::encrypted).
     #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.0.input_mut().encrypted = Some(value);
         self
     }
-    /// The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to `true`.
+    /// Sets [`kms_key_id`](t::CopyImageRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = Some(value.into());
         self
     }
-    /// The name of the new AMI.
+    /// Sets [`name`](t::CopyImageRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The ID of the AMI to copy.
+    /// Sets [`source_image_id`](t::CopyImageRequest::source_image_id).
     #[inline]
     pub fn source_image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_image_id = value.into();
         self
     }
-    /// The name of the Region that contains the AMI to copy.
+    /// Sets [`source_region`](t::CopyImageRequest::source_region).
     #[inline]
     pub fn source_region(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_region = value.into();
         self
     }
-    /// The Amazon Resource Name (ARN) of the Outpost for the new AMI.
+    /// Sets [`destination_outpost_arn`](t::CopyImageRequest::destination_outpost_arn).
     #[inline]
     pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_outpost_arn = Some(value.into());
         self
     }
-    /// Specifies whether to copy your user-defined AMI tags to the new AMI.
+    /// Sets [`copy_image_tags`](t::CopyImageRequest::copy_image_tags).
     #[inline]
     pub fn copy_image_tags(mut self, value: bool) -> Self {
         self.0.input_mut().copy_image_tags = Some(value);
         self
     }
-    /// The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both.
+    /// Sets [`tag_specifications`](t::CopyImageRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1227,63 +687,29 @@ impl CopyImage {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
+    /// Sets [`snapshot_copy_completion_duration_minutes`](t::CopyImageRequest::snapshot_copy_completion_duration_minutes).
     #[inline]
     pub fn snapshot_copy_completion_duration_minutes(mut self, value: i64) -> Self {
         self.0.input_mut().snapshot_copy_completion_duration_minutes = Some(value);
         self
     }
-    /// The Local Zone for the new AMI (for example, `cn-north-1-pkx-1a`).
+    /// Sets [`destination_availability_zone`](t::CopyImageRequest::destination_availability_zone).
     #[inline]
     pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_availability_zone = Some(value.into());
         self
     }
-    /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
+    /// Sets [`destination_availability_zone_id`](t::CopyImageRequest::destination_availability_zone_id).
     #[inline]
     pub fn destination_availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_availability_zone_id = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CopyImageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CopyImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopyImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CopySnapshot` operation.
@@ -1311,55 +737,55 @@ rt::operation_type!(
     op::COPY_SNAPSHOT
 );
 impl CopySnapshot {
-    /// A description for the EBS snapshot.
+    /// Sets [`description`](t::CopySnapshotRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The Amazon Resource Name (ARN) of the Outpost to which to copy the snapshot.
+    /// Sets [`destination_outpost_arn`](t::CopySnapshotRequest::destination_outpost_arn).
     #[inline]
     pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_outpost_arn = Some(value.into());
         self
     }
-    /// Deprecated.
+    /// Sets [`destination_region`](t::CopySnapshotRequest::destination_region).
     #[inline]
     pub fn destination_region(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_region = Some(value.into());
         self
     }
-    /// To encrypt a copy of an unencrypted snapshot if encryption by default is not enabled, enable encryption using this parameter. Otherwise, omit this parameter. Copies of encrypted snapshots are encrypted, even if you omit this parameter and encryption by default is not enabled. You cannot set this parameter to false. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+    /// Sets [`encrypted`](t::CopySnapshotRequest::encrypted).
     #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.0.input_mut().encrypted = Some(value);
         self
     }
-    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
+    /// Sets [`kms_key_id`](t::CopySnapshotRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = Some(value.into());
         self
     }
-    /// Deprecated.
+    /// Sets [`presigned_url`](t::CopySnapshotRequest::presigned_url).
     #[inline]
     pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().presigned_url = Some(value.into());
         self
     }
-    /// The ID of the Region that contains the snapshot to be copied.
+    /// Sets [`source_region`](t::CopySnapshotRequest::source_region).
     #[inline]
     pub fn source_region(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_region = value.into();
         self
     }
-    /// The ID of the EBS snapshot to copy.
+    /// Sets [`source_snapshot_id`](t::CopySnapshotRequest::source_snapshot_id).
     #[inline]
     pub fn source_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_snapshot_id = value.into();
         self
     }
-    /// The tags to apply to the new snapshot.
+    /// Sets [`tag_specifications`](t::CopySnapshotRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1377,59 +803,23 @@ impl CopySnapshot {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// **Note:** Not supported when copying snapshots to or from Local Zones or Outposts.
+    /// Sets [`completion_duration_minutes`](t::CopySnapshotRequest::completion_duration_minutes).
     #[inline]
     pub fn completion_duration_minutes(mut self, value: i32) -> Self {
         self.0.input_mut().completion_duration_minutes = Some(value);
         self
     }
-    /// The Local Zone, for example, `cn-north-1-pkx-1a` to which to copy the snapshot.
+    /// Sets [`destination_availability_zone`](t::CopySnapshotRequest::destination_availability_zone).
     #[inline]
     pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_availability_zone = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CopySnapshotRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CopySnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopySnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CopyVolumes` operation.
@@ -1443,37 +833,37 @@ rt::operation_type!(
     op::COPY_VOLUMES
 );
 impl CopyVolumes {
-    /// The ID of the source EBS volume to copy.
+    /// Sets [`source_volume_id`](t::CopyVolumesRequest::source_volume_id).
     #[inline]
     pub fn source_volume_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_volume_id = value.into();
         self
     }
-    /// The number of I/O operations per second (IOPS) to provision for the volume copy. Required for `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types. Full provisioned IOPS performance can be achieved only once the volume copy is fully initialized.
+    /// Sets [`iops`](t::CopyVolumesRequest::iops).
     #[inline]
     pub fn iops(mut self, value: i32) -> Self {
         self.0.input_mut().iops = Some(value);
         self
     }
-    /// The size of the volume copy, in GiBs. The size must be equal to or greater than the size of the source volume. If not specified, the size defaults to the size of the source volume.
+    /// Sets [`size`](t::CopyVolumesRequest::size).
     #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.0.input_mut().size = Some(value);
         self
     }
-    /// The volume type for the volume copy. If not specified, the volume type defaults to `gp2`.
+    /// Sets [`volume_type`](t::CopyVolumesRequest::volume_type).
     #[inline]
     pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
         self.0.input_mut().volume_type = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CopyVolumesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to apply to the volume copy during creation.
+    /// Sets [`tag_specifications`](t::CopyVolumesRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1491,68 +881,1428 @@ impl CopyVolumes {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Indicates whether to enable Amazon EBS Multi-Attach for the volume copy. If you enable Multi-Attach, you can attach the volume to up to 16 Nitro instances in the same Availability Zone simultaneously. Supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html).
+    /// Sets [`multi_attach_enabled`](t::CopyVolumesRequest::multi_attach_enabled).
     #[inline]
     pub fn multi_attach_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().multi_attach_enabled = Some(value);
         self
     }
-    /// The throughput to provision for the volume copy, in MiB/s. Supported for `gp3` volumes only. Omit for all other volume types. Full provisioned throughput performance can be achieved only once the volume copy is fully initialized.
+    /// Sets [`throughput`](t::CopyVolumesRequest::throughput).
     #[inline]
     pub fn throughput(mut self, value: i32) -> Self {
         self.0.input_mut().throughput = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CopyVolumesRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Indicates whether to encrypt the volume copy. If the source volume is encrypted, the service always encrypts the copy regardless of this value. Set to `true` to encrypt a copy of an unencrypted source volume during the copy operation. If you set `Encrypted` to `true` but do not specify `KmsKeyId`, the service uses the default KMS key for EBS encryption in your account.
+    /// Sets [`encrypted`](t::CopyVolumesRequest::encrypted).
     #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.0.input_mut().encrypted = Some(value);
         self
     }
-    /// The identifier of the KMS key to use for encryption of the volume copy. Specify a symmetric encryption KMS key. You can specify a KMS key using the key ID, key ARN, alias name, or alias ARN. If you set `Encrypted` to `true` but do not specify this parameter, the service uses the default KMS key for EBS encryption in your account. For cross-account volume copies, this must be a KMS key in the calling account.
+    /// Sets [`kms_key_id`](t::CopyVolumesRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply: Returns [`CreateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CopyVolumesResult>> {
-        self.0.send()
+    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
+        CreateApplicationStatusCheck(
+            rt::Call::new(&self.handle, &op::CREATE_APPLICATION_STATUS_CHECK),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization. Returns [`CreateCapacityManagerDataExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopyVolumesResult> {
-        self.0.send_blocking()
+    pub fn create_capacity_manager_data_export(
+        &self,
+    ) -> CreateCapacityManagerDataExport {
+        CreateCapacityManagerDataExport(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_MANAGER_DATA_EXPORT),
+        )
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration. Returns [`CreateCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
+        CreateCapacityReservation(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account. Returns [`CreateCapacityReservationBySplitting`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn create_capacity_reservation_by_splitting(
+        &self,
+    ) -> CreateCapacityReservationBySplitting {
+        CreateCapacityReservationBySplitting(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours. Returns [`CreateCapacityReservationCancellationQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors> {
-        self.0
+    pub fn create_capacity_reservation_cancellation_quote(
+        &self,
+    ) -> CreateCapacityReservationCancellationQuote {
+        CreateCapacityReservationCancellationQuote(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
+            ),
+        )
+    }
+    /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change. Returns [`CreateCapacityReservationDateChangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation_date_change_quote(
+        &self,
+    ) -> CreateCapacityReservationDateChangeQuote {
+        CreateCapacityReservationDateChangeQuote(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
+            ),
+        )
+    }
+    /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*. Returns [`CreateCapacityReservationFleet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
+        CreateCapacityReservationFleet(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_FLEET),
+        )
+    }
+    /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*. Returns [`CreateCarrierGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
+        CreateCarrierGateway(rt::Call::new(&self.handle, &op::CREATE_CARRIER_GATEWAY))
+    }
+    /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated. Returns [`CreateClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_client_vpn_endpoint(&self) -> CreateClientVpnEndpoint {
+        CreateClientVpnEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ENDPOINT),
+        )
+    }
+    /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks. Returns [`CreateClientVpnRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
+        CreateClientVpnRoute(rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ROUTE))
+    }
+    /// Creates a range of customer-owned IP addresses. Returns [`CreateCoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_coip_cidr(&self) -> CreateCoipCidr {
+        CreateCoipCidr(rt::Call::new(&self.handle, &op::CREATE_COIP_CIDR))
+    }
+    /// Creates a pool of customer-owned IP (CoIP) addresses. Returns [`CreateCoipPool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_coip_pool(&self) -> CreateCoipPool {
+        CreateCoipPool(rt::Call::new(&self.handle, &op::CREATE_COIP_POOL))
+    }
+    /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT). Returns [`CreateCustomerGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
+        CreateCustomerGateway(rt::Call::new(&self.handle, &op::CREATE_CUSTOMER_GATEWAY))
+    }
+    /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*. Returns [`CreateDefaultSubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
+        CreateDefaultSubnet(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_SUBNET))
+    }
+    /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself. Returns [`CreateDefaultVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_default_vpc(&self) -> CreateDefaultVpc {
+        CreateDefaultVpc(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_VPC))
+    }
+    /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user. Returns [`CreateDelegateMacVolumeOwnershipTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_delegate_mac_volume_ownership_task(
+        &self,
+    ) -> CreateDelegateMacVolumeOwnershipTask {
+        CreateDelegateMacVolumeOwnershipTask(
+            rt::Call::new(&self.handle, &op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK),
+        )
+    }
+}
+/// The `CreateApplicationStatusCheck` operation.
+///
+/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
+///
+/// - You can create a maximum of 50 application status checks for each account.
+/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
+/// - You must set the `Timeout` value to less than the `Interval` value.
+/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
+/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
+/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
+/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+pub struct CreateApplicationStatusCheck(
+    pub(crate) rt::Call<
+        t::CreateApplicationStatusCheckRequest,
+        t::CreateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateApplicationStatusCheck, t::CreateApplicationStatusCheckRequest,
+    t::CreateApplicationStatusCheckResult, rt::NoErrors,
+    op::CREATE_APPLICATION_STATUS_CHECK
+);
+impl CreateApplicationStatusCheck {
+    /// Sets [`health_check_paths`](t::CreateApplicationStatusCheckRequest::health_check_paths).
+    #[inline]
+    pub fn health_check_paths(
+        mut self,
+        value: impl rt::Items<t::HealthCheckPathRequestObject>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().health_check_paths);
+        self
+    }
+    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
+    #[inline]
+    pub fn push_health_check_paths(
+        mut self,
+        item: impl Into<t::HealthCheckPathRequestObject>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().health_check_paths, item);
+        self
+    }
+    /// Sets [`aggregation`](t::CreateApplicationStatusCheckRequest::aggregation).
+    #[inline]
+    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
+        self.0.input_mut().aggregation = Some(value.into());
+        self
+    }
+    /// Sets [`protocol`](t::CreateApplicationStatusCheckRequest::protocol).
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
+        self.0.input_mut().protocol = value.into();
+        self
+    }
+    /// Sets [`port`](t::CreateApplicationStatusCheckRequest::port).
+    #[inline]
+    pub fn port(mut self, value: i32) -> Self {
+        self.0.input_mut().port = value;
+        self
+    }
+    /// Sets [`path`](t::CreateApplicationStatusCheckRequest::path).
+    #[inline]
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().path = Some(value.into());
+        self
+    }
+    /// Sets [`device_index`](t::CreateApplicationStatusCheckRequest::device_index).
+    #[inline]
+    pub fn device_index(mut self, value: i32) -> Self {
+        self.0.input_mut().device_index = Some(value);
+        self
+    }
+    /// Sets [`ip_version`](t::CreateApplicationStatusCheckRequest::ip_version).
+    #[inline]
+    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
+        self.0.input_mut().ip_version = Some(value.into());
+        self
+    }
+    /// Sets [`ip_scope`](t::CreateApplicationStatusCheckRequest::ip_scope).
+    #[inline]
+    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
+        self.0.input_mut().ip_scope = Some(value.into());
+        self
+    }
+    /// Sets [`interval`](t::CreateApplicationStatusCheckRequest::interval).
+    #[inline]
+    pub fn interval(mut self, value: i32) -> Self {
+        self.0.input_mut().interval = Some(value);
+        self
+    }
+    /// Sets [`timeout`](t::CreateApplicationStatusCheckRequest::timeout).
+    #[inline]
+    pub fn timeout(mut self, value: i32) -> Self {
+        self.0.input_mut().timeout = Some(value);
+        self
+    }
+    /// Sets [`failure_threshold`](t::CreateApplicationStatusCheckRequest::failure_threshold).
+    #[inline]
+    pub fn failure_threshold(mut self, value: i32) -> Self {
+        self.0.input_mut().failure_threshold = Some(value);
+        self
+    }
+    /// Sets [`success_threshold`](t::CreateApplicationStatusCheckRequest::success_threshold).
+    #[inline]
+    pub fn success_threshold(mut self, value: i32) -> Self {
+        self.0.input_mut().success_threshold = Some(value);
+        self
+    }
+    /// Sets [`status_code_matcher`](t::CreateApplicationStatusCheckRequest::status_code_matcher).
+    #[inline]
+    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().status_code_matcher = Some(value.into());
+        self
+    }
+    /// Sets [`initialization_grace_period_seconds`](t::CreateApplicationStatusCheckRequest::initialization_grace_period_seconds).
+    #[inline]
+    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
+        self.0.input_mut().initialization_grace_period_seconds = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateApplicationStatusCheckRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateApplicationStatusCheckRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateApplicationStatusCheckRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCapacityManagerDataExport` operation.
+///
+/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
+pub struct CreateCapacityManagerDataExport(
+    pub(crate) rt::Call<
+        t::CreateCapacityManagerDataExportRequest,
+        t::CreateCapacityManagerDataExportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityManagerDataExport, t::CreateCapacityManagerDataExportRequest,
+    t::CreateCapacityManagerDataExportResult, rt::NoErrors,
+    op::CREATE_CAPACITY_MANAGER_DATA_EXPORT
+);
+impl CreateCapacityManagerDataExport {
+    /// Sets [`s3_bucket_name`](t::CreateCapacityManagerDataExportRequest::s3_bucket_name).
+    #[inline]
+    pub fn s3_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket_name = value.into();
+        self
+    }
+    /// Sets [`s3_bucket_prefix`](t::CreateCapacityManagerDataExportRequest::s3_bucket_prefix).
+    #[inline]
+    pub fn s3_bucket_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`schedule`](t::CreateCapacityManagerDataExportRequest::schedule).
+    #[inline]
+    pub fn schedule(mut self, value: impl Into<t::Schedule>) -> Self {
+        self.0.input_mut().schedule = value.into();
+        self
+    }
+    /// Sets [`output_format`](t::CreateCapacityManagerDataExportRequest::output_format).
+    #[inline]
+    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
+        self.0.input_mut().output_format = value.into();
+        self
+    }
+    /// Sets [`client_token`](t::CreateCapacityManagerDataExportRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCapacityManagerDataExportRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCapacityManagerDataExportRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateCapacityReservation` operation.
+///
+/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
+///
+/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
+///
+/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
+///
+/// Your request to create a Capacity Reservation could fail if:
+///
+/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
+/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
+pub struct CreateCapacityReservation(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationRequest,
+        t::CreateCapacityReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservation, t::CreateCapacityReservationRequest,
+    t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
+);
+impl CreateCapacityReservation {
+    /// Sets [`client_token`](t::CreateCapacityReservationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`instance_type`](t::CreateCapacityReservationRequest::instance_type).
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_type = value.into();
+        self
+    }
+    /// Sets [`instance_platform`](t::CreateCapacityReservationRequest::instance_platform).
+    #[inline]
+    pub fn instance_platform(
+        mut self,
+        value: impl Into<t::CapacityReservationInstancePlatform>,
+    ) -> Self {
+        self.0.input_mut().instance_platform = value.into();
+        self
+    }
+    /// Sets [`availability_zone`](t::CreateCapacityReservationRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_id`](t::CreateCapacityReservationRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`tenancy`](t::CreateCapacityReservationRequest::tenancy).
+    #[inline]
+    pub fn tenancy(mut self, value: impl Into<t::CapacityReservationTenancy>) -> Self {
+        self.0.input_mut().tenancy = Some(value.into());
+        self
+    }
+    /// Sets [`instance_count`](t::CreateCapacityReservationRequest::instance_count).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// Sets [`ebs_optimized`](t::CreateCapacityReservationRequest::ebs_optimized).
+    #[inline]
+    pub fn ebs_optimized(mut self, value: bool) -> Self {
+        self.0.input_mut().ebs_optimized = Some(value);
+        self
+    }
+    /// Sets [`ephemeral_storage`](t::CreateCapacityReservationRequest::ephemeral_storage).
+    #[inline]
+    pub fn ephemeral_storage(mut self, value: bool) -> Self {
+        self.0.input_mut().ephemeral_storage = Some(value);
+        self
+    }
+    /// Sets [`end_date`](t::CreateCapacityReservationRequest::end_date).
+    #[inline]
+    pub fn end_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date = Some(value);
+        self
+    }
+    /// Sets [`end_date_type`](t::CreateCapacityReservationRequest::end_date_type).
+    #[inline]
+    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
+        self.0.input_mut().end_date_type = Some(value.into());
+        self
+    }
+    /// Sets [`instance_match_criteria`](t::CreateCapacityReservationRequest::instance_match_criteria).
+    #[inline]
+    pub fn instance_match_criteria(
+        mut self,
+        value: impl Into<t::InstanceMatchCriteria>,
+    ) -> Self {
+        self.0.input_mut().instance_match_criteria = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCapacityReservationRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCapacityReservationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`outpost_arn`](t::CreateCapacityReservationRequest::outpost_arn).
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// Sets [`placement_group_arn`](t::CreateCapacityReservationRequest::placement_group_arn).
+    #[inline]
+    pub fn placement_group_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().placement_group_arn = Some(value.into());
+        self
+    }
+    /// Sets [`start_date`](t::CreateCapacityReservationRequest::start_date).
+    #[inline]
+    pub fn start_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_date = Some(value);
+        self
+    }
+    /// Sets [`commitment_duration`](t::CreateCapacityReservationRequest::commitment_duration).
+    #[inline]
+    pub fn commitment_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().commitment_duration = Some(value);
+        self
+    }
+    /// Sets [`delivery_preference`](t::CreateCapacityReservationRequest::delivery_preference).
+    #[inline]
+    pub fn delivery_preference(
+        mut self,
+        value: impl Into<t::CapacityReservationDeliveryPreference>,
+    ) -> Self {
+        self.0.input_mut().delivery_preference = Some(value.into());
+        self
+    }
+}
+/// The `CreateCapacityReservationBySplitting` operation.
+///
+/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
+pub struct CreateCapacityReservationBySplitting(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationBySplittingRequest,
+        t::CreateCapacityReservationBySplittingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationBySplitting, t::CreateCapacityReservationBySplittingRequest,
+    t::CreateCapacityReservationBySplittingResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING
+);
+impl CreateCapacityReservationBySplitting {
+    /// Sets [`dry_run`](t::CreateCapacityReservationBySplittingRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateCapacityReservationBySplittingRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`source_capacity_reservation_id`](t::CreateCapacityReservationBySplittingRequest::source_capacity_reservation_id).
+    #[inline]
+    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`instance_count`](t::CreateCapacityReservationBySplittingRequest::instance_count).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCapacityReservationBySplittingRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateCapacityReservationCancellationQuote` operation.
+///
+/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
+pub struct CreateCapacityReservationCancellationQuote(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationCancellationQuoteRequest,
+        t::CreateCapacityReservationCancellationQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationCancellationQuote,
+    t::CreateCapacityReservationCancellationQuoteRequest,
+    t::CreateCapacityReservationCancellationQuoteResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE
+);
+impl CreateCapacityReservationCancellationQuote {
+    /// Sets [`capacity_reservation_id`](t::CreateCapacityReservationCancellationQuoteRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`client_token`](t::CreateCapacityReservationCancellationQuoteRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCapacityReservationCancellationQuoteRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCapacityReservationCancellationQuoteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCapacityReservationDateChangeQuote` operation.
+///
+/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
+///
+/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
+pub struct CreateCapacityReservationDateChangeQuote(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationDateChangeQuoteRequest,
+        t::CreateCapacityReservationDateChangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationDateChangeQuote,
+    t::CreateCapacityReservationDateChangeQuoteRequest,
+    t::CreateCapacityReservationDateChangeQuoteResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE
+);
+impl CreateCapacityReservationDateChangeQuote {
+    /// Sets [`capacity_reservation_id`](t::CreateCapacityReservationDateChangeQuoteRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`new_start_date`](t::CreateCapacityReservationDateChangeQuoteRequest::new_start_date).
+    #[inline]
+    pub fn new_start_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().new_start_date = value;
+        self
+    }
+    /// Sets [`client_token`](t::CreateCapacityReservationDateChangeQuoteRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCapacityReservationDateChangeQuoteRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCapacityReservationDateChangeQuoteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCapacityReservationFleet` operation.
+///
+/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
+pub struct CreateCapacityReservationFleet(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationFleetRequest,
+        t::CreateCapacityReservationFleetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationFleet, t::CreateCapacityReservationFleetRequest,
+    t::CreateCapacityReservationFleetResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_FLEET
+);
+impl CreateCapacityReservationFleet {
+    /// Sets [`allocation_strategy`](t::CreateCapacityReservationFleetRequest::allocation_strategy).
+    #[inline]
+    pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_strategy = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::CreateCapacityReservationFleetRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`instance_type_specifications`](t::CreateCapacityReservationFleetRequest::instance_type_specifications).
+    #[inline]
+    pub fn instance_type_specifications(
+        mut self,
+        value: impl rt::Items<t::ReservationFleetInstanceSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_type_specifications);
+        self
+    }
+    /// Adds one element to `InstanceTypeSpecifications`; see [`instance_type_specifications`](Self::instance_type_specifications).
+    #[inline]
+    pub fn push_instance_type_specifications(
+        mut self,
+        item: impl Into<t::ReservationFleetInstanceSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_type_specifications, item);
+        self
+    }
+    /// Sets [`instance_requirements`](t::CreateCapacityReservationFleetRequest::instance_requirements).
+    #[inline]
+    pub fn instance_requirements(
+        mut self,
+        value: t::InstanceRequirementsRequest,
+    ) -> Self {
+        self.0.input_mut().instance_requirements = Some(value);
+        self
+    }
+    /// Sets [`availability_zone`](t::CreateCapacityReservationFleetRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_id`](t::CreateCapacityReservationFleetRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`tenancy`](t::CreateCapacityReservationFleetRequest::tenancy).
+    #[inline]
+    pub fn tenancy(
+        mut self,
+        value: impl Into<t::FleetCapacityReservationTenancy>,
+    ) -> Self {
+        self.0.input_mut().tenancy = Some(value.into());
+        self
+    }
+    /// Sets [`total_target_capacity`](t::CreateCapacityReservationFleetRequest::total_target_capacity).
+    #[inline]
+    pub fn total_target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().total_target_capacity = value;
+        self
+    }
+    /// Sets [`end_date`](t::CreateCapacityReservationFleetRequest::end_date).
+    #[inline]
+    pub fn end_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date = Some(value);
+        self
+    }
+    /// Sets [`instance_match_criteria`](t::CreateCapacityReservationFleetRequest::instance_match_criteria).
+    #[inline]
+    pub fn instance_match_criteria(
+        mut self,
+        value: impl Into<t::FleetInstanceMatchCriteria>,
+    ) -> Self {
+        self.0.input_mut().instance_match_criteria = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCapacityReservationFleetRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCapacityReservationFleetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCarrierGateway` operation.
+///
+/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
+pub struct CreateCarrierGateway(
+    pub(crate) rt::Call<
+        t::CreateCarrierGatewayRequest,
+        t::CreateCarrierGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCarrierGateway, t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult,
+    rt::NoErrors, op::CREATE_CARRIER_GATEWAY
+);
+impl CreateCarrierGateway {
+    /// Sets [`vpc_id`](t::CreateCarrierGatewayRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCarrierGatewayRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCarrierGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateCarrierGatewayRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `CreateClientVpnEndpoint` operation.
+///
+/// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
+pub struct CreateClientVpnEndpoint(
+    pub(crate) rt::Call<
+        t::CreateClientVpnEndpointRequest,
+        t::CreateClientVpnEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateClientVpnEndpoint, t::CreateClientVpnEndpointRequest,
+    t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
+);
+impl CreateClientVpnEndpoint {
+    /// Sets [`client_cidr_block`](t::CreateClientVpnEndpointRequest::client_cidr_block).
+    #[inline]
+    pub fn client_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`server_certificate_arn`](t::CreateClientVpnEndpointRequest::server_certificate_arn).
+    #[inline]
+    pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().server_certificate_arn = value.into();
+        self
+    }
+    /// Sets [`authentication_options`](t::CreateClientVpnEndpointRequest::authentication_options).
+    #[inline]
+    pub fn authentication_options(
+        mut self,
+        value: impl rt::Items<t::ClientVpnAuthenticationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().authentication_options);
+        self
+    }
+    /// Adds one element to `AuthenticationOptions`; see [`authentication_options`](Self::authentication_options).
+    #[inline]
+    pub fn push_authentication_options(
+        mut self,
+        item: impl Into<t::ClientVpnAuthenticationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().authentication_options, item);
+        self
+    }
+    /// Sets [`connection_log_options`](t::CreateClientVpnEndpointRequest::connection_log_options).
+    #[inline]
+    pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
+        self.0.input_mut().connection_log_options = value;
+        self
+    }
+    /// Sets [`dns_servers`](t::CreateClientVpnEndpointRequest::dns_servers).
+    #[inline]
+    pub fn dns_servers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().dns_servers);
+        self
+    }
+    /// Adds one element to `DnsServers`; see [`dns_servers`](Self::dns_servers).
+    #[inline]
+    pub fn push_dns_servers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().dns_servers, item);
+        self
+    }
+    /// Sets [`transport_protocol`](t::CreateClientVpnEndpointRequest::transport_protocol).
+    #[inline]
+    pub fn transport_protocol(mut self, value: impl Into<t::TransportProtocol>) -> Self {
+        self.0.input_mut().transport_protocol = Some(value.into());
+        self
+    }
+    /// Sets [`vpn_port`](t::CreateClientVpnEndpointRequest::vpn_port).
+    #[inline]
+    pub fn vpn_port(mut self, value: i32) -> Self {
+        self.0.input_mut().vpn_port = Some(value);
+        self
+    }
+    /// Sets [`description`](t::CreateClientVpnEndpointRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`split_tunnel`](t::CreateClientVpnEndpointRequest::split_tunnel).
+    #[inline]
+    pub fn split_tunnel(mut self, value: bool) -> Self {
+        self.0.input_mut().split_tunnel = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateClientVpnEndpointRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateClientVpnEndpointRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateClientVpnEndpointRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`security_group_ids`](t::CreateClientVpnEndpointRequest::security_group_ids).
+    #[inline]
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
+    /// Sets [`vpc_id`](t::CreateClientVpnEndpointRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`self_service_portal`](t::CreateClientVpnEndpointRequest::self_service_portal).
+    #[inline]
+    pub fn self_service_portal(
+        mut self,
+        value: impl Into<t::SelfServicePortal>,
+    ) -> Self {
+        self.0.input_mut().self_service_portal = Some(value.into());
+        self
+    }
+    /// Sets [`client_connect_options`](t::CreateClientVpnEndpointRequest::client_connect_options).
+    #[inline]
+    pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
+        self.0.input_mut().client_connect_options = Some(value);
+        self
+    }
+    /// Sets [`session_timeout_hours`](t::CreateClientVpnEndpointRequest::session_timeout_hours).
+    #[inline]
+    pub fn session_timeout_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().session_timeout_hours = Some(value);
+        self
+    }
+    /// Sets [`client_login_banner_options`](t::CreateClientVpnEndpointRequest::client_login_banner_options).
+    #[inline]
+    pub fn client_login_banner_options(
+        mut self,
+        value: t::ClientLoginBannerOptions,
+    ) -> Self {
+        self.0.input_mut().client_login_banner_options = Some(value);
+        self
+    }
+    /// Sets [`client_route_enforcement_options`](t::CreateClientVpnEndpointRequest::client_route_enforcement_options).
+    #[inline]
+    pub fn client_route_enforcement_options(
+        mut self,
+        value: t::ClientRouteEnforcementOptions,
+    ) -> Self {
+        self.0.input_mut().client_route_enforcement_options = Some(value);
+        self
+    }
+    /// Sets [`disconnect_on_session_timeout`](t::CreateClientVpnEndpointRequest::disconnect_on_session_timeout).
+    #[inline]
+    pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
+        self.0.input_mut().disconnect_on_session_timeout = Some(value);
+        self
+    }
+    /// Sets [`endpoint_ip_address_type`](t::CreateClientVpnEndpointRequest::endpoint_ip_address_type).
+    #[inline]
+    pub fn endpoint_ip_address_type(
+        mut self,
+        value: impl Into<t::EndpointIpAddressType>,
+    ) -> Self {
+        self.0.input_mut().endpoint_ip_address_type = Some(value.into());
+        self
+    }
+    /// Sets [`traffic_ip_address_type`](t::CreateClientVpnEndpointRequest::traffic_ip_address_type).
+    #[inline]
+    pub fn traffic_ip_address_type(
+        mut self,
+        value: impl Into<t::TrafficIpAddressType>,
+    ) -> Self {
+        self.0.input_mut().traffic_ip_address_type = Some(value.into());
+        self
+    }
+    /// Sets [`transit_gateway_configuration`](t::CreateClientVpnEndpointRequest::transit_gateway_configuration).
+    #[inline]
+    pub fn transit_gateway_configuration(
+        mut self,
+        value: t::TransitGatewayConfigurationInputStructure,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_configuration = Some(value);
+        self
+    }
+    /// Sets [`device_posture_options`](t::CreateClientVpnEndpointRequest::device_posture_options).
+    #[inline]
+    pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
+        self.0.input_mut().device_posture_options = Some(value);
+        self
+    }
+}
+/// The `CreateClientVpnRoute` operation.
+///
+/// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
+pub struct CreateClientVpnRoute(
+    pub(crate) rt::Call<
+        t::CreateClientVpnRouteRequest,
+        t::CreateClientVpnRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateClientVpnRoute, t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult,
+    rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
+);
+impl CreateClientVpnRoute {
+    /// Sets [`client_vpn_endpoint_id`](t::CreateClientVpnRouteRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::CreateClientVpnRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// Sets [`target_vpc_subnet_id`](t::CreateClientVpnRouteRequest::target_vpc_subnet_id).
+    #[inline]
+    pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target_vpc_subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`description`](t::CreateClientVpnRouteRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::CreateClientVpnRouteRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateClientVpnRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCoipCidr` operation.
+///
+/// Creates a range of customer-owned IP addresses.
+pub struct CreateCoipCidr(
+    pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateCoipCidr, t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors,
+    op::CREATE_COIP_CIDR
+);
+impl CreateCoipCidr {
+    /// Sets [`cidr`](t::CreateCoipCidrRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Sets [`coip_pool_id`](t::CreateCoipCidrRequest::coip_pool_id).
+    #[inline]
+    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().coip_pool_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCoipCidrRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCoipPool` operation.
+///
+/// Creates a pool of customer-owned IP (CoIP) addresses.
+pub struct CreateCoipPool(
+    pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateCoipPool, t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors,
+    op::CREATE_COIP_POOL
+);
+impl CreateCoipPool {
+    /// Sets [`local_gateway_route_table_id`](t::CreateCoipPoolRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCoipPoolRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCoipPoolRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateCustomerGateway` operation.
+///
+/// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
+///
+/// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+///
+/// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
+pub struct CreateCustomerGateway(
+    pub(crate) rt::Call<
+        t::CreateCustomerGatewayRequest,
+        t::CreateCustomerGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCustomerGateway, t::CreateCustomerGatewayRequest,
+    t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
+);
+impl CreateCustomerGateway {
+    /// Sets [`bgp_asn`](t::CreateCustomerGatewayRequest::bgp_asn).
+    #[inline]
+    pub fn bgp_asn(mut self, value: i32) -> Self {
+        self.0.input_mut().bgp_asn = Some(value);
+        self
+    }
+    /// Sets [`public_ip`](t::CreateCustomerGatewayRequest::public_ip).
+    #[inline]
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ip = Some(value.into());
+        self
+    }
+    /// Sets [`certificate_arn`](t::CreateCustomerGatewayRequest::certificate_arn).
+    #[inline]
+    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().certificate_arn = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](t::CreateCustomerGatewayRequest::type_).
+    #[inline]
+    pub fn type_(mut self, value: impl Into<t::GatewayType>) -> Self {
+        self.0.input_mut().type_ = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateCustomerGatewayRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`device_name`](t::CreateCustomerGatewayRequest::device_name).
+    #[inline]
+    pub fn device_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().device_name = Some(value.into());
+        self
+    }
+    /// Sets [`ip_address`](t::CreateCustomerGatewayRequest::ip_address).
+    #[inline]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`bgp_asn_extended`](t::CreateCustomerGatewayRequest::bgp_asn_extended).
+    #[inline]
+    pub fn bgp_asn_extended(mut self, value: i64) -> Self {
+        self.0.input_mut().bgp_asn_extended = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateCustomerGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateDefaultSubnet` operation.
+///
+/// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
+pub struct CreateDefaultSubnet(
+    pub(crate) rt::Call<
+        t::CreateDefaultSubnetRequest,
+        t::CreateDefaultSubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDefaultSubnet, t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult,
+    rt::NoErrors, op::CREATE_DEFAULT_SUBNET
+);
+impl CreateDefaultSubnet {
+    /// Sets [`availability_zone`](t::CreateDefaultSubnetRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateDefaultSubnetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipv6_native`](t::CreateDefaultSubnetRequest::ipv6_native).
+    #[inline]
+    pub fn ipv6_native(mut self, value: bool) -> Self {
+        self.0.input_mut().ipv6_native = Some(value);
+        self
+    }
+    /// Sets [`availability_zone_id`](t::CreateDefaultSubnetRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+}
+/// The `CreateDefaultVpc` operation.
+///
+/// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
+///
+/// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
+pub struct CreateDefaultVpc(
+    pub(crate) rt::Call<
+        t::CreateDefaultVpcRequest,
+        t::CreateDefaultVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDefaultVpc, t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult,
+    rt::NoErrors, op::CREATE_DEFAULT_VPC
+);
+impl CreateDefaultVpc {
+    /// Sets [`dry_run`](t::CreateDefaultVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateDelegateMacVolumeOwnershipTask` operation.
+///
+/// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
+pub struct CreateDelegateMacVolumeOwnershipTask(
+    pub(crate) rt::Call<
+        t::CreateDelegateMacVolumeOwnershipTaskRequest,
+        t::CreateDelegateMacVolumeOwnershipTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDelegateMacVolumeOwnershipTask, t::CreateDelegateMacVolumeOwnershipTaskRequest,
+    t::CreateDelegateMacVolumeOwnershipTaskResult, rt::NoErrors,
+    op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK
+);
+impl CreateDelegateMacVolumeOwnershipTask {
+    /// Sets [`client_token`](t::CreateDelegateMacVolumeOwnershipTaskRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateDelegateMacVolumeOwnershipTaskRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::CreateDelegateMacVolumeOwnershipTaskRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`mac_credentials`](t::CreateDelegateMacVolumeOwnershipTaskRequest::mac_credentials).
+    #[inline]
+    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().mac_credentials = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateDelegateMacVolumeOwnershipTaskRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
     }
 }

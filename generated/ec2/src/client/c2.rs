@@ -5,274 +5,160 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
-    ///
-    /// Returns the [`CreateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options. Returns [`CreateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
-        CreateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::CREATE_APPLICATION_STATUS_CHECK),
-        )
+    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
+        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
     }
-    /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-    ///
-    /// Returns the [`CreateCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance. Returns [`CreateEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_manager_data_export(
+    pub fn create_egress_only_internet_gateway(
         &self,
-    ) -> CreateCapacityManagerDataExport {
-        CreateCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_MANAGER_DATA_EXPORT),
+    ) -> CreateEgressOnlyInternetGateway {
+        CreateEgressOnlyInternetGateway(
+            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
         )
     }
-    /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
-    ///
-    /// Returns the [`CreateCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity. Returns [`CreateFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
-        CreateCapacityReservation(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION),
+    pub fn create_fleet(&self) -> CreateFleet {
+        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
+    }
+    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC. Returns [`CreateFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_flow_logs(&self) -> CreateFlowLogs {
+        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
+    }
+    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP). Returns [`CreateFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_fpga_image(&self) -> CreateFpgaImage {
+        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
+    }
+    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped. Returns [`CreateImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image(&self) -> CreateImage {
+        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
+    }
+    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it. Returns [`CreateImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
+        CreateImageUsageReport(
+            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
         )
     }
-    /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateCapacityReservationBySplitting`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an EC2 Instance Connect Endpoint. Returns [`CreateInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_by_splitting(
+    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
+        CreateInstanceConnectEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
+        )
+    }
+    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run. Returns [`CreateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
+        CreateInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Exports a running or stopped instance to an Amazon S3 bucket. Returns [`CreateInstanceExportTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
+        CreateInstanceExportTask(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
+        )
+    }
+    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway. Returns [`CreateInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
+        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
+    }
+    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it. Returns [`CreateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_interruptible_capacity_reservation_allocation(
         &self,
-    ) -> CreateCapacityReservationBySplitting {
-        CreateCapacityReservationBySplitting(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING),
-        )
-    }
-    /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-    ///
-    /// Returns the [`CreateCapacityReservationCancellationQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_reservation_cancellation_quote(
-        &self,
-    ) -> CreateCapacityReservationCancellationQuote {
-        CreateCapacityReservationCancellationQuote(
+    ) -> CreateInterruptibleCapacityReservationAllocation {
+        CreateInterruptibleCapacityReservationAllocation(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
+                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
             ),
         )
     }
-    /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-    ///
-    /// Returns the [`CreateCapacityReservationDateChangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. Returns [`CreateIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_date_change_quote(
+    pub fn create_ipam(&self) -> CreateIpam {
+        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
+    }
+    /// Create a verification token. Returns [`CreateIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_external_resource_verification_token(
         &self,
-    ) -> CreateCapacityReservationDateChangeQuote {
-        CreateCapacityReservationDateChangeQuote(
+    ) -> CreateIpamExternalResourceVerificationToken {
+        CreateIpamExternalResourceVerificationToken(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
+                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
             ),
         )
     }
-    /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature. Returns [`CreateIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
-        CreateCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_FLEET),
-        )
-    }
-    /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-    ///
-    /// Returns the [`CreateCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
-        CreateCarrierGateway(rt::Call::new(&self.handle, &op::CREATE_CARRIER_GATEWAY))
-    }
-    /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-    ///
-    /// Returns the [`CreateClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_client_vpn_endpoint(&self) -> CreateClientVpnEndpoint {
-        CreateClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ENDPOINT),
-        )
-    }
-    /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-    ///
-    /// Returns the [`CreateClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
-        CreateClientVpnRoute(rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ROUTE))
-    }
-    /// Creates a range of customer-owned IP addresses.
-    ///
-    /// Returns the [`CreateCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_coip_cidr(&self) -> CreateCoipCidr {
-        CreateCoipCidr(rt::Call::new(&self.handle, &op::CREATE_COIP_CIDR))
-    }
-    /// Creates a pool of customer-owned IP (CoIP) addresses.
-    ///
-    /// Returns the [`CreateCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_coip_pool(&self) -> CreateCoipPool {
-        CreateCoipPool(rt::Call::new(&self.handle, &op::CREATE_COIP_POOL))
-    }
-    /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
-    ///
-    /// Returns the [`CreateCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
-        CreateCustomerGateway(rt::Call::new(&self.handle, &op::CREATE_CUSTOMER_GATEWAY))
-    }
-    /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`CreateDefaultSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
-        CreateDefaultSubnet(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_SUBNET))
-    }
-    /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
-    ///
-    /// Returns the [`CreateDefaultVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_default_vpc(&self) -> CreateDefaultVpc {
-        CreateDefaultVpc(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_VPC))
-    }
-    /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-    ///
-    /// Returns the [`CreateDelegateMacVolumeOwnershipTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_delegate_mac_volume_ownership_task(
+    pub fn create_ipam_internet_registry_association(
         &self,
-    ) -> CreateDelegateMacVolumeOwnershipTask {
-        CreateDelegateMacVolumeOwnershipTask(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK),
+    ) -> CreateIpamInternetRegistryAssociation {
+        CreateIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
         )
     }
+    /// Creates an IPAM policy. Returns [`CreateIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
+        CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+    }
 }
-/// The `CreateApplicationStatusCheck` operation.
+/// The `CreateDhcpOptions` operation.
 ///
-/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
+/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
 ///
-/// - You can create a maximum of 50 application status checks for each account.
-/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
-/// - You must set the `Timeout` value to less than the `Interval` value.
-/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
-/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
-/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
-/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-pub struct CreateApplicationStatusCheck(
+/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
+/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
+/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
+/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
+/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
+/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
+pub struct CreateDhcpOptions(
     pub(crate) rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
+        t::CreateDhcpOptionsRequest,
+        t::CreateDhcpOptionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateApplicationStatusCheck, t::CreateApplicationStatusCheckRequest,
-    t::CreateApplicationStatusCheckResult, rt::NoErrors,
-    op::CREATE_APPLICATION_STATUS_CHECK
+    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
+    rt::NoErrors, op::CREATE_DHCP_OPTIONS
 );
-impl CreateApplicationStatusCheck {
-    /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
+impl CreateDhcpOptions {
+    /// Sets [`dhcp_configurations`](t::CreateDhcpOptionsRequest::dhcp_configurations).
     #[inline]
-    pub fn health_check_paths(
+    pub fn dhcp_configurations(
         mut self,
-        value: impl rt::Items<t::HealthCheckPathRequestObject>,
+        value: impl rt::Items<t::NewDhcpConfiguration>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().health_check_paths);
+        value.add_to(&mut self.0.input_mut().dhcp_configurations);
         self
     }
-    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
+    /// Adds one element to `DhcpConfigurations`; see [`dhcp_configurations`](Self::dhcp_configurations).
     #[inline]
-    pub fn push_health_check_paths(
+    pub fn push_dhcp_configurations(
         mut self,
-        item: impl Into<t::HealthCheckPathRequestObject>,
+        item: impl Into<t::NewDhcpConfiguration>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().health_check_paths, item);
+        rt::push(&mut self.0.input_mut().dhcp_configurations, item);
         self
     }
-    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
-    #[inline]
-    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
-        self.0.input_mut().aggregation = Some(value.into());
-        self
-    }
-    /// The protocol to use for the health check. Valid values: `http` \| `https`.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// The port to use for the health check. Valid values: 1 to 65535.
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = value;
-        self
-    }
-    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = Some(value);
-        self
-    }
-    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
-    #[inline]
-    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
-        self.0.input_mut().ip_version = Some(value.into());
-        self
-    }
-    /// The IP scope to use for the health check. Valid value: `private`.
-    #[inline]
-    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
-        self.0.input_mut().ip_scope = Some(value.into());
-        self
-    }
-    /// The interval, in seconds, between health checks. Valid value: 60.
-    #[inline]
-    pub fn interval(mut self, value: i32) -> Self {
-        self.0.input_mut().interval = Some(value);
-        self
-    }
-    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
-    #[inline]
-    pub fn success_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().success_threshold = Some(value);
-        self
-    }
-    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters. Default: `200`.
-    #[inline]
-    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_code_matcher = Some(value.into());
-        self
-    }
-    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
-    #[inline]
-    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().initialization_grace_period_seconds = Some(value);
-        self
-    }
-    /// The tags to apply to the application status check.
+    /// Sets [`tag_specifications`](t::CreateDhcpOptionsRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -290,871 +176,48 @@ impl CreateApplicationStatusCheck {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateDhcpOptionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateCapacityManagerDataExport` operation.
+/// The `CreateEgressOnlyInternetGateway` operation.
 ///
-/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-pub struct CreateCapacityManagerDataExport(
+/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
+pub struct CreateEgressOnlyInternetGateway(
     pub(crate) rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
+        t::CreateEgressOnlyInternetGatewayRequest,
+        t::CreateEgressOnlyInternetGatewayResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityManagerDataExport, t::CreateCapacityManagerDataExportRequest,
-    t::CreateCapacityManagerDataExportResult, rt::NoErrors,
-    op::CREATE_CAPACITY_MANAGER_DATA_EXPORT
+    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
+    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
+    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
 );
-impl CreateCapacityManagerDataExport {
-    /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
-    #[inline]
-    pub fn s3_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_name = value.into();
-        self
-    }
-    /// The S3 key prefix for the exported data files. This allows you to organize exports in a specific folder structure within your bucket. If not specified, files are placed at the bucket root.
-    #[inline]
-    pub fn s3_bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_prefix = Some(value.into());
-        self
-    }
-    /// The frequency at which data exports are generated.
-    #[inline]
-    pub fn schedule(mut self, value: impl Into<t::Schedule>) -> Self {
-        self.0.input_mut().schedule = value.into();
-        self
-    }
-    /// The file format for the exported data. Parquet format is recommended for large datasets and better compression.
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
-        self.0.input_mut().output_format = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency.
+impl CreateEgressOnlyInternetGateway {
+    /// Sets [`client_token`](t::CreateEgressOnlyInternetGatewayRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateEgressOnlyInternetGatewayRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityManagerDataExportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityManagerDataExportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCapacityReservation` operation.
-///
-/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
-///
-/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
-///
-/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
-///
-/// Your request to create a Capacity Reservation could fail if:
-///
-/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
-/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
-pub struct CreateCapacityReservation(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCapacityReservation, t::CreateCapacityReservationRequest,
-    t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
-);
-impl CreateCapacityReservation {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The instance type for which to reserve capacity.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = value.into();
-        self
-    }
-    /// The type of operating system for which to reserve capacity.
-    #[inline]
-    pub fn instance_platform(
-        mut self,
-        value: impl Into<t::CapacityReservationInstancePlatform>,
-    ) -> Self {
-        self.0.input_mut().instance_platform = value.into();
-        self
-    }
-    /// The Availability Zone in which to create the Capacity Reservation.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Availability Zone in which to create the Capacity Reservation.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::CapacityReservationTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The number of instances for which to reserve capacity.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// *Deprecated.*
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: bool) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
-    #[inline]
-    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
-        self.0.input_mut().end_date_type = Some(value.into());
-        self
-    }
-    /// Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::InstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// The tags to apply to the Capacity Reservation during launch.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// **Note:** Not supported for future-dated Capacity Reservations.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// **Note:** Not supported for future-dated Capacity Reservations.
-    #[inline]
-    pub fn placement_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().placement_group_arn = Some(value.into());
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn commitment_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().commitment_duration = Some(value);
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn delivery_preference(
-        mut self,
-        value: impl Into<t::CapacityReservationDeliveryPreference>,
-    ) -> Self {
-        self.0.input_mut().delivery_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCapacityReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCapacityReservationBySplitting` operation.
-///
-/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-pub struct CreateCapacityReservationBySplitting(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCapacityReservationBySplitting, t::CreateCapacityReservationBySplittingRequest,
-    t::CreateCapacityReservationBySplittingResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING
-);
-impl CreateCapacityReservationBySplitting {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the Capacity Reservation from which you want to split the capacity.
-    #[inline]
-    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances to split from the source Capacity Reservation.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// The tags to apply to the new Capacity Reservation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationBySplittingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationBySplittingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCapacityReservationCancellationQuote` operation.
-///
-/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-pub struct CreateCapacityReservationCancellationQuote(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCapacityReservationCancellationQuote,
-    t::CreateCapacityReservationCancellationQuoteRequest,
-    t::CreateCapacityReservationCancellationQuoteResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE
-);
-impl CreateCapacityReservationCancellationQuote {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the cancellation quote.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationCancellationQuoteResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationCancellationQuoteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCapacityReservationDateChangeQuote` operation.
-///
-/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-///
-/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
-pub struct CreateCapacityReservationDateChangeQuote(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCapacityReservationDateChangeQuote,
-    t::CreateCapacityReservationDateChangeQuoteRequest,
-    t::CreateCapacityReservationDateChangeQuoteResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE
-);
-impl CreateCapacityReservationDateChangeQuote {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The requested new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). The new start date must be later than the current start date and within the cumulative 30-day pushout limit.
-    #[inline]
-    pub fn new_start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().new_start_date = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the date change quote.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationDateChangeQuoteResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationDateChangeQuoteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCapacityReservationFleet` operation.
-///
-/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-pub struct CreateCapacityReservationFleet(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCapacityReservationFleet, t::CreateCapacityReservationFleetRequest,
-    t::CreateCapacityReservationFleetResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_FLEET
-);
-impl CreateCapacityReservationFleet {
-    /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_strategy = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Information about the instance types for which to reserve the capacity.
-    #[inline]
-    pub fn instance_type_specifications(
-        mut self,
-        value: impl rt::Items<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_type_specifications);
-        self
-    }
-    /// Adds one element to `InstanceTypeSpecifications`; see [`instance_type_specifications`](Self::instance_type_specifications).
-    #[inline]
-    pub fn push_instance_type_specifications(
-        mut self,
-        item: impl Into<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_type_specifications, item);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy settings:
-    #[inline]
-    pub fn tenancy(
-        mut self,
-        value: impl Into<t::FleetCapacityReservationTenancy>,
-    ) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn total_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().total_target_capacity = value;
-        self
-    }
-    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria.
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::FleetInstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationFleetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCarrierGateway` operation.
-///
-/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-pub struct CreateCarrierGateway(
-    pub(crate) rt::Call<
-        t::CreateCarrierGatewayRequest,
-        t::CreateCarrierGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCarrierGateway, t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult,
-    rt::NoErrors, op::CREATE_CARRIER_GATEWAY
-);
-impl CreateCarrierGateway {
-    /// The ID of the VPC to associate with the carrier gateway.
+    /// Sets [`vpc_id`](t::CreateEgressOnlyInternetGatewayRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// The tags to associate with the carrier gateway.
+    /// Sets [`tag_specifications`](t::CreateEgressOnlyInternetGatewayRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1172,159 +235,343 @@ impl CreateCarrierGateway {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+}
+/// The `CreateFleet` operation.
+///
+/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
+///
+/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
+pub struct CreateFleet(
+    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
+    op::CREATE_FLEET
+);
+impl CreateFleet {
+    /// Sets [`dry_run`](t::CreateFleetRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateFleetRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`spot_options`](t::CreateFleetRequest::spot_options).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCarrierGatewayResult>> {
-        self.0.send()
+    pub fn spot_options(mut self, value: t::SpotOptionsRequest) -> Self {
+        self.0.input_mut().spot_options = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`on_demand_options`](t::CreateFleetRequest::on_demand_options).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCarrierGatewayResult> {
-        self.0.send_blocking()
+    pub fn on_demand_options(mut self, value: t::OnDemandOptionsRequest) -> Self {
+        self.0.input_mut().on_demand_options = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`reserved_capacity_options`](t::CreateFleetRequest::reserved_capacity_options).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn reserved_capacity_options(
+        mut self,
+        value: t::ReservedCapacityOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().reserved_capacity_options = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`excess_capacity_termination_policy`](t::CreateFleetRequest::excess_capacity_termination_policy).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn excess_capacity_termination_policy(
+        mut self,
+        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
+    ) -> Self {
+        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`launch_template_configs`](t::CreateFleetRequest::launch_template_configs).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCarrierGatewayRequest,
-        t::CreateCarrierGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn launch_template_configs(
+        mut self,
+        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().launch_template_configs);
+        self
+    }
+    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
+    #[inline]
+    pub fn push_launch_template_configs(
+        mut self,
+        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_configs, item);
+        self
+    }
+    /// Sets [`target_capacity_specification`](t::CreateFleetRequest::target_capacity_specification).
+    #[inline]
+    pub fn target_capacity_specification(
+        mut self,
+        value: t::TargetCapacitySpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().target_capacity_specification = value;
+        self
+    }
+    /// Sets [`terminate_instances_with_expiration`](t::CreateFleetRequest::terminate_instances_with_expiration).
+    #[inline]
+    pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
+        self.0.input_mut().terminate_instances_with_expiration = Some(value);
+        self
+    }
+    /// Sets [`type_`](t::CreateFleetRequest::type_).
+    #[inline]
+    pub fn type_(mut self, value: impl Into<t::FleetType>) -> Self {
+        self.0.input_mut().type_ = Some(value.into());
+        self
+    }
+    /// Sets [`valid_from`](t::CreateFleetRequest::valid_from).
+    #[inline]
+    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().valid_from = Some(value);
+        self
+    }
+    /// Sets [`valid_until`](t::CreateFleetRequest::valid_until).
+    #[inline]
+    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().valid_until = Some(value);
+        self
+    }
+    /// Sets [`replace_unhealthy_instances`](t::CreateFleetRequest::replace_unhealthy_instances).
+    #[inline]
+    pub fn replace_unhealthy_instances(mut self, value: bool) -> Self {
+        self.0.input_mut().replace_unhealthy_instances = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateFleetRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`context`](t::CreateFleetRequest::context).
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().context = Some(value.into());
+        self
     }
 }
-/// The `CreateClientVpnEndpoint` operation.
+/// The `CreateFlowLogs` operation.
 ///
-/// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-pub struct CreateClientVpnEndpoint(
+/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
+///
+/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
+///
+/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
+///
+/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
+pub struct CreateFlowLogs(
+    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
+    op::CREATE_FLOW_LOGS
+);
+impl CreateFlowLogs {
+    /// Sets [`dry_run`](t::CreateFlowLogsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateFlowLogsRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`deliver_logs_permission_arn`](t::CreateFlowLogsRequest::deliver_logs_permission_arn).
+    #[inline]
+    pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().deliver_logs_permission_arn = Some(value.into());
+        self
+    }
+    /// Sets [`deliver_cross_account_role`](t::CreateFlowLogsRequest::deliver_cross_account_role).
+    #[inline]
+    pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().deliver_cross_account_role = Some(value.into());
+        self
+    }
+    /// Sets [`log_group_name`](t::CreateFlowLogsRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`resource_ids`](t::CreateFlowLogsRequest::resource_ids).
+    #[inline]
+    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_ids);
+        self
+    }
+    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
+    #[inline]
+    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_ids, item);
+        self
+    }
+    /// Sets [`resource_type`](t::CreateFlowLogsRequest::resource_type).
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
+        self.0.input_mut().resource_type = value.into();
+        self
+    }
+    /// Sets [`traffic_type`](t::CreateFlowLogsRequest::traffic_type).
+    #[inline]
+    pub fn traffic_type(mut self, value: impl Into<t::TrafficType>) -> Self {
+        self.0.input_mut().traffic_type = Some(value.into());
+        self
+    }
+    /// Sets [`log_destination_type`](t::CreateFlowLogsRequest::log_destination_type).
+    #[inline]
+    pub fn log_destination_type(
+        mut self,
+        value: impl Into<t::LogDestinationType>,
+    ) -> Self {
+        self.0.input_mut().log_destination_type = Some(value.into());
+        self
+    }
+    /// Sets [`log_destination`](t::CreateFlowLogsRequest::log_destination).
+    #[inline]
+    pub fn log_destination(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_destination = Some(value.into());
+        self
+    }
+    /// Sets [`log_format`](t::CreateFlowLogsRequest::log_format).
+    #[inline]
+    pub fn log_format(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_format = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateFlowLogsRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`max_aggregation_interval`](t::CreateFlowLogsRequest::max_aggregation_interval).
+    #[inline]
+    pub fn max_aggregation_interval(mut self, value: i32) -> Self {
+        self.0.input_mut().max_aggregation_interval = Some(value);
+        self
+    }
+    /// Sets [`destination_options`](t::CreateFlowLogsRequest::destination_options).
+    #[inline]
+    pub fn destination_options(mut self, value: t::DestinationOptionsRequest) -> Self {
+        self.0.input_mut().destination_options = Some(value);
+        self
+    }
+    /// Sets [`tag_field_specifications`](t::CreateFlowLogsRequest::tag_field_specifications).
+    #[inline]
+    pub fn tag_field_specifications(
+        mut self,
+        value: impl rt::Items<t::TagFieldSpecificationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_field_specifications);
+        self
+    }
+    /// Adds one element to `TagFieldSpecifications`; see [`tag_field_specifications`](Self::tag_field_specifications).
+    #[inline]
+    pub fn push_tag_field_specifications(
+        mut self,
+        item: impl Into<t::TagFieldSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_field_specifications, item);
+        self
+    }
+}
+/// The `CreateFpgaImage` operation.
+///
+/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
+///
+/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
+///
+/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
+pub struct CreateFpgaImage(
     pub(crate) rt::Call<
-        t::CreateClientVpnEndpointRequest,
-        t::CreateClientVpnEndpointResult,
+        t::CreateFpgaImageRequest,
+        t::CreateFpgaImageResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateClientVpnEndpoint, t::CreateClientVpnEndpointRequest,
-    t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
+    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
+    op::CREATE_FPGA_IMAGE
 );
-impl CreateClientVpnEndpoint {
-    /// The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address range cannot overlap with the local CIDR of the VPC in which the associated subnet is located, or the routes that you add manually. The address range cannot be changed after the Client VPN endpoint has been created. Client CIDR range must have a size of at least /22 and must not be greater than /12.
+impl CreateFpgaImage {
+    /// Sets [`dry_run`](t::CreateFpgaImageRequest::dry_run).
     #[inline]
-    pub fn client_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_cidr_block = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ARN of the server certificate. For more information, see the [Certificate Manager User Guide](https://docs.aws.amazon.com/acm/latest/userguide/).
+    /// Sets [`input_storage_location`](t::CreateFpgaImageRequest::input_storage_location).
     #[inline]
-    pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_arn = value.into();
+    pub fn input_storage_location(mut self, value: t::StorageLocation) -> Self {
+        self.0.input_mut().input_storage_location = value;
         self
     }
-    /// Information about the authentication method to be used to authenticate clients.
+    /// Sets [`logs_storage_location`](t::CreateFpgaImageRequest::logs_storage_location).
     #[inline]
-    pub fn authentication_options(
-        mut self,
-        value: impl rt::Items<t::ClientVpnAuthenticationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().authentication_options);
+    pub fn logs_storage_location(mut self, value: t::StorageLocation) -> Self {
+        self.0.input_mut().logs_storage_location = Some(value);
         self
     }
-    /// Adds one element to `AuthenticationOptions`; see [`authentication_options`](Self::authentication_options).
-    #[inline]
-    pub fn push_authentication_options(
-        mut self,
-        item: impl Into<t::ClientVpnAuthenticationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().authentication_options, item);
-        self
-    }
-    /// Information about the client connection logging options.
-    #[inline]
-    pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
-        self.0.input_mut().connection_log_options = value;
-        self
-    }
-    /// Information about the DNS servers to be used for DNS resolution. A Client VPN endpoint can have up to two DNS servers. If no DNS server is specified, the DNS address configured on the device is used for the DNS server.
-    #[inline]
-    pub fn dns_servers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dns_servers);
-        self
-    }
-    /// Adds one element to `DnsServers`; see [`dns_servers`](Self::dns_servers).
-    #[inline]
-    pub fn push_dns_servers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dns_servers, item);
-        self
-    }
-    /// The transport protocol to be used by the VPN session.
-    #[inline]
-    pub fn transport_protocol(mut self, value: impl Into<t::TransportProtocol>) -> Self {
-        self.0.input_mut().transport_protocol = Some(value.into());
-        self
-    }
-    /// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
-    #[inline]
-    pub fn vpn_port(mut self, value: i32) -> Self {
-        self.0.input_mut().vpn_port = Some(value);
-        self
-    }
-    /// A brief description of the Client VPN endpoint.
+    /// Sets [`description`](t::CreateFpgaImageRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Indicates whether split-tunnel is enabled on the Client VPN endpoint.
+    /// Sets [`name`](t::CreateFpgaImageRequest::name).
     #[inline]
-    pub fn split_tunnel(mut self, value: bool) -> Self {
-        self.0.input_mut().split_tunnel = Some(value);
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateFpgaImageRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The tags to apply to the Client VPN endpoint during creation.
+    /// Sets [`tag_specifications`](t::CreateFpgaImageRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1342,7 +589,228 @@ impl CreateClientVpnEndpoint {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The IDs of one or more security groups to apply to the target network. You must also specify the ID of the VPC that contains the security groups.
+}
+/// The `CreateImage` operation.
+///
+/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+///
+/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
+///
+/// The location of the source instance determines where you can create the snapshots of the AMI:
+///
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
+/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
+///
+/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateImage(
+    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
+    op::CREATE_IMAGE
+);
+impl CreateImage {
+    /// Sets [`tag_specifications`](t::CreateImageRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`snapshot_location`](t::CreateImageRequest::snapshot_location).
+    #[inline]
+    pub fn snapshot_location(
+        mut self,
+        value: impl Into<t::SnapshotLocationEnum>,
+    ) -> Self {
+        self.0.input_mut().snapshot_location = Some(value.into());
+        self
+    }
+    /// Sets [`boot_mode_override`](t::CreateImageRequest::boot_mode_override).
+    #[inline]
+    pub fn boot_mode_override(
+        mut self,
+        value: impl Into<t::BootModeOverrideValues>,
+    ) -> Self {
+        self.0.input_mut().boot_mode_override = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateImageRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::CreateImageRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`name`](t::CreateImageRequest::name).
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = value.into();
+        self
+    }
+    /// Sets [`description`](t::CreateImageRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`no_reboot`](t::CreateImageRequest::no_reboot).
+    #[inline]
+    pub fn no_reboot(mut self, value: bool) -> Self {
+        self.0.input_mut().no_reboot = Some(value);
+        self
+    }
+    /// Sets [`block_device_mappings`](t::CreateImageRequest::block_device_mappings).
+    #[inline]
+    pub fn block_device_mappings(
+        mut self,
+        value: impl rt::Items<t::BlockDeviceMapping>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
+        self
+    }
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    #[inline]
+    pub fn push_block_device_mappings(
+        mut self,
+        item: impl Into<t::BlockDeviceMapping>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
+        self
+    }
+}
+/// The `CreateImageUsageReport` operation.
+///
+/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct CreateImageUsageReport(
+    pub(crate) rt::Call<
+        t::CreateImageUsageReportRequest,
+        t::CreateImageUsageReportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateImageUsageReport, t::CreateImageUsageReportRequest,
+    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
+);
+impl CreateImageUsageReport {
+    /// Sets [`image_id`](t::CreateImageUsageReportRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::CreateImageUsageReportRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`resource_types`](t::CreateImageUsageReportRequest::resource_types).
+    #[inline]
+    pub fn resource_types(
+        mut self,
+        value: impl rt::Items<t::ImageUsageResourceTypeRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(
+        mut self,
+        item: impl Into<t::ImageUsageResourceTypeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
+        self
+    }
+    /// Sets [`account_ids`](t::CreateImageUsageReportRequest::account_ids).
+    #[inline]
+    pub fn account_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_ids);
+        self
+    }
+    /// Adds one element to `AccountIds`; see [`account_ids`](Self::account_ids).
+    #[inline]
+    pub fn push_account_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_ids, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateImageUsageReportRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateImageUsageReportRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateInstanceConnectEndpoint` operation.
+///
+/// Creates an EC2 Instance Connect Endpoint.
+///
+/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceConnectEndpoint(
+    pub(crate) rt::Call<
+        t::CreateInstanceConnectEndpointRequest,
+        t::CreateInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
+    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
+    op::CREATE_INSTANCE_CONNECT_ENDPOINT
+);
+impl CreateInstanceConnectEndpoint {
+    /// Sets [`dry_run`](t::CreateInstanceConnectEndpointRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`subnet_id`](t::CreateInstanceConnectEndpointRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// Sets [`security_group_ids`](t::CreateInstanceConnectEndpointRequest::security_group_ids).
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
@@ -1354,674 +822,206 @@ impl CreateClientVpnEndpoint {
         rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
-    /// The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are specified in the request, the default security group for the VPC is applied.
+    /// Sets [`preserve_client_ip`](t::CreateInstanceConnectEndpointRequest::preserve_client_ip).
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
+    pub fn preserve_client_ip(mut self, value: bool) -> Self {
+        self.0.input_mut().preserve_client_ip = Some(value);
         self
     }
-    /// Specify whether to enable the self-service portal for the Client VPN endpoint.
+    /// Sets [`client_token`](t::CreateInstanceConnectEndpointRequest::client_token).
     #[inline]
-    pub fn self_service_portal(
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateInstanceConnectEndpointRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
         mut self,
-        value: impl Into<t::SelfServicePortal>,
+        value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
-        self.0.input_mut().self_service_portal = Some(value.into());
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
-    /// The options for managing connection authorization for new client connections.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
-        self.0.input_mut().client_connect_options = Some(value);
-        self
-    }
-    /// The maximum VPN session duration time in hours.
-    #[inline]
-    pub fn session_timeout_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().session_timeout_hours = Some(value);
-        self
-    }
-    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
-    #[inline]
-    pub fn client_login_banner_options(
+    pub fn push_tag_specifications(
         mut self,
-        value: t::ClientLoginBannerOptions,
+        item: impl Into<t::TagSpecification>,
     ) -> Self {
-        self.0.input_mut().client_login_banner_options = Some(value);
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+    /// Sets [`ip_address_type`](t::CreateInstanceConnectEndpointRequest::ip_address_type).
     #[inline]
-    pub fn client_route_enforcement_options(
-        mut self,
-        value: t::ClientRouteEnforcementOptions,
-    ) -> Self {
-        self.0.input_mut().client_route_enforcement_options = Some(value);
+    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
+        self.0.input_mut().ip_address_type = Some(value.into());
         self
-    }
-    /// Indicates whether the client VPN session is disconnected after the maximum timeout specified in `SessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
-    #[inline]
-    pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
-        self.0.input_mut().disconnect_on_session_timeout = Some(value);
-        self
-    }
-    /// The IP address type for the Client VPN endpoint. Valid values are `ipv4` (default) for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing. When set to `dual-stack,` clients can connect to the endpoint using either IPv4 or IPv6 addresses..
-    #[inline]
-    pub fn endpoint_ip_address_type(
-        mut self,
-        value: impl Into<t::EndpointIpAddressType>,
-    ) -> Self {
-        self.0.input_mut().endpoint_ip_address_type = Some(value.into());
-        self
-    }
-    /// The IP address type for traffic within the Client VPN tunnel. Valid values are `ipv4` (default) for IPv4 traffic only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 traffic. When set to `dual-stack`, clients can access both IPv4 and IPv6 resources through the VPN .
-    #[inline]
-    pub fn traffic_ip_address_type(
-        mut self,
-        value: impl Into<t::TrafficIpAddressType>,
-    ) -> Self {
-        self.0.input_mut().traffic_ip_address_type = Some(value.into());
-        self
-    }
-    /// The Transit Gateway configuration for the Client VPN endpoint. Use this parameter to associate the endpoint with a Transit Gateway instead of a VPC. You cannot specify both `TransitGatewayConfiguration` and `VpcId`/`SecurityGroupIds`.
-    #[inline]
-    pub fn transit_gateway_configuration(
-        mut self,
-        value: t::TransitGatewayConfigurationInputStructure,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_configuration = Some(value);
-        self
-    }
-    /// The device posture options for the Client VPN endpoint. Use this parameter to specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
-    #[inline]
-    pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
-        self.0.input_mut().device_posture_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateClientVpnEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateClientVpnEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateClientVpnEndpointRequest,
-        t::CreateClientVpnEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `CreateClientVpnRoute` operation.
+/// The `CreateInstanceEventWindow` operation.
 ///
-/// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-pub struct CreateClientVpnRoute(
+/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+///
+/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
+///
+/// You can create up to 200 event windows per Amazon Web Services Region.
+///
+/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
+///
+/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
+///
+/// Event windows are *not* applicable for:
+///
+/// - Expedited scheduled events and network maintenance events.
+/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceEventWindow(
     pub(crate) rt::Call<
-        t::CreateClientVpnRouteRequest,
-        t::CreateClientVpnRouteResult,
+        t::CreateInstanceEventWindowRequest,
+        t::CreateInstanceEventWindowResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateClientVpnRoute, t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult,
-    rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
+    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
+    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
 );
-impl CreateClientVpnRoute {
-    /// The ID of the Client VPN endpoint to which to add the route.
+impl CreateInstanceEventWindow {
+    /// Sets [`dry_run`](t::CreateInstanceEventWindowRequest::dry_run).
     #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IPv4 address range, in CIDR notation, of the route destination. For example:
+    /// Sets [`name`](t::CreateInstanceEventWindowRequest::name).
     #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
         self
     }
-    /// The ID of the subnet through which you want to route traffic. The specified subnet must be an existing target network of the Client VPN endpoint.
+    /// Sets [`time_ranges`](t::CreateInstanceEventWindowRequest::time_ranges).
     #[inline]
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_vpc_subnet_id = Some(value.into());
+    pub fn time_ranges(
+        mut self,
+        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().time_ranges);
         self
     }
-    /// A brief description of the route.
+    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
+    #[inline]
+    pub fn push_time_ranges(
+        mut self,
+        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().time_ranges, item);
+        self
+    }
+    /// Sets [`cron_expression`](t::CreateInstanceEventWindowRequest::cron_expression).
+    #[inline]
+    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cron_expression = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateInstanceEventWindowRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateInstanceExportTask` operation.
+///
+/// Exports a running or stopped instance to an Amazon S3 bucket.
+///
+/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
+pub struct CreateInstanceExportTask(
+    pub(crate) rt::Call<
+        t::CreateInstanceExportTaskRequest,
+        t::CreateInstanceExportTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
+    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
+);
+impl CreateInstanceExportTask {
+    /// Sets [`tag_specifications`](t::CreateInstanceExportTaskRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`description`](t::CreateInstanceExportTaskRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateClientVpnRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateClientVpnRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateClientVpnRouteRequest,
-        t::CreateClientVpnRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateCoipCidr` operation.
-///
-/// Creates a range of customer-owned IP addresses.
-pub struct CreateCoipCidr(
-    pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateCoipCidr, t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors,
-    op::CREATE_COIP_CIDR
-);
-impl CreateCoipCidr {
-    /// A customer-owned IP address range to create.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The ID of the address pool.
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateCoipPool` operation.
-///
-/// Creates a pool of customer-owned IP (CoIP) addresses.
-pub struct CreateCoipPool(
-    pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateCoipPool, t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors,
-    op::CREATE_COIP_POOL
-);
-impl CreateCoipPool {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The tags to assign to the CoIP address pool.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCoipPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCoipPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateCustomerGateway` operation.
-///
-/// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
-///
-/// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-///
-/// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
-pub struct CreateCustomerGateway(
-    pub(crate) rt::Call<
-        t::CreateCustomerGatewayRequest,
-        t::CreateCustomerGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateCustomerGateway, t::CreateCustomerGatewayRequest,
-    t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
-);
-impl CreateCustomerGateway {
-    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
-    #[inline]
-    pub fn bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().bgp_asn = Some(value);
-        self
-    }
-    /// *This member has been deprecated.* The Internet-routable IP address for the customer gateway's outside interface. The address must be static.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) for the customer gateway certificate.
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = Some(value.into());
-        self
-    }
-    /// The type of VPN connection that this customer gateway supports (`ipsec.1`).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::GatewayType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The tags to apply to the customer gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A name for the customer gateway device.
-    #[inline]
-    pub fn device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device_name = Some(value.into());
-        self
-    }
-    /// The IP address for the customer gateway device's outside interface. The address must be static. If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4`, you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `Ipv6`, you can use an IPv6 address.
-    #[inline]
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_address = Some(value.into());
-        self
-    }
-    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
-    #[inline]
-    pub fn bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().bgp_asn_extended = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCustomerGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCustomerGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCustomerGatewayRequest,
-        t::CreateCustomerGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateDefaultSubnet` operation.
-///
-/// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-pub struct CreateDefaultSubnet(
-    pub(crate) rt::Call<
-        t::CreateDefaultSubnetRequest,
-        t::CreateDefaultSubnetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateDefaultSubnet, t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult,
-    rt::NoErrors, op::CREATE_DEFAULT_SUBNET
-);
-impl CreateDefaultSubnet {
-    /// The Availability Zone in which to create the default subnet.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether to create an IPv6 only subnet. If you already have a default subnet for this Availability Zone, you must delete it before you can create an IPv6 only subnet.
-    #[inline]
-    pub fn ipv6_native(mut self, value: bool) -> Self {
-        self.0.input_mut().ipv6_native = Some(value);
-        self
-    }
-    /// The ID of the Availability Zone.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDefaultSubnetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateDefaultSubnetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDefaultSubnetRequest,
-        t::CreateDefaultSubnetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateDefaultVpc` operation.
-///
-/// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
-///
-/// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
-pub struct CreateDefaultVpc(
-    pub(crate) rt::Call<
-        t::CreateDefaultVpcRequest,
-        t::CreateDefaultVpcResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateDefaultVpc, t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult,
-    rt::NoErrors, op::CREATE_DEFAULT_VPC
-);
-impl CreateDefaultVpc {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDefaultVpcResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateDefaultVpcResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateDelegateMacVolumeOwnershipTask` operation.
-///
-/// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-pub struct CreateDelegateMacVolumeOwnershipTask(
-    pub(crate) rt::Call<
-        t::CreateDelegateMacVolumeOwnershipTaskRequest,
-        t::CreateDelegateMacVolumeOwnershipTaskResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateDelegateMacVolumeOwnershipTask, t::CreateDelegateMacVolumeOwnershipTaskRequest,
-    t::CreateDelegateMacVolumeOwnershipTaskResult, rt::NoErrors,
-    op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK
-);
-impl CreateDelegateMacVolumeOwnershipTask {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Amazon EC2 Mac instance.
+    /// Sets [`instance_id`](t::CreateInstanceExportTaskRequest::instance_id).
     #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_id = value.into();
         self
     }
-    /// Specifies the following credentials:
+    /// Sets [`target_environment`](t::CreateInstanceExportTaskRequest::target_environment).
     #[inline]
-    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mac_credentials = value.into();
+    pub fn target_environment(mut self, value: impl Into<t::ExportEnvironment>) -> Self {
+        self.0.input_mut().target_environment = value.into();
         self
     }
-    /// The tags to assign to the volume ownership delegation task.
+    /// Sets [`export_to_s3_task`](t::CreateInstanceExportTaskRequest::export_to_s3_task).
+    #[inline]
+    pub fn export_to_s3_task(mut self, value: t::ExportToS3TaskSpecification) -> Self {
+        self.0.input_mut().export_to_s3_task = value;
+        self
+    }
+}
+/// The `CreateInternetGateway` operation.
+///
+/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+///
+/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct CreateInternetGateway(
+    pub(crate) rt::Call<
+        t::CreateInternetGatewayRequest,
+        t::CreateInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInternetGateway, t::CreateInternetGatewayRequest,
+    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
+);
+impl CreateInternetGateway {
+    /// Sets [`tag_specifications`](t::CreateInternetGatewayRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -2039,48 +1039,348 @@ impl CreateDelegateMacVolumeOwnershipTask {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`dry_run`](t::CreateInternetGatewayRequest::dry_run).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateDelegateMacVolumeOwnershipTaskResult>,
-    > {
-        self.0.send()
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateDelegateMacVolumeOwnershipTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDelegateMacVolumeOwnershipTaskRequest,
-        t::CreateDelegateMacVolumeOwnershipTaskResult,
+}
+/// The `CreateInterruptibleCapacityReservationAllocation` operation.
+///
+/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
+pub struct CreateInterruptibleCapacityReservationAllocation(
+    pub(crate) rt::Call<
+        t::CreateInterruptibleCapacityReservationAllocationRequest,
+        t::CreateInterruptibleCapacityReservationAllocationResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    CreateInterruptibleCapacityReservationAllocation,
+    t::CreateInterruptibleCapacityReservationAllocationRequest,
+    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
+    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
+);
+impl CreateInterruptibleCapacityReservationAllocation {
+    /// Sets [`capacity_reservation_id`](t::CreateInterruptibleCapacityReservationAllocationRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`instance_count`](t::CreateInterruptibleCapacityReservationAllocationRequest::instance_count).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// Sets [`client_token`](t::CreateInterruptibleCapacityReservationAllocationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateInterruptibleCapacityReservationAllocationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateInterruptibleCapacityReservationAllocationRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`zero_size_preference`](t::CreateInterruptibleCapacityReservationAllocationRequest::zero_size_preference).
+    #[inline]
+    pub fn zero_size_preference(
+        mut self,
+        value: impl Into<t::ZeroSizePreference>,
+    ) -> Self {
+        self.0.input_mut().zero_size_preference = Some(value.into());
+        self
+    }
+}
+/// The `CreateIpam` operation.
+///
+/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
+///
+/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpam(
+    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
+);
+impl CreateIpam {
+    /// Sets [`dry_run`](t::CreateIpamRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`description`](t::CreateIpamRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`operating_regions`](t::CreateIpamRequest::operating_regions).
+    #[inline]
+    pub fn operating_regions(
+        mut self,
+        value: impl rt::Items<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().operating_regions);
+        self
+    }
+    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
+    #[inline]
+    pub fn push_operating_regions(
+        mut self,
+        item: impl Into<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().operating_regions, item);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateIpamRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tier`](t::CreateIpamRequest::tier).
+    #[inline]
+    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
+        self.0.input_mut().tier = Some(value.into());
+        self
+    }
+    /// Sets [`enable_private_gua`](t::CreateIpamRequest::enable_private_gua).
+    #[inline]
+    pub fn enable_private_gua(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_private_gua = Some(value);
+        self
+    }
+    /// Sets [`metered_account`](t::CreateIpamRequest::metered_account).
+    #[inline]
+    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
+        self.0.input_mut().metered_account = Some(value.into());
+        self
+    }
+}
+/// The `CreateIpamExternalResourceVerificationToken` operation.
+///
+/// Create a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct CreateIpamExternalResourceVerificationToken(
+    pub(crate) rt::Call<
+        t::CreateIpamExternalResourceVerificationTokenRequest,
+        t::CreateIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamExternalResourceVerificationToken,
+    t::CreateIpamExternalResourceVerificationTokenRequest,
+    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
+impl CreateIpamExternalResourceVerificationToken {
+    /// Sets [`dry_run`](t::CreateIpamExternalResourceVerificationTokenRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::CreateIpamExternalResourceVerificationTokenRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamExternalResourceVerificationTokenRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateIpamExternalResourceVerificationTokenRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `CreateIpamInternetRegistryAssociation` operation.
+///
+/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
+pub struct CreateIpamInternetRegistryAssociation(
+    pub(crate) rt::Call<
+        t::CreateIpamInternetRegistryAssociationRequest,
+        t::CreateIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamInternetRegistryAssociation,
+    t::CreateIpamInternetRegistryAssociationRequest,
+    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+);
+impl CreateIpamInternetRegistryAssociation {
+    /// Sets [`dry_run`](t::CreateIpamInternetRegistryAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::CreateIpamInternetRegistryAssociationRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`rir`](t::CreateIpamInternetRegistryAssociationRequest::rir).
+    #[inline]
+    pub fn rir(mut self, value: impl Into<t::Rir>) -> Self {
+        self.0.input_mut().rir = value.into();
+        self
+    }
+    /// Sets [`organization_handle`](t::CreateIpamInternetRegistryAssociationRequest::organization_handle).
+    #[inline]
+    pub fn organization_handle(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().organization_handle = value.into();
+        self
+    }
+    /// Sets [`description`](t::CreateIpamInternetRegistryAssociationRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamInternetRegistryAssociationRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateIpamInternetRegistryAssociationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `CreateIpamPolicy` operation.
+///
+/// Creates an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPolicy(
+    pub(crate) rt::Call<
+        t::CreateIpamPolicyRequest,
+        t::CreateIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
+    rt::NoErrors, op::CREATE_IPAM_POLICY
+);
+impl CreateIpamPolicy {
+    /// Sets [`dry_run`](t::CreateIpamPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamPolicyRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateIpamPolicyRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`ipam_id`](t::CreateIpamPolicyRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
     }
 }

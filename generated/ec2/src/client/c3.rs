@@ -5,1019 +5,424 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
-    ///
-    /// Returns the [`CreateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each. Returns [`CreateIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
-        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
+    pub fn create_ipam_pool(&self) -> CreateIpamPool {
+        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
     }
-    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-    ///
-    /// Returns the [`CreateEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IPAM prefix list resolver. Returns [`CreateIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_egress_only_internet_gateway(
+    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
+        CreateIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
+        )
+    }
+    /// Creates an IPAM prefix list resolver target. Returns [`CreateIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver_target(
         &self,
-    ) -> CreateEgressOnlyInternetGateway {
-        CreateEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
+    ) -> CreateIpamPrefixListResolverTarget {
+        CreateIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
         )
     }
-    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-    ///
-    /// Returns the [`CreateFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`CreateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_fleet(&self) -> CreateFleet {
-        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
-    }
-    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-    ///
-    /// Returns the [`CreateFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_flow_logs(&self) -> CreateFlowLogs {
-        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
-    }
-    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-    ///
-    /// Returns the [`CreateFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_fpga_image(&self) -> CreateFpgaImage {
-        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
-    }
-    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
-    ///
-    /// Returns the [`CreateImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image(&self) -> CreateImage {
-        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
-    }
-    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-    ///
-    /// Returns the [`CreateImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
-        CreateImageUsageReport(
-            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
+    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
+        CreateIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
         )
     }
-    /// Creates an EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`CreateInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs. Returns [`CreateIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
-        CreateInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
-        )
-    }
-    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
-    ///
-    /// Returns the [`CreateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
-        CreateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Exports a running or stopped instance to an Amazon S3 bucket.
-    ///
-    /// Returns the [`CreateInstanceExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
-        CreateInstanceExportTask(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
-        )
-    }
-    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-    ///
-    /// Returns the [`CreateInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
-        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
-    }
-    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-    ///
-    /// Returns the [`CreateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_interruptible_capacity_reservation_allocation(
+    pub fn create_ipam_routing_policy_registration(
         &self,
-    ) -> CreateInterruptibleCapacityReservationAllocation {
-        CreateInterruptibleCapacityReservationAllocation(
+    ) -> CreateIpamRoutingPolicyRegistration {
+        CreateIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict. Returns [`CreateIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_scope(&self) -> CreateIpamScope {
+        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
+    }
+    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error. Returns [`CreateKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_key_pair(&self) -> CreateKeyPair {
+        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
+    }
+    /// Creates a launch template. Returns [`CreateLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
+        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
+    }
+    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed. Returns [`CreateLaunchTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
+        CreateLaunchTemplateVersion(
+            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
+        )
+    }
+    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets: Returns [`CreateLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
+        CreateLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+    /// Creates a local gateway route table. Returns [`CreateLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
+        CreateLocalGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Creates a local gateway route table virtual interface group association. Returns [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
             ),
         )
     }
-    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-    ///
-    /// Returns the [`CreateIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates the specified VPC with the specified local gateway route table. Returns [`CreateLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam(&self) -> CreateIpam {
-        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
-    }
-    /// Create a verification token.
-    ///
-    /// Returns the [`CreateIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_external_resource_verification_token(
+    pub fn create_local_gateway_route_table_vpc_association(
         &self,
-    ) -> CreateIpamExternalResourceVerificationToken {
-        CreateIpamExternalResourceVerificationToken(
+    ) -> CreateLocalGatewayRouteTableVpcAssociation {
+        CreateLocalGatewayRouteTableVpcAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
             ),
         )
     }
-    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-    ///
-    /// Returns the [`CreateIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Create a virtual interface for a local gateway. Returns [`CreateLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_internet_registry_association(
+    pub fn create_local_gateway_virtual_interface(
         &self,
-    ) -> CreateIpamInternetRegistryAssociation {
-        CreateIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+    ) -> CreateLocalGatewayVirtualInterface {
+        CreateLocalGatewayVirtualInterface(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
         )
     }
-    /// Creates an IPAM policy.
-    ///
-    /// Returns the [`CreateIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Create a local gateway virtual interface group. Returns [`CreateLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
-        CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+    pub fn create_local_gateway_virtual_interface_group(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterfaceGroup {
+        CreateLocalGatewayVirtualInterfaceGroup(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+            ),
+        )
+    }
+    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`CreateMacSystemIntegrityProtectionModificationTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_mac_system_integrity_protection_modification_task(
+        &self,
+    ) -> CreateMacSystemIntegrityProtectionModificationTask {
+        CreateMacSystemIntegrityProtectionModificationTask(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
+            ),
+        )
     }
 }
-/// The `CreateDhcpOptions` operation.
+/// The `CreateIpamPool` operation.
 ///
-/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
 ///
-/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-///
-/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
-/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
-/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
-/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
-/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
-/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
-pub struct CreateDhcpOptions(
-    pub(crate) rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
-        rt::NoErrors,
-    >,
+/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPool(
+    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
 );
 rt::operation_type!(
-    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
-    rt::NoErrors, op::CREATE_DHCP_OPTIONS
+    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
+    op::CREATE_IPAM_POOL
 );
-impl CreateDhcpOptions {
-    /// A DHCP configuration option.
-    #[inline]
-    pub fn dhcp_configurations(
-        mut self,
-        value: impl rt::Items<t::NewDhcpConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().dhcp_configurations);
-        self
-    }
-    /// Adds one element to `DhcpConfigurations`; see [`dhcp_configurations`](Self::dhcp_configurations).
-    #[inline]
-    pub fn push_dhcp_configurations(
-        mut self,
-        item: impl Into<t::NewDhcpConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().dhcp_configurations, item);
-        self
-    }
-    /// The tags to assign to the DHCP option.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateIpamPool {
+    /// Sets [`dry_run`](t::CreateIpamPoolRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`ipam_scope_id`](t::CreateIpamPoolRequest::ipam_scope_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDhcpOptionsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateDhcpOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateEgressOnlyInternetGateway` operation.
-///
-/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-pub struct CreateEgressOnlyInternetGateway(
-    pub(crate) rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
-    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
-    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
-);
-impl CreateEgressOnlyInternetGateway {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`locale`](t::CreateIpamPoolRequest::locale).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().locale = Some(value.into());
         self
     }
-    /// The ID of the VPC for which to create the egress-only internet gateway.
+    /// Sets [`source_ipam_pool_id`](t::CreateIpamPoolRequest::source_ipam_pool_id).
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
+    pub fn source_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_ipam_pool_id = Some(value.into());
         self
     }
-    /// The tags to assign to the egress-only internet gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateEgressOnlyInternetGatewayResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateEgressOnlyInternetGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateFleet` operation.
-///
-/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-///
-/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
-pub struct CreateFleet(
-    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
-    op::CREATE_FLEET
-);
-impl CreateFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Describes the configuration of Spot Instances in an EC2 Fleet.
-    #[inline]
-    pub fn spot_options(mut self, value: t::SpotOptionsRequest) -> Self {
-        self.0.input_mut().spot_options = Some(value);
-        self
-    }
-    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
-    #[inline]
-    pub fn on_demand_options(mut self, value: t::OnDemandOptionsRequest) -> Self {
-        self.0.input_mut().on_demand_options = Some(value);
-        self
-    }
-    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
-    #[inline]
-    pub fn reserved_capacity_options(
-        mut self,
-        value: t::ReservedCapacityOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().reserved_capacity_options = Some(value);
-        self
-    }
-    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// The configuration for the EC2 Fleet.
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_configs);
-        self
-    }
-    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
-    #[inline]
-    pub fn push_launch_template_configs(
-        mut self,
-        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_configs, item);
-        self
-    }
-    /// The number of units to request.
-    #[inline]
-    pub fn target_capacity_specification(
-        mut self,
-        value: t::TargetCapacitySpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().target_capacity_specification = value;
-        self
-    }
-    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
-    #[inline]
-    pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances_with_expiration = Some(value);
-        self
-    }
-    /// The fleet type. The default value is `maintain`.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::FleetType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
-    #[inline]
-    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_from = Some(value);
-        self
-    }
-    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
-    #[inline]
-    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_until = Some(value);
-        self
-    }
-    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn replace_unhealthy_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().replace_unhealthy_instances = Some(value);
-        self
-    }
-    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateFleetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateFlowLogs` operation.
-///
-/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-///
-/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
-///
-/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
-///
-/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
-pub struct CreateFlowLogs(
-    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
-    op::CREATE_FLOW_LOGS
-);
-impl CreateFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
-    #[inline]
-    pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_logs_permission_arn = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
-    #[inline]
-    pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_cross_account_role = Some(value.into());
-        self
-    }
-    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
-    #[inline]
-    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_ids);
-        self
-    }
-    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
-    #[inline]
-    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_ids, item);
-        self
-    }
-    /// The type of resource to monitor.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
-    #[inline]
-    pub fn traffic_type(mut self, value: impl Into<t::TrafficType>) -> Self {
-        self.0.input_mut().traffic_type = Some(value.into());
-        self
-    }
-    /// The type of destination for the flow log data.
-    #[inline]
-    pub fn log_destination_type(
-        mut self,
-        value: impl Into<t::LogDestinationType>,
-    ) -> Self {
-        self.0.input_mut().log_destination_type = Some(value.into());
-        self
-    }
-    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
-    #[inline]
-    pub fn log_destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_destination = Some(value.into());
-        self
-    }
-    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
-    #[inline]
-    pub fn log_format(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_format = Some(value.into());
-        self
-    }
-    /// The tags to apply to the flow logs.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
-    #[inline]
-    pub fn max_aggregation_interval(mut self, value: i32) -> Self {
-        self.0.input_mut().max_aggregation_interval = Some(value);
-        self
-    }
-    /// The destination options.
-    #[inline]
-    pub fn destination_options(mut self, value: t::DestinationOptionsRequest) -> Self {
-        self.0.input_mut().destination_options = Some(value);
-        self
-    }
-    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
-    #[inline]
-    pub fn tag_field_specifications(
-        mut self,
-        value: impl rt::Items<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_field_specifications);
-        self
-    }
-    /// Adds one element to `TagFieldSpecifications`; see [`tag_field_specifications`](Self::tag_field_specifications).
-    #[inline]
-    pub fn push_tag_field_specifications(
-        mut self,
-        item: impl Into<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_field_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateFlowLogsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateFlowLogsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateFpgaImage` operation.
-///
-/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-///
-/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
-///
-/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
-pub struct CreateFpgaImage(
-    pub(crate) rt::Call<
-        t::CreateFpgaImageRequest,
-        t::CreateFpgaImageResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
-    op::CREATE_FPGA_IMAGE
-);
-impl CreateFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
-    #[inline]
-    pub fn input_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().input_storage_location = value;
-        self
-    }
-    /// The location in Amazon S3 for the output logs.
-    #[inline]
-    pub fn logs_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().logs_storage_location = Some(value);
-        self
-    }
-    /// A description for the AFI.
+    /// Sets [`description`](t::CreateIpamPoolRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// A name for the AFI.
+    /// Sets [`address_family`](t::CreateIpamPoolRequest::address_family).
     #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
+    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
+        self.0.input_mut().address_family = value.into();
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`auto_import`](t::CreateIpamPoolRequest::auto_import).
+    #[inline]
+    pub fn auto_import(mut self, value: bool) -> Self {
+        self.0.input_mut().auto_import = Some(value);
+        self
+    }
+    /// Sets [`publicly_advertisable`](t::CreateIpamPoolRequest::publicly_advertisable).
+    #[inline]
+    pub fn publicly_advertisable(mut self, value: bool) -> Self {
+        self.0.input_mut().publicly_advertisable = Some(value);
+        self
+    }
+    /// Sets [`allocation_min_netmask_length`](t::CreateIpamPoolRequest::allocation_min_netmask_length).
+    #[inline]
+    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_min_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`allocation_max_netmask_length`](t::CreateIpamPoolRequest::allocation_max_netmask_length).
+    #[inline]
+    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_max_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`allocation_default_netmask_length`](t::CreateIpamPoolRequest::allocation_default_netmask_length).
+    #[inline]
+    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_default_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`allocation_resource_tags`](t::CreateIpamPoolRequest::allocation_resource_tags).
+    #[inline]
+    pub fn allocation_resource_tags(
+        mut self,
+        value: impl rt::Items<t::RequestIpamResourceTag>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_resource_tags);
+        self
+    }
+    /// Adds one element to `AllocationResourceTags`; see [`allocation_resource_tags`](Self::allocation_resource_tags).
+    #[inline]
+    pub fn push_allocation_resource_tags(
+        mut self,
+        item: impl Into<t::RequestIpamResourceTag>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_resource_tags, item);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamPoolRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateIpamPoolRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The tags to apply to the FPGA image during creation.
+    /// Sets [`aws_service`](t::CreateIpamPoolRequest::aws_service).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
+    pub fn aws_service(mut self, value: impl Into<t::IpamPoolAwsService>) -> Self {
+        self.0.input_mut().aws_service = Some(value.into());
         self
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Sets [`public_ip_source`](t::CreateIpamPoolRequest::public_ip_source).
     #[inline]
-    pub fn push_tag_specifications(
+    pub fn public_ip_source(
         mut self,
-        item: impl Into<t::TagSpecification>,
+        value: impl Into<t::IpamPoolPublicIpSource>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self.0.input_mut().public_ip_source = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`source_resource`](t::CreateIpamPoolRequest::source_resource).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateFpgaImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateFpgaImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors> {
-        self.0
+    pub fn source_resource(mut self, value: t::IpamPoolSourceResourceRequest) -> Self {
+        self.0.input_mut().source_resource = Some(value);
+        self
     }
 }
-/// The `CreateImage` operation.
+/// The `CreateIpamPrefixListResolver` operation.
 ///
-/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+/// Creates an IPAM prefix list resolver.
 ///
-/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
+/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
 ///
-/// The location of the source instance determines where you can create the snapshots of the AMI:
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
-/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
-///
-/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateImage(
-    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::CreateIpamPrefixListResolverRequest,
+        t::CreateIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
-    op::CREATE_IMAGE
+    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
+    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
 );
-impl CreateImage {
-    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
-    #[inline]
-    pub fn snapshot_location(
-        mut self,
-        value: impl Into<t::SnapshotLocationEnum>,
-    ) -> Self {
-        self.0.input_mut().snapshot_location = Some(value.into());
-        self
-    }
-    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
-    #[inline]
-    pub fn boot_mode_override(
-        mut self,
-        value: impl Into<t::BootModeOverrideValues>,
-    ) -> Self {
-        self.0.input_mut().boot_mode_override = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateIpamPrefixListResolver {
+    /// Sets [`dry_run`](t::CreateIpamPrefixListResolverRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the instance.
+    /// Sets [`ipam_id`](t::CreateIpamPrefixListResolverRequest::ipam_id).
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
         self
     }
-    /// A name for the new image.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the new image.
+    /// Sets [`description`](t::CreateIpamPrefixListResolverRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    /// Sets [`address_family`](t::CreateIpamPrefixListResolverRequest::address_family).
     #[inline]
-    pub fn no_reboot(mut self, value: bool) -> Self {
-        self.0.input_mut().no_reboot = Some(value);
+    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
+        self.0.input_mut().address_family = value.into();
         self
     }
-    /// The block device mappings.
+    /// Sets [`rules`](t::CreateIpamPrefixListResolverRequest::rules).
     #[inline]
-    pub fn block_device_mappings(
+    pub fn rules(
         mut self,
-        value: impl rt::Items<t::BlockDeviceMapping>,
+        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
+        value.add_to(&mut self.0.input_mut().rules);
         self
     }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    /// Adds one element to `Rules`; see [`rules`](Self::rules).
     #[inline]
-    pub fn push_block_device_mappings(
+    pub fn push_rules(
         mut self,
-        item: impl Into<t::BlockDeviceMapping>,
+        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
+        rt::push(&mut self.0.input_mut().rules, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`tag_specifications`](t::CreateIpamPrefixListResolverRequest::tag_specifications).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateImageUsageReport` operation.
-///
-/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct CreateImageUsageReport(
-    pub(crate) rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateImageUsageReport, t::CreateImageUsageReportRequest,
-    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
-);
-impl CreateImageUsageReport {
-    /// The ID of the image to report on.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The resource types to include in the report.
-    #[inline]
-    pub fn resource_types(
+    pub fn tag_specifications(
         mut self,
-        value: impl rt::Items<t::ImageUsageResourceTypeRequest>,
+        value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn push_resource_types(
+    pub fn push_tag_specifications(
         mut self,
-        item: impl Into<t::ImageUsageResourceTypeRequest>,
+        item: impl Into<t::TagSpecification>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
-    #[inline]
-    pub fn account_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_ids);
-        self
-    }
-    /// Adds one element to `AccountIds`; see [`account_ids`](Self::account_ids).
-    #[inline]
-    pub fn push_account_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_ids, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
+    /// Sets [`client_token`](t::CreateIpamPrefixListResolverRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
+}
+/// The `CreateIpamPrefixListResolverTarget` operation.
+///
+/// Creates an IPAM prefix list resolver target.
+///
+/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::CreateIpamPrefixListResolverTargetRequest,
+        t::CreateIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
+    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl CreateIpamPrefixListResolverTarget {
+    /// Sets [`dry_run`](t::CreateIpamPrefixListResolverTargetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_id`](t::CreateIpamPrefixListResolverTargetRequest::ipam_prefix_list_resolver_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// Sets [`prefix_list_id`](t::CreateIpamPrefixListResolverTargetRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`prefix_list_region`](t::CreateIpamPrefixListResolverTargetRequest::prefix_list_region).
+    #[inline]
+    pub fn prefix_list_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_region = value.into();
+        self
+    }
+    /// Sets [`desired_version`](t::CreateIpamPrefixListResolverTargetRequest::desired_version).
+    #[inline]
+    pub fn desired_version(mut self, value: i64) -> Self {
+        self.0.input_mut().desired_version = Some(value);
+        self
+    }
+    /// Sets [`track_latest_version`](t::CreateIpamPrefixListResolverTargetRequest::track_latest_version).
+    #[inline]
+    pub fn track_latest_version(mut self, value: bool) -> Self {
+        self.0.input_mut().track_latest_version = value;
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamPrefixListResolverTargetRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1035,617 +440,42 @@ impl CreateImageUsageReport {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateImageUsageReportResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateImageUsageReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateInstanceConnectEndpoint` operation.
-///
-/// Creates an EC2 Instance Connect Endpoint.
-///
-/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceConnectEndpoint(
-    pub(crate) rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
-    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
-    op::CREATE_INSTANCE_CONNECT_ENDPOINT
-);
-impl CreateInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    /// Sets [`client_token`](t::CreateIpamPrefixListResolverTargetRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The IP address type of the endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateInstanceConnectEndpointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateInstanceConnectEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateInstanceEventWindow` operation.
+/// The `CreateIpamResourceDiscovery` operation.
 ///
-/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
-///
-/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
-///
-/// You can create up to 200 event windows per Amazon Web Services Region.
-///
-/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
-///
-/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
-///
-/// Event windows are *not* applicable for:
-///
-/// - Expedited scheduled events and network maintenance events.
-/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceEventWindow(
+/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct CreateIpamResourceDiscovery(
     pub(crate) rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
+        t::CreateIpamResourceDiscoveryRequest,
+        t::CreateIpamResourceDiscoveryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
-    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
+    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
+    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::CREATE_IPAM_RESOURCE_DISCOVERY
 );
-impl CreateInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateIpamResourceDiscovery {
+    /// Sets [`dry_run`](t::CreateIpamResourceDiscoveryRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The name of the event window.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().time_ranges);
-        self
-    }
-    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
-    #[inline]
-    pub fn push_time_ranges(
-        mut self,
-        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().time_ranges, item);
-        self
-    }
-    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
-    /// The tags to apply to the event window.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInstanceEventWindowResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateInstanceExportTask` operation.
-///
-/// Exports a running or stopped instance to an Amazon S3 bucket.
-///
-/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
-pub struct CreateInstanceExportTask(
-    pub(crate) rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
-    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
-);
-impl CreateInstanceExportTask {
-    /// The tags to apply to the export instance task during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
+    /// Sets [`description`](t::CreateIpamResourceDiscoveryRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The target virtualization environment.
-    #[inline]
-    pub fn target_environment(mut self, value: impl Into<t::ExportEnvironment>) -> Self {
-        self.0.input_mut().target_environment = value.into();
-        self
-    }
-    /// The format and location for an export instance task.
-    #[inline]
-    pub fn export_to_s3_task(mut self, value: t::ExportToS3TaskSpecification) -> Self {
-        self.0.input_mut().export_to_s3_task = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInstanceExportTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateInstanceExportTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateInternetGateway` operation.
-///
-/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-///
-/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-pub struct CreateInternetGateway(
-    pub(crate) rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateInternetGateway, t::CreateInternetGatewayRequest,
-    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
-);
-impl CreateInternetGateway {
-    /// The tags to assign to the internet gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInternetGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateInternetGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateInterruptibleCapacityReservationAllocation` operation.
-///
-/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-pub struct CreateInterruptibleCapacityReservationAllocation(
-    pub(crate) rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateInterruptibleCapacityReservationAllocation,
-    t::CreateInterruptibleCapacityReservationAllocationRequest,
-    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
-    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
-);
-impl CreateInterruptibleCapacityReservationAllocation {
-    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the interruptible Capacity Reservation during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
-    #[inline]
-    pub fn zero_size_preference(
-        mut self,
-        value: impl Into<t::ZeroSizePreference>,
-    ) -> Self {
-        self.0.input_mut().zero_size_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateInterruptibleCapacityReservationAllocationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateInterruptibleCapacityReservationAllocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateIpam` operation.
-///
-/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-///
-/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpam(
-    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
-);
-impl CreateIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A description for the IPAM.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    /// Sets [`operating_regions`](t::CreateIpamResourceDiscoveryRequest::operating_regions).
     #[inline]
     pub fn operating_regions(
         mut self,
@@ -1663,7 +493,7 @@ impl CreateIpam {
         rt::push(&mut self.0.input_mut().operating_regions, item);
         self
     }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// Sets [`tag_specifications`](t::CreateIpamResourceDiscoveryRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1681,307 +511,129 @@ impl CreateIpam {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateIpamResourceDiscoveryRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
-    #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
-        self
-    }
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
-    #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
-        self
-    }
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors> {
-        self.0
-    }
 }
-/// The `CreateIpamExternalResourceVerificationToken` operation.
+/// The `CreateIpamRoutingPolicyRegistration` operation.
 ///
-/// Create a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct CreateIpamExternalResourceVerificationToken(
+/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+pub struct CreateIpamRoutingPolicyRegistration(
     pub(crate) rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
+        t::CreateIpamRoutingPolicyRegistrationRequest,
+        t::CreateIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamExternalResourceVerificationToken,
-    t::CreateIpamExternalResourceVerificationTokenRequest,
-    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
-    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
+    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
 );
-impl CreateIpamExternalResourceVerificationToken {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateIpamRoutingPolicyRegistration {
+    /// Sets [`dry_run`](t::CreateIpamRoutingPolicyRegistrationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM that will create the token.
+    /// Sets [`ipam_internet_registry_association_id`](t::CreateIpamRoutingPolicyRegistrationRequest::ipam_internet_registry_association_id).
     #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Token tags.
-    #[inline]
-    pub fn tag_specifications(
+    pub fn ipam_internet_registry_association_id(
         mut self,
-        value: impl rt::Items<t::TagSpecification>,
+        value: impl Into<String>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
         self
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Sets [`cidr`](t::CreateIpamRoutingPolicyRegistrationRequest::cidr).
     #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`asns`](t::CreateIpamRoutingPolicyRegistrationRequest::asns).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().asns);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `Asns`; see [`asns`](Self::asns).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamExternalResourceVerificationTokenResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateIpamExternalResourceVerificationTokenResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateIpamInternetRegistryAssociation` operation.
-///
-/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-pub struct CreateIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamInternetRegistryAssociation,
-    t::CreateIpamInternetRegistryAssociationRequest,
-    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
-    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
-);
-impl CreateIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().asns, item);
         self
     }
-    /// The ID of the IPAM to associate with the internet registry.
+    /// Sets [`permit_more_specific_announcements`](t::CreateIpamRoutingPolicyRegistrationRequest::permit_more_specific_announcements).
     #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
+    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
+        self.0.input_mut().permit_more_specific_announcements = Some(value);
         self
     }
-    /// The internet registry to associate with. Possible values:
+    /// Sets [`max_length`](t::CreateIpamRoutingPolicyRegistrationRequest::max_length).
     #[inline]
-    pub fn rir(mut self, value: impl Into<t::Rir>) -> Self {
-        self.0.input_mut().rir = value.into();
+    pub fn max_length(mut self, value: i32) -> Self {
+        self.0.input_mut().max_length = Some(value);
         self
     }
-    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
-    #[inline]
-    pub fn organization_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_handle = value.into();
-        self
-    }
-    /// A description for the internet registry association.
+    /// Sets [`description`](t::CreateIpamRoutingPolicyRegistrationRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The tags to assign to the internet registry association.
+    /// Sets [`force`](t::CreateIpamRoutingPolicyRegistrationRequest::force).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
         self
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    /// Sets [`client_token`](t::CreateIpamRoutingPolicyRegistrationRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamInternetRegistryAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateIpamInternetRegistryAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateIpamPolicy` operation.
+/// The `CreateIpamScope` operation.
 ///
-/// Creates an IPAM policy.
+/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
 ///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPolicy(
+/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamScope(
     pub(crate) rt::Call<
-        t::CreateIpamPolicyRequest,
-        t::CreateIpamPolicyResult,
+        t::CreateIpamScopeRequest,
+        t::CreateIpamScopeResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
-    rt::NoErrors, op::CREATE_IPAM_POLICY
+    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
+    op::CREATE_IPAM_SCOPE
 );
-impl CreateIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateIpamScope {
+    /// Sets [`dry_run`](t::CreateIpamScopeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to assign to the IPAM policy.
+    /// Sets [`ipam_id`](t::CreateIpamScopeRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::CreateIpamScopeRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateIpamScopeRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1999,52 +651,684 @@ impl CreateIpamPolicy {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// A unique, case-sensitive identifier to ensure the idempotency of the request.
+    /// Sets [`client_token`](t::CreateIpamScopeRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The ID of the IPAM for which you're creating the policy.
+    /// Sets [`external_authority_configuration`](t::CreateIpamScopeRequest::external_authority_configuration).
     #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
+    pub fn external_authority_configuration(
+        mut self,
+        value: t::ExternalAuthorityConfiguration,
+    ) -> Self {
+        self.0.input_mut().external_authority_configuration = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+/// The `CreateKeyPair` operation.
+///
+/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+///
+/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
+///
+/// You can have up to 5,000 key pairs per Amazon Web Services Region.
+///
+/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct CreateKeyPair(
+    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
+);
+impl CreateKeyPair {
+    /// Sets [`key_name`](t::CreateKeyPairRequest::key_name).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamPolicyResult>> {
-        self.0.send()
+    pub fn key_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_name = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`key_type`](t::CreateKeyPairRequest::key_type).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPolicyResult> {
-        self.0.send_blocking()
+    pub fn key_type(mut self, value: impl Into<t::KeyType>) -> Self {
+        self.0.input_mut().key_type = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`tag_specifications`](t::CreateKeyPairRequest::tag_specifications).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`key_format`](t::CreateKeyPairRequest::key_format).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult, rt::NoErrors> {
-        self.0
+    pub fn key_format(mut self, value: impl Into<t::KeyFormat>) -> Self {
+        self.0.input_mut().key_format = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateKeyPairRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateLaunchTemplate` operation.
+///
+/// Creates a launch template.
+///
+/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
+///
+/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplate(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateRequest,
+        t::CreateLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
+    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
+);
+impl CreateLaunchTemplate {
+    /// Sets [`dry_run`](t::CreateLaunchTemplateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateLaunchTemplateRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_name`](t::CreateLaunchTemplateRequest::launch_template_name).
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = value.into();
+        self
+    }
+    /// Sets [`version_description`](t::CreateLaunchTemplateRequest::version_description).
+    #[inline]
+    pub fn version_description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_description = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_data`](t::CreateLaunchTemplateRequest::launch_template_data).
+    #[inline]
+    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
+        self.0.input_mut().launch_template_data = value;
+        self
+    }
+    /// Sets [`operator`](t::CreateLaunchTemplateRequest::operator).
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateLaunchTemplateRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateLaunchTemplateVersion` operation.
+///
+/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
+///
+/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
+///
+/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
+///
+/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplateVersion(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateVersionRequest,
+        t::CreateLaunchTemplateVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
+    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
+    op::CREATE_LAUNCH_TEMPLATE_VERSION
+);
+impl CreateLaunchTemplateVersion {
+    /// Sets [`dry_run`](t::CreateLaunchTemplateVersionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateLaunchTemplateVersionRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_id`](t::CreateLaunchTemplateVersionRequest::launch_template_id).
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_name`](t::CreateLaunchTemplateVersionRequest::launch_template_name).
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// Sets [`source_version`](t::CreateLaunchTemplateVersionRequest::source_version).
+    #[inline]
+    pub fn source_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_version = Some(value.into());
+        self
+    }
+    /// Sets [`version_description`](t::CreateLaunchTemplateVersionRequest::version_description).
+    #[inline]
+    pub fn version_description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_description = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_data`](t::CreateLaunchTemplateVersionRequest::launch_template_data).
+    #[inline]
+    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
+        self.0.input_mut().launch_template_data = value;
+        self
+    }
+    /// Sets [`resolve_alias`](t::CreateLaunchTemplateVersionRequest::resolve_alias).
+    #[inline]
+    pub fn resolve_alias(mut self, value: bool) -> Self {
+        self.0.input_mut().resolve_alias = Some(value);
+        self
+    }
+}
+/// The `CreateLocalGatewayRoute` operation.
+///
+/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+///
+/// - `LocalGatewayVirtualInterfaceGroupId`
+/// - `NetworkInterfaceId`
+pub struct CreateLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteRequest,
+        t::CreateLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
+    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
+);
+impl CreateLocalGatewayRoute {
+    /// Sets [`destination_cidr_block`](t::CreateLocalGatewayRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`local_gateway_route_table_id`](t::CreateLocalGatewayRouteRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`local_gateway_virtual_interface_group_id`](t::CreateLocalGatewayRouteRequest::local_gateway_virtual_interface_group_id).
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateLocalGatewayRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_id`](t::CreateLocalGatewayRouteRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`destination_prefix_list_id`](t::CreateLocalGatewayRouteRequest::destination_prefix_list_id).
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+}
+/// The `CreateLocalGatewayRouteTable` operation.
+///
+/// Creates a local gateway route table.
+pub struct CreateLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableRequest,
+        t::CreateLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
+    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl CreateLocalGatewayRouteTable {
+    /// Sets [`local_gateway_id`](t::CreateLocalGatewayRouteTableRequest::local_gateway_id).
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = value.into();
+        self
+    }
+    /// Sets [`mode`](t::CreateLocalGatewayRouteTableRequest::mode).
+    #[inline]
+    pub fn mode(mut self, value: impl Into<t::LocalGatewayRouteTableMode>) -> Self {
+        self.0.input_mut().mode = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateLocalGatewayRouteTableRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateLocalGatewayRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Creates a local gateway route table virtual interface group association.
+pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    /// Sets [`local_gateway_route_table_id`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`local_gateway_virtual_interface_group_id`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::local_gateway_virtual_interface_group_id).
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Associates the specified VPC with the specified local gateway route table.
+pub struct CreateLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVpcAssociation,
+    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVpcAssociation {
+    /// Sets [`local_gateway_route_table_id`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateLocalGatewayVirtualInterface` operation.
+///
+/// Create a virtual interface for a local gateway.
+pub struct CreateLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceRequest,
+        t::CreateLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
+    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl CreateLocalGatewayVirtualInterface {
+    /// Sets [`local_gateway_virtual_interface_group_id`](t::CreateLocalGatewayVirtualInterfaceRequest::local_gateway_virtual_interface_group_id).
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+        self
+    }
+    /// Sets [`outpost_lag_id`](t::CreateLocalGatewayVirtualInterfaceRequest::outpost_lag_id).
+    #[inline]
+    pub fn outpost_lag_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_lag_id = value.into();
+        self
+    }
+    /// Sets [`vlan`](t::CreateLocalGatewayVirtualInterfaceRequest::vlan).
+    #[inline]
+    pub fn vlan(mut self, value: i32) -> Self {
+        self.0.input_mut().vlan = value;
+        self
+    }
+    /// Sets [`local_address`](t::CreateLocalGatewayVirtualInterfaceRequest::local_address).
+    #[inline]
+    pub fn local_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_address = value.into();
+        self
+    }
+    /// Sets [`peer_address`](t::CreateLocalGatewayVirtualInterfaceRequest::peer_address).
+    #[inline]
+    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_address = value.into();
+        self
+    }
+    /// Sets [`peer_bgp_asn`](t::CreateLocalGatewayVirtualInterfaceRequest::peer_bgp_asn).
+    #[inline]
+    pub fn peer_bgp_asn(mut self, value: i32) -> Self {
+        self.0.input_mut().peer_bgp_asn = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateLocalGatewayVirtualInterfaceRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateLocalGatewayVirtualInterfaceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`peer_bgp_asn_extended`](t::CreateLocalGatewayVirtualInterfaceRequest::peer_bgp_asn_extended).
+    #[inline]
+    pub fn peer_bgp_asn_extended(mut self, value: i64) -> Self {
+        self.0.input_mut().peer_bgp_asn_extended = Some(value);
+        self
+    }
+}
+/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Create a local gateway virtual interface group.
+pub struct CreateLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterfaceGroup,
+    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl CreateLocalGatewayVirtualInterfaceGroup {
+    /// Sets [`local_gateway_id`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::local_gateway_id).
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = value.into();
+        self
+    }
+    /// Sets [`local_bgp_asn`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::local_bgp_asn).
+    #[inline]
+    pub fn local_bgp_asn(mut self, value: i32) -> Self {
+        self.0.input_mut().local_bgp_asn = Some(value);
+        self
+    }
+    /// Sets [`local_bgp_asn_extended`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::local_bgp_asn_extended).
+    #[inline]
+    pub fn local_bgp_asn_extended(mut self, value: i64) -> Self {
+        self.0.input_mut().local_bgp_asn_extended = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
+///
+/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+///
+/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
+///
+/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
+///
+/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
+///
+/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+///
+/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
+pub struct CreateMacSystemIntegrityProtectionModificationTask(
+    pub(crate) rt::Call<
+        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateMacSystemIntegrityProtectionModificationTask,
+    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
+    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
+);
+impl CreateMacSystemIntegrityProtectionModificationTask {
+    /// Sets [`client_token`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`mac_credentials`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::mac_credentials).
+    #[inline]
+    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().mac_credentials = Some(value.into());
+        self
+    }
+    /// Sets [`mac_system_integrity_protection_configuration`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::mac_system_integrity_protection_configuration).
+    #[inline]
+    pub fn mac_system_integrity_protection_configuration(
+        mut self,
+        value: t::MacSystemIntegrityProtectionConfigurationRequest,
+    ) -> Self {
+        self.0.input_mut().mac_system_integrity_protection_configuration = Some(value);
+        self
+    }
+    /// Sets [`mac_system_integrity_protection_status`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::mac_system_integrity_protection_status).
+    #[inline]
+    pub fn mac_system_integrity_protection_status(
+        mut self,
+        value: impl Into<t::MacSystemIntegrityProtectionSettingStatus>,
+    ) -> Self {
+        self.0.input_mut().mac_system_integrity_protection_status = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
     }
 }

@@ -5,411 +5,220 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
-    ///
-    /// Returns the [`CreateIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description. Returns [`CreateManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_pool(&self) -> CreateIpamPool {
-        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
-    }
-    /// Creates an IPAM prefix list resolver.
-    ///
-    /// Returns the [`CreateIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
-        CreateIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
+    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
+        CreateManagedPrefixList(
+            rt::Call::new(&self.handle, &op::CREATE_MANAGED_PREFIX_LIST),
         )
     }
-    /// Creates an IPAM prefix list resolver target.
-    ///
-    /// Returns the [`CreateIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled. Returns [`CreateMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_prefix_list_resolver_target(
+    pub fn create_metric_category(&self) -> CreateMetricCategory {
+        CreateMetricCategory(rt::Call::new(&self.handle, &op::CREATE_METRIC_CATEGORY))
+    }
+    /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway. Returns [`CreateNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_nat_gateway(&self) -> CreateNatGateway {
+        CreateNatGateway(rt::Call::new(&self.handle, &op::CREATE_NAT_GATEWAY))
+    }
+    /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC. Returns [`CreateNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_acl(&self) -> CreateNetworkAcl {
+        CreateNetworkAcl(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL))
+    }
+    /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules. Returns [`CreateNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
+        CreateNetworkAclEntry(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL_ENTRY))
+    }
+    /// Creates a Network Access Scope. Returns [`CreateNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_insights_access_scope(
         &self,
-    ) -> CreateIpamPrefixListResolverTarget {
-        CreateIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+    ) -> CreateNetworkInsightsAccessScope {
+        CreateNetworkInsightsAccessScope(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE),
         )
     }
-    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`CreateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a path to analyze for reachability. Returns [`CreateNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
-        CreateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
+    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
+        CreateNetworkInsightsPath(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_PATH),
         )
     }
-    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-    ///
-    /// Returns the [`CreateIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a network interface in the specified subnet. Returns [`CreateNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_routing_policy_registration(
+    pub fn create_network_interface(&self) -> CreateNetworkInterface {
+        CreateNetworkInterface(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE),
+        )
+    }
+    /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account. Returns [`CreateNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_interface_permission(
         &self,
-    ) -> CreateIpamRoutingPolicyRegistration {
-        CreateIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
+    ) -> CreateNetworkInterfacePermission {
+        CreateNetworkInterfacePermission(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE_PERMISSION),
         )
     }
-    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
-    ///
-    /// Returns the [`CreateIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways. Returns [`CreateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_scope(&self) -> CreateIpamScope {
-        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
-    }
-    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-    ///
-    /// Returns the [`CreateKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_key_pair(&self) -> CreateKeyPair {
-        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
-    }
-    /// Creates a launch template.
-    ///
-    /// Returns the [`CreateLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
-        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
-    }
-    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-    ///
-    /// Returns the [`CreateLaunchTemplateVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
-        CreateLaunchTemplateVersion(
-            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
-        )
-    }
-    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
-    ///
-    /// Returns the [`CreateLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
-        CreateLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-    /// Creates a local gateway route table.
-    ///
-    /// Returns the [`CreateLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
-        CreateLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Creates a local gateway route table virtual interface group association.
-    ///
-    /// Returns the [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+    pub fn create_networking_flex_cost_allocation_policy(
         &self,
-    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    ) -> CreateNetworkingFlexCostAllocationPolicy {
+        CreateNetworkingFlexCostAllocationPolicy(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+                &op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
             ),
         )
     }
-    /// Associates the specified VPC with the specified local gateway route table.
-    ///
-    /// Returns the [`CreateLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group. Returns [`CreatePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_local_gateway_route_table_vpc_association(
-        &self,
-    ) -> CreateLocalGatewayRouteTableVpcAssociation {
-        CreateLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
+    pub fn create_placement_group(&self) -> CreatePlacementGroup {
+        CreatePlacementGroup(rt::Call::new(&self.handle, &op::CREATE_PLACEMENT_GROUP))
+    }
+    /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html). Returns [`CreatePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
+        CreatePublicIpv4Pool(rt::Call::new(&self.handle, &op::CREATE_PUBLIC_IPV4_POOL))
+    }
+    /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume. Returns [`CreateReplaceRootVolumeTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
+        CreateReplaceRootVolumeTask(
+            rt::Call::new(&self.handle, &op::CREATE_REPLACE_ROOT_VOLUME_TASK),
         )
     }
-    /// Create a virtual interface for a local gateway.
-    ///
-    /// Returns the [`CreateLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation. Returns [`CreateReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_local_gateway_virtual_interface(
-        &self,
-    ) -> CreateLocalGatewayVirtualInterface {
-        CreateLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+    pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
+        CreateReservedInstancesListing(
+            rt::Call::new(&self.handle, &op::CREATE_RESERVED_INSTANCES_LISTING),
         )
     }
-    /// Create a local gateway virtual interface group.
-    ///
-    /// Returns the [`CreateLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html). Returns [`CreateRestoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_local_gateway_virtual_interface_group(
-        &self,
-    ) -> CreateLocalGatewayVirtualInterfaceGroup {
-        CreateLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
+    pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
+        CreateRestoreImageTask(
+            rt::Call::new(&self.handle, &op::CREATE_RESTORE_IMAGE_TASK),
         )
     }
-    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateMacSystemIntegrityProtectionModificationTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a route in a route table within a VPC. Returns [`CreateRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_mac_system_integrity_protection_modification_task(
-        &self,
-    ) -> CreateMacSystemIntegrityProtectionModificationTask {
-        CreateMacSystemIntegrityProtectionModificationTask(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
-            ),
-        )
+    pub fn create_route(&self) -> CreateRoute {
+        CreateRoute(rt::Call::new(&self.handle, &op::CREATE_ROUTE))
     }
 }
-/// The `CreateIpamPool` operation.
+/// The `CreateManagedPrefixList` operation.
 ///
-/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
-///
-/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPool(
-    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
+/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
+pub struct CreateManagedPrefixList(
+    pub(crate) rt::Call<
+        t::CreateManagedPrefixListRequest,
+        t::CreateManagedPrefixListResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
-    op::CREATE_IPAM_POOL
+    CreateManagedPrefixList, t::CreateManagedPrefixListRequest,
+    t::CreateManagedPrefixListResult, rt::NoErrors, op::CREATE_MANAGED_PREFIX_LIST
 );
-impl CreateIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateManagedPrefixList {
+    /// Sets [`dry_run`](t::CreateManagedPrefixListRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the scope in which you would like to create the IPAM pool.
+    /// Sets [`prefix_list_name`](t::CreateManagedPrefixListRequest::prefix_list_name).
     #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
+    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_name = value.into();
         self
     }
-    /// The locale for the pool should be one of the following:
+    /// Sets [`entries`](t::CreateManagedPrefixListRequest::entries).
     #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
+    pub fn entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
-    /// The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range.
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
     #[inline]
-    pub fn source_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_ipam_pool_id = Some(value.into());
+    pub fn push_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
         self
     }
-    /// A description for the IPAM pool.
+    /// Sets [`max_entries`](t::CreateManagedPrefixListRequest::max_entries).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
+    pub fn max_entries(mut self, value: i32) -> Self {
+        self.0.input_mut().max_entries = value;
         self
     }
-    /// The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool.
+    /// Sets [`tag_specifications`](t::CreateManagedPrefixListRequest::tag_specifications).
     #[inline]
-    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`address_family`](t::CreateManagedPrefixListRequest::address_family).
+    #[inline]
+    pub fn address_family(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().address_family = value.into();
         self
     }
-    /// If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
-    #[inline]
-    pub fn auto_import(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_import = Some(value);
-        self
-    }
-    /// Determines if the pool is publicly advertisable. The request can only contain `PubliclyAdvertisable` if `AddressFamily` is `ipv6` and `PublicIpSource` is `byoip`.
-    #[inline]
-    pub fn publicly_advertisable(mut self, value: bool) -> Self {
-        self.0.input_mut().publicly_advertisable = Some(value);
-        self
-    }
-    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
-    #[inline]
-    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_min_netmask_length = Some(value);
-        self
-    }
-    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
-    #[inline]
-    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_max_netmask_length = Some(value);
-        self
-    }
-    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
-    #[inline]
-    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant.
-    #[inline]
-    pub fn allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `AllocationResourceTags`; see [`allocation_resource_tags`](Self::allocation_resource_tags).
-    #[inline]
-    pub fn push_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_resource_tags, item);
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateManagedPrefixListRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs.
-    #[inline]
-    pub fn aws_service(mut self, value: impl Into<t::IpamPoolAwsService>) -> Self {
-        self.0.input_mut().aws_service = Some(value.into());
-        self
-    }
-    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. For more information, see [Create IPv6 pools](https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html) in the *Amazon VPC IPAM User Guide*. By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is `amazon`. For information on increasing the default limit, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn public_ip_source(
-        mut self,
-        value: impl Into<t::IpamPoolPublicIpSource>,
-    ) -> Self {
-        self.0.input_mut().public_ip_source = Some(value.into());
-        self
-    }
-    /// The resource used to provision CIDRs to a resource planning pool.
-    #[inline]
-    pub fn source_resource(mut self, value: t::IpamPoolSourceResourceRequest) -> Self {
-        self.0.input_mut().source_resource = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors> {
-        self.0
-    }
 }
-/// The `CreateIpamPrefixListResolver` operation.
+/// The `CreateMetricCategory` operation.
 ///
-/// Creates an IPAM prefix list resolver.
+/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
 ///
-/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolver(
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct CreateMetricCategory(
     pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
+        t::CreateMetricCategoryRequest,
+        t::CreateMetricCategoryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
-    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
-    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
+    CreateMetricCategory, t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult,
+    rt::NoErrors, op::CREATE_METRIC_CATEGORY
 );
-impl CreateIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateMetricCategory {
+    /// Sets [`metrics`](t::CreateMetricCategoryRequest::metrics).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
         self
     }
-    /// The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature.
+    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
     #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
+    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metrics, item);
         self
     }
-    /// A description for the IPAM prefix list resolver to help you identify its purpose and configuration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The address family for the IPAM prefix list resolver. Valid values are `ipv4` and `ipv6`. You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver.
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// The CIDR selection rules for the resolver.
-    #[inline]
-    pub fn rules(
-        mut self,
-        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().rules);
-        self
-    }
-    /// Adds one element to `Rules`; see [`rules`](Self::rules).
-    #[inline]
-    pub fn push_rules(
-        mut self,
-        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().rules, item);
-        self
-    }
-    /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
+    /// Sets [`tag_specifications`](t::CreateMetricCategoryRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -427,227 +236,97 @@ impl CreateIpamPrefixListResolver {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateMetricCategoryRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamPrefixListResolverResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPrefixListResolverResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateIpamPrefixListResolverTarget` operation.
-///
-/// Creates an IPAM prefix list resolver target.
-///
-/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
-    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
-);
-impl CreateIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateMetricCategoryRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list.
+}
+/// The `CreateNatGateway` operation.
+///
+/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+///
+/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
+///
+/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
+///
+/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+pub struct CreateNatGateway(
+    pub(crate) rt::Call<
+        t::CreateNatGatewayRequest,
+        t::CreateNatGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNatGateway, t::CreateNatGatewayRequest, t::CreateNatGatewayResult,
+    rt::NoErrors, op::CREATE_NAT_GATEWAY
+);
+impl CreateNatGateway {
+    /// Sets [`availability_mode`](t::CreateNatGatewayRequest::availability_mode).
     #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+    pub fn availability_mode(mut self, value: impl Into<t::AvailabilityMode>) -> Self {
+        self.0.input_mut().availability_mode = Some(value.into());
         self
     }
-    /// The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list.
+    /// Sets [`allocation_id`](t::CreateNatGatewayRequest::allocation_id).
     #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = Some(value.into());
         self
     }
-    /// The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region.
-    #[inline]
-    pub fn prefix_list_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_region = value.into();
-        self
-    }
-    /// The specific version of the prefix list to target. If not specified, the resolver will target the latest version.
-    #[inline]
-    pub fn desired_version(mut self, value: i64) -> Self {
-        self.0.input_mut().desired_version = Some(value);
-        self
-    }
-    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list.
-    #[inline]
-    pub fn track_latest_version(mut self, value: bool) -> Self {
-        self.0.input_mut().track_latest_version = value;
-        self
-    }
-    /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateNatGatewayRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamPrefixListResolverTargetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateIpamPrefixListResolverTargetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateIpamResourceDiscovery` operation.
-///
-/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct CreateIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
-    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
-    op::CREATE_IPAM_RESOURCE_DISCOVERY
-);
-impl CreateIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateNatGatewayRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A description for the IPAM resource discovery.
+    /// Sets [`subnet_id`](t::CreateNatGatewayRequest::subnet_id).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = Some(value.into());
         self
     }
-    /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    /// Sets [`vpc_id`](t::CreateNatGatewayRequest::vpc_id).
     #[inline]
-    pub fn operating_regions(
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_addresses`](t::CreateNatGatewayRequest::availability_zone_addresses).
+    #[inline]
+    pub fn availability_zone_addresses(
         mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
+        value: impl rt::Items<t::AvailabilityZoneAddress>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().operating_regions);
+        value.add_to(&mut self.0.input_mut().availability_zone_addresses);
         self
     }
-    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
+    /// Adds one element to `AvailabilityZoneAddresses`; see [`availability_zone_addresses`](Self::availability_zone_addresses).
     #[inline]
-    pub fn push_operating_regions(
+    pub fn push_availability_zone_addresses(
         mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
+        item: impl Into<t::AvailabilityZoneAddress>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().operating_regions, item);
+        rt::push(&mut self.0.input_mut().availability_zone_addresses, item);
         self
     }
-    /// Tag specifications for the IPAM resource discovery.
+    /// Sets [`tag_specifications`](t::CreateNatGatewayRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -665,928 +344,248 @@ impl CreateIpamResourceDiscovery {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// A client token for the IPAM resource discovery.
+    /// Sets [`connectivity_type`](t::CreateNatGatewayRequest::connectivity_type).
+    #[inline]
+    pub fn connectivity_type(mut self, value: impl Into<t::ConnectivityType>) -> Self {
+        self.0.input_mut().connectivity_type = Some(value.into());
+        self
+    }
+    /// Sets [`private_ip_address`](t::CreateNatGatewayRequest::private_ip_address).
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`secondary_allocation_ids`](t::CreateNatGatewayRequest::secondary_allocation_ids).
+    #[inline]
+    pub fn secondary_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_allocation_ids);
+        self
+    }
+    /// Adds one element to `SecondaryAllocationIds`; see [`secondary_allocation_ids`](Self::secondary_allocation_ids).
+    #[inline]
+    pub fn push_secondary_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_allocation_ids, item);
+        self
+    }
+    /// Sets [`secondary_private_ip_addresses`](t::CreateNatGatewayRequest::secondary_private_ip_addresses).
+    #[inline]
+    pub fn secondary_private_ip_addresses(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_private_ip_addresses);
+        self
+    }
+    /// Adds one element to `SecondaryPrivateIpAddresses`; see [`secondary_private_ip_addresses`](Self::secondary_private_ip_addresses).
+    #[inline]
+    pub fn push_secondary_private_ip_addresses(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_private_ip_addresses, item);
+        self
+    }
+    /// Sets [`secondary_private_ip_address_count`](t::CreateNatGatewayRequest::secondary_private_ip_address_count).
+    #[inline]
+    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().secondary_private_ip_address_count = Some(value);
+        self
+    }
+}
+/// The `CreateNetworkAcl` operation.
+///
+/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAcl(
+    pub(crate) rt::Call<
+        t::CreateNetworkAclRequest,
+        t::CreateNetworkAclResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkAcl, t::CreateNetworkAclRequest, t::CreateNetworkAclResult,
+    rt::NoErrors, op::CREATE_NETWORK_ACL
+);
+impl CreateNetworkAcl {
+    /// Sets [`tag_specifications`](t::CreateNetworkAclRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateNetworkAclRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamResourceDiscoveryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamResourceDiscoveryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateIpamRoutingPolicyRegistration` operation.
-///
-/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-pub struct CreateIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
-    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
-);
-impl CreateIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateNetworkAclRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The IP address prefix in CIDR notation to authorize in the ROA.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
-    #[inline]
-    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().asns);
-        self
-    }
-    /// Adds one element to `Asns`; see [`asns`](Self::asns).
-    #[inline]
-    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().asns, item);
-        self
-    }
-    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
-    #[inline]
-    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
-        self.0.input_mut().permit_more_specific_announcements = Some(value);
-        self
-    }
-    /// The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only).
-    #[inline]
-    pub fn max_length(mut self, value: i32) -> Self {
-        self.0.input_mut().max_length = Some(value);
-        self
-    }
-    /// A description for the routing policy registration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamRoutingPolicyRegistrationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateIpamRoutingPolicyRegistrationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateIpamScope` operation.
-///
-/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
-///
-/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamScope(
-    pub(crate) rt::Call<
-        t::CreateIpamScopeRequest,
-        t::CreateIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
-    op::CREATE_IPAM_SCOPE
-);
-impl CreateIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM for which you're creating this scope.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// A description for the scope you're creating.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
-    #[inline]
-    pub fn external_authority_configuration(
-        mut self,
-        value: t::ExternalAuthorityConfiguration,
-    ) -> Self {
-        self.0.input_mut().external_authority_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamScopeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateKeyPair` operation.
-///
-/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-///
-/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
-///
-/// You can have up to 5,000 key pairs per Amazon Web Services Region.
-///
-/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct CreateKeyPair(
-    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
-);
-impl CreateKeyPair {
-    /// A unique name for the key pair.
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = value.into();
-        self
-    }
-    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::KeyType>) -> Self {
-        self.0.input_mut().key_type = Some(value.into());
-        self
-    }
-    /// The tags to apply to the new key pair.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The format of the key pair.
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::KeyFormat>) -> Self {
-        self.0.input_mut().key_format = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::KeyPair>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::KeyPair> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateLaunchTemplate` operation.
-///
-/// Creates a launch template.
-///
-/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
-///
-/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplate(
-    pub(crate) rt::Call<
-        t::CreateLaunchTemplateRequest,
-        t::CreateLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
-    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
-);
-impl CreateLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A name for the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = value.into();
-        self
-    }
-    /// A description for the first version of the launch template.
-    #[inline]
-    pub fn version_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_description = Some(value.into());
-        self
-    }
-    /// The information for the launch template.
-    #[inline]
-    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
-        self.0.input_mut().launch_template_data = value;
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// The tags to apply to the launch template on creation. To tag the launch template, the resource type must be `launch-template`.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateLaunchTemplateResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateLaunchTemplateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLaunchTemplateRequest,
-        t::CreateLaunchTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateLaunchTemplateVersion` operation.
-///
-/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-///
-/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
-///
-/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
-///
-/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplateVersion(
-    pub(crate) rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
-    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
-    op::CREATE_LAUNCH_TEMPLATE_VERSION
-);
-impl CreateLaunchTemplateVersion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version of the launch template on which to base the new version. Snapshots applied to the block device mapping are ignored when creating a new version unless they are explicitly included.
-    #[inline]
-    pub fn source_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_version = Some(value.into());
-        self
-    }
-    /// A description for the version of the launch template.
-    #[inline]
-    pub fn version_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_description = Some(value.into());
-        self
-    }
-    /// The information for the launch template.
-    #[inline]
-    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
-        self.0.input_mut().launch_template_data = value;
-        self
-    }
-    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageID`. For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn resolve_alias(mut self, value: bool) -> Self {
-        self.0.input_mut().resolve_alias = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateLaunchTemplateVersionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateLaunchTemplateVersionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateLocalGatewayRoute` operation.
-///
-/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
-///
-/// - `LocalGatewayVirtualInterfaceGroupId`
-/// - `NetworkInterfaceId`
-pub struct CreateLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
-    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
-);
-impl CreateLocalGatewayRoute {
-    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the virtual interface group.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateLocalGatewayRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateLocalGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateLocalGatewayRouteTable` operation.
-///
-/// Creates a local gateway route table.
-pub struct CreateLocalGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
-    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
-);
-impl CreateLocalGatewayRouteTable {
-    /// The ID of the local gateway.
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = value.into();
-        self
-    }
-    /// The mode of the local gateway route table.
-    #[inline]
-    pub fn mode(mut self, value: impl Into<t::LocalGatewayRouteTableMode>) -> Self {
-        self.0.input_mut().mode = Some(value.into());
-        self
-    }
-    /// The tags assigned to the local gateway route table.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateLocalGatewayRouteTableResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateLocalGatewayRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
-///
-/// Creates a local gateway route table virtual interface group association.
-pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
-);
-impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the local gateway route table virtual interface group association.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// The tags assigned to the local gateway route table virtual interface group association.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
-///
-/// Associates the specified VPC with the specified local gateway route table.
-pub struct CreateLocalGatewayRouteTableVpcAssociation(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRouteTableVpcAssociation,
-    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
-);
-impl CreateLocalGatewayRouteTableVpcAssociation {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
+    /// Sets [`vpc_id`](t::CreateNetworkAclRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// The tags to assign to the local gateway route table VPC association.
+}
+/// The `CreateNetworkAclEntry` operation.
+///
+/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
+///
+/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
+///
+/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
+///
+/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAclEntry(
+    pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateNetworkAclEntry, t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_NETWORK_ACL_ENTRY
+);
+impl CreateNetworkAclEntry {
+    /// Sets [`dry_run`](t::CreateNetworkAclEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_acl_id`](t::CreateNetworkAclEntryRequest::network_acl_id).
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+    /// Sets [`rule_number`](t::CreateNetworkAclEntryRequest::rule_number).
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// Sets [`protocol`](t::CreateNetworkAclEntryRequest::protocol).
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().protocol = value.into();
+        self
+    }
+    /// Sets [`rule_action`](t::CreateNetworkAclEntryRequest::rule_action).
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
+        self.0.input_mut().rule_action = value.into();
+        self
+    }
+    /// Sets [`egress`](t::CreateNetworkAclEntryRequest::egress).
+    #[inline]
+    pub fn egress(mut self, value: bool) -> Self {
+        self.0.input_mut().egress = value;
+        self
+    }
+    /// Sets [`cidr_block`](t::CreateNetworkAclEntryRequest::cidr_block).
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_cidr_block`](t::CreateNetworkAclEntryRequest::ipv6_cidr_block).
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`icmp_type_code`](t::CreateNetworkAclEntryRequest::icmp_type_code).
+    #[inline]
+    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
+        self.0.input_mut().icmp_type_code = Some(value);
+        self
+    }
+    /// Sets [`port_range`](t::CreateNetworkAclEntryRequest::port_range).
+    #[inline]
+    pub fn port_range(mut self, value: t::PortRange) -> Self {
+        self.0.input_mut().port_range = Some(value);
+        self
+    }
+}
+/// The `CreateNetworkInsightsAccessScope` operation.
+///
+/// Creates a Network Access Scope.
+///
+/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
+pub struct CreateNetworkInsightsAccessScope(
+    pub(crate) rt::Call<
+        t::CreateNetworkInsightsAccessScopeRequest,
+        t::CreateNetworkInsightsAccessScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInsightsAccessScope, t::CreateNetworkInsightsAccessScopeRequest,
+    t::CreateNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
+impl CreateNetworkInsightsAccessScope {
+    /// Sets [`match_paths`](t::CreateNetworkInsightsAccessScopeRequest::match_paths).
+    #[inline]
+    pub fn match_paths(
+        mut self,
+        value: impl rt::Items<t::AccessScopePathRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().match_paths);
+        self
+    }
+    /// Adds one element to `MatchPaths`; see [`match_paths`](Self::match_paths).
+    #[inline]
+    pub fn push_match_paths(
+        mut self,
+        item: impl Into<t::AccessScopePathRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().match_paths, item);
+        self
+    }
+    /// Sets [`exclude_paths`](t::CreateNetworkInsightsAccessScopeRequest::exclude_paths).
+    #[inline]
+    pub fn exclude_paths(
+        mut self,
+        value: impl rt::Items<t::AccessScopePathRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().exclude_paths);
+        self
+    }
+    /// Adds one element to `ExcludePaths`; see [`exclude_paths`](Self::exclude_paths).
+    #[inline]
+    pub fn push_exclude_paths(
+        mut self,
+        item: impl Into<t::AccessScopePathRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().exclude_paths, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateNetworkInsightsAccessScopeRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateNetworkInsightsAccessScopeRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1604,113 +603,67 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateNetworkInsightsAccessScopeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateLocalGatewayRouteTableVpcAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateLocalGatewayRouteTableVpcAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateLocalGatewayVirtualInterface` operation.
+/// The `CreateNetworkInsightsPath` operation.
 ///
-/// Create a virtual interface for a local gateway.
-pub struct CreateLocalGatewayVirtualInterface(
+/// Creates a path to analyze for reachability.
+///
+/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
+pub struct CreateNetworkInsightsPath(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
+        t::CreateNetworkInsightsPathRequest,
+        t::CreateNetworkInsightsPathResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
-    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+    CreateNetworkInsightsPath, t::CreateNetworkInsightsPathRequest,
+    t::CreateNetworkInsightsPathResult, rt::NoErrors, op::CREATE_NETWORK_INSIGHTS_PATH
 );
-impl CreateLocalGatewayVirtualInterface {
-    /// The ID of the local gateway virtual interface group.
+impl CreateNetworkInsightsPath {
+    /// Sets [`source_ip`](t::CreateNetworkInsightsPathRequest::source_ip).
     #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_ip = Some(value.into());
         self
     }
-    /// References the Link Aggregation Group (LAG) that connects the Outpost to on-premises network devices.
+    /// Sets [`destination_ip`](t::CreateNetworkInsightsPathRequest::destination_ip).
     #[inline]
-    pub fn outpost_lag_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_lag_id = value.into();
+    pub fn destination_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ip = Some(value.into());
         self
     }
-    /// The virtual local area network (VLAN) used for the local gateway virtual interface.
+    /// Sets [`source`](t::CreateNetworkInsightsPathRequest::source).
     #[inline]
-    pub fn vlan(mut self, value: i32) -> Self {
-        self.0.input_mut().vlan = value;
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source = value.into();
         self
     }
-    /// The IP address assigned to the local gateway virtual interface on the Outpost side. Only IPv4 is supported.
+    /// Sets [`destination`](t::CreateNetworkInsightsPathRequest::destination).
     #[inline]
-    pub fn local_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_address = value.into();
+    pub fn destination(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination = Some(value.into());
         self
     }
-    /// The peer IP address for the local gateway virtual interface. Only IPv4 is supported.
+    /// Sets [`protocol`](t::CreateNetworkInsightsPathRequest::protocol).
     #[inline]
-    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_address = value.into();
+    pub fn protocol(mut self, value: impl Into<t::Protocol>) -> Self {
+        self.0.input_mut().protocol = value.into();
         self
     }
-    /// The Autonomous System Number (ASN) of the Border Gateway Protocol (BGP) peer.
+    /// Sets [`destination_port`](t::CreateNetworkInsightsPathRequest::destination_port).
     #[inline]
-    pub fn peer_bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().peer_bgp_asn = Some(value);
+    pub fn destination_port(mut self, value: i32) -> Self {
+        self.0.input_mut().destination_port = Some(value);
         self
     }
-    /// The tags to apply to a resource when the local gateway virtual interface is being created.
+    /// Sets [`tag_specifications`](t::CreateNetworkInsightsPathRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1728,99 +681,108 @@ impl CreateLocalGatewayVirtualInterface {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateNetworkInsightsPathRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
+    /// Sets [`client_token`](t::CreateNetworkInsightsPathRequest::client_token).
     #[inline]
-    pub fn peer_bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().peer_bgp_asn_extended = Some(value);
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filter_at_source`](t::CreateNetworkInsightsPathRequest::filter_at_source).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateLocalGatewayVirtualInterfaceResult>,
-    > {
-        self.0.send()
+    pub fn filter_at_source(mut self, value: t::PathRequestFilter) -> Self {
+        self.0.input_mut().filter_at_source = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`filter_at_destination`](t::CreateNetworkInsightsPathRequest::filter_at_destination).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateLocalGatewayVirtualInterfaceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn filter_at_destination(mut self, value: t::PathRequestFilter) -> Self {
+        self.0.input_mut().filter_at_destination = Some(value);
+        self
     }
 }
-/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+/// The `CreateNetworkInterface` operation.
 ///
-/// Create a local gateway virtual interface group.
-pub struct CreateLocalGatewayVirtualInterfaceGroup(
+/// Creates a network interface in the specified subnet.
+///
+/// The number of IP addresses you can assign to a network interface varies by instance type.
+///
+/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
+pub struct CreateNetworkInterface(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        t::CreateNetworkInterfaceRequest,
+        t::CreateNetworkInterfaceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayVirtualInterfaceGroup,
-    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+    CreateNetworkInterface, t::CreateNetworkInterfaceRequest,
+    t::CreateNetworkInterfaceResult, rt::NoErrors, op::CREATE_NETWORK_INTERFACE
 );
-impl CreateLocalGatewayVirtualInterfaceGroup {
-    /// The ID of the local gateway.
+impl CreateNetworkInterface {
+    /// Sets [`ipv4_prefixes`](t::CreateNetworkInterfaceRequest::ipv4_prefixes).
     #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = value.into();
+    pub fn ipv4_prefixes(
+        mut self,
+        value: impl rt::Items<t::Ipv4PrefixSpecificationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
-    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP).
+    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
     #[inline]
-    pub fn local_bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().local_bgp_asn = Some(value);
+    pub fn push_ipv4_prefixes(
+        mut self,
+        item: impl Into<t::Ipv4PrefixSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
         self
     }
-    /// The extended 32-bit ASN for the local BGP configuration.
+    /// Sets [`ipv4_prefix_count`](t::CreateNetworkInterfaceRequest::ipv4_prefix_count).
     #[inline]
-    pub fn local_bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().local_bgp_asn_extended = Some(value);
+    pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv4_prefix_count = Some(value);
         self
     }
-    /// The tags to apply to the local gateway virtual interface group when the resource is being created.
+    /// Sets [`ipv6_prefixes`](t::CreateNetworkInterfaceRequest::ipv6_prefixes).
+    #[inline]
+    pub fn ipv6_prefixes(
+        mut self,
+        value: impl rt::Items<t::Ipv6PrefixSpecificationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
+        self
+    }
+    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
+    #[inline]
+    pub fn push_ipv6_prefixes(
+        mut self,
+        item: impl Into<t::Ipv6PrefixSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
+        self
+    }
+    /// Sets [`ipv6_prefix_count`](t::CreateNetworkInterfaceRequest::ipv6_prefix_count).
+    #[inline]
+    pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_prefix_count = Some(value);
+        self
+    }
+    /// Sets [`interface_type`](t::CreateNetworkInterfaceRequest::interface_type).
+    #[inline]
+    pub fn interface_type(
+        mut self,
+        value: impl Into<t::NetworkInterfaceCreationType>,
+    ) -> Self {
+        self.0.input_mut().interface_type = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateNetworkInterfaceRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1838,132 +800,235 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateLocalGatewayVirtualInterfaceGroupResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateLocalGatewayVirtualInterfaceGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
-///
-/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-///
-/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
-///
-/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
-///
-/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
-///
-/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-///
-/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
-pub struct CreateMacSystemIntegrityProtectionModificationTask(
-    pub(crate) rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateMacSystemIntegrityProtectionModificationTask,
-    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
-    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
-);
-impl CreateMacSystemIntegrityProtectionModificationTask {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Sets [`client_token`](t::CreateNetworkInterfaceRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`enable_primary_ipv6`](t::CreateNetworkInterfaceRequest::enable_primary_ipv6).
+    #[inline]
+    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_primary_ipv6 = Some(value);
+        self
+    }
+    /// Sets [`connection_tracking_specification`](t::CreateNetworkInterfaceRequest::connection_tracking_specification).
+    #[inline]
+    pub fn connection_tracking_specification(
+        mut self,
+        value: t::ConnectionTrackingSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().connection_tracking_specification = Some(value);
+        self
+    }
+    /// Sets [`operator`](t::CreateNetworkInterfaceRequest::operator).
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// Sets [`subnet_id`](t::CreateNetworkInterfaceRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::CreateNetworkInterfaceRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`private_ip_address`](t::CreateNetworkInterfaceRequest::private_ip_address).
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`groups`](t::CreateNetworkInterfaceRequest::groups).
+    #[inline]
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
+        self
+    }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
+        self
+    }
+    /// Sets [`private_ip_addresses`](t::CreateNetworkInterfaceRequest::private_ip_addresses).
+    #[inline]
+    pub fn private_ip_addresses(
+        mut self,
+        value: impl rt::Items<t::PrivateIpAddressSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(
+        mut self,
+        item: impl Into<t::PrivateIpAddressSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
+        self
+    }
+    /// Sets [`secondary_private_ip_address_count`](t::CreateNetworkInterfaceRequest::secondary_private_ip_address_count).
+    #[inline]
+    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().secondary_private_ip_address_count = Some(value);
+        self
+    }
+    /// Sets [`ipv6_addresses`](t::CreateNetworkInterfaceRequest::ipv6_addresses).
+    #[inline]
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl rt::Items<t::InstanceIpv6Address>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
+        self
+    }
+    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
+    #[inline]
+    pub fn push_ipv6_addresses(
+        mut self,
+        item: impl Into<t::InstanceIpv6Address>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
+        self
+    }
+    /// Sets [`ipv6_address_count`](t::CreateNetworkInterfaceRequest::ipv6_address_count).
+    #[inline]
+    pub fn ipv6_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_address_count = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateNetworkInterfaceRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the Amazon EC2 Mac instance.
+}
+/// The `CreateNetworkInterfacePermission` operation.
+///
+/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
+///
+/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
+pub struct CreateNetworkInterfacePermission(
+    pub(crate) rt::Call<
+        t::CreateNetworkInterfacePermissionRequest,
+        t::CreateNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInterfacePermission, t::CreateNetworkInterfacePermissionRequest,
+    t::CreateNetworkInterfacePermissionResult, rt::NoErrors,
+    op::CREATE_NETWORK_INTERFACE_PERMISSION
+);
+impl CreateNetworkInterfacePermission {
+    /// Sets [`network_interface_id`](t::CreateNetworkInterfacePermissionRequest::network_interface_id).
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
         self
     }
-    /// **\[Apple silicon Mac instances only\]** Specifies the following credentials:
+    /// Sets [`aws_account_id`](t::CreateNetworkInterfacePermissionRequest::aws_account_id).
     #[inline]
-    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mac_credentials = Some(value.into());
+    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().aws_account_id = Some(value.into());
         self
     }
-    /// Specifies the overrides to selectively enable or disable individual SIP settings. The individual settings you specify here override the overall SIP status you specify for **MacSystemIntegrityProtectionStatus**.
+    /// Sets [`aws_service`](t::CreateNetworkInterfacePermissionRequest::aws_service).
     #[inline]
-    pub fn mac_system_integrity_protection_configuration(
+    pub fn aws_service(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().aws_service = Some(value.into());
+        self
+    }
+    /// Sets [`permission`](t::CreateNetworkInterfacePermissionRequest::permission).
+    #[inline]
+    pub fn permission(mut self, value: impl Into<t::InterfacePermissionType>) -> Self {
+        self.0.input_mut().permission = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::CreateNetworkInterfacePermissionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+///
+/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
+pub struct CreateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::CreateNetworkingFlexCostAllocationPolicyRequest,
+        t::CreateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkingFlexCostAllocationPolicy,
+    t::CreateNetworkingFlexCostAllocationPolicyRequest,
+    t::CreateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl CreateNetworkingFlexCostAllocationPolicy {
+    /// Sets [`network_resource_type`](t::CreateNetworkingFlexCostAllocationPolicyRequest::network_resource_type).
+    #[inline]
+    pub fn network_resource_type(
         mut self,
-        value: t::MacSystemIntegrityProtectionConfigurationRequest,
+        value: impl Into<t::FlexCostAllocationNetworkResourceType>,
     ) -> Self {
-        self.0.input_mut().mac_system_integrity_protection_configuration = Some(value);
+        self.0.input_mut().network_resource_type = value.into();
         self
     }
-    /// Specifies the overall SIP status for the instance. To enable all SIP settings, specify `enabled`. To disable all SIP settings, specify `disabled`.
+    /// Sets [`nat_fca_policy_document`](t::CreateNetworkingFlexCostAllocationPolicyRequest::nat_fca_policy_document).
     #[inline]
-    pub fn mac_system_integrity_protection_status(
+    pub fn nat_fca_policy_document(
         mut self,
-        value: impl Into<t::MacSystemIntegrityProtectionSettingStatus>,
+        value: t::NatFlexCostAllocationPolicyDocument,
     ) -> Self {
-        self.0.input_mut().mac_system_integrity_protection_status = value.into();
+        self.0.input_mut().nat_fca_policy_document = Some(value);
         self
     }
-    /// Specifies tags to apply to the SIP modification task.
+    /// Sets [`instance_fca_policy_document`](t::CreateNetworkingFlexCostAllocationPolicyRequest::instance_fca_policy_document).
+    #[inline]
+    pub fn instance_fca_policy_document(
+        mut self,
+        value: t::InstanceFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().instance_fca_policy_document = Some(value);
+        self
+    }
+    /// Sets [`pcx_fca_policy_document`](t::CreateNetworkingFlexCostAllocationPolicyRequest::pcx_fca_policy_document).
+    #[inline]
+    pub fn pcx_fca_policy_document(
+        mut self,
+        value: t::PcxFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().pcx_fca_policy_document = Some(value);
+        self
+    }
+    /// Sets [`show_back_enabled`](t::CreateNetworkingFlexCostAllocationPolicyRequest::show_back_enabled).
+    #[inline]
+    pub fn show_back_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().show_back_enabled = Some(value);
+        self
+    }
+    /// Sets [`description`](t::CreateNetworkingFlexCostAllocationPolicyRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateNetworkingFlexCostAllocationPolicyRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1981,50 +1046,481 @@ impl CreateMacSystemIntegrityProtectionModificationTask {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`client_token`](t::CreateNetworkingFlexCostAllocationPolicyRequest::client_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-        >,
-    > {
-        self.0.send()
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`dry_run`](t::CreateNetworkingFlexCostAllocationPolicyRequest::dry_run).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateMacSystemIntegrityProtectionModificationTaskResult> {
-        self.0.send_blocking()
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+}
+/// The `CreatePlacementGroup` operation.
+///
+/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
+///
+/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct CreatePlacementGroup(
+    pub(crate) rt::Call<
+        t::CreatePlacementGroupRequest,
+        t::CreatePlacementGroupResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    CreatePlacementGroup, t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult,
+    rt::NoErrors, op::CREATE_PLACEMENT_GROUP
+);
+impl CreatePlacementGroup {
+    /// Sets [`partition_count`](t::CreatePlacementGroupRequest::partition_count).
+    #[inline]
+    pub fn partition_count(mut self, value: i32) -> Self {
+        self.0.input_mut().partition_count = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreatePlacementGroupRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`spread_level`](t::CreatePlacementGroupRequest::spread_level).
+    #[inline]
+    pub fn spread_level(mut self, value: impl Into<t::SpreadLevel>) -> Self {
+        self.0.input_mut().spread_level = Some(value.into());
+        self
+    }
+    /// Sets [`linked_group_id`](t::CreatePlacementGroupRequest::linked_group_id).
+    #[inline]
+    pub fn linked_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().linked_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`operator`](t::CreatePlacementGroupRequest::operator).
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// Sets [`parent_group_id`](t::CreatePlacementGroupRequest::parent_group_id).
+    #[inline]
+    pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().parent_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreatePlacementGroupRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`group_name`](t::CreatePlacementGroupRequest::group_name).
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
+        self
+    }
+    /// Sets [`strategy`](t::CreatePlacementGroupRequest::strategy).
+    #[inline]
+    pub fn strategy(mut self, value: impl Into<t::PlacementStrategy>) -> Self {
+        self.0.input_mut().strategy = Some(value.into());
+        self
+    }
+}
+/// The `CreatePublicIpv4Pool` operation.
+///
+/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
+pub struct CreatePublicIpv4Pool(
+    pub(crate) rt::Call<
+        t::CreatePublicIpv4PoolRequest,
+        t::CreatePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreatePublicIpv4Pool, t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult,
+    rt::NoErrors, op::CREATE_PUBLIC_IPV4_POOL
+);
+impl CreatePublicIpv4Pool {
+    /// Sets [`dry_run`](t::CreatePublicIpv4PoolRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreatePublicIpv4PoolRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`network_border_group`](t::CreatePublicIpv4PoolRequest::network_border_group).
+    #[inline]
+    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_border_group = Some(value.into());
+        self
+    }
+}
+/// The `CreateReplaceRootVolumeTask` operation.
+///
+/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
+///
+/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReplaceRootVolumeTask(
+    pub(crate) rt::Call<
+        t::CreateReplaceRootVolumeTaskRequest,
+        t::CreateReplaceRootVolumeTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateReplaceRootVolumeTask, t::CreateReplaceRootVolumeTaskRequest,
+    t::CreateReplaceRootVolumeTaskResult, rt::NoErrors,
+    op::CREATE_REPLACE_ROOT_VOLUME_TASK
+);
+impl CreateReplaceRootVolumeTask {
+    /// Sets [`instance_id`](t::CreateReplaceRootVolumeTaskRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`snapshot_id`](t::CreateReplaceRootVolumeTaskRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::CreateReplaceRootVolumeTaskRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateReplaceRootVolumeTaskRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateReplaceRootVolumeTaskRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`image_id`](t::CreateReplaceRootVolumeTaskRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = Some(value.into());
+        self
+    }
+    /// Sets [`delete_replaced_root_volume`](t::CreateReplaceRootVolumeTaskRequest::delete_replaced_root_volume).
+    #[inline]
+    pub fn delete_replaced_root_volume(mut self, value: bool) -> Self {
+        self.0.input_mut().delete_replaced_root_volume = Some(value);
+        self
+    }
+    /// Sets [`volume_initialization_rate`](t::CreateReplaceRootVolumeTaskRequest::volume_initialization_rate).
+    #[inline]
+    pub fn volume_initialization_rate(mut self, value: i64) -> Self {
+        self.0.input_mut().volume_initialization_rate = Some(value);
+        self
+    }
+    /// Sets [`volume_id`](t::CreateReplaceRootVolumeTaskRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = Some(value.into());
+        self
+    }
+}
+/// The `CreateReservedInstancesListing` operation.
+///
+/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+///
+/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReservedInstancesListing(
+    pub(crate) rt::Call<
+        t::CreateReservedInstancesListingRequest,
+        t::CreateReservedInstancesListingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateReservedInstancesListing, t::CreateReservedInstancesListingRequest,
+    t::CreateReservedInstancesListingResult, rt::NoErrors,
+    op::CREATE_RESERVED_INSTANCES_LISTING
+);
+impl CreateReservedInstancesListing {
+    /// Sets [`reserved_instances_id`](t::CreateReservedInstancesListingRequest::reserved_instances_id).
+    #[inline]
+    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_id = value.into();
+        self
+    }
+    /// Sets [`instance_count`](t::CreateReservedInstancesListingRequest::instance_count).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// Sets [`price_schedules`](t::CreateReservedInstancesListingRequest::price_schedules).
+    #[inline]
+    pub fn price_schedules(
+        mut self,
+        value: impl rt::Items<t::PriceScheduleSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().price_schedules);
+        self
+    }
+    /// Adds one element to `PriceSchedules`; see [`price_schedules`](Self::price_schedules).
+    #[inline]
+    pub fn push_price_schedules(
+        mut self,
+        item: impl Into<t::PriceScheduleSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().price_schedules, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateReservedInstancesListingRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = value.into();
+        self
+    }
+}
+/// The `CreateRestoreImageTask` operation.
+///
+/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateRestoreImageTask(
+    pub(crate) rt::Call<
+        t::CreateRestoreImageTaskRequest,
+        t::CreateRestoreImageTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRestoreImageTask, t::CreateRestoreImageTaskRequest,
+    t::CreateRestoreImageTaskResult, rt::NoErrors, op::CREATE_RESTORE_IMAGE_TASK
+);
+impl CreateRestoreImageTask {
+    /// Sets [`bucket`](t::CreateRestoreImageTaskRequest::bucket).
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// Sets [`object_key`](t::CreateRestoreImageTaskRequest::object_key).
+    #[inline]
+    pub fn object_key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().object_key = value.into();
+        self
+    }
+    /// Sets [`name`](t::CreateRestoreImageTaskRequest::name).
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateRestoreImageTaskRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateRestoreImageTaskRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateRoute` operation.
+///
+/// Creates a route in a route table within a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
+///
+/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
+///
+/// - `192.0.2.0/24` (goes to some target A)
+/// - `192.0.2.0/28` (goes to some target B)
+///
+/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
+///
+/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRoute(
+    pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateRoute, t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors,
+    op::CREATE_ROUTE
+);
+impl CreateRoute {
+    /// Sets [`destination_prefix_list_id`](t::CreateRouteRequest::destination_prefix_list_id).
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_endpoint_id`](t::CreateRouteRequest::vpc_endpoint_id).
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets [`transit_gateway_id`](t::CreateRouteRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`local_gateway_id`](t::CreateRouteRequest::local_gateway_id).
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`carrier_gateway_id`](t::CreateRouteRequest::carrier_gateway_id).
+    #[inline]
+    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().carrier_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`core_network_arn`](t::CreateRouteRequest::core_network_arn).
+    #[inline]
+    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().core_network_arn = Some(value.into());
+        self
+    }
+    /// Sets [`odb_network_arn`](t::CreateRouteRequest::odb_network_arn).
+    #[inline]
+    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().odb_network_arn = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`route_table_id`](t::CreateRouteRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::CreateRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`gateway_id`](t::CreateRouteRequest::gateway_id).
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`destination_ipv6_cidr_block`](t::CreateRouteRequest::destination_ipv6_cidr_block).
+    #[inline]
+    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`egress_only_internet_gateway_id`](t::CreateRouteRequest::egress_only_internet_gateway_id).
+    #[inline]
+    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`instance_id`](t::CreateRouteRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`network_interface_id`](t::CreateRouteRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_peering_connection_id`](t::CreateRouteRequest::vpc_peering_connection_id).
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
+        self
+    }
+    /// Sets [`nat_gateway_id`](t::CreateRouteRequest::nat_gateway_id).
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = Some(value.into());
+        self
     }
 }

@@ -5,292 +5,166 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
-    ///
-    /// Returns the [`CreateManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new route server to manage dynamic routing in a VPC. Returns [`CreateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
-        CreateManagedPrefixList(
-            rt::Call::new(&self.handle, &op::CREATE_MANAGED_PREFIX_LIST),
+    pub fn create_route_server(&self) -> CreateRouteServer {
+        CreateRouteServer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER))
+    }
+    /// Creates a new endpoint for a route server in a specified subnet. Returns [`CreateRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
+        CreateRouteServerEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_ENDPOINT),
         )
     }
-    /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
-    ///
-    /// Returns the [`CreateMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new BGP peer for a specified route server endpoint. Returns [`CreateRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_metric_category(&self) -> CreateMetricCategory {
-        CreateMetricCategory(rt::Call::new(&self.handle, &op::CREATE_METRIC_CATEGORY))
+    pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
+        CreateRouteServerPeer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_PEER))
     }
-    /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
-    ///
-    /// Returns the [`CreateNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet. Returns [`CreateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_nat_gateway(&self) -> CreateNatGateway {
-        CreateNatGateway(rt::Call::new(&self.handle, &op::CREATE_NAT_GATEWAY))
+    pub fn create_route_table(&self) -> CreateRouteTable {
+        CreateRouteTable(rt::Call::new(&self.handle, &op::CREATE_ROUTE_TABLE))
     }
-    /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
-    ///
-    /// Returns the [`CreateNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a secondary network. Returns [`CreateSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_network_acl(&self) -> CreateNetworkAcl {
-        CreateNetworkAcl(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL))
-    }
-    /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
-    ///
-    /// Returns the [`CreateNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
-        CreateNetworkAclEntry(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL_ENTRY))
-    }
-    /// Creates a Network Access Scope.
-    ///
-    /// Returns the [`CreateNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_network_insights_access_scope(
-        &self,
-    ) -> CreateNetworkInsightsAccessScope {
-        CreateNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE),
+    pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
+        CreateSecondaryNetwork(
+            rt::Call::new(&self.handle, &op::CREATE_SECONDARY_NETWORK),
         )
     }
-    /// Creates a path to analyze for reachability.
-    ///
-    /// Returns the [`CreateNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a secondary subnet in a secondary network. Returns [`CreateSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
-        CreateNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_PATH),
+    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
+        CreateSecondarySubnet(rt::Call::new(&self.handle, &op::CREATE_SECONDARY_SUBNET))
+    }
+    /// Creates a security group. Returns [`CreateSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_security_group(&self) -> CreateSecurityGroup {
+        CreateSecurityGroup(rt::Call::new(&self.handle, &op::CREATE_SECURITY_GROUP))
+    }
+    /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance. Returns [`CreateSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshot(&self) -> CreateSnapshot {
+        CreateSnapshot(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOT))
+    }
+    /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set. Returns [`CreateSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshots(&self) -> CreateSnapshots {
+        CreateSnapshots(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOTS))
+    }
+    /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`CreateSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
+        CreateSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::CREATE_SPOT_DATAFEED_SUBSCRIPTION),
         )
     }
-    /// Creates a network interface in the specified subnet.
-    ///
-    /// Returns the [`CreateNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stores an AMI as a single object in an Amazon S3 bucket. Returns [`CreateStoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_network_interface(&self) -> CreateNetworkInterface {
-        CreateNetworkInterface(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE),
+    pub fn create_store_image_task(&self) -> CreateStoreImageTask {
+        CreateStoreImageTask(rt::Call::new(&self.handle, &op::CREATE_STORE_IMAGE_TASK))
+    }
+    /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block. Returns [`CreateSubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet(&self) -> CreateSubnet {
+        CreateSubnet(rt::Call::new(&self.handle, &op::CREATE_SUBNET))
+    }
+    /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*. Returns [`CreateSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
+        CreateSubnetCidrReservation(
+            rt::Call::new(&self.handle, &op::CREATE_SUBNET_CIDR_RESERVATION),
         )
     }
-    /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
-    ///
-    /// Returns the [`CreateNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource. Returns [`CreateTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_network_interface_permission(
-        &self,
-    ) -> CreateNetworkInterfacePermission {
-        CreateNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE_PERMISSION),
+    pub fn create_tags(&self) -> CreateTags {
+        CreateTags(rt::Call::new(&self.handle, &op::CREATE_TAGS))
+    }
+    /// Creates a Traffic Mirror filter. Returns [`CreateTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
+        CreateTrafficMirrorFilter(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER),
         )
     }
-    /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
-    ///
-    /// Returns the [`CreateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Traffic Mirror filter rule. Returns [`CreateTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_networking_flex_cost_allocation_policy(
-        &self,
-    ) -> CreateNetworkingFlexCostAllocationPolicy {
-        CreateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
+    pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
+        CreateTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER_RULE),
         )
-    }
-    /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
-    ///
-    /// Returns the [`CreatePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_placement_group(&self) -> CreatePlacementGroup {
-        CreatePlacementGroup(rt::Call::new(&self.handle, &op::CREATE_PLACEMENT_GROUP))
-    }
-    /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
-    ///
-    /// Returns the [`CreatePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
-        CreatePublicIpv4Pool(rt::Call::new(&self.handle, &op::CREATE_PUBLIC_IPV4_POOL))
-    }
-    /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
-    ///
-    /// Returns the [`CreateReplaceRootVolumeTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
-        CreateReplaceRootVolumeTask(
-            rt::Call::new(&self.handle, &op::CREATE_REPLACE_ROOT_VOLUME_TASK),
-        )
-    }
-    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
-    ///
-    /// Returns the [`CreateReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
-        CreateReservedInstancesListing(
-            rt::Call::new(&self.handle, &op::CREATE_RESERVED_INSTANCES_LISTING),
-        )
-    }
-    /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
-    ///
-    /// Returns the [`CreateRestoreImageTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
-        CreateRestoreImageTask(
-            rt::Call::new(&self.handle, &op::CREATE_RESTORE_IMAGE_TASK),
-        )
-    }
-    /// Creates a route in a route table within a VPC.
-    ///
-    /// Returns the [`CreateRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route(&self) -> CreateRoute {
-        CreateRoute(rt::Call::new(&self.handle, &op::CREATE_ROUTE))
     }
 }
-/// The `CreateManagedPrefixList` operation.
+/// The `CreateRouteServer` operation.
 ///
-/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
-pub struct CreateManagedPrefixList(
+/// Creates a new route server to manage dynamic routing in a VPC.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServer(
     pub(crate) rt::Call<
-        t::CreateManagedPrefixListRequest,
-        t::CreateManagedPrefixListResult,
+        t::CreateRouteServerRequest,
+        t::CreateRouteServerResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateManagedPrefixList, t::CreateManagedPrefixListRequest,
-    t::CreateManagedPrefixListResult, rt::NoErrors, op::CREATE_MANAGED_PREFIX_LIST
+    CreateRouteServer, t::CreateRouteServerRequest, t::CreateRouteServerResult,
+    rt::NoErrors, op::CREATE_ROUTE_SERVER
 );
-impl CreateManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateRouteServer {
+    /// Sets [`amazon_side_asn`](t::CreateRouteServerRequest::amazon_side_asn).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn amazon_side_asn(mut self, value: i64) -> Self {
+        self.0.input_mut().amazon_side_asn = value;
         self
     }
-    /// A name for the prefix list.
-    #[inline]
-    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_name = value.into();
-        self
-    }
-    /// One or more entries for the prefix list.
-    #[inline]
-    pub fn entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// The maximum number of entries for the prefix list.
-    #[inline]
-    pub fn max_entries(mut self, value: i32) -> Self {
-        self.0.input_mut().max_entries = value;
-        self
-    }
-    /// The tags to apply to the prefix list during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The IP address type.
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateRouteServerRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`dry_run`](t::CreateRouteServerRequest::dry_run).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateManagedPrefixListResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateManagedPrefixListResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateManagedPrefixListRequest,
-        t::CreateManagedPrefixListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateMetricCategory` operation.
-///
-/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct CreateMetricCategory(
-    pub(crate) rt::Call<
-        t::CreateMetricCategoryRequest,
-        t::CreateMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateMetricCategory, t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult,
-    rt::NoErrors, op::CREATE_METRIC_CATEGORY
-);
-impl CreateMetricCategory {
-    /// The names of the metrics to include in the metric category.
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
+    /// Sets [`persist_routes`](t::CreateRouteServerRequest::persist_routes).
     #[inline]
-    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
+    pub fn persist_routes(
+        mut self,
+        value: impl Into<t::RouteServerPersistRoutesAction>,
+    ) -> Self {
+        self.0.input_mut().persist_routes = Some(value.into());
         self
     }
-    /// The tags to apply to the metric category during creation.
+    /// Sets [`persist_routes_duration`](t::CreateRouteServerRequest::persist_routes_duration).
+    #[inline]
+    pub fn persist_routes_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().persist_routes_duration = Some(value);
+        self
+    }
+    /// Sets [`sns_notifications_enabled`](t::CreateRouteServerRequest::sns_notifications_enabled).
+    #[inline]
+    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().sns_notifications_enabled = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateRouteServerRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -308,1213 +182,51 @@ impl CreateMetricCategory {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateMetricCategoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateMetricCategoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMetricCategoryRequest,
-        t::CreateMetricCategoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateNatGateway` operation.
+/// The `CreateRouteServerEndpoint` operation.
 ///
-/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+/// Creates a new endpoint for a route server in a specified subnet.
 ///
-/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 ///
-/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
-///
-/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
-///
-/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-pub struct CreateNatGateway(
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerEndpoint(
     pub(crate) rt::Call<
-        t::CreateNatGatewayRequest,
-        t::CreateNatGatewayResult,
+        t::CreateRouteServerEndpointRequest,
+        t::CreateRouteServerEndpointResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateNatGateway, t::CreateNatGatewayRequest, t::CreateNatGatewayResult,
-    rt::NoErrors, op::CREATE_NAT_GATEWAY
+    CreateRouteServerEndpoint, t::CreateRouteServerEndpointRequest,
+    t::CreateRouteServerEndpointResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_ENDPOINT
 );
-impl CreateNatGateway {
-    /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
+impl CreateRouteServerEndpoint {
+    /// Sets [`route_server_id`](t::CreateRouteServerEndpointRequest::route_server_id).
     #[inline]
-    pub fn availability_mode(mut self, value: impl Into<t::AvailabilityMode>) -> Self {
-        self.0.input_mut().availability_mode = Some(value.into());
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
         self
     }
-    /// \[Public NAT gateways only\] The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the subnet in which to create the NAT gateway.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// The ID of the VPC where you want to create a regional NAT gateway.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage.
-    #[inline]
-    pub fn availability_zone_addresses(
-        mut self,
-        value: impl rt::Items<t::AvailabilityZoneAddress>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().availability_zone_addresses);
-        self
-    }
-    /// Adds one element to `AvailabilityZoneAddresses`; see [`availability_zone_addresses`](Self::availability_zone_addresses).
-    #[inline]
-    pub fn push_availability_zone_addresses(
-        mut self,
-        item: impl Into<t::AvailabilityZoneAddress>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().availability_zone_addresses, item);
-        self
-    }
-    /// The tags to assign to the NAT gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
-    #[inline]
-    pub fn connectivity_type(mut self, value: impl Into<t::ConnectivityType>) -> Self {
-        self.0.input_mut().connectivity_type = Some(value.into());
-        self
-    }
-    /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    #[inline]
-    pub fn secondary_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().secondary_allocation_ids);
-        self
-    }
-    /// Adds one element to `SecondaryAllocationIds`; see [`secondary_allocation_ids`](Self::secondary_allocation_ids).
-    #[inline]
-    pub fn push_secondary_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().secondary_allocation_ids, item);
-        self
-    }
-    /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    #[inline]
-    pub fn secondary_private_ip_addresses(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().secondary_private_ip_addresses);
-        self
-    }
-    /// Adds one element to `SecondaryPrivateIpAddresses`; see [`secondary_private_ip_addresses`](Self::secondary_private_ip_addresses).
-    #[inline]
-    pub fn push_secondary_private_ip_addresses(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().secondary_private_ip_addresses, item);
-        self
-    }
-    /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    #[inline]
-    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().secondary_private_ip_address_count = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNatGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateNatGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateNatGatewayRequest, t::CreateNatGatewayResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateNetworkAcl` operation.
-///
-/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct CreateNetworkAcl(
-    pub(crate) rt::Call<
-        t::CreateNetworkAclRequest,
-        t::CreateNetworkAclResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateNetworkAcl, t::CreateNetworkAclRequest, t::CreateNetworkAclResult,
-    rt::NoErrors, op::CREATE_NETWORK_ACL
-);
-impl CreateNetworkAcl {
-    /// The tags to assign to the network ACL.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkAclResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkAclResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateNetworkAclRequest, t::CreateNetworkAclResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateNetworkAclEntry` operation.
-///
-/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
-///
-/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
-///
-/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
-///
-/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct CreateNetworkAclEntry(
-    pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateNetworkAclEntry, t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
-    op::CREATE_NETWORK_ACL_ENTRY
-);
-impl CreateNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number for the entry (for example, 100). ACL entries are processed in ascending order by rule number.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Indicates whether to allow or deny the traffic that matches the rule.
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
-        self
-    }
-    /// Indicates whether this is an egress rule (rule is applied to traffic leaving the subnet).
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`). We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:db8:1234:1a00::/64`).
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
-    #[inline]
-    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
-        self.0.input_mut().icmp_type_code = Some(value);
-        self
-    }
-    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
-    #[inline]
-    pub fn port_range(mut self, value: t::PortRange) -> Self {
-        self.0.input_mut().port_range = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateNetworkInsightsAccessScope` operation.
-///
-/// Creates a Network Access Scope.
-///
-/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
-pub struct CreateNetworkInsightsAccessScope(
-    pub(crate) rt::Call<
-        t::CreateNetworkInsightsAccessScopeRequest,
-        t::CreateNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateNetworkInsightsAccessScope, t::CreateNetworkInsightsAccessScopeRequest,
-    t::CreateNetworkInsightsAccessScopeResult, rt::NoErrors,
-    op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE
-);
-impl CreateNetworkInsightsAccessScope {
-    /// The paths to match.
-    #[inline]
-    pub fn match_paths(
-        mut self,
-        value: impl rt::Items<t::AccessScopePathRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().match_paths);
-        self
-    }
-    /// Adds one element to `MatchPaths`; see [`match_paths`](Self::match_paths).
-    #[inline]
-    pub fn push_match_paths(
-        mut self,
-        item: impl Into<t::AccessScopePathRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().match_paths, item);
-        self
-    }
-    /// The paths to exclude.
-    #[inline]
-    pub fn exclude_paths(
-        mut self,
-        value: impl rt::Items<t::AccessScopePathRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_paths);
-        self
-    }
-    /// Adds one element to `ExcludePaths`; see [`exclude_paths`](Self::exclude_paths).
-    #[inline]
-    pub fn push_exclude_paths(
-        mut self,
-        item: impl Into<t::AccessScopePathRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_paths, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// The tags to apply.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateNetworkInsightsAccessScopeResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateNetworkInsightsAccessScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInsightsAccessScopeRequest,
-        t::CreateNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateNetworkInsightsPath` operation.
-///
-/// Creates a path to analyze for reachability.
-///
-/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
-pub struct CreateNetworkInsightsPath(
-    pub(crate) rt::Call<
-        t::CreateNetworkInsightsPathRequest,
-        t::CreateNetworkInsightsPathResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateNetworkInsightsPath, t::CreateNetworkInsightsPathRequest,
-    t::CreateNetworkInsightsPathResult, rt::NoErrors, op::CREATE_NETWORK_INSIGHTS_PATH
-);
-impl CreateNetworkInsightsPath {
-    /// The IP address of the source.
-    #[inline]
-    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_ip = Some(value.into());
-        self
-    }
-    /// The IP address of the destination.
-    #[inline]
-    pub fn destination_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ip = Some(value.into());
-        self
-    }
-    /// The ID or ARN of the source. If the resource is in another account, you must specify an ARN.
-    #[inline]
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source = value.into();
-        self
-    }
-    /// The ID or ARN of the destination. If the resource is in another account, you must specify an ARN.
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = Some(value.into());
-        self
-    }
-    /// The protocol.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::Protocol>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// The destination port.
-    #[inline]
-    pub fn destination_port(mut self, value: i32) -> Self {
-        self.0.input_mut().destination_port = Some(value);
-        self
-    }
-    /// The tags to add to the path.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Scopes the analysis to network paths that match specific filters at the source. If you specify this parameter, you can't specify the parameters for the source IP address or the destination port.
-    #[inline]
-    pub fn filter_at_source(mut self, value: t::PathRequestFilter) -> Self {
-        self.0.input_mut().filter_at_source = Some(value);
-        self
-    }
-    /// Scopes the analysis to network paths that match specific filters at the destination. If you specify this parameter, you can't specify the parameter for the destination IP address.
-    #[inline]
-    pub fn filter_at_destination(mut self, value: t::PathRequestFilter) -> Self {
-        self.0.input_mut().filter_at_destination = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkInsightsPathResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkInsightsPathResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInsightsPathRequest,
-        t::CreateNetworkInsightsPathResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateNetworkInterface` operation.
-///
-/// Creates a network interface in the specified subnet.
-///
-/// The number of IP addresses you can assign to a network interface varies by instance type.
-///
-/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
-pub struct CreateNetworkInterface(
-    pub(crate) rt::Call<
-        t::CreateNetworkInterfaceRequest,
-        t::CreateNetworkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateNetworkInterface, t::CreateNetworkInterfaceRequest,
-    t::CreateNetworkInterfaceResult, rt::NoErrors, op::CREATE_NETWORK_INTERFACE
-);
-impl CreateNetworkInterface {
-    /// The IPv4 prefixes assigned to the network interface.
-    #[inline]
-    pub fn ipv4_prefixes(
-        mut self,
-        value: impl rt::Items<t::Ipv4PrefixSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
-    #[inline]
-    pub fn push_ipv4_prefixes(
-        mut self,
-        item: impl Into<t::Ipv4PrefixSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
-        self
-    }
-    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
-    #[inline]
-    pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_prefix_count = Some(value);
-        self
-    }
-    /// The IPv6 prefixes assigned to the network interface.
-    #[inline]
-    pub fn ipv6_prefixes(
-        mut self,
-        value: impl rt::Items<t::Ipv6PrefixSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
-    #[inline]
-    pub fn push_ipv6_prefixes(
-        mut self,
-        item: impl Into<t::Ipv6PrefixSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
-        self
-    }
-    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
-    #[inline]
-    pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_prefix_count = Some(value);
-        self
-    }
-    /// The type of network interface. The default is `interface`.
-    #[inline]
-    pub fn interface_type(
-        mut self,
-        value: impl Into<t::NetworkInterfaceCreationType>,
-    ) -> Self {
-        self.0.input_mut().interface_type = Some(value.into());
-        self
-    }
-    /// The tags to apply to the new network interface.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// If you’re creating a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
-    #[inline]
-    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_primary_ipv6 = Some(value);
-        self
-    }
-    /// A connection tracking specification for the network interface.
-    #[inline]
-    pub fn connection_tracking_specification(
-        mut self,
-        value: t::ConnectionTrackingSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().connection_tracking_specification = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// The ID of the subnet to associate with the network interface.
+    /// Sets [`subnet_id`](t::CreateRouteServerEndpointRequest::subnet_id).
     #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().subnet_id = value.into();
         self
     }
-    /// A description for the network interface.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The primary private IPv4 address of the network interface. If you don't specify an IPv4 address, Amazon EC2 selects one for you from the subnet's IPv4 CIDR range. If you specify an IP address, you cannot indicate any IP addresses specified in `privateIpAddresses` as primary (only one IP address can be designated as primary).
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the security groups.
-    #[inline]
-    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().groups);
-        self
-    }
-    /// Adds one element to `Groups`; see [`groups`](Self::groups).
-    #[inline]
-    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().groups, item);
-        self
-    }
-    /// The private IPv4 addresses.
-    #[inline]
-    pub fn private_ip_addresses(
-        mut self,
-        value: impl rt::Items<t::PrivateIpAddressSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(
-        mut self,
-        item: impl Into<t::PrivateIpAddressSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
-    #[inline]
-    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().secondary_private_ip_address_count = Some(value);
-        self
-    }
-    /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
-    #[inline]
-    pub fn ipv6_addresses(
-        mut self,
-        value: impl rt::Items<t::InstanceIpv6Address>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_addresses);
-        self
-    }
-    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
-    #[inline]
-    pub fn push_ipv6_addresses(
-        mut self,
-        item: impl Into<t::InstanceIpv6Address>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
-        self
-    }
-    /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
-    #[inline]
-    pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_address_count = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkInterfaceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkInterfaceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInterfaceRequest,
-        t::CreateNetworkInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateNetworkInterfacePermission` operation.
-///
-/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
-///
-/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
-pub struct CreateNetworkInterfacePermission(
-    pub(crate) rt::Call<
-        t::CreateNetworkInterfacePermissionRequest,
-        t::CreateNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateNetworkInterfacePermission, t::CreateNetworkInterfacePermissionRequest,
-    t::CreateNetworkInterfacePermissionResult, rt::NoErrors,
-    op::CREATE_NETWORK_INTERFACE_PERMISSION
-);
-impl CreateNetworkInterfacePermission {
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID.
-    #[inline]
-    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().aws_account_id = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services service. Currently not supported.
-    #[inline]
-    pub fn aws_service(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().aws_service = Some(value.into());
-        self
-    }
-    /// The type of permission to grant.
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::InterfacePermissionType>) -> Self {
-        self.0.input_mut().permission = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateNetworkInterfacePermissionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateNetworkInterfacePermissionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInterfacePermissionRequest,
-        t::CreateNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
-///
-/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
-pub struct CreateNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::CreateNetworkingFlexCostAllocationPolicyRequest,
-        t::CreateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateNetworkingFlexCostAllocationPolicy,
-    t::CreateNetworkingFlexCostAllocationPolicyRequest,
-    t::CreateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
-    op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
-);
-impl CreateNetworkingFlexCostAllocationPolicy {
-    /// The type of network resource that the policy applies to. This parameter is required. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance).
-    #[inline]
-    pub fn network_resource_type(
-        mut self,
-        value: impl Into<t::FlexCostAllocationNetworkResourceType>,
-    ) -> Self {
-        self.0.input_mut().network_resource_type = value.into();
-        self
-    }
-    /// The policy document that defines cost allocation for NAT gateways. Provide this document when `NetworkResourceType` is `natgw`.
-    #[inline]
-    pub fn nat_fca_policy_document(
-        mut self,
-        value: t::NatFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().nat_fca_policy_document = Some(value);
-        self
-    }
-    /// The policy document that defines cost allocation for EC2 instances. Provide this document when `NetworkResourceType` is `ec2`.
-    #[inline]
-    pub fn instance_fca_policy_document(
-        mut self,
-        value: t::InstanceFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().instance_fca_policy_document = Some(value);
-        self
-    }
-    /// The policy document that defines cost allocation for Amazon VPC peering connections. Provide this document when `NetworkResourceType` is `pcx`.
-    #[inline]
-    pub fn pcx_fca_policy_document(
-        mut self,
-        value: t::PcxFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().pcx_fca_policy_document = Some(value);
-        self
-    }
-    /// Specifies whether showback reporting is enabled for the policy.
-    #[inline]
-    pub fn show_back_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().show_back_enabled = Some(value);
-        self
-    }
-    /// A description for the policy. The description can be up to 1024 characters long.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to the policy.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::CreateRouteServerEndpointRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateRouteServerEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateNetworkingFlexCostAllocationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateNetworkingFlexCostAllocationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkingFlexCostAllocationPolicyRequest,
-        t::CreateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreatePlacementGroup` operation.
-///
-/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
-///
-/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct CreatePlacementGroup(
-    pub(crate) rt::Call<
-        t::CreatePlacementGroupRequest,
-        t::CreatePlacementGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreatePlacementGroup, t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult,
-    rt::NoErrors, op::CREATE_PLACEMENT_GROUP
-);
-impl CreatePlacementGroup {
-    /// The number of partitions. Valid only when **Strategy** is set to `partition`.
-    #[inline]
-    pub fn partition_count(mut self, value: i32) -> Self {
-        self.0.input_mut().partition_count = Some(value);
-        self
-    }
-    /// The tags to apply to the new placement group.
+    /// Sets [`tag_specifications`](t::CreateRouteServerEndpointRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1532,111 +244,305 @@ impl CreatePlacementGroup {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Determines how placement groups spread instances.
+}
+/// The `CreateRouteServerPeer` operation.
+///
+/// Creates a new BGP peer for a specified route server endpoint.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerPeer(
+    pub(crate) rt::Call<
+        t::CreateRouteServerPeerRequest,
+        t::CreateRouteServerPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServerPeer, t::CreateRouteServerPeerRequest,
+    t::CreateRouteServerPeerResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_PEER
+);
+impl CreateRouteServerPeer {
+    /// Sets [`route_server_endpoint_id`](t::CreateRouteServerPeerRequest::route_server_endpoint_id).
     #[inline]
-    pub fn spread_level(mut self, value: impl Into<t::SpreadLevel>) -> Self {
-        self.0.input_mut().spread_level = Some(value.into());
+    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_endpoint_id = value.into();
         self
     }
-    /// Reserved for future use.
+    /// Sets [`peer_address`](t::CreateRouteServerPeerRequest::peer_address).
     #[inline]
-    pub fn linked_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().linked_group_id = Some(value.into());
+    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_address = value.into();
         self
     }
-    /// Reserved for internal use.
+    /// Sets [`bgp_options`](t::CreateRouteServerPeerRequest::bgp_options).
     #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
+    pub fn bgp_options(mut self, value: t::RouteServerBgpOptionsRequest) -> Self {
+        self.0.input_mut().bgp_options = value;
         self
     }
-    /// The ID of a parent placement group. Valid only when **Strategy** is set to `cluster`.
-    #[inline]
-    pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parent_group_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateRouteServerPeerRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A name for the placement group. Must be unique within the scope of your account for the Region.
+    /// Sets [`tag_specifications`](t::CreateRouteServerPeerRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateRouteTable` operation.
+///
+/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteTable(
+    pub(crate) rt::Call<
+        t::CreateRouteTableRequest,
+        t::CreateRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteTable, t::CreateRouteTableRequest, t::CreateRouteTableResult,
+    rt::NoErrors, op::CREATE_ROUTE_TABLE
+);
+impl CreateRouteTable {
+    /// Sets [`tag_specifications`](t::CreateRouteTableRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateRouteTableRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_id`](t::CreateRouteTableRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+}
+/// The `CreateSecondaryNetwork` operation.
+///
+/// Creates a secondary network.
+///
+/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
+pub struct CreateSecondaryNetwork(
+    pub(crate) rt::Call<
+        t::CreateSecondaryNetworkRequest,
+        t::CreateSecondaryNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecondaryNetwork, t::CreateSecondaryNetworkRequest,
+    t::CreateSecondaryNetworkResult, rt::NoErrors, op::CREATE_SECONDARY_NETWORK
+);
+impl CreateSecondaryNetwork {
+    /// Sets [`client_token`](t::CreateSecondaryNetworkRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateSecondaryNetworkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipv4_cidr_block`](t::CreateSecondaryNetworkRequest::ipv4_cidr_block).
+    #[inline]
+    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_cidr_block = value.into();
+        self
+    }
+    /// Sets [`network_type`](t::CreateSecondaryNetworkRequest::network_type).
+    #[inline]
+    pub fn network_type(mut self, value: impl Into<t::SecondaryNetworkType>) -> Self {
+        self.0.input_mut().network_type = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateSecondaryNetworkRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateSecondarySubnet` operation.
+///
+/// Creates a secondary subnet in a secondary network.
+///
+/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
+///
+/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
+pub struct CreateSecondarySubnet(
+    pub(crate) rt::Call<
+        t::CreateSecondarySubnetRequest,
+        t::CreateSecondarySubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecondarySubnet, t::CreateSecondarySubnetRequest,
+    t::CreateSecondarySubnetResult, rt::NoErrors, op::CREATE_SECONDARY_SUBNET
+);
+impl CreateSecondarySubnet {
+    /// Sets [`client_token`](t::CreateSecondarySubnetRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone`](t::CreateSecondarySubnetRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_id`](t::CreateSecondarySubnetRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateSecondarySubnetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipv4_cidr_block`](t::CreateSecondarySubnetRequest::ipv4_cidr_block).
+    #[inline]
+    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_cidr_block = value.into();
+        self
+    }
+    /// Sets [`secondary_network_id`](t::CreateSecondarySubnetRequest::secondary_network_id).
+    #[inline]
+    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().secondary_network_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateSecondarySubnetRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateSecurityGroup` operation.
+///
+/// Creates a security group.
+///
+/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
+///
+/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
+///
+/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
+///
+/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
+///
+/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+pub struct CreateSecurityGroup(
+    pub(crate) rt::Call<
+        t::CreateSecurityGroupRequest,
+        t::CreateSecurityGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecurityGroup, t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult,
+    rt::NoErrors, op::CREATE_SECURITY_GROUP
+);
+impl CreateSecurityGroup {
+    /// Sets [`description`](t::CreateSecurityGroupRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = value.into();
+        self
+    }
+    /// Sets [`group_name`](t::CreateSecurityGroupRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
+        self.0.input_mut().group_name = value.into();
         self
     }
-    /// The placement strategy.
+    /// Sets [`vpc_id`](t::CreateSecurityGroupRequest::vpc_id).
     #[inline]
-    pub fn strategy(mut self, value: impl Into<t::PlacementStrategy>) -> Self {
-        self.0.input_mut().strategy = Some(value.into());
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreatePlacementGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreatePlacementGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePlacementGroupRequest,
-        t::CreatePlacementGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreatePublicIpv4Pool` operation.
-///
-/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
-pub struct CreatePublicIpv4Pool(
-    pub(crate) rt::Call<
-        t::CreatePublicIpv4PoolRequest,
-        t::CreatePublicIpv4PoolResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreatePublicIpv4Pool, t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult,
-    rt::NoErrors, op::CREATE_PUBLIC_IPV4_POOL
-);
-impl CreatePublicIpv4Pool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// Sets [`tag_specifications`](t::CreateSecurityGroupRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1654,321 +560,275 @@ impl CreatePublicIpv4Pool {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreatePublicIpv4PoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreatePublicIpv4PoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePublicIpv4PoolRequest,
-        t::CreatePublicIpv4PoolResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateReplaceRootVolumeTask` operation.
-///
-/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
-///
-/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-pub struct CreateReplaceRootVolumeTask(
-    pub(crate) rt::Call<
-        t::CreateReplaceRootVolumeTaskRequest,
-        t::CreateReplaceRootVolumeTaskResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateReplaceRootVolumeTask, t::CreateReplaceRootVolumeTaskRequest,
-    t::CreateReplaceRootVolumeTaskResult, rt::NoErrors,
-    op::CREATE_REPLACE_ROOT_VOLUME_TASK
-);
-impl CreateReplaceRootVolumeTask {
-    /// The ID of the instance for which to replace the root volume.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the snapshot from which to restore the replacement root volume. The specified snapshot must be a snapshot that you previously created from the original root volume.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateSecurityGroupRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to apply to the root volume replacement task.
+}
+/// The `CreateSnapshot` operation.
+///
+/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
+///
+/// The location of the source EBS volume determines where you can create the snapshot.
+///
+/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
+/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
+///
+/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
+///
+/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
+///
+/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
+///
+/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct CreateSnapshot(
+    pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSnapshot, t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors,
+    op::CREATE_SNAPSHOT
+);
+impl CreateSnapshot {
+    /// Sets [`description`](t::CreateSnapshotRequest::description).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Sets [`outpost_arn`](t::CreateSnapshotRequest::outpost_arn).
     #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
         self
     }
-    /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = Some(value.into());
-        self
-    }
-    /// Indicates whether to automatically delete the original root volume after the root volume replacement task completes. To delete the original root volume, specify `true`. If you choose to keep the original root volume after the replacement task completes, you must manually delete it when you no longer need it.
-    #[inline]
-    pub fn delete_replaced_root_volume(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_replaced_root_volume = Some(value);
-        self
-    }
-    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the replacement root volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
-    #[inline]
-    pub fn volume_initialization_rate(mut self, value: i64) -> Self {
-        self.0.input_mut().volume_initialization_rate = Some(value);
-        self
-    }
-    /// The ID of the volume to use as the replacement root volume. The specified volume must be in the same Availability Zone as the instance, must be in the `available` state, and must not be attached to an instance. If the original root volume is encrypted, the specified volume must also be encrypted.
+    /// Sets [`volume_id`](t::CreateSnapshotRequest::volume_id).
     #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = Some(value.into());
+        self.0.input_mut().volume_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`tag_specifications`](t::CreateSnapshotRequest::tag_specifications).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateReplaceRootVolumeTaskResult>> {
-        self.0.send()
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateReplaceRootVolumeTaskResult> {
-        self.0.send_blocking()
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`location`](t::CreateSnapshotRequest::location).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
+        self.0.input_mut().location = Some(value.into());
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`dry_run`](t::CreateSnapshotRequest::dry_run).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateReplaceRootVolumeTaskRequest,
-        t::CreateReplaceRootVolumeTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }
-/// The `CreateReservedInstancesListing` operation.
+/// The `CreateSnapshots` operation.
 ///
-/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
 ///
-/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
+/// The location of the source instance determines where you can create the snapshots.
 ///
-/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-pub struct CreateReservedInstancesListing(
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
+pub struct CreateSnapshots(
     pub(crate) rt::Call<
-        t::CreateReservedInstancesListingRequest,
-        t::CreateReservedInstancesListingResult,
+        t::CreateSnapshotsRequest,
+        t::CreateSnapshotsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateReservedInstancesListing, t::CreateReservedInstancesListingRequest,
-    t::CreateReservedInstancesListingResult, rt::NoErrors,
-    op::CREATE_RESERVED_INSTANCES_LISTING
+    CreateSnapshots, t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors,
+    op::CREATE_SNAPSHOTS
 );
-impl CreateReservedInstancesListing {
-    /// The ID of the active Standard Reserved Instance.
+impl CreateSnapshots {
+    /// Sets [`description`](t::CreateSnapshotsRequest::description).
     #[inline]
-    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_id = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call.
+    /// Sets [`instance_specification`](t::CreateSnapshotsRequest::instance_specification).
     #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
+    pub fn instance_specification(mut self, value: t::InstanceSpecification) -> Self {
+        self.0.input_mut().instance_specification = value;
         self
     }
-    /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
+    /// Sets [`outpost_arn`](t::CreateSnapshotsRequest::outpost_arn).
     #[inline]
-    pub fn price_schedules(
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateSnapshotsRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
         mut self,
-        value: impl rt::Items<t::PriceScheduleSpecification>,
+        value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().price_schedules);
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
-    /// Adds one element to `PriceSchedules`; see [`price_schedules`](Self::price_schedules).
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn push_price_schedules(
+    pub fn push_tag_specifications(
         mut self,
-        item: impl Into<t::PriceScheduleSpecification>,
+        item: impl Into<t::TagSpecification>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().price_schedules, item);
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Sets [`dry_run`](t::CreateSnapshotsRequest::dry_run).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`copy_tags_from_source`](t::CreateSnapshotsRequest::copy_tags_from_source).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateReservedInstancesListingResult>,
-    > {
-        self.0.send()
+    pub fn copy_tags_from_source(
+        mut self,
+        value: impl Into<t::CopyTagsFromSource>,
+    ) -> Self {
+        self.0.input_mut().copy_tags_from_source = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`location`](t::CreateSnapshotsRequest::location).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateReservedInstancesListingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateReservedInstancesListingRequest,
-        t::CreateReservedInstancesListingResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
+        self.0.input_mut().location = Some(value.into());
+        self
     }
 }
-/// The `CreateRestoreImageTask` operation.
+/// The `CreateSpotDatafeedSubscription` operation.
 ///
-/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub struct CreateRestoreImageTask(
+/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSpotDatafeedSubscription(
     pub(crate) rt::Call<
-        t::CreateRestoreImageTaskRequest,
-        t::CreateRestoreImageTaskResult,
+        t::CreateSpotDatafeedSubscriptionRequest,
+        t::CreateSpotDatafeedSubscriptionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateRestoreImageTask, t::CreateRestoreImageTaskRequest,
-    t::CreateRestoreImageTaskResult, rt::NoErrors, op::CREATE_RESTORE_IMAGE_TASK
+    CreateSpotDatafeedSubscription, t::CreateSpotDatafeedSubscriptionRequest,
+    t::CreateSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::CREATE_SPOT_DATAFEED_SUBSCRIPTION
 );
-impl CreateRestoreImageTask {
-    /// The name of the Amazon S3 bucket that contains the stored AMI object.
+impl CreateSpotDatafeedSubscription {
+    /// Sets [`dry_run`](t::CreateSpotDatafeedSubscriptionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`bucket`](t::CreateSpotDatafeedSubscriptionRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The name of the stored AMI object in the bucket.
+    /// Sets [`prefix`](t::CreateSpotDatafeedSubscriptionRequest::prefix).
     #[inline]
-    pub fn object_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().object_key = value.into();
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix = Some(value.into());
         self
     }
-    /// The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI.
+}
+/// The `CreateStoreImageTask` operation.
+///
+/// Stores an AMI as a single object in an Amazon S3 bucket.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateStoreImageTask(
+    pub(crate) rt::Call<
+        t::CreateStoreImageTaskRequest,
+        t::CreateStoreImageTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateStoreImageTask, t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult,
+    rt::NoErrors, op::CREATE_STORE_IMAGE_TASK
+);
+impl CreateStoreImageTask {
+    /// Sets [`image_id`](t::CreateStoreImageTaskRequest::image_id).
     #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
         self
     }
-    /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
+    /// Sets [`bucket`](t::CreateStoreImageTaskRequest::bucket).
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// Sets [`s3_object_tags`](t::CreateStoreImageTaskRequest::s3_object_tags).
+    #[inline]
+    pub fn s3_object_tags(mut self, value: impl rt::Items<t::S3ObjectTag>) -> Self {
+        value.add_to(&mut self.0.input_mut().s3_object_tags);
+        self
+    }
+    /// Adds one element to `S3ObjectTags`; see [`s3_object_tags`](Self::s3_object_tags).
+    #[inline]
+    pub fn push_s3_object_tags(mut self, item: impl Into<t::S3ObjectTag>) -> Self {
+        rt::push(&mut self.0.input_mut().s3_object_tags, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateStoreImageTaskRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateSubnet` operation.
+///
+/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+///
+/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
+///
+/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
+///
+/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
+///
+/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
+///
+/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct CreateSubnet(
+    pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSubnet, t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors,
+    op::CREATE_SUBNET
+);
+impl CreateSubnet {
+    /// Sets [`tag_specifications`](t::CreateSubnetRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1986,209 +846,1558 @@ impl CreateRestoreImageTask {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`availability_zone`](t::CreateSubnetRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_id`](t::CreateSubnetRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`cidr_block`](t::CreateSubnetRequest::cidr_block).
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_cidr_block`](t::CreateSubnetRequest::ipv6_cidr_block).
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`outpost_arn`](t::CreateSubnetRequest::outpost_arn).
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_id`](t::CreateSubnetRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`ipv6_native`](t::CreateSubnetRequest::ipv6_native).
+    #[inline]
+    pub fn ipv6_native(mut self, value: bool) -> Self {
+        self.0.input_mut().ipv6_native = Some(value);
+        self
+    }
+    /// Sets [`ipv4_ipam_pool_id`](t::CreateSubnetRequest::ipv4_ipam_pool_id).
+    #[inline]
+    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
+        self
+    }
+    /// Sets [`ipv4_netmask_length`](t::CreateSubnetRequest::ipv4_netmask_length).
+    #[inline]
+    pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv4_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`ipv6_ipam_pool_id`](t::CreateSubnetRequest::ipv6_ipam_pool_id).
+    #[inline]
+    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_netmask_length`](t::CreateSubnetRequest::ipv6_netmask_length).
+    #[inline]
+    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateSubnetRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRestoreImageTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateRestoreImageTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateRestoreImageTaskRequest,
-        t::CreateRestoreImageTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `CreateRoute` operation.
+/// The `CreateSubnetCidrReservation` operation.
 ///
-/// Creates a route in a route table within a VPC.
-///
-/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
-///
-/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
-///
-/// - `192.0.2.0/24` (goes to some target A)
-/// - `192.0.2.0/28` (goes to some target B)
-///
-/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
-///
-/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct CreateRoute(
-    pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSubnetCidrReservation(
+    pub(crate) rt::Call<
+        t::CreateSubnetCidrReservationRequest,
+        t::CreateSubnetCidrReservationResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    CreateRoute, t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors,
-    op::CREATE_ROUTE
+    CreateSubnetCidrReservation, t::CreateSubnetCidrReservationRequest,
+    t::CreateSubnetCidrReservationResult, rt::NoErrors,
+    op::CREATE_SUBNET_CIDR_RESERVATION
 );
-impl CreateRoute {
-    /// The ID of a prefix list used for the destination match.
+impl CreateSubnetCidrReservation {
+    /// Sets [`subnet_id`](t::CreateSubnetCidrReservationRequest::subnet_id).
     #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
         self
     }
-    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    /// Sets [`cidr`](t::CreateSubnetCidrReservationRequest::cidr).
     #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
         self
     }
-    /// The ID of a transit gateway.
+    /// Sets [`reservation_type`](t::CreateSubnetCidrReservationRequest::reservation_type).
     #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
+    pub fn reservation_type(
+        mut self,
+        value: impl Into<t::SubnetCidrReservationType>,
+    ) -> Self {
+        self.0.input_mut().reservation_type = value.into();
         self
     }
-    /// The ID of the local gateway.
+    /// Sets [`description`](t::CreateSubnetCidrReservationRequest::description).
     #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = Some(value.into());
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The ID of the carrier gateway.
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the core network.
-    #[inline]
-    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().core_network_arn = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the ODB network.
-    #[inline]
-    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().odb_network_arn = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateSubnetCidrReservationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the route table for the route.
+    /// Sets [`tag_specifications`](t::CreateSubnetCidrReservationRequest::tag_specifications).
     #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
-    /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `CreateTags` operation.
+///
+/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    CreateTags, t::CreateTagsRequest, rt::Unit, rt::NoErrors, op::CREATE_TAGS
+);
+impl CreateTags {
+    /// Sets [`dry_run`](t::CreateTagsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`resources`](t::CreateTagsRequest::resources).
+    #[inline]
+    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
+        self
+    }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
+        self
+    }
+    /// Sets [`tags`](t::CreateTagsRequest::tags).
+    #[inline]
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
+}
+/// The `CreateTrafficMirrorFilter` operation.
+///
+/// Creates a Traffic Mirror filter.
+///
+/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
+///
+/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
+pub struct CreateTrafficMirrorFilter(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorFilterRequest,
+        t::CreateTrafficMirrorFilterResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorFilter, t::CreateTrafficMirrorFilterRequest,
+    t::CreateTrafficMirrorFilterResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_FILTER
+);
+impl CreateTrafficMirrorFilter {
+    /// Sets [`description`](t::CreateTrafficMirrorFilterRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTrafficMirrorFilterRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTrafficMirrorFilterRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateTrafficMirrorFilterRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `CreateTrafficMirrorFilterRule` operation.
+///
+/// Creates a Traffic Mirror filter rule.
+///
+/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
+///
+/// You need the Traffic Mirror filter ID when you create the rule.
+pub struct CreateTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorFilterRuleRequest,
+        t::CreateTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorFilterRule, t::CreateTrafficMirrorFilterRuleRequest,
+    t::CreateTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::CREATE_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl CreateTrafficMirrorFilterRule {
+    /// Sets [`traffic_mirror_filter_id`](t::CreateTrafficMirrorFilterRuleRequest::traffic_mirror_filter_id).
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// Sets [`traffic_direction`](t::CreateTrafficMirrorFilterRuleRequest::traffic_direction).
+    #[inline]
+    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
+        self.0.input_mut().traffic_direction = value.into();
+        self
+    }
+    /// Sets [`rule_number`](t::CreateTrafficMirrorFilterRuleRequest::rule_number).
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// Sets [`rule_action`](t::CreateTrafficMirrorFilterRuleRequest::rule_action).
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
+        self.0.input_mut().rule_action = value.into();
+        self
+    }
+    /// Sets [`destination_port_range`](t::CreateTrafficMirrorFilterRuleRequest::destination_port_range).
+    #[inline]
+    pub fn destination_port_range(
+        mut self,
+        value: t::TrafficMirrorPortRangeRequest,
+    ) -> Self {
+        self.0.input_mut().destination_port_range = Some(value);
+        self
+    }
+    /// Sets [`source_port_range`](t::CreateTrafficMirrorFilterRuleRequest::source_port_range).
+    #[inline]
+    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
+        self.0.input_mut().source_port_range = Some(value);
+        self
+    }
+    /// Sets [`protocol`](t::CreateTrafficMirrorFilterRuleRequest::protocol).
+    #[inline]
+    pub fn protocol(mut self, value: i32) -> Self {
+        self.0.input_mut().protocol = Some(value);
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::CreateTrafficMirrorFilterRuleRequest::destination_cidr_block).
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self.0.input_mut().destination_cidr_block = value.into();
         self
     }
-    /// The ID of an internet gateway or virtual private gateway attached to your VPC.
+    /// Sets [`source_cidr_block`](t::CreateTrafficMirrorFilterRuleRequest::source_cidr_block).
     #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
+    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_cidr_block = value.into();
         self
     }
-    /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
+    /// Sets [`description`](t::CreateTrafficMirrorFilterRuleRequest::description).
     #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    /// Sets [`dry_run`](t::CreateTrafficMirrorFilterRuleRequest::dry_run).
     #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
+    /// Sets [`client_token`](t::CreateTrafficMirrorFilterRuleRequest::client_token).
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The ID of a network interface.
+    /// Sets [`tag_specifications`](t::CreateTrafficMirrorFilterRuleRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+impl super::Client {
+    /// Creates a Traffic Mirror session. Returns [`CreateTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSession {
+        CreateTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_SESSION),
+        )
+    }
+    /// Creates a target for your Traffic Mirror session. Returns [`CreateTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTarget {
+        CreateTrafficMirrorTarget(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_TARGET),
+        )
+    }
+    /// Creates a transit gateway. Returns [`CreateTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway(&self) -> CreateTransitGateway {
+        CreateTransitGateway(rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY))
+    }
+    /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnect {
+        CreateTransitGatewayConnect(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT),
+        )
+    }
+    /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect_peer(
+        &self,
+    ) -> CreateTransitGatewayConnectPeer {
+        CreateTransitGatewayConnectPeer(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER),
+        )
+    }
+    /// Creates a metering policy for a transit gateway to track and measure network traffic. Returns [`CreateTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_metering_policy(
+        &self,
+    ) -> CreateTransitGatewayMeteringPolicy {
+        CreateTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY),
+        )
+    }
+    /// Creates an entry in a transit gateway metering policy to define traffic measurement rules. Returns [`CreateTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> CreateTransitGatewayMeteringPolicyEntry {
+        CreateTransitGatewayMeteringPolicyEntry(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+            ),
+        )
+    }
+    /// Creates a multicast domain using the specified transit gateway. Returns [`CreateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_multicast_domain(
+        &self,
+    ) -> CreateTransitGatewayMulticastDomain {
+        CreateTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+        )
+    }
+    /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway. Returns [`CreateTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_network_function_attachment(
+        &self,
+    ) -> CreateTransitGatewayNetworkFunctionAttachment {
+        CreateTransitGatewayNetworkFunctionAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+            ),
+        )
+    }
+    /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account. Returns [`CreateTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_peering_attachment(
+        &self,
+    ) -> CreateTransitGatewayPeeringAttachment {
+        CreateTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Creates a transit gateway policy table. Returns [`CreateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table(
+        &self,
+    ) -> CreateTransitGatewayPolicyTable {
+        CreateTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table. Returns [`CreateTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table_entry(
+        &self,
+    ) -> CreateTransitGatewayPolicyTableEntry {
+        CreateTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+        )
+    }
+    /// Creates a reference (route) to a prefix list in a specified transit gateway route table. Returns [`CreateTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> CreateTransitGatewayPrefixListReference {
+        CreateTransitGatewayPrefixListReference(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+            ),
+        )
+    }
+    /// Creates a static route for the specified transit gateway route table. Returns [`CreateTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRoute {
+        CreateTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE),
+        )
+    }
+    /// Creates a route table for the specified transit gateway. Returns [`CreateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table(&self) -> CreateTransitGatewayRouteTable {
+        CreateTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Advertises a new transit gateway route table. Returns [`CreateTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table_announcement(
+        &self,
+    ) -> CreateTransitGatewayRouteTableAnnouncement {
+        CreateTransitGatewayRouteTableAnnouncement(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+            ),
+        )
+    }
+}
+/// The `CreateTrafficMirrorSession` operation.
+///
+/// Creates a Traffic Mirror session.
+///
+/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
+///
+/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
+///
+/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
+pub struct CreateTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorSessionRequest,
+        t::CreateTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
+    t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
+);
+impl CreateTrafficMirrorSession {
+    /// Sets [`network_interface_id`](t::CreateTrafficMirrorSessionRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// Sets [`traffic_mirror_target_id`](t::CreateTrafficMirrorSessionRequest::traffic_mirror_target_id).
+    #[inline]
+    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_target_id = value.into();
+        self
+    }
+    /// Sets [`traffic_mirror_filter_id`](t::CreateTrafficMirrorSessionRequest::traffic_mirror_filter_id).
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// Sets [`packet_length`](t::CreateTrafficMirrorSessionRequest::packet_length).
+    #[inline]
+    pub fn packet_length(mut self, value: i32) -> Self {
+        self.0.input_mut().packet_length = Some(value);
+        self
+    }
+    /// Sets [`session_number`](t::CreateTrafficMirrorSessionRequest::session_number).
+    #[inline]
+    pub fn session_number(mut self, value: i32) -> Self {
+        self.0.input_mut().session_number = value;
+        self
+    }
+    /// Sets [`virtual_network_id`](t::CreateTrafficMirrorSessionRequest::virtual_network_id).
+    #[inline]
+    pub fn virtual_network_id(mut self, value: i32) -> Self {
+        self.0.input_mut().virtual_network_id = Some(value);
+        self
+    }
+    /// Sets [`description`](t::CreateTrafficMirrorSessionRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTrafficMirrorSessionRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTrafficMirrorSessionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateTrafficMirrorSessionRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `CreateTrafficMirrorTarget` operation.
+///
+/// Creates a target for your Traffic Mirror session.
+///
+/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
+///
+/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
+///
+/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
+pub struct CreateTrafficMirrorTarget(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorTargetRequest,
+        t::CreateTrafficMirrorTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
+    t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
+);
+impl CreateTrafficMirrorTarget {
+    /// Sets [`network_interface_id`](t::CreateTrafficMirrorTargetRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_interface_id = Some(value.into());
         self
     }
-    /// The ID of a VPC peering connection.
+    /// Sets [`network_load_balancer_arn`](t::CreateTrafficMirrorTargetRequest::network_load_balancer_arn).
     #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
+    pub fn network_load_balancer_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_load_balancer_arn = Some(value.into());
         self
     }
-    /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    /// Sets [`description`](t::CreateTrafficMirrorTargetRequest::description).
     #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = Some(value.into());
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`tag_specifications`](t::CreateTrafficMirrorTargetRequest::tag_specifications).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteResult>> {
-        self.0.send()
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteResult> {
-        self.0.send_blocking()
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`dry_run`](t::CreateTrafficMirrorTargetRequest::dry_run).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`client_token`](t::CreateTrafficMirrorTargetRequest::client_token).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`gateway_load_balancer_endpoint_id`](t::CreateTrafficMirrorTargetRequest::gateway_load_balancer_endpoint_id).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors> {
-        self.0
+    pub fn gateway_load_balancer_endpoint_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().gateway_load_balancer_endpoint_id = Some(value.into());
+        self
+    }
+}
+/// The `CreateTransitGateway` operation.
+///
+/// Creates a transit gateway.
+///
+/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
+///
+/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
+///
+/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
+///
+/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
+pub struct CreateTransitGateway(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRequest,
+        t::CreateTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
+    rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
+);
+impl CreateTransitGateway {
+    /// Sets [`description`](t::CreateTransitGatewayRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`options`](t::CreateTransitGatewayRequest::options).
+    #[inline]
+    pub fn options(mut self, value: t::TransitGatewayRequestOptions) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayConnect` operation.
+///
+/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
+///
+/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
+pub struct CreateTransitGatewayConnect(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayConnectRequest,
+        t::CreateTransitGatewayConnectResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
+    t::CreateTransitGatewayConnectResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT
+);
+impl CreateTransitGatewayConnect {
+    /// Sets [`transport_transit_gateway_attachment_id`](t::CreateTransitGatewayConnectRequest::transport_transit_gateway_attachment_id).
+    #[inline]
+    pub fn transport_transit_gateway_attachment_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transport_transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`options`](t::CreateTransitGatewayConnectRequest::options).
+    #[inline]
+    pub fn options(
+        mut self,
+        value: t::CreateTransitGatewayConnectRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = value;
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayConnectRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayConnectRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayConnectPeer` operation.
+///
+/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
+///
+/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
+///
+/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct CreateTransitGatewayConnectPeer(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayConnectPeerRequest,
+        t::CreateTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
+    t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER
+);
+impl CreateTransitGatewayConnectPeer {
+    /// Sets [`transit_gateway_attachment_id`](t::CreateTransitGatewayConnectPeerRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_address`](t::CreateTransitGatewayConnectPeerRequest::transit_gateway_address).
+    #[inline]
+    pub fn transit_gateway_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_address = Some(value.into());
+        self
+    }
+    /// Sets [`peer_address`](t::CreateTransitGatewayConnectPeerRequest::peer_address).
+    #[inline]
+    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_address = value.into();
+        self
+    }
+    /// Sets [`bgp_options`](t::CreateTransitGatewayConnectPeerRequest::bgp_options).
+    #[inline]
+    pub fn bgp_options(
+        mut self,
+        value: t::TransitGatewayConnectRequestBgpOptions,
+    ) -> Self {
+        self.0.input_mut().bgp_options = Some(value);
+        self
+    }
+    /// Sets [`inside_cidr_blocks`](t::CreateTransitGatewayConnectPeerRequest::inside_cidr_blocks).
+    #[inline]
+    pub fn inside_cidr_blocks(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().inside_cidr_blocks);
+        self
+    }
+    /// Adds one element to `InsideCidrBlocks`; see [`inside_cidr_blocks`](Self::inside_cidr_blocks).
+    #[inline]
+    pub fn push_inside_cidr_blocks(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().inside_cidr_blocks, item);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayConnectPeerRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayConnectPeerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayMeteringPolicy` operation.
+///
+/// Creates a metering policy for a transit gateway to track and measure network traffic.
+pub struct CreateTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayMeteringPolicyRequest,
+        t::CreateTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
+    t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl CreateTransitGatewayMeteringPolicy {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayMeteringPolicyRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`middlebox_attachment_ids`](t::CreateTransitGatewayMeteringPolicyRequest::middlebox_attachment_ids).
+    #[inline]
+    pub fn middlebox_attachment_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().middlebox_attachment_ids);
+        self
+    }
+    /// Adds one element to `MiddleboxAttachmentIds`; see [`middlebox_attachment_ids`](Self::middlebox_attachment_ids).
+    #[inline]
+    pub fn push_middlebox_attachment_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().middlebox_attachment_ids, item);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayMeteringPolicyRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayMeteringPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayMeteringPolicyEntry` operation.
+///
+/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
+pub struct CreateTransitGatewayMeteringPolicyEntry(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayMeteringPolicyEntryRequest,
+        t::CreateTransitGatewayMeteringPolicyEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMeteringPolicyEntry,
+    t::CreateTransitGatewayMeteringPolicyEntryRequest,
+    t::CreateTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+);
+impl CreateTransitGatewayMeteringPolicyEntry {
+    /// Sets [`transit_gateway_metering_policy_id`](t::CreateTransitGatewayMeteringPolicyEntryRequest::transit_gateway_metering_policy_id).
+    #[inline]
+    pub fn transit_gateway_metering_policy_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self
+    }
+    /// Sets [`policy_rule_number`](t::CreateTransitGatewayMeteringPolicyEntryRequest::policy_rule_number).
+    #[inline]
+    pub fn policy_rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().policy_rule_number = value;
+        self
+    }
+    /// Sets [`source_transit_gateway_attachment_id`](t::CreateTransitGatewayMeteringPolicyEntryRequest::source_transit_gateway_attachment_id).
+    #[inline]
+    pub fn source_transit_gateway_attachment_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().source_transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`source_transit_gateway_attachment_type`](t::CreateTransitGatewayMeteringPolicyEntryRequest::source_transit_gateway_attachment_type).
+    #[inline]
+    pub fn source_transit_gateway_attachment_type(
+        mut self,
+        value: impl Into<t::TransitGatewayAttachmentResourceType>,
+    ) -> Self {
+        self.0.input_mut().source_transit_gateway_attachment_type = Some(value.into());
+        self
+    }
+    /// Sets [`source_cidr_block`](t::CreateTransitGatewayMeteringPolicyEntryRequest::source_cidr_block).
+    #[inline]
+    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`source_port_range`](t::CreateTransitGatewayMeteringPolicyEntryRequest::source_port_range).
+    #[inline]
+    pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_port_range = Some(value.into());
+        self
+    }
+    /// Sets [`destination_transit_gateway_attachment_id`](t::CreateTransitGatewayMeteringPolicyEntryRequest::destination_transit_gateway_attachment_id).
+    #[inline]
+    pub fn destination_transit_gateway_attachment_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().destination_transit_gateway_attachment_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets [`destination_transit_gateway_attachment_type`](t::CreateTransitGatewayMeteringPolicyEntryRequest::destination_transit_gateway_attachment_type).
+    #[inline]
+    pub fn destination_transit_gateway_attachment_type(
+        mut self,
+        value: impl Into<t::TransitGatewayAttachmentResourceType>,
+    ) -> Self {
+        self.0.input_mut().destination_transit_gateway_attachment_type = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::CreateTransitGatewayMeteringPolicyEntryRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`destination_port_range`](t::CreateTransitGatewayMeteringPolicyEntryRequest::destination_port_range).
+    #[inline]
+    pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_port_range = Some(value.into());
+        self
+    }
+    /// Sets [`protocol`](t::CreateTransitGatewayMeteringPolicyEntryRequest::protocol).
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().protocol = Some(value.into());
+        self
+    }
+    /// Sets [`metered_account`](t::CreateTransitGatewayMeteringPolicyEntryRequest::metered_account).
+    #[inline]
+    pub fn metered_account(
+        mut self,
+        value: impl Into<t::TransitGatewayMeteringPayerType>,
+    ) -> Self {
+        self.0.input_mut().metered_account = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayMeteringPolicyEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayMulticastDomain` operation.
+///
+/// Creates a multicast domain using the specified transit gateway.
+///
+/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
+pub struct CreateTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayMulticastDomainRequest,
+        t::CreateTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
+    t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl CreateTransitGatewayMulticastDomain {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayMulticastDomainRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`options`](t::CreateTransitGatewayMulticastDomainRequest::options).
+    #[inline]
+    pub fn options(
+        mut self,
+        value: t::CreateTransitGatewayMulticastDomainRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayMulticastDomainRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayMulticastDomainRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
+///
+/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
+pub struct CreateTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayNetworkFunctionAttachment,
+    t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+    t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl CreateTransitGatewayNetworkFunctionAttachment {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayNetworkFunctionAttachmentRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`service_name`](t::CreateTransitGatewayNetworkFunctionAttachmentRequest::service_name).
+    #[inline]
+    pub fn service_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_name = value.into();
+        self
+    }
+    /// Sets [`availability_zones`](t::CreateTransitGatewayNetworkFunctionAttachmentRequest::availability_zones).
+    #[inline]
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
+        self
+    }
+    /// Adds one element to `AvailabilityZones`; see [`availability_zones`](Self::availability_zones).
+    #[inline]
+    pub fn push_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zones, item);
+        self
+    }
+    /// Sets [`availability_zone_ids`](t::CreateTransitGatewayNetworkFunctionAttachmentRequest::availability_zone_ids).
+    #[inline]
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
+        self
+    }
+    /// Adds one element to `AvailabilityZoneIds`; see [`availability_zone_ids`](Self::availability_zone_ids).
+    #[inline]
+    pub fn push_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zone_ids, item);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayNetworkFunctionAttachmentRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayNetworkFunctionAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayPeeringAttachment` operation.
+///
+/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
+///
+/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
+pub struct CreateTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPeeringAttachmentRequest,
+        t::CreateTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPeeringAttachment,
+    t::CreateTransitGatewayPeeringAttachmentRequest,
+    t::CreateTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl CreateTransitGatewayPeeringAttachment {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayPeeringAttachmentRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`peer_transit_gateway_id`](t::CreateTransitGatewayPeeringAttachmentRequest::peer_transit_gateway_id).
+    #[inline]
+    pub fn peer_transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`peer_account_id`](t::CreateTransitGatewayPeeringAttachmentRequest::peer_account_id).
+    #[inline]
+    pub fn peer_account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_account_id = value.into();
+        self
+    }
+    /// Sets [`peer_region`](t::CreateTransitGatewayPeeringAttachmentRequest::peer_region).
+    #[inline]
+    pub fn peer_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_region = value.into();
+        self
+    }
+    /// Sets [`options`](t::CreateTransitGatewayPeeringAttachmentRequest::options).
+    #[inline]
+    pub fn options(
+        mut self,
+        value: t::CreateTransitGatewayPeeringAttachmentRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayPeeringAttachmentRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayPeeringAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayPolicyTable` operation.
+///
+/// Creates a transit gateway policy table.
+pub struct CreateTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPolicyTableRequest,
+        t::CreateTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
+    t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl CreateTransitGatewayPolicyTable {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayPolicyTableRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayPolicyTableRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayPolicyTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayPolicyTableEntry` operation.
+///
+/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
+pub struct CreateTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPolicyTableEntryRequest,
+        t::CreateTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
+    t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl CreateTransitGatewayPolicyTableEntry {
+    /// Sets [`transit_gateway_policy_table_id`](t::CreateTransitGatewayPolicyTableEntryRequest::transit_gateway_policy_table_id).
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
+    /// Sets [`policy_rule_number`](t::CreateTransitGatewayPolicyTableEntryRequest::policy_rule_number).
+    #[inline]
+    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_rule_number = value.into();
+        self
+    }
+    /// Sets [`policy_rule`](t::CreateTransitGatewayPolicyTableEntryRequest::policy_rule).
+    #[inline]
+    pub fn policy_rule(mut self, value: t::TransitGatewayRequestPolicyRule) -> Self {
+        self.0.input_mut().policy_rule = Some(value);
+        self
+    }
+    /// Sets [`target_route_table_id`](t::CreateTransitGatewayPolicyTableEntryRequest::target_route_table_id).
+    #[inline]
+    pub fn target_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target_route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayPolicyTableEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayPrefixListReference` operation.
+///
+/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct CreateTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPrefixListReferenceRequest,
+        t::CreateTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPrefixListReference,
+    t::CreateTransitGatewayPrefixListReferenceRequest,
+    t::CreateTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl CreateTransitGatewayPrefixListReference {
+    /// Sets [`transit_gateway_route_table_id`](t::CreateTransitGatewayPrefixListReferenceRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`prefix_list_id`](t::CreateTransitGatewayPrefixListReferenceRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::CreateTransitGatewayPrefixListReferenceRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`blackhole`](t::CreateTransitGatewayPrefixListReferenceRequest::blackhole).
+    #[inline]
+    pub fn blackhole(mut self, value: bool) -> Self {
+        self.0.input_mut().blackhole = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayPrefixListReferenceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayRoute` operation.
+///
+/// Creates a static route for the specified transit gateway route table.
+pub struct CreateTransitGatewayRoute(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteRequest,
+        t::CreateTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
+    t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
+);
+impl CreateTransitGatewayRoute {
+    /// Sets [`destination_cidr_block`](t::CreateTransitGatewayRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_route_table_id`](t::CreateTransitGatewayRouteRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::CreateTransitGatewayRouteRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`blackhole`](t::CreateTransitGatewayRouteRequest::blackhole).
+    #[inline]
+    pub fn blackhole(mut self, value: bool) -> Self {
+        self.0.input_mut().blackhole = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayRouteTable` operation.
+///
+/// Creates a route table for the specified transit gateway.
+pub struct CreateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableRequest,
+        t::CreateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
+    t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl CreateTransitGatewayRouteTable {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayRouteTableRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayRouteTableRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises a new transit gateway route table.
+pub struct CreateTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableAnnouncementRequest,
+        t::CreateTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTableAnnouncement,
+    t::CreateTransitGatewayRouteTableAnnouncementRequest,
+    t::CreateTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl CreateTransitGatewayRouteTableAnnouncement {
+    /// Sets [`transit_gateway_route_table_id`](t::CreateTransitGatewayRouteTableAnnouncementRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`peering_attachment_id`](t::CreateTransitGatewayRouteTableAnnouncementRequest::peering_attachment_id).
+    #[inline]
+    pub fn peering_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peering_attachment_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayRouteTableAnnouncementRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateTransitGatewayRouteTableAnnouncementRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

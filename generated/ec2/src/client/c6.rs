@@ -5,596 +5,173 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a new route server to manage dynamic routing in a VPC.
-    ///
-    /// Returns the [`CreateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches the specified VPC to the specified transit gateway. Returns [`CreateTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_route_server(&self) -> CreateRouteServer {
-        CreateRouteServer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER))
-    }
-    /// Creates a new endpoint for a route server in a specified subnet.
-    ///
-    /// Returns the [`CreateRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
-        CreateRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_ENDPOINT),
+    pub fn create_transit_gateway_vpc_attachment(
+        &self,
+    ) -> CreateTransitGatewayVpcAttachment {
+        CreateTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
         )
     }
-    /// Creates a new BGP peer for a specified route server endpoint.
-    ///
-    /// Returns the [`CreateRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy. Returns [`CreateVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
-        CreateRouteServerPeer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_PEER))
-    }
-    /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
-    ///
-    /// Returns the [`CreateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route_table(&self) -> CreateRouteTable {
-        CreateRouteTable(rt::Call::new(&self.handle, &op::CREATE_ROUTE_TABLE))
-    }
-    /// Creates a secondary network.
-    ///
-    /// Returns the [`CreateSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
-        CreateSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::CREATE_SECONDARY_NETWORK),
+    pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpoint {
+        CreateVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_ENDPOINT),
         )
     }
-    /// Creates a secondary subnet in a secondary network.
-    ///
-    /// Returns the [`CreateSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy. Returns [`CreateVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
-        CreateSecondarySubnet(rt::Call::new(&self.handle, &op::CREATE_SECONDARY_SUBNET))
-    }
-    /// Creates a security group.
-    ///
-    /// Returns the [`CreateSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_security_group(&self) -> CreateSecurityGroup {
-        CreateSecurityGroup(rt::Call::new(&self.handle, &op::CREATE_SECURITY_GROUP))
-    }
-    /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
-    ///
-    /// Returns the [`CreateSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_snapshot(&self) -> CreateSnapshot {
-        CreateSnapshot(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOT))
-    }
-    /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
-    ///
-    /// Returns the [`CreateSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_snapshots(&self) -> CreateSnapshots {
-        CreateSnapshots(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOTS))
-    }
-    /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
-        CreateSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::CREATE_SPOT_DATAFEED_SUBSCRIPTION),
+    pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroup {
+        CreateVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_GROUP),
         )
     }
-    /// Stores an AMI as a single object in an Amazon S3 bucket.
-    ///
-    /// Returns the [`CreateStoreImageTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met. Returns [`CreateVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_store_image_task(&self) -> CreateStoreImageTask {
-        CreateStoreImageTask(rt::Call::new(&self.handle, &op::CREATE_STORE_IMAGE_TASK))
-    }
-    /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
-    ///
-    /// Returns the [`CreateSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_subnet(&self) -> CreateSubnet {
-        CreateSubnet(rt::Call::new(&self.handle, &op::CREATE_SUBNET))
-    }
-    /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
-        CreateSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::CREATE_SUBNET_CIDR_RESERVATION),
+    pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstance {
+        CreateVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_INSTANCE),
         )
     }
-    /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
-    ///
-    /// Returns the [`CreateTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request. Returns [`CreateVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_tags(&self) -> CreateTags {
-        CreateTags(rt::Call::new(&self.handle, &op::CREATE_TAGS))
-    }
-    /// Creates a Traffic Mirror filter.
-    ///
-    /// Returns the [`CreateTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
-        CreateTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER),
+    pub fn create_verified_access_trust_provider(
+        &self,
+    ) -> CreateVerifiedAccessTrustProvider {
+        CreateVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER),
         )
     }
-    /// Creates a Traffic Mirror filter rule.
-    ///
-    /// Returns the [`CreateTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an EBS volume that can be attached to an instance in the same Availability Zone. Returns [`CreateVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
-        CreateTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER_RULE),
+    pub fn create_volume(&self) -> CreateVolume {
+        CreateVolume(rt::Call::new(&self.handle, &op::CREATE_VOLUME))
+    }
+    /// Creates a VPC with the specified CIDR blocks. Returns [`CreateVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc(&self) -> CreateVpc {
+        CreateVpc(rt::Call::new(&self.handle, &op::CREATE_VPC))
+    }
+    /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`CreateVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_block_public_access_exclusion(
+        &self,
+    ) -> CreateVpcBlockPublicAccessExclusion {
+        CreateVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
+        )
+    }
+    /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS. Returns [`CreateVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControl {
+        CreateVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`CreateVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpoint {
+        CreateVpcEndpoint(rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT))
+    }
+    /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*. Returns [`CreateVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_connection_notification(
+        &self,
+    ) -> CreateVpcEndpointConnectionNotification {
+        CreateVpcEndpointConnectionNotification(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
+        )
+    }
+    /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect. Returns [`CreateVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_service_configuration(
+        &self,
+    ) -> CreateVpcEndpointServiceConfiguration {
+        CreateVpcEndpointServiceConfiguration(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION),
+        )
+    }
+    /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks. Returns [`CreateVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnection {
+        CreateVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_PEERING_CONNECTION),
+        )
+    }
+    /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway. Returns [`CreateVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_concentrator(&self) -> CreateVpnConcentrator {
+        CreateVpnConcentrator(rt::Call::new(&self.handle, &op::CREATE_VPN_CONCENTRATOR))
+    }
+    /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`. Returns [`CreateVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection(&self) -> CreateVpnConnection {
+        CreateVpnConnection(rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION))
+    }
+    /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`CreateVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRoute {
+        CreateVpnConnectionRoute(
+            rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION_ROUTE),
         )
     }
 }
-/// The `CreateRouteServer` operation.
+/// The `CreateTransitGatewayVpcAttachment` operation.
 ///
-/// Creates a new route server to manage dynamic routing in a VPC.
+/// Attaches the specified VPC to the specified transit gateway.
 ///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+/// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
 ///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteServer(
+/// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
+pub struct CreateTransitGatewayVpcAttachment(
     pub(crate) rt::Call<
-        t::CreateRouteServerRequest,
-        t::CreateRouteServerResult,
+        t::CreateTransitGatewayVpcAttachmentRequest,
+        t::CreateTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateRouteServer, t::CreateRouteServerRequest, t::CreateRouteServerResult,
-    rt::NoErrors, op::CREATE_ROUTE_SERVER
+    CreateTransitGatewayVpcAttachment, t::CreateTransitGatewayVpcAttachmentRequest,
+    t::CreateTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
-impl CreateRouteServer {
-    /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
+impl CreateTransitGatewayVpcAttachment {
+    /// Sets [`transit_gateway_id`](t::CreateTransitGatewayVpcAttachmentRequest::transit_gateway_id).
     #[inline]
-    pub fn amazon_side_asn(mut self, value: i64) -> Self {
-        self.0.input_mut().amazon_side_asn = value;
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
         self
     }
-    /// Unique, case-sensitive identifier to ensure idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether routes should be persisted after all BGP sessions are terminated.
-    #[inline]
-    pub fn persist_routes(
-        mut self,
-        value: impl Into<t::RouteServerPersistRoutesAction>,
-    ) -> Self {
-        self.0.input_mut().persist_routes = Some(value.into());
-        self
-    }
-    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
-    #[inline]
-    pub fn persist_routes_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().persist_routes_duration = Some(value);
-        self
-    }
-    /// Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
-    #[inline]
-    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().sns_notifications_enabled = Some(value);
-        self
-    }
-    /// The tags to apply to the route server during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteServerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteServerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateRouteServerRequest,
-        t::CreateRouteServerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateRouteServerEndpoint` operation.
-///
-/// Creates a new endpoint for a route server in a specified subnet.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteServerEndpoint(
-    pub(crate) rt::Call<
-        t::CreateRouteServerEndpointRequest,
-        t::CreateRouteServerEndpointResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateRouteServerEndpoint, t::CreateRouteServerEndpointRequest,
-    t::CreateRouteServerEndpointResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_ENDPOINT
-);
-impl CreateRouteServerEndpoint {
-    /// The ID of the route server for which to create an endpoint.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the subnet in which to create the route server endpoint.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier to ensure idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the route server endpoint during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteServerEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteServerEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateRouteServerEndpointRequest,
-        t::CreateRouteServerEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateRouteServerPeer` operation.
-///
-/// Creates a new BGP peer for a specified route server endpoint.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteServerPeer(
-    pub(crate) rt::Call<
-        t::CreateRouteServerPeerRequest,
-        t::CreateRouteServerPeerResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateRouteServerPeer, t::CreateRouteServerPeerRequest,
-    t::CreateRouteServerPeerResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_PEER
-);
-impl CreateRouteServerPeer {
-    /// The ID of the route server endpoint for which to create a peer.
-    #[inline]
-    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_id = value.into();
-        self
-    }
-    /// The IPv4 address of the peer device.
-    #[inline]
-    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_address = value.into();
-        self
-    }
-    /// The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
-    #[inline]
-    pub fn bgp_options(mut self, value: t::RouteServerBgpOptionsRequest) -> Self {
-        self.0.input_mut().bgp_options = value;
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the route server peer during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteServerPeerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteServerPeerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateRouteServerPeerRequest,
-        t::CreateRouteServerPeerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateRouteTable` operation.
-///
-/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteTable(
-    pub(crate) rt::Call<
-        t::CreateRouteTableRequest,
-        t::CreateRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateRouteTable, t::CreateRouteTableRequest, t::CreateRouteTableResult,
-    rt::NoErrors, op::CREATE_ROUTE_TABLE
-);
-impl CreateRouteTable {
-    /// The tags to assign to the route table.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC.
+    /// Sets [`vpc_id`](t::CreateTransitGatewayVpcAttachmentRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`subnet_ids`](t::CreateTransitGatewayVpcAttachmentRequest::subnet_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteTableResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateRouteTableRequest, t::CreateRouteTableResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateSecondaryNetwork` operation.
-///
-/// Creates a secondary network.
-///
-/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
-pub struct CreateSecondaryNetwork(
-    pub(crate) rt::Call<
-        t::CreateSecondaryNetworkRequest,
-        t::CreateSecondaryNetworkResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateSecondaryNetwork, t::CreateSecondaryNetworkRequest,
-    t::CreateSecondaryNetworkResult, rt::NoErrors, op::CREATE_SECONDARY_NETWORK
-);
-impl CreateSecondaryNetwork {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
         self
     }
-    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
+    /// Sets [`options`](t::CreateTransitGatewayVpcAttachmentRequest::options).
     #[inline]
-    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_cidr_block = value.into();
+    pub fn options(
+        mut self,
+        value: t::CreateTransitGatewayVpcAttachmentRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = Some(value);
         self
     }
-    /// The type of secondary network.
-    #[inline]
-    pub fn network_type(mut self, value: impl Into<t::SecondaryNetworkType>) -> Self {
-        self.0.input_mut().network_type = value.into();
-        self
-    }
-    /// The tags to assign to the secondary network.
+    /// Sets [`tag_specifications`](t::CreateTransitGatewayVpcAttachmentRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -612,313 +189,114 @@ impl CreateSecondaryNetwork {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSecondaryNetworkResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateSecondaryNetworkResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecondaryNetworkRequest,
-        t::CreateSecondaryNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateSecondarySubnet` operation.
-///
-/// Creates a secondary subnet in a secondary network.
-///
-/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
-///
-/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
-pub struct CreateSecondarySubnet(
-    pub(crate) rt::Call<
-        t::CreateSecondarySubnetRequest,
-        t::CreateSecondarySubnetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateSecondarySubnet, t::CreateSecondarySubnetRequest,
-    t::CreateSecondarySubnetResult, rt::NoErrors, op::CREATE_SECONDARY_SUBNET
-);
-impl CreateSecondarySubnet {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The Availability Zone for the secondary subnet. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Availability Zone for the secondary subnet. This option is preferred over `AvailabilityZone` as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateTransitGatewayVpcAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28.
-    #[inline]
-    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_cidr_block = value.into();
-        self
-    }
-    /// The ID of the secondary network in which to create the secondary subnet.
-    #[inline]
-    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_network_id = value.into();
-        self
-    }
-    /// The tags to assign to the secondary subnet.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSecondarySubnetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateSecondarySubnetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecondarySubnetRequest,
-        t::CreateSecondarySubnetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateSecurityGroup` operation.
+/// The `CreateVerifiedAccessEndpoint` operation.
 ///
-/// Creates a security group.
-///
-/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
-///
-/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
-///
-/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
-///
-/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
-///
-/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
-pub struct CreateSecurityGroup(
+/// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
+pub struct CreateVerifiedAccessEndpoint(
     pub(crate) rt::Call<
-        t::CreateSecurityGroupRequest,
-        t::CreateSecurityGroupResult,
+        t::CreateVerifiedAccessEndpointRequest,
+        t::CreateVerifiedAccessEndpointResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateSecurityGroup, t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult,
-    rt::NoErrors, op::CREATE_SECURITY_GROUP
+    CreateVerifiedAccessEndpoint, t::CreateVerifiedAccessEndpointRequest,
+    t::CreateVerifiedAccessEndpointResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_ENDPOINT
 );
-impl CreateSecurityGroup {
-    /// A description for the security group.
+impl CreateVerifiedAccessEndpoint {
+    /// Sets [`verified_access_group_id`](t::CreateVerifiedAccessEndpointRequest::verified_access_group_id).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = value.into();
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
         self
     }
-    /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
+    /// Sets [`endpoint_type`](t::CreateVerifiedAccessEndpointRequest::endpoint_type).
     #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The ID of the VPC. Required for a nondefault VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// The tags to assign to the security group.
-    #[inline]
-    pub fn tag_specifications(
+    pub fn endpoint_type(
         mut self,
-        value: impl rt::Items<t::TagSpecification>,
+        value: impl Into<t::VerifiedAccessEndpointType>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self.0.input_mut().endpoint_type = value.into();
         self
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Sets [`attachment_type`](t::CreateVerifiedAccessEndpointRequest::attachment_type).
     #[inline]
-    pub fn push_tag_specifications(
+    pub fn attachment_type(
         mut self,
-        item: impl Into<t::TagSpecification>,
+        value: impl Into<t::VerifiedAccessEndpointAttachmentType>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self.0.input_mut().attachment_type = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`domain_certificate_arn`](t::CreateVerifiedAccessEndpointRequest::domain_certificate_arn).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn domain_certificate_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().domain_certificate_arn = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`application_domain`](t::CreateVerifiedAccessEndpointRequest::application_domain).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSecurityGroupResult>> {
-        self.0.send()
+    pub fn application_domain(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().application_domain = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`endpoint_domain_prefix`](t::CreateVerifiedAccessEndpointRequest::endpoint_domain_prefix).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateSecurityGroupResult> {
-        self.0.send_blocking()
+    pub fn endpoint_domain_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().endpoint_domain_prefix = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`security_group_ids`](t::CreateVerifiedAccessEndpointRequest::security_group_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`load_balancer_options`](t::CreateVerifiedAccessEndpointRequest::load_balancer_options).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecurityGroupRequest,
-        t::CreateSecurityGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn load_balancer_options(
+        mut self,
+        value: t::CreateVerifiedAccessEndpointLoadBalancerOptions,
+    ) -> Self {
+        self.0.input_mut().load_balancer_options = Some(value);
+        self
     }
-}
-/// The `CreateSnapshot` operation.
-///
-/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
-///
-/// The location of the source EBS volume determines where you can create the snapshot.
-///
-/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
-/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
-/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
-///
-/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
-///
-/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
-///
-/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
-///
-/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct CreateSnapshot(
-    pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateSnapshot, t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors,
-    op::CREATE_SNAPSHOT
-);
-impl CreateSnapshot {
-    /// A description for the snapshot.
+    /// Sets [`network_interface_options`](t::CreateVerifiedAccessEndpointRequest::network_interface_options).
+    #[inline]
+    pub fn network_interface_options(
+        mut self,
+        value: t::CreateVerifiedAccessEndpointEniOptions,
+    ) -> Self {
+        self.0.input_mut().network_interface_options = Some(value);
+        self
+    }
+    /// Sets [`description`](t::CreateVerifiedAccessEndpointRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// **Note:** Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
+    /// Sets [`policy_document`](t::CreateVerifiedAccessEndpointRequest::policy_document).
     #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
+    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_document = Some(value.into());
         self
     }
-    /// The ID of the Amazon EBS volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// The tags to apply to the snapshot during creation.
+    /// Sets [`tag_specifications`](t::CreateVerifiedAccessEndpointRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -936,93 +314,80 @@ impl CreateSnapshot {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
+    /// Sets [`client_token`](t::CreateVerifiedAccessEndpointRequest::client_token).
     #[inline]
-    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
-        self.0.input_mut().location = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::CreateVerifiedAccessEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`sse_specification`](t::CreateVerifiedAccessEndpointRequest::sse_specification).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::Snapshot>> {
-        self.0.send()
+    pub fn sse_specification(
+        mut self,
+        value: t::VerifiedAccessSseSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().sse_specification = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`rds_options`](t::CreateVerifiedAccessEndpointRequest::rds_options).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::Snapshot> {
-        self.0.send_blocking()
+    pub fn rds_options(
+        mut self,
+        value: t::CreateVerifiedAccessEndpointRdsOptions,
+    ) -> Self {
+        self.0.input_mut().rds_options = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`cidr_options`](t::CreateVerifiedAccessEndpointRequest::cidr_options).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors> {
-        self.0
+    pub fn cidr_options(
+        mut self,
+        value: t::CreateVerifiedAccessEndpointCidrOptions,
+    ) -> Self {
+        self.0.input_mut().cidr_options = Some(value);
+        self
     }
 }
-/// The `CreateSnapshots` operation.
+/// The `CreateVerifiedAccessGroup` operation.
 ///
-/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
-///
-/// The location of the source instance determines where you can create the snapshots.
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
-/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
-pub struct CreateSnapshots(
+/// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
+pub struct CreateVerifiedAccessGroup(
     pub(crate) rt::Call<
-        t::CreateSnapshotsRequest,
-        t::CreateSnapshotsResult,
+        t::CreateVerifiedAccessGroupRequest,
+        t::CreateVerifiedAccessGroupResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateSnapshots, t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors,
-    op::CREATE_SNAPSHOTS
+    CreateVerifiedAccessGroup, t::CreateVerifiedAccessGroupRequest,
+    t::CreateVerifiedAccessGroupResult, rt::NoErrors, op::CREATE_VERIFIED_ACCESS_GROUP
 );
-impl CreateSnapshots {
-    /// A description propagated to every snapshot specified by the instance.
+impl CreateVerifiedAccessGroup {
+    /// Sets [`verified_access_instance_id`](t::CreateVerifiedAccessGroupRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::CreateVerifiedAccessGroupRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The instance to specify which volumes should be included in the snapshots.
+    /// Sets [`policy_document`](t::CreateVerifiedAccessGroupRequest::policy_document).
     #[inline]
-    pub fn instance_specification(mut self, value: t::InstanceSpecification) -> Self {
-        self.0.input_mut().instance_specification = value;
+    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_document = Some(value.into());
         self
     }
-    /// **Note:** Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// Tags to apply to every snapshot specified by the instance.
+    /// Sets [`tag_specifications`](t::CreateVerifiedAccessGroupRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1040,257 +405,51 @@ impl CreateSnapshots {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`client_token`](t::CreateVerifiedAccessGroupRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVerifiedAccessGroupRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Copies the tags from the specified volume to corresponding snapshot.
+    /// Sets [`sse_specification`](t::CreateVerifiedAccessGroupRequest::sse_specification).
     #[inline]
-    pub fn copy_tags_from_source(
+    pub fn sse_specification(
         mut self,
-        value: impl Into<t::CopyTagsFromSource>,
+        value: t::VerifiedAccessSseSpecificationRequest,
     ) -> Self {
-        self.0.input_mut().copy_tags_from_source = Some(value.into());
+        self.0.input_mut().sse_specification = Some(value);
         self
-    }
-    /// **Note:** Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter.
-    #[inline]
-    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
-        self.0.input_mut().location = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSnapshotsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateSnapshotsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors> {
-        self.0
     }
 }
-/// The `CreateSpotDatafeedSubscription` operation.
+/// The `CreateVerifiedAccessInstance` operation.
 ///
-/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-pub struct CreateSpotDatafeedSubscription(
+/// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
+pub struct CreateVerifiedAccessInstance(
     pub(crate) rt::Call<
-        t::CreateSpotDatafeedSubscriptionRequest,
-        t::CreateSpotDatafeedSubscriptionResult,
+        t::CreateVerifiedAccessInstanceRequest,
+        t::CreateVerifiedAccessInstanceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateSpotDatafeedSubscription, t::CreateSpotDatafeedSubscriptionRequest,
-    t::CreateSpotDatafeedSubscriptionResult, rt::NoErrors,
-    op::CREATE_SPOT_DATAFEED_SUBSCRIPTION
+    CreateVerifiedAccessInstance, t::CreateVerifiedAccessInstanceRequest,
+    t::CreateVerifiedAccessInstanceResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_INSTANCE
 );
-impl CreateSpotDatafeedSubscription {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateVerifiedAccessInstance {
+    /// Sets [`description`](t::CreateVerifiedAccessInstanceRequest::description).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The prefix for the data feed file names.
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateSpotDatafeedSubscriptionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSpotDatafeedSubscriptionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSpotDatafeedSubscriptionRequest,
-        t::CreateSpotDatafeedSubscriptionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateStoreImageTask` operation.
-///
-/// Stores an AMI as a single object in an Amazon S3 bucket.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub struct CreateStoreImageTask(
-    pub(crate) rt::Call<
-        t::CreateStoreImageTaskRequest,
-        t::CreateStoreImageTaskResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateStoreImageTask, t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult,
-    rt::NoErrors, op::CREATE_STORE_IMAGE_TASK
-);
-impl CreateStoreImageTask {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
-    #[inline]
-    pub fn s3_object_tags(mut self, value: impl rt::Items<t::S3ObjectTag>) -> Self {
-        value.add_to(&mut self.0.input_mut().s3_object_tags);
-        self
-    }
-    /// Adds one element to `S3ObjectTags`; see [`s3_object_tags`](Self::s3_object_tags).
-    #[inline]
-    pub fn push_s3_object_tags(mut self, item: impl Into<t::S3ObjectTag>) -> Self {
-        rt::push(&mut self.0.input_mut().s3_object_tags, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateStoreImageTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateStoreImageTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateStoreImageTaskRequest,
-        t::CreateStoreImageTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `CreateSubnet` operation.
-///
-/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
-///
-/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
-///
-/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
-///
-/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
-///
-/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
-///
-/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-pub struct CreateSubnet(
-    pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateSubnet, t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors,
-    op::CREATE_SUBNET
-);
-impl CreateSubnet {
-    /// The tags to assign to the subnet.
+    /// Sets [`tag_specifications`](t::CreateVerifiedAccessInstanceRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1308,165 +467,437 @@ impl CreateSubnet {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The Availability Zone or Local Zone for the subnet.
+    /// Sets [`client_token`](t::CreateVerifiedAccessInstanceRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVerifiedAccessInstanceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`fips_enabled`](t::CreateVerifiedAccessInstanceRequest::fips_enabled).
+    #[inline]
+    pub fn fips_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().fips_enabled = Some(value);
+        self
+    }
+    /// Sets [`cidr_endpoints_custom_sub_domain`](t::CreateVerifiedAccessInstanceRequest::cidr_endpoints_custom_sub_domain).
+    #[inline]
+    pub fn cidr_endpoints_custom_sub_domain(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_endpoints_custom_sub_domain = Some(value.into());
+        self
+    }
+}
+/// The `CreateVerifiedAccessTrustProvider` operation.
+///
+/// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
+pub struct CreateVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::CreateVerifiedAccessTrustProviderRequest,
+        t::CreateVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessTrustProvider, t::CreateVerifiedAccessTrustProviderRequest,
+    t::CreateVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl CreateVerifiedAccessTrustProvider {
+    /// Sets [`trust_provider_type`](t::CreateVerifiedAccessTrustProviderRequest::trust_provider_type).
+    #[inline]
+    pub fn trust_provider_type(
+        mut self,
+        value: impl Into<t::TrustProviderType>,
+    ) -> Self {
+        self.0.input_mut().trust_provider_type = value.into();
+        self
+    }
+    /// Sets [`user_trust_provider_type`](t::CreateVerifiedAccessTrustProviderRequest::user_trust_provider_type).
+    #[inline]
+    pub fn user_trust_provider_type(
+        mut self,
+        value: impl Into<t::UserTrustProviderType>,
+    ) -> Self {
+        self.0.input_mut().user_trust_provider_type = Some(value.into());
+        self
+    }
+    /// Sets [`device_trust_provider_type`](t::CreateVerifiedAccessTrustProviderRequest::device_trust_provider_type).
+    #[inline]
+    pub fn device_trust_provider_type(
+        mut self,
+        value: impl Into<t::DeviceTrustProviderType>,
+    ) -> Self {
+        self.0.input_mut().device_trust_provider_type = Some(value.into());
+        self
+    }
+    /// Sets [`oidc_options`](t::CreateVerifiedAccessTrustProviderRequest::oidc_options).
+    #[inline]
+    pub fn oidc_options(
+        mut self,
+        value: t::CreateVerifiedAccessTrustProviderOidcOptions,
+    ) -> Self {
+        self.0.input_mut().oidc_options = Some(value);
+        self
+    }
+    /// Sets [`device_options`](t::CreateVerifiedAccessTrustProviderRequest::device_options).
+    #[inline]
+    pub fn device_options(
+        mut self,
+        value: t::CreateVerifiedAccessTrustProviderDeviceOptions,
+    ) -> Self {
+        self.0.input_mut().device_options = Some(value);
+        self
+    }
+    /// Sets [`policy_reference_name`](t::CreateVerifiedAccessTrustProviderRequest::policy_reference_name).
+    #[inline]
+    pub fn policy_reference_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_reference_name = value.into();
+        self
+    }
+    /// Sets [`description`](t::CreateVerifiedAccessTrustProviderRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVerifiedAccessTrustProviderRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateVerifiedAccessTrustProviderRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVerifiedAccessTrustProviderRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`sse_specification`](t::CreateVerifiedAccessTrustProviderRequest::sse_specification).
+    #[inline]
+    pub fn sse_specification(
+        mut self,
+        value: t::VerifiedAccessSseSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().sse_specification = Some(value);
+        self
+    }
+    /// Sets [`native_application_oidc_options`](t::CreateVerifiedAccessTrustProviderRequest::native_application_oidc_options).
+    #[inline]
+    pub fn native_application_oidc_options(
+        mut self,
+        value: t::CreateVerifiedAccessNativeApplicationOidcOptions,
+    ) -> Self {
+        self.0.input_mut().native_application_oidc_options = Some(value);
+        self
+    }
+}
+/// The `CreateVolume` operation.
+///
+/// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
+///
+/// You can create a new empty volume or restore a volume from an EBS snapshot. Any Amazon Web Services Marketplace product codes from the snapshot are propagated to the volume.
+///
+/// You can create encrypted volumes. Encrypted volumes must be attached to instances that support Amazon EBS encryption. Volumes that are created from encrypted snapshots are also automatically encrypted. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+///
+/// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
+pub struct CreateVolume(
+    pub(crate) rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVolume, t::CreateVolumeRequest, t::Volume, rt::NoErrors, op::CREATE_VOLUME
+);
+impl CreateVolume {
+    /// Sets [`availability_zone`](t::CreateVolumeRequest::availability_zone).
     #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone = Some(value.into());
         self
     }
-    /// The AZ ID or the Local Zone ID of the subnet.
+    /// Sets [`availability_zone_id`](t::CreateVolumeRequest::availability_zone_id).
     #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone_id = Some(value.into());
         self
     }
-    /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    /// Sets [`encrypted`](t::CreateVolumeRequest::encrypted).
+    #[inline]
+    pub fn encrypted(mut self, value: bool) -> Self {
+        self.0.input_mut().encrypted = Some(value);
+        self
+    }
+    /// Sets [`iops`](t::CreateVolumeRequest::iops).
+    #[inline]
+    pub fn iops(mut self, value: i32) -> Self {
+        self.0.input_mut().iops = Some(value);
+        self
+    }
+    /// Sets [`kms_key_id`](t::CreateVolumeRequest::kms_key_id).
+    #[inline]
+    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().kms_key_id = Some(value.into());
+        self
+    }
+    /// Sets [`outpost_arn`](t::CreateVolumeRequest::outpost_arn).
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// Sets [`size`](t::CreateVolumeRequest::size).
+    #[inline]
+    pub fn size(mut self, value: i32) -> Self {
+        self.0.input_mut().size = Some(value);
+        self
+    }
+    /// Sets [`snapshot_id`](t::CreateVolumeRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`volume_type`](t::CreateVolumeRequest::volume_type).
+    #[inline]
+    pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
+        self.0.input_mut().volume_type = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVolumeRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`multi_attach_enabled`](t::CreateVolumeRequest::multi_attach_enabled).
+    #[inline]
+    pub fn multi_attach_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().multi_attach_enabled = Some(value);
+        self
+    }
+    /// Sets [`throughput`](t::CreateVolumeRequest::throughput).
+    #[inline]
+    pub fn throughput(mut self, value: i32) -> Self {
+        self.0.input_mut().throughput = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateVolumeRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`volume_initialization_rate`](t::CreateVolumeRequest::volume_initialization_rate).
+    #[inline]
+    pub fn volume_initialization_rate(mut self, value: i32) -> Self {
+        self.0.input_mut().volume_initialization_rate = Some(value);
+        self
+    }
+    /// Sets [`operator`](t::CreateVolumeRequest::operator).
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVolumeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateVpc` operation.
+///
+/// Creates a VPC with the specified CIDR blocks.
+///
+/// A VPC must have an associated IPv4 CIDR block. You can choose an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. You can optionally associate an IPv6 CIDR block with a VPC. You can choose an IPv6 CIDR block, an Amazon-provided IPv6 CIDR block, an IPAM-allocated IPv6 CIDR block, or an IPv6 CIDR block that you brought to Amazon Web Services. For more information, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+///
+/// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpc(
+    pub(crate) rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVpc, t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors, op::CREATE_VPC
+);
+impl CreateVpc {
+    /// Sets [`cidr_block`](t::CreateVpcRequest::cidr_block).
     #[inline]
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cidr_block = Some(value.into());
         self
     }
-    /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
+    /// Sets [`ipv6_pool`](t::CreateVpcRequest::ipv6_pool).
+    #[inline]
+    pub fn ipv6_pool(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_pool = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_cidr_block`](t::CreateVpcRequest::ipv6_cidr_block).
     #[inline]
     pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipv6_cidr_block = Some(value.into());
         self
     }
-    /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Indicates whether to create an IPv6 only subnet.
-    #[inline]
-    pub fn ipv6_native(mut self, value: bool) -> Self {
-        self.0.input_mut().ipv6_native = Some(value);
-        self
-    }
-    /// An IPv4 IPAM pool ID for the subnet.
+    /// Sets [`ipv4_ipam_pool_id`](t::CreateVpcRequest::ipv4_ipam_pool_id).
     #[inline]
     pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
         self
     }
-    /// An IPv4 netmask length for the subnet.
+    /// Sets [`ipv4_netmask_length`](t::CreateVpcRequest::ipv4_netmask_length).
     #[inline]
     pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
         self.0.input_mut().ipv4_netmask_length = Some(value);
         self
     }
-    /// An IPv6 IPAM pool ID for the subnet.
+    /// Sets [`ipv6_ipam_pool_id`](t::CreateVpcRequest::ipv6_ipam_pool_id).
     #[inline]
     pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
         self
     }
-    /// An IPv6 netmask length for the subnet.
+    /// Sets [`ipv6_netmask_length`](t::CreateVpcRequest::ipv6_netmask_length).
     #[inline]
     pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
         self.0.input_mut().ipv6_netmask_length = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`ipv6_cidr_block_network_border_group`](t::CreateVpcRequest::ipv6_cidr_block_network_border_group).
+    #[inline]
+    pub fn ipv6_cidr_block_network_border_group(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipv6_cidr_block_network_border_group = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_encryption_control`](t::CreateVpcRequest::vpc_encryption_control).
+    #[inline]
+    pub fn vpc_encryption_control(
+        mut self,
+        value: t::VpcEncryptionControlConfiguration,
+    ) -> Self {
+        self.0.input_mut().vpc_encryption_control = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVpcRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVpcRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`instance_tenancy`](t::CreateVpcRequest::instance_tenancy).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSubnetResult>> {
-        self.0.send()
+    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
+        self.0.input_mut().instance_tenancy = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`amazon_provided_ipv6_cidr_block`](t::CreateVpcRequest::amazon_provided_ipv6_cidr_block).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateSubnetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors> {
-        self.0
+    pub fn amazon_provided_ipv6_cidr_block(mut self, value: bool) -> Self {
+        self.0.input_mut().amazon_provided_ipv6_cidr_block = Some(value);
+        self
     }
 }
-/// The `CreateSubnetCidrReservation` operation.
+/// The `CreateVpcBlockPublicAccessExclusion` operation.
 ///
-/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
-pub struct CreateSubnetCidrReservation(
+/// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcBlockPublicAccessExclusion(
     pub(crate) rt::Call<
-        t::CreateSubnetCidrReservationRequest,
-        t::CreateSubnetCidrReservationResult,
+        t::CreateVpcBlockPublicAccessExclusionRequest,
+        t::CreateVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateSubnetCidrReservation, t::CreateSubnetCidrReservationRequest,
-    t::CreateSubnetCidrReservationResult, rt::NoErrors,
-    op::CREATE_SUBNET_CIDR_RESERVATION
+    CreateVpcBlockPublicAccessExclusion, t::CreateVpcBlockPublicAccessExclusionRequest,
+    t::CreateVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
 );
-impl CreateSubnetCidrReservation {
-    /// The ID of the subnet.
+impl CreateVpcBlockPublicAccessExclusion {
+    /// Sets [`dry_run`](t::CreateVpcBlockPublicAccessExclusionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`subnet_id`](t::CreateVpcBlockPublicAccessExclusionRequest::subnet_id).
     #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
+        self.0.input_mut().subnet_id = Some(value.into());
         self
     }
-    /// The IPv4 or IPV6 CIDR range to reserve.
+    /// Sets [`vpc_id`](t::CreateVpcBlockPublicAccessExclusionRequest::vpc_id).
     #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
         self
     }
-    /// The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources.
+    /// Sets [`internet_gateway_exclusion_mode`](t::CreateVpcBlockPublicAccessExclusionRequest::internet_gateway_exclusion_mode).
     #[inline]
-    pub fn reservation_type(
+    pub fn internet_gateway_exclusion_mode(
         mut self,
-        value: impl Into<t::SubnetCidrReservationType>,
+        value: impl Into<t::InternetGatewayExclusionMode>,
     ) -> Self {
-        self.0.input_mut().reservation_type = value.into();
+        self.0.input_mut().internet_gateway_exclusion_mode = value.into();
         self
     }
-    /// The description to assign to the subnet CIDR reservation.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to assign to the subnet CIDR reservation.
+    /// Sets [`tag_specifications`](t::CreateVpcBlockPublicAccessExclusionRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1484,146 +915,37 @@ impl CreateSubnetCidrReservation {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSubnetCidrReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateSubnetCidrReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSubnetCidrReservationRequest,
-        t::CreateSubnetCidrReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `CreateTags` operation.
+/// The `CreateVpcEncryptionControl` operation.
 ///
-/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
+/// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
 ///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    CreateTags, t::CreateTagsRequest, rt::Unit, rt::NoErrors, op::CREATE_TAGS
-);
-impl CreateTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the resources, separated by spaces.
-    #[inline]
-    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateTrafficMirrorFilter` operation.
-///
-/// Creates a Traffic Mirror filter.
-///
-/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
-///
-/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
-pub struct CreateTrafficMirrorFilter(
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcEncryptionControl(
     pub(crate) rt::Call<
-        t::CreateTrafficMirrorFilterRequest,
-        t::CreateTrafficMirrorFilterResult,
+        t::CreateVpcEncryptionControlRequest,
+        t::CreateVpcEncryptionControlResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateTrafficMirrorFilter, t::CreateTrafficMirrorFilterRequest,
-    t::CreateTrafficMirrorFilterResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_FILTER
+    CreateVpcEncryptionControl, t::CreateVpcEncryptionControlRequest,
+    t::CreateVpcEncryptionControlResult, rt::NoErrors, op::CREATE_VPC_ENCRYPTION_CONTROL
 );
-impl CreateTrafficMirrorFilter {
-    /// The description of the Traffic Mirror filter.
+impl CreateVpcEncryptionControl {
+    /// Sets [`dry_run`](t::CreateVpcEncryptionControlRequest::dry_run).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to assign to a Traffic Mirror filter.
+    /// Sets [`vpc_id`](t::CreateVpcEncryptionControlRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVpcEncryptionControlRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1641,155 +963,634 @@ impl CreateTrafficMirrorFilter {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+}
+/// The `CreateVpcEndpoint` operation.
+///
+/// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpoint(
+    pub(crate) rt::Call<
+        t::CreateVpcEndpointRequest,
+        t::CreateVpcEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcEndpoint, t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult,
+    rt::NoErrors, op::CREATE_VPC_ENDPOINT
+);
+impl CreateVpcEndpoint {
+    /// Sets [`dry_run`](t::CreateVpcEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`vpc_endpoint_type`](t::CreateVpcEndpointRequest::vpc_endpoint_type).
+    #[inline]
+    pub fn vpc_endpoint_type(mut self, value: impl Into<t::VpcEndpointType>) -> Self {
+        self.0.input_mut().vpc_endpoint_type = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_id`](t::CreateVpcEndpointRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`service_name`](t::CreateVpcEndpointRequest::service_name).
+    #[inline]
+    pub fn service_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_name = Some(value.into());
+        self
+    }
+    /// Sets [`policy_document`](t::CreateVpcEndpointRequest::policy_document).
+    #[inline]
+    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_document = Some(value.into());
+        self
+    }
+    /// Sets [`route_table_ids`](t::CreateVpcEndpointRequest::route_table_ids).
+    #[inline]
+    pub fn route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_table_ids);
+        self
+    }
+    /// Adds one element to `RouteTableIds`; see [`route_table_ids`](Self::route_table_ids).
+    #[inline]
+    pub fn push_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_table_ids, item);
+        self
+    }
+    /// Sets [`subnet_ids`](t::CreateVpcEndpointRequest::subnet_ids).
+    #[inline]
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
+        self
+    }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
+    /// Sets [`security_group_ids`](t::CreateVpcEndpointRequest::security_group_ids).
+    #[inline]
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
+    /// Sets [`ip_address_type`](t::CreateVpcEndpointRequest::ip_address_type).
+    #[inline]
+    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
+        self.0.input_mut().ip_address_type = Some(value.into());
+        self
+    }
+    /// Sets [`dns_options`](t::CreateVpcEndpointRequest::dns_options).
+    #[inline]
+    pub fn dns_options(mut self, value: t::DnsOptionsSpecification) -> Self {
+        self.0.input_mut().dns_options = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::CreateVpcEndpointRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`private_dns_enabled`](t::CreateVpcEndpointRequest::private_dns_enabled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTrafficMirrorFilterResult>> {
-        self.0.send()
+    pub fn private_dns_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().private_dns_enabled = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`tag_specifications`](t::CreateVpcEndpointRequest::tag_specifications).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateTrafficMirrorFilterResult> {
-        self.0.send_blocking()
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`subnet_configurations`](t::CreateVpcEndpointRequest::subnet_configurations).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn subnet_configurations(
+        mut self,
+        value: impl rt::Items<t::SubnetConfiguration>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_configurations);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Adds one element to `SubnetConfigurations`; see [`subnet_configurations`](Self::subnet_configurations).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficMirrorFilterRequest,
-        t::CreateTrafficMirrorFilterResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn push_subnet_configurations(
+        mut self,
+        item: impl Into<t::SubnetConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_configurations, item);
+        self
+    }
+    /// Sets [`service_network_arn`](t::CreateVpcEndpointRequest::service_network_arn).
+    #[inline]
+    pub fn service_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_network_arn = Some(value.into());
+        self
+    }
+    /// Sets [`resource_configuration_arn`](t::CreateVpcEndpointRequest::resource_configuration_arn).
+    #[inline]
+    pub fn resource_configuration_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_configuration_arn = Some(value.into());
+        self
+    }
+    /// Sets [`service_region`](t::CreateVpcEndpointRequest::service_region).
+    #[inline]
+    pub fn service_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_region = Some(value.into());
+        self
     }
 }
-/// The `CreateTrafficMirrorFilterRule` operation.
+/// The `CreateVpcEndpointConnectionNotification` operation.
 ///
-/// Creates a Traffic Mirror filter rule.
+/// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
 ///
-/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
-///
-/// You need the Traffic Mirror filter ID when you create the rule.
-pub struct CreateTrafficMirrorFilterRule(
+/// You can create a connection notification for interface endpoints only.
+pub struct CreateVpcEndpointConnectionNotification(
     pub(crate) rt::Call<
-        t::CreateTrafficMirrorFilterRuleRequest,
-        t::CreateTrafficMirrorFilterRuleResult,
+        t::CreateVpcEndpointConnectionNotificationRequest,
+        t::CreateVpcEndpointConnectionNotificationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateTrafficMirrorFilterRule, t::CreateTrafficMirrorFilterRuleRequest,
-    t::CreateTrafficMirrorFilterRuleResult, rt::NoErrors,
-    op::CREATE_TRAFFIC_MIRROR_FILTER_RULE
+    CreateVpcEndpointConnectionNotification,
+    t::CreateVpcEndpointConnectionNotificationRequest,
+    t::CreateVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION
 );
-impl CreateTrafficMirrorFilterRule {
-    /// The ID of the filter that this rule is associated with.
+impl CreateVpcEndpointConnectionNotification {
+    /// Sets [`dry_run`](t::CreateVpcEndpointConnectionNotificationRequest::dry_run).
     #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The type of traffic.
+    /// Sets [`service_id`](t::CreateVpcEndpointConnectionNotificationRequest::service_id).
     #[inline]
-    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
-        self.0.input_mut().traffic_direction = value.into();
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = Some(value.into());
         self
     }
-    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
+    /// Sets [`vpc_endpoint_id`](t::CreateVpcEndpointConnectionNotificationRequest::vpc_endpoint_id).
     #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
         self
     }
-    /// The action to take on the filtered traffic.
+    /// Sets [`connection_notification_arn`](t::CreateVpcEndpointConnectionNotificationRequest::connection_notification_arn).
     #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
+    pub fn connection_notification_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().connection_notification_arn = value.into();
         self
     }
-    /// The destination port range.
+    /// Sets [`connection_events`](t::CreateVpcEndpointConnectionNotificationRequest::connection_events).
     #[inline]
-    pub fn destination_port_range(
+    pub fn connection_events(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().connection_events);
+        self
+    }
+    /// Adds one element to `ConnectionEvents`; see [`connection_events`](Self::connection_events).
+    #[inline]
+    pub fn push_connection_events(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().connection_events, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateVpcEndpointConnectionNotificationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `CreateVpcEndpointServiceConfiguration` operation.
+///
+/// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
+///
+/// Before you create an endpoint service, you must create one of the following for your service:
+///
+/// - A [Network Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/). Service consumers connect to your service using an interface endpoint.
+/// - A [Gateway Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/). Service consumers connect to your service using a Gateway Load Balancer endpoint.
+///
+/// If you set the private DNS name, you must prove that you own the private DNS domain name.
+///
+/// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpointServiceConfiguration(
+    pub(crate) rt::Call<
+        t::CreateVpcEndpointServiceConfigurationRequest,
+        t::CreateVpcEndpointServiceConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcEndpointServiceConfiguration,
+    t::CreateVpcEndpointServiceConfigurationRequest,
+    t::CreateVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION
+);
+impl CreateVpcEndpointServiceConfiguration {
+    /// Sets [`dry_run`](t::CreateVpcEndpointServiceConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`acceptance_required`](t::CreateVpcEndpointServiceConfigurationRequest::acceptance_required).
+    #[inline]
+    pub fn acceptance_required(mut self, value: bool) -> Self {
+        self.0.input_mut().acceptance_required = Some(value);
+        self
+    }
+    /// Sets [`private_dns_name`](t::CreateVpcEndpointServiceConfigurationRequest::private_dns_name).
+    #[inline]
+    pub fn private_dns_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_dns_name = Some(value.into());
+        self
+    }
+    /// Sets [`network_load_balancer_arns`](t::CreateVpcEndpointServiceConfigurationRequest::network_load_balancer_arns).
+    #[inline]
+    pub fn network_load_balancer_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `NetworkLoadBalancerArns`; see [`network_load_balancer_arns`](Self::network_load_balancer_arns).
+    #[inline]
+    pub fn push_network_load_balancer_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_load_balancer_arns, item);
+        self
+    }
+    /// Sets [`gateway_load_balancer_arns`](t::CreateVpcEndpointServiceConfigurationRequest::gateway_load_balancer_arns).
+    #[inline]
+    pub fn gateway_load_balancer_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().gateway_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `GatewayLoadBalancerArns`; see [`gateway_load_balancer_arns`](Self::gateway_load_balancer_arns).
+    #[inline]
+    pub fn push_gateway_load_balancer_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().gateway_load_balancer_arns, item);
+        self
+    }
+    /// Sets [`supported_ip_address_types`](t::CreateVpcEndpointServiceConfigurationRequest::supported_ip_address_types).
+    #[inline]
+    pub fn supported_ip_address_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().supported_ip_address_types);
+        self
+    }
+    /// Adds one element to `SupportedIpAddressTypes`; see [`supported_ip_address_types`](Self::supported_ip_address_types).
+    #[inline]
+    pub fn push_supported_ip_address_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().supported_ip_address_types, item);
+        self
+    }
+    /// Sets [`supported_regions`](t::CreateVpcEndpointServiceConfigurationRequest::supported_regions).
+    #[inline]
+    pub fn supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().supported_regions);
+        self
+    }
+    /// Adds one element to `SupportedRegions`; see [`supported_regions`](Self::supported_regions).
+    #[inline]
+    pub fn push_supported_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().supported_regions, item);
+        self
+    }
+    /// Sets [`client_token`](t::CreateVpcEndpointServiceConfigurationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVpcEndpointServiceConfigurationRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
         mut self,
-        value: t::TrafficMirrorPortRangeRequest,
+        value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
-        self.0.input_mut().destination_port_range = Some(value);
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
-    /// The source port range.
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
     #[inline]
-    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
-        self.0.input_mut().source_port_range = Some(value);
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The protocol, for example UDP, to assign to the Traffic Mirror rule.
+}
+/// The `CreateVpcPeeringConnection` operation.
+///
+/// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
+///
+/// **Note:** Limitations and rules apply to a VPC peering connection. For more information, see the [VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations) in the *VPC Peering Guide*.
+///
+/// The owner of the accepter VPC must accept the peering request to activate the peering connection. The VPC peering connection request expires after 7 days, after which it cannot be accepted or rejected.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
+///
+/// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
+pub struct CreateVpcPeeringConnection(
+    pub(crate) rt::Call<
+        t::CreateVpcPeeringConnectionRequest,
+        t::CreateVpcPeeringConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcPeeringConnection, t::CreateVpcPeeringConnectionRequest,
+    t::CreateVpcPeeringConnectionResult, rt::NoErrors, op::CREATE_VPC_PEERING_CONNECTION
+);
+impl CreateVpcPeeringConnection {
+    /// Sets [`peer_region`](t::CreateVpcPeeringConnectionRequest::peer_region).
     #[inline]
-    pub fn protocol(mut self, value: i32) -> Self {
-        self.0.input_mut().protocol = Some(value);
+    pub fn peer_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_region = Some(value.into());
         self
     }
-    /// The destination CIDR block to assign to the Traffic Mirror rule.
+    /// Sets [`tag_specifications`](t::CreateVpcPeeringConnectionRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`requester_peering_connection_options`](t::CreateVpcPeeringConnectionRequest::requester_peering_connection_options).
+    #[inline]
+    pub fn requester_peering_connection_options(
+        mut self,
+        value: t::CreatePeeringConnectionOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().requester_peering_connection_options = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVpcPeeringConnectionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_id`](t::CreateVpcPeeringConnectionRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`peer_vpc_id`](t::CreateVpcPeeringConnectionRequest::peer_vpc_id).
+    #[inline]
+    pub fn peer_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`peer_owner_id`](t::CreateVpcPeeringConnectionRequest::peer_owner_id).
+    #[inline]
+    pub fn peer_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_owner_id = Some(value.into());
+        self
+    }
+}
+/// The `CreateVpnConcentrator` operation.
+///
+/// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
+pub struct CreateVpnConcentrator(
+    pub(crate) rt::Call<
+        t::CreateVpnConcentratorRequest,
+        t::CreateVpnConcentratorResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnConcentrator, t::CreateVpnConcentratorRequest,
+    t::CreateVpnConcentratorResult, rt::NoErrors, op::CREATE_VPN_CONCENTRATOR
+);
+impl CreateVpnConcentrator {
+    /// Sets [`type_`](t::CreateVpnConcentratorRequest::type_).
+    #[inline]
+    pub fn type_(mut self, value: impl Into<t::VpnConcentratorType>) -> Self {
+        self.0.input_mut().type_ = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_id`](t::CreateVpnConcentratorRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVpnConcentratorRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVpnConcentratorRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `CreateVpnConnection` operation.
+///
+/// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
+///
+/// The response includes information that you need to give to your network administrator to configure your customer gateway.
+///
+/// **Important:** We strongly recommend that you use HTTPS when calling this operation because the response contains sensitive cryptographic information for configuring your customer gateway device.
+///
+/// If you decide to shut down your VPN connection for any reason and later create a new VPN connection, you must reconfigure your customer gateway with the new information returned from this call.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnection(
+    pub(crate) rt::Call<
+        t::CreateVpnConnectionRequest,
+        t::CreateVpnConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnConnection, t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult,
+    rt::NoErrors, op::CREATE_VPN_CONNECTION
+);
+impl CreateVpnConnection {
+    /// Sets [`customer_gateway_id`](t::CreateVpnConnectionRequest::customer_gateway_id).
+    #[inline]
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().customer_gateway_id = value.into();
+        self
+    }
+    /// Sets [`type_`](t::CreateVpnConnectionRequest::type_).
+    #[inline]
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().type_ = value.into();
+        self
+    }
+    /// Sets [`vpn_gateway_id`](t::CreateVpnConnectionRequest::vpn_gateway_id).
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`transit_gateway_id`](t::CreateVpnConnectionRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpn_concentrator_id`](t::CreateVpnConnectionRequest::vpn_concentrator_id).
+    #[inline]
+    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_concentrator_id = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::CreateVpnConnectionRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`pre_shared_key_storage`](t::CreateVpnConnectionRequest::pre_shared_key_storage).
+    #[inline]
+    pub fn pre_shared_key_storage(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pre_shared_key_storage = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::CreateVpnConnectionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`options`](t::CreateVpnConnectionRequest::options).
+    #[inline]
+    pub fn options(mut self, value: t::VpnConnectionOptionsSpecification) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+}
+/// The `CreateVpnConnectionRoute` operation.
+///
+/// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnectionRoute(
+    pub(crate) rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVpnConnectionRoute, t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_VPN_CONNECTION_ROUTE
+);
+impl CreateVpnConnectionRoute {
+    /// Sets [`destination_cidr_block`](t::CreateVpnConnectionRouteRequest::destination_cidr_block).
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_cidr_block = value.into();
         self
     }
-    /// The source CIDR block to assign to the Traffic Mirror rule.
+    /// Sets [`vpn_connection_id`](t::CreateVpnConnectionRouteRequest::vpn_connection_id).
     #[inline]
-    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_cidr_block = value.into();
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
         self
     }
-    /// The description of the Traffic Mirror rule.
+}
+impl super::Client {
+    /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself. Returns [`CreateVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
+    pub fn create_vpn_gateway(&self) -> CreateVpnGateway {
+        CreateVpnGateway(rt::Call::new(&self.handle, &op::CREATE_VPN_GATEWAY))
+    }
+}
+/// The `CreateVpnGateway` operation.
+///
+/// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnGateway(
+    pub(crate) rt::Call<
+        t::CreateVpnGatewayRequest,
+        t::CreateVpnGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnGateway, t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult,
+    rt::NoErrors, op::CREATE_VPN_GATEWAY
+);
+impl CreateVpnGateway {
+    /// Sets [`availability_zone`](t::CreateVpnGatewayRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`type_`](t::CreateVpnGatewayRequest::type_).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn type_(mut self, value: impl Into<t::GatewayType>) -> Self {
+        self.0.input_mut().type_ = value.into();
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Traffic Mirroring tags specifications.
+    /// Sets [`tag_specifications`](t::CreateVpnGatewayRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1807,48 +1608,16 @@ impl CreateTrafficMirrorFilterRule {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`amazon_side_asn`](t::CreateVpnGatewayRequest::amazon_side_asn).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateTrafficMirrorFilterRuleResult>,
-    > {
-        self.0.send()
+    pub fn amazon_side_asn(mut self, value: i64) -> Self {
+        self.0.input_mut().amazon_side_asn = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`dry_run`](t::CreateVpnGatewayRequest::dry_run).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateTrafficMirrorFilterRuleResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficMirrorFilterRuleRequest,
-        t::CreateTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

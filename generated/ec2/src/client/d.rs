@@ -5,18 +5,14 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes an application status check. The following rules apply:
-    ///
-    /// Returns the [`DeleteApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an application status check. The following rules apply: Returns [`DeleteApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_application_status_check(&self) -> DeleteApplicationStatusCheck {
         DeleteApplicationStatusCheck(
             rt::Call::new(&self.handle, &op::DELETE_APPLICATION_STATUS_CHECK),
         )
     }
-    /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
-    ///
-    /// Returns the [`DeleteCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3. Returns [`DeleteCapacityManagerDataExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_capacity_manager_data_export(
         &self,
@@ -25,25 +21,19 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_CAPACITY_MANAGER_DATA_EXPORT),
         )
     }
-    /// Deletes a carrier gateway.
-    ///
-    /// Returns the [`DeleteCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a carrier gateway. Returns [`DeleteCarrierGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_carrier_gateway(&self) -> DeleteCarrierGateway {
         DeleteCarrierGateway(rt::Call::new(&self.handle, &op::DELETE_CARRIER_GATEWAY))
     }
-    /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint. Returns [`DeleteClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_endpoint(&self) -> DeleteClientVpnEndpoint {
         DeleteClientVpnEndpoint(
             rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ENDPOINT),
         )
     }
-    /// Deletes the authorization policy for a Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the authorization policy for a Client VPN endpoint. Returns [`DeleteClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_endpoint_authorization_policy(
         &self,
@@ -55,44 +45,32 @@ impl super::Client {
             ),
         )
     }
-    /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint. Returns [`DeleteClientVpnRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_route(&self) -> DeleteClientVpnRoute {
         DeleteClientVpnRoute(rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ROUTE))
     }
-    /// Deletes a range of customer-owned IP addresses.
-    ///
-    /// Returns the [`DeleteCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a range of customer-owned IP addresses. Returns [`DeleteCoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_coip_cidr(&self) -> DeleteCoipCidr {
         DeleteCoipCidr(rt::Call::new(&self.handle, &op::DELETE_COIP_CIDR))
     }
-    /// Deletes a pool of customer-owned IP (CoIP) addresses.
-    ///
-    /// Returns the [`DeleteCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a pool of customer-owned IP (CoIP) addresses. Returns [`DeleteCoipPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_coip_pool(&self) -> DeleteCoipPool {
         DeleteCoipPool(rt::Call::new(&self.handle, &op::DELETE_COIP_POOL))
     }
-    /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
-    ///
-    /// Returns the [`DeleteCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway. Returns [`DeleteCustomerGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_customer_gateway(&self) -> DeleteCustomerGateway {
         DeleteCustomerGateway(rt::Call::new(&self.handle, &op::DELETE_CUSTOMER_GATEWAY))
     }
-    /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
-    ///
-    /// Returns the [`DeleteDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC. Returns [`DeleteDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_dhcp_options(&self) -> DeleteDhcpOptions {
         DeleteDhcpOptions(rt::Call::new(&self.handle, &op::DELETE_DHCP_OPTIONS))
     }
-    /// Deletes an egress-only internet gateway.
-    ///
-    /// Returns the [`DeleteEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an egress-only internet gateway. Returns [`DeleteEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_egress_only_internet_gateway(
         &self,
@@ -101,39 +79,29 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY),
         )
     }
-    /// Deletes the specified EC2 Fleet request.
-    ///
-    /// Returns the [`DeleteFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified EC2 Fleet request. Returns [`DeleteFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_fleets(&self) -> DeleteFleets {
         DeleteFleets(rt::Call::new(&self.handle, &op::DELETE_FLEETS))
     }
-    /// Deletes one or more flow logs.
-    ///
-    /// Returns the [`DeleteFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes one or more flow logs. Returns [`DeleteFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_flow_logs(&self) -> DeleteFlowLogs {
         DeleteFlowLogs(rt::Call::new(&self.handle, &op::DELETE_FLOW_LOGS))
     }
-    /// Deletes the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`DeleteFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Amazon FPGA Image (AFI). Returns [`DeleteFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_fpga_image(&self) -> DeleteFpgaImage {
         DeleteFpgaImage(rt::Call::new(&self.handle, &op::DELETE_FPGA_IMAGE))
     }
-    /// Deletes the specified image usage report.
-    ///
-    /// Returns the [`DeleteImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified image usage report. Returns [`DeleteImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_image_usage_report(&self) -> DeleteImageUsageReport {
         DeleteImageUsageReport(
             rt::Call::new(&self.handle, &op::DELETE_IMAGE_USAGE_REPORT),
         )
     }
-    /// Deletes the specified EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`DeleteInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified EC2 Instance Connect Endpoint. Returns [`DeleteInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_instance_connect_endpoint(&self) -> DeleteInstanceConnectEndpoint {
         DeleteInstanceConnectEndpoint(
@@ -160,65 +128,23 @@ rt::operation_type!(
     op::DELETE_APPLICATION_STATUS_CHECK
 );
 impl DeleteApplicationStatusCheck {
-    /// The ID of the application status check to delete.
+    /// Sets [`application_status_check_id`](t::DeleteApplicationStatusCheckRequest::application_status_check_id).
     #[inline]
     pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().application_status_check_id = value.into();
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Sets [`client_token`](t::DeleteApplicationStatusCheckRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteApplicationStatusCheckRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteApplicationStatusCheckRequest,
-        t::DeleteApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteCapacityManagerDataExport` operation.
@@ -237,61 +163,17 @@ rt::operation_type!(
     op::DELETE_CAPACITY_MANAGER_DATA_EXPORT
 );
 impl DeleteCapacityManagerDataExport {
-    /// The unique identifier of the data export configuration to delete.
+    /// Sets [`capacity_manager_data_export_id`](t::DeleteCapacityManagerDataExportRequest::capacity_manager_data_export_id).
     #[inline]
     pub fn capacity_manager_data_export_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_manager_data_export_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteCapacityManagerDataExportRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteCapacityManagerDataExportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteCapacityManagerDataExportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCapacityManagerDataExportRequest,
-        t::DeleteCapacityManagerDataExportResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteCarrierGateway` operation.
@@ -311,57 +193,17 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_CARRIER_GATEWAY
 );
 impl DeleteCarrierGateway {
-    /// The ID of the carrier gateway.
+    /// Sets [`carrier_gateway_id`](t::DeleteCarrierGatewayRequest::carrier_gateway_id).
     #[inline]
     pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().carrier_gateway_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteCarrierGatewayRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCarrierGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCarrierGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCarrierGatewayRequest,
-        t::DeleteCarrierGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteClientVpnEndpoint` operation.
@@ -379,57 +221,17 @@ rt::operation_type!(
     t::DeleteClientVpnEndpointResult, rt::NoErrors, op::DELETE_CLIENT_VPN_ENDPOINT
 );
 impl DeleteClientVpnEndpoint {
-    /// The ID of the Client VPN to be deleted.
+    /// Sets [`client_vpn_endpoint_id`](t::DeleteClientVpnEndpointRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteClientVpnEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteClientVpnEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteClientVpnEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteClientVpnEndpointRequest,
-        t::DeleteClientVpnEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteClientVpnEndpointAuthorizationPolicy` operation.
@@ -449,61 +251,17 @@ rt::operation_type!(
     op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl DeleteClientVpnEndpointAuthorizationPolicy {
-    /// The ID of the Client VPN endpoint.
+    /// Sets [`client_vpn_endpoint_id`](t::DeleteClientVpnEndpointAuthorizationPolicyRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteClientVpnEndpointAuthorizationPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteClientVpnEndpointAuthorizationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteClientVpnEndpointAuthorizationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
-        t::DeleteClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteClientVpnRoute` operation.
@@ -521,69 +279,29 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_CLIENT_VPN_ROUTE
 );
 impl DeleteClientVpnRoute {
-    /// The ID of the Client VPN endpoint from which the route is to be deleted.
+    /// Sets [`client_vpn_endpoint_id`](t::DeleteClientVpnRouteRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// The ID of the target subnet used by the route.
+    /// Sets [`target_vpc_subnet_id`](t::DeleteClientVpnRouteRequest::target_vpc_subnet_id).
     #[inline]
     pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().target_vpc_subnet_id = Some(value.into());
         self
     }
-    /// The IPv4 address range, in CIDR notation, of the route to be deleted.
+    /// Sets [`destination_cidr_block`](t::DeleteClientVpnRouteRequest::destination_cidr_block).
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_cidr_block = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteClientVpnRouteRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteClientVpnRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteClientVpnRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteClientVpnRouteRequest,
-        t::DeleteClientVpnRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteCoipCidr` operation.
@@ -597,59 +315,23 @@ rt::operation_type!(
     op::DELETE_COIP_CIDR
 );
 impl DeleteCoipCidr {
-    /// A customer-owned IP address range that you want to delete.
+    /// Sets [`cidr`](t::DeleteCoipCidrRequest::cidr).
     #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cidr = value.into();
         self
     }
-    /// The ID of the customer-owned address pool.
+    /// Sets [`coip_pool_id`](t::DeleteCoipCidrRequest::coip_pool_id).
     #[inline]
     pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().coip_pool_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteCoipCidrRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteCoipPool` operation.
@@ -663,53 +345,17 @@ rt::operation_type!(
     op::DELETE_COIP_POOL
 );
 impl DeleteCoipPool {
-    /// The ID of the CoIP pool that you want to delete.
+    /// Sets [`coip_pool_id`](t::DeleteCoipPoolRequest::coip_pool_id).
     #[inline]
     pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().coip_pool_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteCoipPoolRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCoipPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCoipPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteCustomerGateway` operation.
@@ -723,51 +369,17 @@ rt::operation_type!(
     op::DELETE_CUSTOMER_GATEWAY
 );
 impl DeleteCustomerGateway {
-    /// The ID of the customer gateway.
+    /// Sets [`customer_gateway_id`](t::DeleteCustomerGatewayRequest::customer_gateway_id).
     #[inline]
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().customer_gateway_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteCustomerGatewayRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteDhcpOptions` operation.
@@ -781,51 +393,17 @@ rt::operation_type!(
     op::DELETE_DHCP_OPTIONS
 );
 impl DeleteDhcpOptions {
-    /// The ID of the DHCP options set.
+    /// Sets [`dhcp_options_id`](t::DeleteDhcpOptionsRequest::dhcp_options_id).
     #[inline]
     pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().dhcp_options_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteDhcpOptionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteEgressOnlyInternetGateway` operation.
@@ -844,61 +422,17 @@ rt::operation_type!(
     op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY
 );
 impl DeleteEgressOnlyInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteEgressOnlyInternetGatewayRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the egress-only internet gateway.
+    /// Sets [`egress_only_internet_gateway_id`](t::DeleteEgressOnlyInternetGatewayRequest::egress_only_internet_gateway_id).
     #[inline]
     pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().egress_only_internet_gateway_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteEgressOnlyInternetGatewayResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteEgressOnlyInternetGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteEgressOnlyInternetGatewayRequest,
-        t::DeleteEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteFleets` operation.
@@ -933,13 +467,13 @@ rt::operation_type!(
     op::DELETE_FLEETS
 );
 impl DeleteFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteFleetsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the EC2 Fleets.
+    /// Sets [`fleet_ids`](t::DeleteFleetsRequest::fleet_ids).
     #[inline]
     pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().fleet_ids);
@@ -951,47 +485,11 @@ impl DeleteFleets {
         rt::push(&mut self.0.input_mut().fleet_ids, item);
         self
     }
-    /// Indicates whether to terminate the associated instances when the EC2 Fleet is deleted. The default is to terminate the instances.
+    /// Sets [`terminate_instances`](t::DeleteFleetsRequest::terminate_instances).
     #[inline]
     pub fn terminate_instances(mut self, value: bool) -> Self {
         self.0.input_mut().terminate_instances = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFleetsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFleetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteFlowLogs` operation.
@@ -1005,13 +503,13 @@ rt::operation_type!(
     op::DELETE_FLOW_LOGS
 );
 impl DeleteFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteFlowLogsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more flow log IDs.
+    /// Sets [`flow_log_ids`](t::DeleteFlowLogsRequest::flow_log_ids).
     #[inline]
     pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().flow_log_ids);
@@ -1022,42 +520,6 @@ impl DeleteFlowLogs {
     pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().flow_log_ids, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFlowLogsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFlowLogsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteFpgaImage` operation.
@@ -1075,53 +537,17 @@ rt::operation_type!(
     op::DELETE_FPGA_IMAGE
 );
 impl DeleteFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteFpgaImageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the AFI.
+    /// Sets [`fpga_image_id`](t::DeleteFpgaImageRequest::fpga_image_id).
     #[inline]
     pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().fpga_image_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFpgaImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFpgaImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteFpgaImageRequest, t::DeleteFpgaImageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteImageUsageReport` operation.
@@ -1141,57 +567,17 @@ rt::operation_type!(
     t::DeleteImageUsageReportResult, rt::NoErrors, op::DELETE_IMAGE_USAGE_REPORT
 );
 impl DeleteImageUsageReport {
-    /// The ID of the report to delete.
+    /// Sets [`report_id`](t::DeleteImageUsageReportRequest::report_id).
     #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().report_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteImageUsageReportRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteImageUsageReportResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteImageUsageReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteImageUsageReportRequest,
-        t::DeleteImageUsageReportResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteInstanceConnectEndpoint` operation.
@@ -1210,60 +596,1899 @@ rt::operation_type!(
     op::DELETE_INSTANCE_CONNECT_ENDPOINT
 );
 impl DeleteInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteInstanceConnectEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the EC2 Instance Connect Endpoint to delete.
+    /// Sets [`instance_connect_endpoint_id`](t::DeleteInstanceConnectEndpointRequest::instance_connect_endpoint_id).
     #[inline]
     pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_connect_endpoint_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Deletes the specified event window. Returns [`DeleteInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteInstanceConnectEndpointResult>,
-    > {
-        self.0.send()
+    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
+        DeleteInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it. Returns [`DeleteInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteInstanceConnectEndpointResult> {
-        self.0.send_blocking()
+    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
+        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs. Returns [`DeleteIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn delete_ipam(&self) -> DeleteIpam {
+        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Delete a verification token. Returns [`DeleteIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn delete_ipam_external_resource_verification_token(
+        &self,
+    ) -> DeleteIpamExternalResourceVerificationToken {
+        DeleteIpamExternalResourceVerificationToken(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+            ),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry. Returns [`DeleteIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInstanceConnectEndpointRequest,
-        t::DeleteInstanceConnectEndpointResult,
+    pub fn delete_ipam_internet_registry_association(
+        &self,
+    ) -> DeleteIpamInternetRegistryAssociation {
+        DeleteIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+        )
+    }
+    /// Deletes an IPAM policy. Returns [`DeleteIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
+        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
+    }
+    /// Delete an IPAM pool. Returns [`DeleteIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
+        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
+    }
+    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it. Returns [`DeleteIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
+        DeleteIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
+        )
+    }
+    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization. Returns [`DeleteIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> DeleteIpamPrefixListResolverTarget {
+        DeleteIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+        )
+    }
+    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DeleteIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
+        DeleteIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Deletes a routing policy registration for a specified CIDR prefix. Returns [`DeleteIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_routing_policy_registration(
+        &self,
+    ) -> DeleteIpamRoutingPolicyRegistration {
+        DeleteIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Delete the scope for an IPAM. You cannot delete the default scopes. Returns [`DeleteIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
+        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
+    }
+    /// Deletes the specified key pair, by removing the public key from Amazon EC2. Returns [`DeleteKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_key_pair(&self) -> DeleteKeyPair {
+        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
+    }
+    /// Deletes a launch template. Deleting a launch template deletes all of its versions. Returns [`DeleteLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
+        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
+    }
+    /// Deletes one or more versions of a launch template. Returns [`DeleteLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
+        DeleteLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
+        )
+    }
+    /// Deletes the specified route from the specified local gateway route table. Returns [`DeleteLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
+        DeleteLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+}
+/// The `DeleteInstanceEventWindow` operation.
+///
+/// Deletes the specified event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DeleteInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::DeleteInstanceEventWindowRequest,
+        t::DeleteInstanceEventWindowResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    DeleteInstanceEventWindow, t::DeleteInstanceEventWindowRequest,
+    t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
+);
+impl DeleteInstanceEventWindow {
+    /// Sets [`dry_run`](t::DeleteInstanceEventWindowRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`force_delete`](t::DeleteInstanceEventWindowRequest::force_delete).
+    #[inline]
+    pub fn force_delete(mut self, value: bool) -> Self {
+        self.0.input_mut().force_delete = Some(value);
+        self
+    }
+    /// Sets [`instance_event_window_id`](t::DeleteInstanceEventWindowRequest::instance_event_window_id).
+    #[inline]
+    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_window_id = value.into();
+        self
+    }
+}
+/// The `DeleteInternetGateway` operation.
+///
+/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
+pub struct DeleteInternetGateway(
+    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteInternetGateway, t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_INTERNET_GATEWAY
+);
+impl DeleteInternetGateway {
+    /// Sets [`dry_run`](t::DeleteInternetGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`internet_gateway_id`](t::DeleteInternetGatewayRequest::internet_gateway_id).
+    #[inline]
+    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().internet_gateway_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpam` operation.
+///
+/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
+///
+/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpam(
+    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
+);
+impl DeleteIpam {
+    /// Sets [`dry_run`](t::DeleteIpamRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::DeleteIpamRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`cascade`](t::DeleteIpamRequest::cascade).
+    #[inline]
+    pub fn cascade(mut self, value: bool) -> Self {
+        self.0.input_mut().cascade = Some(value);
+        self
+    }
+}
+/// The `DeleteIpamExternalResourceVerificationToken` operation.
+///
+/// Delete a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DeleteIpamExternalResourceVerificationToken(
+    pub(crate) rt::Call<
+        t::DeleteIpamExternalResourceVerificationTokenRequest,
+        t::DeleteIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamExternalResourceVerificationToken,
+    t::DeleteIpamExternalResourceVerificationTokenRequest,
+    t::DeleteIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
+impl DeleteIpamExternalResourceVerificationToken {
+    /// Sets [`dry_run`](t::DeleteIpamExternalResourceVerificationTokenRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_external_resource_verification_token_id`](t::DeleteIpamExternalResourceVerificationTokenRequest::ipam_external_resource_verification_token_id).
+    #[inline]
+    pub fn ipam_external_resource_verification_token_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_external_resource_verification_token_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpamInternetRegistryAssociation` operation.
+///
+/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
+pub struct DeleteIpamInternetRegistryAssociation(
+    pub(crate) rt::Call<
+        t::DeleteIpamInternetRegistryAssociationRequest,
+        t::DeleteIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamInternetRegistryAssociation,
+    t::DeleteIpamInternetRegistryAssociationRequest,
+    t::DeleteIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+);
+impl DeleteIpamInternetRegistryAssociation {
+    /// Sets [`dry_run`](t::DeleteIpamInternetRegistryAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::DeleteIpamInternetRegistryAssociationRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpamPolicy` operation.
+///
+/// Deletes an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DeleteIpamPolicy(
+    pub(crate) rt::Call<
+        t::DeleteIpamPolicyRequest,
+        t::DeleteIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPolicy, t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult,
+    rt::NoErrors, op::DELETE_IPAM_POLICY
+);
+impl DeleteIpamPolicy {
+    /// Sets [`dry_run`](t::DeleteIpamPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_policy_id`](t::DeleteIpamPolicyRequest::ipam_policy_id).
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpamPool` operation.
+///
+/// Delete an IPAM pool.
+///
+/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
+///
+/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamPool(
+    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteIpamPool, t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors,
+    op::DELETE_IPAM_POOL
+);
+impl DeleteIpamPool {
+    /// Sets [`dry_run`](t::DeleteIpamPoolRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_pool_id`](t::DeleteIpamPoolRequest::ipam_pool_id).
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// Sets [`cascade`](t::DeleteIpamPoolRequest::cascade).
+    #[inline]
+    pub fn cascade(mut self, value: bool) -> Self {
+        self.0.input_mut().cascade = Some(value);
+        self
+    }
+}
+/// The `DeleteIpamPrefixListResolver` operation.
+///
+/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
+pub struct DeleteIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::DeleteIpamPrefixListResolverRequest,
+        t::DeleteIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPrefixListResolver, t::DeleteIpamPrefixListResolverRequest,
+    t::DeleteIpamPrefixListResolverResult, rt::NoErrors,
+    op::DELETE_IPAM_PREFIX_LIST_RESOLVER
+);
+impl DeleteIpamPrefixListResolver {
+    /// Sets [`dry_run`](t::DeleteIpamPrefixListResolverRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_id`](t::DeleteIpamPrefixListResolverRequest::ipam_prefix_list_resolver_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpamPrefixListResolverTarget` operation.
+///
+/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::DeleteIpamPrefixListResolverTargetRequest,
+        t::DeleteIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPrefixListResolverTarget, t::DeleteIpamPrefixListResolverTargetRequest,
+    t::DeleteIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl DeleteIpamPrefixListResolverTarget {
+    /// Sets [`dry_run`](t::DeleteIpamPrefixListResolverTargetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_target_id`](t::DeleteIpamPrefixListResolverTargetRequest::ipam_prefix_list_resolver_target_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_target_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpamResourceDiscovery` operation.
+///
+/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DeleteIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::DeleteIpamResourceDiscoveryRequest,
+        t::DeleteIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamResourceDiscovery, t::DeleteIpamResourceDiscoveryRequest,
+    t::DeleteIpamResourceDiscoveryResult, rt::NoErrors,
+    op::DELETE_IPAM_RESOURCE_DISCOVERY
+);
+impl DeleteIpamResourceDiscovery {
+    /// Sets [`dry_run`](t::DeleteIpamResourceDiscoveryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_resource_discovery_id`](t::DeleteIpamResourceDiscoveryRequest::ipam_resource_discovery_id).
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+}
+/// The `DeleteIpamRoutingPolicyRegistration` operation.
+///
+/// Deletes a routing policy registration for a specified CIDR prefix.
+pub struct DeleteIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::DeleteIpamRoutingPolicyRegistrationRequest,
+        t::DeleteIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamRoutingPolicyRegistration, t::DeleteIpamRoutingPolicyRegistrationRequest,
+    t::DeleteIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl DeleteIpamRoutingPolicyRegistration {
+    /// Sets [`dry_run`](t::DeleteIpamRoutingPolicyRegistrationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::DeleteIpamRoutingPolicyRegistrationRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::DeleteIpamRoutingPolicyRegistrationRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Sets [`force`](t::DeleteIpamRoutingPolicyRegistrationRequest::force).
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::DeleteIpamRoutingPolicyRegistrationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `DeleteIpamScope` operation.
+///
+/// Delete the scope for an IPAM. You cannot delete the default scopes.
+///
+/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamScope(
+    pub(crate) rt::Call<
+        t::DeleteIpamScopeRequest,
+        t::DeleteIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamScope, t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors,
+    op::DELETE_IPAM_SCOPE
+);
+impl DeleteIpamScope {
+    /// Sets [`dry_run`](t::DeleteIpamScopeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_scope_id`](t::DeleteIpamScopeRequest::ipam_scope_id).
+    #[inline]
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
+        self
+    }
+}
+/// The `DeleteKeyPair` operation.
+///
+/// Deletes the specified key pair, by removing the public key from Amazon EC2.
+pub struct DeleteKeyPair(
+    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteKeyPair, t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors,
+    op::DELETE_KEY_PAIR
+);
+impl DeleteKeyPair {
+    /// Sets [`key_name`](t::DeleteKeyPairRequest::key_name).
+    #[inline]
+    pub fn key_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_name = Some(value.into());
+        self
+    }
+    /// Sets [`key_pair_id`](t::DeleteKeyPairRequest::key_pair_id).
+    #[inline]
+    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_pair_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteKeyPairRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteLaunchTemplate` operation.
+///
+/// Deletes a launch template. Deleting a launch template deletes all of its versions.
+pub struct DeleteLaunchTemplate(
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateRequest,
+        t::DeleteLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLaunchTemplate, t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult,
+    rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
+);
+impl DeleteLaunchTemplate {
+    /// Sets [`dry_run`](t::DeleteLaunchTemplateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`launch_template_id`](t::DeleteLaunchTemplateRequest::launch_template_id).
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_name`](t::DeleteLaunchTemplateRequest::launch_template_name).
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+}
+/// The `DeleteLaunchTemplateVersions` operation.
+///
+/// Deletes one or more versions of a launch template.
+///
+/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
+///
+/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
+///
+/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
+pub struct DeleteLaunchTemplateVersions(
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateVersionsRequest,
+        t::DeleteLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLaunchTemplateVersions, t::DeleteLaunchTemplateVersionsRequest,
+    t::DeleteLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DELETE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DeleteLaunchTemplateVersions {
+    /// Sets [`dry_run`](t::DeleteLaunchTemplateVersionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`launch_template_id`](t::DeleteLaunchTemplateVersionsRequest::launch_template_id).
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_name`](t::DeleteLaunchTemplateVersionsRequest::launch_template_name).
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// Sets [`versions`](t::DeleteLaunchTemplateVersionsRequest::versions).
+    #[inline]
+    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().versions);
+        self
+    }
+    /// Adds one element to `Versions`; see [`versions`](Self::versions).
+    #[inline]
+    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().versions, item);
+        self
+    }
+}
+/// The `DeleteLocalGatewayRoute` operation.
+///
+/// Deletes the specified route from the specified local gateway route table.
+pub struct DeleteLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteRequest,
+        t::DeleteLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRoute, t::DeleteLocalGatewayRouteRequest,
+    t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
+);
+impl DeleteLocalGatewayRoute {
+    /// Sets [`destination_cidr_block`](t::DeleteLocalGatewayRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`local_gateway_route_table_id`](t::DeleteLocalGatewayRouteRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`destination_prefix_list_id`](t::DeleteLocalGatewayRouteRequest::destination_prefix_list_id).
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+}
+impl super::Client {
+    /// Deletes a local gateway route table. Returns [`DeleteLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
+        DeleteLocalGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Deletes a local gateway route table virtual interface group association. Returns [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+            ),
+        )
+    }
+    /// Deletes the specified association between a VPC and local gateway route table. Returns [`DeleteLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table_vpc_association(
+        &self,
+    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
+        DeleteLocalGatewayRouteTableVpcAssociation(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+            ),
+        )
+    }
+    /// Deletes the specified local gateway virtual interface. Returns [`DeleteLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_virtual_interface(
+        &self,
+    ) -> DeleteLocalGatewayVirtualInterface {
+        DeleteLocalGatewayVirtualInterface(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+        )
+    }
+    /// Delete the specified local gateway interface group. Returns [`DeleteLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_virtual_interface_group(
+        &self,
+    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
+        DeleteLocalGatewayVirtualInterfaceGroup(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+            ),
+        )
+    }
+    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources. Returns [`DeleteManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
+        DeleteManagedPrefixList(
+            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
+        )
+    }
+    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously. Returns [`DeleteMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
+        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
+    }
+    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables. Returns [`DeleteNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
+        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
+    }
+    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL. Returns [`DeleteNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
+        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
+    }
+    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL. Returns [`DeleteNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
+        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
+    }
+    /// Deletes the specified Network Access Scope. Returns [`DeleteNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope(
+        &self,
+    ) -> DeleteNetworkInsightsAccessScope {
+        DeleteNetworkInsightsAccessScope(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
+        )
+    }
+    /// Deletes the specified Network Access Scope analysis. Returns [`DeleteNetworkInsightsAccessScopeAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope_analysis(
+        &self,
+    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
+        DeleteNetworkInsightsAccessScopeAnalysis(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+            ),
+        )
+    }
+    /// Deletes the specified network insights analysis. Returns [`DeleteNetworkInsightsAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
+        DeleteNetworkInsightsAnalysis(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
+        )
+    }
+    /// Deletes the specified path. Returns [`DeleteNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
+        DeleteNetworkInsightsPath(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
+        )
+    }
+    /// Deletes the specified network interface. You must detach the network interface before you can delete it. Returns [`DeleteNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
+        DeleteNetworkInterface(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
+        )
+    }
+    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment. Returns [`DeleteNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface_permission(
+        &self,
+    ) -> DeleteNetworkInterfacePermission {
+        DeleteNetworkInterfacePermission(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
+        )
+    }
+}
+/// The `DeleteLocalGatewayRouteTable` operation.
+///
+/// Deletes a local gateway route table.
+pub struct DeleteLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableRequest,
+        t::DeleteLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTable, t::DeleteLocalGatewayRouteTableRequest,
+    t::DeleteLocalGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl DeleteLocalGatewayRouteTable {
+    /// Sets [`local_gateway_route_table_id`](t::DeleteLocalGatewayRouteTableRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Deletes a local gateway route table virtual interface group association.
+pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    /// Sets [`local_gateway_route_table_virtual_interface_group_association_id`](t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::local_gateway_route_table_virtual_interface_group_association_id).
+    #[inline]
+    pub fn local_gateway_route_table_virtual_interface_group_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self
+            .0
+            .input_mut()
+            .local_gateway_route_table_virtual_interface_group_association_id = value
+            .into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Deletes the specified association between a VPC and local gateway route table.
+pub struct DeleteLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTableVpcAssociation,
+    t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+    t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl DeleteLocalGatewayRouteTableVpcAssociation {
+    /// Sets [`local_gateway_route_table_vpc_association_id`](t::DeleteLocalGatewayRouteTableVpcAssociationRequest::local_gateway_route_table_vpc_association_id).
+    #[inline]
+    pub fn local_gateway_route_table_vpc_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_route_table_vpc_association_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteTableVpcAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteLocalGatewayVirtualInterface` operation.
+///
+/// Deletes the specified local gateway virtual interface.
+pub struct DeleteLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceRequest,
+        t::DeleteLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayVirtualInterface, t::DeleteLocalGatewayVirtualInterfaceRequest,
+    t::DeleteLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl DeleteLocalGatewayVirtualInterface {
+    /// Sets [`local_gateway_virtual_interface_id`](t::DeleteLocalGatewayVirtualInterfaceRequest::local_gateway_virtual_interface_id).
+    #[inline]
+    pub fn local_gateway_virtual_interface_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteLocalGatewayVirtualInterfaceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Delete the specified local gateway interface group.
+pub struct DeleteLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayVirtualInterfaceGroup,
+    t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+    t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl DeleteLocalGatewayVirtualInterfaceGroup {
+    /// Sets [`local_gateway_virtual_interface_group_id`](t::DeleteLocalGatewayVirtualInterfaceGroupRequest::local_gateway_virtual_interface_group_id).
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteLocalGatewayVirtualInterfaceGroupRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteManagedPrefixList` operation.
+///
+/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
+pub struct DeleteManagedPrefixList(
+    pub(crate) rt::Call<
+        t::DeleteManagedPrefixListRequest,
+        t::DeleteManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteManagedPrefixList, t::DeleteManagedPrefixListRequest,
+    t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
+);
+impl DeleteManagedPrefixList {
+    /// Sets [`dry_run`](t::DeleteManagedPrefixListRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`prefix_list_id`](t::DeleteManagedPrefixListRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+}
+/// The `DeleteMetricCategory` operation.
+///
+/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DeleteMetricCategory(
+    pub(crate) rt::Call<
+        t::DeleteMetricCategoryRequest,
+        t::DeleteMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteMetricCategory, t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult,
+    rt::NoErrors, op::DELETE_METRIC_CATEGORY
+);
+impl DeleteMetricCategory {
+    /// Sets [`metric_category_id`](t::DeleteMetricCategoryRequest::metric_category_id).
+    #[inline]
+    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().metric_category_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteMetricCategoryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteNatGateway` operation.
+///
+/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+pub struct DeleteNatGateway(
+    pub(crate) rt::Call<
+        t::DeleteNatGatewayRequest,
+        t::DeleteNatGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNatGateway, t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult,
+    rt::NoErrors, op::DELETE_NAT_GATEWAY
+);
+impl DeleteNatGateway {
+    /// Sets [`dry_run`](t::DeleteNatGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`nat_gateway_id`](t::DeleteNatGatewayRequest::nat_gateway_id).
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = value.into();
+        self
+    }
+}
+/// The `DeleteNetworkAcl` operation.
+///
+/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+pub struct DeleteNetworkAcl(
+    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkAcl, t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_ACL
+);
+impl DeleteNetworkAcl {
+    /// Sets [`dry_run`](t::DeleteNetworkAclRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_acl_id`](t::DeleteNetworkAclRequest::network_acl_id).
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+}
+/// The `DeleteNetworkAclEntry` operation.
+///
+/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+pub struct DeleteNetworkAclEntry(
+    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkAclEntry, t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_ACL_ENTRY
+);
+impl DeleteNetworkAclEntry {
+    /// Sets [`dry_run`](t::DeleteNetworkAclEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_acl_id`](t::DeleteNetworkAclEntryRequest::network_acl_id).
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+    /// Sets [`rule_number`](t::DeleteNetworkAclEntryRequest::rule_number).
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// Sets [`egress`](t::DeleteNetworkAclEntryRequest::egress).
+    #[inline]
+    pub fn egress(mut self, value: bool) -> Self {
+        self.0.input_mut().egress = value;
+        self
+    }
+}
+/// The `DeleteNetworkInsightsAccessScope` operation.
+///
+/// Deletes the specified Network Access Scope.
+pub struct DeleteNetworkInsightsAccessScope(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsAccessScopeRequest,
+        t::DeleteNetworkInsightsAccessScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsAccessScope, t::DeleteNetworkInsightsAccessScopeRequest,
+    t::DeleteNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
+impl DeleteNetworkInsightsAccessScope {
+    /// Sets [`dry_run`](t::DeleteNetworkInsightsAccessScopeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_insights_access_scope_id`](t::DeleteNetworkInsightsAccessScopeRequest::network_insights_access_scope_id).
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = value.into();
+        self
+    }
+}
+/// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
+///
+/// Deletes the specified Network Access Scope analysis.
+pub struct DeleteNetworkInsightsAccessScopeAnalysis(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsAccessScopeAnalysis,
+    t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+    t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
+);
+impl DeleteNetworkInsightsAccessScopeAnalysis {
+    /// Sets [`network_insights_access_scope_analysis_id`](t::DeleteNetworkInsightsAccessScopeAnalysisRequest::network_insights_access_scope_analysis_id).
+    #[inline]
+    pub fn network_insights_access_scope_analysis_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteNetworkInsightsAccessScopeAnalysisRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteNetworkInsightsAnalysis` operation.
+///
+/// Deletes the specified network insights analysis.
+pub struct DeleteNetworkInsightsAnalysis(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsAnalysisRequest,
+        t::DeleteNetworkInsightsAnalysisResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsAnalysis, t::DeleteNetworkInsightsAnalysisRequest,
+    t::DeleteNetworkInsightsAnalysisResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ANALYSIS
+);
+impl DeleteNetworkInsightsAnalysis {
+    /// Sets [`dry_run`](t::DeleteNetworkInsightsAnalysisRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_insights_analysis_id`](t::DeleteNetworkInsightsAnalysisRequest::network_insights_analysis_id).
+    #[inline]
+    pub fn network_insights_analysis_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_analysis_id = value.into();
+        self
+    }
+}
+/// The `DeleteNetworkInsightsPath` operation.
+///
+/// Deletes the specified path.
+pub struct DeleteNetworkInsightsPath(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsPathRequest,
+        t::DeleteNetworkInsightsPathResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsPath, t::DeleteNetworkInsightsPathRequest,
+    t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
+);
+impl DeleteNetworkInsightsPath {
+    /// Sets [`dry_run`](t::DeleteNetworkInsightsPathRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_insights_path_id`](t::DeleteNetworkInsightsPathRequest::network_insights_path_id).
+    #[inline]
+    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_path_id = value.into();
+        self
+    }
+}
+/// The `DeleteNetworkInterface` operation.
+///
+/// Deletes the specified network interface. You must detach the network interface before you can delete it.
+pub struct DeleteNetworkInterface(
+    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkInterface, t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_INTERFACE
+);
+impl DeleteNetworkInterface {
+    /// Sets [`dry_run`](t::DeleteNetworkInterfaceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_id`](t::DeleteNetworkInterfaceRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+}
+/// The `DeleteNetworkInterfacePermission` operation.
+///
+/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
+pub struct DeleteNetworkInterfacePermission(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInterfacePermissionRequest,
+        t::DeleteNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInterfacePermission, t::DeleteNetworkInterfacePermissionRequest,
+    t::DeleteNetworkInterfacePermissionResult, rt::NoErrors,
+    op::DELETE_NETWORK_INTERFACE_PERMISSION
+);
+impl DeleteNetworkInterfacePermission {
+    /// Sets [`network_interface_permission_id`](t::DeleteNetworkInterfacePermissionRequest::network_interface_permission_id).
+    #[inline]
+    pub fn network_interface_permission_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_permission_id = value.into();
+        self
+    }
+    /// Sets [`force`](t::DeleteNetworkInterfacePermissionRequest::force).
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteNetworkInterfacePermissionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+impl super::Client {
+    /// Deletes one or more flex cost allocation policies. Returns [`DeleteNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DeleteNetworkingFlexCostAllocationPolicies {
+        DeleteNetworkingFlexCostAllocationPolicies(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+            ),
+        )
+    }
+    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*. Returns [`DeletePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
+        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
+    }
+    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. Returns [`DeletePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
+        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
+    }
+    /// Deletes the queued purchases for the specified Reserved Instances. Returns [`DeleteQueuedReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
+        DeleteQueuedReservedInstances(
+            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
+        )
+    }
+    /// Deletes the specified route from the specified route table. Returns [`DeleteRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route(&self) -> DeleteRoute {
+        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
+    }
+    /// Deletes the specified route server. Returns [`DeleteRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server(&self) -> DeleteRouteServer {
+        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
+    }
+    /// Deletes the specified route server endpoint. Returns [`DeleteRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
+        DeleteRouteServerEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
+        )
+    }
+    /// Deletes the specified BGP peer from a route server. Returns [`DeleteRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
+        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
+    }
+    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table. Returns [`DeleteRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_table(&self) -> DeleteRouteTable {
+        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
+    }
+    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network. Returns [`DeleteSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
+        DeleteSecondaryNetwork(
+            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
+        )
+    }
+    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion. Returns [`DeleteSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
+        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
+    }
+    /// Deletes a security group. Returns [`DeleteSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
+        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
+    }
+    /// Deletes the specified snapshot. Returns [`DeleteSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_snapshot(&self) -> DeleteSnapshot {
+        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
+    }
+    /// Deletes the data feed for Spot Instances. Returns [`DeleteSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
+        DeleteSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
+        )
+    }
+    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet. Returns [`DeleteSubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet(&self) -> DeleteSubnet {
+        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
+    }
+    /// Deletes a subnet CIDR reservation. Returns [`DeleteSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
+        DeleteSubnetCidrReservation(
+            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
+        )
+    }
+}
+/// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
+///
+/// Deletes one or more flex cost allocation policies.
+pub struct DeleteNetworkingFlexCostAllocationPolicies(
+    pub(crate) rt::Call<
+        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkingFlexCostAllocationPolicies,
+    t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+    t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DeleteNetworkingFlexCostAllocationPolicies {
+    /// Sets [`fca_policy_ids`](t::DeleteNetworkingFlexCostAllocationPoliciesRequest::fca_policy_ids).
+    #[inline]
+    pub fn fca_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_ids);
+        self
+    }
+    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
+    #[inline]
+    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteNetworkingFlexCostAllocationPoliciesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeletePlacementGroup` operation.
+///
+/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DeletePlacementGroup(
+    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeletePlacementGroup, t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_PLACEMENT_GROUP
+);
+impl DeletePlacementGroup {
+    /// Sets [`dry_run`](t::DeletePlacementGroupRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`group_name`](t::DeletePlacementGroupRequest::group_name).
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = value.into();
+        self
+    }
+}
+/// The `DeletePublicIpv4Pool` operation.
+///
+/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
+pub struct DeletePublicIpv4Pool(
+    pub(crate) rt::Call<
+        t::DeletePublicIpv4PoolRequest,
+        t::DeletePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeletePublicIpv4Pool, t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult,
+    rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
+);
+impl DeletePublicIpv4Pool {
+    /// Sets [`dry_run`](t::DeletePublicIpv4PoolRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`pool_id`](t::DeletePublicIpv4PoolRequest::pool_id).
+    #[inline]
+    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pool_id = value.into();
+        self
+    }
+    /// Sets [`network_border_group`](t::DeletePublicIpv4PoolRequest::network_border_group).
+    #[inline]
+    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_border_group = Some(value.into());
+        self
+    }
+}
+/// The `DeleteQueuedReservedInstances` operation.
+///
+/// Deletes the queued purchases for the specified Reserved Instances.
+pub struct DeleteQueuedReservedInstances(
+    pub(crate) rt::Call<
+        t::DeleteQueuedReservedInstancesRequest,
+        t::DeleteQueuedReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteQueuedReservedInstances, t::DeleteQueuedReservedInstancesRequest,
+    t::DeleteQueuedReservedInstancesResult, rt::NoErrors,
+    op::DELETE_QUEUED_RESERVED_INSTANCES
+);
+impl DeleteQueuedReservedInstances {
+    /// Sets [`dry_run`](t::DeleteQueuedReservedInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`reserved_instances_ids`](t::DeleteQueuedReservedInstancesRequest::reserved_instances_ids).
+    #[inline]
+    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
+    #[inline]
+    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
+        self
+    }
+}
+/// The `DeleteRoute` operation.
+///
+/// Deletes the specified route from the specified route table.
+pub struct DeleteRoute(
+    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
+);
+impl DeleteRoute {
+    /// Sets [`destination_prefix_list_id`](t::DeleteRouteRequest::destination_prefix_list_id).
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`route_table_id`](t::DeleteRouteRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::DeleteRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`destination_ipv6_cidr_block`](t::DeleteRouteRequest::destination_ipv6_cidr_block).
+    #[inline]
+    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+        self
+    }
+}
+/// The `DeleteRouteServer` operation.
+///
+/// Deletes the specified route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DeleteRouteServer(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerRequest,
+        t::DeleteRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServer, t::DeleteRouteServerRequest, t::DeleteRouteServerResult,
+    rt::NoErrors, op::DELETE_ROUTE_SERVER
+);
+impl DeleteRouteServer {
+    /// Sets [`route_server_id`](t::DeleteRouteServerRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteRouteServerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteRouteServerEndpoint` operation.
+///
+/// Deletes the specified route server endpoint.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+pub struct DeleteRouteServerEndpoint(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerEndpointRequest,
+        t::DeleteRouteServerEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServerEndpoint, t::DeleteRouteServerEndpointRequest,
+    t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
+);
+impl DeleteRouteServerEndpoint {
+    /// Sets [`route_server_endpoint_id`](t::DeleteRouteServerEndpointRequest::route_server_endpoint_id).
+    #[inline]
+    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteRouteServerEndpointRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteRouteServerPeer` operation.
+///
+/// Deletes the specified BGP peer from a route server.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+pub struct DeleteRouteServerPeer(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerPeerRequest,
+        t::DeleteRouteServerPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServerPeer, t::DeleteRouteServerPeerRequest,
+    t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
+);
+impl DeleteRouteServerPeer {
+    /// Sets [`route_server_peer_id`](t::DeleteRouteServerPeerRequest::route_server_peer_id).
+    #[inline]
+    pub fn route_server_peer_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_peer_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteRouteServerPeerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteRouteTable` operation.
+///
+/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+pub struct DeleteRouteTable(
+    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteRouteTable, t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ROUTE_TABLE
+);
+impl DeleteRouteTable {
+    /// Sets [`dry_run`](t::DeleteRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`route_table_id`](t::DeleteRouteTableRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+}
+/// The `DeleteSecondaryNetwork` operation.
+///
+/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
+pub struct DeleteSecondaryNetwork(
+    pub(crate) rt::Call<
+        t::DeleteSecondaryNetworkRequest,
+        t::DeleteSecondaryNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecondaryNetwork, t::DeleteSecondaryNetworkRequest,
+    t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
+);
+impl DeleteSecondaryNetwork {
+    /// Sets [`client_token`](t::DeleteSecondaryNetworkRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteSecondaryNetworkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`secondary_network_id`](t::DeleteSecondaryNetworkRequest::secondary_network_id).
+    #[inline]
+    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().secondary_network_id = value.into();
+        self
+    }
+}
+/// The `DeleteSecondarySubnet` operation.
+///
+/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
+pub struct DeleteSecondarySubnet(
+    pub(crate) rt::Call<
+        t::DeleteSecondarySubnetRequest,
+        t::DeleteSecondarySubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecondarySubnet, t::DeleteSecondarySubnetRequest,
+    t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
+);
+impl DeleteSecondarySubnet {
+    /// Sets [`client_token`](t::DeleteSecondarySubnetRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteSecondarySubnetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`secondary_subnet_id`](t::DeleteSecondarySubnetRequest::secondary_subnet_id).
+    #[inline]
+    pub fn secondary_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().secondary_subnet_id = value.into();
+        self
+    }
+}
+/// The `DeleteSecurityGroup` operation.
+///
+/// Deletes a security group.
+///
+/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
+pub struct DeleteSecurityGroup(
+    pub(crate) rt::Call<
+        t::DeleteSecurityGroupRequest,
+        t::DeleteSecurityGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecurityGroup, t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult,
+    rt::NoErrors, op::DELETE_SECURITY_GROUP
+);
+impl DeleteSecurityGroup {
+    /// Sets [`group_id`](t::DeleteSecurityGroupRequest::group_id).
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = Some(value.into());
+        self
+    }
+    /// Sets [`group_name`](t::DeleteSecurityGroupRequest::group_name).
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteSecurityGroupRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteSnapshot` operation.
+///
+/// Deletes the specified snapshot.
+///
+/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
+///
+/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
+///
+/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
+pub struct DeleteSnapshot(
+    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
+);
+impl DeleteSnapshot {
+    /// Sets [`snapshot_id`](t::DeleteSnapshotRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteSnapshotRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteSpotDatafeedSubscription` operation.
+///
+/// Deletes the data feed for Spot Instances.
+pub struct DeleteSpotDatafeedSubscription(
+    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSpotDatafeedSubscription, t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DeleteSpotDatafeedSubscription {
+    /// Sets [`dry_run`](t::DeleteSpotDatafeedSubscriptionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteSubnet` operation.
+///
+/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
+pub struct DeleteSubnet(
+    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
+);
+impl DeleteSubnet {
+    /// Sets [`subnet_id`](t::DeleteSubnetRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteSubnetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteSubnetCidrReservation` operation.
+///
+/// Deletes a subnet CIDR reservation.
+pub struct DeleteSubnetCidrReservation(
+    pub(crate) rt::Call<
+        t::DeleteSubnetCidrReservationRequest,
+        t::DeleteSubnetCidrReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSubnetCidrReservation, t::DeleteSubnetCidrReservationRequest,
+    t::DeleteSubnetCidrReservationResult, rt::NoErrors,
+    op::DELETE_SUBNET_CIDR_RESERVATION
+);
+impl DeleteSubnetCidrReservation {
+    /// Sets [`subnet_cidr_reservation_id`](t::DeleteSubnetCidrReservationRequest::subnet_cidr_reservation_id).
+    #[inline]
+    pub fn subnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_cidr_reservation_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteSubnetCidrReservationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

@@ -5,286 +5,183 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the metadata of an account status report, including the status of the report.
-    ///
-    /// Returns the [`DescribeDeclarativePoliciesReports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Spot Instance requests. Returns [`DescribeSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_declarative_policies_reports(
+    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
+        DescribeSpotInstanceRequests(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS),
+        )
+    }
+    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotPriceHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
+        DescribeSpotPriceHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_PRICE_HISTORY),
+        )
+    }
+    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated. Returns [`DescribeStaleSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
+        DescribeStaleSecurityGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STALE_SECURITY_GROUPS),
+        )
+    }
+    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. Returns [`DescribeStoreImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
+        DescribeStoreImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STORE_IMAGE_TASKS),
+        )
+    }
+    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. Returns [`DescribeSubnets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subnets(&self) -> DescribeSubnets {
+        DescribeSubnets(rt::Call::new(&self.handle, &op::DESCRIBE_SUBNETS))
+    }
+    /// Describes the specified tags for your EC2 resources. Returns [`DescribeTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_tags(&self) -> DescribeTags {
+        DescribeTags(rt::Call::new(&self.handle, &op::DESCRIBE_TAGS))
+    }
+    /// Describe traffic mirror filters that determine the traffic that is mirrored. Returns [`DescribeTrafficMirrorFilterRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filter_rules(
         &self,
-    ) -> DescribeDeclarativePoliciesReports {
-        DescribeDeclarativePoliciesReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
+    ) -> DescribeTrafficMirrorFilterRules {
+        DescribeTrafficMirrorFilterRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES),
         )
     }
-    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-    ///
-    /// Returns the [`DescribeDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Traffic Mirror filters. Returns [`DescribeTrafficMirrorFilters`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
-        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
+    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
+        DescribeTrafficMirrorFilters(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS),
+        )
     }
-    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-    ///
-    /// Returns the [`DescribeEgressOnlyInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. Returns [`DescribeTrafficMirrorSessions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_egress_only_internet_gateways(
+    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
+        DescribeTrafficMirrorSessions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS),
+        )
+    }
+    /// Information about one or more Traffic Mirror targets. Returns [`DescribeTrafficMirrorTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
+        DescribeTrafficMirrorTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS),
+        )
+    }
+    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. Returns [`DescribeTransitGatewayAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_attachments(
         &self,
-    ) -> DescribeEgressOnlyInternetGateways {
-        DescribeEgressOnlyInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
+    ) -> DescribeTransitGatewayAttachments {
+        DescribeTransitGatewayAttachments(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS),
         )
     }
-    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-    ///
-    /// Returns the [`DescribeElasticGpus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Connect peers. Returns [`DescribeTransitGatewayConnectPeers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
-        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
-    }
-    /// Describes the specified export image tasks or all of your export image tasks.
-    ///
-    /// Returns the [`DescribeExportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
-        DescribeExportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
-        )
-    }
-    /// Describes the specified export instance tasks or all of your export instance tasks.
-    ///
-    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
-    }
-    /// Describe details for Windows AMIs that are configured for Windows fast launch.
-    ///
-    /// Returns the [`DescribeFastLaunchImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
-        DescribeFastLaunchImages(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
-        )
-    }
-    /// Describes the state of fast snapshot restores for your snapshots.
-    ///
-    /// Returns the [`DescribeFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
-        DescribeFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
-        )
-    }
-    /// Describes the events for the specified EC2 Fleet during the specified time.
-    ///
-    /// Returns the [`DescribeFleetHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
-        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
-    }
-    /// Describes the running instances for the specified EC2 Fleet.
-    ///
-    /// Returns the [`DescribeFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
-        DescribeFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
-        )
-    }
-    /// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-    ///
-    /// Returns the [`DescribeFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleets(&self) -> DescribeFleets {
-        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
-    }
-    /// Describes one or more flow logs.
-    ///
-    /// Returns the [`DescribeFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
-        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
-    }
-    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`DescribeFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
-        DescribeFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-    ///
-    /// Returns the [`DescribeFpgaImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
-        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
-    }
-    /// Describes the Dedicated Host reservations that are available to purchase.
-    ///
-    /// Returns the [`DescribeHostReservationOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservation_offerings(
+    pub fn describe_transit_gateway_connect_peers(
         &self,
-    ) -> DescribeHostReservationOfferings {
-        DescribeHostReservationOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
+    ) -> DescribeTransitGatewayConnectPeers {
+        DescribeTransitGatewayConnectPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS),
         )
     }
-    /// Describes reservations that are associated with Dedicated Hosts in your account.
-    ///
-    /// Returns the [`DescribeHostReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Connect attachments. Returns [`DescribeTransitGatewayConnects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
-        DescribeHostReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
+    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
+        DescribeTransitGatewayConnects(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS),
+        )
+    }
+    /// Describes one or more transit gateway metering policies. Returns [`DescribeTransitGatewayMeteringPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_metering_policies(
+        &self,
+    ) -> DescribeTransitGatewayMeteringPolicies {
+        DescribeTransitGatewayMeteringPolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES),
+        )
+    }
+    /// Describes one or more transit gateway multicast domains. Returns [`DescribeTransitGatewayMulticastDomains`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_multicast_domains(
+        &self,
+    ) -> DescribeTransitGatewayMulticastDomains {
+        DescribeTransitGatewayMulticastDomains(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS),
+        )
+    }
+    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. Returns [`DescribeTransitGatewayNetworkFunctionAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_network_function_attachments(
+        &self,
+    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
+        DescribeTransitGatewayNetworkFunctionAttachments(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
+            ),
         )
     }
 }
-/// The `DescribeDeclarativePoliciesReports` operation.
+/// The `DescribeSpotInstanceRequests` operation.
 ///
-/// Describes the metadata of an account status report, including the status of the report.
+/// Describes the specified Spot Instance requests.
 ///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
 ///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct DescribeDeclarativePoliciesReports(
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+///
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotInstanceRequests(
     pub(crate) rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
-    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
-    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
+    DescribeSpotInstanceRequests, t::DescribeSpotInstanceRequestsRequest,
+    t::DescribeSpotInstanceRequestsResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_INSTANCE_REQUESTS
 );
-impl DescribeDeclarativePoliciesReports {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+impl DescribeSpotInstanceRequests {
+    /// Sets [`next_token`](t::DescribeSpotInstanceRequestsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::DescribeSpotInstanceRequestsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// One or more report IDs.
-    #[inline]
-    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().report_ids);
-        self
-    }
-    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
-    #[inline]
-    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().report_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeDeclarativePoliciesReportsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeDeclarativePoliciesReportsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeDhcpOptions` operation.
-///
-/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-pub struct DescribeDhcpOptions(
-    pub(crate) rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
-    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
-);
-impl DescribeDhcpOptions {
-    /// The IDs of DHCP option sets.
-    #[inline]
-    pub fn dhcp_options_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dhcp_options_ids);
-        self
-    }
-    /// Adds one element to `DhcpOptionsIds`; see [`dhcp_options_ids`](Self::dhcp_options_ids).
-    #[inline]
-    pub fn push_dhcp_options_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dhcp_options_ids, item);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DescribeSpotInstanceRequestsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// Sets [`spot_instance_request_ids`](t::DescribeSpotInstanceRequestsRequest::spot_instance_request_ids).
+    #[inline]
+    pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
+        self
+    }
+    /// Adds one element to `SpotInstanceRequestIds`; see [`spot_instance_request_ids`](Self::spot_instance_request_ids).
+    #[inline]
+    pub fn push_spot_instance_request_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().spot_instance_request_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeSpotInstanceRequestsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -295,46 +192,6 @@ impl DescribeDhcpOptions {
     pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
         rt::push(&mut self.0.input_mut().filters, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeDhcpOptionsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeDhcpOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -342,465 +199,212 @@ impl DescribeDhcpOptions {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
-        t::DhcpOptions,
+        t::SpotInstanceRequest,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
     }
-}
-/// The `DescribeEgressOnlyInternetGateways` operation.
-///
-/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-pub struct DescribeEgressOnlyInternetGateways(
-    pub(crate) rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
-    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
-    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
-);
-impl DescribeEgressOnlyInternetGateways {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the egress-only internet gateways.
-    #[inline]
-    pub fn egress_only_internet_gateway_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().egress_only_internet_gateway_ids);
-        self
-    }
-    /// Adds one element to `EgressOnlyInternetGatewayIds`; see [`egress_only_internet_gateway_ids`](Self::egress_only_internet_gateway_ids).
-    #[inline]
-    pub fn push_egress_only_internet_gateway_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().egress_only_internet_gateway_ids, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeEgressOnlyInternetGatewaysResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeEgressOnlyInternetGatewaysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-        t::EgressOnlyInternetGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeElasticGpus` operation.
-///
-/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-///
-/// Describes the Elastic Graphics accelerator associated with your instances.
-pub struct DescribeElasticGpus(
-    pub(crate) rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
-    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
-);
-impl DescribeElasticGpus {
-    /// The Elastic Graphics accelerator IDs.
-    #[inline]
-    pub fn elastic_gpu_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().elastic_gpu_ids);
-        self
-    }
-    /// Adds one element to `ElasticGpuIds`; see [`elastic_gpu_ids`](Self::elastic_gpu_ids).
-    #[inline]
-    pub fn push_elastic_gpu_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().elastic_gpu_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeElasticGpusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeElasticGpusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeExportImageTasks` operation.
-///
-/// Describes the specified export image tasks or all of your export image tasks.
-pub struct DescribeExportImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
-    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
-);
-impl DescribeExportImageTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The IDs of the export image tasks.
-    #[inline]
-    pub fn export_image_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().export_image_task_ids);
-        self
-    }
-    /// Adds one element to `ExportImageTaskIds`; see [`export_image_task_ids`](Self::export_image_task_ids).
-    #[inline]
-    pub fn push_export_image_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().export_image_task_ids, item);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeExportImageTasksResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeExportImageTasksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-        t::ExportImageTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeExportTasks` operation.
-///
-/// Describes the specified export instance tasks or all of your export instance tasks.
-pub struct DescribeExportTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
-    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
-);
-impl DescribeExportTasks {
-    /// the filters for the export tasks.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The export task IDs.
-    #[inline]
-    pub fn export_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().export_task_ids);
-        self
-    }
-    /// Adds one element to `ExportTaskIds`; see [`export_task_ids`](Self::export_task_ids).
-    #[inline]
-    pub fn push_export_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().export_task_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeExportTasksResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeExportTasksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_cancelled(
+    pub fn wait_until_spot_instance_request_fulfilled(
         self,
     ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
+        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
     }
 }
-/// The `DescribeFastLaunchImages` operation.
+/// The `DescribeSpotPriceHistory` operation.
 ///
-/// Describe details for Windows AMIs that are configured for Windows fast launch.
-pub struct DescribeFastLaunchImages(
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+pub struct DescribeSpotPriceHistory(
     pub(crate) rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
-    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
+    DescribeSpotPriceHistory, t::DescribeSpotPriceHistoryRequest,
+    t::DescribeSpotPriceHistoryResult, rt::NoErrors, op::DESCRIBE_SPOT_PRICE_HISTORY
 );
-impl DescribeFastLaunchImages {
-    /// Specify one or more Windows AMI image IDs for the request.
+impl DescribeSpotPriceHistory {
+    /// Sets [`availability_zone_id`](t::DescribeSpotPriceHistoryRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeSpotPriceHistoryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`start_time`](t::DescribeSpotPriceHistoryRequest::start_time).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// Sets [`end_time`](t::DescribeSpotPriceHistoryRequest::end_time).
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// Sets [`instance_types`](t::DescribeSpotPriceHistoryRequest::instance_types).
+    #[inline]
+    pub fn instance_types(mut self, value: impl rt::Items<t::InstanceType>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
+        self
+    }
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
+    #[inline]
+    pub fn push_instance_types(mut self, item: impl Into<t::InstanceType>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
+        self
+    }
+    /// Sets [`product_descriptions`](t::DescribeSpotPriceHistoryRequest::product_descriptions).
+    #[inline]
+    pub fn product_descriptions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().product_descriptions);
+        self
+    }
+    /// Adds one element to `ProductDescriptions`; see [`product_descriptions`](Self::product_descriptions).
+    #[inline]
+    pub fn push_product_descriptions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().product_descriptions, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeSpotPriceHistoryRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`availability_zone`](t::DescribeSpotPriceHistoryRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeSpotPriceHistoryRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeSpotPriceHistoryRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+        t::SpotPrice,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
+    }
+}
+/// The `DescribeStaleSecurityGroups` operation.
+///
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+pub struct DescribeStaleSecurityGroups(
+    pub(crate) rt::Call<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStaleSecurityGroups, t::DescribeStaleSecurityGroupsRequest,
+    t::DescribeStaleSecurityGroupsResult, rt::NoErrors,
+    op::DESCRIBE_STALE_SECURITY_GROUPS
+);
+impl DescribeStaleSecurityGroups {
+    /// Sets [`dry_run`](t::DescribeStaleSecurityGroupsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeStaleSecurityGroupsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeStaleSecurityGroupsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_id`](t::DescribeStaleSecurityGroupsRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+        t::StaleSecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeStoreImageTasks` operation.
+///
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeStoreImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStoreImageTasks, t::DescribeStoreImageTasksRequest,
+    t::DescribeStoreImageTasksResult, rt::NoErrors, op::DESCRIBE_STORE_IMAGE_TASKS
+);
+impl DescribeStoreImageTasks {
+    /// Sets [`image_ids`](t::DescribeStoreImageTasksRequest::image_ids).
     #[inline]
     pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().image_ids);
@@ -812,7 +416,13 @@ impl DescribeFastLaunchImages {
         rt::push(&mut self.0.input_mut().image_ids, item);
         self
     }
-    /// Use the following filters to streamline results.
+    /// Sets [`dry_run`](t::DescribeStoreImageTasksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeStoreImageTasksRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -824,63 +434,17 @@ impl DescribeFastLaunchImages {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeStoreImageTasksRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeStoreImageTasksRequest::max_results).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFastLaunchImagesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFastLaunchImagesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -888,31 +452,43 @@ impl DescribeFastLaunchImages {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
         rt::NoErrors,
-        t::DescribeFastLaunchImagesSuccessItem,
+        t::StoreImageTaskResult,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_store_image_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
     }
 }
-/// The `DescribeFastSnapshotRestores` operation.
+/// The `DescribeSubnets` operation.
 ///
-/// Describes the state of fast snapshot restores for your snapshots.
-pub struct DescribeFastSnapshotRestores(
+/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct DescribeSubnets(
     pub(crate) rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
-    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
-    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
+    DescribeSubnets, t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors,
+    op::DESCRIBE_SUBNETS
 );
-impl DescribeFastSnapshotRestores {
-    /// The filters. The possible values are:
+impl DescribeSubnets {
+    /// Sets [`filters`](t::DescribeSubnetsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -924,65 +500,35 @@ impl DescribeFastSnapshotRestores {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`subnet_ids`](t::DescribeSubnetsRequest::subnet_ids).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeSubnetsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeSubnetsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeSubnetsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeFastSnapshotRestoresResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFastSnapshotRestoresResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -990,154 +536,45 @@ impl DescribeFastSnapshotRestores {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
         rt::NoErrors,
-        t::DescribeFastSnapshotRestoreSuccessItem,
+        t::Subnet,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_subnet_available(
+        self,
+    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
     }
 }
-/// The `DescribeFleetHistory` operation.
+/// The `DescribeTags` operation.
 ///
-/// Describes the events for the specified EC2 Fleet during the specified time.
+/// Describes the specified tags for your EC2 resources.
 ///
-/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
 ///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetHistory(
-    pub(crate) rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
-        rt::NoErrors,
-    >,
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeTags(
+    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
 );
 rt::operation_type!(
-    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
-    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
+    DescribeTags, t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors,
+    op::DESCRIBE_TAGS
 );
-impl DescribeFleetHistory {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeTags {
+    /// Sets [`dry_run`](t::DescribeTagsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The type of events to describe. By default, all events are described.
-    #[inline]
-    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
-        self.0.input_mut().event_type = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFleetHistoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFleetHistoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeFleetInstances` operation.
-///
-/// Describes the running instances for the specified EC2 Fleet.
-///
-/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetInstances(
-    pub(crate) rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
-    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
-);
-impl DescribeFleetInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// The filters.
+    /// Sets [`filters`](t::DescribeTagsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1149,93 +586,79 @@ impl DescribeFleetInstances {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFleetInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFleetInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeFleets` operation.
-///
-/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-///
-/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleets(
-    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
-    op::DESCRIBE_FLEETS
-);
-impl DescribeFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::DescribeTagsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeTagsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the EC2 Fleets.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fleet_ids);
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTagsRequest,
+        t::DescribeTagsResult,
+        rt::NoErrors,
+        t::TagDescription,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorFilterRules` operation.
+///
+/// Describe traffic mirror filters that determine the traffic that is mirrored.
+pub struct DescribeTrafficMirrorFilterRules(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorFilterRulesRequest,
+        t::DescribeTrafficMirrorFilterRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorFilterRules, t::DescribeTrafficMirrorFilterRulesRequest,
+    t::DescribeTrafficMirrorFilterRulesResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES
+);
+impl DescribeTrafficMirrorFilterRules {
+    /// Sets [`traffic_mirror_filter_rule_ids`](t::DescribeTrafficMirrorFilterRulesRequest::traffic_mirror_filter_rule_ids).
+    #[inline]
+    pub fn traffic_mirror_filter_rule_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_filter_rule_ids);
         self
     }
-    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
+    /// Adds one element to `TrafficMirrorFilterRuleIds`; see [`traffic_mirror_filter_rule_ids`](Self::traffic_mirror_filter_rule_ids).
     #[inline]
-    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fleet_ids, item);
+    pub fn push_traffic_mirror_filter_rule_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_filter_rule_ids, item);
         self
     }
-    /// The filters.
+    /// Sets [`traffic_mirror_filter_id`](t::DescribeTrafficMirrorFilterRulesRequest::traffic_mirror_filter_id).
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTrafficMirrorFilterRulesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTrafficMirrorFilterRulesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1247,285 +670,54 @@ impl DescribeFleets {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFleetsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFleetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFleetsRequest,
-        t::DescribeFleetsResult,
-        rt::NoErrors,
-        t::FleetData,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
-    }
-}
-/// The `DescribeFlowLogs` operation.
-///
-/// Describes one or more flow logs.
-///
-/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
-pub struct DescribeFlowLogs(
-    pub(crate) rt::Call<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
-    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
-);
-impl DescribeFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// One or more flow log IDs.
-    #[inline]
-    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().flow_log_ids);
-        self
-    }
-    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
-    #[inline]
-    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().flow_log_ids, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::DescribeTrafficMirrorFilterRulesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeTrafficMirrorFilterRulesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFlowLogsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFlowLogsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-        t::FlowLog,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
-    }
 }
-/// The `DescribeFpgaImageAttribute` operation.
+/// The `DescribeTrafficMirrorFilters` operation.
 ///
-/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-pub struct DescribeFpgaImageAttribute(
+/// Describes one or more Traffic Mirror filters.
+pub struct DescribeTrafficMirrorFilters(
     pub(crate) rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
-    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
+    DescribeTrafficMirrorFilters, t::DescribeTrafficMirrorFiltersRequest,
+    t::DescribeTrafficMirrorFiltersResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTERS
 );
-impl DescribeFpgaImageAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeTrafficMirrorFilters {
+    /// Sets [`traffic_mirror_filter_ids`](t::DescribeTrafficMirrorFiltersRequest::traffic_mirror_filter_ids).
+    #[inline]
+    pub fn traffic_mirror_filter_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_filter_ids);
+        self
+    }
+    /// Adds one element to `TrafficMirrorFilterIds`; see [`traffic_mirror_filter_ids`](Self::traffic_mirror_filter_ids).
+    #[inline]
+    pub fn push_traffic_mirror_filter_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_filter_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTrafficMirrorFiltersRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the AFI.
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// The AFI attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFpgaImageAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFpgaImageAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeFpgaImages` operation.
-///
-/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-pub struct DescribeFpgaImages(
-    pub(crate) rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
-    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
-);
-impl DescribeFpgaImages {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The AFI IDs.
-    #[inline]
-    pub fn fpga_image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fpga_image_ids);
-        self
-    }
-    /// Adds one element to `FpgaImageIds`; see [`fpga_image_ids`](Self::fpga_image_ids).
-    #[inline]
-    pub fn push_fpga_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fpga_image_ids, item);
-        self
-    }
-    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
-    #[inline]
-    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().owners);
-        self
-    }
-    /// Adds one element to `Owners`; see [`owners`](Self::owners).
-    #[inline]
-    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().owners, item);
-        self
-    }
-    /// The filters.
+    /// Sets [`filters`](t::DescribeTrafficMirrorFiltersRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1537,57 +729,17 @@ impl DescribeFpgaImages {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call.
+    /// Sets [`max_results`](t::DescribeTrafficMirrorFiltersRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`next_token`](t::DescribeTrafficMirrorFiltersRequest::next_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFpgaImagesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFpgaImagesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1595,117 +747,71 @@ impl DescribeFpgaImages {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
         rt::NoErrors,
-        t::FpgaImage,
+        t::TrafficMirrorFilter,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
     }
 }
-/// The `DescribeHostReservationOfferings` operation.
+/// The `DescribeTrafficMirrorSessions` operation.
 ///
-/// Describes the Dedicated Host reservations that are available to purchase.
-///
-/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeHostReservationOfferings(
+/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+pub struct DescribeTrafficMirrorSessions(
     pub(crate) rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
-    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
+    DescribeTrafficMirrorSessions, t::DescribeTrafficMirrorSessionsRequest,
+    t::DescribeTrafficMirrorSessionsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS
 );
-impl DescribeHostReservationOfferings {
-    /// The filters.
+impl DescribeTrafficMirrorSessions {
+    /// Sets [`traffic_mirror_session_ids`](t::DescribeTrafficMirrorSessionsRequest::traffic_mirror_session_ids).
     #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
+    pub fn traffic_mirror_session_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_session_ids);
         self
     }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    /// Adds one element to `TrafficMirrorSessionIds`; see [`traffic_mirror_session_ids`](Self::traffic_mirror_session_ids).
     #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
+    pub fn push_traffic_mirror_session_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_session_ids, item);
         self
     }
-    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
+    /// Sets [`dry_run`](t::DescribeTrafficMirrorSessionsRequest::dry_run).
     #[inline]
-    pub fn max_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_duration = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    /// Sets [`filters`](t::DescribeTrafficMirrorSessionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTrafficMirrorSessionsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
-    #[inline]
-    pub fn min_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().min_duration = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
+    /// Sets [`next_token`](t::DescribeTrafficMirrorSessionsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// The ID of the reservation offering.
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeHostReservationOfferingsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeHostReservationOfferingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1713,104 +819,71 @@ impl DescribeHostReservationOfferings {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
         rt::NoErrors,
-        t::HostOffering,
+        t::TrafficMirrorSession,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
     }
 }
-/// The `DescribeHostReservations` operation.
+/// The `DescribeTrafficMirrorTargets` operation.
 ///
-/// Describes reservations that are associated with Dedicated Hosts in your account.
-pub struct DescribeHostReservations(
+/// Information about one or more Traffic Mirror targets.
+pub struct DescribeTrafficMirrorTargets(
     pub(crate) rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeHostReservations, t::DescribeHostReservationsRequest,
-    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
+    DescribeTrafficMirrorTargets, t::DescribeTrafficMirrorTargetsRequest,
+    t::DescribeTrafficMirrorTargetsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_TARGETS
 );
-impl DescribeHostReservations {
-    /// The filters.
+impl DescribeTrafficMirrorTargets {
+    /// Sets [`traffic_mirror_target_ids`](t::DescribeTrafficMirrorTargetsRequest::traffic_mirror_target_ids).
     #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
+    pub fn traffic_mirror_target_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_target_ids);
         self
     }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    /// Adds one element to `TrafficMirrorTargetIds`; see [`traffic_mirror_target_ids`](Self::traffic_mirror_target_ids).
     #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
+    pub fn push_traffic_mirror_target_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_target_ids, item);
         self
     }
-    /// The host reservation IDs.
+    /// Sets [`dry_run`](t::DescribeTrafficMirrorTargetsRequest::dry_run).
     #[inline]
-    pub fn host_reservation_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_reservation_id_set);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Adds one element to `HostReservationIdSet`; see [`host_reservation_id_set`](Self::host_reservation_id_set).
+    /// Sets [`filters`](t::DescribeTrafficMirrorTargetsRequest::filters).
     #[inline]
-    pub fn push_host_reservation_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_reservation_id_set, item);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTrafficMirrorTargetsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// Sets [`next_token`](t::DescribeTrafficMirrorTargetsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeHostReservationsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeHostReservationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1818,11 +891,459 @@ impl DescribeHostReservations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
         rt::NoErrors,
-        t::HostReservation,
+        t::TrafficMirrorTarget,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayAttachments` operation.
+///
+/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+pub struct DescribeTransitGatewayAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayAttachments, t::DescribeTransitGatewayAttachmentsRequest,
+    t::DescribeTransitGatewayAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS
+);
+impl DescribeTransitGatewayAttachments {
+    /// Sets [`transit_gateway_attachment_ids`](t::DescribeTransitGatewayAttachmentsRequest::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayAttachmentsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayAttachmentsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayAttachmentsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayAttachmentsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayAttachment,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnectPeers` operation.
+///
+/// Describes one or more Connect peers.
+pub struct DescribeTransitGatewayConnectPeers(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnectPeers, t::DescribeTransitGatewayConnectPeersRequest,
+    t::DescribeTransitGatewayConnectPeersResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS
+);
+impl DescribeTransitGatewayConnectPeers {
+    /// Sets [`transit_gateway_connect_peer_ids`](t::DescribeTransitGatewayConnectPeersRequest::transit_gateway_connect_peer_ids).
+    #[inline]
+    pub fn transit_gateway_connect_peer_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_connect_peer_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayConnectPeerIds`; see [`transit_gateway_connect_peer_ids`](Self::transit_gateway_connect_peer_ids).
+    #[inline]
+    pub fn push_transit_gateway_connect_peer_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_connect_peer_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayConnectPeersRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayConnectPeersRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayConnectPeersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayConnectPeersRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+        t::TransitGatewayConnectPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnects` operation.
+///
+/// Describes one or more Connect attachments.
+pub struct DescribeTransitGatewayConnects(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnects, t::DescribeTransitGatewayConnectsRequest,
+    t::DescribeTransitGatewayConnectsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS
+);
+impl DescribeTransitGatewayConnects {
+    /// Sets [`transit_gateway_attachment_ids`](t::DescribeTransitGatewayConnectsRequest::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayConnectsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayConnectsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayConnectsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayConnectsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+        t::TransitGatewayConnect,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayMeteringPolicies` operation.
+///
+/// Describes one or more transit gateway metering policies.
+pub struct DescribeTransitGatewayMeteringPolicies(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMeteringPoliciesRequest,
+        t::DescribeTransitGatewayMeteringPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMeteringPolicies,
+    t::DescribeTransitGatewayMeteringPoliciesRequest,
+    t::DescribeTransitGatewayMeteringPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES
+);
+impl DescribeTransitGatewayMeteringPolicies {
+    /// Sets [`transit_gateway_metering_policy_ids`](t::DescribeTransitGatewayMeteringPoliciesRequest::transit_gateway_metering_policy_ids).
+    #[inline]
+    pub fn transit_gateway_metering_policy_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_metering_policy_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayMeteringPolicyIds`; see [`transit_gateway_metering_policy_ids`](Self::transit_gateway_metering_policy_ids).
+    #[inline]
+    pub fn push_transit_gateway_metering_policy_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_metering_policy_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayMeteringPoliciesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayMeteringPoliciesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayMeteringPoliciesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayMeteringPoliciesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeTransitGatewayMulticastDomains` operation.
+///
+/// Describes one or more transit gateway multicast domains.
+pub struct DescribeTransitGatewayMulticastDomains(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMulticastDomains,
+    t::DescribeTransitGatewayMulticastDomainsRequest,
+    t::DescribeTransitGatewayMulticastDomainsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS
+);
+impl DescribeTransitGatewayMulticastDomains {
+    /// Sets [`transit_gateway_multicast_domain_ids`](t::DescribeTransitGatewayMulticastDomainsRequest::transit_gateway_multicast_domain_ids).
+    #[inline]
+    pub fn transit_gateway_multicast_domain_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_multicast_domain_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayMulticastDomainIds`; see [`transit_gateway_multicast_domain_ids`](Self::transit_gateway_multicast_domain_ids).
+    #[inline]
+    pub fn push_transit_gateway_multicast_domain_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_multicast_domain_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayMulticastDomainsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayMulticastDomainsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayMulticastDomainsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayMulticastDomainsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomain,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
+///
+/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+pub struct DescribeTransitGatewayNetworkFunctionAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayNetworkFunctionAttachments,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS
+);
+impl DescribeTransitGatewayNetworkFunctionAttachments {
+    /// Sets [`transit_gateway_attachment_ids`](t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

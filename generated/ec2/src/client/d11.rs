@@ -5,242 +5,204 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-    ///
-    /// Returns the [`DescribeHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your transit gateway peering attachments. Returns [`DescribeTransitGatewayPeeringAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_hosts(&self) -> DescribeHosts {
-        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
-    }
-    /// Describes your IAM instance profile associations.
-    ///
-    /// Returns the [`DescribeIamInstanceProfileAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_iam_instance_profile_associations(
+    pub fn describe_transit_gateway_peering_attachments(
         &self,
-    ) -> DescribeIamInstanceProfileAssociations {
-        DescribeIamInstanceProfileAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
-        )
-    }
-    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-    ///
-    /// Returns the [`DescribeIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_id_format(&self) -> DescribeIdFormat {
-        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
-    }
-    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    ///
-    /// Returns the [`DescribeIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
-        DescribeIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
-        )
-    }
-    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
-        DescribeImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Describes your Amazon Web Services resources that are referencing the specified images.
-    ///
-    /// Returns the [`DescribeImageReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_references(&self) -> DescribeImageReferences {
-        DescribeImageReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
-        )
-    }
-    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-    ///
-    /// Returns the [`DescribeImageUsageReportEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_report_entries(
-        &self,
-    ) -> DescribeImageUsageReportEntries {
-        DescribeImageUsageReportEntries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
-        )
-    }
-    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-    ///
-    /// Returns the [`DescribeImageUsageReports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
-        DescribeImageUsageReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
-        )
-    }
-    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-    ///
-    /// Returns the [`DescribeImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_images(&self) -> DescribeImages {
-        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
-    }
-    /// Displays details about an import virtual machine or import snapshot tasks that are already created.
-    ///
-    /// Returns the [`DescribeImportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
-        DescribeImportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
-        )
-    }
-    /// Describes your import snapshot tasks.
-    ///
-    /// Returns the [`DescribeImportSnapshotTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
-        DescribeImportSnapshotTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
-        )
-    }
-    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-    ///
-    /// Returns the [`DescribeInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
-        DescribeInstanceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
-        )
-    }
-    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-    ///
-    /// Returns the [`DescribeInstanceConnectEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_connect_endpoints(
-        &self,
-    ) -> DescribeInstanceConnectEndpoints {
-        DescribeInstanceConnectEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
-        )
-    }
-    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-    ///
-    /// Returns the [`DescribeInstanceCreditSpecifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_credit_specifications(
-        &self,
-    ) -> DescribeInstanceCreditSpecifications {
-        DescribeInstanceCreditSpecifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
-        )
-    }
-    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-    ///
-    /// Returns the [`DescribeInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_notification_attributes(
-        &self,
-    ) -> DescribeInstanceEventNotificationAttributes {
-        DescribeInstanceEventNotificationAttributes(
+    ) -> DescribeTransitGatewayPeeringAttachments {
+        DescribeTransitGatewayPeeringAttachments(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+                &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
             ),
         )
     }
-    /// Describes the specified event windows or all event windows.
-    ///
-    /// Returns the [`DescribeInstanceEventWindows`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more transit gateway route policy tables. Returns [`DescribeTransitGatewayPolicyTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
-        DescribeInstanceEventWindows(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
+    pub fn describe_transit_gateway_policy_tables(
+        &self,
+    ) -> DescribeTransitGatewayPolicyTables {
+        DescribeTransitGatewayPolicyTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES),
+        )
+    }
+    /// Describes one or more transit gateway route table advertisements. Returns [`DescribeTransitGatewayRouteTableAnnouncements`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_route_table_announcements(
+        &self,
+    ) -> DescribeTransitGatewayRouteTableAnnouncements {
+        DescribeTransitGatewayRouteTableAnnouncements(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
+            ),
+        )
+    }
+    /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_route_tables(
+        &self,
+    ) -> DescribeTransitGatewayRouteTables {
+        DescribeTransitGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES),
+        )
+    }
+    /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayVpcAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_vpc_attachments(
+        &self,
+    ) -> DescribeTransitGatewayVpcAttachments {
+        DescribeTransitGatewayVpcAttachments(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS),
+        )
+    }
+    /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results. Returns [`DescribeTransitGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
+        DescribeTransitGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAYS),
+        )
+    }
+    /// Describes one or more network interface trunk associations. Returns [`DescribeTrunkInterfaceAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_trunk_interface_associations(
+        &self,
+    ) -> DescribeTrunkInterfaceAssociations {
+        DescribeTrunkInterfaceAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access endpoints. Returns [`DescribeVerifiedAccessEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
+        DescribeVerifiedAccessEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS),
+        )
+    }
+    /// Describes the specified Verified Access groups. Returns [`DescribeVerifiedAccessGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
+        DescribeVerifiedAccessGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstanceLoggingConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instance_logging_configurations(
+        &self,
+    ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
+        DescribeVerifiedAccessInstanceLoggingConfigurations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
+            ),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
+        DescribeVerifiedAccessInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access trust providers. Returns [`DescribeVerifiedAccessTrustProviders`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_trust_providers(
+        &self,
+    ) -> DescribeVerifiedAccessTrustProviders {
+        DescribeVerifiedAccessTrustProviders(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS),
+        )
+    }
+    /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time. Returns [`DescribeVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
+        DescribeVolumeAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_ATTRIBUTE),
+        )
+    }
+    /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event. Returns [`DescribeVolumeStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
+        DescribeVolumeStatus(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_STATUS))
+    }
+    /// Describes the specified EBS volumes or all of your EBS volumes. Returns [`DescribeVolumes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes(&self) -> DescribeVolumes {
+        DescribeVolumes(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES))
+    }
+    /// Describes the most recent volume modification request for the specified EBS volumes. Returns [`DescribeVolumesModifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
+        DescribeVolumesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES_MODIFICATIONS),
         )
     }
 }
-/// The `DescribeHosts` operation.
+/// The `DescribeTransitGatewayPeeringAttachments` operation.
 ///
-/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-///
-/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
-pub struct DescribeHosts(
-    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
+/// Describes your transit gateway peering attachments.
+pub struct DescribeTransitGatewayPeeringAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
-    op::DESCRIBE_HOSTS
+    DescribeTransitGatewayPeeringAttachments,
+    t::DescribeTransitGatewayPeeringAttachmentsRequest,
+    t::DescribeTransitGatewayPeeringAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS
 );
-impl DescribeHosts {
-    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
+impl DescribeTransitGatewayPeeringAttachments {
+    /// Sets [`transit_gateway_attachment_ids`](t::DescribeTransitGatewayPeeringAttachmentsRequest::transit_gateway_attachment_ids).
     #[inline]
-    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_ids);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
-    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
     #[inline]
-    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_ids, item);
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// Sets [`filters`](t::DescribeTransitGatewayPeeringAttachmentsRequest::filters).
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayPeeringAttachmentsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The filters.
+    /// Sets [`next_token`](t::DescribeTransitGatewayPeeringAttachmentsRequest::next_token).
     #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    /// Sets [`dry_run`](t::DescribeTransitGatewayPeeringAttachmentsRequest::dry_run).
     #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors> {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -248,32 +210,430 @@ impl DescribeHosts {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeHostsRequest,
-        t::DescribeHostsResult,
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
         rt::NoErrors,
-        t::Host,
+        t::TransitGatewayPeeringAttachment,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR,
+        )
     }
 }
-/// The `DescribeIamInstanceProfileAssociations` operation.
+/// The `DescribeTransitGatewayPolicyTables` operation.
 ///
-/// Describes your IAM instance profile associations.
-pub struct DescribeIamInstanceProfileAssociations(
+/// Describes one or more transit gateway route policy tables.
+pub struct DescribeTransitGatewayPolicyTables(
     pub(crate) rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIamInstanceProfileAssociations,
-    t::DescribeIamInstanceProfileAssociationsRequest,
-    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
+    DescribeTransitGatewayPolicyTables, t::DescribeTransitGatewayPolicyTablesRequest,
+    t::DescribeTransitGatewayPolicyTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES
 );
-impl DescribeIamInstanceProfileAssociations {
-    /// The IAM instance profile associations.
+impl DescribeTransitGatewayPolicyTables {
+    /// Sets [`transit_gateway_policy_table_ids`](t::DescribeTransitGatewayPolicyTablesRequest::transit_gateway_policy_table_ids).
+    #[inline]
+    pub fn transit_gateway_policy_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_policy_table_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayPolicyTableIds`; see [`transit_gateway_policy_table_ids`](Self::transit_gateway_policy_table_ids).
+    #[inline]
+    pub fn push_transit_gateway_policy_table_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_policy_table_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayPolicyTablesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayPolicyTablesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayPolicyTablesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayPolicyTablesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
+///
+/// Describes one or more transit gateway route table advertisements.
+pub struct DescribeTransitGatewayRouteTableAnnouncements(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayRouteTableAnnouncements,
+    t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+    t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS
+);
+impl DescribeTransitGatewayRouteTableAnnouncements {
+    /// Sets [`transit_gateway_route_table_announcement_ids`](t::DescribeTransitGatewayRouteTableAnnouncementsRequest::transit_gateway_route_table_announcement_ids).
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value
+            .add_to(
+                &mut self.0.input_mut().transit_gateway_route_table_announcement_ids,
+            );
+        self
+    }
+    /// Adds one element to `TransitGatewayRouteTableAnnouncementIds`; see [`transit_gateway_route_table_announcement_ids`](Self::transit_gateway_route_table_announcement_ids).
+    #[inline]
+    pub fn push_transit_gateway_route_table_announcement_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().transit_gateway_route_table_announcement_ids,
+            item,
+        );
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayRouteTableAnnouncementsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayRouteTableAnnouncementsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayRouteTableAnnouncementsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayRouteTableAnnouncementsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAnnouncement,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayRouteTables` operation.
+///
+/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayRouteTables, t::DescribeTransitGatewayRouteTablesRequest,
+    t::DescribeTransitGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES
+);
+impl DescribeTransitGatewayRouteTables {
+    /// Sets [`transit_gateway_route_table_ids`](t::DescribeTransitGatewayRouteTablesRequest::transit_gateway_route_table_ids).
+    #[inline]
+    pub fn transit_gateway_route_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_route_table_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayRouteTableIds`; see [`transit_gateway_route_table_ids`](Self::transit_gateway_route_table_ids).
+    #[inline]
+    pub fn push_transit_gateway_route_table_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_route_table_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayRouteTablesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayRouteTablesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayRouteTablesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayRouteTablesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayVpcAttachments` operation.
+///
+/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayVpcAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayVpcAttachments, t::DescribeTransitGatewayVpcAttachmentsRequest,
+    t::DescribeTransitGatewayVpcAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS
+);
+impl DescribeTransitGatewayVpcAttachments {
+    /// Sets [`transit_gateway_attachment_ids`](t::DescribeTransitGatewayVpcAttachmentsRequest::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewayVpcAttachmentsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewayVpcAttachmentsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewayVpcAttachmentsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewayVpcAttachmentsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayVpcAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGateways` operation.
+///
+/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGateways(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGateways, t::DescribeTransitGatewaysRequest,
+    t::DescribeTransitGatewaysResult, rt::NoErrors, op::DESCRIBE_TRANSIT_GATEWAYS
+);
+impl DescribeTransitGateways {
+    /// Sets [`transit_gateway_ids`](t::DescribeTransitGatewaysRequest::transit_gateway_ids).
+    #[inline]
+    pub fn transit_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayIds`; see [`transit_gateway_ids`](Self::transit_gateway_ids).
+    #[inline]
+    pub fn push_transit_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTransitGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeTransitGatewaysRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeTransitGatewaysRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeTransitGatewaysRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+        t::TransitGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeTrunkInterfaceAssociations` operation.
+///
+/// Describes one or more network interface trunk associations.
+pub struct DescribeTrunkInterfaceAssociations(
+    pub(crate) rt::Call<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrunkInterfaceAssociations, t::DescribeTrunkInterfaceAssociationsRequest,
+    t::DescribeTrunkInterfaceAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS
+);
+impl DescribeTrunkInterfaceAssociations {
+    /// Sets [`association_ids`](t::DescribeTrunkInterfaceAssociationsRequest::association_ids).
     #[inline]
     pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().association_ids);
@@ -285,7 +645,13 @@ impl DescribeIamInstanceProfileAssociations {
         rt::push(&mut self.0.input_mut().association_ids, item);
         self
     }
-    /// The filters.
+    /// Sets [`dry_run`](t::DescribeTrunkInterfaceAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeTrunkInterfaceAssociationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -297,61 +663,17 @@ impl DescribeIamInstanceProfileAssociations {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeTrunkInterfaceAssociationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeTrunkInterfaceAssociationsRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIamInstanceProfileAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIamInstanceProfileAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -359,395 +681,514 @@ impl DescribeIamInstanceProfileAssociations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
         rt::NoErrors,
-        t::IamInstanceProfileAssociation,
+        t::TrunkInterfaceAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessEndpoints` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access endpoints.
+pub struct DescribeVerifiedAccessEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessEndpoints, t::DescribeVerifiedAccessEndpointsRequest,
+    t::DescribeVerifiedAccessEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS
+);
+impl DescribeVerifiedAccessEndpoints {
+    /// Sets [`verified_access_endpoint_ids`](t::DescribeVerifiedAccessEndpointsRequest::verified_access_endpoint_ids).
+    #[inline]
+    pub fn verified_access_endpoint_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_endpoint_ids);
+        self
+    }
+    /// Adds one element to `VerifiedAccessEndpointIds`; see [`verified_access_endpoint_ids`](Self::verified_access_endpoint_ids).
+    #[inline]
+    pub fn push_verified_access_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_endpoint_ids, item);
+        self
+    }
+    /// Sets [`verified_access_instance_id`](t::DescribeVerifiedAccessEndpointsRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`verified_access_group_id`](t::DescribeVerifiedAccessEndpointsRequest::verified_access_group_id).
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVerifiedAccessEndpointsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVerifiedAccessEndpointsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeVerifiedAccessEndpointsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVerifiedAccessEndpointsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+        t::VerifiedAccessEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessGroups` operation.
+///
+/// Describes the specified Verified Access groups.
+pub struct DescribeVerifiedAccessGroups(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessGroups, t::DescribeVerifiedAccessGroupsRequest,
+    t::DescribeVerifiedAccessGroupsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_GROUPS
+);
+impl DescribeVerifiedAccessGroups {
+    /// Sets [`verified_access_group_ids`](t::DescribeVerifiedAccessGroupsRequest::verified_access_group_ids).
+    #[inline]
+    pub fn verified_access_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_group_ids);
+        self
+    }
+    /// Adds one element to `VerifiedAccessGroupIds`; see [`verified_access_group_ids`](Self::verified_access_group_ids).
+    #[inline]
+    pub fn push_verified_access_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_group_ids, item);
+        self
+    }
+    /// Sets [`verified_access_instance_id`](t::DescribeVerifiedAccessGroupsRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVerifiedAccessGroupsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVerifiedAccessGroupsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeVerifiedAccessGroupsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVerifiedAccessGroupsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+        t::VerifiedAccessGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessInstanceLoggingConfigurations,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS
+);
+impl DescribeVerifiedAccessInstanceLoggingConfigurations {
+    /// Sets [`verified_access_instance_ids`](t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest::verified_access_instance_ids).
+    #[inline]
+    pub fn verified_access_instance_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
+        self
+    }
+    /// Adds one element to `VerifiedAccessInstanceIds`; see [`verified_access_instance_ids`](Self::verified_access_instance_ids).
+    #[inline]
+    pub fn push_verified_access_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_instance_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstanceLoggingConfiguration,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
+            &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR,
         )
     }
 }
-/// The `DescribeIdFormat` operation.
+/// The `DescribeVerifiedAccessInstances` operation.
 ///
-/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-pub struct DescribeIdFormat(
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstances(
     pub(crate) rt::Call<
-        t::DescribeIdFormatRequest,
-        t::DescribeIdFormatResult,
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
-    rt::NoErrors, op::DESCRIBE_ID_FORMAT
+    DescribeVerifiedAccessInstances, t::DescribeVerifiedAccessInstancesRequest,
+    t::DescribeVerifiedAccessInstancesResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCES
 );
-impl DescribeIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+impl DescribeVerifiedAccessInstances {
+    /// Sets [`verified_access_instance_ids`](t::DescribeVerifiedAccessInstancesRequest::verified_access_instance_ids).
     #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
+    pub fn verified_access_instance_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `VerifiedAccessInstanceIds`; see [`verified_access_instance_ids`](Self::verified_access_instance_ids).
     #[inline]
-    pub fn send(
+    pub fn push_verified_access_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_instance_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVerifiedAccessInstancesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVerifiedAccessInstancesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeVerifiedAccessInstancesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVerifiedAccessInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIdFormatResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIdFormatResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DescribeIdentityIdFormat` operation.
-///
-/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
-pub struct DescribeIdentityIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
         rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
-    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
-);
-impl DescribeIdentityIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIdentityIdFormatResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIdentityIdFormatResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
+        t::VerifiedAccessInstance,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR)
     }
 }
-/// The `DescribeImageAttribute` operation.
+/// The `DescribeVerifiedAccessTrustProviders` operation.
 ///
-/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImageAttribute(
+/// Describes the specified Amazon Web Services Verified Access trust providers.
+pub struct DescribeVerifiedAccessTrustProviders(
     pub(crate) rt::Call<
-        t::DescribeImageAttributeRequest,
-        t::ImageAttribute,
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
-    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
+    DescribeVerifiedAccessTrustProviders, t::DescribeVerifiedAccessTrustProvidersRequest,
+    t::DescribeVerifiedAccessTrustProvidersResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS
 );
-impl DescribeImageAttribute {
-    /// The AMI attribute.
+impl DescribeVerifiedAccessTrustProviders {
+    /// Sets [`verified_access_trust_provider_ids`](t::DescribeVerifiedAccessTrustProvidersRequest::verified_access_trust_provider_ids).
     #[inline]
-    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
+    pub fn verified_access_trust_provider_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_trust_provider_ids);
+        self
+    }
+    /// Adds one element to `VerifiedAccessTrustProviderIds`; see [`verified_access_trust_provider_ids`](Self::verified_access_trust_provider_ids).
+    #[inline]
+    pub fn push_verified_access_trust_provider_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_trust_provider_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVerifiedAccessTrustProvidersRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVerifiedAccessTrustProvidersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeVerifiedAccessTrustProvidersRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVerifiedAccessTrustProvidersRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+        t::VerifiedAccessTrustProvider,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVolumeAttribute` operation.
+///
+/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumeAttribute(
+    pub(crate) rt::Call<
+        t::DescribeVolumeAttributeRequest,
+        t::DescribeVolumeAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumeAttribute, t::DescribeVolumeAttributeRequest,
+    t::DescribeVolumeAttributeResult, rt::NoErrors, op::DESCRIBE_VOLUME_ATTRIBUTE
+);
+impl DescribeVolumeAttribute {
+    /// Sets [`attribute`](t::DescribeVolumeAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::VolumeAttributeName>) -> Self {
         self.0.input_mut().attribute = value.into();
         self
     }
-    /// The ID of the AMI.
+    /// Sets [`volume_id`](t::DescribeVolumeAttributeRequest::volume_id).
     #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DescribeVolumeAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ImageAttribute>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImageAttribute> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors> {
-        self.0
-    }
 }
-/// The `DescribeImageReferences` operation.
+/// The `DescribeVolumeStatus` operation.
 ///
-/// Describes your Amazon Web Services resources that are referencing the specified images.
+/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
 ///
-/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageReferences(
+/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
+///
+/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
+///
+/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
+///
+/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
+///
+/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumeStatus(
     pub(crate) rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeImageReferences, t::DescribeImageReferencesRequest,
-    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
+    DescribeVolumeStatus, t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult,
+    rt::NoErrors, op::DESCRIBE_VOLUME_STATUS
 );
-impl DescribeImageReferences {
-    /// The IDs of the images to check for resource references.
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
-    #[inline]
-    pub fn include_all_resource_types(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_resource_types = Some(value);
-        self
-    }
-    /// The Amazon Web Services resource types to check for image references.
-    #[inline]
-    pub fn resource_types(
-        mut self,
-        value: impl rt::Items<t::ResourceTypeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(
-        mut self,
-        item: impl Into<t::ResourceTypeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+impl DescribeVolumeStatus {
+    /// Sets [`max_results`](t::DescribeVolumeStatusRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImageReferencesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImageReferencesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-        t::ImageReference,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
-    }
-}
-/// The `DescribeImageUsageReportEntries` operation.
-///
-/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReportEntries(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
-    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
-    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
-);
-impl DescribeImageUsageReportEntries {
-    /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// The IDs of the usage reports.
-    #[inline]
-    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().report_ids);
-        self
-    }
-    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
-    #[inline]
-    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().report_ids, item);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeVolumeStatusRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The filters.
+    /// Sets [`volume_ids`](t::DescribeVolumeStatusRequest::volume_ids).
+    #[inline]
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
+        self
+    }
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
+    #[inline]
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
+        self
+    }
+    /// Sets [`include_managed_resources`](t::DescribeVolumeStatusRequest::include_managed_resources).
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVolumeStatusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVolumeStatusRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -759,302 +1200,68 @@ impl DescribeImageUsageReportEntries {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeImageUsageReportEntriesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeImageUsageReportEntriesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
         rt::NoErrors,
-        t::ImageUsageReportEntry,
+        t::VolumeStatusItem,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUME_STATUS_PAGINATOR)
     }
 }
-/// The `DescribeImageUsageReports` operation.
+/// The `DescribeVolumes` operation.
 ///
-/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+/// Describes the specified EBS volumes or all of your EBS volumes.
 ///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReports(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
-    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
-);
-impl DescribeImageUsageReports {
-    /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// The IDs of the image usage reports.
-    #[inline]
-    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().report_ids);
-        self
-    }
-    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
-    #[inline]
-    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().report_ids, item);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImageUsageReportsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImageUsageReportsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-        t::ImageUsageReport,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
-    }
-    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_image_usage_report_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeImages` operation.
+/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
 ///
-/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-///
-/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
-///
-/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
-///
-/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImages(
-    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
+pub struct DescribeVolumes(
+    pub(crate) rt::Call<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
-    op::DESCRIBE_IMAGES
+    DescribeVolumes, t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES
 );
-impl DescribeImages {
-    /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
+impl DescribeVolumes {
+    /// Sets [`volume_ids`](t::DescribeVolumesRequest::volume_ids).
     #[inline]
-    pub fn executable_users(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().executable_users);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
-    /// Adds one element to `ExecutableUsers`; see [`executable_users`](Self::executable_users).
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
     #[inline]
-    pub fn push_executable_users(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().executable_users, item);
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
         self
     }
-    /// The image IDs.
+    /// Sets [`include_managed_resources`](t::DescribeVolumesRequest::include_managed_resources).
     #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
         self
     }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
-    #[inline]
-    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().owners);
-        self
-    }
-    /// Adds one element to `Owners`; see [`owners`](Self::owners).
-    #[inline]
-    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().owners, item);
-        self
-    }
-    /// Specifies whether to include deprecated AMIs.
-    #[inline]
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.0.input_mut().include_deprecated = Some(value);
-        self
-    }
-    /// Specifies whether to include disabled AMIs.
-    #[inline]
-    pub fn include_disabled(mut self, value: bool) -> Self {
-        self.0.input_mut().include_disabled = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DescribeVolumesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// Sets [`filters`](t::DescribeVolumesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1066,41 +1273,17 @@ impl DescribeImages {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`next_token`](t::DescribeVolumesRequest::next_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImagesResult>> {
-        self.0.send()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`max_results`](t::DescribeVolumesRequest::max_results).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImagesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        self.0
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1108,50 +1291,72 @@ impl DescribeImages {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImagesRequest,
-        t::DescribeImagesResult,
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
         rt::NoErrors,
-        t::Image,
+        t::Volume,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
     }
-    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    /// Calls `DescribeVolumes` until the `VolumeAvailable` waiter's acceptors decide (boto3's `get_waiter("volume_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_AVAILABLE_WAITER`](crate::operations::VOLUME_AVAILABLE_WAITER).
     #[inline]
-    pub fn wait_until_image_exists(
+    pub fn wait_until_volume_available(
         self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_AVAILABLE_WAITER)
     }
-    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    /// Calls `DescribeVolumes` until the `VolumeDeleted` waiter's acceptors decide (boto3's `get_waiter("volume_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_DELETED_WAITER`](crate::operations::VOLUME_DELETED_WAITER).
     #[inline]
-    pub fn wait_until_image_available(
+    pub fn wait_until_volume_deleted(
         self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_DELETED_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeInUse` waiter's acceptors decide (boto3's `get_waiter("volume_in_use")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_IN_USE_WAITER`](crate::operations::VOLUME_IN_USE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_in_use(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_IN_USE_WAITER)
     }
 }
-/// The `DescribeImportImageTasks` operation.
+/// The `DescribeVolumesModifications` operation.
 ///
-/// Displays details about an import virtual machine or import snapshot tasks that are already created.
-pub struct DescribeImportImageTasks(
+/// Describes the most recent volume modification request for the specified EBS volumes.
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumesModifications(
     pub(crate) rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
-    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
+    DescribeVolumesModifications, t::DescribeVolumesModificationsRequest,
+    t::DescribeVolumesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES_MODIFICATIONS
 );
-impl DescribeImportImageTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeVolumesModifications {
+    /// Sets [`dry_run`](t::DescribeVolumesModificationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
+    /// Sets [`volume_ids`](t::DescribeVolumesModificationsRequest::volume_ids).
+    #[inline]
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
+        self
+    }
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
+    #[inline]
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVolumesModificationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1163,69 +1368,23 @@ impl DescribeImportImageTasks {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The IDs of the import image tasks.
-    #[inline]
-    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().import_task_ids);
-        self
-    }
-    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
-    #[inline]
-    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().import_task_ids, item);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
+    /// Sets [`next_token`](t::DescribeVolumesModificationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeVolumesModificationsRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImportImageTasksResult>> {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`include_managed_resources`](t::DescribeVolumesModificationsRequest::include_managed_resources).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImportImageTasksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1233,643 +1392,11 @@ impl DescribeImportImageTasks {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
         rt::NoErrors,
-        t::ImportImageTask,
+        t::VolumeModification,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeImportSnapshotTasks` operation.
-///
-/// Describes your import snapshot tasks.
-pub struct DescribeImportSnapshotTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
-    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
-    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
-);
-impl DescribeImportSnapshotTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// A list of import snapshot task IDs.
-    #[inline]
-    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().import_task_ids);
-        self
-    }
-    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
-    #[inline]
-    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().import_task_ids, item);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImportSnapshotTasksResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImportSnapshotTasksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-        t::ImportSnapshotTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
-    }
-    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
-    #[inline]
-    pub fn wait_until_snapshot_imported(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
-    }
-}
-/// The `DescribeInstanceAttribute` operation.
-///
-/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-pub struct DescribeInstanceAttribute(
-    pub(crate) rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
-    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
-);
-impl DescribeInstanceAttribute {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The instance attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::InstanceAttribute>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::InstanceAttribute> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceConnectEndpoints` operation.
-///
-/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-pub struct DescribeInstanceConnectEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
-    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
-);
-impl DescribeInstanceConnectEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// One or more EC2 Instance Connect Endpoint IDs.
-    #[inline]
-    pub fn instance_connect_endpoint_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_connect_endpoint_ids);
-        self
-    }
-    /// Adds one element to `InstanceConnectEndpointIds`; see [`instance_connect_endpoint_ids`](Self::instance_connect_endpoint_ids).
-    #[inline]
-    pub fn push_instance_connect_endpoint_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_connect_endpoint_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceConnectEndpointsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInstanceConnectEndpointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-        t::Ec2InstanceConnectEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceCreditSpecifications` operation.
-///
-/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-///
-/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
-///
-/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceCreditSpecifications(
-    pub(crate) rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
-    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
-);
-impl DescribeInstanceCreditSpecifications {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceCreditSpecificationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInstanceCreditSpecificationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-        t::InstanceCreditSpecification,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeInstanceEventNotificationAttributes` operation.
-///
-/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-pub struct DescribeInstanceEventNotificationAttributes(
-    pub(crate) rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceEventNotificationAttributes,
-    t::DescribeInstanceEventNotificationAttributesRequest,
-    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
-);
-impl DescribeInstanceEventNotificationAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceEventNotificationAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInstanceEventNotificationAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceEventWindows` operation.
-///
-/// Describes the specified event windows or all event windows.
-///
-/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceEventWindows(
-    pub(crate) rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
-    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
-);
-impl DescribeInstanceEventWindows {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the event windows.
-    #[inline]
-    pub fn instance_event_window_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_event_window_ids);
-        self
-    }
-    /// Adds one element to `InstanceEventWindowIds`; see [`instance_event_window_ids`](Self::instance_event_window_ids).
-    #[inline]
-    pub fn push_instance_event_window_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_event_window_ids, item);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceEventWindowsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstanceEventWindowsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
-        rt::NoErrors,
-        t::InstanceEventWindow,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
     }
 }

@@ -5,182 +5,189 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
-    ///
-    /// Returns the [`DescribeInstanceImageMetadata`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time. Returns [`DescribeVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
-        DescribeInstanceImageMetadata(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
-        )
+    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
+        DescribeVpcAttribute(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ATTRIBUTE))
     }
-    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-    ///
-    /// Returns the [`DescribeInstanceSqlHaHistoryStates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessExclusions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_sql_ha_history_states(
+    pub fn describe_vpc_block_public_access_exclusions(
         &self,
-    ) -> DescribeInstanceSqlHaHistoryStates {
-        DescribeInstanceSqlHaHistoryStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
+    ) -> DescribeVpcBlockPublicAccessExclusions {
+        DescribeVpcBlockPublicAccessExclusions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS),
         )
     }
-    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-    ///
-    /// Returns the [`DescribeInstanceSqlHaStates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
-        DescribeInstanceSqlHaStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
-        )
-    }
-    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
-    ///
-    /// Returns the [`DescribeInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
-        DescribeInstanceStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
-        )
-    }
-    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
-    ///
-    /// Returns the [`DescribeInstanceTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
-        DescribeInstanceTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
-        )
-    }
-    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
-    ///
-    /// Returns the [`DescribeInstanceTypeOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
-        DescribeInstanceTypeOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
-        )
-    }
-    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-    ///
-    /// Returns the [`DescribeInstanceTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
-        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
-    }
-    /// Describes the specified instances or all instances.
-    ///
-    /// Returns the [`DescribeInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instances(&self) -> DescribeInstances {
-        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
-    }
-    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-    ///
-    /// Returns the [`DescribeInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
-        DescribeInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
-        )
-    }
-    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DescribeIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
-        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
-    }
-    /// Describe verification tokens.
-    ///
-    /// Returns the [`DescribeIpamExternalResourceVerificationTokens`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_external_resource_verification_tokens(
+    pub fn describe_vpc_block_public_access_options(
         &self,
-    ) -> DescribeIpamExternalResourceVerificationTokens {
-        DescribeIpamExternalResourceVerificationTokens(
+    ) -> DescribeVpcBlockPublicAccessOptions {
+        DescribeVpcBlockPublicAccessOptions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
+        )
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
+        DescribeVpcClassicLink(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK),
+        )
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_classic_link_dns_support(
+        &self,
+    ) -> DescribeVpcClassicLinkDnsSupport {
+        DescribeVpcClassicLinkDnsSupport(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT),
+        )
+    }
+    /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs. Returns [`DescribeVpcEncryptionControls`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
+        DescribeVpcEncryptionControls(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENCRYPTION_CONTROLS),
+        )
+    }
+    /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint. Returns [`DescribeVpcEndpointAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
+        DescribeVpcEndpointAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS),
+        )
+    }
+    /// Describes the connection notifications for VPC endpoints and VPC endpoint services. Returns [`DescribeVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DescribeVpcEndpointConnectionNotifications {
+        DescribeVpcEndpointConnectionNotifications(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
+                &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
             ),
         )
     }
-    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`DescribeIpamInternetRegistryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance. Returns [`DescribeVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_internet_registry_associations(
+    pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
+        DescribeVpcEndpointConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS),
+        )
+    }
+    /// Describes the VPC endpoint service configurations in your account (your services). Returns [`DescribeVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_service_configurations(
         &self,
-    ) -> DescribeIpamInternetRegistryAssociations {
-        DescribeIpamInternetRegistryAssociations(
+    ) -> DescribeVpcEndpointServiceConfigurations {
+        DescribeVpcEndpointServiceConfigurations(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
+                &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
             ),
         )
     }
-    /// Describes one or more IPAM policies.
-    ///
-    /// Returns the [`DescribeIpamPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported. Returns [`DescribeVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
-        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
-    }
-    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
-    ///
-    /// Returns the [`DescribeIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
-        DescribeIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
-        )
-    }
-    /// Get information about your IPAM pools.
-    ///
-    /// Returns the [`DescribeIpamPools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
-        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
-    }
-    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-    ///
-    /// Returns the [`DescribeIpamPrefixListResolverTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_prefix_list_resolver_targets(
+    pub fn describe_vpc_endpoint_service_permissions(
         &self,
-    ) -> DescribeIpamPrefixListResolverTargets {
-        DescribeIpamPrefixListResolverTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
+    ) -> DescribeVpcEndpointServicePermissions {
+        DescribeVpcEndpointServicePermissions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS),
+        )
+    }
+    /// Describes available services to which you can create a VPC endpoint. Returns [`DescribeVpcEndpointServices`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
+        DescribeVpcEndpointServices(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICES),
+        )
+    }
+    /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria. Returns [`DescribeVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
+        DescribeVpcEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINTS))
+    }
+    /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria. Returns [`DescribeVpcPeeringConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
+        DescribeVpcPeeringConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_PEERING_CONNECTIONS),
+        )
+    }
+    /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria. Returns [`DescribeVpcs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpcs(&self) -> DescribeVpcs {
+        DescribeVpcs(rt::Call::new(&self.handle, &op::DESCRIBE_VPCS))
+    }
+    /// Describes one or more of your VPN concentrators. Returns [`DescribeVpnConcentrators`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
+        DescribeVpnConcentrators(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONCENTRATORS),
         )
     }
 }
-/// The `DescribeInstanceImageMetadata` operation.
+/// The `DescribeVpcAttribute` operation.
 ///
-/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
-///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
-///
-/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceImageMetadata(
+/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+pub struct DescribeVpcAttribute(
     pub(crate) rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeVpcAttributeRequest,
+        t::DescribeVpcAttributeResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
-    t::DescribeInstanceImageMetadataResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_IMAGE_METADATA
+    DescribeVpcAttribute, t::DescribeVpcAttributeRequest, t::DescribeVpcAttributeResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ATTRIBUTE
 );
-impl DescribeInstanceImageMetadata {
-    /// The filters.
+impl DescribeVpcAttribute {
+    /// Sets [`attribute`](t::DescribeVpcAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::VpcAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::DescribeVpcAttributeRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVpcAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeVpcBlockPublicAccessExclusions` operation.
+///
+/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessExclusions(
+    pub(crate) rt::Call<
+        t::DescribeVpcBlockPublicAccessExclusionsRequest,
+        t::DescribeVpcBlockPublicAccessExclusionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcBlockPublicAccessExclusions,
+    t::DescribeVpcBlockPublicAccessExclusionsRequest,
+    t::DescribeVpcBlockPublicAccessExclusionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS
+);
+impl DescribeVpcBlockPublicAccessExclusions {
+    /// Sets [`dry_run`](t::DescribeVpcBlockPublicAccessExclusionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcBlockPublicAccessExclusionsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -192,79 +199,143 @@ impl DescribeInstanceImageMetadata {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The instance IDs.
+    /// Sets [`exclusion_ids`](t::DescribeVpcBlockPublicAccessExclusionsRequest::exclusion_ids).
     #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
+    pub fn exclusion_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().exclusion_ids);
         self
     }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    /// Adds one element to `ExclusionIds`; see [`exclusion_ids`](Self::exclusion_ids).
     #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
+    pub fn push_exclusion_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().exclusion_ids, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeVpcBlockPublicAccessExclusionsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeVpcBlockPublicAccessExclusionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+}
+/// The `DescribeVpcBlockPublicAccessOptions` operation.
+///
+/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessOptions(
+    pub(crate) rt::Call<
+        t::DescribeVpcBlockPublicAccessOptionsRequest,
+        t::DescribeVpcBlockPublicAccessOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcBlockPublicAccessOptions, t::DescribeVpcBlockPublicAccessOptionsRequest,
+    t::DescribeVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
+);
+impl DescribeVpcBlockPublicAccessOptions {
+    /// Sets [`dry_run`](t::DescribeVpcBlockPublicAccessOptionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceImageMetadataResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInstanceImageMetadataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+}
+/// The `DescribeVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink status of the specified VPCs.
+pub struct DescribeVpcClassicLink(
+    pub(crate) rt::Call<
+        t::DescribeVpcClassicLinkRequest,
+        t::DescribeVpcClassicLinkResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    DescribeVpcClassicLink, t::DescribeVpcClassicLinkRequest,
+    t::DescribeVpcClassicLinkResult, rt::NoErrors, op::DESCRIBE_VPC_CLASSIC_LINK
+);
+impl DescribeVpcClassicLink {
+    /// Sets [`dry_run`](t::DescribeVpcClassicLinkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_ids`](t::DescribeVpcClassicLinkRequest::vpc_ids).
+    #[inline]
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
+        self
+    }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcClassicLinkRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `DescribeVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+pub struct DescribeVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcClassicLinkDnsSupport, t::DescribeVpcClassicLinkDnsSupportRequest,
+    t::DescribeVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl DescribeVpcClassicLinkDnsSupport {
+    /// Sets [`vpc_ids`](t::DescribeVpcClassicLinkDnsSupportRequest::vpc_ids).
+    #[inline]
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
+        self
+    }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcClassicLinkDnsSupportRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcClassicLinkDnsSupportRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -272,67 +343,39 @@ impl DescribeInstanceImageMetadata {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
-        t::InstanceImageMetadata,
+        t::ClassicLinkDnsSupport,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR)
     }
 }
-/// The `DescribeInstanceSqlHaHistoryStates` operation.
+/// The `DescribeVpcEncryptionControls` operation.
 ///
-/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaHistoryStates(
+/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcEncryptionControls(
     pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaHistoryStatesRequest,
-        t::DescribeInstanceSqlHaHistoryStatesResult,
+        t::DescribeVpcEncryptionControlsRequest,
+        t::DescribeVpcEncryptionControlsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
-    t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES
+    DescribeVpcEncryptionControls, t::DescribeVpcEncryptionControlsRequest,
+    t::DescribeVpcEncryptionControlsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENCRYPTION_CONTROLS
 );
-impl DescribeInstanceSqlHaHistoryStates {
-    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
+impl DescribeVpcEncryptionControls {
+    /// Sets [`dry_run`](t::DescribeVpcEncryptionControlsRequest::dry_run).
     #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the results. Supported filters include:
+    /// Sets [`filters`](t::DescribeVpcEncryptionControlsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -344,98 +387,78 @@ impl DescribeInstanceSqlHaHistoryStates {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`vpc_encryption_control_ids`](t::DescribeVpcEncryptionControlsRequest::vpc_encryption_control_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn vpc_encryption_control_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_encryption_control_ids);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `VpcEncryptionControlIds`; see [`vpc_encryption_control_ids`](Self::vpc_encryption_control_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceSqlHaHistoryStatesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInstanceSqlHaHistoryStatesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceSqlHaHistoryStatesRequest,
-        t::DescribeInstanceSqlHaHistoryStatesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceSqlHaStates` operation.
-///
-/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaStatesRequest,
-        t::DescribeInstanceSqlHaStatesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
-    t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_SQL_HA_STATES
-);
-impl DescribeInstanceSqlHaStates {
-    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
+    pub fn push_vpc_encryption_control_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_encryption_control_ids, item);
         self
     }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    /// Sets [`vpc_ids`](t::DescribeVpcEncryptionControlsRequest::vpc_ids).
     #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcEncryptionControlsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    /// Sets [`max_results`](t::DescribeVpcEncryptionControlsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// One or more filters to apply to the results. Supported filters include:
+}
+/// The `DescribeVpcEndpointAssociations` operation.
+///
+/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+pub struct DescribeVpcEndpointAssociations(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointAssociationsRequest,
+        t::DescribeVpcEndpointAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointAssociations, t::DescribeVpcEndpointAssociationsRequest,
+    t::DescribeVpcEndpointAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS
+);
+impl DescribeVpcEndpointAssociations {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_endpoint_ids`](t::DescribeVpcEndpointAssociationsRequest::vpc_endpoint_ids).
+    #[inline]
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
+        self
+    }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointAssociationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -447,116 +470,49 @@ impl DescribeInstanceSqlHaStates {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeInstanceSqlHaStatesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstanceSqlHaStatesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceSqlHaStatesRequest,
-        t::DescribeInstanceSqlHaStatesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceStatus` operation.
-///
-/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
-///
-/// Instance status includes the following components:
-///
-/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
-/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
-/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
-/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceStatus(
-    pub(crate) rt::Call<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
-    t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
-);
-impl DescribeInstanceStatus {
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::DescribeVpcEndpointAssociationsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// Sets [`next_token`](t::DescribeVpcEndpointAssociationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+}
+/// The `DescribeVpcEndpointConnectionNotifications` operation.
+///
+/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
+pub struct DescribeVpcEndpointConnectionNotifications(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointConnectionNotifications,
+    t::DescribeVpcEndpointConnectionNotificationsRequest,
+    t::DescribeVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DescribeVpcEndpointConnectionNotifications {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointConnectionNotificationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// Sets [`connection_notification_id`](t::DescribeVpcEndpointConnectionNotificationsRequest::connection_notification_id).
+    #[inline]
+    pub fn connection_notification_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().connection_notification_id = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointConnectionNotificationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -568,51 +524,17 @@ impl DescribeInstanceStatus {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    /// Sets [`max_results`](t::DescribeVpcEndpointConnectionNotificationsRequest::max_results).
     #[inline]
-    pub fn include_all_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_instances = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`next_token`](t::DescribeVpcEndpointConnectionNotificationsRequest::next_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeInstanceStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstanceStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -620,1449 +542,1349 @@ impl DescribeInstanceStatus {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
         rt::NoErrors,
-        t::InstanceStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
-    }
-    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
-    #[inline]
-    pub fn wait_until_instance_status_ok(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
-    }
-    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
-    #[inline]
-    pub fn wait_until_system_status_ok(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
-    }
-}
-/// The `DescribeInstanceTopology` operation.
-///
-/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
-///
-/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceTopology(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
-    t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
-);
-impl DescribeInstanceTopology {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The name of the placement group that each instance is in.
-    #[inline]
-    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_names);
-        self
-    }
-    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
-    #[inline]
-    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().group_names, item);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeInstanceTopologyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstanceTopologyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
-        rt::NoErrors,
-        t::InstanceTopology,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceTypeOfferings` operation.
-///
-/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
-pub struct DescribeInstanceTypeOfferings(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
-    t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_TYPE_OFFERINGS
-);
-impl DescribeInstanceTypeOfferings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The location type.
-    #[inline]
-    pub fn location_type(mut self, value: impl Into<t::LocationType>) -> Self {
-        self.0.input_mut().location_type = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeInstanceTypeOfferingsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInstanceTypeOfferingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-        t::InstanceTypeOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceTypes` operation.
-///
-/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-pub struct DescribeInstanceTypes(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
-    t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
-);
-impl DescribeInstanceTypes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance types.
-    #[inline]
-    pub fn instance_types(mut self, value: impl rt::Items<t::InstanceType>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_types);
-        self
-    }
-    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
-    #[inline]
-    pub fn push_instance_types(mut self, item: impl Into<t::InstanceType>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_types, item);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
-    #[inline]
-    pub fn include_unsupported_in_region(mut self, value: bool) -> Self {
-        self.0.input_mut().include_unsupported_in_region = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeInstanceTypesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstanceTypesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-        t::InstanceTypeInfo,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
-    }
-}
-/// The `DescribeInstances` operation.
-///
-/// Describes the specified instances or all instances.
-///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
-///
-/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstances(
-    pub(crate) rt::Call<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
-    rt::NoErrors, op::DESCRIBE_INSTANCES
-);
-impl DescribeInstances {
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-        t::Reservation,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
-    }
-    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_instance_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
-    #[inline]
-    pub fn wait_until_instance_running(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
-    #[inline]
-    pub fn wait_until_instance_stopped(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
-    #[inline]
-    pub fn wait_until_instance_terminated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
-    }
-}
-/// The `DescribeInternetGateways` operation.
-///
-/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-pub struct DescribeInternetGateways(
-    pub(crate) rt::Call<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
-    t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
-);
-impl DescribeInternetGateways {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the internet gateways.
-    #[inline]
-    pub fn internet_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().internet_gateway_ids);
-        self
-    }
-    /// Adds one element to `InternetGatewayIds`; see [`internet_gateway_ids`](Self::internet_gateway_ids).
-    #[inline]
-    pub fn push_internet_gateway_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().internet_gateway_ids, item);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeInternetGatewaysResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInternetGatewaysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-        t::InternetGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
-    }
-    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_internet_gateway_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
-    }
-}
-/// The `DescribeIpamByoasn` operation.
-///
-/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DescribeIpamByoasn(
-    pub(crate) rt::Call<
-        t::DescribeIpamByoasnRequest,
-        t::DescribeIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
-);
-impl DescribeIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamByoasnResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamByoasnResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamByoasnRequest,
-        t::DescribeIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIpamExternalResourceVerificationTokens` operation.
-///
-/// Describe verification tokens.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DescribeIpamExternalResourceVerificationTokens(
-    pub(crate) rt::Call<
-        t::DescribeIpamExternalResourceVerificationTokensRequest,
-        t::DescribeIpamExternalResourceVerificationTokensResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamExternalResourceVerificationTokens,
-    t::DescribeIpamExternalResourceVerificationTokensRequest,
-    t::DescribeIpamExternalResourceVerificationTokensResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS
-);
-impl DescribeIpamExternalResourceVerificationTokens {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of tokens to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Verification token IDs.
-    #[inline]
-    pub fn ipam_external_resource_verification_token_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value
-            .add_to(
-                &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
-            );
-        self
-    }
-    /// Adds one element to `IpamExternalResourceVerificationTokenIds`; see [`ipam_external_resource_verification_token_ids`](Self::ipam_external_resource_verification_token_ids).
-    #[inline]
-    pub fn push_ipam_external_resource_verification_token_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
-            item,
-        );
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIpamExternalResourceVerificationTokensResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIpamExternalResourceVerificationTokensResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamExternalResourceVerificationTokensRequest,
-        t::DescribeIpamExternalResourceVerificationTokensResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIpamInternetRegistryAssociations` operation.
-///
-/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeIpamInternetRegistryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamInternetRegistryAssociationsRequest,
-        t::DescribeIpamInternetRegistryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamInternetRegistryAssociations,
-    t::DescribeIpamInternetRegistryAssociationsRequest,
-    t::DescribeIpamInternetRegistryAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS
-);
-impl DescribeIpamInternetRegistryAssociations {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the internet registry associations to describe.
-    #[inline]
-    pub fn ipam_internet_registry_association_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_internet_registry_association_ids);
-        self
-    }
-    /// Adds one element to `IpamInternetRegistryAssociationIds`; see [`ipam_internet_registry_association_ids`](Self::ipam_internet_registry_association_ids).
-    #[inline]
-    pub fn push_ipam_internet_registry_association_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_internet_registry_association_ids, item);
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIpamInternetRegistryAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIpamInternetRegistryAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamInternetRegistryAssociationsRequest,
-        t::DescribeIpamInternetRegistryAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIpamPolicies` operation.
-///
-/// Describes one or more IPAM policies.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DescribeIpamPolicies(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoliciesRequest,
-        t::DescribeIpamPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
-);
-impl DescribeIpamPolicies {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the IPAM policy description.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the IPAM policies to describe.
-    #[inline]
-    pub fn ipam_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_policy_ids);
-        self
-    }
-    /// Adds one element to `IpamPolicyIds`; see [`ipam_policy_ids`](Self::ipam_policy_ids).
-    #[inline]
-    pub fn push_ipam_policy_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_policy_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamPoliciesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamPoliciesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamPoliciesRequest,
-        t::DescribeIpamPoliciesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIpamPoolAllocations` operation.
-///
-/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
-///
-/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
-///
-/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-pub struct DescribeIpamPoolAllocations(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
-    t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_POOL_ALLOCATIONS
-);
-impl DescribeIpamPoolAllocations {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the IPAM pool allocations you want to describe.
-    #[inline]
-    pub fn ipam_pool_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_pool_allocation_ids);
-        self
-    }
-    /// Adds one element to `IpamPoolAllocationIds`; see [`ipam_pool_allocation_ids`](Self::ipam_pool_allocation_ids).
-    #[inline]
-    pub fn push_ipam_pool_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_pool_allocation_ids, item);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamPoolAllocationsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamPoolAllocationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
-        rt::NoErrors,
-        t::IpamPoolAllocation,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
-    }
-}
-/// The `DescribeIpamPools` operation.
-///
-/// Get information about your IPAM pools.
-pub struct DescribeIpamPools(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_POOLS
-);
-impl DescribeIpamPools {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the IPAM pools you would like information on.
-    #[inline]
-    pub fn ipam_pool_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_pool_ids);
-        self
-    }
-    /// Adds one element to `IpamPoolIds`; see [`ipam_pool_ids`](Self::ipam_pool_ids).
-    #[inline]
-    pub fn push_ipam_pool_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_pool_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamPoolsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamPoolsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
-        rt::NoErrors,
-        t::IpamPool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
-    }
-}
-/// The `DescribeIpamPrefixListResolverTargets` operation.
-///
-/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-pub struct DescribeIpamPrefixListResolverTargets(
-    pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPrefixListResolverTargets,
-    t::DescribeIpamPrefixListResolverTargetsRequest,
-    t::DescribeIpamPrefixListResolverTargetsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS
-);
-impl DescribeIpamPrefixListResolverTargets {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids);
-        self
-    }
-    /// Adds one element to `IpamPrefixListResolverTargetIds`; see [`ipam_prefix_list_resolver_target_ids`](Self::ipam_prefix_list_resolver_target_ids).
-    #[inline]
-    pub fn push_ipam_prefix_list_resolver_target_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids, item);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIpamPrefixListResolverTargetsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIpamPrefixListResolverTargetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolverTarget,
+        t::ConnectionNotification,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
+            &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR,
         )
+    }
+}
+/// The `DescribeVpcEndpointConnections` operation.
+///
+/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
+pub struct DescribeVpcEndpointConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointConnections, t::DescribeVpcEndpointConnectionsRequest,
+    t::DescribeVpcEndpointConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS
+);
+impl DescribeVpcEndpointConnections {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointConnectionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointConnectionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcEndpointConnectionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcEndpointConnectionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+        t::VpcEndpointConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEndpointServiceConfigurations` operation.
+///
+/// Describes the VPC endpoint service configurations in your account (your services).
+pub struct DescribeVpcEndpointServiceConfigurations(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServiceConfigurations,
+    t::DescribeVpcEndpointServiceConfigurationsRequest,
+    t::DescribeVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DescribeVpcEndpointServiceConfigurations {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointServiceConfigurationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_ids`](t::DescribeVpcEndpointServiceConfigurationsRequest::service_ids).
+    #[inline]
+    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_ids);
+        self
+    }
+    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
+    #[inline]
+    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointServiceConfigurationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcEndpointServiceConfigurationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcEndpointServiceConfigurationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+        t::ServiceConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointServicePermissions` operation.
+///
+/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
+pub struct DescribeVpcEndpointServicePermissions(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServicePermissions,
+    t::DescribeVpcEndpointServicePermissionsRequest,
+    t::DescribeVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS
+);
+impl DescribeVpcEndpointServicePermissions {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointServicePermissionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_id`](t::DescribeVpcEndpointServicePermissionsRequest::service_id).
+    #[inline]
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointServicePermissionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcEndpointServicePermissionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcEndpointServicePermissionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+        t::AllowedPrincipal,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointServices` operation.
+///
+/// Describes available services to which you can create a VPC endpoint.
+///
+/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
+pub struct DescribeVpcEndpointServices(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServices, t::DescribeVpcEndpointServicesRequest,
+    t::DescribeVpcEndpointServicesResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICES
+);
+impl DescribeVpcEndpointServices {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointServicesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_names`](t::DescribeVpcEndpointServicesRequest::service_names).
+    #[inline]
+    pub fn service_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_names);
+        self
+    }
+    /// Adds one element to `ServiceNames`; see [`service_names`](Self::service_names).
+    #[inline]
+    pub fn push_service_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_names, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointServicesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcEndpointServicesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcEndpointServicesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`service_regions`](t::DescribeVpcEndpointServicesRequest::service_regions).
+    #[inline]
+    pub fn service_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_regions);
+        self
+    }
+    /// Adds one element to `ServiceRegions`; see [`service_regions`](Self::service_regions).
+    #[inline]
+    pub fn push_service_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_regions, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+        t::ServiceDetail,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEndpoints` operation.
+///
+/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+pub struct DescribeVpcEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpoints, t::DescribeVpcEndpointsRequest, t::DescribeVpcEndpointsResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ENDPOINTS
+);
+impl DescribeVpcEndpoints {
+    /// Sets [`dry_run`](t::DescribeVpcEndpointsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_endpoint_ids`](t::DescribeVpcEndpointsRequest::vpc_endpoint_ids).
+    #[inline]
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
+        self
+    }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcEndpointsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcEndpointsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcEndpointsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+        t::VpcEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeVpcPeeringConnections` operation.
+///
+/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+pub struct DescribeVpcPeeringConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcPeeringConnections, t::DescribeVpcPeeringConnectionsRequest,
+    t::DescribeVpcPeeringConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_PEERING_CONNECTIONS
+);
+impl DescribeVpcPeeringConnections {
+    /// Sets [`next_token`](t::DescribeVpcPeeringConnectionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcPeeringConnectionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVpcPeeringConnectionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_peering_connection_ids`](t::DescribeVpcPeeringConnectionsRequest::vpc_peering_connection_ids).
+    #[inline]
+    pub fn vpc_peering_connection_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_peering_connection_ids);
+        self
+    }
+    /// Adds one element to `VpcPeeringConnectionIds`; see [`vpc_peering_connection_ids`](Self::vpc_peering_connection_ids).
+    #[inline]
+    pub fn push_vpc_peering_connection_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_peering_connection_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpcPeeringConnectionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+        t::VpcPeeringConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionExists` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_EXISTS_WAITER`](crate::operations::VPC_PEERING_CONNECTION_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_EXISTS_WAITER)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_DELETED_WAITER`](crate::operations::VPC_PEERING_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpcs` operation.
+///
+/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+pub struct DescribeVpcs(
+    pub(crate) rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeVpcs, t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors,
+    op::DESCRIBE_VPCS
+);
+impl DescribeVpcs {
+    /// Sets [`filters`](t::DescribeVpcsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`vpc_ids`](t::DescribeVpcsRequest::vpc_ids).
+    #[inline]
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
+        self
+    }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpcsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpcsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVpcsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcsRequest,
+        t::DescribeVpcsResult,
+        rt::NoErrors,
+        t::Vpc,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcs` until the `VpcAvailable` waiter's acceptors decide (boto3's `get_waiter("vpc_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_AVAILABLE_WAITER`](crate::operations::VPC_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpcs` until the `VpcExists` waiter's acceptors decide (boto3's `get_waiter("vpc_exists")`): every 1 s, at most 5 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_EXISTS_WAITER`](crate::operations::VPC_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_EXISTS_WAITER)
+    }
+}
+/// The `DescribeVpnConcentrators` operation.
+///
+/// Describes one or more of your VPN concentrators.
+pub struct DescribeVpnConcentrators(
+    pub(crate) rt::Call<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnConcentrators, t::DescribeVpnConcentratorsRequest,
+    t::DescribeVpnConcentratorsResult, rt::NoErrors, op::DESCRIBE_VPN_CONCENTRATORS
+);
+impl DescribeVpnConcentrators {
+    /// Sets [`vpn_concentrator_ids`](t::DescribeVpnConcentratorsRequest::vpn_concentrator_ids).
+    #[inline]
+    pub fn vpn_concentrator_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpn_concentrator_ids);
+        self
+    }
+    /// Adds one element to `VpnConcentratorIds`; see [`vpn_concentrator_ids`](Self::vpn_concentrator_ids).
+    #[inline]
+    pub fn push_vpn_concentrator_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpn_concentrator_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeVpnConcentratorsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeVpnConcentratorsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeVpnConcentratorsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVpnConcentratorsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+        t::VpnConcentrator,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPN_CONCENTRATORS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes one or more of your VPN connections. Returns [`DescribeVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
+        DescribeVpnConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONNECTIONS),
+        )
+    }
+    /// Describes one or more of your virtual private gateways. Returns [`DescribeVpnGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
+        DescribeVpnGateways(rt::Call::new(&self.handle, &op::DESCRIBE_VPN_GATEWAYS))
+    }
+    /// **Note:** This action is deprecated. Returns [`DetachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
+        DetachClassicLinkVpc(rt::Call::new(&self.handle, &op::DETACH_CLASSIC_LINK_VPC))
+    }
+    /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image. Returns [`DetachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_image_watermark(&self) -> DetachImageWatermark {
+        DetachImageWatermark(rt::Call::new(&self.handle, &op::DETACH_IMAGE_WATERMARK))
+    }
+    /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses. Returns [`DetachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
+        DetachInternetGateway(rt::Call::new(&self.handle, &op::DETACH_INTERNET_GATEWAY))
+    }
+    /// Detaches a network interface from an instance. Returns [`DetachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_network_interface(&self) -> DetachNetworkInterface {
+        DetachNetworkInterface(
+            rt::Call::new(&self.handle, &op::DETACH_NETWORK_INTERFACE),
+        )
+    }
+    /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance. Returns [`DetachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_verified_access_trust_provider(
+        &self,
+    ) -> DetachVerifiedAccessTrustProvider {
+        DetachVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
+    }
+    /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first. Returns [`DetachVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_volume(&self) -> DetachVolume {
+        DetachVolume(rt::Call::new(&self.handle, &op::DETACH_VOLUME))
+    }
+    /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described). Returns [`DetachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
+        DetachVpnGateway(rt::Call::new(&self.handle, &op::DETACH_VPN_GATEWAY))
+    }
+    /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DisableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
+        DisableAddressTransfer(
+            rt::Call::new(&self.handle, &op::DISABLE_ADDRESS_TRANSFER),
+        )
+    }
+    /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account. Returns [`DisableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
+        DisableAllowedImagesSettings(
+            rt::Call::new(&self.handle, &op::DISABLE_ALLOWED_IMAGES_SETTINGS),
+        )
+    }
+    /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request. Returns [`DisableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_application_status_check_suppression(
+        &self,
+    ) -> DisableApplicationStatusCheckSuppression {
+        DisableApplicationStatusCheckSuppression(
+            rt::Call::new(
+                &self.handle,
+                &op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+            ),
+        )
+    }
+    /// Disables Infrastructure Performance metric subscriptions. Returns [`DisableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_aws_network_performance_metric_subscription(
+        &self,
+    ) -> DisableAwsNetworkPerformanceMetricSubscription {
+        DisableAwsNetworkPerformanceMetricSubscription(
+            rt::Call::new(
+                &self.handle,
+                &op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+            ),
+        )
+    }
+    /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed. Returns [`DisableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
+        DisableCapacityManager(
+            rt::Call::new(&self.handle, &op::DISABLE_CAPACITY_MANAGER),
+        )
+    }
+    /// Disables EBS encryption by default for your account in the current Region. Returns [`DisableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
+        DisableEbsEncryptionByDefault(
+            rt::Call::new(&self.handle, &op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT),
+        )
+    }
+    /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again. Returns [`DisableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_fast_launch(&self) -> DisableFastLaunch {
+        DisableFastLaunch(rt::Call::new(&self.handle, &op::DISABLE_FAST_LAUNCH))
+    }
+}
+/// The `DescribeVpnConnections` operation.
+///
+/// Describes one or more of your VPN connections.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnConnections, t::DescribeVpnConnectionsRequest,
+    t::DescribeVpnConnectionsResult, rt::NoErrors, op::DESCRIBE_VPN_CONNECTIONS
+);
+impl DescribeVpnConnections {
+    /// Sets [`filters`](t::DescribeVpnConnectionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`vpn_connection_ids`](t::DescribeVpnConnectionsRequest::vpn_connection_ids).
+    #[inline]
+    pub fn vpn_connection_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpn_connection_ids);
+        self
+    }
+    /// Adds one element to `VpnConnectionIds`; see [`vpn_connection_ids`](Self::vpn_connection_ids).
+    #[inline]
+    pub fn push_vpn_connection_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpn_connection_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVpnConnectionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionAvailable` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_AVAILABLE_WAITER`](crate::operations::VPN_CONNECTION_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_DELETED_WAITER`](crate::operations::VPN_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpnGateways` operation.
+///
+/// Describes one or more of your virtual private gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnGateways(
+    pub(crate) rt::Call<
+        t::DescribeVpnGatewaysRequest,
+        t::DescribeVpnGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnGateways, t::DescribeVpnGatewaysRequest, t::DescribeVpnGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_VPN_GATEWAYS
+);
+impl DescribeVpnGateways {
+    /// Sets [`filters`](t::DescribeVpnGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`vpn_gateway_ids`](t::DescribeVpnGatewaysRequest::vpn_gateway_ids).
+    #[inline]
+    pub fn vpn_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpn_gateway_ids);
+        self
+    }
+    /// Adds one element to `VpnGatewayIds`; see [`vpn_gateway_ids`](Self::vpn_gateway_ids).
+    #[inline]
+    pub fn push_vpn_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpn_gateway_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeVpnGatewaysRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DetachClassicLinkVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
+pub struct DetachClassicLinkVpc(
+    pub(crate) rt::Call<
+        t::DetachClassicLinkVpcRequest,
+        t::DetachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetachClassicLinkVpc, t::DetachClassicLinkVpcRequest, t::DetachClassicLinkVpcResult,
+    rt::NoErrors, op::DETACH_CLASSIC_LINK_VPC
+);
+impl DetachClassicLinkVpc {
+    /// Sets [`dry_run`](t::DetachClassicLinkVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::DetachClassicLinkVpcRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::DetachClassicLinkVpcRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+}
+/// The `DetachImageWatermark` operation.
+///
+/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
+///
+/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
+///
+/// Only the AMI owner can detach watermarks.
+pub struct DetachImageWatermark(
+    pub(crate) rt::Call<
+        t::DetachImageWatermarkRequest,
+        t::DetachImageWatermarkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetachImageWatermark, t::DetachImageWatermarkRequest, t::DetachImageWatermarkResult,
+    rt::NoErrors, op::DETACH_IMAGE_WATERMARK
+);
+impl DetachImageWatermark {
+    /// Sets [`image_id`](t::DetachImageWatermarkRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`watermark_key`](t::DetachImageWatermarkRequest::watermark_key).
+    #[inline]
+    pub fn watermark_key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().watermark_key = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DetachImageWatermarkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DetachInternetGateway` operation.
+///
+/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+pub struct DetachInternetGateway(
+    pub(crate) rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachInternetGateway, t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_INTERNET_GATEWAY
+);
+impl DetachInternetGateway {
+    /// Sets [`dry_run`](t::DetachInternetGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`internet_gateway_id`](t::DetachInternetGatewayRequest::internet_gateway_id).
+    #[inline]
+    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().internet_gateway_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::DetachInternetGatewayRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+}
+/// The `DetachNetworkInterface` operation.
+///
+/// Detaches a network interface from an instance.
+pub struct DetachNetworkInterface(
+    pub(crate) rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachNetworkInterface, t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_NETWORK_INTERFACE
+);
+impl DetachNetworkInterface {
+    /// Sets [`dry_run`](t::DetachNetworkInterfaceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`attachment_id`](t::DetachNetworkInterfaceRequest::attachment_id).
+    #[inline]
+    pub fn attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().attachment_id = value.into();
+        self
+    }
+    /// Sets [`force`](t::DetachNetworkInterfaceRequest::force).
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+}
+/// The `DetachVerifiedAccessTrustProvider` operation.
+///
+/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+pub struct DetachVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::DetachVerifiedAccessTrustProviderRequest,
+        t::DetachVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetachVerifiedAccessTrustProvider, t::DetachVerifiedAccessTrustProviderRequest,
+    t::DetachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DetachVerifiedAccessTrustProvider {
+    /// Sets [`verified_access_instance_id`](t::DetachVerifiedAccessTrustProviderRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`verified_access_trust_provider_id`](t::DetachVerifiedAccessTrustProviderRequest::verified_access_trust_provider_id).
+    #[inline]
+    pub fn verified_access_trust_provider_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
+        self
+    }
+    /// Sets [`client_token`](t::DetachVerifiedAccessTrustProviderRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DetachVerifiedAccessTrustProviderRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DetachVolume` operation.
+///
+/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
+///
+/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
+///
+/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
+///
+/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct DetachVolume(
+    pub(crate) rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachVolume, t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::DETACH_VOLUME
+);
+impl DetachVolume {
+    /// Sets [`device`](t::DetachVolumeRequest::device).
+    #[inline]
+    pub fn device(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().device = Some(value.into());
+        self
+    }
+    /// Sets [`force`](t::DetachVolumeRequest::force).
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::DetachVolumeRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`volume_id`](t::DetachVolumeRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DetachVolumeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DetachVpnGateway` operation.
+///
+/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+///
+/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
+pub struct DetachVpnGateway(
+    pub(crate) rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachVpnGateway, t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_VPN_GATEWAY
+);
+impl DetachVpnGateway {
+    /// Sets [`vpc_id`](t::DetachVpnGatewayRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`vpn_gateway_id`](t::DetachVpnGatewayRequest::vpn_gateway_id).
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DetachVpnGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableAddressTransfer` operation.
+///
+/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+pub struct DisableAddressTransfer(
+    pub(crate) rt::Call<
+        t::DisableAddressTransferRequest,
+        t::DisableAddressTransferResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAddressTransfer, t::DisableAddressTransferRequest,
+    t::DisableAddressTransferResult, rt::NoErrors, op::DISABLE_ADDRESS_TRANSFER
+);
+impl DisableAddressTransfer {
+    /// Sets [`allocation_id`](t::DisableAddressTransferRequest::allocation_id).
+    #[inline]
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisableAddressTransferRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableAllowedImagesSettings` operation.
+///
+/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct DisableAllowedImagesSettings(
+    pub(crate) rt::Call<
+        t::DisableAllowedImagesSettingsRequest,
+        t::DisableAllowedImagesSettingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAllowedImagesSettings, t::DisableAllowedImagesSettingsRequest,
+    t::DisableAllowedImagesSettingsResult, rt::NoErrors,
+    op::DISABLE_ALLOWED_IMAGES_SETTINGS
+);
+impl DisableAllowedImagesSettings {
+    /// Sets [`dry_run`](t::DisableAllowedImagesSettingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableApplicationStatusCheckSuppression` operation.
+///
+/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
+pub struct DisableApplicationStatusCheckSuppression(
+    pub(crate) rt::Call<
+        t::DisableApplicationStatusCheckSuppressionRequest,
+        t::DisableApplicationStatusCheckSuppressionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableApplicationStatusCheckSuppression,
+    t::DisableApplicationStatusCheckSuppressionRequest,
+    t::DisableApplicationStatusCheckSuppressionResult, rt::NoErrors,
+    op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
+);
+impl DisableApplicationStatusCheckSuppression {
+    /// Sets [`instance_ids`](t::DisableApplicationStatusCheckSuppressionRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`client_token`](t::DisableApplicationStatusCheckSuppressionRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DisableApplicationStatusCheckSuppressionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableAwsNetworkPerformanceMetricSubscription` operation.
+///
+/// Disables Infrastructure Performance metric subscriptions.
+pub struct DisableAwsNetworkPerformanceMetricSubscription(
+    pub(crate) rt::Call<
+        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAwsNetworkPerformanceMetricSubscription,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::NoErrors,
+    op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
+);
+impl DisableAwsNetworkPerformanceMetricSubscription {
+    /// Sets [`source`](t::DisableAwsNetworkPerformanceMetricSubscriptionRequest::source).
+    #[inline]
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source = Some(value.into());
+        self
+    }
+    /// Sets [`destination`](t::DisableAwsNetworkPerformanceMetricSubscriptionRequest::destination).
+    #[inline]
+    pub fn destination(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination = Some(value.into());
+        self
+    }
+    /// Sets [`metric`](t::DisableAwsNetworkPerformanceMetricSubscriptionRequest::metric).
+    #[inline]
+    pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
+        self.0.input_mut().metric = Some(value.into());
+        self
+    }
+    /// Sets [`statistic`](t::DisableAwsNetworkPerformanceMetricSubscriptionRequest::statistic).
+    #[inline]
+    pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
+        self.0.input_mut().statistic = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DisableAwsNetworkPerformanceMetricSubscriptionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableCapacityManager` operation.
+///
+/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
+pub struct DisableCapacityManager(
+    pub(crate) rt::Call<
+        t::DisableCapacityManagerRequest,
+        t::DisableCapacityManagerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableCapacityManager, t::DisableCapacityManagerRequest,
+    t::DisableCapacityManagerResult, rt::NoErrors, op::DISABLE_CAPACITY_MANAGER
+);
+impl DisableCapacityManager {
+    /// Sets [`dry_run`](t::DisableCapacityManagerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::DisableCapacityManagerRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `DisableEbsEncryptionByDefault` operation.
+///
+/// Disables EBS encryption by default for your account in the current Region.
+///
+/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
+///
+/// Disabling encryption by default does not change the encryption status of your existing volumes.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct DisableEbsEncryptionByDefault(
+    pub(crate) rt::Call<
+        t::DisableEbsEncryptionByDefaultRequest,
+        t::DisableEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableEbsEncryptionByDefault, t::DisableEbsEncryptionByDefaultRequest,
+    t::DisableEbsEncryptionByDefaultResult, rt::NoErrors,
+    op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT
+);
+impl DisableEbsEncryptionByDefault {
+    /// Sets [`dry_run`](t::DisableEbsEncryptionByDefaultRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableFastLaunch` operation.
+///
+/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
+///
+/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
+pub struct DisableFastLaunch(
+    pub(crate) rt::Call<
+        t::DisableFastLaunchRequest,
+        t::DisableFastLaunchResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableFastLaunch, t::DisableFastLaunchRequest, t::DisableFastLaunchResult,
+    rt::NoErrors, op::DISABLE_FAST_LAUNCH
+);
+impl DisableFastLaunch {
+    /// Sets [`image_id`](t::DisableFastLaunchRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`force`](t::DisableFastLaunchRequest::force).
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DisableFastLaunchRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

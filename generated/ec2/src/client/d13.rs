@@ -5,2110 +5,1584 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
-    ///
-    /// Returns the [`DescribeIpamPrefixListResolvers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`DisableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_prefix_list_resolvers(
-        &self,
-    ) -> DescribeIpamPrefixListResolvers {
-        DescribeIpamPrefixListResolvers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
+    pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestores {
+        DisableFastSnapshotRestores(
+            rt::Call::new(&self.handle, &op::DISABLE_FAST_SNAPSHOT_RESTORES),
         )
     }
-    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DescribeIpamResourceDiscoveries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches. Returns [`DisableImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
-        DescribeIpamResourceDiscoveries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
+    pub fn disable_image(&self) -> DisableImage {
+        DisableImage(rt::Call::new(&self.handle, &op::DISABLE_IMAGE))
+    }
+    /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region. Returns [`DisableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_block_public_access(&self) -> DisableImageBlockPublicAccess {
+        DisableImageBlockPublicAccess(
+            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
         )
     }
-    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
-    ///
-    /// Returns the [`DescribeIpamResourceDiscoveryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the deprecation of the specified AMI. Returns [`DisableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_resource_discovery_associations(
+    pub fn disable_image_deprecation(&self) -> DisableImageDeprecation {
+        DisableImageDeprecation(
+            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEPRECATION),
+        )
+    }
+    /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered. Returns [`DisableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_deregistration_protection(
         &self,
-    ) -> DescribeIpamResourceDiscoveryAssociations {
-        DescribeIpamResourceDiscoveryAssociations(
+    ) -> DisableImageDeregistrationProtection {
+        DisableImageDeregistrationProtection(
+            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION),
+        )
+    }
+    /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. Returns [`DisableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_instance_sql_ha_standby_detections(
+        &self,
+    ) -> DisableInstanceSqlHaStandbyDetections {
+        DisableInstanceSqlHaStandbyDetections(
+            rt::Call::new(&self.handle, &op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
+        )
+    }
+    /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DisableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ipam_organization_admin_account(
+        &self,
+    ) -> DisableIpamOrganizationAdminAccount {
+        DisableIpamOrganizationAdminAccount(
+            rt::Call::new(&self.handle, &op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
+        )
+    }
+    /// Disables an IPAM policy. Returns [`DisableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ipam_policy(&self) -> DisableIpamPolicy {
+        DisableIpamPolicy(rt::Call::new(&self.handle, &op::DISABLE_IPAM_POLICY))
+    }
+    /// Disables route propagation from a route server to a specified route table. Returns [`DisableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_route_server_propagation(&self) -> DisableRouteServerPropagation {
+        DisableRouteServerPropagation(
+            rt::Call::new(&self.handle, &op::DISABLE_ROUTE_SERVER_PROPAGATION),
+        )
+    }
+    /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`DisableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccess {
+        DisableSerialConsoleAccess(
+            rt::Call::new(&self.handle, &op::DISABLE_SERIAL_CONSOLE_ACCESS),
+        )
+    }
+    /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region. Returns [`DisableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_snapshot_block_public_access(
+        &self,
+    ) -> DisableSnapshotBlockPublicAccess {
+        DisableSnapshotBlockPublicAccess(
+            rt::Call::new(&self.handle, &op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
+        )
+    }
+    /// Disables the specified resource attachment from propagating routes to the specified propagation route table. Returns [`DisableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> DisableTransitGatewayRouteTablePropagation {
+        DisableTransitGatewayRouteTablePropagation(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
+                &op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
             ),
         )
     }
-    /// Get information about your IPAM scopes.
-    ///
-    /// Returns the [`DescribeIpamScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC. Returns [`DisableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
-        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
-    }
-    /// Get information about your IPAM pools.
-    ///
-    /// Returns the [`DescribeIpams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipams(&self) -> DescribeIpams {
-        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
-    }
-    /// Describes your IPv6 address pools.
-    ///
-    /// Returns the [`DescribeIpv6Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
-        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
-    }
-    /// Describes the specified key pairs or all of your key pairs.
-    ///
-    /// Returns the [`DescribeKeyPairs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
-        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
-    }
-    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-    ///
-    /// Returns the [`DescribeLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
-        DescribeLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
+    pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagation {
+        DisableVgwRoutePropagation(
+            rt::Call::new(&self.handle, &op::DISABLE_VGW_ROUTE_PROPAGATION),
         )
     }
-    /// Describes one or more launch templates.
-    ///
-    /// Returns the [`DescribeLaunchTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
-        DescribeLaunchTemplates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
-        )
+    pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLink {
+        DisableVpcClassicLink(rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK))
     }
-    /// Describes the associations between virtual interface groups and local gateway route tables.
-    ///
-    /// Returns the [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
+    pub fn disable_vpc_classic_link_dns_support(
         &self,
-    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
-            ),
+    ) -> DisableVpcClassicLinkDnsSupport {
+        DisableVpcClassicLinkDnsSupport(
+            rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
         )
     }
-    /// Describes the specified associations between VPCs and local gateway route tables.
-    ///
-    /// Returns the [`DescribeLocalGatewayRouteTableVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disassociates an Elastic IP address from the instance or network interface it's associated with. Returns [`DisassociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_local_gateway_route_table_vpc_associations(
-        &self,
-    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
-        DescribeLocalGatewayRouteTableVpcAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
-            ),
-        )
-    }
-    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeLocalGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_tables(
-        &self,
-    ) -> DescribeLocalGatewayRouteTables {
-        DescribeLocalGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
-        )
-    }
-    /// Describes the specified local gateway virtual interface groups.
-    ///
-    /// Returns the [`DescribeLocalGatewayVirtualInterfaceGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interface_groups(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
-        DescribeLocalGatewayVirtualInterfaceGroups(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
-            ),
-        )
-    }
-    /// Describes the specified local gateway virtual interfaces.
-    ///
-    /// Returns the [`DescribeLocalGatewayVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interfaces(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaces {
-        DescribeLocalGatewayVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
-        )
-    }
-    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeLocalGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
-        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
-    }
-    /// Describes the lock status for a snapshot.
-    ///
-    /// Returns the [`DescribeLockedSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
-        DescribeLockedSnapshots(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
-        )
+    pub fn disassociate_address(&self) -> DisassociateAddress {
+        DisassociateAddress(rt::Call::new(&self.handle, &op::DISASSOCIATE_ADDRESS))
     }
 }
-/// The `DescribeIpamPrefixListResolvers` operation.
+/// The `DisableFastSnapshotRestores` operation.
 ///
-/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
-pub struct DescribeIpamPrefixListResolvers(
+/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
+pub struct DisableFastSnapshotRestores(
     pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
+        t::DisableFastSnapshotRestoresRequest,
+        t::DisableFastSnapshotRestoresResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
-    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
+    DisableFastSnapshotRestores, t::DisableFastSnapshotRestoresRequest,
+    t::DisableFastSnapshotRestoresResult, rt::NoErrors,
+    op::DISABLE_FAST_SNAPSHOT_RESTORES
 );
-impl DescribeIpamPrefixListResolvers {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DisableFastSnapshotRestores {
+    /// Sets [`availability_zones`](t::DisableFastSnapshotRestoresRequest::availability_zones).
+    #[inline]
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
+        self
+    }
+    /// Adds one element to `AvailabilityZones`; see [`availability_zones`](Self::availability_zones).
+    #[inline]
+    pub fn push_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zones, item);
+        self
+    }
+    /// Sets [`availability_zone_ids`](t::DisableFastSnapshotRestoresRequest::availability_zone_ids).
+    #[inline]
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
+        self
+    }
+    /// Adds one element to `AvailabilityZoneIds`; see [`availability_zone_ids`](Self::availability_zone_ids).
+    #[inline]
+    pub fn push_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zone_ids, item);
+        self
+    }
+    /// Sets [`source_snapshot_ids`](t::DisableFastSnapshotRestoresRequest::source_snapshot_ids).
+    #[inline]
+    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
+        self
+    }
+    /// Adds one element to `SourceSnapshotIds`; see [`source_snapshot_ids`](Self::source_snapshot_ids).
+    #[inline]
+    pub fn push_source_snapshot_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().source_snapshot_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DisableFastSnapshotRestoresRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters to limit the results.
+}
+/// The `DisableImage` operation.
+///
+/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
+///
+/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
+///
+/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
+///
+/// Only the AMI owner can disable an AMI.
+///
+/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
+///
+/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImage(
+    pub(crate) rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisableImage, t::DisableImageRequest, t::DisableImageResult, rt::NoErrors,
+    op::DISABLE_IMAGE
+);
+impl DisableImage {
+    /// Sets [`image_id`](t::DisableImageRequest::image_id).
     #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
         self
     }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    /// Sets [`dry_run`](t::DisableImageRequest::dry_run).
     #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+}
+/// The `DisableImageBlockPublicAccess` operation.
+///
+/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::DisableImageBlockPublicAccessRequest,
+        t::DisableImageBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableImageBlockPublicAccess, t::DisableImageBlockPublicAccessRequest,
+    t::DisableImageBlockPublicAccessResult, rt::NoErrors,
+    op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS
+);
+impl DisableImageBlockPublicAccess {
+    /// Sets [`dry_run`](t::DisableImageBlockPublicAccessRequest::dry_run).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token for the next page of results.
+}
+/// The `DisableImageDeprecation` operation.
+///
+/// Cancels the deprecation of the specified AMI.
+///
+/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageDeprecation(
+    pub(crate) rt::Call<
+        t::DisableImageDeprecationRequest,
+        t::DisableImageDeprecationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableImageDeprecation, t::DisableImageDeprecationRequest,
+    t::DisableImageDeprecationResult, rt::NoErrors, op::DISABLE_IMAGE_DEPRECATION
+);
+impl DisableImageDeprecation {
+    /// Sets [`image_id`](t::DisableImageDeprecationRequest::image_id).
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
         self
     }
-    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
+    /// Sets [`dry_run`](t::DisableImageDeprecationRequest::dry_run).
     #[inline]
-    pub fn ipam_prefix_list_resolver_ids(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableImageDeregistrationProtection` operation.
+///
+/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
+///
+/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
+///
+/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageDeregistrationProtection(
+    pub(crate) rt::Call<
+        t::DisableImageDeregistrationProtectionRequest,
+        t::DisableImageDeregistrationProtectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableImageDeregistrationProtection, t::DisableImageDeregistrationProtectionRequest,
+    t::DisableImageDeregistrationProtectionResult, rt::NoErrors,
+    op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION
+);
+impl DisableImageDeregistrationProtection {
+    /// Sets [`image_id`](t::DisableImageDeregistrationProtectionRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisableImageDeregistrationProtectionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableInstanceSqlHaStandbyDetections` operation.
+///
+/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
+pub struct DisableInstanceSqlHaStandbyDetections(
+    pub(crate) rt::Call<
+        t::DisableInstanceSqlHaStandbyDetectionsRequest,
+        t::DisableInstanceSqlHaStandbyDetectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableInstanceSqlHaStandbyDetections,
+    t::DisableInstanceSqlHaStandbyDetectionsRequest,
+    t::DisableInstanceSqlHaStandbyDetectionsResult, rt::NoErrors,
+    op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
+);
+impl DisableInstanceSqlHaStandbyDetections {
+    /// Sets [`instance_ids`](t::DisableInstanceSqlHaStandbyDetectionsRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DisableInstanceSqlHaStandbyDetectionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableIpamOrganizationAdminAccount` operation.
+///
+/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DisableIpamOrganizationAdminAccount(
+    pub(crate) rt::Call<
+        t::DisableIpamOrganizationAdminAccountRequest,
+        t::DisableIpamOrganizationAdminAccountResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableIpamOrganizationAdminAccount, t::DisableIpamOrganizationAdminAccountRequest,
+    t::DisableIpamOrganizationAdminAccountResult, rt::NoErrors,
+    op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
+);
+impl DisableIpamOrganizationAdminAccount {
+    /// Sets [`dry_run`](t::DisableIpamOrganizationAdminAccountRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`delegated_admin_account_id`](t::DisableIpamOrganizationAdminAccountRequest::delegated_admin_account_id).
+    #[inline]
+    pub fn delegated_admin_account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().delegated_admin_account_id = value.into();
+        self
+    }
+}
+/// The `DisableIpamPolicy` operation.
+///
+/// Disables an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DisableIpamPolicy(
+    pub(crate) rt::Call<
+        t::DisableIpamPolicyRequest,
+        t::DisableIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableIpamPolicy, t::DisableIpamPolicyRequest, t::DisableIpamPolicyResult,
+    rt::NoErrors, op::DISABLE_IPAM_POLICY
+);
+impl DisableIpamPolicy {
+    /// Sets [`dry_run`](t::DisableIpamPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_policy_id`](t::DisableIpamPolicyRequest::ipam_policy_id).
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// Sets [`organization_target_id`](t::DisableIpamPolicyRequest::organization_target_id).
+    #[inline]
+    pub fn organization_target_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().organization_target_id = Some(value.into());
+        self
+    }
+}
+/// The `DisableRouteServerPropagation` operation.
+///
+/// Disables route propagation from a route server to a specified route table.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DisableRouteServerPropagation(
+    pub(crate) rt::Call<
+        t::DisableRouteServerPropagationRequest,
+        t::DisableRouteServerPropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableRouteServerPropagation, t::DisableRouteServerPropagationRequest,
+    t::DisableRouteServerPropagationResult, rt::NoErrors,
+    op::DISABLE_ROUTE_SERVER_PROPAGATION
+);
+impl DisableRouteServerPropagation {
+    /// Sets [`route_server_id`](t::DisableRouteServerPropagationRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`route_table_id`](t::DisableRouteServerPropagationRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisableRouteServerPropagationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableSerialConsoleAccess` operation.
+///
+/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct DisableSerialConsoleAccess(
+    pub(crate) rt::Call<
+        t::DisableSerialConsoleAccessRequest,
+        t::DisableSerialConsoleAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableSerialConsoleAccess, t::DisableSerialConsoleAccessRequest,
+    t::DisableSerialConsoleAccessResult, rt::NoErrors, op::DISABLE_SERIAL_CONSOLE_ACCESS
+);
+impl DisableSerialConsoleAccess {
+    /// Sets [`dry_run`](t::DisableSerialConsoleAccessRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableSnapshotBlockPublicAccess` operation.
+///
+/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
+///
+/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you disable block public access , these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
+pub struct DisableSnapshotBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::DisableSnapshotBlockPublicAccessRequest,
+        t::DisableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableSnapshotBlockPublicAccess, t::DisableSnapshotBlockPublicAccessRequest,
+    t::DisableSnapshotBlockPublicAccessResult, rt::NoErrors,
+    op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
+);
+impl DisableSnapshotBlockPublicAccess {
+    /// Sets [`dry_run`](t::DisableSnapshotBlockPublicAccessRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisableTransitGatewayRouteTablePropagation` operation.
+///
+/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
+pub struct DisableTransitGatewayRouteTablePropagation(
+    pub(crate) rt::Call<
+        t::DisableTransitGatewayRouteTablePropagationRequest,
+        t::DisableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableTransitGatewayRouteTablePropagation,
+    t::DisableTransitGatewayRouteTablePropagationRequest,
+    t::DisableTransitGatewayRouteTablePropagationResult, rt::NoErrors,
+    op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
+);
+impl DisableTransitGatewayRouteTablePropagation {
+    /// Sets [`transit_gateway_route_table_id`](t::DisableTransitGatewayRouteTablePropagationRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::DisableTransitGatewayRouteTablePropagationRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DisableTransitGatewayRouteTablePropagationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`transit_gateway_route_table_announcement_id`](t::DisableTransitGatewayRouteTablePropagationRequest::transit_gateway_route_table_announcement_id).
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_id(
         mut self,
-        value: impl rt::Items<String>,
+        value: impl Into<String>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_ids);
-        self
-    }
-    /// Adds one element to `IpamPrefixListResolverIds`; see [`ipam_prefix_list_resolver_ids`](Self::ipam_prefix_list_resolver_ids).
-    #[inline]
-    pub fn push_ipam_prefix_list_resolver_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIpamPrefixListResolversResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIpamPrefixListResolversResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolver,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
-    }
-}
-/// The `DescribeIpamResourceDiscoveries` operation.
-///
-/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DescribeIpamResourceDiscoveries(
-    pub(crate) rt::Call<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
-    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
-);
-impl DescribeIpamResourceDiscoveries {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM resource discovery IDs.
-    #[inline]
-    pub fn ipam_resource_discovery_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_resource_discovery_ids);
-        self
-    }
-    /// Adds one element to `IpamResourceDiscoveryIds`; see [`ipam_resource_discovery_ids`](Self::ipam_resource_discovery_ids).
-    #[inline]
-    pub fn push_ipam_resource_discovery_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_resource_discovery_ids, item);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of resource discoveries to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The resource discovery filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIpamResourceDiscoveriesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIpamResourceDiscoveriesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-        t::IpamResourceDiscovery,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
-    }
-}
-/// The `DescribeIpamResourceDiscoveryAssociations` operation.
-///
-/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
-pub struct DescribeIpamResourceDiscoveryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamResourceDiscoveryAssociations,
-    t::DescribeIpamResourceDiscoveryAssociationsRequest,
-    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
-);
-impl DescribeIpamResourceDiscoveryAssociations {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The resource discovery association IDs.
-    #[inline]
-    pub fn ipam_resource_discovery_association_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_resource_discovery_association_ids);
-        self
-    }
-    /// Adds one element to `IpamResourceDiscoveryAssociationIds`; see [`ipam_resource_discovery_association_ids`](Self::ipam_resource_discovery_association_ids).
-    #[inline]
-    pub fn push_ipam_resource_discovery_association_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_resource_discovery_association_ids, item);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of resource discovery associations to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The resource discovery association filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeIpamResourceDiscoveryAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeIpamResourceDiscoveryAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-        t::IpamResourceDiscoveryAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeIpamScopes` operation.
-///
-/// Get information about your IPAM scopes.
-pub struct DescribeIpamScopes(
-    pub(crate) rt::Call<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
-);
-impl DescribeIpamScopes {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the scopes you want information on.
-    #[inline]
-    pub fn ipam_scope_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_scope_ids);
-        self
-    }
-    /// Adds one element to `IpamScopeIds`; see [`ipam_scope_ids`](Self::ipam_scope_ids).
-    #[inline]
-    pub fn push_ipam_scope_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_scope_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamScopesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamScopesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-        t::IpamScope,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
-    }
-}
-/// The `DescribeIpams` operation.
-///
-/// Get information about your IPAM pools.
-///
-/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DescribeIpams(
-    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
-    op::DESCRIBE_IPAMS
-);
-impl DescribeIpams {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the IPAMs you want information on.
-    #[inline]
-    pub fn ipam_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_ids);
-        self
-    }
-    /// Adds one element to `IpamIds`; see [`ipam_ids`](Self::ipam_ids).
-    #[inline]
-    pub fn push_ipam_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamsRequest,
-        t::DescribeIpamsResult,
-        rt::NoErrors,
-        t::Ipam,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
-    }
-}
-/// The `DescribeIpv6Pools` operation.
-///
-/// Describes your IPv6 address pools.
-pub struct DescribeIpv6Pools(
-    pub(crate) rt::Call<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
-    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
-);
-impl DescribeIpv6Pools {
-    /// The IDs of the IPv6 address pools.
-    #[inline]
-    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().pool_ids);
-        self
-    }
-    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
-    #[inline]
-    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().pool_ids, item);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpv6PoolsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpv6PoolsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-        t::Ipv6Pool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
-    }
-}
-/// The `DescribeKeyPairs` operation.
-///
-/// Describes the specified key pairs or all of your key pairs.
-///
-/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeKeyPairs(
-    pub(crate) rt::Call<
-        t::DescribeKeyPairsRequest,
-        t::DescribeKeyPairsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
-    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
-);
-impl DescribeKeyPairs {
-    /// The key pair names.
-    #[inline]
-    pub fn key_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().key_names);
-        self
-    }
-    /// Adds one element to `KeyNames`; see [`key_names`](Self::key_names).
-    #[inline]
-    pub fn push_key_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().key_names, item);
-        self
-    }
-    /// The IDs of the key pairs.
-    #[inline]
-    pub fn key_pair_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().key_pair_ids);
-        self
-    }
-    /// Adds one element to `KeyPairIds`; see [`key_pair_ids`](Self::key_pair_ids).
-    #[inline]
-    pub fn push_key_pair_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().key_pair_ids, item);
-        self
-    }
-    /// If `true`, the public key material is included in the response.
-    #[inline]
-    pub fn include_public_key(mut self, value: bool) -> Self {
-        self.0.input_mut().include_public_key = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeKeyPairsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeKeyPairsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_key_pair_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeKeyPairsRequest,
-        t::DescribeKeyPairsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
-    }
-}
-/// The `DescribeLaunchTemplateVersions` operation.
-///
-/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-pub struct DescribeLaunchTemplateVersions(
-    pub(crate) rt::Call<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
-    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
-    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
-);
-impl DescribeLaunchTemplateVersions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
-    #[inline]
-    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().versions);
-        self
-    }
-    /// Adds one element to `Versions`; see [`versions`](Self::versions).
-    #[inline]
-    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().versions, item);
-        self
-    }
-    /// The version number after which to describe launch template versions.
-    #[inline]
-    pub fn min_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().min_version = Some(value.into());
-        self
-    }
-    /// The version number up to which to describe launch template versions.
-    #[inline]
-    pub fn max_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_version = Some(value.into());
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
-    #[inline]
-    pub fn resolve_alias(mut self, value: bool) -> Self {
-        self.0.input_mut().resolve_alias = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLaunchTemplateVersionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLaunchTemplateVersionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-        t::LaunchTemplateVersion,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
-    }
-}
-/// The `DescribeLaunchTemplates` operation.
-///
-/// Describes one or more launch templates.
-pub struct DescribeLaunchTemplates(
-    pub(crate) rt::Call<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
-    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
-);
-impl DescribeLaunchTemplates {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more launch template IDs.
-    #[inline]
-    pub fn launch_template_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_ids);
-        self
-    }
-    /// Adds one element to `LaunchTemplateIds`; see [`launch_template_ids`](Self::launch_template_ids).
-    #[inline]
-    pub fn push_launch_template_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_ids, item);
-        self
-    }
-    /// One or more launch template names.
-    #[inline]
-    pub fn launch_template_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_names);
-        self
-    }
-    /// Adds one element to `LaunchTemplateNames`; see [`launch_template_names`](Self::launch_template_names).
-    #[inline]
-    pub fn push_launch_template_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_names, item);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeLaunchTemplatesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeLaunchTemplatesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-        t::LaunchTemplate,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
-    }
-}
-/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
-///
-/// Describes the associations between virtual interface groups and local gateway route tables.
-pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
-    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-    rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
-);
-impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-    /// The IDs of the associations.
-    #[inline]
-    pub fn local_gateway_route_table_virtual_interface_group_association_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value
-            .add_to(
-                &mut self
-                    .0
-                    .input_mut()
-                    .local_gateway_route_table_virtual_interface_group_association_ids,
-            );
-        self
-    }
-    /// Adds one element to `LocalGatewayRouteTableVirtualInterfaceGroupAssociationIds`; see [`local_gateway_route_table_virtual_interface_group_association_ids`](Self::local_gateway_route_table_virtual_interface_group_association_ids).
-    #[inline]
-    pub fn push_local_gateway_route_table_virtual_interface_group_association_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(
-            &mut self
-                .0
-                .input_mut()
-                .local_gateway_route_table_virtual_interface_group_association_ids,
-            item,
+        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
+            value.into(),
         );
         self
     }
-    /// One or more filters.
+}
+/// The `DisableVgwRoutePropagation` operation.
+///
+/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
+pub struct DisableVgwRoutePropagation(
+    pub(crate) rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisableVgwRoutePropagation, t::DisableVgwRoutePropagationRequest, rt::Unit,
+    rt::NoErrors, op::DISABLE_VGW_ROUTE_PROPAGATION
+);
+impl DisableVgwRoutePropagation {
+    /// Sets [`gateway_id`](t::DisableVgwRoutePropagationRequest::gateway_id).
     #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = value.into();
         self
     }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    /// Sets [`route_table_id`](t::DisableVgwRoutePropagationRequest::route_table_id).
     #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DisableVgwRoutePropagationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+}
+/// The `DisableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
+pub struct DisableVpcClassicLink(
+    pub(crate) rt::Call<
+        t::DisableVpcClassicLinkRequest,
+        t::DisableVpcClassicLinkResult,
         rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    >,
+);
+rt::operation_type!(
+    DisableVpcClassicLink, t::DisableVpcClassicLinkRequest,
+    t::DisableVpcClassicLinkResult, rt::NoErrors, op::DISABLE_VPC_CLASSIC_LINK
+);
+impl DisableVpcClassicLink {
+    /// Sets [`dry_run`](t::DisableVpcClassicLinkRequest::dry_run).
     #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_id`](t::DisableVpcClassicLinkRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+}
+/// The `DisableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
+///
+/// You must specify a VPC ID in the request.
+pub struct DisableVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::DisableVpcClassicLinkDnsSupportRequest,
+        t::DisableVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
-        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+    >,
+);
+rt::operation_type!(
+    DisableVpcClassicLinkDnsSupport, t::DisableVpcClassicLinkDnsSupportRequest,
+    t::DisableVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl DisableVpcClassicLinkDnsSupport {
+    /// Sets [`vpc_id`](t::DisableVpcClassicLinkDnsSupportRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+}
+/// The `DisassociateAddress` operation.
+///
+/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// An address cannot be disassociated if the all of the following conditions are met:
+///
+/// - Network interface has a `publicDualStackDnsName` publicDnsName
+/// - Public IPv4 address is the primary public IPv4 address
+/// - Network interface only has one remaining public IPv4 address
+pub struct DisassociateAddress(
+    pub(crate) rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisassociateAddress, t::DisassociateAddressRequest, rt::Unit, rt::NoErrors,
+    op::DISASSOCIATE_ADDRESS
+);
+impl DisassociateAddress {
+    /// Sets [`association_id`](t::DisassociateAddressRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = Some(value.into());
+        self
+    }
+    /// Sets [`public_ip`](t::DisassociateAddressRequest::public_ip).
+    #[inline]
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ip = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateAddressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+impl super::Client {
+    /// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply: Returns [`DisassociateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_application_status_check(
+        &self,
+    ) -> DisassociateApplicationStatusCheck {
+        DisassociateApplicationStatusCheck(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_APPLICATION_STATUS_CHECK),
+        )
+    }
+    /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`DisassociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_capacity_reservation_billing_owner(
+        &self,
+    ) -> DisassociateCapacityReservationBillingOwner {
+        DisassociateCapacityReservationBillingOwner(
+            rt::Call::new(
+                &self.handle,
+                &op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+            ),
+        )
+    }
+    /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens: Returns [`DisassociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_client_vpn_target_network(
+        &self,
+    ) -> DisassociateClientVpnTargetNetwork {
+        DisassociateClientVpnTargetNetwork(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
+        )
+    }
+    /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate. Returns [`DisassociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_enclave_certificate_iam_role(
+        &self,
+    ) -> DisassociateEnclaveCertificateIamRole {
+        DisassociateEnclaveCertificateIamRole(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
+        )
+    }
+    /// Disassociates an IAM instance profile from a running or stopped instance. Returns [`DisassociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_iam_instance_profile(&self) -> DisassociateIamInstanceProfile {
+        DisassociateIamInstanceProfile(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_IAM_INSTANCE_PROFILE),
+        )
+    }
+    /// Disassociates one or more targets from an event window. Returns [`DisassociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_instance_event_window(&self) -> DisassociateInstanceEventWindow {
+        DisassociateInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DisassociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasn {
+        DisassociateIpamByoasn(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_BYOASN),
+        )
+    }
+    /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DisassociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_ipam_resource_discovery(
+        &self,
+    ) -> DisassociateIpamResourceDiscovery {
+        DisassociateIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected. Returns [`DisassociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyId {
+        DisassociateKmsKeyId(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY_ID))
+    }
+    /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`DisassociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddress {
+        DisassociateNatGatewayAddress(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_NAT_GATEWAY_ADDRESS),
+        )
+    }
+    /// Disassociates a flex cost allocation policy from one or more network resources. Returns [`DisassociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> DisassociateNetworkingFlexCostAllocationPolicy {
+        DisassociateNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Disassociates a route server from a VPC. Returns [`DisassociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_route_server(&self) -> DisassociateRouteServer {
+        DisassociateRouteServer(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_SERVER),
+        )
+    }
+    /// Disassociates a subnet or gateway from a route table. Returns [`DisassociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_route_table(&self) -> DisassociateRouteTable {
+        DisassociateRouteTable(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_TABLE),
+        )
+    }
+    /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html). Returns [`DisassociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpc {
+        DisassociateSecurityGroupVpc(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_SECURITY_GROUP_VPC),
+        )
+    }
+    /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlock {
+        DisassociateSubnetCidrBlock(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_SUBNET_CIDR_BLOCK),
+        )
+    }
+    /// Disassociates the specified subnets from the transit gateway multicast domain. Returns [`DisassociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_multicast_domain(
+        &self,
+    ) -> DisassociateTransitGatewayMulticastDomain {
+        DisassociateTransitGatewayMulticastDomain(
+            rt::Call::new(
+                &self.handle,
+                &op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+            ),
         )
     }
 }
-/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
+/// The `DisassociateApplicationStatusCheck` operation.
 ///
-/// Describes the specified associations between VPCs and local gateway route tables.
-pub struct DescribeLocalGatewayRouteTableVpcAssociations(
+/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - The application status check must already exist and belong to your account.
+/// - Tag keys must not be blank.
+pub struct DisassociateApplicationStatusCheck(
     pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        t::DisassociateApplicationStatusCheckRequest,
+        t::DisassociateApplicationStatusCheckResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeLocalGatewayRouteTableVpcAssociations,
-    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
+    DisassociateApplicationStatusCheck, t::DisassociateApplicationStatusCheckRequest,
+    t::DisassociateApplicationStatusCheckResult, rt::NoErrors,
+    op::DISASSOCIATE_APPLICATION_STATUS_CHECK
 );
-impl DescribeLocalGatewayRouteTableVpcAssociations {
-    /// The IDs of the associations.
+impl DisassociateApplicationStatusCheck {
+    /// Sets [`application_status_check_id`](t::DisassociateApplicationStatusCheckRequest::application_status_check_id).
     #[inline]
-    pub fn local_gateway_route_table_vpc_association_ids(
+    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().application_status_check_id = value.into();
+        self
+    }
+    /// Sets [`target_tag_associations`](t::DisassociateApplicationStatusCheckRequest::target_tag_associations).
+    #[inline]
+    pub fn target_tag_associations(
         mut self,
-        value: impl rt::Items<String>,
+        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
     ) -> Self {
-        value
-            .add_to(
-                &mut self.0.input_mut().local_gateway_route_table_vpc_association_ids,
-            );
+        value.add_to(&mut self.0.input_mut().target_tag_associations);
         self
     }
-    /// Adds one element to `LocalGatewayRouteTableVpcAssociationIds`; see [`local_gateway_route_table_vpc_association_ids`](Self::local_gateway_route_table_vpc_association_ids).
+    /// Adds one element to `TargetTagAssociations`; see [`target_tag_associations`](Self::target_tag_associations).
     #[inline]
-    pub fn push_local_gateway_route_table_vpc_association_ids(
+    pub fn push_target_tag_associations(
         mut self,
-        item: impl Into<String>,
+        item: impl Into<t::CustomTagKeyValueRequestPair>,
     ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().local_gateway_route_table_vpc_association_ids,
-            item,
-        );
+        rt::push(&mut self.0.input_mut().target_tag_associations, item);
         self
     }
-    /// One or more filters.
+    /// Sets [`instance_ids`](t::DisassociateApplicationStatusCheckRequest::instance_ids).
     #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
     #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`client_token`](t::DisassociateApplicationStatusCheckRequest::client_token).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DisassociateApplicationStatusCheckRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLocalGatewayRouteTableVpcAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLocalGatewayRouteTableVpcAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+}
+/// The `DisassociateCapacityReservationBillingOwner` operation.
+///
+/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+pub struct DisassociateCapacityReservationBillingOwner(
+    pub(crate) rt::Call<
+        t::DisassociateCapacityReservationBillingOwnerRequest,
+        t::DisassociateCapacityReservationBillingOwnerResult,
         rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    >,
+);
+rt::operation_type!(
+    DisassociateCapacityReservationBillingOwner,
+    t::DisassociateCapacityReservationBillingOwnerRequest,
+    t::DisassociateCapacityReservationBillingOwnerResult, rt::NoErrors,
+    op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
+);
+impl DisassociateCapacityReservationBillingOwner {
+    /// Sets [`dry_run`](t::DisassociateCapacityReservationBillingOwnerRequest::dry_run).
     #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`capacity_reservation_id`](t::DisassociateCapacityReservationBillingOwnerRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`unused_reservation_billing_owner_id`](t::DisassociateCapacityReservationBillingOwnerRequest::unused_reservation_billing_owner_id).
+    #[inline]
+    pub fn unused_reservation_billing_owner_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
+        self
+    }
+}
+/// The `DisassociateClientVpnTargetNetwork` operation.
+///
+/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
+///
+/// - The route that was automatically added for the VPC is deleted
+/// - All active client connections are terminated
+/// - New client connections are disallowed
+/// - The Client VPN endpoint's status changes to `pending-associate`
+pub struct DisassociateClientVpnTargetNetwork(
+    pub(crate) rt::Call<
+        t::DisassociateClientVpnTargetNetworkRequest,
+        t::DisassociateClientVpnTargetNetworkResult,
         rt::NoErrors,
-        t::LocalGatewayRouteTableVpcAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+    >,
+);
+rt::operation_type!(
+    DisassociateClientVpnTargetNetwork, t::DisassociateClientVpnTargetNetworkRequest,
+    t::DisassociateClientVpnTargetNetworkResult, rt::NoErrors,
+    op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK
+);
+impl DisassociateClientVpnTargetNetwork {
+    /// Sets [`client_vpn_endpoint_id`](t::DisassociateClientVpnTargetNetworkRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`association_id`](t::DisassociateClientVpnTargetNetworkRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateClientVpnTargetNetworkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateEnclaveCertificateIamRole` operation.
+///
+/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
+pub struct DisassociateEnclaveCertificateIamRole(
+    pub(crate) rt::Call<
+        t::DisassociateEnclaveCertificateIamRoleRequest,
+        t::DisassociateEnclaveCertificateIamRoleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateEnclaveCertificateIamRole,
+    t::DisassociateEnclaveCertificateIamRoleRequest,
+    t::DisassociateEnclaveCertificateIamRoleResult, rt::NoErrors,
+    op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
+);
+impl DisassociateEnclaveCertificateIamRole {
+    /// Sets [`certificate_arn`](t::DisassociateEnclaveCertificateIamRoleRequest::certificate_arn).
+    #[inline]
+    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().certificate_arn = value.into();
+        self
+    }
+    /// Sets [`role_arn`](t::DisassociateEnclaveCertificateIamRoleRequest::role_arn).
+    #[inline]
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_arn = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateEnclaveCertificateIamRoleRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateIamInstanceProfile` operation.
+///
+/// Disassociates an IAM instance profile from a running or stopped instance.
+///
+/// Use DescribeIamInstanceProfileAssociations to get the association ID.
+pub struct DisassociateIamInstanceProfile(
+    pub(crate) rt::Call<
+        t::DisassociateIamInstanceProfileRequest,
+        t::DisassociateIamInstanceProfileResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateIamInstanceProfile, t::DisassociateIamInstanceProfileRequest,
+    t::DisassociateIamInstanceProfileResult, rt::NoErrors,
+    op::DISASSOCIATE_IAM_INSTANCE_PROFILE
+);
+impl DisassociateIamInstanceProfile {
+    /// Sets [`association_id`](t::DisassociateIamInstanceProfileRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+}
+/// The `DisassociateInstanceEventWindow` operation.
+///
+/// Disassociates one or more targets from an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DisassociateInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::DisassociateInstanceEventWindowRequest,
+        t::DisassociateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateInstanceEventWindow, t::DisassociateInstanceEventWindowRequest,
+    t::DisassociateInstanceEventWindowResult, rt::NoErrors,
+    op::DISASSOCIATE_INSTANCE_EVENT_WINDOW
+);
+impl DisassociateInstanceEventWindow {
+    /// Sets [`dry_run`](t::DisassociateInstanceEventWindowRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_event_window_id`](t::DisassociateInstanceEventWindowRequest::instance_event_window_id).
+    #[inline]
+    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_window_id = value.into();
+        self
+    }
+    /// Sets [`association_target`](t::DisassociateInstanceEventWindowRequest::association_target).
+    #[inline]
+    pub fn association_target(
+        mut self,
+        value: t::InstanceEventWindowDisassociationRequest,
+    ) -> Self {
+        self.0.input_mut().association_target = value;
+        self
+    }
+}
+/// The `DisassociateIpamByoasn` operation.
+///
+/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DisassociateIpamByoasn(
+    pub(crate) rt::Call<
+        t::DisassociateIpamByoasnRequest,
+        t::DisassociateIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateIpamByoasn, t::DisassociateIpamByoasnRequest,
+    t::DisassociateIpamByoasnResult, rt::NoErrors, op::DISASSOCIATE_IPAM_BYOASN
+);
+impl DisassociateIpamByoasn {
+    /// Sets [`dry_run`](t::DisassociateIpamByoasnRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`asn`](t::DisassociateIpamByoasnRequest::asn).
+    #[inline]
+    pub fn asn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().asn = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::DisassociateIpamByoasnRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+}
+/// The `DisassociateIpamResourceDiscovery` operation.
+///
+/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DisassociateIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::DisassociateIpamResourceDiscoveryRequest,
+        t::DisassociateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateIpamResourceDiscovery, t::DisassociateIpamResourceDiscoveryRequest,
+    t::DisassociateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY
+);
+impl DisassociateIpamResourceDiscovery {
+    /// Sets [`dry_run`](t::DisassociateIpamResourceDiscoveryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_resource_discovery_association_id`](t::DisassociateIpamResourceDiscoveryRequest::ipam_resource_discovery_association_id).
+    #[inline]
+    pub fn ipam_resource_discovery_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_resource_discovery_association_id = value.into();
+        self
+    }
+}
+/// The `DisassociateKmsKeyId` operation.
+///
+/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
+pub struct DisassociateKmsKeyId(
+    pub(crate) rt::Call<
+        t::DisassociateKmsKeyIdRequest,
+        t::DisassociateKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateKmsKeyId, t::DisassociateKmsKeyIdRequest, t::DisassociateKmsKeyIdResult,
+    rt::NoErrors, op::DISASSOCIATE_KMS_KEY_ID
+);
+impl DisassociateKmsKeyId {
+    /// Sets [`snapshot_id`](t::DisassociateKmsKeyIdRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`kms_key_id`](t::DisassociateKmsKeyIdRequest::kms_key_id).
+    #[inline]
+    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().kms_key_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateKmsKeyIdRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateNatGatewayAddress` operation.
+///
+/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
+///
+/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
+///
+/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
+pub struct DisassociateNatGatewayAddress(
+    pub(crate) rt::Call<
+        t::DisassociateNatGatewayAddressRequest,
+        t::DisassociateNatGatewayAddressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateNatGatewayAddress, t::DisassociateNatGatewayAddressRequest,
+    t::DisassociateNatGatewayAddressResult, rt::NoErrors,
+    op::DISASSOCIATE_NAT_GATEWAY_ADDRESS
+);
+impl DisassociateNatGatewayAddress {
+    /// Sets [`nat_gateway_id`](t::DisassociateNatGatewayAddressRequest::nat_gateway_id).
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = value.into();
+        self
+    }
+    /// Sets [`association_ids`](t::DisassociateNatGatewayAddressRequest::association_ids).
+    #[inline]
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
+        self
+    }
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
+    #[inline]
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
+        self
+    }
+    /// Sets [`max_drain_duration_seconds`](t::DisassociateNatGatewayAddressRequest::max_drain_duration_seconds).
+    #[inline]
+    pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
+        self.0.input_mut().max_drain_duration_seconds = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateNatGatewayAddressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Disassociates a flex cost allocation policy from one or more network resources.
+pub struct DisassociateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
+        t::DisassociateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateNetworkingFlexCostAllocationPolicy,
+    t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
+    t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl DisassociateNetworkingFlexCostAllocationPolicy {
+    /// Sets [`fca_policy_association_ids`](t::DisassociateNetworkingFlexCostAllocationPolicyRequest::fca_policy_association_ids).
+    #[inline]
+    pub fn fca_policy_association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_association_ids);
+        self
+    }
+    /// Adds one element to `FcaPolicyAssociationIds`; see [`fca_policy_association_ids`](Self::fca_policy_association_ids).
+    #[inline]
+    pub fn push_fca_policy_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_association_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateNetworkingFlexCostAllocationPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateRouteServer` operation.
+///
+/// Disassociates a route server from a VPC.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DisassociateRouteServer(
+    pub(crate) rt::Call<
+        t::DisassociateRouteServerRequest,
+        t::DisassociateRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateRouteServer, t::DisassociateRouteServerRequest,
+    t::DisassociateRouteServerResult, rt::NoErrors, op::DISASSOCIATE_ROUTE_SERVER
+);
+impl DisassociateRouteServer {
+    /// Sets [`route_server_id`](t::DisassociateRouteServerRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::DisassociateRouteServerRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateRouteServerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateRouteTable` operation.
+///
+/// Disassociates a subnet or gateway from a route table.
+///
+/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DisassociateRouteTable(
+    pub(crate) rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisassociateRouteTable, t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors,
+    op::DISASSOCIATE_ROUTE_TABLE
+);
+impl DisassociateRouteTable {
+    /// Sets [`dry_run`](t::DisassociateRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`association_id`](t::DisassociateRouteTableRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+}
+/// The `DisassociateSecurityGroupVpc` operation.
+///
+/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
+pub struct DisassociateSecurityGroupVpc(
+    pub(crate) rt::Call<
+        t::DisassociateSecurityGroupVpcRequest,
+        t::DisassociateSecurityGroupVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateSecurityGroupVpc, t::DisassociateSecurityGroupVpcRequest,
+    t::DisassociateSecurityGroupVpcResult, rt::NoErrors,
+    op::DISASSOCIATE_SECURITY_GROUP_VPC
+);
+impl DisassociateSecurityGroupVpc {
+    /// Sets [`group_id`](t::DisassociateSecurityGroupVpcRequest::group_id).
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::DisassociateSecurityGroupVpcRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateSecurityGroupVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DisassociateSubnetCidrBlock` operation.
+///
+/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+pub struct DisassociateSubnetCidrBlock(
+    pub(crate) rt::Call<
+        t::DisassociateSubnetCidrBlockRequest,
+        t::DisassociateSubnetCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateSubnetCidrBlock, t::DisassociateSubnetCidrBlockRequest,
+    t::DisassociateSubnetCidrBlockResult, rt::NoErrors,
+    op::DISASSOCIATE_SUBNET_CIDR_BLOCK
+);
+impl DisassociateSubnetCidrBlock {
+    /// Sets [`association_id`](t::DisassociateSubnetCidrBlockRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+}
+/// The `DisassociateTransitGatewayMulticastDomain` operation.
+///
+/// Disassociates the specified subnets from the transit gateway multicast domain.
+pub struct DisassociateTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::DisassociateTransitGatewayMulticastDomainRequest,
+        t::DisassociateTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateTransitGatewayMulticastDomain,
+    t::DisassociateTransitGatewayMulticastDomainRequest,
+    t::DisassociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl DisassociateTransitGatewayMulticastDomain {
+    /// Sets [`transit_gateway_multicast_domain_id`](t::DisassociateTransitGatewayMulticastDomainRequest::transit_gateway_multicast_domain_id).
+    #[inline]
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::DisassociateTransitGatewayMulticastDomainRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`subnet_ids`](t::DisassociateTransitGatewayMulticastDomainRequest::subnet_ids).
+    #[inline]
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
+        self
+    }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DisassociateTransitGatewayMulticastDomainRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+impl super::Client {
+    /// Removes the association between an an attachment and a policy table. Returns [`DisassociateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_policy_table(
+        &self,
+    ) -> DisassociateTransitGatewayPolicyTable {
+        DisassociateTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Disassociates a resource attachment from a transit gateway route table. Returns [`DisassociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_route_table(
+        &self,
+    ) -> DisassociateTransitGatewayRouteTable {
+        DisassociateTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Removes an association between a branch network interface with a trunk network interface. Returns [`DisassociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_trunk_interface(&self) -> DisassociateTrunkInterface {
+        DisassociateTrunkInterface(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRUNK_INTERFACE),
+        )
+    }
+    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_vpc_cidr_block(&self) -> DisassociateVpcCidrBlock {
+        DisassociateVpcCidrBlock(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_CIDR_BLOCK),
         )
     }
 }
-/// The `DescribeLocalGatewayRouteTables` operation.
+/// The `DisassociateTransitGatewayPolicyTable` operation.
 ///
-/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-pub struct DescribeLocalGatewayRouteTables(
+/// Removes the association between an an attachment and a policy table.
+pub struct DisassociateTransitGatewayPolicyTable(
     pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
+        t::DisassociateTransitGatewayPolicyTableRequest,
+        t::DisassociateTransitGatewayPolicyTableResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
-    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
+    DisassociateTransitGatewayPolicyTable,
+    t::DisassociateTransitGatewayPolicyTableRequest,
+    t::DisassociateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE
 );
-impl DescribeLocalGatewayRouteTables {
-    /// The IDs of the local gateway route tables.
+impl DisassociateTransitGatewayPolicyTable {
+    /// Sets [`transit_gateway_policy_table_id`](t::DisassociateTransitGatewayPolicyTableRequest::transit_gateway_policy_table_id).
     #[inline]
-    pub fn local_gateway_route_table_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_gateway_route_table_ids);
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
         self
     }
-    /// Adds one element to `LocalGatewayRouteTableIds`; see [`local_gateway_route_table_ids`](Self::local_gateway_route_table_ids).
+    /// Sets [`transit_gateway_attachment_id`](t::DisassociateTransitGatewayPolicyTableRequest::transit_gateway_attachment_id).
     #[inline]
-    pub fn push_local_gateway_route_table_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_gateway_route_table_ids, item);
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DisassociateTransitGatewayPolicyTableRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLocalGatewayRouteTablesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLocalGatewayRouteTablesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTable,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
     }
 }
-/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+/// The `DisassociateTransitGatewayRouteTable` operation.
 ///
-/// Describes the specified local gateway virtual interface groups.
-pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+/// Disassociates a resource attachment from a transit gateway route table.
+pub struct DisassociateTransitGatewayRouteTable(
     pub(crate) rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        t::DisassociateTransitGatewayRouteTableRequest,
+        t::DisassociateTransitGatewayRouteTableResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeLocalGatewayVirtualInterfaceGroups,
-    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
+    DisassociateTransitGatewayRouteTable, t::DisassociateTransitGatewayRouteTableRequest,
+    t::DisassociateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE
 );
-impl DescribeLocalGatewayVirtualInterfaceGroups {
-    /// The IDs of the virtual interface groups.
+impl DisassociateTransitGatewayRouteTable {
+    /// Sets [`transit_gateway_route_table_id`](t::DisassociateTransitGatewayRouteTableRequest::transit_gateway_route_table_id).
     #[inline]
-    pub fn local_gateway_virtual_interface_group_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_group_ids);
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
         self
     }
-    /// Adds one element to `LocalGatewayVirtualInterfaceGroupIds`; see [`local_gateway_virtual_interface_group_ids`](Self::local_gateway_virtual_interface_group_ids).
+    /// Sets [`transit_gateway_attachment_id`](t::DisassociateTransitGatewayRouteTableRequest::transit_gateway_attachment_id).
     #[inline]
-    pub fn push_local_gateway_virtual_interface_group_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().local_gateway_virtual_interface_group_ids,
-            item,
-        );
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DisassociateTransitGatewayRouteTableRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLocalGatewayVirtualInterfaceGroupsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLocalGatewayVirtualInterfaceGroupsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-        t::LocalGatewayVirtualInterfaceGroup,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
-        )
     }
 }
-/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+/// The `DisassociateTrunkInterface` operation.
 ///
-/// Describes the specified local gateway virtual interfaces.
-pub struct DescribeLocalGatewayVirtualInterfaces(
+/// Removes an association between a branch network interface with a trunk network interface.
+pub struct DisassociateTrunkInterface(
     pub(crate) rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
+        t::DisassociateTrunkInterfaceRequest,
+        t::DisassociateTrunkInterfaceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeLocalGatewayVirtualInterfaces,
-    t::DescribeLocalGatewayVirtualInterfacesRequest,
-    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
+    DisassociateTrunkInterface, t::DisassociateTrunkInterfaceRequest,
+    t::DisassociateTrunkInterfaceResult, rt::NoErrors, op::DISASSOCIATE_TRUNK_INTERFACE
 );
-impl DescribeLocalGatewayVirtualInterfaces {
-    /// The IDs of the virtual interfaces.
+impl DisassociateTrunkInterface {
+    /// Sets [`association_id`](t::DisassociateTrunkInterfaceRequest::association_id).
     #[inline]
-    pub fn local_gateway_virtual_interface_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_ids);
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
         self
     }
-    /// Adds one element to `LocalGatewayVirtualInterfaceIds`; see [`local_gateway_virtual_interface_ids`](Self::local_gateway_virtual_interface_ids).
+    /// Sets [`client_token`](t::DisassociateTrunkInterfaceRequest::client_token).
     #[inline]
-    pub fn push_local_gateway_virtual_interface_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_gateway_virtual_interface_ids, item);
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DisassociateTrunkInterfaceRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLocalGatewayVirtualInterfacesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLocalGatewayVirtualInterfacesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-        t::LocalGatewayVirtualInterface,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
-        )
     }
 }
-/// The `DescribeLocalGateways` operation.
+/// The `DisassociateVpcCidrBlock` operation.
 ///
-/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-pub struct DescribeLocalGateways(
+/// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+///
+/// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
+pub struct DisassociateVpcCidrBlock(
     pub(crate) rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
+        t::DisassociateVpcCidrBlockRequest,
+        t::DisassociateVpcCidrBlockResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
-    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
+    DisassociateVpcCidrBlock, t::DisassociateVpcCidrBlockRequest,
+    t::DisassociateVpcCidrBlockResult, rt::NoErrors, op::DISASSOCIATE_VPC_CIDR_BLOCK
 );
-impl DescribeLocalGateways {
-    /// The IDs of the local gateways.
+impl DisassociateVpcCidrBlock {
+    /// Sets [`association_id`](t::DisassociateVpcCidrBlockRequest::association_id).
     #[inline]
-    pub fn local_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().local_gateway_ids);
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
         self
-    }
-    /// Adds one element to `LocalGatewayIds`; see [`local_gateway_ids`](Self::local_gateway_ids).
-    #[inline]
-    pub fn push_local_gateway_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().local_gateway_ids, item);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeLocalGatewaysResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeLocalGatewaysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-        t::LocalGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeLockedSnapshots` operation.
-///
-/// Describes the lock status for a snapshot.
-pub struct DescribeLockedSnapshots(
-    pub(crate) rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
-    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
-);
-impl DescribeLockedSnapshots {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the snapshots for which to view the lock status.
-    #[inline]
-    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().snapshot_ids);
-        self
-    }
-    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
-    #[inline]
-    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().snapshot_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeLockedSnapshotsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeLockedSnapshotsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

@@ -5,1329 +5,1995 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified event window.
-    ///
-    /// Returns the [`DeleteInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified set of tags from the specified set of resources. Returns [`DeleteTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
-        DeleteInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
+    pub fn delete_tags(&self) -> DeleteTags {
+        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
+    }
+    /// Deletes the specified Traffic Mirror filter. Returns [`DeleteTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
+        DeleteTrafficMirrorFilter(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
         )
     }
-    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-    ///
-    /// Returns the [`DeleteInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Traffic Mirror rule. Returns [`DeleteTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
-        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
+    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
+        DeleteTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
+        )
     }
-    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-    ///
-    /// Returns the [`DeleteIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Traffic Mirror session. Returns [`DeleteTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam(&self) -> DeleteIpam {
-        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
+    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
+        DeleteTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
+        )
     }
-    /// Delete a verification token.
-    ///
-    /// Returns the [`DeleteIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Traffic Mirror target. Returns [`DeleteTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_external_resource_verification_token(
+    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
+        DeleteTrafficMirrorTarget(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
+        )
+    }
+    /// Deletes the specified transit gateway. Returns [`DeleteTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
+        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
+    }
+    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway. Returns [`DeleteTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_client_vpn_attachment(
         &self,
-    ) -> DeleteIpamExternalResourceVerificationToken {
-        DeleteIpamExternalResourceVerificationToken(
+    ) -> DeleteTransitGatewayClientVpnAttachment {
+        DeleteTransitGatewayClientVpnAttachment(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
             ),
         )
     }
-    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-    ///
-    /// Returns the [`DeleteIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment. Returns [`DeleteTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_internet_registry_association(
+    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
+        DeleteTransitGatewayConnect(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
+        )
+    }
+    /// Deletes the specified Connect peer. Returns [`DeleteTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect_peer(
         &self,
-    ) -> DeleteIpamInternetRegistryAssociation {
-        DeleteIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+    ) -> DeleteTransitGatewayConnectPeer {
+        DeleteTransitGatewayConnectPeer(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
         )
     }
-    /// Deletes an IPAM policy.
-    ///
-    /// Returns the [`DeleteIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
-        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
-    }
-    /// Delete an IPAM pool.
-    ///
-    /// Returns the [`DeleteIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
-        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
-    }
-    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
-        DeleteIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver_target(
+    pub fn delete_transit_gateway_metering_policy(
         &self,
-    ) -> DeleteIpamPrefixListResolverTarget {
-        DeleteIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+    ) -> DeleteTransitGatewayMeteringPolicy {
+        DeleteTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
         )
     }
-    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DeleteIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an entry from a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
-        DeleteIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Deletes a routing policy registration for a specified CIDR prefix.
-    ///
-    /// Returns the [`DeleteIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_routing_policy_registration(
+    pub fn delete_transit_gateway_metering_policy_entry(
         &self,
-    ) -> DeleteIpamRoutingPolicyRegistration {
-        DeleteIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
+    ) -> DeleteTransitGatewayMeteringPolicyEntry {
+        DeleteTransitGatewayMeteringPolicyEntry(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+            ),
         )
     }
-    /// Delete the scope for an IPAM. You cannot delete the default scopes.
-    ///
-    /// Returns the [`DeleteIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified transit gateway multicast domain. Returns [`DeleteTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
-        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
-    }
-    /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-    ///
-    /// Returns the [`DeleteKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_key_pair(&self) -> DeleteKeyPair {
-        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
-    }
-    /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-    ///
-    /// Returns the [`DeleteLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
-        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
-    }
-    /// Deletes one or more versions of a launch template.
-    ///
-    /// Returns the [`DeleteLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
-        DeleteLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
+    pub fn delete_transit_gateway_multicast_domain(
+        &self,
+    ) -> DeleteTransitGatewayMulticastDomain {
+        DeleteTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
         )
     }
-    /// Deletes the specified route from the specified local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state. Returns [`DeleteTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
-        DeleteLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
+    pub fn delete_transit_gateway_network_function_attachment(
+        &self,
+    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
+        DeleteTransitGatewayNetworkFunctionAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+            ),
+        )
+    }
+    /// Deletes a transit gateway peering attachment. Returns [`DeleteTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_peering_attachment(
+        &self,
+    ) -> DeleteTransitGatewayPeeringAttachment {
+        DeleteTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Deletes the specified transit gateway policy table. Returns [`DeleteTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTable {
+        DeleteTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Deletes the specified transit gateway policy table entry. Returns [`DeleteTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table_entry(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTableEntry {
+        DeleteTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
         )
     }
 }
-/// The `DeleteInstanceEventWindow` operation.
+/// The `DeleteTags` operation.
 ///
-/// Deletes the specified event window.
+/// Deletes the specified set of tags from the specified set of resources.
 ///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DeleteInstanceEventWindow(
+/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
+);
+impl DeleteTags {
+    /// Sets [`dry_run`](t::DeleteTagsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`resources`](t::DeleteTagsRequest::resources).
+    #[inline]
+    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
+        self
+    }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
+        self
+    }
+    /// Sets [`tags`](t::DeleteTagsRequest::tags).
+    #[inline]
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
+}
+/// The `DeleteTrafficMirrorFilter` operation.
+///
+/// Deletes the specified Traffic Mirror filter.
+///
+/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorFilter(
     pub(crate) rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
+        t::DeleteTrafficMirrorFilterRequest,
+        t::DeleteTrafficMirrorFilterResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteInstanceEventWindow, t::DeleteInstanceEventWindowRequest,
-    t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
+    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
+    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
 );
-impl DeleteInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteTrafficMirrorFilter {
+    /// Sets [`traffic_mirror_filter_id`](t::DeleteTrafficMirrorFilterRequest::traffic_mirror_filter_id).
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTrafficMirrorFilterRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Specify `true` to force delete the event window. Use the force delete parameter if the event window is currently associated with targets.
-    #[inline]
-    pub fn force_delete(mut self, value: bool) -> Self {
-        self.0.input_mut().force_delete = Some(value);
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteInstanceEventWindowResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `DeleteInternetGateway` operation.
+/// The `DeleteTrafficMirrorFilterRule` operation.
 ///
-/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-pub struct DeleteInternetGateway(
-    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteInternetGateway, t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_INTERNET_GATEWAY
-);
-impl DeleteInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the internet gateway.
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpam` operation.
-///
-/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-///
-/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpam(
-    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
-);
-impl DeleteIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to delete.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Enables you to quickly delete an IPAM, private scopes, pools in private scopes, and any allocations in the pools in private scopes. You cannot delete the IPAM with this option if there is a pool in your public scope. If you use this option, IPAM does the following:
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamExternalResourceVerificationToken` operation.
-///
-/// Delete a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DeleteIpamExternalResourceVerificationToken(
+/// Deletes the specified Traffic Mirror rule.
+pub struct DeleteTrafficMirrorFilterRule(
     pub(crate) rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
+        t::DeleteTrafficMirrorFilterRuleRequest,
+        t::DeleteTrafficMirrorFilterRuleResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamExternalResourceVerificationToken,
-    t::DeleteIpamExternalResourceVerificationTokenRequest,
-    t::DeleteIpamExternalResourceVerificationTokenResult, rt::NoErrors,
-    op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
+    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
 );
-impl DeleteIpamExternalResourceVerificationToken {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteTrafficMirrorFilterRule {
+    /// Sets [`traffic_mirror_filter_rule_id`](t::DeleteTrafficMirrorFilterRuleRequest::traffic_mirror_filter_rule_id).
+    #[inline]
+    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTrafficMirrorFilterRuleRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token ID.
+}
+/// The `DeleteTrafficMirrorSession` operation.
+///
+/// Deletes the specified Traffic Mirror session.
+pub struct DeleteTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorSessionRequest,
+        t::DeleteTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
+    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
+);
+impl DeleteTrafficMirrorSession {
+    /// Sets [`traffic_mirror_session_id`](t::DeleteTrafficMirrorSessionRequest::traffic_mirror_session_id).
     #[inline]
-    pub fn ipam_external_resource_verification_token_id(
+    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_session_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTrafficMirrorSessionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTrafficMirrorTarget` operation.
+///
+/// Deletes the specified Traffic Mirror target.
+///
+/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorTarget(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorTargetRequest,
+        t::DeleteTrafficMirrorTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
+    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
+);
+impl DeleteTrafficMirrorTarget {
+    /// Sets [`traffic_mirror_target_id`](t::DeleteTrafficMirrorTargetRequest::traffic_mirror_target_id).
+    #[inline]
+    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_target_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTrafficMirrorTargetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGateway` operation.
+///
+/// Deletes the specified transit gateway.
+pub struct DeleteTransitGateway(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRequest,
+        t::DeleteTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
+    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
+);
+impl DeleteTransitGateway {
+    /// Sets [`transit_gateway_id`](t::DeleteTransitGatewayRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayClientVpnAttachment` operation.
+///
+/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
+pub struct DeleteTransitGatewayClientVpnAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayClientVpnAttachmentRequest,
+        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayClientVpnAttachment,
+    t::DeleteTransitGatewayClientVpnAttachmentRequest,
+    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+);
+impl DeleteTransitGatewayClientVpnAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayClientVpnAttachmentRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayClientVpnAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayConnect` operation.
+///
+/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+pub struct DeleteTransitGatewayConnect(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectRequest,
+        t::DeleteTransitGatewayConnectResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
+    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT
+);
+impl DeleteTransitGatewayConnect {
+    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayConnectRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayConnectRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayConnectPeer` operation.
+///
+/// Deletes the specified Connect peer.
+pub struct DeleteTransitGatewayConnectPeer(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectPeerRequest,
+        t::DeleteTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
+    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
+);
+impl DeleteTransitGatewayConnectPeer {
+    /// Sets [`transit_gateway_connect_peer_id`](t::DeleteTransitGatewayConnectPeerRequest::transit_gateway_connect_peer_id).
+    #[inline]
+    pub fn transit_gateway_connect_peer_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_connect_peer_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayConnectPeerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayMeteringPolicy` operation.
+///
+/// Deletes a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyRequest,
+        t::DeleteTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
+    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl DeleteTransitGatewayMeteringPolicy {
+    /// Sets [`transit_gateway_metering_policy_id`](t::DeleteTransitGatewayMeteringPolicyRequest::transit_gateway_metering_policy_id).
+    #[inline]
+    pub fn transit_gateway_metering_policy_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_id = value.into();
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamExternalResourceVerificationTokenResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamExternalResourceVerificationTokenResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamInternetRegistryAssociation` operation.
-///
-/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-pub struct DeleteIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteIpamInternetRegistryAssociation,
-    t::DeleteIpamInternetRegistryAssociationRequest,
-    t::DeleteIpamInternetRegistryAssociationResult, rt::NoErrors,
-    op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION
-);
-impl DeleteIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteTransitGatewayMeteringPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM internet registry association to delete.
+}
+/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
+///
+/// Deletes an entry from a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicyEntry(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicyEntry,
+    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+);
+impl DeleteTransitGatewayMeteringPolicyEntry {
+    /// Sets [`transit_gateway_metering_policy_id`](t::DeleteTransitGatewayMeteringPolicyEntryRequest::transit_gateway_metering_policy_id).
     #[inline]
-    pub fn ipam_internet_registry_association_id(
+    pub fn transit_gateway_metering_policy_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`policy_rule_number`](t::DeleteTransitGatewayMeteringPolicyEntryRequest::policy_rule_number).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamInternetRegistryAssociationResult>,
-    > {
-        self.0.send()
+    pub fn policy_rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().policy_rule_number = value;
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`dry_run`](t::DeleteTransitGatewayMeteringPolicyEntryRequest::dry_run).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamInternetRegistryAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }
-/// The `DeleteIpamPolicy` operation.
+/// The `DeleteTransitGatewayMulticastDomain` operation.
 ///
-/// Deletes an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DeleteIpamPolicy(
+/// Deletes the specified transit gateway multicast domain.
+pub struct DeleteTransitGatewayMulticastDomain(
     pub(crate) rt::Call<
-        t::DeleteIpamPolicyRequest,
-        t::DeleteIpamPolicyResult,
+        t::DeleteTransitGatewayMulticastDomainRequest,
+        t::DeleteTransitGatewayMulticastDomainResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamPolicy, t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult,
-    rt::NoErrors, op::DELETE_IPAM_POLICY
+    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
+    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
 );
-impl DeleteIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteTransitGatewayMulticastDomain {
+    /// Sets [`transit_gateway_multicast_domain_id`](t::DeleteTransitGatewayMulticastDomainRequest::transit_gateway_multicast_domain_id).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy to delete.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamPool` operation.
-///
-/// Delete an IPAM pool.
-///
-/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
-///
-/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPool(
-    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteIpamPool, t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors,
-    op::DELETE_IPAM_POOL
-);
-impl DeleteIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool to delete.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Enables you to quickly delete an IPAM pool and all resources within that pool, including provisioned CIDRs, allocations, and other pools.
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamPrefixListResolver` operation.
-///
-/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-pub struct DeleteIpamPrefixListResolver(
-    pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteIpamPrefixListResolver, t::DeleteIpamPrefixListResolverRequest,
-    t::DeleteIpamPrefixListResolverResult, rt::NoErrors,
-    op::DELETE_IPAM_PREFIX_LIST_RESOLVER
-);
-impl DeleteIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver to delete.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamPrefixListResolverResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamPrefixListResolverResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamPrefixListResolverTarget` operation.
-///
-/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteIpamPrefixListResolverTarget, t::DeleteIpamPrefixListResolverTargetRequest,
-    t::DeleteIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET
-);
-impl DeleteIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver target to delete.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
+    pub fn transit_gateway_multicast_domain_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
+        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamPrefixListResolverTargetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamPrefixListResolverTargetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamResourceDiscovery` operation.
-///
-/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DeleteIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteIpamResourceDiscovery, t::DeleteIpamResourceDiscoveryRequest,
-    t::DeleteIpamResourceDiscoveryResult, rt::NoErrors,
-    op::DELETE_IPAM_RESOURCE_DISCOVERY
-);
-impl DeleteIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteTransitGatewayMulticastDomainRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IPAM resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamResourceDiscoveryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamResourceDiscoveryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `DeleteIpamRoutingPolicyRegistration` operation.
+/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
 ///
-/// Deletes a routing policy registration for a specified CIDR prefix.
-pub struct DeleteIpamRoutingPolicyRegistration(
+/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+pub struct DeleteTransitGatewayNetworkFunctionAttachment(
     pub(crate) rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamRoutingPolicyRegistration, t::DeleteIpamRoutingPolicyRegistrationRequest,
-    t::DeleteIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION
+    DeleteTransitGatewayNetworkFunctionAttachment,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
 );
-impl DeleteIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteTransitGatewayNetworkFunctionAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayNetworkFunctionAttachmentRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayNetworkFunctionAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM internet registry association.
+}
+/// The `DeleteTransitGatewayPeeringAttachment` operation.
+///
+/// Deletes a transit gateway peering attachment.
+pub struct DeleteTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPeeringAttachmentRequest,
+        t::DeleteTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPeeringAttachment,
+    t::DeleteTransitGatewayPeeringAttachmentRequest,
+    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl DeleteTransitGatewayPeeringAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
-    pub fn ipam_internet_registry_association_id(
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayPeeringAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayPolicyTable` operation.
+///
+/// Deletes the specified transit gateway policy table.
+pub struct DeleteTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPolicyTableRequest,
+        t::DeleteTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
+    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl DeleteTransitGatewayPolicyTable {
+    /// Sets [`transit_gateway_policy_table_id`](t::DeleteTransitGatewayPolicyTableRequest::transit_gateway_policy_table_id).
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayPolicyTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayPolicyTableEntry` operation.
+///
+/// Deletes the specified transit gateway policy table entry.
+pub struct DeleteTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPolicyTableEntryRequest,
+        t::DeleteTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
+    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl DeleteTransitGatewayPolicyTableEntry {
+    /// Sets [`transit_gateway_policy_table_id`](t::DeleteTransitGatewayPolicyTableEntryRequest::transit_gateway_policy_table_id).
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
+    /// Sets [`policy_rule_number`](t::DeleteTransitGatewayPolicyTableEntryRequest::policy_rule_number).
+    #[inline]
+    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_rule_number = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayPolicyTableEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+impl super::Client {
+    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table. Returns [`DeleteTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> DeleteTransitGatewayPrefixListReference {
+        DeleteTransitGatewayPrefixListReference(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+            ),
+        )
+    }
+    /// Deletes the specified route from the specified transit gateway route table. Returns [`DeleteTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
+        DeleteTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
+        )
+    }
+    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway. Returns [`DeleteTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
+        DeleteTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Advertises to the transit gateway that a transit gateway route table is deleted. Returns [`DeleteTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table_announcement(
+        &self,
+    ) -> DeleteTransitGatewayRouteTableAnnouncement {
+        DeleteTransitGatewayRouteTableAnnouncement(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+            ),
+        )
+    }
+    /// Deletes the specified VPC attachment. Returns [`DeleteTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_vpc_attachment(
+        &self,
+    ) -> DeleteTransitGatewayVpcAttachment {
+        DeleteTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access endpoint. Returns [`DeleteVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
+        DeleteVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access group. Returns [`DeleteVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
+        DeleteVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access instance. Returns [`DeleteVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
+        DeleteVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access trust provider. Returns [`DeleteVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_trust_provider(
+        &self,
+    ) -> DeleteVerifiedAccessTrustProvider {
+        DeleteVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
+    }
+    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance). Returns [`DeleteVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_volume(&self) -> DeleteVolume {
+        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
+    }
+    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC. Returns [`DeleteVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc(&self) -> DeleteVpc {
+        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
+    }
+    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DeleteVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_block_public_access_exclusion(
+        &self,
+    ) -> DeleteVpcBlockPublicAccessExclusion {
+        DeleteVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
+        )
+    }
+    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC. Returns [`DeleteVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
+        DeleteVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Deletes the specified VPC endpoint connection notifications. Returns [`DeleteVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DeleteVpcEndpointConnectionNotifications {
+        DeleteVpcEndpointConnectionNotifications(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+            ),
+        )
+    }
+    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service. Returns [`DeleteVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_service_configurations(
+        &self,
+    ) -> DeleteVpcEndpointServiceConfigurations {
+        DeleteVpcEndpointServiceConfigurations(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
+        )
+    }
+    /// Deletes the specified VPC endpoints. Returns [`DeleteVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
+        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
+    }
+}
+/// The `DeleteTransitGatewayPrefixListReference` operation.
+///
+/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct DeleteTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPrefixListReferenceRequest,
+        t::DeleteTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPrefixListReference,
+    t::DeleteTransitGatewayPrefixListReferenceRequest,
+    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl DeleteTransitGatewayPrefixListReference {
+    /// Sets [`transit_gateway_route_table_id`](t::DeleteTransitGatewayPrefixListReferenceRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`prefix_list_id`](t::DeleteTransitGatewayPrefixListReferenceRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayPrefixListReferenceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayRoute` operation.
+///
+/// Deletes the specified route from the specified transit gateway route table.
+pub struct DeleteTransitGatewayRoute(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteRequest,
+        t::DeleteTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
+    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
+);
+impl DeleteTransitGatewayRoute {
+    /// Sets [`transit_gateway_route_table_id`](t::DeleteTransitGatewayRouteRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::DeleteTransitGatewayRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayRouteTable` operation.
+///
+/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+pub struct DeleteTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteTableRequest,
+        t::DeleteTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
+    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl DeleteTransitGatewayRouteTable {
+    /// Sets [`transit_gateway_route_table_id`](t::DeleteTransitGatewayRouteTableRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteTransitGatewayRouteTableRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises to the transit gateway that a transit gateway route table is deleted.
+pub struct DeleteTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTableAnnouncement,
+    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl DeleteTransitGatewayRouteTableAnnouncement {
+    /// Sets [`transit_gateway_route_table_announcement_id`](t::DeleteTransitGatewayRouteTableAnnouncementRequest::transit_gateway_route_table_announcement_id).
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
         self
     }
-    /// The IP address prefix in CIDR notation identifying the routing policy registration to delete.
+    /// Sets [`dry_run`](t::DeleteTransitGatewayRouteTableAnnouncementRequest::dry_run).
     #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Forces the deletion even if it conflicts with an announced route. Default: `false`.
+}
+/// The `DeleteTransitGatewayVpcAttachment` operation.
+///
+/// Deletes the specified VPC attachment.
+pub struct DeleteTransitGatewayVpcAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayVpcAttachmentRequest,
+        t::DeleteTransitGatewayVpcAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
+    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl DeleteTransitGatewayVpcAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    /// Sets [`dry_run`](t::DeleteTransitGatewayVpcAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteVerifiedAccessEndpoint` operation.
+///
+/// Delete an Amazon Web Services Verified Access endpoint.
+pub struct DeleteVerifiedAccessEndpoint(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessEndpointRequest,
+        t::DeleteVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
+    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_ENDPOINT
+);
+impl DeleteVerifiedAccessEndpoint {
+    /// Sets [`verified_access_endpoint_id`](t::DeleteVerifiedAccessEndpointRequest::verified_access_endpoint_id).
+    #[inline]
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`client_token`](t::DeleteVerifiedAccessEndpointRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamRoutingPolicyRegistrationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamRoutingPolicyRegistrationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamScope` operation.
-///
-/// Delete the scope for an IPAM. You cannot delete the default scopes.
-///
-/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamScope(
-    pub(crate) rt::Call<
-        t::DeleteIpamScopeRequest,
-        t::DeleteIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteIpamScope, t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors,
-    op::DELETE_IPAM_SCOPE
-);
-impl DeleteIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteVerifiedAccessEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the scope to delete.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamScopeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
 }
-/// The `DeleteKeyPair` operation.
+/// The `DeleteVerifiedAccessGroup` operation.
 ///
-/// Deletes the specified key pair, by removing the public key from Amazon EC2.
-pub struct DeleteKeyPair(
-    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
+/// Delete an Amazon Web Services Verified Access group.
+pub struct DeleteVerifiedAccessGroup(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessGroupRequest,
+        t::DeleteVerifiedAccessGroupResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    DeleteKeyPair, t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors,
-    op::DELETE_KEY_PAIR
+    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
+    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
 );
-impl DeleteKeyPair {
-    /// The name of the key pair.
+impl DeleteVerifiedAccessGroup {
+    /// Sets [`verified_access_group_id`](t::DeleteVerifiedAccessGroupRequest::verified_access_group_id).
     #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = Some(value.into());
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
         self
     }
-    /// The ID of the key pair.
+    /// Sets [`client_token`](t::DeleteVerifiedAccessGroupRequest::client_token).
     #[inline]
-    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_pair_id = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DeleteVerifiedAccessGroupRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteKeyPairResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteKeyPairResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors> {
-        self.0
-    }
 }
-/// The `DeleteLaunchTemplate` operation.
+/// The `DeleteVerifiedAccessInstance` operation.
 ///
-/// Deletes a launch template. Deleting a launch template deletes all of its versions.
-pub struct DeleteLaunchTemplate(
+/// Delete an Amazon Web Services Verified Access instance.
+pub struct DeleteVerifiedAccessInstance(
     pub(crate) rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
+        t::DeleteVerifiedAccessInstanceRequest,
+        t::DeleteVerifiedAccessInstanceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLaunchTemplate, t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult,
-    rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
+    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
+    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_INSTANCE
 );
-impl DeleteLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteVerifiedAccessInstance {
+    /// Sets [`verified_access_instance_id`](t::DeleteVerifiedAccessInstanceRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVerifiedAccessInstanceRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the launch template.
+    /// Sets [`client_token`](t::DeleteVerifiedAccessInstanceRequest::client_token).
     #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteLaunchTemplateResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLaunchTemplateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `DeleteLaunchTemplateVersions` operation.
+/// The `DeleteVerifiedAccessTrustProvider` operation.
 ///
-/// Deletes one or more versions of a launch template.
-///
-/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
-///
-/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
-///
-/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
-pub struct DeleteLaunchTemplateVersions(
+/// Delete an Amazon Web Services Verified Access trust provider.
+pub struct DeleteVerifiedAccessTrustProvider(
     pub(crate) rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
+        t::DeleteVerifiedAccessTrustProviderRequest,
+        t::DeleteVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLaunchTemplateVersions, t::DeleteLaunchTemplateVersionsRequest,
-    t::DeleteLaunchTemplateVersionsResult, rt::NoErrors,
-    op::DELETE_LAUNCH_TEMPLATE_VERSIONS
+    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
+    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
 );
-impl DeleteLaunchTemplateVersions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteVerifiedAccessTrustProvider {
+    /// Sets [`verified_access_trust_provider_id`](t::DeleteVerifiedAccessTrustProviderRequest::verified_access_trust_provider_id).
+    #[inline]
+    pub fn verified_access_trust_provider_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVerifiedAccessTrustProviderRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the launch template.
+    /// Sets [`client_token`](t::DeleteVerifiedAccessTrustProviderRequest::client_token).
     #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers.
-    #[inline]
-    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().versions);
-        self
-    }
-    /// Adds one element to `Versions`; see [`versions`](Self::versions).
-    #[inline]
-    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().versions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLaunchTemplateVersionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLaunchTemplateVersionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `DeleteLocalGatewayRoute` operation.
+/// The `DeleteVolume` operation.
 ///
-/// Deletes the specified route from the specified local gateway route table.
-pub struct DeleteLocalGatewayRoute(
+/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+///
+/// The volume can remain in the `deleting` state for several minutes.
+///
+/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
+pub struct DeleteVolume(
+    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
+);
+impl DeleteVolume {
+    /// Sets [`volume_id`](t::DeleteVolumeRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVolumeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteVpc` operation.
+///
+/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+///
+/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
+pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
+);
+impl DeleteVpc {
+    /// Sets [`vpc_id`](t::DeleteVpcRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteVpcBlockPublicAccessExclusion` operation.
+///
+/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcBlockPublicAccessExclusion(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
+        t::DeleteVpcBlockPublicAccessExclusionRequest,
+        t::DeleteVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRoute, t::DeleteLocalGatewayRouteRequest,
-    t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
+    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
+    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
 );
-impl DeleteLocalGatewayRoute {
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+impl DeleteVpcBlockPublicAccessExclusion {
+    /// Sets [`dry_run`](t::DeleteVpcBlockPublicAccessExclusionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`exclusion_id`](t::DeleteVpcBlockPublicAccessExclusionRequest::exclusion_id).
+    #[inline]
+    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().exclusion_id = value.into();
+        self
+    }
+}
+/// The `DeleteVpcEncryptionControl` operation.
+///
+/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::DeleteVpcEncryptionControlRequest,
+        t::DeleteVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
+    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
+);
+impl DeleteVpcEncryptionControl {
+    /// Sets [`dry_run`](t::DeleteVpcEncryptionControlRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_encryption_control_id`](t::DeleteVpcEncryptionControlRequest::vpc_encryption_control_id).
+    #[inline]
+    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_encryption_control_id = value.into();
+        self
+    }
+}
+/// The `DeleteVpcEndpointConnectionNotifications` operation.
+///
+/// Deletes the specified VPC endpoint connection notifications.
+pub struct DeleteVpcEndpointConnectionNotifications(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointConnectionNotificationsRequest,
+        t::DeleteVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpointConnectionNotifications,
+    t::DeleteVpcEndpointConnectionNotificationsRequest,
+    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DeleteVpcEndpointConnectionNotifications {
+    /// Sets [`dry_run`](t::DeleteVpcEndpointConnectionNotificationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`connection_notification_ids`](t::DeleteVpcEndpointConnectionNotificationsRequest::connection_notification_ids).
+    #[inline]
+    pub fn connection_notification_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().connection_notification_ids);
+        self
+    }
+    /// Adds one element to `ConnectionNotificationIds`; see [`connection_notification_ids`](Self::connection_notification_ids).
+    #[inline]
+    pub fn push_connection_notification_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().connection_notification_ids, item);
+        self
+    }
+}
+/// The `DeleteVpcEndpointServiceConfigurations` operation.
+///
+/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+pub struct DeleteVpcEndpointServiceConfigurations(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointServiceConfigurationsRequest,
+        t::DeleteVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpointServiceConfigurations,
+    t::DeleteVpcEndpointServiceConfigurationsRequest,
+    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DeleteVpcEndpointServiceConfigurations {
+    /// Sets [`dry_run`](t::DeleteVpcEndpointServiceConfigurationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_ids`](t::DeleteVpcEndpointServiceConfigurationsRequest::service_ids).
+    #[inline]
+    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_ids);
+        self
+    }
+    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
+    #[inline]
+    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_ids, item);
+        self
+    }
+}
+/// The `DeleteVpcEndpoints` operation.
+///
+/// Deletes the specified VPC endpoints.
+///
+/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
+///
+/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
+///
+/// When you delete an interface endpoint, we delete its endpoint network interfaces.
+pub struct DeleteVpcEndpoints(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointsRequest,
+        t::DeleteVpcEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
+    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
+);
+impl DeleteVpcEndpoints {
+    /// Sets [`dry_run`](t::DeleteVpcEndpointsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_endpoint_ids`](t::DeleteVpcEndpointsRequest::vpc_endpoint_ids).
+    #[inline]
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
+        self
+    }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
+}
+impl super::Client {
+    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state. Returns [`DeleteVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
+        DeleteVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
+        )
+    }
+    /// Deletes the specified VPN concentrator. Returns [`DeleteVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
+        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
+    }
+    /// Deletes the specified VPN connection. Returns [`DeleteVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
+        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
+    }
+    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`DeleteVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
+        DeleteVpnConnectionRoute(
+            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
+        )
+    }
+    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network. Returns [`DeleteVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
+        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
+    }
+    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool. Returns [`DeprovisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
+        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
+    }
+    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DeprovisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
+        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
+    }
+    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DeprovisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
+        DeprovisionIpamPoolCidr(
+            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
+        )
+    }
+    /// Deprovision a CIDR from a public IPv4 pool. Returns [`DeprovisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
+        DeprovisionPublicIpv4PoolCidr(
+            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
+        )
+    }
+    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances. Returns [`DeregisterImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_image(&self) -> DeregisterImage {
+        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
+    }
+    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region. Returns [`DeregisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_instance_event_notification_attributes(
+        &self,
+    ) -> DeregisterInstanceEventNotificationAttributes {
+        DeregisterInstanceEventNotificationAttributes(
+            rt::Call::new(
+                &self.handle,
+                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+            ),
+        )
+    }
+    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_transit_gateway_multicast_group_members(
+        &self,
+    ) -> DeregisterTransitGatewayMulticastGroupMembers {
+        DeregisterTransitGatewayMulticastGroupMembers(
+            rt::Call::new(
+                &self.handle,
+                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+            ),
+        )
+    }
+    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_transit_gateway_multicast_group_sources(
+        &self,
+    ) -> DeregisterTransitGatewayMulticastGroupSources {
+        DeregisterTransitGatewayMulticastGroupSources(
+            rt::Call::new(
+                &self.handle,
+                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+            ),
+        )
+    }
+    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes: Returns [`DescribeAccountAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
+        DescribeAccountAttributes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
+        )
+    }
+    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`DescribeAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_vpc_encryption_control(
+        &self,
+    ) -> DescribeAccountVpcEncryptionControl {
+        DescribeAccountVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DescribeAddressTransfers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
+        DescribeAddressTransfers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
+        )
+    }
+}
+/// The `DeleteVpcPeeringConnection` operation.
+///
+/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+pub struct DeleteVpcPeeringConnection(
+    pub(crate) rt::Call<
+        t::DeleteVpcPeeringConnectionRequest,
+        t::DeleteVpcPeeringConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcPeeringConnection, t::DeleteVpcPeeringConnectionRequest,
+    t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
+);
+impl DeleteVpcPeeringConnection {
+    /// Sets [`dry_run`](t::DeleteVpcPeeringConnectionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_peering_connection_id`](t::DeleteVpcPeeringConnectionRequest::vpc_peering_connection_id).
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = value.into();
+        self
+    }
+}
+/// The `DeleteVpnConcentrator` operation.
+///
+/// Deletes the specified VPN concentrator.
+pub struct DeleteVpnConcentrator(
+    pub(crate) rt::Call<
+        t::DeleteVpnConcentratorRequest,
+        t::DeleteVpnConcentratorResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpnConcentrator, t::DeleteVpnConcentratorRequest,
+    t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
+);
+impl DeleteVpnConcentrator {
+    /// Sets [`vpn_concentrator_id`](t::DeleteVpnConcentratorRequest::vpn_concentrator_id).
+    #[inline]
+    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_concentrator_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVpnConcentratorRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteVpnConnection` operation.
+///
+/// Deletes the specified VPN connection.
+///
+/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
+///
+/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
+pub struct DeleteVpnConnection(
+    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnConnection, t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION
+);
+impl DeleteVpnConnection {
+    /// Sets [`vpn_connection_id`](t::DeleteVpnConnectionRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVpnConnectionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeleteVpnConnectionRoute` operation.
+///
+/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+pub struct DeleteVpnConnectionRoute(
+    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnConnectionRoute, t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION_ROUTE
+);
+impl DeleteVpnConnectionRoute {
+    /// Sets [`destination_cidr_block`](t::DeleteVpnConnectionRouteRequest::destination_cidr_block).
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self.0.input_mut().destination_cidr_block = value.into();
         self
     }
-    /// The ID of the local gateway route table.
+    /// Sets [`vpn_connection_id`](t::DeleteVpnConnectionRouteRequest::vpn_connection_id).
     #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+}
+/// The `DeleteVpnGateway` operation.
+///
+/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+pub struct DeleteVpnGateway(
+    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnGateway, t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_GATEWAY
+);
+impl DeleteVpnGateway {
+    /// Sets [`vpn_gateway_id`](t::DeleteVpnGatewayRequest::vpn_gateway_id).
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DeleteVpnGatewayRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
+}
+/// The `DeprovisionByoipCidr` operation.
+///
+/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+///
+/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
+pub struct DeprovisionByoipCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionByoipCidrRequest,
+        t::DeprovisionByoipCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionByoipCidr, t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult,
+    rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
+);
+impl DeprovisionByoipCidr {
+    /// Sets [`cidr`](t::DeprovisionByoipCidrRequest::cidr).
     #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`dry_run`](t::DeprovisionByoipCidrRequest::dry_run).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteLocalGatewayRouteResult>> {
-        self.0.send()
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLocalGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
+}
+/// The `DeprovisionIpamByoasn` operation.
+///
+/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DeprovisionIpamByoasn(
+    pub(crate) rt::Call<
+        t::DeprovisionIpamByoasnRequest,
+        t::DeprovisionIpamByoasnResult,
         rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionIpamByoasn, t::DeprovisionIpamByoasnRequest,
+    t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
+);
+impl DeprovisionIpamByoasn {
+    /// Sets [`dry_run`](t::DeprovisionIpamByoasnRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::DeprovisionIpamByoasnRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`asn`](t::DeprovisionIpamByoasnRequest::asn).
+    #[inline]
+    pub fn asn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().asn = value.into();
+        self
+    }
+}
+/// The `DeprovisionIpamPoolCidr` operation.
+///
+/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeprovisionIpamPoolCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionIpamPoolCidrRequest,
+        t::DeprovisionIpamPoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionIpamPoolCidr, t::DeprovisionIpamPoolCidrRequest,
+    t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
+);
+impl DeprovisionIpamPoolCidr {
+    /// Sets [`dry_run`](t::DeprovisionIpamPoolCidrRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_pool_id`](t::DeprovisionIpamPoolCidrRequest::ipam_pool_id).
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::DeprovisionIpamPoolCidrRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+}
+/// The `DeprovisionPublicIpv4PoolCidr` operation.
+///
+/// Deprovision a CIDR from a public IPv4 pool.
+pub struct DeprovisionPublicIpv4PoolCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionPublicIpv4PoolCidrRequest,
+        t::DeprovisionPublicIpv4PoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionPublicIpv4PoolCidr, t::DeprovisionPublicIpv4PoolCidrRequest,
+    t::DeprovisionPublicIpv4PoolCidrResult, rt::NoErrors,
+    op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
+);
+impl DeprovisionPublicIpv4PoolCidr {
+    /// Sets [`dry_run`](t::DeprovisionPublicIpv4PoolCidrRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`pool_id`](t::DeprovisionPublicIpv4PoolCidrRequest::pool_id).
+    #[inline]
+    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pool_id = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::DeprovisionPublicIpv4PoolCidrRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+}
+/// The `DeregisterImage` operation.
+///
+/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+///
+/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
+///
+/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
+///
+/// Deregistering an AMI does not delete the following:
+///
+/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
+/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
+/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
+///
+/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DeregisterImage(
+    pub(crate) rt::Call<
+        t::DeregisterImageRequest,
+        t::DeregisterImageResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterImage, t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors,
+    op::DEREGISTER_IMAGE
+);
+impl DeregisterImage {
+    /// Sets [`image_id`](t::DeregisterImageRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`delete_associated_snapshots`](t::DeregisterImageRequest::delete_associated_snapshots).
+    #[inline]
+    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
+        self.0.input_mut().delete_associated_snapshots = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DeregisterImageRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeregisterInstanceEventNotificationAttributes` operation.
+///
+/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+pub struct DeregisterInstanceEventNotificationAttributes(
+    pub(crate) rt::Call<
+        t::DeregisterInstanceEventNotificationAttributesRequest,
+        t::DeregisterInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterInstanceEventNotificationAttributes,
+    t::DeregisterInstanceEventNotificationAttributesRequest,
+    t::DeregisterInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DeregisterInstanceEventNotificationAttributes {
+    /// Sets [`dry_run`](t::DeregisterInstanceEventNotificationAttributesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_tag_attribute`](t::DeregisterInstanceEventNotificationAttributesRequest::instance_tag_attribute).
+    #[inline]
+    pub fn instance_tag_attribute(
+        mut self,
+        value: t::DeregisterInstanceTagAttributeRequest,
+    ) -> Self {
+        self.0.input_mut().instance_tag_attribute = value;
+        self
+    }
+}
+/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
+///
+/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupMembers(
+    pub(crate) rt::Call<
+        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        t::DeregisterTransitGatewayMulticastGroupMembersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupMembers,
+    t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+    t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
+);
+impl DeregisterTransitGatewayMulticastGroupMembers {
+    /// Sets [`transit_gateway_multicast_domain_id`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::transit_gateway_multicast_domain_id).
+    #[inline]
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
+        self
+    }
+    /// Sets [`group_ip_address`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::group_ip_address).
+    #[inline]
+    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`network_interface_ids`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::network_interface_ids).
+    #[inline]
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
+        self
+    }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
+///
+/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupSources(
+    pub(crate) rt::Call<
+        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupSources,
+    t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+    t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
+);
+impl DeregisterTransitGatewayMulticastGroupSources {
+    /// Sets [`transit_gateway_multicast_domain_id`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::transit_gateway_multicast_domain_id).
+    #[inline]
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
+        self
+    }
+    /// Sets [`group_ip_address`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::group_ip_address).
+    #[inline]
+    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`network_interface_ids`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::network_interface_ids).
+    #[inline]
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
+        self
+    }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeAccountAttributes` operation.
+///
+/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+///
+/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
+/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
+/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `supported-platforms`: This attribute is deprecated.
+/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAccountAttributes(
+    pub(crate) rt::Call<
+        t::DescribeAccountAttributesRequest,
+        t::DescribeAccountAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountAttributes, t::DescribeAccountAttributesRequest,
+    t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
+);
+impl DescribeAccountAttributes {
+    /// Sets [`dry_run`](t::DescribeAccountAttributesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`attribute_names`](t::DescribeAccountAttributesRequest::attribute_names).
+    #[inline]
+    pub fn attribute_names(
+        mut self,
+        value: impl rt::Items<t::AccountAttributeName>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attribute_names);
+        self
+    }
+    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
+    #[inline]
+    pub fn push_attribute_names(
+        mut self,
+        item: impl Into<t::AccountAttributeName>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().attribute_names, item);
+        self
+    }
+}
+/// The `DescribeAccountVpcEncryptionControl` operation.
+///
+/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeAccountVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::DescribeAccountVpcEncryptionControlRequest,
+        t::DescribeAccountVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountVpcEncryptionControl, t::DescribeAccountVpcEncryptionControlRequest,
+    t::DescribeAccountVpcEncryptionControlResult, rt::NoErrors,
+    op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
+);
+impl DescribeAccountVpcEncryptionControl {
+    /// Sets [`dry_run`](t::DescribeAccountVpcEncryptionControlRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeAddressTransfers` operation.
+///
+/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+///
+/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
+pub struct DescribeAddressTransfers(
+    pub(crate) rt::Call<
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddressTransfers, t::DescribeAddressTransfersRequest,
+    t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
+);
+impl DescribeAddressTransfers {
+    /// Sets [`allocation_ids`](t::DescribeAddressTransfersRequest::allocation_ids).
+    #[inline]
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeAddressTransfersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeAddressTransfersRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeAddressTransfersRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
+        rt::NoErrors,
+        t::AddressTransfer,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
     }
 }

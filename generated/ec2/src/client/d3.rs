@@ -5,1310 +5,2471 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses. Returns [`DescribeAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
-        DeleteLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
+    pub fn describe_addresses(&self) -> DescribeAddresses {
+        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
+    }
+    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`DescribeAddressesAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
+        DescribeAddressesAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
         )
     }
-    /// Deletes a local gateway route table virtual interface group association.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs). Returns [`DescribeAggregateIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
+    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
+        DescribeAggregateIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
+        )
+    }
+    /// Describes the aggregated application health status for the specified instances. The following rules apply: Returns [`DescribeApplicationStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
+        DescribeApplicationStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
+        )
+    }
+    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters. Returns [`DescribeApplicationStatusCheckAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_check_associations(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    ) -> DescribeApplicationStatusCheckAssociations {
+        DescribeApplicationStatusCheckAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
             ),
         )
     }
-    /// Deletes the specified association between a VPC and local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply: Returns [`DescribeApplicationStatusChecks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table_vpc_association(
+    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
+        DescribeApplicationStatusChecks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
+        )
+    }
+    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you. Returns [`DescribeAvailabilityZones`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
+        DescribeAvailabilityZones(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
+        )
+    }
+    /// Describes the current Infrastructure Performance metric subscriptions. Returns [`DescribeAwsNetworkPerformanceMetricSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aws_network_performance_metric_subscriptions(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
-        DeleteLocalGatewayRouteTableVpcAssociation(
+    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
+        DescribeAwsNetworkPerformanceMetricSubscriptions(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
             ),
         )
     }
-    /// Deletes the specified local gateway virtual interface.
-    ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified bundle tasks or all of your bundle tasks. Returns [`DescribeBundleTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_virtual_interface(
+    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
+        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
+    }
+    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP). Returns [`DescribeByoipCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
+        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
+    }
+    /// Describes the events for the specified Capacity Block extension during the specified time. Returns [`DescribeCapacityBlockExtensionHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_history(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterface {
-        DeleteLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+    ) -> DescribeCapacityBlockExtensionHistory {
+        DescribeCapacityBlockExtensionHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
         )
     }
-    /// Delete the specified local gateway interface group.
-    ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlockExtensionOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_virtual_interface_group(
+    pub fn describe_capacity_block_extension_offerings(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
-        DeleteLocalGatewayVirtualInterfaceGroup(
+    ) -> DescribeCapacityBlockExtensionOfferings {
+        DescribeCapacityBlockExtensionOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
+        )
+    }
+    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time. Returns [`DescribeCapacityBlockOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
+        DescribeCapacityBlockOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
+        )
+    }
+    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks. Returns [`DescribeCapacityBlockStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
+        DescribeCapacityBlockStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
+        )
+    }
+    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlocks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
+        DescribeCapacityBlocks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
+        )
+    }
+    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity. Returns [`DescribeCapacityManagerDataExports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_manager_data_exports(
+        &self,
+    ) -> DescribeCapacityManagerDataExports {
+        DescribeCapacityManagerDataExports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
+        )
+    }
+}
+/// The `DescribeAddresses` operation.
+///
+/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+pub struct DescribeAddresses(
+    pub(crate) rt::Call<
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
+    rt::NoErrors, op::DESCRIBE_ADDRESSES
+);
+impl DescribeAddresses {
+    /// Sets [`public_ips`](t::DescribeAddressesRequest::public_ips).
+    #[inline]
+    pub fn public_ips(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().public_ips);
+        self
+    }
+    /// Adds one element to `PublicIps`; see [`public_ips`](Self::public_ips).
+    #[inline]
+    pub fn push_public_ips(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().public_ips, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeAddressesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeAddressesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`allocation_ids`](t::DescribeAddressesRequest::allocation_ids).
+    #[inline]
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
+        self
+    }
+}
+/// The `DescribeAddressesAttribute` operation.
+///
+/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct DescribeAddressesAttribute(
+    pub(crate) rt::Call<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
+    t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
+);
+impl DescribeAddressesAttribute {
+    /// Sets [`allocation_ids`](t::DescribeAddressesAttributeRequest::allocation_ids).
+    #[inline]
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
+        self
+    }
+    /// Sets [`attribute`](t::DescribeAddressesAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeAddressesAttributeRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeAddressesAttributeRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeAddressesAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+        t::AddressAttribute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
+    }
+}
+/// The `DescribeAggregateIdFormat` operation.
+///
+/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+///
+/// This request only returns information about resource types that support longer IDs.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribeAggregateIdFormat(
+    pub(crate) rt::Call<
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
+    t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
+);
+impl DescribeAggregateIdFormat {
+    /// Sets [`dry_run`](t::DescribeAggregateIdFormatRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeApplicationStatus` operation.
+///
+/// Describes the aggregated application health status for the specified instances. The following rules apply:
+///
+/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
+/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
+/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
+pub struct DescribeApplicationStatus(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
+    t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
+);
+impl DescribeApplicationStatus {
+    /// Sets [`instance_ids`](t::DescribeApplicationStatusRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeApplicationStatusRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeApplicationStatusRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeApplicationStatusRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeApplicationStatusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeApplicationStatusCheckAssociations` operation.
+///
+/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
+pub struct DescribeApplicationStatusCheckAssociations(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusCheckAssociations,
+    t::DescribeApplicationStatusCheckAssociationsRequest,
+    t::DescribeApplicationStatusCheckAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS
+);
+impl DescribeApplicationStatusCheckAssociations {
+    /// Sets [`application_status_check_ids`](t::DescribeApplicationStatusCheckAssociationsRequest::application_status_check_ids).
+    #[inline]
+    pub fn application_status_check_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().application_status_check_ids);
+        self
+    }
+    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
+    #[inline]
+    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeApplicationStatusCheckAssociationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeApplicationStatusCheckAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeApplicationStatusCheckAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeApplicationStatusCheckAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeApplicationStatusChecks` operation.
+///
+/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+///
+/// - If you do not specify any application status check IDs, all checks in your account are returned.
+/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
+pub struct DescribeApplicationStatusChecks(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
+    t::DescribeApplicationStatusChecksResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECKS
+);
+impl DescribeApplicationStatusChecks {
+    /// Sets [`application_status_check_ids`](t::DescribeApplicationStatusChecksRequest::application_status_check_ids).
+    #[inline]
+    pub fn application_status_check_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().application_status_check_ids);
+        self
+    }
+    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
+    #[inline]
+    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeApplicationStatusChecksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeApplicationStatusChecksRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeApplicationStatusChecksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`include_all`](t::DescribeApplicationStatusChecksRequest::include_all).
+    #[inline]
+    pub fn include_all(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeApplicationStatusChecksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeAvailabilityZones` operation.
+///
+/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+///
+/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAvailabilityZones(
+    pub(crate) rt::Call<
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
+    t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
+);
+impl DescribeAvailabilityZones {
+    /// Sets [`zone_names`](t::DescribeAvailabilityZonesRequest::zone_names).
+    #[inline]
+    pub fn zone_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().zone_names);
+        self
+    }
+    /// Adds one element to `ZoneNames`; see [`zone_names`](Self::zone_names).
+    #[inline]
+    pub fn push_zone_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().zone_names, item);
+        self
+    }
+    /// Sets [`zone_ids`](t::DescribeAvailabilityZonesRequest::zone_ids).
+    #[inline]
+    pub fn zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().zone_ids);
+        self
+    }
+    /// Adds one element to `ZoneIds`; see [`zone_ids`](Self::zone_ids).
+    #[inline]
+    pub fn push_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().zone_ids, item);
+        self
+    }
+    /// Sets [`all_availability_zones`](t::DescribeAvailabilityZonesRequest::all_availability_zones).
+    #[inline]
+    pub fn all_availability_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().all_availability_zones = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeAvailabilityZonesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeAvailabilityZonesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
+///
+/// Describes the current Infrastructure Performance metric subscriptions.
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
+    pub(crate) rt::Call<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAwsNetworkPerformanceMetricSubscriptions,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::NoErrors,
+    op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS
+);
+impl DescribeAwsNetworkPerformanceMetricSubscriptions {
+    /// Sets [`max_results`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+        t::Subscription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeBundleTasks` operation.
+///
+/// Describes the specified bundle tasks or all of your bundle tasks.
+///
+/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeBundleTasks(
+    pub(crate) rt::Call<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
+    rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
+);
+impl DescribeBundleTasks {
+    /// Sets [`bundle_ids`](t::DescribeBundleTasksRequest::bundle_ids).
+    #[inline]
+    pub fn bundle_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().bundle_ids);
+        self
+    }
+    /// Adds one element to `BundleIds`; see [`bundle_ids`](Self::bundle_ids).
+    #[inline]
+    pub fn push_bundle_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().bundle_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeBundleTasksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeBundleTasksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_bundle_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeByoipCidrs` operation.
+///
+/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+pub struct DescribeByoipCidrs(
+    pub(crate) rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
+    rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
+);
+impl DescribeByoipCidrs {
+    /// Sets [`dry_run`](t::DescribeByoipCidrsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeByoipCidrsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = value;
+        self
+    }
+    /// Sets [`next_token`](t::DescribeByoipCidrsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+        t::ByoipCidr,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlockExtensionHistory` operation.
+///
+/// Describes the events for the specified Capacity Block extension during the specified time.
+pub struct DescribeCapacityBlockExtensionHistory(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockExtensionHistory,
+    t::DescribeCapacityBlockExtensionHistoryRequest,
+    t::DescribeCapacityBlockExtensionHistoryResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY
+);
+impl DescribeCapacityBlockExtensionHistory {
+    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityBlockExtensionHistoryRequest::capacity_reservation_ids).
+    #[inline]
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
+        self
+    }
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityBlockExtensionHistoryRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityBlockExtensionHistoryRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityBlockExtensionHistoryRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityBlockExtensionHistoryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+        t::CapacityBlockExtension,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityBlockExtensionOfferings` operation.
+///
+/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlockExtensionOfferings(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockExtensionOfferings,
+    t::DescribeCapacityBlockExtensionOfferingsRequest,
+    t::DescribeCapacityBlockExtensionOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS
+);
+impl DescribeCapacityBlockExtensionOfferings {
+    /// Sets [`dry_run`](t::DescribeCapacityBlockExtensionOfferingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`capacity_block_extension_duration_hours`](t::DescribeCapacityBlockExtensionOfferingsRequest::capacity_block_extension_duration_hours).
+    #[inline]
+    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().capacity_block_extension_duration_hours = value;
+        self
+    }
+    /// Sets [`capacity_reservation_id`](t::DescribeCapacityBlockExtensionOfferingsRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityBlockExtensionOfferingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityBlockExtensionOfferingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockExtensionOffering,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityBlockOfferings` operation.
+///
+/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+///
+/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
+pub struct DescribeCapacityBlockOfferings(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
+    t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS
+);
+impl DescribeCapacityBlockOfferings {
+    /// Sets [`dry_run`](t::DescribeCapacityBlockOfferingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_type`](t::DescribeCapacityBlockOfferingsRequest::instance_type).
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`instance_count`](t::DescribeCapacityBlockOfferingsRequest::instance_count).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = Some(value);
+        self
+    }
+    /// Sets [`start_date_range`](t::DescribeCapacityBlockOfferingsRequest::start_date_range).
+    #[inline]
+    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_date_range = Some(value);
+        self
+    }
+    /// Sets [`end_date_range`](t::DescribeCapacityBlockOfferingsRequest::end_date_range).
+    #[inline]
+    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date_range = Some(value);
+        self
+    }
+    /// Sets [`capacity_duration_hours`](t::DescribeCapacityBlockOfferingsRequest::capacity_duration_hours).
+    #[inline]
+    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().capacity_duration_hours = value;
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityBlockOfferingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityBlockOfferingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`ultraserver_type`](t::DescribeCapacityBlockOfferingsRequest::ultraserver_type).
+    #[inline]
+    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ultraserver_type = Some(value.into());
+        self
+    }
+    /// Sets [`ultraserver_count`](t::DescribeCapacityBlockOfferingsRequest::ultraserver_count).
+    #[inline]
+    pub fn ultraserver_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ultraserver_count = Some(value);
+        self
+    }
+    /// Sets [`all_availability_zones`](t::DescribeCapacityBlockOfferingsRequest::all_availability_zones).
+    #[inline]
+    pub fn all_availability_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().all_availability_zones = Some(value);
+        self
+    }
+    /// Sets [`instance_type_preferences`](t::DescribeCapacityBlockOfferingsRequest::instance_type_preferences).
+    #[inline]
+    pub fn instance_type_preferences(
+        mut self,
+        value: impl rt::Items<t::CapacityBlockInstanceTypePreference>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_type_preferences);
+        self
+    }
+    /// Adds one element to `InstanceTypePreferences`; see [`instance_type_preferences`](Self::instance_type_preferences).
+    #[inline]
+    pub fn push_instance_type_preferences(
+        mut self,
+        item: impl Into<t::CapacityBlockInstanceTypePreference>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_type_preferences, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlockStatus` operation.
+///
+/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+pub struct DescribeCapacityBlockStatus(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
+    t::DescribeCapacityBlockStatusResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_STATUS
+);
+impl DescribeCapacityBlockStatus {
+    /// Sets [`capacity_block_ids`](t::DescribeCapacityBlockStatusRequest::capacity_block_ids).
+    #[inline]
+    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_block_ids);
+        self
+    }
+    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
+    #[inline]
+    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityBlockStatusRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityBlockStatusRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityBlockStatusRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityBlockStatusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+        t::CapacityBlockStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlocks` operation.
+///
+/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlocks(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
+    t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
+);
+impl DescribeCapacityBlocks {
+    /// Sets [`capacity_block_ids`](t::DescribeCapacityBlocksRequest::capacity_block_ids).
+    #[inline]
+    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_block_ids);
+        self
+    }
+    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
+    #[inline]
+    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityBlocksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityBlocksRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityBlocksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityBlocksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+        t::CapacityBlock,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityManagerDataExports` operation.
+///
+/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+pub struct DescribeCapacityManagerDataExports(
+    pub(crate) rt::Call<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
+    t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS
+);
+impl DescribeCapacityManagerDataExports {
+    /// Sets [`capacity_manager_data_export_ids`](t::DescribeCapacityManagerDataExportsRequest::capacity_manager_data_export_ids).
+    #[inline]
+    pub fn capacity_manager_data_export_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_manager_data_export_ids);
+        self
+    }
+    /// Adds one element to `CapacityManagerDataExportIds`; see [`capacity_manager_data_export_ids`](Self::capacity_manager_data_export_ids).
+    #[inline]
+    pub fn push_capacity_manager_data_export_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_manager_data_export_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityManagerDataExportsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityManagerDataExportsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityManagerDataExportsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityManagerDataExportsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+        t::CapacityManagerDataExportResponse,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html). Returns [`DescribeCapacityReservationBillingRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_billing_requests(
+        &self,
+    ) -> DescribeCapacityReservationBillingRequests {
+        DescribeCapacityReservationBillingRequests(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
             ),
         )
     }
-    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-    ///
-    /// Returns the [`DeleteManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action. Returns [`DescribeCapacityReservationCancellationQuotes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
-        DeleteManagedPrefixList(
-            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
-        )
-    }
-    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
-    ///
-    /// Returns the [`DeleteMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
-        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
-    }
-    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-    ///
-    /// Returns the [`DeleteNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
-        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
-    }
-    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
-        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
-    }
-    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
-        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
-    }
-    /// Deletes the specified Network Access Scope.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope(
+    pub fn describe_capacity_reservation_cancellation_quotes(
         &self,
-    ) -> DeleteNetworkInsightsAccessScope {
-        DeleteNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
-    }
-    /// Deletes the specified Network Access Scope analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope_analysis(
-        &self,
-    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
-        DeleteNetworkInsightsAccessScopeAnalysis(
+    ) -> DescribeCapacityReservationCancellationQuotes {
+        DescribeCapacityReservationCancellationQuotes(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
             ),
         )
     }
-    /// Deletes the specified network insights analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation. Returns [`DescribeCapacityReservationDateChangeQuotes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
-        DeleteNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
-        )
-    }
-    /// Deletes the specified path.
-    ///
-    /// Returns the [`DeleteNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
-        DeleteNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
-        )
-    }
-    /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-    ///
-    /// Returns the [`DeleteNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
-        DeleteNetworkInterface(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
-        )
-    }
-    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-    ///
-    /// Returns the [`DeleteNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface_permission(
+    pub fn describe_capacity_reservation_date_change_quotes(
         &self,
-    ) -> DeleteNetworkInterfacePermission {
-        DeleteNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
+    ) -> DescribeCapacityReservationDateChangeQuotes {
+        DescribeCapacityReservationDateChangeQuotes(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+            ),
+        )
+    }
+    /// Describes one or more Capacity Reservation Fleets. Returns [`DescribeCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_fleets(
+        &self,
+    ) -> DescribeCapacityReservationFleets {
+        DescribeCapacityReservationFleets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads. Returns [`DescribeCapacityReservationTopology`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_topology(
+        &self,
+    ) -> DescribeCapacityReservationTopology {
+        DescribeCapacityReservationTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
+        )
+    }
+    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityReservations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
+        DescribeCapacityReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
+        )
+    }
+    /// Describes one or more of your carrier gateways. Returns [`DescribeCarrierGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
+        DescribeCarrierGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
+        )
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeClassicLinkInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
+        DescribeClassicLinkInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
+        )
+    }
+    /// Describes the authorization rules for a specified Client VPN endpoint. Returns [`DescribeClientVpnAuthorizationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_authorization_rules(
+        &self,
+    ) -> DescribeClientVpnAuthorizationRules {
+        DescribeClientVpnAuthorizationRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
+        )
+    }
+    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint. Returns [`DescribeClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
+        DescribeClientVpnConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
+        )
+    }
+    /// Describes one or more Client VPN endpoints in the account. Returns [`DescribeClientVpnEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
+        DescribeClientVpnEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
+        )
+    }
+    /// Describes the routes for the specified Client VPN endpoint. Returns [`DescribeClientVpnRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
+        DescribeClientVpnRoutes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
+        )
+    }
+    /// Describes the target networks associated with the specified Client VPN endpoint. Returns [`DescribeClientVpnTargetNetworks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_target_networks(
+        &self,
+    ) -> DescribeClientVpnTargetNetworks {
+        DescribeClientVpnTargetNetworks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
+        )
+    }
+    /// Describes the specified customer-owned address pools or all of your customer-owned address pools. Returns [`DescribeCoipPools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
+        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
+    }
+    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/). Returns [`DescribeConversionTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
+        DescribeConversionTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
+        )
+    }
+    /// Describes one or more of your VPN customer gateways. Returns [`DescribeCustomerGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
+        DescribeCustomerGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
         )
     }
 }
-/// The `DeleteLocalGatewayRouteTable` operation.
+/// The `DescribeCapacityReservationBillingRequests` operation.
 ///
-/// Deletes a local gateway route table.
-pub struct DeleteLocalGatewayRouteTable(
+/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
+pub struct DescribeCapacityReservationBillingRequests(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRouteTable, t::DeleteLocalGatewayRouteTableRequest,
-    t::DeleteLocalGatewayRouteTableResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE
+    DescribeCapacityReservationBillingRequests,
+    t::DescribeCapacityReservationBillingRequestsRequest,
+    t::DescribeCapacityReservationBillingRequestsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS
 );
-impl DeleteLocalGatewayRouteTable {
-    /// The ID of the local gateway route table.
+impl DescribeCapacityReservationBillingRequests {
+    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityReservationBillingRequestsRequest::capacity_reservation_ids).
     #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
+    /// Sets [`role`](t::DescribeCapacityReservationBillingRequestsRequest::role).
+    #[inline]
+    pub fn role(mut self, value: impl Into<t::CallerRole>) -> Self {
+        self.0.input_mut().role = value.into();
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityReservationBillingRequestsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityReservationBillingRequestsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityReservationBillingRequestsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityReservationBillingRequestsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayRouteTableResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLocalGatewayRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
         rt::NoErrors,
+        t::CapacityReservationBillingRequest,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+/// The `DescribeCapacityReservationCancellationQuotes` operation.
 ///
-/// Deletes a local gateway route table virtual interface group association.
-pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+pub struct DescribeCapacityReservationCancellationQuotes(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        t::DescribeCapacityReservationCancellationQuotesRequest,
+        t::DescribeCapacityReservationCancellationQuotesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+    DescribeCapacityReservationCancellationQuotes,
+    t::DescribeCapacityReservationCancellationQuotesRequest,
+    t::DescribeCapacityReservationCancellationQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES
 );
-impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// The ID of the local gateway route table virtual interface group association.
+impl DescribeCapacityReservationCancellationQuotes {
+    /// Sets [`capacity_reservation_cancellation_quote_ids`](t::DescribeCapacityReservationCancellationQuotesRequest::capacity_reservation_cancellation_quote_ids).
     #[inline]
-    pub fn local_gateway_route_table_virtual_interface_group_association_id(
+    pub fn capacity_reservation_cancellation_quote_ids(
         mut self,
-        value: impl Into<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self
-            .0
-            .input_mut()
-            .local_gateway_route_table_virtual_interface_group_association_id = value
-            .into();
+        value
+            .add_to(&mut self.0.input_mut().capacity_reservation_cancellation_quote_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `CapacityReservationCancellationQuoteIds`; see [`capacity_reservation_cancellation_quote_ids`](Self::capacity_reservation_cancellation_quote_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
-///
-/// Deletes the specified association between a VPC and local gateway route table.
-pub struct DeleteLocalGatewayRouteTableVpcAssociation(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteLocalGatewayRouteTableVpcAssociation,
-    t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-    t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
-);
-impl DeleteLocalGatewayRouteTableVpcAssociation {
-    /// The ID of the association.
-    #[inline]
-    pub fn local_gateway_route_table_vpc_association_id(
+    pub fn push_capacity_reservation_cancellation_quote_ids(
         mut self,
-        value: impl Into<String>,
+        item: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_id = value.into();
+        rt::push(
+            &mut self.0.input_mut().capacity_reservation_cancellation_quote_ids,
+            item,
+        );
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeCapacityReservationCancellationQuotesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityReservationCancellationQuotesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityReservationCancellationQuotesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeCapacityReservationCancellationQuotesRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayRouteTableVpcAssociationResult>,
-    > {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteLocalGatewayRouteTableVpcAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
 }
-/// The `DeleteLocalGatewayVirtualInterface` operation.
+/// The `DescribeCapacityReservationDateChangeQuotes` operation.
 ///
-/// Deletes the specified local gateway virtual interface.
-pub struct DeleteLocalGatewayVirtualInterface(
+/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+pub struct DescribeCapacityReservationDateChangeQuotes(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayVirtualInterface, t::DeleteLocalGatewayVirtualInterfaceRequest,
-    t::DeleteLocalGatewayVirtualInterfaceResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+    DescribeCapacityReservationDateChangeQuotes,
+    t::DescribeCapacityReservationDateChangeQuotesRequest,
+    t::DescribeCapacityReservationDateChangeQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES
 );
-impl DeleteLocalGatewayVirtualInterface {
-    /// The ID of the local virtual interface to delete.
+impl DescribeCapacityReservationDateChangeQuotes {
+    /// Sets [`capacity_reservation_modification_quote_ids`](t::DescribeCapacityReservationDateChangeQuotesRequest::capacity_reservation_modification_quote_ids).
     #[inline]
-    pub fn local_gateway_virtual_interface_id(
+    pub fn capacity_reservation_modification_quote_ids(
         mut self,
-        value: impl Into<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_id = value.into();
+        value
+            .add_to(&mut self.0.input_mut().capacity_reservation_modification_quote_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `CapacityReservationModificationQuoteIds`; see [`capacity_reservation_modification_quote_ids`](Self::capacity_reservation_modification_quote_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
-///
-/// Delete the specified local gateway interface group.
-pub struct DeleteLocalGatewayVirtualInterfaceGroup(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteLocalGatewayVirtualInterfaceGroup,
-    t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-    t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
-);
-impl DeleteLocalGatewayVirtualInterfaceGroup {
-    /// The ID of the local gateway virtual interface group to delete.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
+    pub fn push_capacity_reservation_modification_quote_ids(
         mut self,
-        value: impl Into<String>,
+        item: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+        rt::push(
+            &mut self.0.input_mut().capacity_reservation_modification_quote_ids,
+            item,
+        );
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeCapacityReservationDateChangeQuotesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityReservationDateChangeQuotesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityReservationDateChangeQuotesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeCapacityReservationDateChangeQuotesRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceGroupResult>,
-    > {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceGroupResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
         rt::NoErrors,
+        t::CapacityReservationModificationQuote,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
+        )
     }
 }
-/// The `DeleteManagedPrefixList` operation.
+/// The `DescribeCapacityReservationFleets` operation.
 ///
-/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-pub struct DeleteManagedPrefixList(
+/// Describes one or more Capacity Reservation Fleets.
+pub struct DescribeCapacityReservationFleets(
     pub(crate) rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteManagedPrefixList, t::DeleteManagedPrefixListRequest,
-    t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
+    DescribeCapacityReservationFleets, t::DescribeCapacityReservationFleetsRequest,
+    t::DescribeCapacityReservationFleetsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_FLEETS
 );
-impl DeleteManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservationFleets {
+    /// Sets [`capacity_reservation_fleet_ids`](t::DescribeCapacityReservationFleetsRequest::capacity_reservation_fleet_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteManagedPrefixListResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteManagedPrefixListResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteMetricCategory` operation.
-///
-/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct DeleteMetricCategory(
-    pub(crate) rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteMetricCategory, t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult,
-    rt::NoErrors, op::DELETE_METRIC_CATEGORY
-);
-impl DeleteMetricCategory {
-    /// The ID of the metric category.
-    #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteMetricCategoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteMetricCategoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNatGateway` operation.
-///
-/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-pub struct DeleteNatGateway(
-    pub(crate) rt::Call<
-        t::DeleteNatGatewayRequest,
-        t::DeleteNatGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteNatGateway, t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult,
-    rt::NoErrors, op::DELETE_NAT_GATEWAY
-);
-impl DeleteNatGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteNatGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteNatGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkAcl` operation.
-///
-/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-pub struct DeleteNetworkAcl(
-    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteNetworkAcl, t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_NETWORK_ACL
-);
-impl DeleteNetworkAcl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkAclEntry` operation.
-///
-/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-pub struct DeleteNetworkAclEntry(
-    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteNetworkAclEntry, t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_NETWORK_ACL_ENTRY
-);
-impl DeleteNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number of the entry to delete.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// Indicates whether the rule is an egress rule.
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsAccessScope` operation.
-///
-/// Deletes the specified Network Access Scope.
-pub struct DeleteNetworkInsightsAccessScope(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteNetworkInsightsAccessScope, t::DeleteNetworkInsightsAccessScopeRequest,
-    t::DeleteNetworkInsightsAccessScopeResult, rt::NoErrors,
-    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE
-);
-impl DeleteNetworkInsightsAccessScope {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Network Access Scope.
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInsightsAccessScopeResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInsightsAccessScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
-///
-/// Deletes the specified Network Access Scope analysis.
-pub struct DeleteNetworkInsightsAccessScopeAnalysis(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteNetworkInsightsAccessScopeAnalysis,
-    t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-    t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::NoErrors,
-    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
-);
-impl DeleteNetworkInsightsAccessScopeAnalysis {
-    /// The ID of the Network Access Scope analysis.
-    #[inline]
-    pub fn network_insights_access_scope_analysis_id(
+    pub fn capacity_reservation_fleet_ids(
         mut self,
-        value: impl Into<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
+        value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `CapacityReservationFleetIds`; see [`capacity_reservation_fleet_ids`](Self::capacity_reservation_fleet_ids).
+    #[inline]
+    pub fn push_capacity_reservation_fleet_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityReservationFleetsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityReservationFleetsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityReservationFleetsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityReservationFleetsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInsightsAccessScopeAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInsightsAccessScopeAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
         rt::NoErrors,
+        t::CapacityReservationFleet,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
     }
 }
-/// The `DeleteNetworkInsightsAnalysis` operation.
+/// The `DescribeCapacityReservationTopology` operation.
 ///
-/// Deletes the specified network insights analysis.
-pub struct DeleteNetworkInsightsAnalysis(
+/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+///
+/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeCapacityReservationTopology(
     pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
+        t::DescribeCapacityReservationTopologyRequest,
+        t::DescribeCapacityReservationTopologyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInsightsAnalysis, t::DeleteNetworkInsightsAnalysisRequest,
-    t::DeleteNetworkInsightsAnalysisResult, rt::NoErrors,
-    op::DELETE_NETWORK_INSIGHTS_ANALYSIS
+    DescribeCapacityReservationTopology, t::DescribeCapacityReservationTopologyRequest,
+    t::DescribeCapacityReservationTopologyResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY
 );
-impl DeleteNetworkInsightsAnalysis {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservationTopology {
+    /// Sets [`dry_run`](t::DescribeCapacityReservationTopologyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the network insights analysis.
+    /// Sets [`next_token`](t::DescribeCapacityReservationTopologyRequest::next_token).
     #[inline]
-    pub fn network_insights_analysis_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_id = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeCapacityReservationTopologyRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInsightsAnalysisResult>,
-    > {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityReservationTopologyRequest::capacity_reservation_ids).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInsightsAnalysisResult> {
-        self.0.send_blocking()
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`filters`](t::DescribeCapacityReservationTopologyRequest::filters).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
 }
-/// The `DeleteNetworkInsightsPath` operation.
+/// The `DescribeCapacityReservations` operation.
 ///
-/// Deletes the specified path.
-pub struct DeleteNetworkInsightsPath(
+/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityReservations(
     pub(crate) rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInsightsPath, t::DeleteNetworkInsightsPathRequest,
-    t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
+    DescribeCapacityReservations, t::DescribeCapacityReservationsRequest,
+    t::DescribeCapacityReservationsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATIONS
 );
-impl DeleteNetworkInsightsPath {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservations {
+    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityReservationsRequest::capacity_reservation_ids).
+    #[inline]
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
+        self
+    }
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCapacityReservationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCapacityReservationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCapacityReservationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCapacityReservationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the path.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteNetworkInsightsPathResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteNetworkInsightsPathResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
         rt::NoErrors,
+        t::CapacityReservation,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
     }
 }
-/// The `DeleteNetworkInterface` operation.
+/// The `DescribeCarrierGateways` operation.
 ///
-/// Deletes the specified network interface. You must detach the network interface before you can delete it.
-pub struct DeleteNetworkInterface(
-    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteNetworkInterface, t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_NETWORK_INTERFACE
-);
-impl DeleteNetworkInterface {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkInterfacePermission` operation.
-///
-/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-pub struct DeleteNetworkInterfacePermission(
+/// Describes one or more of your carrier gateways.
+pub struct DescribeCarrierGateways(
     pub(crate) rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInterfacePermission, t::DeleteNetworkInterfacePermissionRequest,
-    t::DeleteNetworkInterfacePermissionResult, rt::NoErrors,
-    op::DELETE_NETWORK_INTERFACE_PERMISSION
+    DescribeCarrierGateways, t::DescribeCarrierGatewaysRequest,
+    t::DescribeCarrierGatewaysResult, rt::NoErrors, op::DESCRIBE_CARRIER_GATEWAYS
 );
-impl DeleteNetworkInterfacePermission {
-    /// The ID of the network interface permission.
+impl DescribeCarrierGateways {
+    /// Sets [`carrier_gateway_ids`](t::DescribeCarrierGatewaysRequest::carrier_gateway_ids).
     #[inline]
-    pub fn network_interface_permission_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_permission_id = value.into();
+    pub fn carrier_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().carrier_gateway_ids);
         self
     }
-    /// Specify `true` to remove the permission even if the network interface is attached to an instance.
+    /// Adds one element to `CarrierGatewayIds`; see [`carrier_gateway_ids`](Self::carrier_gateway_ids).
     #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
+    pub fn push_carrier_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().carrier_gateway_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`filters`](t::DescribeCarrierGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCarrierGatewaysRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCarrierGatewaysRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCarrierGatewaysRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInterfacePermissionResult>,
+    ) -> rt::Paginator<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+        t::CarrierGateway,
     > {
-        self.0.send()
+        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+}
+/// The `DescribeClassicLinkInstances` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
+pub struct DescribeClassicLinkInstances(
+    pub(crate) rt::Call<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClassicLinkInstances, t::DescribeClassicLinkInstancesRequest,
+    t::DescribeClassicLinkInstancesResult, rt::NoErrors,
+    op::DESCRIBE_CLASSIC_LINK_INSTANCES
+);
+impl DescribeClassicLinkInstances {
+    /// Sets [`dry_run`](t::DescribeClassicLinkInstancesRequest::dry_run).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInterfacePermissionResult> {
-        self.0.send_blocking()
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`instance_ids`](t::DescribeClassicLinkInstancesRequest::instance_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`filters`](t::DescribeClassicLinkInstancesRequest::filters).
     #[inline]
-    pub fn into_call(
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeClassicLinkInstancesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeClassicLinkInstancesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
+    ) -> rt::Paginator<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+        t::ClassicLinkInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnAuthorizationRules` operation.
+///
+/// Describes the authorization rules for a specified Client VPN endpoint.
+pub struct DescribeClientVpnAuthorizationRules(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnAuthorizationRules, t::DescribeClientVpnAuthorizationRulesRequest,
+    t::DescribeClientVpnAuthorizationRulesResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES
+);
+impl DescribeClientVpnAuthorizationRules {
+    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnAuthorizationRulesRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeClientVpnAuthorizationRulesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeClientVpnAuthorizationRulesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeClientVpnAuthorizationRulesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeClientVpnAuthorizationRulesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+        t::AuthorizationRule,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeClientVpnConnections` operation.
+///
+/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnConnections(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnConnections, t::DescribeClientVpnConnectionsRequest,
+    t::DescribeClientVpnConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_CONNECTIONS
+);
+impl DescribeClientVpnConnections {
+    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnConnectionsRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::DescribeClientVpnConnectionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeClientVpnConnectionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeClientVpnConnectionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeClientVpnConnectionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+        t::ClientVpnConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnEndpoints` operation.
+///
+/// Describes one or more Client VPN endpoints in the account.
+pub struct DescribeClientVpnEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnEndpoints, t::DescribeClientVpnEndpointsRequest,
+    t::DescribeClientVpnEndpointsResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ENDPOINTS
+);
+impl DescribeClientVpnEndpoints {
+    /// Sets [`client_vpn_endpoint_ids`](t::DescribeClientVpnEndpointsRequest::client_vpn_endpoint_ids).
+    #[inline]
+    pub fn client_vpn_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().client_vpn_endpoint_ids);
+        self
+    }
+    /// Adds one element to `ClientVpnEndpointIds`; see [`client_vpn_endpoint_ids`](Self::client_vpn_endpoint_ids).
+    #[inline]
+    pub fn push_client_vpn_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().client_vpn_endpoint_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeClientVpnEndpointsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeClientVpnEndpointsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeClientVpnEndpointsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeClientVpnEndpointsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+        t::ClientVpnEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnRoutes` operation.
+///
+/// Describes the routes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnRoutes(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnRoutes, t::DescribeClientVpnRoutesRequest,
+    t::DescribeClientVpnRoutesResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ROUTES
+);
+impl DescribeClientVpnRoutes {
+    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnRoutesRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::DescribeClientVpnRoutesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeClientVpnRoutesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeClientVpnRoutesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeClientVpnRoutesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+        t::ClientVpnRoute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnTargetNetworks` operation.
+///
+/// Describes the target networks associated with the specified Client VPN endpoint.
+pub struct DescribeClientVpnTargetNetworks(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnTargetNetworks, t::DescribeClientVpnTargetNetworksRequest,
+    t::DescribeClientVpnTargetNetworksResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS
+);
+impl DescribeClientVpnTargetNetworks {
+    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnTargetNetworksRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`association_ids`](t::DescribeClientVpnTargetNetworksRequest::association_ids).
+    #[inline]
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
+        self
+    }
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
+    #[inline]
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeClientVpnTargetNetworksRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeClientVpnTargetNetworksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeClientVpnTargetNetworksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeClientVpnTargetNetworksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+        t::TargetNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
+    }
+}
+/// The `DescribeCoipPools` operation.
+///
+/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
+pub struct DescribeCoipPools(
+    pub(crate) rt::Call<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCoipPools, t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult,
+    rt::NoErrors, op::DESCRIBE_COIP_POOLS
+);
+impl DescribeCoipPools {
+    /// Sets [`pool_ids`](t::DescribeCoipPoolsRequest::pool_ids).
+    #[inline]
+    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_ids);
+        self
+    }
+    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
+    #[inline]
+    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().pool_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCoipPoolsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeCoipPoolsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeCoipPoolsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCoipPoolsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+        t::CoipPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeConversionTasks` operation.
+///
+/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
+///
+/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+pub struct DescribeConversionTasks(
+    pub(crate) rt::Call<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeConversionTasks, t::DescribeConversionTasksRequest,
+    t::DescribeConversionTasksResult, rt::NoErrors, op::DESCRIBE_CONVERSION_TASKS
+);
+impl DescribeConversionTasks {
+    /// Sets [`dry_run`](t::DescribeConversionTasksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`conversion_task_ids`](t::DescribeConversionTasksRequest::conversion_task_ids).
+    #[inline]
+    pub fn conversion_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().conversion_task_ids);
+        self
+    }
+    /// Adds one element to `ConversionTaskIds`; see [`conversion_task_ids`](Self::conversion_task_ids).
+    #[inline]
+    pub fn push_conversion_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().conversion_task_ids, item);
+        self
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
+    }
+}
+/// The `DescribeCustomerGateways` operation.
+///
+/// Describes one or more of your VPN customer gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeCustomerGateways(
+    pub(crate) rt::Call<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCustomerGateways, t::DescribeCustomerGatewaysRequest,
+    t::DescribeCustomerGatewaysResult, rt::NoErrors, op::DESCRIBE_CUSTOMER_GATEWAYS
+);
+impl DescribeCustomerGateways {
+    /// Sets [`customer_gateway_ids`](t::DescribeCustomerGatewaysRequest::customer_gateway_ids).
+    #[inline]
+    pub fn customer_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().customer_gateway_ids);
+        self
+    }
+    /// Adds one element to `CustomerGatewayIds`; see [`customer_gateway_ids`](Self::customer_gateway_ids).
+    #[inline]
+    pub fn push_customer_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().customer_gateway_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeCustomerGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeCustomerGatewaysRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_customer_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
     }
 }

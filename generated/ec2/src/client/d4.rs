@@ -5,1242 +5,2341 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes one or more flex cost allocation policies.
-    ///
-    /// Returns the [`DeleteNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the metadata of an account status report, including the status of the report. Returns [`DescribeDeclarativePoliciesReports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_networking_flex_cost_allocation_policies(
+    pub fn describe_declarative_policies_reports(
         &self,
-    ) -> DeleteNetworkingFlexCostAllocationPolicies {
-        DeleteNetworkingFlexCostAllocationPolicies(
+    ) -> DescribeDeclarativePoliciesReports {
+        DescribeDeclarativePoliciesReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
+        )
+    }
+    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
+        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
+    }
+    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_egress_only_internet_gateways(
+        &self,
+    ) -> DescribeEgressOnlyInternetGateways {
+        DescribeEgressOnlyInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
+        )
+    }
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
+        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
+    }
+    /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
+        DescribeExportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
+        DescribeFastLaunchImages(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
+        )
+    }
+    /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
+        DescribeFastSnapshotRestores(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
+        )
+    }
+    /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
+        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
+    }
+    /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
+        DescribeFleetInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
+        )
+    }
+    /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleets(&self) -> DescribeFleets {
+        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
+    }
+    /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
+        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
+    }
+    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
+        DescribeFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
+        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
+    }
+    /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservation_offerings(
+        &self,
+    ) -> DescribeHostReservationOfferings {
+        DescribeHostReservationOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
+        )
+    }
+    /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
+        DescribeHostReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
+        )
+    }
+}
+/// The `DescribeDeclarativePoliciesReports` operation.
+///
+/// Describes the metadata of an account status report, including the status of the report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+pub struct DescribeDeclarativePoliciesReports(
+    pub(crate) rt::Call<
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
+    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
+    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
+);
+impl DescribeDeclarativePoliciesReports {
+    /// Sets [`dry_run`](t::DescribeDeclarativePoliciesReportsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeDeclarativePoliciesReportsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeDeclarativePoliciesReportsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`report_ids`](t::DescribeDeclarativePoliciesReportsRequest::report_ids).
+    #[inline]
+    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().report_ids);
+        self
+    }
+    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
+    #[inline]
+    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().report_ids, item);
+        self
+    }
+}
+/// The `DescribeDhcpOptions` operation.
+///
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct DescribeDhcpOptions(
+    pub(crate) rt::Call<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
+    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
+);
+impl DescribeDhcpOptions {
+    /// Sets [`dhcp_options_ids`](t::DescribeDhcpOptionsRequest::dhcp_options_ids).
+    #[inline]
+    pub fn dhcp_options_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().dhcp_options_ids);
+        self
+    }
+    /// Adds one element to `DhcpOptionsIds`; see [`dhcp_options_ids`](Self::dhcp_options_ids).
+    #[inline]
+    pub fn push_dhcp_options_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().dhcp_options_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeDhcpOptionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeDhcpOptionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeDhcpOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeDhcpOptionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+        t::DhcpOptions,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeEgressOnlyInternetGateways` operation.
+///
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+pub struct DescribeEgressOnlyInternetGateways(
+    pub(crate) rt::Call<
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
+    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
+    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
+);
+impl DescribeEgressOnlyInternetGateways {
+    /// Sets [`dry_run`](t::DescribeEgressOnlyInternetGatewaysRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`egress_only_internet_gateway_ids`](t::DescribeEgressOnlyInternetGatewaysRequest::egress_only_internet_gateway_ids).
+    #[inline]
+    pub fn egress_only_internet_gateway_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().egress_only_internet_gateway_ids);
+        self
+    }
+    /// Adds one element to `EgressOnlyInternetGatewayIds`; see [`egress_only_internet_gateway_ids`](Self::egress_only_internet_gateway_ids).
+    #[inline]
+    pub fn push_egress_only_internet_gateway_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().egress_only_internet_gateway_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeEgressOnlyInternetGatewaysRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeEgressOnlyInternetGatewaysRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeEgressOnlyInternetGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
+        rt::NoErrors,
+        t::EgressOnlyInternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeElasticGpus` operation.
+///
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the Elastic Graphics accelerator associated with your instances.
+pub struct DescribeElasticGpus(
+    pub(crate) rt::Call<
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
+    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
+);
+impl DescribeElasticGpus {
+    /// Sets [`elastic_gpu_ids`](t::DescribeElasticGpusRequest::elastic_gpu_ids).
+    #[inline]
+    pub fn elastic_gpu_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().elastic_gpu_ids);
+        self
+    }
+    /// Adds one element to `ElasticGpuIds`; see [`elastic_gpu_ids`](Self::elastic_gpu_ids).
+    #[inline]
+    pub fn push_elastic_gpu_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().elastic_gpu_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeElasticGpusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeElasticGpusRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeElasticGpusRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeElasticGpusRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeExportImageTasks` operation.
+///
+/// Describes the specified export image tasks or all of your export image tasks.
+pub struct DescribeExportImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
+    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
+);
+impl DescribeExportImageTasks {
+    /// Sets [`dry_run`](t::DescribeExportImageTasksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeExportImageTasksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`export_image_task_ids`](t::DescribeExportImageTasksRequest::export_image_task_ids).
+    #[inline]
+    pub fn export_image_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().export_image_task_ids);
+        self
+    }
+    /// Adds one element to `ExportImageTaskIds`; see [`export_image_task_ids`](Self::export_image_task_ids).
+    #[inline]
+    pub fn push_export_image_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().export_image_task_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeExportImageTasksRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeExportImageTasksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+        t::ExportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Describes the specified export instance tasks or all of your export instance tasks.
+pub struct DescribeExportTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
+    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    /// Sets [`filters`](t::DescribeExportTasksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`export_task_ids`](t::DescribeExportTasksRequest::export_task_ids).
+    #[inline]
+    pub fn export_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().export_task_ids);
+        self
+    }
+    /// Adds one element to `ExportTaskIds`; see [`export_task_ids`](Self::export_task_ids).
+    #[inline]
+    pub fn push_export_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().export_task_ids, item);
+        self
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeFastLaunchImages` operation.
+///
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
+pub struct DescribeFastLaunchImages(
+    pub(crate) rt::Call<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
+    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
+);
+impl DescribeFastLaunchImages {
+    /// Sets [`image_ids`](t::DescribeFastLaunchImagesRequest::image_ids).
+    #[inline]
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
+        self
+    }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeFastLaunchImagesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFastLaunchImagesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFastLaunchImagesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeFastLaunchImagesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+        t::DescribeFastLaunchImagesSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeFastSnapshotRestores` operation.
+///
+/// Describes the state of fast snapshot restores for your snapshots.
+pub struct DescribeFastSnapshotRestores(
+    pub(crate) rt::Call<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
+    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
+    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
+);
+impl DescribeFastSnapshotRestores {
+    /// Sets [`filters`](t::DescribeFastSnapshotRestoresRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFastSnapshotRestoresRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFastSnapshotRestoresRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeFastSnapshotRestoresRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+        t::DescribeFastSnapshotRestoreSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
+    }
+}
+/// The `DescribeFleetHistory` operation.
+///
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetHistory(
+    pub(crate) rt::Call<
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
+    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
+);
+impl DescribeFleetHistory {
+    /// Sets [`dry_run`](t::DescribeFleetHistoryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`event_type`](t::DescribeFleetHistoryRequest::event_type).
+    #[inline]
+    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
+        self.0.input_mut().event_type = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFleetHistoryRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFleetHistoryRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`fleet_id`](t::DescribeFleetHistoryRequest::fleet_id).
+    #[inline]
+    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fleet_id = value.into();
+        self
+    }
+    /// Sets [`start_time`](t::DescribeFleetHistoryRequest::start_time).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = value;
+        self
+    }
+}
+/// The `DescribeFleetInstances` operation.
+///
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetInstances(
+    pub(crate) rt::Call<
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
+    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
+);
+impl DescribeFleetInstances {
+    /// Sets [`dry_run`](t::DescribeFleetInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFleetInstancesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFleetInstancesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`fleet_id`](t::DescribeFleetInstancesRequest::fleet_id).
+    #[inline]
+    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fleet_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::DescribeFleetInstancesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `DescribeFleets` operation.
+///
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleets(
+    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
+    op::DESCRIBE_FLEETS
+);
+impl DescribeFleets {
+    /// Sets [`dry_run`](t::DescribeFleetsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFleetsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFleetsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`fleet_ids`](t::DescribeFleetsRequest::fleet_ids).
+    #[inline]
+    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fleet_ids);
+        self
+    }
+    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
+    #[inline]
+    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fleet_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeFleetsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFleetsRequest,
+        t::DescribeFleetsResult,
+        rt::NoErrors,
+        t::FleetData,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
+    }
+}
+/// The `DescribeFlowLogs` operation.
+///
+/// Describes one or more flow logs.
+///
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+pub struct DescribeFlowLogs(
+    pub(crate) rt::Call<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
+    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
+);
+impl DescribeFlowLogs {
+    /// Sets [`dry_run`](t::DescribeFlowLogsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filter`](t::DescribeFlowLogsRequest::filter).
+    #[inline]
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
+    /// Sets [`flow_log_ids`](t::DescribeFlowLogsRequest::flow_log_ids).
+    #[inline]
+    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().flow_log_ids);
+        self
+    }
+    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
+    #[inline]
+    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().flow_log_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFlowLogsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFlowLogsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+        t::FlowLog,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
+    }
+}
+/// The `DescribeFpgaImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+pub struct DescribeFpgaImageAttribute(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
+    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
+);
+impl DescribeFpgaImageAttribute {
+    /// Sets [`dry_run`](t::DescribeFpgaImageAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`fpga_image_id`](t::DescribeFpgaImageAttributeRequest::fpga_image_id).
+    #[inline]
+    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fpga_image_id = value.into();
+        self
+    }
+    /// Sets [`attribute`](t::DescribeFpgaImageAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+}
+/// The `DescribeFpgaImages` operation.
+///
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+pub struct DescribeFpgaImages(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
+    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
+);
+impl DescribeFpgaImages {
+    /// Sets [`dry_run`](t::DescribeFpgaImagesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`fpga_image_ids`](t::DescribeFpgaImagesRequest::fpga_image_ids).
+    #[inline]
+    pub fn fpga_image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fpga_image_ids);
+        self
+    }
+    /// Adds one element to `FpgaImageIds`; see [`fpga_image_ids`](Self::fpga_image_ids).
+    #[inline]
+    pub fn push_fpga_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fpga_image_ids, item);
+        self
+    }
+    /// Sets [`owners`](t::DescribeFpgaImagesRequest::owners).
+    #[inline]
+    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().owners);
+        self
+    }
+    /// Adds one element to `Owners`; see [`owners`](Self::owners).
+    #[inline]
+    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().owners, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeFpgaImagesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFpgaImagesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeFpgaImagesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+        t::FpgaImage,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservationOfferings` operation.
+///
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeHostReservationOfferings(
+    pub(crate) rt::Call<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
+    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
+);
+impl DescribeHostReservationOfferings {
+    /// Sets [`filter`](t::DescribeHostReservationOfferingsRequest::filter).
+    #[inline]
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
+    /// Sets [`max_duration`](t::DescribeHostReservationOfferingsRequest::max_duration).
+    #[inline]
+    pub fn max_duration(mut self, value: i32) -> Self {
+        self.0.input_mut().max_duration = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeHostReservationOfferingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`min_duration`](t::DescribeHostReservationOfferingsRequest::min_duration).
+    #[inline]
+    pub fn min_duration(mut self, value: i32) -> Self {
+        self.0.input_mut().min_duration = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeHostReservationOfferingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`offering_id`](t::DescribeHostReservationOfferingsRequest::offering_id).
+    #[inline]
+    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().offering_id = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+        t::HostOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservations` operation.
+///
+/// Describes reservations that are associated with Dedicated Hosts in your account.
+pub struct DescribeHostReservations(
+    pub(crate) rt::Call<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeHostReservations, t::DescribeHostReservationsRequest,
+    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
+);
+impl DescribeHostReservations {
+    /// Sets [`filter`](t::DescribeHostReservationsRequest::filter).
+    #[inline]
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
+    /// Sets [`host_reservation_id_set`](t::DescribeHostReservationsRequest::host_reservation_id_set).
+    #[inline]
+    pub fn host_reservation_id_set(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_reservation_id_set);
+        self
+    }
+    /// Adds one element to `HostReservationIdSet`; see [`host_reservation_id_set`](Self::host_reservation_id_set).
+    #[inline]
+    pub fn push_host_reservation_id_set(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_reservation_id_set, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeHostReservationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeHostReservationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+        t::HostReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_hosts(&self) -> DescribeHosts {
+        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
+    }
+    /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_iam_instance_profile_associations(
+        &self,
+    ) -> DescribeIamInstanceProfileAssociations {
+        DescribeIamInstanceProfileAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
+        )
+    }
+    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_id_format(&self) -> DescribeIdFormat {
+        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
+    }
+    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
+        DescribeIdentityIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
+        )
+    }
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
+        DescribeImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_references(&self) -> DescribeImageReferences {
+        DescribeImageReferences(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
+        )
+    }
+    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_report_entries(
+        &self,
+    ) -> DescribeImageUsageReportEntries {
+        DescribeImageUsageReportEntries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
+        )
+    }
+    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
+        DescribeImageUsageReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
+        )
+    }
+    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_images(&self) -> DescribeImages {
+        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
+    }
+    /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
+        DescribeImportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
+        DescribeImportSnapshotTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
+        )
+    }
+    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
+        DescribeInstanceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
+        )
+    }
+    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_connect_endpoints(
+        &self,
+    ) -> DescribeInstanceConnectEndpoints {
+        DescribeInstanceConnectEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
+        )
+    }
+    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_credit_specifications(
+        &self,
+    ) -> DescribeInstanceCreditSpecifications {
+        DescribeInstanceCreditSpecifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
+        )
+    }
+    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_notification_attributes(
+        &self,
+    ) -> DescribeInstanceEventNotificationAttributes {
+        DescribeInstanceEventNotificationAttributes(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
             ),
         )
     }
-    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DeletePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
-        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
-    }
-    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-    ///
-    /// Returns the [`DeletePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
-        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
-    }
-    /// Deletes the queued purchases for the specified Reserved Instances.
-    ///
-    /// Returns the [`DeleteQueuedReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
-        DeleteQueuedReservedInstances(
-            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
-        )
-    }
-    /// Deletes the specified route from the specified route table.
-    ///
-    /// Returns the [`DeleteRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route(&self) -> DeleteRoute {
-        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
-    }
-    /// Deletes the specified route server.
-    ///
-    /// Returns the [`DeleteRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server(&self) -> DeleteRouteServer {
-        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
-    }
-    /// Deletes the specified route server endpoint.
-    ///
-    /// Returns the [`DeleteRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
-        DeleteRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
-        )
-    }
-    /// Deletes the specified BGP peer from a route server.
-    ///
-    /// Returns the [`DeleteRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
-        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
-    }
-    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-    ///
-    /// Returns the [`DeleteRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_table(&self) -> DeleteRouteTable {
-        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
-    }
-    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-    ///
-    /// Returns the [`DeleteSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
-        DeleteSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
-        )
-    }
-    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-    ///
-    /// Returns the [`DeleteSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
-        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
-    }
-    /// Deletes a security group.
-    ///
-    /// Returns the [`DeleteSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
-        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
-    }
-    /// Deletes the specified snapshot.
-    ///
-    /// Returns the [`DeleteSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_snapshot(&self) -> DeleteSnapshot {
-        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
-    }
-    /// Deletes the data feed for Spot Instances.
-    ///
-    /// Returns the [`DeleteSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
-        DeleteSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
-    }
-    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-    ///
-    /// Returns the [`DeleteSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subnet(&self) -> DeleteSubnet {
-        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
-    }
-    /// Deletes a subnet CIDR reservation.
-    ///
-    /// Returns the [`DeleteSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
-        DeleteSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
+        DescribeInstanceEventWindows(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
         )
     }
 }
-/// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
+/// The `DescribeHosts` operation.
 ///
-/// Deletes one or more flex cost allocation policies.
-pub struct DeleteNetworkingFlexCostAllocationPolicies(
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+pub struct DescribeHosts(
+    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
+    op::DESCRIBE_HOSTS
+);
+impl DescribeHosts {
+    /// Sets [`host_ids`](t::DescribeHostsRequest::host_ids).
+    #[inline]
+    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_ids);
+        self
+    }
+    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
+    #[inline]
+    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeHostsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeHostsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filter`](t::DescribeHostsRequest::filter).
+    #[inline]
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostsRequest,
+        t::DescribeHostsResult,
+        rt::NoErrors,
+        t::Host,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeIamInstanceProfileAssociations` operation.
+///
+/// Describes your IAM instance profile associations.
+pub struct DescribeIamInstanceProfileAssociations(
     pub(crate) rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkingFlexCostAllocationPolicies,
-    t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-    t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
-    op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+    DescribeIamInstanceProfileAssociations,
+    t::DescribeIamInstanceProfileAssociationsRequest,
+    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
 );
-impl DeleteNetworkingFlexCostAllocationPolicies {
-    /// The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required.
+impl DescribeIamInstanceProfileAssociations {
+    /// Sets [`association_ids`](t::DescribeIamInstanceProfileAssociationsRequest::association_ids).
     #[inline]
-    pub fn fca_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fca_policy_ids);
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
-    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
     #[inline]
-    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`filters`](t::DescribeIamInstanceProfileAssociationsRequest::filters).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkingFlexCostAllocationPoliciesResult>,
-    > {
-        self.0.send()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`max_results`](t::DescribeIamInstanceProfileAssociationsRequest::max_results).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkingFlexCostAllocationPoliciesResult> {
-        self.0.send_blocking()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`next_token`](t::DescribeIamInstanceProfileAssociationsRequest::next_token).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn presign_blocking(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+    ) -> rt::Paginator<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
+        t::IamInstanceProfileAssociation,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeletePlacementGroup` operation.
+/// The `DescribeIdFormat` operation.
 ///
-/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct DeletePlacementGroup(
-    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeletePlacementGroup, t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_PLACEMENT_GROUP
-);
-impl DeletePlacementGroup {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the placement group.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeletePublicIpv4Pool` operation.
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
 ///
-/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-pub struct DeletePublicIpv4Pool(
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+pub struct DescribeIdFormat(
     pub(crate) rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
+        t::DescribeIdFormatRequest,
+        t::DescribeIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeletePublicIpv4Pool, t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult,
-    rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
+    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
+    rt::NoErrors, op::DESCRIBE_ID_FORMAT
 );
-impl DeletePublicIpv4Pool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIdFormat {
+    /// Sets [`resource`](t::DescribeIdFormatRequest::resource).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource = Some(value.into());
         self
-    }
-    /// The ID of the public IPv4 pool you want to delete.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeletePublicIpv4PoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeletePublicIpv4PoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `DeleteQueuedReservedInstances` operation.
+/// The `DescribeIdentityIdFormat` operation.
 ///
-/// Deletes the queued purchases for the specified Reserved Instances.
-pub struct DeleteQueuedReservedInstances(
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+pub struct DescribeIdentityIdFormat(
     pub(crate) rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteQueuedReservedInstances, t::DeleteQueuedReservedInstancesRequest,
-    t::DeleteQueuedReservedInstancesResult, rt::NoErrors,
-    op::DELETE_QUEUED_RESERVED_INSTANCES
+    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
+    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
 );
-impl DeleteQueuedReservedInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIdentityIdFormat {
+    /// Sets [`resource`](t::DescribeIdentityIdFormatRequest::resource).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource = Some(value.into());
         self
     }
-    /// The IDs of the Reserved Instances.
+    /// Sets [`principal_arn`](t::DescribeIdentityIdFormatRequest::principal_arn).
     #[inline]
-    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().principal_arn = value.into();
         self
-    }
-    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
-    #[inline]
-    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteQueuedReservedInstancesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteQueuedReservedInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `DeleteRoute` operation.
+/// The `DescribeImageAttribute` operation.
 ///
-/// Deletes the specified route from the specified route table.
-pub struct DeleteRoute(
-    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
-);
-impl DeleteRoute {
-    /// The ID of the prefix list for the route.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteRouteServer` operation.
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
 ///
-/// Deletes the specified route server.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DeleteRouteServer(
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImageAttribute(
     pub(crate) rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
+        t::DescribeImageAttributeRequest,
+        t::ImageAttribute,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteRouteServer, t::DeleteRouteServerRequest, t::DeleteRouteServerResult,
-    rt::NoErrors, op::DELETE_ROUTE_SERVER
+    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
+    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
 );
-impl DeleteRouteServer {
-    /// The ID of the route server to delete.
+impl DescribeImageAttribute {
+    /// Sets [`attribute`](t::DescribeImageAttributeRequest::attribute).
     #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
+    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
         self
     }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`image_id`](t::DescribeImageAttributeRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeImageAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteRouteServerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteRouteServerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `DeleteRouteServerEndpoint` operation.
+/// The `DescribeImageReferences` operation.
 ///
-/// Deletes the specified route server endpoint.
+/// Describes your Amazon Web Services resources that are referencing the specified images.
 ///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-pub struct DeleteRouteServerEndpoint(
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageReferences(
     pub(crate) rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteRouteServerEndpoint, t::DeleteRouteServerEndpointRequest,
-    t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
+    DescribeImageReferences, t::DescribeImageReferencesRequest,
+    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
 );
-impl DeleteRouteServerEndpoint {
-    /// The ID of the route server endpoint to delete.
+impl DescribeImageReferences {
+    /// Sets [`image_ids`](t::DescribeImageReferencesRequest::image_ids).
     #[inline]
-    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_id = value.into();
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
+    /// Sets [`include_all_resource_types`](t::DescribeImageReferencesRequest::include_all_resource_types).
+    #[inline]
+    pub fn include_all_resource_types(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all_resource_types = Some(value);
+        self
+    }
+    /// Sets [`resource_types`](t::DescribeImageReferencesRequest::resource_types).
+    #[inline]
+    pub fn resource_types(
+        mut self,
+        value: impl rt::Items<t::ResourceTypeRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(
+        mut self,
+        item: impl Into<t::ResourceTypeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImageReferencesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeImageReferencesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeImageReferencesRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteRouteServerEndpointResult>> {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteRouteServerEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
+    ) -> rt::Paginator<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
         rt::NoErrors,
+        t::ImageReference,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
     }
 }
-/// The `DeleteRouteServerPeer` operation.
+/// The `DescribeImageUsageReportEntries` operation.
 ///
-/// Deletes the specified BGP peer from a route server.
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
 ///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-pub struct DeleteRouteServerPeer(
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReportEntries(
     pub(crate) rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteRouteServerPeer, t::DeleteRouteServerPeerRequest,
-    t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
+    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
+    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
 );
-impl DeleteRouteServerPeer {
-    /// The ID of the route server peer to delete.
+impl DescribeImageUsageReportEntries {
+    /// Sets [`image_ids`](t::DescribeImageUsageReportEntriesRequest::image_ids).
     #[inline]
-    pub fn route_server_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_peer_id = value.into();
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
+    /// Sets [`report_ids`](t::DescribeImageUsageReportEntriesRequest::report_ids).
+    #[inline]
+    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().report_ids);
+        self
+    }
+    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
+    #[inline]
+    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().report_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImageUsageReportEntriesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeImageUsageReportEntriesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeImageUsageReportEntriesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeImageUsageReportEntriesRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteRouteServerPeerResult>> {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteRouteServerPeerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
+        t::ImageUsageReportEntry,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
     }
 }
-/// The `DeleteRouteTable` operation.
+/// The `DescribeImageUsageReports` operation.
 ///
-/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-pub struct DeleteRouteTable(
-    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteRouteTable, t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_ROUTE_TABLE
-);
-impl DeleteRouteTable {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSecondaryNetwork` operation.
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
 ///
-/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-pub struct DeleteSecondaryNetwork(
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReports(
     pub(crate) rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteSecondaryNetwork, t::DeleteSecondaryNetworkRequest,
-    t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
+    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
+    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
 );
-impl DeleteSecondaryNetwork {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+impl DescribeImageUsageReports {
+    /// Sets [`image_ids`](t::DescribeImageUsageReportsRequest::image_ids).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
+    /// Sets [`report_ids`](t::DescribeImageUsageReportsRequest::report_ids).
+    #[inline]
+    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().report_ids);
+        self
+    }
+    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
+    #[inline]
+    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().report_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImageUsageReportsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeImageUsageReportsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeImageUsageReportsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the secondary network.
+    /// Sets [`max_results`](t::DescribeImageUsageReportsRequest::max_results).
     #[inline]
-    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_network_id = value.into();
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSecondaryNetworkResult>> {
-        self.0.send()
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+        t::ImageUsageReport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSecondaryNetworkResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn wait_until_image_usage_report_available(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
+    ) -> rt::Waiter<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
     }
 }
-/// The `DeleteSecondarySubnet` operation.
+/// The `DescribeImages` operation.
 ///
-/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-pub struct DeleteSecondarySubnet(
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+///
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+///
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+///
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImages(
+    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGES
+);
+impl DescribeImages {
+    /// Sets [`executable_users`](t::DescribeImagesRequest::executable_users).
+    #[inline]
+    pub fn executable_users(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().executable_users);
+        self
+    }
+    /// Adds one element to `ExecutableUsers`; see [`executable_users`](Self::executable_users).
+    #[inline]
+    pub fn push_executable_users(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().executable_users, item);
+        self
+    }
+    /// Sets [`image_ids`](t::DescribeImagesRequest::image_ids).
+    #[inline]
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
+        self
+    }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
+    /// Sets [`owners`](t::DescribeImagesRequest::owners).
+    #[inline]
+    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().owners);
+        self
+    }
+    /// Adds one element to `Owners`; see [`owners`](Self::owners).
+    #[inline]
+    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().owners, item);
+        self
+    }
+    /// Sets [`include_deprecated`](t::DescribeImagesRequest::include_deprecated).
+    #[inline]
+    pub fn include_deprecated(mut self, value: bool) -> Self {
+        self.0.input_mut().include_deprecated = Some(value);
+        self
+    }
+    /// Sets [`include_disabled`](t::DescribeImagesRequest::include_disabled).
+    #[inline]
+    pub fn include_disabled(mut self, value: bool) -> Self {
+        self.0.input_mut().include_disabled = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeImagesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImagesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeImagesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeImagesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImagesRequest,
+        t::DescribeImagesResult,
+        rt::NoErrors,
+        t::Image,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
+    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_image_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_available(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImportImageTasks` operation.
+///
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+pub struct DescribeImportImageTasks(
     pub(crate) rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteSecondarySubnet, t::DeleteSecondarySubnetRequest,
-    t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
+    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
+    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
 );
-impl DeleteSecondarySubnet {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeImportImageTasks {
+    /// Sets [`dry_run`](t::DescribeImportImageTasksRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the secondary subnet to delete.
+    /// Sets [`filters`](t::DescribeImportImageTasksRequest::filters).
     #[inline]
-    pub fn secondary_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_subnet_id = value.into();
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSecondarySubnetResult>> {
-        self.0.send()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`import_task_ids`](t::DescribeImportImageTasksRequest::import_task_ids).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSecondarySubnetResult> {
-        self.0.send_blocking()
+    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().import_task_ids);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().import_task_ids, item);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`max_results`](t::DescribeImportImageTasksRequest::max_results).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`next_token`](t::DescribeImportImageTasksRequest::next_token).
     #[inline]
-    pub fn into_call(
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
+    ) -> rt::Paginator<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
         rt::NoErrors,
+        t::ImportImageTask,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
     }
 }
-/// The `DeleteSecurityGroup` operation.
+/// The `DescribeImportSnapshotTasks` operation.
 ///
-/// Deletes a security group.
-///
-/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
-pub struct DeleteSecurityGroup(
+/// Describes your import snapshot tasks.
+pub struct DescribeImportSnapshotTasks(
     pub(crate) rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteSecurityGroup, t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult,
-    rt::NoErrors, op::DELETE_SECURITY_GROUP
+    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
+    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
+    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
 );
-impl DeleteSecurityGroup {
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. You can specify either the security group name or the security group ID. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeImportSnapshotTasks {
+    /// Sets [`dry_run`](t::DescribeImportSnapshotTasksRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeImportSnapshotTasksRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSecurityGroupResult>> {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSecurityGroupResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`import_task_ids`](t::DescribeImportSnapshotTasksRequest::import_task_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().import_task_ids);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().import_task_ids, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`max_results`](t::DescribeImportSnapshotTasksRequest::max_results).
     #[inline]
-    pub fn into_call(
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImportSnapshotTasksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
+    ) -> rt::Paginator<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+        t::ImportSnapshotTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_imported(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
     }
 }
-/// The `DeleteSnapshot` operation.
+/// The `DescribeInstanceAttribute` operation.
 ///
-/// Deletes the specified snapshot.
-///
-/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
-///
-/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
-///
-/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-pub struct DeleteSnapshot(
-    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
-);
-impl DeleteSnapshot {
-    /// The ID of the EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSpotDatafeedSubscription` operation.
-///
-/// Deletes the data feed for Spot Instances.
-pub struct DeleteSpotDatafeedSubscription(
-    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteSpotDatafeedSubscription, t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit,
-    rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
-);
-impl DeleteSpotDatafeedSubscription {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSubnet` operation.
-///
-/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-pub struct DeleteSubnet(
-    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
-);
-impl DeleteSubnet {
-    /// The ID of the subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSubnetCidrReservation` operation.
-///
-/// Deletes a subnet CIDR reservation.
-pub struct DeleteSubnetCidrReservation(
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+pub struct DescribeInstanceAttribute(
     pub(crate) rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteSubnetCidrReservation, t::DeleteSubnetCidrReservationRequest,
-    t::DeleteSubnetCidrReservationResult, rt::NoErrors,
-    op::DELETE_SUBNET_CIDR_RESERVATION
+    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
+    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
 );
-impl DeleteSubnetCidrReservation {
-    /// The ID of the subnet CIDR reservation.
-    #[inline]
-    pub fn subnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_cidr_reservation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeInstanceAttribute {
+    /// Sets [`dry_run`](t::DescribeInstanceAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`instance_id`](t::DescribeInstanceAttributeRequest::instance_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSubnetCidrReservationResult>> {
-        self.0.send()
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`attribute`](t::DescribeInstanceAttributeRequest::attribute).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSubnetCidrReservationResult> {
-        self.0.send_blocking()
+    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
+}
+/// The `DescribeInstanceConnectEndpoints` operation.
+///
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+pub struct DescribeInstanceConnectEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
         rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
+    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
+);
+impl DescribeInstanceConnectEndpoints {
+    /// Sets [`dry_run`](t::DescribeInstanceConnectEndpointsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceConnectEndpointsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceConnectEndpointsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeInstanceConnectEndpointsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`instance_connect_endpoint_ids`](t::DescribeInstanceConnectEndpointsRequest::instance_connect_endpoint_ids).
+    #[inline]
+    pub fn instance_connect_endpoint_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_connect_endpoint_ids);
+        self
+    }
+    /// Adds one element to `InstanceConnectEndpointIds`; see [`instance_connect_endpoint_ids`](Self::instance_connect_endpoint_ids).
+    #[inline]
+    pub fn push_instance_connect_endpoint_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_connect_endpoint_ids, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+        t::Ec2InstanceConnectEndpoint,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceCreditSpecifications` operation.
+///
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceCreditSpecifications(
+    pub(crate) rt::Call<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
+    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
+);
+impl DescribeInstanceCreditSpecifications {
+    /// Sets [`dry_run`](t::DescribeInstanceCreditSpecificationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeInstanceCreditSpecificationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`instance_ids`](t::DescribeInstanceCreditSpecificationsRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceCreditSpecificationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceCreditSpecificationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+        t::InstanceCreditSpecification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeInstanceEventNotificationAttributes` operation.
+///
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+pub struct DescribeInstanceEventNotificationAttributes(
+    pub(crate) rt::Call<
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceEventNotificationAttributes,
+    t::DescribeInstanceEventNotificationAttributesRequest,
+    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DescribeInstanceEventNotificationAttributes {
+    /// Sets [`dry_run`](t::DescribeInstanceEventNotificationAttributesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `DescribeInstanceEventWindows` operation.
+///
+/// Describes the specified event windows or all event windows.
+///
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceEventWindows(
+    pub(crate) rt::Call<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
+    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
+);
+impl DescribeInstanceEventWindows {
+    /// Sets [`dry_run`](t::DescribeInstanceEventWindowsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_event_window_ids`](t::DescribeInstanceEventWindowsRequest::instance_event_window_ids).
+    #[inline]
+    pub fn instance_event_window_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_event_window_ids);
+        self
+    }
+    /// Adds one element to `InstanceEventWindowIds`; see [`instance_event_window_ids`](Self::instance_event_window_ids).
+    #[inline]
+    pub fn push_instance_event_window_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_event_window_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeInstanceEventWindowsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceEventWindowsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceEventWindowsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+        t::InstanceEventWindow,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
     }
 }

@@ -5,1344 +5,1368 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified set of tags from the specified set of resources.
-    ///
-    /// Returns the [`DeleteTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. Returns [`DescribeInstanceImageMetadata`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_tags(&self) -> DeleteTags {
-        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
-    }
-    /// Deletes the specified Traffic Mirror filter.
-    ///
-    /// Returns the [`DeleteTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
-        DeleteTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
+    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
+        DescribeInstanceImageMetadata(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
         )
     }
-    /// Deletes the specified Traffic Mirror rule.
-    ///
-    /// Returns the [`DeleteTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaHistoryStates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
-        DeleteTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-    /// Deletes the specified Traffic Mirror session.
-    ///
-    /// Returns the [`DeleteTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
-        DeleteTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-    /// Deletes the specified Traffic Mirror target.
-    ///
-    /// Returns the [`DeleteTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
-        DeleteTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
-        )
-    }
-    /// Deletes the specified transit gateway.
-    ///
-    /// Returns the [`DeleteTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
-        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
-    }
-    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_client_vpn_attachment(
+    pub fn describe_instance_sql_ha_history_states(
         &self,
-    ) -> DeleteTransitGatewayClientVpnAttachment {
-        DeleteTransitGatewayClientVpnAttachment(
+    ) -> DescribeInstanceSqlHaHistoryStates {
+        DescribeInstanceSqlHaHistoryStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
+        )
+    }
+    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaStates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
+        DescribeInstanceSqlHaStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
+        )
+    }
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances. Returns [`DescribeInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
+        DescribeInstanceStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads. Returns [`DescribeInstanceTopology`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
+        DescribeInstanceTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
+        )
+    }
+    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region. Returns [`DescribeInstanceTypeOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
+        DescribeInstanceTypeOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
+        )
+    }
+    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`. Returns [`DescribeInstanceTypes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
+        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
+    }
+    /// Describes the specified instances or all instances. Returns [`DescribeInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instances(&self) -> DescribeInstances {
+        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
+    }
+    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria. Returns [`DescribeInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
+        DescribeInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
+        )
+    }
+    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DescribeIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
+        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
+    }
+    /// Describe verification tokens. Returns [`DescribeIpamExternalResourceVerificationTokens`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_external_resource_verification_tokens(
+        &self,
+    ) -> DescribeIpamExternalResourceVerificationTokens {
+        DescribeIpamExternalResourceVerificationTokens(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
             ),
         )
     }
-    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeIpamInternetRegistryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
-        DeleteTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
-        )
-    }
-    /// Deletes the specified Connect peer.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_connect_peer(
+    pub fn describe_ipam_internet_registry_associations(
         &self,
-    ) -> DeleteTransitGatewayConnectPeer {
-        DeleteTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
-    }
-    /// Deletes a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicy {
-        DeleteTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-    /// Deletes an entry from a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy_entry(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicyEntry {
-        DeleteTransitGatewayMeteringPolicyEntry(
+    ) -> DescribeIpamInternetRegistryAssociations {
+        DescribeIpamInternetRegistryAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
             ),
         )
     }
-    /// Deletes the specified transit gateway multicast domain.
-    ///
-    /// Returns the [`DeleteTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more IPAM policies. Returns [`DescribeIpamPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_multicast_domain(
-        &self,
-    ) -> DeleteTransitGatewayMulticastDomain {
-        DeleteTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
+        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
+    }
+    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID. Returns [`DescribeIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
+        DescribeIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
         )
     }
-    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-    ///
-    /// Returns the [`DeleteTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get information about your IPAM pools. Returns [`DescribeIpamPools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_network_function_attachment(
-        &self,
-    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
-        DeleteTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
+    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
+        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
     }
-    /// Deletes a transit gateway peering attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets. Returns [`DescribeIpamPrefixListResolverTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_peering_attachment(
+    pub fn describe_ipam_prefix_list_resolver_targets(
         &self,
-    ) -> DeleteTransitGatewayPeeringAttachment {
-        DeleteTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-    /// Deletes the specified transit gateway policy table.
-    ///
-    /// Returns the [`DeleteTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_policy_table(
-        &self,
-    ) -> DeleteTransitGatewayPolicyTable {
-        DeleteTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-    /// Deletes the specified transit gateway policy table entry.
-    ///
-    /// Returns the [`DeleteTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_policy_table_entry(
-        &self,
-    ) -> DeleteTransitGatewayPolicyTableEntry {
-        DeleteTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+    ) -> DescribeIpamPrefixListResolverTargets {
+        DescribeIpamPrefixListResolverTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
         )
     }
 }
-/// The `DeleteTags` operation.
+/// The `DescribeInstanceImageMetadata` operation.
 ///
-/// Deletes the specified set of tags from the specified set of resources.
+/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
 ///
-/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+///
+/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceImageMetadata(
+    pub(crate) rt::Call<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+    >,
 );
-impl DeleteTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
+    t::DescribeInstanceImageMetadataResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_IMAGE_METADATA
+);
+impl DescribeInstanceImageMetadata {
+    /// Sets [`filters`](t::DescribeInstanceImageMetadataRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`instance_ids`](t::DescribeInstanceImageMetadataRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceImageMetadataRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceImageMetadataRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeInstanceImageMetadataRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the resources, separated by spaces.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors> {
-        self.0
+    ) -> rt::Paginator<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+        t::InstanceImageMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
     }
 }
-/// The `DeleteTrafficMirrorFilter` operation.
+/// The `DescribeInstanceSqlHaHistoryStates` operation.
 ///
-/// Deletes the specified Traffic Mirror filter.
-///
-/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorFilter(
+/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaHistoryStates(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
-    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
+    DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
+    t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES
 );
-impl DeleteTrafficMirrorFilter {
-    /// The ID of the Traffic Mirror filter.
+impl DescribeInstanceSqlHaHistoryStates {
+    /// Sets [`instance_ids`](t::DescribeInstanceSqlHaHistoryStatesRequest::instance_ids).
     #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`start_time`](t::DescribeInstanceSqlHaHistoryStatesRequest::start_time).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// Sets [`end_time`](t::DescribeInstanceSqlHaHistoryStatesRequest::end_time).
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceSqlHaHistoryStatesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceSqlHaHistoryStatesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeInstanceSqlHaHistoryStatesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeInstanceSqlHaHistoryStatesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorFilterResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorFilterResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `DeleteTrafficMirrorFilterRule` operation.
+/// The `DescribeInstanceSqlHaStates` operation.
 ///
-/// Deletes the specified Traffic Mirror rule.
-pub struct DeleteTrafficMirrorFilterRule(
+/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaStates(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
-    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
-    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
+    DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
+    t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_STATES
 );
-impl DeleteTrafficMirrorFilterRule {
-    /// The ID of the Traffic Mirror rule.
+impl DescribeInstanceSqlHaStates {
+    /// Sets [`instance_ids`](t::DescribeInstanceSqlHaStatesRequest::instance_ids).
     #[inline]
-    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceSqlHaStatesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceSqlHaStatesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeInstanceSqlHaStatesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeInstanceSqlHaStatesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTrafficMirrorFilterRuleResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTrafficMirrorFilterRuleResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `DeleteTrafficMirrorSession` operation.
+/// The `DescribeInstanceStatus` operation.
 ///
-/// Deletes the specified Traffic Mirror session.
-pub struct DeleteTrafficMirrorSession(
+/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+///
+/// Instance status includes the following components:
+///
+/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
+/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
+/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
+/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceStatus(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
-    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
+    DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
+    t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
 );
-impl DeleteTrafficMirrorSession {
-    /// The ID of the Traffic Mirror session.
+impl DescribeInstanceStatus {
+    /// Sets [`instance_ids`](t::DescribeInstanceStatusRequest::instance_ids).
     #[inline]
-    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_id = value.into();
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeInstanceStatusRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceStatusRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`include_managed_resources`](t::DescribeInstanceStatusRequest::include_managed_resources).
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeInstanceStatusRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeInstanceStatusRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorSessionResult>> {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorSessionResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`include_all_instances`](t::DescribeInstanceStatusRequest::include_all_instances).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn include_all_instances(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all_instances = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn presign_blocking(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    ) -> rt::Paginator<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+        t::InstanceStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
     }
-    /// The underlying call, with the input built so far.
+    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
     #[inline]
-    pub fn into_call(
+    pub fn wait_until_instance_status_ok(
         self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
+    }
+    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_system_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
     }
 }
-/// The `DeleteTrafficMirrorTarget` operation.
+/// The `DescribeInstanceTopology` operation.
 ///
-/// Deletes the specified Traffic Mirror target.
+/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
 ///
-/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorTarget(
+/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceTopology(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
-    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
+    DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
+    t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
 );
-impl DeleteTrafficMirrorTarget {
-    /// The ID of the Traffic Mirror target.
-    #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeInstanceTopology {
+    /// Sets [`dry_run`](t::DescribeInstanceTopologyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`next_token`](t::DescribeInstanceTopologyRequest::next_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorTargetResult>> {
-        self.0.send()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`max_results`](t::DescribeInstanceTopologyRequest::max_results).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorTargetResult> {
-        self.0.send_blocking()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`instance_ids`](t::DescribeInstanceTopologyRequest::instance_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`group_names`](t::DescribeInstanceTopologyRequest::group_names).
     #[inline]
-    pub fn into_call(
+    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_names);
+        self
+    }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeInstanceTopologyRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
         rt::NoErrors,
+        t::InstanceTopology,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
     }
 }
-/// The `DeleteTransitGateway` operation.
+/// The `DescribeInstanceTypeOfferings` operation.
 ///
-/// Deletes the specified transit gateway.
-pub struct DeleteTransitGateway(
+/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+pub struct DescribeInstanceTypeOfferings(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
-    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
+    DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
+    t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_TYPE_OFFERINGS
 );
-impl DeleteTransitGateway {
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeInstanceTypeOfferings {
+    /// Sets [`dry_run`](t::DescribeInstanceTypeOfferingsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`location_type`](t::DescribeInstanceTypeOfferingsRequest::location_type).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayResult>> {
-        self.0.send()
+    pub fn location_type(mut self, value: impl Into<t::LocationType>) -> Self {
+        self.0.input_mut().location_type = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`filters`](t::DescribeInstanceTypeOfferingsRequest::filters).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayResult> {
-        self.0.send_blocking()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`max_results`](t::DescribeInstanceTypeOfferingsRequest::max_results).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`next_token`](t::DescribeInstanceTypeOfferingsRequest::next_token).
     #[inline]
-    pub fn into_call(
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
+        t::InstanceTypeOffering,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayClientVpnAttachment` operation.
+/// The `DescribeInstanceTypes` operation.
 ///
-/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-pub struct DeleteTransitGatewayClientVpnAttachment(
+/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+pub struct DescribeInstanceTypes(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayClientVpnAttachment,
-    t::DeleteTransitGatewayClientVpnAttachmentRequest,
-    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+    DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
+    t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
 );
-impl DeleteTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeInstanceTypes {
+    /// Sets [`dry_run`](t::DescribeInstanceTypesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`instance_types`](t::DescribeInstanceTypesRequest::instance_types).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayClientVpnAttachmentResult>,
-    > {
-        self.0.send()
+    pub fn instance_types(mut self, value: impl rt::Items<t::InstanceType>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayClientVpnAttachmentResult> {
-        self.0.send_blocking()
+    pub fn push_instance_types(mut self, item: impl Into<t::InstanceType>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`filters`](t::DescribeInstanceTypesRequest::filters).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`max_results`](t::DescribeInstanceTypesRequest::max_results).
     #[inline]
-    pub fn into_call(
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeInstanceTypesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`include_unsupported_in_region`](t::DescribeInstanceTypesRequest::include_unsupported_in_region).
+    #[inline]
+    pub fn include_unsupported_in_region(mut self, value: bool) -> Self {
+        self.0.input_mut().include_unsupported_in_region = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
         rt::NoErrors,
+        t::InstanceTypeInfo,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayConnect` operation.
+/// The `DescribeInstances` operation.
 ///
-/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-pub struct DeleteTransitGatewayConnect(
+/// Describes the specified instances or all instances.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
+///
+/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstances(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
-    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CONNECT
+    DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
+    rt::NoErrors, op::DESCRIBE_INSTANCES
 );
-impl DeleteTransitGatewayConnect {
-    /// The ID of the Connect attachment.
+impl DescribeInstances {
+    /// Sets [`instance_ids`](t::DescribeInstancesRequest::instance_ids).
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`include_managed_resources`](t::DescribeInstancesRequest::include_managed_resources).
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeInstancesRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayConnectResult>> {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayConnectResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`next_token`](t::DescribeInstancesRequest::next_token).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`max_results`](t::DescribeInstancesRequest::max_results).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn into_call(
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
+    ) -> rt::Paginator<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+        t::Reservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
+    }
+    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_instance_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
+    #[inline]
+    pub fn wait_until_instance_running(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_stopped(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_terminated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
     }
 }
-/// The `DeleteTransitGatewayConnectPeer` operation.
+/// The `DescribeInternetGateways` operation.
 ///
-/// Deletes the specified Connect peer.
-pub struct DeleteTransitGatewayConnectPeer(
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+pub struct DescribeInternetGateways(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
-    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
+    DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
+    t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
 );
-impl DeleteTransitGatewayConnectPeer {
-    /// The ID of the Connect peer.
+impl DescribeInternetGateways {
+    /// Sets [`next_token`](t::DescribeInternetGatewaysRequest::next_token).
     #[inline]
-    pub fn transit_gateway_connect_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_id = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeInternetGatewaysRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeInternetGatewaysRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`internet_gateway_ids`](t::DescribeInternetGatewaysRequest::internet_gateway_ids).
     #[inline]
-    pub fn send(
+    pub fn internet_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().internet_gateway_ids);
+        self
+    }
+    /// Adds one element to `InternetGatewayIds`; see [`internet_gateway_ids`](Self::internet_gateway_ids).
+    #[inline]
+    pub fn push_internet_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().internet_gateway_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeInternetGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayConnectPeerResult>,
+    ) -> rt::Paginator<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+        t::InternetGateway,
     > {
-        self.0.send()
+        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
     #[inline]
-    pub fn send_blocking(
+    pub fn wait_until_internet_gateway_exists(
         self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayConnectPeerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
+    ) -> rt::Waiter<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
     }
 }
-/// The `DeleteTransitGatewayMeteringPolicy` operation.
+/// The `DescribeIpamByoasn` operation.
 ///
-/// Deletes a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicy(
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DescribeIpamByoasn(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
-    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
+    DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
 );
-impl DeleteTransitGatewayMeteringPolicy {
-    /// The ID of the transit gateway metering policy to delete.
+impl DescribeIpamByoasn {
+    /// Sets [`dry_run`](t::DescribeIpamByoasnRequest::dry_run).
     #[inline]
-    pub fn transit_gateway_metering_policy_id(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeIpamByoasnRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeIpamByoasnRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeIpamExternalResourceVerificationTokens` operation.
+///
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DescribeIpamExternalResourceVerificationTokens(
+    pub(crate) rt::Call<
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamExternalResourceVerificationTokens,
+    t::DescribeIpamExternalResourceVerificationTokensRequest,
+    t::DescribeIpamExternalResourceVerificationTokensResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS
+);
+impl DescribeIpamExternalResourceVerificationTokens {
+    /// Sets [`dry_run`](t::DescribeIpamExternalResourceVerificationTokensRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeIpamExternalResourceVerificationTokensRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeIpamExternalResourceVerificationTokensRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeIpamExternalResourceVerificationTokensRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`ipam_external_resource_verification_token_ids`](t::DescribeIpamExternalResourceVerificationTokensRequest::ipam_external_resource_verification_token_ids).
+    #[inline]
+    pub fn ipam_external_resource_verification_token_ids(
         mut self,
-        value: impl Into<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        value
+            .add_to(
+                &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
+            );
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `IpamExternalResourceVerificationTokenIds`; see [`ipam_external_resource_verification_token_ids`](Self::ipam_external_resource_verification_token_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayMeteringPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayMeteringPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
-///
-/// Deletes an entry from a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicyEntry(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayMeteringPolicyEntry,
-    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
-);
-impl DeleteTransitGatewayMeteringPolicyEntry {
-    /// The ID of the transit gateway metering policy containing the entry to delete.
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
+    pub fn push_ipam_external_resource_verification_token_ids(
         mut self,
-        value: impl Into<String>,
+        item: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        rt::push(
+            &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
+            item,
+        );
         self
     }
-    /// The rule number of the metering policy entry to delete.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().policy_rule_number = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+}
+/// The `DescribeIpamInternetRegistryAssociations` operation.
+///
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeIpamInternetRegistryAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamInternetRegistryAssociations,
+    t::DescribeIpamInternetRegistryAssociationsRequest,
+    t::DescribeIpamInternetRegistryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS
+);
+impl DescribeIpamInternetRegistryAssociations {
+    /// Sets [`dry_run`](t::DescribeIpamInternetRegistryAssociationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`ipam_internet_registry_association_ids`](t::DescribeIpamInternetRegistryAssociationsRequest::ipam_internet_registry_association_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayMeteringPolicyEntryResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayMeteringPolicyEntryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayMulticastDomain` operation.
-///
-/// Deletes the specified transit gateway multicast domain.
-pub struct DeleteTransitGatewayMulticastDomain(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
-    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
-);
-impl DeleteTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
+    pub fn ipam_internet_registry_association_ids(
         mut self,
-        value: impl Into<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
+        value.add_to(&mut self.0.input_mut().ipam_internet_registry_association_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `IpamInternetRegistryAssociationIds`; see [`ipam_internet_registry_association_ids`](Self::ipam_internet_registry_association_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn push_ipam_internet_registry_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_internet_registry_association_ids, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeIpamInternetRegistryAssociationsRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayMulticastDomainResult>,
-    > {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamInternetRegistryAssociationsRequest::next_token).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayMulticastDomainResult> {
-        self.0.send_blocking()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`filters`](t::DescribeIpamInternetRegistryAssociationsRequest::filters).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
 }
-/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
+/// The `DescribeIpamPolicies` operation.
 ///
-/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-pub struct DeleteTransitGatewayNetworkFunctionAttachment(
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DescribeIpamPolicies(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayNetworkFunctionAttachment,
-    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+    DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
 );
-impl DeleteTransitGatewayNetworkFunctionAttachment {
-    /// The ID of the network function attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamPolicies {
+    /// Sets [`dry_run`](t::DescribeIpamPoliciesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeIpamPoliciesRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayNetworkFunctionAttachmentResult>,
-    > {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayNetworkFunctionAttachmentResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`max_results`](t::DescribeIpamPoliciesRequest::max_results).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamPoliciesRequest::next_token).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`ipam_policy_ids`](t::DescribeIpamPoliciesRequest::ipam_policy_ids).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn ipam_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_policy_ids);
+        self
+    }
+    /// Adds one element to `IpamPolicyIds`; see [`ipam_policy_ids`](Self::ipam_policy_ids).
+    #[inline]
+    pub fn push_ipam_policy_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_policy_ids, item);
+        self
     }
 }
-/// The `DeleteTransitGatewayPeeringAttachment` operation.
+/// The `DescribeIpamPoolAllocations` operation.
 ///
-/// Deletes a transit gateway peering attachment.
-pub struct DeleteTransitGatewayPeeringAttachment(
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
+pub struct DescribeIpamPoolAllocations(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPeeringAttachment,
-    t::DeleteTransitGatewayPeeringAttachmentRequest,
-    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+    DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
+    t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_POOL_ALLOCATIONS
 );
-impl DeleteTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway peering attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamPoolAllocations {
+    /// Sets [`dry_run`](t::DescribeIpamPoolAllocationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`ipam_pool_allocation_ids`](t::DescribeIpamPoolAllocationsRequest::ipam_pool_allocation_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPeeringAttachmentResult>,
-    > {
-        self.0.send()
+    pub fn ipam_pool_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_pool_allocation_ids);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `IpamPoolAllocationIds`; see [`ipam_pool_allocation_ids`](Self::ipam_pool_allocation_ids).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPeeringAttachmentResult> {
-        self.0.send_blocking()
+    pub fn push_ipam_pool_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_pool_allocation_ids, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`filters`](t::DescribeIpamPoolAllocationsRequest::filters).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`max_results`](t::DescribeIpamPoolAllocationsRequest::max_results).
     #[inline]
-    pub fn into_call(
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeIpamPoolAllocationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
         rt::NoErrors,
+        t::IpamPoolAllocation,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayPolicyTable` operation.
+/// The `DescribeIpamPools` operation.
 ///
-/// Deletes the specified transit gateway policy table.
-pub struct DeleteTransitGatewayPolicyTable(
+/// Get information about your IPAM pools.
+pub struct DescribeIpamPools(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
-    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
+    DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POOLS
 );
-impl DeleteTransitGatewayPolicyTable {
-    /// The transit gateway policy table to delete.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamPools {
+    /// Sets [`dry_run`](t::DescribeIpamPoolsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeIpamPoolsRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPolicyTableResult>,
-    > {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPolicyTableResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`max_results`](t::DescribeIpamPoolsRequest::max_results).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamPoolsRequest::next_token).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`ipam_pool_ids`](t::DescribeIpamPoolsRequest::ipam_pool_ids).
     #[inline]
-    pub fn into_call(
+    pub fn ipam_pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_pool_ids);
+        self
+    }
+    /// Adds one element to `IpamPoolIds`; see [`ipam_pool_ids`](Self::ipam_pool_ids).
+    #[inline]
+    pub fn push_ipam_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_pool_ids, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
         rt::NoErrors,
+        t::IpamPool,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayPolicyTableEntry` operation.
+/// The `DescribeIpamPrefixListResolverTargets` operation.
 ///
-/// Deletes the specified transit gateway policy table entry.
-pub struct DeleteTransitGatewayPolicyTableEntry(
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+pub struct DescribeIpamPrefixListResolverTargets(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
-    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+    DescribeIpamPrefixListResolverTargets,
+    t::DescribeIpamPrefixListResolverTargetsRequest,
+    t::DescribeIpamPrefixListResolverTargetsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS
 );
-impl DeleteTransitGatewayPolicyTableEntry {
-    /// The ID of the transit gateway policy table.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The rule number of the policy table entry to delete.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamPrefixListResolverTargets {
+    /// Sets [`dry_run`](t::DescribeIpamPrefixListResolverTargetsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeIpamPrefixListResolverTargetsRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPolicyTableEntryResult>,
-    > {
-        self.0.send()
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPolicyTableEntryResult> {
-        self.0.send_blocking()
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`max_results`](t::DescribeIpamPrefixListResolverTargetsRequest::max_results).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamPrefixListResolverTargetsRequest::next_token).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Sets [`ipam_prefix_list_resolver_target_ids`](t::DescribeIpamPrefixListResolverTargetsRequest::ipam_prefix_list_resolver_target_ids).
     #[inline]
-    pub fn into_call(
+    pub fn ipam_prefix_list_resolver_target_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids);
+        self
+    }
+    /// Adds one element to `IpamPrefixListResolverTargetIds`; see [`ipam_prefix_list_resolver_target_ids`](Self::ipam_prefix_list_resolver_target_ids).
+    #[inline]
+    pub fn push_ipam_prefix_list_resolver_target_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids, item);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_id`](t::DescribeIpamPrefixListResolverTargetsRequest::ipam_prefix_list_resolver_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
         rt::NoErrors,
+        t::IpamPrefixListResolverTarget,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
+        )
     }
 }

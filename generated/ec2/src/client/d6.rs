@@ -5,1349 +5,1406 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-    ///
-    /// Returns the [`DeleteTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers. Returns [`DescribeIpamPrefixListResolvers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_prefix_list_reference(
+    pub fn describe_ipam_prefix_list_resolvers(
         &self,
-    ) -> DeleteTransitGatewayPrefixListReference {
-        DeleteTransitGatewayPrefixListReference(
+    ) -> DescribeIpamPrefixListResolvers {
+        DescribeIpamPrefixListResolvers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
+        )
+    }
+    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DescribeIpamResourceDiscoveries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
+        DescribeIpamResourceDiscoveries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
+        )
+    }
+    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. Returns [`DescribeIpamResourceDiscoveryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discovery_associations(
+        &self,
+    ) -> DescribeIpamResourceDiscoveryAssociations {
+        DescribeIpamResourceDiscoveryAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
             ),
         )
     }
-    /// Deletes the specified route from the specified transit gateway route table.
-    ///
-    /// Returns the [`DeleteTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get information about your IPAM scopes. Returns [`DescribeIpamScopes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
-        DeleteTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
+        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
+    }
+    /// Get information about your IPAM pools. Returns [`DescribeIpams`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipams(&self) -> DescribeIpams {
+        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
+    }
+    /// Describes your IPv6 address pools. Returns [`DescribeIpv6Pools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
+        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
+    }
+    /// Describes the specified key pairs or all of your key pairs. Returns [`DescribeKeyPairs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
+        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
+    }
+    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. Returns [`DescribeLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
+        DescribeLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
         )
     }
-    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more launch templates. Returns [`DescribeLaunchTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
-        DeleteTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
+        DescribeLaunchTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
         )
     }
-    /// Advertises to the transit gateway that a transit gateway route table is deleted.
-    ///
-    /// Returns the [`DeleteTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the associations between virtual interface groups and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route_table_announcement(
+    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
         &self,
-    ) -> DeleteTransitGatewayRouteTableAnnouncement {
-        DeleteTransitGatewayRouteTableAnnouncement(
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
             ),
         )
     }
-    /// Deletes the specified VPC attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified associations between VPCs and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_vpc_attachment(
+    pub fn describe_local_gateway_route_table_vpc_associations(
         &self,
-    ) -> DeleteTransitGatewayVpcAttachment {
-        DeleteTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access endpoint.
-    ///
-    /// Returns the [`DeleteVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
-        DeleteVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access group.
-    ///
-    /// Returns the [`DeleteVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
-        DeleteVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`DeleteVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
-        DeleteVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access trust provider.
-    ///
-    /// Returns the [`DeleteVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_trust_provider(
-        &self,
-    ) -> DeleteVerifiedAccessTrustProvider {
-        DeleteVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-    ///
-    /// Returns the [`DeleteVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_volume(&self) -> DeleteVolume {
-        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
-    }
-    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-    ///
-    /// Returns the [`DeleteVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc(&self) -> DeleteVpc {
-        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
-    }
-    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DeleteVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_block_public_access_exclusion(
-        &self,
-    ) -> DeleteVpcBlockPublicAccessExclusion {
-        DeleteVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
-    }
-    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-    ///
-    /// Returns the [`DeleteVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
-        DeleteVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-    /// Deletes the specified VPC endpoint connection notifications.
-    ///
-    /// Returns the [`DeleteVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_connection_notifications(
-        &self,
-    ) -> DeleteVpcEndpointConnectionNotifications {
-        DeleteVpcEndpointConnectionNotifications(
+    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
+        DescribeLocalGatewayRouteTableVpcAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
             ),
         )
     }
-    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-    ///
-    /// Returns the [`DeleteVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeLocalGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_endpoint_service_configurations(
+    pub fn describe_local_gateway_route_tables(
         &self,
-    ) -> DeleteVpcEndpointServiceConfigurations {
-        DeleteVpcEndpointServiceConfigurations(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
+    ) -> DescribeLocalGatewayRouteTables {
+        DescribeLocalGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
         )
     }
-    /// Deletes the specified VPC endpoints.
-    ///
-    /// Returns the [`DeleteVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified local gateway virtual interface groups. Returns [`DescribeLocalGatewayVirtualInterfaceGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
-        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
+    pub fn describe_local_gateway_virtual_interface_groups(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
+        DescribeLocalGatewayVirtualInterfaceGroups(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
+            ),
+        )
+    }
+    /// Describes the specified local gateway virtual interfaces. Returns [`DescribeLocalGatewayVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interfaces(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaces {
+        DescribeLocalGatewayVirtualInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
+        )
+    }
+    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. Returns [`DescribeLocalGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
+        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
+    }
+    /// Describes the lock status for a snapshot. Returns [`DescribeLockedSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
+        DescribeLockedSnapshots(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
+        )
     }
 }
-/// The `DeleteTransitGatewayPrefixListReference` operation.
+/// The `DescribeIpamPrefixListResolvers` operation.
 ///
-/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct DeleteTransitGatewayPrefixListReference(
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub struct DescribeIpamPrefixListResolvers(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPrefixListReference,
-    t::DeleteTransitGatewayPrefixListReferenceRequest,
-    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
+    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
 );
-impl DeleteTransitGatewayPrefixListReference {
-    /// The ID of the route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamPrefixListResolvers {
+    /// Sets [`dry_run`](t::DescribeIpamPrefixListResolversRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`filters`](t::DescribeIpamPrefixListResolversRequest::filters).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPrefixListReferenceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPrefixListReferenceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayRoute` operation.
-///
-/// Deletes the specified route from the specified transit gateway route table.
-pub struct DeleteTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
-    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
-);
-impl DeleteTransitGatewayRoute {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`max_results`](t::DescribeIpamPrefixListResolversRequest::max_results).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`next_token`](t::DescribeIpamPrefixListResolversRequest::next_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayRouteTable` operation.
-///
-/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-pub struct DeleteTransitGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
-    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
-);
-impl DeleteTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`ipam_prefix_list_resolver_ids`](t::DescribeIpamPrefixListResolversRequest::ipam_prefix_list_resolver_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayRouteTableResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
-///
-/// Advertises to the transit gateway that a transit gateway route table is deleted.
-pub struct DeleteTransitGatewayRouteTableAnnouncement(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayRouteTableAnnouncement,
-    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
-);
-impl DeleteTransitGatewayRouteTableAnnouncement {
-    /// The transit gateway route table ID that's being deleted.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
+    pub fn ipam_prefix_list_resolver_ids(
         mut self,
-        value: impl Into<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
+        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `IpamPrefixListResolverIds`; see [`ipam_prefix_list_resolver_ids`](Self::ipam_prefix_list_resolver_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayRouteTableAnnouncementResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayRouteTableAnnouncementResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayVpcAttachment` operation.
-///
-/// Deletes the specified VPC attachment.
-pub struct DeleteTransitGatewayVpcAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
-    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
-);
-impl DeleteTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayVpcAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayVpcAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessEndpoint` operation.
-///
-/// Delete an Amazon Web Services Verified Access endpoint.
-pub struct DeleteVerifiedAccessEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
-    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_ENDPOINT
-);
-impl DeleteVerifiedAccessEndpoint {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVerifiedAccessEndpointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVerifiedAccessEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessGroup` operation.
-///
-/// Delete an Amazon Web Services Verified Access group.
-pub struct DeleteVerifiedAccessGroup(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
-    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
-);
-impl DeleteVerifiedAccessGroup {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVerifiedAccessGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVerifiedAccessGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessInstance` operation.
-///
-/// Delete an Amazon Web Services Verified Access instance.
-pub struct DeleteVerifiedAccessInstance(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
-    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_INSTANCE
-);
-impl DeleteVerifiedAccessInstance {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVerifiedAccessInstanceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVerifiedAccessInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessTrustProvider` operation.
-///
-/// Delete an Amazon Web Services Verified Access trust provider.
-pub struct DeleteVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
-    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
-);
-impl DeleteVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
+    pub fn push_ipam_prefix_list_resolver_ids(
         mut self,
-        value: impl Into<String>,
+        item: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
+        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVerifiedAccessTrustProviderResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVerifiedAccessTrustProviderResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
+        t::IpamPrefixListResolver,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
     }
 }
-/// The `DeleteVolume` operation.
+/// The `DescribeIpamResourceDiscoveries` operation.
 ///
-/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-///
-/// The volume can remain in the `deleting` state for several minutes.
-///
-/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-pub struct DeleteVolume(
-    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
-);
-impl DeleteVolume {
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpc` operation.
-///
-/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-///
-/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
-);
-impl DeleteVpc {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpcBlockPublicAccessExclusion` operation.
-///
-/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcBlockPublicAccessExclusion(
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DescribeIpamResourceDiscoveries(
     pub(crate) rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
-    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
-    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
+    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
 );
-impl DeleteVpcBlockPublicAccessExclusion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamResourceDiscoveries {
+    /// Sets [`dry_run`](t::DescribeIpamResourceDiscoveriesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the exclusion.
+    /// Sets [`ipam_resource_discovery_ids`](t::DescribeIpamResourceDiscoveriesRequest::ipam_resource_discovery_ids).
     #[inline]
-    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusion_id = value.into();
+    pub fn ipam_resource_discovery_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_resource_discovery_ids);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `IpamResourceDiscoveryIds`; see [`ipam_resource_discovery_ids`](Self::ipam_resource_discovery_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVpcBlockPublicAccessExclusionResult>,
-    > {
-        self.0.send()
+    pub fn push_ipam_resource_discovery_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_resource_discovery_ids, item);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamResourceDiscoveriesRequest::next_token).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVpcBlockPublicAccessExclusionResult> {
-        self.0.send_blocking()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`max_results`](t::DescribeIpamResourceDiscoveriesRequest::max_results).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`filters`](t::DescribeIpamResourceDiscoveriesRequest::filters).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn into_call(
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
+        t::IpamResourceDiscovery,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
     }
 }
-/// The `DeleteVpcEncryptionControl` operation.
+/// The `DescribeIpamResourceDiscoveryAssociations` operation.
 ///
-/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcEncryptionControl(
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub struct DescribeIpamResourceDiscoveryAssociations(
     pub(crate) rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
-    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
+    DescribeIpamResourceDiscoveryAssociations,
+    t::DescribeIpamResourceDiscoveryAssociationsRequest,
+    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
 );
-impl DeleteVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamResourceDiscoveryAssociations {
+    /// Sets [`dry_run`](t::DescribeIpamResourceDiscoveryAssociationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC Encryption Control resource to delete.
+    /// Sets [`ipam_resource_discovery_association_ids`](t::DescribeIpamResourceDiscoveryAssociationsRequest::ipam_resource_discovery_association_ids).
     #[inline]
-    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_id = value.into();
+    pub fn ipam_resource_discovery_association_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_resource_discovery_association_ids);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `IpamResourceDiscoveryAssociationIds`; see [`ipam_resource_discovery_association_ids`](Self::ipam_resource_discovery_association_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpcEncryptionControlResult>> {
-        self.0.send()
+    pub fn push_ipam_resource_discovery_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_resource_discovery_association_ids, item);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamResourceDiscoveryAssociationsRequest::next_token).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpcEncryptionControlResult> {
-        self.0.send_blocking()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`max_results`](t::DescribeIpamResourceDiscoveryAssociationsRequest::max_results).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`filters`](t::DescribeIpamResourceDiscoveryAssociationsRequest::filters).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn into_call(
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
         rt::NoErrors,
+        t::IpamResourceDiscoveryAssociation,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteVpcEndpointConnectionNotifications` operation.
+/// The `DescribeIpamScopes` operation.
 ///
-/// Deletes the specified VPC endpoint connection notifications.
-pub struct DeleteVpcEndpointConnectionNotifications(
+/// Get information about your IPAM scopes.
+pub struct DescribeIpamScopes(
     pub(crate) rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEndpointConnectionNotifications,
-    t::DeleteVpcEndpointConnectionNotificationsRequest,
-    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
-    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
 );
-impl DeleteVpcEndpointConnectionNotifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamScopes {
+    /// Sets [`dry_run`](t::DescribeIpamScopesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the notifications.
+    /// Sets [`filters`](t::DescribeIpamScopesRequest::filters).
     #[inline]
-    pub fn connection_notification_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().connection_notification_ids);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// Adds one element to `ConnectionNotificationIds`; see [`connection_notification_ids`](Self::connection_notification_ids).
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn push_connection_notification_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().connection_notification_ids, item);
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`max_results`](t::DescribeIpamScopesRequest::max_results).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVpcEndpointConnectionNotificationsResult>,
-    > {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`next_token`](t::DescribeIpamScopesRequest::next_token).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVpcEndpointConnectionNotificationsResult> {
-        self.0.send_blocking()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`ipam_scope_ids`](t::DescribeIpamScopesRequest::ipam_scope_ids).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn ipam_scope_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_scope_ids);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Adds one element to `IpamScopeIds`; see [`ipam_scope_ids`](Self::ipam_scope_ids).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn push_ipam_scope_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_scope_ids, item);
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn into_call(
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
         rt::NoErrors,
+        t::IpamScope,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
     }
 }
-/// The `DeleteVpcEndpointServiceConfigurations` operation.
+/// The `DescribeIpams` operation.
 ///
-/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-pub struct DeleteVpcEndpointServiceConfigurations(
+/// Get information about your IPAM pools.
+///
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DescribeIpams(
+    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
+    op::DESCRIBE_IPAMS
+);
+impl DescribeIpams {
+    /// Sets [`dry_run`](t::DescribeIpamsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeIpamsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeIpamsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeIpamsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`ipam_ids`](t::DescribeIpamsRequest::ipam_ids).
+    #[inline]
+    pub fn ipam_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_ids);
+        self
+    }
+    /// Adds one element to `IpamIds`; see [`ipam_ids`](Self::ipam_ids).
+    #[inline]
+    pub fn push_ipam_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_ids, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamsRequest,
+        t::DescribeIpamsResult,
+        rt::NoErrors,
+        t::Ipam,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
+    }
+}
+/// The `DescribeIpv6Pools` operation.
+///
+/// Describes your IPv6 address pools.
+pub struct DescribeIpv6Pools(
     pub(crate) rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEndpointServiceConfigurations,
-    t::DeleteVpcEndpointServiceConfigurationsRequest,
-    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
-    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
 );
-impl DeleteVpcEndpointServiceConfigurations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpv6Pools {
+    /// Sets [`pool_ids`](t::DescribeIpv6PoolsRequest::pool_ids).
+    #[inline]
+    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_ids);
+        self
+    }
+    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
+    #[inline]
+    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().pool_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeIpv6PoolsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeIpv6PoolsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeIpv6PoolsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the services.
+    /// Sets [`filters`](t::DescribeIpv6PoolsRequest::filters).
     #[inline]
-    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().service_ids);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().service_ids, item);
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVpcEndpointServiceConfigurationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVpcEndpointServiceConfigurationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
+    ) -> rt::Paginator<
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
+        t::Ipv6Pool,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
     }
 }
-/// The `DeleteVpcEndpoints` operation.
+/// The `DescribeKeyPairs` operation.
 ///
-/// Deletes the specified VPC endpoints.
+/// Describes the specified key pairs or all of your key pairs.
 ///
-/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
-///
-/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
-///
-/// When you delete an interface endpoint, we delete its endpoint network interfaces.
-pub struct DeleteVpcEndpoints(
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeKeyPairs(
     pub(crate) rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
-    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
+    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
+    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
 );
-impl DeleteVpcEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeKeyPairs {
+    /// Sets [`key_names`](t::DescribeKeyPairsRequest::key_names).
+    #[inline]
+    pub fn key_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().key_names);
+        self
+    }
+    /// Adds one element to `KeyNames`; see [`key_names`](Self::key_names).
+    #[inline]
+    pub fn push_key_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().key_names, item);
+        self
+    }
+    /// Sets [`key_pair_ids`](t::DescribeKeyPairsRequest::key_pair_ids).
+    #[inline]
+    pub fn key_pair_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().key_pair_ids);
+        self
+    }
+    /// Adds one element to `KeyPairIds`; see [`key_pair_ids`](Self::key_pair_ids).
+    #[inline]
+    pub fn push_key_pair_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().key_pair_ids, item);
+        self
+    }
+    /// Sets [`include_public_key`](t::DescribeKeyPairsRequest::include_public_key).
+    #[inline]
+    pub fn include_public_key(mut self, value: bool) -> Self {
+        self.0.input_mut().include_public_key = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeKeyPairsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the VPC endpoints.
+    /// Sets [`filters`](t::DescribeKeyPairsRequest::filters).
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
     #[inline]
-    pub fn send(
+    pub fn wait_until_key_pair_exists(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpcEndpointsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpcEndpointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
+    ) -> rt::Waiter<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
+    }
+}
+/// The `DescribeLaunchTemplateVersions` operation.
+///
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub struct DescribeLaunchTemplateVersions(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
+    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DescribeLaunchTemplateVersions {
+    /// Sets [`dry_run`](t::DescribeLaunchTemplateVersionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`launch_template_id`](t::DescribeLaunchTemplateVersionsRequest::launch_template_id).
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_name`](t::DescribeLaunchTemplateVersionsRequest::launch_template_name).
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// Sets [`versions`](t::DescribeLaunchTemplateVersionsRequest::versions).
+    #[inline]
+    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().versions);
+        self
+    }
+    /// Adds one element to `Versions`; see [`versions`](Self::versions).
+    #[inline]
+    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().versions, item);
+        self
+    }
+    /// Sets [`min_version`](t::DescribeLaunchTemplateVersionsRequest::min_version).
+    #[inline]
+    pub fn min_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().min_version = Some(value.into());
+        self
+    }
+    /// Sets [`max_version`](t::DescribeLaunchTemplateVersionsRequest::max_version).
+    #[inline]
+    pub fn max_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().max_version = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLaunchTemplateVersionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLaunchTemplateVersionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeLaunchTemplateVersionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`resolve_alias`](t::DescribeLaunchTemplateVersionsRequest::resolve_alias).
+    #[inline]
+    pub fn resolve_alias(mut self, value: bool) -> Self {
+        self.0.input_mut().resolve_alias = Some(value);
+        self
+    }
+    /// Sets [`include_managed_resources`](t::DescribeLaunchTemplateVersionsRequest::include_managed_resources).
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+        t::LaunchTemplateVersion,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeLaunchTemplates` operation.
+///
+/// Describes one or more launch templates.
+pub struct DescribeLaunchTemplates(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
+    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
+);
+impl DescribeLaunchTemplates {
+    /// Sets [`dry_run`](t::DescribeLaunchTemplatesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`launch_template_ids`](t::DescribeLaunchTemplatesRequest::launch_template_ids).
+    #[inline]
+    pub fn launch_template_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().launch_template_ids);
+        self
+    }
+    /// Adds one element to `LaunchTemplateIds`; see [`launch_template_ids`](Self::launch_template_ids).
+    #[inline]
+    pub fn push_launch_template_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_ids, item);
+        self
+    }
+    /// Sets [`launch_template_names`](t::DescribeLaunchTemplatesRequest::launch_template_names).
+    #[inline]
+    pub fn launch_template_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().launch_template_names);
+        self
+    }
+    /// Adds one element to `LaunchTemplateNames`; see [`launch_template_names`](Self::launch_template_names).
+    #[inline]
+    pub fn push_launch_template_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_names, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeLaunchTemplatesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLaunchTemplatesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLaunchTemplatesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`include_managed_resources`](t::DescribeLaunchTemplatesRequest::include_managed_resources).
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+        t::LaunchTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
+///
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+    /// Sets [`local_gateway_route_table_virtual_interface_group_association_ids`](t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest::local_gateway_route_table_virtual_interface_group_association_ids).
+    #[inline]
+    pub fn local_gateway_route_table_virtual_interface_group_association_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value
+            .add_to(
+                &mut self
+                    .0
+                    .input_mut()
+                    .local_gateway_route_table_virtual_interface_group_association_ids,
+            );
+        self
+    }
+    /// Adds one element to `LocalGatewayRouteTableVirtualInterfaceGroupAssociationIds`; see [`local_gateway_route_table_virtual_interface_group_association_ids`](Self::local_gateway_route_table_virtual_interface_group_association_ids).
+    #[inline]
+    pub fn push_local_gateway_route_table_virtual_interface_group_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self
+                .0
+                .input_mut()
+                .local_gateway_route_table_virtual_interface_group_association_ids,
+            item,
+        );
+        self
+    }
+    /// Sets [`filters`](t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
+///
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVpcAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVpcAssociations,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVpcAssociations {
+    /// Sets [`local_gateway_route_table_vpc_association_ids`](t::DescribeLocalGatewayRouteTableVpcAssociationsRequest::local_gateway_route_table_vpc_association_ids).
+    #[inline]
+    pub fn local_gateway_route_table_vpc_association_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value
+            .add_to(
+                &mut self.0.input_mut().local_gateway_route_table_vpc_association_ids,
+            );
+        self
+    }
+    /// Adds one element to `LocalGatewayRouteTableVpcAssociationIds`; see [`local_gateway_route_table_vpc_association_ids`](Self::local_gateway_route_table_vpc_association_ids).
+    #[inline]
+    pub fn push_local_gateway_route_table_vpc_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().local_gateway_route_table_vpc_association_ids,
+            item,
+        );
+        self
+    }
+    /// Sets [`filters`](t::DescribeLocalGatewayRouteTableVpcAssociationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLocalGatewayRouteTableVpcAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLocalGatewayRouteTableVpcAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLocalGatewayRouteTableVpcAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTables` operation.
+///
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
+    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
+);
+impl DescribeLocalGatewayRouteTables {
+    /// Sets [`local_gateway_route_table_ids`](t::DescribeLocalGatewayRouteTablesRequest::local_gateway_route_table_ids).
+    #[inline]
+    pub fn local_gateway_route_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_route_table_ids);
+        self
+    }
+    /// Adds one element to `LocalGatewayRouteTableIds`; see [`local_gateway_route_table_ids`](Self::local_gateway_route_table_ids).
+    #[inline]
+    pub fn push_local_gateway_route_table_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_gateway_route_table_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeLocalGatewayRouteTablesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLocalGatewayRouteTablesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLocalGatewayRouteTablesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLocalGatewayRouteTablesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+///
+/// Describes the specified local gateway virtual interface groups.
+pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaceGroups,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
+);
+impl DescribeLocalGatewayVirtualInterfaceGroups {
+    /// Sets [`local_gateway_virtual_interface_group_ids`](t::DescribeLocalGatewayVirtualInterfaceGroupsRequest::local_gateway_virtual_interface_group_ids).
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_group_ids);
+        self
+    }
+    /// Adds one element to `LocalGatewayVirtualInterfaceGroupIds`; see [`local_gateway_virtual_interface_group_ids`](Self::local_gateway_virtual_interface_group_ids).
+    #[inline]
+    pub fn push_local_gateway_virtual_interface_group_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().local_gateway_virtual_interface_group_ids,
+            item,
+        );
+        self
+    }
+    /// Sets [`filters`](t::DescribeLocalGatewayVirtualInterfaceGroupsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLocalGatewayVirtualInterfaceGroupsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLocalGatewayVirtualInterfaceGroupsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLocalGatewayVirtualInterfaceGroupsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterfaceGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+///
+/// Describes the specified local gateway virtual interfaces.
+pub struct DescribeLocalGatewayVirtualInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaces,
+    t::DescribeLocalGatewayVirtualInterfacesRequest,
+    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
+);
+impl DescribeLocalGatewayVirtualInterfaces {
+    /// Sets [`local_gateway_virtual_interface_ids`](t::DescribeLocalGatewayVirtualInterfacesRequest::local_gateway_virtual_interface_ids).
+    #[inline]
+    pub fn local_gateway_virtual_interface_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_ids);
+        self
+    }
+    /// Adds one element to `LocalGatewayVirtualInterfaceIds`; see [`local_gateway_virtual_interface_ids`](Self::local_gateway_virtual_interface_ids).
+    #[inline]
+    pub fn push_local_gateway_virtual_interface_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_gateway_virtual_interface_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeLocalGatewayVirtualInterfacesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLocalGatewayVirtualInterfacesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLocalGatewayVirtualInterfacesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLocalGatewayVirtualInterfacesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterface,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGateways` operation.
+///
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGateways(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
+    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
+);
+impl DescribeLocalGateways {
+    /// Sets [`local_gateway_ids`](t::DescribeLocalGatewaysRequest::local_gateway_ids).
+    #[inline]
+    pub fn local_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_ids);
+        self
+    }
+    /// Adds one element to `LocalGatewayIds`; see [`local_gateway_ids`](Self::local_gateway_ids).
+    #[inline]
+    pub fn push_local_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().local_gateway_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeLocalGatewaysRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLocalGatewaysRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLocalGatewaysRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLocalGatewaysRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+        t::LocalGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeLockedSnapshots` operation.
+///
+/// Describes the lock status for a snapshot.
+pub struct DescribeLockedSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
+    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
+);
+impl DescribeLockedSnapshots {
+    /// Sets [`filters`](t::DescribeLockedSnapshotsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLockedSnapshotsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLockedSnapshotsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`snapshot_ids`](t::DescribeLockedSnapshotsRequest::snapshot_ids).
+    #[inline]
+    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().snapshot_ids);
+        self
+    }
+    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
+    #[inline]
+    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().snapshot_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeLockedSnapshotsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

@@ -5,1360 +5,184 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
-    ///
-    /// Returns the [`DeleteVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. Returns [`DescribeMacHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
-        DeleteVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
+    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
+        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
+    }
+    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`DescribeMacModificationTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
+        DescribeMacModificationTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
         )
     }
-    /// Deletes the specified VPN concentrator.
-    ///
-    /// Returns the [`DeleteVpnConcentrator`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. Returns [`DescribeManagedPrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
-        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
-    }
-    /// Deletes the specified VPN connection.
-    ///
-    /// Returns the [`DeleteVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
-        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
-    }
-    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-    ///
-    /// Returns the [`DeleteVpnConnectionRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
-        DeleteVpnConnectionRoute(
-            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
+        DescribeManagedPrefixLists(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
         )
     }
-    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-    ///
-    /// Returns the [`DeleteVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified metric categories, or all of your metric categories. Returns [`DescribeMetricCategories`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
-        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
-    }
-    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-    ///
-    /// Returns the [`DeprovisionByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
-        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
-    }
-    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DeprovisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
-        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
-    }
-    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`DeprovisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
-        DeprovisionIpamPoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
+        DescribeMetricCategories(
+            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
         )
     }
-    /// Deprovision a CIDR from a public IPv4 pool.
-    ///
-    /// Returns the [`DeprovisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action is deprecated. Returns [`DescribeMovingAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
-        DeprovisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
+        DescribeMovingAddresses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
         )
     }
-    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
-    ///
-    /// Returns the [`DeregisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. Returns [`DescribeNatGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_image(&self) -> DeregisterImage {
-        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
+    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
+        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
     }
-    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
-    ///
-    /// Returns the [`DeregisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. Returns [`DescribeNetworkAcls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_instance_event_notification_attributes(
+    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
+        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
+    }
+    /// Describes the specified Network Access Scope analyses. Returns [`DescribeNetworkInsightsAccessScopeAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scope_analyses(
         &self,
-    ) -> DeregisterInstanceEventNotificationAttributes {
-        DeregisterInstanceEventNotificationAttributes(
+    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
+        DescribeNetworkInsightsAccessScopeAnalyses(
             rt::Call::new(
                 &self.handle,
-                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
             ),
         )
     }
-    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
-    ///
-    /// Returns the [`DeregisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Network Access Scopes. Returns [`DescribeNetworkInsightsAccessScopes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_transit_gateway_multicast_group_members(
+    pub fn describe_network_insights_access_scopes(
         &self,
-    ) -> DeregisterTransitGatewayMulticastGroupMembers {
-        DeregisterTransitGatewayMulticastGroupMembers(
+    ) -> DescribeNetworkInsightsAccessScopes {
+        DescribeNetworkInsightsAccessScopes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
+        )
+    }
+    /// Describes one or more of your network insights analyses. Returns [`DescribeNetworkInsightsAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
+        DescribeNetworkInsightsAnalyses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
+        )
+    }
+    /// Describes one or more of your paths. Returns [`DescribeNetworkInsightsPaths`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
+        DescribeNetworkInsightsPaths(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
+        )
+    }
+    /// Describes a network interface attribute. You can specify only one attribute at a time. Returns [`DescribeNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_attribute(
+        &self,
+    ) -> DescribeNetworkInterfaceAttribute {
+        DescribeNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Describes the permissions for your network interfaces. Returns [`DescribeNetworkInterfacePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_permissions(
+        &self,
+    ) -> DescribeNetworkInterfacePermissions {
+        DescribeNetworkInterfacePermissions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
+        )
+    }
+    /// Describes the specified network interfaces or all your network interfaces. Returns [`DescribeNetworkInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
+        DescribeNetworkInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
+        )
+    }
+    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicies {
+        DescribeNetworkingFlexCostAllocationPolicies(
             rt::Call::new(
                 &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
             ),
         )
     }
-    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
-    ///
-    /// Returns the [`DeregisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicyAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_transit_gateway_multicast_group_sources(
+    pub fn describe_networking_flex_cost_allocation_policy_associations(
         &self,
-    ) -> DeregisterTransitGatewayMulticastGroupSources {
-        DeregisterTransitGatewayMulticastGroupSources(
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
+        DescribeNetworkingFlexCostAllocationPolicyAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
             ),
         )
     }
-    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-    ///
-    /// Returns the [`DescribeAccountAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
-        DescribeAccountAttributes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
-        )
-    }
-    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-    ///
-    /// Returns the [`DescribeAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_vpc_encryption_control(
-        &self,
-    ) -> DescribeAccountVpcEncryptionControl {
-        DescribeAccountVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DescribeAddressTransfers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
-        DescribeAddressTransfers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
-        )
-    }
 }
-/// The `DeleteVpcPeeringConnection` operation.
+/// The `DescribeMacHosts` operation.
 ///
-/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
-pub struct DeleteVpcPeeringConnection(
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub struct DescribeMacHosts(
     pub(crate) rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcPeeringConnection, t::DeleteVpcPeeringConnectionRequest,
-    t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
+    DescribeMacHosts, t::DescribeMacHostsRequest, t::DescribeMacHostsResult,
+    rt::NoErrors, op::DESCRIBE_MAC_HOSTS
 );
-impl DeleteVpcPeeringConnection {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeMacHosts {
+    /// Sets [`filters`](t::DescribeMacHostsRequest::filters).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// The ID of the VPC peering connection.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`host_ids`](t::DescribeMacHostsRequest::host_ids).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpcPeeringConnectionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpcPeeringConnectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpnConcentrator` operation.
-///
-/// Deletes the specified VPN concentrator.
-pub struct DeleteVpnConcentrator(
-    pub(crate) rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpnConcentrator, t::DeleteVpnConcentratorRequest,
-    t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
-);
-impl DeleteVpnConcentrator {
-    /// The ID of the VPN concentrator to delete.
-    #[inline]
-    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_id = value.into();
+    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_ids);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_ids, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpnConcentratorResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpnConcentratorResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpnConnection` operation.
-///
-/// Deletes the specified VPN connection.
-///
-/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
-///
-/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
-pub struct DeleteVpnConnection(
-    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVpnConnection, t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_VPN_CONNECTION
-);
-impl DeleteVpnConnection {
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpnConnectionRoute` operation.
-///
-/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-pub struct DeleteVpnConnectionRoute(
-    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVpnConnectionRoute, t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_VPN_CONNECTION_ROUTE
-);
-impl DeleteVpnConnectionRoute {
-    /// The CIDR block associated with the local subnet of the customer network.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpnGateway` operation.
-///
-/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-pub struct DeleteVpnGateway(
-    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVpnGateway, t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_VPN_GATEWAY
-);
-impl DeleteVpnGateway {
-    /// The ID of the virtual private gateway.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeprovisionByoipCidr` operation.
-///
-/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-///
-/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
-pub struct DeprovisionByoipCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionByoipCidrRequest,
-        t::DeprovisionByoipCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionByoipCidr, t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult,
-    rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
-);
-impl DeprovisionByoipCidr {
-    /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeprovisionByoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeprovisionByoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionByoipCidrRequest,
-        t::DeprovisionByoipCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeprovisionIpamByoasn` operation.
-///
-/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DeprovisionIpamByoasn(
-    pub(crate) rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionIpamByoasn, t::DeprovisionIpamByoasnRequest,
-    t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
-);
-impl DeprovisionIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM ID.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// An ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeprovisionIpamByoasnResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeprovisionIpamByoasnResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeprovisionIpamPoolCidr` operation.
-///
-/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeprovisionIpamPoolCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionIpamPoolCidr, t::DeprovisionIpamPoolCidrRequest,
-    t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
-);
-impl DeprovisionIpamPoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool that has the CIDR you want to deprovision.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The CIDR which you want to deprovision from the pool.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeprovisionIpamPoolCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeprovisionIpamPoolCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeprovisionPublicIpv4PoolCidr` operation.
-///
-/// Deprovision a CIDR from a public IPv4 pool.
-pub struct DeprovisionPublicIpv4PoolCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionPublicIpv4PoolCidr, t::DeprovisionPublicIpv4PoolCidrRequest,
-    t::DeprovisionPublicIpv4PoolCidrResult, rt::NoErrors,
-    op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
-);
-impl DeprovisionPublicIpv4PoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool that you want to deprovision the CIDR from.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The CIDR you want to deprovision from the pool.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeprovisionPublicIpv4PoolCidrResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeprovisionPublicIpv4PoolCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeregisterImage` operation.
-///
-/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
-///
-/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
-///
-/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
-///
-/// Deregistering an AMI does not delete the following:
-///
-/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
-/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
-/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
-///
-/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
-pub struct DeregisterImage(
-    pub(crate) rt::Call<
-        t::DeregisterImageRequest,
-        t::DeregisterImageResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterImage, t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors,
-    op::DEREGISTER_IMAGE
-);
-impl DeregisterImage {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
-    #[inline]
-    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_associated_snapshots = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeregisterImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeregisterImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeregisterInstanceEventNotificationAttributes` operation.
-///
-/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
-pub struct DeregisterInstanceEventNotificationAttributes(
-    pub(crate) rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterInstanceEventNotificationAttributes,
-    t::DeregisterInstanceEventNotificationAttributesRequest,
-    t::DeregisterInstanceEventNotificationAttributesResult, rt::NoErrors,
-    op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
-);
-impl DeregisterInstanceEventNotificationAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Information about the tag keys to deregister.
-    #[inline]
-    pub fn instance_tag_attribute(
-        mut self,
-        value: t::DeregisterInstanceTagAttributeRequest,
-    ) -> Self {
-        self.0.input_mut().instance_tag_attribute = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeregisterInstanceEventNotificationAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeregisterInstanceEventNotificationAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
-///
-/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
-pub struct DeregisterTransitGatewayMulticastGroupMembers(
-    pub(crate) rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterTransitGatewayMulticastGroupMembers,
-    t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-    t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
-    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
-);
-impl DeregisterTransitGatewayMulticastGroupMembers {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the group members' network interfaces.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeregisterTransitGatewayMulticastGroupMembersResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeregisterTransitGatewayMulticastGroupMembersResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
-///
-/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
-pub struct DeregisterTransitGatewayMulticastGroupSources(
-    pub(crate) rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterTransitGatewayMulticastGroupSources,
-    t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-    t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
-    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
-);
-impl DeregisterTransitGatewayMulticastGroupSources {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the group sources' network interfaces.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeregisterTransitGatewayMulticastGroupSourcesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeregisterTransitGatewayMulticastGroupSourcesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAccountAttributes` operation.
-///
-/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-///
-/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
-/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
-/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `supported-platforms`: This attribute is deprecated.
-/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAccountAttributes(
-    pub(crate) rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAccountAttributes, t::DescribeAccountAttributesRequest,
-    t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
-);
-impl DescribeAccountAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The account attribute names.
-    #[inline]
-    pub fn attribute_names(
-        mut self,
-        value: impl rt::Items<t::AccountAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_names);
-        self
-    }
-    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
-    #[inline]
-    pub fn push_attribute_names(
-        mut self,
-        item: impl Into<t::AccountAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAccountAttributesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAccountAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAccountVpcEncryptionControl` operation.
-///
-/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DescribeAccountVpcEncryptionControl(
-    pub(crate) rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAccountVpcEncryptionControl, t::DescribeAccountVpcEncryptionControlRequest,
-    t::DescribeAccountVpcEncryptionControlResult, rt::NoErrors,
-    op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
-);
-impl DescribeAccountVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeAccountVpcEncryptionControlResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeAccountVpcEncryptionControlResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAddressTransfers` operation.
-///
-/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-///
-/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
-pub struct DescribeAddressTransfers(
-    pub(crate) rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAddressTransfers, t::DescribeAddressTransfersRequest,
-    t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
-);
-impl DescribeAddressTransfers {
-    /// The allocation IDs of Elastic IP addresses.
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of address transfers to return in one page of results.
+    /// Sets [`max_results`](t::DescribeMacHostsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`next_token`](t::DescribeMacHostsRequest::next_token).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAddressTransfersResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAddressTransfersResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1366,11 +190,1169 @@ impl DescribeAddressTransfers {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
         rt::NoErrors,
-        t::AddressTransfer,
+        t::MacHost,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeMacModificationTasks` operation.
+///
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub struct DescribeMacModificationTasks(
+    pub(crate) rt::Call<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMacModificationTasks, t::DescribeMacModificationTasksRequest,
+    t::DescribeMacModificationTasksResult, rt::NoErrors,
+    op::DESCRIBE_MAC_MODIFICATION_TASKS
+);
+impl DescribeMacModificationTasks {
+    /// Sets [`dry_run`](t::DescribeMacModificationTasksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeMacModificationTasksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`mac_modification_task_ids`](t::DescribeMacModificationTasksRequest::mac_modification_task_ids).
+    #[inline]
+    pub fn mac_modification_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().mac_modification_task_ids);
+        self
+    }
+    /// Adds one element to `MacModificationTaskIds`; see [`mac_modification_task_ids`](Self::mac_modification_task_ids).
+    #[inline]
+    pub fn push_mac_modification_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().mac_modification_task_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeMacModificationTasksRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeMacModificationTasksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+        t::MacModificationTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeManagedPrefixLists` operation.
+///
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub struct DescribeManagedPrefixLists(
+    pub(crate) rt::Call<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeManagedPrefixLists, t::DescribeManagedPrefixListsRequest,
+    t::DescribeManagedPrefixListsResult, rt::NoErrors, op::DESCRIBE_MANAGED_PREFIX_LISTS
+);
+impl DescribeManagedPrefixLists {
+    /// Sets [`dry_run`](t::DescribeManagedPrefixListsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeManagedPrefixListsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeManagedPrefixListsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeManagedPrefixListsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`prefix_list_ids`](t::DescribeManagedPrefixListsRequest::prefix_list_ids).
+    #[inline]
+    pub fn prefix_list_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().prefix_list_ids);
+        self
+    }
+    /// Adds one element to `PrefixListIds`; see [`prefix_list_ids`](Self::prefix_list_ids).
+    #[inline]
+    pub fn push_prefix_list_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().prefix_list_ids, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+        t::ManagedPrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
+    }
+}
+/// The `DescribeMetricCategories` operation.
+///
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DescribeMetricCategories(
+    pub(crate) rt::Call<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMetricCategories, t::DescribeMetricCategoriesRequest,
+    t::DescribeMetricCategoriesResult, rt::NoErrors, op::DESCRIBE_METRIC_CATEGORIES
+);
+impl DescribeMetricCategories {
+    /// Sets [`metric_category_ids`](t::DescribeMetricCategoriesRequest::metric_category_ids).
+    #[inline]
+    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_category_ids);
+        self
+    }
+    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
+    #[inline]
+    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_category_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeMetricCategoriesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeMetricCategoriesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeMetricCategoriesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeMetricCategoriesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+        t::MetricCategory,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
+    }
+}
+/// The `DescribeMovingAddresses` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub struct DescribeMovingAddresses(
+    pub(crate) rt::Call<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMovingAddresses, t::DescribeMovingAddressesRequest,
+    t::DescribeMovingAddressesResult, rt::NoErrors, op::DESCRIBE_MOVING_ADDRESSES
+);
+impl DescribeMovingAddresses {
+    /// Sets [`dry_run`](t::DescribeMovingAddressesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`public_ips`](t::DescribeMovingAddressesRequest::public_ips).
+    #[inline]
+    pub fn public_ips(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().public_ips);
+        self
+    }
+    /// Adds one element to `PublicIps`; see [`public_ips`](Self::public_ips).
+    #[inline]
+    pub fn push_public_ips(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().public_ips, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeMovingAddressesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeMovingAddressesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeMovingAddressesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+        t::MovingAddressStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
+    }
+}
+/// The `DescribeNatGateways` operation.
+///
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub struct DescribeNatGateways(
+    pub(crate) rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNatGateways, t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_NAT_GATEWAYS
+);
+impl DescribeNatGateways {
+    /// Sets [`dry_run`](t::DescribeNatGatewaysRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filter`](t::DescribeNatGatewaysRequest::filter).
+    #[inline]
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNatGatewaysRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`nat_gateway_ids`](t::DescribeNatGatewaysRequest::nat_gateway_ids).
+    #[inline]
+    pub fn nat_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().nat_gateway_ids);
+        self
+    }
+    /// Adds one element to `NatGatewayIds`; see [`nat_gateway_ids`](Self::nat_gateway_ids).
+    #[inline]
+    pub fn push_nat_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().nat_gateway_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNatGatewaysRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+        t::NatGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
+    }
+}
+/// The `DescribeNetworkAcls` operation.
+///
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeNetworkAcls(
+    pub(crate) rt::Call<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkAcls, t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult,
+    rt::NoErrors, op::DESCRIBE_NETWORK_ACLS
+);
+impl DescribeNetworkAcls {
+    /// Sets [`next_token`](t::DescribeNetworkAclsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkAclsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkAclsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_acl_ids`](t::DescribeNetworkAclsRequest::network_acl_ids).
+    #[inline]
+    pub fn network_acl_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_acl_ids);
+        self
+    }
+    /// Adds one element to `NetworkAclIds`; see [`network_acl_ids`](Self::network_acl_ids).
+    #[inline]
+    pub fn push_network_acl_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_acl_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkAclsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+        t::NetworkAcl,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
+///
+/// Describes the specified Network Access Scope analyses.
+pub struct DescribeNetworkInsightsAccessScopeAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopeAnalyses,
+    t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+    t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES
+);
+impl DescribeNetworkInsightsAccessScopeAnalyses {
+    /// Sets [`network_insights_access_scope_analysis_ids`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::network_insights_access_scope_analysis_ids).
+    #[inline]
+    pub fn network_insights_access_scope_analysis_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_access_scope_analysis_ids);
+        self
+    }
+    /// Adds one element to `NetworkInsightsAccessScopeAnalysisIds`; see [`network_insights_access_scope_analysis_ids`](Self::network_insights_access_scope_analysis_ids).
+    #[inline]
+    pub fn push_network_insights_access_scope_analysis_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().network_insights_access_scope_analysis_ids,
+            item,
+        );
+        self
+    }
+    /// Sets [`network_insights_access_scope_id`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::network_insights_access_scope_id).
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = Some(value.into());
+        self
+    }
+    /// Sets [`analysis_start_time_begin`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::analysis_start_time_begin).
+    #[inline]
+    pub fn analysis_start_time_begin(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time_begin = Some(value);
+        self
+    }
+    /// Sets [`analysis_start_time_end`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::analysis_start_time_end).
+    #[inline]
+    pub fn analysis_start_time_end(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time_end = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkInsightsAccessScopeAnalysesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScopeAnalysis,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopes` operation.
+///
+/// Describes the specified Network Access Scopes.
+pub struct DescribeNetworkInsightsAccessScopes(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopes, t::DescribeNetworkInsightsAccessScopesRequest,
+    t::DescribeNetworkInsightsAccessScopesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES
+);
+impl DescribeNetworkInsightsAccessScopes {
+    /// Sets [`network_insights_access_scope_ids`](t::DescribeNetworkInsightsAccessScopesRequest::network_insights_access_scope_ids).
+    #[inline]
+    pub fn network_insights_access_scope_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_access_scope_ids);
+        self
+    }
+    /// Adds one element to `NetworkInsightsAccessScopeIds`; see [`network_insights_access_scope_ids`](Self::network_insights_access_scope_ids).
+    #[inline]
+    pub fn push_network_insights_access_scope_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_insights_access_scope_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkInsightsAccessScopesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkInsightsAccessScopesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkInsightsAccessScopesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkInsightsAccessScopesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScope,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAnalyses` operation.
+///
+/// Describes one or more of your network insights analyses.
+pub struct DescribeNetworkInsightsAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAnalyses, t::DescribeNetworkInsightsAnalysesRequest,
+    t::DescribeNetworkInsightsAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES
+);
+impl DescribeNetworkInsightsAnalyses {
+    /// Sets [`network_insights_analysis_ids`](t::DescribeNetworkInsightsAnalysesRequest::network_insights_analysis_ids).
+    #[inline]
+    pub fn network_insights_analysis_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_analysis_ids);
+        self
+    }
+    /// Adds one element to `NetworkInsightsAnalysisIds`; see [`network_insights_analysis_ids`](Self::network_insights_analysis_ids).
+    #[inline]
+    pub fn push_network_insights_analysis_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_insights_analysis_ids, item);
+        self
+    }
+    /// Sets [`network_insights_path_id`](t::DescribeNetworkInsightsAnalysesRequest::network_insights_path_id).
+    #[inline]
+    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_path_id = Some(value.into());
+        self
+    }
+    /// Sets [`analysis_start_time`](t::DescribeNetworkInsightsAnalysesRequest::analysis_start_time).
+    #[inline]
+    pub fn analysis_start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time = Some(value);
+        self
+    }
+    /// Sets [`analysis_end_time`](t::DescribeNetworkInsightsAnalysesRequest::analysis_end_time).
+    #[inline]
+    pub fn analysis_end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_end_time = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkInsightsAnalysesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkInsightsAnalysesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkInsightsAnalysesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkInsightsAnalysesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAnalysis,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsPaths` operation.
+///
+/// Describes one or more of your paths.
+pub struct DescribeNetworkInsightsPaths(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsPaths, t::DescribeNetworkInsightsPathsRequest,
+    t::DescribeNetworkInsightsPathsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_PATHS
+);
+impl DescribeNetworkInsightsPaths {
+    /// Sets [`network_insights_path_ids`](t::DescribeNetworkInsightsPathsRequest::network_insights_path_ids).
+    #[inline]
+    pub fn network_insights_path_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_path_ids);
+        self
+    }
+    /// Adds one element to `NetworkInsightsPathIds`; see [`network_insights_path_ids`](Self::network_insights_path_ids).
+    #[inline]
+    pub fn push_network_insights_path_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_insights_path_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkInsightsPathsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkInsightsPathsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkInsightsPathsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkInsightsPathsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+        t::NetworkInsightsPath,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaceAttribute` operation.
+///
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub struct DescribeNetworkInterfaceAttribute(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfaceAttribute, t::DescribeNetworkInterfaceAttributeRequest,
+    t::DescribeNetworkInterfaceAttributeResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl DescribeNetworkInterfaceAttribute {
+    /// Sets [`dry_run`](t::DescribeNetworkInterfaceAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_id`](t::DescribeNetworkInterfaceAttributeRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// Sets [`attribute`](t::DescribeNetworkInterfaceAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::NetworkInterfaceAttribute>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+}
+/// The `DescribeNetworkInterfacePermissions` operation.
+///
+/// Describes the permissions for your network interfaces.
+pub struct DescribeNetworkInterfacePermissions(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfacePermissions, t::DescribeNetworkInterfacePermissionsRequest,
+    t::DescribeNetworkInterfacePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS
+);
+impl DescribeNetworkInterfacePermissions {
+    /// Sets [`network_interface_permission_ids`](t::DescribeNetworkInterfacePermissionsRequest::network_interface_permission_ids).
+    #[inline]
+    pub fn network_interface_permission_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_permission_ids);
+        self
+    }
+    /// Adds one element to `NetworkInterfacePermissionIds`; see [`network_interface_permission_ids`](Self::network_interface_permission_ids).
+    #[inline]
+    pub fn push_network_interface_permission_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_permission_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkInterfacePermissionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkInterfacePermissionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkInterfacePermissionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+        t::NetworkInterfacePermission,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaces` operation.
+///
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeNetworkInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfaces, t::DescribeNetworkInterfacesRequest,
+    t::DescribeNetworkInterfacesResult, rt::NoErrors, op::DESCRIBE_NETWORK_INTERFACES
+);
+impl DescribeNetworkInterfaces {
+    /// Sets [`next_token`](t::DescribeNetworkInterfacesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkInterfacesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`include_managed_resources`](t::DescribeNetworkInterfacesRequest::include_managed_resources).
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkInterfacesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_ids`](t::DescribeNetworkInterfacesRequest::network_interface_ids).
+    #[inline]
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
+        self
+    }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkInterfacesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+        t::NetworkInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
+    }
+    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_network_interface_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
+///
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicies(
+    pub(crate) rt::Call<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicies,
+    t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DescribeNetworkingFlexCostAllocationPolicies {
+    /// Sets [`fca_policy_ids`](t::DescribeNetworkingFlexCostAllocationPoliciesRequest::fca_policy_ids).
+    #[inline]
+    pub fn fca_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_ids);
+        self
+    }
+    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
+    #[inline]
+    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkingFlexCostAllocationPoliciesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkingFlexCostAllocationPoliciesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkingFlexCostAllocationPoliciesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkingFlexCostAllocationPoliciesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
+///
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
+    pub(crate) rt::Call<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociations,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS
+);
+impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
+    /// Sets [`fca_policy_association_ids`](t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest::fca_policy_association_ids).
+    #[inline]
+    pub fn fca_policy_association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_association_ids);
+        self
+    }
+    /// Adds one element to `FcaPolicyAssociationIds`; see [`fca_policy_association_ids`](Self::fca_policy_association_ids).
+    #[inline]
+    pub fn push_fca_policy_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_association_ids, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyAssociationDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }

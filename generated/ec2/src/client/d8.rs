@@ -5,195 +5,147 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-    ///
-    /// Returns the [`DescribeAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the Outposts link aggregation groups (LAGs). Returns [`DescribeOutpostLags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_addresses(&self) -> DescribeAddresses {
-        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
+    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
+        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
     }
-    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`DescribeAddressesAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified placement groups or all of your placement groups. Returns [`DescribePlacementGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
-        DescribeAddressesAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
+    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
+        DescribePlacementGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
         )
     }
-    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-    ///
-    /// Returns the [`DescribeAggregateIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service. Returns [`DescribePrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
-        DescribeAggregateIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
+    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
+        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
+    }
+    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference. Returns [`DescribePrincipalIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
+        DescribePrincipalIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
         )
     }
-    /// Describes the aggregated application health status for the specified instances. The following rules apply:
-    ///
-    /// Returns the [`DescribeApplicationStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified IPv4 address pools. Returns [`DescribePublicIpv4Pools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
-        DescribeApplicationStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
+    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
+        DescribePublicIpv4Pools(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
         )
     }
-    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-    ///
-    /// Returns the [`DescribeApplicationStatusCheckAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the Regions that are enabled for your account, or all Regions. Returns [`DescribeRegions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_application_status_check_associations(
+    pub fn describe_regions(&self) -> DescribeRegions {
+        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
+    }
+    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*. Returns [`DescribeReplaceRootVolumeTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
+        DescribeReplaceRootVolumeTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
+        )
+    }
+    /// Describes one or more of the Reserved Instances that you purchased. Returns [`DescribeReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
+        DescribeReservedInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
+        )
+    }
+    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace. Returns [`DescribeReservedInstancesListings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_listings(
         &self,
-    ) -> DescribeApplicationStatusCheckAssociations {
-        DescribeApplicationStatusCheckAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
-            ),
+    ) -> DescribeReservedInstancesListings {
+        DescribeReservedInstancesListings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
         )
     }
-    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
-    ///
-    /// Returns the [`DescribeApplicationStatusChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned. Returns [`DescribeReservedInstancesModifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
-        DescribeApplicationStatusChecks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
-        )
-    }
-    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-    ///
-    /// Returns the [`DescribeAvailabilityZones`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
-        DescribeAvailabilityZones(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
-        )
-    }
-    /// Describes the current Infrastructure Performance metric subscriptions.
-    ///
-    /// Returns the [`DescribeAwsNetworkPerformanceMetricSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_aws_network_performance_metric_subscriptions(
+    pub fn describe_reserved_instances_modifications(
         &self,
-    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
-        DescribeAwsNetworkPerformanceMetricSubscriptions(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
-            ),
+    ) -> DescribeReservedInstancesModifications {
+        DescribeReservedInstancesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
         )
     }
-    /// Describes the specified bundle tasks or all of your bundle tasks.
-    ///
-    /// Returns the [`DescribeBundleTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used. Returns [`DescribeReservedInstancesOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
-        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
-    }
-    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-    ///
-    /// Returns the [`DescribeByoipCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
-        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
-    }
-    /// Describes the events for the specified Capacity Block extension during the specified time.
-    ///
-    /// Returns the [`DescribeCapacityBlockExtensionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_extension_history(
+    pub fn describe_reserved_instances_offerings(
         &self,
-    ) -> DescribeCapacityBlockExtensionHistory {
-        DescribeCapacityBlockExtensionHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
+    ) -> DescribeReservedInstancesOfferings {
+        DescribeReservedInstancesOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
         )
     }
-    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-    ///
-    /// Returns the [`DescribeCapacityBlockExtensionOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more route server endpoints. Returns [`DescribeRouteServerEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_extension_offerings(
+    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
+        DescribeRouteServerEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
+        )
+    }
+    /// Describes one or more route server peers. Returns [`DescribeRouteServerPeers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
+        DescribeRouteServerPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
+        )
+    }
+    /// Describes one or more route servers. Returns [`DescribeRouteServers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_servers(&self) -> DescribeRouteServers {
+        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
+    }
+    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria. Returns [`DescribeRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_tables(&self) -> DescribeRouteTables {
+        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
+    }
+    /// Finds available schedules that meet the specified criteria. Returns [`DescribeScheduledInstanceAvailability`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_scheduled_instance_availability(
         &self,
-    ) -> DescribeCapacityBlockExtensionOfferings {
-        DescribeCapacityBlockExtensionOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
-        )
-    }
-    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
-    ///
-    /// Returns the [`DescribeCapacityBlockOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
-        DescribeCapacityBlockOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
-        )
-    }
-    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-    ///
-    /// Returns the [`DescribeCapacityBlockStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
-        DescribeCapacityBlockStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
-        )
-    }
-    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-    ///
-    /// Returns the [`DescribeCapacityBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
-        DescribeCapacityBlocks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
-        )
-    }
-    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-    ///
-    /// Returns the [`DescribeCapacityManagerDataExports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_manager_data_exports(
-        &self,
-    ) -> DescribeCapacityManagerDataExports {
-        DescribeCapacityManagerDataExports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
+    ) -> DescribeScheduledInstanceAvailability {
+        DescribeScheduledInstanceAvailability(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
         )
     }
 }
-/// The `DescribeAddresses` operation.
+/// The `DescribeOutpostLags` operation.
 ///
-/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-pub struct DescribeAddresses(
+/// Describes the Outposts link aggregation groups (LAGs).
+///
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+pub struct DescribeOutpostLags(
     pub(crate) rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
-    rt::NoErrors, op::DESCRIBE_ADDRESSES
+    DescribeOutpostLags, t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult,
+    rt::NoErrors, op::DESCRIBE_OUTPOST_LAGS
 );
-impl DescribeAddresses {
-    /// One or more Elastic IP addresses.
+impl DescribeOutpostLags {
+    /// Sets [`outpost_lag_ids`](t::DescribeOutpostLagsRequest::outpost_lag_ids).
     #[inline]
-    pub fn public_ips(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().public_ips);
+    pub fn outpost_lag_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().outpost_lag_ids);
         self
     }
-    /// Adds one element to `PublicIps`; see [`public_ips`](Self::public_ips).
+    /// Adds one element to `OutpostLagIds`; see [`outpost_lag_ids`](Self::outpost_lag_ids).
     #[inline]
-    pub fn push_public_ips(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().public_ips, item);
+    pub fn push_outpost_lag_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().outpost_lag_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
+    /// Sets [`filters`](t::DescribeOutpostLagsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -205,149 +157,143 @@ impl DescribeAddresses {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Information about the allocation IDs.
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAddressesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAddressesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAddressesAttribute` operation.
-///
-/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-pub struct DescribeAddressesAttribute(
-    pub(crate) rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
-    t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
-);
-impl DescribeAddressesAttribute {
-    /// \[EC2-VPC\] The allocation IDs.
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
-    /// The attribute of the IP address.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::DescribeOutpostLagsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`next_token`](t::DescribeOutpostLagsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeOutpostLagsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAddressesAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAddressesAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
+}
+/// The `DescribePlacementGroups` operation.
+///
+/// Describes the specified placement groups or all of your placement groups.
+///
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DescribePlacementGroups(
+    pub(crate) rt::Call<
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    DescribePlacementGroups, t::DescribePlacementGroupsRequest,
+    t::DescribePlacementGroupsResult, rt::NoErrors, op::DESCRIBE_PLACEMENT_GROUPS
+);
+impl DescribePlacementGroups {
+    /// Sets [`group_ids`](t::DescribePlacementGroupsRequest::group_ids).
+    #[inline]
+    pub fn group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_ids);
+        self
+    }
+    /// Adds one element to `GroupIds`; see [`group_ids`](Self::group_ids).
+    #[inline]
+    pub fn push_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribePlacementGroupsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`group_names`](t::DescribePlacementGroupsRequest::group_names).
+    #[inline]
+    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_names);
+        self
+    }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribePlacementGroupsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `DescribePrefixLists` operation.
+///
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+pub struct DescribePrefixLists(
+    pub(crate) rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePrefixLists, t::DescribePrefixListsRequest, t::DescribePrefixListsResult,
+    rt::NoErrors, op::DESCRIBE_PREFIX_LISTS
+);
+impl DescribePrefixLists {
+    /// Sets [`dry_run`](t::DescribePrefixListsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribePrefixListsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribePrefixListsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribePrefixListsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`prefix_list_ids`](t::DescribePrefixListsRequest::prefix_list_ids).
+    #[inline]
+    pub fn prefix_list_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().prefix_list_ids);
+        self
+    }
+    /// Adds one element to `PrefixListIds`; see [`prefix_list_ids`](Self::prefix_list_ids).
+    #[inline]
+    pub fn push_prefix_list_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().prefix_list_ids, item);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -355,112 +301,117 @@ impl DescribeAddressesAttribute {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
         rt::NoErrors,
-        t::AddressAttribute,
+        t::PrefixList,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_PREFIX_LISTS_PAGINATOR)
     }
 }
-/// The `DescribeAggregateIdFormat` operation.
+/// The `DescribePrincipalIdFormat` operation.
 ///
-/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
 ///
-/// This request only returns information about resource types that support longer IDs.
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
 ///
 /// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub struct DescribeAggregateIdFormat(
+pub struct DescribePrincipalIdFormat(
     pub(crate) rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
-    t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
+    DescribePrincipalIdFormat, t::DescribePrincipalIdFormatRequest,
+    t::DescribePrincipalIdFormatResult, rt::NoErrors, op::DESCRIBE_PRINCIPAL_ID_FORMAT
 );
-impl DescribeAggregateIdFormat {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribePrincipalIdFormat {
+    /// Sets [`dry_run`](t::DescribePrincipalIdFormatRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`resources`](t::DescribePrincipalIdFormatRequest::resources).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAggregateIdFormatResult>> {
-        self.0.send()
+    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAggregateIdFormatResult> {
-        self.0.send_blocking()
+    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Sets [`max_results`](t::DescribePrincipalIdFormatRequest::max_results).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Sets [`next_token`](t::DescribePrincipalIdFormatRequest::next_token).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// The underlying call, with the input built so far.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn into_call(
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
+    ) -> rt::Paginator<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
         rt::NoErrors,
+        t::PrincipalIdFormat,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR)
     }
 }
-/// The `DescribeApplicationStatus` operation.
+/// The `DescribePublicIpv4Pools` operation.
 ///
-/// Describes the aggregated application health status for the specified instances. The following rules apply:
-///
-/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
-/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
-/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
-pub struct DescribeApplicationStatus(
+/// Describes the specified IPv4 address pools.
+pub struct DescribePublicIpv4Pools(
     pub(crate) rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
-    t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
+    DescribePublicIpv4Pools, t::DescribePublicIpv4PoolsRequest,
+    t::DescribePublicIpv4PoolsResult, rt::NoErrors, op::DESCRIBE_PUBLIC_IPV4_POOLS
 );
-impl DescribeApplicationStatus {
-    /// The IDs of the instances for which to describe application status.
+impl DescribePublicIpv4Pools {
+    /// Sets [`pool_ids`](t::DescribePublicIpv4PoolsRequest::pool_ids).
     #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
+    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
     #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
+    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().pool_ids, item);
         self
     }
-    /// The filters.
+    /// Sets [`next_token`](t::DescribePublicIpv4PoolsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribePublicIpv4PoolsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribePublicIpv4PoolsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -472,345 +423,66 @@ impl DescribeApplicationStatus {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeApplicationStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeApplicationStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
+    ) -> rt::Paginator<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
         rt::NoErrors,
+        t::PublicIpv4Pool,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR)
     }
 }
-/// The `DescribeApplicationStatusCheckAssociations` operation.
+/// The `DescribeRegions` operation.
 ///
-/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+/// Describes the Regions that are enabled for your account, or all Regions.
 ///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
-pub struct DescribeApplicationStatusCheckAssociations(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeApplicationStatusCheckAssociations,
-    t::DescribeApplicationStatusCheckAssociationsRequest,
-    t::DescribeApplicationStatusCheckAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS
-);
-impl DescribeApplicationStatusCheckAssociations {
-    /// The IDs of the application status checks for which to describe associations.
-    #[inline]
-    pub fn application_status_check_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().application_status_check_ids);
-        self
-    }
-    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
-    #[inline]
-    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
-        self
-    }
-    /// The filters to use to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeApplicationStatusCheckAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeApplicationStatusCheckAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeApplicationStatusChecks` operation.
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
 ///
-/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
-///
-/// - If you do not specify any application status check IDs, all checks in your account are returned.
-/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
-pub struct DescribeApplicationStatusChecks(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
-    t::DescribeApplicationStatusChecksResult, rt::NoErrors,
-    op::DESCRIBE_APPLICATION_STATUS_CHECKS
-);
-impl DescribeApplicationStatusChecks {
-    /// The IDs of the application status checks to describe.
-    #[inline]
-    pub fn application_status_check_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().application_status_check_ids);
-        self
-    }
-    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
-    #[inline]
-    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to `false`, the response includes only active checks.
-    #[inline]
-    pub fn include_all(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeApplicationStatusChecksResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeApplicationStatusChecksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAvailabilityZones` operation.
-///
-/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-///
-/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAvailabilityZones(
+pub struct DescribeRegions(
     pub(crate) rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
+        t::DescribeRegionsRequest,
+        t::DescribeRegionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
-    t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
+    DescribeRegions, t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors,
+    op::DESCRIBE_REGIONS
 );
-impl DescribeAvailabilityZones {
-    /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
+impl DescribeRegions {
+    /// Sets [`region_names`](t::DescribeRegionsRequest::region_names).
     #[inline]
-    pub fn zone_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().zone_names);
+    pub fn region_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().region_names);
         self
     }
-    /// Adds one element to `ZoneNames`; see [`zone_names`](Self::zone_names).
+    /// Adds one element to `RegionNames`; see [`region_names`](Self::region_names).
     #[inline]
-    pub fn push_zone_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().zone_names, item);
+    pub fn push_region_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().region_names, item);
         self
     }
-    /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
+    /// Sets [`all_regions`](t::DescribeRegionsRequest::all_regions).
     #[inline]
-    pub fn zone_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().zone_ids);
+    pub fn all_regions(mut self, value: bool) -> Self {
+        self.0.input_mut().all_regions = Some(value);
         self
     }
-    /// Adds one element to `ZoneIds`; see [`zone_ids`](Self::zone_ids).
-    #[inline]
-    pub fn push_zone_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().zone_ids, item);
-        self
-    }
-    /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::DescribeRegionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// Sets [`filters`](t::DescribeRegionsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -822,1009 +494,241 @@ impl DescribeAvailabilityZones {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAvailabilityZonesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAvailabilityZonesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
-/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
+/// The `DescribeReplaceRootVolumeTasks` operation.
 ///
-/// Describes the current Infrastructure Performance metric subscriptions.
-pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeReplaceRootVolumeTasks(
     pub(crate) rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAwsNetworkPerformanceMetricSubscriptions,
-    t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-    t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::NoErrors,
-    op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS
+    DescribeReplaceRootVolumeTasks, t::DescribeReplaceRootVolumeTasksRequest,
+    t::DescribeReplaceRootVolumeTasksResult, rt::NoErrors,
+    op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS
 );
-impl DescribeAwsNetworkPerformanceMetricSubscriptions {
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+impl DescribeReplaceRootVolumeTasks {
+    /// Sets [`replace_root_volume_task_ids`](t::DescribeReplaceRootVolumeTasksRequest::replace_root_volume_task_ids).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-        t::Subscription,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeBundleTasks` operation.
-///
-/// Describes the specified bundle tasks or all of your bundle tasks.
-///
-/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeBundleTasks(
-    pub(crate) rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
-    rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
-);
-impl DescribeBundleTasks {
-    /// The bundle task IDs.
-    #[inline]
-    pub fn bundle_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().bundle_ids);
-        self
-    }
-    /// Adds one element to `BundleIds`; see [`bundle_ids`](Self::bundle_ids).
-    #[inline]
-    pub fn push_bundle_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().bundle_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeBundleTasksResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeBundleTasksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_bundle_task_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
-    }
-}
-/// The `DescribeByoipCidrs` operation.
-///
-/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-pub struct DescribeByoipCidrs(
-    pub(crate) rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
-    rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
-);
-impl DescribeByoipCidrs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = value;
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeByoipCidrsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeByoipCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-        t::ByoipCidr,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
-    }
-}
-/// The `DescribeCapacityBlockExtensionHistory` operation.
-///
-/// Describes the events for the specified Capacity Block extension during the specified time.
-pub struct DescribeCapacityBlockExtensionHistory(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityBlockExtensionHistory,
-    t::DescribeCapacityBlockExtensionHistoryRequest,
-    t::DescribeCapacityBlockExtensionHistoryResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY
-);
-impl DescribeCapacityBlockExtensionHistory {
-    /// The IDs of Capacity Block reservations that you want to display the history for.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
-    #[inline]
-    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeCapacityBlockExtensionHistoryResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeCapacityBlockExtensionHistoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-        t::CapacityBlockExtension,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeCapacityBlockExtensionOfferings` operation.
-///
-/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlockExtensionOfferings(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityBlockExtensionOfferings,
-    t::DescribeCapacityBlockExtensionOfferingsRequest,
-    t::DescribeCapacityBlockExtensionOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS
-);
-impl DescribeCapacityBlockExtensionOfferings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The duration of the Capacity Block extension offering in hours.
-    #[inline]
-    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_block_extension_duration_hours = value;
-        self
-    }
-    /// The ID of the Capacity reservation to be extended.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeCapacityBlockExtensionOfferingsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeCapacityBlockExtensionOfferingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
-        rt::NoErrors,
-        t::CapacityBlockExtensionOffering,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeCapacityBlockOfferings` operation.
-///
-/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
-///
-/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
-pub struct DescribeCapacityBlockOfferings(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
-    t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS
-);
-impl DescribeCapacityBlockOfferings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The type of instance for which the Capacity Block offering reserves capacity.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// The earliest start date for the Capacity Block offering.
-    #[inline]
-    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date_range = Some(value);
-        self
-    }
-    /// The latest end date for the Capacity Block offering.
-    #[inline]
-    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date_range = Some(value);
-        self
-    }
-    /// The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days.
-    #[inline]
-    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_duration_hours = value;
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The EC2 UltraServer type of the Capacity Block offerings.
-    #[inline]
-    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ultraserver_type = Some(value.into());
-        self
-    }
-    /// The number of EC2 UltraServers in the offerings.
-    #[inline]
-    pub fn ultraserver_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ultraserver_count = Some(value);
-        self
-    }
-    /// Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into.
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy `InstanceType` parameter is required.
-    #[inline]
-    pub fn instance_type_preferences(
-        mut self,
-        value: impl rt::Items<t::CapacityBlockInstanceTypePreference>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_type_preferences);
-        self
-    }
-    /// Adds one element to `InstanceTypePreferences`; see [`instance_type_preferences`](Self::instance_type_preferences).
-    #[inline]
-    pub fn push_instance_type_preferences(
-        mut self,
-        item: impl Into<t::CapacityBlockInstanceTypePreference>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_type_preferences, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeCapacityBlockOfferingsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeCapacityBlockOfferingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-        t::CapacityBlockOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeCapacityBlockStatus` operation.
-///
-/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-pub struct DescribeCapacityBlockStatus(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
-    t::DescribeCapacityBlockStatusResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_STATUS
-);
-impl DescribeCapacityBlockStatus {
-    /// The ID of the Capacity Block.
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_block_ids);
-        self
-    }
-    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
-    #[inline]
-    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCapacityBlockStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCapacityBlockStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-        t::CapacityBlockStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
-    }
-}
-/// The `DescribeCapacityBlocks` operation.
-///
-/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlocks(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
-    t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
-);
-impl DescribeCapacityBlocks {
-    /// The IDs of the Capacity Blocks.
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_block_ids);
-        self
-    }
-    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
-    #[inline]
-    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCapacityBlocksResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCapacityBlocksResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-        t::CapacityBlock,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
-    }
-}
-/// The `DescribeCapacityManagerDataExports` operation.
-///
-/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-pub struct DescribeCapacityManagerDataExports(
-    pub(crate) rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
-    t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS
-);
-impl DescribeCapacityManagerDataExports {
-    /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
-    #[inline]
-    pub fn capacity_manager_data_export_ids(
+    pub fn replace_root_volume_task_ids(
         mut self,
         value: impl rt::Items<String>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_manager_data_export_ids);
+        value.add_to(&mut self.0.input_mut().replace_root_volume_task_ids);
         self
     }
-    /// Adds one element to `CapacityManagerDataExportIds`; see [`capacity_manager_data_export_ids`](Self::capacity_manager_data_export_ids).
+    /// Adds one element to `ReplaceRootVolumeTaskIds`; see [`replace_root_volume_task_ids`](Self::replace_root_volume_task_ids).
     #[inline]
-    pub fn push_capacity_manager_data_export_ids(
+    pub fn push_replace_root_volume_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().replace_root_volume_task_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeReplaceRootVolumeTasksRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::DescribeReplaceRootVolumeTasksRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeReplaceRootVolumeTasksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeReplaceRootVolumeTasksRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+        t::ReplaceRootVolumeTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeReservedInstances` operation.
+///
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstances(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstances, t::DescribeReservedInstancesRequest,
+    t::DescribeReservedInstancesResult, rt::NoErrors, op::DESCRIBE_RESERVED_INSTANCES
+);
+impl DescribeReservedInstances {
+    /// Sets [`offering_class`](t::DescribeReservedInstancesRequest::offering_class).
+    #[inline]
+    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
+        self.0.input_mut().offering_class = Some(value.into());
+        self
+    }
+    /// Sets [`reserved_instances_ids`](t::DescribeReservedInstancesRequest::reserved_instances_ids).
+    #[inline]
+    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
+    #[inline]
+    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeReservedInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeReservedInstancesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`offering_type`](t::DescribeReservedInstancesRequest::offering_type).
+    #[inline]
+    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
+        self.0.input_mut().offering_type = Some(value.into());
+        self
+    }
+}
+/// The `DescribeReservedInstancesListings` operation.
+///
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesListings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesListings, t::DescribeReservedInstancesListingsRequest,
+    t::DescribeReservedInstancesListingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_LISTINGS
+);
+impl DescribeReservedInstancesListings {
+    /// Sets [`reserved_instances_id`](t::DescribeReservedInstancesListingsRequest::reserved_instances_id).
+    #[inline]
+    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_id = Some(value.into());
+        self
+    }
+    /// Sets [`reserved_instances_listing_id`](t::DescribeReservedInstancesListingsRequest::reserved_instances_listing_id).
+    #[inline]
+    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_listing_id = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::DescribeReservedInstancesListingsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `DescribeReservedInstancesModifications` operation.
+///
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesModifications(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesModifications,
+    t::DescribeReservedInstancesModificationsRequest,
+    t::DescribeReservedInstancesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS
+);
+impl DescribeReservedInstancesModifications {
+    /// Sets [`reserved_instances_modification_ids`](t::DescribeReservedInstancesModificationsRequest::reserved_instances_modification_ids).
+    #[inline]
+    pub fn reserved_instances_modification_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_modification_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstancesModificationIds`; see [`reserved_instances_modification_ids`](Self::reserved_instances_modification_ids).
+    #[inline]
+    pub fn push_reserved_instances_modification_ids(
         mut self,
         item: impl Into<String>,
     ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_manager_data_export_ids, item);
+        rt::push(&mut self.0.input_mut().reserved_instances_modification_ids, item);
         self
     }
-    /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional results.
+    /// Sets [`next_token`](t::DescribeReservedInstancesModificationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
+    /// Sets [`filters`](t::DescribeReservedInstancesModificationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1836,49 +740,161 @@ impl DescribeCapacityManagerDataExports {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeCapacityManagerDataExportsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeCapacityManagerDataExportsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
         rt::NoErrors,
+        t::ReservedInstancesModification,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeReservedInstancesOfferings` operation.
+///
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesOfferings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesOfferings, t::DescribeReservedInstancesOfferingsRequest,
+    t::DescribeReservedInstancesOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS
+);
+impl DescribeReservedInstancesOfferings {
+    /// Sets [`availability_zone`](t::DescribeReservedInstancesOfferingsRequest::availability_zone).
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Sets [`include_marketplace`](t::DescribeReservedInstancesOfferingsRequest::include_marketplace).
+    #[inline]
+    pub fn include_marketplace(mut self, value: bool) -> Self {
+        self.0.input_mut().include_marketplace = Some(value);
+        self
+    }
+    /// Sets [`instance_type`](t::DescribeReservedInstancesOfferingsRequest::instance_type).
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`max_duration`](t::DescribeReservedInstancesOfferingsRequest::max_duration).
+    #[inline]
+    pub fn max_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().max_duration = Some(value);
+        self
+    }
+    /// Sets [`max_instance_count`](t::DescribeReservedInstancesOfferingsRequest::max_instance_count).
+    #[inline]
+    pub fn max_instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().max_instance_count = Some(value);
+        self
+    }
+    /// Sets [`min_duration`](t::DescribeReservedInstancesOfferingsRequest::min_duration).
+    #[inline]
+    pub fn min_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().min_duration = Some(value);
+        self
+    }
+    /// Sets [`offering_class`](t::DescribeReservedInstancesOfferingsRequest::offering_class).
+    #[inline]
+    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
+        self.0.input_mut().offering_class = Some(value.into());
+        self
+    }
+    /// Sets [`product_description`](t::DescribeReservedInstancesOfferingsRequest::product_description).
+    #[inline]
+    pub fn product_description(
+        mut self,
+        value: impl Into<t::RiProductDescription>,
+    ) -> Self {
+        self.0.input_mut().product_description = Some(value.into());
+        self
+    }
+    /// Sets [`reserved_instances_offering_ids`](t::DescribeReservedInstancesOfferingsRequest::reserved_instances_offering_ids).
+    #[inline]
+    pub fn reserved_instances_offering_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_offering_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstancesOfferingIds`; see [`reserved_instances_offering_ids`](Self::reserved_instances_offering_ids).
+    #[inline]
+    pub fn push_reserved_instances_offering_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_offering_ids, item);
+        self
+    }
+    /// Sets [`availability_zone_id`](t::DescribeReservedInstancesOfferingsRequest::availability_zone_id).
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeReservedInstancesOfferingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeReservedInstancesOfferingsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`instance_tenancy`](t::DescribeReservedInstancesOfferingsRequest::instance_tenancy).
+    #[inline]
+    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
+        self.0.input_mut().instance_tenancy = Some(value.into());
+        self
+    }
+    /// Sets [`offering_type`](t::DescribeReservedInstancesOfferingsRequest::offering_type).
+    #[inline]
+    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
+        self.0.input_mut().offering_type = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeReservedInstancesOfferingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeReservedInstancesOfferingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1886,11 +902,419 @@ impl DescribeCapacityManagerDataExports {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
         rt::NoErrors,
-        t::CapacityManagerDataExportResponse,
+        t::ReservedInstancesOffering,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerEndpoints` operation.
+///
+/// Describes one or more route server endpoints.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerEndpoints, t::DescribeRouteServerEndpointsRequest,
+    t::DescribeRouteServerEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_ROUTE_SERVER_ENDPOINTS
+);
+impl DescribeRouteServerEndpoints {
+    /// Sets [`route_server_endpoint_ids`](t::DescribeRouteServerEndpointsRequest::route_server_endpoint_ids).
+    #[inline]
+    pub fn route_server_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_server_endpoint_ids);
+        self
+    }
+    /// Adds one element to `RouteServerEndpointIds`; see [`route_server_endpoint_ids`](Self::route_server_endpoint_ids).
+    #[inline]
+    pub fn push_route_server_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_server_endpoint_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeRouteServerEndpointsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeRouteServerEndpointsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeRouteServerEndpointsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeRouteServerEndpointsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+        t::RouteServerEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerPeers` operation.
+///
+/// Describes one or more route server peers.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerPeers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerPeers, t::DescribeRouteServerPeersRequest,
+    t::DescribeRouteServerPeersResult, rt::NoErrors, op::DESCRIBE_ROUTE_SERVER_PEERS
+);
+impl DescribeRouteServerPeers {
+    /// Sets [`route_server_peer_ids`](t::DescribeRouteServerPeersRequest::route_server_peer_ids).
+    #[inline]
+    pub fn route_server_peer_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_server_peer_ids);
+        self
+    }
+    /// Adds one element to `RouteServerPeerIds`; see [`route_server_peer_ids`](Self::route_server_peer_ids).
+    #[inline]
+    pub fn push_route_server_peer_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_server_peer_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeRouteServerPeersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeRouteServerPeersRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeRouteServerPeersRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeRouteServerPeersRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+        t::RouteServerPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServers` operation.
+///
+/// Describes one or more route servers.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServers, t::DescribeRouteServersRequest, t::DescribeRouteServersResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_SERVERS
+);
+impl DescribeRouteServers {
+    /// Sets [`route_server_ids`](t::DescribeRouteServersRequest::route_server_ids).
+    #[inline]
+    pub fn route_server_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_server_ids);
+        self
+    }
+    /// Adds one element to `RouteServerIds`; see [`route_server_ids`](Self::route_server_ids).
+    #[inline]
+    pub fn push_route_server_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_server_ids, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeRouteServersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeRouteServersRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeRouteServersRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeRouteServersRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+        t::RouteServer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteTables` operation.
+///
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+///
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteTables, t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_TABLES
+);
+impl DescribeRouteTables {
+    /// Sets [`next_token`](t::DescribeRouteTablesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeRouteTablesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::DescribeRouteTablesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`route_table_ids`](t::DescribeRouteTablesRequest::route_table_ids).
+    #[inline]
+    pub fn route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_table_ids);
+        self
+    }
+    /// Adds one element to `RouteTableIds`; see [`route_table_ids`](Self::route_table_ids).
+    #[inline]
+    pub fn push_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_table_ids, item);
+        self
+    }
+    /// Sets [`filters`](t::DescribeRouteTablesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+        t::RouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeScheduledInstanceAvailability` operation.
+///
+/// Finds available schedules that meet the specified criteria.
+///
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+///
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+pub struct DescribeScheduledInstanceAvailability(
+    pub(crate) rt::Call<
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeScheduledInstanceAvailability,
+    t::DescribeScheduledInstanceAvailabilityRequest,
+    t::DescribeScheduledInstanceAvailabilityResult, rt::NoErrors,
+    op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY
+);
+impl DescribeScheduledInstanceAvailability {
+    /// Sets [`dry_run`](t::DescribeScheduledInstanceAvailabilityRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::DescribeScheduledInstanceAvailabilityRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`first_slot_start_time_range`](t::DescribeScheduledInstanceAvailabilityRequest::first_slot_start_time_range).
+    #[inline]
+    pub fn first_slot_start_time_range(
+        mut self,
+        value: t::SlotDateTimeRangeRequest,
+    ) -> Self {
+        self.0.input_mut().first_slot_start_time_range = value;
+        self
+    }
+    /// Sets [`max_results`](t::DescribeScheduledInstanceAvailabilityRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`max_slot_duration_in_hours`](t::DescribeScheduledInstanceAvailabilityRequest::max_slot_duration_in_hours).
+    #[inline]
+    pub fn max_slot_duration_in_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().max_slot_duration_in_hours = Some(value);
+        self
+    }
+    /// Sets [`min_slot_duration_in_hours`](t::DescribeScheduledInstanceAvailabilityRequest::min_slot_duration_in_hours).
+    #[inline]
+    pub fn min_slot_duration_in_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().min_slot_duration_in_hours = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeScheduledInstanceAvailabilityRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`recurrence`](t::DescribeScheduledInstanceAvailabilityRequest::recurrence).
+    #[inline]
+    pub fn recurrence(mut self, value: t::ScheduledInstanceRecurrenceRequest) -> Self {
+        self.0.input_mut().recurrence = value;
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
+        rt::NoErrors,
+        t::ScheduledInstanceAvailability,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
+        )
     }
 }

@@ -5,25 +5,19 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`EnableAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`EnableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_address_transfer(&self) -> EnableAddressTransfer {
         EnableAddressTransfer(rt::Call::new(&self.handle, &op::ENABLE_ADDRESS_TRANSFER))
     }
-    /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
-    ///
-    /// Returns the [`EnableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted: Returns [`EnableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_allowed_images_settings(&self) -> EnableAllowedImagesSettings {
         EnableAllowedImagesSettings(
             rt::Call::new(&self.handle, &op::ENABLE_ALLOWED_IMAGES_SETTINGS),
         )
     }
-    /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
-    ///
-    /// Returns the [`EnableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply: Returns [`EnableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_application_status_check_suppression(
         &self,
@@ -32,9 +26,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION),
         )
     }
-    /// Enables Infrastructure Performance subscriptions.
-    ///
-    /// Returns the [`EnableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Infrastructure Performance subscriptions. Returns [`EnableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_aws_network_performance_metric_subscription(
         &self,
@@ -46,66 +38,50 @@ impl super::Client {
             ),
         )
     }
-    /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
-    ///
-    /// Returns the [`EnableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete. Returns [`EnableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_capacity_manager(&self) -> EnableCapacityManager {
         EnableCapacityManager(rt::Call::new(&self.handle, &op::ENABLE_CAPACITY_MANAGER))
     }
-    /// Enables EBS encryption by default for your account in the current Region.
-    ///
-    /// Returns the [`EnableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables EBS encryption by default for your account in the current Region. Returns [`EnableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ebs_encryption_by_default(&self) -> EnableEbsEncryptionByDefault {
         EnableEbsEncryptionByDefault(
             rt::Call::new(&self.handle, &op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT),
         )
     }
-    /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
-    ///
-    /// Returns the [`EnableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency. Returns [`EnableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_fast_launch(&self) -> EnableFastLaunch {
         EnableFastLaunch(rt::Call::new(&self.handle, &op::ENABLE_FAST_LAUNCH))
     }
-    /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-    ///
-    /// Returns the [`EnableFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`EnableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_fast_snapshot_restores(&self) -> EnableFastSnapshotRestores {
         EnableFastSnapshotRestores(
             rt::Call::new(&self.handle, &op::ENABLE_FAST_SNAPSHOT_RESTORES),
         )
     }
-    /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
-    ///
-    /// Returns the [`EnableImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again. Returns [`EnableImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image(&self) -> EnableImage {
         EnableImage(rt::Call::new(&self.handle, &op::ENABLE_IMAGE))
     }
-    /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
-    ///
-    /// Returns the [`EnableImageBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available. Returns [`EnableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_block_public_access(&self) -> EnableImageBlockPublicAccess {
         EnableImageBlockPublicAccess(
             rt::Call::new(&self.handle, &op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
         )
     }
-    /// Enables deprecation of the specified AMI at the specified date and time.
-    ///
-    /// Returns the [`EnableImageDeprecation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables deprecation of the specified AMI at the specified date and time. Returns [`EnableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_deprecation(&self) -> EnableImageDeprecation {
         EnableImageDeprecation(
             rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEPRECATION),
         )
     }
-    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
-    ///
-    /// Returns the [`EnableImageDeregistrationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered. Returns [`EnableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_deregistration_protection(
         &self,
@@ -114,9 +90,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION),
         )
     }
-    /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
-    ///
-    /// Returns the [`EnableInstanceSqlHaStandbyDetections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances. Returns [`EnableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_instance_sql_ha_standby_detections(
         &self,
@@ -125,9 +99,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
         )
     }
-    /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
-    ///
-    /// Returns the [`EnableIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry. Returns [`EnableIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_internet_registry_association(
         &self,
@@ -136,9 +108,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
         )
     }
-    /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`EnableIpamOrganizationAdminAccount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`EnableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_organization_admin_account(
         &self,
@@ -147,9 +117,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
         )
     }
-    /// Enables an IPAM policy.
-    ///
-    /// Returns the [`EnableIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables an IPAM policy. Returns [`EnableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_policy(&self) -> EnableIpamPolicy {
         EnableIpamPolicy(rt::Call::new(&self.handle, &op::ENABLE_IPAM_POLICY))
@@ -170,63 +138,23 @@ rt::operation_type!(
     t::EnableAddressTransferResult, rt::NoErrors, op::ENABLE_ADDRESS_TRANSFER
 );
 impl EnableAddressTransfer {
-    /// The allocation ID of an Elastic IP address.
+    /// Sets [`allocation_id`](t::EnableAddressTransferRequest::allocation_id).
     #[inline]
     pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().allocation_id = value.into();
         self
     }
-    /// The ID of the account that you want to transfer the Elastic IP address to.
+    /// Sets [`transfer_account_id`](t::EnableAddressTransferRequest::transfer_account_id).
     #[inline]
     pub fn transfer_account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transfer_account_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableAddressTransferRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAddressTransferResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableAddressTransferResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableAddressTransferRequest,
-        t::EnableAddressTransferResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableAllowedImagesSettings` operation.
@@ -252,7 +180,7 @@ rt::operation_type!(
     op::ENABLE_ALLOWED_IMAGES_SETTINGS
 );
 impl EnableAllowedImagesSettings {
-    /// Specify `enabled` to apply the image criteria specified by the Allowed AMIs settings. Specify `audit-mode` so that you can check which AMIs will be allowed or not allowed by the image criteria.
+    /// Sets [`allowed_images_settings_state`](t::EnableAllowedImagesSettingsRequest::allowed_images_settings_state).
     #[inline]
     pub fn allowed_images_settings_state(
         mut self,
@@ -261,51 +189,11 @@ impl EnableAllowedImagesSettings {
         self.0.input_mut().allowed_images_settings_state = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableAllowedImagesSettingsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAllowedImagesSettingsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableAllowedImagesSettingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableAllowedImagesSettingsRequest,
-        t::EnableAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableApplicationStatusCheckSuppression` operation.
@@ -329,7 +217,7 @@ rt::operation_type!(
     op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
 );
 impl EnableApplicationStatusCheckSuppression {
-    /// The IDs of the instances for which to suppress application status checks.
+    /// Sets [`instance_ids`](t::EnableApplicationStatusCheckSuppressionRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -341,67 +229,23 @@ impl EnableApplicationStatusCheckSuppression {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// The duration, in seconds, for which to suppress application status checks. If omitted, the application status check is suppressed indefinitely until you call `DisableApplicationStatusCheckSuppression`.
+    /// Sets [`duration_seconds`](t::EnableApplicationStatusCheckSuppressionRequest::duration_seconds).
     #[inline]
     pub fn duration_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().duration_seconds = Some(value);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Sets [`client_token`](t::EnableApplicationStatusCheckSuppressionRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableApplicationStatusCheckSuppressionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableApplicationStatusCheckSuppressionRequest,
-        t::EnableApplicationStatusCheckSuppressionResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableAwsNetworkPerformanceMetricSubscription` operation.
@@ -421,79 +265,35 @@ rt::operation_type!(
     op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
 );
 impl EnableAwsNetworkPerformanceMetricSubscription {
-    /// The source Region (like `us-east-1`) or Availability Zone ID (like `use1-az1`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
+    /// Sets [`source`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::source).
     #[inline]
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source = Some(value.into());
         self
     }
-    /// The target Region (like `us-east-2`) or Availability Zone ID (like `use2-az2`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
+    /// Sets [`destination`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::destination).
     #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination = Some(value.into());
         self
     }
-    /// The metric used for the enabled subscription.
+    /// Sets [`metric`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::metric).
     #[inline]
     pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
         self.0.input_mut().metric = Some(value.into());
         self
     }
-    /// The statistic used for the enabled subscription.
+    /// Sets [`statistic`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::statistic).
     #[inline]
     pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
         self.0.input_mut().statistic = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableCapacityManager` operation.
@@ -511,63 +311,23 @@ rt::operation_type!(
     t::EnableCapacityManagerResult, rt::NoErrors, op::ENABLE_CAPACITY_MANAGER
 );
 impl EnableCapacityManager {
-    /// Specifies whether to enable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager can aggregate data from all accounts in your organization. Default is false.
+    /// Sets [`organizations_access`](t::EnableCapacityManagerRequest::organizations_access).
     #[inline]
     pub fn organizations_access(mut self, value: bool) -> Self {
         self.0.input_mut().organizations_access = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableCapacityManagerRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    /// Sets [`client_token`](t::EnableCapacityManagerRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableCapacityManagerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableCapacityManagerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableCapacityManagerRequest,
-        t::EnableCapacityManagerResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableEbsEncryptionByDefault` operation.
@@ -592,53 +352,11 @@ rt::operation_type!(
     op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT
 );
 impl EnableEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableEbsEncryptionByDefaultRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableEbsEncryptionByDefaultResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableEbsEncryptionByDefaultResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableEbsEncryptionByDefaultRequest,
-        t::EnableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableFastLaunch` operation.
@@ -658,19 +376,19 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_FAST_LAUNCH
 );
 impl EnableFastLaunch {
-    /// Specify the ID of the image for which to enable Windows fast launch.
+    /// Sets [`image_id`](t::EnableFastLaunchRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// The type of resource to use for pre-provisioning the AMI for Windows fast launch. Supported values include: `snapshot`, which is the default value.
+    /// Sets [`resource_type`](t::EnableFastLaunchRequest::resource_type).
     #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_type = Some(value.into());
         self
     }
-    /// Configuration settings for creating and managing the snapshots that are used for pre-provisioning the AMI for Windows fast launch. The associated `ResourceType` must be `snapshot`.
+    /// Sets [`snapshot_configuration`](t::EnableFastLaunchRequest::snapshot_configuration).
     #[inline]
     pub fn snapshot_configuration(
         mut self,
@@ -679,7 +397,7 @@ impl EnableFastLaunch {
         self.0.input_mut().snapshot_configuration = Some(value);
         self
     }
-    /// The launch template to use when launching Windows instances from pre-provisioned snapshots. Launch template parameters can include either the name or ID of the launch template, but not both.
+    /// Sets [`launch_template`](t::EnableFastLaunchRequest::launch_template).
     #[inline]
     pub fn launch_template(
         mut self,
@@ -688,53 +406,17 @@ impl EnableFastLaunch {
         self.0.input_mut().launch_template = Some(value);
         self
     }
-    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. Value must be `6` or greater.
+    /// Sets [`max_parallel_launches`](t::EnableFastLaunchRequest::max_parallel_launches).
     #[inline]
     pub fn max_parallel_launches(mut self, value: i32) -> Self {
         self.0.input_mut().max_parallel_launches = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableFastLaunchRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastLaunchResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastLaunchResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableFastLaunchRequest, t::EnableFastLaunchResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `EnableFastSnapshotRestores` operation.
@@ -756,7 +438,7 @@ rt::operation_type!(
     t::EnableFastSnapshotRestoresResult, rt::NoErrors, op::ENABLE_FAST_SNAPSHOT_RESTORES
 );
 impl EnableFastSnapshotRestores {
-    /// One or more Availability Zones. For example, `us-east-2a`.
+    /// Sets [`availability_zones`](t::EnableFastSnapshotRestoresRequest::availability_zones).
     #[inline]
     pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().availability_zones);
@@ -768,7 +450,7 @@ impl EnableFastSnapshotRestores {
         rt::push(&mut self.0.input_mut().availability_zones, item);
         self
     }
-    /// One or more Availability Zone IDs. For example, `use2-az1`.
+    /// Sets [`availability_zone_ids`](t::EnableFastSnapshotRestoresRequest::availability_zone_ids).
     #[inline]
     pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().availability_zone_ids);
@@ -780,7 +462,7 @@ impl EnableFastSnapshotRestores {
         rt::push(&mut self.0.input_mut().availability_zone_ids, item);
         self
     }
-    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`. You can specify a snapshot that was shared with you from another Amazon Web Services account.
+    /// Sets [`source_snapshot_ids`](t::EnableFastSnapshotRestoresRequest::source_snapshot_ids).
     #[inline]
     pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().source_snapshot_ids);
@@ -792,51 +474,11 @@ impl EnableFastSnapshotRestores {
         rt::push(&mut self.0.input_mut().source_snapshot_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableFastSnapshotRestoresRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastSnapshotRestoresResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastSnapshotRestoresResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableFastSnapshotRestoresRequest,
-        t::EnableFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableImage` operation.
@@ -854,51 +496,17 @@ rt::operation_type!(
     op::ENABLE_IMAGE
 );
 impl EnableImage {
-    /// The ID of the AMI.
+    /// Sets [`image_id`](t::EnableImageRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableImageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::EnableImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `EnableImageBlockPublicAccess` operation.
@@ -921,7 +529,7 @@ rt::operation_type!(
     op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS
 );
 impl EnableImageBlockPublicAccess {
-    /// Specify `block-new-sharing` to enable block public access for AMIs at the account level in the specified Region. This will block any attempt to publicly share your AMIs in the specified Region.
+    /// Sets [`image_block_public_access_state`](t::EnableImageBlockPublicAccessRequest::image_block_public_access_state).
     #[inline]
     pub fn image_block_public_access_state(
         mut self,
@@ -930,53 +538,11 @@ impl EnableImageBlockPublicAccess {
         self.0.input_mut().image_block_public_access_state = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableImageBlockPublicAccessRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableImageBlockPublicAccessResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageBlockPublicAccessResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableImageBlockPublicAccessRequest,
-        t::EnableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableImageDeprecation` operation.
@@ -996,63 +562,23 @@ rt::operation_type!(
     t::EnableImageDeprecationResult, rt::NoErrors, op::ENABLE_IMAGE_DEPRECATION
 );
 impl EnableImageDeprecation {
-    /// The ID of the AMI.
+    /// Sets [`image_id`](t::EnableImageDeprecationRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// The date and time to deprecate the AMI, in UTC, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z. If you specify a value for seconds, Amazon EC2 rounds the seconds to the nearest minute.
+    /// Sets [`deprecate_at`](t::EnableImageDeprecationRequest::deprecate_at).
     #[inline]
     pub fn deprecate_at(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().deprecate_at = value;
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableImageDeprecationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableImageDeprecationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageDeprecationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableImageDeprecationRequest,
-        t::EnableImageDeprecationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableImageDeregistrationProtection` operation.
@@ -1075,67 +601,23 @@ rt::operation_type!(
     op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION
 );
 impl EnableImageDeregistrationProtection {
-    /// The ID of the AMI.
+    /// Sets [`image_id`](t::EnableImageDeregistrationProtectionRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// If `true`, enforces deregistration protection for 24 hours after deregistration protection is disabled.
+    /// Sets [`with_cooldown`](t::EnableImageDeregistrationProtectionRequest::with_cooldown).
     #[inline]
     pub fn with_cooldown(mut self, value: bool) -> Self {
         self.0.input_mut().with_cooldown = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableImageDeregistrationProtectionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableImageDeregistrationProtectionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableImageDeregistrationProtectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableImageDeregistrationProtectionRequest,
-        t::EnableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableInstanceSqlHaStandbyDetections` operation.
@@ -1156,7 +638,7 @@ rt::operation_type!(
     op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
 );
 impl EnableInstanceSqlHaStandbyDetections {
-    /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
+    /// Sets [`instance_ids`](t::EnableInstanceSqlHaStandbyDetectionsRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -1168,61 +650,17 @@ impl EnableInstanceSqlHaStandbyDetections {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// The ARN of the Secrets Manager secret containing the SQL Server access credentials. The specified secret must contain valid SQL Server credentials for the specified instances. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. To enable instances with different credentials, you must make separate requests.
+    /// Sets [`sql_server_credentials`](t::EnableInstanceSqlHaStandbyDetectionsRequest::sql_server_credentials).
     #[inline]
     pub fn sql_server_credentials(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sql_server_credentials = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableInstanceSqlHaStandbyDetectionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableInstanceSqlHaStandbyDetectionsRequest,
-        t::EnableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableIpamInternetRegistryAssociation` operation.
@@ -1242,13 +680,13 @@ rt::operation_type!(
     op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION
 );
 impl EnableIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableIpamInternetRegistryAssociationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM internet registry association to enable.
+    /// Sets [`ipam_internet_registry_association_id`](t::EnableIpamInternetRegistryAssociationRequest::ipam_internet_registry_association_id).
     #[inline]
     pub fn ipam_internet_registry_association_id(
         mut self,
@@ -1257,85 +695,41 @@ impl EnableIpamInternetRegistryAssociation {
         self.0.input_mut().ipam_internet_registry_association_id = value.into();
         self
     }
-    /// The RPKI version to use from the Parent Response XML.
+    /// Sets [`rpki_version`](t::EnableIpamInternetRegistryAssociationRequest::rpki_version).
     #[inline]
     pub fn rpki_version(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().rpki_version = value.into();
         self
     }
-    /// The RPKI service URI for the publication point from the Parent Response XML.
+    /// Sets [`service_uri`](t::EnableIpamInternetRegistryAssociationRequest::service_uri).
     #[inline]
     pub fn service_uri(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_uri = value.into();
         self
     }
-    /// The child handle for the BPKI certificate hierarchy from the Parent Response XML.
+    /// Sets [`child_handle`](t::EnableIpamInternetRegistryAssociationRequest::child_handle).
     #[inline]
     pub fn child_handle(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().child_handle = value.into();
         self
     }
-    /// The parent handle for the BPKI certificate hierarchy from the Parent Response XML.
+    /// Sets [`parent_handle`](t::EnableIpamInternetRegistryAssociationRequest::parent_handle).
     #[inline]
     pub fn parent_handle(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().parent_handle = value.into();
         self
     }
-    /// The parent BPKI Trust Anchor certificate in PEM format from the Parent Response XML.
+    /// Sets [`parent_bpki_ta`](t::EnableIpamInternetRegistryAssociationRequest::parent_bpki_ta).
     #[inline]
     pub fn parent_bpki_ta(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().parent_bpki_ta = value.into();
         self
     }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    /// Sets [`client_token`](t::EnableIpamInternetRegistryAssociationRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableIpamInternetRegistryAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableIpamInternetRegistryAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableIpamInternetRegistryAssociationRequest,
-        t::EnableIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableIpamOrganizationAdminAccount` operation.
@@ -1354,61 +748,17 @@ rt::operation_type!(
     op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
 );
 impl EnableIpamOrganizationAdminAccount {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableIpamOrganizationAdminAccountRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The Organizations member account ID that you want to enable as the IPAM account.
+    /// Sets [`delegated_admin_account_id`](t::EnableIpamOrganizationAdminAccountRequest::delegated_admin_account_id).
     #[inline]
     pub fn delegated_admin_account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delegated_admin_account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableIpamOrganizationAdminAccountResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableIpamOrganizationAdminAccountResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableIpamOrganizationAdminAccountRequest,
-        t::EnableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `EnableIpamPolicy` operation.
@@ -1430,58 +780,629 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_IPAM_POLICY
 );
 impl EnableIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::EnableIpamPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM policy to enable.
+    /// Sets [`ipam_policy_id`](t::EnableIpamPolicyRequest::ipam_policy_id).
     #[inline]
     pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipam_policy_id = value.into();
         self
     }
-    /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+    /// Sets [`organization_target_id`](t::EnableIpamPolicyRequest::organization_target_id).
     #[inline]
     pub fn organization_target_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().organization_target_id = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization. Returns [`EnableReachabilityAnalyzerOrganizationSharing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableIpamPolicyResult>> {
-        self.0.send()
+    pub fn enable_reachability_analyzer_organization_sharing(
+        &self,
+    ) -> EnableReachabilityAnalyzerOrganizationSharing {
+        EnableReachabilityAnalyzerOrganizationSharing(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
+            ),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Defines which route tables the route server can update with routes. Returns [`EnableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableIpamPolicyResult> {
-        self.0.send_blocking()
+    pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagation {
+        EnableRouteServerPropagation(
+            rt::Call::new(&self.handle, &op::ENABLE_ROUTE_SERVER_PROPAGATION),
+        )
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`EnableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccess {
+        EnableSerialConsoleAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_SERIAL_CONSOLE_ACCESS),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify. Returns [`EnableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn enable_snapshot_block_public_access(
+        &self,
+    ) -> EnableSnapshotBlockPublicAccess {
+        EnableSnapshotBlockPublicAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Enables the specified attachment to propagate routes to the specified propagation route table. Returns [`EnableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult, rt::NoErrors> {
-        self.0
+    pub fn enable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> EnableTransitGatewayRouteTablePropagation {
+        EnableTransitGatewayRouteTablePropagation(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+            ),
+        )
+    }
+    /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC. Returns [`EnableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagation {
+        EnableVgwRoutePropagation(
+            rt::Call::new(&self.handle, &op::ENABLE_VGW_ROUTE_PROPAGATION),
+        )
+    }
+    /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent. Returns [`EnableVolumeIo`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_volume_io(&self) -> EnableVolumeIo {
+        EnableVolumeIo(rt::Call::new(&self.handle, &op::ENABLE_VOLUME_IO))
+    }
+    /// **Note:** This action is deprecated. Returns [`EnableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLink {
+        EnableVpcClassicLink(rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK))
+    }
+    /// **Note:** This action is deprecated. Returns [`EnableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link_dns_support(&self) -> EnableVpcClassicLinkDnsSupport {
+        EnableVpcClassicLinkDnsSupport(
+            rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
+        )
+    }
+    /// Downloads the client certificate revocation list for the specified Client VPN endpoint. Returns [`ExportClientVpnClientCertificateRevocationList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_certificate_revocation_list(
+        &self,
+    ) -> ExportClientVpnClientCertificateRevocationList {
+        ExportClientVpnClientCertificateRevocationList(
+            rt::Call::new(
+                &self.handle,
+                &op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+            ),
+        )
+    }
+    /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint. Returns [`ExportClientVpnClientConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_configuration(
+        &self,
+    ) -> ExportClientVpnClientConfiguration {
+        ExportClientVpnClientConfiguration(
+            rt::Call::new(&self.handle, &op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION),
+        )
+    }
+    /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*. Returns [`ExportImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_image(&self) -> ExportImage {
+        ExportImage(rt::Call::new(&self.handle, &op::EXPORT_IMAGE))
+    }
+    /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range. Returns [`ExportTransitGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutes {
+        ExportTransitGatewayRoutes(
+            rt::Call::new(&self.handle, &op::EXPORT_TRANSIT_GATEWAY_ROUTES),
+        )
+    }
+    /// Exports the client configuration for a Verified Access instance. Returns [`ExportVerifiedAccessInstanceClientConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_verified_access_instance_client_configuration(
+        &self,
+    ) -> ExportVerifiedAccessInstanceClientConfiguration {
+        ExportVerifiedAccessInstanceClientConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION,
+            ),
+        )
+    }
+}
+/// The `EnableReachabilityAnalyzerOrganizationSharing` operation.
+///
+/// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
+///
+/// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
+pub struct EnableReachabilityAnalyzerOrganizationSharing(
+    pub(crate) rt::Call<
+        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        t::EnableReachabilityAnalyzerOrganizationSharingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableReachabilityAnalyzerOrganizationSharing,
+    t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+    t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::NoErrors,
+    op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING
+);
+impl EnableReachabilityAnalyzerOrganizationSharing {
+    /// Sets [`dry_run`](t::EnableReachabilityAnalyzerOrganizationSharingRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `EnableRouteServerPropagation` operation.
+///
+/// Defines which route tables the route server can update with routes.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct EnableRouteServerPropagation(
+    pub(crate) rt::Call<
+        t::EnableRouteServerPropagationRequest,
+        t::EnableRouteServerPropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableRouteServerPropagation, t::EnableRouteServerPropagationRequest,
+    t::EnableRouteServerPropagationResult, rt::NoErrors,
+    op::ENABLE_ROUTE_SERVER_PROPAGATION
+);
+impl EnableRouteServerPropagation {
+    /// Sets [`route_server_id`](t::EnableRouteServerPropagationRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`route_table_id`](t::EnableRouteServerPropagationRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::EnableRouteServerPropagationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `EnableSerialConsoleAccess` operation.
+///
+/// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct EnableSerialConsoleAccess(
+    pub(crate) rt::Call<
+        t::EnableSerialConsoleAccessRequest,
+        t::EnableSerialConsoleAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableSerialConsoleAccess, t::EnableSerialConsoleAccessRequest,
+    t::EnableSerialConsoleAccessResult, rt::NoErrors, op::ENABLE_SERIAL_CONSOLE_ACCESS
+);
+impl EnableSerialConsoleAccess {
+    /// Sets [`dry_run`](t::EnableSerialConsoleAccessRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `EnableSnapshotBlockPublicAccess` operation.
+///
+/// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
+///
+/// **Important:** Enabling block public access for snapshots in *block all sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct EnableSnapshotBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::EnableSnapshotBlockPublicAccessRequest,
+        t::EnableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableSnapshotBlockPublicAccess, t::EnableSnapshotBlockPublicAccessRequest,
+    t::EnableSnapshotBlockPublicAccessResult, rt::NoErrors,
+    op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
+);
+impl EnableSnapshotBlockPublicAccess {
+    /// Sets [`state`](t::EnableSnapshotBlockPublicAccessRequest::state).
+    #[inline]
+    pub fn state(mut self, value: impl Into<t::SnapshotBlockPublicAccessState>) -> Self {
+        self.0.input_mut().state = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::EnableSnapshotBlockPublicAccessRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `EnableTransitGatewayRouteTablePropagation` operation.
+///
+/// Enables the specified attachment to propagate routes to the specified propagation route table.
+pub struct EnableTransitGatewayRouteTablePropagation(
+    pub(crate) rt::Call<
+        t::EnableTransitGatewayRouteTablePropagationRequest,
+        t::EnableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableTransitGatewayRouteTablePropagation,
+    t::EnableTransitGatewayRouteTablePropagationRequest,
+    t::EnableTransitGatewayRouteTablePropagationResult, rt::NoErrors,
+    op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
+);
+impl EnableTransitGatewayRouteTablePropagation {
+    /// Sets [`transit_gateway_route_table_id`](t::EnableTransitGatewayRouteTablePropagationRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::EnableTransitGatewayRouteTablePropagationRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::EnableTransitGatewayRouteTablePropagationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`transit_gateway_route_table_announcement_id`](t::EnableTransitGatewayRouteTablePropagationRequest::transit_gateway_route_table_announcement_id).
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
+            value.into(),
+        );
+        self
+    }
+}
+/// The `EnableVgwRoutePropagation` operation.
+///
+/// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+pub struct EnableVgwRoutePropagation(
+    pub(crate) rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    EnableVgwRoutePropagation, t::EnableVgwRoutePropagationRequest, rt::Unit,
+    rt::NoErrors, op::ENABLE_VGW_ROUTE_PROPAGATION
+);
+impl EnableVgwRoutePropagation {
+    /// Sets [`gateway_id`](t::EnableVgwRoutePropagationRequest::gateway_id).
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = value.into();
+        self
+    }
+    /// Sets [`route_table_id`](t::EnableVgwRoutePropagationRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::EnableVgwRoutePropagationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `EnableVolumeIO` operation.
+///
+/// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+pub struct EnableVolumeIo(
+    pub(crate) rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    EnableVolumeIo, t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors,
+    op::ENABLE_VOLUME_IO
+);
+impl EnableVolumeIo {
+    /// Sets [`dry_run`](t::EnableVolumeIoRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`volume_id`](t::EnableVolumeIoRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+}
+/// The `EnableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
+pub struct EnableVpcClassicLink(
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkRequest,
+        t::EnableVpcClassicLinkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableVpcClassicLink, t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult,
+    rt::NoErrors, op::ENABLE_VPC_CLASSIC_LINK
+);
+impl EnableVpcClassicLink {
+    /// Sets [`dry_run`](t::EnableVpcClassicLinkRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_id`](t::EnableVpcClassicLinkRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+}
+/// The `EnableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+///
+/// You must specify a VPC ID in the request.
+pub struct EnableVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkDnsSupportRequest,
+        t::EnableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableVpcClassicLinkDnsSupport, t::EnableVpcClassicLinkDnsSupportRequest,
+    t::EnableVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl EnableVpcClassicLinkDnsSupport {
+    /// Sets [`vpc_id`](t::EnableVpcClassicLinkDnsSupportRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+}
+/// The `ExportClientVpnClientCertificateRevocationList` operation.
+///
+/// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+pub struct ExportClientVpnClientCertificateRevocationList(
+    pub(crate) rt::Call<
+        t::ExportClientVpnClientCertificateRevocationListRequest,
+        t::ExportClientVpnClientCertificateRevocationListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportClientVpnClientCertificateRevocationList,
+    t::ExportClientVpnClientCertificateRevocationListRequest,
+    t::ExportClientVpnClientCertificateRevocationListResult, rt::NoErrors,
+    op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
+);
+impl ExportClientVpnClientCertificateRevocationList {
+    /// Sets [`client_vpn_endpoint_id`](t::ExportClientVpnClientCertificateRevocationListRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ExportClientVpnClientCertificateRevocationListRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ExportClientVpnClientConfiguration` operation.
+///
+/// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+pub struct ExportClientVpnClientConfiguration(
+    pub(crate) rt::Call<
+        t::ExportClientVpnClientConfigurationRequest,
+        t::ExportClientVpnClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportClientVpnClientConfiguration, t::ExportClientVpnClientConfigurationRequest,
+    t::ExportClientVpnClientConfigurationResult, rt::NoErrors,
+    op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION
+);
+impl ExportClientVpnClientConfiguration {
+    /// Sets [`client_vpn_endpoint_id`](t::ExportClientVpnClientConfigurationRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ExportClientVpnClientConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ExportImage` operation.
+///
+/// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+pub struct ExportImage(
+    pub(crate) rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ExportImage, t::ExportImageRequest, t::ExportImageResult, rt::NoErrors,
+    op::EXPORT_IMAGE
+);
+impl ExportImage {
+    /// Sets [`client_token`](t::ExportImageRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`description`](t::ExportImageRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`disk_image_format`](t::ExportImageRequest::disk_image_format).
+    #[inline]
+    pub fn disk_image_format(mut self, value: impl Into<t::DiskImageFormat>) -> Self {
+        self.0.input_mut().disk_image_format = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ExportImageRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`image_id`](t::ExportImageRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`s3_export_location`](t::ExportImageRequest::s3_export_location).
+    #[inline]
+    pub fn s3_export_location(mut self, value: t::ExportTaskS3LocationRequest) -> Self {
+        self.0.input_mut().s3_export_location = value;
+        self
+    }
+    /// Sets [`role_name`](t::ExportImageRequest::role_name).
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = Some(value.into());
+        self
+    }
+    /// Sets [`tag_specifications`](t::ExportImageRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+}
+/// The `ExportTransitGatewayRoutes` operation.
+///
+/// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
+///
+/// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct ExportTransitGatewayRoutes(
+    pub(crate) rt::Call<
+        t::ExportTransitGatewayRoutesRequest,
+        t::ExportTransitGatewayRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportTransitGatewayRoutes, t::ExportTransitGatewayRoutesRequest,
+    t::ExportTransitGatewayRoutesResult, rt::NoErrors, op::EXPORT_TRANSIT_GATEWAY_ROUTES
+);
+impl ExportTransitGatewayRoutes {
+    /// Sets [`transit_gateway_route_table_id`](t::ExportTransitGatewayRoutesRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::ExportTransitGatewayRoutesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`s3_bucket`](t::ExportTransitGatewayRoutesRequest::s3_bucket).
+    #[inline]
+    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ExportTransitGatewayRoutesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ExportVerifiedAccessInstanceClientConfiguration` operation.
+///
+/// Exports the client configuration for a Verified Access instance.
+pub struct ExportVerifiedAccessInstanceClientConfiguration(
+    pub(crate) rt::Call<
+        t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+        t::ExportVerifiedAccessInstanceClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportVerifiedAccessInstanceClientConfiguration,
+    t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+    t::ExportVerifiedAccessInstanceClientConfigurationResult, rt::NoErrors,
+    op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION
+);
+impl ExportVerifiedAccessInstanceClientConfiguration {
+    /// Sets [`verified_access_instance_id`](t::ExportVerifiedAccessInstanceClientConfigurationRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ExportVerifiedAccessInstanceClientConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

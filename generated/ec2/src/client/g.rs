@@ -5,27 +5,21 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
-    ///
-    /// Returns the [`GetActiveVpnTunnelStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms. Returns [`GetActiveVpnTunnelStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_active_vpn_tunnel_status(&self) -> GetActiveVpnTunnelStatus {
         GetActiveVpnTunnelStatus(
             rt::Call::new(&self.handle, &op::GET_ACTIVE_VPN_TUNNEL_STATUS),
         )
     }
-    /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
-    ///
-    /// Returns the [`GetAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region. Returns [`GetAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_allowed_images_settings(&self) -> GetAllowedImagesSettings {
         GetAllowedImagesSettings(
             rt::Call::new(&self.handle, &op::GET_ALLOWED_IMAGES_SETTINGS),
         )
     }
-    /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
-    ///
-    /// Returns the [`GetAssociatedEnclaveCertificateIamRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key. Returns [`GetAssociatedEnclaveCertificateIamRoles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_associated_enclave_certificate_iam_roles(
         &self,
@@ -37,45 +31,35 @@ impl super::Client {
             ),
         )
     }
-    /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
-    ///
-    /// Returns the [`GetAssociatedIpv6PoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool. Returns [`GetAssociatedIpv6PoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_associated_ipv6_pool_cidrs(&self) -> GetAssociatedIpv6PoolCidrs {
         GetAssociatedIpv6PoolCidrs(
             rt::Call::new(&self.handle, &op::GET_ASSOCIATED_IPV6_POOL_CIDRS),
         )
     }
-    /// Gets network performance data.
-    ///
-    /// Returns the [`GetAwsNetworkPerformanceData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets network performance data. Returns [`GetAwsNetworkPerformanceData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_aws_network_performance_data(&self) -> GetAwsNetworkPerformanceData {
         GetAwsNetworkPerformanceData(
             rt::Call::new(&self.handle, &op::GET_AWS_NETWORK_PERFORMANCE_DATA),
         )
     }
-    /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
-    ///
-    /// Returns the [`GetCapacityManagerAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status. Returns [`GetCapacityManagerAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_attributes(&self) -> GetCapacityManagerAttributes {
         GetCapacityManagerAttributes(
             rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_ATTRIBUTES),
         )
     }
-    /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
-    ///
-    /// Returns the [`GetCapacityManagerMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family. Returns [`GetCapacityManagerMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_metric_data(&self) -> GetCapacityManagerMetricData {
         GetCapacityManagerMetricData(
             rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DATA),
         )
     }
-    /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
-    ///
-    /// Returns the [`GetCapacityManagerMetricDimensions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping. Returns [`GetCapacityManagerMetricDimensions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_metric_dimensions(
         &self,
@@ -84,9 +68,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS),
         )
     }
-    /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-    ///
-    /// Returns the [`GetCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. Returns [`GetCapacityManagerMonitoredTagKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_monitored_tag_keys(
         &self,
@@ -95,9 +77,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
         )
     }
-    /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
-    ///
-    /// Returns the [`GetCapacityManagerSupportabilityScores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed. Returns [`GetCapacityManagerSupportabilityScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_supportability_scores(
         &self,
@@ -106,18 +86,14 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES),
         )
     }
-    /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
-    ///
-    /// Returns the [`GetCapacityReservationUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage. Returns [`GetCapacityReservationUsage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_reservation_usage(&self) -> GetCapacityReservationUsage {
         GetCapacityReservationUsage(
             rt::Call::new(&self.handle, &op::GET_CAPACITY_RESERVATION_USAGE),
         )
     }
-    /// Describes the authorization policy for a Client VPN endpoint.
-    ///
-    /// Returns the [`GetClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the authorization policy for a Client VPN endpoint. Returns [`GetClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_client_vpn_endpoint_authorization_policy(
         &self,
@@ -129,30 +105,22 @@ impl super::Client {
             ),
         )
     }
-    /// Describes the allocations from the specified customer-owned address pool.
-    ///
-    /// Returns the [`GetCoipPoolUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the allocations from the specified customer-owned address pool. Returns [`GetCoipPoolUsage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsage {
         GetCoipPoolUsage(rt::Call::new(&self.handle, &op::GET_COIP_POOL_USAGE))
     }
-    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
-    ///
-    /// Returns the [`GetConsoleOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors. Returns [`GetConsoleOutput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_console_output(&self) -> GetConsoleOutput {
         GetConsoleOutput(rt::Call::new(&self.handle, &op::GET_CONSOLE_OUTPUT))
     }
-    /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
-    ///
-    /// Returns the [`GetConsoleScreenshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting. Returns [`GetConsoleScreenshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_console_screenshot(&self) -> GetConsoleScreenshot {
         GetConsoleScreenshot(rt::Call::new(&self.handle, &op::GET_CONSOLE_SCREENSHOT))
     }
-    /// Retrieves a summary of the account status report.
-    ///
-    /// Returns the [`GetDeclarativePoliciesReportSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a summary of the account status report. Returns [`GetDeclarativePoliciesReportSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_declarative_policies_report_summary(
         &self,
@@ -177,63 +145,23 @@ rt::operation_type!(
     t::GetActiveVpnTunnelStatusResult, rt::NoErrors, op::GET_ACTIVE_VPN_TUNNEL_STATUS
 );
 impl GetActiveVpnTunnelStatus {
-    /// The ID of the VPN connection for which to retrieve the active tunnel status.
+    /// Sets [`vpn_connection_id`](t::GetActiveVpnTunnelStatusRequest::vpn_connection_id).
     #[inline]
     pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpn_connection_id = value.into();
         self
     }
-    /// The external IP address of the VPN tunnel for which to retrieve the active status.
+    /// Sets [`vpn_tunnel_outside_ip_address`](t::GetActiveVpnTunnelStatusRequest::vpn_tunnel_outside_ip_address).
     #[inline]
     pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request.
+    /// Sets [`dry_run`](t::GetActiveVpnTunnelStatusRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetActiveVpnTunnelStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetActiveVpnTunnelStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetActiveVpnTunnelStatusRequest,
-        t::GetActiveVpnTunnelStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAllowedImagesSettings` operation.
@@ -255,51 +183,11 @@ rt::operation_type!(
     t::GetAllowedImagesSettingsResult, rt::NoErrors, op::GET_ALLOWED_IMAGES_SETTINGS
 );
 impl GetAllowedImagesSettings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetAllowedImagesSettingsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAllowedImagesSettingsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAllowedImagesSettingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAllowedImagesSettingsRequest,
-        t::GetAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAssociatedEnclaveCertificateIamRoles` operation.
@@ -319,61 +207,17 @@ rt::operation_type!(
     op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES
 );
 impl GetAssociatedEnclaveCertificateIamRoles {
-    /// The ARN of the ACM certificate for which to view the associated IAM roles, encryption keys, and Amazon S3 object information.
+    /// Sets [`certificate_arn`](t::GetAssociatedEnclaveCertificateIamRolesRequest::certificate_arn).
     #[inline]
     pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().certificate_arn = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetAssociatedEnclaveCertificateIamRolesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAssociatedEnclaveCertificateIamRolesRequest,
-        t::GetAssociatedEnclaveCertificateIamRolesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAssociatedIpv6PoolCidrs` operation.
@@ -391,69 +235,29 @@ rt::operation_type!(
     t::GetAssociatedIpv6PoolCidrsResult, rt::NoErrors, op::GET_ASSOCIATED_IPV6_POOL_CIDRS
 );
 impl GetAssociatedIpv6PoolCidrs {
-    /// The ID of the IPv6 address pool.
+    /// Sets [`pool_id`](t::GetAssociatedIpv6PoolCidrsRequest::pool_id).
     #[inline]
     pub fn pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().pool_id = value.into();
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetAssociatedIpv6PoolCidrsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::GetAssociatedIpv6PoolCidrsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetAssociatedIpv6PoolCidrsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAssociatedIpv6PoolCidrsRequest,
-        t::GetAssociatedIpv6PoolCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -485,7 +289,7 @@ rt::operation_type!(
     op::GET_AWS_NETWORK_PERFORMANCE_DATA
 );
 impl GetAwsNetworkPerformanceData {
-    /// A list of network performance data queries.
+    /// Sets [`data_queries`](t::GetAwsNetworkPerformanceDataRequest::data_queries).
     #[inline]
     pub fn data_queries(mut self, value: impl rt::Items<t::DataQuery>) -> Self {
         value.add_to(&mut self.0.input_mut().data_queries);
@@ -497,77 +301,35 @@ impl GetAwsNetworkPerformanceData {
         rt::push(&mut self.0.input_mut().data_queries, item);
         self
     }
-    /// The starting time for the performance data request. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
+    /// Sets [`start_time`](t::GetAwsNetworkPerformanceDataRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = Some(value);
         self
     }
-    /// The ending time for the performance data request. The end time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-12T12:00:00.000Z`.
+    /// Sets [`end_time`](t::GetAwsNetworkPerformanceDataRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::GetAwsNetworkPerformanceDataRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetAwsNetworkPerformanceDataRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetAwsNetworkPerformanceDataRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAwsNetworkPerformanceDataResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAwsNetworkPerformanceDataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAwsNetworkPerformanceDataRequest,
-        t::GetAwsNetworkPerformanceDataResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -599,53 +361,11 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_ATTRIBUTES
 );
 impl GetCapacityManagerAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCapacityManagerAttributesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerAttributesRequest,
-        t::GetCapacityManagerAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetCapacityManagerMetricData` operation.
@@ -664,7 +384,7 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_METRIC_DATA
 );
 impl GetCapacityManagerMetricData {
-    /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
+    /// Sets [`metric_names`](t::GetCapacityManagerMetricDataRequest::metric_names).
     #[inline]
     pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_names);
@@ -676,25 +396,25 @@ impl GetCapacityManagerMetricData {
         rt::push(&mut self.0.input_mut().metric_names, item);
         self
     }
-    /// The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period.
+    /// Sets [`start_time`](t::GetCapacityManagerMetricDataRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The end time for the metric data query, in ISO 8601 format. If the end time is beyond the latest ingested data, it will be automatically adjusted to the latest available data point.
+    /// Sets [`end_time`](t::GetCapacityManagerMetricDataRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// The granularity, in seconds, of the returned data points.
+    /// Sets [`period`](t::GetCapacityManagerMetricDataRequest::period).
     #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.0.input_mut().period = value;
         self
     }
-    /// The dimensions by which to group the metric data. This determines how the data is aggregated and returned.
+    /// Sets [`group_by`](t::GetCapacityManagerMetricDataRequest::group_by).
     #[inline]
     pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
         value.add_to(&mut self.0.input_mut().group_by);
@@ -706,7 +426,7 @@ impl GetCapacityManagerMetricData {
         rt::push(&mut self.0.input_mut().group_by, item);
         self
     }
-    /// Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against.
+    /// Sets [`filter_by`](t::GetCapacityManagerMetricDataRequest::filter_by).
     #[inline]
     pub fn filter_by(
         mut self,
@@ -724,65 +444,23 @@ impl GetCapacityManagerMetricData {
         rt::push(&mut self.0.input_mut().filter_by, item);
         self
     }
-    /// The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets.
+    /// Sets [`max_results`](t::GetCapacityManagerMetricDataRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional data points.
+    /// Sets [`next_token`](t::GetCapacityManagerMetricDataRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCapacityManagerMetricDataRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerMetricDataResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerMetricDataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerMetricDataRequest,
-        t::GetCapacityManagerMetricDataResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -814,7 +492,7 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS
 );
 impl GetCapacityManagerMetricDimensions {
-    /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
+    /// Sets [`group_by`](t::GetCapacityManagerMetricDimensionsRequest::group_by).
     #[inline]
     pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
         value.add_to(&mut self.0.input_mut().group_by);
@@ -826,7 +504,7 @@ impl GetCapacityManagerMetricDimensions {
         rt::push(&mut self.0.input_mut().group_by, item);
         self
     }
-    /// Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against.
+    /// Sets [`filter_by`](t::GetCapacityManagerMetricDimensionsRequest::filter_by).
     #[inline]
     pub fn filter_by(
         mut self,
@@ -844,19 +522,19 @@ impl GetCapacityManagerMetricDimensions {
         rt::push(&mut self.0.input_mut().filter_by, item);
         self
     }
-    /// The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
+    /// Sets [`start_time`](t::GetCapacityManagerMetricDimensionsRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The end time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
+    /// Sets [`end_time`](t::GetCapacityManagerMetricDimensionsRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// The metric names to use as an additional filter when retrieving dimensions. Only dimensions that have data for these metrics will be returned. Required parameter with maximum size of 1 for v1.
+    /// Sets [`metric_names`](t::GetCapacityManagerMetricDimensionsRequest::metric_names).
     #[inline]
     pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_names);
@@ -868,67 +546,23 @@ impl GetCapacityManagerMetricDimensions {
         rt::push(&mut self.0.input_mut().metric_names, item);
         self
     }
-    /// The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination.
+    /// Sets [`max_results`](t::GetCapacityManagerMetricDimensionsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional dimension values.
+    /// Sets [`next_token`](t::GetCapacityManagerMetricDimensionsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCapacityManagerMetricDimensionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerMetricDimensionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityManagerMetricDimensionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerMetricDimensionsRequest,
-        t::GetCapacityManagerMetricDimensionsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -960,67 +594,23 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl GetCapacityManagerMonitoredTagKeys {
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. If not specified, up to 1000 results are returned.
+    /// Sets [`max_results`](t::GetCapacityManagerMonitoredTagKeysRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results. Use the value returned from a previous call to retrieve additional results.
+    /// Sets [`next_token`](t::GetCapacityManagerMonitoredTagKeysRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCapacityManagerMonitoredTagKeysRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerMonitoredTagKeysRequest,
-        t::GetCapacityManagerMonitoredTagKeysResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1060,25 +650,25 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES
 );
 impl GetCapacityManagerSupportabilityScores {
-    /// The capacity market to score.
+    /// Sets [`market_type`](t::GetCapacityManagerSupportabilityScoresRequest::market_type).
     #[inline]
     pub fn market_type(mut self, value: impl Into<t::SupportabilityMarketType>) -> Self {
         self.0.input_mut().market_type = value.into();
         self
     }
-    /// The amount of capacity that you need, in the unit that you specify for `CapacityUnit`. Each score is relative to this amount.
+    /// Sets [`capacity_amount`](t::GetCapacityManagerSupportabilityScoresRequest::capacity_amount).
     #[inline]
     pub fn capacity_amount(mut self, value: i32) -> Self {
         self.0.input_mut().capacity_amount = value;
         self
     }
-    /// The unit for `CapacityAmount`.
+    /// Sets [`capacity_unit`](t::GetCapacityManagerSupportabilityScoresRequest::capacity_unit).
     #[inline]
     pub fn capacity_unit(mut self, value: impl Into<t::CapacityUnit>) -> Self {
         self.0.input_mut().capacity_unit = value.into();
         self
     }
-    /// The IDs of the Availability Zones to score, such as `use1-az1`. You can specify Availability Zones in different Regions. You can specify up to 10 Availability Zones.
+    /// Sets [`capacity_availability_zone_ids`](t::GetCapacityManagerSupportabilityScoresRequest::capacity_availability_zone_ids).
     #[inline]
     pub fn capacity_availability_zone_ids(
         mut self,
@@ -1096,7 +686,7 @@ impl GetCapacityManagerSupportabilityScores {
         rt::push(&mut self.0.input_mut().capacity_availability_zone_ids, item);
         self
     }
-    /// The instance types to score. You can specify up to 50 instance types.
+    /// Sets [`instance_types`](t::GetCapacityManagerSupportabilityScoresRequest::instance_types).
     #[inline]
     pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_types);
@@ -1108,7 +698,7 @@ impl GetCapacityManagerSupportabilityScores {
         rt::push(&mut self.0.input_mut().instance_types, item);
         self
     }
-    /// The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one.
+    /// Sets [`instance_requirements_with_metadata`](t::GetCapacityManagerSupportabilityScoresRequest::instance_requirements_with_metadata).
     #[inline]
     pub fn instance_requirements_with_metadata(
         mut self,
@@ -1117,55 +707,11 @@ impl GetCapacityManagerSupportabilityScores {
         self.0.input_mut().instance_requirements_with_metadata = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCapacityManagerSupportabilityScoresRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerSupportabilityScoresRequest,
-        t::GetCapacityManagerSupportabilityScoresResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetCapacityReservationUsage` operation.
@@ -1184,69 +730,29 @@ rt::operation_type!(
     op::GET_CAPACITY_RESERVATION_USAGE
 );
 impl GetCapacityReservationUsage {
-    /// The ID of the Capacity Reservation.
+    /// Sets [`capacity_reservation_id`](t::GetCapacityReservationUsageRequest::capacity_reservation_id).
     #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_id = value.into();
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// Sets [`next_token`](t::GetCapacityReservationUsageRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::GetCapacityReservationUsageRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCapacityReservationUsageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetCapacityReservationUsageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityReservationUsageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityReservationUsageRequest,
-        t::GetCapacityReservationUsageResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetClientVpnEndpointAuthorizationPolicy` operation.
@@ -1266,61 +772,17 @@ rt::operation_type!(
     op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl GetClientVpnEndpointAuthorizationPolicy {
-    /// The ID of the Client VPN endpoint.
+    /// Sets [`client_vpn_endpoint_id`](t::GetClientVpnEndpointAuthorizationPolicyRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetClientVpnEndpointAuthorizationPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetClientVpnEndpointAuthorizationPolicyRequest,
-        t::GetClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetCoipPoolUsage` operation.
@@ -1338,13 +800,13 @@ rt::operation_type!(
     rt::NoErrors, op::GET_COIP_POOL_USAGE
 );
 impl GetCoipPoolUsage {
-    /// The ID of the address pool.
+    /// Sets [`pool_id`](t::GetCoipPoolUsageRequest::pool_id).
     #[inline]
     pub fn pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().pool_id = value.into();
         self
     }
-    /// One or more filters.
+    /// Sets [`filters`](t::GetCoipPoolUsageRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1356,59 +818,23 @@ impl GetCoipPoolUsage {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::GetCoipPoolUsageRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetCoipPoolUsageRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetCoipPoolUsageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetCoipPoolUsageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCoipPoolUsageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetCoipPoolUsageRequest, t::GetCoipPoolUsageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetConsoleOutput` operation.
@@ -1428,59 +854,23 @@ rt::operation_type!(
     rt::NoErrors, op::GET_CONSOLE_OUTPUT
 );
 impl GetConsoleOutput {
-    /// The ID of the instance.
+    /// Sets [`instance_id`](t::GetConsoleOutputRequest::instance_id).
     #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_id = value.into();
         self
     }
-    /// When enabled, retrieves the latest console output for the instance.
+    /// Sets [`latest`](t::GetConsoleOutputRequest::latest).
     #[inline]
     pub fn latest(mut self, value: bool) -> Self {
         self.0.input_mut().latest = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetConsoleOutputRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleOutputResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleOutputResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetConsoleOutputRequest, t::GetConsoleOutputResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetConsoleScreenshot` operation.
@@ -1502,63 +892,23 @@ rt::operation_type!(
     rt::NoErrors, op::GET_CONSOLE_SCREENSHOT
 );
 impl GetConsoleScreenshot {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetConsoleScreenshotRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the instance.
+    /// Sets [`instance_id`](t::GetConsoleScreenshotRequest::instance_id).
     #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_id = value.into();
         self
     }
-    /// When set to `true`, acts as keystroke input and wakes up an instance that's in standby or "sleep" mode.
+    /// Sets [`wake_up`](t::GetConsoleScreenshotRequest::wake_up).
     #[inline]
     pub fn wake_up(mut self, value: bool) -> Self {
         self.0.input_mut().wake_up = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleScreenshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleScreenshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetConsoleScreenshotRequest,
-        t::GetConsoleScreenshotResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetDeclarativePoliciesReportSummary` operation.
@@ -1581,60 +931,835 @@ rt::operation_type!(
     op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY
 );
 impl GetDeclarativePoliciesReportSummary {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetDeclarativePoliciesReportSummaryRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the report.
+    /// Sets [`report_id`](t::GetDeclarativePoliciesReportSummaryRequest::report_id).
     #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().report_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Describes the default credit option for CPU usage of a burstable performance instance family. Returns [`GetDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult>,
-    > {
-        self.0.send()
+    pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
+        GetDefaultCreditSpecification(
+            rt::Call::new(&self.handle, &op::GET_DEFAULT_CREDIT_SPECIFICATION),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Describes the default KMS key for EBS encryption by default for your account in this Region. Returns [`GetEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult> {
-        self.0.send_blocking()
+    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
+        GetEbsDefaultKmsKeyId(
+            rt::Call::new(&self.handle, &op::GET_EBS_DEFAULT_KMS_KEY_ID),
+        )
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Describes whether EBS encryption by default is enabled for your account in the current Region. Returns [`GetEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
+        GetEbsEncryptionByDefault(
+            rt::Call::new(&self.handle, &op::GET_EBS_ENCRYPTION_BY_DEFAULT),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Gets the enabled IPAM policy. Returns [`GetEnabledIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
+        GetEnabledIpamPolicy(rt::Call::new(&self.handle, &op::GET_ENABLED_IPAM_POLICY))
     }
-    /// The underlying call, with the input built so far.
+    /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following: Returns [`GetFlowLogsIntegrationTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeclarativePoliciesReportSummaryRequest,
-        t::GetDeclarativePoliciesReportSummaryResult,
+    pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
+        GetFlowLogsIntegrationTemplate(
+            rt::Call::new(&self.handle, &op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE),
+        )
+    }
+    /// Lists the resource groups to which a Capacity Reservation has been added. Returns [`GetGroupsForCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_groups_for_capacity_reservation(
+        &self,
+    ) -> GetGroupsForCapacityReservation {
+        GetGroupsForCapacityReservation(
+            rt::Call::new(&self.handle, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION),
+        )
+    }
+    /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. Returns [`GetHostReservationPurchasePreview`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_host_reservation_purchase_preview(
+        &self,
+    ) -> GetHostReservationPurchasePreview {
+        GetHostReservationPurchasePreview(
+            rt::Call::new(&self.handle, &op::GET_HOST_RESERVATION_PURCHASE_PREVIEW),
+        )
+    }
+    /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*. Returns [`GetImageAncestry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_ancestry(&self) -> GetImageAncestry {
+        GetImageAncestry(rt::Call::new(&self.handle, &op::GET_IMAGE_ANCESTRY))
+    }
+    /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region. Returns [`GetImageBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
+        GetImageBlockPublicAccessState(
+            rt::Call::new(&self.handle, &op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE),
+        )
+    }
+    /// Describes the Amazon Inspector vulnerability findings for the specified AMI. Returns [`GetImageFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_findings(&self) -> GetImageFindings {
+        GetImageFindings(rt::Call::new(&self.handle, &op::GET_IMAGE_FINDINGS))
+    }
+    /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region. Returns [`GetInstanceMetadataDefaults`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
+        GetInstanceMetadataDefaults(
+            rt::Call::new(&self.handle, &op::GET_INSTANCE_METADATA_DEFAULTS),
+        )
+    }
+    /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance. Returns [`GetInstanceTpmEkPub`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
+        GetInstanceTpmEkPub(rt::Call::new(&self.handle, &op::GET_INSTANCE_TPM_EK_PUB))
+    }
+    /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity. Returns [`GetInstanceTypesFromInstanceRequirements`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_types_from_instance_requirements(
+        &self,
+    ) -> GetInstanceTypesFromInstanceRequirements {
+        GetInstanceTypesFromInstanceRequirements(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
+            ),
+        )
+    }
+    /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded. Returns [`GetInstanceUefiData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_uefi_data(&self) -> GetInstanceUefiData {
+        GetInstanceUefiData(rt::Call::new(&self.handle, &op::GET_INSTANCE_UEFI_DATA))
+    }
+    /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`GetIpamAddressHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
+        GetIpamAddressHistory(rt::Call::new(&self.handle, &op::GET_IPAM_ADDRESS_HISTORY))
+    }
+    /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization. Returns [`GetIpamDiscoveredAccounts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
+        GetIpamDiscoveredAccounts(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ACCOUNTS),
+        )
+    }
+}
+/// The `GetDefaultCreditSpecification` operation.
+///
+/// Describes the default credit option for CPU usage of a burstable performance instance family.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct GetDefaultCreditSpecification(
+    pub(crate) rt::Call<
+        t::GetDefaultCreditSpecificationRequest,
+        t::GetDefaultCreditSpecificationResult,
         rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetDefaultCreditSpecification, t::GetDefaultCreditSpecificationRequest,
+    t::GetDefaultCreditSpecificationResult, rt::NoErrors,
+    op::GET_DEFAULT_CREDIT_SPECIFICATION
+);
+impl GetDefaultCreditSpecification {
+    /// Sets [`dry_run`](t::GetDefaultCreditSpecificationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_family`](t::GetDefaultCreditSpecificationRequest::instance_family).
+    #[inline]
+    pub fn instance_family(
+        mut self,
+        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
+    ) -> Self {
+        self.0.input_mut().instance_family = value.into();
+        self
+    }
+}
+/// The `GetEbsDefaultKmsKeyId` operation.
+///
+/// Describes the default KMS key for EBS encryption by default for your account in this Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct GetEbsDefaultKmsKeyId(
+    pub(crate) rt::Call<
+        t::GetEbsDefaultKmsKeyIdRequest,
+        t::GetEbsDefaultKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetEbsDefaultKmsKeyId, t::GetEbsDefaultKmsKeyIdRequest,
+    t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
+);
+impl GetEbsDefaultKmsKeyId {
+    /// Sets [`dry_run`](t::GetEbsDefaultKmsKeyIdRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetEbsEncryptionByDefault` operation.
+///
+/// Describes whether EBS encryption by default is enabled for your account in the current Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct GetEbsEncryptionByDefault(
+    pub(crate) rt::Call<
+        t::GetEbsEncryptionByDefaultRequest,
+        t::GetEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetEbsEncryptionByDefault, t::GetEbsEncryptionByDefaultRequest,
+    t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
+);
+impl GetEbsEncryptionByDefault {
+    /// Sets [`dry_run`](t::GetEbsEncryptionByDefaultRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetEnabledIpamPolicy` operation.
+///
+/// Gets the enabled IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct GetEnabledIpamPolicy(
+    pub(crate) rt::Call<
+        t::GetEnabledIpamPolicyRequest,
+        t::GetEnabledIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetEnabledIpamPolicy, t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult,
+    rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
+);
+impl GetEnabledIpamPolicy {
+    /// Sets [`dry_run`](t::GetEnabledIpamPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetFlowLogsIntegrationTemplate` operation.
+///
+/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
+///
+/// - Create a table in Athena that maps fields to a custom log format
+/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
+/// - Create a table partitioned between two timestamps in the past
+/// - Create a set of named queries in Athena that you can use to get started quickly
+///
+/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
+pub struct GetFlowLogsIntegrationTemplate(
+    pub(crate) rt::Call<
+        t::GetFlowLogsIntegrationTemplateRequest,
+        t::GetFlowLogsIntegrationTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetFlowLogsIntegrationTemplate, t::GetFlowLogsIntegrationTemplateRequest,
+    t::GetFlowLogsIntegrationTemplateResult, rt::NoErrors,
+    op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE
+);
+impl GetFlowLogsIntegrationTemplate {
+    /// Sets [`dry_run`](t::GetFlowLogsIntegrationTemplateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`flow_log_id`](t::GetFlowLogsIntegrationTemplateRequest::flow_log_id).
+    #[inline]
+    pub fn flow_log_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().flow_log_id = value.into();
+        self
+    }
+    /// Sets [`config_delivery_s3_destination_arn`](t::GetFlowLogsIntegrationTemplateRequest::config_delivery_s3_destination_arn).
+    #[inline]
+    pub fn config_delivery_s3_destination_arn(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().config_delivery_s3_destination_arn = value.into();
+        self
+    }
+    /// Sets [`integrate_services`](t::GetFlowLogsIntegrationTemplateRequest::integrate_services).
+    #[inline]
+    pub fn integrate_services(mut self, value: t::IntegrateServices) -> Self {
+        self.0.input_mut().integrate_services = value;
+        self
+    }
+}
+/// The `GetGroupsForCapacityReservation` operation.
+///
+/// Lists the resource groups to which a Capacity Reservation has been added.
+pub struct GetGroupsForCapacityReservation(
+    pub(crate) rt::Call<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetGroupsForCapacityReservation, t::GetGroupsForCapacityReservationRequest,
+    t::GetGroupsForCapacityReservationResult, rt::NoErrors,
+    op::GET_GROUPS_FOR_CAPACITY_RESERVATION
+);
+impl GetGroupsForCapacityReservation {
+    /// Sets [`capacity_reservation_id`](t::GetGroupsForCapacityReservationRequest::capacity_reservation_id).
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Sets [`next_token`](t::GetGroupsForCapacityReservationRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetGroupsForCapacityReservationRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::GetGroupsForCapacityReservationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+        t::CapacityReservationGroup,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR)
+    }
+}
+/// The `GetHostReservationPurchasePreview` operation.
+///
+/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
+///
+/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
+pub struct GetHostReservationPurchasePreview(
+    pub(crate) rt::Call<
+        t::GetHostReservationPurchasePreviewRequest,
+        t::GetHostReservationPurchasePreviewResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetHostReservationPurchasePreview, t::GetHostReservationPurchasePreviewRequest,
+    t::GetHostReservationPurchasePreviewResult, rt::NoErrors,
+    op::GET_HOST_RESERVATION_PURCHASE_PREVIEW
+);
+impl GetHostReservationPurchasePreview {
+    /// Sets [`host_id_set`](t::GetHostReservationPurchasePreviewRequest::host_id_set).
+    #[inline]
+    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_id_set);
+        self
+    }
+    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
+    #[inline]
+    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_id_set, item);
+        self
+    }
+    /// Sets [`offering_id`](t::GetHostReservationPurchasePreviewRequest::offering_id).
+    #[inline]
+    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().offering_id = value.into();
+        self
+    }
+}
+/// The `GetImageAncestry` operation.
+///
+/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
+pub struct GetImageAncestry(
+    pub(crate) rt::Call<
+        t::GetImageAncestryRequest,
+        t::GetImageAncestryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetImageAncestry, t::GetImageAncestryRequest, t::GetImageAncestryResult,
+    rt::NoErrors, op::GET_IMAGE_ANCESTRY
+);
+impl GetImageAncestry {
+    /// Sets [`image_id`](t::GetImageAncestryRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetImageAncestryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetImageBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+pub struct GetImageBlockPublicAccessState(
+    pub(crate) rt::Call<
+        t::GetImageBlockPublicAccessStateRequest,
+        t::GetImageBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetImageBlockPublicAccessState, t::GetImageBlockPublicAccessStateRequest,
+    t::GetImageBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE
+);
+impl GetImageBlockPublicAccessState {
+    /// Sets [`dry_run`](t::GetImageBlockPublicAccessStateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetImageFindings` operation.
+///
+/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
+///
+/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
+pub struct GetImageFindings(
+    pub(crate) rt::Call<
+        t::GetImageFindingsRequest,
+        t::GetImageFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetImageFindings, t::GetImageFindingsRequest, t::GetImageFindingsResult,
+    rt::NoErrors, op::GET_IMAGE_FINDINGS
+);
+impl GetImageFindings {
+    /// Sets [`image_id`](t::GetImageFindingsRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetImageFindingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetImageFindingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetImageFindingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetImageFindingsRequest,
+        t::GetImageFindingsResult,
+        rt::NoErrors,
+        t::ImageFinding,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IMAGE_FINDINGS_PAGINATOR)
+    }
+}
+/// The `GetInstanceMetadataDefaults` operation.
+///
+/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
+pub struct GetInstanceMetadataDefaults(
+    pub(crate) rt::Call<
+        t::GetInstanceMetadataDefaultsRequest,
+        t::GetInstanceMetadataDefaultsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceMetadataDefaults, t::GetInstanceMetadataDefaultsRequest,
+    t::GetInstanceMetadataDefaultsResult, rt::NoErrors,
+    op::GET_INSTANCE_METADATA_DEFAULTS
+);
+impl GetInstanceMetadataDefaults {
+    /// Sets [`dry_run`](t::GetInstanceMetadataDefaultsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetInstanceTpmEkPub` operation.
+///
+/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
+pub struct GetInstanceTpmEkPub(
+    pub(crate) rt::Call<
+        t::GetInstanceTpmEkPubRequest,
+        t::GetInstanceTpmEkPubResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceTpmEkPub, t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult,
+    rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
+);
+impl GetInstanceTpmEkPub {
+    /// Sets [`instance_id`](t::GetInstanceTpmEkPubRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`key_type`](t::GetInstanceTpmEkPubRequest::key_type).
+    #[inline]
+    pub fn key_type(mut self, value: impl Into<t::EkPubKeyType>) -> Self {
+        self.0.input_mut().key_type = value.into();
+        self
+    }
+    /// Sets [`key_format`](t::GetInstanceTpmEkPubRequest::key_format).
+    #[inline]
+    pub fn key_format(mut self, value: impl Into<t::EkPubKeyFormat>) -> Self {
+        self.0.input_mut().key_format = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetInstanceTpmEkPubRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetInstanceTypesFromInstanceRequirements` operation.
+///
+/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
+///
+/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
+///
+/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
+pub struct GetInstanceTypesFromInstanceRequirements(
+    pub(crate) rt::Call<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceTypesFromInstanceRequirements,
+    t::GetInstanceTypesFromInstanceRequirementsRequest,
+    t::GetInstanceTypesFromInstanceRequirementsResult, rt::NoErrors,
+    op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS
+);
+impl GetInstanceTypesFromInstanceRequirements {
+    /// Sets [`dry_run`](t::GetInstanceTypesFromInstanceRequirementsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`architecture_types`](t::GetInstanceTypesFromInstanceRequirementsRequest::architecture_types).
+    #[inline]
+    pub fn architecture_types(
+        mut self,
+        value: impl rt::Items<t::ArchitectureType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().architecture_types);
+        self
+    }
+    /// Adds one element to `ArchitectureTypes`; see [`architecture_types`](Self::architecture_types).
+    #[inline]
+    pub fn push_architecture_types(
+        mut self,
+        item: impl Into<t::ArchitectureType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().architecture_types, item);
+        self
+    }
+    /// Sets [`virtualization_types`](t::GetInstanceTypesFromInstanceRequirementsRequest::virtualization_types).
+    #[inline]
+    pub fn virtualization_types(
+        mut self,
+        value: impl rt::Items<t::VirtualizationType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().virtualization_types);
+        self
+    }
+    /// Adds one element to `VirtualizationTypes`; see [`virtualization_types`](Self::virtualization_types).
+    #[inline]
+    pub fn push_virtualization_types(
+        mut self,
+        item: impl Into<t::VirtualizationType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().virtualization_types, item);
+        self
+    }
+    /// Sets [`instance_requirements`](t::GetInstanceTypesFromInstanceRequirementsRequest::instance_requirements).
+    #[inline]
+    pub fn instance_requirements(
+        mut self,
+        value: t::InstanceRequirementsRequest,
+    ) -> Self {
+        self.0.input_mut().instance_requirements = value;
+        self
+    }
+    /// Sets [`max_results`](t::GetInstanceTypesFromInstanceRequirementsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetInstanceTypesFromInstanceRequirementsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`context`](t::GetInstanceTypesFromInstanceRequirementsRequest::context).
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().context = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+        t::InstanceTypeInfoFromInstanceRequirements,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `GetInstanceUefiData` operation.
+///
+/// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
+///
+/// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
+///
+/// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
+pub struct GetInstanceUefiData(
+    pub(crate) rt::Call<
+        t::GetInstanceUefiDataRequest,
+        t::GetInstanceUefiDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceUefiData, t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult,
+    rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
+);
+impl GetInstanceUefiData {
+    /// Sets [`instance_id`](t::GetInstanceUefiDataRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetInstanceUefiDataRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetIpamAddressHistory` operation.
+///
+/// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct GetIpamAddressHistory(
+    pub(crate) rt::Call<
+        t::GetIpamAddressHistoryRequest,
+        t::GetIpamAddressHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamAddressHistory, t::GetIpamAddressHistoryRequest,
+    t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
+);
+impl GetIpamAddressHistory {
+    /// Sets [`dry_run`](t::GetIpamAddressHistoryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`cidr`](t::GetIpamAddressHistoryRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Sets [`ipam_scope_id`](t::GetIpamAddressHistoryRequest::ipam_scope_id).
+    #[inline]
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
+        self
+    }
+    /// Sets [`vpc_id`](t::GetIpamAddressHistoryRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`start_time`](t::GetIpamAddressHistoryRequest::start_time).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// Sets [`end_time`](t::GetIpamAddressHistoryRequest::end_time).
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamAddressHistoryRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamAddressHistoryRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamAddressHistoryRequest,
+        t::GetIpamAddressHistoryResult,
+        rt::NoErrors,
+        t::IpamAddressHistoryRecord,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_ADDRESS_HISTORY_PAGINATOR)
+    }
+}
+/// The `GetIpamDiscoveredAccounts` operation.
+///
+/// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
+pub struct GetIpamDiscoveredAccounts(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredAccountsRequest,
+        t::GetIpamDiscoveredAccountsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredAccounts, t::GetIpamDiscoveredAccountsRequest,
+    t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
+);
+impl GetIpamDiscoveredAccounts {
+    /// Sets [`dry_run`](t::GetIpamDiscoveredAccountsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredAccountsRequest::ipam_resource_discovery_id).
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// Sets [`discovery_region`](t::GetIpamDiscoveredAccountsRequest::discovery_region).
+    #[inline]
+    pub fn discovery_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().discovery_region = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamDiscoveredAccountsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamDiscoveredAccountsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamDiscoveredAccountsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamDiscoveredAccountsRequest,
+        t::GetIpamDiscoveredAccountsResult,
+        rt::NoErrors,
+        t::IpamDiscoveredAccount,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR)
     }
 }

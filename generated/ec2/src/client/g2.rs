@@ -5,1435 +5,172 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the default credit option for CPU usage of a burstable performance instance family.
-    ///
-    /// Returns the [`GetDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the public IP addresses that have been discovered by IPAM. Returns [`GetIpamDiscoveredPublicAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
-        GetDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::GET_DEFAULT_CREDIT_SPECIFICATION),
-        )
-    }
-    /// Describes the default KMS key for EBS encryption by default for your account in this Region.
-    ///
-    /// Returns the [`GetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
-        GetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::GET_EBS_DEFAULT_KMS_KEY_ID),
-        )
-    }
-    /// Describes whether EBS encryption by default is enabled for your account in the current Region.
-    ///
-    /// Returns the [`GetEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
-        GetEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::GET_EBS_ENCRYPTION_BY_DEFAULT),
-        )
-    }
-    /// Gets the enabled IPAM policy.
-    ///
-    /// Returns the [`GetEnabledIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
-        GetEnabledIpamPolicy(rt::Call::new(&self.handle, &op::GET_ENABLED_IPAM_POLICY))
-    }
-    /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-    ///
-    /// Returns the [`GetFlowLogsIntegrationTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
-        GetFlowLogsIntegrationTemplate(
-            rt::Call::new(&self.handle, &op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE),
-        )
-    }
-    /// Lists the resource groups to which a Capacity Reservation has been added.
-    ///
-    /// Returns the [`GetGroupsForCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_groups_for_capacity_reservation(
+    pub fn get_ipam_discovered_public_addresses(
         &self,
-    ) -> GetGroupsForCapacityReservation {
-        GetGroupsForCapacityReservation(
-            rt::Call::new(&self.handle, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION),
+    ) -> GetIpamDiscoveredPublicAddresses {
+        GetIpamDiscoveredPublicAddresses(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
         )
     }
-    /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-    ///
-    /// Returns the [`GetHostReservationPurchasePreview`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. Returns [`GetIpamDiscoveredResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_host_reservation_purchase_preview(
+    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
+        GetIpamDiscoveredResourceCidrs(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
+        )
+    }
+    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamDiscoveredRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
+        GetIpamDiscoveredRoutes(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
+        )
+    }
+    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationAsns`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_asns(
         &self,
-    ) -> GetHostReservationPurchasePreview {
-        GetHostReservationPurchasePreview(
-            rt::Call::new(&self.handle, &op::GET_HOST_RESERVATION_PURCHASE_PREVIEW),
+    ) -> GetIpamInternetRegistryAssociationAsns {
+        GetIpamInternetRegistryAssociationAsns(
+            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
         )
     }
-    /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`GetImageAncestry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_image_ancestry(&self) -> GetImageAncestry {
-        GetImageAncestry(rt::Call::new(&self.handle, &op::GET_IMAGE_ANCESTRY))
-    }
-    /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`GetImageBlockPublicAccessState`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
-        GetImageBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE),
-        )
-    }
-    /// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-    ///
-    /// Returns the [`GetImageFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_findings(&self) -> GetImageFindings {
-        GetImageFindings(rt::Call::new(&self.handle, &op::GET_IMAGE_FINDINGS))
-    }
-    /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`GetInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
-        GetInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::GET_INSTANCE_METADATA_DEFAULTS),
-        )
-    }
-    /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-    ///
-    /// Returns the [`GetInstanceTpmEkPub`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
-        GetInstanceTpmEkPub(rt::Call::new(&self.handle, &op::GET_INSTANCE_TPM_EK_PUB))
-    }
-    /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-    ///
-    /// Returns the [`GetInstanceTypesFromInstanceRequirements`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_types_from_instance_requirements(
+    pub fn get_ipam_internet_registry_association_cidrs(
         &self,
-    ) -> GetInstanceTypesFromInstanceRequirements {
-        GetInstanceTypesFromInstanceRequirements(
+    ) -> GetIpamInternetRegistryAssociationCidrs {
+        GetIpamInternetRegistryAssociationCidrs(
             rt::Call::new(
                 &self.handle,
-                &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
+                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
             ),
         )
     }
-    /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
-    ///
-    /// Returns the [`GetInstanceUefiData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the allocation rules for an IPAM policy. Returns [`GetIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_instance_uefi_data(&self) -> GetInstanceUefiData {
-        GetInstanceUefiData(rt::Call::new(&self.handle, &op::GET_INSTANCE_UEFI_DATA))
+    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
+        GetIpamPolicyAllocationRules(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
+        )
     }
-    /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`GetIpamAddressHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the Amazon Web Services Organizations targets for an IPAM policy. Returns [`GetIpamPolicyOrganizationTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
-        GetIpamAddressHistory(rt::Call::new(&self.handle, &op::GET_IPAM_ADDRESS_HISTORY))
+    pub fn get_ipam_policy_organization_targets(
+        &self,
+    ) -> GetIpamPolicyOrganizationTargets {
+        GetIpamPolicyOrganizationTargets(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
+        )
     }
-    /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-    ///
-    /// Returns the [`GetIpamDiscoveredAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`GetIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
-        GetIpamDiscoveredAccounts(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ACCOUNTS),
+    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
+        GetIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
+        )
+    }
+    /// Get the CIDRs provisioned to an IPAM pool. Returns [`GetIpamPoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
+        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
+    }
+    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists. Returns [`GetIpamPrefixListResolverRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
+        GetIpamPrefixListResolverRules(
+            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
+        )
+    }
+    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time. Returns [`GetIpamPrefixListResolverVersionEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_version_entries(
+        &self,
+    ) -> GetIpamPrefixListResolverVersionEntries {
+        GetIpamPrefixListResolverVersionEntries(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+            ),
+        )
+    }
+    /// Retrieves version information for an IPAM prefix list resolver. Returns [`GetIpamPrefixListResolverVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_versions(
+        &self,
+    ) -> GetIpamPrefixListResolverVersions {
+        GetIpamPrefixListResolverVersions(
+            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
+        )
+    }
+    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`GetIpamResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
+        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
+    }
+    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteOriginAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_origin_authorizations(
+        &self,
+    ) -> GetIpamRouteOriginAuthorizations {
+        GetIpamRouteOriginAuthorizations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
+        )
+    }
+    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteProtectionFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
+        GetIpamRouteProtectionFindings(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
+        )
+    }
+    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrationDeltas`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registration_deltas(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrationDeltas {
+        GetIpamRoutingPolicyRegistrationDeltas(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
         )
     }
 }
-/// The `GetDefaultCreditSpecification` operation.
+/// The `GetIpamDiscoveredPublicAddresses` operation.
 ///
-/// Describes the default credit option for CPU usage of a burstable performance instance family.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct GetDefaultCreditSpecification(
+/// Gets the public IP addresses that have been discovered by IPAM.
+pub struct GetIpamDiscoveredPublicAddresses(
     pub(crate) rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
+        t::GetIpamDiscoveredPublicAddressesRequest,
+        t::GetIpamDiscoveredPublicAddressesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetDefaultCreditSpecification, t::GetDefaultCreditSpecificationRequest,
-    t::GetDefaultCreditSpecificationResult, rt::NoErrors,
-    op::GET_DEFAULT_CREDIT_SPECIFICATION
+    GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
+    t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES
 );
-impl GetDefaultCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetIpamDiscoveredPublicAddresses {
+    /// Sets [`dry_run`](t::GetIpamDiscoveredPublicAddressesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The instance family.
-    #[inline]
-    pub fn instance_family(
-        mut self,
-        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
-    ) -> Self {
-        self.0.input_mut().instance_family = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDefaultCreditSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDefaultCreditSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetEbsDefaultKmsKeyId` operation.
-///
-/// Describes the default KMS key for EBS encryption by default for your account in this Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct GetEbsDefaultKmsKeyId(
-    pub(crate) rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetEbsDefaultKmsKeyId, t::GetEbsDefaultKmsKeyIdRequest,
-    t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
-);
-impl GetEbsDefaultKmsKeyId {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsDefaultKmsKeyIdResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsDefaultKmsKeyIdResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetEbsEncryptionByDefault` operation.
-///
-/// Describes whether EBS encryption by default is enabled for your account in the current Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct GetEbsEncryptionByDefault(
-    pub(crate) rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetEbsEncryptionByDefault, t::GetEbsEncryptionByDefaultRequest,
-    t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
-);
-impl GetEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsEncryptionByDefaultResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsEncryptionByDefaultResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetEnabledIpamPolicy` operation.
-///
-/// Gets the enabled IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct GetEnabledIpamPolicy(
-    pub(crate) rt::Call<
-        t::GetEnabledIpamPolicyRequest,
-        t::GetEnabledIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetEnabledIpamPolicy, t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult,
-    rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
-);
-impl GetEnabledIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetEnabledIpamPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetEnabledIpamPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEnabledIpamPolicyRequest,
-        t::GetEnabledIpamPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetFlowLogsIntegrationTemplate` operation.
-///
-/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-///
-/// - Create a table in Athena that maps fields to a custom log format
-/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
-/// - Create a table partitioned between two timestamps in the past
-/// - Create a set of named queries in Athena that you can use to get started quickly
-///
-/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
-pub struct GetFlowLogsIntegrationTemplate(
-    pub(crate) rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetFlowLogsIntegrationTemplate, t::GetFlowLogsIntegrationTemplateRequest,
-    t::GetFlowLogsIntegrationTemplateResult, rt::NoErrors,
-    op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE
-);
-impl GetFlowLogsIntegrationTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the flow log.
-    #[inline]
-    pub fn flow_log_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().flow_log_id = value.into();
-        self
-    }
-    /// To store the CloudFormation template in Amazon S3, specify the location in Amazon S3.
-    #[inline]
-    pub fn config_delivery_s3_destination_arn(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().config_delivery_s3_destination_arn = value.into();
-        self
-    }
-    /// Information about the service integration.
-    #[inline]
-    pub fn integrate_services(mut self, value: t::IntegrateServices) -> Self {
-        self.0.input_mut().integrate_services = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetFlowLogsIntegrationTemplateResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFlowLogsIntegrationTemplateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetGroupsForCapacityReservation` operation.
-///
-/// Lists the resource groups to which a Capacity Reservation has been added.
-pub struct GetGroupsForCapacityReservation(
-    pub(crate) rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetGroupsForCapacityReservation, t::GetGroupsForCapacityReservationRequest,
-    t::GetGroupsForCapacityReservationResult, rt::NoErrors,
-    op::GET_GROUPS_FOR_CAPACITY_RESERVATION
-);
-impl GetGroupsForCapacityReservation {
-    /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetGroupsForCapacityReservationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetGroupsForCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-        t::CapacityReservationGroup,
-    > {
-        rt::Paginator::new(self.0, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR)
-    }
-}
-/// The `GetHostReservationPurchasePreview` operation.
-///
-/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-///
-/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
-pub struct GetHostReservationPurchasePreview(
-    pub(crate) rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetHostReservationPurchasePreview, t::GetHostReservationPurchasePreviewRequest,
-    t::GetHostReservationPurchasePreviewResult, rt::NoErrors,
-    op::GET_HOST_RESERVATION_PURCHASE_PREVIEW
-);
-impl GetHostReservationPurchasePreview {
-    /// The IDs of the Dedicated Hosts with which the reservation is associated.
-    #[inline]
-    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_id_set);
-        self
-    }
-    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
-    #[inline]
-    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_id_set, item);
-        self
-    }
-    /// The offering ID of the reservation.
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetHostReservationPurchasePreviewResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHostReservationPurchasePreviewResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetImageAncestry` operation.
-///
-/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-pub struct GetImageAncestry(
-    pub(crate) rt::Call<
-        t::GetImageAncestryRequest,
-        t::GetImageAncestryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetImageAncestry, t::GetImageAncestryRequest, t::GetImageAncestryResult,
-    rt::NoErrors, op::GET_IMAGE_ANCESTRY
-);
-impl GetImageAncestry {
-    /// The ID of the AMI whose ancestry you want to trace.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageAncestryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetImageAncestryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `GetImageBlockPublicAccessState` operation.
-///
-/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-pub struct GetImageBlockPublicAccessState(
-    pub(crate) rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetImageBlockPublicAccessState, t::GetImageBlockPublicAccessStateRequest,
-    t::GetImageBlockPublicAccessStateResult, rt::NoErrors,
-    op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE
-);
-impl GetImageBlockPublicAccessState {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetImageBlockPublicAccessStateResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetImageBlockPublicAccessStateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetImageFindings` operation.
-///
-/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-///
-/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
-pub struct GetImageFindings(
-    pub(crate) rt::Call<
-        t::GetImageFindingsRequest,
-        t::GetImageFindingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetImageFindings, t::GetImageFindingsRequest, t::GetImageFindingsResult,
-    rt::NoErrors, op::GET_IMAGE_FINDINGS
-);
-impl GetImageFindings {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageFindingsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetImageFindingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetImageFindingsRequest,
-        t::GetImageFindingsResult,
-        rt::NoErrors,
-        t::ImageFinding,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IMAGE_FINDINGS_PAGINATOR)
-    }
-}
-/// The `GetInstanceMetadataDefaults` operation.
-///
-/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-pub struct GetInstanceMetadataDefaults(
-    pub(crate) rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceMetadataDefaults, t::GetInstanceMetadataDefaultsRequest,
-    t::GetInstanceMetadataDefaultsResult, rt::NoErrors,
-    op::GET_INSTANCE_METADATA_DEFAULTS
-);
-impl GetInstanceMetadataDefaults {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceMetadataDefaultsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceMetadataDefaultsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetInstanceTpmEkPub` operation.
-///
-/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-pub struct GetInstanceTpmEkPub(
-    pub(crate) rt::Call<
-        t::GetInstanceTpmEkPubRequest,
-        t::GetInstanceTpmEkPubResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceTpmEkPub, t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult,
-    rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
-);
-impl GetInstanceTpmEkPub {
-    /// The ID of the instance for which to get the public endorsement key.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The required public endorsement key type.
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::EkPubKeyType>) -> Self {
-        self.0.input_mut().key_type = value.into();
-        self
-    }
-    /// The required public endorsement key format. Specify `der` for a DER-encoded public key that is compatible with OpenSSL. Specify `tpmt` for a TPM 2.0 format that is compatible with tpm2-tools. The returned key is base64 encoded.
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::EkPubKeyFormat>) -> Self {
-        self.0.input_mut().key_format = value.into();
-        self
-    }
-    /// Specify this parameter to verify whether the request will succeed, without actually making the request. If the request will succeed, the response is `DryRunOperation`. Otherwise, the response is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceTpmEkPubResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceTpmEkPubResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceTpmEkPubRequest,
-        t::GetInstanceTpmEkPubResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetInstanceTypesFromInstanceRequirements` operation.
-///
-/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-///
-/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
-///
-/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
-pub struct GetInstanceTypesFromInstanceRequirements(
-    pub(crate) rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceTypesFromInstanceRequirements,
-    t::GetInstanceTypesFromInstanceRequirementsRequest,
-    t::GetInstanceTypesFromInstanceRequirementsResult, rt::NoErrors,
-    op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS
-);
-impl GetInstanceTypesFromInstanceRequirements {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The processor architecture type.
-    #[inline]
-    pub fn architecture_types(
-        mut self,
-        value: impl rt::Items<t::ArchitectureType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().architecture_types);
-        self
-    }
-    /// Adds one element to `ArchitectureTypes`; see [`architecture_types`](Self::architecture_types).
-    #[inline]
-    pub fn push_architecture_types(
-        mut self,
-        item: impl Into<t::ArchitectureType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().architecture_types, item);
-        self
-    }
-    /// The virtualization type.
-    #[inline]
-    pub fn virtualization_types(
-        mut self,
-        value: impl rt::Items<t::VirtualizationType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().virtualization_types);
-        self
-    }
-    /// Adds one element to `VirtualizationTypes`; see [`virtualization_types`](Self::virtualization_types).
-    #[inline]
-    pub fn push_virtualization_types(
-        mut self,
-        item: impl Into<t::VirtualizationType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().virtualization_types, item);
-        self
-    }
-    /// The attributes required for the instance types.
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = value;
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-        t::InstanceTypeInfoFromInstanceRequirements,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR,
-        )
-    }
-}
-/// The `GetInstanceUefiData` operation.
-///
-/// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
-///
-/// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
-///
-/// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
-pub struct GetInstanceUefiData(
-    pub(crate) rt::Call<
-        t::GetInstanceUefiDataRequest,
-        t::GetInstanceUefiDataResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceUefiData, t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult,
-    rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
-);
-impl GetInstanceUefiData {
-    /// The ID of the instance from which to retrieve the UEFI data.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceUefiDataResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceUefiDataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceUefiDataRequest,
-        t::GetInstanceUefiDataResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamAddressHistory` operation.
-///
-/// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct GetIpamAddressHistory(
-    pub(crate) rt::Call<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamAddressHistory, t::GetIpamAddressHistoryRequest,
-    t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
-);
-impl GetIpamAddressHistory {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The CIDR you want the history of. The CIDR can be an IPv4 or IPv6 IP address range. If you enter a /16 IPv4 CIDR, you will get records that match it exactly. You will not get records for any subnets within the /16 CIDR.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The ID of the IPAM scope that the CIDR is in.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// The ID of the VPC you want your history records filtered by.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// The start of the time period for which you are looking for history. If you omit this option, it will default to the value of EndTime.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end of the time period for which you are looking for history. If you omit this option, it will default to the current time.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The maximum number of historical results you would like returned per page. Defaults to 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamAddressHistoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamAddressHistoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
-        rt::NoErrors,
-        t::IpamAddressHistoryRecord,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_ADDRESS_HISTORY_PAGINATOR)
-    }
-}
-/// The `GetIpamDiscoveredAccounts` operation.
-///
-/// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-pub struct GetIpamDiscoveredAccounts(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamDiscoveredAccounts, t::GetIpamDiscoveredAccountsRequest,
-    t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
-);
-impl GetIpamDiscoveredAccounts {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery ID.
+    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredPublicAddressesRequest::ipam_resource_discovery_id).
     #[inline]
     pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipam_resource_discovery_id = value.into();
         self
     }
-    /// The Amazon Web Services Region that the account information is returned from.
+    /// Sets [`address_region`](t::GetIpamDiscoveredPublicAddressesRequest::address_region).
     #[inline]
-    pub fn discovery_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().discovery_region = value.into();
+    pub fn address_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().address_region = value.into();
         self
     }
-    /// Discovered account filters.
+    /// Sets [`filters`](t::GetIpamDiscoveredPublicAddressesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1445,57 +182,76 @@ impl GetIpamDiscoveredAccounts {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
+    /// Sets [`next_token`](t::GetIpamDiscoveredPublicAddressesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of discovered accounts to return in one page of results.
+    /// Sets [`max_results`](t::GetIpamDiscoveredPublicAddressesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredAccountsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredAccountsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
+}
+/// The `GetIpamDiscoveredResourceCidrs` operation.
+///
+/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
+pub struct GetIpamDiscoveredResourceCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
+    t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS
+);
+impl GetIpamDiscoveredResourceCidrs {
+    /// Sets [`dry_run`](t::GetIpamDiscoveredResourceCidrsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredResourceCidrsRequest::ipam_resource_discovery_id).
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// Sets [`resource_region`](t::GetIpamDiscoveredResourceCidrsRequest::resource_region).
+    #[inline]
+    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_region = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamDiscoveredResourceCidrsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamDiscoveredResourceCidrsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamDiscoveredResourceCidrsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1503,11 +259,1785 @@ impl GetIpamDiscoveredAccounts {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
         rt::NoErrors,
-        t::IpamDiscoveredAccount,
+        t::IpamDiscoveredResourceCidr,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamDiscoveredRoutes` operation.
+///
+/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamDiscoveredRoutes(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredRoutesRequest,
+        t::GetIpamDiscoveredRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
+    t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
+);
+impl GetIpamDiscoveredRoutes {
+    /// Sets [`dry_run`](t::GetIpamDiscoveredRoutesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredRoutesRequest::ipam_resource_discovery_id).
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// Sets [`resource_region`](t::GetIpamDiscoveredRoutesRequest::resource_region).
+    #[inline]
+    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_region = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamDiscoveredRoutesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamDiscoveredRoutesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamDiscoveredRoutesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+}
+/// The `GetIpamInternetRegistryAssociationAsns` operation.
+///
+/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationAsns(
+    pub(crate) rt::Call<
+        t::GetIpamInternetRegistryAssociationAsnsRequest,
+        t::GetIpamInternetRegistryAssociationAsnsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationAsns,
+    t::GetIpamInternetRegistryAssociationAsnsRequest,
+    t::GetIpamInternetRegistryAssociationAsnsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS
+);
+impl GetIpamInternetRegistryAssociationAsns {
+    /// Sets [`dry_run`](t::GetIpamInternetRegistryAssociationAsnsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamInternetRegistryAssociationAsnsRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamInternetRegistryAssociationAsnsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamInternetRegistryAssociationAsnsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::GetIpamInternetRegistryAssociationAsnsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `GetIpamInternetRegistryAssociationCidrs` operation.
+///
+/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamInternetRegistryAssociationCidrsRequest,
+        t::GetIpamInternetRegistryAssociationCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationCidrs,
+    t::GetIpamInternetRegistryAssociationCidrsRequest,
+    t::GetIpamInternetRegistryAssociationCidrsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS
+);
+impl GetIpamInternetRegistryAssociationCidrs {
+    /// Sets [`dry_run`](t::GetIpamInternetRegistryAssociationCidrsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamInternetRegistryAssociationCidrsRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamInternetRegistryAssociationCidrsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamInternetRegistryAssociationCidrsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::GetIpamInternetRegistryAssociationCidrsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `GetIpamPolicyAllocationRules` operation.
+///
+/// Gets the allocation rules for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+pub struct GetIpamPolicyAllocationRules(
+    pub(crate) rt::Call<
+        t::GetIpamPolicyAllocationRulesRequest,
+        t::GetIpamPolicyAllocationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
+    t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ALLOCATION_RULES
+);
+impl GetIpamPolicyAllocationRules {
+    /// Sets [`dry_run`](t::GetIpamPolicyAllocationRulesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_policy_id`](t::GetIpamPolicyAllocationRulesRequest::ipam_policy_id).
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamPolicyAllocationRulesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`locale`](t::GetIpamPolicyAllocationRulesRequest::locale).
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().locale = Some(value.into());
+        self
+    }
+    /// Sets [`resource_type`](t::GetIpamPolicyAllocationRulesRequest::resource_type).
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
+        self.0.input_mut().resource_type = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPolicyAllocationRulesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPolicyAllocationRulesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `GetIpamPolicyOrganizationTargets` operation.
+///
+/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+pub struct GetIpamPolicyOrganizationTargets(
+    pub(crate) rt::Call<
+        t::GetIpamPolicyOrganizationTargetsRequest,
+        t::GetIpamPolicyOrganizationTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
+    t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ORGANIZATION_TARGETS
+);
+impl GetIpamPolicyOrganizationTargets {
+    /// Sets [`dry_run`](t::GetIpamPolicyOrganizationTargetsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPolicyOrganizationTargetsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPolicyOrganizationTargetsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`ipam_policy_id`](t::GetIpamPolicyOrganizationTargetsRequest::ipam_policy_id).
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamPolicyOrganizationTargetsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `GetIpamPoolAllocations` operation.
+///
+/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+///
+/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
+pub struct GetIpamPoolAllocations(
+    pub(crate) rt::Call<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
+    t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
+);
+impl GetIpamPoolAllocations {
+    /// Sets [`dry_run`](t::GetIpamPoolAllocationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_pool_id`](t::GetIpamPoolAllocationsRequest::ipam_pool_id).
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// Sets [`ipam_pool_allocation_id`](t::GetIpamPoolAllocationsRequest::ipam_pool_allocation_id).
+    #[inline]
+    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_allocation_id = Some(value.into());
+        self
+    }
+    /// Sets [`filters`](t::GetIpamPoolAllocationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPoolAllocationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPoolAllocationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
+}
+/// The `GetIpamPoolCidrs` operation.
+///
+/// Get the CIDRs provisioned to an IPAM pool.
+pub struct GetIpamPoolCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
+    rt::NoErrors, op::GET_IPAM_POOL_CIDRS
+);
+impl GetIpamPoolCidrs {
+    /// Sets [`dry_run`](t::GetIpamPoolCidrsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_pool_id`](t::GetIpamPoolCidrsRequest::ipam_pool_id).
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamPoolCidrsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPoolCidrsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPoolCidrsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+        t::IpamPoolCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamPrefixListResolverRules` operation.
+///
+/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
+pub struct GetIpamPrefixListResolverRules(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
+    t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES
+);
+impl GetIpamPrefixListResolverRules {
+    /// Sets [`dry_run`](t::GetIpamPrefixListResolverRulesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_id`](t::GetIpamPrefixListResolverRulesRequest::ipam_prefix_list_resolver_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamPrefixListResolverRulesRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPrefixListResolverRulesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPrefixListResolverRulesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverRule,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR)
+    }
+}
+/// The `GetIpamPrefixListResolverVersionEntries` operation.
+///
+/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
+pub struct GetIpamPrefixListResolverVersionEntries(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersionEntries,
+    t::GetIpamPrefixListResolverVersionEntriesRequest,
+    t::GetIpamPrefixListResolverVersionEntriesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES
+);
+impl GetIpamPrefixListResolverVersionEntries {
+    /// Sets [`dry_run`](t::GetIpamPrefixListResolverVersionEntriesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_id`](t::GetIpamPrefixListResolverVersionEntriesRequest::ipam_prefix_list_resolver_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_version`](t::GetIpamPrefixListResolverVersionEntriesRequest::ipam_prefix_list_resolver_version).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_version(mut self, value: i64) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_version = value;
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPrefixListResolverVersionEntriesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPrefixListResolverVersionEntriesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersionEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR,
+        )
+    }
+}
+/// The `GetIpamPrefixListResolverVersions` operation.
+///
+/// Retrieves version information for an IPAM prefix list resolver.
+///
+/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+///
+/// **Version example:**
+///
+/// **Initial State (Version 1)**
+///
+/// Production environment:
+///
+/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
+/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
+///
+/// Resolver rule: Include all VPCs tagged env=prod
+///
+/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
+///
+/// **Infrastructure Change (Version 2)**
+///
+/// New VPC added:
+///
+/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
+///
+/// IPAM automatically detects the change and creates a new version.
+///
+/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
+pub struct GetIpamPrefixListResolverVersions(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
+    t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS
+);
+impl GetIpamPrefixListResolverVersions {
+    /// Sets [`dry_run`](t::GetIpamPrefixListResolverVersionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_id`](t::GetIpamPrefixListResolverVersionsRequest::ipam_prefix_list_resolver_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_versions`](t::GetIpamPrefixListResolverVersionsRequest::ipam_prefix_list_resolver_versions).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_versions(
+        mut self,
+        value: impl rt::Items<i64>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_versions);
+        self
+    }
+    /// Adds one element to `IpamPrefixListResolverVersions`; see [`ipam_prefix_list_resolver_versions`](Self::ipam_prefix_list_resolver_versions).
+    #[inline]
+    pub fn push_ipam_prefix_list_resolver_versions(
+        mut self,
+        item: impl Into<i64>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_versions, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamPrefixListResolverVersionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::GetIpamPrefixListResolverVersionsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamPrefixListResolverVersionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersion,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR)
+    }
+}
+/// The `GetIpamResourceCidrs` operation.
+///
+/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct GetIpamResourceCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
+    rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
+);
+impl GetIpamResourceCidrs {
+    /// Sets [`dry_run`](t::GetIpamResourceCidrsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::GetIpamResourceCidrsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamResourceCidrsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamResourceCidrsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`ipam_scope_id`](t::GetIpamResourceCidrsRequest::ipam_scope_id).
+    #[inline]
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
+        self
+    }
+    /// Sets [`ipam_pool_id`](t::GetIpamResourceCidrsRequest::ipam_pool_id).
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = Some(value.into());
+        self
+    }
+    /// Sets [`resource_id`](t::GetIpamResourceCidrsRequest::resource_id).
+    #[inline]
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_id = Some(value.into());
+        self
+    }
+    /// Sets [`resource_type`](t::GetIpamResourceCidrsRequest::resource_type).
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::IpamResourceType>) -> Self {
+        self.0.input_mut().resource_type = Some(value.into());
+        self
+    }
+    /// Sets [`resource_tag`](t::GetIpamResourceCidrsRequest::resource_tag).
+    #[inline]
+    pub fn resource_tag(mut self, value: t::RequestIpamResourceTag) -> Self {
+        self.0.input_mut().resource_tag = Some(value);
+        self
+    }
+    /// Sets [`resource_owner`](t::GetIpamResourceCidrsRequest::resource_owner).
+    #[inline]
+    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_owner = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_RESOURCE_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamRouteOriginAuthorizations` operation.
+///
+/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteOriginAuthorizations(
+    pub(crate) rt::Call<
+        t::GetIpamRouteOriginAuthorizationsRequest,
+        t::GetIpamRouteOriginAuthorizationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
+    t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS
+);
+impl GetIpamRouteOriginAuthorizations {
+    /// Sets [`dry_run`](t::GetIpamRouteOriginAuthorizationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamRouteOriginAuthorizationsRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::GetIpamRouteOriginAuthorizationsRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamRouteOriginAuthorizationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamRouteOriginAuthorizationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `GetIpamRouteProtectionFindings` operation.
+///
+/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteProtectionFindings(
+    pub(crate) rt::Call<
+        t::GetIpamRouteProtectionFindingsRequest,
+        t::GetIpamRouteProtectionFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
+    t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_PROTECTION_FINDINGS
+);
+impl GetIpamRouteProtectionFindings {
+    /// Sets [`dry_run`](t::GetIpamRouteProtectionFindingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::GetIpamRouteProtectionFindingsRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetIpamRouteProtectionFindingsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamRouteProtectionFindingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamRouteProtectionFindingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+}
+/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
+///
+/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrationDeltas(
+    pub(crate) rt::Call<
+        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+        t::GetIpamRoutingPolicyRegistrationDeltasResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrationDeltas,
+    t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+    t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS
+);
+impl GetIpamRoutingPolicyRegistrationDeltas {
+    /// Sets [`dry_run`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sets [`delta_id`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::delta_id).
+    #[inline]
+    pub fn delta_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().delta_id = Some(value.into());
+        self
+    }
+    /// Sets [`start_time`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::start_time).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// Sets [`end_time`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::end_time).
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// Sets [`chronological_order`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::chronological_order).
+    #[inline]
+    pub fn chronological_order(
+        mut self,
+        value: impl Into<t::ChronologicalOrder>,
+    ) -> Self {
+        self.0.input_mut().chronological_order = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+impl super::Client {
+    /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registrations(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrations {
+        GetIpamRoutingPolicyRegistrations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS),
+        )
+    }
+    /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template. Returns [`GetLaunchTemplateData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
+        GetLaunchTemplateData(rt::Call::new(&self.handle, &op::GET_LAUNCH_TEMPLATE_DATA))
+    }
+    /// Gets information about the resources that are associated with the specified managed prefix list. Returns [`GetManagedPrefixListAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_associations(
+        &self,
+    ) -> GetManagedPrefixListAssociations {
+        GetManagedPrefixListAssociations(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS),
+        )
+    }
+    /// Gets information about the entries for a specified managed prefix list. Returns [`GetManagedPrefixListEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
+        GetManagedPrefixListEntries(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ENTRIES),
+        )
+    }
+    /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default. Returns [`GetManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
+        GetManagedResourceVisibility(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_RESOURCE_VISIBILITY),
+        )
+    }
+    /// Gets the findings for the specified Network Access Scope analysis. Returns [`GetNetworkInsightsAccessScopeAnalysisFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_analysis_findings(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
+        GetNetworkInsightsAccessScopeAnalysisFindings(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
+            ),
+        )
+    }
+    /// Gets the content for the specified Network Access Scope. Returns [`GetNetworkInsightsAccessScopeContent`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_content(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeContent {
+        GetNetworkInsightsAccessScopeContent(
+            rt::Call::new(&self.handle, &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT),
+        )
+    }
+    /// Retrieves the versions of a flex cost allocation policy. Returns [`GetNetworkingFlexCostAllocationPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_networking_flex_cost_allocation_policy_versions(
+        &self,
+    ) -> GetNetworkingFlexCostAllocationPolicyVersions {
+        GetNetworkingFlexCostAllocationPolicyVersions(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
+            ),
+        )
+    }
+    /// Retrieves the encrypted administrator password for a running Windows instance. Returns [`GetPasswordData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_password_data(&self) -> GetPasswordData {
+        GetPasswordData(rt::Call::new(&self.handle, &op::GET_PASSWORD_DATA))
+    }
+    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange. Returns [`GetReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_reserved_instances_exchange_quote(
+        &self,
+    ) -> GetReservedInstancesExchangeQuote {
+        GetReservedInstancesExchangeQuote(
+            rt::Call::new(&self.handle, &op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE),
+        )
+    }
+    /// Gets information about the associations for the specified route server. Returns [`GetRouteServerAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
+        GetRouteServerAssociations(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ASSOCIATIONS),
+        )
+    }
+    /// Gets information about the route propagations for the specified route server. Returns [`GetRouteServerPropagations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
+        GetRouteServerPropagations(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_PROPAGATIONS),
+        )
+    }
+    /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. Returns [`GetRouteServerRoutingDatabase`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
+        GetRouteServerRoutingDatabase(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ROUTING_DATABASE),
+        )
+    }
+    /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC. Returns [`GetSecurityGroupsForVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
+        GetSecurityGroupsForVpc(
+            rt::Call::new(&self.handle, &op::GET_SECURITY_GROUPS_FOR_VPC),
+        )
+    }
+    /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`GetSerialConsoleAccessStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
+        GetSerialConsoleAccessStatus(
+            rt::Call::new(&self.handle, &op::GET_SERIAL_CONSOLE_ACCESS_STATUS),
+        )
+    }
+    /// Gets the current state of *block public access for snapshots* setting for the account and Region. Returns [`GetSnapshotBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_snapshot_block_public_access_state(
+        &self,
+    ) -> GetSnapshotBlockPublicAccessState {
+        GetSnapshotBlockPublicAccessState(
+            rt::Call::new(&self.handle, &op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE),
+        )
+    }
+}
+/// The `GetIpamRoutingPolicyRegistrations` operation.
+///
+/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrations(
+    pub(crate) rt::Call<
+        t::GetIpamRoutingPolicyRegistrationsRequest,
+        t::GetIpamRoutingPolicyRegistrationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrations, t::GetIpamRoutingPolicyRegistrationsRequest,
+    t::GetIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS
+);
+impl GetIpamRoutingPolicyRegistrations {
+    /// Sets [`dry_run`](t::GetIpamRoutingPolicyRegistrationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamRoutingPolicyRegistrationsRequest::ipam_internet_registry_association_id).
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sets [`cidr`](t::GetIpamRoutingPolicyRegistrationsRequest::cidr).
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetIpamRoutingPolicyRegistrationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetIpamRoutingPolicyRegistrationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `GetLaunchTemplateData` operation.
+///
+/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
+///
+/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
+pub struct GetLaunchTemplateData(
+    pub(crate) rt::Call<
+        t::GetLaunchTemplateDataRequest,
+        t::GetLaunchTemplateDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetLaunchTemplateData, t::GetLaunchTemplateDataRequest,
+    t::GetLaunchTemplateDataResult, rt::NoErrors, op::GET_LAUNCH_TEMPLATE_DATA
+);
+impl GetLaunchTemplateData {
+    /// Sets [`dry_run`](t::GetLaunchTemplateDataRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::GetLaunchTemplateDataRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+}
+/// The `GetManagedPrefixListAssociations` operation.
+///
+/// Gets information about the resources that are associated with the specified managed prefix list.
+pub struct GetManagedPrefixListAssociations(
+    pub(crate) rt::Call<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedPrefixListAssociations, t::GetManagedPrefixListAssociationsRequest,
+    t::GetManagedPrefixListAssociationsResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS
+);
+impl GetManagedPrefixListAssociations {
+    /// Sets [`dry_run`](t::GetManagedPrefixListAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`prefix_list_id`](t::GetManagedPrefixListAssociationsRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetManagedPrefixListAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetManagedPrefixListAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+        t::PrefixListAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR)
+    }
+}
+/// The `GetManagedPrefixListEntries` operation.
+///
+/// Gets information about the entries for a specified managed prefix list.
+pub struct GetManagedPrefixListEntries(
+    pub(crate) rt::Call<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedPrefixListEntries, t::GetManagedPrefixListEntriesRequest,
+    t::GetManagedPrefixListEntriesResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ENTRIES
+);
+impl GetManagedPrefixListEntries {
+    /// Sets [`dry_run`](t::GetManagedPrefixListEntriesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`prefix_list_id`](t::GetManagedPrefixListEntriesRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`target_version`](t::GetManagedPrefixListEntriesRequest::target_version).
+    #[inline]
+    pub fn target_version(mut self, value: i64) -> Self {
+        self.0.input_mut().target_version = Some(value);
+        self
+    }
+    /// Sets [`max_results`](t::GetManagedPrefixListEntriesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetManagedPrefixListEntriesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+        t::PrefixListEntry,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR)
+    }
+}
+/// The `GetManagedResourceVisibility` operation.
+///
+/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
+pub struct GetManagedResourceVisibility(
+    pub(crate) rt::Call<
+        t::GetManagedResourceVisibilityRequest,
+        t::GetManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedResourceVisibility, t::GetManagedResourceVisibilityRequest,
+    t::GetManagedResourceVisibilityResult, rt::NoErrors,
+    op::GET_MANAGED_RESOURCE_VISIBILITY
+);
+impl GetManagedResourceVisibility {
+    /// Sets [`dry_run`](t::GetManagedResourceVisibilityRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
+///
+/// Gets the findings for the specified Network Access Scope analysis.
+pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
+    pub(crate) rt::Call<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeAnalysisFindings,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS
+);
+impl GetNetworkInsightsAccessScopeAnalysisFindings {
+    /// Sets [`network_insights_access_scope_analysis_id`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::network_insights_access_scope_analysis_id).
+    #[inline]
+    pub fn network_insights_access_scope_analysis_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+        t::AccessScopeAnalysisFinding,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR,
+        )
+    }
+}
+/// The `GetNetworkInsightsAccessScopeContent` operation.
+///
+/// Gets the content for the specified Network Access Scope.
+pub struct GetNetworkInsightsAccessScopeContent(
+    pub(crate) rt::Call<
+        t::GetNetworkInsightsAccessScopeContentRequest,
+        t::GetNetworkInsightsAccessScopeContentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeContent, t::GetNetworkInsightsAccessScopeContentRequest,
+    t::GetNetworkInsightsAccessScopeContentResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT
+);
+impl GetNetworkInsightsAccessScopeContent {
+    /// Sets [`network_insights_access_scope_id`](t::GetNetworkInsightsAccessScopeContentRequest::network_insights_access_scope_id).
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetNetworkInsightsAccessScopeContentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
+///
+/// Retrieves the versions of a flex cost allocation policy.
+pub struct GetNetworkingFlexCostAllocationPolicyVersions(
+    pub(crate) rt::Call<
+        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkingFlexCostAllocationPolicyVersions,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::NoErrors,
+    op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS
+);
+impl GetNetworkingFlexCostAllocationPolicyVersions {
+    /// Sets [`fca_policy_id`](t::GetNetworkingFlexCostAllocationPolicyVersionsRequest::fca_policy_id).
+    #[inline]
+    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fca_policy_id = value.into();
+        self
+    }
+    /// Sets [`versions_to_include`](t::GetNetworkingFlexCostAllocationPolicyVersionsRequest::versions_to_include).
+    #[inline]
+    pub fn versions_to_include(mut self, value: impl rt::Items<i32>) -> Self {
+        value.add_to(&mut self.0.input_mut().versions_to_include);
+        self
+    }
+    /// Adds one element to `VersionsToInclude`; see [`versions_to_include`](Self::versions_to_include).
+    #[inline]
+    pub fn push_versions_to_include(mut self, item: impl Into<i32>) -> Self {
+        rt::push(&mut self.0.input_mut().versions_to_include, item);
+        self
+    }
+    /// Sets [`dry_run`](t::GetNetworkingFlexCostAllocationPolicyVersionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetPasswordData` operation.
+///
+/// Retrieves the encrypted administrator password for a running Windows instance.
+///
+/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
+///
+/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
+///
+/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
+///
+/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
+pub struct GetPasswordData(
+    pub(crate) rt::Call<
+        t::GetPasswordDataRequest,
+        t::GetPasswordDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetPasswordData, t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors,
+    op::GET_PASSWORD_DATA
+);
+impl GetPasswordData {
+    /// Sets [`instance_id`](t::GetPasswordDataRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetPasswordDataRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Calls `GetPasswordData` until the `PasswordDataAvailable` waiter's acceptors decide (boto3's `get_waiter("password_data_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`PASSWORD_DATA_AVAILABLE_WAITER`](crate::operations::PASSWORD_DATA_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_password_data_available(
+        self,
+    ) -> rt::Waiter<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::PASSWORD_DATA_AVAILABLE_WAITER)
+    }
+}
+/// The `GetReservedInstancesExchangeQuote` operation.
+///
+/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
+pub struct GetReservedInstancesExchangeQuote(
+    pub(crate) rt::Call<
+        t::GetReservedInstancesExchangeQuoteRequest,
+        t::GetReservedInstancesExchangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetReservedInstancesExchangeQuote, t::GetReservedInstancesExchangeQuoteRequest,
+    t::GetReservedInstancesExchangeQuoteResult, rt::NoErrors,
+    op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE
+);
+impl GetReservedInstancesExchangeQuote {
+    /// Sets [`dry_run`](t::GetReservedInstancesExchangeQuoteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`reserved_instance_ids`](t::GetReservedInstancesExchangeQuoteRequest::reserved_instance_ids).
+    #[inline]
+    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstanceIds`; see [`reserved_instance_ids`](Self::reserved_instance_ids).
+    #[inline]
+    pub fn push_reserved_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
+        self
+    }
+    /// Sets [`target_configurations`](t::GetReservedInstancesExchangeQuoteRequest::target_configurations).
+    #[inline]
+    pub fn target_configurations(
+        mut self,
+        value: impl rt::Items<t::TargetConfigurationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().target_configurations);
+        self
+    }
+    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
+    #[inline]
+    pub fn push_target_configurations(
+        mut self,
+        item: impl Into<t::TargetConfigurationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_configurations, item);
+        self
+    }
+}
+/// The `GetRouteServerAssociations` operation.
+///
+/// Gets information about the associations for the specified route server.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct GetRouteServerAssociations(
+    pub(crate) rt::Call<
+        t::GetRouteServerAssociationsRequest,
+        t::GetRouteServerAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerAssociations, t::GetRouteServerAssociationsRequest,
+    t::GetRouteServerAssociationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_ASSOCIATIONS
+);
+impl GetRouteServerAssociations {
+    /// Sets [`route_server_id`](t::GetRouteServerAssociationsRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetRouteServerAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetRouteServerPropagations` operation.
+///
+/// Gets information about the route propagations for the specified route server.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerPropagations(
+    pub(crate) rt::Call<
+        t::GetRouteServerPropagationsRequest,
+        t::GetRouteServerPropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerPropagations, t::GetRouteServerPropagationsRequest,
+    t::GetRouteServerPropagationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_PROPAGATIONS
+);
+impl GetRouteServerPropagations {
+    /// Sets [`route_server_id`](t::GetRouteServerPropagationsRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`route_table_id`](t::GetRouteServerPropagationsRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetRouteServerPropagationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetRouteServerRoutingDatabase` operation.
+///
+/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerRoutingDatabase(
+    pub(crate) rt::Call<
+        t::GetRouteServerRoutingDatabaseRequest,
+        t::GetRouteServerRoutingDatabaseResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerRoutingDatabase, t::GetRouteServerRoutingDatabaseRequest,
+    t::GetRouteServerRoutingDatabaseResult, rt::NoErrors,
+    op::GET_ROUTE_SERVER_ROUTING_DATABASE
+);
+impl GetRouteServerRoutingDatabase {
+    /// Sets [`route_server_id`](t::GetRouteServerRoutingDatabaseRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`next_token`](t::GetRouteServerRoutingDatabaseRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetRouteServerRoutingDatabaseRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::GetRouteServerRoutingDatabaseRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::GetRouteServerRoutingDatabaseRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+}
+/// The `GetSecurityGroupsForVpc` operation.
+///
+/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
+pub struct GetSecurityGroupsForVpc(
+    pub(crate) rt::Call<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSecurityGroupsForVpc, t::GetSecurityGroupsForVpcRequest,
+    t::GetSecurityGroupsForVpcResult, rt::NoErrors, op::GET_SECURITY_GROUPS_FOR_VPC
+);
+impl GetSecurityGroupsForVpc {
+    /// Sets [`vpc_id`](t::GetSecurityGroupsForVpcRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`next_token`](t::GetSecurityGroupsForVpcRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::GetSecurityGroupsForVpcRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`filters`](t::GetSecurityGroupsForVpcRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`dry_run`](t::GetSecurityGroupsForVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+        t::SecurityGroupForVpc,
+    > {
+        rt::Paginator::new(self.0, &op::GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR)
+    }
+}
+/// The `GetSerialConsoleAccessStatus` operation.
+///
+/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct GetSerialConsoleAccessStatus(
+    pub(crate) rt::Call<
+        t::GetSerialConsoleAccessStatusRequest,
+        t::GetSerialConsoleAccessStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSerialConsoleAccessStatus, t::GetSerialConsoleAccessStatusRequest,
+    t::GetSerialConsoleAccessStatusResult, rt::NoErrors,
+    op::GET_SERIAL_CONSOLE_ACCESS_STATUS
+);
+impl GetSerialConsoleAccessStatus {
+    /// Sets [`dry_run`](t::GetSerialConsoleAccessStatusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetSnapshotBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for snapshots* setting for the account and Region.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct GetSnapshotBlockPublicAccessState(
+    pub(crate) rt::Call<
+        t::GetSnapshotBlockPublicAccessStateRequest,
+        t::GetSnapshotBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSnapshotBlockPublicAccessState, t::GetSnapshotBlockPublicAccessStateRequest,
+    t::GetSnapshotBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE
+);
+impl GetSnapshotBlockPublicAccessState {
+    /// Sets [`dry_run`](t::GetSnapshotBlockPublicAccessStateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

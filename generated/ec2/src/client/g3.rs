@@ -5,998 +5,262 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets the public IP addresses that have been discovered by IPAM.
-    ///
-    /// Returns the [`GetIpamDiscoveredPublicAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements. Returns [`GetSpotPlacementScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_discovered_public_addresses(
+    pub fn get_spot_placement_scores(&self) -> GetSpotPlacementScores {
+        GetSpotPlacementScores(
+            rt::Call::new(&self.handle, &op::GET_SPOT_PLACEMENT_SCORES),
+        )
+    }
+    /// Gets information about the subnet CIDR reservations. Returns [`GetSubnetCidrReservations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_subnet_cidr_reservations(&self) -> GetSubnetCidrReservations {
+        GetSubnetCidrReservations(
+            rt::Call::new(&self.handle, &op::GET_SUBNET_CIDR_RESERVATIONS),
+        )
+    }
+    /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration. Returns [`GetTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_attachment_nat_configuration(
         &self,
-    ) -> GetIpamDiscoveredPublicAddresses {
-        GetIpamDiscoveredPublicAddresses(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
-        )
-    }
-    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
-    ///
-    /// Returns the [`GetIpamDiscoveredResourceCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
-        GetIpamDiscoveredResourceCidrs(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
-        )
-    }
-    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamDiscoveredRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
-        GetIpamDiscoveredRoutes(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
-        )
-    }
-    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamInternetRegistryAssociationAsns`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_internet_registry_association_asns(
-        &self,
-    ) -> GetIpamInternetRegistryAssociationAsns {
-        GetIpamInternetRegistryAssociationAsns(
-            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
-        )
-    }
-    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamInternetRegistryAssociationCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_internet_registry_association_cidrs(
-        &self,
-    ) -> GetIpamInternetRegistryAssociationCidrs {
-        GetIpamInternetRegistryAssociationCidrs(
+    ) -> GetTransitGatewayAttachmentNatConfiguration {
+        GetTransitGatewayAttachmentNatConfiguration(
             rt::Call::new(
                 &self.handle,
-                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
+                &op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
             ),
         )
     }
-    /// Gets the allocation rules for an IPAM policy.
-    ///
-    /// Returns the [`GetIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the route tables to which the specified resource attachment propagates routes. Returns [`GetTransitGatewayAttachmentPropagations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
-        GetIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
-        )
-    }
-    /// Gets the Amazon Web Services Organizations targets for an IPAM policy.
-    ///
-    /// Returns the [`GetIpamPolicyOrganizationTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_policy_organization_targets(
+    pub fn get_transit_gateway_attachment_propagations(
         &self,
-    ) -> GetIpamPolicyOrganizationTargets {
-        GetIpamPolicyOrganizationTargets(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
+    ) -> GetTransitGatewayAttachmentPropagations {
+        GetTransitGatewayAttachmentPropagations(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS),
         )
     }
-    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-    ///
-    /// Returns the [`GetIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the entries for a transit gateway metering policy. Returns [`GetTransitGatewayMeteringPolicyEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
-        GetIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
-        )
-    }
-    /// Get the CIDRs provisioned to an IPAM pool.
-    ///
-    /// Returns the [`GetIpamPoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
-        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
-    }
-    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
-    ///
-    /// Returns the [`GetIpamPrefixListResolverRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
-        GetIpamPrefixListResolverRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
-        )
-    }
-    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
-    ///
-    /// Returns the [`GetIpamPrefixListResolverVersionEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_version_entries(
+    pub fn get_transit_gateway_metering_policy_entries(
         &self,
-    ) -> GetIpamPrefixListResolverVersionEntries {
-        GetIpamPrefixListResolverVersionEntries(
+    ) -> GetTransitGatewayMeteringPolicyEntries {
+        GetTransitGatewayMeteringPolicyEntries(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES),
+        )
+    }
+    /// Gets information about the associations for the transit gateway multicast domain. Returns [`GetTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_multicast_domain_associations(
+        &self,
+    ) -> GetTransitGatewayMulticastDomainAssociations {
+        GetTransitGatewayMulticastDomainAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+                &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
             ),
         )
     }
-    /// Retrieves version information for an IPAM prefix list resolver.
-    ///
-    /// Returns the [`GetIpamPrefixListResolverVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of the transit gateway policy table associations. Returns [`GetTransitGatewayPolicyTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_prefix_list_resolver_versions(
+    pub fn get_transit_gateway_policy_table_associations(
         &self,
-    ) -> GetIpamPrefixListResolverVersions {
-        GetIpamPrefixListResolverVersions(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
+    ) -> GetTransitGatewayPolicyTableAssociations {
+        GetTransitGatewayPolicyTableAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
+            ),
         )
     }
-    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`GetIpamResourceCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of transit gateway policy table entries. Returns [`GetTransitGatewayPolicyTableEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
-        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
-    }
-    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRouteOriginAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_route_origin_authorizations(
+    pub fn get_transit_gateway_policy_table_entries(
         &self,
-    ) -> GetIpamRouteOriginAuthorizations {
-        GetIpamRouteOriginAuthorizations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
+    ) -> GetTransitGatewayPolicyTableEntries {
+        GetTransitGatewayPolicyTableEntries(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES),
         )
     }
-    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRouteProtectionFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the prefix list references in a specified transit gateway route table. Returns [`GetTransitGatewayPrefixListReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
-        GetIpamRouteProtectionFindings(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
-        )
-    }
-    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRoutingPolicyRegistrationDeltas`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_routing_policy_registration_deltas(
+    pub fn get_transit_gateway_prefix_list_references(
         &self,
-    ) -> GetIpamRoutingPolicyRegistrationDeltas {
-        GetIpamRoutingPolicyRegistrationDeltas(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
+    ) -> GetTransitGatewayPrefixListReferences {
+        GetTransitGatewayPrefixListReferences(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES),
+        )
+    }
+    /// Gets information about the associations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_route_table_associations(
+        &self,
+    ) -> GetTransitGatewayRouteTableAssociations {
+        GetTransitGatewayRouteTableAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Gets information about the route table propagations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTablePropagations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_route_table_propagations(
+        &self,
+    ) -> GetTransitGatewayRouteTablePropagations {
+        GetTransitGatewayRouteTablePropagations(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
+            ),
+        )
+    }
+    /// Get the Verified Access policy associated with the endpoint. Returns [`GetVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_endpoint_policy(
+        &self,
+    ) -> GetVerifiedAccessEndpointPolicy {
+        GetVerifiedAccessEndpointPolicy(
+            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY),
+        )
+    }
+    /// Gets the targets for the specified network CIDR endpoint for Verified Access. Returns [`GetVerifiedAccessEndpointTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_endpoint_targets(
+        &self,
+    ) -> GetVerifiedAccessEndpointTargets {
+        GetVerifiedAccessEndpointTargets(
+            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS),
+        )
+    }
+    /// Shows the contents of the Verified Access policy associated with the group. Returns [`GetVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_group_policy(&self) -> GetVerifiedAccessGroupPolicy {
+        GetVerifiedAccessGroupPolicy(
+            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_GROUP_POLICY),
+        )
+    }
+    /// Gets information about resources in a VPC that are blocking encryption enforcement. Returns [`GetVpcResourcesBlockingEncryptionEnforcement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpc_resources_blocking_encryption_enforcement(
+        &self,
+    ) -> GetVpcResourcesBlockingEncryptionEnforcement {
+        GetVpcResourcesBlockingEncryptionEnforcement(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT,
+            ),
+        )
+    }
+    /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection. Returns [`GetVpnConnectionDeviceSampleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_connection_device_sample_configuration(
+        &self,
+    ) -> GetVpnConnectionDeviceSampleConfiguration {
+        GetVpnConnectionDeviceSampleConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION,
+            ),
         )
     }
 }
-/// The `GetIpamDiscoveredPublicAddresses` operation.
+/// The `GetSpotPlacementScores` operation.
 ///
-/// Gets the public IP addresses that have been discovered by IPAM.
-pub struct GetIpamDiscoveredPublicAddresses(
+/// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
+///
+/// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
+///
+/// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
+pub struct GetSpotPlacementScores(
     pub(crate) rt::Call<
-        t::GetIpamDiscoveredPublicAddressesRequest,
-        t::GetIpamDiscoveredPublicAddressesResult,
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
-    t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
-    op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES
+    GetSpotPlacementScores, t::GetSpotPlacementScoresRequest,
+    t::GetSpotPlacementScoresResult, rt::NoErrors, op::GET_SPOT_PLACEMENT_SCORES
 );
-impl GetIpamDiscoveredPublicAddresses {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetSpotPlacementScores {
+    /// Sets [`instance_types`](t::GetSpotPlacementScoresRequest::instance_types).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
-    /// An IPAM resource discovery ID.
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
     #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
+    pub fn push_instance_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
         self
     }
-    /// The Amazon Web Services Region for the IP address.
+    /// Sets [`target_capacity`](t::GetSpotPlacementScoresRequest::target_capacity).
     #[inline]
-    pub fn address_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address_region = value.into();
+    pub fn target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().target_capacity = value;
         self
     }
-    /// Filters.
+    /// Sets [`target_capacity_unit_type`](t::GetSpotPlacementScoresRequest::target_capacity_unit_type).
     #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of IPAM discovered public addresses to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamDiscoveredPublicAddressesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamDiscoveredPublicAddressesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredPublicAddressesRequest,
-        t::GetIpamDiscoveredPublicAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamDiscoveredResourceCidrs` operation.
-///
-/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
-pub struct GetIpamDiscoveredResourceCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
-    t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
-    op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS
-);
-impl GetIpamDiscoveredResourceCidrs {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// A resource Region.
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// Filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of discovered resource CIDRs to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamDiscoveredResourceCidrsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamDiscoveredResourceCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-        t::IpamDiscoveredResourceCidr,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR)
-    }
-}
-/// The `GetIpamDiscoveredRoutes` operation.
-///
-/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamDiscoveredRoutes(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredRoutesRequest,
-        t::GetIpamDiscoveredRoutesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
-    t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
-);
-impl GetIpamDiscoveredRoutes {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM resource discovery.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// The Amazon Web Services Region to retrieve discovered routes for.
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredRoutesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredRoutesRequest,
-        t::GetIpamDiscoveredRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamInternetRegistryAssociationAsns` operation.
-///
-/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamInternetRegistryAssociationAsns(
-    pub(crate) rt::Call<
-        t::GetIpamInternetRegistryAssociationAsnsRequest,
-        t::GetIpamInternetRegistryAssociationAsnsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamInternetRegistryAssociationAsns,
-    t::GetIpamInternetRegistryAssociationAsnsRequest,
-    t::GetIpamInternetRegistryAssociationAsnsResult, rt::NoErrors,
-    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS
-);
-impl GetIpamInternetRegistryAssociationAsns {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
+    pub fn target_capacity_unit_type(
         mut self,
-        value: impl Into<String>,
+        value: impl Into<t::TargetCapacityUnitType>,
     ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self.0.input_mut().target_capacity_unit_type = Some(value.into());
         self
     }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`single_availability_zone`](t::GetSpotPlacementScoresRequest::single_availability_zone).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn single_availability_zone(mut self, value: bool) -> Self {
+        self.0.input_mut().single_availability_zone = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`region_names`](t::GetSpotPlacementScoresRequest::region_names).
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn region_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().region_names);
         self
     }
-    /// One or more filters to apply to the results.
+    /// Adds one element to `RegionNames`; see [`region_names`](Self::region_names).
     #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
+    pub fn push_region_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().region_names, item);
         self
     }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    /// Sets [`instance_requirements_with_metadata`](t::GetSpotPlacementScoresRequest::instance_requirements_with_metadata).
     #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamInternetRegistryAssociationAsnsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamInternetRegistryAssociationAsnsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamInternetRegistryAssociationAsnsRequest,
-        t::GetIpamInternetRegistryAssociationAsnsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamInternetRegistryAssociationCidrs` operation.
-///
-/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamInternetRegistryAssociationCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamInternetRegistryAssociationCidrsRequest,
-        t::GetIpamInternetRegistryAssociationCidrsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamInternetRegistryAssociationCidrs,
-    t::GetIpamInternetRegistryAssociationCidrsRequest,
-    t::GetIpamInternetRegistryAssociationCidrsResult, rt::NoErrors,
-    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS
-);
-impl GetIpamInternetRegistryAssociationCidrs {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
+    pub fn instance_requirements_with_metadata(
         mut self,
-        value: impl Into<String>,
+        value: t::InstanceRequirementsWithMetadataRequest,
     ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self.0.input_mut().instance_requirements_with_metadata = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamInternetRegistryAssociationCidrsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamInternetRegistryAssociationCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamInternetRegistryAssociationCidrsRequest,
-        t::GetIpamInternetRegistryAssociationCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamPolicyAllocationRules` operation.
-///
-/// Gets the allocation rules for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-pub struct GetIpamPolicyAllocationRules(
-    pub(crate) rt::Call<
-        t::GetIpamPolicyAllocationRulesRequest,
-        t::GetIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
-    t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
-    op::GET_IPAM_POLICY_ALLOCATION_RULES
-);
-impl GetIpamPolicyAllocationRules {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetSpotPlacementScoresRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM policy for which to get allocation rules.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// One or more filters for the allocation rules.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The locale for which to get the allocation rules.
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
-    /// The resource type for which to get the allocation rules.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call.
+    /// Sets [`max_results`](t::GetSpotPlacementScoresRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetSpotPlacementScoresRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`include_local_zones`](t::GetSpotPlacementScoresRequest::include_local_zones).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamPolicyAllocationRulesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPolicyAllocationRulesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPolicyAllocationRulesRequest,
-        t::GetIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamPolicyOrganizationTargets` operation.
-///
-/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
-pub struct GetIpamPolicyOrganizationTargets(
-    pub(crate) rt::Call<
-        t::GetIpamPolicyOrganizationTargetsRequest,
-        t::GetIpamPolicyOrganizationTargetsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
-    t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
-    op::GET_IPAM_POLICY_ORGANIZATION_TARGETS
-);
-impl GetIpamPolicyOrganizationTargets {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn include_local_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().include_local_zones = Some(value);
         self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the IPAM policy for which to get Amazon Web Services Organizations targets.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// One or more filters for the Amazon Web Services Organizations targets.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamPolicyOrganizationTargetsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamPolicyOrganizationTargetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPolicyOrganizationTargetsRequest,
-        t::GetIpamPolicyOrganizationTargetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamPoolAllocations` operation.
-///
-/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-///
-/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-pub struct GetIpamPoolAllocations(
-    pub(crate) rt::Call<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
-    t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
-);
-impl GetIpamPoolAllocations {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool you want to see the allocations for.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The ID of the allocation.
-    #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = Some(value.into());
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results you would like returned per page.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamPoolAllocationsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPoolAllocationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1004,42 +268,30 @@ impl GetIpamPoolAllocations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
         rt::NoErrors,
-        t::IpamPoolAllocation,
+        t::SpotPlacementScore,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::GET_SPOT_PLACEMENT_SCORES_PAGINATOR)
     }
 }
-/// The `GetIpamPoolCidrs` operation.
+/// The `GetSubnetCidrReservations` operation.
 ///
-/// Get the CIDRs provisioned to an IPAM pool.
-pub struct GetIpamPoolCidrs(
+/// Gets information about the subnet CIDR reservations.
+pub struct GetSubnetCidrReservations(
     pub(crate) rt::Call<
-        t::GetIpamPoolCidrsRequest,
-        t::GetIpamPoolCidrsResult,
+        t::GetSubnetCidrReservationsRequest,
+        t::GetSubnetCidrReservationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
-    rt::NoErrors, op::GET_IPAM_POOL_CIDRS
+    GetSubnetCidrReservations, t::GetSubnetCidrReservationsRequest,
+    t::GetSubnetCidrReservationsResult, rt::NoErrors, op::GET_SUBNET_CIDR_RESERVATIONS
 );
-impl GetIpamPoolCidrs {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool you want the CIDR for.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+impl GetSubnetCidrReservations {
+    /// Sets [`filters`](t::GetSubnetCidrReservationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1051,97 +303,85 @@ impl GetIpamPoolCidrs {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`subnet_id`](t::GetSubnetCidrReservationsRequest::subnet_id).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
         self
     }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamPoolCidrsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPoolCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamPoolCidrsRequest,
-        t::GetIpamPoolCidrsResult,
-        rt::NoErrors,
-        t::IpamPoolCidr,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_CIDRS_PAGINATOR)
-    }
-}
-/// The `GetIpamPrefixListResolverRules` operation.
-///
-/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
-pub struct GetIpamPrefixListResolverRules(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
-    t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
-    op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES
-);
-impl GetIpamPrefixListResolverRules {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetSubnetCidrReservationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM prefix list resolver whose rules you want to retrieve.
+    /// Sets [`next_token`](t::GetSubnetCidrReservationsRequest::next_token).
     #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// One or more filters to limit the results.
+    /// Sets [`max_results`](t::GetSubnetCidrReservationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+}
+/// The `GetTransitGatewayAttachmentNatConfiguration` operation.
+///
+/// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
+pub struct GetTransitGatewayAttachmentNatConfiguration(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayAttachmentNatConfigurationRequest,
+        t::GetTransitGatewayAttachmentNatConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayAttachmentNatConfiguration,
+    t::GetTransitGatewayAttachmentNatConfigurationRequest,
+    t::GetTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
+);
+impl GetTransitGatewayAttachmentNatConfiguration {
+    /// Sets [`transit_gateway_attachment_id`](t::GetTransitGatewayAttachmentNatConfigurationRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetTransitGatewayAttachmentNatConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetTransitGatewayAttachmentPropagations` operation.
+///
+/// Lists the route tables to which the specified resource attachment propagates routes.
+pub struct GetTransitGatewayAttachmentPropagations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayAttachmentPropagations,
+    t::GetTransitGatewayAttachmentPropagationsRequest,
+    t::GetTransitGatewayAttachmentPropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS
+);
+impl GetTransitGatewayAttachmentPropagations {
+    /// Sets [`transit_gateway_attachment_id`](t::GetTransitGatewayAttachmentPropagationsRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetTransitGatewayAttachmentPropagationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1153,262 +393,68 @@ impl GetIpamPrefixListResolverRules {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::GetTransitGatewayAttachmentPropagationsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetTransitGatewayAttachmentPropagationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamPrefixListResolverRulesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamPrefixListResolverRulesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolverRule,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR)
-    }
-}
-/// The `GetIpamPrefixListResolverVersionEntries` operation.
-///
-/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
-pub struct GetIpamPrefixListResolverVersionEntries(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPrefixListResolverVersionEntries,
-    t::GetIpamPrefixListResolverVersionEntriesRequest,
-    t::GetIpamPrefixListResolverVersionEntriesResult, rt::NoErrors,
-    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES
-);
-impl GetIpamPrefixListResolverVersionEntries {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetTransitGatewayAttachmentPropagationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM prefix list resolver whose version entries you want to retrieve.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// The version number of the resolver for which to retrieve CIDR entries. If not specified, the latest version is used.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_version(mut self, value: i64) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_version = value;
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamPrefixListResolverVersionEntriesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamPrefixListResolverVersionEntriesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
-        t::IpamPrefixListResolverVersionEntry,
+        t::TransitGatewayAttachmentPropagation,
     > {
         rt::Paginator::new(
             self.0,
-            &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR,
+            &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_PAGINATOR,
         )
     }
 }
-/// The `GetIpamPrefixListResolverVersions` operation.
+/// The `GetTransitGatewayMeteringPolicyEntries` operation.
 ///
-/// Retrieves version information for an IPAM prefix list resolver.
-///
-/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
-///
-/// **Version example:**
-///
-/// **Initial State (Version 1)**
-///
-/// Production environment:
-///
-/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
-/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
-///
-/// Resolver rule: Include all VPCs tagged env=prod
-///
-/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
-///
-/// **Infrastructure Change (Version 2)**
-///
-/// New VPC added:
-///
-/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
-///
-/// IPAM automatically detects the change and creates a new version.
-///
-/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
-pub struct GetIpamPrefixListResolverVersions(
+/// Retrieves the entries for a transit gateway metering policy.
+pub struct GetTransitGatewayMeteringPolicyEntries(
     pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
+        t::GetTransitGatewayMeteringPolicyEntriesRequest,
+        t::GetTransitGatewayMeteringPolicyEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
-    t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
-    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS
+    GetTransitGatewayMeteringPolicyEntries,
+    t::GetTransitGatewayMeteringPolicyEntriesRequest,
+    t::GetTransitGatewayMeteringPolicyEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES
 );
-impl GetIpamPrefixListResolverVersions {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetTransitGatewayMeteringPolicyEntries {
+    /// Sets [`transit_gateway_metering_policy_id`](t::GetTransitGatewayMeteringPolicyEntriesRequest::transit_gateway_metering_policy_id).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver whose versions you want to retrieve.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Specific version numbers to retrieve. If not specified, all versions are returned.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_versions(
+    pub fn transit_gateway_metering_policy_id(
         mut self,
-        value: impl rt::Items<i64>,
+        value: impl Into<String>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_versions);
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
         self
     }
-    /// Adds one element to `IpamPrefixListResolverVersions`; see [`ipam_prefix_list_resolver_versions`](Self::ipam_prefix_list_resolver_versions).
-    #[inline]
-    pub fn push_ipam_prefix_list_resolver_versions(
-        mut self,
-        item: impl Into<i64>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_versions, item);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to limit the results.
+    /// Sets [`filters`](t::GetTransitGatewayMeteringPolicyEntriesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1420,55 +466,80 @@ impl GetIpamPrefixListResolverVersions {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`max_results`](t::GetTransitGatewayMeteringPolicyEntriesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetTransitGatewayMeteringPolicyEntriesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`dry_run`](t::GetTransitGatewayMeteringPolicyEntriesRequest::dry_run).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamPrefixListResolverVersionsResult>,
-    > {
-        self.0.send()
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamPrefixListResolverVersionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
+}
+/// The `GetTransitGatewayMulticastDomainAssociations` operation.
+///
+/// Gets information about the associations for the transit gateway multicast domain.
+pub struct GetTransitGatewayMulticastDomainAssociations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayMulticastDomainAssociations,
+    t::GetTransitGatewayMulticastDomainAssociationsRequest,
+    t::GetTransitGatewayMulticastDomainAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
+);
+impl GetTransitGatewayMulticastDomainAssociations {
+    /// Sets [`transit_gateway_multicast_domain_id`](t::GetTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_multicast_domain_id).
+    #[inline]
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetTransitGatewayMulticastDomainAssociationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetTransitGatewayMulticastDomainAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetTransitGatewayMulticastDomainAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetTransitGatewayMulticastDomainAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1476,36 +547,41 @@ impl GetIpamPrefixListResolverVersions {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
-        t::IpamPrefixListResolverVersion,
+        t::TransitGatewayMulticastDomainAssociation,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamResourceCidrs` operation.
+/// The `GetTransitGatewayPolicyTableAssociations` operation.
 ///
-/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct GetIpamResourceCidrs(
+/// Gets a list of the transit gateway policy table associations.
+pub struct GetTransitGatewayPolicyTableAssociations(
     pub(crate) rt::Call<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
-    rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
+    GetTransitGatewayPolicyTableAssociations,
+    t::GetTransitGatewayPolicyTableAssociationsRequest,
+    t::GetTransitGatewayPolicyTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS
 );
-impl GetIpamResourceCidrs {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetTransitGatewayPolicyTableAssociations {
+    /// Sets [`transit_gateway_policy_table_id`](t::GetTransitGatewayPolicyTableAssociationsRequest::transit_gateway_policy_table_id).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
         self
     }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    /// Sets [`filters`](t::GetTransitGatewayPolicyTableAssociationsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1517,93 +593,23 @@ impl GetIpamResourceCidrs {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sets [`max_results`](t::GetTransitGatewayPolicyTableAssociationsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetTransitGatewayPolicyTableAssociationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The ID of the scope that the resource is in.
+    /// Sets [`dry_run`](t::GetTransitGatewayPolicyTableAssociationsRequest::dry_run).
     #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// The ID of the IPAM pool that the resource is in.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = Some(value.into());
-        self
-    }
-    /// The ID of the resource.
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = Some(value.into());
-        self
-    }
-    /// The resource type.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamResourceType>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// The resource tag.
-    #[inline]
-    pub fn resource_tag(mut self, value: t::RequestIpamResourceTag) -> Self {
-        self.0.input_mut().resource_tag = Some(value);
-        self
-    }
-    /// The ID of the Amazon Web Services account that owns the resource.
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamResourceCidrsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamResourceCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1611,137 +617,40 @@ impl GetIpamResourceCidrs {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
-        t::IpamResourceCidr,
+        t::TransitGatewayPolicyTableAssociation,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_RESOURCE_CIDRS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamRouteOriginAuthorizations` operation.
+/// The `GetTransitGatewayPolicyTableEntries` operation.
 ///
-/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRouteOriginAuthorizations(
+/// Returns a list of transit gateway policy table entries.
+pub struct GetTransitGatewayPolicyTableEntries(
     pub(crate) rt::Call<
-        t::GetIpamRouteOriginAuthorizationsRequest,
-        t::GetIpamRouteOriginAuthorizationsResult,
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
-    t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
-    op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS
+    GetTransitGatewayPolicyTableEntries, t::GetTransitGatewayPolicyTableEntriesRequest,
+    t::GetTransitGatewayPolicyTableEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES
 );
-impl GetIpamRouteOriginAuthorizations {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetTransitGatewayPolicyTableEntries {
+    /// Sets [`transit_gateway_policy_table_id`](t::GetTransitGatewayPolicyTableEntriesRequest::transit_gateway_policy_table_id).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
         self
     }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Filter results to a specific CIDR prefix.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamRouteOriginAuthorizationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamRouteOriginAuthorizationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRouteOriginAuthorizationsRequest,
-        t::GetIpamRouteOriginAuthorizationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamRouteProtectionFindings` operation.
-///
-/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRouteProtectionFindings(
-    pub(crate) rt::Call<
-        t::GetIpamRouteProtectionFindingsRequest,
-        t::GetIpamRouteProtectionFindingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
-    t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
-    op::GET_IPAM_ROUTE_PROTECTION_FINDINGS
-);
-impl GetIpamRouteProtectionFindings {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to retrieve route protection findings for.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// One or more filters to apply to the results.
+    /// Sets [`filters`](t::GetTransitGatewayPolicyTableEntriesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -1753,176 +662,538 @@ impl GetIpamRouteProtectionFindings {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::GetTransitGatewayPolicyTableEntriesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`next_token`](t::GetTransitGatewayPolicyTableEntriesRequest::next_token).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamRouteProtectionFindingsResult>,
-    > {
-        self.0.send()
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIpamRouteProtectionFindingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRouteProtectionFindingsRequest,
-        t::GetIpamRouteProtectionFindingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
-///
-/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRoutingPolicyRegistrationDeltas(
-    pub(crate) rt::Call<
-        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-        t::GetIpamRoutingPolicyRegistrationDeltasResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamRoutingPolicyRegistrationDeltas,
-    t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-    t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::NoErrors,
-    op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS
-);
-impl GetIpamRoutingPolicyRegistrationDeltas {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::GetTransitGatewayPolicyTableEntriesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM internet registry association.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTableEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_PAGINATOR,
+        )
+    }
+}
+/// The `GetTransitGatewayPrefixListReferences` operation.
+///
+/// Gets information about the prefix list references in a specified transit gateway route table.
+pub struct GetTransitGatewayPrefixListReferences(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayPrefixListReferences,
+    t::GetTransitGatewayPrefixListReferencesRequest,
+    t::GetTransitGatewayPrefixListReferencesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES
+);
+impl GetTransitGatewayPrefixListReferences {
+    /// Sets [`transit_gateway_route_table_id`](t::GetTransitGatewayPrefixListReferencesRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
         self
     }
-    /// Filter results to a specific delta ID.
+    /// Sets [`filters`](t::GetTransitGatewayPrefixListReferencesRequest::filters).
     #[inline]
-    pub fn delta_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delta_id = Some(value.into());
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
-    /// The start of the time range to filter deltas by.
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
     #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The end of the time range to filter deltas by.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The chronological order to return results in. Valid values: `forward` \| `reverse`.
-    #[inline]
-    pub fn chronological_order(
-        mut self,
-        value: impl Into<t::ChronologicalOrder>,
-    ) -> Self {
-        self.0.input_mut().chronological_order = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::GetTransitGatewayPrefixListReferencesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::GetTransitGatewayPrefixListReferencesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`dry_run`](t::GetTransitGatewayPrefixListReferencesRequest::dry_run).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIpamRoutingPolicyRegistrationDeltasResult>,
-    > {
-        self.0.send()
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send_blocking(
+    pub fn into_paginator(
         self,
-    ) -> rt::CallResult<t::GetIpamRoutingPolicyRegistrationDeltasResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-        t::GetIpamRoutingPolicyRegistrationDeltasResult,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
         rt::NoErrors,
+        t::TransitGatewayPrefixListReference,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_PAGINATOR,
+        )
+    }
+}
+/// The `GetTransitGatewayRouteTableAssociations` operation.
+///
+/// Gets information about the associations for the specified transit gateway route table.
+pub struct GetTransitGatewayRouteTableAssociations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayRouteTableAssociations,
+    t::GetTransitGatewayRouteTableAssociationsRequest,
+    t::GetTransitGatewayRouteTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS
+);
+impl GetTransitGatewayRouteTableAssociations {
+    /// Sets [`transit_gateway_route_table_id`](t::GetTransitGatewayRouteTableAssociationsRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetTransitGatewayRouteTableAssociationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetTransitGatewayRouteTableAssociationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetTransitGatewayRouteTableAssociationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetTransitGatewayRouteTableAssociationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `GetTransitGatewayRouteTablePropagations` operation.
+///
+/// Gets information about the route table propagations for the specified transit gateway route table.
+pub struct GetTransitGatewayRouteTablePropagations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayRouteTablePropagations,
+    t::GetTransitGatewayRouteTablePropagationsRequest,
+    t::GetTransitGatewayRouteTablePropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS
+);
+impl GetTransitGatewayRouteTablePropagations {
+    /// Sets [`transit_gateway_route_table_id`](t::GetTransitGatewayRouteTablePropagationsRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`filters`](t::GetTransitGatewayRouteTablePropagationsRequest::filters).
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
+    /// Sets [`max_results`](t::GetTransitGatewayRouteTablePropagationsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetTransitGatewayRouteTablePropagationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetTransitGatewayRouteTablePropagationsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTablePropagation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `GetVerifiedAccessEndpointPolicy` operation.
+///
+/// Get the Verified Access policy associated with the endpoint.
+pub struct GetVerifiedAccessEndpointPolicy(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessEndpointPolicyRequest,
+        t::GetVerifiedAccessEndpointPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointPolicy, t::GetVerifiedAccessEndpointPolicyRequest,
+    t::GetVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY
+);
+impl GetVerifiedAccessEndpointPolicy {
+    /// Sets [`verified_access_endpoint_id`](t::GetVerifiedAccessEndpointPolicyRequest::verified_access_endpoint_id).
+    #[inline]
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetVerifiedAccessEndpointPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetVerifiedAccessEndpointTargets` operation.
+///
+/// Gets the targets for the specified network CIDR endpoint for Verified Access.
+pub struct GetVerifiedAccessEndpointTargets(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessEndpointTargetsRequest,
+        t::GetVerifiedAccessEndpointTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointTargets, t::GetVerifiedAccessEndpointTargetsRequest,
+    t::GetVerifiedAccessEndpointTargetsResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS
+);
+impl GetVerifiedAccessEndpointTargets {
+    /// Sets [`verified_access_endpoint_id`](t::GetVerifiedAccessEndpointTargetsRequest::verified_access_endpoint_id).
+    #[inline]
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetVerifiedAccessEndpointTargetsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetVerifiedAccessEndpointTargetsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetVerifiedAccessEndpointTargetsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetVerifiedAccessGroupPolicy` operation.
+///
+/// Shows the contents of the Verified Access policy associated with the group.
+pub struct GetVerifiedAccessGroupPolicy(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessGroupPolicyRequest,
+        t::GetVerifiedAccessGroupPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessGroupPolicy, t::GetVerifiedAccessGroupPolicyRequest,
+    t::GetVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_GROUP_POLICY
+);
+impl GetVerifiedAccessGroupPolicy {
+    /// Sets [`verified_access_group_id`](t::GetVerifiedAccessGroupPolicyRequest::verified_access_group_id).
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetVerifiedAccessGroupPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetVpcResourcesBlockingEncryptionEnforcement` operation.
+///
+/// Gets information about resources in a VPC that are blocking encryption enforcement.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct GetVpcResourcesBlockingEncryptionEnforcement(
+    pub(crate) rt::Call<
+        t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+        t::GetVpcResourcesBlockingEncryptionEnforcementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpcResourcesBlockingEncryptionEnforcement,
+    t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+    t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::NoErrors,
+    op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT
+);
+impl GetVpcResourcesBlockingEncryptionEnforcement {
+    /// Sets [`vpc_id`](t::GetVpcResourcesBlockingEncryptionEnforcementRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`max_results`](t::GetVpcResourcesBlockingEncryptionEnforcementRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetVpcResourcesBlockingEncryptionEnforcementRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetVpcResourcesBlockingEncryptionEnforcementRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `GetVpnConnectionDeviceSampleConfiguration` operation.
+///
+/// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
+pub struct GetVpnConnectionDeviceSampleConfiguration(
+    pub(crate) rt::Call<
+        t::GetVpnConnectionDeviceSampleConfigurationRequest,
+        t::GetVpnConnectionDeviceSampleConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnConnectionDeviceSampleConfiguration,
+    t::GetVpnConnectionDeviceSampleConfigurationRequest,
+    t::GetVpnConnectionDeviceSampleConfigurationResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION
+);
+impl GetVpnConnectionDeviceSampleConfiguration {
+    /// Sets [`vpn_connection_id`](t::GetVpnConnectionDeviceSampleConfigurationRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`vpn_connection_device_type_id`](t::GetVpnConnectionDeviceSampleConfigurationRequest::vpn_connection_device_type_id).
+    #[inline]
+    pub fn vpn_connection_device_type_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_device_type_id = value.into();
+        self
+    }
+    /// Sets [`internet_key_exchange_version`](t::GetVpnConnectionDeviceSampleConfigurationRequest::internet_key_exchange_version).
+    #[inline]
+    pub fn internet_key_exchange_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().internet_key_exchange_version = Some(value.into());
+        self
+    }
+    /// Sets [`sample_type`](t::GetVpnConnectionDeviceSampleConfigurationRequest::sample_type).
+    #[inline]
+    pub fn sample_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().sample_type = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetVpnConnectionDeviceSampleConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+impl super::Client {
+    /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`GetVpnConnectionDeviceTypes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_connection_device_types(&self) -> GetVpnConnectionDeviceTypes {
+        GetVpnConnectionDeviceTypes(
+            rt::Call::new(&self.handle, &op::GET_VPN_CONNECTION_DEVICE_TYPES),
+        )
+    }
+    /// Get details of available tunnel endpoint maintenance. Returns [`GetVpnTunnelReplacementStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_tunnel_replacement_status(&self) -> GetVpnTunnelReplacementStatus {
+        GetVpnTunnelReplacementStatus(
+            rt::Call::new(&self.handle, &op::GET_VPN_TUNNEL_REPLACEMENT_STATUS),
+        )
+    }
+}
+/// The `GetVpnConnectionDeviceTypes` operation.
+///
+/// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct GetVpnConnectionDeviceTypes(
+    pub(crate) rt::Call<
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnConnectionDeviceTypes, t::GetVpnConnectionDeviceTypesRequest,
+    t::GetVpnConnectionDeviceTypesResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_TYPES
+);
+impl GetVpnConnectionDeviceTypes {
+    /// Sets [`max_results`](t::GetVpnConnectionDeviceTypesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::GetVpnConnectionDeviceTypesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::GetVpnConnectionDeviceTypesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
+        rt::NoErrors,
+        t::VpnConnectionDeviceType,
+    > {
+        rt::Paginator::new(self.0, &op::GET_VPN_CONNECTION_DEVICE_TYPES_PAGINATOR)
+    }
+}
+/// The `GetVpnTunnelReplacementStatus` operation.
+///
+/// Get details of available tunnel endpoint maintenance.
+pub struct GetVpnTunnelReplacementStatus(
+    pub(crate) rt::Call<
+        t::GetVpnTunnelReplacementStatusRequest,
+        t::GetVpnTunnelReplacementStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnTunnelReplacementStatus, t::GetVpnTunnelReplacementStatusRequest,
+    t::GetVpnTunnelReplacementStatusResult, rt::NoErrors,
+    op::GET_VPN_TUNNEL_REPLACEMENT_STATUS
+);
+impl GetVpnTunnelReplacementStatus {
+    /// Sets [`vpn_connection_id`](t::GetVpnTunnelReplacementStatusRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`vpn_tunnel_outside_ip_address`](t::GetVpnTunnelReplacementStatusRequest::vpn_tunnel_outside_ip_address).
+    #[inline]
+    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::GetVpnTunnelReplacementStatusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

@@ -5,9 +5,7 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list.
-    ///
-    /// Returns the [`ImportClientVpnClientCertificateRevocationList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list. Returns [`ImportClientVpnClientCertificateRevocationList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_client_vpn_client_certificate_revocation_list(
         &self,
@@ -19,37 +17,27 @@ impl super::Client {
             ),
         )
     }
-    /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
-    ///
-    /// Returns the [`ImportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) . Returns [`ImportImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_image(&self) -> ImportImage {
         ImportImage(rt::Call::new(&self.handle, &op::IMPORT_IMAGE))
     }
-    /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-    ///
-    /// Returns the [`ImportInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*. Returns [`ImportInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_instance(&self) -> ImportInstance {
         ImportInstance(rt::Call::new(&self.handle, &op::IMPORT_INSTANCE))
     }
-    /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
-    ///
-    /// Returns the [`ImportKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services. Returns [`ImportKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_key_pair(&self) -> ImportKeyPair {
         ImportKeyPair(rt::Call::new(&self.handle, &op::IMPORT_KEY_PAIR))
     }
-    /// Imports a disk into an EBS snapshot.
-    ///
-    /// Returns the [`ImportSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Imports a disk into an EBS snapshot. Returns [`ImportSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_snapshot(&self) -> ImportSnapshot {
         ImportSnapshot(rt::Call::new(&self.handle, &op::IMPORT_SNAPSHOT))
     }
-    /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
-    ///
-    /// Returns the [`ImportVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead. Returns [`ImportVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_volume(&self) -> ImportVolume {
         ImportVolume(rt::Call::new(&self.handle, &op::IMPORT_VOLUME))
@@ -74,67 +62,23 @@ rt::operation_type!(
     op::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
 );
 impl ImportClientVpnClientCertificateRevocationList {
-    /// The ID of the Client VPN endpoint to which the client certificate revocation list applies.
+    /// Sets [`client_vpn_endpoint_id`](t::ImportClientVpnClientCertificateRevocationListRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// The client certificate revocation list file. For more information, see [Generate a Client Certificate Revocation List](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/cvpn-working-certificates.html#cvpn-working-certificates-generate) in the *Client VPN Administrator Guide*.
+    /// Sets [`certificate_revocation_list`](t::ImportClientVpnClientCertificateRevocationListRequest::certificate_revocation_list).
     #[inline]
     pub fn certificate_revocation_list(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().certificate_revocation_list = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ImportClientVpnClientCertificateRevocationListRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ImportClientVpnClientCertificateRevocationListResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ImportClientVpnClientCertificateRevocationListResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ImportClientVpnClientCertificateRevocationListRequest,
-        t::ImportClientVpnClientCertificateRevocationListResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ImportImage` operation.
@@ -154,31 +98,31 @@ rt::operation_type!(
     op::IMPORT_IMAGE
 );
 impl ImportImage {
-    /// The architecture of the virtual machine.
+    /// Sets [`architecture`](t::ImportImageRequest::architecture).
     #[inline]
     pub fn architecture(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().architecture = Some(value.into());
         self
     }
-    /// The client-specific data.
+    /// Sets [`client_data`](t::ImportImageRequest::client_data).
     #[inline]
     pub fn client_data(mut self, value: t::ClientData) -> Self {
         self.0.input_mut().client_data = Some(value);
         self
     }
-    /// The token to enable idempotency for VM import requests.
+    /// Sets [`client_token`](t::ImportImageRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// A description string for the import image task.
+    /// Sets [`description`](t::ImportImageRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Information about the disk containers.
+    /// Sets [`disk_containers`](t::ImportImageRequest::disk_containers).
     #[inline]
     pub fn disk_containers(
         mut self,
@@ -196,49 +140,49 @@ impl ImportImage {
         rt::push(&mut self.0.input_mut().disk_containers, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ImportImageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Specifies whether the destination AMI of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using `KmsKeyId`. For more information, see [Amazon EBS Encryption](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html) in the *Amazon Elastic Compute Cloud User Guide*.
+    /// Sets [`encrypted`](t::ImportImageRequest::encrypted).
     #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.0.input_mut().encrypted = Some(value);
         self
     }
-    /// The target hypervisor platform.
+    /// Sets [`hypervisor`](t::ImportImageRequest::hypervisor).
     #[inline]
     pub fn hypervisor(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hypervisor = Some(value.into());
         self
     }
-    /// An identifier for the symmetric KMS key to use when creating the encrypted AMI. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a `KmsKeyId` is specified, the `Encrypted` flag must also be set.
+    /// Sets [`kms_key_id`](t::ImportImageRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = Some(value.into());
         self
     }
-    /// The license type to be used for the Amazon Machine Image (AMI) after importing.
+    /// Sets [`license_type`](t::ImportImageRequest::license_type).
     #[inline]
     pub fn license_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().license_type = Some(value.into());
         self
     }
-    /// The operating system of the virtual machine. If you import a VM that is compatible with Unified Extensible Firmware Interface (UEFI) using an EBS snapshot, you must specify a value for the platform.
+    /// Sets [`platform`](t::ImportImageRequest::platform).
     #[inline]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().platform = Some(value.into());
         self
     }
-    /// The name of the role to use when not using the default role, 'vmimport'.
+    /// Sets [`role_name`](t::ImportImageRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = Some(value.into());
         self
     }
-    /// The ARNs of the license configurations.
+    /// Sets [`license_specifications`](t::ImportImageRequest::license_specifications).
     #[inline]
     pub fn license_specifications(
         mut self,
@@ -256,7 +200,7 @@ impl ImportImage {
         rt::push(&mut self.0.input_mut().license_specifications, item);
         self
     }
-    /// The tags to apply to the import image task during creation.
+    /// Sets [`tag_specifications`](t::ImportImageRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -274,51 +218,17 @@ impl ImportImage {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The usage operation value. For more information, see [Licensing options](https://docs.aws.amazon.com/vm-import/latest/userguide/vmie_prereqs.html#prerequisites) in the *VM Import/Export User Guide*.
+    /// Sets [`usage_operation`](t::ImportImageRequest::usage_operation).
     #[inline]
     pub fn usage_operation(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().usage_operation = Some(value.into());
         self
     }
-    /// The boot mode of the virtual machine.
+    /// Sets [`boot_mode`](t::ImportImageRequest::boot_mode).
     #[inline]
     pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
         self.0.input_mut().boot_mode = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ImportImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ImportInstance` operation.
@@ -340,19 +250,19 @@ rt::operation_type!(
     op::IMPORT_INSTANCE
 );
 impl ImportInstance {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ImportInstanceRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A description for the instance being imported.
+    /// Sets [`description`](t::ImportInstanceRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The launch specification.
+    /// Sets [`launch_specification`](t::ImportInstanceRequest::launch_specification).
     #[inline]
     pub fn launch_specification(
         mut self,
@@ -361,7 +271,7 @@ impl ImportInstance {
         self.0.input_mut().launch_specification = Some(value);
         self
     }
-    /// The disk image.
+    /// Sets [`disk_images`](t::ImportInstanceRequest::disk_images).
     #[inline]
     pub fn disk_images(mut self, value: impl rt::Items<t::DiskImage>) -> Self {
         value.add_to(&mut self.0.input_mut().disk_images);
@@ -373,47 +283,11 @@ impl ImportInstance {
         rt::push(&mut self.0.input_mut().disk_images, item);
         self
     }
-    /// The instance operating system.
+    /// Sets [`platform`](t::ImportInstanceRequest::platform).
     #[inline]
     pub fn platform(mut self, value: impl Into<t::PlatformValues>) -> Self {
         self.0.input_mut().platform = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ImportKeyPair` operation.
@@ -429,7 +303,7 @@ rt::operation_type!(
     op::IMPORT_KEY_PAIR
 );
 impl ImportKeyPair {
-    /// The tags to apply to the imported key pair.
+    /// Sets [`tag_specifications`](t::ImportKeyPairRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -447,59 +321,23 @@ impl ImportKeyPair {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ImportKeyPairRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A unique name for the key pair.
+    /// Sets [`key_name`](t::ImportKeyPairRequest::key_name).
     #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key_name = value.into();
         self
     }
-    /// The public key.
+    /// Sets [`public_key_material`](t::ImportKeyPairRequest::public_key_material).
     #[inline]
     pub fn public_key_material(mut self, value: impl Into<rt::Blob>) -> Self {
         self.0.input_mut().public_key_material = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportKeyPairResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportKeyPairResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ImportSnapshot` operation.
@@ -515,55 +353,55 @@ rt::operation_type!(
     op::IMPORT_SNAPSHOT
 );
 impl ImportSnapshot {
-    /// The client-specific data.
+    /// Sets [`client_data`](t::ImportSnapshotRequest::client_data).
     #[inline]
     pub fn client_data(mut self, value: t::ClientData) -> Self {
         self.0.input_mut().client_data = Some(value);
         self
     }
-    /// Token to enable idempotency for VM import requests.
+    /// Sets [`client_token`](t::ImportSnapshotRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The description string for the import snapshot task.
+    /// Sets [`description`](t::ImportSnapshotRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Information about the disk container.
+    /// Sets [`disk_container`](t::ImportSnapshotRequest::disk_container).
     #[inline]
     pub fn disk_container(mut self, value: t::SnapshotDiskContainer) -> Self {
         self.0.input_mut().disk_container = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ImportSnapshotRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Specifies whether the destination snapshot of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using `KmsKeyId`. For more information, see [Amazon EBS Encryption](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html) in the *Amazon Elastic Compute Cloud User Guide*.
+    /// Sets [`encrypted`](t::ImportSnapshotRequest::encrypted).
     #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.0.input_mut().encrypted = Some(value);
         self
     }
-    /// An identifier for the symmetric KMS key to use when creating the encrypted snapshot. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a `KmsKeyId` is specified, the `Encrypted` flag must also be set.
+    /// Sets [`kms_key_id`](t::ImportSnapshotRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = Some(value.into());
         self
     }
-    /// The name of the role to use when not using the default role, 'vmimport'.
+    /// Sets [`role_name`](t::ImportSnapshotRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = Some(value.into());
         self
     }
-    /// The tags to apply to the import snapshot task during creation.
+    /// Sets [`tag_specifications`](t::ImportSnapshotRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -580,42 +418,6 @@ impl ImportSnapshot {
     ) -> Self {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportSnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportSnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ImportVolume` operation.
@@ -635,76 +437,40 @@ rt::operation_type!(
     op::IMPORT_VOLUME
 );
 impl ImportVolume {
-    /// The ID of the Availability Zone for the resulting EBS volume.
+    /// Sets [`availability_zone_id`](t::ImportVolumeRequest::availability_zone_id).
     #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone_id = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ImportVolumeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The Availability Zone for the resulting EBS volume.
+    /// Sets [`availability_zone`](t::ImportVolumeRequest::availability_zone).
     #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone = Some(value.into());
         self
     }
-    /// The disk image.
+    /// Sets [`image`](t::ImportVolumeRequest::image).
     #[inline]
     pub fn image(mut self, value: t::DiskImageDetail) -> Self {
         self.0.input_mut().image = value;
         self
     }
-    /// A description of the volume.
+    /// Sets [`description`](t::ImportVolumeRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The volume size.
+    /// Sets [`volume`](t::ImportVolumeRequest::volume).
     #[inline]
     pub fn volume(mut self, value: t::VolumeDetail) -> Self {
         self.0.input_mut().volume = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportVolumeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportVolumeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors> {
-        self.0
     }
 }

@@ -5,9 +5,7 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-    ///
-    /// Returns the [`ModifyAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`ModifyAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_account_vpc_encryption_control(
         &self,
@@ -16,63 +14,49 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL),
         )
     }
-    /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`ModifyAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`ModifyAddressAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_address_attribute(&self) -> ModifyAddressAttribute {
         ModifyAddressAttribute(
             rt::Call::new(&self.handle, &op::MODIFY_ADDRESS_ATTRIBUTE),
         )
     }
-    /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
-    ///
-    /// Returns the [`ModifyApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply: Returns [`ModifyApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_application_status_check(&self) -> ModifyApplicationStatusCheck {
         ModifyApplicationStatusCheck(
             rt::Call::new(&self.handle, &op::MODIFY_APPLICATION_STATUS_CHECK),
         )
     }
-    /// Changes the opt-in status of the specified zone group for your account.
-    ///
-    /// Returns the [`ModifyAvailabilityZoneGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the opt-in status of the specified zone group for your account. Returns [`ModifyAvailabilityZoneGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_availability_zone_group(&self) -> ModifyAvailabilityZoneGroup {
         ModifyAvailabilityZoneGroup(
             rt::Call::new(&self.handle, &op::MODIFY_AVAILABILITY_ZONE_GROUP),
         )
     }
-    /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
-    ///
-    /// Returns the [`ModifyCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html). Returns [`ModifyCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_capacity_reservation(&self) -> ModifyCapacityReservation {
         ModifyCapacityReservation(
             rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION),
         )
     }
-    /// Modifies a Capacity Reservation Fleet.
-    ///
-    /// Returns the [`ModifyCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies a Capacity Reservation Fleet. Returns [`ModifyCapacityReservationFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_capacity_reservation_fleet(&self) -> ModifyCapacityReservationFleet {
         ModifyCapacityReservationFleet(
             rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION_FLEET),
         )
     }
-    /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
-    ///
-    /// Returns the [`ModifyClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections. Returns [`ModifyClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_client_vpn_endpoint(&self) -> ModifyClientVpnEndpoint {
         ModifyClientVpnEndpoint(
             rt::Call::new(&self.handle, &op::MODIFY_CLIENT_VPN_ENDPOINT),
         )
     }
-    /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
-    ///
-    /// Returns the [`ModifyClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged. Returns [`ModifyClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_client_vpn_endpoint_authorization_policy(
         &self,
@@ -84,9 +68,7 @@ impl super::Client {
             ),
         )
     }
-    /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
-    ///
-    /// Returns the [`ModifyDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option. Returns [`ModifyDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_default_credit_specification(
         &self,
@@ -95,57 +77,43 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::MODIFY_DEFAULT_CREDIT_SPECIFICATION),
         )
     }
-    /// Changes the default KMS key for EBS encryption by default for your account in this Region.
-    ///
-    /// Returns the [`ModifyEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the default KMS key for EBS encryption by default for your account in this Region. Returns [`ModifyEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ebs_default_kms_key_id(&self) -> ModifyEbsDefaultKmsKeyId {
         ModifyEbsDefaultKmsKeyId(
             rt::Call::new(&self.handle, &op::MODIFY_EBS_DEFAULT_KMS_KEY_ID),
         )
     }
-    /// Modifies the specified EC2 Fleet.
-    ///
-    /// Returns the [`ModifyFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified EC2 Fleet. Returns [`ModifyFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_fleet(&self) -> ModifyFleet {
         ModifyFleet(rt::Call::new(&self.handle, &op::MODIFY_FLEET))
     }
-    /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`ModifyFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`ModifyFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_fpga_image_attribute(&self) -> ModifyFpgaImageAttribute {
         ModifyFpgaImageAttribute(
             rt::Call::new(&self.handle, &op::MODIFY_FPGA_IMAGE_ATTRIBUTE),
         )
     }
-    /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
-    ///
-    /// Returns the [`ModifyHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled. Returns [`ModifyHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_hosts(&self) -> ModifyHosts {
         ModifyHosts(rt::Call::new(&self.handle, &op::MODIFY_HOSTS))
     }
-    /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
-    ///
-    /// Returns the [`ModifyIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created. Returns [`ModifyIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_id_format(&self) -> ModifyIdFormat {
         ModifyIdFormat(rt::Call::new(&self.handle, &op::MODIFY_ID_FORMAT))
     }
-    /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
-    ///
-    /// Returns the [`ModifyIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created. Returns [`ModifyIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_identity_id_format(&self) -> ModifyIdentityIdFormat {
         ModifyIdentityIdFormat(
             rt::Call::new(&self.handle, &op::MODIFY_IDENTITY_ID_FORMAT),
         )
     }
-    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ModifyImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`ModifyImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_image_attribute(&self) -> ModifyImageAttribute {
         ModifyImageAttribute(rt::Call::new(&self.handle, &op::MODIFY_IMAGE_ATTRIBUTE))
@@ -169,19 +137,19 @@ rt::operation_type!(
     op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL
 );
 impl ModifyAccountVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyAccountVpcEncryptionControlRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The encryption mode for the account encryption control configuration.
+    /// Sets [`mode`](t::ModifyAccountVpcEncryptionControlRequest::mode).
     #[inline]
     pub fn mode(mut self, value: impl Into<t::AccountVpcEncryptionControlMode>) -> Self {
         self.0.input_mut().mode = Some(value.into());
         self
     }
-    /// Specifies whether to exclude internet gateway resource from account-level encryption enforcement.
+    /// Sets [`internet_gateway`](t::ModifyAccountVpcEncryptionControlRequest::internet_gateway).
     #[inline]
     pub fn internet_gateway(
         mut self,
@@ -190,7 +158,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().internet_gateway = Some(value.into());
         self
     }
-    /// Specifies whether to exclude egress-only internet gateway resource from account-level encryption enforcement.
+    /// Sets [`egress_only_internet_gateway`](t::ModifyAccountVpcEncryptionControlRequest::egress_only_internet_gateway).
     #[inline]
     pub fn egress_only_internet_gateway(
         mut self,
@@ -199,7 +167,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().egress_only_internet_gateway = Some(value.into());
         self
     }
-    /// Specifies whether to exclude NAT gateway resource from account-level encryption enforcement.
+    /// Sets [`nat_gateway`](t::ModifyAccountVpcEncryptionControlRequest::nat_gateway).
     #[inline]
     pub fn nat_gateway(
         mut self,
@@ -208,7 +176,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().nat_gateway = Some(value.into());
         self
     }
-    /// Specifies whether to exclude virtual private gateway resource from account-level encryption enforcement.
+    /// Sets [`virtual_private_gateway`](t::ModifyAccountVpcEncryptionControlRequest::virtual_private_gateway).
     #[inline]
     pub fn virtual_private_gateway(
         mut self,
@@ -217,7 +185,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().virtual_private_gateway = Some(value.into());
         self
     }
-    /// Specifies whether to exclude VPC peering connection resource from account-level encryption enforcement.
+    /// Sets [`vpc_peering`](t::ModifyAccountVpcEncryptionControlRequest::vpc_peering).
     #[inline]
     pub fn vpc_peering(
         mut self,
@@ -226,7 +194,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().vpc_peering = Some(value.into());
         self
     }
-    /// Specifies whether to exclude Lambda service from account-level encryption enforcement.
+    /// Sets [`lambda`](t::ModifyAccountVpcEncryptionControlRequest::lambda).
     #[inline]
     pub fn lambda(
         mut self,
@@ -235,7 +203,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().lambda = Some(value.into());
         self
     }
-    /// Specifies whether to exclude VPC Lattice service from account-level encryption enforcement.
+    /// Sets [`vpc_lattice`](t::ModifyAccountVpcEncryptionControlRequest::vpc_lattice).
     #[inline]
     pub fn vpc_lattice(
         mut self,
@@ -244,7 +212,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().vpc_lattice = Some(value.into());
         self
     }
-    /// Specifies whether to exclude Elastic File System service from account-level encryption enforcement.
+    /// Sets [`elastic_file_system`](t::ModifyAccountVpcEncryptionControlRequest::elastic_file_system).
     #[inline]
     pub fn elastic_file_system(
         mut self,
@@ -253,7 +221,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().elastic_file_system = Some(value.into());
         self
     }
-    /// Specifies whether to exclude Amazon Web Services Global Accelerator from account-level encryption enforcement.
+    /// Sets [`global_accelerator`](t::ModifyAccountVpcEncryptionControlRequest::global_accelerator).
     #[inline]
     pub fn global_accelerator(
         mut self,
@@ -262,7 +230,7 @@ impl ModifyAccountVpcEncryptionControl {
         self.0.input_mut().global_accelerator = Some(value.into());
         self
     }
-    /// Specifies whether to exclude Amazon API Gateway V2 from account-level encryption enforcement.
+    /// Sets [`api_gateway_v2`](t::ModifyAccountVpcEncryptionControlRequest::api_gateway_v2).
     #[inline]
     pub fn api_gateway_v2(
         mut self,
@@ -270,50 +238,6 @@ impl ModifyAccountVpcEncryptionControl {
     ) -> Self {
         self.0.input_mut().api_gateway_v2 = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyAccountVpcEncryptionControlResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyAccountVpcEncryptionControlResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyAccountVpcEncryptionControlRequest,
-        t::ModifyAccountVpcEncryptionControlResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyAddressAttribute` operation.
@@ -331,63 +255,23 @@ rt::operation_type!(
     t::ModifyAddressAttributeResult, rt::NoErrors, op::MODIFY_ADDRESS_ATTRIBUTE
 );
 impl ModifyAddressAttribute {
-    /// \[EC2-VPC\] The allocation ID.
+    /// Sets [`allocation_id`](t::ModifyAddressAttributeRequest::allocation_id).
     #[inline]
     pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().allocation_id = value.into();
         self
     }
-    /// The domain name to modify for the IP address.
+    /// Sets [`domain_name`](t::ModifyAddressAttributeRequest::domain_name).
     #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().domain_name = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyAddressAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyAddressAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyAddressAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyAddressAttributeRequest,
-        t::ModifyAddressAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyApplicationStatusCheck` operation.
@@ -409,19 +293,19 @@ rt::operation_type!(
     op::MODIFY_APPLICATION_STATUS_CHECK
 );
 impl ModifyApplicationStatusCheck {
-    /// The ID of the application status check to modify.
+    /// Sets [`application_status_check_id`](t::ModifyApplicationStatusCheckRequest::application_status_check_id).
     #[inline]
     pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().application_status_check_id = value.into();
         self
     }
-    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
+    /// Sets [`aggregation`](t::ModifyApplicationStatusCheckRequest::aggregation).
     #[inline]
     pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
         self.0.input_mut().aggregation = Some(value.into());
         self
     }
-    /// The health check paths to use for the application status check.
+    /// Sets [`health_check_paths`](t::ModifyApplicationStatusCheckRequest::health_check_paths).
     #[inline]
     pub fn health_check_paths(
         mut self,
@@ -439,131 +323,89 @@ impl ModifyApplicationStatusCheck {
         rt::push(&mut self.0.input_mut().health_check_paths, item);
         self
     }
-    /// The protocol to use for the health check. Valid values: `http` \| `https`.
+    /// Sets [`protocol`](t::ModifyApplicationStatusCheckRequest::protocol).
     #[inline]
     pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
         self.0.input_mut().protocol = Some(value.into());
         self
     }
-    /// The port to use for the health check. Valid values: 1 to 65535.
+    /// Sets [`port`](t::ModifyApplicationStatusCheckRequest::port).
     #[inline]
     pub fn port(mut self, value: i32) -> Self {
         self.0.input_mut().port = Some(value);
         self
     }
-    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
+    /// Sets [`path`](t::ModifyApplicationStatusCheckRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
+    /// Sets [`device_index`](t::ModifyApplicationStatusCheckRequest::device_index).
     #[inline]
     pub fn device_index(mut self, value: i32) -> Self {
         self.0.input_mut().device_index = Some(value);
         self
     }
-    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
+    /// Sets [`ip_version`](t::ModifyApplicationStatusCheckRequest::ip_version).
     #[inline]
     pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
         self.0.input_mut().ip_version = Some(value.into());
         self
     }
-    /// The IP scope to use for the health check. Valid value: `private`.
+    /// Sets [`ip_scope`](t::ModifyApplicationStatusCheckRequest::ip_scope).
     #[inline]
     pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
         self.0.input_mut().ip_scope = Some(value.into());
         self
     }
-    /// The interval, in seconds, between health checks. Valid value: 60.
+    /// Sets [`interval`](t::ModifyApplicationStatusCheckRequest::interval).
     #[inline]
     pub fn interval(mut self, value: i32) -> Self {
         self.0.input_mut().interval = Some(value);
         self
     }
-    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
+    /// Sets [`timeout`](t::ModifyApplicationStatusCheckRequest::timeout).
     #[inline]
     pub fn timeout(mut self, value: i32) -> Self {
         self.0.input_mut().timeout = Some(value);
         self
     }
-    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
+    /// Sets [`failure_threshold`](t::ModifyApplicationStatusCheckRequest::failure_threshold).
     #[inline]
     pub fn failure_threshold(mut self, value: i32) -> Self {
         self.0.input_mut().failure_threshold = Some(value);
         self
     }
-    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
+    /// Sets [`success_threshold`](t::ModifyApplicationStatusCheckRequest::success_threshold).
     #[inline]
     pub fn success_threshold(mut self, value: i32) -> Self {
         self.0.input_mut().success_threshold = Some(value);
         self
     }
-    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters.
+    /// Sets [`status_code_matcher`](t::ModifyApplicationStatusCheckRequest::status_code_matcher).
     #[inline]
     pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().status_code_matcher = Some(value.into());
         self
     }
-    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
+    /// Sets [`initialization_grace_period_seconds`](t::ModifyApplicationStatusCheckRequest::initialization_grace_period_seconds).
     #[inline]
     pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().initialization_grace_period_seconds = Some(value);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Sets [`client_token`](t::ModifyApplicationStatusCheckRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyApplicationStatusCheckRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyApplicationStatusCheckRequest,
-        t::ModifyApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyAvailabilityZoneGroup` operation.
@@ -582,13 +424,13 @@ rt::operation_type!(
     op::MODIFY_AVAILABILITY_ZONE_GROUP
 );
 impl ModifyAvailabilityZoneGroup {
-    /// The name of the Availability Zone group, Local Zone group, or Wavelength Zone group.
+    /// Sets [`group_name`](t::ModifyAvailabilityZoneGroupRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_name = value.into();
         self
     }
-    /// Indicates whether to opt in to the zone group. The only valid value is `opted-in`. You must contact Amazon Web Services Support to opt out of a Local Zone or Wavelength Zone group.
+    /// Sets [`opt_in_status`](t::ModifyAvailabilityZoneGroupRequest::opt_in_status).
     #[inline]
     pub fn opt_in_status(
         mut self,
@@ -597,51 +439,11 @@ impl ModifyAvailabilityZoneGroup {
         self.0.input_mut().opt_in_status = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyAvailabilityZoneGroupRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyAvailabilityZoneGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyAvailabilityZoneGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyAvailabilityZoneGroupRequest,
-        t::ModifyAvailabilityZoneGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyCapacityReservation` operation.
@@ -669,49 +471,49 @@ rt::operation_type!(
     t::ModifyCapacityReservationResult, rt::NoErrors, op::MODIFY_CAPACITY_RESERVATION
 );
 impl ModifyCapacityReservation {
-    /// The ID of the Capacity Reservation.
+    /// Sets [`capacity_reservation_id`](t::ModifyCapacityReservationRequest::capacity_reservation_id).
     #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_id = value.into();
         self
     }
-    /// The number of instances for which to reserve capacity. The number of instances can't be increased or decreased by more than `1000` in a single request.
+    /// Sets [`instance_count`](t::ModifyCapacityReservationRequest::instance_count).
     #[inline]
     pub fn instance_count(mut self, value: i32) -> Self {
         self.0.input_mut().instance_count = Some(value);
         self
     }
-    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
+    /// Sets [`end_date`](t::ModifyCapacityReservationRequest::end_date).
     #[inline]
     pub fn end_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_date = Some(value);
         self
     }
-    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    /// Sets [`end_date_type`](t::ModifyCapacityReservationRequest::end_date_type).
     #[inline]
     pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
         self.0.input_mut().end_date_type = Some(value.into());
         self
     }
-    /// Reserved. Capacity Reservations you have created are accepted by default.
+    /// Sets [`accept`](t::ModifyCapacityReservationRequest::accept).
     #[inline]
     pub fn accept(mut self, value: bool) -> Self {
         self.0.input_mut().accept = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyCapacityReservationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Reserved for future use.
+    /// Sets [`additional_info`](t::ModifyCapacityReservationRequest::additional_info).
     #[inline]
     pub fn additional_info(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().additional_info = Some(value.into());
         self
     }
-    /// The matching criteria (instance eligibility) that you want to use in the modified Capacity Reservation. If you change the instance eligibility of an existing Capacity Reservation from `targeted` to `open`, any running instances that match the attributes of the Capacity Reservation, have the `CapacityReservationPreference` set to `open`, and are not yet running in the Capacity Reservation, will automatically use the modified Capacity Reservation.
+    /// Sets [`instance_match_criteria`](t::ModifyCapacityReservationRequest::instance_match_criteria).
     #[inline]
     pub fn instance_match_criteria(
         mut self,
@@ -720,63 +522,23 @@ impl ModifyCapacityReservation {
         self.0.input_mut().instance_match_criteria = Some(value.into());
         self
     }
-    /// Indicates that you accept the modification terms of the quote identified by `QuoteId`. To apply a quoted modification, set this parameter to `true`.
+    /// Sets [`accept_modification_terms`](t::ModifyCapacityReservationRequest::accept_modification_terms).
     #[inline]
     pub fn accept_modification_terms(mut self, value: bool) -> Self {
         self.0.input_mut().accept_modification_terms = Some(value);
         self
     }
-    /// The new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). Applies to future-dated Capacity Reservations only. Requires a quote from `CreateCapacityReservationDateChangeQuote`; pass the quote ID in `QuoteId` with `AcceptModificationTerms` set to `true`.
+    /// Sets [`start_date`](t::ModifyCapacityReservationRequest::start_date).
     #[inline]
     pub fn start_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_date = Some(value);
         self
     }
-    /// The ID of the quote that describes the modification you want to apply. Generate a quote by using `CreateCapacityReservationDateChangeQuote`. The quote must be in the `active` state, and each quote can be used only once.
+    /// Sets [`quote_id`](t::ModifyCapacityReservationRequest::quote_id).
     #[inline]
     pub fn quote_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().quote_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyCapacityReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyCapacityReservationRequest,
-        t::ModifyCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyCapacityReservationFleet` operation.
@@ -797,79 +559,35 @@ rt::operation_type!(
     op::MODIFY_CAPACITY_RESERVATION_FLEET
 );
 impl ModifyCapacityReservationFleet {
-    /// The ID of the Capacity Reservation Fleet to modify.
+    /// Sets [`capacity_reservation_fleet_id`](t::ModifyCapacityReservationFleetRequest::capacity_reservation_fleet_id).
     #[inline]
     pub fn capacity_reservation_fleet_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_fleet_id = value.into();
         self
     }
-    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
+    /// Sets [`total_target_capacity`](t::ModifyCapacityReservationFleetRequest::total_target_capacity).
     #[inline]
     pub fn total_target_capacity(mut self, value: i32) -> Self {
         self.0.input_mut().total_target_capacity = Some(value);
         self
     }
-    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
+    /// Sets [`end_date`](t::ModifyCapacityReservationFleetRequest::end_date).
     #[inline]
     pub fn end_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_date = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyCapacityReservationFleetRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Indicates whether to remove the end date from the Capacity Reservation Fleet. If you remove the end date, the Capacity Reservation Fleet does not expire and it remains active until you explicitly cancel it using the **CancelCapacityReservationFleet** action.
+    /// Sets [`remove_end_date`](t::ModifyCapacityReservationFleetRequest::remove_end_date).
     #[inline]
     pub fn remove_end_date(mut self, value: bool) -> Self {
         self.0.input_mut().remove_end_date = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyCapacityReservationFleetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyCapacityReservationFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyCapacityReservationFleetRequest,
-        t::ModifyCapacityReservationFleetResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyClientVpnEndpoint` operation.
@@ -887,55 +605,55 @@ rt::operation_type!(
     t::ModifyClientVpnEndpointResult, rt::NoErrors, op::MODIFY_CLIENT_VPN_ENDPOINT
 );
 impl ModifyClientVpnEndpoint {
-    /// The ID of the Client VPN endpoint to modify.
+    /// Sets [`client_vpn_endpoint_id`](t::ModifyClientVpnEndpointRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// The ARN of the server certificate to be used. The server certificate must be provisioned in Certificate Manager (ACM).
+    /// Sets [`server_certificate_arn`](t::ModifyClientVpnEndpointRequest::server_certificate_arn).
     #[inline]
     pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().server_certificate_arn = Some(value.into());
         self
     }
-    /// Information about the client connection logging options.
+    /// Sets [`connection_log_options`](t::ModifyClientVpnEndpointRequest::connection_log_options).
     #[inline]
     pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
         self.0.input_mut().connection_log_options = Some(value);
         self
     }
-    /// Information about the DNS servers to be used by Client VPN connections. A Client VPN endpoint can have up to two DNS servers.
+    /// Sets [`dns_servers`](t::ModifyClientVpnEndpointRequest::dns_servers).
     #[inline]
     pub fn dns_servers(mut self, value: t::DnsServersOptionsModifyStructure) -> Self {
         self.0.input_mut().dns_servers = Some(value);
         self
     }
-    /// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
+    /// Sets [`vpn_port`](t::ModifyClientVpnEndpointRequest::vpn_port).
     #[inline]
     pub fn vpn_port(mut self, value: i32) -> Self {
         self.0.input_mut().vpn_port = Some(value);
         self
     }
-    /// A brief description of the Client VPN endpoint.
+    /// Sets [`description`](t::ModifyClientVpnEndpointRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Indicates whether the VPN is split-tunnel.
+    /// Sets [`split_tunnel`](t::ModifyClientVpnEndpointRequest::split_tunnel).
     #[inline]
     pub fn split_tunnel(mut self, value: bool) -> Self {
         self.0.input_mut().split_tunnel = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyClientVpnEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of one or more security groups to apply to the target network.
+    /// Sets [`security_group_ids`](t::ModifyClientVpnEndpointRequest::security_group_ids).
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
@@ -947,13 +665,13 @@ impl ModifyClientVpnEndpoint {
         rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
-    /// The ID of the VPC to associate with the Client VPN endpoint.
+    /// Sets [`vpc_id`](t::ModifyClientVpnEndpointRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = Some(value.into());
         self
     }
-    /// Specify whether to enable the self-service portal for the Client VPN endpoint.
+    /// Sets [`self_service_portal`](t::ModifyClientVpnEndpointRequest::self_service_portal).
     #[inline]
     pub fn self_service_portal(
         mut self,
@@ -962,19 +680,19 @@ impl ModifyClientVpnEndpoint {
         self.0.input_mut().self_service_portal = Some(value.into());
         self
     }
-    /// The options for managing connection authorization for new client connections.
+    /// Sets [`client_connect_options`](t::ModifyClientVpnEndpointRequest::client_connect_options).
     #[inline]
     pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
         self.0.input_mut().client_connect_options = Some(value);
         self
     }
-    /// The maximum VPN session duration time in hours.
+    /// Sets [`session_timeout_hours`](t::ModifyClientVpnEndpointRequest::session_timeout_hours).
     #[inline]
     pub fn session_timeout_hours(mut self, value: i32) -> Self {
         self.0.input_mut().session_timeout_hours = Some(value);
         self
     }
-    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
+    /// Sets [`client_login_banner_options`](t::ModifyClientVpnEndpointRequest::client_login_banner_options).
     #[inline]
     pub fn client_login_banner_options(
         mut self,
@@ -983,7 +701,7 @@ impl ModifyClientVpnEndpoint {
         self.0.input_mut().client_login_banner_options = Some(value);
         self
     }
-    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+    /// Sets [`client_route_enforcement_options`](t::ModifyClientVpnEndpointRequest::client_route_enforcement_options).
     #[inline]
     pub fn client_route_enforcement_options(
         mut self,
@@ -992,13 +710,13 @@ impl ModifyClientVpnEndpoint {
         self.0.input_mut().client_route_enforcement_options = Some(value);
         self
     }
-    /// Indicates whether the client VPN session is disconnected after the maximum timeout specified in `sessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
+    /// Sets [`disconnect_on_session_timeout`](t::ModifyClientVpnEndpointRequest::disconnect_on_session_timeout).
     #[inline]
     pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
         self.0.input_mut().disconnect_on_session_timeout = Some(value);
         self
     }
-    /// The Transit Gateway configuration for the Client VPN endpoint. This option is currently not supported.
+    /// Sets [`transit_gateway_configuration`](t::ModifyClientVpnEndpointRequest::transit_gateway_configuration).
     #[inline]
     pub fn transit_gateway_configuration(
         mut self,
@@ -1007,51 +725,11 @@ impl ModifyClientVpnEndpoint {
         self.0.input_mut().transit_gateway_configuration = Some(value);
         self
     }
-    /// The device posture options for the Client VPN endpoint. Specifying this parameter replaces the entire device posture configuration for the endpoint. To disable device posture and remove all device trust providers, specify `false` for `Enabled`.
+    /// Sets [`device_posture_options`](t::ModifyClientVpnEndpointRequest::device_posture_options).
     #[inline]
     pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
         self.0.input_mut().device_posture_options = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyClientVpnEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyClientVpnEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyClientVpnEndpointRequest,
-        t::ModifyClientVpnEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyClientVpnEndpointAuthorizationPolicy` operation.
@@ -1071,25 +749,25 @@ rt::operation_type!(
     op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl ModifyClientVpnEndpointAuthorizationPolicy {
-    /// The ID of the Client VPN endpoint.
+    /// Sets [`client_vpn_endpoint_id`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// The authorization policy document, written in the Cedar policy language. This parameter is required when you create the authorization policy for a Client VPN endpoint that does not already have one.
+    /// Sets [`policy_document`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = Some(value.into());
         self
     }
-    /// A brief description of the authorization policy.
+    /// Sets [`description`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Specifies whether the authorization policy is evaluated in shadow mode. Possible values include:
+    /// Sets [`shadow_mode`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::shadow_mode).
     #[inline]
     pub fn shadow_mode(
         mut self,
@@ -1098,61 +776,17 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
         self.0.input_mut().shadow_mode = Some(value.into());
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyClientVpnEndpointAuthorizationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyClientVpnEndpointAuthorizationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyClientVpnEndpointAuthorizationPolicyRequest,
-        t::ModifyClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyDefaultCreditSpecification` operation.
@@ -1175,13 +809,13 @@ rt::operation_type!(
     op::MODIFY_DEFAULT_CREDIT_SPECIFICATION
 );
 impl ModifyDefaultCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyDefaultCreditSpecificationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The instance family.
+    /// Sets [`instance_family`](t::ModifyDefaultCreditSpecificationRequest::instance_family).
     #[inline]
     pub fn instance_family(
         mut self,
@@ -1190,55 +824,11 @@ impl ModifyDefaultCreditSpecification {
         self.0.input_mut().instance_family = value.into();
         self
     }
-    /// The credit option for CPU usage of the instance family.
+    /// Sets [`cpu_credits`](t::ModifyDefaultCreditSpecificationRequest::cpu_credits).
     #[inline]
     pub fn cpu_credits(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cpu_credits = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyDefaultCreditSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyDefaultCreditSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyDefaultCreditSpecificationRequest,
-        t::ModifyDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyEbsDefaultKmsKeyId` operation.
@@ -1262,57 +852,17 @@ rt::operation_type!(
     t::ModifyEbsDefaultKmsKeyIdResult, rt::NoErrors, op::MODIFY_EBS_DEFAULT_KMS_KEY_ID
 );
 impl ModifyEbsDefaultKmsKeyId {
-    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
+    /// Sets [`kms_key_id`](t::ModifyEbsDefaultKmsKeyIdRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyEbsDefaultKmsKeyIdRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyEbsDefaultKmsKeyIdResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyEbsDefaultKmsKeyIdResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyEbsDefaultKmsKeyIdRequest,
-        t::ModifyEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyFleet` operation.
@@ -1336,13 +886,13 @@ rt::operation_type!(
     op::MODIFY_FLEET
 );
 impl ModifyFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyFleetRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
+    /// Sets [`excess_capacity_termination_policy`](t::ModifyFleetRequest::excess_capacity_termination_policy).
     #[inline]
     pub fn excess_capacity_termination_policy(
         mut self,
@@ -1351,7 +901,7 @@ impl ModifyFleet {
         self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
         self
     }
-    /// The launch template and overrides.
+    /// Sets [`launch_template_configs`](t::ModifyFleetRequest::launch_template_configs).
     #[inline]
     pub fn launch_template_configs(
         mut self,
@@ -1369,13 +919,13 @@ impl ModifyFleet {
         rt::push(&mut self.0.input_mut().launch_template_configs, item);
         self
     }
-    /// The ID of the EC2 Fleet.
+    /// Sets [`fleet_id`](t::ModifyFleetRequest::fleet_id).
     #[inline]
     pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().fleet_id = value.into();
         self
     }
-    /// The size of the EC2 Fleet.
+    /// Sets [`target_capacity_specification`](t::ModifyFleetRequest::target_capacity_specification).
     #[inline]
     pub fn target_capacity_specification(
         mut self,
@@ -1384,45 +934,11 @@ impl ModifyFleet {
         self.0.input_mut().target_capacity_specification = Some(value);
         self
     }
-    /// Reserved.
+    /// Sets [`context`](t::ModifyFleetRequest::context).
     #[inline]
     pub fn context(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().context = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyFleetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyFleetRequest, t::ModifyFleetResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ModifyFpgaImageAttribute` operation.
@@ -1440,31 +956,31 @@ rt::operation_type!(
     t::ModifyFpgaImageAttributeResult, rt::NoErrors, op::MODIFY_FPGA_IMAGE_ATTRIBUTE
 );
 impl ModifyFpgaImageAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyFpgaImageAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the AFI.
+    /// Sets [`fpga_image_id`](t::ModifyFpgaImageAttributeRequest::fpga_image_id).
     #[inline]
     pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().fpga_image_id = value.into();
         self
     }
-    /// The name of the attribute.
+    /// Sets [`attribute`](t::ModifyFpgaImageAttributeRequest::attribute).
     #[inline]
     pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
         self.0.input_mut().attribute = Some(value.into());
         self
     }
-    /// The operation type.
+    /// Sets [`operation_type`](t::ModifyFpgaImageAttributeRequest::operation_type).
     #[inline]
     pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
         self.0.input_mut().operation_type = Some(value.into());
         self
     }
-    /// The Amazon Web Services account IDs. This parameter is valid only when modifying the `loadPermission` attribute.
+    /// Sets [`user_ids`](t::ModifyFpgaImageAttributeRequest::user_ids).
     #[inline]
     pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_ids);
@@ -1476,7 +992,7 @@ impl ModifyFpgaImageAttribute {
         rt::push(&mut self.0.input_mut().user_ids, item);
         self
     }
-    /// The user groups. This parameter is valid only when modifying the `loadPermission` attribute.
+    /// Sets [`user_groups`](t::ModifyFpgaImageAttributeRequest::user_groups).
     #[inline]
     pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_groups);
@@ -1488,7 +1004,7 @@ impl ModifyFpgaImageAttribute {
         rt::push(&mut self.0.input_mut().user_groups, item);
         self
     }
-    /// The product codes. After you add a product code to an AFI, it can't be removed. This parameter is valid only when modifying the `productCodes` attribute.
+    /// Sets [`product_codes`](t::ModifyFpgaImageAttributeRequest::product_codes).
     #[inline]
     pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().product_codes);
@@ -1500,63 +1016,23 @@ impl ModifyFpgaImageAttribute {
         rt::push(&mut self.0.input_mut().product_codes, item);
         self
     }
-    /// The load permission for the AFI.
+    /// Sets [`load_permission`](t::ModifyFpgaImageAttributeRequest::load_permission).
     #[inline]
     pub fn load_permission(mut self, value: t::LoadPermissionModifications) -> Self {
         self.0.input_mut().load_permission = Some(value);
         self
     }
-    /// A description for the AFI.
+    /// Sets [`description`](t::ModifyFpgaImageAttributeRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// A name for the AFI.
+    /// Sets [`name`](t::ModifyFpgaImageAttributeRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyFpgaImageAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyFpgaImageAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyFpgaImageAttributeRequest,
-        t::ModifyFpgaImageAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ModifyHosts` operation.
@@ -1572,31 +1048,31 @@ rt::operation_type!(
     op::MODIFY_HOSTS
 );
 impl ModifyHosts {
-    /// Indicates whether to enable or disable host recovery for the Dedicated Host. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`host_recovery`](t::ModifyHostsRequest::host_recovery).
     #[inline]
     pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
         self.0.input_mut().host_recovery = Some(value.into());
         self
     }
-    /// Specifies the instance type to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support only a specific instance type.
+    /// Sets [`instance_type`](t::ModifyHostsRequest::instance_type).
     #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_type = Some(value.into());
         self
     }
-    /// Specifies the instance family to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support multiple instance types within its current instance family.
+    /// Sets [`instance_family`](t::ModifyHostsRequest::instance_family).
     #[inline]
     pub fn instance_family(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_family = Some(value.into());
         self
     }
-    /// Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see [Host maintenance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`host_maintenance`](t::ModifyHostsRequest::host_maintenance).
     #[inline]
     pub fn host_maintenance(mut self, value: impl Into<t::HostMaintenance>) -> Self {
         self.0.input_mut().host_maintenance = Some(value.into());
         self
     }
-    /// The IDs of the Dedicated Hosts to modify.
+    /// Sets [`host_ids`](t::ModifyHostsRequest::host_ids).
     #[inline]
     pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().host_ids);
@@ -1608,45 +1084,11 @@ impl ModifyHosts {
         rt::push(&mut self.0.input_mut().host_ids, item);
         self
     }
-    /// Specify whether to enable or disable auto-placement.
+    /// Sets [`auto_placement`](t::ModifyHostsRequest::auto_placement).
     #[inline]
     pub fn auto_placement(mut self, value: impl Into<t::AutoPlacement>) -> Self {
         self.0.input_mut().auto_placement = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyHostsRequest, t::ModifyHostsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ModifyIdFormat` operation.
@@ -1666,51 +1108,17 @@ rt::operation_type!(
     op::MODIFY_ID_FORMAT
 );
 impl ModifyIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+    /// Sets [`resource`](t::ModifyIdFormatRequest::resource).
     #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource = value.into();
         self
     }
-    /// Indicate whether the resource should use longer IDs (17-character IDs).
+    /// Sets [`use_long_ids`](t::ModifyIdFormatRequest::use_long_ids).
     #[inline]
     pub fn use_long_ids(mut self, value: bool) -> Self {
         self.0.input_mut().use_long_ids = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIdFormatRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ModifyIdentityIdFormat` operation.
@@ -1732,57 +1140,23 @@ rt::operation_type!(
     op::MODIFY_IDENTITY_ID_FORMAT
 );
 impl ModifyIdentityIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+    /// Sets [`resource`](t::ModifyIdentityIdFormatRequest::resource).
     #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource = value.into();
         self
     }
-    /// Indicates whether the resource should use longer IDs (17-character IDs)
+    /// Sets [`use_long_ids`](t::ModifyIdentityIdFormatRequest::use_long_ids).
     #[inline]
     pub fn use_long_ids(mut self, value: bool) -> Self {
         self.0.input_mut().use_long_ids = value;
         self
     }
-    /// The ARN of the principal, which can be an IAM user, IAM role, or the root user. Specify `all` to modify the ID format for all IAM users, IAM roles, and the root user of the account.
+    /// Sets [`principal_arn`](t::ModifyIdentityIdFormatRequest::principal_arn).
     #[inline]
     pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().principal_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIdentityIdFormatRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ModifyImageAttribute` operation.
@@ -1802,37 +1176,37 @@ rt::operation_type!(
     op::MODIFY_IMAGE_ATTRIBUTE
 );
 impl ModifyImageAttribute {
-    /// The name of the attribute to modify.
+    /// Sets [`attribute`](t::ModifyImageAttributeRequest::attribute).
     #[inline]
     pub fn attribute(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().attribute = Some(value.into());
         self
     }
-    /// A new description for the AMI.
+    /// Sets [`description`](t::ModifyImageAttributeRequest::description).
     #[inline]
     pub fn description(mut self, value: t::AttributeValue) -> Self {
         self.0.input_mut().description = Some(value);
         self
     }
-    /// The ID of the AMI.
+    /// Sets [`image_id`](t::ModifyImageAttributeRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// A new launch permission for the AMI.
+    /// Sets [`launch_permission`](t::ModifyImageAttributeRequest::launch_permission).
     #[inline]
     pub fn launch_permission(mut self, value: t::LaunchPermissionModifications) -> Self {
         self.0.input_mut().launch_permission = Some(value);
         self
     }
-    /// The operation type. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Sets [`operation_type`](t::ModifyImageAttributeRequest::operation_type).
     #[inline]
     pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
         self.0.input_mut().operation_type = Some(value.into());
         self
     }
-    /// Not supported.
+    /// Sets [`product_codes`](t::ModifyImageAttributeRequest::product_codes).
     #[inline]
     pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().product_codes);
@@ -1844,7 +1218,7 @@ impl ModifyImageAttribute {
         rt::push(&mut self.0.input_mut().product_codes, item);
         self
     }
-    /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Sets [`user_groups`](t::ModifyImageAttributeRequest::user_groups).
     #[inline]
     pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_groups);
@@ -1856,7 +1230,7 @@ impl ModifyImageAttribute {
         rt::push(&mut self.0.input_mut().user_groups, item);
         self
     }
-    /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Sets [`user_ids`](t::ModifyImageAttributeRequest::user_ids).
     #[inline]
     pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_ids);
@@ -1868,13 +1242,13 @@ impl ModifyImageAttribute {
         rt::push(&mut self.0.input_mut().user_ids, item);
         self
     }
-    /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
+    /// Sets [`value`](t::ModifyImageAttributeRequest::value).
     #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().value = Some(value.into());
         self
     }
-    /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Sets [`organization_arns`](t::ModifyImageAttributeRequest::organization_arns).
     #[inline]
     pub fn organization_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().organization_arns);
@@ -1886,7 +1260,7 @@ impl ModifyImageAttribute {
         rt::push(&mut self.0.input_mut().organization_arns, item);
         self
     }
-    /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Sets [`organizational_unit_arns`](t::ModifyImageAttributeRequest::organizational_unit_arns).
     #[inline]
     pub fn organizational_unit_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().organizational_unit_arns);
@@ -1898,50 +1272,1160 @@ impl ModifyImageAttribute {
         rt::push(&mut self.0.input_mut().organizational_unit_arns, item);
         self
     }
-    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
+    /// Sets [`imds_support`](t::ModifyImageAttributeRequest::imds_support).
     #[inline]
     pub fn imds_support(mut self, value: t::AttributeValue) -> Self {
         self.0.input_mut().imds_support = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyImageAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time. Returns [`ModifyInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
+    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
+        ModifyInstanceAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_ATTRIBUTE),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation. Returns [`ModifyInstanceCapacityReservationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
+    pub fn modify_instance_capacity_reservation_attributes(
+        &self,
+    ) -> ModifyInstanceCapacityReservationAttributes {
+        ModifyInstanceCapacityReservationAttributes(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
+            ),
+        )
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Modifies the specified EC2 Instance Connect Endpoint. Returns [`ModifyInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
+        ModifyInstanceConnectEndpoint(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CONNECT_ENDPOINT),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged. Returns [`ModifyInstanceCpuOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
+        ModifyInstanceCpuOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CPU_OPTIONS),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`. Returns [`ModifyInstanceCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyImageAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
+    pub fn modify_instance_credit_specification(
+        &self,
+    ) -> ModifyInstanceCreditSpecification {
+        ModifyInstanceCreditSpecification(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CREDIT_SPECIFICATION),
+        )
+    }
+    /// Modifies the start time for a scheduled Amazon EC2 instance event. Returns [`ModifyInstanceEventStartTime`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
+        ModifyInstanceEventStartTime(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_START_TIME),
+        )
+    }
+    /// Modifies the specified event window. Returns [`ModifyInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_event_window(&self) -> ModifyInstanceEventWindow {
+        ModifyInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery). Returns [`ModifyInstanceMaintenanceOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_maintenance_options(
+        &self,
+    ) -> ModifyInstanceMaintenanceOptions {
+        ModifyInstanceMaintenanceOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS),
+        )
+    }
+    /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region. Returns [`ModifyInstanceMetadataDefaults`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
+        ModifyInstanceMetadataDefaults(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_DEFAULTS),
+        )
+    }
+    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*. Returns [`ModifyInstanceMetadataOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
+        ModifyInstanceMetadataOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_OPTIONS),
+        )
+    }
+    /// Change the configuration of the network performance options for an existing instance. Returns [`ModifyInstanceNetworkPerformanceOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_network_performance_options(
+        &self,
+    ) -> ModifyInstanceNetworkPerformanceOptions {
+        ModifyInstanceNetworkPerformanceOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS),
+        )
+    }
+    /// Modifies the placement attributes for a specified instance. You can do the following: Returns [`ModifyInstancePlacement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
+        ModifyInstancePlacement(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_PLACEMENT),
+        )
+    }
+    /// Modify the configurations of an IPAM. Returns [`ModifyIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam(&self) -> ModifyIpam {
+        ModifyIpam(rt::Call::new(&self.handle, &op::MODIFY_IPAM))
+    }
+    /// Modifies the allocation rules in an IPAM policy. Returns [`ModifyIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_policy_allocation_rules(
+        &self,
+    ) -> ModifyIpamPolicyAllocationRules {
+        ModifyIpamPolicyAllocationRules(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POLICY_ALLOCATION_RULES),
+        )
+    }
+    /// Modify the configurations of an IPAM pool. Returns [`ModifyIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
+        ModifyIpamPool(rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL))
+    }
+    /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`ModifyIpamPoolAllocation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
+        ModifyIpamPoolAllocation(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL_ALLOCATION),
+        )
+    }
+}
+/// The `ModifyInstanceAttribute` operation.
+///
+/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+///
+/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
+///
+/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceAttribute(
+    pub(crate) rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyInstanceAttribute, t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_INSTANCE_ATTRIBUTE
+);
+impl ModifyInstanceAttribute {
+    /// Sets [`source_dest_check`](t::ModifyInstanceAttributeRequest::source_dest_check).
+    #[inline]
+    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().source_dest_check = Some(value);
+        self
+    }
+    /// Sets [`enclave_options`](t::ModifyInstanceAttributeRequest::enclave_options).
+    #[inline]
+    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
+        self.0.input_mut().enclave_options = Some(value);
+        self
+    }
+    /// Sets [`disable_api_stop`](t::ModifyInstanceAttributeRequest::disable_api_stop).
+    #[inline]
+    pub fn disable_api_stop(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().disable_api_stop = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::ModifyInstanceAttributeRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`attribute`](t::ModifyInstanceAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// Sets [`value`](t::ModifyInstanceAttributeRequest::value).
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().value = Some(value.into());
+        self
+    }
+    /// Sets [`block_device_mappings`](t::ModifyInstanceAttributeRequest::block_device_mappings).
+    #[inline]
+    pub fn block_device_mappings(
+        mut self,
+        value: impl rt::Items<t::InstanceBlockDeviceMappingSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
+        self
+    }
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    #[inline]
+    pub fn push_block_device_mappings(
+        mut self,
+        item: impl Into<t::InstanceBlockDeviceMappingSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
+        self
+    }
+    /// Sets [`disable_api_termination`](t::ModifyInstanceAttributeRequest::disable_api_termination).
+    #[inline]
+    pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().disable_api_termination = Some(value);
+        self
+    }
+    /// Sets [`instance_type`](t::ModifyInstanceAttributeRequest::instance_type).
+    #[inline]
+    pub fn instance_type(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().instance_type = Some(value);
+        self
+    }
+    /// Sets [`kernel`](t::ModifyInstanceAttributeRequest::kernel).
+    #[inline]
+    pub fn kernel(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().kernel = Some(value);
+        self
+    }
+    /// Sets [`ramdisk`](t::ModifyInstanceAttributeRequest::ramdisk).
+    #[inline]
+    pub fn ramdisk(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().ramdisk = Some(value);
+        self
+    }
+    /// Sets [`user_data`](t::ModifyInstanceAttributeRequest::user_data).
+    #[inline]
+    pub fn user_data(mut self, value: t::SecureBlobAttributeValue) -> Self {
+        self.0.input_mut().user_data = Some(value);
+        self
+    }
+    /// Sets [`instance_initiated_shutdown_behavior`](t::ModifyInstanceAttributeRequest::instance_initiated_shutdown_behavior).
+    #[inline]
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: t::AttributeValue,
+    ) -> Self {
+        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value);
+        self
+    }
+    /// Sets [`groups`](t::ModifyInstanceAttributeRequest::groups).
+    #[inline]
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
+        self
+    }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
+        self
+    }
+    /// Sets [`ebs_optimized`](t::ModifyInstanceAttributeRequest::ebs_optimized).
+    #[inline]
+    pub fn ebs_optimized(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().ebs_optimized = Some(value);
+        self
+    }
+    /// Sets [`sriov_net_support`](t::ModifyInstanceAttributeRequest::sriov_net_support).
+    #[inline]
+    pub fn sriov_net_support(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().sriov_net_support = Some(value);
+        self
+    }
+    /// Sets [`ena_support`](t::ModifyInstanceAttributeRequest::ena_support).
+    #[inline]
+    pub fn ena_support(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().ena_support = Some(value);
+        self
+    }
+}
+/// The `ModifyInstanceCapacityReservationAttributes` operation.
+///
+/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
+pub struct ModifyInstanceCapacityReservationAttributes(
+    pub(crate) rt::Call<
+        t::ModifyInstanceCapacityReservationAttributesRequest,
+        t::ModifyInstanceCapacityReservationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceCapacityReservationAttributes,
+    t::ModifyInstanceCapacityReservationAttributesRequest,
+    t::ModifyInstanceCapacityReservationAttributesResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES
+);
+impl ModifyInstanceCapacityReservationAttributes {
+    /// Sets [`instance_id`](t::ModifyInstanceCapacityReservationAttributesRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`capacity_reservation_specification`](t::ModifyInstanceCapacityReservationAttributesRequest::capacity_reservation_specification).
+    #[inline]
+    pub fn capacity_reservation_specification(
+        mut self,
+        value: t::CapacityReservationSpecification,
+    ) -> Self {
+        self.0.input_mut().capacity_reservation_specification = value;
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceCapacityReservationAttributesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyInstanceConnectEndpoint` operation.
+///
+/// Modifies the specified EC2 Instance Connect Endpoint.
+///
+/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceConnectEndpoint(
+    pub(crate) rt::Call<
+        t::ModifyInstanceConnectEndpointRequest,
+        t::ModifyInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceConnectEndpoint, t::ModifyInstanceConnectEndpointRequest,
+    t::ModifyInstanceConnectEndpointResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CONNECT_ENDPOINT
+);
+impl ModifyInstanceConnectEndpoint {
+    /// Sets [`dry_run`](t::ModifyInstanceConnectEndpointRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_connect_endpoint_id`](t::ModifyInstanceConnectEndpointRequest::instance_connect_endpoint_id).
+    #[inline]
+    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_connect_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`ip_address_type`](t::ModifyInstanceConnectEndpointRequest::ip_address_type).
+    #[inline]
+    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
+        self.0.input_mut().ip_address_type = Some(value.into());
+        self
+    }
+    /// Sets [`security_group_ids`](t::ModifyInstanceConnectEndpointRequest::security_group_ids).
+    #[inline]
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
+    /// Sets [`preserve_client_ip`](t::ModifyInstanceConnectEndpointRequest::preserve_client_ip).
+    #[inline]
+    pub fn preserve_client_ip(mut self, value: bool) -> Self {
+        self.0.input_mut().preserve_client_ip = Some(value);
+        self
+    }
+}
+/// The `ModifyInstanceCpuOptions` operation.
+///
+/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
+///
+/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
+///
+/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceCpuOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceCpuOptionsRequest,
+        t::ModifyInstanceCpuOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceCpuOptions, t::ModifyInstanceCpuOptionsRequest,
+    t::ModifyInstanceCpuOptionsResult, rt::NoErrors, op::MODIFY_INSTANCE_CPU_OPTIONS
+);
+impl ModifyInstanceCpuOptions {
+    /// Sets [`instance_id`](t::ModifyInstanceCpuOptionsRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`core_count`](t::ModifyInstanceCpuOptionsRequest::core_count).
+    #[inline]
+    pub fn core_count(mut self, value: i32) -> Self {
+        self.0.input_mut().core_count = Some(value);
+        self
+    }
+    /// Sets [`threads_per_core`](t::ModifyInstanceCpuOptionsRequest::threads_per_core).
+    #[inline]
+    pub fn threads_per_core(mut self, value: i32) -> Self {
+        self.0.input_mut().threads_per_core = Some(value);
+        self
+    }
+    /// Sets [`nested_virtualization`](t::ModifyInstanceCpuOptionsRequest::nested_virtualization).
+    #[inline]
+    pub fn nested_virtualization(
+        mut self,
+        value: impl Into<t::NestedVirtualizationSpecification>,
+    ) -> Self {
+        self.0.input_mut().nested_virtualization = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceCpuOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyInstanceCreditSpecification` operation.
+///
+/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceCreditSpecification(
+    pub(crate) rt::Call<
+        t::ModifyInstanceCreditSpecificationRequest,
+        t::ModifyInstanceCreditSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceCreditSpecification, t::ModifyInstanceCreditSpecificationRequest,
+    t::ModifyInstanceCreditSpecificationResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CREDIT_SPECIFICATION
+);
+impl ModifyInstanceCreditSpecification {
+    /// Sets [`dry_run`](t::ModifyInstanceCreditSpecificationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyInstanceCreditSpecificationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`instance_credit_specifications`](t::ModifyInstanceCreditSpecificationRequest::instance_credit_specifications).
+    #[inline]
+    pub fn instance_credit_specifications(
+        mut self,
+        value: impl rt::Items<t::InstanceCreditSpecificationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_credit_specifications);
+        self
+    }
+    /// Adds one element to `InstanceCreditSpecifications`; see [`instance_credit_specifications`](Self::instance_credit_specifications).
+    #[inline]
+    pub fn push_instance_credit_specifications(
+        mut self,
+        item: impl Into<t::InstanceCreditSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_credit_specifications, item);
+        self
+    }
+}
+/// The `ModifyInstanceEventStartTime` operation.
+///
+/// Modifies the start time for a scheduled Amazon EC2 instance event.
+pub struct ModifyInstanceEventStartTime(
+    pub(crate) rt::Call<
+        t::ModifyInstanceEventStartTimeRequest,
+        t::ModifyInstanceEventStartTimeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceEventStartTime, t::ModifyInstanceEventStartTimeRequest,
+    t::ModifyInstanceEventStartTimeResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_EVENT_START_TIME
+);
+impl ModifyInstanceEventStartTime {
+    /// Sets [`dry_run`](t::ModifyInstanceEventStartTimeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::ModifyInstanceEventStartTimeRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`instance_event_id`](t::ModifyInstanceEventStartTimeRequest::instance_event_id).
+    #[inline]
+    pub fn instance_event_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_id = value.into();
+        self
+    }
+    /// Sets [`not_before`](t::ModifyInstanceEventStartTimeRequest::not_before).
+    #[inline]
+    pub fn not_before(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().not_before = value;
+        self
+    }
+}
+/// The `ModifyInstanceEventWindow` operation.
+///
+/// Modifies the specified event window.
+///
+/// You can define either a set of time ranges or a cron expression when modifying the event window, but not both.
+///
+/// To modify the targets associated with the event window, use the AssociateInstanceEventWindow and DisassociateInstanceEventWindow API.
+///
+/// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::ModifyInstanceEventWindowRequest,
+        t::ModifyInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceEventWindow, t::ModifyInstanceEventWindowRequest,
+    t::ModifyInstanceEventWindowResult, rt::NoErrors, op::MODIFY_INSTANCE_EVENT_WINDOW
+);
+impl ModifyInstanceEventWindow {
+    /// Sets [`dry_run`](t::ModifyInstanceEventWindowRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`name`](t::ModifyInstanceEventWindowRequest::name).
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
+        self
+    }
+    /// Sets [`instance_event_window_id`](t::ModifyInstanceEventWindowRequest::instance_event_window_id).
+    #[inline]
+    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_window_id = value.into();
+        self
+    }
+    /// Sets [`time_ranges`](t::ModifyInstanceEventWindowRequest::time_ranges).
+    #[inline]
+    pub fn time_ranges(
+        mut self,
+        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().time_ranges);
+        self
+    }
+    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
+    #[inline]
+    pub fn push_time_ranges(
+        mut self,
+        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().time_ranges, item);
+        self
+    }
+    /// Sets [`cron_expression`](t::ModifyInstanceEventWindowRequest::cron_expression).
+    #[inline]
+    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cron_expression = Some(value.into());
+        self
+    }
+}
+/// The `ModifyInstanceMaintenanceOptions` operation.
+///
+/// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
+///
+/// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
+pub struct ModifyInstanceMaintenanceOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceMaintenanceOptionsRequest,
+        t::ModifyInstanceMaintenanceOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceMaintenanceOptions, t::ModifyInstanceMaintenanceOptionsRequest,
+    t::ModifyInstanceMaintenanceOptionsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS
+);
+impl ModifyInstanceMaintenanceOptions {
+    /// Sets [`instance_id`](t::ModifyInstanceMaintenanceOptionsRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`auto_recovery`](t::ModifyInstanceMaintenanceOptionsRequest::auto_recovery).
+    #[inline]
+    pub fn auto_recovery(
+        mut self,
+        value: impl Into<t::InstanceAutoRecoveryState>,
+    ) -> Self {
+        self.0.input_mut().auto_recovery = Some(value.into());
+        self
+    }
+    /// Sets [`reboot_migration`](t::ModifyInstanceMaintenanceOptionsRequest::reboot_migration).
+    #[inline]
+    pub fn reboot_migration(
+        mut self,
+        value: impl Into<t::InstanceRebootMigrationState>,
+    ) -> Self {
+        self.0.input_mut().reboot_migration = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceMaintenanceOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyInstanceMetadataDefaults` operation.
+///
+/// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
+///
+/// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceMetadataDefaults(
+    pub(crate) rt::Call<
+        t::ModifyInstanceMetadataDefaultsRequest,
+        t::ModifyInstanceMetadataDefaultsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceMetadataDefaults, t::ModifyInstanceMetadataDefaultsRequest,
+    t::ModifyInstanceMetadataDefaultsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_METADATA_DEFAULTS
+);
+impl ModifyInstanceMetadataDefaults {
+    /// Sets [`http_tokens`](t::ModifyInstanceMetadataDefaultsRequest::http_tokens).
+    #[inline]
+    pub fn http_tokens(
+        mut self,
+        value: impl Into<t::MetadataDefaultHttpTokensState>,
+    ) -> Self {
+        self.0.input_mut().http_tokens = Some(value.into());
+        self
+    }
+    /// Sets [`http_put_response_hop_limit`](t::ModifyInstanceMetadataDefaultsRequest::http_put_response_hop_limit).
+    #[inline]
+    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
+        self.0.input_mut().http_put_response_hop_limit = Some(value);
+        self
+    }
+    /// Sets [`http_endpoint`](t::ModifyInstanceMetadataDefaultsRequest::http_endpoint).
+    #[inline]
+    pub fn http_endpoint(
+        mut self,
+        value: impl Into<t::DefaultInstanceMetadataEndpointState>,
+    ) -> Self {
+        self.0.input_mut().http_endpoint = Some(value.into());
+        self
+    }
+    /// Sets [`instance_metadata_tags`](t::ModifyInstanceMetadataDefaultsRequest::instance_metadata_tags).
+    #[inline]
+    pub fn instance_metadata_tags(
+        mut self,
+        value: impl Into<t::DefaultInstanceMetadataTagsState>,
+    ) -> Self {
+        self.0.input_mut().instance_metadata_tags = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceMetadataDefaultsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`http_tokens_enforced`](t::ModifyInstanceMetadataDefaultsRequest::http_tokens_enforced).
+    #[inline]
+    pub fn http_tokens_enforced(
+        mut self,
+        value: impl Into<t::DefaultHttpTokensEnforcedState>,
+    ) -> Self {
+        self.0.input_mut().http_tokens_enforced = Some(value.into());
+        self
+    }
+}
+/// The `ModifyInstanceMetadataOptions` operation.
+///
+/// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceMetadataOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceMetadataOptionsRequest,
+        t::ModifyInstanceMetadataOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceMetadataOptions, t::ModifyInstanceMetadataOptionsRequest,
+    t::ModifyInstanceMetadataOptionsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_METADATA_OPTIONS
+);
+impl ModifyInstanceMetadataOptions {
+    /// Sets [`instance_id`](t::ModifyInstanceMetadataOptionsRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`http_tokens`](t::ModifyInstanceMetadataOptionsRequest::http_tokens).
+    #[inline]
+    pub fn http_tokens(mut self, value: impl Into<t::HttpTokensState>) -> Self {
+        self.0.input_mut().http_tokens = Some(value.into());
+        self
+    }
+    /// Sets [`http_put_response_hop_limit`](t::ModifyInstanceMetadataOptionsRequest::http_put_response_hop_limit).
+    #[inline]
+    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
+        self.0.input_mut().http_put_response_hop_limit = Some(value);
+        self
+    }
+    /// Sets [`http_endpoint`](t::ModifyInstanceMetadataOptionsRequest::http_endpoint).
+    #[inline]
+    pub fn http_endpoint(
+        mut self,
+        value: impl Into<t::InstanceMetadataEndpointState>,
+    ) -> Self {
+        self.0.input_mut().http_endpoint = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceMetadataOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`http_protocol_ipv6`](t::ModifyInstanceMetadataOptionsRequest::http_protocol_ipv6).
+    #[inline]
+    pub fn http_protocol_ipv6(
+        mut self,
+        value: impl Into<t::InstanceMetadataProtocolState>,
+    ) -> Self {
+        self.0.input_mut().http_protocol_ipv6 = Some(value.into());
+        self
+    }
+    /// Sets [`instance_metadata_tags`](t::ModifyInstanceMetadataOptionsRequest::instance_metadata_tags).
+    #[inline]
+    pub fn instance_metadata_tags(
+        mut self,
+        value: impl Into<t::InstanceMetadataTagsState>,
+    ) -> Self {
+        self.0.input_mut().instance_metadata_tags = Some(value.into());
+        self
+    }
+}
+/// The `ModifyInstanceNetworkPerformanceOptions` operation.
+///
+/// Change the configuration of the network performance options for an existing instance.
+pub struct ModifyInstanceNetworkPerformanceOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceNetworkPerformanceRequest,
+        t::ModifyInstanceNetworkPerformanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceNetworkPerformanceOptions, t::ModifyInstanceNetworkPerformanceRequest,
+    t::ModifyInstanceNetworkPerformanceResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS
+);
+impl ModifyInstanceNetworkPerformanceOptions {
+    /// Sets [`instance_id`](t::ModifyInstanceNetworkPerformanceRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`bandwidth_weighting`](t::ModifyInstanceNetworkPerformanceRequest::bandwidth_weighting).
+    #[inline]
+    pub fn bandwidth_weighting(
+        mut self,
+        value: impl Into<t::InstanceBandwidthWeighting>,
+    ) -> Self {
+        self.0.input_mut().bandwidth_weighting = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyInstanceNetworkPerformanceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyInstancePlacement` operation.
+///
+/// Modifies the placement attributes for a specified instance. You can do the following:
+///
+/// - Modify the affinity between an instance and a [Dedicated Host](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html). When affinity is set to `host` and the instance is not associated with a specific Dedicated Host, the next time the instance is started, it is automatically associated with the host on which it lands. If the instance is restarted or rebooted, this relationship persists.
+/// - Change the Dedicated Host with which an instance is associated.
+/// - Change the instance tenancy of an instance.
+/// - Move an instance to or from a [placement group](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html).
+///
+/// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
+///
+/// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
+pub struct ModifyInstancePlacement(
+    pub(crate) rt::Call<
+        t::ModifyInstancePlacementRequest,
+        t::ModifyInstancePlacementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstancePlacement, t::ModifyInstancePlacementRequest,
+    t::ModifyInstancePlacementResult, rt::NoErrors, op::MODIFY_INSTANCE_PLACEMENT
+);
+impl ModifyInstancePlacement {
+    /// Sets [`group_name`](t::ModifyInstancePlacementRequest::group_name).
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
+        self
+    }
+    /// Sets [`partition_number`](t::ModifyInstancePlacementRequest::partition_number).
+    #[inline]
+    pub fn partition_number(mut self, value: i32) -> Self {
+        self.0.input_mut().partition_number = Some(value);
+        self
+    }
+    /// Sets [`host_resource_group_arn`](t::ModifyInstancePlacementRequest::host_resource_group_arn).
+    #[inline]
+    pub fn host_resource_group_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().host_resource_group_arn = Some(value.into());
+        self
+    }
+    /// Sets [`group_id`](t::ModifyInstancePlacementRequest::group_id).
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = Some(value.into());
+        self
+    }
+    /// Sets [`instance_id`](t::ModifyInstancePlacementRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`tenancy`](t::ModifyInstancePlacementRequest::tenancy).
+    #[inline]
+    pub fn tenancy(mut self, value: impl Into<t::HostTenancy>) -> Self {
+        self.0.input_mut().tenancy = Some(value.into());
+        self
+    }
+    /// Sets [`affinity`](t::ModifyInstancePlacementRequest::affinity).
+    #[inline]
+    pub fn affinity(mut self, value: impl Into<t::Affinity>) -> Self {
+        self.0.input_mut().affinity = Some(value.into());
+        self
+    }
+    /// Sets [`host_id`](t::ModifyInstancePlacementRequest::host_id).
+    #[inline]
+    pub fn host_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().host_id = Some(value.into());
+        self
+    }
+}
+/// The `ModifyIpam` operation.
+///
+/// Modify the configurations of an IPAM.
+pub struct ModifyIpam(
+    pub(crate) rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIpam, t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors, op::MODIFY_IPAM
+);
+impl ModifyIpam {
+    /// Sets [`dry_run`](t::ModifyIpamRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_id`](t::ModifyIpamRequest::ipam_id).
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyIpamRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`add_operating_regions`](t::ModifyIpamRequest::add_operating_regions).
+    #[inline]
+    pub fn add_operating_regions(
+        mut self,
+        value: impl rt::Items<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_operating_regions);
+        self
+    }
+    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
+    #[inline]
+    pub fn push_add_operating_regions(
+        mut self,
+        item: impl Into<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_operating_regions, item);
+        self
+    }
+    /// Sets [`remove_operating_regions`](t::ModifyIpamRequest::remove_operating_regions).
+    #[inline]
+    pub fn remove_operating_regions(
+        mut self,
+        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_operating_regions);
+        self
+    }
+    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
+    #[inline]
+    pub fn push_remove_operating_regions(
+        mut self,
+        item: impl Into<t::RemoveIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
+        self
+    }
+    /// Sets [`tier`](t::ModifyIpamRequest::tier).
+    #[inline]
+    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
+        self.0.input_mut().tier = Some(value.into());
+        self
+    }
+    /// Sets [`enable_private_gua`](t::ModifyIpamRequest::enable_private_gua).
+    #[inline]
+    pub fn enable_private_gua(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_private_gua = Some(value);
+        self
+    }
+    /// Sets [`metered_account`](t::ModifyIpamRequest::metered_account).
+    #[inline]
+    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
+        self.0.input_mut().metered_account = Some(value.into());
+        self
+    }
+}
+/// The `ModifyIpamPolicyAllocationRules` operation.
+///
+/// Modifies the allocation rules in an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+pub struct ModifyIpamPolicyAllocationRules(
+    pub(crate) rt::Call<
+        t::ModifyIpamPolicyAllocationRulesRequest,
+        t::ModifyIpamPolicyAllocationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPolicyAllocationRules, t::ModifyIpamPolicyAllocationRulesRequest,
+    t::ModifyIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::MODIFY_IPAM_POLICY_ALLOCATION_RULES
+);
+impl ModifyIpamPolicyAllocationRules {
+    /// Sets [`dry_run`](t::ModifyIpamPolicyAllocationRulesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_policy_id`](t::ModifyIpamPolicyAllocationRulesRequest::ipam_policy_id).
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// Sets [`locale`](t::ModifyIpamPolicyAllocationRulesRequest::locale).
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().locale = value.into();
+        self
+    }
+    /// Sets [`resource_type`](t::ModifyIpamPolicyAllocationRulesRequest::resource_type).
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
+        self.0.input_mut().resource_type = value.into();
+        self
+    }
+    /// Sets [`allocation_rules`](t::ModifyIpamPolicyAllocationRulesRequest::allocation_rules).
+    #[inline]
+    pub fn allocation_rules(
+        mut self,
+        value: impl rt::Items<t::IpamPolicyAllocationRuleRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_rules);
+        self
+    }
+    /// Adds one element to `AllocationRules`; see [`allocation_rules`](Self::allocation_rules).
+    #[inline]
+    pub fn push_allocation_rules(
+        mut self,
+        item: impl Into<t::IpamPolicyAllocationRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_rules, item);
+        self
+    }
+}
+/// The `ModifyIpamPool` operation.
+///
+/// Modify the configurations of an IPAM pool.
+///
+/// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamPool(
+    pub(crate) rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIpamPool, t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors,
+    op::MODIFY_IPAM_POOL
+);
+impl ModifyIpamPool {
+    /// Sets [`dry_run`](t::ModifyIpamPoolRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_pool_id`](t::ModifyIpamPoolRequest::ipam_pool_id).
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyIpamPoolRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`auto_import`](t::ModifyIpamPoolRequest::auto_import).
+    #[inline]
+    pub fn auto_import(mut self, value: bool) -> Self {
+        self.0.input_mut().auto_import = Some(value);
+        self
+    }
+    /// Sets [`allocation_min_netmask_length`](t::ModifyIpamPoolRequest::allocation_min_netmask_length).
+    #[inline]
+    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_min_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`allocation_max_netmask_length`](t::ModifyIpamPoolRequest::allocation_max_netmask_length).
+    #[inline]
+    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_max_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`allocation_default_netmask_length`](t::ModifyIpamPoolRequest::allocation_default_netmask_length).
+    #[inline]
+    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_default_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`clear_allocation_default_netmask_length`](t::ModifyIpamPoolRequest::clear_allocation_default_netmask_length).
+    #[inline]
+    pub fn clear_allocation_default_netmask_length(mut self, value: bool) -> Self {
+        self.0.input_mut().clear_allocation_default_netmask_length = Some(value);
+        self
+    }
+    /// Sets [`add_allocation_resource_tags`](t::ModifyIpamPoolRequest::add_allocation_resource_tags).
+    #[inline]
+    pub fn add_allocation_resource_tags(
+        mut self,
+        value: impl rt::Items<t::RequestIpamResourceTag>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_allocation_resource_tags);
+        self
+    }
+    /// Adds one element to `AddAllocationResourceTags`; see [`add_allocation_resource_tags`](Self::add_allocation_resource_tags).
+    #[inline]
+    pub fn push_add_allocation_resource_tags(
+        mut self,
+        item: impl Into<t::RequestIpamResourceTag>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_allocation_resource_tags, item);
+        self
+    }
+    /// Sets [`remove_allocation_resource_tags`](t::ModifyIpamPoolRequest::remove_allocation_resource_tags).
+    #[inline]
+    pub fn remove_allocation_resource_tags(
+        mut self,
+        value: impl rt::Items<t::RequestIpamResourceTag>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_allocation_resource_tags);
+        self
+    }
+    /// Adds one element to `RemoveAllocationResourceTags`; see [`remove_allocation_resource_tags`](Self::remove_allocation_resource_tags).
+    #[inline]
+    pub fn push_remove_allocation_resource_tags(
+        mut self,
+        item: impl Into<t::RequestIpamResourceTag>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_allocation_resource_tags, item);
+        self
+    }
+}
+/// The `ModifyIpamPoolAllocation` operation.
+///
+/// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamPoolAllocation(
+    pub(crate) rt::Call<
+        t::ModifyIpamPoolAllocationRequest,
+        t::ModifyIpamPoolAllocationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPoolAllocation, t::ModifyIpamPoolAllocationRequest,
+    t::ModifyIpamPoolAllocationResult, rt::NoErrors, op::MODIFY_IPAM_POOL_ALLOCATION
+);
+impl ModifyIpamPoolAllocation {
+    /// Sets [`dry_run`](t::ModifyIpamPoolAllocationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_pool_allocation_id`](t::ModifyIpamPoolAllocationRequest::ipam_pool_allocation_id).
+    #[inline]
+    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_allocation_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyIpamPoolAllocationRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
     }
 }

@@ -5,1436 +5,320 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ModifyInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists. Returns [`ModifyIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
-        ModifyInstanceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_ATTRIBUTE),
+    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
+        ModifyIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
         )
     }
-    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
-    ///
-    /// Returns the [`ModifyInstanceCapacityReservationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list. Returns [`ModifyIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_capacity_reservation_attributes(
+    pub fn modify_ipam_prefix_list_resolver_target(
         &self,
-    ) -> ModifyInstanceCapacityReservationAttributes {
-        ModifyInstanceCapacityReservationAttributes(
+    ) -> ModifyIpamPrefixListResolverTarget {
+        ModifyIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+        )
+    }
+    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in. Returns [`ModifyIpamResourceCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
+        ModifyIpamResourceCidr(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
+        )
+    }
+    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`ModifyIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
+        ModifyIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA). Returns [`ModifyIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_routing_policy_registration(
+        &self,
+    ) -> ModifyIpamRoutingPolicyRegistration {
+        ModifyIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Modify an IPAM scope. Returns [`ModifyIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
+        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
+    }
+    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified. Returns [`ModifyLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
+        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
+    }
+    /// Modifies the specified local gateway route. Returns [`ModifyLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
+        ModifyLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+    /// Modifies the specified managed prefix list. Returns [`ModifyManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
+        ModifyManagedPrefixList(
+            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
+        )
+    }
+    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable. Returns [`ModifyManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
+        ModifyManagedResourceVisibility(
+            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
+        )
+    }
+    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics. Returns [`ModifyMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
+        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
+    }
+    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance. Returns [`ModifyNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
+        ModifyNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version. Returns [`ModifyNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> ModifyNetworkingFlexCostAllocationPolicy {
+        ModifyNetworkingFlexCostAllocationPolicy(
             rt::Call::new(
                 &self.handle,
-                &op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
+                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
             ),
         )
     }
-    /// Modifies the specified EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`ModifyInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the options for instance hostnames for the specified instance. Returns [`ModifyPrivateDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
-        ModifyInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CONNECT_ENDPOINT),
+    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
+        ModifyPrivateDnsNameOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
         )
     }
-    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
-    ///
-    /// Returns the [`ModifyInstanceCpuOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*. Returns [`ModifyPublicIpDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
-        ModifyInstanceCpuOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CPU_OPTIONS),
+    pub fn modify_public_ip_dns_name_options(&self) -> ModifyPublicIpDnsNameOptions {
+        ModifyPublicIpDnsNameOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS),
         )
     }
-    /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
-    ///
-    /// Returns the [`ModifyInstanceCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type. Returns [`ModifyReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_credit_specification(
-        &self,
-    ) -> ModifyInstanceCreditSpecification {
-        ModifyInstanceCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CREDIT_SPECIFICATION),
-        )
-    }
-    /// Modifies the start time for a scheduled Amazon EC2 instance event.
-    ///
-    /// Returns the [`ModifyInstanceEventStartTime`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
-        ModifyInstanceEventStartTime(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_START_TIME),
-        )
-    }
-    /// Modifies the specified event window.
-    ///
-    /// Returns the [`ModifyInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_event_window(&self) -> ModifyInstanceEventWindow {
-        ModifyInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
-    ///
-    /// Returns the [`ModifyInstanceMaintenanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_maintenance_options(
-        &self,
-    ) -> ModifyInstanceMaintenanceOptions {
-        ModifyInstanceMaintenanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS),
-        )
-    }
-    /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`ModifyInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
-        ModifyInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_DEFAULTS),
-        )
-    }
-    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`ModifyInstanceMetadataOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
-        ModifyInstanceMetadataOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_OPTIONS),
-        )
-    }
-    /// Change the configuration of the network performance options for an existing instance.
-    ///
-    /// Returns the [`ModifyInstanceNetworkPerformanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_network_performance_options(
-        &self,
-    ) -> ModifyInstanceNetworkPerformanceOptions {
-        ModifyInstanceNetworkPerformanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS),
-        )
-    }
-    /// Modifies the placement attributes for a specified instance. You can do the following:
-    ///
-    /// Returns the [`ModifyInstancePlacement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
-        ModifyInstancePlacement(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_PLACEMENT),
-        )
-    }
-    /// Modify the configurations of an IPAM.
-    ///
-    /// Returns the [`ModifyIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam(&self) -> ModifyIpam {
-        ModifyIpam(rt::Call::new(&self.handle, &op::MODIFY_IPAM))
-    }
-    /// Modifies the allocation rules in an IPAM policy.
-    ///
-    /// Returns the [`ModifyIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_policy_allocation_rules(
-        &self,
-    ) -> ModifyIpamPolicyAllocationRules {
-        ModifyIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POLICY_ALLOCATION_RULES),
-        )
-    }
-    /// Modify the configurations of an IPAM pool.
-    ///
-    /// Returns the [`ModifyIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
-        ModifyIpamPool(rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL))
-    }
-    /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`ModifyIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
-        ModifyIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL_ALLOCATION),
+    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
+        ModifyReservedInstances(
+            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
         )
     }
 }
-/// The `ModifyInstanceAttribute` operation.
+/// The `ModifyIpamPrefixListResolver` operation.
 ///
-/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
-///
-/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
-///
-/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceAttribute(
-    pub(crate) rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifyInstanceAttribute, t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors,
-    op::MODIFY_INSTANCE_ATTRIBUTE
-);
-impl ModifyInstanceAttribute {
-    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html).
-    #[inline]
-    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
-        self.0.input_mut().enclave_options = Some(value);
-        self
-    }
-    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
-    #[inline]
-    pub fn disable_api_stop(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_stop = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The name of the attribute to modify.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// A new value for the attribute. Use only with the `kernel`, `ramdisk`, `userData`, `disableApiTermination`, or `instanceInitiatedShutdownBehavior` attribute.
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().value = Some(value.into());
-        self
-    }
-    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
-    #[inline]
-    pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_termination = Some(value);
-        self
-    }
-    /// Changes the instance type to the specified value. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
-    #[inline]
-    pub fn instance_type(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().instance_type = Some(value);
-        self
-    }
-    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
-    #[inline]
-    pub fn kernel(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().kernel = Some(value);
-        self
-    }
-    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
-    #[inline]
-    pub fn ramdisk(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().ramdisk = Some(value);
-        self
-    }
-    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Work with instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html).
-    #[inline]
-    pub fn user_data(mut self, value: t::SecureBlobAttributeValue) -> Self {
-        self.0.input_mut().user_data = Some(value);
-        self
-    }
-    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-    #[inline]
-    pub fn instance_initiated_shutdown_behavior(
-        mut self,
-        value: t::AttributeValue,
-    ) -> Self {
-        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value);
-        self
-    }
-    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
-    #[inline]
-    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().groups);
-        self
-    }
-    /// Adds one element to `Groups`; see [`groups`](Self::groups).
-    #[inline]
-    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().groups, item);
-        self
-    }
-    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
-    #[inline]
-    pub fn sriov_net_support(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().sriov_net_support = Some(value);
-        self
-    }
-    /// Set to `true` to enable enhanced networking with ENA for the instance.
-    #[inline]
-    pub fn ena_support(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ena_support = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ModifyInstanceCapacityReservationAttributes` operation.
-///
-/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
-pub struct ModifyInstanceCapacityReservationAttributes(
+/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
+pub struct ModifyIpamPrefixListResolver(
     pub(crate) rt::Call<
-        t::ModifyInstanceCapacityReservationAttributesRequest,
-        t::ModifyInstanceCapacityReservationAttributesResult,
+        t::ModifyIpamPrefixListResolverRequest,
+        t::ModifyIpamPrefixListResolverResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceCapacityReservationAttributes,
-    t::ModifyInstanceCapacityReservationAttributesRequest,
-    t::ModifyInstanceCapacityReservationAttributesResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES
+    ModifyIpamPrefixListResolver, t::ModifyIpamPrefixListResolverRequest,
+    t::ModifyIpamPrefixListResolverResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER
 );
-impl ModifyInstanceCapacityReservationAttributes {
-    /// The ID of the instance to be modified.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Information about the Capacity Reservation targeting option.
-    #[inline]
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: t::CapacityReservationSpecification,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_specification = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ModifyIpamPrefixListResolver {
+    /// Sets [`dry_run`](t::ModifyIpamPrefixListResolverRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`ipam_prefix_list_resolver_id`](t::ModifyIpamPrefixListResolverRequest::ipam_prefix_list_resolver_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceCapacityReservationAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceCapacityReservationAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCapacityReservationAttributesRequest,
-        t::ModifyInstanceCapacityReservationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceConnectEndpoint` operation.
-///
-/// Modifies the specified EC2 Instance Connect Endpoint.
-///
-/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceConnectEndpoint(
-    pub(crate) rt::Call<
-        t::ModifyInstanceConnectEndpointRequest,
-        t::ModifyInstanceConnectEndpointResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceConnectEndpoint, t::ModifyInstanceConnectEndpointRequest,
-    t::ModifyInstanceConnectEndpointResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_CONNECT_ENDPOINT
-);
-impl ModifyInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
         self
     }
-    /// The ID of the EC2 Instance Connect Endpoint to modify.
-    #[inline]
-    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_id = value.into();
-        self
-    }
-    /// The new IP address type for the EC2 Instance Connect Endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceConnectEndpointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceConnectEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceConnectEndpointRequest,
-        t::ModifyInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceCpuOptions` operation.
-///
-/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
-///
-/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
-///
-/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceCpuOptions(
-    pub(crate) rt::Call<
-        t::ModifyInstanceCpuOptionsRequest,
-        t::ModifyInstanceCpuOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceCpuOptions, t::ModifyInstanceCpuOptionsRequest,
-    t::ModifyInstanceCpuOptionsResult, rt::NoErrors, op::MODIFY_INSTANCE_CPU_OPTIONS
-);
-impl ModifyInstanceCpuOptions {
-    /// The ID of the instance to update.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The number of CPU cores to activate for the specified instance.
-    #[inline]
-    pub fn core_count(mut self, value: i32) -> Self {
-        self.0.input_mut().core_count = Some(value);
-        self
-    }
-    /// The number of threads to run for each CPU core.
-    #[inline]
-    pub fn threads_per_core(mut self, value: i32) -> Self {
-        self.0.input_mut().threads_per_core = Some(value);
-        self
-    }
-    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
-    #[inline]
-    pub fn nested_virtualization(
-        mut self,
-        value: impl Into<t::NestedVirtualizationSpecification>,
-    ) -> Self {
-        self.0.input_mut().nested_virtualization = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstanceCpuOptionsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceCpuOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCpuOptionsRequest,
-        t::ModifyInstanceCpuOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceCreditSpecification` operation.
-///
-/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceCreditSpecification(
-    pub(crate) rt::Call<
-        t::ModifyInstanceCreditSpecificationRequest,
-        t::ModifyInstanceCreditSpecificationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceCreditSpecification, t::ModifyInstanceCreditSpecificationRequest,
-    t::ModifyInstanceCreditSpecificationResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_CREDIT_SPECIFICATION
-);
-impl ModifyInstanceCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Information about the credit option for CPU usage.
-    #[inline]
-    pub fn instance_credit_specifications(
-        mut self,
-        value: impl rt::Items<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_credit_specifications);
-        self
-    }
-    /// Adds one element to `InstanceCreditSpecifications`; see [`instance_credit_specifications`](Self::instance_credit_specifications).
-    #[inline]
-    pub fn push_instance_credit_specifications(
-        mut self,
-        item: impl Into<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_credit_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceCreditSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceCreditSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCreditSpecificationRequest,
-        t::ModifyInstanceCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceEventStartTime` operation.
-///
-/// Modifies the start time for a scheduled Amazon EC2 instance event.
-pub struct ModifyInstanceEventStartTime(
-    pub(crate) rt::Call<
-        t::ModifyInstanceEventStartTimeRequest,
-        t::ModifyInstanceEventStartTimeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceEventStartTime, t::ModifyInstanceEventStartTimeRequest,
-    t::ModifyInstanceEventStartTimeResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_EVENT_START_TIME
-);
-impl ModifyInstanceEventStartTime {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance with the scheduled event.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the event whose date and time you are modifying.
-    #[inline]
-    pub fn instance_event_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_id = value.into();
-        self
-    }
-    /// The new date and time when the event will take place.
-    #[inline]
-    pub fn not_before(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().not_before = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceEventStartTimeResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceEventStartTimeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceEventStartTimeRequest,
-        t::ModifyInstanceEventStartTimeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceEventWindow` operation.
-///
-/// Modifies the specified event window.
-///
-/// You can define either a set of time ranges or a cron expression when modifying the event window, but not both.
-///
-/// To modify the targets associated with the event window, use the AssociateInstanceEventWindow and DisassociateInstanceEventWindow API.
-///
-/// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceEventWindow(
-    pub(crate) rt::Call<
-        t::ModifyInstanceEventWindowRequest,
-        t::ModifyInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceEventWindow, t::ModifyInstanceEventWindowRequest,
-    t::ModifyInstanceEventWindowResult, rt::NoErrors, op::MODIFY_INSTANCE_EVENT_WINDOW
-);
-impl ModifyInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the event window.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// The time ranges of the event window.
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().time_ranges);
-        self
-    }
-    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
-    #[inline]
-    pub fn push_time_ranges(
-        mut self,
-        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().time_ranges, item);
-        self
-    }
-    /// The cron expression of the event window, for example, `* 0-4,20-23 * * 1,5`.
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstanceEventWindowResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceEventWindowRequest,
-        t::ModifyInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceMaintenanceOptions` operation.
-///
-/// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
-///
-/// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
-pub struct ModifyInstanceMaintenanceOptions(
-    pub(crate) rt::Call<
-        t::ModifyInstanceMaintenanceOptionsRequest,
-        t::ModifyInstanceMaintenanceOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceMaintenanceOptions, t::ModifyInstanceMaintenanceOptionsRequest,
-    t::ModifyInstanceMaintenanceOptionsResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS
-);
-impl ModifyInstanceMaintenanceOptions {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Disables the automatic recovery behavior of your instance or sets it to default.
-    #[inline]
-    pub fn auto_recovery(
-        mut self,
-        value: impl Into<t::InstanceAutoRecoveryState>,
-    ) -> Self {
-        self.0.input_mut().auto_recovery = Some(value.into());
-        self
-    }
-    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
-    #[inline]
-    pub fn reboot_migration(
-        mut self,
-        value: impl Into<t::InstanceRebootMigrationState>,
-    ) -> Self {
-        self.0.input_mut().reboot_migration = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceMaintenanceOptionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceMaintenanceOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceMaintenanceOptionsRequest,
-        t::ModifyInstanceMaintenanceOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceMetadataDefaults` operation.
-///
-/// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
-///
-/// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceMetadataDefaults(
-    pub(crate) rt::Call<
-        t::ModifyInstanceMetadataDefaultsRequest,
-        t::ModifyInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceMetadataDefaults, t::ModifyInstanceMetadataDefaultsRequest,
-    t::ModifyInstanceMetadataDefaultsResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_METADATA_DEFAULTS
-);
-impl ModifyInstanceMetadataDefaults {
-    /// Indicates whether IMDSv2 is required.
-    #[inline]
-    pub fn http_tokens(
-        mut self,
-        value: impl Into<t::MetadataDefaultHttpTokensState>,
-    ) -> Self {
-        self.0.input_mut().http_tokens = Some(value.into());
-        self
-    }
-    /// The maximum number of hops that the metadata token can travel. To indicate no preference, specify `-1`.
-    #[inline]
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.0.input_mut().http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Enables or disables the IMDS endpoint on an instance. When disabled, the instance metadata can't be accessed.
-    #[inline]
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<t::DefaultInstanceMetadataEndpointState>,
-    ) -> Self {
-        self.0.input_mut().http_endpoint = Some(value.into());
-        self
-    }
-    /// Enables or disables access to an instance's tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn instance_metadata_tags(
-        mut self,
-        value: impl Into<t::DefaultInstanceMetadataTagsState>,
-    ) -> Self {
-        self.0.input_mut().instance_metadata_tags = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies whether to enforce the requirement of IMDSv2 on an instance at the time of launch. When enforcement is enabled, the instance can't launch unless IMDSv2 (`HttpTokens`) is set to `required`. For more information, see [Enforce IMDSv2 at the account level](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#enforce-imdsv2-at-the-account-level) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn http_tokens_enforced(
-        mut self,
-        value: impl Into<t::DefaultHttpTokensEnforcedState>,
-    ) -> Self {
-        self.0.input_mut().http_tokens_enforced = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceMetadataDefaultsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceMetadataDefaultsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceMetadataDefaultsRequest,
-        t::ModifyInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceMetadataOptions` operation.
-///
-/// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceMetadataOptions(
-    pub(crate) rt::Call<
-        t::ModifyInstanceMetadataOptionsRequest,
-        t::ModifyInstanceMetadataOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceMetadataOptions, t::ModifyInstanceMetadataOptionsRequest,
-    t::ModifyInstanceMetadataOptionsResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_METADATA_OPTIONS
-);
-impl ModifyInstanceMetadataOptions {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Indicates whether IMDSv2 is required.
-    #[inline]
-    pub fn http_tokens(mut self, value: impl Into<t::HttpTokensState>) -> Self {
-        self.0.input_mut().http_tokens = Some(value.into());
-        self
-    }
-    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. If no parameter is specified, the existing state is maintained.
-    #[inline]
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.0.input_mut().http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Enables or disables the HTTP metadata endpoint on your instances. If this parameter is not specified, the existing state is maintained.
-    #[inline]
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<t::InstanceMetadataEndpointState>,
-    ) -> Self {
-        self.0.input_mut().http_endpoint = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Enables or disables the IPv6 endpoint for the instance metadata service. Applies only if you enabled the HTTP metadata endpoint.
-    #[inline]
-    pub fn http_protocol_ipv6(
-        mut self,
-        value: impl Into<t::InstanceMetadataProtocolState>,
-    ) -> Self {
-        self.0.input_mut().http_protocol_ipv6 = Some(value.into());
-        self
-    }
-    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
-    #[inline]
-    pub fn instance_metadata_tags(
-        mut self,
-        value: impl Into<t::InstanceMetadataTagsState>,
-    ) -> Self {
-        self.0.input_mut().instance_metadata_tags = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceMetadataOptionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceMetadataOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceMetadataOptionsRequest,
-        t::ModifyInstanceMetadataOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstanceNetworkPerformanceOptions` operation.
-///
-/// Change the configuration of the network performance options for an existing instance.
-pub struct ModifyInstanceNetworkPerformanceOptions(
-    pub(crate) rt::Call<
-        t::ModifyInstanceNetworkPerformanceRequest,
-        t::ModifyInstanceNetworkPerformanceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstanceNetworkPerformanceOptions, t::ModifyInstanceNetworkPerformanceRequest,
-    t::ModifyInstanceNetworkPerformanceResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS
-);
-impl ModifyInstanceNetworkPerformanceOptions {
-    /// The ID of the instance to update.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
-    #[inline]
-    pub fn bandwidth_weighting(
-        mut self,
-        value: impl Into<t::InstanceBandwidthWeighting>,
-    ) -> Self {
-        self.0.input_mut().bandwidth_weighting = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceNetworkPerformanceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceNetworkPerformanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceNetworkPerformanceRequest,
-        t::ModifyInstanceNetworkPerformanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyInstancePlacement` operation.
-///
-/// Modifies the placement attributes for a specified instance. You can do the following:
-///
-/// - Modify the affinity between an instance and a [Dedicated Host](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html). When affinity is set to `host` and the instance is not associated with a specific Dedicated Host, the next time the instance is started, it is automatically associated with the host on which it lands. If the instance is restarted or rebooted, this relationship persists.
-/// - Change the Dedicated Host with which an instance is associated.
-/// - Change the instance tenancy of an instance.
-/// - Move an instance to or from a [placement group](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html).
-///
-/// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
-///
-/// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
-pub struct ModifyInstancePlacement(
-    pub(crate) rt::Call<
-        t::ModifyInstancePlacementRequest,
-        t::ModifyInstancePlacementResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyInstancePlacement, t::ModifyInstancePlacementRequest,
-    t::ModifyInstancePlacementResult, rt::NoErrors, op::MODIFY_INSTANCE_PLACEMENT
-);
-impl ModifyInstancePlacement {
-    /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The number of the partition in which to place the instance. Valid only if the placement group strategy is set to `partition`.
-    #[inline]
-    pub fn partition_number(mut self, value: i32) -> Self {
-        self.0.input_mut().partition_number = Some(value);
-        self
-    }
-    /// The ARN of the host resource group in which to place the instance. The instance must have a tenancy of `host` to specify this parameter.
-    #[inline]
-    pub fn host_resource_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().host_resource_group_arn = Some(value.into());
-        self
-    }
-    /// The Group Id of a placement group. You must specify the Placement Group **Group Id** to launch an instance in a shared placement group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// The ID of the instance that you are modifying.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The tenancy for the instance.
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::HostTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The affinity setting for the instance. For more information, see [Host affinity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-affinity) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn affinity(mut self, value: impl Into<t::Affinity>) -> Self {
-        self.0.input_mut().affinity = Some(value.into());
-        self
-    }
-    /// The ID of the Dedicated Host with which to associate the instance.
-    #[inline]
-    pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().host_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstancePlacementResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstancePlacementResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstancePlacementRequest,
-        t::ModifyInstancePlacementResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyIpam` operation.
-///
-/// Modify the configurations of an IPAM.
-pub struct ModifyIpam(
-    pub(crate) rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifyIpam, t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors, op::MODIFY_IPAM
-);
-impl ModifyIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM you want to modify.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// The description of the IPAM you want to modify.
+    /// Sets [`description`](t::ModifyIpamPrefixListResolverRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Choose the operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    /// Sets [`rules`](t::ModifyIpamPrefixListResolverRequest::rules).
+    #[inline]
+    pub fn rules(
+        mut self,
+        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().rules);
+        self
+    }
+    /// Adds one element to `Rules`; see [`rules`](Self::rules).
+    #[inline]
+    pub fn push_rules(
+        mut self,
+        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().rules, item);
+        self
+    }
+}
+/// The `ModifyIpamPrefixListResolverTarget` operation.
+///
+/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
+pub struct ModifyIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::ModifyIpamPrefixListResolverTargetRequest,
+        t::ModifyIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPrefixListResolverTarget, t::ModifyIpamPrefixListResolverTargetRequest,
+    t::ModifyIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl ModifyIpamPrefixListResolverTarget {
+    /// Sets [`dry_run`](t::ModifyIpamPrefixListResolverTargetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_target_id`](t::ModifyIpamPrefixListResolverTargetRequest::ipam_prefix_list_resolver_target_id).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_target_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
+        self
+    }
+    /// Sets [`desired_version`](t::ModifyIpamPrefixListResolverTargetRequest::desired_version).
+    #[inline]
+    pub fn desired_version(mut self, value: i64) -> Self {
+        self.0.input_mut().desired_version = Some(value);
+        self
+    }
+    /// Sets [`track_latest_version`](t::ModifyIpamPrefixListResolverTargetRequest::track_latest_version).
+    #[inline]
+    pub fn track_latest_version(mut self, value: bool) -> Self {
+        self.0.input_mut().track_latest_version = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyIpamPrefixListResolverTargetRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `ModifyIpamResourceCidr` operation.
+///
+/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
+///
+/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamResourceCidr(
+    pub(crate) rt::Call<
+        t::ModifyIpamResourceCidrRequest,
+        t::ModifyIpamResourceCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamResourceCidr, t::ModifyIpamResourceCidrRequest,
+    t::ModifyIpamResourceCidrResult, rt::NoErrors, op::MODIFY_IPAM_RESOURCE_CIDR
+);
+impl ModifyIpamResourceCidr {
+    /// Sets [`dry_run`](t::ModifyIpamResourceCidrRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`resource_id`](t::ModifyIpamResourceCidrRequest::resource_id).
+    #[inline]
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_id = value.into();
+        self
+    }
+    /// Sets [`resource_cidr`](t::ModifyIpamResourceCidrRequest::resource_cidr).
+    #[inline]
+    pub fn resource_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_cidr = value.into();
+        self
+    }
+    /// Sets [`resource_region`](t::ModifyIpamResourceCidrRequest::resource_region).
+    #[inline]
+    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_region = value.into();
+        self
+    }
+    /// Sets [`current_ipam_scope_id`](t::ModifyIpamResourceCidrRequest::current_ipam_scope_id).
+    #[inline]
+    pub fn current_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().current_ipam_scope_id = value.into();
+        self
+    }
+    /// Sets [`destination_ipam_scope_id`](t::ModifyIpamResourceCidrRequest::destination_ipam_scope_id).
+    #[inline]
+    pub fn destination_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipam_scope_id = Some(value.into());
+        self
+    }
+    /// Sets [`monitored`](t::ModifyIpamResourceCidrRequest::monitored).
+    #[inline]
+    pub fn monitored(mut self, value: bool) -> Self {
+        self.0.input_mut().monitored = value;
+        self
+    }
+}
+/// The `ModifyIpamResourceDiscovery` operation.
+///
+/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct ModifyIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::ModifyIpamResourceDiscoveryRequest,
+        t::ModifyIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamResourceDiscovery, t::ModifyIpamResourceDiscoveryRequest,
+    t::ModifyIpamResourceDiscoveryResult, rt::NoErrors,
+    op::MODIFY_IPAM_RESOURCE_DISCOVERY
+);
+impl ModifyIpamResourceDiscovery {
+    /// Sets [`dry_run`](t::ModifyIpamResourceDiscoveryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`ipam_resource_discovery_id`](t::ModifyIpamResourceDiscoveryRequest::ipam_resource_discovery_id).
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyIpamResourceDiscoveryRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`add_operating_regions`](t::ModifyIpamResourceDiscoveryRequest::add_operating_regions).
     #[inline]
     pub fn add_operating_regions(
         mut self,
@@ -1452,7 +336,7 @@ impl ModifyIpam {
         rt::push(&mut self.0.input_mut().add_operating_regions, item);
         self
     }
-    /// The operating Regions to remove.
+    /// Sets [`remove_operating_regions`](t::ModifyIpamResourceDiscoveryRequest::remove_operating_regions).
     #[inline]
     pub fn remove_operating_regions(
         mut self,
@@ -1470,371 +354,1936 @@ impl ModifyIpam {
         rt::push(&mut self.0.input_mut().remove_operating_regions, item);
         self
     }
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
+    /// Sets [`add_organizational_unit_exclusions`](t::ModifyIpamResourceDiscoveryRequest::add_organizational_unit_exclusions).
     #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
+    pub fn add_organizational_unit_exclusions(
+        mut self,
+        value: impl rt::Items<t::AddIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_organizational_unit_exclusions);
         self
     }
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
+    /// Adds one element to `AddOrganizationalUnitExclusions`; see [`add_organizational_unit_exclusions`](Self::add_organizational_unit_exclusions).
     #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
+    pub fn push_add_organizational_unit_exclusions(
+        mut self,
+        item: impl Into<t::AddIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_organizational_unit_exclusions, item);
         self
     }
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
+    /// Sets [`remove_organizational_unit_exclusions`](t::ModifyIpamResourceDiscoveryRequest::remove_organizational_unit_exclusions).
     #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
+    pub fn remove_organizational_unit_exclusions(
+        mut self,
+        value: impl rt::Items<t::RemoveIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_organizational_unit_exclusions);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `RemoveOrganizationalUnitExclusions`; see [`remove_organizational_unit_exclusions`](Self::remove_organizational_unit_exclusions).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors> {
-        self.0
+    pub fn push_remove_organizational_unit_exclusions(
+        mut self,
+        item: impl Into<t::RemoveIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_organizational_unit_exclusions, item);
+        self
     }
 }
-/// The `ModifyIpamPolicyAllocationRules` operation.
+/// The `ModifyIpamRoutingPolicyRegistration` operation.
 ///
-/// Modifies the allocation rules in an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-pub struct ModifyIpamPolicyAllocationRules(
+/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
+pub struct ModifyIpamRoutingPolicyRegistration(
     pub(crate) rt::Call<
-        t::ModifyIpamPolicyAllocationRulesRequest,
-        t::ModifyIpamPolicyAllocationRulesResult,
+        t::ModifyIpamRoutingPolicyRegistrationRequest,
+        t::ModifyIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamPolicyAllocationRules, t::ModifyIpamPolicyAllocationRulesRequest,
-    t::ModifyIpamPolicyAllocationRulesResult, rt::NoErrors,
-    op::MODIFY_IPAM_POLICY_ALLOCATION_RULES
+    ModifyIpamRoutingPolicyRegistration, t::ModifyIpamRoutingPolicyRegistrationRequest,
+    t::ModifyIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION
 );
-impl ModifyIpamPolicyAllocationRules {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ModifyIpamRoutingPolicyRegistration {
+    /// Sets [`dry_run`](t::ModifyIpamRoutingPolicyRegistrationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM policy whose allocation rules you want to modify.
+    /// Sets [`ipam_internet_registry_association_id`](t::ModifyIpamRoutingPolicyRegistrationRequest::ipam_internet_registry_association_id).
     #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// The locale for which to modify the allocation rules.
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = value.into();
-        self
-    }
-    /// The resource type for which to modify the allocation rules.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The new allocation rules to apply to the IPAM policy.
-    #[inline]
-    pub fn allocation_rules(
+    pub fn ipam_internet_registry_association_id(
         mut self,
-        value: impl rt::Items<t::IpamPolicyAllocationRuleRequest>,
+        value: impl Into<String>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_rules);
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
         self
     }
-    /// Adds one element to `AllocationRules`; see [`allocation_rules`](Self::allocation_rules).
+    /// Sets [`cidr`](t::ModifyIpamRoutingPolicyRegistrationRequest::cidr).
     #[inline]
-    pub fn push_allocation_rules(
-        mut self,
-        item: impl Into<t::IpamPolicyAllocationRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_rules, item);
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`asns`](t::ModifyIpamRoutingPolicyRegistrationRequest::asns).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyIpamPolicyAllocationRulesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyIpamPolicyAllocationRulesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPolicyAllocationRulesRequest,
-        t::ModifyIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyIpamPool` operation.
-///
-/// Modify the configurations of an IPAM pool.
-///
-/// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ModifyIpamPool(
-    pub(crate) rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifyIpamPool, t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors,
-    op::MODIFY_IPAM_POOL
-);
-impl ModifyIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().asns);
         self
     }
-    /// The ID of the IPAM pool you want to modify.
+    /// Adds one element to `Asns`; see [`asns`](Self::asns).
     #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
+    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().asns, item);
         self
     }
-    /// The description of the IPAM pool you want to modify.
+    /// Sets [`permit_more_specific_announcements`](t::ModifyIpamRoutingPolicyRegistrationRequest::permit_more_specific_announcements).
+    #[inline]
+    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
+        self.0.input_mut().permit_more_specific_announcements = Some(value);
+        self
+    }
+    /// Sets [`max_length`](t::ModifyIpamRoutingPolicyRegistrationRequest::max_length).
+    #[inline]
+    pub fn max_length(mut self, value: i32) -> Self {
+        self.0.input_mut().max_length = Some(value);
+        self
+    }
+    /// Sets [`description`](t::ModifyIpamRoutingPolicyRegistrationRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// If true, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
+    /// Sets [`force`](t::ModifyIpamRoutingPolicyRegistrationRequest::force).
     #[inline]
-    pub fn auto_import(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_import = Some(value);
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
         self
     }
-    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. The minimum netmask length must be less than the maximum netmask length.
+    /// Sets [`client_token`](t::ModifyIpamRoutingPolicyRegistrationRequest::client_token).
     #[inline]
-    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_min_netmask_length = Some(value);
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.The maximum netmask length must be greater than the minimum netmask length.
-    #[inline]
-    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_max_netmask_length = Some(value);
-        self
-    }
-    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
-    #[inline]
-    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Clear the default netmask length allocation rule for this pool.
-    #[inline]
-    pub fn clear_allocation_default_netmask_length(mut self, value: bool) -> Self {
-        self.0.input_mut().clear_allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Add tag allocation rules to a pool. For more information about allocation rules, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn add_allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `AddAllocationResourceTags`; see [`add_allocation_resource_tags`](Self::add_allocation_resource_tags).
-    #[inline]
-    pub fn push_add_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_allocation_resource_tags, item);
-        self
-    }
-    /// Remove tag allocation rules from a pool.
-    #[inline]
-    pub fn remove_allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `RemoveAllocationResourceTags`; see [`remove_allocation_resource_tags`](Self::remove_allocation_resource_tags).
-    #[inline]
-    pub fn push_remove_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_allocation_resource_tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors> {
-        self.0
     }
 }
-/// The `ModifyIpamPoolAllocation` operation.
+/// The `ModifyIpamScope` operation.
 ///
-/// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ModifyIpamPoolAllocation(
+/// Modify an IPAM scope.
+pub struct ModifyIpamScope(
     pub(crate) rt::Call<
-        t::ModifyIpamPoolAllocationRequest,
-        t::ModifyIpamPoolAllocationResult,
+        t::ModifyIpamScopeRequest,
+        t::ModifyIpamScopeResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamPoolAllocation, t::ModifyIpamPoolAllocationRequest,
-    t::ModifyIpamPoolAllocationResult, rt::NoErrors, op::MODIFY_IPAM_POOL_ALLOCATION
+    ModifyIpamScope, t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors,
+    op::MODIFY_IPAM_SCOPE
 );
-impl ModifyIpamPoolAllocation {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ModifyIpamScope {
+    /// Sets [`dry_run`](t::ModifyIpamScopeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM pool allocation you want to modify.
+    /// Sets [`ipam_scope_id`](t::ModifyIpamScopeRequest::ipam_scope_id).
     #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = value.into();
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
         self
     }
-    /// The new description for the IPAM pool allocation. If you submit a `null` value, the description is removed from the allocation.
+    /// Sets [`description`](t::ModifyIpamScopeRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`external_authority_configuration`](t::ModifyIpamScopeRequest::external_authority_configuration).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamPoolAllocationResult>> {
-        self.0.send()
+    pub fn external_authority_configuration(
+        mut self,
+        value: t::ExternalAuthorityConfiguration,
+    ) -> Self {
+        self.0.input_mut().external_authority_configuration = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`remove_external_authority_configuration`](t::ModifyIpamScopeRequest::remove_external_authority_configuration).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPoolAllocationResult> {
-        self.0.send_blocking()
+    pub fn remove_external_authority_configuration(mut self, value: bool) -> Self {
+        self.0.input_mut().remove_external_authority_configuration = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPoolAllocationRequest,
-        t::ModifyIpamPoolAllocationResult,
+}
+/// The `ModifyLaunchTemplate` operation.
+///
+/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
+pub struct ModifyLaunchTemplate(
+    pub(crate) rt::Call<
+        t::ModifyLaunchTemplateRequest,
+        t::ModifyLaunchTemplateResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    ModifyLaunchTemplate, t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult,
+    rt::NoErrors, op::MODIFY_LAUNCH_TEMPLATE
+);
+impl ModifyLaunchTemplate {
+    /// Sets [`dry_run`](t::ModifyLaunchTemplateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyLaunchTemplateRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_id`](t::ModifyLaunchTemplateRequest::launch_template_id).
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// Sets [`launch_template_name`](t::ModifyLaunchTemplateRequest::launch_template_name).
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// Sets [`default_version`](t::ModifyLaunchTemplateRequest::default_version).
+    #[inline]
+    pub fn default_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().default_version = Some(value.into());
+        self
+    }
+}
+/// The `ModifyLocalGatewayRoute` operation.
+///
+/// Modifies the specified local gateway route.
+pub struct ModifyLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::ModifyLocalGatewayRouteRequest,
+        t::ModifyLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyLocalGatewayRoute, t::ModifyLocalGatewayRouteRequest,
+    t::ModifyLocalGatewayRouteResult, rt::NoErrors, op::MODIFY_LOCAL_GATEWAY_ROUTE
+);
+impl ModifyLocalGatewayRoute {
+    /// Sets [`destination_cidr_block`](t::ModifyLocalGatewayRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`local_gateway_route_table_id`](t::ModifyLocalGatewayRouteRequest::local_gateway_route_table_id).
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`local_gateway_virtual_interface_group_id`](t::ModifyLocalGatewayRouteRequest::local_gateway_virtual_interface_group_id).
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`network_interface_id`](t::ModifyLocalGatewayRouteRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyLocalGatewayRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`destination_prefix_list_id`](t::ModifyLocalGatewayRouteRequest::destination_prefix_list_id).
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+}
+/// The `ModifyManagedPrefixList` operation.
+///
+/// Modifies the specified managed prefix list.
+///
+/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
+///
+/// If you specify a current version number that does not match the true current version number, the request fails.
+pub struct ModifyManagedPrefixList(
+    pub(crate) rt::Call<
+        t::ModifyManagedPrefixListRequest,
+        t::ModifyManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyManagedPrefixList, t::ModifyManagedPrefixListRequest,
+    t::ModifyManagedPrefixListResult, rt::NoErrors, op::MODIFY_MANAGED_PREFIX_LIST
+);
+impl ModifyManagedPrefixList {
+    /// Sets [`dry_run`](t::ModifyManagedPrefixListRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`prefix_list_id`](t::ModifyManagedPrefixListRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`current_version`](t::ModifyManagedPrefixListRequest::current_version).
+    #[inline]
+    pub fn current_version(mut self, value: i64) -> Self {
+        self.0.input_mut().current_version = Some(value);
+        self
+    }
+    /// Sets [`prefix_list_name`](t::ModifyManagedPrefixListRequest::prefix_list_name).
+    #[inline]
+    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_name = Some(value.into());
+        self
+    }
+    /// Sets [`add_entries`](t::ModifyManagedPrefixListRequest::add_entries).
+    #[inline]
+    pub fn add_entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_entries);
+        self
+    }
+    /// Adds one element to `AddEntries`; see [`add_entries`](Self::add_entries).
+    #[inline]
+    pub fn push_add_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().add_entries, item);
+        self
+    }
+    /// Sets [`remove_entries`](t::ModifyManagedPrefixListRequest::remove_entries).
+    #[inline]
+    pub fn remove_entries(
+        mut self,
+        value: impl rt::Items<t::RemovePrefixListEntry>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_entries);
+        self
+    }
+    /// Adds one element to `RemoveEntries`; see [`remove_entries`](Self::remove_entries).
+    #[inline]
+    pub fn push_remove_entries(
+        mut self,
+        item: impl Into<t::RemovePrefixListEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_entries, item);
+        self
+    }
+    /// Sets [`max_entries`](t::ModifyManagedPrefixListRequest::max_entries).
+    #[inline]
+    pub fn max_entries(mut self, value: i32) -> Self {
+        self.0.input_mut().max_entries = Some(value);
+        self
+    }
+    /// Sets [`ipam_prefix_list_resolver_sync_enabled`](t::ModifyManagedPrefixListRequest::ipam_prefix_list_resolver_sync_enabled).
+    #[inline]
+    pub fn ipam_prefix_list_resolver_sync_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_sync_enabled = Some(value);
+        self
+    }
+}
+/// The `ModifyManagedResourceVisibility` operation.
+///
+/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
+pub struct ModifyManagedResourceVisibility(
+    pub(crate) rt::Call<
+        t::ModifyManagedResourceVisibilityRequest,
+        t::ModifyManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyManagedResourceVisibility, t::ModifyManagedResourceVisibilityRequest,
+    t::ModifyManagedResourceVisibilityResult, rt::NoErrors,
+    op::MODIFY_MANAGED_RESOURCE_VISIBILITY
+);
+impl ModifyManagedResourceVisibility {
+    /// Sets [`dry_run`](t::ModifyManagedResourceVisibilityRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`default_visibility`](t::ModifyManagedResourceVisibilityRequest::default_visibility).
+    #[inline]
+    pub fn default_visibility(
+        mut self,
+        value: impl Into<t::ManagedResourceDefaultVisibility>,
+    ) -> Self {
+        self.0.input_mut().default_visibility = value.into();
+        self
+    }
+}
+/// The `ModifyMetricCategory` operation.
+///
+/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
+///
+/// Instances that are associated with the metric category are updated asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct ModifyMetricCategory(
+    pub(crate) rt::Call<
+        t::ModifyMetricCategoryRequest,
+        t::ModifyMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyMetricCategory, t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult,
+    rt::NoErrors, op::MODIFY_METRIC_CATEGORY
+);
+impl ModifyMetricCategory {
+    /// Sets [`metric_category_id`](t::ModifyMetricCategoryRequest::metric_category_id).
+    #[inline]
+    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().metric_category_id = value.into();
+        self
+    }
+    /// Sets [`metrics`](t::ModifyMetricCategoryRequest::metrics).
+    #[inline]
+    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
+        self
+    }
+    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
+    #[inline]
+    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metrics, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyMetricCategoryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyNetworkInterfaceAttribute` operation.
+///
+/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
+pub struct ModifyNetworkInterfaceAttribute(
+    pub(crate) rt::Call<
+        t::ModifyNetworkInterfaceAttributeRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyNetworkInterfaceAttribute, t::ModifyNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl ModifyNetworkInterfaceAttribute {
+    /// Sets [`ena_srd_specification`](t::ModifyNetworkInterfaceAttributeRequest::ena_srd_specification).
+    #[inline]
+    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
+        self.0.input_mut().ena_srd_specification = Some(value);
+        self
+    }
+    /// Sets [`enable_primary_ipv6`](t::ModifyNetworkInterfaceAttributeRequest::enable_primary_ipv6).
+    #[inline]
+    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_primary_ipv6 = Some(value);
+        self
+    }
+    /// Sets [`connection_tracking_specification`](t::ModifyNetworkInterfaceAttributeRequest::connection_tracking_specification).
+    #[inline]
+    pub fn connection_tracking_specification(
+        mut self,
+        value: t::ConnectionTrackingSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().connection_tracking_specification = Some(value);
+        self
+    }
+    /// Sets [`associate_public_ip_address`](t::ModifyNetworkInterfaceAttributeRequest::associate_public_ip_address).
+    #[inline]
+    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
+        self.0.input_mut().associate_public_ip_address = Some(value);
+        self
+    }
+    /// Sets [`associated_subnet_ids`](t::ModifyNetworkInterfaceAttributeRequest::associated_subnet_ids).
+    #[inline]
+    pub fn associated_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().associated_subnet_ids);
+        self
+    }
+    /// Adds one element to `AssociatedSubnetIds`; see [`associated_subnet_ids`](Self::associated_subnet_ids).
+    #[inline]
+    pub fn push_associated_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().associated_subnet_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyNetworkInterfaceAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_interface_id`](t::ModifyNetworkInterfaceAttributeRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyNetworkInterfaceAttributeRequest::description).
+    #[inline]
+    pub fn description(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().description = Some(value);
+        self
+    }
+    /// Sets [`source_dest_check`](t::ModifyNetworkInterfaceAttributeRequest::source_dest_check).
+    #[inline]
+    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().source_dest_check = Some(value);
+        self
+    }
+    /// Sets [`groups`](t::ModifyNetworkInterfaceAttributeRequest::groups).
+    #[inline]
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
+        self
+    }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
+        self
+    }
+    /// Sets [`attachment`](t::ModifyNetworkInterfaceAttributeRequest::attachment).
+    #[inline]
+    pub fn attachment(mut self, value: t::NetworkInterfaceAttachmentChanges) -> Self {
+        self.0.input_mut().attachment = Some(value);
+        self
+    }
+}
+/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
+///
+/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
+pub struct ModifyNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+        t::ModifyNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyNetworkingFlexCostAllocationPolicy,
+    t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+    t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl ModifyNetworkingFlexCostAllocationPolicy {
+    /// Sets [`fca_policy_id`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::fca_policy_id).
+    #[inline]
+    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fca_policy_id = value.into();
+        self
+    }
+    /// Sets [`nat_fca_policy_document`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::nat_fca_policy_document).
+    #[inline]
+    pub fn nat_fca_policy_document(
+        mut self,
+        value: t::NatFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().nat_fca_policy_document = Some(value);
+        self
+    }
+    /// Sets [`instance_fca_policy_document`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::instance_fca_policy_document).
+    #[inline]
+    pub fn instance_fca_policy_document(
+        mut self,
+        value: t::InstanceFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().instance_fca_policy_document = Some(value);
+        self
+    }
+    /// Sets [`pcx_fca_policy_document`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::pcx_fca_policy_document).
+    #[inline]
+    pub fn pcx_fca_policy_document(
+        mut self,
+        value: t::PcxFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().pcx_fca_policy_document = Some(value);
+        self
+    }
+    /// Sets [`show_back_enabled`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::show_back_enabled).
+    #[inline]
+    pub fn show_back_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().show_back_enabled = Some(value);
+        self
+    }
+    /// Sets [`description`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyPrivateDnsNameOptions` operation.
+///
+/// Modifies the options for instance hostnames for the specified instance.
+pub struct ModifyPrivateDnsNameOptions(
+    pub(crate) rt::Call<
+        t::ModifyPrivateDnsNameOptionsRequest,
+        t::ModifyPrivateDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyPrivateDnsNameOptions, t::ModifyPrivateDnsNameOptionsRequest,
+    t::ModifyPrivateDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PRIVATE_DNS_NAME_OPTIONS
+);
+impl ModifyPrivateDnsNameOptions {
+    /// Sets [`dry_run`](t::ModifyPrivateDnsNameOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::ModifyPrivateDnsNameOptionsRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`private_dns_hostname_type`](t::ModifyPrivateDnsNameOptionsRequest::private_dns_hostname_type).
+    #[inline]
+    pub fn private_dns_hostname_type(
+        mut self,
+        value: impl Into<t::HostnameType>,
+    ) -> Self {
+        self.0.input_mut().private_dns_hostname_type = Some(value.into());
+        self
+    }
+    /// Sets [`enable_resource_name_dns_a_record`](t::ModifyPrivateDnsNameOptionsRequest::enable_resource_name_dns_a_record).
+    #[inline]
+    pub fn enable_resource_name_dns_a_record(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_resource_name_dns_a_record = Some(value);
+        self
+    }
+    /// Sets [`enable_resource_name_dns_aaaa_record`](t::ModifyPrivateDnsNameOptionsRequest::enable_resource_name_dns_aaaa_record).
+    #[inline]
+    pub fn enable_resource_name_dns_aaaa_record(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_resource_name_dns_aaaa_record = Some(value);
+        self
+    }
+}
+/// The `ModifyPublicIpDnsNameOptions` operation.
+///
+/// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyPublicIpDnsNameOptions(
+    pub(crate) rt::Call<
+        t::ModifyPublicIpDnsNameOptionsRequest,
+        t::ModifyPublicIpDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyPublicIpDnsNameOptions, t::ModifyPublicIpDnsNameOptionsRequest,
+    t::ModifyPublicIpDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS
+);
+impl ModifyPublicIpDnsNameOptions {
+    /// Sets [`network_interface_id`](t::ModifyPublicIpDnsNameOptionsRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// Sets [`hostname_type`](t::ModifyPublicIpDnsNameOptionsRequest::hostname_type).
+    #[inline]
+    pub fn hostname_type(mut self, value: impl Into<t::PublicIpDnsOption>) -> Self {
+        self.0.input_mut().hostname_type = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyPublicIpDnsNameOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyReservedInstances` operation.
+///
+/// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyReservedInstances(
+    pub(crate) rt::Call<
+        t::ModifyReservedInstancesRequest,
+        t::ModifyReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyReservedInstances, t::ModifyReservedInstancesRequest,
+    t::ModifyReservedInstancesResult, rt::NoErrors, op::MODIFY_RESERVED_INSTANCES
+);
+impl ModifyReservedInstances {
+    /// Sets [`reserved_instances_ids`](t::ModifyReservedInstancesRequest::reserved_instances_ids).
+    #[inline]
+    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
+    #[inline]
+    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyReservedInstancesRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`target_configurations`](t::ModifyReservedInstancesRequest::target_configurations).
+    #[inline]
+    pub fn target_configurations(
+        mut self,
+        value: impl rt::Items<t::ReservedInstancesConfiguration>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().target_configurations);
+        self
+    }
+    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
+    #[inline]
+    pub fn push_target_configurations(
+        mut self,
+        item: impl Into<t::ReservedInstancesConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_configurations, item);
+        self
+    }
+}
+impl super::Client {
+    /// Modifies the configuration of an existing route server. Returns [`ModifyRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_route_server(&self) -> ModifyRouteServer {
+        ModifyRouteServer(rt::Call::new(&self.handle, &op::MODIFY_ROUTE_SERVER))
+    }
+    /// Modifies the rules of a security group. Returns [`ModifySecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRules {
+        ModifySecurityGroupRules(
+            rt::Call::new(&self.handle, &op::MODIFY_SECURITY_GROUP_RULES),
+        )
+    }
+    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation. Returns [`ModifySnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttribute {
+        ModifySnapshotAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_ATTRIBUTE),
+        )
+    }
+    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*. Returns [`ModifySnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTier {
+        ModifySnapshotTier(rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_TIER))
+    }
+    /// Modifies the specified Spot Fleet request. Returns [`ModifySpotFleetRequest`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequest {
+        ModifySpotFleetRequest(
+            rt::Call::new(&self.handle, &op::MODIFY_SPOT_FLEET_REQUEST),
+        )
+    }
+    /// Modifies a subnet attribute. You can only modify one attribute at a time. Returns [`ModifySubnetAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttribute {
+        ModifySubnetAttribute(rt::Call::new(&self.handle, &op::MODIFY_SUBNET_ATTRIBUTE))
+    }
+    /// Allows or restricts mirroring network services. Returns [`ModifyTrafficMirrorFilterNetworkServices`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_network_services(
+        &self,
+    ) -> ModifyTrafficMirrorFilterNetworkServices {
+        ModifyTrafficMirrorFilterNetworkServices(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES,
+            ),
+        )
+    }
+    /// Modifies the specified Traffic Mirror rule. Returns [`ModifyTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_rule(&self) -> ModifyTrafficMirrorFilterRule {
+        ModifyTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE),
+        )
+    }
+    /// Modifies a Traffic Mirror session. Returns [`ModifyTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSession {
+        ModifyTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_SESSION),
+        )
+    }
+    /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified. Returns [`ModifyTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway(&self) -> ModifyTransitGateway {
+        ModifyTransitGateway(rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY))
+    }
+    /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following: Returns [`ModifyTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_attachment_nat_configuration(
+        &self,
+    ) -> ModifyTransitGatewayAttachmentNatConfiguration {
+        ModifyTransitGatewayAttachmentNatConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
+            ),
+        )
+    }
+    /// Modifies a transit gateway metering policy. Returns [`ModifyTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_metering_policy(
+        &self,
+    ) -> ModifyTransitGatewayMeteringPolicy {
+        ModifyTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY),
+        )
+    }
+    /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone. Returns [`ModifyTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_network_function_attachment(
+        &self,
+    ) -> ModifyTransitGatewayNetworkFunctionAttachment {
+        ModifyTransitGatewayNetworkFunctionAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+            ),
+        )
+    }
+    /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state. Returns [`ModifyTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_peering_attachment(
+        &self,
+    ) -> ModifyTransitGatewayPeeringAttachment {
+        ModifyTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Modifies the specified transit gateway policy table entry. Returns [`ModifyTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_policy_table_entry(
+        &self,
+    ) -> ModifyTransitGatewayPolicyTableEntry {
+        ModifyTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+        )
+    }
+    /// Modifies a reference (route) to a prefix list in a specified transit gateway route table. Returns [`ModifyTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> ModifyTransitGatewayPrefixListReference {
+        ModifyTransitGatewayPrefixListReference(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+            ),
+        )
+    }
+}
+/// The `ModifyRouteServer` operation.
+///
+/// Modifies the configuration of an existing route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct ModifyRouteServer(
+    pub(crate) rt::Call<
+        t::ModifyRouteServerRequest,
+        t::ModifyRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyRouteServer, t::ModifyRouteServerRequest, t::ModifyRouteServerResult,
+    rt::NoErrors, op::MODIFY_ROUTE_SERVER
+);
+impl ModifyRouteServer {
+    /// Sets [`route_server_id`](t::ModifyRouteServerRequest::route_server_id).
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// Sets [`persist_routes`](t::ModifyRouteServerRequest::persist_routes).
+    #[inline]
+    pub fn persist_routes(
+        mut self,
+        value: impl Into<t::RouteServerPersistRoutesAction>,
+    ) -> Self {
+        self.0.input_mut().persist_routes = Some(value.into());
+        self
+    }
+    /// Sets [`persist_routes_duration`](t::ModifyRouteServerRequest::persist_routes_duration).
+    #[inline]
+    pub fn persist_routes_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().persist_routes_duration = Some(value);
+        self
+    }
+    /// Sets [`sns_notifications_enabled`](t::ModifyRouteServerRequest::sns_notifications_enabled).
+    #[inline]
+    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().sns_notifications_enabled = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyRouteServerRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifySecurityGroupRules` operation.
+///
+/// Modifies the rules of a security group.
+pub struct ModifySecurityGroupRules(
+    pub(crate) rt::Call<
+        t::ModifySecurityGroupRulesRequest,
+        t::ModifySecurityGroupRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySecurityGroupRules, t::ModifySecurityGroupRulesRequest,
+    t::ModifySecurityGroupRulesResult, rt::NoErrors, op::MODIFY_SECURITY_GROUP_RULES
+);
+impl ModifySecurityGroupRules {
+    /// Sets [`group_id`](t::ModifySecurityGroupRulesRequest::group_id).
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = value.into();
+        self
+    }
+    /// Sets [`security_group_rules`](t::ModifySecurityGroupRulesRequest::security_group_rules).
+    #[inline]
+    pub fn security_group_rules(
+        mut self,
+        value: impl rt::Items<t::SecurityGroupRuleUpdate>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_rules);
+        self
+    }
+    /// Adds one element to `SecurityGroupRules`; see [`security_group_rules`](Self::security_group_rules).
+    #[inline]
+    pub fn push_security_group_rules(
+        mut self,
+        item: impl Into<t::SecurityGroupRuleUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rules, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifySecurityGroupRulesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifySnapshotAttribute` operation.
+///
+/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+///
+/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotAttribute(
+    pub(crate) rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySnapshotAttribute, t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SNAPSHOT_ATTRIBUTE
+);
+impl ModifySnapshotAttribute {
+    /// Sets [`attribute`](t::ModifySnapshotAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// Sets [`create_volume_permission`](t::ModifySnapshotAttributeRequest::create_volume_permission).
+    #[inline]
+    pub fn create_volume_permission(
+        mut self,
+        value: t::CreateVolumePermissionModifications,
+    ) -> Self {
+        self.0.input_mut().create_volume_permission = Some(value);
+        self
+    }
+    /// Sets [`group_names`](t::ModifySnapshotAttributeRequest::group_names).
+    #[inline]
+    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_names);
+        self
+    }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
+        self
+    }
+    /// Sets [`operation_type`](t::ModifySnapshotAttributeRequest::operation_type).
+    #[inline]
+    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
+        self.0.input_mut().operation_type = Some(value.into());
+        self
+    }
+    /// Sets [`snapshot_id`](t::ModifySnapshotAttributeRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// Sets [`user_ids`](t::ModifySnapshotAttributeRequest::user_ids).
+    #[inline]
+    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().user_ids);
+        self
+    }
+    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
+    #[inline]
+    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().user_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifySnapshotAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifySnapshotTier` operation.
+///
+/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotTier(
+    pub(crate) rt::Call<
+        t::ModifySnapshotTierRequest,
+        t::ModifySnapshotTierResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySnapshotTier, t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult,
+    rt::NoErrors, op::MODIFY_SNAPSHOT_TIER
+);
+impl ModifySnapshotTier {
+    /// Sets [`snapshot_id`](t::ModifySnapshotTierRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// Sets [`storage_tier`](t::ModifySnapshotTierRequest::storage_tier).
+    #[inline]
+    pub fn storage_tier(mut self, value: impl Into<t::TargetStorageTier>) -> Self {
+        self.0.input_mut().storage_tier = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifySnapshotTierRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifySpotFleetRequest` operation.
+///
+/// Modifies the specified Spot Fleet request.
+///
+/// You can only modify a Spot Fleet request of type `maintain`.
+///
+/// While the Spot Fleet request is being modified, it is in the `modifying` state.
+///
+/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
+///
+/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
+///
+/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
+pub struct ModifySpotFleetRequest(
+    pub(crate) rt::Call<
+        t::ModifySpotFleetRequestRequest,
+        t::ModifySpotFleetRequestResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySpotFleetRequest, t::ModifySpotFleetRequestRequest,
+    t::ModifySpotFleetRequestResponse, rt::NoErrors, op::MODIFY_SPOT_FLEET_REQUEST
+);
+impl ModifySpotFleetRequest {
+    /// Sets [`launch_template_configs`](t::ModifySpotFleetRequestRequest::launch_template_configs).
+    #[inline]
+    pub fn launch_template_configs(
+        mut self,
+        value: impl rt::Items<t::LaunchTemplateConfig>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().launch_template_configs);
+        self
+    }
+    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
+    #[inline]
+    pub fn push_launch_template_configs(
+        mut self,
+        item: impl Into<t::LaunchTemplateConfig>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_configs, item);
+        self
+    }
+    /// Sets [`on_demand_target_capacity`](t::ModifySpotFleetRequestRequest::on_demand_target_capacity).
+    #[inline]
+    pub fn on_demand_target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().on_demand_target_capacity = Some(value);
+        self
+    }
+    /// Sets [`context`](t::ModifySpotFleetRequestRequest::context).
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().context = Some(value.into());
+        self
+    }
+    /// Sets [`spot_fleet_request_id`](t::ModifySpotFleetRequestRequest::spot_fleet_request_id).
+    #[inline]
+    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().spot_fleet_request_id = value.into();
+        self
+    }
+    /// Sets [`target_capacity`](t::ModifySpotFleetRequestRequest::target_capacity).
+    #[inline]
+    pub fn target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().target_capacity = Some(value);
+        self
+    }
+    /// Sets [`excess_capacity_termination_policy`](t::ModifySpotFleetRequestRequest::excess_capacity_termination_policy).
+    #[inline]
+    pub fn excess_capacity_termination_policy(
+        mut self,
+        value: impl Into<t::ExcessCapacityTerminationPolicy>,
+    ) -> Self {
+        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
+        self
+    }
+}
+/// The `ModifySubnetAttribute` operation.
+///
+/// Modifies a subnet attribute. You can only modify one attribute at a time.
+///
+/// Use this action to modify subnets on Amazon Web Services Outposts.
+///
+/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
+/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
+///
+/// For more information about Amazon Web Services Outposts, see the following:
+///
+/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
+/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
+pub struct ModifySubnetAttribute(
+    pub(crate) rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySubnetAttribute, t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SUBNET_ATTRIBUTE
+);
+impl ModifySubnetAttribute {
+    /// Sets [`assign_ipv6_address_on_creation`](t::ModifySubnetAttributeRequest::assign_ipv6_address_on_creation).
+    #[inline]
+    pub fn assign_ipv6_address_on_creation(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().assign_ipv6_address_on_creation = Some(value);
+        self
+    }
+    /// Sets [`map_public_ip_on_launch`](t::ModifySubnetAttributeRequest::map_public_ip_on_launch).
+    #[inline]
+    pub fn map_public_ip_on_launch(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().map_public_ip_on_launch = Some(value);
+        self
+    }
+    /// Sets [`subnet_id`](t::ModifySubnetAttributeRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// Sets [`map_customer_owned_ip_on_launch`](t::ModifySubnetAttributeRequest::map_customer_owned_ip_on_launch).
+    #[inline]
+    pub fn map_customer_owned_ip_on_launch(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().map_customer_owned_ip_on_launch = Some(value);
+        self
+    }
+    /// Sets [`customer_owned_ipv4_pool`](t::ModifySubnetAttributeRequest::customer_owned_ipv4_pool).
+    #[inline]
+    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
+        self
+    }
+    /// Sets [`enable_dns64`](t::ModifySubnetAttributeRequest::enable_dns64).
+    #[inline]
+    pub fn enable_dns64(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().enable_dns64 = Some(value);
+        self
+    }
+    /// Sets [`private_dns_hostname_type_on_launch`](t::ModifySubnetAttributeRequest::private_dns_hostname_type_on_launch).
+    #[inline]
+    pub fn private_dns_hostname_type_on_launch(
+        mut self,
+        value: impl Into<t::HostnameType>,
+    ) -> Self {
+        self.0.input_mut().private_dns_hostname_type_on_launch = Some(value.into());
+        self
+    }
+    /// Sets [`enable_resource_name_dns_a_record_on_launch`](t::ModifySubnetAttributeRequest::enable_resource_name_dns_a_record_on_launch).
+    #[inline]
+    pub fn enable_resource_name_dns_a_record_on_launch(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().enable_resource_name_dns_a_record_on_launch = Some(value);
+        self
+    }
+    /// Sets [`enable_resource_name_dns_aaaa_record_on_launch`](t::ModifySubnetAttributeRequest::enable_resource_name_dns_aaaa_record_on_launch).
+    #[inline]
+    pub fn enable_resource_name_dns_aaaa_record_on_launch(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().enable_resource_name_dns_aaaa_record_on_launch = Some(value);
+        self
+    }
+    /// Sets [`enable_lni_at_device_index`](t::ModifySubnetAttributeRequest::enable_lni_at_device_index).
+    #[inline]
+    pub fn enable_lni_at_device_index(mut self, value: i32) -> Self {
+        self.0.input_mut().enable_lni_at_device_index = Some(value);
+        self
+    }
+    /// Sets [`disable_lni_at_device_index`](t::ModifySubnetAttributeRequest::disable_lni_at_device_index).
+    #[inline]
+    pub fn disable_lni_at_device_index(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().disable_lni_at_device_index = Some(value);
+        self
+    }
+}
+/// The `ModifyTrafficMirrorFilterNetworkServices` operation.
+///
+/// Allows or restricts mirroring network services.
+///
+/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
+pub struct ModifyTrafficMirrorFilterNetworkServices(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+        t::ModifyTrafficMirrorFilterNetworkServicesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterNetworkServices,
+    t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+    t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES
+);
+impl ModifyTrafficMirrorFilterNetworkServices {
+    /// Sets [`traffic_mirror_filter_id`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::traffic_mirror_filter_id).
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// Sets [`add_network_services`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::add_network_services).
+    #[inline]
+    pub fn add_network_services(
+        mut self,
+        value: impl rt::Items<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_network_services);
+        self
+    }
+    /// Adds one element to `AddNetworkServices`; see [`add_network_services`](Self::add_network_services).
+    #[inline]
+    pub fn push_add_network_services(
+        mut self,
+        item: impl Into<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_network_services, item);
+        self
+    }
+    /// Sets [`remove_network_services`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::remove_network_services).
+    #[inline]
+    pub fn remove_network_services(
+        mut self,
+        value: impl rt::Items<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_network_services);
+        self
+    }
+    /// Adds one element to `RemoveNetworkServices`; see [`remove_network_services`](Self::remove_network_services).
+    #[inline]
+    pub fn push_remove_network_services(
+        mut self,
+        item: impl Into<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_network_services, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTrafficMirrorFilterRule` operation.
+///
+/// Modifies the specified Traffic Mirror rule.
+///
+/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
+pub struct ModifyTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorFilterRuleRequest,
+        t::ModifyTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterRule, t::ModifyTrafficMirrorFilterRuleRequest,
+    t::ModifyTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl ModifyTrafficMirrorFilterRule {
+    /// Sets [`traffic_mirror_filter_rule_id`](t::ModifyTrafficMirrorFilterRuleRequest::traffic_mirror_filter_rule_id).
+    #[inline]
+    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
+        self
+    }
+    /// Sets [`traffic_direction`](t::ModifyTrafficMirrorFilterRuleRequest::traffic_direction).
+    #[inline]
+    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
+        self.0.input_mut().traffic_direction = Some(value.into());
+        self
+    }
+    /// Sets [`rule_number`](t::ModifyTrafficMirrorFilterRuleRequest::rule_number).
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = Some(value);
+        self
+    }
+    /// Sets [`rule_action`](t::ModifyTrafficMirrorFilterRuleRequest::rule_action).
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
+        self.0.input_mut().rule_action = Some(value.into());
+        self
+    }
+    /// Sets [`destination_port_range`](t::ModifyTrafficMirrorFilterRuleRequest::destination_port_range).
+    #[inline]
+    pub fn destination_port_range(
+        mut self,
+        value: t::TrafficMirrorPortRangeRequest,
+    ) -> Self {
+        self.0.input_mut().destination_port_range = Some(value);
+        self
+    }
+    /// Sets [`source_port_range`](t::ModifyTrafficMirrorFilterRuleRequest::source_port_range).
+    #[inline]
+    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
+        self.0.input_mut().source_port_range = Some(value);
+        self
+    }
+    /// Sets [`protocol`](t::ModifyTrafficMirrorFilterRuleRequest::protocol).
+    #[inline]
+    pub fn protocol(mut self, value: i32) -> Self {
+        self.0.input_mut().protocol = Some(value);
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::ModifyTrafficMirrorFilterRuleRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`source_cidr_block`](t::ModifyTrafficMirrorFilterRuleRequest::source_cidr_block).
+    #[inline]
+    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`description`](t::ModifyTrafficMirrorFilterRuleRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`remove_fields`](t::ModifyTrafficMirrorFilterRuleRequest::remove_fields).
+    #[inline]
+    pub fn remove_fields(
+        mut self,
+        value: impl rt::Items<t::TrafficMirrorFilterRuleField>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_fields);
+        self
+    }
+    /// Adds one element to `RemoveFields`; see [`remove_fields`](Self::remove_fields).
+    #[inline]
+    pub fn push_remove_fields(
+        mut self,
+        item: impl Into<t::TrafficMirrorFilterRuleField>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_fields, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTrafficMirrorFilterRuleRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTrafficMirrorSession` operation.
+///
+/// Modifies a Traffic Mirror session.
+pub struct ModifyTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorSessionRequest,
+        t::ModifyTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorSession, t::ModifyTrafficMirrorSessionRequest,
+    t::ModifyTrafficMirrorSessionResult, rt::NoErrors, op::MODIFY_TRAFFIC_MIRROR_SESSION
+);
+impl ModifyTrafficMirrorSession {
+    /// Sets [`traffic_mirror_session_id`](t::ModifyTrafficMirrorSessionRequest::traffic_mirror_session_id).
+    #[inline]
+    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_session_id = value.into();
+        self
+    }
+    /// Sets [`traffic_mirror_target_id`](t::ModifyTrafficMirrorSessionRequest::traffic_mirror_target_id).
+    #[inline]
+    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_target_id = Some(value.into());
+        self
+    }
+    /// Sets [`traffic_mirror_filter_id`](t::ModifyTrafficMirrorSessionRequest::traffic_mirror_filter_id).
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
+        self
+    }
+    /// Sets [`packet_length`](t::ModifyTrafficMirrorSessionRequest::packet_length).
+    #[inline]
+    pub fn packet_length(mut self, value: i32) -> Self {
+        self.0.input_mut().packet_length = Some(value);
+        self
+    }
+    /// Sets [`session_number`](t::ModifyTrafficMirrorSessionRequest::session_number).
+    #[inline]
+    pub fn session_number(mut self, value: i32) -> Self {
+        self.0.input_mut().session_number = Some(value);
+        self
+    }
+    /// Sets [`virtual_network_id`](t::ModifyTrafficMirrorSessionRequest::virtual_network_id).
+    #[inline]
+    pub fn virtual_network_id(mut self, value: i32) -> Self {
+        self.0.input_mut().virtual_network_id = Some(value);
+        self
+    }
+    /// Sets [`description`](t::ModifyTrafficMirrorSessionRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`remove_fields`](t::ModifyTrafficMirrorSessionRequest::remove_fields).
+    #[inline]
+    pub fn remove_fields(
+        mut self,
+        value: impl rt::Items<t::TrafficMirrorSessionField>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_fields);
+        self
+    }
+    /// Adds one element to `RemoveFields`; see [`remove_fields`](Self::remove_fields).
+    #[inline]
+    pub fn push_remove_fields(
+        mut self,
+        item: impl Into<t::TrafficMirrorSessionField>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_fields, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTrafficMirrorSessionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGateway` operation.
+///
+/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
+pub struct ModifyTransitGateway(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayRequest,
+        t::ModifyTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGateway, t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult,
+    rt::NoErrors, op::MODIFY_TRANSIT_GATEWAY
+);
+impl ModifyTransitGateway {
+    /// Sets [`transit_gateway_id`](t::ModifyTransitGatewayRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyTransitGatewayRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`options`](t::ModifyTransitGatewayRequest::options).
+    #[inline]
+    pub fn options(mut self, value: t::ModifyTransitGatewayOptions) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
+///
+/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
+///
+/// - Enable or disable NAT gateway support for the attachment.
+/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
+/// - Replace the NAT gateway rules for the attachment.
+///
+/// Only the owner of the transit gateway can modify the NAT configuration.
+///
+/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
+///
+/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
+pub struct ModifyTransitGatewayAttachmentNatConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayAttachmentNatConfiguration,
+    t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+    t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
+);
+impl ModifyTransitGatewayAttachmentNatConfiguration {
+    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`nat_gateway_support`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::nat_gateway_support).
+    #[inline]
+    pub fn nat_gateway_support(
+        mut self,
+        value: impl Into<t::TransitGatewayAttachmentNatGatewaySupportValue>,
+    ) -> Self {
+        self.0.input_mut().nat_gateway_support = Some(value.into());
+        self
+    }
+    /// Sets [`nat_system_route_support`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::nat_system_route_support).
+    #[inline]
+    pub fn nat_system_route_support(
+        mut self,
+        value: impl Into<t::TransitGatewayAttachmentNatSystemRouteSupportValue>,
+    ) -> Self {
+        self.0.input_mut().nat_system_route_support = Some(value.into());
+        self
+    }
+    /// Sets [`nat_gateway_rules`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::nat_gateway_rules).
+    #[inline]
+    pub fn nat_gateway_rules(
+        mut self,
+        value: impl rt::Items<t::TransitGatewayNatRuleRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().nat_gateway_rules);
+        self
+    }
+    /// Adds one element to `NatGatewayRules`; see [`nat_gateway_rules`](Self::nat_gateway_rules).
+    #[inline]
+    pub fn push_nat_gateway_rules(
+        mut self,
+        item: impl Into<t::TransitGatewayNatRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().nat_gateway_rules, item);
+        self
+    }
+    /// Sets [`reset_nat_gateway_rules`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::reset_nat_gateway_rules).
+    #[inline]
+    pub fn reset_nat_gateway_rules(mut self, value: bool) -> Self {
+        self.0.input_mut().reset_nat_gateway_rules = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGatewayMeteringPolicy` operation.
+///
+/// Modifies a transit gateway metering policy.
+pub struct ModifyTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayMeteringPolicyRequest,
+        t::ModifyTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayMeteringPolicy, t::ModifyTransitGatewayMeteringPolicyRequest,
+    t::ModifyTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl ModifyTransitGatewayMeteringPolicy {
+    /// Sets [`transit_gateway_metering_policy_id`](t::ModifyTransitGatewayMeteringPolicyRequest::transit_gateway_metering_policy_id).
+    #[inline]
+    pub fn transit_gateway_metering_policy_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self
+    }
+    /// Sets [`add_middlebox_attachment_ids`](t::ModifyTransitGatewayMeteringPolicyRequest::add_middlebox_attachment_ids).
+    #[inline]
+    pub fn add_middlebox_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_middlebox_attachment_ids);
+        self
+    }
+    /// Adds one element to `AddMiddleboxAttachmentIds`; see [`add_middlebox_attachment_ids`](Self::add_middlebox_attachment_ids).
+    #[inline]
+    pub fn push_add_middlebox_attachment_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_middlebox_attachment_ids, item);
+        self
+    }
+    /// Sets [`remove_middlebox_attachment_ids`](t::ModifyTransitGatewayMeteringPolicyRequest::remove_middlebox_attachment_ids).
+    #[inline]
+    pub fn remove_middlebox_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_middlebox_attachment_ids);
+        self
+    }
+    /// Adds one element to `RemoveMiddleboxAttachmentIds`; see [`remove_middlebox_attachment_ids`](Self::remove_middlebox_attachment_ids).
+    #[inline]
+    pub fn push_remove_middlebox_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_middlebox_attachment_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayMeteringPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
+///
+/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
+pub struct ModifyTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayNetworkFunctionAttachment,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl ModifyTransitGatewayNetworkFunctionAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`add_availability_zones`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::add_availability_zones).
+    #[inline]
+    pub fn add_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_availability_zones);
+        self
+    }
+    /// Adds one element to `AddAvailabilityZones`; see [`add_availability_zones`](Self::add_availability_zones).
+    #[inline]
+    pub fn push_add_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_availability_zones, item);
+        self
+    }
+    /// Sets [`add_availability_zone_ids`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::add_availability_zone_ids).
+    #[inline]
+    pub fn add_availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_availability_zone_ids);
+        self
+    }
+    /// Adds one element to `AddAvailabilityZoneIds`; see [`add_availability_zone_ids`](Self::add_availability_zone_ids).
+    #[inline]
+    pub fn push_add_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_availability_zone_ids, item);
+        self
+    }
+    /// Sets [`remove_availability_zones`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::remove_availability_zones).
+    #[inline]
+    pub fn remove_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_availability_zones);
+        self
+    }
+    /// Adds one element to `RemoveAvailabilityZones`; see [`remove_availability_zones`](Self::remove_availability_zones).
+    #[inline]
+    pub fn push_remove_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_availability_zones, item);
+        self
+    }
+    /// Sets [`remove_availability_zone_ids`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::remove_availability_zone_ids).
+    #[inline]
+    pub fn remove_availability_zone_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_availability_zone_ids);
+        self
+    }
+    /// Adds one element to `RemoveAvailabilityZoneIds`; see [`remove_availability_zone_ids`](Self::remove_availability_zone_ids).
+    #[inline]
+    pub fn push_remove_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_availability_zone_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGatewayPeeringAttachment` operation.
+///
+/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
+///
+/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
+pub struct ModifyTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPeeringAttachmentRequest,
+        t::ModifyTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPeeringAttachment,
+    t::ModifyTransitGatewayPeeringAttachmentRequest,
+    t::ModifyTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl ModifyTransitGatewayPeeringAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`options`](t::ModifyTransitGatewayPeeringAttachmentRequest::options).
+    #[inline]
+    pub fn options(
+        mut self,
+        value: t::ModifyTransitGatewayPeeringAttachmentRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayPeeringAttachmentRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGatewayPolicyTableEntry` operation.
+///
+/// Modifies the specified transit gateway policy table entry.
+pub struct ModifyTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPolicyTableEntryRequest,
+        t::ModifyTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPolicyTableEntry, t::ModifyTransitGatewayPolicyTableEntryRequest,
+    t::ModifyTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl ModifyTransitGatewayPolicyTableEntry {
+    /// Sets [`transit_gateway_policy_table_id`](t::ModifyTransitGatewayPolicyTableEntryRequest::transit_gateway_policy_table_id).
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
+    /// Sets [`policy_rule_number`](t::ModifyTransitGatewayPolicyTableEntryRequest::policy_rule_number).
+    #[inline]
+    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_rule_number = value.into();
+        self
+    }
+    /// Sets [`policy_rule`](t::ModifyTransitGatewayPolicyTableEntryRequest::policy_rule).
+    #[inline]
+    pub fn policy_rule(mut self, value: t::TransitGatewayRequestPolicyRule) -> Self {
+        self.0.input_mut().policy_rule = Some(value);
+        self
+    }
+    /// Sets [`target_route_table_id`](t::ModifyTransitGatewayPolicyTableEntryRequest::target_route_table_id).
+    #[inline]
+    pub fn target_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target_route_table_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayPolicyTableEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyTransitGatewayPrefixListReference` operation.
+///
+/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct ModifyTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPrefixListReferenceRequest,
+        t::ModifyTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPrefixListReference,
+    t::ModifyTransitGatewayPrefixListReferenceRequest,
+    t::ModifyTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl ModifyTransitGatewayPrefixListReference {
+    /// Sets [`transit_gateway_route_table_id`](t::ModifyTransitGatewayPrefixListReferenceRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`prefix_list_id`](t::ModifyTransitGatewayPrefixListReferenceRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayPrefixListReferenceRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`blackhole`](t::ModifyTransitGatewayPrefixListReferenceRequest::blackhole).
+    #[inline]
+    pub fn blackhole(mut self, value: bool) -> Self {
+        self.0.input_mut().blackhole = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayPrefixListReferenceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
     }
 }

@@ -5,1776 +5,2047 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
-    ///
-    /// Returns the [`ModifyIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified VPC attachment. Returns [`ModifyTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
-        ModifyIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
-    ///
-    /// Returns the [`ModifyIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_prefix_list_resolver_target(
+    pub fn modify_transit_gateway_vpc_attachment(
         &self,
-    ) -> ModifyIpamPrefixListResolverTarget {
-        ModifyIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+    ) -> ModifyTransitGatewayVpcAttachment {
+        ModifyTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT),
         )
     }
-    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
-    ///
-    /// Returns the [`ModifyIpamResourceCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint. Returns [`ModifyVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
-        ModifyIpamResourceCidr(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
+    pub fn modify_verified_access_endpoint(&self) -> ModifyVerifiedAccessEndpoint {
+        ModifyVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT),
         )
     }
-    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`ModifyIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Amazon Web Services Verified Access endpoint policy. Returns [`ModifyVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
-        ModifyIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
-    ///
-    /// Returns the [`ModifyIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_routing_policy_registration(
+    pub fn modify_verified_access_endpoint_policy(
         &self,
-    ) -> ModifyIpamRoutingPolicyRegistration {
-        ModifyIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
+    ) -> ModifyVerifiedAccessEndpointPolicy {
+        ModifyVerifiedAccessEndpointPolicy(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY),
         )
     }
-    /// Modify an IPAM scope.
-    ///
-    /// Returns the [`ModifyIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Amazon Web Services Verified Access group configuration. Returns [`ModifyVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
-        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
-    }
-    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
-    ///
-    /// Returns the [`ModifyLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
-        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
-    }
-    /// Modifies the specified local gateway route.
-    ///
-    /// Returns the [`ModifyLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
-        ModifyLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
+    pub fn modify_verified_access_group(&self) -> ModifyVerifiedAccessGroup {
+        ModifyVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP),
         )
     }
-    /// Modifies the specified managed prefix list.
-    ///
-    /// Returns the [`ModifyManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Amazon Web Services Verified Access group policy. Returns [`ModifyVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
-        ModifyManagedPrefixList(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
-        )
-    }
-    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
-    ///
-    /// Returns the [`ModifyManagedResourceVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
-        ModifyManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
-        )
-    }
-    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
-    ///
-    /// Returns the [`ModifyMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
-        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
-    }
-    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
-    ///
-    /// Returns the [`ModifyNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
-        ModifyNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
-        )
-    }
-    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
-    ///
-    /// Returns the [`ModifyNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_networking_flex_cost_allocation_policy(
+    pub fn modify_verified_access_group_policy(
         &self,
-    ) -> ModifyNetworkingFlexCostAllocationPolicy {
-        ModifyNetworkingFlexCostAllocationPolicy(
+    ) -> ModifyVerifiedAccessGroupPolicy {
+        ModifyVerifiedAccessGroupPolicy(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY),
+        )
+    }
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_verified_access_instance(&self) -> ModifyVerifiedAccessInstance {
+        ModifyVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_INSTANCE),
+        )
+    }
+    /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstanceLoggingConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_verified_access_instance_logging_configuration(
+        &self,
+    ) -> ModifyVerifiedAccessInstanceLoggingConfiguration {
+        ModifyVerifiedAccessInstanceLoggingConfiguration(
             rt::Call::new(
                 &self.handle,
-                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+                &op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION,
             ),
         )
     }
-    /// Modifies the options for instance hostnames for the specified instance.
-    ///
-    /// Returns the [`ModifyPrivateDnsNameOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider. Returns [`ModifyVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
-        ModifyPrivateDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
+    pub fn modify_verified_access_trust_provider(
+        &self,
+    ) -> ModifyVerifiedAccessTrustProvider {
+        ModifyVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER),
         )
     }
-    /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`ModifyPublicIpDnsNameOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*. Returns [`ModifyVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_public_ip_dns_name_options(&self) -> ModifyPublicIpDnsNameOptions {
-        ModifyPublicIpDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS),
+    pub fn modify_volume(&self) -> ModifyVolume {
+        ModifyVolume(rt::Call::new(&self.handle, &op::MODIFY_VOLUME))
+    }
+    /// Modifies a volume attribute. Returns [`ModifyVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_volume_attribute(&self) -> ModifyVolumeAttribute {
+        ModifyVolumeAttribute(rt::Call::new(&self.handle, &op::MODIFY_VOLUME_ATTRIBUTE))
+    }
+    /// Modifies the specified attribute of the specified VPC. Returns [`ModifyVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_attribute(&self) -> ModifyVpcAttribute {
+        ModifyVpcAttribute(rt::Call::new(&self.handle, &op::MODIFY_VPC_ATTRIBUTE))
+    }
+    /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. Returns [`ModifyVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_block_public_access_exclusion(
+        &self,
+    ) -> ModifyVpcBlockPublicAccessExclusion {
+        ModifyVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
         )
     }
-    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
-    ///
-    /// Returns the [`ModifyReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`ModifyVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
-        ModifyReservedInstances(
-            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
+    pub fn modify_vpc_block_public_access_options(
+        &self,
+    ) -> ModifyVpcBlockPublicAccessOptions {
+        ModifyVpcBlockPublicAccessOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
+        )
+    }
+    /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections. Returns [`ModifyVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_encryption_control(&self) -> ModifyVpcEncryptionControl {
+        ModifyVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`ModifyVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpoint {
+        ModifyVpcEndpoint(rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT))
+    }
+    /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified. Returns [`ModifyVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_connection_notification(
+        &self,
+    ) -> ModifyVpcEndpointConnectionNotification {
+        ModifyVpcEndpointConnectionNotification(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
         )
     }
 }
-/// The `ModifyIpamPrefixListResolver` operation.
+/// The `ModifyTransitGatewayVpcAttachment` operation.
 ///
-/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
-pub struct ModifyIpamPrefixListResolver(
+/// Modifies the specified VPC attachment.
+pub struct ModifyTransitGatewayVpcAttachment(
     pub(crate) rt::Call<
-        t::ModifyIpamPrefixListResolverRequest,
-        t::ModifyIpamPrefixListResolverResult,
+        t::ModifyTransitGatewayVpcAttachmentRequest,
+        t::ModifyTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamPrefixListResolver, t::ModifyIpamPrefixListResolverRequest,
-    t::ModifyIpamPrefixListResolverResult, rt::NoErrors,
-    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER
+    ModifyTransitGatewayVpcAttachment, t::ModifyTransitGatewayVpcAttachmentRequest,
+    t::ModifyTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
-impl ModifyIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ModifyTransitGatewayVpcAttachment {
+    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Sets [`add_subnet_ids`](t::ModifyTransitGatewayVpcAttachmentRequest::add_subnet_ids).
+    #[inline]
+    pub fn add_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_subnet_ids);
+        self
+    }
+    /// Adds one element to `AddSubnetIds`; see [`add_subnet_ids`](Self::add_subnet_ids).
+    #[inline]
+    pub fn push_add_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_subnet_ids, item);
+        self
+    }
+    /// Sets [`remove_subnet_ids`](t::ModifyTransitGatewayVpcAttachmentRequest::remove_subnet_ids).
+    #[inline]
+    pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_subnet_ids);
+        self
+    }
+    /// Adds one element to `RemoveSubnetIds`; see [`remove_subnet_ids`](Self::remove_subnet_ids).
+    #[inline]
+    pub fn push_remove_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_subnet_ids, item);
+        self
+    }
+    /// Sets [`options`](t::ModifyTransitGatewayVpcAttachmentRequest::options).
+    #[inline]
+    pub fn options(
+        mut self,
+        value: t::ModifyTransitGatewayVpcAttachmentRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyTransitGatewayVpcAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM prefix list resolver to modify.
+}
+/// The `ModifyVerifiedAccessEndpoint` operation.
+///
+/// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
+pub struct ModifyVerifiedAccessEndpoint(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessEndpointRequest,
+        t::ModifyVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessEndpoint, t::ModifyVerifiedAccessEndpointRequest,
+    t::ModifyVerifiedAccessEndpointResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT
+);
+impl ModifyVerifiedAccessEndpoint {
+    /// Sets [`verified_access_endpoint_id`](t::ModifyVerifiedAccessEndpointRequest::verified_access_endpoint_id).
     #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
         self
     }
-    /// A new description for the IPAM prefix list resolver.
+    /// Sets [`verified_access_group_id`](t::ModifyVerifiedAccessEndpointRequest::verified_access_group_id).
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`load_balancer_options`](t::ModifyVerifiedAccessEndpointRequest::load_balancer_options).
+    #[inline]
+    pub fn load_balancer_options(
+        mut self,
+        value: t::ModifyVerifiedAccessEndpointLoadBalancerOptions,
+    ) -> Self {
+        self.0.input_mut().load_balancer_options = Some(value);
+        self
+    }
+    /// Sets [`network_interface_options`](t::ModifyVerifiedAccessEndpointRequest::network_interface_options).
+    #[inline]
+    pub fn network_interface_options(
+        mut self,
+        value: t::ModifyVerifiedAccessEndpointEniOptions,
+    ) -> Self {
+        self.0.input_mut().network_interface_options = Some(value);
+        self
+    }
+    /// Sets [`description`](t::ModifyVerifiedAccessEndpointRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The updated CIDR selection rules for the resolver. These rules replace the existing rules entirely.
-    #[inline]
-    pub fn rules(
-        mut self,
-        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().rules);
-        self
-    }
-    /// Adds one element to `Rules`; see [`rules`](Self::rules).
-    #[inline]
-    pub fn push_rules(
-        mut self,
-        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().rules, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyIpamPrefixListResolverResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPrefixListResolverResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPrefixListResolverRequest,
-        t::ModifyIpamPrefixListResolverResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyIpamPrefixListResolverTarget` operation.
-///
-/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
-pub struct ModifyIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::ModifyIpamPrefixListResolverTargetRequest,
-        t::ModifyIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamPrefixListResolverTarget, t::ModifyIpamPrefixListResolverTargetRequest,
-    t::ModifyIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET
-);
-impl ModifyIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver target to modify.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
-        self
-    }
-    /// The desired version of the prefix list to target. This allows you to pin the target to a specific version.
-    #[inline]
-    pub fn desired_version(mut self, value: i64) -> Self {
-        self.0.input_mut().desired_version = Some(value);
-        self
-    }
-    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version.
-    #[inline]
-    pub fn track_latest_version(mut self, value: bool) -> Self {
-        self.0.input_mut().track_latest_version = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::ModifyVerifiedAccessEndpointRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyIpamPrefixListResolverTargetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyIpamPrefixListResolverTargetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPrefixListResolverTargetRequest,
-        t::ModifyIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyIpamResourceCidr` operation.
-///
-/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
-///
-/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ModifyIpamResourceCidr(
-    pub(crate) rt::Call<
-        t::ModifyIpamResourceCidrRequest,
-        t::ModifyIpamResourceCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamResourceCidr, t::ModifyIpamResourceCidrRequest,
-    t::ModifyIpamResourceCidrResult, rt::NoErrors, op::MODIFY_IPAM_RESOURCE_CIDR
-);
-impl ModifyIpamResourceCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessEndpointRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the resource you want to modify.
+    /// Sets [`rds_options`](t::ModifyVerifiedAccessEndpointRequest::rds_options).
     #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
+    pub fn rds_options(
+        mut self,
+        value: t::ModifyVerifiedAccessEndpointRdsOptions,
+    ) -> Self {
+        self.0.input_mut().rds_options = Some(value);
         self
     }
-    /// The CIDR of the resource you want to modify.
+    /// Sets [`cidr_options`](t::ModifyVerifiedAccessEndpointRequest::cidr_options).
     #[inline]
-    pub fn resource_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_cidr = value.into();
+    pub fn cidr_options(
+        mut self,
+        value: t::ModifyVerifiedAccessEndpointCidrOptions,
+    ) -> Self {
+        self.0.input_mut().cidr_options = Some(value);
         self
-    }
-    /// The Amazon Web Services Region of the resource you want to modify.
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// The ID of the current scope that the resource CIDR is in.
-    #[inline]
-    pub fn current_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().current_ipam_scope_id = value.into();
-        self
-    }
-    /// The ID of the scope you want to transfer the resource CIDR to.
-    #[inline]
-    pub fn destination_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipam_scope_id = Some(value.into());
-        self
-    }
-    /// Determines if the resource is monitored by IPAM. If a resource is monitored, the resource is discovered by IPAM and you can view details about the resource’s CIDR.
-    #[inline]
-    pub fn monitored(mut self, value: bool) -> Self {
-        self.0.input_mut().monitored = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResourceCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResourceCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamResourceCidrRequest,
-        t::ModifyIpamResourceCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `ModifyIpamResourceDiscovery` operation.
+/// The `ModifyVerifiedAccessEndpointPolicy` operation.
 ///
-/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct ModifyIpamResourceDiscovery(
+/// Modifies the specified Amazon Web Services Verified Access endpoint policy.
+pub struct ModifyVerifiedAccessEndpointPolicy(
     pub(crate) rt::Call<
-        t::ModifyIpamResourceDiscoveryRequest,
-        t::ModifyIpamResourceDiscoveryResult,
+        t::ModifyVerifiedAccessEndpointPolicyRequest,
+        t::ModifyVerifiedAccessEndpointPolicyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamResourceDiscovery, t::ModifyIpamResourceDiscoveryRequest,
-    t::ModifyIpamResourceDiscoveryResult, rt::NoErrors,
-    op::MODIFY_IPAM_RESOURCE_DISCOVERY
+    ModifyVerifiedAccessEndpointPolicy, t::ModifyVerifiedAccessEndpointPolicyRequest,
+    t::ModifyVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY
 );
-impl ModifyIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ModifyVerifiedAccessEndpointPolicy {
+    /// Sets [`verified_access_endpoint_id`](t::ModifyVerifiedAccessEndpointPolicyRequest::verified_access_endpoint_id).
+    #[inline]
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`policy_enabled`](t::ModifyVerifiedAccessEndpointPolicyRequest::policy_enabled).
+    #[inline]
+    pub fn policy_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().policy_enabled = Some(value);
+        self
+    }
+    /// Sets [`policy_document`](t::ModifyVerifiedAccessEndpointPolicyRequest::policy_document).
+    #[inline]
+    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_document = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::ModifyVerifiedAccessEndpointPolicyRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessEndpointPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A resource discovery ID.
+    /// Sets [`sse_specification`](t::ModifyVerifiedAccessEndpointPolicyRequest::sse_specification).
     #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
+    pub fn sse_specification(
+        mut self,
+        value: t::VerifiedAccessSseSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().sse_specification = Some(value);
         self
     }
-    /// A resource discovery description.
+}
+/// The `ModifyVerifiedAccessGroup` operation.
+///
+/// Modifies the specified Amazon Web Services Verified Access group configuration.
+pub struct ModifyVerifiedAccessGroup(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessGroupRequest,
+        t::ModifyVerifiedAccessGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessGroup, t::ModifyVerifiedAccessGroupRequest,
+    t::ModifyVerifiedAccessGroupResult, rt::NoErrors, op::MODIFY_VERIFIED_ACCESS_GROUP
+);
+impl ModifyVerifiedAccessGroup {
+    /// Sets [`verified_access_group_id`](t::ModifyVerifiedAccessGroupRequest::verified_access_group_id).
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
+        self
+    }
+    /// Sets [`verified_access_instance_id`](t::ModifyVerifiedAccessGroupRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`description`](t::ModifyVerifiedAccessGroupRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Add operating Regions to the resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    /// Sets [`client_token`](t::ModifyVerifiedAccessGroupRequest::client_token).
     #[inline]
-    pub fn add_operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_operating_regions);
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
-    #[inline]
-    pub fn push_add_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_operating_regions, item);
-        self
-    }
-    /// Remove operating Regions.
-    #[inline]
-    pub fn remove_operating_regions(
-        mut self,
-        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_operating_regions);
-        self
-    }
-    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
-    #[inline]
-    pub fn push_remove_operating_regions(
-        mut self,
-        item: impl Into<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
-        self
-    }
-    /// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn add_organizational_unit_exclusions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_organizational_unit_exclusions);
-        self
-    }
-    /// Adds one element to `AddOrganizationalUnitExclusions`; see [`add_organizational_unit_exclusions`](Self::add_organizational_unit_exclusions).
-    #[inline]
-    pub fn push_add_organizational_unit_exclusions(
-        mut self,
-        item: impl Into<t::AddIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_organizational_unit_exclusions, item);
-        self
-    }
-    /// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn remove_organizational_unit_exclusions(
-        mut self,
-        value: impl rt::Items<t::RemoveIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_organizational_unit_exclusions);
-        self
-    }
-    /// Adds one element to `RemoveOrganizationalUnitExclusions`; see [`remove_organizational_unit_exclusions`](Self::remove_organizational_unit_exclusions).
-    #[inline]
-    pub fn push_remove_organizational_unit_exclusions(
-        mut self,
-        item: impl Into<t::RemoveIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_organizational_unit_exclusions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResourceDiscoveryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResourceDiscoveryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamResourceDiscoveryRequest,
-        t::ModifyIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyIpamRoutingPolicyRegistration` operation.
-///
-/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
-pub struct ModifyIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::ModifyIpamRoutingPolicyRegistrationRequest,
-        t::ModifyIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamRoutingPolicyRegistration, t::ModifyIpamRoutingPolicyRegistrationRequest,
-    t::ModifyIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION
-);
-impl ModifyIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessGroupRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM internet registry association.
+}
+/// The `ModifyVerifiedAccessGroupPolicy` operation.
+///
+/// Modifies the specified Amazon Web Services Verified Access group policy.
+pub struct ModifyVerifiedAccessGroupPolicy(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessGroupPolicyRequest,
+        t::ModifyVerifiedAccessGroupPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessGroupPolicy, t::ModifyVerifiedAccessGroupPolicyRequest,
+    t::ModifyVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY
+);
+impl ModifyVerifiedAccessGroupPolicy {
+    /// Sets [`verified_access_group_id`](t::ModifyVerifiedAccessGroupPolicyRequest::verified_access_group_id).
     #[inline]
-    pub fn ipam_internet_registry_association_id(
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
+        self
+    }
+    /// Sets [`policy_enabled`](t::ModifyVerifiedAccessGroupPolicyRequest::policy_enabled).
+    #[inline]
+    pub fn policy_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().policy_enabled = Some(value);
+        self
+    }
+    /// Sets [`policy_document`](t::ModifyVerifiedAccessGroupPolicyRequest::policy_document).
+    #[inline]
+    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_document = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::ModifyVerifiedAccessGroupPolicyRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessGroupPolicyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`sse_specification`](t::ModifyVerifiedAccessGroupPolicyRequest::sse_specification).
+    #[inline]
+    pub fn sse_specification(
+        mut self,
+        value: t::VerifiedAccessSseSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().sse_specification = Some(value);
+        self
+    }
+}
+/// The `ModifyVerifiedAccessInstance` operation.
+///
+/// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
+pub struct ModifyVerifiedAccessInstance(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessInstanceRequest,
+        t::ModifyVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessInstance, t::ModifyVerifiedAccessInstanceRequest,
+    t::ModifyVerifiedAccessInstanceResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE
+);
+impl ModifyVerifiedAccessInstance {
+    /// Sets [`verified_access_instance_id`](t::ModifyVerifiedAccessInstanceRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`description`](t::ModifyVerifiedAccessInstanceRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessInstanceRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyVerifiedAccessInstanceRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`cidr_endpoints_custom_sub_domain`](t::ModifyVerifiedAccessInstanceRequest::cidr_endpoints_custom_sub_domain).
+    #[inline]
+    pub fn cidr_endpoints_custom_sub_domain(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_endpoints_custom_sub_domain = Some(value.into());
+        self
+    }
+}
+/// The `ModifyVerifiedAccessInstanceLoggingConfiguration` operation.
+///
+/// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
+pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+        t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessInstanceLoggingConfiguration,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION
+);
+impl ModifyVerifiedAccessInstanceLoggingConfiguration {
+    /// Sets [`verified_access_instance_id`](t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest::verified_access_instance_id).
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Sets [`access_logs`](t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest::access_logs).
+    #[inline]
+    pub fn access_logs(mut self, value: t::VerifiedAccessLogOptions) -> Self {
+        self.0.input_mut().access_logs = value;
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+}
+/// The `ModifyVerifiedAccessTrustProvider` operation.
+///
+/// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
+pub struct ModifyVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessTrustProviderRequest,
+        t::ModifyVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessTrustProvider, t::ModifyVerifiedAccessTrustProviderRequest,
+    t::ModifyVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl ModifyVerifiedAccessTrustProvider {
+    /// Sets [`verified_access_trust_provider_id`](t::ModifyVerifiedAccessTrustProviderRequest::verified_access_trust_provider_id).
+    #[inline]
+    pub fn verified_access_trust_provider_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
         self
     }
-    /// The IP address prefix in CIDR notation identifying the routing policy registration to modify.
+    /// Sets [`oidc_options`](t::ModifyVerifiedAccessTrustProviderRequest::oidc_options).
+    #[inline]
+    pub fn oidc_options(
+        mut self,
+        value: t::ModifyVerifiedAccessTrustProviderOidcOptions,
+    ) -> Self {
+        self.0.input_mut().oidc_options = Some(value);
+        self
+    }
+    /// Sets [`device_options`](t::ModifyVerifiedAccessTrustProviderRequest::device_options).
+    #[inline]
+    pub fn device_options(
+        mut self,
+        value: t::ModifyVerifiedAccessTrustProviderDeviceOptions,
+    ) -> Self {
+        self.0.input_mut().device_options = Some(value);
+        self
+    }
+    /// Sets [`description`](t::ModifyVerifiedAccessTrustProviderRequest::description).
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVerifiedAccessTrustProviderRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`client_token`](t::ModifyVerifiedAccessTrustProviderRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`sse_specification`](t::ModifyVerifiedAccessTrustProviderRequest::sse_specification).
+    #[inline]
+    pub fn sse_specification(
+        mut self,
+        value: t::VerifiedAccessSseSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().sse_specification = Some(value);
+        self
+    }
+    /// Sets [`native_application_oidc_options`](t::ModifyVerifiedAccessTrustProviderRequest::native_application_oidc_options).
+    #[inline]
+    pub fn native_application_oidc_options(
+        mut self,
+        value: t::ModifyVerifiedAccessNativeApplicationOidcOptions,
+    ) -> Self {
+        self.0.input_mut().native_application_oidc_options = Some(value);
+        self
+    }
+}
+/// The `ModifyVolume` operation.
+///
+/// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
+///
+/// When you complete a resize operation on your volume, you need to extend the volume's file-system size to take advantage of the new storage capacity. For more information, see [Extend the file system](https://docs.aws.amazon.com/ebs/latest/userguide/recognize-expanded-volume-linux.html).
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+///
+/// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
+///
+/// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
+pub struct ModifyVolume(
+    pub(crate) rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVolume, t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors,
+    op::MODIFY_VOLUME
+);
+impl ModifyVolume {
+    /// Sets [`dry_run`](t::ModifyVolumeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`volume_id`](t::ModifyVolumeRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sets [`size`](t::ModifyVolumeRequest::size).
+    #[inline]
+    pub fn size(mut self, value: i32) -> Self {
+        self.0.input_mut().size = Some(value);
+        self
+    }
+    /// Sets [`volume_type`](t::ModifyVolumeRequest::volume_type).
+    #[inline]
+    pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
+        self.0.input_mut().volume_type = Some(value.into());
+        self
+    }
+    /// Sets [`iops`](t::ModifyVolumeRequest::iops).
+    #[inline]
+    pub fn iops(mut self, value: i32) -> Self {
+        self.0.input_mut().iops = Some(value);
+        self
+    }
+    /// Sets [`throughput`](t::ModifyVolumeRequest::throughput).
+    #[inline]
+    pub fn throughput(mut self, value: i32) -> Self {
+        self.0.input_mut().throughput = Some(value);
+        self
+    }
+    /// Sets [`multi_attach_enabled`](t::ModifyVolumeRequest::multi_attach_enabled).
+    #[inline]
+    pub fn multi_attach_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().multi_attach_enabled = Some(value);
+        self
+    }
+}
+/// The `ModifyVolumeAttribute` operation.
+///
+/// Modifies a volume attribute.
+///
+/// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
+///
+/// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
+pub struct ModifyVolumeAttribute(
+    pub(crate) rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVolumeAttribute, t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VOLUME_ATTRIBUTE
+);
+impl ModifyVolumeAttribute {
+    /// Sets [`auto_enable_io`](t::ModifyVolumeAttributeRequest::auto_enable_io).
+    #[inline]
+    pub fn auto_enable_io(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().auto_enable_io = Some(value);
+        self
+    }
+    /// Sets [`volume_id`](t::ModifyVolumeAttributeRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVolumeAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyVpcAttribute` operation.
+///
+/// Modifies the specified attribute of the specified VPC.
+pub struct ModifyVpcAttribute(
+    pub(crate) rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVpcAttribute, t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VPC_ATTRIBUTE
+);
+impl ModifyVpcAttribute {
+    /// Sets [`enable_dns_hostnames`](t::ModifyVpcAttributeRequest::enable_dns_hostnames).
+    #[inline]
+    pub fn enable_dns_hostnames(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().enable_dns_hostnames = Some(value);
+        self
+    }
+    /// Sets [`enable_dns_support`](t::ModifyVpcAttributeRequest::enable_dns_support).
+    #[inline]
+    pub fn enable_dns_support(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().enable_dns_support = Some(value);
+        self
+    }
+    /// Sets [`vpc_id`](t::ModifyVpcAttributeRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`enable_network_address_usage_metrics`](t::ModifyVpcAttributeRequest::enable_network_address_usage_metrics).
+    #[inline]
+    pub fn enable_network_address_usage_metrics(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().enable_network_address_usage_metrics = Some(value);
+        self
+    }
+}
+/// The `ModifyVpcBlockPublicAccessExclusion` operation.
+///
+/// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
+pub struct ModifyVpcBlockPublicAccessExclusion(
+    pub(crate) rt::Call<
+        t::ModifyVpcBlockPublicAccessExclusionRequest,
+        t::ModifyVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcBlockPublicAccessExclusion, t::ModifyVpcBlockPublicAccessExclusionRequest,
+    t::ModifyVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl ModifyVpcBlockPublicAccessExclusion {
+    /// Sets [`dry_run`](t::ModifyVpcBlockPublicAccessExclusionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`exclusion_id`](t::ModifyVpcBlockPublicAccessExclusionRequest::exclusion_id).
+    #[inline]
+    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().exclusion_id = value.into();
+        self
+    }
+    /// Sets [`internet_gateway_exclusion_mode`](t::ModifyVpcBlockPublicAccessExclusionRequest::internet_gateway_exclusion_mode).
+    #[inline]
+    pub fn internet_gateway_exclusion_mode(
+        mut self,
+        value: impl Into<t::InternetGatewayExclusionMode>,
+    ) -> Self {
+        self.0.input_mut().internet_gateway_exclusion_mode = value.into();
+        self
+    }
+}
+/// The `ModifyVpcBlockPublicAccessOptions` operation.
+///
+/// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct ModifyVpcBlockPublicAccessOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpcBlockPublicAccessOptionsRequest,
+        t::ModifyVpcBlockPublicAccessOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcBlockPublicAccessOptions, t::ModifyVpcBlockPublicAccessOptionsRequest,
+    t::ModifyVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
+);
+impl ModifyVpcBlockPublicAccessOptions {
+    /// Sets [`dry_run`](t::ModifyVpcBlockPublicAccessOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`internet_gateway_block_mode`](t::ModifyVpcBlockPublicAccessOptionsRequest::internet_gateway_block_mode).
+    #[inline]
+    pub fn internet_gateway_block_mode(
+        mut self,
+        value: impl Into<t::InternetGatewayBlockMode>,
+    ) -> Self {
+        self.0.input_mut().internet_gateway_block_mode = value.into();
+        self
+    }
+}
+/// The `ModifyVpcEncryptionControl` operation.
+///
+/// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct ModifyVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::ModifyVpcEncryptionControlRequest,
+        t::ModifyVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEncryptionControl, t::ModifyVpcEncryptionControlRequest,
+    t::ModifyVpcEncryptionControlResult, rt::NoErrors, op::MODIFY_VPC_ENCRYPTION_CONTROL
+);
+impl ModifyVpcEncryptionControl {
+    /// Sets [`dry_run`](t::ModifyVpcEncryptionControlRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_encryption_control_id`](t::ModifyVpcEncryptionControlRequest::vpc_encryption_control_id).
+    #[inline]
+    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_encryption_control_id = value.into();
+        self
+    }
+    /// Sets [`mode`](t::ModifyVpcEncryptionControlRequest::mode).
+    #[inline]
+    pub fn mode(mut self, value: impl Into<t::VpcEncryptionControlMode>) -> Self {
+        self.0.input_mut().mode = Some(value.into());
+        self
+    }
+    /// Sets [`internet_gateway_exclusion`](t::ModifyVpcEncryptionControlRequest::internet_gateway_exclusion).
+    #[inline]
+    pub fn internet_gateway_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().internet_gateway_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`egress_only_internet_gateway_exclusion`](t::ModifyVpcEncryptionControlRequest::egress_only_internet_gateway_exclusion).
+    #[inline]
+    pub fn egress_only_internet_gateway_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`nat_gateway_exclusion`](t::ModifyVpcEncryptionControlRequest::nat_gateway_exclusion).
+    #[inline]
+    pub fn nat_gateway_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().nat_gateway_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`virtual_private_gateway_exclusion`](t::ModifyVpcEncryptionControlRequest::virtual_private_gateway_exclusion).
+    #[inline]
+    pub fn virtual_private_gateway_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().virtual_private_gateway_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_peering_exclusion`](t::ModifyVpcEncryptionControlRequest::vpc_peering_exclusion).
+    #[inline]
+    pub fn vpc_peering_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().vpc_peering_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`lambda_exclusion`](t::ModifyVpcEncryptionControlRequest::lambda_exclusion).
+    #[inline]
+    pub fn lambda_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().lambda_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_lattice_exclusion`](t::ModifyVpcEncryptionControlRequest::vpc_lattice_exclusion).
+    #[inline]
+    pub fn vpc_lattice_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().vpc_lattice_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`elastic_file_system_exclusion`](t::ModifyVpcEncryptionControlRequest::elastic_file_system_exclusion).
+    #[inline]
+    pub fn elastic_file_system_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().elastic_file_system_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`global_accelerator_exclusion`](t::ModifyVpcEncryptionControlRequest::global_accelerator_exclusion).
+    #[inline]
+    pub fn global_accelerator_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().global_accelerator_exclusion = Some(value.into());
+        self
+    }
+    /// Sets [`api_gateway_v2_exclusion`](t::ModifyVpcEncryptionControlRequest::api_gateway_v2_exclusion).
+    #[inline]
+    pub fn api_gateway_v2_exclusion(
+        mut self,
+        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
+    ) -> Self {
+        self.0.input_mut().api_gateway_v2_exclusion = Some(value.into());
+        self
+    }
+}
+/// The `ModifyVpcEndpoint` operation.
+///
+/// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct ModifyVpcEndpoint(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointRequest,
+        t::ModifyVpcEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpoint, t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult,
+    rt::NoErrors, op::MODIFY_VPC_ENDPOINT
+);
+impl ModifyVpcEndpoint {
+    /// Sets [`dry_run`](t::ModifyVpcEndpointRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`vpc_endpoint_id`](t::ModifyVpcEndpointRequest::vpc_endpoint_id).
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`reset_policy`](t::ModifyVpcEndpointRequest::reset_policy).
+    #[inline]
+    pub fn reset_policy(mut self, value: bool) -> Self {
+        self.0.input_mut().reset_policy = Some(value);
+        self
+    }
+    /// Sets [`policy_document`](t::ModifyVpcEndpointRequest::policy_document).
+    #[inline]
+    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_document = Some(value.into());
+        self
+    }
+    /// Sets [`add_route_table_ids`](t::ModifyVpcEndpointRequest::add_route_table_ids).
+    #[inline]
+    pub fn add_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_route_table_ids);
+        self
+    }
+    /// Adds one element to `AddRouteTableIds`; see [`add_route_table_ids`](Self::add_route_table_ids).
+    #[inline]
+    pub fn push_add_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_route_table_ids, item);
+        self
+    }
+    /// Sets [`remove_route_table_ids`](t::ModifyVpcEndpointRequest::remove_route_table_ids).
+    #[inline]
+    pub fn remove_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_route_table_ids);
+        self
+    }
+    /// Adds one element to `RemoveRouteTableIds`; see [`remove_route_table_ids`](Self::remove_route_table_ids).
+    #[inline]
+    pub fn push_remove_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_route_table_ids, item);
+        self
+    }
+    /// Sets [`add_subnet_ids`](t::ModifyVpcEndpointRequest::add_subnet_ids).
+    #[inline]
+    pub fn add_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_subnet_ids);
+        self
+    }
+    /// Adds one element to `AddSubnetIds`; see [`add_subnet_ids`](Self::add_subnet_ids).
+    #[inline]
+    pub fn push_add_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_subnet_ids, item);
+        self
+    }
+    /// Sets [`remove_subnet_ids`](t::ModifyVpcEndpointRequest::remove_subnet_ids).
+    #[inline]
+    pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_subnet_ids);
+        self
+    }
+    /// Adds one element to `RemoveSubnetIds`; see [`remove_subnet_ids`](Self::remove_subnet_ids).
+    #[inline]
+    pub fn push_remove_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_subnet_ids, item);
+        self
+    }
+    /// Sets [`add_security_group_ids`](t::ModifyVpcEndpointRequest::add_security_group_ids).
+    #[inline]
+    pub fn add_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_security_group_ids);
+        self
+    }
+    /// Adds one element to `AddSecurityGroupIds`; see [`add_security_group_ids`](Self::add_security_group_ids).
+    #[inline]
+    pub fn push_add_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_security_group_ids, item);
+        self
+    }
+    /// Sets [`remove_security_group_ids`](t::ModifyVpcEndpointRequest::remove_security_group_ids).
+    #[inline]
+    pub fn remove_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_security_group_ids);
+        self
+    }
+    /// Adds one element to `RemoveSecurityGroupIds`; see [`remove_security_group_ids`](Self::remove_security_group_ids).
+    #[inline]
+    pub fn push_remove_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_security_group_ids, item);
+        self
+    }
+    /// Sets [`ip_address_type`](t::ModifyVpcEndpointRequest::ip_address_type).
+    #[inline]
+    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
+        self.0.input_mut().ip_address_type = Some(value.into());
+        self
+    }
+    /// Sets [`dns_options`](t::ModifyVpcEndpointRequest::dns_options).
+    #[inline]
+    pub fn dns_options(mut self, value: t::DnsOptionsSpecification) -> Self {
+        self.0.input_mut().dns_options = Some(value);
+        self
+    }
+    /// Sets [`private_dns_enabled`](t::ModifyVpcEndpointRequest::private_dns_enabled).
+    #[inline]
+    pub fn private_dns_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().private_dns_enabled = Some(value);
+        self
+    }
+    /// Sets [`subnet_configurations`](t::ModifyVpcEndpointRequest::subnet_configurations).
+    #[inline]
+    pub fn subnet_configurations(
+        mut self,
+        value: impl rt::Items<t::SubnetConfiguration>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_configurations);
+        self
+    }
+    /// Adds one element to `SubnetConfigurations`; see [`subnet_configurations`](Self::subnet_configurations).
+    #[inline]
+    pub fn push_subnet_configurations(
+        mut self,
+        item: impl Into<t::SubnetConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_configurations, item);
+        self
+    }
+}
+/// The `ModifyVpcEndpointConnectionNotification` operation.
+///
+/// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
+pub struct ModifyVpcEndpointConnectionNotification(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointConnectionNotificationRequest,
+        t::ModifyVpcEndpointConnectionNotificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointConnectionNotification,
+    t::ModifyVpcEndpointConnectionNotificationRequest,
+    t::ModifyVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION
+);
+impl ModifyVpcEndpointConnectionNotification {
+    /// Sets [`dry_run`](t::ModifyVpcEndpointConnectionNotificationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`connection_notification_id`](t::ModifyVpcEndpointConnectionNotificationRequest::connection_notification_id).
+    #[inline]
+    pub fn connection_notification_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().connection_notification_id = value.into();
+        self
+    }
+    /// Sets [`connection_notification_arn`](t::ModifyVpcEndpointConnectionNotificationRequest::connection_notification_arn).
+    #[inline]
+    pub fn connection_notification_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().connection_notification_arn = Some(value.into());
+        self
+    }
+    /// Sets [`connection_events`](t::ModifyVpcEndpointConnectionNotificationRequest::connection_events).
+    #[inline]
+    pub fn connection_events(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().connection_events);
+        self
+    }
+    /// Adds one element to `ConnectionEvents`; see [`connection_events`](Self::connection_events).
+    #[inline]
+    pub fn push_connection_events(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().connection_events, item);
+        self
+    }
+}
+impl super::Client {
+    /// Modifies the billing account for VPC endpoint usage/charges. Returns [`ModifyVpcEndpointPayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_payer_responsibility(
+        &self,
+    ) -> ModifyVpcEndpointPayerResponsibility {
+        ModifyVpcEndpointPayerResponsibility(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY),
+        )
+    }
+    /// Modifies the attributes of the specified VPC endpoint service configuration. Returns [`ModifyVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_service_configuration(
+        &self,
+    ) -> ModifyVpcEndpointServiceConfiguration {
+        ModifyVpcEndpointServiceConfiguration(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION),
+        )
+    }
+    /// Modifies the payer responsibility for your VPC endpoint service. Returns [`ModifyVpcEndpointServicePayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_service_payer_responsibility(
+        &self,
+    ) -> ModifyVpcEndpointServicePayerResponsibility {
+        ModifyVpcEndpointServicePayerResponsibility(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY,
+            ),
+        )
+    }
+    /// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported. Returns [`ModifyVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_service_permissions(
+        &self,
+    ) -> ModifyVpcEndpointServicePermissions {
+        ModifyVpcEndpointServicePermissions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS),
+        )
+    }
+    /// Modifies the VPC peering connection options on one side of a VPC peering connection. Returns [`ModifyVpcPeeringConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_peering_connection_options(
+        &self,
+    ) -> ModifyVpcPeeringConnectionOptions {
+        ModifyVpcPeeringConnectionOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS),
+        )
+    }
+    /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`. Returns [`ModifyVpcTenancy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancy {
+        ModifyVpcTenancy(rt::Call::new(&self.handle, &op::MODIFY_VPC_TENANCY))
+    }
+    /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available: Returns [`ModifyVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_connection(&self) -> ModifyVpnConnection {
+        ModifyVpnConnection(rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION))
+    }
+    /// Modifies the connection options for your Site-to-Site VPN connection. Returns [`ModifyVpnConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_connection_options(&self) -> ModifyVpnConnectionOptions {
+        ModifyVpnConnectionOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION_OPTIONS),
+        )
+    }
+    /// Modifies the VPN tunnel endpoint certificate. Returns [`ModifyVpnTunnelCertificate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_tunnel_certificate(&self) -> ModifyVpnTunnelCertificate {
+        ModifyVpnTunnelCertificate(
+            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_CERTIFICATE),
+        )
+    }
+    /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`ModifyVpnTunnelOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_tunnel_options(&self) -> ModifyVpnTunnelOptions {
+        ModifyVpnTunnelOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_OPTIONS),
+        )
+    }
+    /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`MonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn monitor_instances(&self) -> MonitorInstances {
+        MonitorInstances(rt::Call::new(&self.handle, &op::MONITOR_INSTANCES))
+    }
+    /// **Note:** This action is deprecated. Returns [`MoveAddressToVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_address_to_vpc(&self) -> MoveAddressToVpc {
+        MoveAddressToVpc(rt::Call::new(&self.handle, &op::MOVE_ADDRESS_TO_VPC))
+    }
+    /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool. Returns [`MoveByoipCidrToIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_byoip_cidr_to_ipam(&self) -> MoveByoipCidrToIpam {
+        MoveByoipCidrToIpam(rt::Call::new(&self.handle, &op::MOVE_BYOIP_CIDR_TO_IPAM))
+    }
+    /// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following: Returns [`MoveCapacityReservationInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_capacity_reservation_instances(
+        &self,
+    ) -> MoveCapacityReservationInstances {
+        MoveCapacityReservationInstances(
+            rt::Call::new(&self.handle, &op::MOVE_CAPACITY_RESERVATION_INSTANCES),
+        )
+    }
+}
+/// The `ModifyVpcEndpointPayerResponsibility` operation.
+///
+/// Modifies the billing account for VPC endpoint usage/charges.
+pub struct ModifyVpcEndpointPayerResponsibility(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointPayerResponsibilityRequest,
+        t::ModifyVpcEndpointPayerResponsibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointPayerResponsibility, t::ModifyVpcEndpointPayerResponsibilityRequest,
+    t::ModifyVpcEndpointPayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY
+);
+impl ModifyVpcEndpointPayerResponsibility {
+    /// Sets [`dry_run`](t::ModifyVpcEndpointPayerResponsibilityRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_id`](t::ModifyVpcEndpointPayerResponsibilityRequest::service_id).
+    #[inline]
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_endpoint_id`](t::ModifyVpcEndpointPayerResponsibilityRequest::vpc_endpoint_id).
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`payer_responsibility`](t::ModifyVpcEndpointPayerResponsibilityRequest::payer_responsibility).
+    #[inline]
+    pub fn payer_responsibility(
+        mut self,
+        value: impl Into<t::PayerResponsibilityType>,
+    ) -> Self {
+        self.0.input_mut().payer_responsibility = value.into();
+        self
+    }
+    /// Sets [`scope`](t::ModifyVpcEndpointPayerResponsibilityRequest::scope).
+    #[inline]
+    pub fn scope(mut self, value: impl Into<t::PayerResponsibilityScope>) -> Self {
+        self.0.input_mut().scope = value.into();
+        self
+    }
+}
+/// The `ModifyVpcEndpointServiceConfiguration` operation.
+///
+/// Modifies the attributes of the specified VPC endpoint service configuration.
+///
+/// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
+pub struct ModifyVpcEndpointServiceConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServiceConfigurationRequest,
+        t::ModifyVpcEndpointServiceConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServiceConfiguration,
+    t::ModifyVpcEndpointServiceConfigurationRequest,
+    t::ModifyVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION
+);
+impl ModifyVpcEndpointServiceConfiguration {
+    /// Sets [`dry_run`](t::ModifyVpcEndpointServiceConfigurationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_id`](t::ModifyVpcEndpointServiceConfigurationRequest::service_id).
+    #[inline]
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = value.into();
+        self
+    }
+    /// Sets [`private_dns_name`](t::ModifyVpcEndpointServiceConfigurationRequest::private_dns_name).
+    #[inline]
+    pub fn private_dns_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_dns_name = Some(value.into());
+        self
+    }
+    /// Sets [`remove_private_dns_name`](t::ModifyVpcEndpointServiceConfigurationRequest::remove_private_dns_name).
+    #[inline]
+    pub fn remove_private_dns_name(mut self, value: bool) -> Self {
+        self.0.input_mut().remove_private_dns_name = Some(value);
+        self
+    }
+    /// Sets [`acceptance_required`](t::ModifyVpcEndpointServiceConfigurationRequest::acceptance_required).
+    #[inline]
+    pub fn acceptance_required(mut self, value: bool) -> Self {
+        self.0.input_mut().acceptance_required = Some(value);
+        self
+    }
+    /// Sets [`add_network_load_balancer_arns`](t::ModifyVpcEndpointServiceConfigurationRequest::add_network_load_balancer_arns).
+    #[inline]
+    pub fn add_network_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_network_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `AddNetworkLoadBalancerArns`; see [`add_network_load_balancer_arns`](Self::add_network_load_balancer_arns).
+    #[inline]
+    pub fn push_add_network_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_network_load_balancer_arns, item);
+        self
+    }
+    /// Sets [`remove_network_load_balancer_arns`](t::ModifyVpcEndpointServiceConfigurationRequest::remove_network_load_balancer_arns).
+    #[inline]
+    pub fn remove_network_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_network_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `RemoveNetworkLoadBalancerArns`; see [`remove_network_load_balancer_arns`](Self::remove_network_load_balancer_arns).
+    #[inline]
+    pub fn push_remove_network_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_network_load_balancer_arns, item);
+        self
+    }
+    /// Sets [`add_gateway_load_balancer_arns`](t::ModifyVpcEndpointServiceConfigurationRequest::add_gateway_load_balancer_arns).
+    #[inline]
+    pub fn add_gateway_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_gateway_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `AddGatewayLoadBalancerArns`; see [`add_gateway_load_balancer_arns`](Self::add_gateway_load_balancer_arns).
+    #[inline]
+    pub fn push_add_gateway_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_gateway_load_balancer_arns, item);
+        self
+    }
+    /// Sets [`remove_gateway_load_balancer_arns`](t::ModifyVpcEndpointServiceConfigurationRequest::remove_gateway_load_balancer_arns).
+    #[inline]
+    pub fn remove_gateway_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_gateway_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `RemoveGatewayLoadBalancerArns`; see [`remove_gateway_load_balancer_arns`](Self::remove_gateway_load_balancer_arns).
+    #[inline]
+    pub fn push_remove_gateway_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_gateway_load_balancer_arns, item);
+        self
+    }
+    /// Sets [`add_supported_ip_address_types`](t::ModifyVpcEndpointServiceConfigurationRequest::add_supported_ip_address_types).
+    #[inline]
+    pub fn add_supported_ip_address_types(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_supported_ip_address_types);
+        self
+    }
+    /// Adds one element to `AddSupportedIpAddressTypes`; see [`add_supported_ip_address_types`](Self::add_supported_ip_address_types).
+    #[inline]
+    pub fn push_add_supported_ip_address_types(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_supported_ip_address_types, item);
+        self
+    }
+    /// Sets [`remove_supported_ip_address_types`](t::ModifyVpcEndpointServiceConfigurationRequest::remove_supported_ip_address_types).
+    #[inline]
+    pub fn remove_supported_ip_address_types(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_supported_ip_address_types);
+        self
+    }
+    /// Adds one element to `RemoveSupportedIpAddressTypes`; see [`remove_supported_ip_address_types`](Self::remove_supported_ip_address_types).
+    #[inline]
+    pub fn push_remove_supported_ip_address_types(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_supported_ip_address_types, item);
+        self
+    }
+    /// Sets [`add_supported_regions`](t::ModifyVpcEndpointServiceConfigurationRequest::add_supported_regions).
+    #[inline]
+    pub fn add_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_supported_regions);
+        self
+    }
+    /// Adds one element to `AddSupportedRegions`; see [`add_supported_regions`](Self::add_supported_regions).
+    #[inline]
+    pub fn push_add_supported_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_supported_regions, item);
+        self
+    }
+    /// Sets [`remove_supported_regions`](t::ModifyVpcEndpointServiceConfigurationRequest::remove_supported_regions).
+    #[inline]
+    pub fn remove_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_supported_regions);
+        self
+    }
+    /// Adds one element to `RemoveSupportedRegions`; see [`remove_supported_regions`](Self::remove_supported_regions).
+    #[inline]
+    pub fn push_remove_supported_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_supported_regions, item);
+        self
+    }
+}
+/// The `ModifyVpcEndpointServicePayerResponsibility` operation.
+///
+/// Modifies the payer responsibility for your VPC endpoint service.
+pub struct ModifyVpcEndpointServicePayerResponsibility(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+        t::ModifyVpcEndpointServicePayerResponsibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePayerResponsibility,
+    t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+    t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY
+);
+impl ModifyVpcEndpointServicePayerResponsibility {
+    /// Sets [`dry_run`](t::ModifyVpcEndpointServicePayerResponsibilityRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_id`](t::ModifyVpcEndpointServicePayerResponsibilityRequest::service_id).
+    #[inline]
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = value.into();
+        self
+    }
+    /// Sets [`payer_responsibility`](t::ModifyVpcEndpointServicePayerResponsibilityRequest::payer_responsibility).
+    #[inline]
+    pub fn payer_responsibility(
+        mut self,
+        value: impl Into<t::PayerResponsibility>,
+    ) -> Self {
+        self.0.input_mut().payer_responsibility = value.into();
+        self
+    }
+}
+/// The `ModifyVpcEndpointServicePermissions` operation.
+///
+/// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
+///
+/// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
+///
+/// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
+pub struct ModifyVpcEndpointServicePermissions(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServicePermissionsRequest,
+        t::ModifyVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePermissions, t::ModifyVpcEndpointServicePermissionsRequest,
+    t::ModifyVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS
+);
+impl ModifyVpcEndpointServicePermissions {
+    /// Sets [`dry_run`](t::ModifyVpcEndpointServicePermissionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`service_id`](t::ModifyVpcEndpointServicePermissionsRequest::service_id).
+    #[inline]
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = value.into();
+        self
+    }
+    /// Sets [`add_allowed_principals`](t::ModifyVpcEndpointServicePermissionsRequest::add_allowed_principals).
+    #[inline]
+    pub fn add_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_allowed_principals);
+        self
+    }
+    /// Adds one element to `AddAllowedPrincipals`; see [`add_allowed_principals`](Self::add_allowed_principals).
+    #[inline]
+    pub fn push_add_allowed_principals(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_allowed_principals, item);
+        self
+    }
+    /// Sets [`remove_allowed_principals`](t::ModifyVpcEndpointServicePermissionsRequest::remove_allowed_principals).
+    #[inline]
+    pub fn remove_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_allowed_principals);
+        self
+    }
+    /// Adds one element to `RemoveAllowedPrincipals`; see [`remove_allowed_principals`](Self::remove_allowed_principals).
+    #[inline]
+    pub fn push_remove_allowed_principals(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_allowed_principals, item);
+        self
+    }
+    /// Sets [`permission_type`](t::ModifyVpcEndpointServicePermissionsRequest::permission_type).
+    #[inline]
+    pub fn permission_type(mut self, value: impl Into<t::PermissionType>) -> Self {
+        self.0.input_mut().permission_type = Some(value.into());
+        self
+    }
+}
+/// The `ModifyVpcPeeringConnectionOptions` operation.
+///
+/// Modifies the VPC peering connection options on one side of a VPC peering connection.
+///
+/// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the DescribeVpcPeeringConnections command.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
+pub struct ModifyVpcPeeringConnectionOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpcPeeringConnectionOptionsRequest,
+        t::ModifyVpcPeeringConnectionOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcPeeringConnectionOptions, t::ModifyVpcPeeringConnectionOptionsRequest,
+    t::ModifyVpcPeeringConnectionOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS
+);
+impl ModifyVpcPeeringConnectionOptions {
+    /// Sets [`accepter_peering_connection_options`](t::ModifyVpcPeeringConnectionOptionsRequest::accepter_peering_connection_options).
+    #[inline]
+    pub fn accepter_peering_connection_options(
+        mut self,
+        value: t::PeeringConnectionOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().accepter_peering_connection_options = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVpcPeeringConnectionOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`requester_peering_connection_options`](t::ModifyVpcPeeringConnectionOptionsRequest::requester_peering_connection_options).
+    #[inline]
+    pub fn requester_peering_connection_options(
+        mut self,
+        value: t::PeeringConnectionOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().requester_peering_connection_options = Some(value);
+        self
+    }
+    /// Sets [`vpc_peering_connection_id`](t::ModifyVpcPeeringConnectionOptionsRequest::vpc_peering_connection_id).
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = value.into();
+        self
+    }
+}
+/// The `ModifyVpcTenancy` operation.
+///
+/// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
+///
+/// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
+///
+/// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyVpcTenancy(
+    pub(crate) rt::Call<
+        t::ModifyVpcTenancyRequest,
+        t::ModifyVpcTenancyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcTenancy, t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult,
+    rt::NoErrors, op::MODIFY_VPC_TENANCY
+);
+impl ModifyVpcTenancy {
+    /// Sets [`vpc_id`](t::ModifyVpcTenancyRequest::vpc_id).
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sets [`instance_tenancy`](t::ModifyVpcTenancyRequest::instance_tenancy).
+    #[inline]
+    pub fn instance_tenancy(mut self, value: impl Into<t::VpcTenancy>) -> Self {
+        self.0.input_mut().instance_tenancy = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVpcTenancyRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyVpnConnection` operation.
+///
+/// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
+///
+/// - An existing virtual private gateway to a new virtual private gateway
+/// - An existing virtual private gateway to a transit gateway
+/// - An existing transit gateway to a new transit gateway
+/// - An existing transit gateway to a virtual private gateway
+///
+/// Before you perform the migration to the new gateway, you must configure the new gateway. Use CreateVpnGateway to create a virtual private gateway, or CreateTransitGateway to create a transit gateway.
+///
+/// This step is required when you migrate from a virtual private gateway with static routes to a transit gateway.
+///
+/// You must delete the static routes before you migrate to the new gateway.
+///
+/// Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete.
+///
+/// After you migrate to the new gateway, you might need to modify your VPC route table. Use CreateRoute and DeleteRoute to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+///
+/// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use CreateTransitGatewayRoute to add the routes.
+///
+/// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
+///
+/// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
+pub struct ModifyVpnConnection(
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionRequest,
+        t::ModifyVpnConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnConnection, t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult,
+    rt::NoErrors, op::MODIFY_VPN_CONNECTION
+);
+impl ModifyVpnConnection {
+    /// Sets [`vpn_connection_id`](t::ModifyVpnConnectionRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_id`](t::ModifyVpnConnectionRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_gateway_id`](t::ModifyVpnConnectionRequest::customer_gateway_id).
+    #[inline]
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpn_gateway_id`](t::ModifyVpnConnectionRequest::vpn_gateway_id).
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVpnConnectionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyVpnConnectionOptions` operation.
+///
+/// Modifies the connection options for your Site-to-Site VPN connection.
+///
+/// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
+pub struct ModifyVpnConnectionOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionOptionsRequest,
+        t::ModifyVpnConnectionOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnConnectionOptions, t::ModifyVpnConnectionOptionsRequest,
+    t::ModifyVpnConnectionOptionsResult, rt::NoErrors, op::MODIFY_VPN_CONNECTION_OPTIONS
+);
+impl ModifyVpnConnectionOptions {
+    /// Sets [`vpn_connection_id`](t::ModifyVpnConnectionOptionsRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`local_ipv4_network_cidr`](t::ModifyVpnConnectionOptionsRequest::local_ipv4_network_cidr).
+    #[inline]
+    pub fn local_ipv4_network_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_ipv4_network_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`remote_ipv4_network_cidr`](t::ModifyVpnConnectionOptionsRequest::remote_ipv4_network_cidr).
+    #[inline]
+    pub fn remote_ipv4_network_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().remote_ipv4_network_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`local_ipv6_network_cidr`](t::ModifyVpnConnectionOptionsRequest::local_ipv6_network_cidr).
+    #[inline]
+    pub fn local_ipv6_network_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_ipv6_network_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`remote_ipv6_network_cidr`](t::ModifyVpnConnectionOptionsRequest::remote_ipv6_network_cidr).
+    #[inline]
+    pub fn remote_ipv6_network_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().remote_ipv6_network_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`tunnel_bandwidth`](t::ModifyVpnConnectionOptionsRequest::tunnel_bandwidth).
+    #[inline]
+    pub fn tunnel_bandwidth(mut self, value: impl Into<t::VpnTunnelBandwidth>) -> Self {
+        self.0.input_mut().tunnel_bandwidth = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVpnConnectionOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyVpnTunnelCertificate` operation.
+///
+/// Modifies the VPN tunnel endpoint certificate.
+pub struct ModifyVpnTunnelCertificate(
+    pub(crate) rt::Call<
+        t::ModifyVpnTunnelCertificateRequest,
+        t::ModifyVpnTunnelCertificateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelCertificate, t::ModifyVpnTunnelCertificateRequest,
+    t::ModifyVpnTunnelCertificateResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_CERTIFICATE
+);
+impl ModifyVpnTunnelCertificate {
+    /// Sets [`vpn_connection_id`](t::ModifyVpnTunnelCertificateRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`vpn_tunnel_outside_ip_address`](t::ModifyVpnTunnelCertificateRequest::vpn_tunnel_outside_ip_address).
+    #[inline]
+    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVpnTunnelCertificateRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ModifyVpnTunnelOptions` operation.
+///
+/// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct ModifyVpnTunnelOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpnTunnelOptionsRequest,
+        t::ModifyVpnTunnelOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelOptions, t::ModifyVpnTunnelOptionsRequest,
+    t::ModifyVpnTunnelOptionsResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_OPTIONS
+);
+impl ModifyVpnTunnelOptions {
+    /// Sets [`vpn_connection_id`](t::ModifyVpnTunnelOptionsRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`vpn_tunnel_outside_ip_address`](t::ModifyVpnTunnelOptionsRequest::vpn_tunnel_outside_ip_address).
+    #[inline]
+    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
+        self
+    }
+    /// Sets [`tunnel_options`](t::ModifyVpnTunnelOptionsRequest::tunnel_options).
+    #[inline]
+    pub fn tunnel_options(
+        mut self,
+        value: t::ModifyVpnTunnelOptionsSpecification,
+    ) -> Self {
+        self.0.input_mut().tunnel_options = value;
+        self
+    }
+    /// Sets [`dry_run`](t::ModifyVpnTunnelOptionsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`skip_tunnel_replacement`](t::ModifyVpnTunnelOptionsRequest::skip_tunnel_replacement).
+    #[inline]
+    pub fn skip_tunnel_replacement(mut self, value: bool) -> Self {
+        self.0.input_mut().skip_tunnel_replacement = Some(value);
+        self
+    }
+    /// Sets [`pre_shared_key_storage`](t::ModifyVpnTunnelOptionsRequest::pre_shared_key_storage).
+    #[inline]
+    pub fn pre_shared_key_storage(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pre_shared_key_storage = Some(value.into());
+        self
+    }
+}
+/// The `MonitorInstances` operation.
+///
+/// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
+///
+/// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
+pub struct MonitorInstances(
+    pub(crate) rt::Call<
+        t::MonitorInstancesRequest,
+        t::MonitorInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MonitorInstances, t::MonitorInstancesRequest, t::MonitorInstancesResult,
+    rt::NoErrors, op::MONITOR_INSTANCES
+);
+impl MonitorInstances {
+    /// Sets [`instance_ids`](t::MonitorInstancesRequest::instance_ids).
+    #[inline]
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
+    /// Sets [`metric_category_ids`](t::MonitorInstancesRequest::metric_category_ids).
+    #[inline]
+    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_category_ids);
+        self
+    }
+    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
+    #[inline]
+    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_category_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::MonitorInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `MoveAddressToVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
+pub struct MoveAddressToVpc(
+    pub(crate) rt::Call<
+        t::MoveAddressToVpcRequest,
+        t::MoveAddressToVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveAddressToVpc, t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult,
+    rt::NoErrors, op::MOVE_ADDRESS_TO_VPC
+);
+impl MoveAddressToVpc {
+    /// Sets [`dry_run`](t::MoveAddressToVpcRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`public_ip`](t::MoveAddressToVpcRequest::public_ip).
+    #[inline]
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ip = value.into();
+        self
+    }
+}
+/// The `MoveByoipCidrToIpam` operation.
+///
+/// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
+///
+/// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
+pub struct MoveByoipCidrToIpam(
+    pub(crate) rt::Call<
+        t::MoveByoipCidrToIpamRequest,
+        t::MoveByoipCidrToIpamResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveByoipCidrToIpam, t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult,
+    rt::NoErrors, op::MOVE_BYOIP_CIDR_TO_IPAM
+);
+impl MoveByoipCidrToIpam {
+    /// Sets [`dry_run`](t::MoveByoipCidrToIpamRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`cidr`](t::MoveByoipCidrToIpamRequest::cidr).
     #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cidr = value.into();
         self
     }
-    /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    /// Sets [`ipam_pool_id`](t::MoveByoipCidrToIpamRequest::ipam_pool_id).
     #[inline]
-    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().asns);
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
         self
     }
-    /// Adds one element to `Asns`; see [`asns`](Self::asns).
+    /// Sets [`ipam_pool_owner`](t::MoveByoipCidrToIpamRequest::ipam_pool_owner).
     #[inline]
-    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().asns, item);
+    pub fn ipam_pool_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_owner = value.into();
         self
-    }
-    /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
-    #[inline]
-    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
-        self.0.input_mut().permit_more_specific_announcements = Some(value);
-        self
-    }
-    /// The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR.
-    #[inline]
-    pub fn max_length(mut self, value: i32) -> Self {
-        self.0.input_mut().max_length = Some(value);
-        self
-    }
-    /// A new description for the routing policy registration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Forces the modification even if it conflicts with an announced route. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyIpamRoutingPolicyRegistrationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyIpamRoutingPolicyRegistrationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamRoutingPolicyRegistrationRequest,
-        t::ModifyIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
-/// The `ModifyIpamScope` operation.
+/// The `MoveCapacityReservationInstances` operation.
 ///
-/// Modify an IPAM scope.
-pub struct ModifyIpamScope(
+/// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
+///
+/// - Instance type
+/// - Platform
+/// - Availability Zone
+/// - Tenancy
+/// - Placement group
+/// - Capacity Reservation end time - `At specific time` or `Manually`.
+pub struct MoveCapacityReservationInstances(
     pub(crate) rt::Call<
-        t::ModifyIpamScopeRequest,
-        t::ModifyIpamScopeResult,
+        t::MoveCapacityReservationInstancesRequest,
+        t::MoveCapacityReservationInstancesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamScope, t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors,
-    op::MODIFY_IPAM_SCOPE
+    MoveCapacityReservationInstances, t::MoveCapacityReservationInstancesRequest,
+    t::MoveCapacityReservationInstancesResult, rt::NoErrors,
+    op::MOVE_CAPACITY_RESERVATION_INSTANCES
 );
-impl ModifyIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl MoveCapacityReservationInstances {
+    /// Sets [`dry_run`](t::MoveCapacityReservationInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the scope you want to modify.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// The description of the scope you want to modify.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
-    #[inline]
-    pub fn external_authority_configuration(
-        mut self,
-        value: t::ExternalAuthorityConfiguration,
-    ) -> Self {
-        self.0.input_mut().external_authority_configuration = Some(value);
-        self
-    }
-    /// Remove the external authority configuration. `true` to remove.
-    #[inline]
-    pub fn remove_external_authority_configuration(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_external_authority_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamScopeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ModifyLaunchTemplate` operation.
-///
-/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
-pub struct ModifyLaunchTemplate(
-    pub(crate) rt::Call<
-        t::ModifyLaunchTemplateRequest,
-        t::ModifyLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyLaunchTemplate, t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult,
-    rt::NoErrors, op::MODIFY_LAUNCH_TEMPLATE
-);
-impl ModifyLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    /// Sets [`client_token`](t::MoveCapacityReservationInstancesRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The ID of the launch template.
+    /// Sets [`source_capacity_reservation_id`](t::MoveCapacityReservationInstancesRequest::source_capacity_reservation_id).
     #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
+    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_capacity_reservation_id = value.into();
         self
     }
-    /// The name of the launch template.
+    /// Sets [`destination_capacity_reservation_id`](t::MoveCapacityReservationInstancesRequest::destination_capacity_reservation_id).
     #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version number of the launch template to set as the default version.
-    #[inline]
-    pub fn default_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().default_version = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyLaunchTemplateResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyLaunchTemplateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyLaunchTemplateRequest,
-        t::ModifyLaunchTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyLocalGatewayRoute` operation.
-///
-/// Modifies the specified local gateway route.
-pub struct ModifyLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::ModifyLocalGatewayRouteRequest,
-        t::ModifyLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyLocalGatewayRoute, t::ModifyLocalGatewayRouteRequest,
-    t::ModifyLocalGatewayRouteResult, rt::NoErrors, op::MODIFY_LOCAL_GATEWAY_ROUTE
-);
-impl ModifyLocalGatewayRoute {
-    /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the virtual interface group.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
+    pub fn destination_capacity_reservation_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
+        self.0.input_mut().destination_capacity_reservation_id = value.into();
         self
     }
-    /// The ID of the network interface.
+    /// Sets [`instance_count`](t::MoveCapacityReservationInstancesRequest::instance_count).
     #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
         self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyLocalGatewayRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyLocalGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyLocalGatewayRouteRequest,
-        t::ModifyLocalGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyManagedPrefixList` operation.
-///
-/// Modifies the specified managed prefix list.
-///
-/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
-///
-/// If you specify a current version number that does not match the true current version number, the request fails.
-pub struct ModifyManagedPrefixList(
-    pub(crate) rt::Call<
-        t::ModifyManagedPrefixListRequest,
-        t::ModifyManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyManagedPrefixList, t::ModifyManagedPrefixListRequest,
-    t::ModifyManagedPrefixListResult, rt::NoErrors, op::MODIFY_MANAGED_PREFIX_LIST
-);
-impl ModifyManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The current version of the prefix list.
-    #[inline]
-    pub fn current_version(mut self, value: i64) -> Self {
-        self.0.input_mut().current_version = Some(value);
-        self
-    }
-    /// A name for the prefix list.
-    #[inline]
-    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_name = Some(value.into());
-        self
-    }
-    /// One or more entries to add to the prefix list.
-    #[inline]
-    pub fn add_entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().add_entries);
-        self
-    }
-    /// Adds one element to `AddEntries`; see [`add_entries`](Self::add_entries).
-    #[inline]
-    pub fn push_add_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().add_entries, item);
-        self
-    }
-    /// One or more entries to remove from the prefix list.
-    #[inline]
-    pub fn remove_entries(
-        mut self,
-        value: impl rt::Items<t::RemovePrefixListEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_entries);
-        self
-    }
-    /// Adds one element to `RemoveEntries`; see [`remove_entries`](Self::remove_entries).
-    #[inline]
-    pub fn push_remove_entries(
-        mut self,
-        item: impl Into<t::RemovePrefixListEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_entries, item);
-        self
-    }
-    /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
-    #[inline]
-    pub fn max_entries(mut self, value: i32) -> Self {
-        self.0.input_mut().max_entries = Some(value);
-        self
-    }
-    /// Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_sync_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_sync_enabled = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyManagedPrefixListResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyManagedPrefixListResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyManagedPrefixListRequest,
-        t::ModifyManagedPrefixListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyManagedResourceVisibility` operation.
-///
-/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
-pub struct ModifyManagedResourceVisibility(
-    pub(crate) rt::Call<
-        t::ModifyManagedResourceVisibilityRequest,
-        t::ModifyManagedResourceVisibilityResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyManagedResourceVisibility, t::ModifyManagedResourceVisibilityRequest,
-    t::ModifyManagedResourceVisibilityResult, rt::NoErrors,
-    op::MODIFY_MANAGED_RESOURCE_VISIBILITY
-);
-impl ModifyManagedResourceVisibility {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The default visibility setting for managed resources. Valid values: `hidden` \| `visible`.
-    #[inline]
-    pub fn default_visibility(
-        mut self,
-        value: impl Into<t::ManagedResourceDefaultVisibility>,
-    ) -> Self {
-        self.0.input_mut().default_visibility = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyManagedResourceVisibilityResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyManagedResourceVisibilityResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyManagedResourceVisibilityRequest,
-        t::ModifyManagedResourceVisibilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyMetricCategory` operation.
-///
-/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
-///
-/// Instances that are associated with the metric category are updated asynchronously.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct ModifyMetricCategory(
-    pub(crate) rt::Call<
-        t::ModifyMetricCategoryRequest,
-        t::ModifyMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyMetricCategory, t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult,
-    rt::NoErrors, op::MODIFY_METRIC_CATEGORY
-);
-impl ModifyMetricCategory {
-    /// The ID of the metric category.
-    #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
-        self
-    }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
-    #[inline]
-    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyMetricCategoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyMetricCategoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyMetricCategoryRequest,
-        t::ModifyMetricCategoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyNetworkInterfaceAttribute` operation.
-///
-/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
-pub struct ModifyNetworkInterfaceAttribute(
-    pub(crate) rt::Call<
-        t::ModifyNetworkInterfaceAttributeRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyNetworkInterfaceAttribute, t::ModifyNetworkInterfaceAttributeRequest, rt::Unit,
-    rt::NoErrors, op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE
-);
-impl ModifyNetworkInterfaceAttribute {
-    /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
-    #[inline]
-    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
-        self.0.input_mut().ena_srd_specification = Some(value);
-        self
-    }
-    /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
-    #[inline]
-    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_primary_ipv6 = Some(value);
-        self
-    }
-    /// A connection tracking specification.
-    #[inline]
-    pub fn connection_tracking_specification(
-        mut self,
-        value: t::ConnectionTrackingSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().connection_tracking_specification = Some(value);
-        self
-    }
-    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
-    #[inline]
-    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
-        self.0.input_mut().associate_public_ip_address = Some(value);
-        self
-    }
-    /// A list of subnet IDs to associate with the network interface.
-    #[inline]
-    pub fn associated_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().associated_subnet_ids);
-        self
-    }
-    /// Adds one element to `AssociatedSubnetIds`; see [`associated_subnet_ids`](Self::associated_subnet_ids).
-    #[inline]
-    pub fn push_associated_subnet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().associated_subnet_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// A description for the network interface.
-    #[inline]
-    pub fn description(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().description = Some(value);
-        self
-    }
-    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    #[inline]
-    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().groups);
-        self
-    }
-    /// Adds one element to `Groups`; see [`groups`](Self::groups).
-    #[inline]
-    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().groups, item);
-        self
-    }
-    /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
-    #[inline]
-    pub fn attachment(mut self, value: t::NetworkInterfaceAttachmentChanges) -> Self {
-        self.0.input_mut().attachment = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
-///
-/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
-pub struct ModifyNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-        t::ModifyNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyNetworkingFlexCostAllocationPolicy,
-    t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-    t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
-    op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY
-);
-impl ModifyNetworkingFlexCostAllocationPolicy {
-    /// The ID of the flex cost allocation policy to modify. This parameter is required.
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
-        self
-    }
-    /// The updated policy document that defines cost allocation for NAT gateways.
-    #[inline]
-    pub fn nat_fca_policy_document(
-        mut self,
-        value: t::NatFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().nat_fca_policy_document = Some(value);
-        self
-    }
-    /// The updated policy document that defines cost allocation for EC2 instances.
-    #[inline]
-    pub fn instance_fca_policy_document(
-        mut self,
-        value: t::InstanceFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().instance_fca_policy_document = Some(value);
-        self
-    }
-    /// The updated policy document that defines cost allocation for Amazon VPC peering connections.
-    #[inline]
-    pub fn pcx_fca_policy_document(
-        mut self,
-        value: t::PcxFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().pcx_fca_policy_document = Some(value);
-        self
-    }
-    /// Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged.
-    #[inline]
-    pub fn show_back_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().show_back_enabled = Some(value);
-        self
-    }
-    /// A description for the policy. The description can be up to 1024 characters long.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyNetworkingFlexCostAllocationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyNetworkingFlexCostAllocationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-        t::ModifyNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyPrivateDnsNameOptions` operation.
-///
-/// Modifies the options for instance hostnames for the specified instance.
-pub struct ModifyPrivateDnsNameOptions(
-    pub(crate) rt::Call<
-        t::ModifyPrivateDnsNameOptionsRequest,
-        t::ModifyPrivateDnsNameOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyPrivateDnsNameOptions, t::ModifyPrivateDnsNameOptionsRequest,
-    t::ModifyPrivateDnsNameOptionsResult, rt::NoErrors,
-    op::MODIFY_PRIVATE_DNS_NAME_OPTIONS
-);
-impl ModifyPrivateDnsNameOptions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
-    #[inline]
-    pub fn private_dns_hostname_type(
-        mut self,
-        value: impl Into<t::HostnameType>,
-    ) -> Self {
-        self.0.input_mut().private_dns_hostname_type = Some(value.into());
-        self
-    }
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    #[inline]
-    pub fn enable_resource_name_dns_a_record(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_resource_name_dns_a_record = Some(value);
-        self
-    }
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    #[inline]
-    pub fn enable_resource_name_dns_aaaa_record(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_resource_name_dns_aaaa_record = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyPrivateDnsNameOptionsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyPrivateDnsNameOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyPrivateDnsNameOptionsRequest,
-        t::ModifyPrivateDnsNameOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyPublicIpDnsNameOptions` operation.
-///
-/// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyPublicIpDnsNameOptions(
-    pub(crate) rt::Call<
-        t::ModifyPublicIpDnsNameOptionsRequest,
-        t::ModifyPublicIpDnsNameOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyPublicIpDnsNameOptions, t::ModifyPublicIpDnsNameOptionsRequest,
-    t::ModifyPublicIpDnsNameOptionsResult, rt::NoErrors,
-    op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS
-);
-impl ModifyPublicIpDnsNameOptions {
-    /// A network interface ID.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The public hostname type. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn hostname_type(mut self, value: impl Into<t::PublicIpDnsOption>) -> Self {
-        self.0.input_mut().hostname_type = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyPublicIpDnsNameOptionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyPublicIpDnsNameOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyPublicIpDnsNameOptionsRequest,
-        t::ModifyPublicIpDnsNameOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ModifyReservedInstances` operation.
-///
-/// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
-///
-/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyReservedInstances(
-    pub(crate) rt::Call<
-        t::ModifyReservedInstancesRequest,
-        t::ModifyReservedInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyReservedInstances, t::ModifyReservedInstancesRequest,
-    t::ModifyReservedInstancesResult, rt::NoErrors, op::MODIFY_RESERVED_INSTANCES
-);
-impl ModifyReservedInstances {
-    /// The IDs of the Reserved Instances to modify.
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
-    #[inline]
-    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
-        self
-    }
-    /// A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The configuration settings for the Reserved Instances to modify.
-    #[inline]
-    pub fn target_configurations(
-        mut self,
-        value: impl rt::Items<t::ReservedInstancesConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_configurations);
-        self
-    }
-    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
-    #[inline]
-    pub fn push_target_configurations(
-        mut self,
-        item: impl Into<t::ReservedInstancesConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_configurations, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyReservedInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyReservedInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyReservedInstancesRequest,
-        t::ModifyReservedInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

@@ -5,23 +5,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored.
-    ///
-    /// Returns the [`RebootInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored. Returns [`RebootInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reboot_instances(&self) -> RebootInstances {
         RebootInstances(rt::Call::new(&self.handle, &op::REBOOT_INSTANCES))
     }
-    /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`RegisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*. Returns [`RegisterImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_image(&self) -> RegisterImage {
         RegisterImage(rt::Call::new(&self.handle, &op::REGISTER_IMAGE))
     }
-    /// Registers a set of tag keys to include in scheduled event notifications for your resources.
-    ///
-    /// Returns the [`RegisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers a set of tag keys to include in scheduled event notifications for your resources. Returns [`RegisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_instance_event_notification_attributes(
         &self,
@@ -33,9 +27,7 @@ impl super::Client {
             ),
         )
     }
-    /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
-    ///
-    /// Returns the [`RegisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*. Returns [`RegisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_transit_gateway_multicast_group_members(
         &self,
@@ -47,9 +39,7 @@ impl super::Client {
             ),
         )
     }
-    /// Registers sources (network interfaces) with the specified transit gateway multicast group.
-    ///
-    /// Returns the [`RegisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers sources (network interfaces) with the specified transit gateway multicast group. Returns [`RegisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_transit_gateway_multicast_group_sources(
         &self,
@@ -61,9 +51,7 @@ impl super::Client {
             ),
         )
     }
-    /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`RejectCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`RejectCapacityReservationBillingOwnership`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_capacity_reservation_billing_ownership(
         &self,
@@ -75,9 +63,7 @@ impl super::Client {
             ),
         )
     }
-    /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
-    ///
-    /// Returns the [`RejectTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway. Returns [`RejectTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_client_vpn_attachment(
         &self,
@@ -89,9 +75,7 @@ impl super::Client {
             ),
         )
     }
-    /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
-    ///
-    /// Returns the [`RejectTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain. Returns [`RejectTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_multicast_domain_associations(
         &self,
@@ -103,9 +87,7 @@ impl super::Client {
             ),
         )
     }
-    /// Rejects a transit gateway peering attachment request.
-    ///
-    /// Returns the [`RejectTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a transit gateway peering attachment request. Returns [`RejectTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_peering_attachment(
         &self,
@@ -114,9 +96,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
         )
     }
-    /// Rejects a request to attach a VPC to a transit gateway.
-    ///
-    /// Returns the [`RejectTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a request to attach a VPC to a transit gateway. Returns [`RejectTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_vpc_attachment(
         &self,
@@ -125,50 +105,38 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
         )
     }
-    /// Rejects VPC endpoint connection requests to your VPC endpoint service.
-    ///
-    /// Returns the [`RejectVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects VPC endpoint connection requests to your VPC endpoint service. Returns [`RejectVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_vpc_endpoint_connections(&self) -> RejectVpcEndpointConnections {
         RejectVpcEndpointConnections(
             rt::Call::new(&self.handle, &op::REJECT_VPC_ENDPOINT_CONNECTIONS),
         )
     }
-    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
-    ///
-    /// Returns the [`RejectVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection. Returns [`RejectVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnection {
         RejectVpcPeeringConnection(
             rt::Call::new(&self.handle, &op::REJECT_VPC_PEERING_CONNECTION),
         )
     }
-    /// Releases the specified Elastic IP address.
-    ///
-    /// Returns the [`ReleaseAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Releases the specified Elastic IP address. Returns [`ReleaseAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_address(&self) -> ReleaseAddress {
         ReleaseAddress(rt::Call::new(&self.handle, &op::RELEASE_ADDRESS))
     }
-    /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
-    ///
-    /// Returns the [`ReleaseHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released. Returns [`ReleaseHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_hosts(&self) -> ReleaseHosts {
         ReleaseHosts(rt::Call::new(&self.handle, &op::RELEASE_HOSTS))
     }
-    /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`ReleaseIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`ReleaseIpamPoolAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_ipam_pool_allocation(&self) -> ReleaseIpamPoolAllocation {
         ReleaseIpamPoolAllocation(
             rt::Call::new(&self.handle, &op::RELEASE_IPAM_POOL_ALLOCATION),
         )
     }
-    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
-    ///
-    /// Returns the [`ReplaceIamInstanceProfileAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first. Returns [`ReplaceIamInstanceProfileAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_iam_instance_profile_association(
         &self,
@@ -193,7 +161,7 @@ rt::operation_type!(
     op::REBOOT_INSTANCES
 );
 impl RebootInstances {
-    /// The instance IDs.
+    /// Sets [`instance_ids`](t::RebootInstancesRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -205,45 +173,11 @@ impl RebootInstances {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RebootInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `RegisterImage` operation.
@@ -273,13 +207,13 @@ rt::operation_type!(
     op::REGISTER_IMAGE
 );
 impl RegisterImage {
-    /// The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the `aws-exec-read` canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 Service Developer Guide*.
+    /// Sets [`image_location`](t::RegisterImageRequest::image_location).
     #[inline]
     pub fn image_location(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_location = Some(value.into());
         self
     }
-    /// The billing product codes. Your account must be authorized to specify billing product codes.
+    /// Sets [`billing_products`](t::RegisterImageRequest::billing_products).
     #[inline]
     pub fn billing_products(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().billing_products);
@@ -291,31 +225,31 @@ impl RegisterImage {
         rt::push(&mut self.0.input_mut().billing_products, item);
         self
     }
-    /// The boot mode of the AMI. A value of `uefi-preferred` indicates that the AMI supports both UEFI and Legacy BIOS.
+    /// Sets [`boot_mode`](t::RegisterImageRequest::boot_mode).
     #[inline]
     pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
         self.0.input_mut().boot_mode = Some(value.into());
         self
     }
-    /// Set to `v2.0` to enable Trusted Platform Module (TPM) support. For more information, see [NitroTPM](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`tpm_support`](t::RegisterImageRequest::tpm_support).
     #[inline]
     pub fn tpm_support(mut self, value: impl Into<t::TpmSupportValues>) -> Self {
         self.0.input_mut().tpm_support = Some(value.into());
         self
     }
-    /// Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the [GetInstanceUefiData](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceUefiData) command. You can inspect and modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. For more information, see [UEFI Secure Boot for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`uefi_data`](t::RegisterImageRequest::uefi_data).
     #[inline]
     pub fn uefi_data(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().uefi_data = Some(value.into());
         self
     }
-    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
+    /// Sets [`imds_support`](t::RegisterImageRequest::imds_support).
     #[inline]
     pub fn imds_support(mut self, value: impl Into<t::ImdsSupportValues>) -> Self {
         self.0.input_mut().imds_support = Some(value.into());
         self
     }
-    /// The tags to apply to the AMI.
+    /// Sets [`tag_specifications`](t::RegisterImageRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -333,49 +267,49 @@ impl RegisterImage {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RegisterImageRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A name for your AMI.
+    /// Sets [`name`](t::RegisterImageRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// A description for your AMI.
+    /// Sets [`description`](t::RegisterImageRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The architecture of the AMI.
+    /// Sets [`architecture`](t::RegisterImageRequest::architecture).
     #[inline]
     pub fn architecture(mut self, value: impl Into<t::ArchitectureValues>) -> Self {
         self.0.input_mut().architecture = Some(value.into());
         self
     }
-    /// The ID of the kernel.
+    /// Sets [`kernel_id`](t::RegisterImageRequest::kernel_id).
     #[inline]
     pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kernel_id = Some(value.into());
         self
     }
-    /// The ID of the RAM disk.
+    /// Sets [`ramdisk_id`](t::RegisterImageRequest::ramdisk_id).
     #[inline]
     pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ramdisk_id = Some(value.into());
         self
     }
-    /// The device name of the root device volume (for example, `/dev/sda1`).
+    /// Sets [`root_device_name`](t::RegisterImageRequest::root_device_name).
     #[inline]
     pub fn root_device_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().root_device_name = Some(value.into());
         self
     }
-    /// The block device mapping entries.
+    /// Sets [`block_device_mappings`](t::RegisterImageRequest::block_device_mappings).
     #[inline]
     pub fn block_device_mappings(
         mut self,
@@ -393,59 +327,23 @@ impl RegisterImage {
         rt::push(&mut self.0.input_mut().block_device_mappings, item);
         self
     }
-    /// The type of virtualization (`hvm` \| `paravirtual`).
+    /// Sets [`virtualization_type`](t::RegisterImageRequest::virtualization_type).
     #[inline]
     pub fn virtualization_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().virtualization_type = Some(value.into());
         self
     }
-    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the AMI and any instances that you launch from the AMI.
+    /// Sets [`sriov_net_support`](t::RegisterImageRequest::sriov_net_support).
     #[inline]
     pub fn sriov_net_support(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sriov_net_support = Some(value.into());
         self
     }
-    /// Set to `true` to enable enhanced networking with ENA for the AMI and any instances that you launch from the AMI.
+    /// Sets [`ena_support`](t::RegisterImageRequest::ena_support).
     #[inline]
     pub fn ena_support(mut self, value: bool) -> Self {
         self.0.input_mut().ena_support = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::RegisterImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RegisterImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `RegisterInstanceEventNotificationAttributes` operation.
@@ -467,13 +365,13 @@ rt::operation_type!(
     op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
 );
 impl RegisterInstanceEventNotificationAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RegisterInstanceEventNotificationAttributesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Information about the tag keys to register.
+    /// Sets [`instance_tag_attribute`](t::RegisterInstanceEventNotificationAttributesRequest::instance_tag_attribute).
     #[inline]
     pub fn instance_tag_attribute(
         mut self,
@@ -481,50 +379,6 @@ impl RegisterInstanceEventNotificationAttributes {
     ) -> Self {
         self.0.input_mut().instance_tag_attribute = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterInstanceEventNotificationAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterInstanceEventNotificationAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterInstanceEventNotificationAttributesRequest,
-        t::RegisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RegisterTransitGatewayMulticastGroupMembers` operation.
@@ -546,7 +400,7 @@ rt::operation_type!(
     op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
 );
 impl RegisterTransitGatewayMulticastGroupMembers {
-    /// The ID of the transit gateway multicast domain.
+    /// Sets [`transit_gateway_multicast_domain_id`](t::RegisterTransitGatewayMulticastGroupMembersRequest::transit_gateway_multicast_domain_id).
     #[inline]
     pub fn transit_gateway_multicast_domain_id(
         mut self,
@@ -555,13 +409,13 @@ impl RegisterTransitGatewayMulticastGroupMembers {
         self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
         self
     }
-    /// The IP address assigned to the transit gateway multicast group.
+    /// Sets [`group_ip_address`](t::RegisterTransitGatewayMulticastGroupMembersRequest::group_ip_address).
     #[inline]
     pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_ip_address = Some(value.into());
         self
     }
-    /// The group members' network interface IDs to register with the transit gateway multicast group.
+    /// Sets [`network_interface_ids`](t::RegisterTransitGatewayMulticastGroupMembersRequest::network_interface_ids).
     #[inline]
     pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
@@ -573,55 +427,11 @@ impl RegisterTransitGatewayMulticastGroupMembers {
         rt::push(&mut self.0.input_mut().network_interface_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RegisterTransitGatewayMulticastGroupMembersRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterTransitGatewayMulticastGroupMembersResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterTransitGatewayMulticastGroupMembersResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterTransitGatewayMulticastGroupMembersRequest,
-        t::RegisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RegisterTransitGatewayMulticastGroupSources` operation.
@@ -645,7 +455,7 @@ rt::operation_type!(
     op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
 );
 impl RegisterTransitGatewayMulticastGroupSources {
-    /// The ID of the transit gateway multicast domain.
+    /// Sets [`transit_gateway_multicast_domain_id`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::transit_gateway_multicast_domain_id).
     #[inline]
     pub fn transit_gateway_multicast_domain_id(
         mut self,
@@ -654,13 +464,13 @@ impl RegisterTransitGatewayMulticastGroupSources {
         self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
         self
     }
-    /// The IP address assigned to the transit gateway multicast group.
+    /// Sets [`group_ip_address`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::group_ip_address).
     #[inline]
     pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_ip_address = Some(value.into());
         self
     }
-    /// The group sources' network interface IDs to register with the transit gateway multicast group.
+    /// Sets [`network_interface_ids`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::network_interface_ids).
     #[inline]
     pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
@@ -672,55 +482,11 @@ impl RegisterTransitGatewayMulticastGroupSources {
         rt::push(&mut self.0.input_mut().network_interface_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterTransitGatewayMulticastGroupSourcesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterTransitGatewayMulticastGroupSourcesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterTransitGatewayMulticastGroupSourcesRequest,
-        t::RegisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RejectCapacityReservationBillingOwnership` operation.
@@ -740,61 +506,17 @@ rt::operation_type!(
     op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
 );
 impl RejectCapacityReservationBillingOwnership {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectCapacityReservationBillingOwnershipRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the Capacity Reservation for which to reject the request.
+    /// Sets [`capacity_reservation_id`](t::RejectCapacityReservationBillingOwnershipRequest::capacity_reservation_id).
     #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectCapacityReservationBillingOwnershipResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectCapacityReservationBillingOwnershipResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectCapacityReservationBillingOwnershipRequest,
-        t::RejectCapacityReservationBillingOwnershipResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RejectTransitGatewayClientVpnAttachment` operation.
@@ -814,61 +536,17 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
 );
 impl RejectTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayClientVpnAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectTransitGatewayClientVpnAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayClientVpnAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayClientVpnAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayClientVpnAttachmentRequest,
-        t::RejectTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RejectTransitGatewayMulticastDomainAssociations` operation.
@@ -888,7 +566,7 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl RejectTransitGatewayMulticastDomainAssociations {
-    /// The ID of the transit gateway multicast domain.
+    /// Sets [`transit_gateway_multicast_domain_id`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_multicast_domain_id).
     #[inline]
     pub fn transit_gateway_multicast_domain_id(
         mut self,
@@ -897,13 +575,13 @@ impl RejectTransitGatewayMulticastDomainAssociations {
         self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
         self
     }
-    /// The ID of the transit gateway attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
         self
     }
-    /// The IDs of the subnets to associate with the transit gateway multicast domain.
+    /// Sets [`subnet_ids`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::subnet_ids).
     #[inline]
     pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_ids);
@@ -915,55 +593,11 @@ impl RejectTransitGatewayMulticastDomainAssociations {
         rt::push(&mut self.0.input_mut().subnet_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayMulticastDomainAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayMulticastDomainAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayMulticastDomainAssociationsRequest,
-        t::RejectTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RejectTransitGatewayPeeringAttachment` operation.
@@ -983,61 +617,17 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl RejectTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway peering attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectTransitGatewayPeeringAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayPeeringAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayPeeringAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayPeeringAttachmentRequest,
-        t::RejectTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RejectTransitGatewayVpcAttachment` operation.
@@ -1058,61 +648,17 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl RejectTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
+    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
     #[inline]
     pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectTransitGatewayVpcAttachmentRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayVpcAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayVpcAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayVpcAttachmentRequest,
-        t::RejectTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `RejectVpcEndpointConnections` operation.
@@ -1131,19 +677,19 @@ rt::operation_type!(
     op::REJECT_VPC_ENDPOINT_CONNECTIONS
 );
 impl RejectVpcEndpointConnections {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectVpcEndpointConnectionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the service.
+    /// Sets [`service_id`](t::RejectVpcEndpointConnectionsRequest::service_id).
     #[inline]
     pub fn service_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_id = value.into();
         self
     }
-    /// The IDs of the VPC endpoints.
+    /// Sets [`vpc_endpoint_ids`](t::RejectVpcEndpointConnectionsRequest::vpc_endpoint_ids).
     #[inline]
     pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
@@ -1155,7 +701,7 @@ impl RejectVpcEndpointConnections {
         rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
         self
     }
-    /// The IDs of the transit gateway attachments to reject. This parameter is supported only for Gateway Load Balancer endpoint services.
+    /// Sets [`transit_gateway_attachment_ids`](t::RejectVpcEndpointConnectionsRequest::transit_gateway_attachment_ids).
     #[inline]
     pub fn transit_gateway_attachment_ids(
         mut self,
@@ -1173,48 +719,6 @@ impl RejectVpcEndpointConnections {
         rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectVpcEndpointConnectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RejectVpcEndpointConnectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectVpcEndpointConnectionsRequest,
-        t::RejectVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
 /// The `RejectVpcPeeringConnection` operation.
 ///
@@ -1231,57 +735,17 @@ rt::operation_type!(
     t::RejectVpcPeeringConnectionResult, rt::NoErrors, op::REJECT_VPC_PEERING_CONNECTION
 );
 impl RejectVpcPeeringConnection {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::RejectVpcPeeringConnectionRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC peering connection.
+    /// Sets [`vpc_peering_connection_id`](t::RejectVpcPeeringConnectionRequest::vpc_peering_connection_id).
     #[inline]
     pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_peering_connection_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::RejectVpcPeeringConnectionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RejectVpcPeeringConnectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectVpcPeeringConnectionRequest,
-        t::RejectVpcPeeringConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ReleaseAddress` operation.
@@ -1302,63 +766,29 @@ rt::operation_type!(
     ReleaseAddress, t::ReleaseAddressRequest, rt::Unit, rt::NoErrors, op::RELEASE_ADDRESS
 );
 impl ReleaseAddress {
-    /// The allocation ID. This parameter is required.
+    /// Sets [`allocation_id`](t::ReleaseAddressRequest::allocation_id).
     #[inline]
     pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().allocation_id = Some(value.into());
         self
     }
-    /// Deprecated.
+    /// Sets [`public_ip`](t::ReleaseAddressRequest::public_ip).
     #[inline]
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().public_ip = Some(value.into());
         self
     }
-    /// The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses.
+    /// Sets [`network_border_group`](t::ReleaseAddressRequest::network_border_group).
     #[inline]
     pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_border_group = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ReleaseAddressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ReleaseHosts` operation.
@@ -1376,7 +806,7 @@ rt::operation_type!(
     op::RELEASE_HOSTS
 );
 impl ReleaseHosts {
-    /// The IDs of the Dedicated Hosts to release.
+    /// Sets [`host_ids`](t::ReleaseHostsRequest::host_ids).
     #[inline]
     pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().host_ids);
@@ -1387,42 +817,6 @@ impl ReleaseHosts {
     pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().host_ids, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ReleaseHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReleaseHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ReleaseIpamPoolAllocation` operation.
@@ -1442,69 +836,29 @@ rt::operation_type!(
     t::ReleaseIpamPoolAllocationResult, rt::NoErrors, op::RELEASE_IPAM_POOL_ALLOCATION
 );
 impl ReleaseIpamPoolAllocation {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::ReleaseIpamPoolAllocationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the IPAM pool which contains the allocation you want to release.
+    /// Sets [`ipam_pool_id`](t::ReleaseIpamPoolAllocationRequest::ipam_pool_id).
     #[inline]
     pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipam_pool_id = value.into();
         self
     }
-    /// The CIDR of the allocation you want to release.
+    /// Sets [`cidr`](t::ReleaseIpamPoolAllocationRequest::cidr).
     #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cidr = value.into();
         self
     }
-    /// The ID of the allocation.
+    /// Sets [`ipam_pool_allocation_id`](t::ReleaseIpamPoolAllocationRequest::ipam_pool_allocation_id).
     #[inline]
     pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ipam_pool_allocation_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ReleaseIpamPoolAllocationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReleaseIpamPoolAllocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReleaseIpamPoolAllocationRequest,
-        t::ReleaseIpamPoolAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ReplaceIamInstanceProfileAssociation` operation.
@@ -1525,7 +879,7 @@ rt::operation_type!(
     op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION
 );
 impl ReplaceIamInstanceProfileAssociation {
-    /// The IAM instance profile.
+    /// Sets [`iam_instance_profile`](t::ReplaceIamInstanceProfileAssociationRequest::iam_instance_profile).
     #[inline]
     pub fn iam_instance_profile(
         mut self,
@@ -1534,54 +888,969 @@ impl ReplaceIamInstanceProfileAssociation {
         self.0.input_mut().iam_instance_profile = value;
         self
     }
-    /// The ID of the existing IAM instance profile association.
+    /// Sets [`association_id`](t::ReplaceIamInstanceProfileAssociationRequest::association_id).
     #[inline]
     pub fn association_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().association_id = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Sets or replaces the criteria for Allowed AMIs. Returns [`ReplaceImageCriteriaInAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReplaceIamInstanceProfileAssociationResult>,
-    > {
-        self.0.send()
+    pub fn replace_image_criteria_in_allowed_images_settings(
+        &self,
+    ) -> ReplaceImageCriteriaInAllowedImagesSettings {
+        ReplaceImageCriteriaInAllowedImagesSettings(
+            rt::Call::new(
+                &self.handle,
+                &op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
+            ),
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI. Returns [`ReplaceImageInstanceTypeSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ReplaceIamInstanceProfileAssociationResult> {
-        self.0.send_blocking()
+    pub fn replace_image_instance_type_specification(
+        &self,
+    ) -> ReplaceImageInstanceTypeSpecification {
+        ReplaceImageInstanceTypeSpecification(
+            rt::Call::new(&self.handle, &op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION),
+        )
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*. Returns [`ReplaceNetworkAclAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociation {
+        ReplaceNetworkAclAssociation(
+            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ASSOCIATION),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*. Returns [`ReplaceNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntry {
+        ReplaceNetworkAclEntry(
+            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ENTRY),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Replaces an existing route within a route table in a VPC. Returns [`ReplaceRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceIamInstanceProfileAssociationRequest,
-        t::ReplaceIamInstanceProfileAssociationResult,
+    pub fn replace_route(&self) -> ReplaceRoute {
+        ReplaceRoute(rt::Call::new(&self.handle, &op::REPLACE_ROUTE))
+    }
+    /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*. Returns [`ReplaceRouteTableAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociation {
+        ReplaceRouteTableAssociation(
+            rt::Call::new(&self.handle, &op::REPLACE_ROUTE_TABLE_ASSOCIATION),
+        )
+    }
+    /// Replaces the specified route in the specified transit gateway route table. Returns [`ReplaceTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRoute {
+        ReplaceTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::REPLACE_TRANSIT_GATEWAY_ROUTE),
+        )
+    }
+    /// Trigger replacement of specified VPN tunnel. Returns [`ReplaceVpnTunnel`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnel {
+        ReplaceVpnTunnel(rt::Call::new(&self.handle, &op::REPLACE_VPN_TUNNEL))
+    }
+    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks. Returns [`ReportInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn report_instance_status(&self) -> ReportInstanceStatus {
+        ReportInstanceStatus(rt::Call::new(&self.handle, &op::REPORT_INSTANCE_STATUS))
+    }
+    /// Creates a Spot Fleet request. Returns [`RequestSpotFleet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn request_spot_fleet(&self) -> RequestSpotFleet {
+        RequestSpotFleet(rt::Call::new(&self.handle, &op::REQUEST_SPOT_FLEET))
+    }
+    /// Creates a Spot Instance request. Returns [`RequestSpotInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn request_spot_instances(&self) -> RequestSpotInstances {
+        RequestSpotInstances(rt::Call::new(&self.handle, &op::REQUEST_SPOT_INSTANCES))
+    }
+    /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`ResetAddressAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_address_attribute(&self) -> ResetAddressAttribute {
+        ResetAddressAttribute(rt::Call::new(&self.handle, &op::RESET_ADDRESS_ATTRIBUTE))
+    }
+    /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS. Returns [`ResetEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyId {
+        ResetEbsDefaultKmsKeyId(
+            rt::Call::new(&self.handle, &op::RESET_EBS_DEFAULT_KMS_KEY_ID),
+        )
+    }
+    /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute. Returns [`ResetFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttribute {
+        ResetFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::RESET_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Resets an attribute of an AMI to its default value. Returns [`ResetImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_image_attribute(&self) -> ResetImageAttribute {
+        ResetImageAttribute(rt::Call::new(&self.handle, &op::RESET_IMAGE_ATTRIBUTE))
+    }
+    /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped. Returns [`ResetInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_instance_attribute(&self) -> ResetInstanceAttribute {
+        ResetInstanceAttribute(
+            rt::Call::new(&self.handle, &op::RESET_INSTANCE_ATTRIBUTE),
+        )
+    }
+}
+/// The `ReplaceImageCriteriaInAllowedImagesSettings` operation.
+///
+/// Sets or replaces the criteria for Allowed AMIs.
+///
+/// The `ImageCriteria` can include up to:
+///
+/// - 10 `ImageCriterion`
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct ReplaceImageCriteriaInAllowedImagesSettings(
+    pub(crate) rt::Call<
+        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    ReplaceImageCriteriaInAllowedImagesSettings,
+    t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+    t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::NoErrors,
+    op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS
+);
+impl ReplaceImageCriteriaInAllowedImagesSettings {
+    /// Sets [`image_criteria`](t::ReplaceImageCriteriaInAllowedImagesSettingsRequest::image_criteria).
+    #[inline]
+    pub fn image_criteria(
+        mut self,
+        value: impl rt::Items<t::ImageCriterionRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().image_criteria);
+        self
+    }
+    /// Adds one element to `ImageCriteria`; see [`image_criteria`](Self::image_criteria).
+    #[inline]
+    pub fn push_image_criteria(
+        mut self,
+        item: impl Into<t::ImageCriterionRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().image_criteria, item);
+        self
+    }
+    /// Sets [`dry_run`](t::ReplaceImageCriteriaInAllowedImagesSettingsRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ReplaceImageInstanceTypeSpecification` operation.
+///
+/// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
+///
+/// When you launch an instance using [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), Amazon EC2 validates the requested instance type against the AMI's instance type specification. If the instance type is not compatible, the request fails with an `InvalidParameterCombination` error.
+///
+/// You can specify supported instance types, unsupported instance types, or both. The evaluation logic is as follows:
+///
+/// - No specification set – all instance types are allowed.
+/// - Only `UnsupportedInstanceTypes` set – All instance types are allowed except those that match the unsupported list.
+/// - `SupportedInstanceTypes` set – The instance type must match the supported list and must not match the unsupported list.
+///
+/// Instance type entries support wildcard patterns using `*` (for example, `t3.*` matches all t3 sizes).
+///
+/// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
+///
+/// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
+pub struct ReplaceImageInstanceTypeSpecification(
+    pub(crate) rt::Call<
+        t::ReplaceImageInstanceTypeSpecificationRequest,
+        t::ReplaceImageInstanceTypeSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceImageInstanceTypeSpecification,
+    t::ReplaceImageInstanceTypeSpecificationRequest,
+    t::ReplaceImageInstanceTypeSpecificationResult, rt::NoErrors,
+    op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION
+);
+impl ReplaceImageInstanceTypeSpecification {
+    /// Sets [`image_id`](t::ReplaceImageInstanceTypeSpecificationRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`instance_type_specification`](t::ReplaceImageInstanceTypeSpecificationRequest::instance_type_specification).
+    #[inline]
+    pub fn instance_type_specification(
+        mut self,
+        value: t::InstanceTypeSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().instance_type_specification = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ReplaceImageInstanceTypeSpecificationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ReplaceNetworkAclAssociation` operation.
+///
+/// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+///
+/// This is an idempotent operation.
+pub struct ReplaceNetworkAclAssociation(
+    pub(crate) rt::Call<
+        t::ReplaceNetworkAclAssociationRequest,
+        t::ReplaceNetworkAclAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceNetworkAclAssociation, t::ReplaceNetworkAclAssociationRequest,
+    t::ReplaceNetworkAclAssociationResult, rt::NoErrors,
+    op::REPLACE_NETWORK_ACL_ASSOCIATION
+);
+impl ReplaceNetworkAclAssociation {
+    /// Sets [`dry_run`](t::ReplaceNetworkAclAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`association_id`](t::ReplaceNetworkAclAssociationRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+    /// Sets [`network_acl_id`](t::ReplaceNetworkAclAssociationRequest::network_acl_id).
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+}
+/// The `ReplaceNetworkAclEntry` operation.
+///
+/// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct ReplaceNetworkAclEntry(
+    pub(crate) rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReplaceNetworkAclEntry, t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::REPLACE_NETWORK_ACL_ENTRY
+);
+impl ReplaceNetworkAclEntry {
+    /// Sets [`dry_run`](t::ReplaceNetworkAclEntryRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`network_acl_id`](t::ReplaceNetworkAclEntryRequest::network_acl_id).
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+    /// Sets [`rule_number`](t::ReplaceNetworkAclEntryRequest::rule_number).
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// Sets [`protocol`](t::ReplaceNetworkAclEntryRequest::protocol).
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().protocol = value.into();
+        self
+    }
+    /// Sets [`rule_action`](t::ReplaceNetworkAclEntryRequest::rule_action).
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
+        self.0.input_mut().rule_action = value.into();
+        self
+    }
+    /// Sets [`egress`](t::ReplaceNetworkAclEntryRequest::egress).
+    #[inline]
+    pub fn egress(mut self, value: bool) -> Self {
+        self.0.input_mut().egress = value;
+        self
+    }
+    /// Sets [`cidr_block`](t::ReplaceNetworkAclEntryRequest::cidr_block).
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_cidr_block`](t::ReplaceNetworkAclEntryRequest::ipv6_cidr_block).
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`icmp_type_code`](t::ReplaceNetworkAclEntryRequest::icmp_type_code).
+    #[inline]
+    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
+        self.0.input_mut().icmp_type_code = Some(value);
+        self
+    }
+    /// Sets [`port_range`](t::ReplaceNetworkAclEntryRequest::port_range).
+    #[inline]
+    pub fn port_range(mut self, value: t::PortRange) -> Self {
+        self.0.input_mut().port_range = Some(value);
+        self
+    }
+}
+/// The `ReplaceRoute` operation.
+///
+/// Replaces an existing route within a route table in a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct ReplaceRoute(
+    pub(crate) rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReplaceRoute, t::ReplaceRouteRequest, rt::Unit, rt::NoErrors, op::REPLACE_ROUTE
+);
+impl ReplaceRoute {
+    /// Sets [`destination_prefix_list_id`](t::ReplaceRouteRequest::destination_prefix_list_id).
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_endpoint_id`](t::ReplaceRouteRequest::vpc_endpoint_id).
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets [`local_target`](t::ReplaceRouteRequest::local_target).
+    #[inline]
+    pub fn local_target(mut self, value: bool) -> Self {
+        self.0.input_mut().local_target = Some(value);
+        self
+    }
+    /// Sets [`transit_gateway_id`](t::ReplaceRouteRequest::transit_gateway_id).
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`local_gateway_id`](t::ReplaceRouteRequest::local_gateway_id).
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`carrier_gateway_id`](t::ReplaceRouteRequest::carrier_gateway_id).
+    #[inline]
+    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().carrier_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`core_network_arn`](t::ReplaceRouteRequest::core_network_arn).
+    #[inline]
+    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().core_network_arn = Some(value.into());
+        self
+    }
+    /// Sets [`odb_network_arn`](t::ReplaceRouteRequest::odb_network_arn).
+    #[inline]
+    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().odb_network_arn = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::ReplaceRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`route_table_id`](t::ReplaceRouteRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sets [`destination_cidr_block`](t::ReplaceRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`gateway_id`](t::ReplaceRouteRequest::gateway_id).
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`destination_ipv6_cidr_block`](t::ReplaceRouteRequest::destination_ipv6_cidr_block).
+    #[inline]
+    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`egress_only_internet_gateway_id`](t::ReplaceRouteRequest::egress_only_internet_gateway_id).
+    #[inline]
+    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets [`instance_id`](t::ReplaceRouteRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`network_interface_id`](t::ReplaceRouteRequest::network_interface_id).
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`vpc_peering_connection_id`](t::ReplaceRouteRequest::vpc_peering_connection_id).
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
+        self
+    }
+    /// Sets [`nat_gateway_id`](t::ReplaceRouteRequest::nat_gateway_id).
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = Some(value.into());
+        self
+    }
+}
+/// The `ReplaceRouteTableAssociation` operation.
+///
+/// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+///
+/// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
+pub struct ReplaceRouteTableAssociation(
+    pub(crate) rt::Call<
+        t::ReplaceRouteTableAssociationRequest,
+        t::ReplaceRouteTableAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceRouteTableAssociation, t::ReplaceRouteTableAssociationRequest,
+    t::ReplaceRouteTableAssociationResult, rt::NoErrors,
+    op::REPLACE_ROUTE_TABLE_ASSOCIATION
+);
+impl ReplaceRouteTableAssociation {
+    /// Sets [`dry_run`](t::ReplaceRouteTableAssociationRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`association_id`](t::ReplaceRouteTableAssociationRequest::association_id).
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+    /// Sets [`route_table_id`](t::ReplaceRouteTableAssociationRequest::route_table_id).
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+}
+/// The `ReplaceTransitGatewayRoute` operation.
+///
+/// Replaces the specified route in the specified transit gateway route table.
+pub struct ReplaceTransitGatewayRoute(
+    pub(crate) rt::Call<
+        t::ReplaceTransitGatewayRouteRequest,
+        t::ReplaceTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceTransitGatewayRoute, t::ReplaceTransitGatewayRouteRequest,
+    t::ReplaceTransitGatewayRouteResult, rt::NoErrors, op::REPLACE_TRANSIT_GATEWAY_ROUTE
+);
+impl ReplaceTransitGatewayRoute {
+    /// Sets [`destination_cidr_block`](t::ReplaceTransitGatewayRouteRequest::destination_cidr_block).
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_route_table_id`](t::ReplaceTransitGatewayRouteRequest::transit_gateway_route_table_id).
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Sets [`transit_gateway_attachment_id`](t::ReplaceTransitGatewayRouteRequest::transit_gateway_attachment_id).
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Sets [`blackhole`](t::ReplaceTransitGatewayRouteRequest::blackhole).
+    #[inline]
+    pub fn blackhole(mut self, value: bool) -> Self {
+        self.0.input_mut().blackhole = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ReplaceTransitGatewayRouteRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ReplaceVpnTunnel` operation.
+///
+/// Trigger replacement of specified VPN tunnel.
+pub struct ReplaceVpnTunnel(
+    pub(crate) rt::Call<
+        t::ReplaceVpnTunnelRequest,
+        t::ReplaceVpnTunnelResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceVpnTunnel, t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult,
+    rt::NoErrors, op::REPLACE_VPN_TUNNEL
+);
+impl ReplaceVpnTunnel {
+    /// Sets [`vpn_connection_id`](t::ReplaceVpnTunnelRequest::vpn_connection_id).
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sets [`vpn_tunnel_outside_ip_address`](t::ReplaceVpnTunnelRequest::vpn_tunnel_outside_ip_address).
+    #[inline]
+    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
+        self
+    }
+    /// Sets [`apply_pending_maintenance`](t::ReplaceVpnTunnelRequest::apply_pending_maintenance).
+    #[inline]
+    pub fn apply_pending_maintenance(mut self, value: bool) -> Self {
+        self.0.input_mut().apply_pending_maintenance = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::ReplaceVpnTunnelRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ReportInstanceStatus` operation.
+///
+/// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
+///
+/// Use of this action does not change the value returned by DescribeInstanceStatus.
+pub struct ReportInstanceStatus(
+    pub(crate) rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReportInstanceStatus, t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors,
+    op::REPORT_INSTANCE_STATUS
+);
+impl ReportInstanceStatus {
+    /// Sets [`dry_run`](t::ReportInstanceStatusRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instances`](t::ReportInstanceStatusRequest::instances).
+    #[inline]
+    pub fn instances(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instances);
+        self
+    }
+    /// Adds one element to `Instances`; see [`instances`](Self::instances).
+    #[inline]
+    pub fn push_instances(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instances, item);
+        self
+    }
+    /// Sets [`status`](t::ReportInstanceStatusRequest::status).
+    #[inline]
+    pub fn status(mut self, value: impl Into<t::ReportStatusType>) -> Self {
+        self.0.input_mut().status = value.into();
+        self
+    }
+    /// Sets [`start_time`](t::ReportInstanceStatusRequest::start_time).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// Sets [`end_time`](t::ReportInstanceStatusRequest::end_time).
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// Sets [`reason_codes`](t::ReportInstanceStatusRequest::reason_codes).
+    #[inline]
+    pub fn reason_codes(
+        mut self,
+        value: impl rt::Items<t::ReportInstanceReasonCodes>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reason_codes);
+        self
+    }
+    /// Adds one element to `ReasonCodes`; see [`reason_codes`](Self::reason_codes).
+    #[inline]
+    pub fn push_reason_codes(
+        mut self,
+        item: impl Into<t::ReportInstanceReasonCodes>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().reason_codes, item);
+        self
+    }
+    /// Sets [`description`](t::ReportInstanceStatusRequest::description).
+    #[deprecated(note = "This member has been deprecated")]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+}
+/// The `RequestSpotFleet` operation.
+///
+/// Creates a Spot Fleet request.
+///
+/// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity. Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and launches the difference as Spot capacity.
+///
+/// You can submit a single request that includes multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per unit is the lowest. Each launch specification can include its own instance weighting that reflects the value of the instance type to your application workload.
+///
+/// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the Spot pools included in its launch specifications. By ensuring that the Spot Instances in your Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
+///
+/// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and `instance` resource types are supported.
+///
+/// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
+///
+/// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+pub struct RequestSpotFleet(
+    pub(crate) rt::Call<
+        t::RequestSpotFleetRequest,
+        t::RequestSpotFleetResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RequestSpotFleet, t::RequestSpotFleetRequest, t::RequestSpotFleetResponse,
+    rt::NoErrors, op::REQUEST_SPOT_FLEET
+);
+impl RequestSpotFleet {
+    /// Sets [`dry_run`](t::RequestSpotFleetRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`spot_fleet_request_config`](t::RequestSpotFleetRequest::spot_fleet_request_config).
+    #[inline]
+    pub fn spot_fleet_request_config(
+        mut self,
+        value: t::SpotFleetRequestConfigData,
+    ) -> Self {
+        self.0.input_mut().spot_fleet_request_config = value;
+        self
+    }
+}
+/// The `RequestSpotInstances` operation.
+///
+/// Creates a Spot Instance request.
+///
+/// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
+///
+/// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+pub struct RequestSpotInstances(
+    pub(crate) rt::Call<
+        t::RequestSpotInstancesRequest,
+        t::RequestSpotInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RequestSpotInstances, t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult,
+    rt::NoErrors, op::REQUEST_SPOT_INSTANCES
+);
+impl RequestSpotInstances {
+    /// Sets [`launch_specification`](t::RequestSpotInstancesRequest::launch_specification).
+    #[inline]
+    pub fn launch_specification(
+        mut self,
+        value: t::RequestSpotLaunchSpecification,
+    ) -> Self {
+        self.0.input_mut().launch_specification = Some(value);
+        self
+    }
+    /// Sets [`tag_specifications`](t::RequestSpotInstancesRequest::tag_specifications).
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
+    /// Sets [`instance_interruption_behavior`](t::RequestSpotInstancesRequest::instance_interruption_behavior).
+    #[inline]
+    pub fn instance_interruption_behavior(
+        mut self,
+        value: impl Into<t::InstanceInterruptionBehavior>,
+    ) -> Self {
+        self.0.input_mut().instance_interruption_behavior = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::RequestSpotInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`spot_price`](t::RequestSpotInstancesRequest::spot_price).
+    #[inline]
+    pub fn spot_price(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().spot_price = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::RequestSpotInstancesRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`instance_count`](t::RequestSpotInstancesRequest::instance_count).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = Some(value);
+        self
+    }
+    /// Sets [`type_`](t::RequestSpotInstancesRequest::type_).
+    #[inline]
+    pub fn type_(mut self, value: impl Into<t::SpotInstanceType>) -> Self {
+        self.0.input_mut().type_ = Some(value.into());
+        self
+    }
+    /// Sets [`valid_from`](t::RequestSpotInstancesRequest::valid_from).
+    #[inline]
+    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().valid_from = Some(value);
+        self
+    }
+    /// Sets [`valid_until`](t::RequestSpotInstancesRequest::valid_until).
+    #[inline]
+    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().valid_until = Some(value);
+        self
+    }
+    /// Sets [`launch_group`](t::RequestSpotInstancesRequest::launch_group).
+    #[inline]
+    pub fn launch_group(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_group = Some(value.into());
+        self
+    }
+    /// Sets [`availability_zone_group`](t::RequestSpotInstancesRequest::availability_zone_group).
+    #[inline]
+    pub fn availability_zone_group(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_group = Some(value.into());
+        self
+    }
+    /// Sets [`block_duration_minutes`](t::RequestSpotInstancesRequest::block_duration_minutes).
+    #[inline]
+    pub fn block_duration_minutes(mut self, value: i32) -> Self {
+        self.0.input_mut().block_duration_minutes = Some(value);
+        self
+    }
+}
+/// The `ResetAddressAttribute` operation.
+///
+/// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct ResetAddressAttribute(
+    pub(crate) rt::Call<
+        t::ResetAddressAttributeRequest,
+        t::ResetAddressAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ResetAddressAttribute, t::ResetAddressAttributeRequest,
+    t::ResetAddressAttributeResult, rt::NoErrors, op::RESET_ADDRESS_ATTRIBUTE
+);
+impl ResetAddressAttribute {
+    /// Sets [`allocation_id`](t::ResetAddressAttributeRequest::allocation_id).
+    #[inline]
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = value.into();
+        self
+    }
+    /// Sets [`attribute`](t::ResetAddressAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ResetAddressAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ResetEbsDefaultKmsKeyId` operation.
+///
+/// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
+///
+/// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct ResetEbsDefaultKmsKeyId(
+    pub(crate) rt::Call<
+        t::ResetEbsDefaultKmsKeyIdRequest,
+        t::ResetEbsDefaultKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ResetEbsDefaultKmsKeyId, t::ResetEbsDefaultKmsKeyIdRequest,
+    t::ResetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::RESET_EBS_DEFAULT_KMS_KEY_ID
+);
+impl ResetEbsDefaultKmsKeyId {
+    /// Sets [`dry_run`](t::ResetEbsDefaultKmsKeyIdRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ResetFpgaImageAttribute` operation.
+///
+/// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
+pub struct ResetFpgaImageAttribute(
+    pub(crate) rt::Call<
+        t::ResetFpgaImageAttributeRequest,
+        t::ResetFpgaImageAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ResetFpgaImageAttribute, t::ResetFpgaImageAttributeRequest,
+    t::ResetFpgaImageAttributeResult, rt::NoErrors, op::RESET_FPGA_IMAGE_ATTRIBUTE
+);
+impl ResetFpgaImageAttribute {
+    /// Sets [`dry_run`](t::ResetFpgaImageAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`fpga_image_id`](t::ResetFpgaImageAttributeRequest::fpga_image_id).
+    #[inline]
+    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fpga_image_id = value.into();
+        self
+    }
+    /// Sets [`attribute`](t::ResetFpgaImageAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(
+        mut self,
+        value: impl Into<t::ResetFpgaImageAttributeName>,
+    ) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+}
+/// The `ResetImageAttribute` operation.
+///
+/// Resets an attribute of an AMI to its default value.
+pub struct ResetImageAttribute(
+    pub(crate) rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetImageAttribute, t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_IMAGE_ATTRIBUTE
+);
+impl ResetImageAttribute {
+    /// Sets [`attribute`](t::ResetImageAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::ResetImageAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sets [`image_id`](t::ResetImageAttributeRequest::image_id).
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ResetImageAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `ResetInstanceAttribute` operation.
+///
+/// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
+///
+/// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
+pub struct ResetInstanceAttribute(
+    pub(crate) rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetInstanceAttribute, t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_INSTANCE_ATTRIBUTE
+);
+impl ResetInstanceAttribute {
+    /// Sets [`dry_run`](t::ResetInstanceAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_id`](t::ResetInstanceAttributeRequest::instance_id).
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sets [`attribute`](t::ResetInstanceAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
     }
 }

@@ -5,1140 +5,816 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sets or replaces the criteria for Allowed AMIs.
-    ///
-    /// Returns the [`ReplaceImageCriteriaInAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Resets a network interface attribute. You can specify only one attribute at a time. Returns [`ResetNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_image_criteria_in_allowed_images_settings(
+    pub fn reset_network_interface_attribute(&self) -> ResetNetworkInterfaceAttribute {
+        ResetNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::RESET_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Resets permission settings for the specified snapshot. Returns [`ResetSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_snapshot_attribute(&self) -> ResetSnapshotAttribute {
+        ResetSnapshotAttribute(
+            rt::Call::new(&self.handle, &op::RESET_SNAPSHOT_ATTRIBUTE),
+        )
+    }
+    /// **Note:** This action is deprecated. Returns [`RestoreAddressToClassic`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_address_to_classic(&self) -> RestoreAddressToClassic {
+        RestoreAddressToClassic(
+            rt::Call::new(&self.handle, &op::RESTORE_ADDRESS_TO_CLASSIC),
+        )
+    }
+    /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*. Returns [`RestoreImageFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_image_from_recycle_bin(&self) -> RestoreImageFromRecycleBin {
+        RestoreImageFromRecycleBin(
+            rt::Call::new(&self.handle, &op::RESTORE_IMAGE_FROM_RECYCLE_BIN),
+        )
+    }
+    /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list. Returns [`RestoreManagedPrefixListVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_managed_prefix_list_version(
         &self,
-    ) -> ReplaceImageCriteriaInAllowedImagesSettings {
-        ReplaceImageCriteriaInAllowedImagesSettings(
-            rt::Call::new(
-                &self.handle,
-                &op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
-            ),
+    ) -> RestoreManagedPrefixListVersion {
+        RestoreManagedPrefixListVersion(
+            rt::Call::new(&self.handle, &op::RESTORE_MANAGED_PREFIX_LIST_VERSION),
         )
     }
-    /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
-    ///
-    /// Returns the [`ReplaceImageInstanceTypeSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*. Returns [`RestoreSnapshotFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_image_instance_type_specification(
-        &self,
-    ) -> ReplaceImageInstanceTypeSpecification {
-        ReplaceImageInstanceTypeSpecification(
-            rt::Call::new(&self.handle, &op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION),
+    pub fn restore_snapshot_from_recycle_bin(&self) -> RestoreSnapshotFromRecycleBin {
+        RestoreSnapshotFromRecycleBin(
+            rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN),
         )
     }
-    /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ReplaceNetworkAclAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored. Returns [`RestoreSnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociation {
-        ReplaceNetworkAclAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ASSOCIATION),
+    pub fn restore_snapshot_tier(&self) -> RestoreSnapshotTier {
+        RestoreSnapshotTier(rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_TIER))
+    }
+    /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*. Returns [`RestoreVolumeFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_volume_from_recycle_bin(&self) -> RestoreVolumeFromRecycleBin {
+        RestoreVolumeFromRecycleBin(
+            rt::Call::new(&self.handle, &op::RESTORE_VOLUME_FROM_RECYCLE_BIN),
         )
     }
-    /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ReplaceNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes an ingress authorization rule from a Client VPN endpoint. Returns [`RevokeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntry {
-        ReplaceNetworkAclEntry(
-            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ENTRY),
+    pub fn revoke_client_vpn_ingress(&self) -> RevokeClientVpnIngress {
+        RevokeClientVpnIngress(
+            rt::Call::new(&self.handle, &op::REVOKE_CLIENT_VPN_INGRESS),
         )
     }
-    /// Replaces an existing route within a route table in a VPC.
-    ///
-    /// Returns the [`ReplaceRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified outbound (egress) rules from the specified security group. Returns [`RevokeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_route(&self) -> ReplaceRoute {
-        ReplaceRoute(rt::Call::new(&self.handle, &op::REPLACE_ROUTE))
-    }
-    /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ReplaceRouteTableAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociation {
-        ReplaceRouteTableAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_ROUTE_TABLE_ASSOCIATION),
+    pub fn revoke_security_group_egress(&self) -> RevokeSecurityGroupEgress {
+        RevokeSecurityGroupEgress(
+            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_EGRESS),
         )
     }
-    /// Replaces the specified route in the specified transit gateway route table.
-    ///
-    /// Returns the [`ReplaceTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified inbound (ingress) rules from a security group. Returns [`RevokeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRoute {
-        ReplaceTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::REPLACE_TRANSIT_GATEWAY_ROUTE),
+    pub fn revoke_security_group_ingress(&self) -> RevokeSecurityGroupIngress {
+        RevokeSecurityGroupIngress(
+            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_INGRESS),
         )
     }
-    /// Trigger replacement of specified VPN tunnel.
-    ///
-    /// Returns the [`ReplaceVpnTunnel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Launches the specified number of instances using an AMI for which you have permissions. Returns [`RunInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnel {
-        ReplaceVpnTunnel(rt::Call::new(&self.handle, &op::REPLACE_VPN_TUNNEL))
+    pub fn run_instances(&self) -> RunInstances {
+        RunInstances(rt::Call::new(&self.handle, &op::RUN_INSTANCES))
     }
-    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
-    ///
-    /// Returns the [`ReportInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Launches the specified Scheduled Instances. Returns [`RunScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn report_instance_status(&self) -> ReportInstanceStatus {
-        ReportInstanceStatus(rt::Call::new(&self.handle, &op::REPORT_INSTANCE_STATUS))
-    }
-    /// Creates a Spot Fleet request.
-    ///
-    /// Returns the [`RequestSpotFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn request_spot_fleet(&self) -> RequestSpotFleet {
-        RequestSpotFleet(rt::Call::new(&self.handle, &op::REQUEST_SPOT_FLEET))
-    }
-    /// Creates a Spot Instance request.
-    ///
-    /// Returns the [`RequestSpotInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn request_spot_instances(&self) -> RequestSpotInstances {
-        RequestSpotInstances(rt::Call::new(&self.handle, &op::REQUEST_SPOT_INSTANCES))
-    }
-    /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`ResetAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_address_attribute(&self) -> ResetAddressAttribute {
-        ResetAddressAttribute(rt::Call::new(&self.handle, &op::RESET_ADDRESS_ATTRIBUTE))
-    }
-    /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
-    ///
-    /// Returns the [`ResetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyId {
-        ResetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::RESET_EBS_DEFAULT_KMS_KEY_ID),
-        )
-    }
-    /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
-    ///
-    /// Returns the [`ResetFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttribute {
-        ResetFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::RESET_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Resets an attribute of an AMI to its default value.
-    ///
-    /// Returns the [`ResetImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_image_attribute(&self) -> ResetImageAttribute {
-        ResetImageAttribute(rt::Call::new(&self.handle, &op::RESET_IMAGE_ATTRIBUTE))
-    }
-    /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
-    ///
-    /// Returns the [`ResetInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_instance_attribute(&self) -> ResetInstanceAttribute {
-        ResetInstanceAttribute(
-            rt::Call::new(&self.handle, &op::RESET_INSTANCE_ATTRIBUTE),
-        )
+    pub fn run_scheduled_instances(&self) -> RunScheduledInstances {
+        RunScheduledInstances(rt::Call::new(&self.handle, &op::RUN_SCHEDULED_INSTANCES))
     }
 }
-/// The `ReplaceImageCriteriaInAllowedImagesSettings` operation.
+/// The `ResetNetworkInterfaceAttribute` operation.
 ///
-/// Sets or replaces the criteria for Allowed AMIs.
-///
-/// The `ImageCriteria` can include up to:
-///
-/// - 10 `ImageCriterion`
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-pub struct ReplaceImageCriteriaInAllowedImagesSettings(
-    pub(crate) rt::Call<
-        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
-        rt::NoErrors,
-    >,
+/// Resets a network interface attribute. You can specify only one attribute at a time.
+pub struct ResetNetworkInterfaceAttribute(
+    pub(crate) rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 rt::operation_type!(
-    ReplaceImageCriteriaInAllowedImagesSettings,
-    t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-    t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::NoErrors,
-    op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS
+    ResetNetworkInterfaceAttribute, t::ResetNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::RESET_NETWORK_INTERFACE_ATTRIBUTE
 );
-impl ReplaceImageCriteriaInAllowedImagesSettings {
-    /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
-    #[inline]
-    pub fn image_criteria(
-        mut self,
-        value: impl rt::Items<t::ImageCriterionRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().image_criteria);
-        self
-    }
-    /// Adds one element to `ImageCriteria`; see [`image_criteria`](Self::image_criteria).
-    #[inline]
-    pub fn push_image_criteria(
-        mut self,
-        item: impl Into<t::ImageCriterionRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().image_criteria, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ResetNetworkInterfaceAttribute {
+    /// Sets [`dry_run`](t::ResetNetworkInterfaceAttributeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`network_interface_id`](t::ResetNetworkInterfaceAttributeRequest::network_interface_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReplaceImageCriteriaInAllowedImagesSettingsResult>,
-    > {
-        self.0.send()
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Sets [`source_dest_check`](t::ResetNetworkInterfaceAttributeRequest::source_dest_check).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ReplaceImageCriteriaInAllowedImagesSettingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn source_dest_check(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_dest_check = Some(value.into());
+        self
     }
 }
-/// The `ReplaceImageInstanceTypeSpecification` operation.
+/// The `ResetSnapshotAttribute` operation.
 ///
-/// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
+/// Resets permission settings for the specified snapshot.
 ///
-/// When you launch an instance using [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), Amazon EC2 validates the requested instance type against the AMI's instance type specification. If the instance type is not compatible, the request fails with an `InvalidParameterCombination` error.
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ResetSnapshotAttribute(
+    pub(crate) rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetSnapshotAttribute, t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_SNAPSHOT_ATTRIBUTE
+);
+impl ResetSnapshotAttribute {
+    /// Sets [`attribute`](t::ResetSnapshotAttributeRequest::attribute).
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sets [`snapshot_id`](t::ResetSnapshotAttributeRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::ResetSnapshotAttributeRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RestoreAddressToClassic` operation.
 ///
-/// You can specify supported instance types, unsupported instance types, or both. The evaluation logic is as follows:
+/// **Note:** This action is deprecated.
 ///
-/// - No specification set – all instance types are allowed.
-/// - Only `UnsupportedInstanceTypes` set – All instance types are allowed except those that match the unsupported list.
-/// - `SupportedInstanceTypes` set – The instance type must match the supported list and must not match the unsupported list.
-///
-/// Instance type entries support wildcard patterns using `*` (for example, `t3.*` matches all t3 sizes).
-///
-/// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
-///
-/// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
-pub struct ReplaceImageInstanceTypeSpecification(
+/// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
+pub struct RestoreAddressToClassic(
     pub(crate) rt::Call<
-        t::ReplaceImageInstanceTypeSpecificationRequest,
-        t::ReplaceImageInstanceTypeSpecificationResult,
+        t::RestoreAddressToClassicRequest,
+        t::RestoreAddressToClassicResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ReplaceImageInstanceTypeSpecification,
-    t::ReplaceImageInstanceTypeSpecificationRequest,
-    t::ReplaceImageInstanceTypeSpecificationResult, rt::NoErrors,
-    op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION
+    RestoreAddressToClassic, t::RestoreAddressToClassicRequest,
+    t::RestoreAddressToClassicResult, rt::NoErrors, op::RESTORE_ADDRESS_TO_CLASSIC
 );
-impl ReplaceImageInstanceTypeSpecification {
-    /// The ID of the AMI.
+impl RestoreAddressToClassic {
+    /// Sets [`dry_run`](t::RestoreAddressToClassicRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`public_ip`](t::RestoreAddressToClassicRequest::public_ip).
+    #[inline]
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ip = value.into();
+        self
+    }
+}
+/// The `RestoreImageFromRecycleBin` operation.
+///
+/// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
+pub struct RestoreImageFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreImageFromRecycleBinRequest,
+        t::RestoreImageFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreImageFromRecycleBin, t::RestoreImageFromRecycleBinRequest,
+    t::RestoreImageFromRecycleBinResult, rt::NoErrors, op::RESTORE_IMAGE_FROM_RECYCLE_BIN
+);
+impl RestoreImageFromRecycleBin {
+    /// Sets [`image_id`](t::RestoreImageFromRecycleBinRequest::image_id).
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_id = value.into();
         self
     }
-    /// The instance type specification to set on the AMI. Omit this parameter to remove the existing instance type specification.
+    /// Sets [`dry_run`](t::RestoreImageFromRecycleBinRequest::dry_run).
     #[inline]
-    pub fn instance_type_specification(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RestoreManagedPrefixListVersion` operation.
+///
+/// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
+pub struct RestoreManagedPrefixListVersion(
+    pub(crate) rt::Call<
+        t::RestoreManagedPrefixListVersionRequest,
+        t::RestoreManagedPrefixListVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreManagedPrefixListVersion, t::RestoreManagedPrefixListVersionRequest,
+    t::RestoreManagedPrefixListVersionResult, rt::NoErrors,
+    op::RESTORE_MANAGED_PREFIX_LIST_VERSION
+);
+impl RestoreManagedPrefixListVersion {
+    /// Sets [`dry_run`](t::RestoreManagedPrefixListVersionRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`prefix_list_id`](t::RestoreManagedPrefixListVersionRequest::prefix_list_id).
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sets [`previous_version`](t::RestoreManagedPrefixListVersionRequest::previous_version).
+    #[inline]
+    pub fn previous_version(mut self, value: i64) -> Self {
+        self.0.input_mut().previous_version = value;
+        self
+    }
+    /// Sets [`current_version`](t::RestoreManagedPrefixListVersionRequest::current_version).
+    #[inline]
+    pub fn current_version(mut self, value: i64) -> Self {
+        self.0.input_mut().current_version = value;
+        self
+    }
+}
+/// The `RestoreSnapshotFromRecycleBin` operation.
+///
+/// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
+pub struct RestoreSnapshotFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreSnapshotFromRecycleBinRequest,
+        t::RestoreSnapshotFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreSnapshotFromRecycleBin, t::RestoreSnapshotFromRecycleBinRequest,
+    t::RestoreSnapshotFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN
+);
+impl RestoreSnapshotFromRecycleBin {
+    /// Sets [`snapshot_id`](t::RestoreSnapshotFromRecycleBinRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::RestoreSnapshotFromRecycleBinRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RestoreSnapshotTier` operation.
+///
+/// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
+///
+/// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
+pub struct RestoreSnapshotTier(
+    pub(crate) rt::Call<
+        t::RestoreSnapshotTierRequest,
+        t::RestoreSnapshotTierResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreSnapshotTier, t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult,
+    rt::NoErrors, op::RESTORE_SNAPSHOT_TIER
+);
+impl RestoreSnapshotTier {
+    /// Sets [`snapshot_id`](t::RestoreSnapshotTierRequest::snapshot_id).
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// Sets [`temporary_restore_days`](t::RestoreSnapshotTierRequest::temporary_restore_days).
+    #[inline]
+    pub fn temporary_restore_days(mut self, value: i32) -> Self {
+        self.0.input_mut().temporary_restore_days = Some(value);
+        self
+    }
+    /// Sets [`permanent_restore`](t::RestoreSnapshotTierRequest::permanent_restore).
+    #[inline]
+    pub fn permanent_restore(mut self, value: bool) -> Self {
+        self.0.input_mut().permanent_restore = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::RestoreSnapshotTierRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RestoreVolumeFromRecycleBin` operation.
+///
+/// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
+pub struct RestoreVolumeFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreVolumeFromRecycleBinRequest,
+        t::RestoreVolumeFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreVolumeFromRecycleBin, t::RestoreVolumeFromRecycleBinRequest,
+    t::RestoreVolumeFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_VOLUME_FROM_RECYCLE_BIN
+);
+impl RestoreVolumeFromRecycleBin {
+    /// Sets [`volume_id`](t::RestoreVolumeFromRecycleBinRequest::volume_id).
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sets [`dry_run`](t::RestoreVolumeFromRecycleBinRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RevokeClientVpnIngress` operation.
+///
+/// Removes an ingress authorization rule from a Client VPN endpoint.
+pub struct RevokeClientVpnIngress(
+    pub(crate) rt::Call<
+        t::RevokeClientVpnIngressRequest,
+        t::RevokeClientVpnIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeClientVpnIngress, t::RevokeClientVpnIngressRequest,
+    t::RevokeClientVpnIngressResult, rt::NoErrors, op::REVOKE_CLIENT_VPN_INGRESS
+);
+impl RevokeClientVpnIngress {
+    /// Sets [`client_vpn_endpoint_id`](t::RevokeClientVpnIngressRequest::client_vpn_endpoint_id).
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Sets [`target_network_cidr`](t::RevokeClientVpnIngressRequest::target_network_cidr).
+    #[inline]
+    pub fn target_network_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target_network_cidr = value.into();
+        self
+    }
+    /// Sets [`access_group_id`](t::RevokeClientVpnIngressRequest::access_group_id).
+    #[inline]
+    pub fn access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().access_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`revoke_all_groups`](t::RevokeClientVpnIngressRequest::revoke_all_groups).
+    #[inline]
+    pub fn revoke_all_groups(mut self, value: bool) -> Self {
+        self.0.input_mut().revoke_all_groups = Some(value);
+        self
+    }
+    /// Sets [`dry_run`](t::RevokeClientVpnIngressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RevokeSecurityGroupEgress` operation.
+///
+/// Removes the specified outbound (egress) rules from the specified security group.
+///
+/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and destination (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
+///
+/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
+///
+/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
+///
+/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+pub struct RevokeSecurityGroupEgress(
+    pub(crate) rt::Call<
+        t::RevokeSecurityGroupEgressRequest,
+        t::RevokeSecurityGroupEgressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupEgress, t::RevokeSecurityGroupEgressRequest,
+    t::RevokeSecurityGroupEgressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_EGRESS
+);
+impl RevokeSecurityGroupEgress {
+    /// Sets [`security_group_rule_ids`](t::RevokeSecurityGroupEgressRequest::security_group_rule_ids).
+    #[inline]
+    pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_rule_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupRuleIds`; see [`security_group_rule_ids`](Self::security_group_rule_ids).
+    #[inline]
+    pub fn push_security_group_rule_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::RevokeSecurityGroupEgressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`group_id`](t::RevokeSecurityGroupEgressRequest::group_id).
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = value.into();
+        self
+    }
+    /// Sets [`source_security_group_name`](t::RevokeSecurityGroupEgressRequest::source_security_group_name).
+    #[inline]
+    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`source_security_group_owner_id`](t::RevokeSecurityGroupEgressRequest::source_security_group_owner_id).
+    #[inline]
+    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_owner_id = Some(value.into());
+        self
+    }
+    /// Sets [`ip_protocol`](t::RevokeSecurityGroupEgressRequest::ip_protocol).
+    #[inline]
+    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ip_protocol = Some(value.into());
+        self
+    }
+    /// Sets [`from_port`](t::RevokeSecurityGroupEgressRequest::from_port).
+    #[inline]
+    pub fn from_port(mut self, value: i32) -> Self {
+        self.0.input_mut().from_port = Some(value);
+        self
+    }
+    /// Sets [`to_port`](t::RevokeSecurityGroupEgressRequest::to_port).
+    #[inline]
+    pub fn to_port(mut self, value: i32) -> Self {
+        self.0.input_mut().to_port = Some(value);
+        self
+    }
+    /// Sets [`cidr_ip`](t::RevokeSecurityGroupEgressRequest::cidr_ip).
+    #[inline]
+    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_ip = Some(value.into());
+        self
+    }
+    /// Sets [`ip_permissions`](t::RevokeSecurityGroupEgressRequest::ip_permissions).
+    #[inline]
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
+        self
+    }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
+    }
+}
+/// The `RevokeSecurityGroupIngress` operation.
+///
+/// Removes the specified inbound (ingress) rules from a security group.
+///
+/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and source (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
+///
+/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
+///
+/// For a non-default VPC, if the values you specify do not match the existing rule's values, an `InvalidPermission.NotFound` client error is returned, and no rules are revoked.
+///
+/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
+///
+/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+pub struct RevokeSecurityGroupIngress(
+    pub(crate) rt::Call<
+        t::RevokeSecurityGroupIngressRequest,
+        t::RevokeSecurityGroupIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupIngress, t::RevokeSecurityGroupIngressRequest,
+    t::RevokeSecurityGroupIngressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_INGRESS
+);
+impl RevokeSecurityGroupIngress {
+    /// Sets [`cidr_ip`](t::RevokeSecurityGroupIngressRequest::cidr_ip).
+    #[inline]
+    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_ip = Some(value.into());
+        self
+    }
+    /// Sets [`from_port`](t::RevokeSecurityGroupIngressRequest::from_port).
+    #[inline]
+    pub fn from_port(mut self, value: i32) -> Self {
+        self.0.input_mut().from_port = Some(value);
+        self
+    }
+    /// Sets [`group_id`](t::RevokeSecurityGroupIngressRequest::group_id).
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = Some(value.into());
+        self
+    }
+    /// Sets [`group_name`](t::RevokeSecurityGroupIngressRequest::group_name).
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
+        self
+    }
+    /// Sets [`ip_permissions`](t::RevokeSecurityGroupIngressRequest::ip_permissions).
+    #[inline]
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
+        self
+    }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
+    }
+    /// Sets [`ip_protocol`](t::RevokeSecurityGroupIngressRequest::ip_protocol).
+    #[inline]
+    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ip_protocol = Some(value.into());
+        self
+    }
+    /// Sets [`source_security_group_name`](t::RevokeSecurityGroupIngressRequest::source_security_group_name).
+    #[inline]
+    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`source_security_group_owner_id`](t::RevokeSecurityGroupIngressRequest::source_security_group_owner_id).
+    #[inline]
+    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_security_group_owner_id = Some(value.into());
+        self
+    }
+    /// Sets [`to_port`](t::RevokeSecurityGroupIngressRequest::to_port).
+    #[inline]
+    pub fn to_port(mut self, value: i32) -> Self {
+        self.0.input_mut().to_port = Some(value);
+        self
+    }
+    /// Sets [`security_group_rule_ids`](t::RevokeSecurityGroupIngressRequest::security_group_rule_ids).
+    #[inline]
+    pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_rule_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupRuleIds`; see [`security_group_rule_ids`](Self::security_group_rule_ids).
+    #[inline]
+    pub fn push_security_group_rule_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_ids, item);
+        self
+    }
+    /// Sets [`dry_run`](t::RevokeSecurityGroupIngressRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+}
+/// The `RunInstances` operation.
+///
+/// Launches the specified number of instances using an AMI for which you have permissions.
+///
+/// You can specify a number of options, or leave the default options. The following rules apply:
+///
+/// - If you don't specify a subnet ID, we choose a default subnet from your default VPC for you. If you don't have a default VPC, you must specify a subnet ID in the request.
+/// - All instances have a network interface with a primary private IPv4 address. If you don't specify this address, we choose one from the IPv4 range of your subnet.
+/// - Not all instance types support IPv6 addresses. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html).
+/// - If you don't specify a security group ID, we use the default security group for the VPC. For more information, see [Security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html).
+/// - If any of the AMIs have a product code attached for which the user has not subscribed, the request fails.
+///
+/// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify the launch template instead of specifying the launch parameters.
+///
+/// To ensure faster instance launches, break up large requests into smaller batches. For example, create five separate launch requests for 100 instances each instead of one launch request for 500 instances.
+///
+/// `RunInstances` is subject to both request rate limiting and resource rate limiting. For more information, see [Request throttling](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
+///
+/// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using DescribeInstances. You can tag instances and EBS volumes during launch, after launch, or both. For more information, see CreateTags and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+///
+/// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
+///
+/// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
+pub struct RunInstances(
+    pub(crate) rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>,
+);
+rt::operation_type!(
+    RunInstances, t::RunInstancesRequest, t::Reservation, rt::NoErrors, op::RUN_INSTANCES
+);
+impl RunInstances {
+    /// Sets [`block_device_mappings`](t::RunInstancesRequest::block_device_mappings).
+    #[inline]
+    pub fn block_device_mappings(
         mut self,
-        value: t::InstanceTypeSpecificationRequest,
+        value: impl rt::Items<t::BlockDeviceMapping>,
     ) -> Self {
-        self.0.input_mut().instance_type_specification = Some(value);
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReplaceImageInstanceTypeSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ReplaceImageInstanceTypeSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceImageInstanceTypeSpecificationRequest,
-        t::ReplaceImageInstanceTypeSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ReplaceNetworkAclAssociation` operation.
-///
-/// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-///
-/// This is an idempotent operation.
-pub struct ReplaceNetworkAclAssociation(
-    pub(crate) rt::Call<
-        t::ReplaceNetworkAclAssociationRequest,
-        t::ReplaceNetworkAclAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ReplaceNetworkAclAssociation, t::ReplaceNetworkAclAssociationRequest,
-    t::ReplaceNetworkAclAssociationResult, rt::NoErrors,
-    op::REPLACE_NETWORK_ACL_ASSOCIATION
-);
-impl ReplaceNetworkAclAssociation {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the current association between the original network ACL and the subnet.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// The ID of the new network ACL to associate with the subnet.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReplaceNetworkAclAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceNetworkAclAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceNetworkAclAssociationRequest,
-        t::ReplaceNetworkAclAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ReplaceNetworkAclEntry` operation.
-///
-/// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct ReplaceNetworkAclEntry(
-    pub(crate) rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ReplaceNetworkAclEntry, t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
-    op::REPLACE_NETWORK_ACL_ENTRY
-);
-impl ReplaceNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number of the entry to replace.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Indicates whether to allow or deny the traffic that matches the rule.
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
-        self
-    }
-    /// Indicates whether to replace the egress rule.
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`).
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:bd8:1234:1a00::/64`).
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
-    #[inline]
-    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
-        self.0.input_mut().icmp_type_code = Some(value);
-        self
-    }
-    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
-    #[inline]
-    pub fn port_range(mut self, value: t::PortRange) -> Self {
-        self.0.input_mut().port_range = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ReplaceRoute` operation.
-///
-/// Replaces an existing route within a route table in a VPC.
-///
-/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct ReplaceRoute(
-    pub(crate) rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ReplaceRoute, t::ReplaceRouteRequest, rt::Unit, rt::NoErrors, op::REPLACE_ROUTE
-);
-impl ReplaceRoute {
-    /// The ID of the prefix list for the route.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Specifies whether to reset the local route to its default target (`local`).
-    #[inline]
-    pub fn local_target(mut self, value: bool) -> Self {
-        self.0.input_mut().local_target = Some(value);
-        self
-    }
-    /// The ID of a transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway.
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = Some(value.into());
-        self
-    }
-    /// \[IPv4 traffic only\] The ID of a carrier gateway.
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the core network.
-    #[inline]
-    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().core_network_arn = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the ODB network.
-    #[inline]
-    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().odb_network_arn = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// The IPv4 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of an internet gateway or virtual private gateway.
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
-    #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of a NAT instance in your VPC.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// The ID of a network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The ID of a VPC peering connection.
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
-        self
-    }
-    /// \[IPv4 traffic only\] The ID of a NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ReplaceRouteTableAssociation` operation.
-///
-/// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-///
-/// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
-pub struct ReplaceRouteTableAssociation(
-    pub(crate) rt::Call<
-        t::ReplaceRouteTableAssociationRequest,
-        t::ReplaceRouteTableAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ReplaceRouteTableAssociation, t::ReplaceRouteTableAssociationRequest,
-    t::ReplaceRouteTableAssociationResult, rt::NoErrors,
-    op::REPLACE_ROUTE_TABLE_ASSOCIATION
-);
-impl ReplaceRouteTableAssociation {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The association ID.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// The ID of the new route table to associate with the subnet.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReplaceRouteTableAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceRouteTableAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceRouteTableAssociationRequest,
-        t::ReplaceRouteTableAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ReplaceTransitGatewayRoute` operation.
-///
-/// Replaces the specified route in the specified transit gateway route table.
-pub struct ReplaceTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::ReplaceTransitGatewayRouteRequest,
-        t::ReplaceTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ReplaceTransitGatewayRoute, t::ReplaceTransitGatewayRouteRequest,
-    t::ReplaceTransitGatewayRouteResult, rt::NoErrors, op::REPLACE_TRANSIT_GATEWAY_ROUTE
-);
-impl ReplaceTransitGatewayRoute {
-    /// The CIDR range used for the destination match. Routing decisions are based on the most specific match.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Indicates whether traffic matching this route is to be dropped.
-    #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ReplaceTransitGatewayRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceTransitGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceTransitGatewayRouteRequest,
-        t::ReplaceTransitGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ReplaceVpnTunnel` operation.
-///
-/// Trigger replacement of specified VPN tunnel.
-pub struct ReplaceVpnTunnel(
-    pub(crate) rt::Call<
-        t::ReplaceVpnTunnelRequest,
-        t::ReplaceVpnTunnelResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ReplaceVpnTunnel, t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult,
-    rt::NoErrors, op::REPLACE_VPN_TUNNEL
-);
-impl ReplaceVpnTunnel {
-    /// The ID of the Site-to-Site VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The external IP address of the VPN tunnel.
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Trigger pending tunnel endpoint maintenance.
-    #[inline]
-    pub fn apply_pending_maintenance(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_pending_maintenance = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ReplaceVpnTunnelResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceVpnTunnelResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ReportInstanceStatus` operation.
-///
-/// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
-///
-/// Use of this action does not change the value returned by DescribeInstanceStatus.
-pub struct ReportInstanceStatus(
-    pub(crate) rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ReportInstanceStatus, t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors,
-    op::REPORT_INSTANCE_STATUS
-);
-impl ReportInstanceStatus {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instances.
-    #[inline]
-    pub fn instances(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instances);
-        self
-    }
-    /// Adds one element to `Instances`; see [`instances`](Self::instances).
-    #[inline]
-    pub fn push_instances(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instances, item);
-        self
-    }
-    /// The status of all instances listed.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::ReportStatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// The time at which the reported instance health state began.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The time at which the reported instance health state ended.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The reason codes that describe the health state of your instance.
-    #[inline]
-    pub fn reason_codes(
+    pub fn push_block_device_mappings(
         mut self,
-        value: impl rt::Items<t::ReportInstanceReasonCodes>,
+        item: impl Into<t::BlockDeviceMapping>,
     ) -> Self {
-        value.add_to(&mut self.0.input_mut().reason_codes);
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
         self
     }
-    /// Adds one element to `ReasonCodes`; see [`reason_codes`](Self::reason_codes).
+    /// Sets [`image_id`](t::RunInstancesRequest::image_id).
     #[inline]
-    pub fn push_reason_codes(
-        mut self,
-        item: impl Into<t::ReportInstanceReasonCodes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().reason_codes, item);
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = Some(value.into());
         self
     }
-    /// Descriptive text about the health state of your instance.
-    #[deprecated(note = "This member has been deprecated")]
+    /// Sets [`instance_type`](t::RunInstancesRequest::instance_type).
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`ipv6_address_count`](t::RunInstancesRequest::ipv6_address_count).
+    #[inline]
+    pub fn ipv6_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_address_count = Some(value);
+        self
+    }
+    /// Sets [`ipv6_addresses`](t::RunInstancesRequest::ipv6_addresses).
+    #[inline]
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl rt::Items<t::InstanceIpv6Address>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
+        self
+    }
+    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
+    #[inline]
+    pub fn push_ipv6_addresses(
+        mut self,
+        item: impl Into<t::InstanceIpv6Address>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
+        self
+    }
+    /// Sets [`kernel_id`](t::RunInstancesRequest::kernel_id).
+    #[inline]
+    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().kernel_id = Some(value.into());
+        self
+    }
+    /// Sets [`key_name`](t::RunInstancesRequest::key_name).
+    #[inline]
+    pub fn key_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_name = Some(value.into());
+        self
+    }
+    /// Sets [`max_count`](t::RunInstancesRequest::max_count).
+    #[inline]
+    pub fn max_count(mut self, value: i32) -> Self {
+        self.0.input_mut().max_count = value;
+        self
+    }
+    /// Sets [`min_count`](t::RunInstancesRequest::min_count).
+    #[inline]
+    pub fn min_count(mut self, value: i32) -> Self {
+        self.0.input_mut().min_count = value;
+        self
+    }
+    /// Sets [`monitoring`](t::RunInstancesRequest::monitoring).
+    #[inline]
+    pub fn monitoring(mut self, value: t::RunInstancesMonitoringEnabled) -> Self {
+        self.0.input_mut().monitoring = Some(value);
+        self
+    }
+    /// Sets [`placement`](t::RunInstancesRequest::placement).
+    #[inline]
+    pub fn placement(mut self, value: t::Placement) -> Self {
+        self.0.input_mut().placement = Some(value);
+        self
+    }
+    /// Sets [`ramdisk_id`](t::RunInstancesRequest::ramdisk_id).
+    #[inline]
+    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ramdisk_id = Some(value.into());
+        self
+    }
+    /// Sets [`security_group_ids`](t::RunInstancesRequest::security_group_ids).
+    #[inline]
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
+    /// Sets [`security_groups`](t::RunInstancesRequest::security_groups).
+    #[inline]
+    pub fn security_groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_groups);
+        self
+    }
+    /// Adds one element to `SecurityGroups`; see [`security_groups`](Self::security_groups).
+    #[inline]
+    pub fn push_security_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_groups, item);
+        self
+    }
+    /// Sets [`subnet_id`](t::RunInstancesRequest::subnet_id).
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`user_data`](t::RunInstancesRequest::user_data).
+    #[inline]
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().user_data = Some(value.into());
+        self
+    }
+    /// Sets [`elastic_gpu_specification`](t::RunInstancesRequest::elastic_gpu_specification).
+    #[deprecated(
+        note = "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
+    )]
     #[allow(deprecated)]
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `RequestSpotFleet` operation.
-///
-/// Creates a Spot Fleet request.
-///
-/// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity. Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and launches the difference as Spot capacity.
-///
-/// You can submit a single request that includes multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per unit is the lowest. Each launch specification can include its own instance weighting that reflects the value of the instance type to your application workload.
-///
-/// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the Spot pools included in its launch specifications. By ensuring that the Spot Instances in your Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
-///
-/// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and `instance` resource types are supported.
-///
-/// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
-///
-/// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-pub struct RequestSpotFleet(
-    pub(crate) rt::Call<
-        t::RequestSpotFleetRequest,
-        t::RequestSpotFleetResponse,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    RequestSpotFleet, t::RequestSpotFleetRequest, t::RequestSpotFleetResponse,
-    rt::NoErrors, op::REQUEST_SPOT_FLEET
-);
-impl RequestSpotFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The configuration for the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_config(
+    pub fn elastic_gpu_specification(
         mut self,
-        value: t::SpotFleetRequestConfigData,
+        value: impl rt::Items<t::ElasticGpuSpecification>,
     ) -> Self {
-        self.0.input_mut().spot_fleet_request_config = value;
+        value.add_to(&mut self.0.input_mut().elastic_gpu_specification);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Adds one element to `ElasticGpuSpecification`; see [`elastic_gpu_specification`](Self::elastic_gpu_specification).
+    #[deprecated(
+        note = "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
+    )]
+    #[allow(deprecated)]
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::RequestSpotFleetResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RequestSpotFleetResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RequestSpotFleetRequest,
-        t::RequestSpotFleetResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `RequestSpotInstances` operation.
-///
-/// Creates a Spot Instance request.
-///
-/// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
-///
-/// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-pub struct RequestSpotInstances(
-    pub(crate) rt::Call<
-        t::RequestSpotInstancesRequest,
-        t::RequestSpotInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    RequestSpotInstances, t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult,
-    rt::NoErrors, op::REQUEST_SPOT_INSTANCES
-);
-impl RequestSpotInstances {
-    /// The launch specification.
-    #[inline]
-    pub fn launch_specification(
+    pub fn push_elastic_gpu_specification(
         mut self,
-        value: t::RequestSpotLaunchSpecification,
+        item: impl Into<t::ElasticGpuSpecification>,
     ) -> Self {
-        self.0.input_mut().launch_specification = Some(value);
+        rt::push(&mut self.0.input_mut().elastic_gpu_specification, item);
         self
     }
-    /// The key-value pair for tagging the Spot Instance request on creation. The value for `ResourceType` must be `spot-instances-request`, otherwise the Spot Instance request fails. To tag the Spot Instance request after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+    /// Sets [`elastic_inference_accelerators`](t::RunInstancesRequest::elastic_inference_accelerators).
+    #[deprecated(
+        note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
+    )]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn elastic_inference_accelerators(
+        mut self,
+        value: impl rt::Items<t::ElasticInferenceAccelerator>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().elastic_inference_accelerators);
+        self
+    }
+    /// Adds one element to `ElasticInferenceAccelerators`; see [`elastic_inference_accelerators`](Self::elastic_inference_accelerators).
+    #[deprecated(
+        note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
+    )]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn push_elastic_inference_accelerators(
+        mut self,
+        item: impl Into<t::ElasticInferenceAccelerator>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().elastic_inference_accelerators, item);
+        self
+    }
+    /// Sets [`tag_specifications`](t::RunInstancesRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -1156,458 +832,264 @@ impl RequestSpotInstances {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
+    /// Sets [`launch_template`](t::RunInstancesRequest::launch_template).
     #[inline]
-    pub fn instance_interruption_behavior(
-        mut self,
-        value: impl Into<t::InstanceInterruptionBehavior>,
-    ) -> Self {
-        self.0.input_mut().instance_interruption_behavior = Some(value.into());
+    pub fn launch_template(mut self, value: t::LaunchTemplateSpecification) -> Self {
+        self.0.input_mut().launch_template = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`instance_market_options`](t::RunInstancesRequest::instance_market_options).
+    #[inline]
+    pub fn instance_market_options(
+        mut self,
+        value: t::InstanceMarketOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().instance_market_options = Some(value);
+        self
+    }
+    /// Sets [`credit_specification`](t::RunInstancesRequest::credit_specification).
+    #[inline]
+    pub fn credit_specification(mut self, value: t::CreditSpecificationRequest) -> Self {
+        self.0.input_mut().credit_specification = Some(value);
+        self
+    }
+    /// Sets [`cpu_options`](t::RunInstancesRequest::cpu_options).
+    #[inline]
+    pub fn cpu_options(mut self, value: t::CpuOptionsRequest) -> Self {
+        self.0.input_mut().cpu_options = Some(value);
+        self
+    }
+    /// Sets [`capacity_reservation_specification`](t::RunInstancesRequest::capacity_reservation_specification).
+    #[inline]
+    pub fn capacity_reservation_specification(
+        mut self,
+        value: t::CapacityReservationSpecification,
+    ) -> Self {
+        self.0.input_mut().capacity_reservation_specification = Some(value);
+        self
+    }
+    /// Sets [`hibernation_options`](t::RunInstancesRequest::hibernation_options).
+    #[inline]
+    pub fn hibernation_options(mut self, value: t::HibernationOptionsRequest) -> Self {
+        self.0.input_mut().hibernation_options = Some(value);
+        self
+    }
+    /// Sets [`license_specifications`](t::RunInstancesRequest::license_specifications).
+    #[inline]
+    pub fn license_specifications(
+        mut self,
+        value: impl rt::Items<t::LicenseConfigurationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().license_specifications);
+        self
+    }
+    /// Adds one element to `LicenseSpecifications`; see [`license_specifications`](Self::license_specifications).
+    #[inline]
+    pub fn push_license_specifications(
+        mut self,
+        item: impl Into<t::LicenseConfigurationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().license_specifications, item);
+        self
+    }
+    /// Sets [`metadata_options`](t::RunInstancesRequest::metadata_options).
+    #[inline]
+    pub fn metadata_options(mut self, value: t::InstanceMetadataOptionsRequest) -> Self {
+        self.0.input_mut().metadata_options = Some(value);
+        self
+    }
+    /// Sets [`enclave_options`](t::RunInstancesRequest::enclave_options).
+    #[inline]
+    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
+        self.0.input_mut().enclave_options = Some(value);
+        self
+    }
+    /// Sets [`private_dns_name_options`](t::RunInstancesRequest::private_dns_name_options).
+    #[inline]
+    pub fn private_dns_name_options(
+        mut self,
+        value: t::PrivateDnsNameOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().private_dns_name_options = Some(value);
+        self
+    }
+    /// Sets [`maintenance_options`](t::RunInstancesRequest::maintenance_options).
+    #[inline]
+    pub fn maintenance_options(
+        mut self,
+        value: t::InstanceMaintenanceOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().maintenance_options = Some(value);
+        self
+    }
+    /// Sets [`disable_api_stop`](t::RunInstancesRequest::disable_api_stop).
+    #[inline]
+    pub fn disable_api_stop(mut self, value: bool) -> Self {
+        self.0.input_mut().disable_api_stop = Some(value);
+        self
+    }
+    /// Sets [`enable_primary_ipv6`](t::RunInstancesRequest::enable_primary_ipv6).
+    #[inline]
+    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_primary_ipv6 = Some(value);
+        self
+    }
+    /// Sets [`network_performance_options`](t::RunInstancesRequest::network_performance_options).
+    #[inline]
+    pub fn network_performance_options(
+        mut self,
+        value: t::InstanceNetworkPerformanceOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().network_performance_options = Some(value);
+        self
+    }
+    /// Sets [`operator`](t::RunInstancesRequest::operator).
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// Sets [`secondary_interfaces`](t::RunInstancesRequest::secondary_interfaces).
+    #[inline]
+    pub fn secondary_interfaces(
+        mut self,
+        value: impl rt::Items<t::InstanceSecondaryInterfaceSpecificationRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_interfaces);
+        self
+    }
+    /// Adds one element to `SecondaryInterfaces`; see [`secondary_interfaces`](Self::secondary_interfaces).
+    #[inline]
+    pub fn push_secondary_interfaces(
+        mut self,
+        item: impl Into<t::InstanceSecondaryInterfaceSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_interfaces, item);
+        self
+    }
+    /// Sets [`dry_run`](t::RunInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    /// Sets [`disable_api_termination`](t::RunInstancesRequest::disable_api_termination).
     #[inline]
-    pub fn spot_price(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_price = Some(value.into());
+    pub fn disable_api_termination(mut self, value: bool) -> Self {
+        self.0.input_mut().disable_api_termination = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Run_Instance_Idempotency.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`instance_initiated_shutdown_behavior`](t::RunInstancesRequest::instance_initiated_shutdown_behavior).
+    #[inline]
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<t::ShutdownBehavior>,
+    ) -> Self {
+        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+    /// Sets [`private_ip_address`](t::RunInstancesRequest::private_ip_address).
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`client_token`](t::RunInstancesRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The maximum number of Spot Instances to launch.
+    /// Sets [`additional_info`](t::RunInstancesRequest::additional_info).
+    #[inline]
+    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().additional_info = Some(value.into());
+        self
+    }
+    /// Sets [`network_interfaces`](t::RunInstancesRequest::network_interfaces).
+    #[inline]
+    pub fn network_interfaces(
+        mut self,
+        value: impl rt::Items<t::InstanceNetworkInterfaceSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interfaces);
+        self
+    }
+    /// Adds one element to `NetworkInterfaces`; see [`network_interfaces`](Self::network_interfaces).
+    #[inline]
+    pub fn push_network_interfaces(
+        mut self,
+        item: impl Into<t::InstanceNetworkInterfaceSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_interfaces, item);
+        self
+    }
+    /// Sets [`iam_instance_profile`](t::RunInstancesRequest::iam_instance_profile).
+    #[inline]
+    pub fn iam_instance_profile(
+        mut self,
+        value: t::IamInstanceProfileSpecification,
+    ) -> Self {
+        self.0.input_mut().iam_instance_profile = Some(value);
+        self
+    }
+    /// Sets [`ebs_optimized`](t::RunInstancesRequest::ebs_optimized).
+    #[inline]
+    pub fn ebs_optimized(mut self, value: bool) -> Self {
+        self.0.input_mut().ebs_optimized = Some(value);
+        self
+    }
+}
+/// The `RunScheduledInstances` operation.
+///
+/// Launches the specified Scheduled Instances.
+///
+/// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
+///
+/// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
+pub struct RunScheduledInstances(
+    pub(crate) rt::Call<
+        t::RunScheduledInstancesRequest,
+        t::RunScheduledInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RunScheduledInstances, t::RunScheduledInstancesRequest,
+    t::RunScheduledInstancesResult, rt::NoErrors, op::RUN_SCHEDULED_INSTANCES
+);
+impl RunScheduledInstances {
+    /// Sets [`client_token`](t::RunScheduledInstancesRequest::client_token).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sets [`dry_run`](t::RunScheduledInstancesRequest::dry_run).
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sets [`instance_count`](t::RunScheduledInstancesRequest::instance_count).
     #[inline]
     pub fn instance_count(mut self, value: i32) -> Self {
         self.0.input_mut().instance_count = Some(value);
         self
     }
-    /// The Spot Instance request type.
+    /// Sets [`launch_specification`](t::RunScheduledInstancesRequest::launch_specification).
     #[inline]
-    pub fn type_(mut self, value: impl Into<t::SpotInstanceType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The start date of the request. If this is a one-time request, the request becomes active at this date and time and remains active until all instances launch, the request expires, or the request is canceled. If the request is persistent, the request becomes active at this date and time and remains active until it expires or is canceled.
-    #[inline]
-    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_from = Some(value);
-        self
-    }
-    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_until = Some(value);
-        self
-    }
-    /// The instance launch group. Launch groups are Spot Instances that launch together and terminate together.
-    #[inline]
-    pub fn launch_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_group = Some(value.into());
-        self
-    }
-    /// The user-specified name for a logical grouping of requests.
-    #[inline]
-    pub fn availability_zone_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_group = Some(value.into());
-        self
-    }
-    /// Deprecated.
-    #[inline]
-    pub fn block_duration_minutes(mut self, value: i32) -> Self {
-        self.0.input_mut().block_duration_minutes = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::RequestSpotInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RequestSpotInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RequestSpotInstancesRequest,
-        t::RequestSpotInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ResetAddressAttribute` operation.
-///
-/// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-pub struct ResetAddressAttribute(
-    pub(crate) rt::Call<
-        t::ResetAddressAttributeRequest,
-        t::ResetAddressAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ResetAddressAttribute, t::ResetAddressAttributeRequest,
-    t::ResetAddressAttributeResult, rt::NoErrors, op::RESET_ADDRESS_ATTRIBUTE
-);
-impl ResetAddressAttribute {
-    /// \[EC2-VPC\] The allocation ID.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// The attribute of the IP address.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ResetAddressAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ResetAddressAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ResetAddressAttributeRequest,
-        t::ResetAddressAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ResetEbsDefaultKmsKeyId` operation.
-///
-/// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
-///
-/// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct ResetEbsDefaultKmsKeyId(
-    pub(crate) rt::Call<
-        t::ResetEbsDefaultKmsKeyIdRequest,
-        t::ResetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ResetEbsDefaultKmsKeyId, t::ResetEbsDefaultKmsKeyIdRequest,
-    t::ResetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::RESET_EBS_DEFAULT_KMS_KEY_ID
-);
-impl ResetEbsDefaultKmsKeyId {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ResetEbsDefaultKmsKeyIdResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ResetEbsDefaultKmsKeyIdResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ResetEbsDefaultKmsKeyIdRequest,
-        t::ResetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ResetFpgaImageAttribute` operation.
-///
-/// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
-pub struct ResetFpgaImageAttribute(
-    pub(crate) rt::Call<
-        t::ResetFpgaImageAttributeRequest,
-        t::ResetFpgaImageAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ResetFpgaImageAttribute, t::ResetFpgaImageAttributeRequest,
-    t::ResetFpgaImageAttributeResult, rt::NoErrors, op::RESET_FPGA_IMAGE_ATTRIBUTE
-);
-impl ResetFpgaImageAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the AFI.
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// The attribute.
-    #[inline]
-    pub fn attribute(
+    pub fn launch_specification(
         mut self,
-        value: impl Into<t::ResetFpgaImageAttributeName>,
+        value: t::ScheduledInstancesLaunchSpecification,
     ) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
+        self.0.input_mut().launch_specification = value;
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Sets [`scheduled_instance_id`](t::RunScheduledInstancesRequest::scheduled_instance_id).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ResetFpgaImageAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ResetFpgaImageAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ResetFpgaImageAttributeRequest,
-        t::ResetFpgaImageAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `ResetImageAttribute` operation.
-///
-/// Resets an attribute of an AMI to its default value.
-pub struct ResetImageAttribute(
-    pub(crate) rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ResetImageAttribute, t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors,
-    op::RESET_IMAGE_ATTRIBUTE
-);
-impl ResetImageAttribute {
-    /// The attribute to reset (currently you can only reset the launch permission attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::ResetImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
+    pub fn scheduled_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().scheduled_instance_id = value.into();
         self
-    }
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ResetInstanceAttribute` operation.
-///
-/// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
-///
-/// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
-pub struct ResetInstanceAttribute(
-    pub(crate) rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ResetInstanceAttribute, t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors,
-    op::RESET_INSTANCE_ATTRIBUTE
-);
-impl ResetInstanceAttribute {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The attribute to reset.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }

@@ -5,18 +5,14 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Searches for routes in the specified local gateway route table.
-    ///
-    /// Returns the [`SearchLocalGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Searches for routes in the specified local gateway route table. Returns [`SearchLocalGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_local_gateway_routes(&self) -> SearchLocalGatewayRoutes {
         SearchLocalGatewayRoutes(
             rt::Call::new(&self.handle, &op::SEARCH_LOCAL_GATEWAY_ROUTES),
         )
     }
-    /// Searches one or more transit gateway multicast groups and returns the group membership information.
-    ///
-    /// Returns the [`SearchTransitGatewayMulticastGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Searches one or more transit gateway multicast groups and returns the group membership information. Returns [`SearchTransitGatewayMulticastGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_transit_gateway_multicast_groups(
         &self,
@@ -25,43 +21,33 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS),
         )
     }
-    /// Searches for routes in the specified transit gateway route table.
-    ///
-    /// Returns the [`SearchTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Searches for routes in the specified transit gateway route table. Returns [`SearchTransitGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_transit_gateway_routes(&self) -> SearchTransitGatewayRoutes {
         SearchTransitGatewayRoutes(
             rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_ROUTES),
         )
     }
-    /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
-    ///
-    /// Returns the [`SendDiagnosticInterrupt`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI). Returns [`SendDiagnosticInterrupt`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_diagnostic_interrupt(&self) -> SendDiagnosticInterrupt {
         SendDiagnosticInterrupt(
             rt::Call::new(&self.handle, &op::SEND_DIAGNOSTIC_INTERRUPT),
         )
     }
-    /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete.
-    ///
-    /// Returns the [`StartDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete. Returns [`StartDeclarativePoliciesReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_declarative_policies_report(&self) -> StartDeclarativePoliciesReport {
         StartDeclarativePoliciesReport(
             rt::Call::new(&self.handle, &op::START_DECLARATIVE_POLICIES_REPORT),
         )
     }
-    /// Starts an Amazon EBS-backed instance that you've previously stopped.
-    ///
-    /// Returns the [`StartInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts an Amazon EBS-backed instance that you've previously stopped. Returns [`StartInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_instances(&self) -> StartInstances {
         StartInstances(rt::Call::new(&self.handle, &op::START_INSTANCES))
     }
-    /// Starts analyzing the specified Network Access Scope.
-    ///
-    /// Returns the [`StartNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts analyzing the specified Network Access Scope. Returns [`StartNetworkInsightsAccessScopeAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_network_insights_access_scope_analysis(
         &self,
@@ -73,18 +59,14 @@ impl super::Client {
             ),
         )
     }
-    /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
-    ///
-    /// Returns the [`StartNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path. Returns [`StartNetworkInsightsAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_network_insights_analysis(&self) -> StartNetworkInsightsAnalysis {
         StartNetworkInsightsAnalysis(
             rt::Call::new(&self.handle, &op::START_NETWORK_INSIGHTS_ANALYSIS),
         )
     }
-    /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
-    ///
-    /// Returns the [`StartVpcEndpointServicePrivateDnsVerification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service. Returns [`StartVpcEndpointServicePrivateDnsVerification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_vpc_endpoint_service_private_dns_verification(
         &self,
@@ -96,9 +78,7 @@ impl super::Client {
             ),
         )
     }
-    /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`StopInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*. Returns [`StopInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_instances(&self) -> StopInstances {
         StopInstances(rt::Call::new(&self.handle, &op::STOP_INSTANCES))
@@ -119,13 +99,13 @@ rt::operation_type!(
     t::SearchLocalGatewayRoutesResult, rt::NoErrors, op::SEARCH_LOCAL_GATEWAY_ROUTES
 );
 impl SearchLocalGatewayRoutes {
-    /// The ID of the local gateway route table.
+    /// Sets [`local_gateway_route_table_id`](t::SearchLocalGatewayRoutesRequest::local_gateway_route_table_id).
     #[inline]
     pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().local_gateway_route_table_id = value.into();
         self
     }
-    /// One or more filters.
+    /// Sets [`filters`](t::SearchLocalGatewayRoutesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -137,63 +117,23 @@ impl SearchLocalGatewayRoutes {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::SearchLocalGatewayRoutesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::SearchLocalGatewayRoutesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::SearchLocalGatewayRoutesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::SearchLocalGatewayRoutesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::SearchLocalGatewayRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SearchLocalGatewayRoutesRequest,
-        t::SearchLocalGatewayRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -225,7 +165,7 @@ rt::operation_type!(
     op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS
 );
 impl SearchTransitGatewayMulticastGroups {
-    /// The ID of the transit gateway multicast domain.
+    /// Sets [`transit_gateway_multicast_domain_id`](t::SearchTransitGatewayMulticastGroupsRequest::transit_gateway_multicast_domain_id).
     #[inline]
     pub fn transit_gateway_multicast_domain_id(
         mut self,
@@ -234,7 +174,7 @@ impl SearchTransitGatewayMulticastGroups {
         self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
         self
     }
-    /// One or more filters. The possible values are:
+    /// Sets [`filters`](t::SearchTransitGatewayMulticastGroupsRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -246,67 +186,23 @@ impl SearchTransitGatewayMulticastGroups {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sets [`max_results`](t::SearchTransitGatewayMulticastGroupsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::SearchTransitGatewayMulticastGroupsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::SearchTransitGatewayMulticastGroupsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SearchTransitGatewayMulticastGroupsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SearchTransitGatewayMulticastGroupsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SearchTransitGatewayMulticastGroupsRequest,
-        t::SearchTransitGatewayMulticastGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -340,13 +236,13 @@ rt::operation_type!(
     t::SearchTransitGatewayRoutesResult, rt::NoErrors, op::SEARCH_TRANSIT_GATEWAY_ROUTES
 );
 impl SearchTransitGatewayRoutes {
-    /// The ID of the transit gateway route table.
+    /// Sets [`transit_gateway_route_table_id`](t::SearchTransitGatewayRoutesRequest::transit_gateway_route_table_id).
     #[inline]
     pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().transit_gateway_route_table_id = value.into();
         self
     }
-    /// One or more filters. The possible values are:
+    /// Sets [`filters`](t::SearchTransitGatewayRoutesRequest::filters).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
@@ -358,63 +254,23 @@ impl SearchTransitGatewayRoutes {
         rt::push(&mut self.0.input_mut().filters, item);
         self
     }
-    /// The maximum number of routes to return. If a value is not provided, the default is 1000.
+    /// Sets [`max_results`](t::SearchTransitGatewayRoutesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::SearchTransitGatewayRoutesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sets [`next_token`](t::SearchTransitGatewayRoutesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::SearchTransitGatewayRoutesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::SearchTransitGatewayRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SearchTransitGatewayRoutesRequest,
-        t::SearchTransitGatewayRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -447,51 +303,17 @@ rt::operation_type!(
     op::SEND_DIAGNOSTIC_INTERRUPT
 );
 impl SendDiagnosticInterrupt {
-    /// The ID of the instance.
+    /// Sets [`instance_id`](t::SendDiagnosticInterruptRequest::instance_id).
     #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::SendDiagnosticInterruptRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `StartDeclarativePoliciesReport` operation.
@@ -525,31 +347,31 @@ rt::operation_type!(
     op::START_DECLARATIVE_POLICIES_REPORT
 );
 impl StartDeclarativePoliciesReport {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::StartDeclarativePoliciesReportRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The name of the S3 bucket where the report will be saved. The bucket must be in the same Region where the report generation request is made.
+    /// Sets [`s3_bucket`](t::StartDeclarativePoliciesReportRequest::s3_bucket).
     #[inline]
     pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().s3_bucket = value.into();
         self
     }
-    /// The prefix for your S3 object.
+    /// Sets [`s3_prefix`](t::StartDeclarativePoliciesReportRequest::s3_prefix).
     #[inline]
     pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().s3_prefix = Some(value.into());
         self
     }
-    /// The root ID, organizational unit ID, or account ID.
+    /// Sets [`target_id`](t::StartDeclarativePoliciesReportRequest::target_id).
     #[inline]
     pub fn target_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().target_id = value.into();
         self
     }
-    /// The tags to apply.
+    /// Sets [`tag_specifications`](t::StartDeclarativePoliciesReportRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -566,50 +388,6 @@ impl StartDeclarativePoliciesReport {
     ) -> Self {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartDeclarativePoliciesReportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartDeclarativePoliciesReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartDeclarativePoliciesReportRequest,
-        t::StartDeclarativePoliciesReportResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `StartInstances` operation.
@@ -633,7 +411,7 @@ rt::operation_type!(
     op::START_INSTANCES
 );
 impl StartInstances {
-    /// The IDs of the instances.
+    /// Sets [`instance_ids`](t::StartInstancesRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -645,53 +423,17 @@ impl StartInstances {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// Reserved.
+    /// Sets [`additional_info`](t::StartInstancesRequest::additional_info).
     #[inline]
     pub fn additional_info(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().additional_info = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::StartInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::StartInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StartInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `StartNetworkInsightsAccessScopeAnalysis` operation.
@@ -711,19 +453,19 @@ rt::operation_type!(
     op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
 );
 impl StartNetworkInsightsAccessScopeAnalysis {
-    /// The ID of the Network Access Scope.
+    /// Sets [`network_insights_access_scope_id`](t::StartNetworkInsightsAccessScopeAnalysisRequest::network_insights_access_scope_id).
     #[inline]
     pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_insights_access_scope_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::StartNetworkInsightsAccessScopeAnalysisRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to apply.
+    /// Sets [`tag_specifications`](t::StartNetworkInsightsAccessScopeAnalysisRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -741,55 +483,11 @@ impl StartNetworkInsightsAccessScopeAnalysis {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::StartNetworkInsightsAccessScopeAnalysisRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartNetworkInsightsAccessScopeAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartNetworkInsightsAccessScopeAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartNetworkInsightsAccessScopeAnalysisRequest,
-        t::StartNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `StartNetworkInsightsAnalysis` operation.
@@ -808,13 +506,13 @@ rt::operation_type!(
     op::START_NETWORK_INSIGHTS_ANALYSIS
 );
 impl StartNetworkInsightsAnalysis {
-    /// The ID of the path.
+    /// Sets [`network_insights_path_id`](t::StartNetworkInsightsAnalysisRequest::network_insights_path_id).
     #[inline]
     pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_insights_path_id = value.into();
         self
     }
-    /// The member accounts that contain resources that the path can traverse.
+    /// Sets [`additional_accounts`](t::StartNetworkInsightsAnalysisRequest::additional_accounts).
     #[inline]
     pub fn additional_accounts(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().additional_accounts);
@@ -826,7 +524,7 @@ impl StartNetworkInsightsAnalysis {
         rt::push(&mut self.0.input_mut().additional_accounts, item);
         self
     }
-    /// The Amazon Resource Names (ARN) of the resources that the path must traverse.
+    /// Sets [`filter_in_arns`](t::StartNetworkInsightsAnalysisRequest::filter_in_arns).
     #[inline]
     pub fn filter_in_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().filter_in_arns);
@@ -838,7 +536,7 @@ impl StartNetworkInsightsAnalysis {
         rt::push(&mut self.0.input_mut().filter_in_arns, item);
         self
     }
-    /// The Amazon Resource Names (ARN) of the resources that the path will ignore.
+    /// Sets [`filter_out_arns`](t::StartNetworkInsightsAnalysisRequest::filter_out_arns).
     #[inline]
     pub fn filter_out_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().filter_out_arns);
@@ -850,13 +548,13 @@ impl StartNetworkInsightsAnalysis {
         rt::push(&mut self.0.input_mut().filter_out_arns, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::StartNetworkInsightsAnalysisRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The tags to apply.
+    /// Sets [`tag_specifications`](t::StartNetworkInsightsAnalysisRequest::tag_specifications).
     #[inline]
     pub fn tag_specifications(
         mut self,
@@ -874,53 +572,11 @@ impl StartNetworkInsightsAnalysis {
         rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Sets [`client_token`](t::StartNetworkInsightsAnalysisRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartNetworkInsightsAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StartNetworkInsightsAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartNetworkInsightsAnalysisRequest,
-        t::StartNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `StartVpcEndpointServicePrivateDnsVerification` operation.
@@ -944,61 +600,17 @@ rt::operation_type!(
     op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION
 );
 impl StartVpcEndpointServicePrivateDnsVerification {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::StartVpcEndpointServicePrivateDnsVerificationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the endpoint service.
+    /// Sets [`service_id`](t::StartVpcEndpointServicePrivateDnsVerificationRequest::service_id).
     #[inline]
     pub fn service_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartVpcEndpointServicePrivateDnsVerificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartVpcEndpointServicePrivateDnsVerificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartVpcEndpointServicePrivateDnsVerificationRequest,
-        t::StartVpcEndpointServicePrivateDnsVerificationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `StopInstances` operation.
@@ -1024,7 +636,7 @@ rt::operation_type!(
     op::STOP_INSTANCES
 );
 impl StopInstances {
-    /// The IDs of the instances.
+    /// Sets [`instance_ids`](t::StopInstancesRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -1036,64 +648,28 @@ impl StopInstances {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
+    /// Sets [`hibernate`](t::StopInstancesRequest::hibernate).
     #[inline]
     pub fn hibernate(mut self, value: bool) -> Self {
         self.0.input_mut().hibernate = Some(value);
         self
     }
-    /// Specifies whether to bypass the graceful OS shutdown process when the instance is stopped.
+    /// Sets [`skip_os_shutdown`](t::StopInstancesRequest::skip_os_shutdown).
     #[inline]
     pub fn skip_os_shutdown(mut self, value: bool) -> Self {
         self.0.input_mut().skip_os_shutdown = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::StopInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Forces the instance to stop. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
+    /// Sets [`force`](t::StopInstancesRequest::force).
     #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.0.input_mut().force = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::StopInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StopInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors> {
-        self.0
     }
 }

@@ -5,18 +5,14 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
-    ///
-    /// Returns the [`TerminateClientVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user. Returns [`TerminateClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn terminate_client_vpn_connections(&self) -> TerminateClientVpnConnections {
         TerminateClientVpnConnections(
             rt::Call::new(&self.handle, &op::TERMINATE_CLIENT_VPN_CONNECTIONS),
         )
     }
-    /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds.
-    ///
-    /// Returns the [`TerminateInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds. Returns [`TerminateInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn terminate_instances(&self) -> TerminateInstances {
         TerminateInstances(rt::Call::new(&self.handle, &op::TERMINATE_INSTANCES))
@@ -38,73 +34,29 @@ rt::operation_type!(
     op::TERMINATE_CLIENT_VPN_CONNECTIONS
 );
 impl TerminateClientVpnConnections {
-    /// The ID of the Client VPN endpoint to which the client is connected.
+    /// Sets [`client_vpn_endpoint_id`](t::TerminateClientVpnConnectionsRequest::client_vpn_endpoint_id).
     #[inline]
     pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_vpn_endpoint_id = value.into();
         self
     }
-    /// The ID of the client connection to be terminated.
+    /// Sets [`connection_id`](t::TerminateClientVpnConnectionsRequest::connection_id).
     #[inline]
     pub fn connection_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().connection_id = Some(value.into());
         self
     }
-    /// The name of the user who initiated the connection. Use this option to terminate all active connections for the specified user. This option can only be used if the user has established up to five connections.
+    /// Sets [`username`](t::TerminateClientVpnConnectionsRequest::username).
     #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().username = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::TerminateClientVpnConnectionsRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TerminateClientVpnConnectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TerminateClientVpnConnectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TerminateClientVpnConnectionsRequest,
-        t::TerminateClientVpnConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `TerminateInstances` operation.
@@ -157,7 +109,7 @@ rt::operation_type!(
     rt::NoErrors, op::TERMINATE_INSTANCES
 );
 impl TerminateInstances {
-    /// The IDs of the instances.
+    /// Sets [`instance_ids`](t::TerminateInstancesRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -169,62 +121,22 @@ impl TerminateInstances {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// Forces the instances to terminate. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
+    /// Sets [`force`](t::TerminateInstancesRequest::force).
     #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.0.input_mut().force = Some(value);
         self
     }
-    /// Specifies whether to bypass the graceful OS shutdown process when the instance is terminated.
+    /// Sets [`skip_os_shutdown`](t::TerminateInstancesRequest::skip_os_shutdown).
     #[inline]
     pub fn skip_os_shutdown(mut self, value: bool) -> Self {
         self.0.input_mut().skip_os_shutdown = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::TerminateInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::TerminateInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::TerminateInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TerminateInstancesRequest,
-        t::TerminateInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

@@ -5,25 +5,19 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
-    ///
-    /// Returns the [`UnassignIpv6Addresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface. Returns [`UnassignIpv6Addresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_ipv6_addresses(&self) -> UnassignIpv6Addresses {
         UnassignIpv6Addresses(rt::Call::new(&self.handle, &op::UNASSIGN_IPV6_ADDRESSES))
     }
-    /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
-    ///
-    /// Returns the [`UnassignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface. Returns [`UnassignPrivateIpAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddresses {
         UnassignPrivateIpAddresses(
             rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_IP_ADDRESSES),
         )
     }
-    /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`UnassignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`UnassignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_private_nat_gateway_address(
         &self,
@@ -32,23 +26,17 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
         )
     }
-    /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
-    ///
-    /// Returns the [`UnlockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired. Returns [`UnlockSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unlock_snapshot(&self) -> UnlockSnapshot {
         UnlockSnapshot(rt::Call::new(&self.handle, &op::UNLOCK_SNAPSHOT))
     }
-    /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`UnmonitorInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`UnmonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unmonitor_instances(&self) -> UnmonitorInstances {
         UnmonitorInstances(rt::Call::new(&self.handle, &op::UNMONITOR_INSTANCES))
     }
-    /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-    ///
-    /// Returns the [`UpdateCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. Returns [`UpdateCapacityManagerMonitoredTagKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_manager_monitored_tag_keys(
         &self,
@@ -57,9 +45,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
         )
     }
-    /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
-    ///
-    /// Returns the [`UpdateCapacityManagerOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account. Returns [`UpdateCapacityManagerOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_manager_organizations_access(
         &self,
@@ -71,9 +57,7 @@ impl super::Client {
             ),
         )
     }
-    /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
-    ///
-    /// Returns the [`UpdateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation. Returns [`UpdateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_interruptible_capacity_reservation_allocation(
         &self,
@@ -85,9 +69,7 @@ impl super::Client {
             ),
         )
     }
-    /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-    ///
-    /// Returns the [`UpdateSecurityGroupRuleDescriptionsEgress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. Returns [`UpdateSecurityGroupRuleDescriptionsEgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_security_group_rule_descriptions_egress(
         &self,
@@ -99,9 +81,7 @@ impl super::Client {
             ),
         )
     }
-    /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-    ///
-    /// Returns the [`UpdateSecurityGroupRuleDescriptionsIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. Returns [`UpdateSecurityGroupRuleDescriptionsIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_security_group_rule_descriptions_ingress(
         &self,
@@ -129,7 +109,7 @@ rt::operation_type!(
     t::UnassignIpv6AddressesResult, rt::NoErrors, op::UNASSIGN_IPV6_ADDRESSES
 );
 impl UnassignIpv6Addresses {
-    /// The IPv6 prefixes to unassign from the network interface.
+    /// Sets [`ipv6_prefixes`](t::UnassignIpv6AddressesRequest::ipv6_prefixes).
     #[inline]
     pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_prefixes);
@@ -141,13 +121,13 @@ impl UnassignIpv6Addresses {
         rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
         self
     }
-    /// The ID of the network interface.
+    /// Sets [`network_interface_id`](t::UnassignIpv6AddressesRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_interface_id = value.into();
         self
     }
-    /// The IPv6 addresses to unassign from the network interface.
+    /// Sets [`ipv6_addresses`](t::UnassignIpv6AddressesRequest::ipv6_addresses).
     #[inline]
     pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_addresses);
@@ -158,46 +138,6 @@ impl UnassignIpv6Addresses {
     pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().ipv6_addresses, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UnassignIpv6AddressesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UnassignIpv6AddressesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UnassignIpv6AddressesRequest,
-        t::UnassignIpv6AddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UnassignPrivateIpAddresses` operation.
@@ -211,7 +151,7 @@ rt::operation_type!(
     rt::NoErrors, op::UNASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl UnassignPrivateIpAddresses {
-    /// The IPv4 prefixes to unassign from the network interface.
+    /// Sets [`ipv4_prefixes`](t::UnassignPrivateIpAddressesRequest::ipv4_prefixes).
     #[inline]
     pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv4_prefixes);
@@ -223,13 +163,13 @@ impl UnassignPrivateIpAddresses {
         rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
         self
     }
-    /// The ID of the network interface.
+    /// Sets [`network_interface_id`](t::UnassignPrivateIpAddressesRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_interface_id = value.into();
         self
     }
-    /// The secondary private IP addresses to unassign from the network interface. You can specify this option multiple times to unassign more than one IP address.
+    /// Sets [`private_ip_addresses`](t::UnassignPrivateIpAddressesRequest::private_ip_addresses).
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
@@ -240,40 +180,6 @@ impl UnassignPrivateIpAddresses {
     pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `UnassignPrivateNatGatewayAddress` operation.
@@ -296,13 +202,13 @@ rt::operation_type!(
     op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
 );
 impl UnassignPrivateNatGatewayAddress {
-    /// The ID of the NAT gateway.
+    /// Sets [`nat_gateway_id`](t::UnassignPrivateNatGatewayAddressRequest::nat_gateway_id).
     #[inline]
     pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().nat_gateway_id = value.into();
         self
     }
-    /// The private IPv4 addresses you want to unassign.
+    /// Sets [`private_ip_addresses`](t::UnassignPrivateNatGatewayAddressRequest::private_ip_addresses).
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
@@ -314,61 +220,17 @@ impl UnassignPrivateNatGatewayAddress {
         rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
-    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
+    /// Sets [`max_drain_duration_seconds`](t::UnassignPrivateNatGatewayAddressRequest::max_drain_duration_seconds).
     #[inline]
     pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().max_drain_duration_seconds = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UnassignPrivateNatGatewayAddressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UnassignPrivateNatGatewayAddressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UnassignPrivateNatGatewayAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UnassignPrivateNatGatewayAddressRequest,
-        t::UnassignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UnlockSnapshot` operation.
@@ -382,53 +244,17 @@ rt::operation_type!(
     op::UNLOCK_SNAPSHOT
 );
 impl UnlockSnapshot {
-    /// The ID of the snapshot to unlock.
+    /// Sets [`snapshot_id`](t::UnlockSnapshotRequest::snapshot_id).
     #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().snapshot_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UnlockSnapshotRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UnlockSnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UnlockSnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `UnmonitorInstances` operation.
@@ -446,7 +272,7 @@ rt::operation_type!(
     rt::NoErrors, op::UNMONITOR_INSTANCES
 );
 impl UnmonitorInstances {
-    /// The IDs of the instances.
+    /// Sets [`instance_ids`](t::UnmonitorInstancesRequest::instance_ids).
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
@@ -458,7 +284,7 @@ impl UnmonitorInstances {
         rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
-    /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
+    /// Sets [`metric_category_ids`](t::UnmonitorInstancesRequest::metric_category_ids).
     #[inline]
     pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_category_ids);
@@ -470,51 +296,11 @@ impl UnmonitorInstances {
         rt::push(&mut self.0.input_mut().metric_category_ids, item);
         self
     }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UnmonitorInstancesRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UnmonitorInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UnmonitorInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UnmonitorInstancesRequest,
-        t::UnmonitorInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UpdateCapacityManagerMonitoredTagKeys` operation.
@@ -534,7 +320,7 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl UpdateCapacityManagerMonitoredTagKeys {
-    /// The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data.
+    /// Sets [`activate_tag_keys`](t::UpdateCapacityManagerMonitoredTagKeysRequest::activate_tag_keys).
     #[inline]
     pub fn activate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().activate_tag_keys);
@@ -546,7 +332,7 @@ impl UpdateCapacityManagerMonitoredTagKeys {
         rt::push(&mut self.0.input_mut().activate_tag_keys, item);
         self
     }
-    /// The tag keys to deactivate. Deactivated tag keys will no longer be included as dimensions in capacity metric data.
+    /// Sets [`deactivate_tag_keys`](t::UpdateCapacityManagerMonitoredTagKeysRequest::deactivate_tag_keys).
     #[inline]
     pub fn deactivate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().deactivate_tag_keys);
@@ -558,61 +344,17 @@ impl UpdateCapacityManagerMonitoredTagKeys {
         rt::push(&mut self.0.input_mut().deactivate_tag_keys, item);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UpdateCapacityManagerMonitoredTagKeysRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    /// Sets [`client_token`](t::UpdateCapacityManagerMonitoredTagKeysRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateCapacityManagerMonitoredTagKeysResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateCapacityManagerMonitoredTagKeysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCapacityManagerMonitoredTagKeysRequest,
-        t::UpdateCapacityManagerMonitoredTagKeysResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UpdateCapacityManagerOrganizationsAccess` operation.
@@ -632,67 +374,23 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS
 );
 impl UpdateCapacityManagerOrganizationsAccess {
-    /// Specifies whether to enable or disable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager aggregates data from all accounts in your organization.
+    /// Sets [`organizations_access`](t::UpdateCapacityManagerOrganizationsAccessRequest::organizations_access).
     #[inline]
     pub fn organizations_access(mut self, value: bool) -> Self {
         self.0.input_mut().organizations_access = value;
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UpdateCapacityManagerOrganizationsAccessRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    /// Sets [`client_token`](t::UpdateCapacityManagerOrganizationsAccessRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateCapacityManagerOrganizationsAccessResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateCapacityManagerOrganizationsAccessResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCapacityManagerOrganizationsAccessRequest,
-        t::UpdateCapacityManagerOrganizationsAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UpdateInterruptibleCapacityReservationAllocation` operation.
@@ -712,25 +410,25 @@ rt::operation_type!(
     op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
 );
 impl UpdateInterruptibleCapacityReservationAllocation {
-    /// The ID of the source Capacity Reservation containing the interruptible allocation to modify.
+    /// Sets [`capacity_reservation_id`](t::UpdateInterruptibleCapacityReservationAllocationRequest::capacity_reservation_id).
     #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_reservation_id = value.into();
         self
     }
-    /// The new number of instances to allocate. Enter a higher number to add more capacity to share, or a lower number to reclaim capacity to your source Capacity Reservation.
+    /// Sets [`target_instance_count`](t::UpdateInterruptibleCapacityReservationAllocationRequest::target_instance_count).
     #[inline]
     pub fn target_instance_count(mut self, value: i32) -> Self {
         self.0.input_mut().target_instance_count = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
+    /// Sets [`dry_run`](t::UpdateInterruptibleCapacityReservationAllocationRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Specifies the updated behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation.
+    /// Sets [`zero_size_preference`](t::UpdateInterruptibleCapacityReservationAllocationRequest::zero_size_preference).
     #[inline]
     pub fn zero_size_preference(
         mut self,
@@ -738,52 +436,6 @@ impl UpdateInterruptibleCapacityReservationAllocation {
     ) -> Self {
         self.0.input_mut().zero_size_preference = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateInterruptibleCapacityReservationAllocationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateInterruptibleCapacityReservationAllocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateInterruptibleCapacityReservationAllocationRequest,
-        t::UpdateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UpdateSecurityGroupRuleDescriptionsEgress` operation.
@@ -803,25 +455,25 @@ rt::operation_type!(
     op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsEgress {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
+    /// Sets [`group_id`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::group_id).
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_id = Some(value.into());
         self
     }
-    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name.
+    /// Sets [`group_name`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_name = Some(value.into());
         self
     }
-    /// The IP permissions for the security group rule. You must specify either the IP permissions or the description.
+    /// Sets [`ip_permissions`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::ip_permissions).
     #[inline]
     pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
         value.add_to(&mut self.0.input_mut().ip_permissions);
@@ -833,7 +485,7 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
         rt::push(&mut self.0.input_mut().ip_permissions, item);
         self
     }
-    /// The description for the egress security group rules. You must specify either the description or the IP permissions.
+    /// Sets [`security_group_rule_descriptions`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::security_group_rule_descriptions).
     #[inline]
     pub fn security_group_rule_descriptions(
         mut self,
@@ -850,50 +502,6 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
     ) -> Self {
         rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsEgressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsEgressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
-        t::UpdateSecurityGroupRuleDescriptionsEgressResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `UpdateSecurityGroupRuleDescriptionsIngress` operation.
@@ -913,25 +521,25 @@ rt::operation_type!(
     op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsIngress {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Sets [`dry_run`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
+    /// Sets [`group_id`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::group_id).
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_id = Some(value.into());
         self
     }
-    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name. For security groups in a nondefault VPC, you must specify the security group ID.
+    /// Sets [`group_name`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_name = Some(value.into());
         self
     }
-    /// The IP permissions for the security group rule. You must specify either IP permissions or a description.
+    /// Sets [`ip_permissions`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::ip_permissions).
     #[inline]
     pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
         value.add_to(&mut self.0.input_mut().ip_permissions);
@@ -943,7 +551,7 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
         rt::push(&mut self.0.input_mut().ip_permissions, item);
         self
     }
-    /// The description for the ingress security group rules. You must specify either a description or IP permissions.
+    /// Sets [`security_group_rule_descriptions`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::security_group_rule_descriptions).
     #[inline]
     pub fn security_group_rule_descriptions(
         mut self,
@@ -960,49 +568,5 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
     ) -> Self {
         rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsIngressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsIngressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSecurityGroupRuleDescriptionsIngressRequest,
-        t::UpdateSecurityGroupRuleDescriptionsIngressResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

@@ -7,99 +7,73 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves a list of API destination in the account in the current Region.
-    ///
-    /// Returns the [`ListApiDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of API destination in the account in the current Region. Returns [`ListApiDestinations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_api_destinations(&self) -> ListApiDestinations {
         ListApiDestinations(rt::Call::new(&self.handle, &op::LIST_API_DESTINATIONS))
     }
-    /// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive.
-    ///
-    /// Returns the [`ListArchives`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive. Returns [`ListArchives`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_archives(&self) -> ListArchives {
         ListArchives(rt::Call::new(&self.handle, &op::LIST_ARCHIVES))
     }
-    /// Retrieves a list of connections from the account.
-    ///
-    /// Returns the [`ListConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of connections from the account. Returns [`ListConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_connections(&self) -> ListConnections {
         ListConnections(rt::Call::new(&self.handle, &op::LIST_CONNECTIONS))
     }
-    /// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-    ///
-    /// Returns the [`ListEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`ListEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_endpoints(&self) -> ListEndpoints {
         ListEndpoints(rt::Call::new(&self.handle, &op::LIST_ENDPOINTS))
     }
-    /// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses.
-    ///
-    /// Returns the [`ListEventBuses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses. Returns [`ListEventBuses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_buses(&self) -> ListEventBuses {
         ListEventBuses(rt::Call::new(&self.handle, &op::LIST_EVENT_BUSES))
     }
-    /// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html).
-    ///
-    /// Returns the [`ListEventSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html). Returns [`ListEventSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_sources(&self) -> ListEventSources {
         ListEventSources(rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCES))
     }
-    /// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers.
-    ///
-    /// Returns the [`ListPartnerEventSourceAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers. Returns [`ListPartnerEventSourceAccounts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_partner_event_source_accounts(&self) -> ListPartnerEventSourceAccounts {
         ListPartnerEventSourceAccounts(
             rt::Call::new(&self.handle, &op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS),
         )
     }
-    /// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers.
-    ///
-    /// Returns the [`ListPartnerEventSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers. Returns [`ListPartnerEventSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_partner_event_sources(&self) -> ListPartnerEventSources {
         ListPartnerEventSources(
             rt::Call::new(&self.handle, &op::LIST_PARTNER_EVENT_SOURCES),
         )
     }
-    /// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive.
-    ///
-    /// Returns the [`ListReplays`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive. Returns [`ListReplays`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_replays(&self) -> ListReplays {
         ListReplays(rt::Call::new(&self.handle, &op::LIST_REPLAYS))
     }
-    /// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account.
-    ///
-    /// Returns the [`ListRuleNamesByTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account. Returns [`ListRuleNamesByTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_rule_names_by_target(&self) -> ListRuleNamesByTarget {
         ListRuleNamesByTarget(
             rt::Call::new(&self.handle, &op::LIST_RULE_NAMES_BY_TARGET),
         )
     }
-    /// Lists your Amazon EventBridge rules. You can either list all the rules or you can provide a prefix to match to the rule names.
-    ///
-    /// Returns the [`ListRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your Amazon EventBridge rules. You can either list all the rules or you can provide a prefix to match to the rule names. Returns [`ListRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_rules(&self) -> ListRules {
         ListRules(rt::Call::new(&self.handle, &op::LIST_RULES))
     }
-    /// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
         ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
     }
-    /// Lists the targets assigned to the specified rule.
-    ///
-    /// Returns the [`ListTargetsByRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the targets assigned to the specified rule. Returns [`ListTargetsByRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_targets_by_rule(&self) -> ListTargetsByRule {
         ListTargetsByRule(rt::Call::new(&self.handle, &op::LIST_TARGETS_BY_RULE))
@@ -120,76 +94,29 @@ rt::operation_type!(
     e::ListApiDestinationsError, op::LIST_API_DESTINATIONS
 );
 impl ListApiDestinations {
-    /// A name prefix to filter results returned. Only API destinations with a name that starts with the prefix are returned.
+    /// Sets [`name_prefix`](t::ListApiDestinationsRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The ARN of the connection specified for the API destination.
+    /// Sets [`connection_arn`](t::ListApiDestinationsRequest::connection_arn).
     #[inline]
     pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().connection_arn = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListApiDestinationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of API destinations to include in the response.
+    /// Sets [`limit`](t::ListApiDestinationsRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListApiDestinationsResponse,
-            e::ListApiDestinationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListApiDestinationsResponse, e::ListApiDestinationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListApiDestinationsRequest,
-        t::ListApiDestinationsResponse,
-        e::ListApiDestinationsError,
-    > {
-        self.0
     }
 }
 /// The `ListArchives` operation.
@@ -207,79 +134,35 @@ rt::operation_type!(
     op::LIST_ARCHIVES
 );
 impl ListArchives {
-    /// A name prefix to filter the archives returned. Only archives with name that match the prefix are returned.
+    /// Sets [`name_prefix`](t::ListArchivesRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The ARN of the event source associated with the archive.
+    /// Sets [`event_source_arn`](t::ListArchivesRequest::event_source_arn).
     #[inline]
     pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_source_arn = Some(value.into());
         self
     }
-    /// The state of the archive.
+    /// Sets [`state`](t::ListArchivesRequest::state).
     #[inline]
     pub fn state(mut self, value: impl Into<t::ArchiveState>) -> Self {
         self.0.input_mut().state = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListArchivesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return.
+    /// Sets [`limit`](t::ListArchivesRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListArchivesResponse, e::ListArchivesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListArchivesResponse, e::ListArchivesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListArchivesRequest,
-        t::ListArchivesResponse,
-        e::ListArchivesError,
-    > {
-        self.0
     }
 }
 /// The `ListConnections` operation.
@@ -297,73 +180,29 @@ rt::operation_type!(
     e::ListConnectionsError, op::LIST_CONNECTIONS
 );
 impl ListConnections {
-    /// A name prefix to filter results returned. Only connections with a name that starts with the prefix are returned.
+    /// Sets [`name_prefix`](t::ListConnectionsRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The state of the connection.
+    /// Sets [`connection_state`](t::ListConnectionsRequest::connection_state).
     #[inline]
     pub fn connection_state(mut self, value: impl Into<t::ConnectionState>) -> Self {
         self.0.input_mut().connection_state = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListConnectionsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of connections to return.
+    /// Sets [`limit`](t::ListConnectionsRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListConnectionsResponse, e::ListConnectionsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListConnectionsResponse, e::ListConnectionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListConnectionsRequest,
-        t::ListConnectionsResponse,
-        e::ListConnectionsError,
-    > {
-        self.0
     }
 }
 /// The `ListEndpoints` operation.
@@ -381,73 +220,29 @@ rt::operation_type!(
     e::ListEndpointsError, op::LIST_ENDPOINTS
 );
 impl ListEndpoints {
-    /// A value that will return a subset of the endpoints associated with this account. For example, `"NamePrefix": "ABC"` will return all endpoints with "ABC" in the name.
+    /// Sets [`name_prefix`](t::ListEndpointsRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The primary Region of the endpoints associated with this account. For example `"HomeRegion": "us-east-1"`.
+    /// Sets [`home_region`](t::ListEndpointsRequest::home_region).
     #[inline]
     pub fn home_region(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().home_region = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListEndpointsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results returned by the call.
+    /// Sets [`max_results`](t::ListEndpointsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListEndpointsResponse, e::ListEndpointsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListEndpointsResponse, e::ListEndpointsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEndpointsRequest,
-        t::ListEndpointsResponse,
-        e::ListEndpointsError,
-    > {
-        self.0
     }
 }
 /// The `ListEventBuses` operation.
@@ -465,67 +260,23 @@ rt::operation_type!(
     e::ListEventBusesError, op::LIST_EVENT_BUSES
 );
 impl ListEventBuses {
-    /// Specifying this limits the results to only those event buses with names that start with the specified prefix.
+    /// Sets [`name_prefix`](t::ListEventBusesRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListEventBusesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Specifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
+    /// Sets [`limit`](t::ListEventBusesRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListEventBusesResponse, e::ListEventBusesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListEventBusesResponse, e::ListEventBusesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEventBusesRequest,
-        t::ListEventBusesResponse,
-        e::ListEventBusesError,
-    > {
-        self.0
     }
 }
 /// The `ListEventSources` operation.
@@ -543,67 +294,23 @@ rt::operation_type!(
     e::ListEventSourcesError, op::LIST_EVENT_SOURCES
 );
 impl ListEventSources {
-    /// Specifying this limits the results to only those partner event sources with names that start with the specified prefix.
+    /// Sets [`name_prefix`](t::ListEventSourcesRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListEventSourcesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Specifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
+    /// Sets [`limit`](t::ListEventSourcesRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListEventSourcesResponse, e::ListEventSourcesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListEventSourcesResponse, e::ListEventSourcesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEventSourcesRequest,
-        t::ListEventSourcesResponse,
-        e::ListEventSourcesError,
-    > {
-        self.0
     }
 }
 /// The `ListPartnerEventSourceAccounts` operation.
@@ -622,73 +329,23 @@ rt::operation_type!(
     op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS
 );
 impl ListPartnerEventSourceAccounts {
-    /// The name of the partner event source to display account information about.
+    /// Sets [`event_source_name`](t::ListPartnerEventSourceAccountsRequest::event_source_name).
     #[inline]
     pub fn event_source_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_source_name = value.into();
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListPartnerEventSourceAccountsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Specifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
+    /// Sets [`limit`](t::ListPartnerEventSourceAccountsRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListPartnerEventSourceAccountsResponse,
-            e::ListPartnerEventSourceAccountsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListPartnerEventSourceAccountsResponse,
-        e::ListPartnerEventSourceAccountsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPartnerEventSourceAccountsRequest,
-        t::ListPartnerEventSourceAccountsResponse,
-        e::ListPartnerEventSourceAccountsError,
-    > {
-        self.0
     }
 }
 /// The `ListPartnerEventSources` operation.
@@ -707,73 +364,23 @@ rt::operation_type!(
     op::LIST_PARTNER_EVENT_SOURCES
 );
 impl ListPartnerEventSources {
-    /// If you specify this, the results are limited to only those partner event sources that start with the string you specify.
+    /// Sets [`name_prefix`](t::ListPartnerEventSourcesRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = value.into();
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListPartnerEventSourcesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// pecifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
+    /// Sets [`limit`](t::ListPartnerEventSourcesRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListPartnerEventSourcesResponse,
-            e::ListPartnerEventSourcesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListPartnerEventSourcesResponse,
-        e::ListPartnerEventSourcesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPartnerEventSourcesRequest,
-        t::ListPartnerEventSourcesResponse,
-        e::ListPartnerEventSourcesError,
-    > {
-        self.0
     }
 }
 /// The `ListReplays` operation.
@@ -791,75 +398,35 @@ rt::operation_type!(
     op::LIST_REPLAYS
 );
 impl ListReplays {
-    /// A name prefix to filter the replays returned. Only replays with name that match the prefix are returned.
+    /// Sets [`name_prefix`](t::ListReplaysRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The state of the replay.
+    /// Sets [`state`](t::ListReplaysRequest::state).
     #[inline]
     pub fn state(mut self, value: impl Into<t::ReplayState>) -> Self {
         self.0.input_mut().state = Some(value.into());
         self
     }
-    /// The ARN of the archive from which the events are replayed.
+    /// Sets [`event_source_arn`](t::ListReplaysRequest::event_source_arn).
     #[inline]
     pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_source_arn = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListReplaysRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of replays to retrieve.
+    /// Sets [`limit`](t::ListReplaysRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListReplaysResponse, e::ListReplaysError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListReplaysResponse, e::ListReplaysError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListReplaysRequest, t::ListReplaysResponse, e::ListReplaysError> {
-        self.0
     }
 }
 /// The `ListRuleNamesByTarget` operation.
@@ -880,79 +447,29 @@ rt::operation_type!(
     op::LIST_RULE_NAMES_BY_TARGET
 );
 impl ListRuleNamesByTarget {
-    /// The Amazon Resource Name (ARN) of the target resource.
+    /// Sets [`target_arn`](t::ListRuleNamesByTargetRequest::target_arn).
     #[inline]
     pub fn target_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().target_arn = value.into();
         self
     }
-    /// The name or ARN of the event bus to list rules for. If you omit this, the default event bus is used.
+    /// Sets [`event_bus_name`](t::ListRuleNamesByTargetRequest::event_bus_name).
     #[inline]
     pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_bus_name = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListRuleNamesByTargetRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return.
+    /// Sets [`limit`](t::ListRuleNamesByTargetRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListRuleNamesByTargetResponse,
-            e::ListRuleNamesByTargetError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListRuleNamesByTargetResponse,
-        e::ListRuleNamesByTargetError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListRuleNamesByTargetRequest,
-        t::ListRuleNamesByTargetResponse,
-        e::ListRuleNamesByTargetError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -983,69 +500,29 @@ rt::operation_type!(
     op::LIST_RULES
 );
 impl ListRules {
-    /// The prefix matching the rule name.
+    /// Sets [`name_prefix`](t::ListRulesRequest::name_prefix).
     #[inline]
     pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name_prefix = Some(value.into());
         self
     }
-    /// The name or ARN of the event bus to list the rules for. If you omit this, the default event bus is used.
+    /// Sets [`event_bus_name`](t::ListRulesRequest::event_bus_name).
     #[inline]
     pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_bus_name = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListRulesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return.
+    /// Sets [`limit`](t::ListRulesRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListRulesResponse, e::ListRulesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListRulesResponse, e::ListRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListRulesRequest, t::ListRulesResponse, e::ListRulesError> {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1076,58 +553,11 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The ARN of the EventBridge resource for which you want to view tags.
+    /// Sets [`resource_arn`](t::ListTagsForResourceRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceResponse,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    > {
-        self.0
     }
 }
 /// The `ListTargetsByRule` operation.
@@ -1147,73 +577,29 @@ rt::operation_type!(
     e::ListTargetsByRuleError, op::LIST_TARGETS_BY_RULE
 );
 impl ListTargetsByRule {
-    /// The name of the rule.
+    /// Sets [`rule`](t::ListTargetsByRuleRequest::rule).
     #[inline]
     pub fn rule(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().rule = value.into();
         self
     }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
+    /// Sets [`event_bus_name`](t::ListTargetsByRuleRequest::event_bus_name).
     #[inline]
     pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_bus_name = Some(value.into());
         self
     }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    /// Sets [`next_token`](t::ListTargetsByRuleRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return.
+    /// Sets [`limit`](t::ListTargetsByRuleRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTargetsByRuleResponse, e::ListTargetsByRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTargetsByRuleResponse, e::ListTargetsByRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTargetsByRuleRequest,
-        t::ListTargetsByRuleResponse,
-        e::ListTargetsByRuleError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.

@@ -7,44 +7,32 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
-    /// Updates an API destination.
-    ///
-    /// Returns the [`UpdateApiDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an API destination. Returns [`UpdateApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_api_destination(&self) -> UpdateApiDestination {
         UpdateApiDestination(rt::Call::new(&self.handle, &op::UPDATE_API_DESTINATION))
     }
-    /// Updates the specified archive.
-    ///
-    /// Returns the [`UpdateArchive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the specified archive. Returns [`UpdateArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_archive(&self) -> UpdateArchive {
         UpdateArchive(rt::Call::new(&self.handle, &op::UPDATE_ARCHIVE))
     }
-    /// Updates settings for a connection.
-    ///
-    /// Returns the [`UpdateConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates settings for a connection. Returns [`UpdateConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_connection(&self) -> UpdateConnection {
         UpdateConnection(rt::Call::new(&self.handle, &op::UPDATE_CONNECTION))
     }
-    /// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-    ///
-    /// Returns the [`UpdateEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`UpdateEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_endpoint(&self) -> UpdateEndpoint {
         UpdateEndpoint(rt::Call::new(&self.handle, &op::UPDATE_ENDPOINT))
     }
-    /// Updates the specified event bus.
-    ///
-    /// Returns the [`UpdateEventBus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the specified event bus. Returns [`UpdateEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_event_bus(&self) -> UpdateEventBus {
         UpdateEventBus(rt::Call::new(&self.handle, &op::UPDATE_EVENT_BUS))
@@ -65,13 +53,13 @@ rt::operation_type!(
     e::UntagResourceError, op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN of the EventBridge resource from which you are removing tags.
+    /// Sets [`resource_arn`](t::UntagResourceRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// The list of tag keys to remove from the resource.
+    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -82,50 +70,6 @@ impl UntagResource {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UntagResourceResponse, e::UntagResourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UntagResourceResponse, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagResourceRequest,
-        t::UntagResourceResponse,
-        e::UntagResourceError,
-    > {
-        self.0
     }
 }
 /// The `UpdateApiDestination` operation.
@@ -144,88 +88,41 @@ rt::operation_type!(
     op::UPDATE_API_DESTINATION
 );
 impl UpdateApiDestination {
-    /// The name of the API destination to update.
+    /// Sets [`name`](t::UpdateApiDestinationRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The name of the API destination to update.
+    /// Sets [`description`](t::UpdateApiDestinationRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The ARN of the connection to use for the API destination.
+    /// Sets [`connection_arn`](t::UpdateApiDestinationRequest::connection_arn).
     #[inline]
     pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().connection_arn = Some(value.into());
         self
     }
-    /// The URL to the endpoint to use for the API destination.
+    /// Sets [`invocation_endpoint`](t::UpdateApiDestinationRequest::invocation_endpoint).
     #[inline]
     pub fn invocation_endpoint(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().invocation_endpoint = Some(value.into());
         self
     }
-    /// The method to use for the API destination.
+    /// Sets [`http_method`](t::UpdateApiDestinationRequest::http_method).
     #[inline]
     pub fn http_method(mut self, value: impl Into<t::ApiDestinationHttpMethod>) -> Self {
         self.0.input_mut().http_method = Some(value.into());
         self
     }
-    /// The maximum number of invocations per second to send to the API destination.
+    /// Sets [`invocation_rate_limit_per_second`](t::UpdateApiDestinationRequest::invocation_rate_limit_per_second).
     #[inline]
     pub fn invocation_rate_limit_per_second(mut self, value: i32) -> Self {
         self.0.input_mut().invocation_rate_limit_per_second = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateApiDestinationResponse,
-            e::UpdateApiDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateApiDestinationResponse, e::UpdateApiDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateApiDestinationRequest,
-        t::UpdateApiDestinationResponse,
-        e::UpdateApiDestinationError,
-    > {
-        self.0
     }
 }
 /// The `UpdateArchive` operation.
@@ -243,79 +140,35 @@ rt::operation_type!(
     e::UpdateArchiveError, op::UPDATE_ARCHIVE
 );
 impl UpdateArchive {
-    /// The name of the archive to update.
+    /// Sets [`archive_name`](t::UpdateArchiveRequest::archive_name).
     #[inline]
     pub fn archive_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().archive_name = value.into();
         self
     }
-    /// The description for the archive.
+    /// Sets [`description`](t::UpdateArchiveRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The event pattern to use to filter events sent to the archive.
+    /// Sets [`event_pattern`](t::UpdateArchiveRequest::event_pattern).
     #[inline]
     pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().event_pattern = Some(value.into());
         self
     }
-    /// The number of days to retain events in the archive.
+    /// Sets [`retention_days`](t::UpdateArchiveRequest::retention_days).
     #[inline]
     pub fn retention_days(mut self, value: i32) -> Self {
         self.0.input_mut().retention_days = Some(value);
         self
     }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt this archive. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
+    /// Sets [`kms_key_identifier`](t::UpdateArchiveRequest::kms_key_identifier).
     #[inline]
     pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_identifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateArchiveResponse, e::UpdateArchiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateArchiveResponse, e::UpdateArchiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateArchiveRequest,
-        t::UpdateArchiveResponse,
-        e::UpdateArchiveError,
-    > {
-        self.0
     }
 }
 /// The `UpdateConnection` operation.
@@ -333,19 +186,19 @@ rt::operation_type!(
     e::UpdateConnectionError, op::UPDATE_CONNECTION
 );
 impl UpdateConnection {
-    /// The name of the connection to update.
+    /// Sets [`name`](t::UpdateConnectionRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// A description for the connection.
+    /// Sets [`description`](t::UpdateConnectionRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The type of authorization to use for the connection.
+    /// Sets [`authorization_type`](t::UpdateConnectionRequest::authorization_type).
     #[inline]
     pub fn authorization_type(
         mut self,
@@ -354,7 +207,7 @@ impl UpdateConnection {
         self.0.input_mut().authorization_type = Some(value.into());
         self
     }
-    /// The authorization parameters to use for the connection.
+    /// Sets [`auth_parameters`](t::UpdateConnectionRequest::auth_parameters).
     #[inline]
     pub fn auth_parameters(
         mut self,
@@ -363,7 +216,7 @@ impl UpdateConnection {
         self.0.input_mut().auth_parameters = Some(value);
         self
     }
-    /// For connections to private APIs, the parameters to use for invoking the API.
+    /// Sets [`invocation_connectivity_parameters`](t::UpdateConnectionRequest::invocation_connectivity_parameters).
     #[inline]
     pub fn invocation_connectivity_parameters(
         mut self,
@@ -372,55 +225,11 @@ impl UpdateConnection {
         self.0.input_mut().invocation_connectivity_parameters = Some(value);
         self
     }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt this connection. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
+    /// Sets [`kms_key_identifier`](t::UpdateConnectionRequest::kms_key_identifier).
     #[inline]
     pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_identifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateConnectionResponse, e::UpdateConnectionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateConnectionResponse, e::UpdateConnectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateConnectionRequest,
-        t::UpdateConnectionResponse,
-        e::UpdateConnectionError,
-    > {
-        self.0
     }
 }
 /// The `UpdateEndpoint` operation.
@@ -438,31 +247,31 @@ rt::operation_type!(
     e::UpdateEndpointError, op::UPDATE_ENDPOINT
 );
 impl UpdateEndpoint {
-    /// The name of the endpoint you want to update.
+    /// Sets [`name`](t::UpdateEndpointRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// A description for the endpoint.
+    /// Sets [`description`](t::UpdateEndpointRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Configure the routing policy, including the health check and secondary Region.
+    /// Sets [`routing_config`](t::UpdateEndpointRequest::routing_config).
     #[inline]
     pub fn routing_config(mut self, value: t::RoutingConfig) -> Self {
         self.0.input_mut().routing_config = Some(value);
         self
     }
-    /// Whether event replication was enabled or disabled by this request.
+    /// Sets [`replication_config`](t::UpdateEndpointRequest::replication_config).
     #[inline]
     pub fn replication_config(mut self, value: t::ReplicationConfig) -> Self {
         self.0.input_mut().replication_config = Some(value);
         self
     }
-    /// Define event buses used for replication.
+    /// Sets [`event_buses`](t::UpdateEndpointRequest::event_buses).
     #[inline]
     pub fn event_buses(mut self, value: impl rt::Items<t::EndpointEventBus>) -> Self {
         value.add_to(&mut self.0.input_mut().event_buses);
@@ -474,55 +283,11 @@ impl UpdateEndpoint {
         rt::push(&mut self.0.input_mut().event_buses, item);
         self
     }
-    /// The ARN of the role used by event replication for this request.
+    /// Sets [`role_arn`](t::UpdateEndpointRequest::role_arn).
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_arn = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateEndpointResponse, e::UpdateEndpointError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateEndpointResponse, e::UpdateEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateEndpointRequest,
-        t::UpdateEndpointResponse,
-        e::UpdateEndpointError,
-    > {
-        self.0
     }
 }
 /// The `UpdateEventBus` operation.
@@ -540,78 +305,34 @@ rt::operation_type!(
     e::UpdateEventBusError, op::UPDATE_EVENT_BUS
 );
 impl UpdateEventBus {
-    /// The name of the event bus.
+    /// Sets [`name`](t::UpdateEventBusRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = Some(value.into());
         self
     }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt events on this event bus. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
+    /// Sets [`kms_key_identifier`](t::UpdateEventBusRequest::kms_key_identifier).
     #[inline]
     pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_identifier = Some(value.into());
         self
     }
-    /// The event bus description.
+    /// Sets [`description`](t::UpdateEventBusRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Sets `DeadLetterConfig`.
+    /// Sets [`dead_letter_config`](t::UpdateEventBusRequest::dead_letter_config).
     #[inline]
     pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
         self.0.input_mut().dead_letter_config = Some(value);
         self
     }
-    /// The logging configuration settings for the event bus.
+    /// Sets [`log_config`](t::UpdateEventBusRequest::log_config).
     #[inline]
     pub fn log_config(mut self, value: t::LogConfig) -> Self {
         self.0.input_mut().log_config = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateEventBusResponse, e::UpdateEventBusError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateEventBusResponse, e::UpdateEventBusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateEventBusRequest,
-        t::UpdateEventBusResponse,
-        e::UpdateEventBusError,
-    > {
-        self.0
     }
 }

@@ -7,122 +7,90 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation.
-    ///
-    /// Returns the [`ChangePassword`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation. Returns [`ChangePassword`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_password(&self) -> ChangePassword {
         ChangePassword(rt::Call::new(&self.handle, &op::CHANGE_PASSWORD))
     }
-    /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
-    ///
-    /// Returns the [`CreateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`. Returns [`CreateAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_key(&self) -> CreateAccessKey {
         CreateAccessKey(rt::Call::new(&self.handle, &op::CREATE_ACCESS_KEY))
     }
-    /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    ///
-    /// Returns the [`CreateAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*. Returns [`CreateAccountAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_account_alias(&self) -> CreateAccountAlias {
         CreateAccountAlias(rt::Call::new(&self.handle, &op::CREATE_ACCOUNT_ALIAS))
     }
-    /// Creates an IAM delegation request for temporary access delegation.
-    ///
-    /// Returns the [`CreateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM delegation request for temporary access delegation. Returns [`CreateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_delegation_request(&self) -> CreateDelegationRequest {
         CreateDelegationRequest(
             rt::Call::new(&self.handle, &op::CREATE_DELEGATION_REQUEST),
         )
     }
-    /// Creates a new group.
-    ///
-    /// Returns the [`CreateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new group. Returns [`CreateGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_group(&self) -> CreateGroup {
         CreateGroup(rt::Call::new(&self.handle, &op::CREATE_GROUP))
     }
-    /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*. Returns [`CreateInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_instance_profile(&self) -> CreateInstanceProfile {
         CreateInstanceProfile(rt::Call::new(&self.handle, &op::CREATE_INSTANCE_PROFILE))
     }
-    /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
-    ///
-    /// Returns the [`CreateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console. Returns [`CreateLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_login_profile(&self) -> CreateLoginProfile {
         CreateLoginProfile(rt::Call::new(&self.handle, &op::CREATE_LOGIN_PROFILE))
     }
-    /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/).
-    ///
-    /// Returns the [`CreateOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/). Returns [`CreateOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_open_id_connect_provider(&self) -> CreateOpenIdConnectProvider {
         CreateOpenIdConnectProvider(
             rt::Call::new(&self.handle, &op::CREATE_OPEN_ID_CONNECT_PROVIDER),
         )
     }
-    /// Creates a new managed policy for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreatePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new managed policy for your Amazon Web Services account. Returns [`CreatePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_policy(&self) -> CreatePolicy {
         CreatePolicy(rt::Call::new(&self.handle, &op::CREATE_POLICY))
     }
-    /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
-    ///
-    /// Returns the [`CreatePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version. Returns [`CreatePolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_policy_version(&self) -> CreatePolicyVersion {
         CreatePolicyVersion(rt::Call::new(&self.handle, &op::CREATE_POLICY_VERSION))
     }
-    /// Creates a new role for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new role for your Amazon Web Services account. Returns [`CreateRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_role(&self) -> CreateRole {
         CreateRole(rt::Call::new(&self.handle, &op::CREATE_ROLE))
     }
-    /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
-    ///
-    /// Returns the [`CreateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0. Returns [`CreateSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_saml_provider(&self) -> CreateSamlProvider {
         CreateSamlProvider(rt::Call::new(&self.handle, &op::CREATE_SAML_PROVIDER))
     }
-    /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`CreateServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*. Returns [`CreateServiceLinkedRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_service_linked_role(&self) -> CreateServiceLinkedRole {
         CreateServiceLinkedRole(
             rt::Call::new(&self.handle, &op::CREATE_SERVICE_LINKED_ROLE),
         )
     }
-    /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
-    ///
-    /// Returns the [`CreateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service. Returns [`CreateServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_service_specific_credential(&self) -> CreateServiceSpecificCredential {
         CreateServiceSpecificCredential(
             rt::Call::new(&self.handle, &op::CREATE_SERVICE_SPECIFIC_CREDENTIAL),
         )
     }
-    /// Creates a new IAM user for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new IAM user for your Amazon Web Services account. Returns [`CreateUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_user(&self) -> CreateUser {
         CreateUser(rt::Call::new(&self.handle, &op::CREATE_USER))
     }
-    /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`CreateVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*. Returns [`CreateVirtualMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_virtual_mfa_device(&self) -> CreateVirtualMfaDevice {
         CreateVirtualMfaDevice(
@@ -143,53 +111,17 @@ rt::operation_type!(
     op::CHANGE_PASSWORD
 );
 impl ChangePassword {
-    /// The IAM user's current password.
+    /// Sets [`old_password`](t::ChangePasswordRequest::old_password).
     #[inline]
     pub fn old_password(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().old_password = value.into();
         self
     }
-    /// The new password. The new password must conform to the Amazon Web Services account's password policy, if one exists.
+    /// Sets [`new_password`](t::ChangePasswordRequest::new_password).
     #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_password = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::ChangePasswordError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::ChangePasswordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError> {
-        self.0
     }
 }
 /// The `CreateAccessKey` operation.
@@ -213,55 +145,11 @@ rt::operation_type!(
     e::CreateAccessKeyError, op::CREATE_ACCESS_KEY
 );
 impl CreateAccessKey {
-    /// The name of the IAM user that the new key will belong to.
+    /// Sets [`user_name`](t::CreateAccessKeyRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateAccessKeyResponse, e::CreateAccessKeyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateAccessKeyResponse, e::CreateAccessKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessKeyRequest,
-        t::CreateAccessKeyResponse,
-        e::CreateAccessKeyError,
-    > {
-        self.0
     }
 }
 /// The `CreateAccountAlias` operation.
@@ -279,47 +167,11 @@ rt::operation_type!(
     e::CreateAccountAliasError, op::CREATE_ACCOUNT_ALIAS
 );
 impl CreateAccountAlias {
-    /// The account alias to create.
+    /// Sets [`account_alias`](t::CreateAccountAliasRequest::account_alias).
     #[inline]
     pub fn account_alias(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_alias = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CreateAccountAliasError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CreateAccountAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateAccountAliasRequest, rt::Unit, e::CreateAccountAliasError> {
-        self.0
     }
 }
 /// The `CreateDelegationRequest` operation.
@@ -340,109 +192,59 @@ rt::operation_type!(
     op::CREATE_DELEGATION_REQUEST
 );
 impl CreateDelegationRequest {
-    /// The Amazon Web Services account ID this delegation request is targeted to.
+    /// Sets [`owner_account_id`](t::CreateDelegationRequestRequest::owner_account_id).
     #[inline]
     pub fn owner_account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().owner_account_id = Some(value.into());
         self
     }
-    /// A description of the delegation request.
+    /// Sets [`description`](t::CreateDelegationRequestRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = value.into();
         self
     }
-    /// The permissions to be delegated in this delegation request.
+    /// Sets [`permissions`](t::CreateDelegationRequestRequest::permissions).
     #[inline]
     pub fn permissions(mut self, value: t::DelegationPermission) -> Self {
         self.0.input_mut().permissions = value;
         self
     }
-    /// A message explaining the reason for the delegation request.
+    /// Sets [`request_message`](t::CreateDelegationRequestRequest::request_message).
     #[inline]
     pub fn request_message(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().request_message = Some(value.into());
         self
     }
-    /// The workflow ID associated with the requestor.
+    /// Sets [`requestor_workflow_id`](t::CreateDelegationRequestRequest::requestor_workflow_id).
     #[inline]
     pub fn requestor_workflow_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().requestor_workflow_id = value.into();
         self
     }
-    /// The URL to redirect to after the delegation request is processed.
+    /// Sets [`redirect_url`](t::CreateDelegationRequestRequest::redirect_url).
     #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().redirect_url = Some(value.into());
         self
     }
-    /// The notification channel for updates about the delegation request.
+    /// Sets [`notification_channel`](t::CreateDelegationRequestRequest::notification_channel).
     #[inline]
     pub fn notification_channel(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().notification_channel = value.into();
         self
     }
-    /// The duration for which the delegated session should remain active, in seconds.
+    /// Sets [`session_duration`](t::CreateDelegationRequestRequest::session_duration).
     #[inline]
     pub fn session_duration(mut self, value: i32) -> Self {
         self.0.input_mut().session_duration = value;
         self
     }
-    /// Specifies whether the delegation token should only be sent by the owner.
+    /// Sets [`only_send_by_owner`](t::CreateDelegationRequestRequest::only_send_by_owner).
     #[inline]
     pub fn only_send_by_owner(mut self, value: bool) -> Self {
         self.0.input_mut().only_send_by_owner = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateDelegationRequestResponse,
-            e::CreateDelegationRequestError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateDelegationRequestResponse,
-        e::CreateDelegationRequestError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDelegationRequestRequest,
-        t::CreateDelegationRequestResponse,
-        e::CreateDelegationRequestError,
-    > {
-        self.0
     }
 }
 /// The `CreateGroup` operation.
@@ -462,57 +264,17 @@ rt::operation_type!(
     op::CREATE_GROUP
 );
 impl CreateGroup {
-    /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    /// Sets [`path`](t::CreateGroupRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The name of the group to create. Do not include the path in this value.
+    /// Sets [`group_name`](t::CreateGroupRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateGroupResponse, e::CreateGroupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateGroupResponse, e::CreateGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateGroupRequest, t::CreateGroupResponse, e::CreateGroupError> {
-        self.0
     }
 }
 /// The `CreateInstanceProfile` operation.
@@ -533,19 +295,19 @@ rt::operation_type!(
     op::CREATE_INSTANCE_PROFILE
 );
 impl CreateInstanceProfile {
-    /// The name of the instance profile to create.
+    /// Sets [`instance_profile_name`](t::CreateInstanceProfileRequest::instance_profile_name).
     #[inline]
     pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_profile_name = value.into();
         self
     }
-    /// The path to the instance profile. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    /// Sets [`path`](t::CreateInstanceProfileRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// A list of tags that you want to attach to the newly created IAM instance profile. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreateInstanceProfileRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -556,56 +318,6 @@ impl CreateInstanceProfile {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateInstanceProfileResponse,
-            e::CreateInstanceProfileError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateInstanceProfileResponse,
-        e::CreateInstanceProfileError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceProfileRequest,
-        t::CreateInstanceProfileResponse,
-        e::CreateInstanceProfileError,
-    > {
-        self.0
     }
 }
 /// The `CreateLoginProfile` operation.
@@ -627,70 +339,23 @@ rt::operation_type!(
     e::CreateLoginProfileError, op::CREATE_LOGIN_PROFILE
 );
 impl CreateLoginProfile {
-    /// The name of the IAM user to create a password for. The user must already exist.
+    /// Sets [`user_name`](t::CreateLoginProfileRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
     }
-    /// The new password for the user.
+    /// Sets [`password`](t::CreateLoginProfileRequest::password).
     #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().password = Some(value.into());
         self
     }
-    /// Specifies whether the user is required to set a new password on next sign-in.
+    /// Sets [`password_reset_required`](t::CreateLoginProfileRequest::password_reset_required).
     #[inline]
     pub fn password_reset_required(mut self, value: bool) -> Self {
         self.0.input_mut().password_reset_required = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateLoginProfileResponse,
-            e::CreateLoginProfileError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateLoginProfileResponse, e::CreateLoginProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLoginProfileRequest,
-        t::CreateLoginProfileResponse,
-        e::CreateLoginProfileError,
-    > {
-        self.0
     }
 }
 /// The `CreateOpenIDConnectProvider` operation.
@@ -726,13 +391,13 @@ rt::operation_type!(
     op::CREATE_OPEN_ID_CONNECT_PROVIDER
 );
 impl CreateOpenIdConnectProvider {
-    /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
+    /// Sets [`url`](t::CreateOpenIdConnectProviderRequest::url).
     #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().url = value.into();
         self
     }
-    /// Provides a list of client IDs, also known as audiences. When a mobile or web app registers with an OpenID Connect provider, they establish a value that identifies the application. This is the value that's sent as the `client_id` parameter on OAuth requests.
+    /// Sets [`client_id_list`](t::CreateOpenIdConnectProviderRequest::client_id_list).
     #[inline]
     pub fn client_id_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().client_id_list);
@@ -744,7 +409,7 @@ impl CreateOpenIdConnectProvider {
         rt::push(&mut self.0.input_mut().client_id_list, item);
         self
     }
-    /// A list of server certificate thumbprints for the OpenID Connect (OIDC) identity provider's server certificates. Typically this list includes only one entry. However, IAM lets you have up to five thumbprints for an OIDC provider. This lets you maintain multiple thumbprints if the identity provider is rotating certificates.
+    /// Sets [`thumbprint_list`](t::CreateOpenIdConnectProviderRequest::thumbprint_list).
     #[inline]
     pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().thumbprint_list);
@@ -756,7 +421,7 @@ impl CreateOpenIdConnectProvider {
         rt::push(&mut self.0.input_mut().thumbprint_list, item);
         self
     }
-    /// A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreateOpenIdConnectProviderRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -767,56 +432,6 @@ impl CreateOpenIdConnectProvider {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateOpenIdConnectProviderResponse,
-            e::CreateOpenIdConnectProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateOpenIdConnectProviderResponse,
-        e::CreateOpenIdConnectProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateOpenIdConnectProviderRequest,
-        t::CreateOpenIdConnectProviderResponse,
-        e::CreateOpenIdConnectProviderError,
-    > {
-        self.0
     }
 }
 /// The `CreatePolicy` operation.
@@ -840,31 +455,31 @@ rt::operation_type!(
     op::CREATE_POLICY
 );
 impl CreatePolicy {
-    /// The friendly name of the policy.
+    /// Sets [`policy_name`](t::CreatePolicyRequest::policy_name).
     #[inline]
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_name = value.into();
         self
     }
-    /// The path for the policy.
+    /// Sets [`path`](t::CreatePolicyRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The JSON policy document that you want to use as the content for the new policy.
+    /// Sets [`policy_document`](t::CreatePolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = value.into();
         self
     }
-    /// A friendly description of the policy.
+    /// Sets [`description`](t::CreatePolicyRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// A list of tags that you want to attach to the new IAM customer managed policy. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreatePolicyRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -875,50 +490,6 @@ impl CreatePolicy {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreatePolicyResponse, e::CreatePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreatePolicyResponse, e::CreatePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePolicyRequest,
-        t::CreatePolicyResponse,
-        e::CreatePolicyError,
-    > {
-        self.0
     }
 }
 /// The `CreatePolicyVersion` operation.
@@ -940,70 +511,23 @@ rt::operation_type!(
     e::CreatePolicyVersionError, op::CREATE_POLICY_VERSION
 );
 impl CreatePolicyVersion {
-    /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
+    /// Sets [`policy_arn`](t::CreatePolicyVersionRequest::policy_arn).
     #[inline]
     pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_arn = value.into();
         self
     }
-    /// The JSON policy document that you want to use as the content for this new version of the policy.
+    /// Sets [`policy_document`](t::CreatePolicyVersionRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = value.into();
         self
     }
-    /// Specifies whether to set this version as the policy's default version.
+    /// Sets [`set_as_default`](t::CreatePolicyVersionRequest::set_as_default).
     #[inline]
     pub fn set_as_default(mut self, value: bool) -> Self {
         self.0.input_mut().set_as_default = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreatePolicyVersionResponse,
-            e::CreatePolicyVersionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreatePolicyVersionResponse, e::CreatePolicyVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePolicyVersionRequest,
-        t::CreatePolicyVersionResponse,
-        e::CreatePolicyVersionError,
-    > {
-        self.0
     }
 }
 /// The `CreateRole` operation.
@@ -1019,43 +543,43 @@ rt::operation_type!(
     op::CREATE_ROLE
 );
 impl CreateRole {
-    /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    /// Sets [`path`](t::CreateRoleRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The name of the role to create.
+    /// Sets [`role_name`](t::CreateRoleRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = value.into();
         self
     }
-    /// The trust relationship policy document that grants an entity permission to assume the role.
+    /// Sets [`assume_role_policy_document`](t::CreateRoleRequest::assume_role_policy_document).
     #[inline]
     pub fn assume_role_policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().assume_role_policy_document = value.into();
         self
     }
-    /// A description of the role.
+    /// Sets [`description`](t::CreateRoleRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
+    /// Sets [`max_session_duration`](t::CreateRoleRequest::max_session_duration).
     #[inline]
     pub fn max_session_duration(mut self, value: i32) -> Self {
         self.0.input_mut().max_session_duration = Some(value);
         self
     }
-    /// The ARN of the managed policy that is used to set the permissions boundary for the role.
+    /// Sets [`permissions_boundary`](t::CreateRoleRequest::permissions_boundary).
     #[inline]
     pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().permissions_boundary = Some(value.into());
         self
     }
-    /// A list of tags that you want to attach to the new role. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreateRoleRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1066,46 +590,6 @@ impl CreateRole {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateRoleResponse, e::CreateRoleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateRoleResponse, e::CreateRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError> {
-        self.0
     }
 }
 /// The `CreateSAMLProvider` operation.
@@ -1131,19 +615,19 @@ rt::operation_type!(
     e::CreateSamlProviderError, op::CREATE_SAML_PROVIDER
 );
 impl CreateSamlProvider {
-    /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
+    /// Sets [`saml_metadata_document`](t::CreateSamlProviderRequest::saml_metadata_document).
     #[inline]
     pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().saml_metadata_document = value.into();
         self
     }
-    /// The name of the provider to create.
+    /// Sets [`name`](t::CreateSamlProviderRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// A list of tags that you want to attach to the new IAM SAML provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreateSamlProviderRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1155,7 +639,7 @@ impl CreateSamlProvider {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// Specifies the encryption setting for the SAML provider.
+    /// Sets [`assertion_encryption_mode`](t::CreateSamlProviderRequest::assertion_encryption_mode).
     #[inline]
     pub fn assertion_encryption_mode(
         mut self,
@@ -1164,58 +648,11 @@ impl CreateSamlProvider {
         self.0.input_mut().assertion_encryption_mode = Some(value.into());
         self
     }
-    /// The private key generated from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
+    /// Sets [`add_private_key`](t::CreateSamlProviderRequest::add_private_key).
     #[inline]
     pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().add_private_key = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateSamlProviderResponse,
-            e::CreateSamlProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSamlProviderResponse, e::CreateSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSamlProviderRequest,
-        t::CreateSamlProviderResponse,
-        e::CreateSamlProviderError,
-    > {
-        self.0
     }
 }
 /// The `CreateServiceLinkedRole` operation.
@@ -1236,73 +673,23 @@ rt::operation_type!(
     op::CREATE_SERVICE_LINKED_ROLE
 );
 impl CreateServiceLinkedRole {
-    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
+    /// Sets [`aws_service_name`](t::CreateServiceLinkedRoleRequest::aws_service_name).
     #[inline]
     pub fn aws_service_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().aws_service_name = value.into();
         self
     }
-    /// The description of the role.
+    /// Sets [`description`](t::CreateServiceLinkedRoleRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// A string that you provide, which is combined with the service-provided prefix to form the complete role name. If you make multiple requests for the same service, then you must supply a different `CustomSuffix` for each request. Otherwise the request fails with a duplicate role name error. For example, you could add `-1` or `-debug` to the suffix.
+    /// Sets [`custom_suffix`](t::CreateServiceLinkedRoleRequest::custom_suffix).
     #[inline]
     pub fn custom_suffix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().custom_suffix = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateServiceLinkedRoleResponse,
-            e::CreateServiceLinkedRoleError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateServiceLinkedRoleResponse,
-        e::CreateServiceLinkedRoleError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateServiceLinkedRoleRequest,
-        t::CreateServiceLinkedRoleResponse,
-        e::CreateServiceLinkedRoleError,
-    > {
-        self.0
     }
 }
 /// The `CreateServiceSpecificCredential` operation.
@@ -1331,73 +718,23 @@ rt::operation_type!(
     op::CREATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl CreateServiceSpecificCredential {
-    /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
+    /// Sets [`user_name`](t::CreateServiceSpecificCredentialRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// The name of the Amazon Web Services service that is to be associated with the credentials. The service you specify here is the only service that can be accessed using these credentials.
+    /// Sets [`service_name`](t::CreateServiceSpecificCredentialRequest::service_name).
     #[inline]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_name = value.into();
         self
     }
-    /// The number of days until the service specific credential expires. This field is only valid for services that support long-term API keys and must be a positive integer. When not specified, the credential will not expire.
+    /// Sets [`credential_age_days`](t::CreateServiceSpecificCredentialRequest::credential_age_days).
     #[inline]
     pub fn credential_age_days(mut self, value: i32) -> Self {
         self.0.input_mut().credential_age_days = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateServiceSpecificCredentialResponse,
-            e::CreateServiceSpecificCredentialError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateServiceSpecificCredentialResponse,
-        e::CreateServiceSpecificCredentialError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateServiceSpecificCredentialRequest,
-        t::CreateServiceSpecificCredentialResponse,
-        e::CreateServiceSpecificCredentialError,
-    > {
-        self.0
     }
 }
 /// The `CreateUser` operation.
@@ -1413,25 +750,25 @@ rt::operation_type!(
     op::CREATE_USER
 );
 impl CreateUser {
-    /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    /// Sets [`path`](t::CreateUserRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The name of the user to create.
+    /// Sets [`user_name`](t::CreateUserRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// The ARN of the managed policy that is used to set the permissions boundary for the user.
+    /// Sets [`permissions_boundary`](t::CreateUserRequest::permissions_boundary).
     #[inline]
     pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().permissions_boundary = Some(value.into());
         self
     }
-    /// A list of tags that you want to attach to the new user. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreateUserRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1442,46 +779,6 @@ impl CreateUser {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateUserResponse, e::CreateUserError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateUserResponse, e::CreateUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError> {
-        self.0
     }
 }
 /// The `CreateVirtualMFADevice` operation.
@@ -1504,19 +801,19 @@ rt::operation_type!(
     op::CREATE_VIRTUAL_MFA_DEVICE
 );
 impl CreateVirtualMfaDevice {
-    /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    /// Sets [`path`](t::CreateVirtualMfaDeviceRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The name of the virtual MFA device, which must be unique. Use with path to uniquely identify a virtual MFA device.
+    /// Sets [`virtual_mfa_device_name`](t::CreateVirtualMfaDeviceRequest::virtual_mfa_device_name).
     #[inline]
     pub fn virtual_mfa_device_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().virtual_mfa_device_name = value.into();
         self
     }
-    /// A list of tags that you want to attach to the new IAM virtual MFA device. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::CreateVirtualMfaDeviceRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -1527,55 +824,5 @@ impl CreateVirtualMfaDevice {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateVirtualMfaDeviceResponse,
-            e::CreateVirtualMfaDeviceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateVirtualMfaDeviceResponse,
-        e::CreateVirtualMfaDeviceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVirtualMfaDeviceRequest,
-        t::CreateVirtualMfaDeviceResponse,
-        e::CreateVirtualMfaDeviceError,
-    > {
-        self.0
     }
 }

@@ -7,18 +7,14 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Rejects a delegation request, denying the requested temporary access.
-    ///
-    /// Returns the [`RejectDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a delegation request, denying the requested temporary access. Returns [`RejectDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_delegation_request(&self) -> RejectDelegationRequest {
         RejectDelegationRequest(
             rt::Call::new(&self.handle, &op::REJECT_DELEGATION_REQUEST),
         )
     }
-    /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
-    ///
-    /// Returns the [`RemoveClientIdFromOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object. Returns [`RemoveClientIdFromOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_client_id_from_open_id_connect_provider(
         &self,
@@ -30,34 +26,26 @@ impl super::Client {
             ),
         )
     }
-    /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
-    ///
-    /// Returns the [`RemoveRoleFromInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified IAM role from the specified Amazon EC2 instance profile. Returns [`RemoveRoleFromInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_role_from_instance_profile(&self) -> RemoveRoleFromInstanceProfile {
         RemoveRoleFromInstanceProfile(
             rt::Call::new(&self.handle, &op::REMOVE_ROLE_FROM_INSTANCE_PROFILE),
         )
     }
-    /// Removes the specified user from the specified group.
-    ///
-    /// Returns the [`RemoveUserFromGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified user from the specified group. Returns [`RemoveUserFromGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_user_from_group(&self) -> RemoveUserFromGroup {
         RemoveUserFromGroup(rt::Call::new(&self.handle, &op::REMOVE_USER_FROM_GROUP))
     }
-    /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
-    ///
-    /// Returns the [`ResetServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user. Returns [`ResetServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_service_specific_credential(&self) -> ResetServiceSpecificCredential {
         ResetServiceSpecificCredential(
             rt::Call::new(&self.handle, &op::RESET_SERVICE_SPECIFIC_CREDENTIAL),
         )
     }
-    /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
-    ///
-    /// Returns the [`ResyncMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers. Returns [`ResyncMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn resync_mfa_device(&self) -> ResyncMfaDevice {
         ResyncMfaDevice(rt::Call::new(&self.handle, &op::RESYNC_MFA_DEVICE))
@@ -84,61 +72,17 @@ rt::operation_type!(
     e::RejectDelegationRequestError, op::REJECT_DELEGATION_REQUEST
 );
 impl RejectDelegationRequest {
-    /// The unique identifier of the delegation request to reject.
+    /// Sets [`delegation_request_id`](t::RejectDelegationRequestRequest::delegation_request_id).
     #[inline]
     pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delegation_request_id = value.into();
         self
     }
-    /// Optional notes explaining the reason for rejecting the delegation request.
+    /// Sets [`notes`](t::RejectDelegationRequestRequest::notes).
     #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().notes = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RejectDelegationRequestError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RejectDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectDelegationRequestRequest,
-        rt::Unit,
-        e::RejectDelegationRequestError,
-    > {
-        self.0
     }
 }
 /// The `RemoveClientIDFromOpenIDConnectProvider` operation.
@@ -160,64 +104,17 @@ rt::operation_type!(
     op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER
 );
 impl RemoveClientIdFromOpenIdConnectProvider {
-    /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
+    /// Sets [`open_id_connect_provider_arn`](t::RemoveClientIdFromOpenIdConnectProviderRequest::open_id_connect_provider_arn).
     #[inline]
     pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().open_id_connect_provider_arn = value.into();
         self
     }
-    /// The client ID (also known as audience) to remove from the IAM OIDC provider resource. For more information about client IDs, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
+    /// Sets [`client_id`](t::RemoveClientIdFromOpenIdConnectProviderRequest::client_id).
     #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            rt::Unit,
-            e::RemoveClientIdFromOpenIdConnectProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RemoveClientIdFromOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveClientIdFromOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::RemoveClientIdFromOpenIdConnectProviderError,
-    > {
-        self.0
     }
 }
 /// The `RemoveRoleFromInstanceProfile` operation.
@@ -239,61 +136,17 @@ rt::operation_type!(
     e::RemoveRoleFromInstanceProfileError, op::REMOVE_ROLE_FROM_INSTANCE_PROFILE
 );
 impl RemoveRoleFromInstanceProfile {
-    /// The name of the instance profile to update.
+    /// Sets [`instance_profile_name`](t::RemoveRoleFromInstanceProfileRequest::instance_profile_name).
     #[inline]
     pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_profile_name = value.into();
         self
     }
-    /// The name of the role to remove.
+    /// Sets [`role_name`](t::RemoveRoleFromInstanceProfileRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RemoveRoleFromInstanceProfileError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RemoveRoleFromInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveRoleFromInstanceProfileRequest,
-        rt::Unit,
-        e::RemoveRoleFromInstanceProfileError,
-    > {
-        self.0
     }
 }
 /// The `RemoveUserFromGroup` operation.
@@ -311,55 +164,17 @@ rt::operation_type!(
     e::RemoveUserFromGroupError, op::REMOVE_USER_FROM_GROUP
 );
 impl RemoveUserFromGroup {
-    /// The name of the group to update.
+    /// Sets [`group_name`](t::RemoveUserFromGroupRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_name = value.into();
         self
     }
-    /// The name of the user to remove.
+    /// Sets [`user_name`](t::RemoveUserFromGroupRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RemoveUserFromGroupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemoveUserFromGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemoveUserFromGroupRequest, rt::Unit, e::RemoveUserFromGroupError> {
-        self.0
     }
 }
 /// The `ResetServiceSpecificCredential` operation.
@@ -378,67 +193,17 @@ rt::operation_type!(
     op::RESET_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl ResetServiceSpecificCredential {
-    /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
+    /// Sets [`user_name`](t::ResetServiceSpecificCredentialRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
     }
-    /// The unique identifier of the service-specific credential.
+    /// Sets [`service_specific_credential_id`](t::ResetServiceSpecificCredentialRequest::service_specific_credential_id).
     #[inline]
     pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_specific_credential_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ResetServiceSpecificCredentialResponse,
-            e::ResetServiceSpecificCredentialError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ResetServiceSpecificCredentialResponse,
-        e::ResetServiceSpecificCredentialError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ResetServiceSpecificCredentialRequest,
-        t::ResetServiceSpecificCredentialResponse,
-        e::ResetServiceSpecificCredentialError,
-    > {
-        self.0
     }
 }
 /// The `ResyncMFADevice` operation.
@@ -454,64 +219,28 @@ rt::operation_type!(
     op::RESYNC_MFA_DEVICE
 );
 impl ResyncMfaDevice {
-    /// The name of the user whose MFA device you want to resynchronize.
+    /// Sets [`user_name`](t::ResyncMfaDeviceRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// Serial number that uniquely identifies the MFA device.
+    /// Sets [`serial_number`](t::ResyncMfaDeviceRequest::serial_number).
     #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().serial_number = value.into();
         self
     }
-    /// An authentication code emitted by the device.
+    /// Sets [`authentication_code1`](t::ResyncMfaDeviceRequest::authentication_code1).
     #[inline]
     pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().authentication_code1 = value.into();
         self
     }
-    /// A subsequent authentication code emitted by the device.
+    /// Sets [`authentication_code2`](t::ResyncMfaDeviceRequest::authentication_code2).
     #[inline]
     pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().authentication_code2 = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::ResyncMfaDeviceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::ResyncMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError> {
-        self.0
     }
 }

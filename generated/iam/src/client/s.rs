@@ -7,25 +7,19 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sends the exchange token for an accepted delegation request.
-    ///
-    /// Returns the [`SendDelegationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends the exchange token for an accepted delegation request. Returns [`SendDelegationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_delegation_token(&self) -> SendDelegationToken {
         SendDelegationToken(rt::Call::new(&self.handle, &op::SEND_DELEGATION_TOKEN))
     }
-    /// Sets the specified version of the specified policy as the policy's default (operative) version.
-    ///
-    /// Returns the [`SetDefaultPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the specified version of the specified policy as the policy's default (operative) version. Returns [`SetDefaultPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersion {
         SetDefaultPolicyVersion(
             rt::Call::new(&self.handle, &op::SET_DEFAULT_POLICY_VERSION),
         )
     }
-    /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
-    ///
-    /// Returns the [`SetSecurityTokenServicePreferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account. Returns [`SetSecurityTokenServicePreferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_security_token_service_preferences(
         &self,
@@ -34,16 +28,12 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES),
         )
     }
-    /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
-    ///
-    /// Returns the [`SimulateCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings. Returns [`SimulateCustomPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn simulate_custom_policy(&self) -> SimulateCustomPolicy {
         SimulateCustomPolicy(rt::Call::new(&self.handle, &op::SIMULATE_CUSTOM_POLICY))
     }
-    /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
-    ///
-    /// Returns the [`SimulatePrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account. Returns [`SimulatePrincipalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn simulate_principal_policy(&self) -> SimulatePrincipalPolicy {
         SimulatePrincipalPolicy(
@@ -72,49 +62,11 @@ rt::operation_type!(
     e::SendDelegationTokenError, op::SEND_DELEGATION_TOKEN
 );
 impl SendDelegationToken {
-    /// The unique identifier of the delegation request for which to send the token.
+    /// Sets [`delegation_request_id`](t::SendDelegationTokenRequest::delegation_request_id).
     #[inline]
     pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delegation_request_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SendDelegationTokenError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SendDelegationTokenError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SendDelegationTokenRequest, rt::Unit, e::SendDelegationTokenError> {
-        self.0
     }
 }
 /// The `SetDefaultPolicyVersion` operation.
@@ -136,61 +88,17 @@ rt::operation_type!(
     e::SetDefaultPolicyVersionError, op::SET_DEFAULT_POLICY_VERSION
 );
 impl SetDefaultPolicyVersion {
-    /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
+    /// Sets [`policy_arn`](t::SetDefaultPolicyVersionRequest::policy_arn).
     #[inline]
     pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_arn = value.into();
         self
     }
-    /// The version of the policy to set as the default (operative) version.
+    /// Sets [`version_id`](t::SetDefaultPolicyVersionRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetDefaultPolicyVersionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetDefaultPolicyVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetDefaultPolicyVersionRequest,
-        rt::Unit,
-        e::SetDefaultPolicyVersionError,
-    > {
-        self.0
     }
 }
 /// The `SetSecurityTokenServicePreferences` operation.
@@ -215,7 +123,7 @@ rt::operation_type!(
     op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES
 );
 impl SetSecurityTokenServicePreferences {
-    /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
+    /// Sets [`global_endpoint_token_version`](t::SetSecurityTokenServicePreferencesRequest::global_endpoint_token_version).
     #[inline]
     pub fn global_endpoint_token_version(
         mut self,
@@ -223,50 +131,6 @@ impl SetSecurityTokenServicePreferences {
     ) -> Self {
         self.0.input_mut().global_endpoint_token_version = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetSecurityTokenServicePreferencesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetSecurityTokenServicePreferencesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetSecurityTokenServicePreferencesRequest,
-        rt::Unit,
-        e::SetSecurityTokenServicePreferencesError,
-    > {
-        self.0
     }
 }
 /// The `SimulateCustomPolicy` operation.
@@ -294,7 +158,7 @@ rt::operation_type!(
     e::SimulateCustomPolicyError, op::SIMULATE_CUSTOM_POLICY
 );
 impl SimulateCustomPolicy {
-    /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter. The policies cannot be "scope-down" policies, such as you could include in a call to [GetFederationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetFederationToken.html) or one of the [AssumeRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AssumeRole.html) API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials.
+    /// Sets [`policy_input_list`](t::SimulateCustomPolicyRequest::policy_input_list).
     #[inline]
     pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().policy_input_list);
@@ -306,7 +170,7 @@ impl SimulateCustomPolicy {
         rt::push(&mut self.0.input_mut().policy_input_list, item);
         self
     }
-    /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string that contains the complete, valid JSON text of a permissions boundary policy.
+    /// Sets [`permissions_boundary_policy_input_list`](t::SimulateCustomPolicyRequest::permissions_boundary_policy_input_list).
     #[inline]
     pub fn permissions_boundary_policy_input_list(
         mut self,
@@ -324,7 +188,7 @@ impl SimulateCustomPolicy {
         rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
         self
     }
-    /// An ordered list of service control policies (SCPs) to include in the simulation. Each element represents one level of an Organizations hierarchy, from the organization root to the account.
+    /// Sets [`ordered_organization_policy_input_list`](t::SimulateCustomPolicyRequest::ordered_organization_policy_input_list).
     #[inline]
     pub fn ordered_organization_policy_input_list(
         mut self,
@@ -342,7 +206,7 @@ impl SimulateCustomPolicy {
         rt::push(&mut self.0.input_mut().ordered_organization_policy_input_list, item);
         self
     }
-    /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated against each resource. Each operation must include the service identifier, such as `iam:CreateUser`. This operation does not support using wildcards (\*) in an action name.
+    /// Sets [`action_names`](t::SimulateCustomPolicyRequest::action_names).
     #[inline]
     pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().action_names);
@@ -354,7 +218,7 @@ impl SimulateCustomPolicy {
         rt::push(&mut self.0.input_mut().action_names, item);
         self
     }
-    /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
+    /// Sets [`resource_arns`](t::SimulateCustomPolicyRequest::resource_arns).
     #[inline]
     pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_arns);
@@ -366,25 +230,25 @@ impl SimulateCustomPolicy {
         rt::push(&mut self.0.input_mut().resource_arns, item);
         self
     }
-    /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
+    /// Sets [`resource_policy`](t::SimulateCustomPolicyRequest::resource_policy).
     #[inline]
     pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_policy = Some(value.into());
         self
     }
-    /// An ARN representing the Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If `ResourceOwner` is specified, it is also used as the account owner of any `ResourcePolicy` included in the simulation. If the `ResourceOwner` parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in `CallerArn`. This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user `CallerArn`.
+    /// Sets [`resource_owner`](t::SimulateCustomPolicyRequest::resource_owner).
     #[inline]
     pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_owner = Some(value.into());
         self
     }
-    /// The ARN of the IAM user, group, or role that you want to use as the simulated caller of the API operations. `CallerArn` is required if you include a `ResourcePolicy` so that the policy's `Principal` element has a value to use in evaluating the policy.
+    /// Sets [`caller_arn`](t::SimulateCustomPolicyRequest::caller_arn).
     #[inline]
     pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().caller_arn = Some(value.into());
         self
     }
-    /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
+    /// Sets [`context_entries`](t::SimulateCustomPolicyRequest::context_entries).
     #[inline]
     pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
         value.add_to(&mut self.0.input_mut().context_entries);
@@ -396,67 +260,23 @@ impl SimulateCustomPolicy {
         rt::push(&mut self.0.input_mut().context_entries, item);
         self
     }
-    /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
+    /// Sets [`resource_handling_option`](t::SimulateCustomPolicyRequest::resource_handling_option).
     #[inline]
     pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_handling_option = Some(value.into());
         self
     }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    /// Sets [`max_items`](t::SimulateCustomPolicyRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: i32) -> Self {
         self.0.input_mut().max_items = Some(value);
         self
     }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    /// Sets [`marker`](t::SimulateCustomPolicyRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SimulatePolicyResponse, e::SimulateCustomPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SimulatePolicyResponse, e::SimulateCustomPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SimulateCustomPolicyRequest,
-        t::SimulatePolicyResponse,
-        e::SimulateCustomPolicyError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -504,13 +324,13 @@ rt::operation_type!(
     op::SIMULATE_PRINCIPAL_POLICY
 );
 impl SimulatePrincipalPolicy {
-    /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.
+    /// Sets [`policy_source_arn`](t::SimulatePrincipalPolicyRequest::policy_source_arn).
     #[inline]
     pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_source_arn = value.into();
         self
     }
-    /// An optional list of additional policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
+    /// Sets [`policy_input_list`](t::SimulatePrincipalPolicyRequest::policy_input_list).
     #[inline]
     pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().policy_input_list);
@@ -522,7 +342,7 @@ impl SimulatePrincipalPolicy {
         rt::push(&mut self.0.input_mut().policy_input_list, item);
         self
     }
-    /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that the entity can have. You can input only one permissions boundary when you pass a policy to this operation. An IAM entity can only have one permissions boundary in effect at a time. For example, if a permissions boundary is attached to an entity and you pass in a different permissions boundary policy using this parameter, then the new permissions boundary policy is used for the simulation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string containing the complete, valid JSON text of a permissions boundary policy.
+    /// Sets [`permissions_boundary_policy_input_list`](t::SimulatePrincipalPolicyRequest::permissions_boundary_policy_input_list).
     #[inline]
     pub fn permissions_boundary_policy_input_list(
         mut self,
@@ -540,7 +360,7 @@ impl SimulatePrincipalPolicy {
         rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
         self
     }
-    /// A list of policies to exclude from the simulation. Use this parameter to test what the simulation result would be if a policy were removed, without changing which policies are actually attached to the principal identified by `PolicySourceArn`.
+    /// Sets [`policy_exclusion_list`](t::SimulatePrincipalPolicyRequest::policy_exclusion_list).
     #[inline]
     pub fn policy_exclusion_list(
         mut self,
@@ -558,7 +378,7 @@ impl SimulatePrincipalPolicy {
         rt::push(&mut self.0.input_mut().policy_exclusion_list, item);
         self
     }
-    /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated for each resource. Each operation must include the service identifier, such as `iam:CreateUser`.
+    /// Sets [`action_names`](t::SimulatePrincipalPolicyRequest::action_names).
     #[inline]
     pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().action_names);
@@ -570,7 +390,7 @@ impl SimulatePrincipalPolicy {
         rt::push(&mut self.0.input_mut().action_names, item);
         self
     }
-    /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
+    /// Sets [`resource_arns`](t::SimulatePrincipalPolicyRequest::resource_arns).
     #[inline]
     pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_arns);
@@ -582,25 +402,25 @@ impl SimulatePrincipalPolicy {
         rt::push(&mut self.0.input_mut().resource_arns, item);
         self
     }
-    /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
+    /// Sets [`resource_policy`](t::SimulatePrincipalPolicyRequest::resource_policy).
     #[inline]
     pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_policy = Some(value.into());
         self
     }
-    /// An Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If `ResourceOwner` is specified, it is also used as the account owner of any `ResourcePolicy` included in the simulation. If the `ResourceOwner` parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in `CallerArn`. This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user `CallerArn`.
+    /// Sets [`resource_owner`](t::SimulatePrincipalPolicyRequest::resource_owner).
     #[inline]
     pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_owner = Some(value.into());
         self
     }
-    /// The ARN of the IAM user, group, or role that you want to specify as the simulated caller of the API operations. If you do not specify a `CallerArn`, it defaults to the ARN of the user, group, or role that you specify in `PolicySourceArn`. If you include both a `PolicySourceArn` (for example, `arn:aws:iam::123456789012:user/David`) and a `CallerArn` (for example, `arn:aws:iam::123456789012:user/Bob`), the result is that you simulate calling the API operations as Bob, as if Bob had David's policies.
+    /// Sets [`caller_arn`](t::SimulatePrincipalPolicyRequest::caller_arn).
     #[inline]
     pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().caller_arn = Some(value.into());
         self
     }
-    /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
+    /// Sets [`context_entries`](t::SimulatePrincipalPolicyRequest::context_entries).
     #[inline]
     pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
         value.add_to(&mut self.0.input_mut().context_entries);
@@ -612,70 +432,23 @@ impl SimulatePrincipalPolicy {
         rt::push(&mut self.0.input_mut().context_entries, item);
         self
     }
-    /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
+    /// Sets [`resource_handling_option`](t::SimulatePrincipalPolicyRequest::resource_handling_option).
     #[inline]
     pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_handling_option = Some(value.into());
         self
     }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    /// Sets [`max_items`](t::SimulatePrincipalPolicyRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: i32) -> Self {
         self.0.input_mut().max_items = Some(value);
         self
     }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    /// Sets [`marker`](t::SimulatePrincipalPolicyRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SimulatePolicyResponse,
-            e::SimulatePrincipalPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SimulatePolicyResponse, e::SimulatePrincipalPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SimulatePrincipalPolicyRequest,
-        t::SimulatePolicyResponse,
-        e::SimulatePrincipalPolicyError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.

@@ -7,117 +7,87 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_instance_profile(&self) -> UntagInstanceProfile {
         UntagInstanceProfile(rt::Call::new(&self.handle, &op::UNTAG_INSTANCE_PROFILE))
     }
-    /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_mfa_device(&self) -> UntagMfaDevice {
         UntagMfaDevice(rt::Call::new(&self.handle, &op::UNTAG_MFA_DEVICE))
     }
-    /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_open_id_connect_provider(&self) -> UntagOpenIdConnectProvider {
         UntagOpenIdConnectProvider(
             rt::Call::new(&self.handle, &op::UNTAG_OPEN_ID_CONNECT_PROVIDER),
         )
     }
-    /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_policy(&self) -> UntagPolicy {
         UntagPolicy(rt::Call::new(&self.handle, &op::UNTAG_POLICY))
     }
-    /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_role(&self) -> UntagRole {
         UntagRole(rt::Call::new(&self.handle, &op::UNTAG_ROLE))
     }
-    /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_saml_provider(&self) -> UntagSamlProvider {
         UntagSamlProvider(rt::Call::new(&self.handle, &op::UNTAG_SAML_PROVIDER))
     }
-    /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_server_certificate(&self) -> UntagServerCertificate {
         UntagServerCertificate(
             rt::Call::new(&self.handle, &op::UNTAG_SERVER_CERTIFICATE),
         )
     }
-    /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_user(&self) -> UntagUser {
         UntagUser(rt::Call::new(&self.handle, &op::UNTAG_USER))
     }
-    /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
-    ///
-    /// Returns the [`UpdateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow. Returns [`UpdateAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_access_key(&self) -> UpdateAccessKey {
         UpdateAccessKey(rt::Call::new(&self.handle, &op::UPDATE_ACCESS_KEY))
     }
-    /// Updates the password policy settings for the Amazon Web Services account.
-    ///
-    /// Returns the [`UpdateAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the password policy settings for the Amazon Web Services account. Returns [`UpdateAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_account_password_policy(&self) -> UpdateAccountPasswordPolicy {
         UpdateAccountPasswordPolicy(
             rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_PASSWORD_POLICY),
         )
     }
-    /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
-    ///
-    /// Returns the [`UpdateAssumeRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html). Returns [`UpdateAssumeRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicy {
         UpdateAssumeRolePolicy(
             rt::Call::new(&self.handle, &op::UPDATE_ASSUME_ROLE_POLICY),
         )
     }
-    /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
-    ///
-    /// Returns the [`UpdateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state. Returns [`UpdateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_delegation_request(&self) -> UpdateDelegationRequest {
         UpdateDelegationRequest(
             rt::Call::new(&self.handle, &op::UPDATE_DELEGATION_REQUEST),
         )
     }
-    /// Updates the name and/or the path of the specified IAM group.
-    ///
-    /// Returns the [`UpdateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the name and/or the path of the specified IAM group. Returns [`UpdateGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_group(&self) -> UpdateGroup {
         UpdateGroup(rt::Call::new(&self.handle, &op::UPDATE_GROUP))
     }
-    /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
-    ///
-    /// Returns the [`UpdateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console. Returns [`UpdateLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_login_profile(&self) -> UpdateLoginProfile {
         UpdateLoginProfile(rt::Call::new(&self.handle, &op::UPDATE_LOGIN_PROFILE))
     }
-    /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
-    ///
-    /// Returns the [`UpdateOpenIdConnectProviderThumbprint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints. Returns [`UpdateOpenIdConnectProviderThumbprint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_open_id_connect_provider_thumbprint(
         &self,
@@ -126,9 +96,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT),
         )
     }
-    /// Updates the description or maximum session duration setting of a role.
-    ///
-    /// Returns the [`UpdateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the description or maximum session duration setting of a role. Returns [`UpdateRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_role(&self) -> UpdateRole {
         UpdateRole(rt::Call::new(&self.handle, &op::UPDATE_ROLE))
@@ -149,13 +117,13 @@ rt::operation_type!(
     e::UntagInstanceProfileError, op::UNTAG_INSTANCE_PROFILE
 );
 impl UntagInstanceProfile {
-    /// The name of the IAM instance profile from which you want to remove tags.
+    /// Sets [`instance_profile_name`](t::UntagInstanceProfileRequest::instance_profile_name).
     #[inline]
     pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().instance_profile_name = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
+    /// Sets [`tag_keys`](t::UntagInstanceProfileRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -166,50 +134,6 @@ impl UntagInstanceProfile {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UntagInstanceProfileError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UntagInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagInstanceProfileRequest,
-        rt::Unit,
-        e::UntagInstanceProfileError,
-    > {
-        self.0
     }
 }
 /// The `UntagMFADevice` operation.
@@ -223,13 +147,13 @@ rt::operation_type!(
     op::UNTAG_MFA_DEVICE
 );
 impl UntagMfaDevice {
-    /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
+    /// Sets [`serial_number`](t::UntagMfaDeviceRequest::serial_number).
     #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().serial_number = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
+    /// Sets [`tag_keys`](t::UntagMfaDeviceRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -240,42 +164,6 @@ impl UntagMfaDevice {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagMfaDeviceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError> {
-        self.0
     }
 }
 /// The `UntagOpenIDConnectProvider` operation.
@@ -293,13 +181,13 @@ rt::operation_type!(
     e::UntagOpenIdConnectProviderError, op::UNTAG_OPEN_ID_CONNECT_PROVIDER
 );
 impl UntagOpenIdConnectProvider {
-    /// The ARN of the OIDC provider in IAM from which you want to remove tags.
+    /// Sets [`open_id_connect_provider_arn`](t::UntagOpenIdConnectProviderRequest::open_id_connect_provider_arn).
     #[inline]
     pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().open_id_connect_provider_arn = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified OIDC provider.
+    /// Sets [`tag_keys`](t::UntagOpenIdConnectProviderRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -310,50 +198,6 @@ impl UntagOpenIdConnectProvider {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UntagOpenIdConnectProviderError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UntagOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::UntagOpenIdConnectProviderError,
-    > {
-        self.0
     }
 }
 /// The `UntagPolicy` operation.
@@ -366,13 +210,13 @@ rt::operation_type!(
     UntagPolicy, t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError, op::UNTAG_POLICY
 );
 impl UntagPolicy {
-    /// The ARN of the IAM customer managed policy from which you want to remove tags.
+    /// Sets [`policy_arn`](t::UntagPolicyRequest::policy_arn).
     #[inline]
     pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_arn = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified policy.
+    /// Sets [`tag_keys`](t::UntagPolicyRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -383,42 +227,6 @@ impl UntagPolicy {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError> {
-        self.0
     }
 }
 /// The `UntagRole` operation.
@@ -431,13 +239,13 @@ rt::operation_type!(
     UntagRole, t::UntagRoleRequest, rt::Unit, e::UntagRoleError, op::UNTAG_ROLE
 );
 impl UntagRole {
-    /// The name of the IAM role from which you want to remove tags.
+    /// Sets [`role_name`](t::UntagRoleRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified role.
+    /// Sets [`tag_keys`](t::UntagRoleRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -448,42 +256,6 @@ impl UntagRole {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagRoleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError> {
-        self.0
     }
 }
 /// The `UntagSAMLProvider` operation.
@@ -497,13 +269,13 @@ rt::operation_type!(
     op::UNTAG_SAML_PROVIDER
 );
 impl UntagSamlProvider {
-    /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
+    /// Sets [`saml_provider_arn`](t::UntagSamlProviderRequest::saml_provider_arn).
     #[inline]
     pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().saml_provider_arn = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified SAML identity provider.
+    /// Sets [`tag_keys`](t::UntagSamlProviderRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -514,42 +286,6 @@ impl UntagSamlProvider {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagSamlProviderError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError> {
-        self.0
     }
 }
 /// The `UntagServerCertificate` operation.
@@ -569,13 +305,13 @@ rt::operation_type!(
     e::UntagServerCertificateError, op::UNTAG_SERVER_CERTIFICATE
 );
 impl UntagServerCertificate {
-    /// The name of the IAM server certificate from which you want to remove tags.
+    /// Sets [`server_certificate_name`](t::UntagServerCertificateRequest::server_certificate_name).
     #[inline]
     pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().server_certificate_name = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified IAM server certificate.
+    /// Sets [`tag_keys`](t::UntagServerCertificateRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -586,50 +322,6 @@ impl UntagServerCertificate {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UntagServerCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UntagServerCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagServerCertificateRequest,
-        rt::Unit,
-        e::UntagServerCertificateError,
-    > {
-        self.0
     }
 }
 /// The `UntagUser` operation.
@@ -642,13 +334,13 @@ rt::operation_type!(
     UntagUser, t::UntagUserRequest, rt::Unit, e::UntagUserError, op::UNTAG_USER
 );
 impl UntagUser {
-    /// The name of the IAM user from which you want to remove tags.
+    /// Sets [`user_name`](t::UntagUserRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified user.
+    /// Sets [`tag_keys`](t::UntagUserRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -659,42 +351,6 @@ impl UntagUser {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagUserError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError> {
-        self.0
     }
 }
 /// The `UpdateAccessKey` operation.
@@ -712,59 +368,23 @@ rt::operation_type!(
     op::UPDATE_ACCESS_KEY
 );
 impl UpdateAccessKey {
-    /// The name of the user whose key you want to update.
+    /// Sets [`user_name`](t::UpdateAccessKeyRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
     }
-    /// The access key ID of the secret access key you want to update.
+    /// Sets [`access_key_id`](t::UpdateAccessKeyRequest::access_key_id).
     #[inline]
     pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().access_key_id = value.into();
         self
     }
-    /// The status you want to assign to the secret access key. `Active` means that the key can be used for programmatic calls to Amazon Web Services, while `Inactive` means that the key cannot be used.
+    /// Sets [`status`](t::UpdateAccessKeyRequest::status).
     #[inline]
     pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
         self.0.input_mut().status = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateAccessKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateAccessKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError> {
-        self.0
     }
 }
 /// The `UpdateAccountPasswordPolicy` operation.
@@ -786,103 +406,59 @@ rt::operation_type!(
     e::UpdateAccountPasswordPolicyError, op::UPDATE_ACCOUNT_PASSWORD_POLICY
 );
 impl UpdateAccountPasswordPolicy {
-    /// The minimum number of characters allowed in an IAM user password.
+    /// Sets [`minimum_password_length`](t::UpdateAccountPasswordPolicyRequest::minimum_password_length).
     #[inline]
     pub fn minimum_password_length(mut self, value: i32) -> Self {
         self.0.input_mut().minimum_password_length = Some(value);
         self
     }
-    /// Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters:
+    /// Sets [`require_symbols`](t::UpdateAccountPasswordPolicyRequest::require_symbols).
     #[inline]
     pub fn require_symbols(mut self, value: bool) -> Self {
         self.0.input_mut().require_symbols = Some(value);
         self
     }
-    /// Specifies whether IAM user passwords must contain at least one numeric character (0 to 9).
+    /// Sets [`require_numbers`](t::UpdateAccountPasswordPolicyRequest::require_numbers).
     #[inline]
     pub fn require_numbers(mut self, value: bool) -> Self {
         self.0.input_mut().require_numbers = Some(value);
         self
     }
-    /// Specifies whether IAM user passwords must contain at least one uppercase character from the ISO basic Latin alphabet (A to Z).
+    /// Sets [`require_uppercase_characters`](t::UpdateAccountPasswordPolicyRequest::require_uppercase_characters).
     #[inline]
     pub fn require_uppercase_characters(mut self, value: bool) -> Self {
         self.0.input_mut().require_uppercase_characters = Some(value);
         self
     }
-    /// Specifies whether IAM user passwords must contain at least one lowercase character from the ISO basic Latin alphabet (a to z).
+    /// Sets [`require_lowercase_characters`](t::UpdateAccountPasswordPolicyRequest::require_lowercase_characters).
     #[inline]
     pub fn require_lowercase_characters(mut self, value: bool) -> Self {
         self.0.input_mut().require_lowercase_characters = Some(value);
         self
     }
-    /// Allows all IAM users in your account to use the Amazon Web Services Management Console to change their own passwords. For more information, see [Permitting IAM users to change their own passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_enable-user-change.html) in the *IAM User Guide*.
+    /// Sets [`allow_users_to_change_password`](t::UpdateAccountPasswordPolicyRequest::allow_users_to_change_password).
     #[inline]
     pub fn allow_users_to_change_password(mut self, value: bool) -> Self {
         self.0.input_mut().allow_users_to_change_password = Some(value);
         self
     }
-    /// The number of days that an IAM user password is valid.
+    /// Sets [`max_password_age`](t::UpdateAccountPasswordPolicyRequest::max_password_age).
     #[inline]
     pub fn max_password_age(mut self, value: i32) -> Self {
         self.0.input_mut().max_password_age = Some(value);
         self
     }
-    /// Specifies the number of previous passwords that IAM users are prevented from reusing.
+    /// Sets [`password_reuse_prevention`](t::UpdateAccountPasswordPolicyRequest::password_reuse_prevention).
     #[inline]
     pub fn password_reuse_prevention(mut self, value: i32) -> Self {
         self.0.input_mut().password_reuse_prevention = Some(value);
         self
     }
-    /// Prevents IAM users who are accessing the account via the Amazon Web Services Management Console from setting a new console password after their password has expired. The IAM user cannot access the console until an administrator resets the password.
+    /// Sets [`hard_expiry`](t::UpdateAccountPasswordPolicyRequest::hard_expiry).
     #[inline]
     pub fn hard_expiry(mut self, value: bool) -> Self {
         self.0.input_mut().hard_expiry = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateAccountPasswordPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateAccountPasswordPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAccountPasswordPolicyRequest,
-        rt::Unit,
-        e::UpdateAccountPasswordPolicyError,
-    > {
-        self.0
     }
 }
 /// The `UpdateAssumeRolePolicy` operation.
@@ -900,61 +476,17 @@ rt::operation_type!(
     e::UpdateAssumeRolePolicyError, op::UPDATE_ASSUME_ROLE_POLICY
 );
 impl UpdateAssumeRolePolicy {
-    /// The name of the role to update with the new policy.
+    /// Sets [`role_name`](t::UpdateAssumeRolePolicyRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = value.into();
         self
     }
-    /// The policy that grants an entity permission to assume the role.
+    /// Sets [`policy_document`](t::UpdateAssumeRolePolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateAssumeRolePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateAssumeRolePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAssumeRolePolicyRequest,
-        rt::Unit,
-        e::UpdateAssumeRolePolicyError,
-    > {
-        self.0
     }
 }
 /// The `UpdateDelegationRequest` operation.
@@ -974,61 +506,17 @@ rt::operation_type!(
     e::UpdateDelegationRequestError, op::UPDATE_DELEGATION_REQUEST
 );
 impl UpdateDelegationRequest {
-    /// The unique identifier of the delegation request to update.
+    /// Sets [`delegation_request_id`](t::UpdateDelegationRequestRequest::delegation_request_id).
     #[inline]
     pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delegation_request_id = value.into();
         self
     }
-    /// Additional notes or comments to add to the delegation request.
+    /// Sets [`notes`](t::UpdateDelegationRequestRequest::notes).
     #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().notes = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateDelegationRequestError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateDelegationRequestRequest,
-        rt::Unit,
-        e::UpdateDelegationRequestError,
-    > {
-        self.0
     }
 }
 /// The `UpdateGroup` operation.
@@ -1045,59 +533,23 @@ rt::operation_type!(
     UpdateGroup, t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError, op::UPDATE_GROUP
 );
 impl UpdateGroup {
-    /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
+    /// Sets [`group_name`](t::UpdateGroupRequest::group_name).
     #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().group_name = value.into();
         self
     }
-    /// New path for the IAM group. Only include this if changing the group's path.
+    /// Sets [`new_path`](t::UpdateGroupRequest::new_path).
     #[inline]
     pub fn new_path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_path = Some(value.into());
         self
     }
-    /// New name for the IAM group. Only include this if changing the group's name.
+    /// Sets [`new_group_name`](t::UpdateGroupRequest::new_group_name).
     #[inline]
     pub fn new_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_group_name = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError> {
-        self.0
     }
 }
 /// The `UpdateLoginProfile` operation.
@@ -1117,59 +569,23 @@ rt::operation_type!(
     e::UpdateLoginProfileError, op::UPDATE_LOGIN_PROFILE
 );
 impl UpdateLoginProfile {
-    /// The name of the user whose password you want to update.
+    /// Sets [`user_name`](t::UpdateLoginProfileRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// The new password for the specified IAM user.
+    /// Sets [`password`](t::UpdateLoginProfileRequest::password).
     #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().password = Some(value.into());
         self
     }
-    /// Allows this new password to be used only once by requiring the specified IAM user to set a new password on next sign-in.
+    /// Sets [`password_reset_required`](t::UpdateLoginProfileRequest::password_reset_required).
     #[inline]
     pub fn password_reset_required(mut self, value: bool) -> Self {
         self.0.input_mut().password_reset_required = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateLoginProfileError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateLoginProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateLoginProfileRequest, rt::Unit, e::UpdateLoginProfileError> {
-        self.0
     }
 }
 /// The `UpdateOpenIDConnectProviderThumbprint` operation.
@@ -1197,13 +613,13 @@ rt::operation_type!(
     op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT
 );
 impl UpdateOpenIdConnectProviderThumbprint {
-    /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
+    /// Sets [`open_id_connect_provider_arn`](t::UpdateOpenIdConnectProviderThumbprintRequest::open_id_connect_provider_arn).
     #[inline]
     pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().open_id_connect_provider_arn = value.into();
         self
     }
-    /// A list of certificate thumbprints that are associated with the specified IAM OpenID Connect provider. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
+    /// Sets [`thumbprint_list`](t::UpdateOpenIdConnectProviderThumbprintRequest::thumbprint_list).
     #[inline]
     pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().thumbprint_list);
@@ -1214,50 +630,6 @@ impl UpdateOpenIdConnectProviderThumbprint {
     pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().thumbprint_list, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateOpenIdConnectProviderThumbprintError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateOpenIdConnectProviderThumbprintError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateOpenIdConnectProviderThumbprintRequest,
-        rt::Unit,
-        e::UpdateOpenIdConnectProviderThumbprintError,
-    > {
-        self.0
     }
 }
 /// The `UpdateRole` operation.
@@ -1271,140 +643,80 @@ rt::operation_type!(
     op::UPDATE_ROLE
 );
 impl UpdateRole {
-    /// The name of the role that you want to modify.
+    /// Sets [`role_name`](t::UpdateRoleRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = value.into();
         self
     }
-    /// The new description that you want to apply to the specified role.
+    /// Sets [`description`](t::UpdateRoleRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
+    /// Sets [`max_session_duration`](t::UpdateRoleRequest::max_session_duration).
     #[inline]
     pub fn max_session_duration(mut self, value: i32) -> Self {
         self.0.input_mut().max_session_duration = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateRoleResponse, e::UpdateRoleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateRoleResponse, e::UpdateRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError> {
-        self.0
-    }
 }
 impl super::Client {
-    /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead.
-    ///
-    /// Returns the [`UpdateRoleDescription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead. Returns [`UpdateRoleDescription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_role_description(&self) -> UpdateRoleDescription {
         UpdateRoleDescription(rt::Call::new(&self.handle, &op::UPDATE_ROLE_DESCRIPTION))
     }
-    /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
-    ///
-    /// Returns the [`UpdateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request. Returns [`UpdateSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_saml_provider(&self) -> UpdateSamlProvider {
         UpdateSamlProvider(rt::Call::new(&self.handle, &op::UPDATE_SAML_PROVIDER))
     }
-    /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
-    ///
-    /// Returns the [`UpdateSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow. Returns [`UpdateSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_ssh_public_key(&self) -> UpdateSshPublicKey {
         UpdateSshPublicKey(rt::Call::new(&self.handle, &op::UPDATE_SSH_PUBLIC_KEY))
     }
-    /// Updates the name and/or the path of the specified server certificate stored in IAM.
-    ///
-    /// Returns the [`UpdateServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the name and/or the path of the specified server certificate stored in IAM. Returns [`UpdateServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_server_certificate(&self) -> UpdateServerCertificate {
         UpdateServerCertificate(
             rt::Call::new(&self.handle, &op::UPDATE_SERVER_CERTIFICATE),
         )
     }
-    /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
-    ///
-    /// Returns the [`UpdateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow. Returns [`UpdateServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_service_specific_credential(&self) -> UpdateServiceSpecificCredential {
         UpdateServiceSpecificCredential(
             rt::Call::new(&self.handle, &op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL),
         )
     }
-    /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
-    ///
-    /// Returns the [`UpdateSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow. Returns [`UpdateSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_signing_certificate(&self) -> UpdateSigningCertificate {
         UpdateSigningCertificate(
             rt::Call::new(&self.handle, &op::UPDATE_SIGNING_CERTIFICATE),
         )
     }
-    /// Updates the name and/or the path of the specified IAM user.
-    ///
-    /// Returns the [`UpdateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the name and/or the path of the specified IAM user. Returns [`UpdateUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_user(&self) -> UpdateUser {
         UpdateUser(rt::Call::new(&self.handle, &op::UPDATE_USER))
     }
-    /// Uploads an SSH public key and associates it with the specified IAM user.
-    ///
-    /// Returns the [`UploadSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads an SSH public key and associates it with the specified IAM user. Returns [`UploadSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_ssh_public_key(&self) -> UploadSshPublicKey {
         UploadSshPublicKey(rt::Call::new(&self.handle, &op::UPLOAD_SSH_PUBLIC_KEY))
     }
-    /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
-    ///
-    /// Returns the [`UploadServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded. Returns [`UploadServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_server_certificate(&self) -> UploadServerCertificate {
         UploadServerCertificate(
             rt::Call::new(&self.handle, &op::UPLOAD_SERVER_CERTIFICATE),
         )
     }
-    /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
-    ///
-    /// Returns the [`UploadSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`. Returns [`UploadSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_signing_certificate(&self) -> UploadSigningCertificate {
         UploadSigningCertificate(
@@ -1430,67 +742,17 @@ rt::operation_type!(
     op::UPDATE_ROLE_DESCRIPTION
 );
 impl UpdateRoleDescription {
-    /// The name of the role that you want to modify.
+    /// Sets [`role_name`](t::UpdateRoleDescriptionRequest::role_name).
     #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_name = value.into();
         self
     }
-    /// The new description that you want to apply to the specified role.
+    /// Sets [`description`](t::UpdateRoleDescriptionRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateRoleDescriptionResponse,
-            e::UpdateRoleDescriptionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateRoleDescriptionResponse,
-        e::UpdateRoleDescriptionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateRoleDescriptionRequest,
-        t::UpdateRoleDescriptionResponse,
-        e::UpdateRoleDescriptionError,
-    > {
-        self.0
     }
 }
 /// The `UpdateSAMLProvider` operation.
@@ -1508,19 +770,19 @@ rt::operation_type!(
     e::UpdateSamlProviderError, op::UPDATE_SAML_PROVIDER
 );
 impl UpdateSamlProvider {
-    /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
+    /// Sets [`saml_metadata_document`](t::UpdateSamlProviderRequest::saml_metadata_document).
     #[inline]
     pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().saml_metadata_document = Some(value.into());
         self
     }
-    /// The Amazon Resource Name (ARN) of the SAML provider to update.
+    /// Sets [`saml_provider_arn`](t::UpdateSamlProviderRequest::saml_provider_arn).
     #[inline]
     pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().saml_provider_arn = value.into();
         self
     }
-    /// Specifies the encryption setting for the SAML provider.
+    /// Sets [`assertion_encryption_mode`](t::UpdateSamlProviderRequest::assertion_encryption_mode).
     #[inline]
     pub fn assertion_encryption_mode(
         mut self,
@@ -1529,64 +791,17 @@ impl UpdateSamlProvider {
         self.0.input_mut().assertion_encryption_mode = Some(value.into());
         self
     }
-    /// Specifies the new private key from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
+    /// Sets [`add_private_key`](t::UpdateSamlProviderRequest::add_private_key).
     #[inline]
     pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().add_private_key = Some(value.into());
         self
     }
-    /// The Key ID of the private key to remove.
+    /// Sets [`remove_private_key`](t::UpdateSamlProviderRequest::remove_private_key).
     #[inline]
     pub fn remove_private_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().remove_private_key = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateSamlProviderResponse,
-            e::UpdateSamlProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSamlProviderResponse, e::UpdateSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSamlProviderRequest,
-        t::UpdateSamlProviderResponse,
-        e::UpdateSamlProviderError,
-    > {
-        self.0
     }
 }
 /// The `UpdateSSHPublicKey` operation.
@@ -1606,59 +821,23 @@ rt::operation_type!(
     e::UpdateSshPublicKeyError, op::UPDATE_SSH_PUBLIC_KEY
 );
 impl UpdateSshPublicKey {
-    /// The name of the IAM user associated with the SSH public key.
+    /// Sets [`user_name`](t::UpdateSshPublicKeyRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// The unique identifier for the SSH public key.
+    /// Sets [`ssh_public_key_id`](t::UpdateSshPublicKeyRequest::ssh_public_key_id).
     #[inline]
     pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssh_public_key_id = value.into();
         self
     }
-    /// The status to assign to the SSH public key. `Active` means that the key can be used for authentication with an CodeCommit repository. `Inactive` means that the key cannot be used.
+    /// Sets [`status`](t::UpdateSshPublicKeyRequest::status).
     #[inline]
     pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
         self.0.input_mut().status = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateSshPublicKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateSshPublicKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateSshPublicKeyRequest, rt::Unit, e::UpdateSshPublicKeyError> {
-        self.0
     }
 }
 /// The `UpdateServerCertificate` operation.
@@ -1682,67 +861,23 @@ rt::operation_type!(
     e::UpdateServerCertificateError, op::UPDATE_SERVER_CERTIFICATE
 );
 impl UpdateServerCertificate {
-    /// The name of the server certificate that you want to update.
+    /// Sets [`server_certificate_name`](t::UpdateServerCertificateRequest::server_certificate_name).
     #[inline]
     pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().server_certificate_name = value.into();
         self
     }
-    /// The new path for the server certificate. Include this only if you are updating the server certificate's path.
+    /// Sets [`new_path`](t::UpdateServerCertificateRequest::new_path).
     #[inline]
     pub fn new_path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_path = Some(value.into());
         self
     }
-    /// The new name for the server certificate. Include this only if you are updating the server certificate's name. The name of the certificate cannot contain any spaces.
+    /// Sets [`new_server_certificate_name`](t::UpdateServerCertificateRequest::new_server_certificate_name).
     #[inline]
     pub fn new_server_certificate_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_server_certificate_name = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateServerCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateServerCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateServerCertificateRequest,
-        rt::Unit,
-        e::UpdateServerCertificateError,
-    > {
-        self.0
     }
 }
 /// The `UpdateServiceSpecificCredential` operation.
@@ -1760,67 +895,23 @@ rt::operation_type!(
     e::UpdateServiceSpecificCredentialError, op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl UpdateServiceSpecificCredential {
-    /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
+    /// Sets [`user_name`](t::UpdateServiceSpecificCredentialRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
     }
-    /// The unique identifier of the service-specific credential.
+    /// Sets [`service_specific_credential_id`](t::UpdateServiceSpecificCredentialRequest::service_specific_credential_id).
     #[inline]
     pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().service_specific_credential_id = value.into();
         self
     }
-    /// The status to be assigned to the service-specific credential.
+    /// Sets [`status`](t::UpdateServiceSpecificCredentialRequest::status).
     #[inline]
     pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
         self.0.input_mut().status = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateServiceSpecificCredentialError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateServiceSpecificCredentialError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateServiceSpecificCredentialRequest,
-        rt::Unit,
-        e::UpdateServiceSpecificCredentialError,
-    > {
-        self.0
     }
 }
 /// The `UpdateSigningCertificate` operation.
@@ -1840,67 +931,23 @@ rt::operation_type!(
     e::UpdateSigningCertificateError, op::UPDATE_SIGNING_CERTIFICATE
 );
 impl UpdateSigningCertificate {
-    /// The name of the IAM user the signing certificate belongs to.
+    /// Sets [`user_name`](t::UpdateSigningCertificateRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
     }
-    /// The ID of the signing certificate you want to update.
+    /// Sets [`certificate_id`](t::UpdateSigningCertificateRequest::certificate_id).
     #[inline]
     pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().certificate_id = value.into();
         self
     }
-    /// The status you want to assign to the certificate. `Active` means that the certificate can be used for programmatic calls to Amazon Web Services `Inactive` means that the certificate cannot be used.
+    /// Sets [`status`](t::UpdateSigningCertificateRequest::status).
     #[inline]
     pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
         self.0.input_mut().status = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateSigningCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateSigningCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSigningCertificateRequest,
-        rt::Unit,
-        e::UpdateSigningCertificateError,
-    > {
-        self.0
     }
 }
 /// The `UpdateUser` operation.
@@ -1917,59 +964,23 @@ rt::operation_type!(
     UpdateUser, t::UpdateUserRequest, rt::Unit, e::UpdateUserError, op::UPDATE_USER
 );
 impl UpdateUser {
-    /// Name of the user to update. If you're changing the name of the user, this is the original user name.
+    /// Sets [`user_name`](t::UpdateUserRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// New path for the IAM user. Include this parameter only if you're changing the user's path.
+    /// Sets [`new_path`](t::UpdateUserRequest::new_path).
     #[inline]
     pub fn new_path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_path = Some(value.into());
         self
     }
-    /// New name for the user. Include this parameter only if you're changing the user's name.
+    /// Sets [`new_user_name`](t::UpdateUserRequest::new_user_name).
     #[inline]
     pub fn new_user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().new_user_name = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateUserError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError> {
-        self.0
     }
 }
 /// The `UploadSSHPublicKey` operation.
@@ -1989,64 +1000,17 @@ rt::operation_type!(
     e::UploadSshPublicKeyError, op::UPLOAD_SSH_PUBLIC_KEY
 );
 impl UploadSshPublicKey {
-    /// The name of the IAM user to associate the SSH public key with.
+    /// Sets [`user_name`](t::UploadSshPublicKeyRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = value.into();
         self
     }
-    /// The SSH public key. The public key must be encoded in ssh-rsa format or PEM format. The minimum bit-length of the public key is 2048 bits. For example, you can generate a 2048-bit key, and the resulting PEM file is 1679 bytes long.
+    /// Sets [`ssh_public_key_body`](t::UploadSshPublicKeyRequest::ssh_public_key_body).
     #[inline]
     pub fn ssh_public_key_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssh_public_key_body = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadSshPublicKeyResponse,
-            e::UploadSshPublicKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UploadSshPublicKeyResponse, e::UploadSshPublicKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadSshPublicKeyRequest,
-        t::UploadSshPublicKeyResponse,
-        e::UploadSshPublicKeyError,
-    > {
-        self.0
     }
 }
 /// The `UploadServerCertificate` operation.
@@ -2073,37 +1037,37 @@ rt::operation_type!(
     op::UPLOAD_SERVER_CERTIFICATE
 );
 impl UploadServerCertificate {
-    /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    /// Sets [`path`](t::UploadServerCertificateRequest::path).
     #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().path = Some(value.into());
         self
     }
-    /// The name for the server certificate. Do not include the path in this value. The name of the certificate cannot contain any spaces.
+    /// Sets [`server_certificate_name`](t::UploadServerCertificateRequest::server_certificate_name).
     #[inline]
     pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().server_certificate_name = value.into();
         self
     }
-    /// The contents of the public key certificate in PEM-encoded format.
+    /// Sets [`certificate_body`](t::UploadServerCertificateRequest::certificate_body).
     #[inline]
     pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().certificate_body = value.into();
         self
     }
-    /// The contents of the private key in PEM-encoded format.
+    /// Sets [`private_key`](t::UploadServerCertificateRequest::private_key).
     #[inline]
     pub fn private_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().private_key = value.into();
         self
     }
-    /// The contents of the certificate chain. This is typically a concatenation of the PEM-encoded public key certificates of the chain.
+    /// Sets [`certificate_chain`](t::UploadServerCertificateRequest::certificate_chain).
     #[inline]
     pub fn certificate_chain(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().certificate_chain = Some(value.into());
         self
     }
-    /// A list of tags that you want to attach to the new IAM server certificate resource. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    /// Sets [`tags`](t::UploadServerCertificateRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -2114,56 +1078,6 @@ impl UploadServerCertificate {
     pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
         rt::push(&mut self.0.input_mut().tags, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadServerCertificateResponse,
-            e::UploadServerCertificateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UploadServerCertificateResponse,
-        e::UploadServerCertificateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadServerCertificateRequest,
-        t::UploadServerCertificateResponse,
-        e::UploadServerCertificateError,
-    > {
-        self.0
     }
 }
 /// The `UploadSigningCertificate` operation.
@@ -2188,66 +1102,16 @@ rt::operation_type!(
     op::UPLOAD_SIGNING_CERTIFICATE
 );
 impl UploadSigningCertificate {
-    /// The name of the user the signing certificate is for.
+    /// Sets [`user_name`](t::UploadSigningCertificateRequest::user_name).
     #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().user_name = Some(value.into());
         self
     }
-    /// The contents of the signing certificate.
+    /// Sets [`certificate_body`](t::UploadSigningCertificateRequest::certificate_body).
     #[inline]
     pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().certificate_body = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadSigningCertificateResponse,
-            e::UploadSigningCertificateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UploadSigningCertificateResponse,
-        e::UploadSigningCertificateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadSigningCertificateRequest,
-        t::UploadSigningCertificateResponse,
-        e::UploadSigningCertificateError,
-    > {
-        self.0
     }
 }

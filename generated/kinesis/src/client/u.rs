@@ -7,30 +7,22 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
-    /// Updates the account-level settings for Amazon Kinesis Data Streams.
-    ///
-    /// Returns the [`UpdateAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the account-level settings for Amazon Kinesis Data Streams. Returns [`UpdateAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_account_settings(&self) -> UpdateAccountSettings {
         UpdateAccountSettings(rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_SETTINGS))
     }
-    /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one.
-    ///
-    /// Returns the [`UpdateChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one. Returns [`UpdateChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_channel(&self) -> UpdateChannel {
         UpdateChannel(rt::Call::new(&self.handle, &op::UPDATE_CHANNEL))
     }
-    /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`UpdateDeadLetterQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response. Returns [`UpdateDeadLetterQueueRecordsVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_dead_letter_queue_records_visibility(
         &self,
@@ -39,46 +31,34 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY),
         )
     }
-    /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
-    ///
-    /// Returns the [`UpdateMaxRecordSize`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB. Returns [`UpdateMaxRecordSize`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_max_record_size(&self) -> UpdateMaxRecordSize {
         UpdateMaxRecordSize(rt::Call::new(&self.handle, &op::UPDATE_MAX_RECORD_SIZE))
     }
-    /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both.
-    ///
-    /// Returns the [`UpdateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both. Returns [`UpdateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_queue(&self) -> UpdateQueue {
         UpdateQueue(rt::Call::new(&self.handle, &op::UPDATE_QUEUE))
     }
-    /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`UpdateQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response. Returns [`UpdateQueueRecordsVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_queue_records_visibility(&self) -> UpdateQueueRecordsVisibility {
         UpdateQueueRecordsVisibility(
             rt::Call::new(&self.handle, &op::UPDATE_QUEUE_RECORDS_VISIBILITY),
         )
     }
-    /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode.
-    ///
-    /// Returns the [`UpdateShardCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode. Returns [`UpdateShardCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_shard_count(&self) -> UpdateShardCount {
         UpdateShardCount(rt::Call::new(&self.handle, &op::UPDATE_SHARD_COUNT))
     }
-    /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream.
-    ///
-    /// Returns the [`UpdateStreamMode`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream. Returns [`UpdateStreamMode`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_mode(&self) -> UpdateStreamMode {
         UpdateStreamMode(rt::Call::new(&self.handle, &op::UPDATE_STREAM_MODE))
     }
-    /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream.
-    ///
-    /// Returns the [`UpdateStreamRecordDistributionStrategy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream. Returns [`UpdateStreamRecordDistributionStrategy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_record_distribution_strategy(
         &self,
@@ -87,9 +67,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY),
         )
     }
-    /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased.
-    ///
-    /// Returns the [`UpdateStreamWarmThroughput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased. Returns [`UpdateStreamWarmThroughput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_warm_throughput(&self) -> UpdateStreamWarmThroughput {
         UpdateStreamWarmThroughput(
@@ -110,7 +88,7 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource.
+    /// Sets [`tag_keys`](t::UntagResourceInput::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -122,53 +100,17 @@ impl UntagResource {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
-    /// The Amazon Resource Name (ARN) of the Kinesis resource from which to remove tags.
+    /// Sets [`resource_arn`](t::UntagResourceInput::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// Not Implemented. Reserved for future use.
+    /// Sets [`stream_id`](t::UntagResourceInput::stream_id).
     #[inline]
     pub fn stream_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError> {
-        self.0
     }
 }
 /// The `UpdateAccountSettings` operation.
@@ -193,7 +135,7 @@ rt::operation_type!(
     e::UpdateAccountSettingsError, op::UPDATE_ACCOUNT_SETTINGS
 );
 impl UpdateAccountSettings {
-    /// Specifies the minimum throughput billing commitment configuration for your account.
+    /// Sets [`minimum_throughput_billing_commitment`](t::UpdateAccountSettingsInput::minimum_throughput_billing_commitment).
     #[inline]
     pub fn minimum_throughput_billing_commitment(
         mut self,
@@ -201,53 +143,6 @@ impl UpdateAccountSettings {
     ) -> Self {
         self.0.input_mut().minimum_throughput_billing_commitment = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateAccountSettingsOutput,
-            e::UpdateAccountSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateAccountSettingsOutput, e::UpdateAccountSettingsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAccountSettingsInput,
-        t::UpdateAccountSettingsOutput,
-        e::UpdateAccountSettingsError,
-    > {
-        self.0
     }
 }
 /// The `UpdateChannel` operation.
@@ -269,13 +164,13 @@ rt::operation_type!(
     op::UPDATE_CHANNEL
 );
 impl UpdateChannel {
-    /// The Amazon Resource Name (ARN) of the channel to update.
+    /// Sets [`channel_arn`](t::UpdateChannelInput::channel_arn).
     #[inline]
     pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().channel_arn = value.into();
         self
     }
-    /// The updated configuration for a general purpose Amazon S3 destination. Specify this parameter when the channel delivers to a general purpose Amazon S3 bucket. Only `DataFreshnessInSeconds` can be updated.
+    /// Sets [`s3_destination_configuration`](t::UpdateChannelInput::s3_destination_configuration).
     #[inline]
     pub fn s3_destination_configuration(
         mut self,
@@ -284,7 +179,7 @@ impl UpdateChannel {
         self.0.input_mut().s3_destination_configuration = Some(value);
         self
     }
-    /// The updated configuration for a streaming table destination. Specify this parameter when the channel delivers to streaming tables on Apache Iceberg in Amazon S3 Tables. Only `DataFreshnessInSeconds` can be updated.
+    /// Sets [`s3_tables_destination_configuration`](t::UpdateChannelInput::s3_tables_destination_configuration).
     #[inline]
     pub fn s3_tables_destination_configuration(
         mut self,
@@ -293,51 +188,11 @@ impl UpdateChannel {
         self.0.input_mut().s3_tables_destination_configuration = Some(value);
         self
     }
-    /// The updated Amazon CloudWatch Logs configuration for the channel.
+    /// Sets [`logging_configuration`](t::UpdateChannelInput::logging_configuration).
     #[inline]
     pub fn logging_configuration(mut self, value: t::ChannelLoggingUpdateInput) -> Self {
         self.0.input_mut().logging_configuration = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateChannelOutput, e::UpdateChannelError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateChannelOutput, e::UpdateChannelError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateChannelInput, t::UpdateChannelOutput, e::UpdateChannelError> {
-        self.0
     }
 }
 /// The `UpdateDeadLetterQueueRecordsVisibility` operation.
@@ -360,13 +215,13 @@ rt::operation_type!(
     op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateDeadLetterQueueRecordsVisibility {
-    /// The ARN of the queue whose dead-letter records are updated.
+    /// Sets [`queue_arn`](t::UpdateDeadLetterQueueRecordsVisibilityInput::queue_arn).
     #[inline]
     pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().queue_arn = value.into();
         self
     }
-    /// The dead-letter records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each.
+    /// Sets [`entries`](t::UpdateDeadLetterQueueRecordsVisibilityInput::entries).
     #[inline]
     pub fn entries(
         mut self,
@@ -384,56 +239,6 @@ impl UpdateDeadLetterQueueRecordsVisibility {
         rt::push(&mut self.0.input_mut().entries, item);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-            e::UpdateDeadLetterQueueRecordsVisibilityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-        e::UpdateDeadLetterQueueRecordsVisibilityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateDeadLetterQueueRecordsVisibilityInput,
-        t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-        e::UpdateDeadLetterQueueRecordsVisibilityError,
-    > {
-        self.0
-    }
 }
 /// The `UpdateMaxRecordSize` operation.
 ///
@@ -450,61 +255,23 @@ rt::operation_type!(
     e::UpdateMaxRecordSizeError, op::UPDATE_MAX_RECORD_SIZE
 );
 impl UpdateMaxRecordSize {
-    /// The Amazon Resource Name (ARN) of the stream for the `MaxRecordSize` update.
+    /// Sets [`stream_arn`](t::UpdateMaxRecordSizeInput::stream_arn).
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_arn = Some(value.into());
         self
     }
-    /// Not Implemented. Reserved for future use.
+    /// Sets [`stream_id`](t::UpdateMaxRecordSizeInput::stream_id).
     #[inline]
     pub fn stream_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_id = Some(value.into());
         self
     }
-    /// The maximum record size of a single record in KiB that you can write to, and read from a stream. Specify a value between 1024 and 10240 KiB (1 to 10 MiB). If you specify a value that is out of this range, `UpdateMaxRecordSize` sends back an `ValidationException` message.
+    /// Sets [`max_record_size_in_ki_b`](t::UpdateMaxRecordSizeInput::max_record_size_in_ki_b).
     #[inline]
     pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
         self.0.input_mut().max_record_size_in_ki_b = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateMaxRecordSizeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateMaxRecordSizeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateMaxRecordSizeInput, rt::Unit, e::UpdateMaxRecordSizeError> {
-        self.0
     }
 }
 /// The `UpdateQueue` operation.
@@ -524,57 +291,17 @@ rt::operation_type!(
     op::UPDATE_QUEUE
 );
 impl UpdateQueue {
-    /// The ARN of the queue to update.
+    /// Sets [`queue_arn`](t::UpdateQueueInput::queue_arn).
     #[inline]
     pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().queue_arn = value.into();
         self
     }
-    /// The configuration attributes to apply to the queue. Attributes you do not specify are left unchanged.
+    /// Sets [`queue_attributes`](t::UpdateQueueInput::queue_attributes).
     #[inline]
     pub fn queue_attributes(mut self, value: t::QueueAttributes) -> Self {
         self.0.input_mut().queue_attributes = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateQueueOutput, e::UpdateQueueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateQueueOutput, e::UpdateQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError> {
-        self.0
     }
 }
 /// The `UpdateQueueRecordsVisibility` operation.
@@ -597,13 +324,13 @@ rt::operation_type!(
     op::UPDATE_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateQueueRecordsVisibility {
-    /// The ARN of the queue the records were received from.
+    /// Sets [`queue_arn`](t::UpdateQueueRecordsVisibilityInput::queue_arn).
     #[inline]
     pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().queue_arn = value.into();
         self
     }
-    /// The records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each.
+    /// Sets [`entries`](t::UpdateQueueRecordsVisibilityInput::entries).
     #[inline]
     pub fn entries(
         mut self,
@@ -620,56 +347,6 @@ impl UpdateQueueRecordsVisibility {
     ) -> Self {
         rt::push(&mut self.0.input_mut().entries, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateQueueRecordsVisibilityOutput,
-            e::UpdateQueueRecordsVisibilityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateQueueRecordsVisibilityOutput,
-        e::UpdateQueueRecordsVisibilityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateQueueRecordsVisibilityInput,
-        t::UpdateQueueRecordsVisibilityOutput,
-        e::UpdateQueueRecordsVisibilityError,
-    > {
-        self.0
     }
 }
 /// The `UpdateShardCount` operation.
@@ -707,79 +384,35 @@ rt::operation_type!(
     e::UpdateShardCountError, op::UPDATE_SHARD_COUNT
 );
 impl UpdateShardCount {
-    /// The name of the stream.
+    /// Sets [`stream_name`](t::UpdateShardCountInput::stream_name).
     #[inline]
     pub fn stream_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_name = Some(value.into());
         self
     }
-    /// The new number of shards. This value has the following default limits. By default, you cannot do the following:
+    /// Sets [`target_shard_count`](t::UpdateShardCountInput::target_shard_count).
     #[inline]
     pub fn target_shard_count(mut self, value: i32) -> Self {
         self.0.input_mut().target_shard_count = value;
         self
     }
-    /// The scaling type. Uniform scaling creates shards of equal size.
+    /// Sets [`scaling_type`](t::UpdateShardCountInput::scaling_type).
     #[inline]
     pub fn scaling_type(mut self, value: impl Into<t::ScalingType>) -> Self {
         self.0.input_mut().scaling_type = value.into();
         self
     }
-    /// The ARN of the stream.
+    /// Sets [`stream_arn`](t::UpdateShardCountInput::stream_arn).
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_arn = Some(value.into());
         self
     }
-    /// Not Implemented. Reserved for future use.
+    /// Sets [`stream_id`](t::UpdateShardCountInput::stream_id).
     #[inline]
     pub fn stream_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateShardCountOutput, e::UpdateShardCountError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateShardCountOutput, e::UpdateShardCountError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateShardCountInput,
-        t::UpdateShardCountOutput,
-        e::UpdateShardCountError,
-    > {
-        self.0
     }
 }
 /// The `UpdateStreamMode` operation.
@@ -797,65 +430,29 @@ rt::operation_type!(
     op::UPDATE_STREAM_MODE
 );
 impl UpdateStreamMode {
-    /// Specifies the ARN of the data stream whose capacity mode you want to update.
+    /// Sets [`stream_arn`](t::UpdateStreamModeInput::stream_arn).
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_arn = value.into();
         self
     }
-    /// Not Implemented. Reserved for future use.
+    /// Sets [`stream_id`](t::UpdateStreamModeInput::stream_id).
     #[inline]
     pub fn stream_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_id = Some(value.into());
         self
     }
-    /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
+    /// Sets [`stream_mode_details`](t::UpdateStreamModeInput::stream_mode_details).
     #[inline]
     pub fn stream_mode_details(mut self, value: t::StreamModeDetails) -> Self {
         self.0.input_mut().stream_mode_details = value;
         self
     }
-    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations. This field is only valid when the stream mode is being updated to on-demand.
+    /// Sets [`warm_throughput_mi_bps`](t::UpdateStreamModeInput::warm_throughput_mi_bps).
     #[inline]
     pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
         self.0.input_mut().warm_throughput_mi_bps = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateStreamModeError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateStreamModeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError> {
-        self.0
     }
 }
 /// The `UpdateStreamRecordDistributionStrategy` operation.
@@ -886,19 +483,19 @@ rt::operation_type!(
     op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY
 );
 impl UpdateStreamRecordDistributionStrategy {
-    /// The Amazon Resource Name (ARN) of the stream to update.
+    /// Sets [`stream_arn`](t::UpdateStreamRecordDistributionStrategyInput::stream_arn).
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_arn = value.into();
         self
     }
-    /// Not Implemented. Reserved for future use.
+    /// Sets [`stream_id`](t::UpdateStreamRecordDistributionStrategyInput::stream_id).
     #[inline]
     pub fn stream_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_id = Some(value.into());
         self
     }
-    /// The record distribution strategy to apply to the stream. Specify one of the following values:
+    /// Sets [`record_distribution_strategy`](t::UpdateStreamRecordDistributionStrategyInput::record_distribution_strategy).
     #[inline]
     pub fn record_distribution_strategy(
         mut self,
@@ -906,50 +503,6 @@ impl UpdateStreamRecordDistributionStrategy {
     ) -> Self {
         self.0.input_mut().record_distribution_strategy = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateStreamRecordDistributionStrategyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateStreamRecordDistributionStrategyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStreamRecordDistributionStrategyInput,
-        rt::Unit,
-        e::UpdateStreamRecordDistributionStrategyError,
-    > {
-        self.0
     }
 }
 /// The `UpdateStreamWarmThroughput` operation.
@@ -983,78 +536,28 @@ rt::operation_type!(
     op::UPDATE_STREAM_WARM_THROUGHPUT
 );
 impl UpdateStreamWarmThroughput {
-    /// The ARN of the stream to be updated.
+    /// Sets [`stream_arn`](t::UpdateStreamWarmThroughputInput::stream_arn).
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_arn = Some(value.into());
         self
     }
-    /// The name of the stream to be updated.
+    /// Sets [`stream_name`](t::UpdateStreamWarmThroughputInput::stream_name).
     #[inline]
     pub fn stream_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_name = Some(value.into());
         self
     }
-    /// Not Implemented. Reserved for future use.
+    /// Sets [`stream_id`](t::UpdateStreamWarmThroughputInput::stream_id).
     #[inline]
     pub fn stream_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().stream_id = Some(value.into());
         self
     }
-    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.
+    /// Sets [`warm_throughput_mi_bps`](t::UpdateStreamWarmThroughputInput::warm_throughput_mi_bps).
     #[inline]
     pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
         self.0.input_mut().warm_throughput_mi_bps = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateStreamWarmThroughputOutput,
-            e::UpdateStreamWarmThroughputError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateStreamWarmThroughputOutput,
-        e::UpdateStreamWarmThroughputError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStreamWarmThroughputInput,
-        t::UpdateStreamWarmThroughputOutput,
-        e::UpdateStreamWarmThroughputError,
-    > {
-        self.0
     }
 }

@@ -7,130 +7,98 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
-    ///
-    /// Returns the [`GetAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region. Returns [`GetAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_settings(&self) -> GetAccountSettings {
         GetAccountSettings(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SETTINGS))
     }
-    /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`GetAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`GetAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_alias(&self) -> GetAlias {
         GetAlias(rt::Call::new(&self.handle, &op::GET_ALIAS))
     }
-    /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
-    ///
-    /// Returns the [`GetCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources. Returns [`GetCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_provider(&self) -> GetCapacityProvider {
         GetCapacityProvider(rt::Call::new(&self.handle, &op::GET_CAPACITY_PROVIDER))
     }
-    /// Returns information about the specified code signing configuration.
-    ///
-    /// Returns the [`GetCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the specified code signing configuration. Returns [`GetCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_code_signing_config(&self) -> GetCodeSigningConfig {
         GetCodeSigningConfig(rt::Call::new(&self.handle, &op::GET_CODE_SIGNING_CONFIG))
     }
-    /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
-    ///
-    /// Returns the [`GetDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics. Returns [`GetDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution(&self) -> GetDurableExecution {
         GetDurableExecution(rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION))
     }
-    /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
-    ///
-    /// Returns the [`GetDurableExecutionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time. Returns [`GetDurableExecutionHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution_history(&self) -> GetDurableExecutionHistory {
         GetDurableExecutionHistory(
             rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_HISTORY),
         )
     }
-    /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
-    ///
-    /// Returns the [`GetDurableExecutionState`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically. Returns [`GetDurableExecutionState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution_state(&self) -> GetDurableExecutionState {
         GetDurableExecutionState(
             rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_STATE),
         )
     }
-    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
-    ///
-    /// Returns the [`GetEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings. Returns [`GetEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_event_source_mapping(&self) -> GetEventSourceMapping {
         GetEventSourceMapping(rt::Call::new(&self.handle, &op::GET_EVENT_SOURCE_MAPPING))
     }
-    /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
-    ///
-    /// Returns the [`GetFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned. Returns [`GetFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function(&self) -> GetFunction {
         GetFunction(rt::Call::new(&self.handle, &op::GET_FUNCTION))
     }
-    /// Returns the code signing configuration for the specified function.
-    ///
-    /// Returns the [`GetFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the code signing configuration for the specified function. Returns [`GetFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_code_signing_config(&self) -> GetFunctionCodeSigningConfig {
         GetFunctionCodeSigningConfig(
             rt::Call::new(&self.handle, &op::GET_FUNCTION_CODE_SIGNING_CONFIG),
         )
     }
-    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
-    ///
-    /// Returns the [`GetFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency. Returns [`GetFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_concurrency(&self) -> GetFunctionConcurrency {
         GetFunctionConcurrency(
             rt::Call::new(&self.handle, &op::GET_FUNCTION_CONCURRENCY),
         )
     }
-    /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
-    ///
-    /// Returns the [`GetFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration. Returns [`GetFunctionConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_configuration(&self) -> GetFunctionConfiguration {
         GetFunctionConfiguration(
             rt::Call::new(&self.handle, &op::GET_FUNCTION_CONFIGURATION),
         )
     }
-    /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`GetFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the configuration for asynchronous invocation for a function, version, or alias. Returns [`GetFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfig {
         GetFunctionEventInvokeConfig(
             rt::Call::new(&self.handle, &op::GET_FUNCTION_EVENT_INVOKE_CONFIG),
         )
     }
-    /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
-    ///
-    /// Returns the [`GetFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration. Returns [`GetFunctionRecursionConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_recursion_config(&self) -> GetFunctionRecursionConfig {
         GetFunctionRecursionConfig(
             rt::Call::new(&self.handle, &op::GET_FUNCTION_RECURSION_CONFIG),
         )
     }
-    /// Retrieves the scaling configuration for a Lambda Managed Instances function.
-    ///
-    /// Returns the [`GetFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the scaling configuration for a Lambda Managed Instances function. Returns [`GetFunctionScalingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_scaling_config(&self) -> GetFunctionScalingConfig {
         GetFunctionScalingConfig(
             rt::Call::new(&self.handle, &op::GET_FUNCTION_SCALING_CONFIG),
         )
     }
-    /// Returns details about a Lambda function URL.
-    ///
-    /// Returns the [`GetFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about a Lambda function URL. Returns [`GetFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_url_config(&self) -> GetFunctionUrlConfig {
         GetFunctionUrlConfig(rt::Call::new(&self.handle, &op::GET_FUNCTION_URL_CONFIG))
@@ -150,55 +118,6 @@ rt::operation_type!(
     GetAccountSettings, t::GetAccountSettingsRequest, t::GetAccountSettingsResponse,
     e::GetAccountSettingsError, op::GET_ACCOUNT_SETTINGS
 );
-impl GetAccountSettings {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetAccountSettingsResponse,
-            e::GetAccountSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccountSettingsResponse, e::GetAccountSettingsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccountSettingsRequest,
-        t::GetAccountSettingsResponse,
-        e::GetAccountSettingsError,
-    > {
-        self.0
-    }
-}
 /// The `GetAlias` operation.
 ///
 /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
@@ -209,57 +128,17 @@ rt::operation_type!(
     GetAlias, t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError, op::GET_ALIAS
 );
 impl GetAlias {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetAliasRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The name of the alias.
+    /// Sets [`name`](t::GetAliasRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AliasConfiguration, e::GetAliasError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AliasConfiguration, e::GetAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError> {
-        self.0
     }
 }
 /// The `GetCapacityProvider` operation.
@@ -277,58 +156,11 @@ rt::operation_type!(
     e::GetCapacityProviderError, op::GET_CAPACITY_PROVIDER
 );
 impl GetCapacityProvider {
-    /// The name of the capacity provider to retrieve.
+    /// Sets [`capacity_provider_name`](t::GetCapacityProviderRequest::capacity_provider_name).
     #[inline]
     pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_provider_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetCapacityProviderResponse,
-            e::GetCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityProviderResponse, e::GetCapacityProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityProviderRequest,
-        t::GetCapacityProviderResponse,
-        e::GetCapacityProviderError,
-    > {
-        self.0
     }
 }
 /// The `GetCodeSigningConfig` operation.
@@ -347,58 +179,11 @@ rt::operation_type!(
     op::GET_CODE_SIGNING_CONFIG
 );
 impl GetCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
+    /// Sets [`code_signing_config_arn`](t::GetCodeSigningConfigRequest::code_signing_config_arn).
     #[inline]
     pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().code_signing_config_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetCodeSigningConfigResponse,
-            e::GetCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCodeSigningConfigResponse, e::GetCodeSigningConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCodeSigningConfigRequest,
-        t::GetCodeSigningConfigResponse,
-        e::GetCodeSigningConfigError,
-    > {
-        self.0
     }
 }
 /// The `GetDurableExecution` operation.
@@ -416,64 +201,17 @@ rt::operation_type!(
     e::GetDurableExecutionError, op::GET_DURABLE_EXECUTION
 );
 impl GetDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
+    /// Sets [`durable_execution_arn`](t::GetDurableExecutionRequest::durable_execution_arn).
     #[inline]
     pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().durable_execution_arn = value.into();
         self
     }
-    /// Specifies whether to include execution data such as input payload, result, and error information in the response. Set to `false` for a more compact response that includes only execution metadata. The default value is set to `true`.
+    /// Sets [`include_execution_data`](t::GetDurableExecutionRequest::include_execution_data).
     #[inline]
     pub fn include_execution_data(mut self, value: bool) -> Self {
         self.0.input_mut().include_execution_data = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDurableExecutionResponse,
-            e::GetDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDurableExecutionResponse, e::GetDurableExecutionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDurableExecutionRequest,
-        t::GetDurableExecutionResponse,
-        e::GetDurableExecutionError,
-    > {
-        self.0
     }
 }
 /// The `GetDurableExecutionHistory` operation.
@@ -494,85 +232,35 @@ rt::operation_type!(
     op::GET_DURABLE_EXECUTION_HISTORY
 );
 impl GetDurableExecutionHistory {
-    /// The Amazon Resource Name (ARN) of the durable execution.
+    /// Sets [`durable_execution_arn`](t::GetDurableExecutionHistoryRequest::durable_execution_arn).
     #[inline]
     pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().durable_execution_arn = value.into();
         self
     }
-    /// Specifies whether to include execution data such as step results and callback payloads in the history events. Set to `true` to include data, or `false` to exclude it for a more compact response. The default is `true`.
+    /// Sets [`include_execution_data`](t::GetDurableExecutionHistoryRequest::include_execution_data).
     #[inline]
     pub fn include_execution_data(mut self, value: bool) -> Self {
         self.0.input_mut().include_execution_data = Some(value);
         self
     }
-    /// The maximum number of history events to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
+    /// Sets [`max_items`](t::GetDurableExecutionHistoryRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: i32) -> Self {
         self.0.input_mut().max_items = Some(value);
         self
     }
-    /// If `NextMarker` was returned from a previous request, use this value to retrieve the next page of results. Each pagination token expires after 24 hours.
+    /// Sets [`marker`](t::GetDurableExecutionHistoryRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
     }
-    /// When set to `true`, returns the history events in reverse chronological order (newest first). By default, events are returned in chronological order (oldest first).
+    /// Sets [`reverse_order`](t::GetDurableExecutionHistoryRequest::reverse_order).
     #[inline]
     pub fn reverse_order(mut self, value: bool) -> Self {
         self.0.input_mut().reverse_order = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDurableExecutionHistoryResponse,
-            e::GetDurableExecutionHistoryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDurableExecutionHistoryResponse,
-        e::GetDurableExecutionHistoryError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDurableExecutionHistoryRequest,
-        t::GetDurableExecutionHistoryResponse,
-        e::GetDurableExecutionHistoryError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -606,79 +294,29 @@ rt::operation_type!(
     op::GET_DURABLE_EXECUTION_STATE
 );
 impl GetDurableExecutionState {
-    /// The Amazon Resource Name (ARN) of the durable execution.
+    /// Sets [`durable_execution_arn`](t::GetDurableExecutionStateRequest::durable_execution_arn).
     #[inline]
     pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().durable_execution_arn = value.into();
         self
     }
-    /// A checkpoint token that identifies the current state of the execution. This token is provided by the Lambda runtime and ensures that state retrieval is consistent with the current execution context.
+    /// Sets [`checkpoint_token`](t::GetDurableExecutionStateRequest::checkpoint_token).
     #[inline]
     pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checkpoint_token = value.into();
         self
     }
-    /// If `NextMarker` was returned from a previous request, use this value to retrieve the next page of operations. Each pagination token expires after 24 hours.
+    /// Sets [`marker`](t::GetDurableExecutionStateRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
     }
-    /// The maximum number of operations to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
+    /// Sets [`max_items`](t::GetDurableExecutionStateRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: i32) -> Self {
         self.0.input_mut().max_items = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDurableExecutionStateResponse,
-            e::GetDurableExecutionStateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDurableExecutionStateResponse,
-        e::GetDurableExecutionStateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDurableExecutionStateRequest,
-        t::GetDurableExecutionStateResponse,
-        e::GetDurableExecutionStateError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -710,61 +348,11 @@ rt::operation_type!(
     op::GET_EVENT_SOURCE_MAPPING
 );
 impl GetEventSourceMapping {
-    /// The identifier of the event source mapping.
+    /// Sets [`uuid`](t::GetEventSourceMappingRequest::uuid).
     #[inline]
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().uuid = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EventSourceMappingConfiguration,
-            e::GetEventSourceMappingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EventSourceMappingConfiguration,
-        e::GetEventSourceMappingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::GetEventSourceMappingError,
-    > {
-        self.0
     }
 }
 /// The `GetFunction` operation.
@@ -782,57 +370,17 @@ rt::operation_type!(
     op::GET_FUNCTION
 );
 impl GetFunction {
-    /// The name or ARN of the Lambda function, version, or alias.
+    /// Sets [`function_name`](t::GetFunctionRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// Specify a version or alias to get details about a published version of the function.
+    /// Sets [`qualifier`](t::GetFunctionRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetFunctionResponse, e::GetFunctionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFunctionResponse, e::GetFunctionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError> {
-        self.0
     }
     /// Waits for the function's State to be Active. This waiter uses GetFunction API. This should be used after new function creation.
     ///
@@ -876,61 +424,11 @@ rt::operation_type!(
     op::GET_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl GetFunctionCodeSigningConfig {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetFunctionCodeSigningConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionCodeSigningConfigResponse,
-            e::GetFunctionCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionCodeSigningConfigResponse,
-        e::GetFunctionCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionCodeSigningConfigRequest,
-        t::GetFunctionCodeSigningConfigResponse,
-        e::GetFunctionCodeSigningConfigError,
-    > {
-        self.0
     }
 }
 /// The `GetFunctionConcurrency` operation.
@@ -949,61 +447,11 @@ rt::operation_type!(
     op::GET_FUNCTION_CONCURRENCY
 );
 impl GetFunctionConcurrency {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetFunctionConcurrencyRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionConcurrencyResponse,
-            e::GetFunctionConcurrencyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionConcurrencyResponse,
-        e::GetFunctionConcurrencyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionConcurrencyRequest,
-        t::GetFunctionConcurrencyResponse,
-        e::GetFunctionConcurrencyError,
-    > {
-        self.0
     }
 }
 /// The `GetFunctionConfiguration` operation.
@@ -1024,64 +472,17 @@ rt::operation_type!(
     op::GET_FUNCTION_CONFIGURATION
 );
 impl GetFunctionConfiguration {
-    /// The name or ARN of the Lambda function, version, or alias.
+    /// Sets [`function_name`](t::GetFunctionConfigurationRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// Specify a version or alias to get details about a published version of the function.
+    /// Sets [`qualifier`](t::GetFunctionConfigurationRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionConfiguration,
-            e::GetFunctionConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::GetFunctionConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionConfigurationRequest,
-        t::FunctionConfiguration,
-        e::GetFunctionConfigurationError,
-    > {
-        self.0
     }
     /// Waits for the function's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new function creation.
     ///
@@ -1141,67 +542,17 @@ rt::operation_type!(
     op::GET_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl GetFunctionEventInvokeConfig {
-    /// The name or ARN of the Lambda function, version, or alias.
+    /// Sets [`function_name`](t::GetFunctionEventInvokeConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// A version number or alias name.
+    /// Sets [`qualifier`](t::GetFunctionEventInvokeConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionEventInvokeConfig,
-            e::GetFunctionEventInvokeConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::FunctionEventInvokeConfig,
-        e::GetFunctionEventInvokeConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::GetFunctionEventInvokeConfigError,
-    > {
-        self.0
     }
 }
 /// The `GetFunctionRecursionConfig` operation.
@@ -1220,61 +571,11 @@ rt::operation_type!(
     op::GET_FUNCTION_RECURSION_CONFIG
 );
 impl GetFunctionRecursionConfig {
-    /// The name of the function.
+    /// Sets [`function_name`](t::GetFunctionRecursionConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionRecursionConfigResponse,
-            e::GetFunctionRecursionConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionRecursionConfigResponse,
-        e::GetFunctionRecursionConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionRecursionConfigRequest,
-        t::GetFunctionRecursionConfigResponse,
-        e::GetFunctionRecursionConfigError,
-    > {
-        self.0
     }
 }
 /// The `GetFunctionScalingConfig` operation.
@@ -1293,67 +594,17 @@ rt::operation_type!(
     op::GET_FUNCTION_SCALING_CONFIG
 );
 impl GetFunctionScalingConfig {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetFunctionScalingConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// Specify a version or alias to get the scaling configuration for a published version of the function.
+    /// Sets [`qualifier`](t::GetFunctionScalingConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionScalingConfigResponse,
-            e::GetFunctionScalingConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionScalingConfigResponse,
-        e::GetFunctionScalingConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionScalingConfigRequest,
-        t::GetFunctionScalingConfigResponse,
-        e::GetFunctionScalingConfigError,
-    > {
-        self.0
     }
 }
 /// The `GetFunctionUrlConfig` operation.
@@ -1372,114 +623,53 @@ rt::operation_type!(
     op::GET_FUNCTION_URL_CONFIG
 );
 impl GetFunctionUrlConfig {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetFunctionUrlConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The alias name.
+    /// Sets [`qualifier`](t::GetFunctionUrlConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionUrlConfigResponse,
-            e::GetFunctionUrlConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFunctionUrlConfigResponse, e::GetFunctionUrlConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionUrlConfigRequest,
-        t::GetFunctionUrlConfigResponse,
-        e::GetFunctionUrlConfigError,
-    > {
-        self.0
-    }
 }
 impl super::Client {
-    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    ///
-    /// Returns the [`GetLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version(&self) -> GetLayerVersion {
         GetLayerVersion(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION))
     }
-    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    ///
-    /// Returns the [`GetLayerVersionByArn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersionByArn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version_by_arn(&self) -> GetLayerVersionByArn {
         GetLayerVersionByArn(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_BY_ARN))
     }
-    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-    ///
-    /// Returns the [`GetLayerVersionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission. Returns [`GetLayerVersionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version_policy(&self) -> GetLayerVersionPolicy {
         GetLayerVersionPolicy(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_POLICY))
     }
-    /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
-    ///
-    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias. Returns [`GetPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_policy(&self) -> GetPolicy {
         GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
     }
-    /// Retrieves the provisioned concurrency configuration for a function's alias or version.
-    ///
-    /// Returns the [`GetProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the provisioned concurrency configuration for a function's alias or version. Returns [`GetProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_provisioned_concurrency_config(&self) -> GetProvisionedConcurrencyConfig {
         GetProvisionedConcurrencyConfig(
             rt::Call::new(&self.handle, &op::GET_PROVISIONED_CONCURRENCY_CONFIG),
         )
     }
-    /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource. Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
         GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
     }
-    /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    ///
-    /// Returns the [`GetRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html). Returns [`GetRuntimeManagementConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_runtime_management_config(&self) -> GetRuntimeManagementConfig {
         GetRuntimeManagementConfig(
@@ -1502,61 +692,17 @@ rt::operation_type!(
     e::GetLayerVersionError, op::GET_LAYER_VERSION
 );
 impl GetLayerVersion {
-    /// The name or Amazon Resource Name (ARN) of the layer.
+    /// Sets [`layer_name`](t::GetLayerVersionRequest::layer_name).
     #[inline]
     pub fn layer_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().layer_name = value.into();
         self
     }
-    /// The version number.
+    /// Sets [`version_number`](t::GetLayerVersionRequest::version_number).
     #[inline]
     pub fn version_number(mut self, value: i64) -> Self {
         self.0.input_mut().version_number = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLayerVersionRequest,
-        t::GetLayerVersionResponse,
-        e::GetLayerVersionError,
-    > {
-        self.0
     }
 }
 /// The `GetLayerVersionByArn` operation.
@@ -1574,55 +720,11 @@ rt::operation_type!(
     e::GetLayerVersionByArnError, op::GET_LAYER_VERSION_BY_ARN
 );
 impl GetLayerVersionByArn {
-    /// The ARN of the layer version.
+    /// Sets [`arn`](t::GetLayerVersionByArnRequest::arn).
     #[inline]
     pub fn arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionByArnError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionByArnError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLayerVersionByArnRequest,
-        t::GetLayerVersionResponse,
-        e::GetLayerVersionByArnError,
-    > {
-        self.0
     }
 }
 /// The `GetLayerVersionPolicy` operation.
@@ -1641,67 +743,17 @@ rt::operation_type!(
     op::GET_LAYER_VERSION_POLICY
 );
 impl GetLayerVersionPolicy {
-    /// The name or Amazon Resource Name (ARN) of the layer.
+    /// Sets [`layer_name`](t::GetLayerVersionPolicyRequest::layer_name).
     #[inline]
     pub fn layer_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().layer_name = value.into();
         self
     }
-    /// The version number.
+    /// Sets [`version_number`](t::GetLayerVersionPolicyRequest::version_number).
     #[inline]
     pub fn version_number(mut self, value: i64) -> Self {
         self.0.input_mut().version_number = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetLayerVersionPolicyResponse,
-            e::GetLayerVersionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetLayerVersionPolicyResponse,
-        e::GetLayerVersionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLayerVersionPolicyRequest,
-        t::GetLayerVersionPolicyResponse,
-        e::GetLayerVersionPolicyError,
-    > {
-        self.0
     }
 }
 /// The `GetPolicy` operation.
@@ -1715,57 +767,17 @@ rt::operation_type!(
     op::GET_POLICY
 );
 impl GetPolicy {
-    /// The name or ARN of the Lambda function, version, or alias.
+    /// Sets [`function_name`](t::GetPolicyRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// Specify a version or alias to get the policy for that resource.
+    /// Sets [`qualifier`](t::GetPolicyRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetPolicyResponse, e::GetPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetPolicyResponse, e::GetPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
-        self.0
     }
 }
 /// The `GetProvisionedConcurrencyConfig` operation.
@@ -1784,67 +796,17 @@ rt::operation_type!(
     op::GET_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl GetProvisionedConcurrencyConfig {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetProvisionedConcurrencyConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The version number or alias name.
+    /// Sets [`qualifier`](t::GetProvisionedConcurrencyConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetProvisionedConcurrencyConfigResponse,
-            e::GetProvisionedConcurrencyConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetProvisionedConcurrencyConfigResponse,
-        e::GetProvisionedConcurrencyConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetProvisionedConcurrencyConfigRequest,
-        t::GetProvisionedConcurrencyConfigResponse,
-        e::GetProvisionedConcurrencyConfigError,
-    > {
-        self.0
     }
 }
 /// The `GetResourcePolicy` operation.
@@ -1862,55 +824,11 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
+    /// Sets [`resource_arn`](t::GetResourcePolicyRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourcePolicyRequest,
-        t::GetResourcePolicyResponse,
-        e::GetResourcePolicyError,
-    > {
-        self.0
     }
 }
 /// The `GetRuntimeManagementConfig` operation.
@@ -1929,66 +847,16 @@ rt::operation_type!(
     op::GET_RUNTIME_MANAGEMENT_CONFIG
 );
 impl GetRuntimeManagementConfig {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::GetRuntimeManagementConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
+    /// Sets [`qualifier`](t::GetRuntimeManagementConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetRuntimeManagementConfigResponse,
-            e::GetRuntimeManagementConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetRuntimeManagementConfigResponse,
-        e::GetRuntimeManagementConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRuntimeManagementConfigRequest,
-        t::GetRuntimeManagementConfigResponse,
-        e::GetRuntimeManagementConfigError,
-    > {
-        self.0
     }
 }

@@ -7,66 +7,50 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
-    /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`UpdateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`UpdateAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_alias(&self) -> UpdateAlias {
         UpdateAlias(rt::Call::new(&self.handle, &op::UPDATE_ALIAS))
     }
-    /// Updates the configuration of an existing capacity provider.
-    ///
-    /// Returns the [`UpdateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration of an existing capacity provider. Returns [`UpdateCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_provider(&self) -> UpdateCapacityProvider {
         UpdateCapacityProvider(
             rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_PROVIDER),
         )
     }
-    /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    ///
-    /// Returns the [`UpdateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function. Returns [`UpdateCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_code_signing_config(&self) -> UpdateCodeSigningConfig {
         UpdateCodeSigningConfig(
             rt::Call::new(&self.handle, &op::UPDATE_CODE_SIGNING_CONFIG),
         )
     }
-    /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location.
-    ///
-    /// Returns the [`UpdateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location. Returns [`UpdateEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_event_source_mapping(&self) -> UpdateEventSourceMapping {
         UpdateEventSourceMapping(
             rt::Call::new(&self.handle, &op::UPDATE_EVENT_SOURCE_MAPPING),
         )
     }
-    /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
-    ///
-    /// Returns the [`UpdateFunctionCode`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html). Returns [`UpdateFunctionCode`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_code(&self) -> UpdateFunctionCode {
         UpdateFunctionCode(rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CODE))
     }
-    /// Modifies the version-specific settings of a Lambda Event Function.
-    ///
-    /// Returns the [`UpdateFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the version-specific settings of a Lambda Event Function. Returns [`UpdateFunctionConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_configuration(&self) -> UpdateFunctionConfiguration {
         UpdateFunctionConfiguration(
             rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CONFIGURATION),
         )
     }
-    /// Updates the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`UpdateFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration for asynchronous invocation for a function, version, or alias. Returns [`UpdateFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_event_invoke_config(
         &self,
@@ -75,9 +59,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG),
         )
     }
-    /// Updates the configuration for a function URL of a Lambda Event Function.
-    ///
-    /// Returns the [`UpdateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration for a function URL of a Lambda Event Function. Returns [`UpdateFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_url_config(&self) -> UpdateFunctionUrlConfig {
         UpdateFunctionUrlConfig(
@@ -96,13 +78,13 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The resource's Amazon Resource Name (ARN).
+    /// Sets [`resource`](t::UntagResourceRequest::resource).
     #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource = value.into();
         self
     }
-    /// A list of tag keys to remove from the resource.
+    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
@@ -113,42 +95,6 @@ impl UntagResource {
     pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().tag_keys, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError> {
-        self.0
     }
 }
 /// The `UpdateAlias` operation.
@@ -166,81 +112,41 @@ rt::operation_type!(
     op::UPDATE_ALIAS
 );
 impl UpdateAlias {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::UpdateAliasRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The name of the alias.
+    /// Sets [`name`](t::UpdateAliasRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The function version that the alias invokes.
+    /// Sets [`function_version`](t::UpdateAliasRequest::function_version).
     #[inline]
     pub fn function_version(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_version = Some(value.into());
         self
     }
-    /// A description of the alias.
+    /// Sets [`description`](t::UpdateAliasRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing) of the alias.
+    /// Sets [`routing_config`](t::UpdateAliasRequest::routing_config).
     #[inline]
     pub fn routing_config(mut self, value: t::AliasRoutingConfiguration) -> Self {
         self.0.input_mut().routing_config = Some(value);
         self
     }
-    /// Only update the alias if the revision ID matches the ID that's specified. Use this option to avoid modifying an alias that has changed since you last read it.
+    /// Sets [`revision_id`](t::UpdateAliasRequest::revision_id).
     #[inline]
     pub fn revision_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().revision_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AliasConfiguration, e::UpdateAliasError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AliasConfiguration, e::UpdateAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateAliasRequest, t::AliasConfiguration, e::UpdateAliasError> {
-        self.0
     }
 }
 /// The `UpdateCapacityProvider` operation.
@@ -259,13 +165,13 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_PROVIDER
 );
 impl UpdateCapacityProvider {
-    /// The name of the capacity provider to update.
+    /// Sets [`capacity_provider_name`](t::UpdateCapacityProviderRequest::capacity_provider_name).
     #[inline]
     pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().capacity_provider_name = value.into();
         self
     }
-    /// The updated scaling configuration for the capacity provider.
+    /// Sets [`capacity_provider_scaling_config`](t::UpdateCapacityProviderRequest::capacity_provider_scaling_config).
     #[inline]
     pub fn capacity_provider_scaling_config(
         mut self,
@@ -274,13 +180,13 @@ impl UpdateCapacityProvider {
         self.0.input_mut().capacity_provider_scaling_config = Some(value);
         self
     }
-    /// Sets `PropagateTags`.
+    /// Sets [`propagate_tags`](t::UpdateCapacityProviderRequest::propagate_tags).
     #[inline]
     pub fn propagate_tags(mut self, value: t::PropagateTags) -> Self {
         self.0.input_mut().propagate_tags = Some(value);
         self
     }
-    /// The updated telemetry configuration for the capacity provider.
+    /// Sets [`telemetry_config`](t::UpdateCapacityProviderRequest::telemetry_config).
     #[inline]
     pub fn telemetry_config(
         mut self,
@@ -288,56 +194,6 @@ impl UpdateCapacityProvider {
     ) -> Self {
         self.0.input_mut().telemetry_config = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateCapacityProviderResponse,
-            e::UpdateCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateCapacityProviderResponse,
-        e::UpdateCapacityProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCapacityProviderRequest,
-        t::UpdateCapacityProviderResponse,
-        e::UpdateCapacityProviderError,
-    > {
-        self.0
     }
 }
 /// The `UpdateCodeSigningConfig` operation.
@@ -356,79 +212,29 @@ rt::operation_type!(
     op::UPDATE_CODE_SIGNING_CONFIG
 );
 impl UpdateCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
+    /// Sets [`code_signing_config_arn`](t::UpdateCodeSigningConfigRequest::code_signing_config_arn).
     #[inline]
     pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().code_signing_config_arn = value.into();
         self
     }
-    /// Descriptive name for this code signing configuration.
+    /// Sets [`description`](t::UpdateCodeSigningConfigRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Signing profiles for this code signing configuration.
+    /// Sets [`allowed_publishers`](t::UpdateCodeSigningConfigRequest::allowed_publishers).
     #[inline]
     pub fn allowed_publishers(mut self, value: t::AllowedPublishers) -> Self {
         self.0.input_mut().allowed_publishers = Some(value);
         self
     }
-    /// The code signing policy.
+    /// Sets [`code_signing_policies`](t::UpdateCodeSigningConfigRequest::code_signing_policies).
     #[inline]
     pub fn code_signing_policies(mut self, value: t::CodeSigningPolicies) -> Self {
         self.0.input_mut().code_signing_policies = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateCodeSigningConfigResponse,
-            e::UpdateCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateCodeSigningConfigResponse,
-        e::UpdateCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCodeSigningConfigRequest,
-        t::UpdateCodeSigningConfigResponse,
-        e::UpdateCodeSigningConfigError,
-    > {
-        self.0
     }
 }
 /// The `UpdateEventSourceMapping` operation.
@@ -478,103 +284,103 @@ rt::operation_type!(
     op::UPDATE_EVENT_SOURCE_MAPPING
 );
 impl UpdateEventSourceMapping {
-    /// The identifier of the event source mapping.
+    /// Sets [`uuid`](t::UpdateEventSourceMappingRequest::uuid).
     #[inline]
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().uuid = value.into();
         self
     }
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::UpdateEventSourceMappingRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = Some(value.into());
         self
     }
-    /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation.
+    /// Sets [`enabled`](t::UpdateEventSourceMappingRequest::enabled).
     #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.0.input_mut().enabled = Some(value);
         self
     }
-    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    /// Sets [`batch_size`](t::UpdateEventSourceMappingRequest::batch_size).
     #[inline]
     pub fn batch_size(mut self, value: i32) -> Self {
         self.0.input_mut().batch_size = Some(value);
         self
     }
-    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    /// Sets [`filter_criteria`](t::UpdateEventSourceMappingRequest::filter_criteria).
     #[inline]
     pub fn filter_criteria(mut self, value: t::FilterCriteria) -> Self {
         self.0.input_mut().filter_criteria = Some(value);
         self
     }
-    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics). By default, Lambda does not encrypt your filter criteria object. Specify this property to encrypt data using your own customer managed key.
+    /// Sets [`kms_key_arn`](t::UpdateEventSourceMappingRequest::kms_key_arn).
     #[inline]
     pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_arn = Some(value.into());
         self
     }
-    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+    /// Sets [`metrics_config`](t::UpdateEventSourceMappingRequest::metrics_config).
     #[inline]
     pub fn metrics_config(mut self, value: t::EventSourceMappingMetricsConfig) -> Self {
         self.0.input_mut().metrics_config = Some(value);
         self
     }
-    /// Sets `LoggingConfig`.
+    /// Sets [`logging_config`](t::UpdateEventSourceMappingRequest::logging_config).
     #[inline]
     pub fn logging_config(mut self, value: t::EventSourceMappingLoggingConfig) -> Self {
         self.0.input_mut().logging_config = Some(value);
         self
     }
-    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+    /// Sets [`scaling_config`](t::UpdateEventSourceMappingRequest::scaling_config).
     #[inline]
     pub fn scaling_config(mut self, value: t::ScalingConfig) -> Self {
         self.0.input_mut().scaling_config = Some(value);
         self
     }
-    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    /// Sets [`maximum_batching_window_in_seconds`](t::UpdateEventSourceMappingRequest::maximum_batching_window_in_seconds).
     #[inline]
     pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().maximum_batching_window_in_seconds = Some(value);
         self
     }
-    /// (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently.
+    /// Sets [`parallelization_factor`](t::UpdateEventSourceMappingRequest::parallelization_factor).
     #[inline]
     pub fn parallelization_factor(mut self, value: i32) -> Self {
         self.0.input_mut().parallelization_factor = Some(value);
         self
     }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
+    /// Sets [`destination_config`](t::UpdateEventSourceMappingRequest::destination_config).
     #[inline]
     pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
         self.0.input_mut().destination_config = Some(value);
         self
     }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is infinite (-1).
+    /// Sets [`maximum_record_age_in_seconds`](t::UpdateEventSourceMappingRequest::maximum_record_age_in_seconds).
     #[inline]
     pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().maximum_record_age_in_seconds = Some(value);
         self
     }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry.
+    /// Sets [`bisect_batch_on_function_error`](t::UpdateEventSourceMappingRequest::bisect_batch_on_function_error).
     #[inline]
     pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
         self.0.input_mut().bisect_batch_on_function_error = Some(value);
         self
     }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires.
+    /// Sets [`maximum_retry_attempts`](t::UpdateEventSourceMappingRequest::maximum_retry_attempts).
     #[inline]
     pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
         self.0.input_mut().maximum_retry_attempts = Some(value);
         self
     }
-    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
+    /// Sets [`tumbling_window_in_seconds`](t::UpdateEventSourceMappingRequest::tumbling_window_in_seconds).
     #[inline]
     pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().tumbling_window_in_seconds = Some(value);
         self
     }
-    /// An array of authentication protocols or VPC components required to secure your event source.
+    /// Sets [`source_access_configurations`](t::UpdateEventSourceMappingRequest::source_access_configurations).
     #[inline]
     pub fn source_access_configurations(
         mut self,
@@ -592,7 +398,7 @@ impl UpdateEventSourceMapping {
         rt::push(&mut self.0.input_mut().source_access_configurations, item);
         self
     }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+    /// Sets [`function_response_types`](t::UpdateEventSourceMappingRequest::function_response_types).
     #[inline]
     pub fn function_response_types(
         mut self,
@@ -610,7 +416,7 @@ impl UpdateEventSourceMapping {
         rt::push(&mut self.0.input_mut().function_response_types, item);
         self
     }
-    /// Sets `AmazonManagedKafkaEventSourceConfig`.
+    /// Sets [`amazon_managed_kafka_event_source_config`](t::UpdateEventSourceMappingRequest::amazon_managed_kafka_event_source_config).
     #[inline]
     pub fn amazon_managed_kafka_event_source_config(
         mut self,
@@ -619,7 +425,7 @@ impl UpdateEventSourceMapping {
         self.0.input_mut().amazon_managed_kafka_event_source_config = Some(value);
         self
     }
-    /// Sets `SelfManagedKafkaEventSourceConfig`.
+    /// Sets [`self_managed_kafka_event_source_config`](t::UpdateEventSourceMappingRequest::self_managed_kafka_event_source_config).
     #[inline]
     pub fn self_managed_kafka_event_source_config(
         mut self,
@@ -628,7 +434,7 @@ impl UpdateEventSourceMapping {
         self.0.input_mut().self_managed_kafka_event_source_config = Some(value);
         self
     }
-    /// Specific configuration settings for a DocumentDB event source.
+    /// Sets [`document_db_event_source_config`](t::UpdateEventSourceMappingRequest::document_db_event_source_config).
     #[inline]
     pub fn document_db_event_source_config(
         mut self,
@@ -637,7 +443,7 @@ impl UpdateEventSourceMapping {
         self.0.input_mut().document_db_event_source_config = Some(value);
         self
     }
-    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+    /// Sets [`provisioned_poller_config`](t::UpdateEventSourceMappingRequest::provisioned_poller_config).
     #[inline]
     pub fn provisioned_poller_config(
         mut self,
@@ -645,56 +451,6 @@ impl UpdateEventSourceMapping {
     ) -> Self {
         self.0.input_mut().provisioned_poller_config = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EventSourceMappingConfiguration,
-            e::UpdateEventSourceMappingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EventSourceMappingConfiguration,
-        e::UpdateEventSourceMappingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::UpdateEventSourceMappingError,
-    > {
-        self.0
     }
 }
 /// The `UpdateFunctionCode` operation.
@@ -722,37 +478,37 @@ rt::operation_type!(
     e::UpdateFunctionCodeError, op::UPDATE_FUNCTION_CODE
 );
 impl UpdateFunctionCode {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::UpdateFunctionCodeRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you. Use only with a function defined with a .zip file archive deployment package.
+    /// Sets [`zip_file`](t::UpdateFunctionCodeRequest::zip_file).
     #[inline]
     pub fn zip_file(mut self, value: impl Into<rt::Blob>) -> Self {
         self.0.input_mut().zip_file = Some(value.into());
         self
     }
-    /// An Amazon S3 bucket in the same Amazon Web Services Region as your function. The bucket can be in a different Amazon Web Services account. Use only with a function defined with a .zip file archive deployment package.
+    /// Sets [`s3_bucket`](t::UpdateFunctionCodeRequest::s3_bucket).
     #[inline]
     pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().s3_bucket = Some(value.into());
         self
     }
-    /// The Amazon S3 key of the deployment package. Use only with a function defined with a .zip file archive deployment package.
+    /// Sets [`s3_key`](t::UpdateFunctionCodeRequest::s3_key).
     #[inline]
     pub fn s3_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().s3_key = Some(value.into());
         self
     }
-    /// For versioned objects, the version of the deployment package object to use.
+    /// Sets [`s3_object_version`](t::UpdateFunctionCodeRequest::s3_object_version).
     #[inline]
     pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().s3_object_version = Some(value.into());
         self
     }
-    /// Specifies how the deployment package is stored. Valid values:
+    /// Sets [`s3_object_storage_mode`](t::UpdateFunctionCodeRequest::s3_object_storage_mode).
     #[inline]
     pub fn s3_object_storage_mode(
         mut self,
@@ -761,13 +517,13 @@ impl UpdateFunctionCode {
         self.0.input_mut().s3_object_storage_mode = Some(value.into());
         self
     }
-    /// URI of a container image in the Amazon ECR registry. Do not use for a function defined with a .zip file archive.
+    /// Sets [`image_uri`](t::UpdateFunctionCodeRequest::image_uri).
     #[inline]
     pub fn image_uri(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().image_uri = Some(value.into());
         self
     }
-    /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
+    /// Sets [`architectures`](t::UpdateFunctionCodeRequest::architectures).
     #[inline]
     pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
         value.add_to(&mut self.0.input_mut().architectures);
@@ -779,13 +535,13 @@ impl UpdateFunctionCode {
         rt::push(&mut self.0.input_mut().architectures, item);
         self
     }
-    /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling PublishVersion separately.
+    /// Sets [`publish`](t::UpdateFunctionCodeRequest::publish).
     #[inline]
     pub fn publish(mut self, value: bool) -> Self {
         self.0.input_mut().publish = Some(value);
         self
     }
-    /// Specifies where to publish the function version or configuration.
+    /// Sets [`publish_to`](t::UpdateFunctionCodeRequest::publish_to).
     #[inline]
     pub fn publish_to(
         mut self,
@@ -794,67 +550,23 @@ impl UpdateFunctionCode {
         self.0.input_mut().publish_to = Some(value.into());
         self
     }
-    /// Set to true to validate the request parameters and access permissions without modifying the function code.
+    /// Sets [`dry_run`](t::UpdateFunctionCodeRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it.
+    /// Sets [`revision_id`](t::UpdateFunctionCodeRequest::revision_id).
     #[inline]
     pub fn revision_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().revision_id = Some(value.into());
         self
     }
-    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an Amazon Web Services managed key.
+    /// Sets [`source_kms_key_arn`](t::UpdateFunctionCodeRequest::source_kms_key_arn).
     #[inline]
     pub fn source_kms_key_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().source_kms_key_arn = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionCodeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionCodeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionCodeRequest,
-        t::FunctionConfiguration,
-        e::UpdateFunctionCodeError,
-    > {
-        self.0
     }
 }
 /// The `UpdateFunctionConfiguration` operation.
@@ -879,85 +591,85 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_CONFIGURATION
 );
 impl UpdateFunctionConfiguration {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::UpdateFunctionConfigurationRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The Amazon Resource Name (ARN) of the function's execution role.
+    /// Sets [`role`](t::UpdateFunctionConfigurationRequest::role).
     #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role = Some(value.into());
         self
     }
-    /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
+    /// Sets [`handler`](t::UpdateFunctionConfigurationRequest::handler).
     #[inline]
     pub fn handler(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().handler = Some(value.into());
         self
     }
-    /// A description of the function.
+    /// Sets [`description`](t::UpdateFunctionConfigurationRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
+    /// Sets [`timeout`](t::UpdateFunctionConfigurationRequest::timeout).
     #[inline]
     pub fn timeout(mut self, value: i32) -> Self {
         self.0.input_mut().timeout = Some(value);
         self
     }
-    /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB.
+    /// Sets [`memory_size`](t::UpdateFunctionConfigurationRequest::memory_size).
     #[inline]
     pub fn memory_size(mut self, value: i32) -> Self {
         self.0.input_mut().memory_size = Some(value);
         self
     }
-    /// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+    /// Sets [`vpc_config`](t::UpdateFunctionConfigurationRequest::vpc_config).
     #[inline]
     pub fn vpc_config(mut self, value: t::VpcConfig) -> Self {
         self.0.input_mut().vpc_config = Some(value);
         self
     }
-    /// Environment variables that are accessible from function code during execution.
+    /// Sets [`environment`](t::UpdateFunctionConfigurationRequest::environment).
     #[inline]
     pub fn environment(mut self, value: t::Environment) -> Self {
         self.0.input_mut().environment = Some(value);
         self
     }
-    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    /// Sets [`runtime`](t::UpdateFunctionConfigurationRequest::runtime).
     #[inline]
     pub fn runtime(mut self, value: impl Into<t::Runtime>) -> Self {
         self.0.input_mut().runtime = Some(value.into());
         self
     }
-    /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
+    /// Sets [`dead_letter_config`](t::UpdateFunctionConfigurationRequest::dead_letter_config).
     #[inline]
     pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
         self.0.input_mut().dead_letter_config = Some(value);
         self
     }
-    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    /// Sets [`kms_key_arn`](t::UpdateFunctionConfigurationRequest::kms_key_arn).
     #[inline]
     pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_arn = Some(value.into());
         self
     }
-    /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
+    /// Sets [`tracing_config`](t::UpdateFunctionConfigurationRequest::tracing_config).
     #[inline]
     pub fn tracing_config(mut self, value: t::TracingConfig) -> Self {
         self.0.input_mut().tracing_config = Some(value);
         self
     }
-    /// Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it.
+    /// Sets [`revision_id`](t::UpdateFunctionConfigurationRequest::revision_id).
     #[inline]
     pub fn revision_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().revision_id = Some(value.into());
         self
     }
-    /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
+    /// Sets [`layers`](t::UpdateFunctionConfigurationRequest::layers).
     #[inline]
     pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().layers);
@@ -969,7 +681,7 @@ impl UpdateFunctionConfiguration {
         rt::push(&mut self.0.input_mut().layers, item);
         self
     }
-    /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
+    /// Sets [`file_system_configs`](t::UpdateFunctionConfigurationRequest::file_system_configs).
     #[inline]
     pub fn file_system_configs(
         mut self,
@@ -987,100 +699,53 @@ impl UpdateFunctionConfiguration {
         rt::push(&mut self.0.input_mut().file_system_configs, item);
         self
     }
-    /// [Container image configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Docker file.
+    /// Sets [`image_config`](t::UpdateFunctionConfigurationRequest::image_config).
     #[inline]
     pub fn image_config(mut self, value: t::ImageConfig) -> Self {
         self.0.input_mut().image_config = Some(value);
         self
     }
-    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+    /// Sets [`ephemeral_storage`](t::UpdateFunctionConfigurationRequest::ephemeral_storage).
     #[inline]
     pub fn ephemeral_storage(mut self, value: t::EphemeralStorage) -> Self {
         self.0.input_mut().ephemeral_storage = Some(value);
         self
     }
-    /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
+    /// Sets [`snap_start`](t::UpdateFunctionConfigurationRequest::snap_start).
     #[inline]
     pub fn snap_start(mut self, value: t::SnapStart) -> Self {
         self.0.input_mut().snap_start = Some(value);
         self
     }
-    /// The function's Amazon CloudWatch Logs configuration settings.
+    /// Sets [`logging_config`](t::UpdateFunctionConfigurationRequest::logging_config).
     #[inline]
     pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
         self.0.input_mut().logging_config = Some(value);
         self
     }
-    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    /// Sets [`capacity_provider_config`](t::UpdateFunctionConfigurationRequest::capacity_provider_config).
     #[inline]
     pub fn capacity_provider_config(mut self, value: t::CapacityProviderConfig) -> Self {
         self.0.input_mut().capacity_provider_config = Some(value);
         self
     }
-    /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
+    /// Sets [`durable_config`](t::UpdateFunctionConfigurationRequest::durable_config).
     #[inline]
     pub fn durable_config(mut self, value: t::DurableConfig) -> Self {
         self.0.input_mut().durable_config = Some(value);
         self
     }
-    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
+    /// Sets [`runtime_config`](t::UpdateFunctionConfigurationRequest::runtime_config).
     #[inline]
     pub fn runtime_config(mut self, value: t::FunctionRuntimeConfig) -> Self {
         self.0.input_mut().runtime_config = Some(value);
         self
     }
-    /// The accelerator resource settings for a Lambda execution environment.
+    /// Sets [`accelerator_config`](t::UpdateFunctionConfigurationRequest::accelerator_config).
     #[inline]
     pub fn accelerator_config(mut self, value: t::AcceleratorConfig) -> Self {
         self.0.input_mut().accelerator_config = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionConfiguration,
-            e::UpdateFunctionConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionConfigurationRequest,
-        t::FunctionConfiguration,
-        e::UpdateFunctionConfigurationError,
-    > {
-        self.0
     }
 }
 /// The `UpdateFunctionEventInvokeConfig` operation.
@@ -1101,85 +766,35 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl UpdateFunctionEventInvokeConfig {
-    /// The name or ARN of the Lambda function, version, or alias.
+    /// Sets [`function_name`](t::UpdateFunctionEventInvokeConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// A version number or alias name.
+    /// Sets [`qualifier`](t::UpdateFunctionEventInvokeConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
     }
-    /// The maximum number of times to retry when the function returns an error.
+    /// Sets [`maximum_retry_attempts`](t::UpdateFunctionEventInvokeConfigRequest::maximum_retry_attempts).
     #[inline]
     pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
         self.0.input_mut().maximum_retry_attempts = Some(value);
         self
     }
-    /// The maximum age of a request that Lambda sends to a function for processing.
+    /// Sets [`maximum_event_age_in_seconds`](t::UpdateFunctionEventInvokeConfigRequest::maximum_event_age_in_seconds).
     #[inline]
     pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().maximum_event_age_in_seconds = Some(value);
         self
     }
-    /// A destination for events after they have been sent to a function for processing.
+    /// Sets [`destination_config`](t::UpdateFunctionEventInvokeConfigRequest::destination_config).
     #[inline]
     pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
         self.0.input_mut().destination_config = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionEventInvokeConfig,
-            e::UpdateFunctionEventInvokeConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::FunctionEventInvokeConfig,
-        e::UpdateFunctionEventInvokeConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::UpdateFunctionEventInvokeConfigError,
-    > {
-        self.0
     }
 }
 /// The `UpdateFunctionUrlConfig` operation.
@@ -1198,84 +813,34 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_URL_CONFIG
 );
 impl UpdateFunctionUrlConfig {
-    /// The name or ARN of the Lambda function.
+    /// Sets [`function_name`](t::UpdateFunctionUrlConfigRequest::function_name).
     #[inline]
     pub fn function_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().function_name = value.into();
         self
     }
-    /// The alias name.
+    /// Sets [`qualifier`](t::UpdateFunctionUrlConfigRequest::qualifier).
     #[inline]
     pub fn qualifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().qualifier = Some(value.into());
         self
     }
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    /// Sets [`auth_type`](t::UpdateFunctionUrlConfigRequest::auth_type).
     #[inline]
     pub fn auth_type(mut self, value: impl Into<t::FunctionUrlAuthType>) -> Self {
         self.0.input_mut().auth_type = Some(value.into());
         self
     }
-    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
+    /// Sets [`cors`](t::UpdateFunctionUrlConfigRequest::cors).
     #[inline]
     pub fn cors(mut self, value: t::Cors) -> Self {
         self.0.input_mut().cors = Some(value);
         self
     }
-    /// Use one of the following options:
+    /// Sets [`invoke_mode`](t::UpdateFunctionUrlConfigRequest::invoke_mode).
     #[inline]
     pub fn invoke_mode(mut self, value: impl Into<t::InvokeMode>) -> Self {
         self.0.input_mut().invoke_mode = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateFunctionUrlConfigResponse,
-            e::UpdateFunctionUrlConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateFunctionUrlConfigResponse,
-        e::UpdateFunctionUrlConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionUrlConfigRequest,
-        t::UpdateFunctionUrlConfigResponse,
-        e::UpdateFunctionUrlConfigError,
-    > {
-        self.0
     }
 }

@@ -7,122 +7,90 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies.
-    ///
-    /// Returns the [`DeleteAccountPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies. Returns [`DeleteAccountPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_policy(&self) -> DeleteAccountPolicy {
         DeleteAccountPolicy(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_POLICY))
     }
-    /// Deletes the data protection policy from the specified log group.
-    ///
-    /// Returns the [`DeleteDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the data protection policy from the specified log group. Returns [`DeleteDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_data_protection_policy(&self) -> DeleteDataProtectionPolicy {
         DeleteDataProtectionPolicy(
             rt::Call::new(&self.handle, &op::DELETE_DATA_PROTECTION_POLICY),
         )
     }
-    /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
-    ///
-    /// Returns the [`DeleteDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source. Returns [`DeleteDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery(&self) -> DeleteDelivery {
         DeleteDelivery(rt::Call::new(&self.handle, &op::DELETE_DELIVERY))
     }
-    /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-    ///
-    /// Returns the [`DeleteDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Returns [`DeleteDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_destination(&self) -> DeleteDeliveryDestination {
         DeleteDeliveryDestination(
             rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION),
         )
     }
-    /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-    ///
-    /// Returns the [`DeleteDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html). Returns [`DeleteDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_destination_policy(&self) -> DeleteDeliveryDestinationPolicy {
         DeleteDeliveryDestinationPolicy(
             rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION_POLICY),
         )
     }
-    /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-    ///
-    /// Returns the [`DeleteDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Returns [`DeleteDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_source(&self) -> DeleteDeliverySource {
         DeleteDeliverySource(rt::Call::new(&self.handle, &op::DELETE_DELIVERY_SOURCE))
     }
-    /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
-    ///
-    /// Returns the [`DeleteDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination. Returns [`DeleteDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_destination(&self) -> DeleteDestination {
         DeleteDestination(rt::Call::new(&self.handle, &op::DELETE_DESTINATION))
     }
-    /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
-    ///
-    /// Returns the [`DeleteIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries. Returns [`DeleteIndexPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_index_policy(&self) -> DeleteIndexPolicy {
         DeleteIndexPolicy(rt::Call::new(&self.handle, &op::DELETE_INDEX_POLICY))
     }
-    /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
-    ///
-    /// Returns the [`DeleteIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible. Returns [`DeleteIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_integration(&self) -> DeleteIntegration {
         DeleteIntegration(rt::Call::new(&self.handle, &op::DELETE_INTEGRATION))
     }
-    /// Deletes the specified CloudWatch Logs anomaly detector.
-    ///
-    /// Returns the [`DeleteLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified CloudWatch Logs anomaly detector. Returns [`DeleteLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_anomaly_detector(&self) -> DeleteLogAnomalyDetector {
         DeleteLogAnomalyDetector(
             rt::Call::new(&self.handle, &op::DELETE_LOG_ANOMALY_DETECTOR),
         )
     }
-    /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
-    ///
-    /// Returns the [`DeleteLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group. Returns [`DeleteLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_group(&self) -> DeleteLogGroup {
         DeleteLogGroup(rt::Call::new(&self.handle, &op::DELETE_LOG_GROUP))
     }
-    /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
-    ///
-    /// Returns the [`DeleteLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream. Returns [`DeleteLogStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_stream(&self) -> DeleteLogStream {
         DeleteLogStream(rt::Call::new(&self.handle, &op::DELETE_LOG_STREAM))
     }
-    /// Deletes a lookup table permanently. This operation cannot be undone.
-    ///
-    /// Returns the [`DeleteLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a lookup table permanently. This operation cannot be undone. Returns [`DeleteLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_lookup_table(&self) -> DeleteLookupTable {
         DeleteLookupTable(rt::Call::new(&self.handle, &op::DELETE_LOOKUP_TABLE))
     }
-    /// Deletes the specified metric filter.
-    ///
-    /// Returns the [`DeleteMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified metric filter. Returns [`DeleteMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_filter(&self) -> DeleteMetricFilter {
         DeleteMetricFilter(rt::Call::new(&self.handle, &op::DELETE_METRIC_FILTER))
     }
-    /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
-    ///
-    /// Returns the [`DeleteQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query. Returns [`DeleteQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_query_definition(&self) -> DeleteQueryDefinition {
         DeleteQueryDefinition(rt::Call::new(&self.handle, &op::DELETE_QUERY_DEFINITION))
     }
-    /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
         DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
@@ -153,70 +121,23 @@ rt::operation_type!(
     e::DeleteAccountPolicyError, op::DELETE_ACCOUNT_POLICY
 );
 impl DeleteAccountPolicy {
-    /// The name of the policy to delete.
+    /// Sets [`policy_name`](t::DeleteAccountPolicyRequest::policy_name).
     #[inline]
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_name = value.into();
         self
     }
-    /// The type of policy to delete.
+    /// Sets [`policy_type`](t::DeleteAccountPolicyRequest::policy_type).
     #[inline]
     pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
         self.0.input_mut().policy_type = value.into();
         self
     }
-    /// Specifies whether to preview the impact of deleting the policy without deleting it. If you specify `true`, CloudWatch Logs does not delete the policy and returns the estimated impact in `dryRunResult`. The default is `false`.
+    /// Sets [`dry_run`](t::DeleteAccountPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteAccountPolicyResponse,
-            e::DeleteAccountPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteAccountPolicyResponse, e::DeleteAccountPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAccountPolicyRequest,
-        t::DeleteAccountPolicyResponse,
-        e::DeleteAccountPolicyError,
-    > {
-        self.0
     }
 }
 /// The `DeleteDataProtectionPolicy` operation.
@@ -236,55 +157,11 @@ rt::operation_type!(
     e::DeleteDataProtectionPolicyError, op::DELETE_DATA_PROTECTION_POLICY
 );
 impl DeleteDataProtectionPolicy {
-    /// The name or ARN of the log group that you want to delete the data protection policy for.
+    /// Sets [`log_group_identifier`](t::DeleteDataProtectionPolicyRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDataProtectionPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDataProtectionPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDataProtectionPolicyRequest,
-        rt::Unit,
-        e::DeleteDataProtectionPolicyError,
-    > {
-        self.0
     }
 }
 /// The `DeleteDelivery` operation.
@@ -298,47 +175,11 @@ rt::operation_type!(
     op::DELETE_DELIVERY
 );
 impl DeleteDelivery {
-    /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
+    /// Sets [`id`](t::DeleteDeliveryRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteDeliveryError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteDeliveryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError> {
-        self.0
     }
 }
 /// The `DeleteDeliveryDestination` operation.
@@ -358,55 +199,11 @@ rt::operation_type!(
     e::DeleteDeliveryDestinationError, op::DELETE_DELIVERY_DESTINATION
 );
 impl DeleteDeliveryDestination {
-    /// The name of the delivery destination that you want to delete. You can find a list of delivery destination names by using the [DescribeDeliveryDestinations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveryDestinations.html) operation.
+    /// Sets [`name`](t::DeleteDeliveryDestinationRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDeliveryDestinationRequest,
-        rt::Unit,
-        e::DeleteDeliveryDestinationError,
-    > {
-        self.0
     }
 }
 /// The `DeleteDeliveryDestinationPolicy` operation.
@@ -424,55 +221,11 @@ rt::operation_type!(
     e::DeleteDeliveryDestinationPolicyError, op::DELETE_DELIVERY_DESTINATION_POLICY
 );
 impl DeleteDeliveryDestinationPolicy {
-    /// The name of the delivery destination that you want to delete the policy for.
+    /// Sets [`delivery_destination_name`](t::DeleteDeliveryDestinationPolicyRequest::delivery_destination_name).
     #[inline]
     pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delivery_destination_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDeliveryDestinationPolicyRequest,
-        rt::Unit,
-        e::DeleteDeliveryDestinationPolicyError,
-    > {
-        self.0
     }
 }
 /// The `DeleteDeliverySource` operation.
@@ -492,55 +245,11 @@ rt::operation_type!(
     e::DeleteDeliverySourceError, op::DELETE_DELIVERY_SOURCE
 );
 impl DeleteDeliverySource {
-    /// The name of the delivery source that you want to delete.
+    /// Sets [`name`](t::DeleteDeliverySourceRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDeliverySourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDeliverySourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDeliverySourceRequest,
-        rt::Unit,
-        e::DeleteDeliverySourceError,
-    > {
-        self.0
     }
 }
 /// The `DeleteDestination` operation.
@@ -554,47 +263,11 @@ rt::operation_type!(
     op::DELETE_DESTINATION
 );
 impl DeleteDestination {
-    /// The name of the destination.
+    /// Sets [`destination_name`](t::DeleteDestinationRequest::destination_name).
     #[inline]
     pub fn destination_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteDestinationError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError> {
-        self.0
     }
 }
 /// The `DeleteIndexPolicy` operation.
@@ -618,55 +291,11 @@ rt::operation_type!(
     e::DeleteIndexPolicyError, op::DELETE_INDEX_POLICY
 );
 impl DeleteIndexPolicy {
-    /// The log group to delete the index policy for. You can specify either the name or the ARN of the log group.
+    /// Sets [`log_group_identifier`](t::DeleteIndexPolicyRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIndexPolicyResponse, e::DeleteIndexPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIndexPolicyResponse, e::DeleteIndexPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIndexPolicyRequest,
-        t::DeleteIndexPolicyResponse,
-        e::DeleteIndexPolicyError,
-    > {
-        self.0
     }
 }
 /// The `DeleteIntegration` operation.
@@ -684,61 +313,17 @@ rt::operation_type!(
     e::DeleteIntegrationError, op::DELETE_INTEGRATION
 );
 impl DeleteIntegration {
-    /// The name of the integration to delete. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html).
+    /// Sets [`integration_name`](t::DeleteIntegrationRequest::integration_name).
     #[inline]
     pub fn integration_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().integration_name = value.into();
         self
     }
-    /// Specify `true` to force the deletion of the integration even if vended logs dashboards currently exist.
+    /// Sets [`force`](t::DeleteIntegrationRequest::force).
     #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.0.input_mut().force = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIntegrationResponse, e::DeleteIntegrationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIntegrationResponse, e::DeleteIntegrationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIntegrationRequest,
-        t::DeleteIntegrationResponse,
-        e::DeleteIntegrationError,
-    > {
-        self.0
     }
 }
 /// The `DeleteLogAnomalyDetector` operation.
@@ -756,55 +341,11 @@ rt::operation_type!(
     e::DeleteLogAnomalyDetectorError, op::DELETE_LOG_ANOMALY_DETECTOR
 );
 impl DeleteLogAnomalyDetector {
-    /// The ARN of the anomaly detector to delete. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
+    /// Sets [`anomaly_detector_arn`](t::DeleteLogAnomalyDetectorRequest::anomaly_detector_arn).
     #[inline]
     pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().anomaly_detector_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteLogAnomalyDetectorError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteLogAnomalyDetectorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLogAnomalyDetectorRequest,
-        rt::Unit,
-        e::DeleteLogAnomalyDetectorError,
-    > {
-        self.0
     }
 }
 /// The `DeleteLogGroup` operation.
@@ -818,47 +359,11 @@ rt::operation_type!(
     op::DELETE_LOG_GROUP
 );
 impl DeleteLogGroup {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::DeleteLogGroupRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLogGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError> {
-        self.0
     }
 }
 /// The `DeleteLogStream` operation.
@@ -872,53 +377,17 @@ rt::operation_type!(
     op::DELETE_LOG_STREAM
 );
 impl DeleteLogStream {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::DeleteLogStreamRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// The name of the log stream.
+    /// Sets [`log_stream_name`](t::DeleteLogStreamRequest::log_stream_name).
     #[inline]
     pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_stream_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLogStreamError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLogStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError> {
-        self.0
     }
 }
 /// The `DeleteLookupTable` operation.
@@ -934,47 +403,11 @@ rt::operation_type!(
     op::DELETE_LOOKUP_TABLE
 );
 impl DeleteLookupTable {
-    /// The ARN of the lookup table to delete.
+    /// Sets [`lookup_table_arn`](t::DeleteLookupTableRequest::lookup_table_arn).
     #[inline]
     pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().lookup_table_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLookupTableError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLookupTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError> {
-        self.0
     }
 }
 /// The `DeleteMetricFilter` operation.
@@ -992,53 +425,17 @@ rt::operation_type!(
     e::DeleteMetricFilterError, op::DELETE_METRIC_FILTER
 );
 impl DeleteMetricFilter {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::DeleteMetricFilterRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// The name of the metric filter.
+    /// Sets [`filter_name`](t::DeleteMetricFilterRequest::filter_name).
     #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteMetricFilterError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteMetricFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteMetricFilterRequest, rt::Unit, e::DeleteMetricFilterError> {
-        self.0
     }
 }
 /// The `DeleteQueryDefinition` operation.
@@ -1061,61 +458,11 @@ rt::operation_type!(
     op::DELETE_QUERY_DEFINITION
 );
 impl DeleteQueryDefinition {
-    /// The ID of the query definition that you want to delete. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
+    /// Sets [`query_definition_id`](t::DeleteQueryDefinitionRequest::query_definition_id).
     #[inline]
     pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().query_definition_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteQueryDefinitionResponse,
-            e::DeleteQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteQueryDefinitionResponse,
-        e::DeleteQueryDefinitionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteQueryDefinitionRequest,
-        t::DeleteQueryDefinitionResponse,
-        e::DeleteQueryDefinitionError,
-    > {
-        self.0
     }
 }
 /// The `DeleteResourcePolicy` operation.
@@ -1133,66 +480,1450 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// The name of the policy to be revoked. This parameter is required.
+    /// Sets [`policy_name`](t::DeleteResourcePolicyRequest::policy_name).
     #[inline]
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_name = Some(value.into());
         self
     }
-    /// The ARN of the CloudWatch Logs resource for which the resource policy needs to be deleted
+    /// Sets [`resource_arn`](t::DeleteResourcePolicyRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = Some(value.into());
         self
     }
-    /// The expected revision ID of the resource policy. Required when deleting a resource-scoped policy to prevent concurrent modifications.
+    /// Sets [`expected_revision_id`](t::DeleteResourcePolicyRequest::expected_revision_id).
     #[inline]
     pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_revision_id = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+}
+impl super::Client {
+    /// Deletes the specified retention policy. Returns [`DeleteRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteResourcePolicyError>,
-    > {
-        self.0.send()
+    pub fn delete_retention_policy(&self) -> DeleteRetentionPolicy {
+        DeleteRetentionPolicy(rt::Call::new(&self.handle, &op::DELETE_RETENTION_POLICY))
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources. Returns [`DeleteScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteResourcePolicyError> {
-        self.0.send_blocking()
+    pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
+        DeleteScheduledQuery(rt::Call::new(&self.handle, &op::DELETE_SCHEDULED_QUERY))
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Deletes the specified subscription filter. Returns [`DeleteSubscriptionFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
+        DeleteSubscriptionFilter(
+            rt::Call::new(&self.handle, &op::DELETE_SUBSCRIPTION_FILTER),
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint. Returns [`DeleteSyslogConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
+        DeleteSyslogConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_SYSLOG_CONFIGURATION),
+        )
     }
-    /// The underlying call, with the input built so far.
+    /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted. Returns [`DeleteTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourcePolicyRequest,
+    pub fn delete_transformer(&self) -> DeleteTransformer {
+        DeleteTransformer(rt::Call::new(&self.handle, &op::DELETE_TRANSFORMER))
+    }
+    /// Returns a list of all CloudWatch Logs account policies in the account. Returns [`DescribeAccountPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
+        DescribeAccountPolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_POLICIES),
+        )
+    }
+    /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html). Returns [`DescribeConfigurationTemplates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
+        DescribeConfigurationTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONFIGURATION_TEMPLATES),
+        )
+    }
+    /// Retrieves a list of the deliveries that have been created in the account. Returns [`DescribeDeliveries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_deliveries(&self) -> DescribeDeliveries {
+        DescribeDeliveries(rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERIES))
+    }
+    /// Retrieves a list of the delivery destinations that have been created in the account. Returns [`DescribeDeliveryDestinations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
+        DescribeDeliveryDestinations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_DESTINATIONS),
+        )
+    }
+    /// Retrieves a list of the delivery sources that have been created in the account. Returns [`DescribeDeliverySources`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
+        DescribeDeliverySources(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_SOURCES),
+        )
+    }
+    /// Lists all your destinations. The results are ASCII-sorted by destination name. Returns [`DescribeDestinations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_destinations(&self) -> DescribeDestinations {
+        DescribeDestinations(rt::Call::new(&self.handle, &op::DESCRIBE_DESTINATIONS))
+    }
+    /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter. Returns [`DescribeFieldIndexes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
+        DescribeFieldIndexes(rt::Call::new(&self.handle, &op::DESCRIBE_FIELD_INDEXES))
+    }
+    /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime. Returns [`DescribeImportTaskBatches`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
+        DescribeImportTaskBatches(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASK_BATCHES),
+        )
+    }
+    /// Lists and describes import tasks, with optional filtering by import status and source ARN. Returns [`DescribeImportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_tasks(&self) -> DescribeImportTasks {
+        DescribeImportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASKS))
+    }
+    /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html). Returns [`DescribeIndexPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
+        DescribeIndexPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_INDEX_POLICIES))
+    }
+}
+/// The `DeleteRetentionPolicy` operation.
+///
+/// Deletes the specified retention policy.
+///
+/// Log events do not expire if they belong to log groups without a retention policy.
+///
+/// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
+pub struct DeleteRetentionPolicy(
+    pub(crate) rt::Call<
+        t::DeleteRetentionPolicyRequest,
         rt::Unit,
-        e::DeleteResourcePolicyError,
+        e::DeleteRetentionPolicyError,
+    >,
+);
+rt::operation_type!(
+    DeleteRetentionPolicy, t::DeleteRetentionPolicyRequest, rt::Unit,
+    e::DeleteRetentionPolicyError, op::DELETE_RETENTION_POLICY
+);
+impl DeleteRetentionPolicy {
+    /// Sets [`log_group_name`](t::DeleteRetentionPolicyRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = value.into();
+        self
+    }
+}
+/// The `DeleteScheduledQuery` operation.
+///
+/// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
+pub struct DeleteScheduledQuery(
+    pub(crate) rt::Call<
+        t::DeleteScheduledQueryRequest,
+        t::DeleteScheduledQueryResponse,
+        e::DeleteScheduledQueryError,
+    >,
+);
+rt::operation_type!(
+    DeleteScheduledQuery, t::DeleteScheduledQueryRequest,
+    t::DeleteScheduledQueryResponse, e::DeleteScheduledQueryError,
+    op::DELETE_SCHEDULED_QUERY
+);
+impl DeleteScheduledQuery {
+    /// Sets [`identifier`](t::DeleteScheduledQueryRequest::identifier).
+    #[inline]
+    pub fn identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().identifier = value.into();
+        self
+    }
+}
+/// The `DeleteSubscriptionFilter` operation.
+///
+/// Deletes the specified subscription filter.
+pub struct DeleteSubscriptionFilter(
+    pub(crate) rt::Call<
+        t::DeleteSubscriptionFilterRequest,
+        rt::Unit,
+        e::DeleteSubscriptionFilterError,
+    >,
+);
+rt::operation_type!(
+    DeleteSubscriptionFilter, t::DeleteSubscriptionFilterRequest, rt::Unit,
+    e::DeleteSubscriptionFilterError, op::DELETE_SUBSCRIPTION_FILTER
+);
+impl DeleteSubscriptionFilter {
+    /// Sets [`log_group_name`](t::DeleteSubscriptionFilterRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = value.into();
+        self
+    }
+    /// Sets [`filter_name`](t::DeleteSubscriptionFilterRequest::filter_name).
+    #[inline]
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().filter_name = value.into();
+        self
+    }
+}
+/// The `DeleteSyslogConfiguration` operation.
+///
+/// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
+pub struct DeleteSyslogConfiguration(
+    pub(crate) rt::Call<
+        t::DeleteSyslogConfigurationRequest,
+        rt::Unit,
+        e::DeleteSyslogConfigurationError,
+    >,
+);
+rt::operation_type!(
+    DeleteSyslogConfiguration, t::DeleteSyslogConfigurationRequest, rt::Unit,
+    e::DeleteSyslogConfigurationError, op::DELETE_SYSLOG_CONFIGURATION
+);
+impl DeleteSyslogConfiguration {
+    /// Sets [`log_group_identifier`](t::DeleteSyslogConfigurationRequest::log_group_identifier).
+    #[inline]
+    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_identifier = value.into();
+        self
+    }
+    /// Sets [`vpc_endpoint_id`](t::DeleteSyslogConfigurationRequest::vpc_endpoint_id).
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+        self
+    }
+}
+/// The `DeleteTransformer` operation.
+///
+/// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
+///
+/// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
+pub struct DeleteTransformer(
+    pub(crate) rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
+);
+rt::operation_type!(
+    DeleteTransformer, t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError,
+    op::DELETE_TRANSFORMER
+);
+impl DeleteTransformer {
+    /// Sets [`log_group_identifier`](t::DeleteTransformerRequest::log_group_identifier).
+    #[inline]
+    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_identifier = value.into();
+        self
+    }
+}
+/// The `DescribeAccountPolicies` operation.
+///
+/// Returns a list of all CloudWatch Logs account policies in the account.
+///
+/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for.
+///
+/// - To see data protection policies, you must have the `logs:GetDataProtectionPolicy` and `logs:DescribeAccountPolicies` permissions.
+/// - To see subscription filter policies, you must have the `logs:DescribeSubscriptionFilters` and `logs:DescribeAccountPolicies` permissions.
+/// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
+/// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
+/// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
+pub struct DescribeAccountPolicies(
+    pub(crate) rt::Call<
+        t::DescribeAccountPoliciesRequest,
+        t::DescribeAccountPoliciesResponse,
+        e::DescribeAccountPoliciesError,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountPolicies, t::DescribeAccountPoliciesRequest,
+    t::DescribeAccountPoliciesResponse, e::DescribeAccountPoliciesError,
+    op::DESCRIBE_ACCOUNT_POLICIES
+);
+impl DescribeAccountPolicies {
+    /// Sets [`policy_type`](t::DescribeAccountPoliciesRequest::policy_type).
+    #[inline]
+    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
+        self.0.input_mut().policy_type = value.into();
+        self
+    }
+    /// Sets [`policy_name`](t::DescribeAccountPoliciesRequest::policy_name).
+    #[inline]
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_name = Some(value.into());
+        self
+    }
+    /// Sets [`account_identifiers`](t::DescribeAccountPoliciesRequest::account_identifiers).
+    #[inline]
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
+        self
+    }
+    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
+    #[inline]
+    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_identifiers, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeAccountPoliciesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeConfigurationTemplates` operation.
+///
+/// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+pub struct DescribeConfigurationTemplates(
+    pub(crate) rt::Call<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+    >,
+);
+rt::operation_type!(
+    DescribeConfigurationTemplates, t::DescribeConfigurationTemplatesRequest,
+    t::DescribeConfigurationTemplatesResponse, e::DescribeConfigurationTemplatesError,
+    op::DESCRIBE_CONFIGURATION_TEMPLATES
+);
+impl DescribeConfigurationTemplates {
+    /// Sets [`service`](t::DescribeConfigurationTemplatesRequest::service).
+    #[inline]
+    pub fn service(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service = Some(value.into());
+        self
+    }
+    /// Sets [`log_types`](t::DescribeConfigurationTemplatesRequest::log_types).
+    #[inline]
+    pub fn log_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_types);
+        self
+    }
+    /// Adds one element to `logTypes`; see [`log_types`](Self::log_types).
+    #[inline]
+    pub fn push_log_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_types, item);
+        self
+    }
+    /// Sets [`resource_types`](t::DescribeConfigurationTemplatesRequest::resource_types).
+    #[inline]
+    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `resourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
+        self
+    }
+    /// Sets [`delivery_destination_types`](t::DescribeConfigurationTemplatesRequest::delivery_destination_types).
+    #[inline]
+    pub fn delivery_destination_types(
+        mut self,
+        value: impl rt::Items<t::DeliveryDestinationType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().delivery_destination_types);
+        self
+    }
+    /// Adds one element to `deliveryDestinationTypes`; see [`delivery_destination_types`](Self::delivery_destination_types).
+    #[inline]
+    pub fn push_delivery_destination_types(
+        mut self,
+        item: impl Into<t::DeliveryDestinationType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().delivery_destination_types, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeConfigurationTemplatesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeConfigurationTemplatesRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+        t::ConfigurationTemplate,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeDeliveries` operation.
+///
+/// Retrieves a list of the deliveries that have been created in the account.
+///
+/// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
+///
+/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+pub struct DescribeDeliveries(
+    pub(crate) rt::Call<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+    >,
+);
+rt::operation_type!(
+    DescribeDeliveries, t::DescribeDeliveriesRequest, t::DescribeDeliveriesResponse,
+    e::DescribeDeliveriesError, op::DESCRIBE_DELIVERIES
+);
+impl DescribeDeliveries {
+    /// Sets [`next_token`](t::DescribeDeliveriesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeDeliveriesRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`delivery_source_names`](t::DescribeDeliveriesRequest::delivery_source_names).
+    #[inline]
+    pub fn delivery_source_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().delivery_source_names);
+        self
+    }
+    /// Adds one element to `deliverySourceNames`; see [`delivery_source_names`](Self::delivery_source_names).
+    #[inline]
+    pub fn push_delivery_source_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().delivery_source_names, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+        t::Delivery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERIES_PAGINATOR)
+    }
+}
+/// The `DescribeDeliveryDestinations` operation.
+///
+/// Retrieves a list of the delivery destinations that have been created in the account.
+pub struct DescribeDeliveryDestinations(
+    pub(crate) rt::Call<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+    >,
+);
+rt::operation_type!(
+    DescribeDeliveryDestinations, t::DescribeDeliveryDestinationsRequest,
+    t::DescribeDeliveryDestinationsResponse, e::DescribeDeliveryDestinationsError,
+    op::DESCRIBE_DELIVERY_DESTINATIONS
+);
+impl DescribeDeliveryDestinations {
+    /// Sets [`next_token`](t::DescribeDeliveryDestinationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeDeliveryDestinationsRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`names`](t::DescribeDeliveryDestinationsRequest::names).
+    #[inline]
+    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().names);
+        self
+    }
+    /// Adds one element to `names`; see [`names`](Self::names).
+    #[inline]
+    pub fn push_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().names, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+        t::DeliveryDestination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeDeliverySources` operation.
+///
+/// Retrieves a list of the delivery sources that have been created in the account.
+pub struct DescribeDeliverySources(
+    pub(crate) rt::Call<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+    >,
+);
+rt::operation_type!(
+    DescribeDeliverySources, t::DescribeDeliverySourcesRequest,
+    t::DescribeDeliverySourcesResponse, e::DescribeDeliverySourcesError,
+    op::DESCRIBE_DELIVERY_SOURCES
+);
+impl DescribeDeliverySources {
+    /// Sets [`next_token`](t::DescribeDeliverySourcesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeDeliverySourcesRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`resource_arns`](t::DescribeDeliverySourcesRequest::resource_arns).
+    #[inline]
+    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_arns);
+        self
+    }
+    /// Adds one element to `resourceArns`; see [`resource_arns`](Self::resource_arns).
+    #[inline]
+    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_arns, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+        t::DeliverySource,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_SOURCES_PAGINATOR)
+    }
+}
+/// The `DescribeDestinations` operation.
+///
+/// Lists all your destinations. The results are ASCII-sorted by destination name.
+pub struct DescribeDestinations(
+    pub(crate) rt::Call<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+    >,
+);
+rt::operation_type!(
+    DescribeDestinations, t::DescribeDestinationsRequest,
+    t::DescribeDestinationsResponse, e::DescribeDestinationsError,
+    op::DESCRIBE_DESTINATIONS
+);
+impl DescribeDestinations {
+    /// Sets [`destination_name_prefix`](t::DescribeDestinationsRequest::destination_name_prefix).
+    #[inline]
+    pub fn destination_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeDestinationsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeDestinationsRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+        t::Destination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DESTINATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
+pub struct DescribeExportTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+    >,
+);
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResponse,
+    e::DescribeExportTasksError, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    /// Sets [`task_id`](t::DescribeExportTasksRequest::task_id).
+    #[inline]
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().task_id = Some(value.into());
+        self
+    }
+    /// Sets [`status_code`](t::DescribeExportTasksRequest::status_code).
+    #[inline]
+    pub fn status_code(mut self, value: impl Into<t::ExportTaskStatusCode>) -> Self {
+        self.0.input_mut().status_code = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeExportTasksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeExportTasksRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+        t::ExportTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeFieldIndexes` operation.
+///
+/// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
+///
+/// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+pub struct DescribeFieldIndexes(
+    pub(crate) rt::Call<
+        t::DescribeFieldIndexesRequest,
+        t::DescribeFieldIndexesResponse,
+        e::DescribeFieldIndexesError,
+    >,
+);
+rt::operation_type!(
+    DescribeFieldIndexes, t::DescribeFieldIndexesRequest,
+    t::DescribeFieldIndexesResponse, e::DescribeFieldIndexesError,
+    op::DESCRIBE_FIELD_INDEXES
+);
+impl DescribeFieldIndexes {
+    /// Sets [`log_group_identifiers`](t::DescribeFieldIndexesRequest::log_group_identifiers).
+    #[inline]
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
+        self
+    }
+    /// Sets [`index_categories`](t::DescribeFieldIndexesRequest::index_categories).
+    #[inline]
+    pub fn index_categories(mut self, value: impl rt::Items<t::IndexCategory>) -> Self {
+        value.add_to(&mut self.0.input_mut().index_categories);
+        self
+    }
+    /// Adds one element to `indexCategories`; see [`index_categories`](Self::index_categories).
+    #[inline]
+    pub fn push_index_categories(mut self, item: impl Into<t::IndexCategory>) -> Self {
+        rt::push(&mut self.0.input_mut().index_categories, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeFieldIndexesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeImportTaskBatches` operation.
+///
+/// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
+pub struct DescribeImportTaskBatches(
+    pub(crate) rt::Call<
+        t::DescribeImportTaskBatchesRequest,
+        t::DescribeImportTaskBatchesResponse,
+        e::DescribeImportTaskBatchesError,
+    >,
+);
+rt::operation_type!(
+    DescribeImportTaskBatches, t::DescribeImportTaskBatchesRequest,
+    t::DescribeImportTaskBatchesResponse, e::DescribeImportTaskBatchesError,
+    op::DESCRIBE_IMPORT_TASK_BATCHES
+);
+impl DescribeImportTaskBatches {
+    /// Sets [`import_id`](t::DescribeImportTaskBatchesRequest::import_id).
+    #[inline]
+    pub fn import_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().import_id = value.into();
+        self
+    }
+    /// Sets [`batch_import_status`](t::DescribeImportTaskBatchesRequest::batch_import_status).
+    #[inline]
+    pub fn batch_import_status(
+        mut self,
+        value: impl rt::Items<t::ImportStatus>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().batch_import_status);
+        self
+    }
+    /// Adds one element to `batchImportStatus`; see [`batch_import_status`](Self::batch_import_status).
+    #[inline]
+    pub fn push_batch_import_status(mut self, item: impl Into<t::ImportStatus>) -> Self {
+        rt::push(&mut self.0.input_mut().batch_import_status, item);
+        self
+    }
+    /// Sets [`limit`](t::DescribeImportTaskBatchesRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImportTaskBatchesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeImportTasks` operation.
+///
+/// Lists and describes import tasks, with optional filtering by import status and source ARN.
+pub struct DescribeImportTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportTasksRequest,
+        t::DescribeImportTasksResponse,
+        e::DescribeImportTasksError,
+    >,
+);
+rt::operation_type!(
+    DescribeImportTasks, t::DescribeImportTasksRequest, t::DescribeImportTasksResponse,
+    e::DescribeImportTasksError, op::DESCRIBE_IMPORT_TASKS
+);
+impl DescribeImportTasks {
+    /// Sets [`import_id`](t::DescribeImportTasksRequest::import_id).
+    #[inline]
+    pub fn import_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().import_id = Some(value.into());
+        self
+    }
+    /// Sets [`import_status`](t::DescribeImportTasksRequest::import_status).
+    #[inline]
+    pub fn import_status(mut self, value: impl Into<t::ImportStatus>) -> Self {
+        self.0.input_mut().import_status = Some(value.into());
+        self
+    }
+    /// Sets [`import_source_arn`](t::DescribeImportTasksRequest::import_source_arn).
+    #[inline]
+    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().import_source_arn = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeImportTasksRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeImportTasksRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeIndexPolicies` operation.
+///
+/// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+///
+/// If a specified log group has a log-group level index policy, that policy is returned by this operation.
+///
+/// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
+///
+/// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
+pub struct DescribeIndexPolicies(
+    pub(crate) rt::Call<
+        t::DescribeIndexPoliciesRequest,
+        t::DescribeIndexPoliciesResponse,
+        e::DescribeIndexPoliciesError,
+    >,
+);
+rt::operation_type!(
+    DescribeIndexPolicies, t::DescribeIndexPoliciesRequest,
+    t::DescribeIndexPoliciesResponse, e::DescribeIndexPoliciesError,
+    op::DESCRIBE_INDEX_POLICIES
+);
+impl DescribeIndexPolicies {
+    /// Sets [`log_group_identifiers`](t::DescribeIndexPoliciesRequest::log_group_identifiers).
+    #[inline]
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeIndexPoliciesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+impl super::Client {
+    /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name. Returns [`DescribeLogGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_log_groups(&self) -> DescribeLogGroups {
+        DescribeLogGroups(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_GROUPS))
+    }
+    /// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered. Returns [`DescribeLogStreams`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_log_streams(&self) -> DescribeLogStreams {
+        DescribeLogStreams(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_STREAMS))
+    }
+    /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order. Returns [`DescribeLookupTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_lookup_tables(&self) -> DescribeLookupTables {
+        DescribeLookupTables(rt::Call::new(&self.handle, &op::DESCRIBE_LOOKUP_TABLES))
+    }
+    /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name. Returns [`DescribeMetricFilters`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_metric_filters(&self) -> DescribeMetricFilters {
+        DescribeMetricFilters(rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_FILTERS))
+    }
+    /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status. Returns [`DescribeQueries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_queries(&self) -> DescribeQueries {
+        DescribeQueries(rt::Call::new(&self.handle, &op::DESCRIBE_QUERIES))
+    }
+    /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account. Returns [`DescribeQueryDefinitions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_query_definitions(&self) -> DescribeQueryDefinitions {
+        DescribeQueryDefinitions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_QUERY_DEFINITIONS),
+        )
+    }
+    /// Lists the resource policies in this account. Returns [`DescribeResourcePolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_resource_policies(&self) -> DescribeResourcePolicies {
+        DescribeResourcePolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_POLICIES),
+        )
+    }
+    /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name. Returns [`DescribeSubscriptionFilters`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subscription_filters(&self) -> DescribeSubscriptionFilters {
+        DescribeSubscriptionFilters(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SUBSCRIPTION_FILTERS),
+        )
+    }
+    /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account. Returns [`DisassociateKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_kms_key(&self) -> DisassociateKmsKey {
+        DisassociateKmsKey(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY))
+    }
+    /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration. Returns [`DisassociateSourceFromS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_source_from_s3_table_integration(
+        &self,
+    ) -> DisassociateSourceFromS3TableIntegration {
+        DisassociateSourceFromS3TableIntegration(
+            rt::Call::new(
+                &self.handle,
+                &op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION,
+            ),
+        )
+    }
+}
+/// The `DescribeLogGroups` operation.
+///
+/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
+///
+/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
+///
+/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+pub struct DescribeLogGroups(
+    pub(crate) rt::Call<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+    >,
+);
+rt::operation_type!(
+    DescribeLogGroups, t::DescribeLogGroupsRequest, t::DescribeLogGroupsResponse,
+    e::DescribeLogGroupsError, op::DESCRIBE_LOG_GROUPS
+);
+impl DescribeLogGroups {
+    /// Sets [`account_identifiers`](t::DescribeLogGroupsRequest::account_identifiers).
+    #[inline]
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
+        self
+    }
+    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
+    #[inline]
+    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_identifiers, item);
+        self
+    }
+    /// Sets [`log_group_name_prefix`](t::DescribeLogGroupsRequest::log_group_name_prefix).
+    #[inline]
+    pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`log_group_name_pattern`](t::DescribeLogGroupsRequest::log_group_name_pattern).
+    #[inline]
+    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name_pattern = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLogGroupsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeLogGroupsRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`include_linked_accounts`](t::DescribeLogGroupsRequest::include_linked_accounts).
+    #[inline]
+    pub fn include_linked_accounts(mut self, value: bool) -> Self {
+        self.0.input_mut().include_linked_accounts = Some(value);
+        self
+    }
+    /// Sets [`log_group_class`](t::DescribeLogGroupsRequest::log_group_class).
+    #[inline]
+    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
+        self.0.input_mut().log_group_class = Some(value.into());
+        self
+    }
+    /// Sets [`log_group_identifiers`](t::DescribeLogGroupsRequest::log_group_identifiers).
+    #[inline]
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+        t::LogGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeLogStreams` operation.
+///
+/// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
+///
+/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
+///
+/// This operation has a limit of 25 transactions per second, after which transactions are throttled.
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+pub struct DescribeLogStreams(
+    pub(crate) rt::Call<
+        t::DescribeLogStreamsRequest,
+        t::DescribeLogStreamsResponse,
+        e::DescribeLogStreamsError,
+    >,
+);
+rt::operation_type!(
+    DescribeLogStreams, t::DescribeLogStreamsRequest, t::DescribeLogStreamsResponse,
+    e::DescribeLogStreamsError, op::DESCRIBE_LOG_STREAMS
+);
+impl DescribeLogStreams {
+    /// Sets [`log_group_name`](t::DescribeLogStreamsRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`log_group_identifier`](t::DescribeLogStreamsRequest::log_group_identifier).
+    #[inline]
+    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_identifier = Some(value.into());
+        self
+    }
+    /// Sets [`log_stream_name_prefix`](t::DescribeLogStreamsRequest::log_stream_name_prefix).
+    #[inline]
+    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_stream_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`order_by`](t::DescribeLogStreamsRequest::order_by).
+    #[inline]
+    pub fn order_by(mut self, value: impl Into<t::OrderBy>) -> Self {
+        self.0.input_mut().order_by = Some(value.into());
+        self
+    }
+    /// Sets [`descending`](t::DescribeLogStreamsRequest::descending).
+    #[inline]
+    pub fn descending(mut self, value: bool) -> Self {
+        self.0.input_mut().descending = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLogStreamsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeLogStreamsRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLogStreamsRequest,
+        t::DescribeLogStreamsResponse,
+        e::DescribeLogStreamsError,
+        t::LogStream,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_STREAMS_PAGINATOR)
+    }
+}
+/// The `DescribeLookupTables` operation.
+///
+/// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
+pub struct DescribeLookupTables(
+    pub(crate) rt::Call<
+        t::DescribeLookupTablesRequest,
+        t::DescribeLookupTablesResponse,
+        e::DescribeLookupTablesError,
+    >,
+);
+rt::operation_type!(
+    DescribeLookupTables, t::DescribeLookupTablesRequest,
+    t::DescribeLookupTablesResponse, e::DescribeLookupTablesError,
+    op::DESCRIBE_LOOKUP_TABLES
+);
+impl DescribeLookupTables {
+    /// Sets [`lookup_table_name_prefix`](t::DescribeLookupTablesRequest::lookup_table_name_prefix).
+    #[inline]
+    pub fn lookup_table_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().lookup_table_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeLookupTablesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeLookupTablesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeMetricFilters` operation.
+///
+/// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
+pub struct DescribeMetricFilters(
+    pub(crate) rt::Call<
+        t::DescribeMetricFiltersRequest,
+        t::DescribeMetricFiltersResponse,
+        e::DescribeMetricFiltersError,
+    >,
+);
+rt::operation_type!(
+    DescribeMetricFilters, t::DescribeMetricFiltersRequest,
+    t::DescribeMetricFiltersResponse, e::DescribeMetricFiltersError,
+    op::DESCRIBE_METRIC_FILTERS
+);
+impl DescribeMetricFilters {
+    /// Sets [`log_group_name`](t::DescribeMetricFiltersRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`filter_name_prefix`](t::DescribeMetricFiltersRequest::filter_name_prefix).
+    #[inline]
+    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().filter_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeMetricFiltersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeMetricFiltersRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`metric_name`](t::DescribeMetricFiltersRequest::metric_name).
+    #[inline]
+    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().metric_name = Some(value.into());
+        self
+    }
+    /// Sets [`metric_namespace`](t::DescribeMetricFiltersRequest::metric_namespace).
+    #[inline]
+    pub fn metric_namespace(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().metric_namespace = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricFiltersRequest,
+        t::DescribeMetricFiltersResponse,
+        e::DescribeMetricFiltersError,
+        t::MetricFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_FILTERS_PAGINATOR)
+    }
+}
+/// The `DescribeQueries` operation.
+///
+/// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
+///
+/// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
+pub struct DescribeQueries(
+    pub(crate) rt::Call<
+        t::DescribeQueriesRequest,
+        t::DescribeQueriesResponse,
+        e::DescribeQueriesError,
+    >,
+);
+rt::operation_type!(
+    DescribeQueries, t::DescribeQueriesRequest, t::DescribeQueriesResponse,
+    e::DescribeQueriesError, op::DESCRIBE_QUERIES
+);
+impl DescribeQueries {
+    /// Sets [`log_group_name`](t::DescribeQueriesRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`status`](t::DescribeQueriesRequest::status).
+    #[inline]
+    pub fn status(mut self, value: impl Into<t::QueryStatus>) -> Self {
+        self.0.input_mut().status = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeQueriesRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeQueriesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`query_language`](t::DescribeQueriesRequest::query_language).
+    #[inline]
+    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
+        self.0.input_mut().query_language = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeQueriesRequest,
+        t::DescribeQueriesResponse,
+        e::DescribeQueriesError,
+        t::QueryInfo,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_QUERIES_PAGINATOR)
+    }
+}
+/// The `DescribeQueryDefinitions` operation.
+///
+/// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
+///
+/// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
+pub struct DescribeQueryDefinitions(
+    pub(crate) rt::Call<
+        t::DescribeQueryDefinitionsRequest,
+        t::DescribeQueryDefinitionsResponse,
+        e::DescribeQueryDefinitionsError,
+    >,
+);
+rt::operation_type!(
+    DescribeQueryDefinitions, t::DescribeQueryDefinitionsRequest,
+    t::DescribeQueryDefinitionsResponse, e::DescribeQueryDefinitionsError,
+    op::DESCRIBE_QUERY_DEFINITIONS
+);
+impl DescribeQueryDefinitions {
+    /// Sets [`query_language`](t::DescribeQueryDefinitionsRequest::query_language).
+    #[inline]
+    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
+        self.0.input_mut().query_language = Some(value.into());
+        self
+    }
+    /// Sets [`query_definition_name_prefix`](t::DescribeQueryDefinitionsRequest::query_definition_name_prefix).
+    #[inline]
+    pub fn query_definition_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().query_definition_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`max_results`](t::DescribeQueryDefinitionsRequest::max_results).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sets [`next_token`](t::DescribeQueryDefinitionsRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+}
+/// The `DescribeResourcePolicies` operation.
+///
+/// Lists the resource policies in this account.
+pub struct DescribeResourcePolicies(
+    pub(crate) rt::Call<
+        t::DescribeResourcePoliciesRequest,
+        t::DescribeResourcePoliciesResponse,
+        e::DescribeResourcePoliciesError,
+    >,
+);
+rt::operation_type!(
+    DescribeResourcePolicies, t::DescribeResourcePoliciesRequest,
+    t::DescribeResourcePoliciesResponse, e::DescribeResourcePoliciesError,
+    op::DESCRIBE_RESOURCE_POLICIES
+);
+impl DescribeResourcePolicies {
+    /// Sets [`next_token`](t::DescribeResourcePoliciesRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeResourcePoliciesRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sets [`resource_arn`](t::DescribeResourcePoliciesRequest::resource_arn).
+    #[inline]
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_arn = Some(value.into());
+        self
+    }
+    /// Sets [`policy_scope`](t::DescribeResourcePoliciesRequest::policy_scope).
+    #[inline]
+    pub fn policy_scope(mut self, value: impl Into<t::PolicyScope>) -> Self {
+        self.0.input_mut().policy_scope = Some(value.into());
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeResourcePoliciesRequest,
+        t::DescribeResourcePoliciesResponse,
+        e::DescribeResourcePoliciesError,
+        t::ResourcePolicy,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESOURCE_POLICIES_PAGINATOR)
+    }
+}
+/// The `DescribeSubscriptionFilters` operation.
+///
+/// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
+pub struct DescribeSubscriptionFilters(
+    pub(crate) rt::Call<
+        t::DescribeSubscriptionFiltersRequest,
+        t::DescribeSubscriptionFiltersResponse,
+        e::DescribeSubscriptionFiltersError,
+    >,
+);
+rt::operation_type!(
+    DescribeSubscriptionFilters, t::DescribeSubscriptionFiltersRequest,
+    t::DescribeSubscriptionFiltersResponse, e::DescribeSubscriptionFiltersError,
+    op::DESCRIBE_SUBSCRIPTION_FILTERS
+);
+impl DescribeSubscriptionFilters {
+    /// Sets [`log_group_name`](t::DescribeSubscriptionFiltersRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = value.into();
+        self
+    }
+    /// Sets [`filter_name_prefix`](t::DescribeSubscriptionFiltersRequest::filter_name_prefix).
+    #[inline]
+    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().filter_name_prefix = Some(value.into());
+        self
+    }
+    /// Sets [`next_token`](t::DescribeSubscriptionFiltersRequest::next_token).
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](t::DescribeSubscriptionFiltersRequest::limit).
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSubscriptionFiltersRequest,
+        t::DescribeSubscriptionFiltersResponse,
+        e::DescribeSubscriptionFiltersError,
+        t::SubscriptionFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBSCRIPTION_FILTERS_PAGINATOR)
+    }
+}
+/// The `DisassociateKmsKey` operation.
+///
+/// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
+///
+/// When you use `DisassociateKmsKey`, you specify either the `logGroupName` parameter or the `resourceIdentifier` parameter. You can't specify both of those parameters in the same operation.
+///
+/// - Specify the `logGroupName` parameter to stop using the KMS key to encrypt future log events ingested and stored in the log group. Instead, they will be encrypted with the default CloudWatch Logs method. The log events that were ingested while the key was associated with the log group are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
+/// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
+///
+/// It can take up to 5 minutes for this operation to take effect.
+pub struct DisassociateKmsKey(
+    pub(crate) rt::Call<
+        t::DisassociateKmsKeyRequest,
+        rt::Unit,
+        e::DisassociateKmsKeyError,
+    >,
+);
+rt::operation_type!(
+    DisassociateKmsKey, t::DisassociateKmsKeyRequest, rt::Unit,
+    e::DisassociateKmsKeyError, op::DISASSOCIATE_KMS_KEY
+);
+impl DisassociateKmsKey {
+    /// Sets [`log_group_name`](t::DisassociateKmsKeyRequest::log_group_name).
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`resource_identifier`](t::DisassociateKmsKeyRequest::resource_identifier).
+    #[inline]
+    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_identifier = Some(value.into());
+        self
+    }
+}
+/// The `DisassociateSourceFromS3TableIntegration` operation.
+///
+/// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
+pub struct DisassociateSourceFromS3TableIntegration(
+    pub(crate) rt::Call<
+        t::DisassociateSourceFromS3TableIntegrationRequest,
+        t::DisassociateSourceFromS3TableIntegrationResponse,
+        e::DisassociateSourceFromS3TableIntegrationError,
+    >,
+);
+rt::operation_type!(
+    DisassociateSourceFromS3TableIntegration,
+    t::DisassociateSourceFromS3TableIntegrationRequest,
+    t::DisassociateSourceFromS3TableIntegrationResponse,
+    e::DisassociateSourceFromS3TableIntegrationError,
+    op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION
+);
+impl DisassociateSourceFromS3TableIntegration {
+    /// Sets [`identifier`](t::DisassociateSourceFromS3TableIntegrationRequest::identifier).
+    #[inline]
+    pub fn identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().identifier = value.into();
+        self
     }
 }

@@ -7,9 +7,7 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists log events from the specified log group. You can list all the log events or filter the results using one or more of the following:
-    ///
-    /// Returns the [`FilterLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists log events from the specified log group. You can list all the log events or filter the results using one or more of the following: Returns [`FilterLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn filter_log_events(&self) -> FilterLogEvents {
         FilterLogEvents(rt::Call::new(&self.handle, &op::FILTER_LOG_EVENTS))
@@ -50,19 +48,19 @@ rt::operation_type!(
     e::FilterLogEventsError, op::FILTER_LOG_EVENTS
 );
 impl FilterLogEvents {
-    /// The name of the log group to search.
+    /// Sets [`log_group_name`](t::FilterLogEventsRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = Some(value.into());
         self
     }
-    /// Specify either the name or ARN of the log group to view log events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    /// Sets [`log_group_identifier`](t::FilterLogEventsRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = Some(value.into());
         self
     }
-    /// Filters the results to only logs from the log streams in this list.
+    /// Sets [`log_stream_names`](t::FilterLogEventsRequest::log_stream_names).
     #[inline]
     pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_stream_names);
@@ -74,49 +72,49 @@ impl FilterLogEvents {
         rt::push(&mut self.0.input_mut().log_stream_names, item);
         self
     }
-    /// Filters the results to include only events from log streams that have names starting with this prefix.
+    /// Sets [`log_stream_name_prefix`](t::FilterLogEventsRequest::log_stream_name_prefix).
     #[inline]
     pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_stream_name_prefix = Some(value.into());
         self
     }
-    /// The start of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp before this time are not returned.
+    /// Sets [`start_time`](t::FilterLogEventsRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.0.input_mut().start_time = Some(value);
         self
     }
-    /// The end of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp later than this time are not returned.
+    /// Sets [`end_time`](t::FilterLogEventsRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.0.input_mut().end_time = Some(value);
         self
     }
-    /// The filter pattern to use. For more information, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    /// Sets [`filter_pattern`](t::FilterLogEventsRequest::filter_pattern).
     #[inline]
     pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_pattern = Some(value.into());
         self
     }
-    /// The token for the next set of events to return. (You received this token from a previous call.)
+    /// Sets [`next_token`](t::FilterLogEventsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of events to return. The default is 10,000 events.
+    /// Sets [`limit`](t::FilterLogEventsRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
     }
-    /// If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is true.
+    /// Sets [`start_from_head`](t::FilterLogEventsRequest::start_from_head).
     #[inline]
     pub fn start_from_head(mut self, value: bool) -> Self {
         self.0.input_mut().start_from_head = Some(value);
         self
     }
-    /// If the value is true, the operation attempts to provide responses that contain events from multiple log streams within the log group, interleaved in a single response. If the value is false, all the matched log events in the first log stream are searched first, then those in the next log stream, and so on.
+    /// Sets [`interleaved`](t::FilterLogEventsRequest::interleaved).
     #[deprecated(
         note = "Starting on June 17, 2019, this parameter will be ignored and the value will be assumed to be true. The response from this operation will always interleave events from multiple log streams within a log group."
     )]
@@ -126,55 +124,11 @@ impl FilterLogEvents {
         self.0.input_mut().interleaved = Some(value);
         self
     }
-    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
+    /// Sets [`unmask`](t::FilterLogEventsRequest::unmask).
     #[inline]
     pub fn unmask(mut self, value: bool) -> Self {
         self.0.input_mut().unmask = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::FilterLogEventsResponse, e::FilterLogEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FilterLogEventsResponse, e::FilterLogEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::FilterLogEventsRequest,
-        t::FilterLogEventsResponse,
-        e::FilterLogEventsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.

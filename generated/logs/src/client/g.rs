@@ -7,120 +7,88 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns information about a log group data protection policy.
-    ///
-    /// Returns the [`GetDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a log group data protection policy. Returns [`GetDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_protection_policy(&self) -> GetDataProtectionPolicy {
         GetDataProtectionPolicy(
             rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
         )
     }
-    /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
-    ///
-    /// Returns the [`GetDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) . Returns [`GetDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery(&self) -> GetDelivery {
         GetDelivery(rt::Call::new(&self.handle, &op::GET_DELIVERY))
     }
-    /// Retrieves complete information about one delivery destination.
-    ///
-    /// Returns the [`GetDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves complete information about one delivery destination. Returns [`GetDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_destination(&self) -> GetDeliveryDestination {
         GetDeliveryDestination(
             rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION),
         )
     }
-    /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-    ///
-    /// Returns the [`GetDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html). Returns [`GetDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_destination_policy(&self) -> GetDeliveryDestinationPolicy {
         GetDeliveryDestinationPolicy(
             rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION_POLICY),
         )
     }
-    /// Retrieves complete information about one delivery source.
-    ///
-    /// Returns the [`GetDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves complete information about one delivery source. Returns [`GetDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_source(&self) -> GetDeliverySource {
         GetDeliverySource(rt::Call::new(&self.handle, &op::GET_DELIVERY_SOURCE))
     }
-    /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
-    ///
-    /// Returns the [`GetIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about one integration between CloudWatch Logs and OpenSearch Service. Returns [`GetIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_integration(&self) -> GetIntegration {
         GetIntegration(rt::Call::new(&self.handle, &op::GET_INTEGRATION))
     }
-    /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
-    ///
-    /// Returns the [`GetLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid. Returns [`GetLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_anomaly_detector(&self) -> GetLogAnomalyDetector {
         GetLogAnomalyDetector(rt::Call::new(&self.handle, &op::GET_LOG_ANOMALY_DETECTOR))
     }
-    /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range.
-    ///
-    /// Returns the [`GetLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range. Returns [`GetLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_events(&self) -> GetLogEvents {
         GetLogEvents(rt::Call::new(&self.handle, &op::GET_LOG_EVENTS))
     }
-    /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
-    ///
-    /// Returns the [`GetLogFields`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types. Returns [`GetLogFields`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_fields(&self) -> GetLogFields {
         GetLogFields(rt::Call::new(&self.handle, &op::GET_LOG_FIELDS))
     }
-    /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify.
-    ///
-    /// Returns the [`GetLogGroupFields`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify. Returns [`GetLogGroupFields`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_group_fields(&self) -> GetLogGroupFields {
         GetLogGroupFields(rt::Call::new(&self.handle, &op::GET_LOG_GROUP_FIELDS))
     }
-    /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
-    ///
-    /// Returns the [`GetLogObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure. Returns [`GetLogObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_object(&self) -> GetLogObject {
         GetLogObject(rt::Call::new(&self.handle, &op::GET_LOG_OBJECT))
     }
-    /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
-    ///
-    /// Returns the [`GetLogRecord`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs. Returns [`GetLogRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_record(&self) -> GetLogRecord {
         GetLogRecord(rt::Call::new(&self.handle, &op::GET_LOG_RECORD))
     }
-    /// Retrieves the full content of a lookup table, including the CSV data.
-    ///
-    /// Returns the [`GetLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the full content of a lookup table, including the CSV data. Returns [`GetLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_lookup_table(&self) -> GetLookupTable {
         GetLookupTable(rt::Call::new(&self.handle, &op::GET_LOOKUP_TABLE))
     }
-    /// Returns the results from the specified query.
-    ///
-    /// Returns the [`GetQueryResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the results from the specified query. Returns [`GetQueryResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_query_results(&self) -> GetQueryResults {
         GetQueryResults(rt::Call::new(&self.handle, &op::GET_QUERY_RESULTS))
     }
-    /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
-    ///
-    /// Returns the [`GetScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata. Returns [`GetScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_scheduled_query(&self) -> GetScheduledQuery {
         GetScheduledQuery(rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY))
     }
-    /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
-    ///
-    /// Returns the [`GetScheduledQueryHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status. Returns [`GetScheduledQueryHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_scheduled_query_history(&self) -> GetScheduledQueryHistory {
         GetScheduledQueryHistory(
@@ -144,61 +112,11 @@ rt::operation_type!(
     op::GET_DATA_PROTECTION_POLICY
 );
 impl GetDataProtectionPolicy {
-    /// The name or ARN of the log group that contains the data protection policy that you want to see.
+    /// Sets [`log_group_identifier`](t::GetDataProtectionPolicyRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDataProtectionPolicyResponse,
-            e::GetDataProtectionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDataProtectionPolicyRequest,
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    > {
-        self.0
     }
 }
 /// The `GetDelivery` operation.
@@ -220,51 +138,11 @@ rt::operation_type!(
     op::GET_DELIVERY
 );
 impl GetDelivery {
-    /// The ID of the delivery that you want to retrieve.
+    /// Sets [`id`](t::GetDeliveryRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDeliveryResponse, e::GetDeliveryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDeliveryResponse, e::GetDeliveryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDeliveryRequest, t::GetDeliveryResponse, e::GetDeliveryError> {
-        self.0
     }
 }
 /// The `GetDeliveryDestination` operation.
@@ -283,61 +161,11 @@ rt::operation_type!(
     op::GET_DELIVERY_DESTINATION
 );
 impl GetDeliveryDestination {
-    /// The name of the delivery destination that you want to retrieve.
+    /// Sets [`name`](t::GetDeliveryDestinationRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDeliveryDestinationResponse,
-            e::GetDeliveryDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDeliveryDestinationResponse,
-        e::GetDeliveryDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeliveryDestinationRequest,
-        t::GetDeliveryDestinationResponse,
-        e::GetDeliveryDestinationError,
-    > {
-        self.0
     }
 }
 /// The `GetDeliveryDestinationPolicy` operation.
@@ -356,61 +184,11 @@ rt::operation_type!(
     op::GET_DELIVERY_DESTINATION_POLICY
 );
 impl GetDeliveryDestinationPolicy {
-    /// The name of the delivery destination that you want to retrieve the policy of.
+    /// Sets [`delivery_destination_name`](t::GetDeliveryDestinationPolicyRequest::delivery_destination_name).
     #[inline]
     pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delivery_destination_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDeliveryDestinationPolicyResponse,
-            e::GetDeliveryDestinationPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDeliveryDestinationPolicyResponse,
-        e::GetDeliveryDestinationPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeliveryDestinationPolicyRequest,
-        t::GetDeliveryDestinationPolicyResponse,
-        e::GetDeliveryDestinationPolicyError,
-    > {
-        self.0
     }
 }
 /// The `GetDeliverySource` operation.
@@ -428,55 +206,11 @@ rt::operation_type!(
     e::GetDeliverySourceError, op::GET_DELIVERY_SOURCE
 );
 impl GetDeliverySource {
-    /// The name of the delivery source that you want to retrieve.
+    /// Sets [`name`](t::GetDeliverySourceRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDeliverySourceResponse, e::GetDeliverySourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDeliverySourceResponse, e::GetDeliverySourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeliverySourceRequest,
-        t::GetDeliverySourceResponse,
-        e::GetDeliverySourceError,
-    > {
-        self.0
     }
 }
 /// The `GetIntegration` operation.
@@ -494,55 +228,11 @@ rt::operation_type!(
     e::GetIntegrationError, op::GET_INTEGRATION
 );
 impl GetIntegration {
-    /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
+    /// Sets [`integration_name`](t::GetIntegrationRequest::integration_name).
     #[inline]
     pub fn integration_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().integration_name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIntegrationResponse, e::GetIntegrationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIntegrationResponse, e::GetIntegrationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIntegrationRequest,
-        t::GetIntegrationResponse,
-        e::GetIntegrationError,
-    > {
-        self.0
     }
 }
 /// The `GetLogAnomalyDetector` operation.
@@ -561,61 +251,11 @@ rt::operation_type!(
     op::GET_LOG_ANOMALY_DETECTOR
 );
 impl GetLogAnomalyDetector {
-    /// The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
+    /// Sets [`anomaly_detector_arn`](t::GetLogAnomalyDetectorRequest::anomaly_detector_arn).
     #[inline]
     pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().anomaly_detector_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetLogAnomalyDetectorResponse,
-            e::GetLogAnomalyDetectorError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetLogAnomalyDetectorResponse,
-        e::GetLogAnomalyDetectorError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogAnomalyDetectorRequest,
-        t::GetLogAnomalyDetectorResponse,
-        e::GetLogAnomalyDetectorError,
-    > {
-        self.0
     }
 }
 /// The `GetLogEvents` operation.
@@ -645,103 +285,59 @@ rt::operation_type!(
     op::GET_LOG_EVENTS
 );
 impl GetLogEvents {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::GetLogEventsRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = Some(value.into());
         self
     }
-    /// Specify either the name or ARN of the log group to view events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    /// Sets [`log_group_identifier`](t::GetLogEventsRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = Some(value.into());
         self
     }
-    /// The name of the log stream.
+    /// Sets [`log_stream_name`](t::GetLogEventsRequest::log_stream_name).
     #[inline]
     pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_stream_name = value.into();
         self
     }
-    /// The start of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp equal to this time or later than this time are included. Events with a timestamp earlier than this time are not included.
+    /// Sets [`start_time`](t::GetLogEventsRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.0.input_mut().start_time = Some(value);
         self
     }
-    /// The end of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp equal to or later than this time are not included.
+    /// Sets [`end_time`](t::GetLogEventsRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.0.input_mut().end_time = Some(value);
         self
     }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
+    /// Sets [`next_token`](t::GetLogEventsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of log events returned. If you don't specify a limit, the default is as many log events as can fit in a response size of 1 MB (up to 10,000 log events).
+    /// Sets [`limit`](t::GetLogEventsRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
     }
-    /// If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is false.
+    /// Sets [`start_from_head`](t::GetLogEventsRequest::start_from_head).
     #[inline]
     pub fn start_from_head(mut self, value: bool) -> Self {
         self.0.input_mut().start_from_head = Some(value);
         self
     }
-    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
+    /// Sets [`unmask`](t::GetLogEventsRequest::unmask).
     #[inline]
     pub fn unmask(mut self, value: bool) -> Self {
         self.0.input_mut().unmask = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogEventsResponse, e::GetLogEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogEventsResponse, e::GetLogEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogEventsRequest,
-        t::GetLogEventsResponse,
-        e::GetLogEventsError,
-    > {
-        self.0
     }
 }
 /// The `GetLogFields` operation.
@@ -759,61 +355,17 @@ rt::operation_type!(
     op::GET_LOG_FIELDS
 );
 impl GetLogFields {
-    /// The name of the data source to retrieve log fields for.
+    /// Sets [`data_source_name`](t::GetLogFieldsRequest::data_source_name).
     #[inline]
     pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().data_source_name = value.into();
         self
     }
-    /// The type of the data source to retrieve log fields for.
+    /// Sets [`data_source_type`](t::GetLogFieldsRequest::data_source_type).
     #[inline]
     pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().data_source_type = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogFieldsResponse, e::GetLogFieldsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogFieldsResponse, e::GetLogFieldsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogFieldsRequest,
-        t::GetLogFieldsResponse,
-        e::GetLogFieldsError,
-    > {
-        self.0
     }
 }
 /// The `GetLogGroupFields` operation.
@@ -841,67 +393,23 @@ rt::operation_type!(
     e::GetLogGroupFieldsError, op::GET_LOG_GROUP_FIELDS
 );
 impl GetLogGroupFields {
-    /// The name of the log group to search.
+    /// Sets [`log_group_name`](t::GetLogGroupFieldsRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = Some(value.into());
         self
     }
-    /// The time to set as the center of the query. If you specify `time`, the 8 minutes before and 8 minutes after this time are searched. If you omit `time`, the most recent 15 minutes up to the current time are searched.
+    /// Sets [`time`](t::GetLogGroupFieldsRequest::time).
     #[inline]
     pub fn time(mut self, value: i64) -> Self {
         self.0.input_mut().time = Some(value);
         self
     }
-    /// Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must specify the ARN.
+    /// Sets [`log_group_identifier`](t::GetLogGroupFieldsRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogGroupFieldsResponse, e::GetLogGroupFieldsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogGroupFieldsResponse, e::GetLogGroupFieldsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogGroupFieldsRequest,
-        t::GetLogGroupFieldsResponse,
-        e::GetLogGroupFieldsError,
-    > {
-        self.0
     }
 }
 /// The `GetLogObject` operation.
@@ -921,61 +429,17 @@ rt::operation_type!(
     op::GET_LOG_OBJECT
 );
 impl GetLogObject {
-    /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
+    /// Sets [`unmask`](t::GetLogObjectRequest::unmask).
     #[inline]
     pub fn unmask(mut self, value: bool) -> Self {
         self.0.input_mut().unmask = Some(value);
         self
     }
-    /// A pointer to the specific log object to retrieve. This is a required parameter that uniquely identifies the log object within CloudWatch Logs. The pointer is typically obtained from a previous query or filter operation.
+    /// Sets [`log_object_pointer`](t::GetLogObjectRequest::log_object_pointer).
     #[inline]
     pub fn log_object_pointer(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_object_pointer = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogObjectResponse, e::GetLogObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogObjectResponse, e::GetLogObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogObjectRequest,
-        t::GetLogObjectResponse,
-        e::GetLogObjectError,
-    > {
-        self.0
     }
 }
 /// The `GetLogRecord` operation.
@@ -995,61 +459,17 @@ rt::operation_type!(
     op::GET_LOG_RECORD
 );
 impl GetLogRecord {
-    /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
+    /// Sets [`log_record_pointer`](t::GetLogRecordRequest::log_record_pointer).
     #[inline]
     pub fn log_record_pointer(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_record_pointer = value.into();
         self
     }
-    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
+    /// Sets [`unmask`](t::GetLogRecordRequest::unmask).
     #[inline]
     pub fn unmask(mut self, value: bool) -> Self {
         self.0.input_mut().unmask = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogRecordResponse, e::GetLogRecordError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogRecordResponse, e::GetLogRecordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogRecordRequest,
-        t::GetLogRecordResponse,
-        e::GetLogRecordError,
-    > {
-        self.0
     }
 }
 /// The `GetLookupTable` operation.
@@ -1067,55 +487,11 @@ rt::operation_type!(
     e::GetLookupTableError, op::GET_LOOKUP_TABLE
 );
 impl GetLookupTable {
-    /// The ARN of the lookup table to retrieve.
+    /// Sets [`lookup_table_arn`](t::GetLookupTableRequest::lookup_table_arn).
     #[inline]
     pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().lookup_table_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLookupTableResponse, e::GetLookupTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLookupTableResponse, e::GetLookupTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLookupTableRequest,
-        t::GetLookupTableResponse,
-        e::GetLookupTableError,
-    > {
-        self.0
     }
 }
 /// The `GetQueryResults` operation.
@@ -1145,67 +521,23 @@ rt::operation_type!(
     e::GetQueryResultsError, op::GET_QUERY_RESULTS
 );
 impl GetQueryResults {
-    /// The ID number of the query.
+    /// Sets [`query_id`](t::GetQueryResultsRequest::query_id).
     #[inline]
     pub fn query_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().query_id = value.into();
         self
     }
-    /// The token for the next set of items to return. The token expires after 1 hour.
+    /// Sets [`next_token`](t::GetQueryResultsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of log events to return in the response. The maximum is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the `nextToken`.
+    /// Sets [`max_items`](t::GetQueryResultsRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: i32) -> Self {
         self.0.input_mut().max_items = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetQueryResultsResponse, e::GetQueryResultsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetQueryResultsResponse, e::GetQueryResultsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetQueryResultsRequest,
-        t::GetQueryResultsResponse,
-        e::GetQueryResultsError,
-    > {
-        self.0
     }
 }
 /// The `GetScheduledQuery` operation.
@@ -1223,55 +555,11 @@ rt::operation_type!(
     e::GetScheduledQueryError, op::GET_SCHEDULED_QUERY
 );
 impl GetScheduledQuery {
-    /// The ARN or name of the scheduled query to retrieve.
+    /// Sets [`identifier`](t::GetScheduledQueryRequest::identifier).
     #[inline]
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().identifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetScheduledQueryResponse, e::GetScheduledQueryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetScheduledQueryResponse, e::GetScheduledQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetScheduledQueryRequest,
-        t::GetScheduledQueryResponse,
-        e::GetScheduledQueryError,
-    > {
-        self.0
     }
 }
 /// The `GetScheduledQueryHistory` operation.
@@ -1290,25 +578,25 @@ rt::operation_type!(
     op::GET_SCHEDULED_QUERY_HISTORY
 );
 impl GetScheduledQueryHistory {
-    /// The ARN or name of the scheduled query to retrieve history for.
+    /// Sets [`identifier`](t::GetScheduledQueryHistoryRequest::identifier).
     #[inline]
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().identifier = value.into();
         self
     }
-    /// The start time for the history query in Unix epoch format.
+    /// Sets [`start_time`](t::GetScheduledQueryHistoryRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The end time for the history query in Unix epoch format.
+    /// Sets [`end_time`](t::GetScheduledQueryHistoryRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// An array of execution statuses to filter the history results. Only executions with the specified statuses are returned.
+    /// Sets [`execution_statuses`](t::GetScheduledQueryHistoryRequest::execution_statuses).
     #[inline]
     pub fn execution_statuses(
         mut self,
@@ -1326,67 +614,17 @@ impl GetScheduledQueryHistory {
         rt::push(&mut self.0.input_mut().execution_statuses, item);
         self
     }
-    /// The maximum number of history records to return. Valid range is 1 to 1000.
+    /// Sets [`max_results`](t::GetScheduledQueryHistoryRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// Sets `nextToken`.
+    /// Sets [`next_token`](t::GetScheduledQueryHistoryRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetScheduledQueryHistoryResponse,
-            e::GetScheduledQueryHistoryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetScheduledQueryHistoryResponse,
-        e::GetScheduledQueryHistoryError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetScheduledQueryHistoryRequest,
-        t::GetScheduledQueryHistoryResponse,
-        e::GetScheduledQueryHistoryError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1403,16 +641,12 @@ impl GetScheduledQueryHistory {
     }
 }
 impl super::Client {
-    /// Returns the storage tier policy for the account.
-    ///
-    /// Returns the [`GetStorageTierPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the storage tier policy for the account. Returns [`GetStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_tier_policy(&self) -> GetStorageTierPolicy {
         GetStorageTierPolicy(rt::Call::new(&self.handle, &op::GET_STORAGE_TIER_POLICY))
     }
-    /// Returns the information about the log transformer associated with this log group.
-    ///
-    /// Returns the [`GetTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the information about the log transformer associated with this log group. Returns [`GetTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transformer(&self) -> GetTransformer {
         GetTransformer(rt::Call::new(&self.handle, &op::GET_TRANSFORMER))
@@ -1433,55 +667,6 @@ rt::operation_type!(
     t::GetStorageTierPolicyResponse, e::GetStorageTierPolicyError,
     op::GET_STORAGE_TIER_POLICY
 );
-impl GetStorageTierPolicy {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetStorageTierPolicyResponse,
-            e::GetStorageTierPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetStorageTierPolicyResponse, e::GetStorageTierPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageTierPolicyRequest,
-        t::GetStorageTierPolicyResponse,
-        e::GetStorageTierPolicyError,
-    > {
-        self.0
-    }
-}
 /// The `GetTransformer` operation.
 ///
 /// Returns the information about the log transformer associated with this log group.
@@ -1499,54 +684,10 @@ rt::operation_type!(
     e::GetTransformerError, op::GET_TRANSFORMER
 );
 impl GetTransformer {
-    /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    /// Sets [`log_group_identifier`](t::GetTransformerRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetTransformerResponse, e::GetTransformerError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTransformerResponse, e::GetTransformerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTransformerRequest,
-        t::GetTransformerResponse,
-        e::GetTransformerError,
-    > {
-        self.0
     }
 }

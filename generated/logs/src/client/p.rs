@@ -7,124 +7,92 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates an account-level data protection policy, subscription filter policy, field index policy, transformer policy, metric extraction policy, or retention policy that applies to all log groups, a subset of log groups, or a data source name and type combination in the account. Account-level policies are Region-specific: a policy applies only to log groups in the Region where you create it. To apply a policy across multiple Regions, create the policy separately in each Region.
-    ///
-    /// Returns the [`PutAccountPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an account-level data protection policy, subscription filter policy, field index policy, transformer policy, metric extraction policy, or retention policy that applies to all log groups, a subset of log groups, or a data source name and type combination in the account. Account-level policies are Region-specific: a policy applies only to log groups in the Region where you create it. To apply a policy across multiple Regions, create the policy separately in each Region. Returns [`PutAccountPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_account_policy(&self) -> PutAccountPolicy {
         PutAccountPolicy(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_POLICY))
     }
-    /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
-    ///
-    /// Returns the [`PutBearerTokenAuthentication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled. Returns [`PutBearerTokenAuthentication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bearer_token_authentication(&self) -> PutBearerTokenAuthentication {
         PutBearerTokenAuthentication(
             rt::Call::new(&self.handle, &op::PUT_BEARER_TOKEN_AUTHENTICATION),
         )
     }
-    /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data.
-    ///
-    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data. Returns [`PutDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
         PutDataProtectionPolicy(
             rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
         )
     }
-    /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination.
-    ///
-    /// Returns the [`PutDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination. Returns [`PutDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_destination(&self) -> PutDeliveryDestination {
         PutDeliveryDestination(
             rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION),
         )
     }
-    /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following:
-    ///
-    /// Returns the [`PutDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following: Returns [`PutDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_destination_policy(&self) -> PutDeliveryDestinationPolicy {
         PutDeliveryDestinationPolicy(
             rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION_POLICY),
         )
     }
-    /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces.
-    ///
-    /// Returns the [`PutDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces. Returns [`PutDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_source(&self) -> PutDeliverySource {
         PutDeliverySource(rt::Call::new(&self.handle, &op::PUT_DELIVERY_SOURCE))
     }
-    /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
-    ///
-    /// Returns the [`PutDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions. Returns [`PutDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_destination(&self) -> PutDestination {
         PutDestination(rt::Call::new(&self.handle, &op::PUT_DESTINATION))
     }
-    /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
-    ///
-    /// Returns the [`PutDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination. Returns [`PutDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_destination_policy(&self) -> PutDestinationPolicy {
         PutDestinationPolicy(rt::Call::new(&self.handle, &op::PUT_DESTINATION_POLICY))
     }
-    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
-    ///
-    /// Returns the [`PutIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html). Returns [`PutIndexPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_index_policy(&self) -> PutIndexPolicy {
         PutIndexPolicy(rt::Call::new(&self.handle, &op::PUT_INDEX_POLICY))
     }
-    /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
-    ///
-    /// Returns the [`PutIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account. Returns [`PutIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_integration(&self) -> PutIntegration {
         PutIntegration(rt::Call::new(&self.handle, &op::PUT_INTEGRATION))
     }
-    /// Uploads a batch of log events to the specified log stream.
-    ///
-    /// Returns the [`PutLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a batch of log events to the specified log stream. Returns [`PutLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_events(&self) -> PutLogEvents {
         PutLogEvents(rt::Call::new(&self.handle, &op::PUT_LOG_EVENTS))
     }
-    /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
-    ///
-    /// Returns the [`PutLogGroupDeletionProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled. Returns [`PutLogGroupDeletionProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_group_deletion_protection(&self) -> PutLogGroupDeletionProtection {
         PutLogGroupDeletionProtection(
             rt::Call::new(&self.handle, &op::PUT_LOG_GROUP_DELETION_PROTECTION),
         )
     }
-    /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
-    ///
-    /// Returns the [`PutMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html). Returns [`PutMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_filter(&self) -> PutMetricFilter {
         PutMetricFilter(rt::Call::new(&self.handle, &op::PUT_METRIC_FILTER))
     }
-    /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
-    ///
-    /// Returns the [`PutQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html). Returns [`PutQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_query_definition(&self) -> PutQueryDefinition {
         PutQueryDefinition(rt::Call::new(&self.handle, &op::PUT_QUERY_DEFINITION))
     }
-    /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions:
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions: Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
         PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
     }
-    /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group.
-    ///
-    /// Returns the [`PutRetentionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group. Returns [`PutRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_retention_policy(&self) -> PutRetentionPolicy {
         PutRetentionPolicy(rt::Call::new(&self.handle, &op::PUT_RETENTION_POLICY))
@@ -320,85 +288,41 @@ rt::operation_type!(
     e::PutAccountPolicyError, op::PUT_ACCOUNT_POLICY
 );
 impl PutAccountPolicy {
-    /// A name for the policy. This must be unique within the account and cannot start with `aws/`.
+    /// Sets [`policy_name`](t::PutAccountPolicyRequest::policy_name).
     #[inline]
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_name = value.into();
         self
     }
-    /// Specify the policy, in JSON.
+    /// Sets [`policy_document`](t::PutAccountPolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = value.into();
         self
     }
-    /// The type of policy that you're creating or updating.
+    /// Sets [`policy_type`](t::PutAccountPolicyRequest::policy_type).
     #[inline]
     pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
         self.0.input_mut().policy_type = value.into();
         self
     }
-    /// Currently the only valid value for this parameter is `ALL`, which specifies that the data protection policy applies to all log groups in the account. If you omit this parameter, the default of `ALL` is used.
+    /// Sets [`scope`](t::PutAccountPolicyRequest::scope).
     #[inline]
     pub fn scope(mut self, value: impl Into<t::Scope>) -> Self {
         self.0.input_mut().scope = Some(value.into());
         self
     }
-    /// Use this parameter to apply the new policy to a subset of log groups in the account or a data source name and type combination.
+    /// Sets [`selection_criteria`](t::PutAccountPolicyRequest::selection_criteria).
     #[inline]
     pub fn selection_criteria(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().selection_criteria = Some(value.into());
         self
     }
-    /// Specifies whether to preview the impact of the policy without creating or updating it. If you specify `true`, CloudWatch Logs validates the request, does not save the policy, and returns the estimated impact in `dryRunResult` instead of `accountPolicy`. The default is `false`.
+    /// Sets [`dry_run`](t::PutAccountPolicyRequest::dry_run).
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutAccountPolicyResponse, e::PutAccountPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutAccountPolicyResponse, e::PutAccountPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAccountPolicyRequest,
-        t::PutAccountPolicyResponse,
-        e::PutAccountPolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutBearerTokenAuthentication` operation.
@@ -418,61 +342,17 @@ rt::operation_type!(
     e::PutBearerTokenAuthenticationError, op::PUT_BEARER_TOKEN_AUTHENTICATION
 );
 impl PutBearerTokenAuthentication {
-    /// The name or ARN of the log group.
+    /// Sets [`log_group_identifier`](t::PutBearerTokenAuthenticationRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
     }
-    /// Whether to enable bearer token authentication.
+    /// Sets [`bearer_token_authentication_enabled`](t::PutBearerTokenAuthenticationRequest::bearer_token_authentication_enabled).
     #[inline]
     pub fn bearer_token_authentication_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().bearer_token_authentication_enabled = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutBearerTokenAuthenticationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutBearerTokenAuthenticationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutBearerTokenAuthenticationRequest,
-        rt::Unit,
-        e::PutBearerTokenAuthenticationError,
-    > {
-        self.0
     }
 }
 /// The `PutDataProtectionPolicy` operation.
@@ -499,67 +379,17 @@ rt::operation_type!(
     op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
-    /// Specify either the log group name or log group ARN.
+    /// Sets [`log_group_identifier`](t::PutDataProtectionPolicyRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
     }
-    /// Specify the data protection policy, in JSON.
+    /// Sets [`policy_document`](t::PutDataProtectionPolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutDataProtectionPolicyResponse,
-            e::PutDataProtectionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutDataProtectionPolicyResponse,
-        e::PutDataProtectionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDataProtectionPolicyRequest,
-        t::PutDataProtectionPolicyResponse,
-        e::PutDataProtectionPolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutDeliveryDestination` operation.
@@ -591,19 +421,19 @@ rt::operation_type!(
     op::PUT_DELIVERY_DESTINATION
 );
 impl PutDeliveryDestination {
-    /// A name for this delivery destination. This name must be unique for all delivery destinations in your account.
+    /// Sets [`name`](t::PutDeliveryDestinationRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The format for the logs that this delivery destination will receive.
+    /// Sets [`output_format`](t::PutDeliveryDestinationRequest::output_format).
     #[inline]
     pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
         self.0.input_mut().output_format = Some(value.into());
         self
     }
-    /// A structure that contains the ARN of the Amazon Web Services resource that will receive the logs.
+    /// Sets [`delivery_destination_configuration`](t::PutDeliveryDestinationRequest::delivery_destination_configuration).
     #[inline]
     pub fn delivery_destination_configuration(
         mut self,
@@ -612,7 +442,7 @@ impl PutDeliveryDestination {
         self.0.input_mut().delivery_destination_configuration = Some(value);
         self
     }
-    /// The type of delivery destination. This parameter specifies the target service where log data will be delivered. Valid values include:
+    /// Sets [`delivery_destination_type`](t::PutDeliveryDestinationRequest::delivery_destination_type).
     #[inline]
     pub fn delivery_destination_type(
         mut self,
@@ -621,13 +451,13 @@ impl PutDeliveryDestination {
         self.0.input_mut().delivery_destination_type = Some(value.into());
         self
     }
-    /// The ARN of an IAM role in your account that CloudWatch Logs assumes to deliver to this delivery destination. The trust policy of the role must allow CloudWatch Logs to assume it. This parameter is supported only for X-Ray trace delivery destinations.
+    /// Sets [`role_arn`](t::PutDeliveryDestinationRequest::role_arn).
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_arn = Some(value.into());
         self
     }
-    /// An optional list of key-value pairs to associate with the resource.
+    /// Sets [`tags`](t::PutDeliveryDestinationRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -642,56 +472,6 @@ impl PutDeliveryDestination {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().tags, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutDeliveryDestinationResponse,
-            e::PutDeliveryDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutDeliveryDestinationResponse,
-        e::PutDeliveryDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDeliveryDestinationRequest,
-        t::PutDeliveryDestinationResponse,
-        e::PutDeliveryDestinationError,
-    > {
-        self.0
     }
 }
 /// The `PutDeliveryDestinationPolicy` operation.
@@ -719,67 +499,17 @@ rt::operation_type!(
     op::PUT_DELIVERY_DESTINATION_POLICY
 );
 impl PutDeliveryDestinationPolicy {
-    /// The name of the delivery destination to assign this policy to.
+    /// Sets [`delivery_destination_name`](t::PutDeliveryDestinationPolicyRequest::delivery_destination_name).
     #[inline]
     pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delivery_destination_name = value.into();
         self
     }
-    /// The contents of the policy.
+    /// Sets [`delivery_destination_policy`](t::PutDeliveryDestinationPolicyRequest::delivery_destination_policy).
     #[inline]
     pub fn delivery_destination_policy(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delivery_destination_policy = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutDeliveryDestinationPolicyResponse,
-            e::PutDeliveryDestinationPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutDeliveryDestinationPolicyResponse,
-        e::PutDeliveryDestinationPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDeliveryDestinationPolicyRequest,
-        t::PutDeliveryDestinationPolicyResponse,
-        e::PutDeliveryDestinationPolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutDeliverySource` operation.
@@ -810,25 +540,25 @@ rt::operation_type!(
     e::PutDeliverySourceError, op::PUT_DELIVERY_SOURCE
 );
 impl PutDeliverySource {
-    /// A name for this delivery source. This name must be unique for all delivery sources in your account.
+    /// Sets [`name`](t::PutDeliverySourceRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The ARN of the Amazon Web Services resource that is generating and sending logs. For example, `arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234`
+    /// Sets [`resource_arn`](t::PutDeliverySourceRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// Defines the type of log that the source is sending.
+    /// Sets [`log_type`](t::PutDeliverySourceRequest::log_type).
     #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_type = value.into();
         self
     }
-    /// An optional list of key-value pairs to associate with the resource.
+    /// Sets [`tags`](t::PutDeliverySourceRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -844,7 +574,7 @@ impl PutDeliverySource {
         rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
-    /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length. For example, `{"samplingRate": "50"}`.
+    /// Sets [`delivery_source_configuration`](t::PutDeliverySourceRequest::delivery_source_configuration).
     #[inline]
     pub fn delivery_source_configuration(
         mut self,
@@ -862,50 +592,6 @@ impl PutDeliverySource {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().delivery_source_configuration, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutDeliverySourceResponse, e::PutDeliverySourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutDeliverySourceResponse, e::PutDeliverySourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDeliverySourceRequest,
-        t::PutDeliverySourceResponse,
-        e::PutDeliverySourceError,
-    > {
-        self.0
     }
 }
 /// The `PutDestination` operation.
@@ -929,25 +615,25 @@ rt::operation_type!(
     e::PutDestinationError, op::PUT_DESTINATION
 );
 impl PutDestination {
-    /// A name for the destination.
+    /// Sets [`destination_name`](t::PutDestinationRequest::destination_name).
     #[inline]
     pub fn destination_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_name = value.into();
         self
     }
-    /// The ARN of an Amazon Kinesis stream to which to deliver matching log events.
+    /// Sets [`target_arn`](t::PutDestinationRequest::target_arn).
     #[inline]
     pub fn target_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().target_arn = value.into();
         self
     }
-    /// The ARN of an IAM role that grants CloudWatch Logs permissions to call the Amazon Kinesis `PutRecord` operation on the destination stream.
+    /// Sets [`role_arn`](t::PutDestinationRequest::role_arn).
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_arn = value.into();
         self
     }
-    /// An optional list of key-value pairs to associate with the resource.
+    /// Sets [`tags`](t::PutDestinationRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -962,50 +648,6 @@ impl PutDestination {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().tags, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutDestinationResponse, e::PutDestinationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutDestinationResponse, e::PutDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDestinationRequest,
-        t::PutDestinationResponse,
-        e::PutDestinationError,
-    > {
-        self.0
     }
 }
 /// The `PutDestinationPolicy` operation.
@@ -1023,67 +665,23 @@ rt::operation_type!(
     e::PutDestinationPolicyError, op::PUT_DESTINATION_POLICY
 );
 impl PutDestinationPolicy {
-    /// A name for an existing destination.
+    /// Sets [`destination_name`](t::PutDestinationPolicyRequest::destination_name).
     #[inline]
     pub fn destination_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_name = value.into();
         self
     }
-    /// An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination. This can be up to 5120 bytes.
+    /// Sets [`access_policy`](t::PutDestinationPolicyRequest::access_policy).
     #[inline]
     pub fn access_policy(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().access_policy = value.into();
         self
     }
-    /// Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts. Before you update a destination policy this way, you must first update the subscription filters in the accounts that send logs to this destination. If you do not, the subscription filters might stop working. By specifying `true` for `forceUpdate`, you are affirming that you have already updated the subscription filters. For more information, see [Updating an existing cross-account subscription](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Cross-Account-Log_Subscription-Update.html)
+    /// Sets [`force_update`](t::PutDestinationPolicyRequest::force_update).
     #[inline]
     pub fn force_update(mut self, value: bool) -> Self {
         self.0.input_mut().force_update = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutDestinationPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutDestinationPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDestinationPolicyRequest,
-        rt::Unit,
-        e::PutDestinationPolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutIndexPolicy` operation.
@@ -1128,61 +726,17 @@ rt::operation_type!(
     e::PutIndexPolicyError, op::PUT_INDEX_POLICY
 );
 impl PutIndexPolicy {
-    /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name* Don't include an \* at the end.
+    /// Sets [`log_group_identifier`](t::PutIndexPolicyRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
     }
-    /// The index policy document, in JSON format. The following is an example of an index policy document that creates indexes with different types.
+    /// Sets [`policy_document`](t::PutIndexPolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutIndexPolicyResponse, e::PutIndexPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutIndexPolicyResponse, e::PutIndexPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutIndexPolicyRequest,
-        t::PutIndexPolicyResponse,
-        e::PutIndexPolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutIntegration` operation.
@@ -1204,67 +758,23 @@ rt::operation_type!(
     e::PutIntegrationError, op::PUT_INTEGRATION
 );
 impl PutIntegration {
-    /// A name for the integration.
+    /// Sets [`integration_name`](t::PutIntegrationRequest::integration_name).
     #[inline]
     pub fn integration_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().integration_name = value.into();
         self
     }
-    /// A structure that contains configuration information for the integration that you are creating.
+    /// Sets [`resource_config`](t::PutIntegrationRequest::resource_config).
     #[inline]
     pub fn resource_config(mut self, value: t::ResourceConfig) -> Self {
         self.0.input_mut().resource_config = value;
         self
     }
-    /// The type of integration. Currently, the only supported type is `OPENSEARCH`.
+    /// Sets [`integration_type`](t::PutIntegrationRequest::integration_type).
     #[inline]
     pub fn integration_type(mut self, value: impl Into<t::IntegrationType>) -> Self {
         self.0.input_mut().integration_type = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutIntegrationResponse, e::PutIntegrationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutIntegrationResponse, e::PutIntegrationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutIntegrationRequest,
-        t::PutIntegrationResponse,
-        e::PutIntegrationError,
-    > {
-        self.0
     }
 }
 /// The `PutLogEvents` operation.
@@ -1299,19 +809,19 @@ rt::operation_type!(
     op::PUT_LOG_EVENTS
 );
 impl PutLogEvents {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::PutLogEventsRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// The name of the log stream.
+    /// Sets [`log_stream_name`](t::PutLogEventsRequest::log_stream_name).
     #[inline]
     pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_stream_name = value.into();
         self
     }
-    /// The log events.
+    /// Sets [`log_events`](t::PutLogEventsRequest::log_events).
     #[inline]
     pub fn log_events(mut self, value: impl rt::Items<t::InputLogEvent>) -> Self {
         value.add_to(&mut self.0.input_mut().log_events);
@@ -1323,61 +833,17 @@ impl PutLogEvents {
         rt::push(&mut self.0.input_mut().log_events, item);
         self
     }
-    /// The sequence token obtained from the response of the previous `PutLogEvents` call.
+    /// Sets [`sequence_token`](t::PutLogEventsRequest::sequence_token).
     #[inline]
     pub fn sequence_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sequence_token = Some(value.into());
         self
     }
-    /// The entity associated with the log events.
+    /// Sets [`entity`](t::PutLogEventsRequest::entity).
     #[inline]
     pub fn entity(mut self, value: t::Entity) -> Self {
         self.0.input_mut().entity = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutLogEventsResponse, e::PutLogEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutLogEventsResponse, e::PutLogEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutLogEventsRequest,
-        t::PutLogEventsResponse,
-        e::PutLogEventsError,
-    > {
-        self.0
     }
 }
 /// The `PutLogGroupDeletionProtection` operation.
@@ -1397,61 +863,17 @@ rt::operation_type!(
     e::PutLogGroupDeletionProtectionError, op::PUT_LOG_GROUP_DELETION_PROTECTION
 );
 impl PutLogGroupDeletionProtection {
-    /// The name or ARN of the log group.
+    /// Sets [`log_group_identifier`](t::PutLogGroupDeletionProtectionRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
     }
-    /// Whether to enable deletion protection.
+    /// Sets [`deletion_protection_enabled`](t::PutLogGroupDeletionProtectionRequest::deletion_protection_enabled).
     #[inline]
     pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().deletion_protection_enabled = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutLogGroupDeletionProtectionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutLogGroupDeletionProtectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutLogGroupDeletionProtectionRequest,
-        rt::Unit,
-        e::PutLogGroupDeletionProtectionError,
-    > {
-        self.0
     }
 }
 /// The `PutMetricFilter` operation.
@@ -1477,25 +899,25 @@ rt::operation_type!(
     op::PUT_METRIC_FILTER
 );
 impl PutMetricFilter {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::PutMetricFilterRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// A name for the metric filter.
+    /// Sets [`filter_name`](t::PutMetricFilterRequest::filter_name).
     #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_name = value.into();
         self
     }
-    /// A filter pattern for extracting metric data out of ingested log events.
+    /// Sets [`filter_pattern`](t::PutMetricFilterRequest::filter_pattern).
     #[inline]
     pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_pattern = value.into();
         self
     }
-    /// A collection of information that defines how metric data gets emitted.
+    /// Sets [`metric_transformations`](t::PutMetricFilterRequest::metric_transformations).
     #[inline]
     pub fn metric_transformations(
         mut self,
@@ -1513,19 +935,19 @@ impl PutMetricFilter {
         rt::push(&mut self.0.input_mut().metric_transformations, item);
         self
     }
-    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    /// Sets [`apply_on_transformed_logs`](t::PutMetricFilterRequest::apply_on_transformed_logs).
     #[inline]
     pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
         self.0.input_mut().apply_on_transformed_logs = Some(value);
         self
     }
-    /// A filter expression that specifies which log events should be processed by this metric filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like `=`, `!=`, `AND`, `OR`, `IN`, `NOT IN`. Example: `@aws.region = "us-east-1"` or `@aws.account IN ["123456789012", "987654321098"]`. Maximum length: 2000 characters.
+    /// Sets [`field_selection_criteria`](t::PutMetricFilterRequest::field_selection_criteria).
     #[inline]
     pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().field_selection_criteria = Some(value.into());
         self
     }
-    /// A list of system fields to emit as additional dimensions in the generated metrics. Valid values are `@aws.account` and `@aws.region`. These dimensions help identify the source of centralized log data and count toward the total dimension limit for metric filters.
+    /// Sets [`emit_system_field_dimensions`](t::PutMetricFilterRequest::emit_system_field_dimensions).
     #[inline]
     pub fn emit_system_field_dimensions(
         mut self,
@@ -1539,42 +961,6 @@ impl PutMetricFilter {
     pub fn push_emit_system_field_dimensions(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().emit_system_field_dimensions, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricFilterError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError> {
-        self.0
     }
 }
 /// The `PutQueryDefinition` operation.
@@ -1596,25 +982,25 @@ rt::operation_type!(
     e::PutQueryDefinitionError, op::PUT_QUERY_DEFINITION
 );
 impl PutQueryDefinition {
-    /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
+    /// Sets [`query_language`](t::PutQueryDefinitionRequest::query_language).
     #[inline]
     pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
         self.0.input_mut().query_language = Some(value.into());
         self
     }
-    /// A name for the query definition. If you are saving numerous query definitions, we recommend that you name them. This way, you can find the ones you want by using the first part of the name as a filter in the `queryDefinitionNamePrefix` parameter of [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html).
+    /// Sets [`name`](t::PutQueryDefinitionRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// If you are updating a query definition, use this parameter to specify the ID of the query definition that you want to update. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
+    /// Sets [`query_definition_id`](t::PutQueryDefinitionRequest::query_definition_id).
     #[inline]
     pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().query_definition_id = Some(value.into());
         self
     }
-    /// Use this parameter to include specific log groups as part of your query definition. If your query uses the OpenSearch Service query language, you specify the log group names inside the `querystring` instead of here.
+    /// Sets [`log_group_names`](t::PutQueryDefinitionRequest::log_group_names).
     #[inline]
     pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_names);
@@ -1626,19 +1012,19 @@ impl PutQueryDefinition {
         rt::push(&mut self.0.input_mut().log_group_names, item);
         self
     }
-    /// The query string to use for this definition. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
+    /// Sets [`query_string`](t::PutQueryDefinitionRequest::query_string).
     #[inline]
     pub fn query_string(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().query_string = value.into();
         self
     }
-    /// Used as an idempotency token, to avoid returning an exception if the service receives the same request twice because of a network error.
+    /// Sets [`client_token`](t::PutQueryDefinitionRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your query string that are substituted with values at execution time. Use the `{{parameterName}}` syntax in your query string to reference a parameter.
+    /// Sets [`parameters`](t::PutQueryDefinitionRequest::parameters).
     #[inline]
     pub fn parameters(mut self, value: impl rt::Items<t::QueryParameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameters);
@@ -1649,53 +1035,6 @@ impl PutQueryDefinition {
     pub fn push_parameters(mut self, item: impl Into<t::QueryParameter>) -> Self {
         rt::push(&mut self.0.input_mut().parameters, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutQueryDefinitionResponse,
-            e::PutQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutQueryDefinitionResponse, e::PutQueryDefinitionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutQueryDefinitionRequest,
-        t::PutQueryDefinitionResponse,
-        e::PutQueryDefinitionError,
-    > {
-        self.0
     }
 }
 /// The `PutResourcePolicy` operation.
@@ -1719,73 +1058,29 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Name of the new policy. This parameter is required.
+    /// Sets [`policy_name`](t::PutResourcePolicyRequest::policy_name).
     #[inline]
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_name = Some(value.into());
         self
     }
-    /// Details of the new policy, including the identity of the principal that is enabled to put logs to this account. This is formatted as a JSON string. This parameter is required.
+    /// Sets [`policy_document`](t::PutResourcePolicyRequest::policy_document).
     #[inline]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_document = Some(value.into());
         self
     }
-    /// The ARN of the CloudWatch Logs resource to which the resource policy needs to be added or attached. Currently only supports LogGroup ARN.
+    /// Sets [`resource_arn`](t::PutResourcePolicyRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = Some(value.into());
         self
     }
-    /// The expected revision ID of the resource policy. Required when `resourceArn` is provided to prevent concurrent modifications. Use `null` when creating a resource policy for the first time.
+    /// Sets [`expected_revision_id`](t::PutResourcePolicyRequest::expected_revision_id).
     #[inline]
     pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_revision_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutRetentionPolicy` operation.
@@ -1811,82 +1106,38 @@ rt::operation_type!(
     e::PutRetentionPolicyError, op::PUT_RETENTION_POLICY
 );
 impl PutRetentionPolicy {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::PutRetentionPolicyRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// Sets `retentionInDays`.
+    /// Sets [`retention_in_days`](t::PutRetentionPolicyRequest::retention_in_days).
     #[inline]
     pub fn retention_in_days(mut self, value: i32) -> Self {
         self.0.input_mut().retention_in_days = value;
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutRetentionPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutRetentionPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRetentionPolicyRequest, rt::Unit, e::PutRetentionPolicyError> {
-        self.0
-    }
 }
 impl super::Client {
-    /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
-    ///
-    /// Returns the [`PutStorageTierPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency. Returns [`PutStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_tier_policy(&self) -> PutStorageTierPolicy {
         PutStorageTierPolicy(rt::Call::new(&self.handle, &op::PUT_STORAGE_TIER_POLICY))
     }
-    /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
-    ///
-    /// Returns the [`PutSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format. Returns [`PutSubscriptionFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_subscription_filter(&self) -> PutSubscriptionFilter {
         PutSubscriptionFilter(rt::Call::new(&self.handle, &op::PUT_SUBSCRIPTION_FILTER))
     }
-    /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
-    ///
-    /// Returns the [`PutSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group. Returns [`PutSyslogConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_syslog_configuration(&self) -> PutSyslogConfiguration {
         PutSyslogConfiguration(
             rt::Call::new(&self.handle, &op::PUT_SYSLOG_CONFIGURATION),
         )
     }
-    /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information.
-    ///
-    /// Returns the [`PutTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information. Returns [`PutTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_transformer(&self) -> PutTransformer {
         PutTransformer(rt::Call::new(&self.handle, &op::PUT_TRANSFORMER))
@@ -1908,58 +1159,11 @@ rt::operation_type!(
     op::PUT_STORAGE_TIER_POLICY
 );
 impl PutStorageTierPolicy {
-    /// The storage tier to set for the account. Use `INTELLIGENT_TIERING` to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency.
+    /// Sets [`storage_tier`](t::PutStorageTierPolicyRequest::storage_tier).
     #[inline]
     pub fn storage_tier(mut self, value: impl Into<t::StorageTier>) -> Self {
         self.0.input_mut().storage_tier = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutStorageTierPolicyResponse,
-            e::PutStorageTierPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutStorageTierPolicyResponse, e::PutStorageTierPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutStorageTierPolicyRequest,
-        t::PutStorageTierPolicyResponse,
-        e::PutStorageTierPolicyError,
-    > {
-        self.0
     }
 }
 /// The `PutSubscriptionFilter` operation.
@@ -1990,55 +1194,55 @@ rt::operation_type!(
     e::PutSubscriptionFilterError, op::PUT_SUBSCRIPTION_FILTER
 );
 impl PutSubscriptionFilter {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::PutSubscriptionFilterRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// A name for the subscription filter. If you are updating an existing filter, you must specify the correct name in `filterName`. To find the name of the filter currently associated with a log group, use [DescribeSubscriptionFilters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeSubscriptionFilters.html).
+    /// Sets [`filter_name`](t::PutSubscriptionFilterRequest::filter_name).
     #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_name = value.into();
         self
     }
-    /// A filter pattern for subscribing to a filtered stream of log events.
+    /// Sets [`filter_pattern`](t::PutSubscriptionFilterRequest::filter_pattern).
     #[inline]
     pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_pattern = value.into();
         self
     }
-    /// The ARN of the destination to deliver matching log events to. Currently, the supported destinations are:
+    /// Sets [`destination_arn`](t::PutSubscriptionFilterRequest::destination_arn).
     #[inline]
     pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_arn = value.into();
         self
     }
-    /// The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream. You don't need to provide the ARN when you are working with a logical destination for cross-account delivery.
+    /// Sets [`role_arn`](t::PutSubscriptionFilterRequest::role_arn).
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().role_arn = Some(value.into());
         self
     }
-    /// The method used to distribute log data to the destination. By default, log data is grouped by log stream, but the grouping can be set to random for a more even distribution. This property is only applicable when the destination is an Amazon Kinesis data stream.
+    /// Sets [`distribution`](t::PutSubscriptionFilterRequest::distribution).
     #[inline]
     pub fn distribution(mut self, value: impl Into<t::Distribution>) -> Self {
         self.0.input_mut().distribution = Some(value.into());
         self
     }
-    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    /// Sets [`apply_on_transformed_logs`](t::PutSubscriptionFilterRequest::apply_on_transformed_logs).
     #[inline]
     pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
         self.0.input_mut().apply_on_transformed_logs = Some(value);
         self
     }
-    /// A filter expression that specifies which log events should be processed by this subscription filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like `=`, `!=`, `AND`, `OR`, `IN`, `NOT IN`. Example: `@aws.region NOT IN ["cn-north-1"]` or `@aws.account = "123456789012" AND @aws.region = "us-east-1"`. Maximum length: 2000 characters.
+    /// Sets [`field_selection_criteria`](t::PutSubscriptionFilterRequest::field_selection_criteria).
     #[inline]
     pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().field_selection_criteria = Some(value.into());
         self
     }
-    /// A list of system fields to include in the log events sent to the subscription destination. Valid values are `@aws.account`, `@aws.region`, and `@source.log`. These fields provide source information for centralized log data in the forwarded payload.
+    /// Sets [`emit_system_fields`](t::PutSubscriptionFilterRequest::emit_system_fields).
     #[inline]
     pub fn emit_system_fields(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().emit_system_fields);
@@ -2049,50 +1253,6 @@ impl PutSubscriptionFilter {
     pub fn push_emit_system_fields(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().emit_system_fields, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutSubscriptionFilterError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutSubscriptionFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutSubscriptionFilterRequest,
-        rt::Unit,
-        e::PutSubscriptionFilterError,
-    > {
-        self.0
     }
 }
 /// The `PutSyslogConfiguration` operation.
@@ -2110,61 +1270,17 @@ rt::operation_type!(
     e::PutSyslogConfigurationError, op::PUT_SYSLOG_CONFIGURATION
 );
 impl PutSyslogConfiguration {
-    /// The name or ARN of the log group to associate with the syslog configuration.
+    /// Sets [`log_group_identifier`](t::PutSyslogConfigurationRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
     }
-    /// The ID of the VPC endpoint to use for syslog ingestion.
+    /// Sets [`vpc_endpoint_id`](t::PutSyslogConfigurationRequest::vpc_endpoint_id).
     #[inline]
     pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_endpoint_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutSyslogConfigurationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutSyslogConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutSyslogConfigurationRequest,
-        rt::Unit,
-        e::PutSyslogConfigurationError,
-    > {
-        self.0
     }
 }
 /// The `PutTransformer` operation.
@@ -2190,13 +1306,13 @@ rt::operation_type!(
     op::PUT_TRANSFORMER
 );
 impl PutTransformer {
-    /// Specify either the name or ARN of the log group to create the transformer for.
+    /// Sets [`log_group_identifier`](t::PutTransformerRequest::log_group_identifier).
     #[inline]
     pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_identifier = value.into();
         self
     }
-    /// This structure contains the configuration of this log transformer. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
+    /// Sets [`transformer_config`](t::PutTransformerRequest::transformer_config).
     #[inline]
     pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
         value.add_to(&mut self.0.input_mut().transformer_config);
@@ -2207,41 +1323,5 @@ impl PutTransformer {
     pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
         rt::push(&mut self.0.input_mut().transformer_config, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutTransformerError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutTransformerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError> {
-        self.0
     }
 }

@@ -7,23 +7,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html).
-    ///
-    /// Returns the [`StartLiveTail`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html). Returns [`StartLiveTail`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_live_tail(&self) -> StartLiveTail {
         StartLiveTail(rt::Call::new(&self.handle, &op::START_LIVE_TAIL))
     }
-    /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query.
-    ///
-    /// Returns the [`StartQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query. Returns [`StartQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_query(&self) -> StartQuery {
         StartQuery(rt::Call::new(&self.handle, &op::START_QUERY))
     }
-    /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running.
-    ///
-    /// Returns the [`StopQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running. Returns [`StopQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_query(&self) -> StopQuery {
         StopQuery(rt::Call::new(&self.handle, &op::STOP_QUERY))
@@ -59,7 +53,7 @@ rt::operation_type!(
     e::StartLiveTailError, op::START_LIVE_TAIL
 );
 impl StartLiveTail {
-    /// An array where each item in the array is a log group to include in the Live Tail session.
+    /// Sets [`log_group_identifiers`](t::StartLiveTailRequest::log_group_identifiers).
     #[inline]
     pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
@@ -71,7 +65,7 @@ impl StartLiveTail {
         rt::push(&mut self.0.input_mut().log_group_identifiers, item);
         self
     }
-    /// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
+    /// Sets [`log_stream_names`](t::StartLiveTailRequest::log_stream_names).
     #[inline]
     pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_stream_names);
@@ -83,7 +77,7 @@ impl StartLiveTail {
         rt::push(&mut self.0.input_mut().log_stream_names, item);
         self
     }
-    /// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
+    /// Sets [`log_stream_name_prefixes`](t::StartLiveTailRequest::log_stream_name_prefixes).
     #[inline]
     pub fn log_stream_name_prefixes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_stream_name_prefixes);
@@ -95,55 +89,11 @@ impl StartLiveTail {
         rt::push(&mut self.0.input_mut().log_stream_name_prefixes, item);
         self
     }
-    /// An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` causes only log events that include both `error` and `404` to be included in the Live Tail stream.
+    /// Sets [`log_event_filter_pattern`](t::StartLiveTailRequest::log_event_filter_pattern).
     #[inline]
     pub fn log_event_filter_pattern(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_event_filter_pattern = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartLiveTailResponse, e::StartLiveTailError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartLiveTailResponse, e::StartLiveTailError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartLiveTailRequest,
-        t::StartLiveTailResponse,
-        e::StartLiveTailError,
-    > {
-        self.0
     }
 }
 /// The `StartQuery` operation.
@@ -176,19 +126,19 @@ rt::operation_type!(
     op::START_QUERY
 );
 impl StartQuery {
-    /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
+    /// Sets [`query_language`](t::StartQueryRequest::query_language).
     #[inline]
     pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
         self.0.input_mut().query_language = Some(value.into());
         self
     }
-    /// The log group on which to perform the query.
+    /// Sets [`log_group_name`](t::StartQueryRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = Some(value.into());
         self
     }
-    /// The list of log groups to be queried. You can include up to 50 log groups.
+    /// Sets [`log_group_names`](t::StartQueryRequest::log_group_names).
     #[inline]
     pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_names);
@@ -200,7 +150,7 @@ impl StartQuery {
         rt::push(&mut self.0.input_mut().log_group_names, item);
         self
     }
-    /// The list of log groups to query. You can include up to 50 log groups.
+    /// Sets [`log_group_identifiers`](t::StartQueryRequest::log_group_identifiers).
     #[inline]
     pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
@@ -212,69 +162,29 @@ impl StartQuery {
         rt::push(&mut self.0.input_mut().log_group_identifiers, item);
         self
     }
-    /// The beginning of the time range to query. The range is inclusive, so the specified start time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
+    /// Sets [`start_time`](t::StartQueryRequest::start_time).
     #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.0.input_mut().start_time = value;
         self
     }
-    /// The end of the time range to query. The range is inclusive, so the specified end time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
+    /// Sets [`end_time`](t::StartQueryRequest::end_time).
     #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.0.input_mut().end_time = value;
         self
     }
-    /// The query string to use. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
+    /// Sets [`query_string`](t::StartQueryRequest::query_string).
     #[inline]
     pub fn query_string(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().query_string = value.into();
         self
     }
-    /// The maximum number of log events to return from the query. The maximum limit is 100,000. The maximum events returned in a single GetQueryResults API call is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the `nextToken`. 100,000 limit is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
+    /// Sets [`limit`](t::StartQueryRequest::limit).
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.0.input_mut().limit = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartQueryResponse, e::StartQueryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartQueryResponse, e::StartQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError> {
-        self.0
     }
 }
 /// The `StopQuery` operation.
@@ -290,50 +200,10 @@ rt::operation_type!(
     op::STOP_QUERY
 );
 impl StopQuery {
-    /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.
+    /// Sets [`query_id`](t::StopQueryRequest::query_id).
     #[inline]
     pub fn query_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().query_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StopQueryResponse, e::StopQueryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StopQueryResponse, e::StopQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError> {
-        self.0
     }
 }

@@ -7,32 +7,24 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead.
-    ///
-    /// Returns the [`TagLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead. Returns [`TagLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API TagResource")]
     #[allow(deprecated)]
     #[inline]
     pub fn tag_log_group(&self) -> TagLogGroup {
         TagLogGroup(rt::Call::new(&self.handle, &op::TAG_LOG_GROUP))
     }
-    /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
-    ///
-    /// Returns the [`TagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations. Returns [`TagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_resource(&self) -> TagResource {
         TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
     }
-    /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
-    ///
-    /// Returns the [`TestMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern. Returns [`TestMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_metric_filter(&self) -> TestMetricFilter {
         TestMetricFilter(rt::Call::new(&self.handle, &op::TEST_METRIC_FILTER))
     }
-    /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
-    ///
-    /// Returns the [`TestTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions. Returns [`TestTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_transformer(&self) -> TestTransformer {
         TestTransformer(rt::Call::new(&self.handle, &op::TEST_TRANSFORMER))
@@ -57,13 +49,13 @@ rt::operation_type!(
     e::TagLogGroupError, op::TAG_LOG_GROUP
 );
 impl TagLogGroup {
-    /// The name of the log group.
+    /// Sets [`log_group_name`](t::TagLogGroupRequest::log_group_name).
     #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().log_group_name = value.into();
         self
     }
-    /// The key-value pairs to use for the tags.
+    /// Sets [`tags`](t::TagLogGroupRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -78,42 +70,6 @@ impl TagLogGroup {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().tags, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagLogGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagLogGroupRequest, rt::Unit, e::TagLogGroupError> {
-        self.0
     }
 }
 /// The `TagResource` operation.
@@ -134,13 +90,13 @@ rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// The ARN of the resource that you're adding tags to.
+    /// Sets [`resource_arn`](t::TagResourceRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
     }
-    /// The list of key-value pairs to associate with the resource.
+    /// Sets [`tags`](t::TagResourceRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -155,42 +111,6 @@ impl TagResource {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().tags, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError> {
-        self.0
     }
 }
 /// The `TestMetricFilter` operation.
@@ -208,13 +128,13 @@ rt::operation_type!(
     e::TestMetricFilterError, op::TEST_METRIC_FILTER
 );
 impl TestMetricFilter {
-    /// Sets `filterPattern`.
+    /// Sets [`filter_pattern`](t::TestMetricFilterRequest::filter_pattern).
     #[inline]
     pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().filter_pattern = value.into();
         self
     }
-    /// The log event messages to test.
+    /// Sets [`log_event_messages`](t::TestMetricFilterRequest::log_event_messages).
     #[inline]
     pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_event_messages);
@@ -225,50 +145,6 @@ impl TestMetricFilter {
     pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().log_event_messages, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TestMetricFilterResponse, e::TestMetricFilterError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TestMetricFilterResponse, e::TestMetricFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TestMetricFilterRequest,
-        t::TestMetricFilterResponse,
-        e::TestMetricFilterError,
-    > {
-        self.0
     }
 }
 /// The `TestTransformer` operation.
@@ -286,7 +162,7 @@ rt::operation_type!(
     e::TestTransformerError, op::TEST_TRANSFORMER
 );
 impl TestTransformer {
-    /// This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
+    /// Sets [`transformer_config`](t::TestTransformerRequest::transformer_config).
     #[inline]
     pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
         value.add_to(&mut self.0.input_mut().transformer_config);
@@ -298,7 +174,7 @@ impl TestTransformer {
         rt::push(&mut self.0.input_mut().transformer_config, item);
         self
     }
-    /// An array of the raw log events that you want to use to test this transformer.
+    /// Sets [`log_event_messages`](t::TestTransformerRequest::log_event_messages).
     #[inline]
     pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_event_messages);
@@ -309,49 +185,5 @@ impl TestTransformer {
     pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().log_event_messages, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TestTransformerResponse, e::TestTransformerError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TestTransformerResponse, e::TestTransformerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TestTransformerRequest,
-        t::TestTransformerResponse,
-        e::TestTransformerError,
-    > {
-        self.0
     }
 }

@@ -7,76 +7,56 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns a paginated list of location objects and their CIDR blocks.
-    ///
-    /// Returns the [`ListCidrBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a paginated list of location objects and their CIDR blocks. Returns [`ListCidrBlocks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_blocks(&self) -> ListCidrBlocks {
         ListCidrBlocks(rt::Call::new(&self.handle, &op::LIST_CIDR_BLOCKS))
     }
-    /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
-    ///
-    /// Returns the [`ListCidrCollections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only). Returns [`ListCidrCollections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_collections(&self) -> ListCidrCollections {
         ListCidrCollections(rt::Call::new(&self.handle, &op::LIST_CIDR_COLLECTIONS))
     }
-    /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
-    ///
-    /// Returns the [`ListCidrLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks). Returns [`ListCidrLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_locations(&self) -> ListCidrLocations {
         ListCidrLocations(rt::Call::new(&self.handle, &op::LIST_CIDR_LOCATIONS))
     }
-    /// Retrieves a list of supported geographic locations.
-    ///
-    /// Returns the [`ListGeoLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of supported geographic locations. Returns [`ListGeoLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_geo_locations(&self) -> ListGeoLocations {
         ListGeoLocations(rt::Call::new(&self.handle, &op::LIST_GEO_LOCATIONS))
     }
-    /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListHealthChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account. Returns [`ListHealthChecks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_health_checks(&self) -> ListHealthChecks {
         ListHealthChecks(rt::Call::new(&self.handle, &op::LIST_HEALTH_CHECKS))
     }
-    /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
-    ///
-    /// Returns the [`ListHostedZones`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone. Returns [`ListHostedZones`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones(&self) -> ListHostedZones {
         ListHostedZones(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES))
     }
-    /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListHostedZonesByName`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account. Returns [`ListHostedZonesByName`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones_by_name(&self) -> ListHostedZonesByName {
         ListHostedZonesByName(
             rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_NAME),
         )
     }
-    /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
-    ///
-    /// Returns the [`ListHostedZonesByVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values: Returns [`ListHostedZonesByVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones_by_vpc(&self) -> ListHostedZonesByVpc {
         ListHostedZonesByVpc(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_VPC))
     }
-    /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
-    ///
-    /// Returns the [`ListQueryLoggingConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone. Returns [`ListQueryLoggingConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_query_logging_configs(&self) -> ListQueryLoggingConfigs {
         ListQueryLoggingConfigs(
             rt::Call::new(&self.handle, &op::LIST_QUERY_LOGGING_CONFIGS),
         )
     }
-    /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`ListResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`ListResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_record_set_protections(
         &self,
@@ -85,48 +65,36 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SET_PROTECTIONS),
         )
     }
-    /// Lists the resource record sets in a specified hosted zone.
-    ///
-    /// Returns the [`ListResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the resource record sets in a specified hosted zone. Returns [`ListResourceRecordSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_record_sets(&self) -> ListResourceRecordSets {
         ListResourceRecordSets(
             rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SETS),
         )
     }
-    /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListReusableDelegationSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account. Returns [`ListReusableDelegationSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_reusable_delegation_sets(&self) -> ListReusableDelegationSets {
         ListReusableDelegationSets(
             rt::Call::new(&self.handle, &op::LIST_REUSABLE_DELEGATION_SETS),
         )
     }
-    /// Lists tags for one health check or hosted zone.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists tags for one health check or hosted zone. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
         ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
     }
-    /// Lists tags for up to 10 health checks or hosted zones.
-    ///
-    /// Returns the [`ListTagsForResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists tags for up to 10 health checks or hosted zones. Returns [`ListTagsForResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resources(&self) -> ListTagsForResources {
         ListTagsForResources(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCES))
     }
-    /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
-    ///
-    /// Returns the [`ListTrafficPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in. Returns [`ListTrafficPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policies(&self) -> ListTrafficPolicies {
         ListTrafficPolicies(rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICIES))
     }
-    /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListTrafficPolicyInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account. Returns [`ListTrafficPolicyInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances(&self) -> ListTrafficPolicyInstances {
         ListTrafficPolicyInstances(
@@ -149,73 +117,29 @@ rt::operation_type!(
     e::ListCidrBlocksError, op::LIST_CIDR_BLOCKS
 );
 impl ListCidrBlocks {
-    /// The UUID of the CIDR collection.
+    /// Sets [`collection_id`](t::ListCidrBlocksRequest::collection_id).
     #[inline]
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().collection_id = value.into();
         self
     }
-    /// The name of the CIDR collection location.
+    /// Sets [`location_name`](t::ListCidrBlocksRequest::location_name).
     #[inline]
     pub fn location_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().location_name = Some(value.into());
         self
     }
-    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    /// Sets [`next_token`](t::ListCidrBlocksRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Maximum number of results you want returned.
+    /// Sets [`max_results`](t::ListCidrBlocksRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_results = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListCidrBlocksResponse, e::ListCidrBlocksError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListCidrBlocksResponse, e::ListCidrBlocksError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCidrBlocksRequest,
-        t::ListCidrBlocksResponse,
-        e::ListCidrBlocksError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -246,64 +170,17 @@ rt::operation_type!(
     e::ListCidrCollectionsError, op::LIST_CIDR_COLLECTIONS
 );
 impl ListCidrCollections {
-    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    /// Sets [`next_token`](t::ListCidrCollectionsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of CIDR collections to return in the response.
+    /// Sets [`max_results`](t::ListCidrCollectionsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_results = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListCidrCollectionsResponse,
-            e::ListCidrCollectionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListCidrCollectionsResponse, e::ListCidrCollectionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCidrCollectionsRequest,
-        t::ListCidrCollectionsResponse,
-        e::ListCidrCollectionsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -334,67 +211,23 @@ rt::operation_type!(
     e::ListCidrLocationsError, op::LIST_CIDR_LOCATIONS
 );
 impl ListCidrLocations {
-    /// The CIDR collection ID.
+    /// Sets [`collection_id`](t::ListCidrLocationsRequest::collection_id).
     #[inline]
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().collection_id = value.into();
         self
     }
-    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    /// Sets [`next_token`](t::ListCidrLocationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of CIDR collection locations to return in the response.
+    /// Sets [`max_results`](t::ListCidrLocationsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_results = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListCidrLocationsResponse, e::ListCidrLocationsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListCidrLocationsResponse, e::ListCidrLocationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCidrLocationsRequest,
-        t::ListCidrLocationsResponse,
-        e::ListCidrLocationsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -431,73 +264,29 @@ rt::operation_type!(
     e::ListGeoLocationsError, op::LIST_GEO_LOCATIONS
 );
 impl ListGeoLocations {
-    /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
+    /// Sets [`start_continent_code`](t::ListGeoLocationsRequest::start_continent_code).
     #[inline]
     pub fn start_continent_code(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().start_continent_code = Some(value.into());
         self
     }
-    /// The code for the country with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextCountryCode` from the previous response has a value, enter that value in `startcountrycode` to return the next page of results.
+    /// Sets [`start_country_code`](t::ListGeoLocationsRequest::start_country_code).
     #[inline]
     pub fn start_country_code(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().start_country_code = Some(value.into());
         self
     }
-    /// The code for the state of the United States with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextSubdivisionCode` from the previous response has a value, enter that value in `startsubdivisioncode` to return the next page of results.
+    /// Sets [`start_subdivision_code`](t::ListGeoLocationsRequest::start_subdivision_code).
     #[inline]
     pub fn start_subdivision_code(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().start_subdivision_code = Some(value.into());
         self
     }
-    /// (Optional) The maximum number of geolocations to be included in the response body for this request. If more than `maxitems` geolocations remain to be listed, then the value of the `IsTruncated` element in the response is `true`.
+    /// Sets [`max_items`](t::ListGeoLocationsRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListGeoLocationsResponse, e::ListGeoLocationsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListGeoLocationsResponse, e::ListGeoLocationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListGeoLocationsRequest,
-        t::ListGeoLocationsResponse,
-        e::ListGeoLocationsError,
-    > {
-        self.0
     }
 }
 /// The `ListHealthChecks` operation.
@@ -515,61 +304,17 @@ rt::operation_type!(
     e::ListHealthChecksError, op::LIST_HEALTH_CHECKS
 );
 impl ListHealthChecks {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
+    /// Sets [`marker`](t::ListHealthChecksRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
     }
-    /// The maximum number of health checks that you want `ListHealthChecks` to return in response to the current request. Amazon Route 53 returns a maximum of 1000 items. If you set `MaxItems` to a value greater than 1000, Route 53 returns only the first 1000 health checks.
+    /// Sets [`max_items`](t::ListHealthChecksRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListHealthChecksResponse, e::ListHealthChecksError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHealthChecksResponse, e::ListHealthChecksError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHealthChecksRequest,
-        t::ListHealthChecksResponse,
-        e::ListHealthChecksError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -602,73 +347,29 @@ rt::operation_type!(
     e::ListHostedZonesError, op::LIST_HOSTED_ZONES
 );
 impl ListHostedZones {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
+    /// Sets [`marker`](t::ListHostedZonesRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
     }
-    /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If you have more than `maxitems` hosted zones, the value of `IsTruncated` in the response is `true`, and the value of `NextMarker` is the hosted zone ID of the first hosted zone that Route 53 will return if you submit another request.
+    /// Sets [`max_items`](t::ListHostedZonesRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
     }
-    /// If you're using reusable delegation sets and you want to list all of the hosted zones that are associated with a reusable delegation set, specify the ID of that reusable delegation set.
+    /// Sets [`delegation_set_id`](t::ListHostedZonesRequest::delegation_set_id).
     #[inline]
     pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().delegation_set_id = Some(value.into());
         self
     }
-    /// (Optional) Specifies if the hosted zone is private.
+    /// Sets [`hosted_zone_type`](t::ListHostedZonesRequest::hosted_zone_type).
     #[inline]
     pub fn hosted_zone_type(mut self, value: impl Into<t::HostedZoneType>) -> Self {
         self.0.input_mut().hosted_zone_type = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListHostedZonesResponse, e::ListHostedZonesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHostedZonesResponse, e::ListHostedZonesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHostedZonesRequest,
-        t::ListHostedZonesResponse,
-        e::ListHostedZonesError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -719,73 +420,23 @@ rt::operation_type!(
     op::LIST_HOSTED_ZONES_BY_NAME
 );
 impl ListHostedZonesByName {
-    /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order. For subsequent requests, include both `dnsname` and `hostedzoneid` parameters. For `dnsname`, specify the value of `NextDNSName` from the previous response.
+    /// Sets [`dns_name`](t::ListHostedZonesByNameRequest::dns_name).
     #[inline]
     pub fn dns_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().dns_name = Some(value.into());
         self
     }
-    /// (Optional) For your first request to `ListHostedZonesByName`, do not include the `hostedzoneid` parameter.
+    /// Sets [`hosted_zone_id`](t::ListHostedZonesByNameRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = Some(value.into());
         self
     }
-    /// The maximum number of hosted zones to be included in the response body for this request. If you have more than `maxitems` hosted zones, then the value of the `IsTruncated` element in the response is true, and the values of `NextDNSName` and `NextHostedZoneId` specify the first hosted zone in the next group of `maxitems` hosted zones.
+    /// Sets [`max_items`](t::ListHostedZonesByNameRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListHostedZonesByNameResponse,
-            e::ListHostedZonesByNameError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListHostedZonesByNameResponse,
-        e::ListHostedZonesByNameError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHostedZonesByNameRequest,
-        t::ListHostedZonesByNameResponse,
-        e::ListHostedZonesByNameError,
-    > {
-        self.0
     }
 }
 /// The `ListHostedZonesByVPC` operation.
@@ -819,76 +470,29 @@ rt::operation_type!(
     op::LIST_HOSTED_ZONES_BY_VPC
 );
 impl ListHostedZonesByVpc {
-    /// The ID of the Amazon VPC that you want to list hosted zones for.
+    /// Sets [`vpc_id`](t::ListHostedZonesByVpcRequest::vpc_id).
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// For the Amazon VPC that you specified for `VPCId`, the Amazon Web Services Region that you created the VPC in.
+    /// Sets [`vpc_region`](t::ListHostedZonesByVpcRequest::vpc_region).
     #[inline]
     pub fn vpc_region(mut self, value: impl Into<t::VpcRegion>) -> Self {
         self.0.input_mut().vpc_region = value.into();
         self
     }
-    /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If the specified VPC is associated with more than `MaxItems` hosted zones, the response includes a `NextToken` element. `NextToken` contains an encrypted token that identifies the first hosted zone that Route 53 will return if you submit another request.
+    /// Sets [`max_items`](t::ListHostedZonesByVpcRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
     }
-    /// If the previous response included a `NextToken` element, the specified VPC is associated with more hosted zones. To get more hosted zones, submit another `ListHostedZonesByVPC` request.
+    /// Sets [`next_token`](t::ListHostedZonesByVpcRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListHostedZonesByVpcResponse,
-            e::ListHostedZonesByVpcError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHostedZonesByVpcResponse, e::ListHostedZonesByVpcError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHostedZonesByVpcRequest,
-        t::ListHostedZonesByVpcResponse,
-        e::ListHostedZonesByVpcError,
-    > {
-        self.0
     }
 }
 /// The `ListQueryLoggingConfigs` operation.
@@ -909,73 +513,23 @@ rt::operation_type!(
     op::LIST_QUERY_LOGGING_CONFIGS
 );
 impl ListQueryLoggingConfigs {
-    /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
+    /// Sets [`hosted_zone_id`](t::ListQueryLoggingConfigsRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = Some(value.into());
         self
     }
-    /// (Optional) If the current Amazon Web Services account has more than `MaxResults` query logging configurations, use `NextToken` to get the second and subsequent pages of results.
+    /// Sets [`next_token`](t::ListQueryLoggingConfigsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// (Optional) The maximum number of query logging configurations that you want Amazon Route 53 to return in response to the current request. If the current Amazon Web Services account has more than `MaxResults` configurations, use the value of [NextToken](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListQueryLoggingConfigs.html#API_ListQueryLoggingConfigs_RequestSyntax) in the response to get the next page of results.
+    /// Sets [`max_results`](t::ListQueryLoggingConfigsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_results = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListQueryLoggingConfigsResponse,
-            e::ListQueryLoggingConfigsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListQueryLoggingConfigsResponse,
-        e::ListQueryLoggingConfigsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListQueryLoggingConfigsRequest,
-        t::ListQueryLoggingConfigsResponse,
-        e::ListQueryLoggingConfigsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1009,85 +563,35 @@ rt::operation_type!(
     e::ListResourceRecordSetProtectionsError, op::LIST_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl ListResourceRecordSetProtections {
-    /// The ID of the hosted zone that contains the protections that you want to list.
+    /// Sets [`hosted_zone_id`](t::ListResourceRecordSetProtectionsRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = value.into();
         self
     }
-    /// The first resource record set name that you want Route 53 to list protections for. If you don't specify a value, the list starts with the first protection in the hosted zone.
+    /// Sets [`start_record_name`](t::ListResourceRecordSetProtectionsRequest::start_record_name).
     #[inline]
     pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().start_record_name = Some(value.into());
         self
     }
-    /// The first resource record set type, within the name specified by `StartRecordName`, that you want Route 53 to list protections for. If you specify `StartRecordType`, you must also specify `StartRecordName`.
+    /// Sets [`start_record_type`](t::ListResourceRecordSetProtectionsRequest::start_record_type).
     #[inline]
     pub fn start_record_type(mut self, value: impl Into<t::RrType>) -> Self {
         self.0.input_mut().start_record_type = Some(value.into());
         self
     }
-    /// The maximum number of protections that you want Route 53 to return in this response. If you don't specify a value, or if you specify a value greater than 300, Route 53 returns up to 300 protections.
+    /// Sets [`max_results`](t::ListResourceRecordSetProtectionsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_results = Some(value.into());
         self
     }
-    /// If the response to a previous `ListResourceRecordSetProtections` request included a `NextToken` element, specify that value here to get the next page of results.
+    /// Sets [`next_token`](t::ListResourceRecordSetProtectionsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourceRecordSetProtectionsResponse,
-            e::ListResourceRecordSetProtectionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListResourceRecordSetProtectionsResponse,
-        e::ListResourceRecordSetProtectionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourceRecordSetProtectionsRequest,
-        t::ListResourceRecordSetProtectionsResponse,
-        e::ListResourceRecordSetProtectionsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1152,85 +656,35 @@ rt::operation_type!(
     op::LIST_RESOURCE_RECORD_SETS
 );
 impl ListResourceRecordSets {
-    /// The ID of the hosted zone that contains the resource record sets that you want to list.
+    /// Sets [`hosted_zone_id`](t::ListResourceRecordSetsRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = value.into();
         self
     }
-    /// The first name in the lexicographic ordering of resource record sets that you want to list. If the specified record name doesn't exist, the results begin with the first resource record set that has a name greater than the value of `name`.
+    /// Sets [`start_record_name`](t::ListResourceRecordSetsRequest::start_record_name).
     #[inline]
     pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().start_record_name = Some(value.into());
         self
     }
-    /// The type of resource record set to begin the record listing from.
+    /// Sets [`start_record_type`](t::ListResourceRecordSetsRequest::start_record_type).
     #[inline]
     pub fn start_record_type(mut self, value: impl Into<t::RrType>) -> Self {
         self.0.input_mut().start_record_type = Some(value.into());
         self
     }
-    /// *Resource record sets that have a routing policy other than simple:* If results were truncated for a given DNS name and type, specify the value of `NextRecordIdentifier` from the previous response to get the next resource record set that has the current DNS name and type.
+    /// Sets [`start_record_identifier`](t::ListResourceRecordSetsRequest::start_record_identifier).
     #[inline]
     pub fn start_record_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().start_record_identifier = Some(value.into());
         self
     }
-    /// (Optional) The maximum number of resource records sets to include in the response body for this request. If the response includes more than `maxitems` resource record sets, the value of the `IsTruncated` element in the response is `true`, and the values of the `NextRecordName` and `NextRecordType` elements in the response identify the first resource record set in the next group of `maxitems` resource record sets.
+    /// Sets [`max_items`](t::ListResourceRecordSetsRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourceRecordSetsResponse,
-            e::ListResourceRecordSetsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListResourceRecordSetsResponse,
-        e::ListResourceRecordSetsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourceRecordSetsRequest,
-        t::ListResourceRecordSetsResponse,
-        e::ListResourceRecordSetsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -1262,67 +716,17 @@ rt::operation_type!(
     op::LIST_REUSABLE_DELEGATION_SETS
 );
 impl ListReusableDelegationSets {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
+    /// Sets [`marker`](t::ListReusableDelegationSetsRequest::marker).
     #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().marker = Some(value.into());
         self
     }
-    /// The number of reusable delegation sets that you want Amazon Route 53 to return in the response to this request. If you specify a value greater than 100, Route 53 returns only the first 100 reusable delegation sets.
+    /// Sets [`max_items`](t::ListReusableDelegationSetsRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListReusableDelegationSetsResponse,
-            e::ListReusableDelegationSetsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListReusableDelegationSetsResponse,
-        e::ListReusableDelegationSetsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListReusableDelegationSetsRequest,
-        t::ListReusableDelegationSetsResponse,
-        e::ListReusableDelegationSetsError,
-    > {
-        self.0
     }
 }
 /// The `ListTagsForResource` operation.
@@ -1342,64 +746,17 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The type of the resource.
+    /// Sets [`resource_type`](t::ListTagsForResourceRequest::resource_type).
     #[inline]
     pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
         self.0.input_mut().resource_type = value.into();
         self
     }
-    /// The ID of the resource for which you want to retrieve tags.
+    /// Sets [`resource_id`](t::ListTagsForResourceRequest::resource_id).
     #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceResponse,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    > {
-        self.0
     }
 }
 /// The `ListTagsForResources` operation.
@@ -1420,13 +777,13 @@ rt::operation_type!(
     op::LIST_TAGS_FOR_RESOURCES
 );
 impl ListTagsForResources {
-    /// The type of the resources.
+    /// Sets [`resource_type`](t::ListTagsForResourcesRequest::resource_type).
     #[inline]
     pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
         self.0.input_mut().resource_type = value.into();
         self
     }
-    /// A complex type that contains the ResourceId element for each resource for which you want to get a list of tags.
+    /// Sets [`resource_ids`](t::ListTagsForResourcesRequest::resource_ids).
     #[inline]
     pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_ids);
@@ -1437,53 +794,6 @@ impl ListTagsForResources {
     pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
         rt::push(&mut self.0.input_mut().resource_ids, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourcesResponse,
-            e::ListTagsForResourcesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourcesResponse, e::ListTagsForResourcesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourcesRequest,
-        t::ListTagsForResourcesResponse,
-        e::ListTagsForResourcesError,
-    > {
-        self.0
     }
 }
 /// The `ListTrafficPolicies` operation.
@@ -1503,64 +813,17 @@ rt::operation_type!(
     e::ListTrafficPoliciesError, op::LIST_TRAFFIC_POLICIES
 );
 impl ListTrafficPolicies {
-    /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
+    /// Sets [`traffic_policy_id_marker`](t::ListTrafficPoliciesRequest::traffic_policy_id_marker).
     #[inline]
     pub fn traffic_policy_id_marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().traffic_policy_id_marker = Some(value.into());
         self
     }
-    /// (Optional) The maximum number of traffic policies that you want Amazon Route 53 to return in response to this request. If you have more than `MaxItems` traffic policies, the value of `IsTruncated` in the response is `true`, and the value of `TrafficPolicyIdMarker` is the ID of the first traffic policy that Route 53 will return if you submit another request.
+    /// Sets [`max_items`](t::ListTrafficPoliciesRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPoliciesResponse,
-            e::ListTrafficPoliciesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTrafficPoliciesResponse, e::ListTrafficPoliciesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPoliciesRequest,
-        t::ListTrafficPoliciesResponse,
-        e::ListTrafficPoliciesError,
-    > {
-        self.0
     }
 }
 /// The `ListTrafficPolicyInstances` operation.
@@ -1583,13 +846,13 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES
 );
 impl ListTrafficPolicyInstances {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `HostedZoneId`, specify the value of `HostedZoneIdMarker` from the previous response, which is the hosted zone ID of the first traffic policy instance in the next group of traffic policy instances.
+    /// Sets [`hosted_zone_id_marker`](t::ListTrafficPolicyInstancesRequest::hosted_zone_id_marker).
     #[inline]
     pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id_marker = Some(value.into());
         self
     }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances.
+    /// Sets [`traffic_policy_instance_name_marker`](t::ListTrafficPolicyInstancesRequest::traffic_policy_instance_name_marker).
     #[inline]
     pub fn traffic_policy_instance_name_marker(
         mut self,
@@ -1598,7 +861,7 @@ impl ListTrafficPolicyInstances {
         self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
         self
     }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances.
+    /// Sets [`traffic_policy_instance_type_marker`](t::ListTrafficPolicyInstancesRequest::traffic_policy_instance_type_marker).
     #[inline]
     pub fn traffic_policy_instance_type_marker(
         mut self,
@@ -1607,67 +870,15 @@ impl ListTrafficPolicyInstances {
         self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
         self
     }
-    /// The maximum number of traffic policy instances that you want Amazon Route 53 to return in response to a `ListTrafficPolicyInstances` request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance in the next group of `MaxItems` traffic policy instances.
+    /// Sets [`max_items`](t::ListTrafficPolicyInstancesRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyInstancesResponse,
-            e::ListTrafficPolicyInstancesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyInstancesResponse,
-        e::ListTrafficPolicyInstancesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyInstancesRequest,
-        t::ListTrafficPolicyInstancesResponse,
-        e::ListTrafficPolicyInstancesError,
-    > {
-        self.0
-    }
 }
 impl super::Client {
-    /// Gets information about the traffic policy instances that you created in a specified hosted zone.
-    ///
-    /// Returns the [`ListTrafficPolicyInstancesByHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the traffic policy instances that you created in a specified hosted zone. Returns [`ListTrafficPolicyInstancesByHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances_by_hosted_zone(
         &self,
@@ -1679,9 +890,7 @@ impl super::Client {
             ),
         )
     }
-    /// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
-    ///
-    /// Returns the [`ListTrafficPolicyInstancesByPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the traffic policy instances that you created by using a specify traffic policy version. Returns [`ListTrafficPolicyInstancesByPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances_by_policy(
         &self,
@@ -1690,18 +899,14 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY),
         )
     }
-    /// Gets information about all of the versions for a specified traffic policy.
-    ///
-    /// Returns the [`ListTrafficPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about all of the versions for a specified traffic policy. Returns [`ListTrafficPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_versions(&self) -> ListTrafficPolicyVersions {
         ListTrafficPolicyVersions(
             rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_VERSIONS),
         )
     }
-    /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
-    ///
-    /// Returns the [`ListVpcAssociationAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests. Returns [`ListVpcAssociationAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_vpc_association_authorizations(
         &self,
@@ -1733,13 +938,13 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE
 );
 impl ListTrafficPolicyInstancesByHostedZone {
-    /// The ID of the hosted zone that you want to list traffic policy instances for.
+    /// Sets [`hosted_zone_id`](t::ListTrafficPolicyInstancesByHostedZoneRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = value.into();
         self
     }
-    /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances.
+    /// Sets [`traffic_policy_instance_name_marker`](t::ListTrafficPolicyInstancesByHostedZoneRequest::traffic_policy_instance_name_marker).
     #[inline]
     pub fn traffic_policy_instance_name_marker(
         mut self,
@@ -1748,7 +953,7 @@ impl ListTrafficPolicyInstancesByHostedZone {
         self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
         self
     }
-    /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances.
+    /// Sets [`traffic_policy_instance_type_marker`](t::ListTrafficPolicyInstancesByHostedZoneRequest::traffic_policy_instance_type_marker).
     #[inline]
     pub fn traffic_policy_instance_type_marker(
         mut self,
@@ -1757,61 +962,11 @@ impl ListTrafficPolicyInstancesByHostedZone {
         self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
         self
     }
-    /// The maximum number of traffic policy instances to be included in the response body for this request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance that Amazon Route 53 will return if you submit another request.
+    /// Sets [`max_items`](t::ListTrafficPolicyInstancesByHostedZoneRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyInstancesByHostedZoneResponse,
-            e::ListTrafficPolicyInstancesByHostedZoneError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyInstancesByHostedZoneResponse,
-        e::ListTrafficPolicyInstancesByHostedZoneError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyInstancesByHostedZoneRequest,
-        t::ListTrafficPolicyInstancesByHostedZoneResponse,
-        e::ListTrafficPolicyInstancesByHostedZoneError,
-    > {
-        self.0
     }
 }
 /// The `ListTrafficPolicyInstancesByPolicy` operation.
@@ -1835,25 +990,25 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY
 );
 impl ListTrafficPolicyInstancesByPolicy {
-    /// The ID of the traffic policy for which you want to list traffic policy instances.
+    /// Sets [`traffic_policy_id`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_id).
     #[inline]
     pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().traffic_policy_id = value.into();
         self
     }
-    /// The version of the traffic policy for which you want to list traffic policy instances. The version must be associated with the traffic policy that is specified by `TrafficPolicyId`.
+    /// Sets [`traffic_policy_version`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_version).
     #[inline]
     pub fn traffic_policy_version(mut self, value: i32) -> Self {
         self.0.input_mut().traffic_policy_version = value;
         self
     }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
+    /// Sets [`hosted_zone_id_marker`](t::ListTrafficPolicyInstancesByPolicyRequest::hosted_zone_id_marker).
     #[inline]
     pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id_marker = Some(value.into());
         self
     }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
+    /// Sets [`traffic_policy_instance_name_marker`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_instance_name_marker).
     #[inline]
     pub fn traffic_policy_instance_name_marker(
         mut self,
@@ -1862,7 +1017,7 @@ impl ListTrafficPolicyInstancesByPolicy {
         self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
         self
     }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
+    /// Sets [`traffic_policy_instance_type_marker`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_instance_type_marker).
     #[inline]
     pub fn traffic_policy_instance_type_marker(
         mut self,
@@ -1871,61 +1026,11 @@ impl ListTrafficPolicyInstancesByPolicy {
         self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
         self
     }
-    /// The maximum number of traffic policy instances to be included in the response body for this request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance that Amazon Route 53 will return if you submit another request.
+    /// Sets [`max_items`](t::ListTrafficPolicyInstancesByPolicyRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyInstancesByPolicyResponse,
-            e::ListTrafficPolicyInstancesByPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyInstancesByPolicyResponse,
-        e::ListTrafficPolicyInstancesByPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyInstancesByPolicyRequest,
-        t::ListTrafficPolicyInstancesByPolicyResponse,
-        e::ListTrafficPolicyInstancesByPolicyError,
-    > {
-        self.0
     }
 }
 /// The `ListTrafficPolicyVersions` operation.
@@ -1946,73 +1051,23 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_VERSIONS
 );
 impl ListTrafficPolicyVersions {
-    /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
+    /// Sets [`id`](t::ListTrafficPolicyVersionsRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// For your first request to `ListTrafficPolicyVersions`, don't include the `TrafficPolicyVersionMarker` parameter.
+    /// Sets [`traffic_policy_version_marker`](t::ListTrafficPolicyVersionsRequest::traffic_policy_version_marker).
     #[inline]
     pub fn traffic_policy_version_marker(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().traffic_policy_version_marker = Some(value.into());
         self
     }
-    /// The maximum number of traffic policy versions that you want Amazon Route 53 to include in the response body for this request. If the specified traffic policy has more than `MaxItems` versions, the value of `IsTruncated` in the response is `true`, and the value of the `TrafficPolicyVersionMarker` element is the ID of the first version that Route 53 will return if you submit another request.
+    /// Sets [`max_items`](t::ListTrafficPolicyVersionsRequest::max_items).
     #[inline]
     pub fn max_items(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_items = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyVersionsResponse,
-            e::ListTrafficPolicyVersionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyVersionsResponse,
-        e::ListTrafficPolicyVersionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyVersionsRequest,
-        t::ListTrafficPolicyVersionsResponse,
-        e::ListTrafficPolicyVersionsError,
-    > {
-        self.0
     }
 }
 /// The `ListVPCAssociationAuthorizations` operation.
@@ -2033,73 +1088,23 @@ rt::operation_type!(
     e::ListVpcAssociationAuthorizationsError, op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS
 );
 impl ListVpcAssociationAuthorizations {
-    /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.
+    /// Sets [`hosted_zone_id`](t::ListVpcAssociationAuthorizationsRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = value.into();
         self
     }
-    /// *Optional*: If a response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of results, submit another request, and include the value of `NextToken` from the response in the `nexttoken` parameter in another `ListVPCAssociationAuthorizations` request.
+    /// Sets [`next_token`](t::ListVpcAssociationAuthorizationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// *Optional*: An integer that specifies the maximum number of VPCs that you want Amazon Route 53 to return. If you don't specify a value for `MaxResults`, Route 53 returns up to 50 VPCs per page.
+    /// Sets [`max_results`](t::ListVpcAssociationAuthorizationsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().max_results = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListVpcAssociationAuthorizationsResponse,
-            e::ListVpcAssociationAuthorizationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListVpcAssociationAuthorizationsResponse,
-        e::ListVpcAssociationAuthorizationsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListVpcAssociationAuthorizationsRequest,
-        t::ListVpcAssociationAuthorizationsResponse,
-        e::ListVpcAssociationAuthorizationsError,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.

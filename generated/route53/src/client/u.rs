@@ -7,43 +7,33 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Updates an existing health check. Note that some values can't be updated.
-    ///
-    /// Returns the [`UpdateHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing health check. Note that some values can't be updated. Returns [`UpdateHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_health_check(&self) -> UpdateHealthCheck {
         UpdateHealthCheck(rt::Call::new(&self.handle, &op::UPDATE_HEALTH_CHECK))
     }
-    /// Updates the comment for a specified hosted zone.
-    ///
-    /// Returns the [`UpdateHostedZoneComment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the comment for a specified hosted zone. Returns [`UpdateHostedZoneComment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_hosted_zone_comment(&self) -> UpdateHostedZoneComment {
         UpdateHostedZoneComment(
             rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_COMMENT),
         )
     }
-    /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
-    ///
-    /// Returns the [`UpdateHostedZoneFeatures`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery. Returns [`UpdateHostedZoneFeatures`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_hosted_zone_features(&self) -> UpdateHostedZoneFeatures {
         UpdateHostedZoneFeatures(
             rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_FEATURES),
         )
     }
-    /// Updates the comment for a specified traffic policy version.
-    ///
-    /// Returns the [`UpdateTrafficPolicyComment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the comment for a specified traffic policy version. Returns [`UpdateTrafficPolicyComment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_traffic_policy_comment(&self) -> UpdateTrafficPolicyComment {
         UpdateTrafficPolicyComment(
             rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_COMMENT),
         )
     }
-    /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-    ///
-    /// Returns the [`UpdateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element. Returns [`UpdateTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_traffic_policy_instance(&self) -> UpdateTrafficPolicyInstance {
         UpdateTrafficPolicyInstance(
@@ -68,73 +58,73 @@ rt::operation_type!(
     e::UpdateHealthCheckError, op::UPDATE_HEALTH_CHECK
 );
 impl UpdateHealthCheck {
-    /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
+    /// Sets [`health_check_id`](t::UpdateHealthCheckRequest::health_check_id).
     #[inline]
     pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().health_check_id = value.into();
         self
     }
-    /// A sequential counter that Amazon Route 53 sets to `1` when you create a health check and increments by 1 each time you update settings for the health check.
+    /// Sets [`health_check_version`](t::UpdateHealthCheckRequest::health_check_version).
     #[inline]
     pub fn health_check_version(mut self, value: i64) -> Self {
         self.0.input_mut().health_check_version = Some(value);
         self
     }
-    /// The IPv4 or IPv6 IP address for the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for `IPAddress`, Route 53 sends a DNS request to resolve the domain name that you specify in `FullyQualifiedDomainName` at the interval that you specify in `RequestInterval`. Using an IP address that is returned by DNS, Route 53 then checks the health of the endpoint.
+    /// Sets [`ip_address`](t::UpdateHealthCheckRequest::ip_address).
     #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ip_address = Some(value.into());
         self
     }
-    /// The port on the endpoint that you want Amazon Route 53 to perform health checks on.
+    /// Sets [`port`](t::UpdateHealthCheckRequest::port).
     #[inline]
     pub fn port(mut self, value: i32) -> Self {
         self.0.input_mut().port = Some(value);
         self
     }
-    /// The path that you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint will return an HTTP status code of 2xx or 3xx when the endpoint is healthy, for example the file /docs/route53-health-check.html. You can also include query string parameters, for example, `/welcome.html?language=jp&login=y`.
+    /// Sets [`resource_path`](t::UpdateHealthCheckRequest::resource_path).
     #[inline]
     pub fn resource_path(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_path = Some(value.into());
         self
     }
-    /// Amazon Route 53 behavior depends on whether you specify a value for `IPAddress`.
+    /// Sets [`fully_qualified_domain_name`](t::UpdateHealthCheckRequest::fully_qualified_domain_name).
     #[inline]
     pub fn fully_qualified_domain_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().fully_qualified_domain_name = Some(value.into());
         self
     }
-    /// If the value of `Type` is `HTTP_STR_MATCH` or `HTTPS_STR_MATCH`, the string that you want Amazon Route 53 to search for in the response body from the specified resource. If the string appears in the response body, Route 53 considers the resource healthy. (You can't change the value of `Type` when you update a health check.)
+    /// Sets [`search_string`](t::UpdateHealthCheckRequest::search_string).
     #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().search_string = Some(value.into());
         self
     }
-    /// The number of consecutive health checks that an endpoint must pass or fail for Amazon Route 53 to change the current status of the endpoint from unhealthy to healthy or vice versa. For more information, see [How Amazon Route 53 Determines Whether an Endpoint Is Healthy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html) in the *Amazon Route 53 Developer Guide*.
+    /// Sets [`failure_threshold`](t::UpdateHealthCheckRequest::failure_threshold).
     #[inline]
     pub fn failure_threshold(mut self, value: i32) -> Self {
         self.0.input_mut().failure_threshold = Some(value);
         self
     }
-    /// Specify whether you want Amazon Route 53 to invert the status of a health check, for example, to consider a health check unhealthy when it otherwise would be considered healthy.
+    /// Sets [`inverted`](t::UpdateHealthCheckRequest::inverted).
     #[inline]
     pub fn inverted(mut self, value: bool) -> Self {
         self.0.input_mut().inverted = Some(value);
         self
     }
-    /// Stops Route 53 from performing health checks. When you disable a health check, here's what happens:
+    /// Sets [`disabled`](t::UpdateHealthCheckRequest::disabled).
     #[inline]
     pub fn disabled(mut self, value: bool) -> Self {
         self.0.input_mut().disabled = Some(value);
         self
     }
-    /// The number of child health checks that are associated with a `CALCULATED` health that Amazon Route 53 must consider healthy for the `CALCULATED` health check to be considered healthy. To specify the child health checks that you want to associate with a `CALCULATED` health check, use the `ChildHealthChecks` and `ChildHealthCheck` elements.
+    /// Sets [`health_threshold`](t::UpdateHealthCheckRequest::health_threshold).
     #[inline]
     pub fn health_threshold(mut self, value: i32) -> Self {
         self.0.input_mut().health_threshold = Some(value);
         self
     }
-    /// A complex type that contains one `ChildHealthCheck` element for each health check that you want to associate with a `CALCULATED` health check.
+    /// Sets [`child_health_checks`](t::UpdateHealthCheckRequest::child_health_checks).
     #[inline]
     pub fn child_health_checks(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().child_health_checks);
@@ -146,13 +136,13 @@ impl UpdateHealthCheck {
         rt::push(&mut self.0.input_mut().child_health_checks, item);
         self
     }
-    /// Specify whether you want Amazon Route 53 to send the value of `FullyQualifiedDomainName` to the endpoint in the `client_hello` message during `TLS` negotiation. This allows the endpoint to respond to `HTTPS` health check requests with the applicable SSL/TLS certificate.
+    /// Sets [`enable_sni`](t::UpdateHealthCheckRequest::enable_sni).
     #[inline]
     pub fn enable_sni(mut self, value: bool) -> Self {
         self.0.input_mut().enable_sni = Some(value);
         self
     }
-    /// A complex type that contains one `Region` element for each region that you want Amazon Route 53 health checkers to check the specified endpoint from.
+    /// Sets [`regions`](t::UpdateHealthCheckRequest::regions).
     #[inline]
     pub fn regions(mut self, value: impl rt::Items<t::HealthCheckRegion>) -> Self {
         value.add_to(&mut self.0.input_mut().regions);
@@ -164,13 +154,13 @@ impl UpdateHealthCheck {
         rt::push(&mut self.0.input_mut().regions, item);
         self
     }
-    /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
+    /// Sets [`alarm_identifier`](t::UpdateHealthCheckRequest::alarm_identifier).
     #[inline]
     pub fn alarm_identifier(mut self, value: t::AlarmIdentifier) -> Self {
         self.0.input_mut().alarm_identifier = Some(value);
         self
     }
-    /// When CloudWatch has insufficient data about the metric to determine the alarm state, the status that you want Amazon Route 53 to assign to the health check:
+    /// Sets [`insufficient_data_health_status`](t::UpdateHealthCheckRequest::insufficient_data_health_status).
     #[inline]
     pub fn insufficient_data_health_status(
         mut self,
@@ -179,7 +169,7 @@ impl UpdateHealthCheck {
         self.0.input_mut().insufficient_data_health_status = Some(value.into());
         self
     }
-    /// A complex type that contains one `ResettableElementName` element for each element that you want to reset to the default value. Valid values for `ResettableElementName` include the following:
+    /// Sets [`reset_elements`](t::UpdateHealthCheckRequest::reset_elements).
     #[inline]
     pub fn reset_elements(
         mut self,
@@ -196,50 +186,6 @@ impl UpdateHealthCheck {
     ) -> Self {
         rt::push(&mut self.0.input_mut().reset_elements, item);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateHealthCheckResponse, e::UpdateHealthCheckError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateHealthCheckResponse, e::UpdateHealthCheckError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateHealthCheckRequest,
-        t::UpdateHealthCheckResponse,
-        e::UpdateHealthCheckError,
-    > {
-        self.0
     }
 }
 /// The `UpdateHostedZoneComment` operation.
@@ -258,67 +204,17 @@ rt::operation_type!(
     op::UPDATE_HOSTED_ZONE_COMMENT
 );
 impl UpdateHostedZoneComment {
-    /// The ID for the hosted zone that you want to update the comment for.
+    /// Sets [`id`](t::UpdateHostedZoneCommentRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The new comment for the hosted zone. If you don't specify a value for `Comment`, Amazon Route 53 deletes the existing value of the `Comment` element, if any.
+    /// Sets [`comment`](t::UpdateHostedZoneCommentRequest::comment).
     #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().comment = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateHostedZoneCommentResponse,
-            e::UpdateHostedZoneCommentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateHostedZoneCommentResponse,
-        e::UpdateHostedZoneCommentError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateHostedZoneCommentRequest,
-        t::UpdateHostedZoneCommentResponse,
-        e::UpdateHostedZoneCommentError,
-    > {
-        self.0
     }
 }
 /// The `UpdateHostedZoneFeatures` operation.
@@ -339,67 +235,17 @@ rt::operation_type!(
     op::UPDATE_HOSTED_ZONE_FEATURES
 );
 impl UpdateHostedZoneFeatures {
-    /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
+    /// Sets [`hosted_zone_id`](t::UpdateHostedZoneFeaturesRequest::hosted_zone_id).
     #[inline]
     pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().hosted_zone_id = value.into();
         self
     }
-    /// Specifies whether to enable accelerated recovery for the hosted zone. Set to `true` to enable accelerated recovery, or `false` to disable it.
+    /// Sets [`enable_accelerated_recovery`](t::UpdateHostedZoneFeaturesRequest::enable_accelerated_recovery).
     #[inline]
     pub fn enable_accelerated_recovery(mut self, value: bool) -> Self {
         self.0.input_mut().enable_accelerated_recovery = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateHostedZoneFeaturesResponse,
-            e::UpdateHostedZoneFeaturesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateHostedZoneFeaturesResponse,
-        e::UpdateHostedZoneFeaturesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateHostedZoneFeaturesRequest,
-        t::UpdateHostedZoneFeaturesResponse,
-        e::UpdateHostedZoneFeaturesError,
-    > {
-        self.0
     }
 }
 /// The `UpdateTrafficPolicyComment` operation.
@@ -418,73 +264,23 @@ rt::operation_type!(
     op::UPDATE_TRAFFIC_POLICY_COMMENT
 );
 impl UpdateTrafficPolicyComment {
-    /// The value of `Id` for the traffic policy that you want to update the comment for.
+    /// Sets [`id`](t::UpdateTrafficPolicyCommentRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The value of `Version` for the traffic policy that you want to update the comment for.
+    /// Sets [`version`](t::UpdateTrafficPolicyCommentRequest::version).
     #[inline]
     pub fn version(mut self, value: i32) -> Self {
         self.0.input_mut().version = value;
         self
     }
-    /// The new comment for the specified traffic policy and version.
+    /// Sets [`comment`](t::UpdateTrafficPolicyCommentRequest::comment).
     #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().comment = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateTrafficPolicyCommentResponse,
-            e::UpdateTrafficPolicyCommentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateTrafficPolicyCommentResponse,
-        e::UpdateTrafficPolicyCommentError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTrafficPolicyCommentRequest,
-        t::UpdateTrafficPolicyCommentResponse,
-        e::UpdateTrafficPolicyCommentError,
-    > {
-        self.0
     }
 }
 /// The `UpdateTrafficPolicyInstance` operation.
@@ -511,78 +307,28 @@ rt::operation_type!(
     op::UPDATE_TRAFFIC_POLICY_INSTANCE
 );
 impl UpdateTrafficPolicyInstance {
-    /// The ID of the traffic policy instance that you want to update.
+    /// Sets [`id`](t::UpdateTrafficPolicyInstanceRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The TTL that you want Amazon Route 53 to assign to all of the updated resource record sets.
+    /// Sets [`ttl`](t::UpdateTrafficPolicyInstanceRequest::ttl).
     #[inline]
     pub fn ttl(mut self, value: i64) -> Self {
         self.0.input_mut().ttl = value;
         self
     }
-    /// The ID of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
+    /// Sets [`traffic_policy_id`](t::UpdateTrafficPolicyInstanceRequest::traffic_policy_id).
     #[inline]
     pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().traffic_policy_id = value.into();
         self
     }
-    /// The version of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
+    /// Sets [`traffic_policy_version`](t::UpdateTrafficPolicyInstanceRequest::traffic_policy_version).
     #[inline]
     pub fn traffic_policy_version(mut self, value: i32) -> Self {
         self.0.input_mut().traffic_policy_version = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateTrafficPolicyInstanceResponse,
-            e::UpdateTrafficPolicyInstanceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateTrafficPolicyInstanceResponse,
-        e::UpdateTrafficPolicyInstanceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTrafficPolicyInstanceRequest,
-        t::UpdateTrafficPolicyInstanceResponse,
-        e::UpdateTrafficPolicyInstanceError,
-    > {
-        self.0
     }
 }

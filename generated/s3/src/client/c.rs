@@ -7,32 +7,24 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Completes a multipart upload by assembling previously uploaded parts.
-    ///
-    /// Returns the [`CompleteMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Completes a multipart upload by assembling previously uploaded parts. Returns [`CompleteMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload {
         CompleteMultipartUpload(
             rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
         )
     }
-    /// Creates a copy of an object that is already stored in Amazon S3.
-    ///
-    /// Returns the [`CopyObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a copy of an object that is already stored in Amazon S3. Returns [`CopyObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_object(&self) -> CopyObject {
         CopyObject(rt::Call::new(&self.handle, &op::COPY_OBJECT))
     }
-    /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) .
-    ///
-    /// Returns the [`CreateBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) . Returns [`CreateBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket(&self) -> CreateBucket {
         CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
     }
-    /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`CreateBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket_metadata_configuration(
         &self,
@@ -41,9 +33,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_CONFIGURATION),
         )
     }
-    /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`CreateBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation. Returns [`CreateBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket_metadata_table_configuration(
         &self,
@@ -52,16 +42,12 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION),
         )
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`CreateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`CreateMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_multipart_upload(&self) -> CreateMultipartUpload {
         CreateMultipartUpload(rt::Call::new(&self.handle, &op::CREATE_MULTIPART_UPLOAD))
     }
-    /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateSession`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*. Returns [`CreateSession`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_session(&self) -> CreateSession {
         CreateSession(rt::Call::new(&self.handle, &op::CREATE_SESSION))
@@ -122,183 +108,143 @@ rt::operation_type!(
     t::CompleteMultipartUploadOutput, rt::NoErrors, op::COMPLETE_MULTIPART_UPLOAD
 );
 impl CompleteMultipartUpload {
-    /// Name of the bucket to which the multipart upload was initiated.
+    /// Sets [`bucket`](t::CompleteMultipartUploadRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Object key for which the multipart upload was initiated.
+    /// Sets [`key`](t::CompleteMultipartUploadRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The container for the multipart upload request information.
+    /// Sets [`multipart_upload`](t::CompleteMultipartUploadRequest::multipart_upload).
     #[inline]
     pub fn multipart_upload(mut self, value: t::CompletedMultipartUpload) -> Self {
         self.0.input_mut().multipart_upload = Some(value);
         self
     }
-    /// ID for the initiated multipart upload.
+    /// Sets [`upload_id`](t::CompleteMultipartUploadRequest::upload_id).
     #[inline]
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().upload_id = value.into();
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_crc32`](t::CompleteMultipartUploadRequest::checksum_crc32).
     #[inline]
     pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc32 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_crc32_c`](t::CompleteMultipartUploadRequest::checksum_crc32_c).
     #[inline]
     pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc32_c = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_crc64_nvme`](t::CompleteMultipartUploadRequest::checksum_crc64_nvme).
     #[inline]
     pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc64_nvme = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_sha1`](t::CompleteMultipartUploadRequest::checksum_sha1).
     #[inline]
     pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha1 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_sha256`](t::CompleteMultipartUploadRequest::checksum_sha256).
     #[inline]
     pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha256 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_sha512`](t::CompleteMultipartUploadRequest::checksum_sha512).
     #[inline]
     pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha512 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_md5`](t::CompleteMultipartUploadRequest::checksum_md5).
     #[inline]
     pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_md5 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_xxhash64`](t::CompleteMultipartUploadRequest::checksum_xxhash64).
     #[inline]
     pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash64 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_xxhash3`](t::CompleteMultipartUploadRequest::checksum_xxhash3).
     #[inline]
     pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash3 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_xxhash128`](t::CompleteMultipartUploadRequest::checksum_xxhash128).
     #[inline]
     pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash128 = Some(value.into());
         self
     }
-    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. If the checksum type doesn’t match the checksum type that was specified for the object during the `CreateMultipartUpload` request, it’ll result in a `BadDigest` error. For more information, see Checking object integrity in the Amazon S3 User Guide.
+    /// Sets [`checksum_type`](t::CompleteMultipartUploadRequest::checksum_type).
     #[inline]
     pub fn checksum_type(mut self, value: impl Into<t::ChecksumType>) -> Self {
         self.0.input_mut().checksum_type = Some(value.into());
         self
     }
-    /// The expected total object size of the multipart upload request. If there’s a mismatch between the specified object size value and the actual object size value, it results in an `HTTP 400 InvalidRequest` error.
+    /// Sets [`mpu_object_size`](t::CompleteMultipartUploadRequest::mpu_object_size).
     #[inline]
     pub fn mpu_object_size(mut self, value: i64) -> Self {
         self.0.input_mut().mpu_object_size = Some(value);
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::CompleteMultipartUploadRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::CompleteMultipartUploadRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    /// Sets [`if_match`](t::CompleteMultipartUploadRequest::if_match).
     #[inline]
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_match = Some(value.into());
         self
     }
-    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
+    /// Sets [`if_none_match`](t::CompleteMultipartUploadRequest::if_none_match).
     #[inline]
     pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_none_match = Some(value.into());
         self
     }
-    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is required only when the object was created using a checksum algorithm or if your bucket policy requires the use of SSE-C. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html#ssec-require-condition-key) in the *Amazon S3 User Guide*.
+    /// Sets [`sse_customer_algorithm`](t::CompleteMultipartUploadRequest::sse_customer_algorithm).
     #[inline]
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_algorithm = Some(value.into());
         self
     }
-    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    /// Sets [`sse_customer_key`](t::CompleteMultipartUploadRequest::sse_customer_key).
     #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key = Some(value.into());
         self
     }
-    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    /// Sets [`sse_customer_key_md5`](t::CompleteMultipartUploadRequest::sse_customer_key_md5).
     #[inline]
     pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key_md5 = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CompleteMultipartUploadOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CompleteMultipartUploadOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CompleteMultipartUploadRequest,
-        t::CompleteMultipartUploadOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CopyObject` operation.
@@ -355,133 +301,133 @@ rt::operation_type!(
     op::COPY_OBJECT
 );
 impl CopyObject {
-    /// The canned access control list (ACL) to apply to the object.
+    /// Sets [`acl`](t::CopyObjectRequest::acl).
     #[inline]
     pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
         self.0.input_mut().acl = Some(value.into());
         self
     }
-    /// The name of the destination bucket.
+    /// Sets [`bucket`](t::CopyObjectRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Specifies the caching behavior along the request/reply chain.
+    /// Sets [`cache_control`](t::CopyObjectRequest::cache_control).
     #[inline]
     pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cache_control = Some(value.into());
         self
     }
-    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::CopyObjectRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Specifies presentational information for the object. Indicates whether an object should be displayed in a web browser or downloaded as a file. It allows specifying the desired filename for the downloaded file.
+    /// Sets [`content_disposition`](t::CopyObjectRequest::content_disposition).
     #[inline]
     pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_disposition = Some(value.into());
         self
     }
-    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+    /// Sets [`content_encoding`](t::CopyObjectRequest::content_encoding).
     #[inline]
     pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_encoding = Some(value.into());
         self
     }
-    /// The language the content is in.
+    /// Sets [`content_language`](t::CopyObjectRequest::content_language).
     #[inline]
     pub fn content_language(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_language = Some(value.into());
         self
     }
-    /// A standard MIME type that describes the format of the object data.
+    /// Sets [`content_type`](t::CopyObjectRequest::content_type).
     #[inline]
     pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_type = Some(value.into());
         self
     }
-    /// Specifies the source object for the copy operation. The source object can be up to 5 GB. If the source object is an object that was uploaded by using a multipart upload, the object copy will be a single part object after the source object is copied to the destination bucket.
+    /// Sets [`copy_source`](t::CopyObjectRequest::copy_source).
     #[inline]
     pub fn copy_source(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().copy_source = value.into();
         self
     }
-    /// Copies the object if its entity tag (ETag) matches the specified tag.
+    /// Sets [`copy_source_if_match`](t::CopyObjectRequest::copy_source_if_match).
     #[inline]
     pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().copy_source_if_match = Some(value.into());
         self
     }
-    /// Copies the object if it has been modified since the specified time.
+    /// Sets [`copy_source_if_modified_since`](t::CopyObjectRequest::copy_source_if_modified_since).
     #[inline]
     pub fn copy_source_if_modified_since(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().copy_source_if_modified_since = Some(value);
         self
     }
-    /// Copies the object if its entity tag (ETag) is different than the specified ETag.
+    /// Sets [`copy_source_if_none_match`](t::CopyObjectRequest::copy_source_if_none_match).
     #[inline]
     pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().copy_source_if_none_match = Some(value.into());
         self
     }
-    /// Copies the object if it hasn't been modified since the specified time.
+    /// Sets [`copy_source_if_unmodified_since`](t::CopyObjectRequest::copy_source_if_unmodified_since).
     #[inline]
     pub fn copy_source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().copy_source_if_unmodified_since = Some(value);
         self
     }
-    /// The date and time at which the object is no longer cacheable.
+    /// Sets [`expires`](t::CopyObjectRequest::expires).
     #[inline]
     pub fn expires(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().expires = Some(value);
         self
     }
-    /// Gives the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
+    /// Sets [`grant_full_control`](t::CopyObjectRequest::grant_full_control).
     #[inline]
     pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_full_control = Some(value.into());
         self
     }
-    /// Allows grantee to read the object data and its metadata.
+    /// Sets [`grant_read`](t::CopyObjectRequest::grant_read).
     #[inline]
     pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read = Some(value.into());
         self
     }
-    /// Allows grantee to read the object ACL.
+    /// Sets [`grant_read_acp`](t::CopyObjectRequest::grant_read_acp).
     #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read_acp = Some(value.into());
         self
     }
-    /// Allows grantee to write the ACL for the applicable object.
+    /// Sets [`grant_write_acp`](t::CopyObjectRequest::grant_write_acp).
     #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write_acp = Some(value.into());
         self
     }
-    /// Copies the object if the entity tag (ETag) of the destination object matches the specified tag. If the ETag values do not match, the operation returns a `412 Precondition Failed` error. If a concurrent operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag and retry the upload.
+    /// Sets [`if_match`](t::CopyObjectRequest::if_match).
     #[inline]
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_match = Some(value.into());
         self
     }
-    /// Copies the object only if the object key name at the destination does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error. If a concurrent operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should retry the upload.
+    /// Sets [`if_none_match`](t::CopyObjectRequest::if_none_match).
     #[inline]
     pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_none_match = Some(value.into());
         self
     }
-    /// The key of the destination object.
+    /// Sets [`key`](t::CopyObjectRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// A map of metadata to store with the object in S3.
+    /// Sets [`metadata`](t::CopyObjectRequest::metadata).
     #[inline]
     pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().metadata);
@@ -497,19 +443,19 @@ impl CopyObject {
         rt::insert(&mut self.0.input_mut().metadata, key, value);
         self
     }
-    /// Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request. When copying an object, you can preserve all metadata (the default) or specify new metadata. If this header isn’t specified, `COPY` is the default behavior.
+    /// Sets [`metadata_directive`](t::CopyObjectRequest::metadata_directive).
     #[inline]
     pub fn metadata_directive(mut self, value: impl Into<t::MetadataDirective>) -> Self {
         self.0.input_mut().metadata_directive = Some(value.into());
         self
     }
-    /// Specifies whether the object tag-set is copied from the source object or replaced with the tag-set that's provided in the request.
+    /// Sets [`tagging_directive`](t::CopyObjectRequest::tagging_directive).
     #[inline]
     pub fn tagging_directive(mut self, value: impl Into<t::TaggingDirective>) -> Self {
         self.0.input_mut().tagging_directive = Some(value.into());
         self
     }
-    /// Specifies whether you want to copy annotations from the source object or exclude them. If this header isn't specified, `COPY` is the default behavior.
+    /// Sets [`annotation_directive`](t::CopyObjectRequest::annotation_directive).
     #[inline]
     pub fn annotation_directive(
         mut self,
@@ -518,7 +464,7 @@ impl CopyObject {
         self.0.input_mut().annotation_directive = Some(value.into());
         self
     }
-    /// The server-side encryption algorithm used when storing this object in Amazon S3. Unrecognized or unsupported values won’t write a destination object and will receive a `400 Bad Request` response.
+    /// Sets [`server_side_encryption`](t::CopyObjectRequest::server_side_encryption).
     #[inline]
     pub fn server_side_encryption(
         mut self,
@@ -527,55 +473,55 @@ impl CopyObject {
         self.0.input_mut().server_side_encryption = Some(value.into());
         self
     }
-    /// If the `x-amz-storage-class` header is not used, the copied object will be stored in the `STANDARD` Storage Class by default. The `STANDARD` storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class.
+    /// Sets [`storage_class`](t::CopyObjectRequest::storage_class).
     #[inline]
     pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
         self.0.input_mut().storage_class = Some(value.into());
         self
     }
-    /// If the destination bucket is configured as a website, redirects requests for this object copy to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. This value is unique to each object and is not copied when using the `x-amz-metadata-directive` header. Instead, you may opt to provide this header in combination with the `x-amz-metadata-directive` header.
+    /// Sets [`website_redirect_location`](t::CopyObjectRequest::website_redirect_location).
     #[inline]
     pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().website_redirect_location = Some(value.into());
         self
     }
-    /// Specifies the algorithm to use when encrypting the object (for example, `AES256`).
+    /// Sets [`sse_customer_algorithm`](t::CopyObjectRequest::sse_customer_algorithm).
     #[inline]
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_algorithm = Some(value.into());
         self
     }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded. Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    /// Sets [`sse_customer_key`](t::CopyObjectRequest::sse_customer_key).
     #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key = Some(value.into());
         self
     }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    /// Sets [`sse_customer_key_md5`](t::CopyObjectRequest::sse_customer_key_md5).
     #[inline]
     pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key_md5 = Some(value.into());
         self
     }
-    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. All GET and PUT requests for an object protected by KMS will fail if they're not made via SSL or using SigV4. For information about configuring any of the officially supported Amazon Web Services SDKs and Amazon Web Services CLI, see [Specifying the Signature Version in Request Authentication](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingAWSSDK.html#specify-signature-version) in the *Amazon S3 User Guide*.
+    /// Sets [`ssekms_key_id`](t::CopyObjectRequest::ssekms_key_id).
     #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_key_id = Some(value.into());
         self
     }
-    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for the destination object encryption. The value of this header is a base64-encoded UTF-8 string holding JSON with the encryption context key-value pairs.
+    /// Sets [`ssekms_encryption_context`](t::CopyObjectRequest::ssekms_encryption_context).
     #[inline]
     pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_encryption_context = Some(value.into());
         self
     }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If a target object uses SSE-KMS, you can enable an S3 Bucket Key for the object.
+    /// Sets [`bucket_key_enabled`](t::CopyObjectRequest::bucket_key_enabled).
     #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().bucket_key_enabled = Some(value);
         self
     }
-    /// Specifies the algorithm to use when decrypting the source object (for example, `AES256`).
+    /// Sets [`copy_source_sse_customer_algorithm`](t::CopyObjectRequest::copy_source_sse_customer_algorithm).
     #[inline]
     pub fn copy_source_sse_customer_algorithm(
         mut self,
@@ -584,43 +530,43 @@ impl CopyObject {
         self.0.input_mut().copy_source_sse_customer_algorithm = Some(value.into());
         self
     }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be the same one that was used when the source object was created.
+    /// Sets [`copy_source_sse_customer_key`](t::CopyObjectRequest::copy_source_sse_customer_key).
     #[inline]
     pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().copy_source_sse_customer_key = Some(value.into());
         self
     }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    /// Sets [`copy_source_sse_customer_key_md5`](t::CopyObjectRequest::copy_source_sse_customer_key_md5).
     #[inline]
     pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().copy_source_sse_customer_key_md5 = Some(value.into());
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::CopyObjectRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The tag-set for the object copy in the destination bucket. This value must be used in conjunction with the `x-amz-tagging-directive` if you choose `REPLACE` for the `x-amz-tagging-directive`. If you choose `COPY` for the `x-amz-tagging-directive`, you don't need to set the `x-amz-tagging` header, because the tag-set will be copied from the source object directly. The tag-set must be encoded as URL Query parameters.
+    /// Sets [`tagging`](t::CopyObjectRequest::tagging).
     #[inline]
     pub fn tagging(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().tagging = Some(value.into());
         self
     }
-    /// The Object Lock mode that you want to apply to the object copy.
+    /// Sets [`object_lock_mode`](t::CopyObjectRequest::object_lock_mode).
     #[inline]
     pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
         self.0.input_mut().object_lock_mode = Some(value.into());
         self
     }
-    /// The date and time when you want the Object Lock of the object copy to expire.
+    /// Sets [`object_lock_retain_until_date`](t::CopyObjectRequest::object_lock_retain_until_date).
     #[inline]
     pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().object_lock_retain_until_date = Some(value);
         self
     }
-    /// Specifies whether you want to apply a legal hold to the object copy.
+    /// Sets [`object_lock_legal_hold_status`](t::CopyObjectRequest::object_lock_legal_hold_status).
     #[inline]
     pub fn object_lock_legal_hold_status(
         mut self,
@@ -629,7 +575,7 @@ impl CopyObject {
         self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
         self
     }
-    /// The event hold status to apply to the object copy. Set to `ON` to enable or `OFF` to disable.
+    /// Sets [`object_lock_event_hold`](t::CopyObjectRequest::object_lock_event_hold).
     #[inline]
     pub fn object_lock_event_hold(
         mut self,
@@ -638,69 +584,29 @@ impl CopyObject {
         self.0.input_mut().object_lock_event_hold = Some(value.into());
         self
     }
-    /// The event hold duration in days to apply to the object copy. You cannot specify a duration in both days and years.
+    /// Sets [`object_lock_event_hold_duration_days`](t::CopyObjectRequest::object_lock_event_hold_duration_days).
     #[inline]
     pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
         self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
         self
     }
-    /// The event hold duration in years to apply to the object copy. You cannot specify a duration in both days and years.
+    /// Sets [`object_lock_event_hold_duration_years`](t::CopyObjectRequest::object_lock_event_hold_duration_years).
     #[inline]
     pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
         self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
         self
     }
-    /// The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::CopyObjectRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_source_bucket_owner`](t::CopyObjectRequest::expected_source_bucket_owner).
     #[inline]
     pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_source_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CopyObjectOutput, e::CopyObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CopyObjectOutput, e::CopyObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError> {
-        self.0
     }
 }
 /// The `CreateBucket` operation.
@@ -742,19 +648,19 @@ rt::operation_type!(
     op::CREATE_BUCKET
 );
 impl CreateBucket {
-    /// The canned ACL to apply to the bucket.
+    /// Sets [`acl`](t::CreateBucketRequest::acl).
     #[inline]
     pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
         self.0.input_mut().acl = Some(value.into());
         self
     }
-    /// The name of the bucket to create.
+    /// Sets [`bucket`](t::CreateBucketRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The configuration information for the bucket.
+    /// Sets [`create_bucket_configuration`](t::CreateBucketRequest::create_bucket_configuration).
     #[inline]
     pub fn create_bucket_configuration(
         mut self,
@@ -763,93 +669,53 @@ impl CreateBucket {
         self.0.input_mut().create_bucket_configuration = Some(value);
         self
     }
-    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+    /// Sets [`grant_full_control`](t::CreateBucketRequest::grant_full_control).
     #[inline]
     pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_full_control = Some(value.into());
         self
     }
-    /// Allows grantee to list the objects in the bucket.
+    /// Sets [`grant_read`](t::CreateBucketRequest::grant_read).
     #[inline]
     pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read = Some(value.into());
         self
     }
-    /// Allows grantee to read the bucket ACL.
+    /// Sets [`grant_read_acp`](t::CreateBucketRequest::grant_read_acp).
     #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read_acp = Some(value.into());
         self
     }
-    /// Allows grantee to create new objects in the bucket.
+    /// Sets [`grant_write`](t::CreateBucketRequest::grant_write).
     #[inline]
     pub fn grant_write(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write = Some(value.into());
         self
     }
-    /// Allows grantee to write the ACL for the applicable bucket.
+    /// Sets [`grant_write_acp`](t::CreateBucketRequest::grant_write_acp).
     #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write_acp = Some(value.into());
         self
     }
-    /// Specifies whether you want S3 Object Lock to be enabled for the new bucket.
+    /// Sets [`object_lock_enabled_for_bucket`](t::CreateBucketRequest::object_lock_enabled_for_bucket).
     #[inline]
     pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
         self.0.input_mut().object_lock_enabled_for_bucket = Some(value);
         self
     }
-    /// Sets `ObjectOwnership`.
+    /// Sets [`object_ownership`](t::CreateBucketRequest::object_ownership).
     #[inline]
     pub fn object_ownership(mut self, value: impl Into<t::ObjectOwnership>) -> Self {
         self.0.input_mut().object_ownership = Some(value.into());
         self
     }
-    /// Specifies the namespace where you want to create your general purpose bucket. When you create a general purpose bucket, you can choose to create a bucket in the shared global namespace or you can choose to create a bucket in your account regional namespace. Your account regional namespace is a subdivision of the global namespace that only your account can create buckets in. For more information on bucket namespaces, see [Namespaces for general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html).
+    /// Sets [`bucket_namespace`](t::CreateBucketRequest::bucket_namespace).
     #[inline]
     pub fn bucket_namespace(mut self, value: impl Into<t::BucketNamespace>) -> Self {
         self.0.input_mut().bucket_namespace = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateBucketOutput, e::CreateBucketError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateBucketOutput, e::CreateBucketError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError> {
-        self.0
     }
 }
 /// The `CreateBucketMetadataConfiguration` operation.
@@ -891,69 +757,35 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::CREATE_BUCKET_METADATA_CONFIGURATION
 );
 impl CreateBucketMetadataConfiguration {
-    /// The general purpose bucket that you want to create the metadata configuration for.
+    /// Sets [`bucket`](t::CreateBucketMetadataConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The `Content-MD5` header for the metadata configuration.
+    /// Sets [`content_md5`](t::CreateBucketMetadataConfigurationRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// The checksum algorithm to use with your metadata configuration.
+    /// Sets [`checksum_algorithm`](t::CreateBucketMetadataConfigurationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The contents of your metadata configuration.
+    /// Sets [`metadata_configuration`](t::CreateBucketMetadataConfigurationRequest::metadata_configuration).
     #[inline]
     pub fn metadata_configuration(mut self, value: t::MetadataConfiguration) -> Self {
         self.0.input_mut().metadata_configuration = value;
         self
     }
-    /// The expected owner of the general purpose bucket that corresponds to your metadata configuration.
+    /// Sets [`expected_bucket_owner`](t::CreateBucketMetadataConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `CreateBucketMetadataTableConfiguration` operation.
@@ -990,25 +822,25 @@ rt::operation_type!(
     op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl CreateBucketMetadataTableConfiguration {
-    /// The general purpose bucket that you want to create the metadata table configuration for.
+    /// Sets [`bucket`](t::CreateBucketMetadataTableConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The `Content-MD5` header for the metadata table configuration.
+    /// Sets [`content_md5`](t::CreateBucketMetadataTableConfigurationRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// The checksum algorithm to use with your metadata table configuration.
+    /// Sets [`checksum_algorithm`](t::CreateBucketMetadataTableConfigurationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The contents of your metadata table configuration.
+    /// Sets [`metadata_table_configuration`](t::CreateBucketMetadataTableConfigurationRequest::metadata_table_configuration).
     #[inline]
     pub fn metadata_table_configuration(
         mut self,
@@ -1017,49 +849,11 @@ impl CreateBucketMetadataTableConfiguration {
         self.0.input_mut().metadata_table_configuration = value;
         self
     }
-    /// The expected owner of the general purpose bucket that corresponds to your metadata table configuration.
+    /// Sets [`expected_bucket_owner`](t::CreateBucketMetadataTableConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateBucketMetadataTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CreateMultipartUpload` operation.
@@ -1123,85 +917,85 @@ rt::operation_type!(
     t::CreateMultipartUploadOutput, rt::NoErrors, op::CREATE_MULTIPART_UPLOAD
 );
 impl CreateMultipartUpload {
-    /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
+    /// Sets [`acl`](t::CreateMultipartUploadRequest::acl).
     #[inline]
     pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
         self.0.input_mut().acl = Some(value.into());
         self
     }
-    /// The name of the bucket where the multipart upload is initiated and where the object is uploaded.
+    /// Sets [`bucket`](t::CreateMultipartUploadRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Specifies caching behavior along the request/reply chain.
+    /// Sets [`cache_control`](t::CreateMultipartUploadRequest::cache_control).
     #[inline]
     pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cache_control = Some(value.into());
         self
     }
-    /// Specifies presentational information for the object.
+    /// Sets [`content_disposition`](t::CreateMultipartUploadRequest::content_disposition).
     #[inline]
     pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_disposition = Some(value.into());
         self
     }
-    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+    /// Sets [`content_encoding`](t::CreateMultipartUploadRequest::content_encoding).
     #[inline]
     pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_encoding = Some(value.into());
         self
     }
-    /// The language that the content is in.
+    /// Sets [`content_language`](t::CreateMultipartUploadRequest::content_language).
     #[inline]
     pub fn content_language(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_language = Some(value.into());
         self
     }
-    /// A standard MIME type describing the format of the object data.
+    /// Sets [`content_type`](t::CreateMultipartUploadRequest::content_type).
     #[inline]
     pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_type = Some(value.into());
         self
     }
-    /// The date and time at which the object is no longer cacheable.
+    /// Sets [`expires`](t::CreateMultipartUploadRequest::expires).
     #[inline]
     pub fn expires(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().expires = Some(value);
         self
     }
-    /// Specify access permissions explicitly to give the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
+    /// Sets [`grant_full_control`](t::CreateMultipartUploadRequest::grant_full_control).
     #[inline]
     pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_full_control = Some(value.into());
         self
     }
-    /// Specify access permissions explicitly to allow grantee to read the object data and its metadata.
+    /// Sets [`grant_read`](t::CreateMultipartUploadRequest::grant_read).
     #[inline]
     pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read = Some(value.into());
         self
     }
-    /// Specify access permissions explicitly to allows grantee to read the object ACL.
+    /// Sets [`grant_read_acp`](t::CreateMultipartUploadRequest::grant_read_acp).
     #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read_acp = Some(value.into());
         self
     }
-    /// Specify access permissions explicitly to allows grantee to allow grantee to write the ACL for the applicable object.
+    /// Sets [`grant_write_acp`](t::CreateMultipartUploadRequest::grant_write_acp).
     #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write_acp = Some(value.into());
         self
     }
-    /// Object key for which the multipart upload is to be initiated.
+    /// Sets [`key`](t::CreateMultipartUploadRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// A map of metadata to store with the object in S3.
+    /// Sets [`metadata`](t::CreateMultipartUploadRequest::metadata).
     #[inline]
     pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().metadata);
@@ -1217,7 +1011,7 @@ impl CreateMultipartUpload {
         rt::insert(&mut self.0.input_mut().metadata, key, value);
         self
     }
-    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    /// Sets [`server_side_encryption`](t::CreateMultipartUploadRequest::server_side_encryption).
     #[inline]
     pub fn server_side_encryption(
         mut self,
@@ -1226,79 +1020,79 @@ impl CreateMultipartUpload {
         self.0.input_mut().server_side_encryption = Some(value.into());
         self
     }
-    /// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html) in the *Amazon S3 User Guide*.
+    /// Sets [`storage_class`](t::CreateMultipartUploadRequest::storage_class).
     #[inline]
     pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
         self.0.input_mut().storage_class = Some(value.into());
         self
     }
-    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
+    /// Sets [`website_redirect_location`](t::CreateMultipartUploadRequest::website_redirect_location).
     #[inline]
     pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().website_redirect_location = Some(value.into());
         self
     }
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    /// Sets [`sse_customer_algorithm`](t::CreateMultipartUploadRequest::sse_customer_algorithm).
     #[inline]
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_algorithm = Some(value.into());
         self
     }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    /// Sets [`sse_customer_key`](t::CreateMultipartUploadRequest::sse_customer_key).
     #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key = Some(value.into());
         self
     }
-    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    /// Sets [`sse_customer_key_md5`](t::CreateMultipartUploadRequest::sse_customer_key_md5).
     #[inline]
     pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key_md5 = Some(value.into());
         self
     }
-    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID.
+    /// Sets [`ssekms_key_id`](t::CreateMultipartUploadRequest::ssekms_key_id).
     #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_key_id = Some(value.into());
         self
     }
-    /// Specifies the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs.
+    /// Sets [`ssekms_encryption_context`](t::CreateMultipartUploadRequest::ssekms_encryption_context).
     #[inline]
     pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_encryption_context = Some(value.into());
         self
     }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+    /// Sets [`bucket_key_enabled`](t::CreateMultipartUploadRequest::bucket_key_enabled).
     #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().bucket_key_enabled = Some(value);
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::CreateMultipartUploadRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The tag-set for the object. The tag-set must be encoded as URL Query parameters.
+    /// Sets [`tagging`](t::CreateMultipartUploadRequest::tagging).
     #[inline]
     pub fn tagging(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().tagging = Some(value.into());
         self
     }
-    /// Specifies the Object Lock mode that you want to apply to the uploaded object.
+    /// Sets [`object_lock_mode`](t::CreateMultipartUploadRequest::object_lock_mode).
     #[inline]
     pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
         self.0.input_mut().object_lock_mode = Some(value.into());
         self
     }
-    /// Specifies the date and time when you want the Object Lock to expire.
+    /// Sets [`object_lock_retain_until_date`](t::CreateMultipartUploadRequest::object_lock_retain_until_date).
     #[inline]
     pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().object_lock_retain_until_date = Some(value);
         self
     }
-    /// Specifies whether you want to apply a legal hold to the uploaded object.
+    /// Sets [`object_lock_legal_hold_status`](t::CreateMultipartUploadRequest::object_lock_legal_hold_status).
     #[inline]
     pub fn object_lock_legal_hold_status(
         mut self,
@@ -1307,7 +1101,7 @@ impl CreateMultipartUpload {
         self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
         self
     }
-    /// Specifies the event hold status to apply to the uploaded object. Set to `ON` to enable or `OFF` to disable.
+    /// Sets [`object_lock_event_hold`](t::CreateMultipartUploadRequest::object_lock_event_hold).
     #[inline]
     pub fn object_lock_event_hold(
         mut self,
@@ -1316,75 +1110,35 @@ impl CreateMultipartUpload {
         self.0.input_mut().object_lock_event_hold = Some(value.into());
         self
     }
-    /// Specifies the event hold duration in days to apply to the uploaded object. You cannot specify a duration in both days and years.
+    /// Sets [`object_lock_event_hold_duration_days`](t::CreateMultipartUploadRequest::object_lock_event_hold_duration_days).
     #[inline]
     pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
         self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
         self
     }
-    /// Specifies the event hold duration in years to apply to the uploaded object. You cannot specify a duration in both days and years.
+    /// Sets [`object_lock_event_hold_duration_years`](t::CreateMultipartUploadRequest::object_lock_event_hold_duration_years).
     #[inline]
     pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
         self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::CreateMultipartUploadRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::CreateMultipartUploadRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_type`](t::CreateMultipartUploadRequest::checksum_type).
     #[inline]
     pub fn checksum_type(mut self, value: impl Into<t::ChecksumType>) -> Self {
         self.0.input_mut().checksum_type = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateMultipartUploadOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateMultipartUploadOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMultipartUploadRequest,
-        t::CreateMultipartUploadOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `CreateSession` operation.
@@ -1415,19 +1169,19 @@ rt::operation_type!(
     e::CreateSessionError, op::CREATE_SESSION
 );
 impl CreateSession {
-    /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.
+    /// Sets [`session_mode`](t::CreateSessionRequest::session_mode).
     #[inline]
     pub fn session_mode(mut self, value: impl Into<t::SessionMode>) -> Self {
         self.0.input_mut().session_mode = Some(value.into());
         self
     }
-    /// The name of the bucket that you create a session for.
+    /// Sets [`bucket`](t::CreateSessionRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The server-side encryption algorithm to use when you store objects in the directory bucket.
+    /// Sets [`server_side_encryption`](t::CreateSessionRequest::server_side_encryption).
     #[inline]
     pub fn server_side_encryption(
         mut self,
@@ -1436,66 +1190,22 @@ impl CreateSession {
         self.0.input_mut().server_side_encryption = Some(value.into());
         self
     }
-    /// If you specify `x-amz-server-side-encryption` with `aws:kms`, you must specify the `x-amz-server-side-encryption-aws-kms-key-id` header with the ID (Key ID or Key ARN) of the KMS symmetric encryption customer managed key to use. Otherwise, you get an HTTP `400 Bad Request` error. Only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Also, if the KMS key doesn't exist in the same account that't issuing the command, you must use the full Key ARN not the Key ID.
+    /// Sets [`ssekms_key_id`](t::CreateSessionRequest::ssekms_key_id).
     #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_key_id = Some(value.into());
         self
     }
-    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
+    /// Sets [`ssekms_encryption_context`](t::CreateSessionRequest::ssekms_encryption_context).
     #[inline]
     pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_encryption_context = Some(value.into());
         self
     }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS).
+    /// Sets [`bucket_key_enabled`](t::CreateSessionRequest::bucket_key_enabled).
     #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().bucket_key_enabled = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateSessionOutput, e::CreateSessionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSessionOutput, e::CreateSessionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSessionRequest,
-        t::CreateSessionOutput,
-        e::CreateSessionError,
-    > {
-        self.0
     }
 }

@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted.
-    ///
-    /// Returns the [`DeleteBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted. Returns [`DeleteBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket(&self) -> DeleteBucket {
         DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_analytics_configuration(
         &self,
@@ -25,25 +21,19 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_ANALYTICS_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_cors(&self) -> DeleteBucketCors {
         DeleteBucketCors(rt::Call::new(&self.handle, &op::DELETE_BUCKET_CORS))
     }
-    /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3).
-    ///
-    /// Returns the [`DeleteBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3). Returns [`DeleteBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryption {
         DeleteBucketEncryption(
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_ENCRYPTION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_intelligent_tiering_configuration(
         &self,
@@ -55,9 +45,7 @@ impl super::Client {
             ),
         )
     }
-    /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket.
-    ///
-    /// Returns the [`DeleteBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket. Returns [`DeleteBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_inventory_configuration(
         &self,
@@ -66,16 +54,12 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_INVENTORY_CONFIGURATION),
         )
     }
-    /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration.
-    ///
-    /// Returns the [`DeleteBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration. Returns [`DeleteBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycle {
         DeleteBucketLifecycle(rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE))
     }
-    /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`DeleteBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`DeleteBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metadata_configuration(
         &self,
@@ -84,9 +68,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_CONFIGURATION),
         )
     }
-    /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`DeleteBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation. Returns [`DeleteBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metadata_table_configuration(
         &self,
@@ -95,9 +77,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION),
         )
     }
-    /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
-    ///
-    /// Returns the [`DeleteBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics. Returns [`DeleteBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metrics_configuration(
         &self,
@@ -106,48 +86,36 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_METRICS_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControls {
         DeleteBucketOwnershipControls(
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_OWNERSHIP_CONTROLS),
         )
     }
-    /// Deletes the policy of a specified bucket.
-    ///
-    /// Returns the [`DeleteBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the policy of a specified bucket. Returns [`DeleteBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
         DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
         DeleteBucketReplication(
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
         DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_website(&self) -> DeleteBucketWebsite {
         DeleteBucketWebsite(rt::Call::new(&self.handle, &op::DELETE_BUCKET_WEBSITE))
     }
-    /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
-    ///
-    /// Returns the [`DeleteObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes an object from a bucket. The behavior depends on the bucket's versioning state: Returns [`DeleteObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object(&self) -> DeleteObject {
         DeleteObject(rt::Call::new(&self.handle, &op::DELETE_OBJECT))
@@ -177,49 +145,17 @@ rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
-    /// Specifies the bucket being deleted.
+    /// Sets [`bucket`](t::DeleteBucketRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketAnalyticsConfiguration` operation.
@@ -251,57 +187,23 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl DeleteBucketAnalyticsConfiguration {
-    /// The name of the bucket from which an analytics configuration is deleted.
+    /// Sets [`bucket`](t::DeleteBucketAnalyticsConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID that identifies the analytics configuration.
+    /// Sets [`id`](t::DeleteBucketAnalyticsConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketAnalyticsConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketCors` operation.
@@ -328,51 +230,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_CORS
 );
 impl DeleteBucketCors {
-    /// Specifies the bucket whose `cors` configuration is being deleted.
+    /// Sets [`bucket`](t::DeleteBucketCorsRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketCorsRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketEncryption` operation.
@@ -400,51 +268,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_ENCRYPTION
 );
 impl DeleteBucketEncryption {
-    /// The name of the bucket containing the server-side encryption configuration to delete.
+    /// Sets [`bucket`](t::DeleteBucketEncryptionRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketEncryptionRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketIntelligentTieringConfiguration` operation.
@@ -479,61 +313,23 @@ rt::operation_type!(
     op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl DeleteBucketIntelligentTieringConfiguration {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
+    /// Sets [`bucket`](t::DeleteBucketIntelligentTieringConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID used to identify the S3 Intelligent-Tiering configuration.
+    /// Sets [`id`](t::DeleteBucketIntelligentTieringConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketIntelligentTieringConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteBucketIntelligentTieringConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteBucketInventoryConfiguration` operation.
@@ -570,57 +366,23 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_INVENTORY_CONFIGURATION
 );
 impl DeleteBucketInventoryConfiguration {
-    /// The name of the bucket containing the inventory configuration to delete.
+    /// Sets [`bucket`](t::DeleteBucketInventoryConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID used to identify the inventory configuration.
+    /// Sets [`id`](t::DeleteBucketInventoryConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketInventoryConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketLifecycle` operation.
@@ -648,51 +410,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_LIFECYCLE
 );
 impl DeleteBucketLifecycle {
-    /// The bucket name of the lifecycle to delete.
+    /// Sets [`bucket`](t::DeleteBucketLifecycleRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketLifecycleRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketMetadataConfiguration` operation.
@@ -723,51 +451,17 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METADATA_CONFIGURATION
 );
 impl DeleteBucketMetadataConfiguration {
-    /// The general purpose bucket that you want to remove the metadata configuration from.
+    /// Sets [`bucket`](t::DeleteBucketMetadataConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketMetadataConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketMetadataTableConfiguration` operation.
@@ -803,55 +497,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl DeleteBucketMetadataTableConfiguration {
-    /// The general purpose bucket that you want to remove the metadata table configuration from.
+    /// Sets [`bucket`](t::DeleteBucketMetadataTableConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketMetadataTableConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteBucketMetadataTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteBucketMetricsConfiguration` operation.
@@ -887,57 +543,23 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METRICS_CONFIGURATION
 );
 impl DeleteBucketMetricsConfiguration {
-    /// The name of the bucket containing the metrics configuration to delete.
+    /// Sets [`bucket`](t::DeleteBucketMetricsConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
+    /// Sets [`id`](t::DeleteBucketMetricsConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketMetricsConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketOwnershipControls` operation.
@@ -962,51 +584,17 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_BUCKET_OWNERSHIP_CONTROLS
 );
 impl DeleteBucketOwnershipControls {
-    /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
+    /// Sets [`bucket`](t::DeleteBucketOwnershipControlsRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketOwnershipControlsRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketPolicy` operation.
@@ -1034,51 +622,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
-    /// The bucket name.
+    /// Sets [`bucket`](t::DeleteBucketPolicyRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketPolicyRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketReplication` operation.
@@ -1107,51 +661,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_REPLICATION
 );
 impl DeleteBucketReplication {
-    /// The bucket name.
+    /// Sets [`bucket`](t::DeleteBucketReplicationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketReplicationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketTagging` operation.
@@ -1176,51 +696,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
-    /// The bucket that has the tag set to be removed.
+    /// Sets [`bucket`](t::DeleteBucketTaggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketTaggingRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketWebsite` operation.
@@ -1247,51 +733,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_WEBSITE
 );
 impl DeleteBucketWebsite {
-    /// The bucket name for which you want to remove the website configuration.
+    /// Sets [`bucket`](t::DeleteBucketWebsiteRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteBucketWebsiteRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteObject` operation.
@@ -1336,130 +788,86 @@ rt::operation_type!(
     op::DELETE_OBJECT
 );
 impl DeleteObject {
-    /// The bucket name of the bucket containing the object.
+    /// Sets [`bucket`](t::DeleteObjectRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Key name of the object to delete.
+    /// Sets [`key`](t::DeleteObjectRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled.
+    /// Sets [`mfa`](t::DeleteObjectRequest::mfa).
     #[inline]
     pub fn mfa(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().mfa = Some(value.into());
         self
     }
-    /// Version ID used to reference a specific version of the object.
+    /// Sets [`version_id`](t::DeleteObjectRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::DeleteObjectRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// Indicates whether S3 Object Lock should bypass Governance-mode restrictions to process this operation. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
+    /// Sets [`bypass_governance_retention`](t::DeleteObjectRequest::bypass_governance_retention).
     #[inline]
     pub fn bypass_governance_retention(mut self, value: bool) -> Self {
         self.0.input_mut().bypass_governance_retention = Some(value);
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteObjectRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Deletes the object if the ETag (entity tag) value provided during the delete operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    /// Sets [`if_match`](t::DeleteObjectRequest::if_match).
     #[inline]
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_match = Some(value.into());
         self
     }
-    /// If present, the object is deleted only if its modification times matches the provided `Timestamp`. If the `Timestamp` values do not match, the operation returns a `412 Precondition Failed` error. If the `Timestamp` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
+    /// Sets [`if_match_last_modified_time`](t::DeleteObjectRequest::if_match_last_modified_time).
     #[inline]
     pub fn if_match_last_modified_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().if_match_last_modified_time = Some(value);
         self
     }
-    /// If present, the object is deleted only if its size matches the provided size in bytes. If the `Size` value does not match, the operation returns a `412 Precondition Failed` error. If the `Size` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
+    /// Sets [`if_match_size`](t::DeleteObjectRequest::if_match_size).
     #[inline]
     pub fn if_match_size(mut self, value: i64) -> Self {
         self.0.input_mut().if_match_size = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteObjectOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteObjectOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors> {
-        self.0
-    }
 }
 impl super::Client {
-    /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates.
-    ///
-    /// Returns the [`DeleteObjectAnnotation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates. Returns [`DeleteObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object_annotation(&self) -> DeleteObjectAnnotation {
         DeleteObjectAnnotation(
             rt::Call::new(&self.handle, &op::DELETE_OBJECT_ANNOTATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object_tagging(&self) -> DeleteObjectTagging {
         DeleteObjectTagging(rt::Call::new(&self.handle, &op::DELETE_OBJECT_TAGGING))
     }
-    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
-    ///
-    /// Returns the [`DeleteObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead. Returns [`DeleteObjects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_objects(&self) -> DeleteObjects {
         DeleteObjects(rt::Call::new(&self.handle, &op::DELETE_OBJECTS))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeletePublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
         DeletePublicAccessBlock(
@@ -1495,97 +903,47 @@ rt::operation_type!(
     op::DELETE_OBJECT_ANNOTATION
 );
 impl DeleteObjectAnnotation {
-    /// The name of the bucket that contains the object.
+    /// Sets [`bucket`](t::DeleteObjectAnnotationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The object key.
+    /// Sets [`key`](t::DeleteObjectAnnotationRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The name of the annotation to delete. Annotation names are UTF-8 encoded and cannot start with `aws` or `s3` (case-insensitive).
+    /// Sets [`annotation_name`](t::DeleteObjectAnnotationRequest::annotation_name).
     #[inline]
     pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().annotation_name = value.into();
         self
     }
-    /// The version ID of the object.
+    /// Sets [`version_id`](t::DeleteObjectAnnotationRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::DeleteObjectAnnotationRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner.
+    /// Sets [`expected_bucket_owner`](t::DeleteObjectAnnotationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// If specified, the operation only succeeds if the object's ETag matches the provided value.
+    /// Sets [`object_if_match`](t::DeleteObjectAnnotationRequest::object_if_match).
     #[inline]
     pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().object_if_match = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteObjectAnnotationOutput,
-            e::DeleteObjectAnnotationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteObjectAnnotationOutput,
-        e::DeleteObjectAnnotationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteObjectAnnotationRequest,
-        t::DeleteObjectAnnotationOutput,
-        e::DeleteObjectAnnotationError,
-    > {
-        self.0
     }
 }
 /// The `DeleteObjectTagging` operation.
@@ -1616,69 +974,29 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_OBJECT_TAGGING
 );
 impl DeleteObjectTagging {
-    /// The bucket name containing the objects from which to remove the tags.
+    /// Sets [`bucket`](t::DeleteObjectTaggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The key that identifies the object in the bucket from which to remove all tags.
+    /// Sets [`key`](t::DeleteObjectTaggingRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The versionId of the object that the tag-set will be removed from.
+    /// Sets [`version_id`](t::DeleteObjectTaggingRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteObjectTaggingRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteObjectTaggingOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteObjectTaggingOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteObjectTaggingRequest,
-        t::DeleteObjectTaggingOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteObjects` operation.
@@ -1723,83 +1041,47 @@ rt::operation_type!(
     op::DELETE_OBJECTS
 );
 impl DeleteObjects {
-    /// The bucket name containing the objects to delete.
+    /// Sets [`bucket`](t::DeleteObjectsRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Container for the request.
+    /// Sets [`delete`](t::DeleteObjectsRequest::delete).
     #[inline]
     pub fn delete(mut self, value: t::Delete) -> Self {
         self.0.input_mut().delete = value;
         self
     }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled.
+    /// Sets [`mfa`](t::DeleteObjectsRequest::mfa).
     #[inline]
     pub fn mfa(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().mfa = Some(value.into());
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::DeleteObjectsRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// Specifies whether you want to delete this object even if it has a Governance-type Object Lock in place. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
+    /// Sets [`bypass_governance_retention`](t::DeleteObjectsRequest::bypass_governance_retention).
     #[inline]
     pub fn bypass_governance_retention(mut self, value: bool) -> Self {
         self.0.input_mut().bypass_governance_retention = Some(value);
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeleteObjectsRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    /// Sets [`checksum_algorithm`](t::DeleteObjectsRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteObjectsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteObjectsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeletePublicAccessBlock` operation.
@@ -1824,50 +1106,16 @@ rt::operation_type!(
     op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
-    /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.
+    /// Sets [`bucket`](t::DeletePublicAccessBlockRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::DeletePublicAccessBlockRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }

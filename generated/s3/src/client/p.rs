@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-    ///
-    /// Returns the [`PutBucketAbac`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html). Returns [`PutBucketAbac`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_abac(&self) -> PutBucketAbac {
         PutBucketAbac(rt::Call::new(&self.handle, &op::PUT_BUCKET_ABAC))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketAccelerateConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketAccelerateConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_accelerate_configuration(
         &self,
@@ -25,39 +21,29 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::PUT_BUCKET_ACCELERATE_CONFIGURATION),
         )
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutBucketAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutBucketAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_acl(&self) -> PutBucketAcl {
         PutBucketAcl(rt::Call::new(&self.handle, &op::PUT_BUCKET_ACL))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_analytics_configuration(&self) -> PutBucketAnalyticsConfiguration {
         PutBucketAnalyticsConfiguration(
             rt::Call::new(&self.handle, &op::PUT_BUCKET_ANALYTICS_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_cors(&self) -> PutBucketCors {
         PutBucketCors(rt::Call::new(&self.handle, &op::PUT_BUCKET_CORS))
     }
-    /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation.
-    ///
-    /// Returns the [`PutBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation. Returns [`PutBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_encryption(&self) -> PutBucketEncryption {
         PutBucketEncryption(rt::Call::new(&self.handle, &op::PUT_BUCKET_ENCRYPTION))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_intelligent_tiering_configuration(
         &self,
@@ -69,61 +55,47 @@ impl super::Client {
             ),
         )
     }
-    /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket.
-    ///
-    /// Returns the [`PutBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket. Returns [`PutBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_inventory_configuration(&self) -> PutBucketInventoryConfiguration {
         PutBucketInventoryConfiguration(
             rt::Call::new(&self.handle, &op::PUT_BUCKET_INVENTORY_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
     #[allow(deprecated)]
     #[inline]
     pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycle {
         PutBucketLifecycle(rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE))
     }
-    /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html).
-    ///
-    /// Returns the [`PutBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html). Returns [`PutBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
         PutBucketLifecycleConfiguration(
             rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
         )
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutBucketLogging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutBucketLogging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_logging(&self) -> PutBucketLogging {
         PutBucketLogging(rt::Call::new(&self.handle, &op::PUT_BUCKET_LOGGING))
     }
-    /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
-    ///
-    /// Returns the [`PutBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. Returns [`PutBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_metrics_configuration(&self) -> PutBucketMetricsConfiguration {
         PutBucketMetricsConfiguration(
             rt::Call::new(&self.handle, &op::PUT_BUCKET_METRICS_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
     #[allow(deprecated)]
     #[inline]
     pub fn put_bucket_notification(&self) -> PutBucketNotification {
         PutBucketNotification(rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketNotificationConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketNotificationConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_notification_configuration(
         &self,
@@ -132,18 +104,14 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControls {
         PutBucketOwnershipControls(
             rt::Call::new(&self.handle, &op::PUT_BUCKET_OWNERSHIP_CONTROLS),
         )
     }
-    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
-    ///
-    /// Returns the [`PutBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. Returns [`PutBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_policy(&self) -> PutBucketPolicy {
         PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
@@ -159,67 +127,35 @@ rt::operation_type!(
     PutBucketAbac, t::PutBucketAbacRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ABAC
 );
 impl PutBucketAbac {
-    /// The name of the general purpose bucket.
+    /// Sets [`bucket`](t::PutBucketAbacRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The MD5 hash of the `PutBucketAbac` request body.
+    /// Sets [`content_md5`](t::PutBucketAbacRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketAbacRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The Amazon Web Services account ID of the general purpose bucket's owner.
+    /// Sets [`expected_bucket_owner`](t::PutBucketAbacRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
+    /// Sets [`abac_status`](t::PutBucketAbacRequest::abac_status).
     #[inline]
     pub fn abac_status(mut self, value: t::AbacStatus) -> Self {
         self.0.input_mut().abac_status = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketAccelerateConfiguration` operation.
@@ -261,13 +197,13 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACCELERATE_CONFIGURATION
 );
 impl PutBucketAccelerateConfiguration {
-    /// The name of the bucket for which the accelerate configuration is set.
+    /// Sets [`bucket`](t::PutBucketAccelerateConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Container for setting the transfer acceleration state.
+    /// Sets [`accelerate_configuration`](t::PutBucketAccelerateConfigurationRequest::accelerate_configuration).
     #[inline]
     pub fn accelerate_configuration(
         mut self,
@@ -276,51 +212,17 @@ impl PutBucketAccelerateConfiguration {
         self.0.input_mut().accelerate_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketAccelerateConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketAccelerateConfigurationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketAccelerateConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketAcl` operation.
@@ -393,103 +295,71 @@ rt::operation_type!(
     PutBucketAcl, t::PutBucketAclRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACL
 );
 impl PutBucketAcl {
-    /// The canned ACL to apply to the bucket.
+    /// Sets [`acl`](t::PutBucketAclRequest::acl).
     #[inline]
     pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
         self.0.input_mut().acl = Some(value.into());
         self
     }
-    /// Contains the elements that set the ACL permissions for an object per grantee.
+    /// Sets [`access_control_policy`](t::PutBucketAclRequest::access_control_policy).
     #[inline]
     pub fn access_control_policy(mut self, value: t::AccessControlPolicy) -> Self {
         self.0.input_mut().access_control_policy = Some(value);
         self
     }
-    /// The bucket to which to apply the ACL.
+    /// Sets [`bucket`](t::PutBucketAclRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.](http://www.ietf.org/rfc/rfc1864.txt)
+    /// Sets [`content_md5`](t::PutBucketAclRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketAclRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+    /// Sets [`grant_full_control`](t::PutBucketAclRequest::grant_full_control).
     #[inline]
     pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_full_control = Some(value.into());
         self
     }
-    /// Allows grantee to list the objects in the bucket.
+    /// Sets [`grant_read`](t::PutBucketAclRequest::grant_read).
     #[inline]
     pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read = Some(value.into());
         self
     }
-    /// Allows grantee to read the bucket ACL.
+    /// Sets [`grant_read_acp`](t::PutBucketAclRequest::grant_read_acp).
     #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read_acp = Some(value.into());
         self
     }
-    /// Allows grantee to create new objects in the bucket.
+    /// Sets [`grant_write`](t::PutBucketAclRequest::grant_write).
     #[inline]
     pub fn grant_write(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write = Some(value.into());
         self
     }
-    /// Allows grantee to write the ACL for the applicable bucket.
+    /// Sets [`grant_write_acp`](t::PutBucketAclRequest::grant_write_acp).
     #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write_acp = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketAclRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketAnalyticsConfiguration` operation.
@@ -535,63 +405,29 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl PutBucketAnalyticsConfiguration {
-    /// The name of the bucket to which an analytics configuration is stored.
+    /// Sets [`bucket`](t::PutBucketAnalyticsConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID that identifies the analytics configuration.
+    /// Sets [`id`](t::PutBucketAnalyticsConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The configuration and any analyses for the analytics filter.
+    /// Sets [`analytics_configuration`](t::PutBucketAnalyticsConfigurationRequest::analytics_configuration).
     #[inline]
     pub fn analytics_configuration(mut self, value: t::AnalyticsConfiguration) -> Self {
         self.0.input_mut().analytics_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketAnalyticsConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketCors` operation.
@@ -628,67 +464,35 @@ rt::operation_type!(
     PutBucketCors, t::PutBucketCorsRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_CORS
 );
 impl PutBucketCors {
-    /// Specifies the bucket impacted by the `cors`configuration.
+    /// Sets [`bucket`](t::PutBucketCorsRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
+    /// Sets [`cors_configuration`](t::PutBucketCorsRequest::cors_configuration).
     #[inline]
     pub fn cors_configuration(mut self, value: t::CorsConfiguration) -> Self {
         self.0.input_mut().cors_configuration = value;
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.](http://www.ietf.org/rfc/rfc1864.txt)
+    /// Sets [`content_md5`](t::PutBucketCorsRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketCorsRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketCorsRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketEncryption` operation.
@@ -732,25 +536,25 @@ rt::operation_type!(
     op::PUT_BUCKET_ENCRYPTION
 );
 impl PutBucketEncryption {
-    /// Specifies default encryption for a bucket using server-side encryption with different key options.
+    /// Sets [`bucket`](t::PutBucketEncryptionRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the server-side encryption configuration.
+    /// Sets [`content_md5`](t::PutBucketEncryptionRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketEncryptionRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Sets `ServerSideEncryptionConfiguration`.
+    /// Sets [`server_side_encryption_configuration`](t::PutBucketEncryptionRequest::server_side_encryption_configuration).
     #[inline]
     pub fn server_side_encryption_configuration(
         mut self,
@@ -759,45 +563,11 @@ impl PutBucketEncryption {
         self.0.input_mut().server_side_encryption_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketEncryptionRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketIntelligentTieringConfiguration` operation.
@@ -840,25 +610,25 @@ rt::operation_type!(
     op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl PutBucketIntelligentTieringConfiguration {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
+    /// Sets [`bucket`](t::PutBucketIntelligentTieringConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID used to identify the S3 Intelligent-Tiering configuration.
+    /// Sets [`id`](t::PutBucketIntelligentTieringConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketIntelligentTieringConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Container for S3 Intelligent-Tiering configuration.
+    /// Sets [`intelligent_tiering_configuration`](t::PutBucketIntelligentTieringConfigurationRequest::intelligent_tiering_configuration).
     #[inline]
     pub fn intelligent_tiering_configuration(
         mut self,
@@ -866,44 +636,6 @@ impl PutBucketIntelligentTieringConfiguration {
     ) -> Self {
         self.0.input_mut().intelligent_tiering_configuration = value;
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutBucketIntelligentTieringConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `PutBucketInventoryConfiguration` operation.
@@ -950,63 +682,29 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_INVENTORY_CONFIGURATION
 );
 impl PutBucketInventoryConfiguration {
-    /// The name of the bucket where the inventory configuration will be stored.
+    /// Sets [`bucket`](t::PutBucketInventoryConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID used to identify the inventory configuration.
+    /// Sets [`id`](t::PutBucketInventoryConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// Specifies the inventory configuration.
+    /// Sets [`inventory_configuration`](t::PutBucketInventoryConfigurationRequest::inventory_configuration).
     #[inline]
     pub fn inventory_configuration(mut self, value: t::InventoryConfiguration) -> Self {
         self.0.input_mut().inventory_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketInventoryConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketLifecycle` operation.
@@ -1049,69 +747,35 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_LIFECYCLE
 );
 impl PutBucketLifecycle {
-    /// Sets `Bucket`.
+    /// Sets [`bucket`](t::PutBucketLifecycleRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
+    /// Sets [`content_md5`](t::PutBucketLifecycleRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketLifecycleRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Sets `LifecycleConfiguration`.
+    /// Sets [`lifecycle_configuration`](t::PutBucketLifecycleRequest::lifecycle_configuration).
     #[inline]
     pub fn lifecycle_configuration(mut self, value: t::LifecycleConfiguration) -> Self {
         self.0.input_mut().lifecycle_configuration = Some(value);
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketLifecycleRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketLifecycleConfiguration` operation.
@@ -1150,19 +814,19 @@ rt::operation_type!(
     op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl PutBucketLifecycleConfiguration {
-    /// The name of the bucket for which to set the configuration.
+    /// Sets [`bucket`](t::PutBucketLifecycleConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketLifecycleConfigurationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Container for lifecycle rules. You can add as many as 1,000 rules.
+    /// Sets [`lifecycle_configuration`](t::PutBucketLifecycleConfigurationRequest::lifecycle_configuration).
     #[inline]
     pub fn lifecycle_configuration(
         mut self,
@@ -1171,13 +835,13 @@ impl PutBucketLifecycleConfiguration {
         self.0.input_mut().lifecycle_configuration = Some(value);
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketLifecycleConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+    /// Sets [`transition_default_minimum_object_size`](t::PutBucketLifecycleConfigurationRequest::transition_default_minimum_object_size).
     #[inline]
     pub fn transition_default_minimum_object_size(
         mut self,
@@ -1185,50 +849,6 @@ impl PutBucketLifecycleConfiguration {
     ) -> Self {
         self.0.input_mut().transition_default_minimum_object_size = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutBucketLifecycleConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutBucketLifecycleConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutBucketLifecycleConfigurationRequest,
-        t::PutBucketLifecycleConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `PutBucketLogging` operation.
@@ -1274,69 +894,35 @@ rt::operation_type!(
     op::PUT_BUCKET_LOGGING
 );
 impl PutBucketLogging {
-    /// The name of the bucket for which to set the logging parameters.
+    /// Sets [`bucket`](t::PutBucketLoggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Container for logging status information.
+    /// Sets [`bucket_logging_status`](t::PutBucketLoggingRequest::bucket_logging_status).
     #[inline]
     pub fn bucket_logging_status(mut self, value: t::BucketLoggingStatus) -> Self {
         self.0.input_mut().bucket_logging_status = value;
         self
     }
-    /// The MD5 hash of the `PutBucketLogging` request body.
+    /// Sets [`content_md5`](t::PutBucketLoggingRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketLoggingRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketLoggingRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketMetricsConfiguration` operation.
@@ -1373,63 +959,29 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_METRICS_CONFIGURATION
 );
 impl PutBucketMetricsConfiguration {
-    /// The name of the bucket for which the metrics configuration is set.
+    /// Sets [`bucket`](t::PutBucketMetricsConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
+    /// Sets [`id`](t::PutBucketMetricsConfigurationRequest::id).
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().id = value.into();
         self
     }
-    /// Specifies the metrics configuration.
+    /// Sets [`metrics_configuration`](t::PutBucketMetricsConfigurationRequest::metrics_configuration).
     #[inline]
     pub fn metrics_configuration(mut self, value: t::MetricsConfiguration) -> Self {
         self.0.input_mut().metrics_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketMetricsConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketNotification` operation.
@@ -1445,25 +997,25 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION
 );
 impl PutBucketNotification {
-    /// The name of the bucket.
+    /// Sets [`bucket`](t::PutBucketNotificationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The MD5 hash of the `PutPublicAccessBlock` request body.
+    /// Sets [`content_md5`](t::PutBucketNotificationRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketNotificationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The container for the configuration.
+    /// Sets [`notification_configuration`](t::PutBucketNotificationRequest::notification_configuration).
     #[inline]
     pub fn notification_configuration(
         mut self,
@@ -1472,45 +1024,11 @@ impl PutBucketNotification {
         self.0.input_mut().notification_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketNotificationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketNotificationConfiguration` operation.
@@ -1558,13 +1076,13 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION_CONFIGURATION
 );
 impl PutBucketNotificationConfiguration {
-    /// The name of the bucket.
+    /// Sets [`bucket`](t::PutBucketNotificationConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Sets `NotificationConfiguration`.
+    /// Sets [`notification_configuration`](t::PutBucketNotificationConfigurationRequest::notification_configuration).
     #[inline]
     pub fn notification_configuration(
         mut self,
@@ -1573,51 +1091,17 @@ impl PutBucketNotificationConfiguration {
         self.0.input_mut().notification_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketNotificationConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Skips validation of Amazon SQS, Amazon SNS, and Lambda destinations. True or false value.
+    /// Sets [`skip_destination_validation`](t::PutBucketNotificationConfigurationRequest::skip_destination_validation).
     #[inline]
     pub fn skip_destination_validation(mut self, value: bool) -> Self {
         self.0.input_mut().skip_destination_validation = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketNotificationConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketOwnershipControls` operation.
@@ -1642,69 +1126,35 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_OWNERSHIP_CONTROLS
 );
 impl PutBucketOwnershipControls {
-    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
+    /// Sets [`bucket`](t::PutBucketOwnershipControlsRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The MD5 hash of the `OwnershipControls` request body.
+    /// Sets [`content_md5`](t::PutBucketOwnershipControlsRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketOwnershipControlsRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) that you want to apply to this Amazon S3 bucket.
+    /// Sets [`ownership_controls`](t::PutBucketOwnershipControlsRequest::ownership_controls).
     #[inline]
     pub fn ownership_controls(mut self, value: t::OwnershipControls) -> Self {
         self.0.input_mut().ownership_controls = value;
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketOwnershipControlsRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketPolicy` operation.
@@ -1733,74 +1183,40 @@ rt::operation_type!(
     op::PUT_BUCKET_POLICY
 );
 impl PutBucketPolicy {
-    /// The name of the bucket.
+    /// Sets [`bucket`](t::PutBucketPolicyRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The MD5 hash of the request body.
+    /// Sets [`content_md5`](t::PutBucketPolicyRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    /// Sets [`checksum_algorithm`](t::PutBucketPolicyRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future.
+    /// Sets [`confirm_remove_self_bucket_access`](t::PutBucketPolicyRequest::confirm_remove_self_bucket_access).
     #[inline]
     pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
         self.0.input_mut().confirm_remove_self_bucket_access = Some(value);
         self
     }
-    /// The bucket policy as a JSON document.
+    /// Sets [`policy`](t::PutBucketPolicyRequest::policy).
     #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy = value.into();
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketPolicyRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }

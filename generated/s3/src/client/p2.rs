@@ -7,97 +7,71 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_replication(&self) -> PutBucketReplication {
         PutBucketReplication(rt::Call::new(&self.handle, &op::PUT_BUCKET_REPLICATION))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketRequestPayment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketRequestPayment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_request_payment(&self) -> PutBucketRequestPayment {
         PutBucketRequestPayment(
             rt::Call::new(&self.handle, &op::PUT_BUCKET_REQUEST_PAYMENT),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_tagging(&self) -> PutBucketTagging {
         PutBucketTagging(rt::Call::new(&self.handle, &op::PUT_BUCKET_TAGGING))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
         PutBucketVersioning(rt::Call::new(&self.handle, &op::PUT_BUCKET_VERSIONING))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_website(&self) -> PutBucketWebsite {
         PutBucketWebsite(rt::Call::new(&self.handle, &op::PUT_BUCKET_WEBSITE))
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object(&self) -> PutObject {
         PutObject(rt::Call::new(&self.handle, &op::PUT_OBJECT))
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutObjectAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutObjectAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_acl(&self) -> PutObjectAcl {
         PutObjectAcl(rt::Call::new(&self.handle, &op::PUT_OBJECT_ACL))
     }
-    /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations.
-    ///
-    /// Returns the [`PutObjectAnnotation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations. Returns [`PutObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_annotation(&self) -> PutObjectAnnotation {
         PutObjectAnnotation(rt::Call::new(&self.handle, &op::PUT_OBJECT_ANNOTATION))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectLegalHold`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectLegalHold`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_legal_hold(&self) -> PutObjectLegalHold {
         PutObjectLegalHold(rt::Call::new(&self.handle, &op::PUT_OBJECT_LEGAL_HOLD))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectLockConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectLockConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_lock_configuration(&self) -> PutObjectLockConfiguration {
         PutObjectLockConfiguration(
             rt::Call::new(&self.handle, &op::PUT_OBJECT_LOCK_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectRetention`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectRetention`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_retention(&self) -> PutObjectRetention {
         PutObjectRetention(rt::Call::new(&self.handle, &op::PUT_OBJECT_RETENTION))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_tagging(&self) -> PutObjectTagging {
         PutObjectTagging(rt::Call::new(&self.handle, &op::PUT_OBJECT_TAGGING))
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
         PutPublicAccessBlock(rt::Call::new(&self.handle, &op::PUT_PUBLIC_ACCESS_BLOCK))
@@ -136,25 +110,25 @@ rt::operation_type!(
     op::PUT_BUCKET_REPLICATION
 );
 impl PutBucketReplication {
-    /// The name of the bucket
+    /// Sets [`bucket`](t::PutBucketReplicationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    /// Sets [`content_md5`](t::PutBucketReplicationRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketReplicationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Sets `ReplicationConfiguration`.
+    /// Sets [`replication_configuration`](t::PutBucketReplicationRequest::replication_configuration).
     #[inline]
     pub fn replication_configuration(
         mut self,
@@ -163,51 +137,17 @@ impl PutBucketReplication {
         self.0.input_mut().replication_configuration = value;
         self
     }
-    /// A token to allow Object Lock to be enabled for an existing bucket.
+    /// Sets [`token`](t::PutBucketReplicationRequest::token).
     #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().token = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketReplicationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketRequestPayment` operation.
@@ -230,25 +170,25 @@ rt::operation_type!(
     op::PUT_BUCKET_REQUEST_PAYMENT
 );
 impl PutBucketRequestPayment {
-    /// The bucket name.
+    /// Sets [`bucket`](t::PutBucketRequestPaymentRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    /// Sets [`content_md5`](t::PutBucketRequestPaymentRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketRequestPaymentRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Container for Payer.
+    /// Sets [`request_payment_configuration`](t::PutBucketRequestPaymentRequest::request_payment_configuration).
     #[inline]
     pub fn request_payment_configuration(
         mut self,
@@ -257,45 +197,11 @@ impl PutBucketRequestPayment {
         self.0.input_mut().request_payment_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketRequestPaymentRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketTagging` operation.
@@ -331,69 +237,35 @@ rt::operation_type!(
     op::PUT_BUCKET_TAGGING
 );
 impl PutBucketTagging {
-    /// The bucket name.
+    /// Sets [`bucket`](t::PutBucketTaggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    /// Sets [`content_md5`](t::PutBucketTaggingRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketTaggingRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Container for the `TagSet` and `Tag` elements.
+    /// Sets [`tagging`](t::PutBucketTaggingRequest::tagging).
     #[inline]
     pub fn tagging(mut self, value: t::Tagging) -> Self {
         self.0.input_mut().tagging = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketTaggingRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketVersioning` operation.
@@ -431,31 +303,31 @@ rt::operation_type!(
     op::PUT_BUCKET_VERSIONING
 );
 impl PutBucketVersioning {
-    /// The bucket name.
+    /// Sets [`bucket`](t::PutBucketVersioningRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// \>The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    /// Sets [`content_md5`](t::PutBucketVersioningRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketVersioningRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. The serial number is the number that uniquely identifies the MFA device. For physical MFA devices, this is the unique serial number that's provided with the device. For virtual MFA devices, the serial number is the device ARN. For more information, see [Enabling versioning on buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html) and [Configuring MFA delete](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html) in the *Amazon Simple Storage Service User Guide*.
+    /// Sets [`mfa`](t::PutBucketVersioningRequest::mfa).
     #[inline]
     pub fn mfa(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().mfa = Some(value.into());
         self
     }
-    /// Container for setting the versioning state.
+    /// Sets [`versioning_configuration`](t::PutBucketVersioningRequest::versioning_configuration).
     #[inline]
     pub fn versioning_configuration(
         mut self,
@@ -464,45 +336,11 @@ impl PutBucketVersioning {
         self.0.input_mut().versioning_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketVersioningRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutBucketWebsite` operation.
@@ -552,69 +390,35 @@ rt::operation_type!(
     op::PUT_BUCKET_WEBSITE
 );
 impl PutBucketWebsite {
-    /// The bucket name.
+    /// Sets [`bucket`](t::PutBucketWebsiteRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    /// Sets [`content_md5`](t::PutBucketWebsiteRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutBucketWebsiteRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Container for the request.
+    /// Sets [`website_configuration`](t::PutBucketWebsiteRequest::website_configuration).
     #[inline]
     pub fn website_configuration(mut self, value: t::WebsiteConfiguration) -> Self {
         self.0.input_mut().website_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutBucketWebsiteRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutObject` operation.
@@ -663,187 +467,187 @@ rt::operation_type!(
     PutObject, t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError, op::PUT_OBJECT
 );
 impl PutObject {
-    /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
+    /// Sets [`acl`](t::PutObjectRequest::acl).
     #[inline]
     pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
         self.0.input_mut().acl = Some(value.into());
         self
     }
-    /// Object data.
+    /// Sets [`body`](t::PutObjectRequest::body).
     #[inline]
     pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
         self.0.input_mut().body = Some(value.into());
         self
     }
-    /// The bucket name to which the PUT action was initiated.
+    /// Sets [`bucket`](t::PutObjectRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Can be used to specify caching behavior along the request/reply chain. For more information, see <http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9>.
+    /// Sets [`cache_control`](t::PutObjectRequest::cache_control).
     #[inline]
     pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cache_control = Some(value.into());
         self
     }
-    /// Specifies presentational information for the object. For more information, see <https://www.rfc-editor.org/rfc/rfc6266#section-4>.
+    /// Sets [`content_disposition`](t::PutObjectRequest::content_disposition).
     #[inline]
     pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_disposition = Some(value.into());
         self
     }
-    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. For more information, see <https://www.rfc-editor.org/rfc/rfc9110.html#field.content-encoding>.
+    /// Sets [`content_encoding`](t::PutObjectRequest::content_encoding).
     #[inline]
     pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_encoding = Some(value.into());
         self
     }
-    /// The language the content is in.
+    /// Sets [`content_language`](t::PutObjectRequest::content_language).
     #[inline]
     pub fn content_language(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_language = Some(value.into());
         self
     }
-    /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically. For more information, see <https://www.rfc-editor.org/rfc/rfc9110.html#name-content-length>.
+    /// Sets [`content_length`](t::PutObjectRequest::content_length).
     #[inline]
     pub fn content_length(mut self, value: i64) -> Self {
         self.0.input_mut().content_length = Some(value);
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the message (without the headers) according to RFC 1864. This header can be used as a message integrity check to verify that the data is the same data that was originally sent. Although it is optional, we recommend using the Content-MD5 mechanism as an end-to-end integrity check. For more information about REST request authentication, see [REST Authentication](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html).
+    /// Sets [`content_md5`](t::PutObjectRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// A standard MIME type describing the format of the contents. For more information, see <https://www.rfc-editor.org/rfc/rfc9110.html#name-content-type>.
+    /// Sets [`content_type`](t::PutObjectRequest::content_type).
     #[inline]
     pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_type = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    /// Sets [`checksum_algorithm`](t::PutObjectRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_crc32`](t::PutObjectRequest::checksum_crc32).
     #[inline]
     pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc32 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_crc32_c`](t::PutObjectRequest::checksum_crc32_c).
     #[inline]
     pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc32_c = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_crc64_nvme`](t::PutObjectRequest::checksum_crc64_nvme).
     #[inline]
     pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc64_nvme = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_sha1`](t::PutObjectRequest::checksum_sha1).
     #[inline]
     pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha1 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_sha256`](t::PutObjectRequest::checksum_sha256).
     #[inline]
     pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha256 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_sha512`](t::PutObjectRequest::checksum_sha512).
     #[inline]
     pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha512 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_md5`](t::PutObjectRequest::checksum_md5).
     #[inline]
     pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_md5 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_xxhash64`](t::PutObjectRequest::checksum_xxhash64).
     #[inline]
     pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash64 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_xxhash3`](t::PutObjectRequest::checksum_xxhash3).
     #[inline]
     pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash3 = Some(value.into());
         self
     }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// Sets [`checksum_xxhash128`](t::PutObjectRequest::checksum_xxhash128).
     #[inline]
     pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash128 = Some(value.into());
         self
     }
-    /// The date and time at which the object is no longer cacheable. For more information, see <https://www.rfc-editor.org/rfc/rfc7234#section-5.3>.
+    /// Sets [`expires`](t::PutObjectRequest::expires).
     #[inline]
     pub fn expires(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().expires = Some(value);
         self
     }
-    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    /// Sets [`if_match`](t::PutObjectRequest::if_match).
     #[inline]
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_match = Some(value.into());
         self
     }
-    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
+    /// Sets [`if_none_match`](t::PutObjectRequest::if_none_match).
     #[inline]
     pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().if_none_match = Some(value.into());
         self
     }
-    /// Gives the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
+    /// Sets [`grant_full_control`](t::PutObjectRequest::grant_full_control).
     #[inline]
     pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_full_control = Some(value.into());
         self
     }
-    /// Allows grantee to read the object data and its metadata.
+    /// Sets [`grant_read`](t::PutObjectRequest::grant_read).
     #[inline]
     pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read = Some(value.into());
         self
     }
-    /// Allows grantee to read the object ACL.
+    /// Sets [`grant_read_acp`](t::PutObjectRequest::grant_read_acp).
     #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read_acp = Some(value.into());
         self
     }
-    /// Allows grantee to write the ACL for the applicable object.
+    /// Sets [`grant_write_acp`](t::PutObjectRequest::grant_write_acp).
     #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write_acp = Some(value.into());
         self
     }
-    /// Object key for which the PUT action was initiated.
+    /// Sets [`key`](t::PutObjectRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// Specifies the offset for appending data to existing objects in bytes. The offset must be equal to the size of the existing object being appended to. If no object exists, setting this header to 0 will create a new object.
+    /// Sets [`write_offset_bytes`](t::PutObjectRequest::write_offset_bytes).
     #[inline]
     pub fn write_offset_bytes(mut self, value: i64) -> Self {
         self.0.input_mut().write_offset_bytes = Some(value);
         self
     }
-    /// A map of metadata to store with the object in S3.
+    /// Sets [`metadata`](t::PutObjectRequest::metadata).
     #[inline]
     pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().metadata);
@@ -859,7 +663,7 @@ impl PutObject {
         rt::insert(&mut self.0.input_mut().metadata, key, value);
         self
     }
-    /// The server-side encryption algorithm that was used when you store this object in Amazon S3 or Amazon FSx.
+    /// Sets [`server_side_encryption`](t::PutObjectRequest::server_side_encryption).
     #[inline]
     pub fn server_side_encryption(
         mut self,
@@ -868,79 +672,79 @@ impl PutObject {
         self.0.input_mut().server_side_encryption = Some(value.into());
         self
     }
-    /// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html) in the *Amazon S3 User Guide*.
+    /// Sets [`storage_class`](t::PutObjectRequest::storage_class).
     #[inline]
     pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
         self.0.input_mut().storage_class = Some(value.into());
         self
     }
-    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. For information about object metadata, see [Object Key and Metadata](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingMetadata.html) in the *Amazon S3 User Guide*.
+    /// Sets [`website_redirect_location`](t::PutObjectRequest::website_redirect_location).
     #[inline]
     pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().website_redirect_location = Some(value.into());
         self
     }
-    /// Specifies the algorithm to use when encrypting the object (for example, `AES256`).
+    /// Sets [`sse_customer_algorithm`](t::PutObjectRequest::sse_customer_algorithm).
     #[inline]
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_algorithm = Some(value.into());
         self
     }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    /// Sets [`sse_customer_key`](t::PutObjectRequest::sse_customer_key).
     #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key = Some(value.into());
         self
     }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    /// Sets [`sse_customer_key_md5`](t::PutObjectRequest::sse_customer_key_md5).
     #[inline]
     pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().sse_customer_key_md5 = Some(value.into());
         self
     }
-    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID.
+    /// Sets [`ssekms_key_id`](t::PutObjectRequest::ssekms_key_id).
     #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_key_id = Some(value.into());
         self
     }
-    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
+    /// Sets [`ssekms_encryption_context`](t::PutObjectRequest::ssekms_encryption_context).
     #[inline]
     pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().ssekms_encryption_context = Some(value.into());
         self
     }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+    /// Sets [`bucket_key_enabled`](t::PutObjectRequest::bucket_key_enabled).
     #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.0.input_mut().bucket_key_enabled = Some(value);
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::PutObjectRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The tag-set for the object. The tag-set must be encoded as URL Query parameters. (For example, "Key1=Value1")
+    /// Sets [`tagging`](t::PutObjectRequest::tagging).
     #[inline]
     pub fn tagging(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().tagging = Some(value.into());
         self
     }
-    /// The Object Lock mode that you want to apply to this object.
+    /// Sets [`object_lock_mode`](t::PutObjectRequest::object_lock_mode).
     #[inline]
     pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
         self.0.input_mut().object_lock_mode = Some(value.into());
         self
     }
-    /// The date and time when you want this object's Object Lock to expire. Must be formatted as a timestamp parameter.
+    /// Sets [`object_lock_retain_until_date`](t::PutObjectRequest::object_lock_retain_until_date).
     #[inline]
     pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().object_lock_retain_until_date = Some(value);
         self
     }
-    /// Specifies whether a legal hold will be applied to this object. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html) in the *Amazon S3 User Guide*.
+    /// Sets [`object_lock_legal_hold_status`](t::PutObjectRequest::object_lock_legal_hold_status).
     #[inline]
     pub fn object_lock_legal_hold_status(
         mut self,
@@ -949,7 +753,7 @@ impl PutObject {
         self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
         self
     }
-    /// Specifies the event hold status to apply to this object. Set to `ON` to enable or `OFF` to disable.
+    /// Sets [`object_lock_event_hold`](t::PutObjectRequest::object_lock_event_hold).
     #[inline]
     pub fn object_lock_event_hold(
         mut self,
@@ -958,61 +762,23 @@ impl PutObject {
         self.0.input_mut().object_lock_event_hold = Some(value.into());
         self
     }
-    /// Specifies the event hold duration in days to apply to this object. You cannot specify a duration in both days and years.
+    /// Sets [`object_lock_event_hold_duration_days`](t::PutObjectRequest::object_lock_event_hold_duration_days).
     #[inline]
     pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
         self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
         self
     }
-    /// Specifies the event hold duration in years to apply to this object. You cannot specify a duration in both days and years.
+    /// Sets [`object_lock_event_hold_duration_years`](t::PutObjectRequest::object_lock_event_hold_duration_years).
     #[inline]
     pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
         self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutObjectRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutObjectOutput, e::PutObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectOutput, e::PutObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError> {
-        self.0
     }
 }
 /// The `PutObjectAcl` operation.
@@ -1085,129 +851,89 @@ rt::operation_type!(
     op::PUT_OBJECT_ACL
 );
 impl PutObjectAcl {
-    /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
+    /// Sets [`acl`](t::PutObjectAclRequest::acl).
     #[inline]
     pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
         self.0.input_mut().acl = Some(value.into());
         self
     }
-    /// Contains the elements that set the ACL permissions for an object per grantee.
+    /// Sets [`access_control_policy`](t::PutObjectAclRequest::access_control_policy).
     #[inline]
     pub fn access_control_policy(mut self, value: t::AccessControlPolicy) -> Self {
         self.0.input_mut().access_control_policy = Some(value);
         self
     }
-    /// The bucket name that contains the object to which you want to attach the ACL.
+    /// Sets [`bucket`](t::PutObjectAclRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.\>](http://www.ietf.org/rfc/rfc1864.txt)
+    /// Sets [`content_md5`](t::PutObjectAclRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutObjectAclRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+    /// Sets [`grant_full_control`](t::PutObjectAclRequest::grant_full_control).
     #[inline]
     pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_full_control = Some(value.into());
         self
     }
-    /// Allows grantee to list the objects in the bucket.
+    /// Sets [`grant_read`](t::PutObjectAclRequest::grant_read).
     #[inline]
     pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read = Some(value.into());
         self
     }
-    /// Allows grantee to read the bucket ACL.
+    /// Sets [`grant_read_acp`](t::PutObjectAclRequest::grant_read_acp).
     #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_read_acp = Some(value.into());
         self
     }
-    /// Allows grantee to create new objects in the bucket.
+    /// Sets [`grant_write`](t::PutObjectAclRequest::grant_write).
     #[inline]
     pub fn grant_write(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write = Some(value.into());
         self
     }
-    /// Allows grantee to write the ACL for the applicable bucket.
+    /// Sets [`grant_write_acp`](t::PutObjectAclRequest::grant_write_acp).
     #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_write_acp = Some(value.into());
         self
     }
-    /// Key for which the PUT action was initiated.
+    /// Sets [`key`](t::PutObjectAclRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::PutObjectAclRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// Version ID used to reference a specific version of the object.
+    /// Sets [`version_id`](t::PutObjectAclRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutObjectAclRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutObjectAclOutput, e::PutObjectAclError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutObjectAclOutput, e::PutObjectAclError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError> {
-        self.0
     }
 }
 /// The `PutObjectAnnotation` operation.
@@ -1239,172 +965,125 @@ rt::operation_type!(
     e::PutObjectAnnotationError, op::PUT_OBJECT_ANNOTATION
 );
 impl PutObjectAnnotation {
-    /// The name of the bucket that contains the object.
+    /// Sets [`bucket`](t::PutObjectAnnotationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The object key.
+    /// Sets [`key`](t::PutObjectAnnotationRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The version ID of the object to attach the annotation to.
+    /// Sets [`version_id`](t::PutObjectAnnotationRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// The name of the annotation.
+    /// Sets [`annotation_name`](t::PutObjectAnnotationRequest::annotation_name).
     #[inline]
     pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().annotation_name = value.into();
         self
     }
-    /// The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading.
+    /// Sets [`annotation_payload`](t::PutObjectAnnotationRequest::annotation_payload).
     #[inline]
     pub fn annotation_payload(mut self, value: impl Into<rt::ByteStream>) -> Self {
         self.0.input_mut().annotation_payload = value.into();
         self
     }
-    /// If specified, the operation only succeeds if the object's ETag matches the provided value.
+    /// Sets [`object_if_match`](t::PutObjectAnnotationRequest::object_if_match).
     #[inline]
     pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().object_if_match = Some(value.into());
         self
     }
-    /// The checksum algorithm to use. Supported values: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `SHA512`, `MD5`, `XXHASH64`, `XXHASH3`, `XXHASH128`.
+    /// Sets [`checksum_algorithm`](t::PutObjectAnnotationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Base64-encoded CRC32 checksum of the annotation payload.
+    /// Sets [`checksum_crc32`](t::PutObjectAnnotationRequest::checksum_crc32).
     #[inline]
     pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc32 = Some(value.into());
         self
     }
-    /// Base64-encoded CRC32C checksum of the annotation payload.
+    /// Sets [`checksum_crc32_c`](t::PutObjectAnnotationRequest::checksum_crc32_c).
     #[inline]
     pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc32_c = Some(value.into());
         self
     }
-    /// Base64-encoded CRC64NVME checksum of the annotation payload.
+    /// Sets [`checksum_crc64_nvme`](t::PutObjectAnnotationRequest::checksum_crc64_nvme).
     #[inline]
     pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_crc64_nvme = Some(value.into());
         self
     }
-    /// Base64-encoded SHA1 checksum of the annotation payload.
+    /// Sets [`checksum_sha1`](t::PutObjectAnnotationRequest::checksum_sha1).
     #[inline]
     pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha1 = Some(value.into());
         self
     }
-    /// Base64-encoded SHA256 checksum of the annotation payload.
+    /// Sets [`checksum_sha256`](t::PutObjectAnnotationRequest::checksum_sha256).
     #[inline]
     pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha256 = Some(value.into());
         self
     }
-    /// Base64-encoded SHA512 checksum of the annotation payload.
+    /// Sets [`checksum_sha512`](t::PutObjectAnnotationRequest::checksum_sha512).
     #[inline]
     pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_sha512 = Some(value.into());
         self
     }
-    /// Base64-encoded MD5 checksum of the annotation payload.
+    /// Sets [`checksum_md5`](t::PutObjectAnnotationRequest::checksum_md5).
     #[inline]
     pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_md5 = Some(value.into());
         self
     }
-    /// Base64-encoded XXHASH64 checksum of the annotation payload.
+    /// Sets [`checksum_xxhash64`](t::PutObjectAnnotationRequest::checksum_xxhash64).
     #[inline]
     pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash64 = Some(value.into());
         self
     }
-    /// Base64-encoded XXHASH3 checksum of the annotation payload.
+    /// Sets [`checksum_xxhash3`](t::PutObjectAnnotationRequest::checksum_xxhash3).
     #[inline]
     pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash3 = Some(value.into());
         self
     }
-    /// Base64-encoded XXHASH128 checksum of the annotation payload.
+    /// Sets [`checksum_xxhash128`](t::PutObjectAnnotationRequest::checksum_xxhash128).
     #[inline]
     pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().checksum_xxhash128 = Some(value.into());
         self
     }
-    /// Base64-encoded MD5 digest of the message.
+    /// Sets [`content_md5`](t::PutObjectAnnotationRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::PutObjectAnnotationRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error.
+    /// Sets [`expected_bucket_owner`](t::PutObjectAnnotationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutObjectAnnotationOutput,
-            e::PutObjectAnnotationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutObjectAnnotationOutput, e::PutObjectAnnotationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutObjectAnnotationRequest,
-        t::PutObjectAnnotationOutput,
-        e::PutObjectAnnotationError,
-    > {
-        self.0
     }
 }
 /// The `PutObjectLegalHold` operation.
@@ -1428,93 +1107,53 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_OBJECT_LEGAL_HOLD
 );
 impl PutObjectLegalHold {
-    /// The bucket name containing the object that you want to place a legal hold on.
+    /// Sets [`bucket`](t::PutObjectLegalHoldRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The key name for the object that you want to place a legal hold on.
+    /// Sets [`key`](t::PutObjectLegalHoldRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// Container element for the legal hold configuration you want to apply to the specified object.
+    /// Sets [`legal_hold`](t::PutObjectLegalHoldRequest::legal_hold).
     #[inline]
     pub fn legal_hold(mut self, value: t::ObjectLockLegalHold) -> Self {
         self.0.input_mut().legal_hold = Some(value);
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::PutObjectLegalHoldRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The version ID of the object that you want to place a legal hold on.
+    /// Sets [`version_id`](t::PutObjectLegalHoldRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// The MD5 hash for the request body.
+    /// Sets [`content_md5`](t::PutObjectLegalHoldRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutObjectLegalHoldRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutObjectLegalHoldRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectLegalHoldOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectLegalHoldOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutObjectLegalHoldRequest,
-        t::PutObjectLegalHoldOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `PutObjectLockConfiguration` operation.
@@ -1540,13 +1179,13 @@ rt::operation_type!(
     t::PutObjectLockConfigurationOutput, rt::NoErrors, op::PUT_OBJECT_LOCK_CONFIGURATION
 );
 impl PutObjectLockConfiguration {
-    /// The bucket whose Object Lock configuration you want to create or replace.
+    /// Sets [`bucket`](t::PutObjectLockConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The Object Lock configuration that you want to apply to the specified bucket.
+    /// Sets [`object_lock_configuration`](t::PutObjectLockConfigurationRequest::object_lock_configuration).
     #[inline]
     pub fn object_lock_configuration(
         mut self,
@@ -1555,75 +1194,35 @@ impl PutObjectLockConfiguration {
         self.0.input_mut().object_lock_configuration = Some(value);
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::PutObjectLockConfigurationRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// A token to allow Object Lock to be enabled for an existing bucket.
+    /// Sets [`token`](t::PutObjectLockConfigurationRequest::token).
     #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().token = Some(value.into());
         self
     }
-    /// The MD5 hash for the request body.
+    /// Sets [`content_md5`](t::PutObjectLockConfigurationRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutObjectLockConfigurationRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutObjectLockConfigurationRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectLockConfigurationOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectLockConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutObjectLockConfigurationRequest,
-        t::PutObjectLockConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `PutObjectRetention` operation.
@@ -1647,99 +1246,59 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_OBJECT_RETENTION
 );
 impl PutObjectRetention {
-    /// The bucket name that contains the object you want to apply this Object Retention configuration to.
+    /// Sets [`bucket`](t::PutObjectRetentionRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The key name for the object that you want to apply this Object Retention configuration to.
+    /// Sets [`key`](t::PutObjectRetentionRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The container element for the Object Retention configuration.
+    /// Sets [`retention`](t::PutObjectRetentionRequest::retention).
     #[inline]
     pub fn retention(mut self, value: t::ObjectLockRetention) -> Self {
         self.0.input_mut().retention = Some(value);
         self
     }
-    /// Sets `RequestPayer`.
+    /// Sets [`request_payer`](t::PutObjectRetentionRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
     }
-    /// The version ID for the object that you want to apply this Object Retention configuration to.
+    /// Sets [`version_id`](t::PutObjectRetentionRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// Indicates whether this action should bypass Governance-mode restrictions.
+    /// Sets [`bypass_governance_retention`](t::PutObjectRetentionRequest::bypass_governance_retention).
     #[inline]
     pub fn bypass_governance_retention(mut self, value: bool) -> Self {
         self.0.input_mut().bypass_governance_retention = Some(value);
         self
     }
-    /// The MD5 hash for the request body.
+    /// Sets [`content_md5`](t::PutObjectRetentionRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutObjectRetentionRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutObjectRetentionRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectRetentionOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectRetentionOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutObjectRetentionRequest,
-        t::PutObjectRetentionOutput,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `PutObjectTagging` operation.
@@ -1781,89 +1340,53 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_OBJECT_TAGGING
 );
 impl PutObjectTagging {
-    /// The bucket name containing the object.
+    /// Sets [`bucket`](t::PutObjectTaggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Name of the object key.
+    /// Sets [`key`](t::PutObjectTaggingRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// The versionId of the object that the tag-set will be added to.
+    /// Sets [`version_id`](t::PutObjectTaggingRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// The MD5 hash for the request body.
+    /// Sets [`content_md5`](t::PutObjectTaggingRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutObjectTaggingRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// Container for the `TagSet` and `Tag` elements
+    /// Sets [`tagging`](t::PutObjectTaggingRequest::tagging).
     #[inline]
     pub fn tagging(mut self, value: t::Tagging) -> Self {
         self.0.input_mut().tagging = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutObjectTaggingRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
     }
-    /// Confirms that the requester knows that she or he will be charged for the tagging object request. Bucket owners need not specify this parameter in their requests.
+    /// Sets [`request_payer`](t::PutObjectTaggingRequest::request_payer).
     #[inline]
     pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
         self.0.input_mut().request_payer = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectTaggingOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectTaggingOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutObjectTaggingRequest, t::PutObjectTaggingOutput, rt::NoErrors> {
-        self.0
     }
 }
 /// The `PutPublicAccessBlock` operation.
@@ -1892,25 +1415,25 @@ rt::operation_type!(
     op::PUT_PUBLIC_ACCESS_BLOCK
 );
 impl PutPublicAccessBlock {
-    /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.
+    /// Sets [`bucket`](t::PutPublicAccessBlockRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// The MD5 hash of the `PutPublicAccessBlock` request body.
+    /// Sets [`content_md5`](t::PutPublicAccessBlockRequest::content_md5).
     #[inline]
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().content_md5 = Some(value.into());
         self
     }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// Sets [`checksum_algorithm`](t::PutPublicAccessBlockRequest::checksum_algorithm).
     #[inline]
     pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
         self.0.input_mut().checksum_algorithm = Some(value.into());
         self
     }
-    /// The `PublicAccessBlock` configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
+    /// Sets [`public_access_block_configuration`](t::PutPublicAccessBlockRequest::public_access_block_configuration).
     #[inline]
     pub fn public_access_block_configuration(
         mut self,
@@ -1919,44 +1442,10 @@ impl PutPublicAccessBlock {
         self.0.input_mut().public_access_block_configuration = value;
         self
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Sets [`expected_bucket_owner`](t::PutPublicAccessBlockRequest::expected_bucket_owner).
     #[inline]
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().expected_bucket_owner = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }

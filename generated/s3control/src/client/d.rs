@@ -7,25 +7,19 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data.
-    ///
-    /// Returns the [`DeleteAccessGrant`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data. Returns [`DeleteAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grant(&self) -> DeleteAccessGrant {
         DeleteAccessGrant(rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANT))
     }
-    /// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html).
-    ///
-    /// Returns the [`DeleteAccessGrantsInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html). Returns [`DeleteAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_instance(&self) -> DeleteAccessGrantsInstance {
         DeleteAccessGrantsInstance(
             rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANTS_INSTANCE),
         )
     }
-    /// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance.
-    ///
-    /// Returns the [`DeleteAccessGrantsInstanceResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance. Returns [`DeleteAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_instance_resource_policy(
         &self,
@@ -37,25 +31,19 @@ impl super::Client {
             ),
         )
     }
-    /// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants.
-    ///
-    /// Returns the [`DeleteAccessGrantsLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants. Returns [`DeleteAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_location(&self) -> DeleteAccessGrantsLocation {
         DeleteAccessGrantsLocation(
             rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANTS_LOCATION),
         )
     }
-    /// Deletes the specified access point.
-    ///
-    /// Returns the [`DeleteAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified access point. Returns [`DeleteAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point(&self) -> DeleteAccessPoint {
         DeleteAccessPoint(rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteAccessPointForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_for_object_lambda(
         &self,
@@ -64,18 +52,14 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA),
         )
     }
-    /// Deletes the access point policy for the specified access point.
-    ///
-    /// Returns the [`DeleteAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the access point policy for the specified access point. Returns [`DeleteAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_policy(&self) -> DeleteAccessPointPolicy {
         DeleteAccessPointPolicy(
             rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_POLICY),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteAccessPointPolicyForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_policy_for_object_lambda(
         &self,
@@ -87,25 +71,19 @@ impl super::Client {
             ),
         )
     }
-    /// Deletes an existing access point scope for a directory bucket.
-    ///
-    /// Returns the [`DeleteAccessPointScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing access point scope for a directory bucket. Returns [`DeleteAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_scope(&self) -> DeleteAccessPointScope {
         DeleteAccessPointScope(
             rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_SCOPE),
         )
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket. To delete an S3 bucket, see [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket. To delete an S3 bucket, see [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket(&self) -> DeleteBucket {
         DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's lifecycle configuration. To delete an S3 bucket's lifecycle configuration, see [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's lifecycle configuration. To delete an S3 bucket's lifecycle configuration, see [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_lifecycle_configuration(
         &self,
@@ -114,39 +92,29 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION),
         )
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket policy. To delete an S3 bucket policy, see [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket policy. To delete an S3 bucket policy, see [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
         DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
     }
-    /// **Note:** This operation deletes an Amazon S3 on Outposts bucket's replication configuration. To delete an S3 bucket's replication configuration, see [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation deletes an Amazon S3 on Outposts bucket's replication configuration. To delete an S3 bucket's replication configuration, see [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
         DeleteBucketReplication(
             rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
         )
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's tags. To delete an S3 bucket tags, see [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's tags. To delete an S3 bucket tags, see [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
         DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
     }
-    /// Removes the entire tag set from the specified S3 Batch Operations job.
-    ///
-    /// Returns the [`DeleteJobTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the entire tag set from the specified S3 Batch Operations job. Returns [`DeleteJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_job_tagging(&self) -> DeleteJobTagging {
         DeleteJobTagging(rt::Call::new(&self.handle, &op::DELETE_JOB_TAGGING))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteMultiRegionAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_multi_region_access_point(&self) -> DeleteMultiRegionAccessPoint {
         DeleteMultiRegionAccessPoint(
@@ -167,51 +135,17 @@ rt::operation_type!(
     op::DELETE_ACCESS_GRANT
 );
 impl DeleteAccessGrant {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::DeleteAccessGrantRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access grant.
+    /// Sets [`access_grant_id`](t::DeleteAccessGrantRequest::access_grant_id).
     #[inline]
     pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().access_grant_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessGrantRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteAccessGrantsInstance` operation.
@@ -227,45 +161,11 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_INSTANCE
 );
 impl DeleteAccessGrantsInstance {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::DeleteAccessGrantsInstanceRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessGrantsInstanceRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteAccessGrantsInstanceResourcePolicy` operation.
@@ -286,49 +186,11 @@ rt::operation_type!(
     op::DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl DeleteAccessGrantsInstanceResourcePolicy {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::DeleteAccessGrantsInstanceResourcePolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAccessGrantsInstanceResourcePolicyRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteAccessGrantsLocation` operation.
@@ -344,51 +206,17 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_LOCATION
 );
 impl DeleteAccessGrantsLocation {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::DeleteAccessGrantsLocationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID of the registered location that you are deregistering from your S3 Access Grants instance. S3 Access Grants assigned this ID when you registered the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
+    /// Sets [`access_grants_location_id`](t::DeleteAccessGrantsLocationRequest::access_grants_location_id).
     #[inline]
     pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().access_grants_location_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessGrantsLocationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteAccessPoint` operation.
@@ -410,51 +238,17 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT
 );
 impl DeleteAccessPoint {
-    /// The Amazon Web Services account ID for the account that owns the specified access point.
+    /// Sets [`account_id`](t::DeleteAccessPointRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point you want to delete.
+    /// Sets [`name`](t::DeleteAccessPointRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteAccessPointForObjectLambda` operation.
@@ -480,51 +274,17 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl DeleteAccessPointForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::DeleteAccessPointForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point you want to delete.
+    /// Sets [`name`](t::DeleteAccessPointForObjectLambdaRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointForObjectLambdaRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteAccessPointPolicy` operation.
@@ -545,51 +305,17 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_POLICY
 );
 impl DeleteAccessPointPolicy {
-    /// The account ID for the account that owns the specified access point.
+    /// Sets [`account_id`](t::DeleteAccessPointPolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point whose policy you want to delete.
+    /// Sets [`name`](t::DeleteAccessPointPolicyRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteAccessPointPolicyForObjectLambda` operation.
@@ -615,55 +341,17 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl DeleteAccessPointPolicyForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::DeleteAccessPointPolicyForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the Object Lambda Access Point you want to delete the policy for.
+    /// Sets [`name`](t::DeleteAccessPointPolicyForObjectLambdaRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAccessPointPolicyForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteAccessPointScope` operation.
@@ -683,51 +371,17 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_SCOPE
 );
 impl DeleteAccessPointScope {
-    /// The Amazon Web Services account ID that owns the access point with the scope that you want to delete.
+    /// Sets [`account_id`](t::DeleteAccessPointScopeRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point with the scope that you want to delete.
+    /// Sets [`name`](t::DeleteAccessPointScopeRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointScopeRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucket` operation.
@@ -750,49 +404,17 @@ rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
-    /// The account ID that owns the Outposts bucket.
+    /// Sets [`account_id`](t::DeleteBucketRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket being deleted.
+    /// Sets [`bucket`](t::DeleteBucketRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketLifecycleConfiguration` operation.
@@ -823,51 +445,17 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl DeleteBucketLifecycleConfiguration {
-    /// The account ID of the lifecycle configuration to delete.
+    /// Sets [`account_id`](t::DeleteBucketLifecycleConfigurationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket.
+    /// Sets [`bucket`](t::DeleteBucketLifecycleConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketLifecycleConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketPolicy` operation.
@@ -896,51 +484,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
-    /// The account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::DeleteBucketPolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket.
+    /// Sets [`bucket`](t::DeleteBucketPolicyRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketReplication` operation.
@@ -969,51 +523,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_REPLICATION
 );
 impl DeleteBucketReplication {
-    /// The Amazon Web Services account ID of the Outposts bucket to delete the replication configuration for.
+    /// Sets [`account_id`](t::DeleteBucketReplicationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the S3 on Outposts bucket to delete the replication configuration for.
+    /// Sets [`bucket`](t::DeleteBucketReplicationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteBucketTagging` operation.
@@ -1038,51 +558,17 @@ rt::operation_type!(
     op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
-    /// The Amazon Web Services account ID of the Outposts bucket tag set to be removed.
+    /// Sets [`account_id`](t::DeleteBucketTaggingRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The bucket ARN that has the tag set to be removed.
+    /// Sets [`bucket`](t::DeleteBucketTaggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteJobTagging` operation.
@@ -1108,61 +594,17 @@ rt::operation_type!(
     e::DeleteJobTaggingError, op::DELETE_JOB_TAGGING
 );
 impl DeleteJobTagging {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
+    /// Sets [`account_id`](t::DeleteJobTaggingRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID for the S3 Batch Operations job whose tags you want to delete.
+    /// Sets [`job_id`](t::DeleteJobTaggingRequest::job_id).
     #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().job_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteJobTaggingResult, e::DeleteJobTaggingError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteJobTaggingResult, e::DeleteJobTaggingError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteJobTaggingRequest,
-        t::DeleteJobTaggingResult,
-        e::DeleteJobTaggingError,
-    > {
-        self.0
     }
 }
 /// The `DeleteMultiRegionAccessPoint` operation.
@@ -1194,89 +636,41 @@ rt::operation_type!(
     op::DELETE_MULTI_REGION_ACCESS_POINT
 );
 impl DeleteMultiRegionAccessPoint {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::DeleteMultiRegionAccessPointRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// An idempotency token used to identify the request and guarantee that requests are unique.
+    /// Sets [`client_token`](t::DeleteMultiRegionAccessPointRequest::client_token).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = value.into();
         self
     }
-    /// A container element containing details about the Multi-Region Access Point.
+    /// Sets [`details`](t::DeleteMultiRegionAccessPointRequest::details).
     #[inline]
     pub fn details(mut self, value: t::DeleteMultiRegionAccessPointInput) -> Self {
         self.0.input_mut().details = value;
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteMultiRegionAccessPointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteMultiRegionAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMultiRegionAccessPointRequest,
-        t::DeleteMultiRegionAccessPointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
 }
 impl super::Client {
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeletePublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
         DeletePublicAccessBlock(
             rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteStorageLensConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_configuration(&self) -> DeleteStorageLensConfiguration {
         DeleteStorageLensConfiguration(
             rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteStorageLensConfigurationTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_configuration_tagging(
         &self,
@@ -1285,25 +679,19 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING),
         )
     }
-    /// Deletes an existing S3 Storage Lens group.
-    ///
-    /// Returns the [`DeleteStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing S3 Storage Lens group. Returns [`DeleteStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_group(&self) -> DeleteStorageLensGroup {
         DeleteStorageLensGroup(
             rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_GROUP),
         )
     }
-    /// Retrieves the configuration parameters and status for a Batch Operations job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`DescribeJob`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the configuration parameters and status for a Batch Operations job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`DescribeJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_job(&self) -> DescribeJob {
         DescribeJob(rt::Call::new(&self.handle, &op::DESCRIBE_JOB))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DescribeMultiRegionAccessPointOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DescribeMultiRegionAccessPointOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_multi_region_access_point_operation(
         &self,
@@ -1315,9 +703,7 @@ impl super::Client {
             ),
         )
     }
-    /// Dissociates the Amazon Web Services IAM Identity Center instance from the S3 Access Grants instance.
-    ///
-    /// Returns the [`DissociateAccessGrantsIdentityCenter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Dissociates the Amazon Web Services IAM Identity Center instance from the S3 Access Grants instance. Returns [`DissociateAccessGrantsIdentityCenter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn dissociate_access_grants_identity_center(
         &self,
@@ -1345,45 +731,11 @@ rt::operation_type!(
     op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
-    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to remove.
+    /// Sets [`account_id`](t::DeletePublicAccessBlockRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteStorageLensConfiguration` operation.
@@ -1401,51 +753,17 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_STORAGE_LENS_CONFIGURATION
 );
 impl DeleteStorageLensConfiguration {
-    /// The ID of the S3 Storage Lens configuration.
+    /// Sets [`config_id`](t::DeleteStorageLensConfigurationRequest::config_id).
     #[inline]
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().config_id = value.into();
         self
     }
-    /// The account ID of the requester.
+    /// Sets [`account_id`](t::DeleteStorageLensConfigurationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteStorageLensConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DeleteStorageLensConfigurationTagging` operation.
@@ -1469,61 +787,17 @@ rt::operation_type!(
     op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl DeleteStorageLensConfigurationTagging {
-    /// The ID of the S3 Storage Lens configuration.
+    /// Sets [`config_id`](t::DeleteStorageLensConfigurationTaggingRequest::config_id).
     #[inline]
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().config_id = value.into();
         self
     }
-    /// The account ID of the requester.
+    /// Sets [`account_id`](t::DeleteStorageLensConfigurationTaggingRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteStorageLensConfigurationTaggingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteStorageLensConfigurationTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteStorageLensConfigurationTaggingRequest,
-        t::DeleteStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DeleteStorageLensGroup` operation.
@@ -1541,51 +815,17 @@ rt::operation_type!(
     op::DELETE_STORAGE_LENS_GROUP
 );
 impl DeleteStorageLensGroup {
-    /// The name of the Storage Lens group that you're trying to delete.
+    /// Sets [`name`](t::DeleteStorageLensGroupRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The Amazon Web Services account ID used to create the Storage Lens group that you're trying to delete.
+    /// Sets [`account_id`](t::DeleteStorageLensGroupRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteStorageLensGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
     }
 }
 /// The `DescribeJob` operation.
@@ -1608,57 +848,17 @@ rt::operation_type!(
     op::DESCRIBE_JOB
 );
 impl DescribeJob {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
+    /// Sets [`account_id`](t::DescribeJobRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID for the job whose information you want to retrieve.
+    /// Sets [`job_id`](t::DescribeJobRequest::job_id).
     #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().job_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeJobResult, e::DescribeJobError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeJobResult, e::DescribeJobError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeJobRequest, t::DescribeJobResult, e::DescribeJobError> {
-        self.0
     }
 }
 /// The `DescribeMultiRegionAccessPointOperation` operation.
@@ -1687,61 +887,17 @@ rt::operation_type!(
     op::DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION
 );
 impl DescribeMultiRegionAccessPointOperation {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::DescribeMultiRegionAccessPointOperationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The request token associated with the request you want to know about. This request token is returned as part of the response when you make an asynchronous request. You provide this token to query about the status of the asynchronous action.
+    /// Sets [`request_token_arn`](t::DescribeMultiRegionAccessPointOperationRequest::request_token_arn).
     #[inline]
     pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().request_token_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeMultiRegionAccessPointOperationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeMultiRegionAccessPointOperationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMultiRegionAccessPointOperationRequest,
-        t::DescribeMultiRegionAccessPointOperationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `DissociateAccessGrantsIdentityCenter` operation.
@@ -1762,48 +918,10 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
 );
 impl DissociateAccessGrantsIdentityCenter {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::DissociateAccessGrantsIdentityCenterRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DissociateAccessGrantsIdentityCenterRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

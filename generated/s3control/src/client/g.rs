@@ -7,25 +7,19 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Get the details of an access grant from your S3 Access Grants instance.
-    ///
-    /// Returns the [`GetAccessGrant`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get the details of an access grant from your S3 Access Grants instance. Returns [`GetAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grant(&self) -> GetAccessGrant {
         GetAccessGrant(rt::Call::new(&self.handle, &op::GET_ACCESS_GRANT))
     }
-    /// Retrieves the S3 Access Grants instance for a Region in your account.
-    ///
-    /// Returns the [`GetAccessGrantsInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the S3 Access Grants instance for a Region in your account. Returns [`GetAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance(&self) -> GetAccessGrantsInstance {
         GetAccessGrantsInstance(
             rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE),
         )
     }
-    /// Retrieve the S3 Access Grants instance that contains a particular prefix.
-    ///
-    /// Returns the [`GetAccessGrantsInstanceForPrefix`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieve the S3 Access Grants instance that contains a particular prefix. Returns [`GetAccessGrantsInstanceForPrefix`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance_for_prefix(
         &self,
@@ -34,9 +28,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX),
         )
     }
-    /// Returns the resource policy of the S3 Access Grants instance.
-    ///
-    /// Returns the [`GetAccessGrantsInstanceResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the resource policy of the S3 Access Grants instance. Returns [`GetAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance_resource_policy(
         &self,
@@ -45,25 +37,19 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY),
         )
     }
-    /// Retrieves the details of a particular location registered in your S3 Access Grants instance.
-    ///
-    /// Returns the [`GetAccessGrantsLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the details of a particular location registered in your S3 Access Grants instance. Returns [`GetAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_location(&self) -> GetAccessGrantsLocation {
         GetAccessGrantsLocation(
             rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_LOCATION),
         )
     }
-    /// Returns configuration information about the specified access point.
-    ///
-    /// Returns the [`GetAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns configuration information about the specified access point. Returns [`GetAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point(&self) -> GetAccessPoint {
         GetAccessPoint(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointConfigurationForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointConfigurationForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_configuration_for_object_lambda(
         &self,
@@ -75,25 +61,19 @@ impl super::Client {
             ),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_for_object_lambda(&self) -> GetAccessPointForObjectLambda {
         GetAccessPointForObjectLambda(
             rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_FOR_OBJECT_LAMBDA),
         )
     }
-    /// Returns the access point policy associated with the specified access point.
-    ///
-    /// Returns the [`GetAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the access point policy associated with the specified access point. Returns [`GetAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy(&self) -> GetAccessPointPolicy {
         GetAccessPointPolicy(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointPolicyForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_for_object_lambda(
         &self,
@@ -102,18 +82,14 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointPolicyStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_status(&self) -> GetAccessPointPolicyStatus {
         GetAccessPointPolicyStatus(
             rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY_STATUS),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointPolicyStatusForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyStatusForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_status_for_object_lambda(
         &self,
@@ -125,32 +101,24 @@ impl super::Client {
             ),
         )
     }
-    /// Returns the access point scope for a directory bucket.
-    ///
-    /// Returns the [`GetAccessPointScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the access point scope for a directory bucket. Returns [`GetAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_scope(&self) -> GetAccessPointScope {
         GetAccessPointScope(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_SCOPE))
     }
-    /// Gets an Amazon S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`GetBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets an Amazon S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*. Returns [`GetBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket(&self) -> GetBucket {
         GetBucket(rt::Call::new(&self.handle, &op::GET_BUCKET))
     }
-    /// **Note:** This action gets an Amazon S3 on Outposts bucket's lifecycle configuration. To get an S3 bucket's lifecycle configuration, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action gets an Amazon S3 on Outposts bucket's lifecycle configuration. To get an S3 bucket's lifecycle configuration, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*. Returns [`GetBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfiguration {
         GetBucketLifecycleConfiguration(
             rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE_CONFIGURATION),
         )
     }
-    /// **Note:** This action gets a bucket policy for an Amazon S3 on Outposts bucket. To get a policy for an S3 bucket, see [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action gets a bucket policy for an Amazon S3 on Outposts bucket. To get a policy for an S3 bucket, see [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`GetBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_policy(&self) -> GetBucketPolicy {
         GetBucketPolicy(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY))
@@ -169,53 +137,17 @@ rt::operation_type!(
     op::GET_ACCESS_GRANT
 );
 impl GetAccessGrant {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::GetAccessGrantRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access grant.
+    /// Sets [`access_grant_id`](t::GetAccessGrantRequest::access_grant_id).
     #[inline]
     pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().access_grant_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetAccessGrantRequest, t::GetAccessGrantResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetAccessGrantsInstance` operation.
@@ -237,51 +169,11 @@ rt::operation_type!(
     t::GetAccessGrantsInstanceResult, rt::NoErrors, op::GET_ACCESS_GRANTS_INSTANCE
 );
 impl GetAccessGrantsInstance {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::GetAccessGrantsInstanceRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantsInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantsInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsInstanceRequest,
-        t::GetAccessGrantsInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessGrantsInstanceForPrefix` operation.
@@ -303,61 +195,17 @@ rt::operation_type!(
     op::GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX
 );
 impl GetAccessGrantsInstanceForPrefix {
-    /// The ID of the Amazon Web Services account that is making this request.
+    /// Sets [`account_id`](t::GetAccessGrantsInstanceForPrefixRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The S3 prefix of the access grants that you would like to retrieve.
+    /// Sets [`s3_prefix`](t::GetAccessGrantsInstanceForPrefixRequest::s3_prefix).
     #[inline]
     pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().s3_prefix = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessGrantsInstanceForPrefixResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessGrantsInstanceForPrefixResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsInstanceForPrefixRequest,
-        t::GetAccessGrantsInstanceForPrefixResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessGrantsInstanceResourcePolicy` operation.
@@ -379,55 +227,11 @@ rt::operation_type!(
     op::GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl GetAccessGrantsInstanceResourcePolicy {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::GetAccessGrantsInstanceResourcePolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessGrantsInstanceResourcePolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessGrantsInstanceResourcePolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsInstanceResourcePolicyRequest,
-        t::GetAccessGrantsInstanceResourcePolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessGrantsLocation` operation.
@@ -447,57 +251,17 @@ rt::operation_type!(
     t::GetAccessGrantsLocationResult, rt::NoErrors, op::GET_ACCESS_GRANTS_LOCATION
 );
 impl GetAccessGrantsLocation {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::GetAccessGrantsLocationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID of the registered location that you are retrieving. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
+    /// Sets [`access_grants_location_id`](t::GetAccessGrantsLocationRequest::access_grants_location_id).
     #[inline]
     pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().access_grants_location_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantsLocationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantsLocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsLocationRequest,
-        t::GetAccessGrantsLocationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPoint` operation.
@@ -519,53 +283,17 @@ rt::operation_type!(
     op::GET_ACCESS_POINT
 );
 impl GetAccessPoint {
-    /// The Amazon Web Services account ID for the account that owns the specified access point.
+    /// Sets [`account_id`](t::GetAccessPointRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point whose configuration information you want to retrieve.
+    /// Sets [`name`](t::GetAccessPointRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetAccessPointRequest, t::GetAccessPointResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetAccessPointConfigurationForObjectLambda` operation.
@@ -591,61 +319,17 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointConfigurationForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::GetAccessPointConfigurationForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the Object Lambda Access Point you want to return the configuration for.
+    /// Sets [`name`](t::GetAccessPointConfigurationForObjectLambdaRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointConfigurationForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointConfigurationForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointConfigurationForObjectLambdaRequest,
-        t::GetAccessPointConfigurationForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPointForObjectLambda` operation.
@@ -672,61 +356,17 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::GetAccessPointForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the Object Lambda Access Point.
+    /// Sets [`name`](t::GetAccessPointForObjectLambdaRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointForObjectLambdaRequest,
-        t::GetAccessPointForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPointPolicy` operation.
@@ -749,57 +389,17 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_POINT_POLICY
 );
 impl GetAccessPointPolicy {
-    /// The account ID for the account that owns the specified access point.
+    /// Sets [`account_id`](t::GetAccessPointPolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point whose policy you want to retrieve.
+    /// Sets [`name`](t::GetAccessPointPolicyRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyRequest,
-        t::GetAccessPointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPointPolicyForObjectLambda` operation.
@@ -825,61 +425,17 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointPolicyForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::GetAccessPointPolicyForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the Object Lambda Access Point.
+    /// Sets [`name`](t::GetAccessPointPolicyForObjectLambdaRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointPolicyForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointPolicyForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyForObjectLambdaRequest,
-        t::GetAccessPointPolicyForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPointPolicyStatus` operation.
@@ -899,57 +455,17 @@ rt::operation_type!(
     t::GetAccessPointPolicyStatusResult, rt::NoErrors, op::GET_ACCESS_POINT_POLICY_STATUS
 );
 impl GetAccessPointPolicyStatus {
-    /// The account ID for the account that owns the specified access point.
+    /// Sets [`account_id`](t::GetAccessPointPolicyStatusRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point whose policy status you want to retrieve.
+    /// Sets [`name`](t::GetAccessPointPolicyStatusRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointPolicyStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointPolicyStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyStatusRequest,
-        t::GetAccessPointPolicyStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPointPolicyStatusForObjectLambda` operation.
@@ -971,61 +487,17 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointPolicyStatusForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::GetAccessPointPolicyStatusForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the Object Lambda Access Point.
+    /// Sets [`name`](t::GetAccessPointPolicyStatusForObjectLambdaRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointPolicyStatusForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointPolicyStatusForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyStatusForObjectLambdaRequest,
-        t::GetAccessPointPolicyStatusForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetAccessPointScope` operation.
@@ -1047,57 +519,17 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_POINT_SCOPE
 );
 impl GetAccessPointScope {
-    /// The Amazon Web Services account ID that owns the access point with the scope that you want to retrieve.
+    /// Sets [`account_id`](t::GetAccessPointScopeRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the access point with the scope you want to retrieve.
+    /// Sets [`name`](t::GetAccessPointScopeRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointScopeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointScopeRequest,
-        t::GetAccessPointScopeResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetBucket` operation.
@@ -1122,51 +554,17 @@ rt::operation_type!(
     GetBucket, t::GetBucketRequest, t::GetBucketResult, rt::NoErrors, op::GET_BUCKET
 );
 impl GetBucket {
-    /// The Amazon Web Services account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::GetBucketRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket.
+    /// Sets [`bucket`](t::GetBucketRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::GetBucketResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketRequest, t::GetBucketResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetBucketLifecycleConfiguration` operation.
@@ -1203,61 +601,17 @@ rt::operation_type!(
     op::GET_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl GetBucketLifecycleConfiguration {
-    /// The Amazon Web Services account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::GetBucketLifecycleConfigurationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The Amazon Resource Name (ARN) of the bucket.
+    /// Sets [`bucket`](t::GetBucketLifecycleConfigurationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketLifecycleConfigurationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketLifecycleConfigurationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketLifecycleConfigurationRequest,
-        t::GetBucketLifecycleConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetBucketPolicy` operation.
@@ -1293,103 +647,53 @@ rt::operation_type!(
     op::GET_BUCKET_POLICY
 );
 impl GetBucketPolicy {
-    /// The Amazon Web Services account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::GetBucketPolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket.
+    /// Sets [`bucket`](t::GetBucketPolicyRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketPolicyRequest, t::GetBucketPolicyResult, rt::NoErrors> {
-        self.0
-    }
 }
 impl super::Client {
-    /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`GetBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_replication(&self) -> GetBucketReplication {
         GetBucketReplication(rt::Call::new(&self.handle, &op::GET_BUCKET_REPLICATION))
     }
-    /// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`GetBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_tagging(&self) -> GetBucketTagging {
         GetBucketTagging(rt::Call::new(&self.handle, &op::GET_BUCKET_TAGGING))
     }
-    /// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*. Returns [`GetBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
         GetBucketVersioning(rt::Call::new(&self.handle, &op::GET_BUCKET_VERSIONING))
     }
-    /// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`.
-    ///
-    /// Returns the [`GetDataAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. Returns [`GetDataAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_access(&self) -> GetDataAccess {
         GetDataAccess(rt::Call::new(&self.handle, &op::GET_DATA_ACCESS))
     }
-    /// Returns the tags on an S3 Batch Operations job.
-    ///
-    /// Returns the [`GetJobTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the tags on an S3 Batch Operations job. Returns [`GetJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_job_tagging(&self) -> GetJobTagging {
         GetJobTagging(rt::Call::new(&self.handle, &op::GET_JOB_TAGGING))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point(&self) -> GetMultiRegionAccessPoint {
         GetMultiRegionAccessPoint(
             rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_policy(
         &self,
@@ -1398,9 +702,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPointPolicyStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_policy_status(
         &self,
@@ -1409,9 +711,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPointRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_routes(
         &self,
@@ -1420,25 +720,19 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_ROUTES),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
         GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetStorageLensConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_configuration(&self) -> GetStorageLensConfiguration {
         GetStorageLensConfiguration(
             rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetStorageLensConfigurationTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_configuration_tagging(
         &self,
@@ -1447,9 +741,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION_TAGGING),
         )
     }
-    /// Retrieves the Storage Lens group configuration details.
-    ///
-    /// Returns the [`GetStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the Storage Lens group configuration details. Returns [`GetStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_group(&self) -> GetStorageLensGroup {
         GetStorageLensGroup(rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_GROUP))
@@ -1487,57 +779,17 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_REPLICATION
 );
 impl GetBucketReplication {
-    /// The Amazon Web Services account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::GetBucketReplicationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket to get the replication information for.
+    /// Sets [`bucket`](t::GetBucketReplicationRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketReplicationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketReplicationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketReplicationRequest,
-        t::GetBucketReplicationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetBucketTagging` operation.
@@ -1571,53 +823,17 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_TAGGING
 );
 impl GetBucketTagging {
-    /// The Amazon Web Services account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::GetBucketTaggingRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the bucket.
+    /// Sets [`bucket`](t::GetBucketTaggingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketTaggingResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketTaggingRequest, t::GetBucketTaggingResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetBucketVersioning` operation.
@@ -1649,57 +865,17 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_VERSIONING
 );
 impl GetBucketVersioning {
-    /// The Amazon Web Services account ID of the S3 on Outposts bucket.
+    /// Sets [`account_id`](t::GetBucketVersioningRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The S3 on Outposts bucket to return the versioning state for.
+    /// Sets [`bucket`](t::GetBucketVersioningRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketVersioningResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketVersioningResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketVersioningRequest,
-        t::GetBucketVersioningResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetDataAccess` operation.
@@ -1716,89 +892,53 @@ rt::operation_type!(
     op::GET_DATA_ACCESS
 );
 impl GetDataAccess {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::GetDataAccessRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The S3 URI path of the data to which you are requesting temporary access credentials. If the requesting account has an access grant for this data, S3 Access Grants vends temporary access credentials in the response.
+    /// Sets [`target`](t::GetDataAccessRequest::target).
     #[inline]
     pub fn target(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().target = value.into();
         self
     }
-    /// The type of permission granted to your S3 data, which can be set to one of the following values:
+    /// Sets [`permission`](t::GetDataAccessRequest::permission).
     #[inline]
     pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
         self.0.input_mut().permission = value.into();
         self
     }
-    /// The session duration, in seconds, of the temporary access credential that S3 Access Grants vends to the grantee or client application. The default value is 1 hour, but the grantee can specify a range from 900 seconds (15 minutes) up to 43200 seconds (12 hours). If the grantee requests a value higher than this maximum, the operation fails.
+    /// Sets [`duration_seconds`](t::GetDataAccessRequest::duration_seconds).
     #[inline]
     pub fn duration_seconds(mut self, value: i32) -> Self {
         self.0.input_mut().duration_seconds = Some(value);
         self
     }
-    /// The scope of the temporary access credential that S3 Access Grants vends to the grantee or client application.
+    /// Sets [`privilege`](t::GetDataAccessRequest::privilege).
     #[inline]
     pub fn privilege(mut self, value: impl Into<t::Privilege>) -> Self {
         self.0.input_mut().privilege = Some(value.into());
         self
     }
-    /// The type of `Target`. The only possible value is `Object`. Pass this value if the target data that you would like to access is a path to an object. Do not pass this value if the target data is a bucket or a bucket and a prefix.
+    /// Sets [`target_type`](t::GetDataAccessRequest::target_type).
     #[inline]
     pub fn target_type(mut self, value: impl Into<t::S3PrefixType>) -> Self {
         self.0.input_mut().target_type = Some(value.into());
         self
     }
-    /// The context to identify the job or query associated with the credential request. This information will be displayed in CloudTrail log in your account.
+    /// Sets [`audit_context`](t::GetDataAccessRequest::audit_context).
     #[inline]
     pub fn audit_context(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().audit_context = Some(value.into());
         self
     }
-    /// The scope of S3 Access Grants instances to search for a grant matching the requested S3 URI path.
+    /// Sets [`instance_scope`](t::GetDataAccessRequest::instance_scope).
     #[inline]
     pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
         self.0.input_mut().instance_scope = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetDataAccessResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetDataAccessResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `GetJobTagging` operation.
@@ -1824,61 +964,17 @@ rt::operation_type!(
     e::GetJobTaggingError, op::GET_JOB_TAGGING
 );
 impl GetJobTagging {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
+    /// Sets [`account_id`](t::GetJobTaggingRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The ID for the S3 Batch Operations job whose tags you want to retrieve.
+    /// Sets [`job_id`](t::GetJobTaggingRequest::job_id).
     #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().job_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetJobTaggingResult, e::GetJobTaggingError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetJobTaggingResult, e::GetJobTaggingError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetJobTaggingRequest,
-        t::GetJobTaggingResult,
-        e::GetJobTaggingError,
-    > {
-        self.0
     }
 }
 /// The `GetMultiRegionAccessPoint` operation.
@@ -1907,57 +1003,17 @@ rt::operation_type!(
     t::GetMultiRegionAccessPointResult, rt::NoErrors, op::GET_MULTI_REGION_ACCESS_POINT
 );
 impl GetMultiRegionAccessPoint {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::GetMultiRegionAccessPointRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the Multi-Region Access Point whose configuration information you want to receive. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    /// Sets [`name`](t::GetMultiRegionAccessPointRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetMultiRegionAccessPointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetMultiRegionAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointRequest,
-        t::GetMultiRegionAccessPointResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetMultiRegionAccessPointPolicy` operation.
@@ -1985,61 +1041,17 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_POLICY
 );
 impl GetMultiRegionAccessPointPolicy {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::GetMultiRegionAccessPointPolicyRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the Multi-Region Access Point. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    /// Sets [`name`](t::GetMultiRegionAccessPointPolicyRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMultiRegionAccessPointPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMultiRegionAccessPointPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointPolicyRequest,
-        t::GetMultiRegionAccessPointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetMultiRegionAccessPointPolicyStatus` operation.
@@ -2068,61 +1080,17 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS
 );
 impl GetMultiRegionAccessPointPolicyStatus {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::GetMultiRegionAccessPointPolicyStatusRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Specifies the Multi-Region Access Point. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    /// Sets [`name`](t::GetMultiRegionAccessPointPolicyStatusRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMultiRegionAccessPointPolicyStatusResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMultiRegionAccessPointPolicyStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointPolicyStatusRequest,
-        t::GetMultiRegionAccessPointPolicyStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetMultiRegionAccessPointRoutes` operation.
@@ -2151,61 +1119,17 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_ROUTES
 );
 impl GetMultiRegionAccessPointRoutes {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::GetMultiRegionAccessPointRoutesRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The Multi-Region Access Point ARN.
+    /// Sets [`mrap`](t::GetMultiRegionAccessPointRoutesRequest::mrap).
     #[inline]
     pub fn mrap(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().mrap = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMultiRegionAccessPointRoutesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMultiRegionAccessPointRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointRoutesRequest,
-        t::GetMultiRegionAccessPointRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetPublicAccessBlock` operation.
@@ -2230,58 +1154,11 @@ rt::operation_type!(
     e::GetPublicAccessBlockError, op::GET_PUBLIC_ACCESS_BLOCK
 );
 impl GetPublicAccessBlock {
-    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to retrieve.
+    /// Sets [`account_id`](t::GetPublicAccessBlockRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetPublicAccessBlockOutput,
-            e::GetPublicAccessBlockError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetPublicAccessBlockOutput, e::GetPublicAccessBlockError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetPublicAccessBlockRequest,
-        t::GetPublicAccessBlockOutput,
-        e::GetPublicAccessBlockError,
-    > {
-        self.0
     }
 }
 /// The `GetStorageLensConfiguration` operation.
@@ -2304,57 +1181,17 @@ rt::operation_type!(
     op::GET_STORAGE_LENS_CONFIGURATION
 );
 impl GetStorageLensConfiguration {
-    /// The ID of the Amazon S3 Storage Lens configuration.
+    /// Sets [`config_id`](t::GetStorageLensConfigurationRequest::config_id).
     #[inline]
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().config_id = value.into();
         self
     }
-    /// The account ID of the requester.
+    /// Sets [`account_id`](t::GetStorageLensConfigurationRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetStorageLensConfigurationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetStorageLensConfigurationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageLensConfigurationRequest,
-        t::GetStorageLensConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetStorageLensConfigurationTagging` operation.
@@ -2377,61 +1214,17 @@ rt::operation_type!(
     op::GET_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl GetStorageLensConfigurationTagging {
-    /// The ID of the Amazon S3 Storage Lens configuration.
+    /// Sets [`config_id`](t::GetStorageLensConfigurationTaggingRequest::config_id).
     #[inline]
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().config_id = value.into();
         self
     }
-    /// The account ID of the requester.
+    /// Sets [`account_id`](t::GetStorageLensConfigurationTaggingRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetStorageLensConfigurationTaggingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetStorageLensConfigurationTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageLensConfigurationTaggingRequest,
-        t::GetStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `GetStorageLensGroup` operation.
@@ -2453,56 +1246,16 @@ rt::operation_type!(
     rt::NoErrors, op::GET_STORAGE_LENS_GROUP
 );
 impl GetStorageLensGroup {
-    /// The name of the Storage Lens group that you're trying to retrieve the configuration details for.
+    /// Sets [`name`](t::GetStorageLensGroupRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// The Amazon Web Services account ID associated with the Storage Lens group that you're trying to retrieve the details for.
+    /// Sets [`account_id`](t::GetStorageLensGroupRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetStorageLensGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetStorageLensGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageLensGroupRequest,
-        t::GetStorageLensGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

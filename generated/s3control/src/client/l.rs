@@ -7,41 +7,31 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the list of access grants in your S3 Access Grants instance.
-    ///
-    /// Returns the [`ListAccessGrants`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the list of access grants in your S3 Access Grants instance. Returns [`ListAccessGrants`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants(&self) -> ListAccessGrants {
         ListAccessGrants(rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS))
     }
-    /// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account.
-    ///
-    /// Returns the [`ListAccessGrantsInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account. Returns [`ListAccessGrantsInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants_instances(&self) -> ListAccessGrantsInstances {
         ListAccessGrantsInstances(
             rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS_INSTANCES),
         )
     }
-    /// Returns a list of the locations registered in your S3 Access Grants instance.
-    ///
-    /// Returns the [`ListAccessGrantsLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the locations registered in your S3 Access Grants instance. Returns [`ListAccessGrantsLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants_locations(&self) -> ListAccessGrantsLocations {
         ListAccessGrantsLocations(
             rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS_LOCATIONS),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListAccessPoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListAccessPoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points(&self) -> ListAccessPoints {
         ListAccessPoints(rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS))
     }
-    /// Returns a list of the access points that are owned by the Amazon Web Services account and that are associated with the specified directory bucket.
-    ///
-    /// Returns the [`ListAccessPointsForDirectoryBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the access points that are owned by the Amazon Web Services account and that are associated with the specified directory bucket. Returns [`ListAccessPointsForDirectoryBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points_for_directory_buckets(
         &self,
@@ -50,9 +40,7 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListAccessPointsForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListAccessPointsForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points_for_object_lambda(
         &self,
@@ -61,57 +49,43 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA),
         )
     }
-    /// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`ListCallerAccessGrants`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*. Returns [`ListCallerAccessGrants`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_caller_access_grants(&self) -> ListCallerAccessGrants {
         ListCallerAccessGrants(
             rt::Call::new(&self.handle, &op::LIST_CALLER_ACCESS_GRANTS),
         )
     }
-    /// Lists current S3 Batch Operations jobs as well as the jobs that have ended within the last 90 days for the Amazon Web Services account making the request. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`ListJobs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists current S3 Batch Operations jobs as well as the jobs that have ended within the last 90 days for the Amazon Web Services account making the request. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`ListJobs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_jobs(&self) -> ListJobs {
         ListJobs(rt::Call::new(&self.handle, &op::LIST_JOBS))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListMultiRegionAccessPoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListMultiRegionAccessPoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multi_region_access_points(&self) -> ListMultiRegionAccessPoints {
         ListMultiRegionAccessPoints(
             rt::Call::new(&self.handle, &op::LIST_MULTI_REGION_ACCESS_POINTS),
         )
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListRegionalBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListRegionalBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_regional_buckets(&self) -> ListRegionalBuckets {
         ListRegionalBuckets(rt::Call::new(&self.handle, &op::LIST_REGIONAL_BUCKETS))
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListStorageLensConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListStorageLensConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_storage_lens_configurations(&self) -> ListStorageLensConfigurations {
         ListStorageLensConfigurations(
             rt::Call::new(&self.handle, &op::LIST_STORAGE_LENS_CONFIGURATIONS),
         )
     }
-    /// Lists all the Storage Lens groups in the specified home Region.
-    ///
-    /// Returns the [`ListStorageLensGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all the Storage Lens groups in the specified home Region. Returns [`ListStorageLensGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_storage_lens_groups(&self) -> ListStorageLensGroups {
         ListStorageLensGroups(rt::Call::new(&self.handle, &op::LIST_STORAGE_LENS_GROUPS))
     }
-    /// This operation allows you to list all of the tags for a specified resource. Each tag is a label consisting of a key and value. Tags can help you organize, track costs for, and control access to resources.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation allows you to list all of the tags for a specified resource. Each tag is a label consisting of a key and value. Tags can help you organize, track costs for, and control access to resources. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
         ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
@@ -134,89 +108,53 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_ACCESS_GRANTS
 );
 impl ListAccessGrants {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::ListAccessGrantsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants` request in order to retrieve the next page of results.
+    /// Sets [`next_token`](t::ListAccessGrantsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
+    /// Sets [`max_results`](t::ListAccessGrantsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The type of the grantee to which access has been granted. It can be one of the following values:
+    /// Sets [`grantee_type`](t::ListAccessGrantsRequest::grantee_type).
     #[inline]
     pub fn grantee_type(mut self, value: impl Into<t::GranteeType>) -> Self {
         self.0.input_mut().grantee_type = Some(value.into());
         self
     }
-    /// The unique identifer of the `Grantee`. If the grantee type is `IAM`, the identifier is the IAM Amazon Resource Name (ARN) of the user or role. If the grantee type is a directory user or group, the identifier is 128-bit universally unique identifier (UUID) in the format `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`. You can obtain this UUID from your Amazon Web Services IAM Identity Center instance.
+    /// Sets [`grantee_identifier`](t::ListAccessGrantsRequest::grantee_identifier).
     #[inline]
     pub fn grantee_identifier(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grantee_identifier = Some(value.into());
         self
     }
-    /// The type of permission granted to your S3 data, which can be set to one of the following values:
+    /// Sets [`permission`](t::ListAccessGrantsRequest::permission).
     #[inline]
     pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
         self.0.input_mut().permission = Some(value.into());
         self
     }
-    /// The S3 path of the data to which you are granting access. It is the result of appending the `Subprefix` to the location scope.
+    /// Sets [`grant_scope`](t::ListAccessGrantsRequest::grant_scope).
     #[inline]
     pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_scope = Some(value.into());
         self
     }
-    /// The Amazon Resource Name (ARN) of an Amazon Web Services IAM Identity Center application associated with your Identity Center instance. If the grant includes an application ARN, the grantee can only access the S3 data through this application.
+    /// Sets [`application_arn`](t::ListAccessGrantsRequest::application_arn).
     #[inline]
     pub fn application_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().application_arn = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListAccessGrantsRequest, t::ListAccessGrantsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ListAccessGrantsInstances` operation.
@@ -236,63 +174,23 @@ rt::operation_type!(
     t::ListAccessGrantsInstancesResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_INSTANCES
 );
 impl ListAccessGrantsInstances {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::ListAccessGrantsInstancesRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Instances` request in order to retrieve the next page of results.
+    /// Sets [`next_token`](t::ListAccessGrantsInstancesRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
+    /// Sets [`max_results`](t::ListAccessGrantsInstancesRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessGrantsInstancesRequest,
-        t::ListAccessGrantsInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ListAccessGrantsLocations` operation.
@@ -312,69 +210,29 @@ rt::operation_type!(
     t::ListAccessGrantsLocationsResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_LOCATIONS
 );
 impl ListAccessGrantsLocations {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::ListAccessGrantsLocationsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Locations` request in order to retrieve the next page of results.
+    /// Sets [`next_token`](t::ListAccessGrantsLocationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
+    /// Sets [`max_results`](t::ListAccessGrantsLocationsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://<bucket>`, or the S3 path to a bucket and prefix `s3://<bucket>/<prefix>`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
+    /// Sets [`location_scope`](t::ListAccessGrantsLocationsRequest::location_scope).
     #[inline]
     pub fn location_scope(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().location_scope = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsLocationsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsLocationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessGrantsLocationsRequest,
-        t::ListAccessGrantsLocationsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ListAccessPoints` operation.
@@ -404,77 +262,41 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_ACCESS_POINTS
 );
 impl ListAccessPoints {
-    /// The Amazon Web Services account ID for the account that owns the specified access points.
+    /// Sets [`account_id`](t::ListAccessPointsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the bucket whose associated access points you want to list.
+    /// Sets [`bucket`](t::ListAccessPointsRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = Some(value.into());
         self
     }
-    /// A continuation token. If a previous call to `ListAccessPoints` returned a continuation token in the `NextToken` field, then providing that value here causes Amazon S3 to retrieve the next page of results.
+    /// Sets [`next_token`](t::ListAccessPointsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access points that you want to include in the list. If the specified bucket has more than this number of access points, then the response will include a continuation token in the `NextToken` field that you can use to retrieve the next page of access points.
+    /// Sets [`max_results`](t::ListAccessPointsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The unique identifier for the data source of the access point.
+    /// Sets [`data_source_id`](t::ListAccessPointsRequest::data_source_id).
     #[inline]
     pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().data_source_id = Some(value.into());
         self
     }
-    /// The type of the data source that the access point is attached to. Returns only access points attached to S3 buckets by default. To return all access points specify `DataSourceType` as `ALL`.
+    /// Sets [`data_source_type`](t::ListAccessPointsRequest::data_source_type).
     #[inline]
     pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().data_source_type = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessPointsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessPointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListAccessPointsRequest, t::ListAccessPointsResult, rt::NoErrors> {
-        self.0
     }
 }
 /// The `ListAccessPointsForDirectoryBuckets` operation.
@@ -499,73 +321,29 @@ rt::operation_type!(
     op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS
 );
 impl ListAccessPointsForDirectoryBuckets {
-    /// The Amazon Web Services account ID that owns the access points.
+    /// Sets [`account_id`](t::ListAccessPointsForDirectoryBucketsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The name of the directory bucket associated with the access points you want to list.
+    /// Sets [`directory_bucket`](t::ListAccessPointsForDirectoryBucketsRequest::directory_bucket).
     #[inline]
     pub fn directory_bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().directory_bucket = Some(value.into());
         self
     }
-    /// If `NextToken` is returned, there are more access points available than requested in the `maxResults` value. The value of `NextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours.
+    /// Sets [`next_token`](t::ListAccessPointsForDirectoryBucketsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access points that you would like returned in the `ListAccessPointsForDirectoryBuckets` response. If the directory bucket is associated with more than this number of access points, the results include the pagination token `NextToken`. Make another call using the `NextToken` to retrieve more results.
+    /// Sets [`max_results`](t::ListAccessPointsForDirectoryBucketsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessPointsForDirectoryBucketsRequest,
-        t::ListAccessPointsForDirectoryBucketsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -608,67 +386,23 @@ rt::operation_type!(
     op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA
 );
 impl ListAccessPointsForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    /// Sets [`account_id`](t::ListAccessPointsForObjectLambdaRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// If the list has more access points than can be returned in one call to this API, this field contains a continuation token that you can provide in subsequent calls to this API to retrieve additional access points.
+    /// Sets [`next_token`](t::ListAccessPointsForObjectLambdaRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access points that you want to include in the list. The response may contain fewer access points but will never contain more. If there are more than this number of access points, then the response will include a continuation token in the `NextToken` field that you can use to retrieve the next page of access points.
+    /// Sets [`max_results`](t::ListAccessPointsForObjectLambdaRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccessPointsForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccessPointsForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessPointsForObjectLambdaRequest,
-        t::ListAccessPointsForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -701,81 +435,41 @@ rt::operation_type!(
     t::ListCallerAccessGrantsResult, rt::NoErrors, op::LIST_CALLER_ACCESS_GRANTS
 );
 impl ListCallerAccessGrants {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    /// Sets [`account_id`](t::ListCallerAccessGrantsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The S3 path of the data that you would like to access. Must start with `s3://`. You can optionally pass only the beginning characters of a path, and S3 Access Grants will search for all applicable grants for the path fragment.
+    /// Sets [`grant_scope`](t::ListCallerAccessGrantsRequest::grant_scope).
     #[inline]
     pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().grant_scope = Some(value.into());
         self
     }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Caller Access Grants` request in order to retrieve the next page of results.
+    /// Sets [`next_token`](t::ListCallerAccessGrantsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of access grants that you would like returned in the `List Caller Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
+    /// Sets [`max_results`](t::ListCallerAccessGrantsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// If this optional parameter is passed in the request, a filter is applied to the results. The results will include only the access grants for the caller's Identity Center application or for any other applications (`ALL`).
+    /// Sets [`allowed_by_application`](t::ListCallerAccessGrantsRequest::allowed_by_application).
     #[inline]
     pub fn allowed_by_application(mut self, value: bool) -> Self {
         self.0.input_mut().allowed_by_application = Some(value);
         self
     }
-    /// The scope of S3 Access Grants instances to list grants from.
+    /// Sets [`instance_scope`](t::ListCallerAccessGrantsRequest::instance_scope).
     #[inline]
     pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
         self.0.input_mut().instance_scope = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListCallerAccessGrantsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListCallerAccessGrantsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCallerAccessGrantsRequest,
-        t::ListCallerAccessGrantsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
@@ -810,13 +504,13 @@ rt::operation_type!(
     ListJobs, t::ListJobsRequest, t::ListJobsResult, e::ListJobsError, op::LIST_JOBS
 );
 impl ListJobs {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
+    /// Sets [`account_id`](t::ListJobsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The `List Jobs` request returns jobs that match the statuses listed in this element.
+    /// Sets [`job_statuses`](t::ListJobsRequest::job_statuses).
     #[inline]
     pub fn job_statuses(mut self, value: impl rt::Items<t::JobStatus>) -> Self {
         value.add_to(&mut self.0.input_mut().job_statuses);
@@ -828,53 +522,17 @@ impl ListJobs {
         rt::push(&mut self.0.input_mut().job_statuses, item);
         self
     }
-    /// A pagination token to request the next page of results. Use the token that Amazon S3 returned in the `NextToken` element of the `ListJobsResult` from the previous `List Jobs` request.
+    /// Sets [`next_token`](t::ListJobsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of jobs that Amazon S3 will include in the `List Jobs` response. If there are more jobs than this number, the response will include a pagination token in the `NextToken` field to enable you to retrieve the next page of results.
+    /// Sets [`max_results`](t::ListJobsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListJobsResult, e::ListJobsError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListJobsResult, e::ListJobsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListJobsRequest, t::ListJobsResult, e::ListJobsError> {
-        self.0
     }
 }
 /// The `ListMultiRegionAccessPoints` operation.
@@ -904,63 +562,23 @@ rt::operation_type!(
     op::LIST_MULTI_REGION_ACCESS_POINTS
 );
 impl ListMultiRegionAccessPoints {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    /// Sets [`account_id`](t::ListMultiRegionAccessPointsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Not currently used. Do not use this parameter.
+    /// Sets [`next_token`](t::ListMultiRegionAccessPointsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Not currently used. Do not use this parameter.
+    /// Sets [`max_results`](t::ListMultiRegionAccessPointsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListMultiRegionAccessPointsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListMultiRegionAccessPointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMultiRegionAccessPointsRequest,
-        t::ListMultiRegionAccessPointsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ListRegionalBuckets` operation.
@@ -982,69 +600,29 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_REGIONAL_BUCKETS
 );
 impl ListRegionalBuckets {
-    /// The Amazon Web Services account ID of the Outposts bucket.
+    /// Sets [`account_id`](t::ListRegionalBucketsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// Sets `NextToken`.
+    /// Sets [`next_token`](t::ListRegionalBucketsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sets `MaxResults`.
+    /// Sets [`max_results`](t::ListRegionalBucketsRequest::max_results).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The ID of the Outposts resource.
+    /// Sets [`outpost_id`](t::ListRegionalBucketsRequest::outpost_id).
     #[inline]
     pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().outpost_id = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListRegionalBucketsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListRegionalBucketsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListRegionalBucketsRequest,
-        t::ListRegionalBucketsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ListStorageLensConfigurations` operation.
@@ -1067,61 +645,17 @@ rt::operation_type!(
     op::LIST_STORAGE_LENS_CONFIGURATIONS
 );
 impl ListStorageLensConfigurations {
-    /// The account ID of the requester.
+    /// Sets [`account_id`](t::ListStorageLensConfigurationsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// A pagination token to request the next page of results.
+    /// Sets [`next_token`](t::ListStorageLensConfigurationsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListStorageLensConfigurationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListStorageLensConfigurationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStorageLensConfigurationsRequest,
-        t::ListStorageLensConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ListStorageLensGroups` operation.
@@ -1143,57 +677,17 @@ rt::operation_type!(
     t::ListStorageLensGroupsResult, rt::NoErrors, op::LIST_STORAGE_LENS_GROUPS
 );
 impl ListStorageLensGroups {
-    /// The Amazon Web Services account ID that owns the Storage Lens groups.
+    /// Sets [`account_id`](t::ListStorageLensGroupsRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The token for the next set of results, or `null` if there are no more results.
+    /// Sets [`next_token`](t::ListStorageLensGroupsRequest::next_token).
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListStorageLensGroupsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStorageLensGroupsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStorageLensGroupsRequest,
-        t::ListStorageLensGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }
 /// The `ListTagsForResource` operation.
@@ -1225,56 +719,16 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The Amazon Web Services account ID of the resource owner.
+    /// Sets [`account_id`](t::ListTagsForResourceRequest::account_id).
     #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().account_id = value.into();
         self
     }
-    /// The Amazon Resource Name (ARN) of the S3 resource that you want to list tags for. The tagged resource can be a directory bucket, S3 Storage Lens group or S3 Access Grants instance, registered location, or grant.
+    /// Sets [`resource_arn`](t::ListTagsForResourceRequest::resource_arn).
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().resource_arn = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListTagsForResourceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListTagsForResourceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

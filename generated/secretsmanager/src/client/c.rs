@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation.
-    ///
-    /// Returns the [`CancelRotateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation. Returns [`CancelRotateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_rotate_secret(&self) -> CancelRotateSecret {
         CancelRotateSecret(rt::Call::new(&self.handle, &op::CANCEL_ROTATE_SECRET))
     }
-    /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret.
-    ///
-    /// Returns the [`CreateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret. Returns [`CreateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_secret(&self) -> CreateSecret {
         CreateSecret(rt::Call::new(&self.handle, &op::CREATE_SECRET))
@@ -45,58 +41,11 @@ rt::operation_type!(
     e::CancelRotateSecretError, op::CANCEL_ROTATE_SECRET
 );
 impl CancelRotateSecret {
-    /// The ARN or name of the secret.
+    /// Sets [`secret_id`](t::CancelRotateSecretRequest::secret_id).
     #[inline]
     pub fn secret_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().secret_id = value.into();
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CancelRotateSecretResponse,
-            e::CancelRotateSecretError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelRotateSecretResponse, e::CancelRotateSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelRotateSecretRequest,
-        t::CancelRotateSecretResponse,
-        e::CancelRotateSecretError,
-    > {
-        self.0
     }
 }
 /// The `CreateSecret` operation.
@@ -136,43 +85,43 @@ rt::operation_type!(
     op::CREATE_SECRET
 );
 impl CreateSecret {
-    /// The name of the new secret.
+    /// Sets [`name`](t::CreateSecretRequest::name).
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().name = value.into();
         self
     }
-    /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates an initial version for the secret, and this parameter specifies the unique identifier for the new version.
+    /// Sets [`client_request_token`](t::CreateSecretRequest::client_request_token).
     #[inline]
     pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_request_token = Some(value.into());
         self
     }
-    /// The description of the secret.
+    /// Sets [`description`](t::CreateSecretRequest::description).
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the secret value in the secret. An alias is always prefixed by `alias/`, for example `alias/aws/secretsmanager`. For more information, see [About aliases](https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html).
+    /// Sets [`kms_key_id`](t::CreateSecretRequest::kms_key_id).
     #[inline]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().kms_key_id = Some(value.into());
         self
     }
-    /// The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
+    /// Sets [`secret_binary`](t::CreateSecretRequest::secret_binary).
     #[inline]
     pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
         self.0.input_mut().secret_binary = Some(value.into());
         self
     }
-    /// The text data to encrypt and store in this new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value.
+    /// Sets [`secret_string`](t::CreateSecretRequest::secret_string).
     #[inline]
     pub fn secret_string(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().secret_string = Some(value.into());
         self
     }
-    /// A list of tags to attach to the secret. Each tag is a key and value pair of strings in a JSON text string, for example:
+    /// Sets [`tags`](t::CreateSecretRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -184,7 +133,7 @@ impl CreateSecret {
         rt::push(&mut self.0.input_mut().tags, item);
         self
     }
-    /// A list of Regions and KMS keys to replicate secrets.
+    /// Sets [`add_replica_regions`](t::CreateSecretRequest::add_replica_regions).
     #[inline]
     pub fn add_replica_regions(
         mut self,
@@ -202,66 +151,22 @@ impl CreateSecret {
         rt::push(&mut self.0.input_mut().add_replica_regions, item);
         self
     }
-    /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
+    /// Sets [`force_overwrite_replica_secret`](t::CreateSecretRequest::force_overwrite_replica_secret).
     #[inline]
     pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
         self.0.input_mut().force_overwrite_replica_secret = Some(value);
         self
     }
-    /// The exact string that identifies the partner that holds the external secret. For more information, see [Using Secrets Manager managed external secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html).
+    /// Sets [`type_`](t::CreateSecretRequest::type_).
     #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().type_ = Some(value.into());
         self
     }
-    /// The ARN of a primary secret in another Amazon Web Services account. Include this field to create a cross-account replica secret that receives replicated data from that primary secret. The primary secret must be in the same Amazon Web Services Region and partition as the replica, and you must specify a customer managed KMS key in `KmsKeyId`. You can't include `SecretString`, `SecretBinary`, `Description`, `AddReplicaRegions`, or `Type`.
+    /// Sets [`cross_account_primary_arn`](t::CreateSecretRequest::cross_account_primary_arn).
     #[inline]
     pub fn cross_account_primary_arn(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().cross_account_primary_arn = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateSecretResponse, e::CreateSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSecretResponse, e::CreateSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecretRequest,
-        t::CreateSecretResponse,
-        e::CreateSecretError,
-    > {
-        self.0
     }
 }

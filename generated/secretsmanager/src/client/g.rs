@@ -7,23 +7,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support. By default, Secrets Manager uses uppercase and lowercase letters, numbers, and the following characters in passwords: `` !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ``
-    ///
-    /// Returns the [`GetRandomPassword`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support. By default, Secrets Manager uses uppercase and lowercase letters, numbers, and the following characters in passwords: `` !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ `` Returns [`GetRandomPassword`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_random_password(&self) -> GetRandomPassword {
         GetRandomPassword(rt::Call::new(&self.handle, &op::GET_RANDOM_PASSWORD))
     }
-    /// Retrieves the JSON text of the resource-based policy document attached to the secret. For more information about permissions policies attached to a secret, see [Permissions policies attached to a secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html).
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the JSON text of the resource-based policy document attached to the secret. For more information about permissions policies attached to a secret, see [Permissions policies attached to a secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html). Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
         GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
     }
-    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content.
-    ///
-    /// Returns the [`GetSecretValue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content. Returns [`GetSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_secret_value(&self) -> GetSecretValue {
         GetSecretValue(rt::Call::new(&self.handle, &op::GET_SECRET_VALUE))
@@ -48,97 +42,53 @@ rt::operation_type!(
     e::GetRandomPasswordError, op::GET_RANDOM_PASSWORD
 );
 impl GetRandomPassword {
-    /// The length of the password. If you don't include this parameter, the default length is 32 characters.
+    /// Sets [`password_length`](t::GetRandomPasswordRequest::password_length).
     #[inline]
     pub fn password_length(mut self, value: i64) -> Self {
         self.0.input_mut().password_length = Some(value);
         self
     }
-    /// A string of the characters that you don't want in the password.
+    /// Sets [`exclude_characters`](t::GetRandomPasswordRequest::exclude_characters).
     #[inline]
     pub fn exclude_characters(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().exclude_characters = Some(value.into());
         self
     }
-    /// Specifies whether to exclude numbers from the password. If you don't include this switch, the password can contain numbers.
+    /// Sets [`exclude_numbers`](t::GetRandomPasswordRequest::exclude_numbers).
     #[inline]
     pub fn exclude_numbers(mut self, value: bool) -> Self {
         self.0.input_mut().exclude_numbers = Some(value);
         self
     }
-    /// Specifies whether to exclude the following punctuation characters from the password: `` ! " # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~ ``. If you don't include this switch, the password can contain punctuation.
+    /// Sets [`exclude_punctuation`](t::GetRandomPasswordRequest::exclude_punctuation).
     #[inline]
     pub fn exclude_punctuation(mut self, value: bool) -> Self {
         self.0.input_mut().exclude_punctuation = Some(value);
         self
     }
-    /// Specifies whether to exclude uppercase letters from the password. If you don't include this switch, the password can contain uppercase letters.
+    /// Sets [`exclude_uppercase`](t::GetRandomPasswordRequest::exclude_uppercase).
     #[inline]
     pub fn exclude_uppercase(mut self, value: bool) -> Self {
         self.0.input_mut().exclude_uppercase = Some(value);
         self
     }
-    /// Specifies whether to exclude lowercase letters from the password. If you don't include this switch, the password can contain lowercase letters.
+    /// Sets [`exclude_lowercase`](t::GetRandomPasswordRequest::exclude_lowercase).
     #[inline]
     pub fn exclude_lowercase(mut self, value: bool) -> Self {
         self.0.input_mut().exclude_lowercase = Some(value);
         self
     }
-    /// Specifies whether to include the space character. If you include this switch, the password can contain space characters.
+    /// Sets [`include_space`](t::GetRandomPasswordRequest::include_space).
     #[inline]
     pub fn include_space(mut self, value: bool) -> Self {
         self.0.input_mut().include_space = Some(value);
         self
     }
-    /// Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. If you don't include this switch, the password contains at least one of every character type.
+    /// Sets [`require_each_included_type`](t::GetRandomPasswordRequest::require_each_included_type).
     #[inline]
     pub fn require_each_included_type(mut self, value: bool) -> Self {
         self.0.input_mut().require_each_included_type = Some(value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetRandomPasswordResponse, e::GetRandomPasswordError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetRandomPasswordResponse, e::GetRandomPasswordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRandomPasswordRequest,
-        t::GetRandomPasswordResponse,
-        e::GetRandomPasswordError,
-    > {
-        self.0
     }
 }
 /// The `GetResourcePolicy` operation.
@@ -160,61 +110,17 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// The ARN or name of the secret to retrieve the attached resource-based policy for.
+    /// Sets [`secret_id`](t::GetResourcePolicyRequest::secret_id).
     #[inline]
     pub fn secret_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().secret_id = value.into();
         self
     }
-    /// The name of the resource policy to retrieve. If you don't specify this field, Secrets Manager uses `default`. If you specify a name other than `default` and no policy with that name exists, the operation returns a `ResourceNotFoundException`.
+    /// Sets [`policy_name`](t::GetResourcePolicyRequest::policy_name).
     #[inline]
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().policy_name = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourcePolicyRequest,
-        t::GetResourcePolicyResponse,
-        e::GetResourcePolicyError,
-    > {
-        self.0
     }
 }
 /// The `GetSecretValue` operation.
@@ -242,66 +148,22 @@ rt::operation_type!(
     e::GetSecretValueError, op::GET_SECRET_VALUE
 );
 impl GetSecretValue {
-    /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.
+    /// Sets [`secret_id`](t::GetSecretValueRequest::secret_id).
     #[inline]
     pub fn secret_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().secret_id = value.into();
         self
     }
-    /// The unique identifier of the version of the secret to retrieve. If you include both this parameter and `VersionStage`, the two parameters must refer to the same secret version. If you don't specify either a `VersionStage` or `VersionId`, then Secrets Manager returns the `AWSCURRENT` version.
+    /// Sets [`version_id`](t::GetSecretValueRequest::version_id).
     #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_id = Some(value.into());
         self
     }
-    /// The staging label of the version of the secret to retrieve.
+    /// Sets [`version_stage`](t::GetSecretValueRequest::version_stage).
     #[inline]
     pub fn version_stage(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().version_stage = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetSecretValueResponse, e::GetSecretValueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetSecretValueResponse, e::GetSecretValueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSecretValueRequest,
-        t::GetSecretValueResponse,
-        e::GetSecretValueError,
-    > {
-        self.0
     }
 }

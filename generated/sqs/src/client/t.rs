@@ -7,9 +7,7 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`TagQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*. Returns [`TagQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_queue(&self) -> TagQueue {
         TagQueue(rt::Call::new(&self.handle, &op::TAG_QUEUE))
@@ -34,13 +32,13 @@ rt::operation_type!(
     TagQueue, t::TagQueueRequest, rt::Unit, e::TagQueueError, op::TAG_QUEUE
 );
 impl TagQueue {
-    /// The URL of the queue.
+    /// Sets [`queue_url`](t::TagQueueRequest::queue_url).
     #[inline]
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().queue_url = value.into();
         self
     }
-    /// The list of tags to be added to the specified queue.
+    /// Sets [`tags`](t::TagQueueRequest::tags).
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
@@ -55,39 +53,5 @@ impl TagQueue {
     ) -> Self {
         rt::insert(&mut self.0.input_mut().tags, key, value);
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagQueueError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::TagQueueRequest, rt::Unit, e::TagQueueError> {
-        self.0
     }
 }
