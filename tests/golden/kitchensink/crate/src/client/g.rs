@@ -7,7 +7,7 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the [`GetThing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`GetThing`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Use PutThing twice.")]
     #[allow(deprecated)]
     #[inline]
@@ -24,58 +24,24 @@ rt::operation_type!(
     op::GET_THING
 );
 impl GetThing {
-    /// Sets `Bucket`.
+    /// Sets [`bucket`](t::GetThingRequest::bucket).
     #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().bucket = value.into();
         self
     }
-    /// Sets `Key`.
+    /// Sets [`key`](t::GetThingRequest::key).
     #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().key = value.into();
         self
     }
-    /// Sets `Old`.
+    /// Sets [`old`](t::GetThingRequest::old).
     #[deprecated(note = "Ignored.")]
     #[allow(deprecated)]
     #[inline]
     pub fn old(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().old = Some(value.into());
         self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::GetThingOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetThingOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetThingRequest, t::GetThingOutput, rt::NoErrors> {
-        self.0
     }
 }
