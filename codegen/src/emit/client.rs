@@ -179,6 +179,7 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
 
 /// One setter per member of the input structure, and for list and map members a single-entry
 /// setter (`push_tags(tag)`, `insert_item(key, value)`); names from `naming::builder_setters`.
+/// Each is one `rt::setter!` line, which writes the function and its docs.
 fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
     let Kind::Structure(s) = &svc.shapes[input].kind else { return quote!() };
     let kinds: Vec<(&str, naming::SetterKind)> = s
@@ -186,8 +187,8 @@ fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
         .iter()
         .map(|m| {
             let kind = match (collection_param(svc, m), &svc.shapes[m.target].kind) {
-                (Some(_), Kind::List { .. }) => naming::SetterKind::List,
-                (Some(_), Kind::Map { .. }) => naming::SetterKind::Map,
+                (true, Kind::List { .. }) => naming::SetterKind::List,
+                (true, Kind::Map { .. }) => naming::SetterKind::Map,
                 _ => naming::SetterKind::Plain,
             };
             (m.rust_name.as_str(), kind)
@@ -196,124 +197,71 @@ fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
     let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
     reserved.extend(op.waiters.iter().map(|w| w.method_name.as_str()));
     let names = naming::builder_setters(&kinds, &reserved);
-    let input_name = &svc.shapes[input].rust_name;
-    let mut out = TokenStream::new();
-    for (m, names) in s.members.iter().zip(names) {
-        let field = ident(&m.rust_name);
+    let input = ident(&svc.shapes[input].rust_name);
+    let entries = s.members.iter().zip(names).map(|(m, names)| {
         let name = ident(&names.set);
+        // The field is named only where the setter's name differs from it (`set_send`).
+        let field = (names.set != m.rust_name).then(|| {
+            let field = ident(&m.rust_name);
+            quote!(as #field)
+        });
         let target = &svc.shapes[m.target];
-        let t = member_value_type(svc, m, &quote!(t::));
-        // The member's docs live on the input's field; the setter links there instead of
-        // repeating them (600 ec2 inputs would carry every text twice).
-        let doc = docs(&format!("Sets [`{field}`](t::{input_name}::{field}).", field = m.rust_name));
-        let dep = deprecated(&m.deprecated);
         // Deprecated members can still be set; the attribute warns the caller, not this code.
-        let allow = if m.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+        let attrs = match &m.deprecated {
+            Some(_) => {
+                let dep = deprecated(&m.deprecated);
+                quote!(#dep #[allow(deprecated)])
+            }
+            None => quote!(),
+        };
+        let single = names.single.as_deref().map(ident);
         // List and map members take any iterable and add to what the builder holds (the
         // runtime's `Items` / `Entries`), so a `HashMap`, an array or one `[entry]` all fit.
-        if let Some(param) = collection_param(svc, m) {
-            out.extend(quote! {
-                #doc
-                #dep
-                #allow
-                #[inline]
-                pub fn #name(mut self, value: #param) -> Self {
-                    value.add_to(&mut self.0.input_mut().#field);
-                    self
-                }
-            });
-            if let Some(single) = names.single {
-                out.extend(single_setter(svc, m, &single, &names.set, quote!(#dep #allow)));
+        let (kind, types) = match &target.kind {
+            Kind::List { member, sparse, .. } if collection_param(svc, m) => {
+                let item = element_type(svc, member, *sparse);
+                (quote!(items), quote!(#item))
             }
-            continue;
-        }
-        let (param, conv) = match &target.kind {
-            Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => {
-                (quote!(impl Into<String>), quote!(value.into()))
+            Kind::Map { key, value, sparse, .. } if collection_param(svc, m) => {
+                let k = element_type(svc, key, false);
+                let v = element_type(svc, value, *sparse);
+                (quote!(entries), quote!(#k, #v))
             }
-            Kind::Prim(Prim::Blob) => (quote!(impl Into<rt::Blob>), quote!(value.into())),
-            Kind::Prim(Prim::StreamingBlob) => (quote!(impl Into<rt::ByteStream>), quote!(value.into())),
-            Kind::Enum(_) => (quote!(impl Into<#t>), quote!(value.into())),
-            _ => (quote!(#t), quote!(value)),
+            Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => (into(m), quote!(String)),
+            Kind::Prim(Prim::Blob) => (into(m), quote!(rt::Blob)),
+            Kind::Prim(Prim::StreamingBlob) => (into(m), quote!(rt::ByteStream)),
+            Kind::Enum(_) => (into(m), member_value_type(svc, m, &quote!(t::))),
+            _ => {
+                let t = member_value_type(svc, m, &quote!(t::));
+                let kind = if m.boxed {
+                    quote!(val_box)
+                } else if m.flags.required {
+                    quote!(val_req)
+                } else {
+                    quote!(val_opt)
+                };
+                (kind, t)
+            }
         };
-        let assign = if m.boxed {
-            quote!(Some(Box::new(#conv)))
-        } else if m.flags.required {
-            conv
-        } else {
-            quote!(Some(#conv))
-        };
-        out.extend(quote! {
-            #doc
-            #dep
-            #allow
-            #[inline]
-            pub fn #name(mut self, value: #param) -> Self {
-                self.0.input_mut().#field = #assign;
-                self
-            }
-        });
-    }
-    out
+        quote!(rt::setter!(#attrs #kind #input #name #field (#types) #single);)
+    });
+    quote!(#(#entries)*)
 }
 
-/// The single-entry setter of a list member (`push_tags(item)`) or a map member
-/// (`insert_item(key, value)`, a key given again replaces): one doc line pointing at the
-/// member's many-entry setter `set`, and one runtime call.
-fn single_setter(svc: &Service, m: &Member, name: &str, set: &str, attrs: TokenStream) -> TokenStream {
-    let field = ident(&m.rust_name);
-    let name = ident(name);
-    match &svc.shapes[m.target].kind {
-        Kind::List { member, sparse, .. } => {
-            let item = element_type(svc, member, *sparse);
-            let doc = docs(&format!("Adds one element to `{}`; see [`{set}`](Self::{set}).", m.wire_name));
-            quote! {
-                #doc
-                #attrs
-                #[inline]
-                pub fn #name(mut self, item: impl Into<#item>) -> Self {
-                    rt::push(&mut self.0.input_mut().#field, item);
-                    self
-                }
-            }
-        }
-        Kind::Map { key, value, sparse, .. } => {
-            let k = element_type(svc, key, false);
-            let v = element_type(svc, value, *sparse);
-            let doc = docs(&format!("Adds one entry to `{}`; see [`{set}`](Self::{set}).", m.wire_name));
-            quote! {
-                #doc
-                #attrs
-                #[inline]
-                pub fn #name(mut self, key: impl Into<#k>, value: impl Into<#v>) -> Self {
-                    rt::insert(&mut self.0.input_mut().#field, key, value);
-                    self
-                }
-            }
-        }
-        _ => quote!(),
+/// The `setter!` kind of a member whose setter takes `impl Into<T>`.
+fn into(m: &Member) -> TokenStream {
+    // A boxed member is recursive, so an aggregate: never a string, blob or enum.
+    if m.flags.required {
+        quote!(into_req)
+    } else {
+        quote!(into_opt)
     }
 }
 
-/// The parameter type of a list or map member's setter (`impl rt::Items<T>`,
-/// `impl rt::Entries<K, V>`); `None` for other members, and for boxed (recursive) ones, which keep
-/// their plain setter.
-fn collection_param(svc: &Service, m: &Member) -> Option<TokenStream> {
-    if m.boxed || m.flags.event_stream {
-        return None;
-    }
-    match &svc.shapes[m.target].kind {
-        Kind::List { member, sparse, .. } => {
-            let item = element_type(svc, member, *sparse);
-            Some(quote!(impl rt::Items<#item>))
-        }
-        Kind::Map { key, value, sparse, .. } => {
-            let k = element_type(svc, key, false);
-            let v = element_type(svc, value, *sparse);
-            Some(quote!(impl rt::Entries<#k, #v>))
-        }
-        _ => None,
-    }
+/// Whether a list or map member's setter takes `impl rt::Items<T>` / `impl rt::Entries<K, V>`:
+/// not for boxed (recursive) ones, which keep their plain setter, nor event streams.
+fn collection_param(svc: &Service, m: &Member) -> bool {
+    !m.boxed && !m.flags.event_stream && matches!(&svc.shapes[m.target].kind, Kind::List { .. } | Kind::Map { .. })
 }
 
 /// A list's or map's element type (`Option<T>` when the collection is sparse).

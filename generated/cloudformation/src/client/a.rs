@@ -56,64 +56,14 @@ rt::operation_type!(
     op::ACTIVATE_TYPE
 );
 impl ActivateType {
-    /// Sets [`type_`](t::ActivateTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`public_type_arn`](t::ActivateTypeInput::public_type_arn).
-    #[inline]
-    pub fn public_type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_type_arn = Some(value.into());
-        self
-    }
-    /// Sets [`publisher_id`](t::ActivateTypeInput::publisher_id).
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::ActivateTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`type_name_alias`](t::ActivateTypeInput::type_name_alias).
-    #[inline]
-    pub fn type_name_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name_alias = Some(value.into());
-        self
-    }
-    /// Sets [`auto_update`](t::ActivateTypeInput::auto_update).
-    #[inline]
-    pub fn auto_update(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_update = Some(value);
-        self
-    }
-    /// Sets [`logging_config`](t::ActivateTypeInput::logging_config).
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Sets [`execution_role_arn`](t::ActivateTypeInput::execution_role_arn).
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`version_bump`](t::ActivateTypeInput::version_bump).
-    #[inline]
-    pub fn version_bump(mut self, value: impl Into<t::VersionBump>) -> Self {
-        self.0.input_mut().version_bump = Some(value.into());
-        self
-    }
-    /// Sets [`major_version`](t::ActivateTypeInput::major_version).
-    #[inline]
-    pub fn major_version(mut self, value: i64) -> Self {
-        self.0.input_mut().major_version = Some(value);
-        self
-    }
+    rt::setter!(into_opt ActivateTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt ActivateTypeInput public_type_arn(String));
+    rt::setter!(into_opt ActivateTypeInput publisher_id(String));
+    rt::setter!(into_opt ActivateTypeInput type_name(String));
+    rt::setter!(into_opt ActivateTypeInput type_name_alias(String));
+    rt::setter!(val_opt ActivateTypeInput auto_update(bool));
+    rt::setter!(val_opt ActivateTypeInput logging_config(t::LoggingConfig));
+    rt::setter!(into_opt ActivateTypeInput execution_role_arn(String));
+    rt::setter!(into_opt ActivateTypeInput version_bump(t::VersionBump));
+    rt::setter!(val_opt ActivateTypeInput major_version(i64));
 }

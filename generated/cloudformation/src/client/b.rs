@@ -33,22 +33,9 @@ rt::operation_type!(
     op::BATCH_DESCRIBE_TYPE_CONFIGURATIONS
 );
 impl BatchDescribeTypeConfigurations {
-    /// Sets [`type_configuration_identifiers`](t::BatchDescribeTypeConfigurationsInput::type_configuration_identifiers).
-    #[inline]
-    pub fn type_configuration_identifiers(
-        mut self,
-        value: impl rt::Items<t::TypeConfigurationIdentifier>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().type_configuration_identifiers);
-        self
-    }
-    /// Adds one element to `TypeConfigurationIdentifiers`; see [`type_configuration_identifiers`](Self::type_configuration_identifiers).
-    #[inline]
-    pub fn push_type_configuration_identifiers(
-        mut self,
-        item: impl Into<t::TypeConfigurationIdentifier>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().type_configuration_identifiers, item);
-        self
-    }
+    rt::setter!(
+        items BatchDescribeTypeConfigurationsInput
+        type_configuration_identifiers(t::TypeConfigurationIdentifier)
+        push_type_configuration_identifiers
+    );
 }

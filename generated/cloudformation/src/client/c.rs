@@ -65,18 +65,8 @@ rt::operation_type!(
     op::CANCEL_UPDATE_STACK
 );
 impl CancelUpdateStack {
-    /// Sets [`stack_name`](t::CancelUpdateStackInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`client_request_token`](t::CancelUpdateStackInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CancelUpdateStackInput stack_name(String));
+    rt::setter!(into_opt CancelUpdateStackInput client_request_token(String));
 }
 /// The `ContinueUpdateRollback` operation.
 ///
@@ -100,42 +90,14 @@ rt::operation_type!(
     op::CONTINUE_UPDATE_ROLLBACK
 );
 impl ContinueUpdateRollback {
-    /// Sets [`stack_name`](t::ContinueUpdateRollbackInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`role_arn`](t::ContinueUpdateRollbackInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`resources_to_skip`](t::ContinueUpdateRollbackInput::resources_to_skip).
-    #[inline]
-    pub fn resources_to_skip(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources_to_skip);
-        self
-    }
-    /// Adds one element to `ResourcesToSkip`; see [`resources_to_skip`](Self::resources_to_skip).
-    #[inline]
-    pub fn push_resources_to_skip(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resources_to_skip, item);
-        self
-    }
-    /// Sets [`client_request_token`](t::ContinueUpdateRollbackInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`force_rollback`](t::ContinueUpdateRollbackInput::force_rollback).
-    #[inline]
-    pub fn force_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().force_rollback = Some(value);
-        self
-    }
+    rt::setter!(into_req ContinueUpdateRollbackInput stack_name(String));
+    rt::setter!(into_opt ContinueUpdateRollbackInput role_arn(String));
+    rt::setter!(
+        items ContinueUpdateRollbackInput resources_to_skip(String)
+        push_resources_to_skip
+    );
+    rt::setter!(into_opt ContinueUpdateRollbackInput client_request_token(String));
+    rt::setter!(val_opt ContinueUpdateRollbackInput force_rollback(bool));
 }
 /// The `CreateChangeSet` operation.
 ///
@@ -158,180 +120,37 @@ rt::operation_type!(
     e::CreateChangeSetError, op::CREATE_CHANGE_SET
 );
 impl CreateChangeSet {
-    /// Sets [`stack_name`](t::CreateChangeSetInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`template_body`](t::CreateChangeSetInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::CreateChangeSetInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`use_previous_template`](t::CreateChangeSetInput::use_previous_template).
-    #[inline]
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.0.input_mut().use_previous_template = Some(value);
-        self
-    }
-    /// Sets [`parameters`](t::CreateChangeSetInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sets [`capabilities`](t::CreateChangeSetInput::capabilities).
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Sets [`resource_types`](t::CreateChangeSetInput::resource_types).
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// Sets [`role_arn`](t::CreateChangeSetInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`rollback_configuration`](t::CreateChangeSetInput::rollback_configuration).
-    #[inline]
-    pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
-        self.0.input_mut().rollback_configuration = Some(value);
-        self
-    }
-    /// Sets [`notification_arns`](t::CreateChangeSetInput::notification_arns).
-    #[inline]
-    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().notification_arns);
-        self
-    }
-    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
-    #[inline]
-    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().notification_arns, item);
-        self
-    }
-    /// Sets [`tags`](t::CreateChangeSetInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`change_set_name`](t::CreateChangeSetInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::CreateChangeSetInput::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CreateChangeSetInput::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`change_set_type`](t::CreateChangeSetInput::change_set_type).
-    #[inline]
-    pub fn change_set_type(mut self, value: impl Into<t::ChangeSetType>) -> Self {
-        self.0.input_mut().change_set_type = Some(value.into());
-        self
-    }
-    /// Sets [`resources_to_import`](t::CreateChangeSetInput::resources_to_import).
-    #[inline]
-    pub fn resources_to_import(
-        mut self,
-        value: impl rt::Items<t::ResourceToImport>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resources_to_import);
-        self
-    }
-    /// Adds one element to `ResourcesToImport`; see [`resources_to_import`](Self::resources_to_import).
-    #[inline]
-    pub fn push_resources_to_import(
-        mut self,
-        item: impl Into<t::ResourceToImport>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resources_to_import, item);
-        self
-    }
-    /// Sets [`include_nested_stacks`](t::CreateChangeSetInput::include_nested_stacks).
-    #[inline]
-    pub fn include_nested_stacks(mut self, value: bool) -> Self {
-        self.0.input_mut().include_nested_stacks = Some(value);
-        self
-    }
-    /// Sets [`on_stack_failure`](t::CreateChangeSetInput::on_stack_failure).
-    #[inline]
-    pub fn on_stack_failure(mut self, value: impl Into<t::OnStackFailure>) -> Self {
-        self.0.input_mut().on_stack_failure = Some(value.into());
-        self
-    }
-    /// Sets [`import_existing_resources`](t::CreateChangeSetInput::import_existing_resources).
-    #[inline]
-    pub fn import_existing_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().import_existing_resources = Some(value);
-        self
-    }
-    /// Sets [`deployment_mode`](t::CreateChangeSetInput::deployment_mode).
-    #[inline]
-    pub fn deployment_mode(mut self, value: impl Into<t::DeploymentMode>) -> Self {
-        self.0.input_mut().deployment_mode = Some(value.into());
-        self
-    }
-    /// Sets [`deployment_config`](t::CreateChangeSetInput::deployment_config).
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Sets [`disable_validation`](t::CreateChangeSetInput::disable_validation).
-    #[inline]
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_validation = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateChangeSetInput stack_name(String));
+    rt::setter!(into_opt CreateChangeSetInput template_body(String));
+    rt::setter!(into_opt CreateChangeSetInput template_url(String));
+    rt::setter!(val_opt CreateChangeSetInput use_previous_template(bool));
+    rt::setter!(items CreateChangeSetInput parameters(t::Parameter) push_parameters);
+    rt::setter!(
+        items CreateChangeSetInput capabilities(t::Capability) push_capabilities
+    );
+    rt::setter!(items CreateChangeSetInput resource_types(String) push_resource_types);
+    rt::setter!(into_opt CreateChangeSetInput role_arn(String));
+    rt::setter!(
+        val_opt CreateChangeSetInput rollback_configuration(t::RollbackConfiguration)
+    );
+    rt::setter!(
+        items CreateChangeSetInput notification_arns(String) push_notification_arns
+    );
+    rt::setter!(items CreateChangeSetInput tags(t::Tag) push_tags);
+    rt::setter!(into_req CreateChangeSetInput change_set_name(String));
+    rt::setter!(into_opt CreateChangeSetInput client_token(String));
+    rt::setter!(into_opt CreateChangeSetInput description(String));
+    rt::setter!(into_opt CreateChangeSetInput change_set_type(t::ChangeSetType));
+    rt::setter!(
+        items CreateChangeSetInput resources_to_import(t::ResourceToImport)
+        push_resources_to_import
+    );
+    rt::setter!(val_opt CreateChangeSetInput include_nested_stacks(bool));
+    rt::setter!(into_opt CreateChangeSetInput on_stack_failure(t::OnStackFailure));
+    rt::setter!(val_opt CreateChangeSetInput import_existing_resources(bool));
+    rt::setter!(into_opt CreateChangeSetInput deployment_mode(t::DeploymentMode));
+    rt::setter!(val_opt CreateChangeSetInput deployment_config(t::DeploymentConfig));
+    rt::setter!(val_opt CreateChangeSetInput disable_validation(bool));
 }
 /// The `CreateGeneratedTemplate` operation.
 ///
@@ -349,36 +168,16 @@ rt::operation_type!(
     op::CREATE_GENERATED_TEMPLATE
 );
 impl CreateGeneratedTemplate {
-    /// Sets [`resources`](t::CreateGeneratedTemplateInput::resources).
-    #[inline]
-    pub fn resources(mut self, value: impl rt::Items<t::ResourceDefinition>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(mut self, item: impl Into<t::ResourceDefinition>) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// Sets [`generated_template_name`](t::CreateGeneratedTemplateInput::generated_template_name).
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// Sets [`stack_name`](t::CreateGeneratedTemplateInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`template_configuration`](t::CreateGeneratedTemplateInput::template_configuration).
-    #[inline]
-    pub fn template_configuration(mut self, value: t::TemplateConfiguration) -> Self {
-        self.0.input_mut().template_configuration = Some(value);
-        self
-    }
+    rt::setter!(
+        items CreateGeneratedTemplateInput resources(t::ResourceDefinition)
+        push_resources
+    );
+    rt::setter!(into_req CreateGeneratedTemplateInput generated_template_name(String));
+    rt::setter!(into_opt CreateGeneratedTemplateInput stack_name(String));
+    rt::setter!(
+        val_opt CreateGeneratedTemplateInput
+        template_configuration(t::TemplateConfiguration)
+    );
 }
 /// The `CreateStack` operation.
 ///
@@ -393,156 +192,28 @@ rt::operation_type!(
     op::CREATE_STACK
 );
 impl CreateStack {
-    /// Sets [`stack_name`](t::CreateStackInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`template_body`](t::CreateStackInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::CreateStackInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`parameters`](t::CreateStackInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sets [`disable_rollback`](t::CreateStackInput::disable_rollback).
-    #[inline]
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_rollback = Some(value);
-        self
-    }
-    /// Sets [`rollback_configuration`](t::CreateStackInput::rollback_configuration).
-    #[inline]
-    pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
-        self.0.input_mut().rollback_configuration = Some(value);
-        self
-    }
-    /// Sets [`timeout_in_minutes`](t::CreateStackInput::timeout_in_minutes).
-    #[inline]
-    pub fn timeout_in_minutes(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout_in_minutes = Some(value);
-        self
-    }
-    /// Sets [`notification_arns`](t::CreateStackInput::notification_arns).
-    #[inline]
-    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().notification_arns);
-        self
-    }
-    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
-    #[inline]
-    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().notification_arns, item);
-        self
-    }
-    /// Sets [`capabilities`](t::CreateStackInput::capabilities).
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Sets [`resource_types`](t::CreateStackInput::resource_types).
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// Sets [`role_arn`](t::CreateStackInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`on_failure`](t::CreateStackInput::on_failure).
-    #[inline]
-    pub fn on_failure(mut self, value: impl Into<t::OnFailure>) -> Self {
-        self.0.input_mut().on_failure = Some(value.into());
-        self
-    }
-    /// Sets [`stack_policy_body`](t::CreateStackInput::stack_policy_body).
-    #[inline]
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_body = Some(value.into());
-        self
-    }
-    /// Sets [`stack_policy_url`](t::CreateStackInput::stack_policy_url).
-    #[inline]
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_url = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateStackInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`client_request_token`](t::CreateStackInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`enable_termination_protection`](t::CreateStackInput::enable_termination_protection).
-    #[inline]
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_termination_protection = Some(value);
-        self
-    }
-    /// Sets [`retain_except_on_create`](t::CreateStackInput::retain_except_on_create).
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets [`deployment_config`](t::CreateStackInput::deployment_config).
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Sets [`disable_validation`](t::CreateStackInput::disable_validation).
-    #[inline]
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_validation = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateStackInput stack_name(String));
+    rt::setter!(into_opt CreateStackInput template_body(String));
+    rt::setter!(into_opt CreateStackInput template_url(String));
+    rt::setter!(items CreateStackInput parameters(t::Parameter) push_parameters);
+    rt::setter!(val_opt CreateStackInput disable_rollback(bool));
+    rt::setter!(
+        val_opt CreateStackInput rollback_configuration(t::RollbackConfiguration)
+    );
+    rt::setter!(val_opt CreateStackInput timeout_in_minutes(i32));
+    rt::setter!(items CreateStackInput notification_arns(String) push_notification_arns);
+    rt::setter!(items CreateStackInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items CreateStackInput resource_types(String) push_resource_types);
+    rt::setter!(into_opt CreateStackInput role_arn(String));
+    rt::setter!(into_opt CreateStackInput on_failure(t::OnFailure));
+    rt::setter!(into_opt CreateStackInput stack_policy_body(String));
+    rt::setter!(into_opt CreateStackInput stack_policy_url(String));
+    rt::setter!(items CreateStackInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateStackInput client_request_token(String));
+    rt::setter!(val_opt CreateStackInput enable_termination_protection(bool));
+    rt::setter!(val_opt CreateStackInput retain_except_on_create(bool));
+    rt::setter!(val_opt CreateStackInput deployment_config(t::DeploymentConfig));
+    rt::setter!(val_opt CreateStackInput disable_validation(bool));
 }
 /// The `CreateStackInstances` operation.
 ///
@@ -566,75 +237,22 @@ rt::operation_type!(
     e::CreateStackInstancesError, op::CREATE_STACK_INSTANCES
 );
 impl CreateStackInstances {
-    /// Sets [`stack_set_name`](t::CreateStackInstancesInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`accounts`](t::CreateStackInstancesInput::accounts).
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// Sets [`deployment_targets`](t::CreateStackInstancesInput::deployment_targets).
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// Sets [`regions`](t::CreateStackInstancesInput::regions).
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// Sets [`parameter_overrides`](t::CreateStackInstancesInput::parameter_overrides).
-    #[inline]
-    pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameter_overrides);
-        self
-    }
-    /// Adds one element to `ParameterOverrides`; see [`parameter_overrides`](Self::parameter_overrides).
-    #[inline]
-    pub fn push_parameter_overrides(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameter_overrides, item);
-        self
-    }
-    /// Sets [`operation_preferences`](t::CreateStackInstancesInput::operation_preferences).
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Sets [`operation_id`](t::CreateStackInstancesInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::CreateStackInstancesInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateStackInstancesInput stack_set_name(String));
+    rt::setter!(items CreateStackInstancesInput accounts(String) push_accounts);
+    rt::setter!(
+        val_opt CreateStackInstancesInput deployment_targets(t::DeploymentTargets)
+    );
+    rt::setter!(items CreateStackInstancesInput regions(String) push_regions);
+    rt::setter!(
+        items CreateStackInstancesInput parameter_overrides(t::Parameter)
+        push_parameter_overrides
+    );
+    rt::setter!(
+        val_opt CreateStackInstancesInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt CreateStackInstancesInput operation_id(String));
+    rt::setter!(into_opt CreateStackInstancesInput call_as(t::CallAs));
 }
 /// The `CreateStackRefactor` operation.
 ///
@@ -651,54 +269,16 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_STACK_REFACTOR
 );
 impl CreateStackRefactor {
-    /// Sets [`description`](t::CreateStackRefactorInput::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`enable_stack_creation`](t::CreateStackRefactorInput::enable_stack_creation).
-    #[inline]
-    pub fn enable_stack_creation(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_stack_creation = Some(value);
-        self
-    }
-    /// Sets [`resource_mappings`](t::CreateStackRefactorInput::resource_mappings).
-    #[inline]
-    pub fn resource_mappings(
-        mut self,
-        value: impl rt::Items<t::ResourceMapping>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_mappings);
-        self
-    }
-    /// Adds one element to `ResourceMappings`; see [`resource_mappings`](Self::resource_mappings).
-    #[inline]
-    pub fn push_resource_mappings(
-        mut self,
-        item: impl Into<t::ResourceMapping>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_mappings, item);
-        self
-    }
-    /// Sets [`stack_definitions`](t::CreateStackRefactorInput::stack_definitions).
-    #[inline]
-    pub fn stack_definitions(
-        mut self,
-        value: impl rt::Items<t::StackDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_definitions);
-        self
-    }
-    /// Adds one element to `StackDefinitions`; see [`stack_definitions`](Self::stack_definitions).
-    #[inline]
-    pub fn push_stack_definitions(
-        mut self,
-        item: impl Into<t::StackDefinition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stack_definitions, item);
-        self
-    }
+    rt::setter!(into_opt CreateStackRefactorInput description(String));
+    rt::setter!(val_opt CreateStackRefactorInput enable_stack_creation(bool));
+    rt::setter!(
+        items CreateStackRefactorInput resource_mappings(t::ResourceMapping)
+        push_resource_mappings
+    );
+    rt::setter!(
+        items CreateStackRefactorInput stack_definitions(t::StackDefinition)
+        push_stack_definitions
+    );
 }
 /// The `CreateStackSet` operation.
 ///
@@ -715,112 +295,19 @@ rt::operation_type!(
     e::CreateStackSetError, op::CREATE_STACK_SET
 );
 impl CreateStackSet {
-    /// Sets [`stack_set_name`](t::CreateStackSetInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateStackSetInput::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`template_body`](t::CreateStackSetInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::CreateStackSetInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`stack_id`](t::CreateStackSetInput::stack_id).
-    #[inline]
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_id = Some(value.into());
-        self
-    }
-    /// Sets [`parameters`](t::CreateStackSetInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sets [`capabilities`](t::CreateStackSetInput::capabilities).
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Sets [`tags`](t::CreateStackSetInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`administration_role_arn`](t::CreateStackSetInput::administration_role_arn).
-    #[inline]
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().administration_role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`execution_role_name`](t::CreateStackSetInput::execution_role_name).
-    #[inline]
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_name = Some(value.into());
-        self
-    }
-    /// Sets [`permission_model`](t::CreateStackSetInput::permission_model).
-    #[inline]
-    pub fn permission_model(mut self, value: impl Into<t::PermissionModels>) -> Self {
-        self.0.input_mut().permission_model = Some(value.into());
-        self
-    }
-    /// Sets [`auto_deployment`](t::CreateStackSetInput::auto_deployment).
-    #[inline]
-    pub fn auto_deployment(mut self, value: t::AutoDeployment) -> Self {
-        self.0.input_mut().auto_deployment = Some(value);
-        self
-    }
-    /// Sets [`call_as`](t::CreateStackSetInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::CreateStackSetInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`managed_execution`](t::CreateStackSetInput::managed_execution).
-    #[inline]
-    pub fn managed_execution(mut self, value: t::ManagedExecution) -> Self {
-        self.0.input_mut().managed_execution = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateStackSetInput stack_set_name(String));
+    rt::setter!(into_opt CreateStackSetInput description(String));
+    rt::setter!(into_opt CreateStackSetInput template_body(String));
+    rt::setter!(into_opt CreateStackSetInput template_url(String));
+    rt::setter!(into_opt CreateStackSetInput stack_id(String));
+    rt::setter!(items CreateStackSetInput parameters(t::Parameter) push_parameters);
+    rt::setter!(items CreateStackSetInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items CreateStackSetInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateStackSetInput administration_role_arn(String));
+    rt::setter!(into_opt CreateStackSetInput execution_role_name(String));
+    rt::setter!(into_opt CreateStackSetInput permission_model(t::PermissionModels));
+    rt::setter!(val_opt CreateStackSetInput auto_deployment(t::AutoDeployment));
+    rt::setter!(into_opt CreateStackSetInput call_as(t::CallAs));
+    rt::setter!(into_opt CreateStackSetInput client_request_token(String));
+    rt::setter!(val_opt CreateStackSetInput managed_execution(t::ManagedExecution));
 }

@@ -134,24 +134,9 @@ rt::operation_type!(
     e::DeactivateTypeError, op::DEACTIVATE_TYPE
 );
 impl DeactivateType {
-    /// Sets [`type_name`](t::DeactivateTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::DeactivateTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`arn`](t::DeactivateTypeInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeactivateTypeInput type_name(String));
+    rt::setter!(into_opt DeactivateTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt DeactivateTypeInput arn(String));
 }
 /// The `DeleteChangeSet` operation.
 ///
@@ -172,18 +157,8 @@ rt::operation_type!(
     e::DeleteChangeSetError, op::DELETE_CHANGE_SET
 );
 impl DeleteChangeSet {
-    /// Sets [`change_set_name`](t::DeleteChangeSetInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// Sets [`stack_name`](t::DeleteChangeSetInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteChangeSetInput change_set_name(String));
+    rt::setter!(into_opt DeleteChangeSetInput stack_name(String));
 }
 /// The `DeleteGeneratedTemplate` operation.
 ///
@@ -200,12 +175,7 @@ rt::operation_type!(
     e::DeleteGeneratedTemplateError, op::DELETE_GENERATED_TEMPLATE
 );
 impl DeleteGeneratedTemplate {
-    /// Sets [`generated_template_name`](t::DeleteGeneratedTemplateInput::generated_template_name).
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteGeneratedTemplateInput generated_template_name(String));
 }
 /// The `DeleteStack` operation.
 ///
@@ -219,48 +189,12 @@ rt::operation_type!(
     DeleteStack, t::DeleteStackInput, rt::Unit, e::DeleteStackError, op::DELETE_STACK
 );
 impl DeleteStack {
-    /// Sets [`stack_name`](t::DeleteStackInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`retain_resources`](t::DeleteStackInput::retain_resources).
-    #[inline]
-    pub fn retain_resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().retain_resources);
-        self
-    }
-    /// Adds one element to `RetainResources`; see [`retain_resources`](Self::retain_resources).
-    #[inline]
-    pub fn push_retain_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().retain_resources, item);
-        self
-    }
-    /// Sets [`role_arn`](t::DeleteStackInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::DeleteStackInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`deletion_mode`](t::DeleteStackInput::deletion_mode).
-    #[inline]
-    pub fn deletion_mode(mut self, value: impl Into<t::DeletionMode>) -> Self {
-        self.0.input_mut().deletion_mode = Some(value.into());
-        self
-    }
-    /// Sets [`deployment_config`](t::DeleteStackInput::deployment_config).
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteStackInput stack_name(String));
+    rt::setter!(items DeleteStackInput retain_resources(String) push_retain_resources);
+    rt::setter!(into_opt DeleteStackInput role_arn(String));
+    rt::setter!(into_opt DeleteStackInput client_request_token(String));
+    rt::setter!(into_opt DeleteStackInput deletion_mode(t::DeletionMode));
+    rt::setter!(val_opt DeleteStackInput deployment_config(t::DeploymentConfig));
 }
 /// The `DeleteStackInstances` operation.
 ///
@@ -284,69 +218,19 @@ rt::operation_type!(
     e::DeleteStackInstancesError, op::DELETE_STACK_INSTANCES
 );
 impl DeleteStackInstances {
-    /// Sets [`stack_set_name`](t::DeleteStackInstancesInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`accounts`](t::DeleteStackInstancesInput::accounts).
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// Sets [`deployment_targets`](t::DeleteStackInstancesInput::deployment_targets).
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// Sets [`regions`](t::DeleteStackInstancesInput::regions).
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// Sets [`operation_preferences`](t::DeleteStackInstancesInput::operation_preferences).
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Sets [`retain_stacks`](t::DeleteStackInstancesInput::retain_stacks).
-    #[inline]
-    pub fn retain_stacks(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_stacks = value;
-        self
-    }
-    /// Sets [`operation_id`](t::DeleteStackInstancesInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::DeleteStackInstancesInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteStackInstancesInput stack_set_name(String));
+    rt::setter!(items DeleteStackInstancesInput accounts(String) push_accounts);
+    rt::setter!(
+        val_opt DeleteStackInstancesInput deployment_targets(t::DeploymentTargets)
+    );
+    rt::setter!(items DeleteStackInstancesInput regions(String) push_regions);
+    rt::setter!(
+        val_opt DeleteStackInstancesInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(val_req DeleteStackInstancesInput retain_stacks(bool));
+    rt::setter!(into_opt DeleteStackInstancesInput operation_id(String));
+    rt::setter!(into_opt DeleteStackInstancesInput call_as(t::CallAs));
 }
 /// The `DeleteStackSet` operation.
 ///
@@ -363,18 +247,8 @@ rt::operation_type!(
     e::DeleteStackSetError, op::DELETE_STACK_SET
 );
 impl DeleteStackSet {
-    /// Sets [`stack_set_name`](t::DeleteStackSetInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`call_as`](t::DeleteStackSetInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteStackSetInput stack_set_name(String));
+    rt::setter!(into_opt DeleteStackSetInput call_as(t::CallAs));
 }
 /// The `DeregisterType` operation.
 ///
@@ -399,30 +273,10 @@ rt::operation_type!(
     e::DeregisterTypeError, op::DEREGISTER_TYPE
 );
 impl DeregisterType {
-    /// Sets [`arn`](t::DeregisterTypeInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::DeregisterTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::DeregisterTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`version_id`](t::DeregisterTypeInput::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeregisterTypeInput arn(String));
+    rt::setter!(into_opt DeregisterTypeInput type_(t::RegistryType));
+    rt::setter!(into_opt DeregisterTypeInput type_name(String));
+    rt::setter!(into_opt DeregisterTypeInput version_id(String));
 }
 /// The `DescribeAccountLimits` operation.
 ///
@@ -439,12 +293,7 @@ rt::operation_type!(
     rt::NoErrors, op::DESCRIBE_ACCOUNT_LIMITS
 );
 impl DescribeAccountLimits {
-    /// Sets [`next_token`](t::DescribeAccountLimitsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeAccountLimitsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -474,30 +323,10 @@ rt::operation_type!(
     e::DescribeChangeSetError, op::DESCRIBE_CHANGE_SET
 );
 impl DescribeChangeSet {
-    /// Sets [`change_set_name`](t::DescribeChangeSetInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// Sets [`stack_name`](t::DescribeChangeSetInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeChangeSetInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`include_property_values`](t::DescribeChangeSetInput::include_property_values).
-    #[inline]
-    pub fn include_property_values(mut self, value: bool) -> Self {
-        self.0.input_mut().include_property_values = Some(value);
-        self
-    }
+    rt::setter!(into_req DescribeChangeSetInput change_set_name(String));
+    rt::setter!(into_opt DescribeChangeSetInput stack_name(String));
+    rt::setter!(into_opt DescribeChangeSetInput next_token(String));
+    rt::setter!(val_opt DescribeChangeSetInput include_property_values(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -541,30 +370,10 @@ rt::operation_type!(
     op::DESCRIBE_CHANGE_SET_HOOKS
 );
 impl DescribeChangeSetHooks {
-    /// Sets [`change_set_name`](t::DescribeChangeSetHooksInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// Sets [`stack_name`](t::DescribeChangeSetHooksInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeChangeSetHooksInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`logical_resource_id`](t::DescribeChangeSetHooksInput::logical_resource_id).
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeChangeSetHooksInput change_set_name(String));
+    rt::setter!(into_opt DescribeChangeSetHooksInput stack_name(String));
+    rt::setter!(into_opt DescribeChangeSetHooksInput next_token(String));
+    rt::setter!(into_opt DescribeChangeSetHooksInput logical_resource_id(String));
 }
 /// The `DescribeEvents` operation.
 ///
@@ -588,36 +397,11 @@ rt::operation_type!(
     op::DESCRIBE_EVENTS
 );
 impl DescribeEvents {
-    /// Sets [`stack_name`](t::DescribeEventsInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`change_set_name`](t::DescribeEventsInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = Some(value.into());
-        self
-    }
-    /// Sets [`operation_id`](t::DescribeEventsInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeEventsInput::filters).
-    #[inline]
-    pub fn filters(mut self, value: t::EventFilter) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeEventsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeEventsInput stack_name(String));
+    rt::setter!(into_opt DescribeEventsInput change_set_name(String));
+    rt::setter!(into_opt DescribeEventsInput operation_id(String));
+    rt::setter!(val_opt DescribeEventsInput filters(t::EventFilter));
+    rt::setter!(into_opt DescribeEventsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -648,12 +432,7 @@ rt::operation_type!(
     op::DESCRIBE_GENERATED_TEMPLATE
 );
 impl DescribeGeneratedTemplate {
-    /// Sets [`generated_template_name`](t::DescribeGeneratedTemplateInput::generated_template_name).
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeGeneratedTemplateInput generated_template_name(String));
 }
 /// The `DescribeOrganizationsAccess` operation.
 ///
@@ -671,12 +450,7 @@ rt::operation_type!(
     op::DESCRIBE_ORGANIZATIONS_ACCESS
 );
 impl DescribeOrganizationsAccess {
-    /// Sets [`call_as`](t::DescribeOrganizationsAccessInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeOrganizationsAccessInput call_as(t::CallAs));
 }
 /// The `DescribePublisher` operation.
 ///
@@ -700,12 +474,7 @@ rt::operation_type!(
     e::DescribePublisherError, op::DESCRIBE_PUBLISHER
 );
 impl DescribePublisher {
-    /// Sets [`publisher_id`](t::DescribePublisherInput::publisher_id).
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribePublisherInput publisher_id(String));
 }
 /// The `DescribeResourceScan` operation.
 ///
@@ -722,12 +491,7 @@ rt::operation_type!(
     e::DescribeResourceScanError, op::DESCRIBE_RESOURCE_SCAN
 );
 impl DescribeResourceScan {
-    /// Sets [`resource_scan_id`](t::DescribeResourceScanInput::resource_scan_id).
-    #[inline]
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_scan_id = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeResourceScanInput resource_scan_id(String));
 }
 impl super::Client {
     /// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). Returns [`DescribeStackDriftDetectionStatus`]: set the input, then `send().await` (or `send_blocking()`).
@@ -838,12 +602,9 @@ rt::operation_type!(
     op::DESCRIBE_STACK_DRIFT_DETECTION_STATUS
 );
 impl DescribeStackDriftDetectionStatus {
-    /// Sets [`stack_drift_detection_id`](t::DescribeStackDriftDetectionStatusInput::stack_drift_detection_id).
-    #[inline]
-    pub fn stack_drift_detection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_drift_detection_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DescribeStackDriftDetectionStatusInput stack_drift_detection_id(String)
+    );
 }
 /// The `DescribeStackEvents` operation.
 ///
@@ -862,18 +623,8 @@ rt::operation_type!(
     rt::NoErrors, op::DESCRIBE_STACK_EVENTS
 );
 impl DescribeStackEvents {
-    /// Sets [`stack_name`](t::DescribeStackEventsInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::DescribeStackEventsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeStackEventsInput stack_name(String));
+    rt::setter!(into_opt DescribeStackEventsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -905,30 +656,10 @@ rt::operation_type!(
     e::DescribeStackInstanceError, op::DESCRIBE_STACK_INSTANCE
 );
 impl DescribeStackInstance {
-    /// Sets [`stack_set_name`](t::DescribeStackInstanceInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`stack_instance_account`](t::DescribeStackInstanceInput::stack_instance_account).
-    #[inline]
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_account = value.into();
-        self
-    }
-    /// Sets [`stack_instance_region`](t::DescribeStackInstanceInput::stack_instance_region).
-    #[inline]
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_region = value.into();
-        self
-    }
-    /// Sets [`call_as`](t::DescribeStackInstanceInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeStackInstanceInput stack_set_name(String));
+    rt::setter!(into_req DescribeStackInstanceInput stack_instance_account(String));
+    rt::setter!(into_req DescribeStackInstanceInput stack_instance_region(String));
+    rt::setter!(into_opt DescribeStackInstanceInput call_as(t::CallAs));
 }
 /// The `DescribeStackRefactor` operation.
 ///
@@ -945,12 +676,7 @@ rt::operation_type!(
     e::DescribeStackRefactorError, op::DESCRIBE_STACK_REFACTOR
 );
 impl DescribeStackRefactor {
-    /// Sets [`stack_refactor_id`](t::DescribeStackRefactorInput::stack_refactor_id).
-    #[inline]
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_refactor_id = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeStackRefactorInput stack_refactor_id(String));
     /// Wait until the stack refactor status is CREATE\_COMPLETE.
     ///
     /// Calls `DescribeStackRefactor` until the `StackRefactorCreateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_refactor_create_complete")`): every 5 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_REFACTOR_CREATE_COMPLETE_WAITER`](crate::operations::STACK_REFACTOR_CREATE_COMPLETE_WAITER).
@@ -995,18 +721,8 @@ rt::operation_type!(
     rt::NoErrors, op::DESCRIBE_STACK_RESOURCE
 );
 impl DescribeStackResource {
-    /// Sets [`stack_name`](t::DescribeStackResourceInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`logical_resource_id`](t::DescribeStackResourceInput::logical_resource_id).
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeStackResourceInput stack_name(String));
+    rt::setter!(into_req DescribeStackResourceInput logical_resource_id(String));
 }
 /// The `DescribeStackResourceDrifts` operation.
 ///
@@ -1028,42 +744,14 @@ rt::operation_type!(
     op::DESCRIBE_STACK_RESOURCE_DRIFTS
 );
 impl DescribeStackResourceDrifts {
-    /// Sets [`stack_name`](t::DescribeStackResourceDriftsInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`stack_resource_drift_status_filters`](t::DescribeStackResourceDriftsInput::stack_resource_drift_status_filters).
-    #[inline]
-    pub fn stack_resource_drift_status_filters(
-        mut self,
-        value: impl rt::Items<t::StackResourceDriftStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_resource_drift_status_filters);
-        self
-    }
-    /// Adds one element to `StackResourceDriftStatusFilters`; see [`stack_resource_drift_status_filters`](Self::stack_resource_drift_status_filters).
-    #[inline]
-    pub fn push_stack_resource_drift_status_filters(
-        mut self,
-        item: impl Into<t::StackResourceDriftStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stack_resource_drift_status_filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeStackResourceDriftsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeStackResourceDriftsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req DescribeStackResourceDriftsInput stack_name(String));
+    rt::setter!(
+        items DescribeStackResourceDriftsInput
+        stack_resource_drift_status_filters(t::StackResourceDriftStatus)
+        push_stack_resource_drift_status_filters
+    );
+    rt::setter!(into_opt DescribeStackResourceDriftsInput next_token(String));
+    rt::setter!(val_opt DescribeStackResourceDriftsInput max_results(i32));
 }
 /// The `DescribeStackResources` operation.
 ///
@@ -1088,24 +776,9 @@ rt::operation_type!(
     t::DescribeStackResourcesOutput, rt::NoErrors, op::DESCRIBE_STACK_RESOURCES
 );
 impl DescribeStackResources {
-    /// Sets [`stack_name`](t::DescribeStackResourcesInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`logical_resource_id`](t::DescribeStackResourcesInput::logical_resource_id).
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets [`physical_resource_id`](t::DescribeStackResourcesInput::physical_resource_id).
-    #[inline]
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().physical_resource_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeStackResourcesInput stack_name(String));
+    rt::setter!(into_opt DescribeStackResourcesInput logical_resource_id(String));
+    rt::setter!(into_opt DescribeStackResourcesInput physical_resource_id(String));
 }
 /// The `DescribeStackSet` operation.
 ///
@@ -1124,18 +797,8 @@ rt::operation_type!(
     e::DescribeStackSetError, op::DESCRIBE_STACK_SET
 );
 impl DescribeStackSet {
-    /// Sets [`stack_set_name`](t::DescribeStackSetInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`call_as`](t::DescribeStackSetInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeStackSetInput stack_set_name(String));
+    rt::setter!(into_opt DescribeStackSetInput call_as(t::CallAs));
 }
 /// The `DescribeStackSetOperation` operation.
 ///
@@ -1155,24 +818,9 @@ rt::operation_type!(
     op::DESCRIBE_STACK_SET_OPERATION
 );
 impl DescribeStackSetOperation {
-    /// Sets [`stack_set_name`](t::DescribeStackSetOperationInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`operation_id`](t::DescribeStackSetOperationInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// Sets [`call_as`](t::DescribeStackSetOperationInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeStackSetOperationInput stack_set_name(String));
+    rt::setter!(into_req DescribeStackSetOperationInput operation_id(String));
+    rt::setter!(into_opt DescribeStackSetOperationInput call_as(t::CallAs));
 }
 /// The `DescribeStacks` operation.
 ///
@@ -1187,18 +835,8 @@ rt::operation_type!(
     op::DESCRIBE_STACKS
 );
 impl DescribeStacks {
-    /// Sets [`stack_name`](t::DescribeStacksInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeStacksInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeStacksInput stack_name(String));
+    rt::setter!(into_opt DescribeStacksInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1284,42 +922,12 @@ rt::operation_type!(
     op::DESCRIBE_TYPE
 );
 impl DescribeType {
-    /// Sets [`type_`](t::DescribeTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::DescribeTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`arn`](t::DescribeTypeInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sets [`version_id`](t::DescribeTypeInput::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`publisher_id`](t::DescribeTypeInput::publisher_id).
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
-    /// Sets [`public_version_number`](t::DescribeTypeInput::public_version_number).
-    #[inline]
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_version_number = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeTypeInput type_(t::RegistryType));
+    rt::setter!(into_opt DescribeTypeInput type_name(String));
+    rt::setter!(into_opt DescribeTypeInput arn(String));
+    rt::setter!(into_opt DescribeTypeInput version_id(String));
+    rt::setter!(into_opt DescribeTypeInput publisher_id(String));
+    rt::setter!(into_opt DescribeTypeInput public_version_number(String));
 }
 /// The `DescribeTypeRegistration` operation.
 ///
@@ -1341,12 +949,7 @@ rt::operation_type!(
     op::DESCRIBE_TYPE_REGISTRATION
 );
 impl DescribeTypeRegistration {
-    /// Sets [`registration_token`](t::DescribeTypeRegistrationInput::registration_token).
-    #[inline]
-    pub fn registration_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().registration_token = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeTypeRegistrationInput registration_token(String));
     /// Wait until type registration is COMPLETE.
     ///
     /// Calls `DescribeTypeRegistration` until the `TypeRegistrationComplete` waiter's acceptors decide (boto3's `get_waiter("type_registration_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TYPE_REGISTRATION_COMPLETE_WAITER`](crate::operations::TYPE_REGISTRATION_COMPLETE_WAITER).
@@ -1384,24 +987,11 @@ rt::operation_type!(
     op::DETECT_STACK_DRIFT
 );
 impl DetectStackDrift {
-    /// Sets [`stack_name`](t::DetectStackDriftInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`logical_resource_ids`](t::DetectStackDriftInput::logical_resource_ids).
-    #[inline]
-    pub fn logical_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().logical_resource_ids);
-        self
-    }
-    /// Adds one element to `LogicalResourceIds`; see [`logical_resource_ids`](Self::logical_resource_ids).
-    #[inline]
-    pub fn push_logical_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().logical_resource_ids, item);
-        self
-    }
+    rt::setter!(into_req DetectStackDriftInput stack_name(String));
+    rt::setter!(
+        items DetectStackDriftInput logical_resource_ids(String)
+        push_logical_resource_ids
+    );
 }
 /// The `DetectStackResourceDrift` operation.
 ///
@@ -1422,18 +1012,8 @@ rt::operation_type!(
     t::DetectStackResourceDriftOutput, rt::NoErrors, op::DETECT_STACK_RESOURCE_DRIFT
 );
 impl DetectStackResourceDrift {
-    /// Sets [`stack_name`](t::DetectStackResourceDriftInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`logical_resource_id`](t::DetectStackResourceDriftInput::logical_resource_id).
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = value.into();
-        self
-    }
+    rt::setter!(into_req DetectStackResourceDriftInput stack_name(String));
+    rt::setter!(into_req DetectStackResourceDriftInput logical_resource_id(String));
 }
 /// The `DetectStackSetDrift` operation.
 ///
@@ -1462,31 +1042,11 @@ rt::operation_type!(
     e::DetectStackSetDriftError, op::DETECT_STACK_SET_DRIFT
 );
 impl DetectStackSetDrift {
-    /// Sets [`stack_set_name`](t::DetectStackSetDriftInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`operation_preferences`](t::DetectStackSetDriftInput::operation_preferences).
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Sets [`operation_id`](t::DetectStackSetDriftInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::DetectStackSetDriftInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DetectStackSetDriftInput stack_set_name(String));
+    rt::setter!(
+        val_opt DetectStackSetDriftInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt DetectStackSetDriftInput operation_id(String));
+    rt::setter!(into_opt DetectStackSetDriftInput call_as(t::CallAs));
 }

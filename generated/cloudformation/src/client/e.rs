@@ -38,30 +38,11 @@ rt::operation_type!(
     rt::NoErrors, op::ESTIMATE_TEMPLATE_COST
 );
 impl EstimateTemplateCost {
-    /// Sets [`template_body`](t::EstimateTemplateCostInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::EstimateTemplateCostInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`parameters`](t::EstimateTemplateCostInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
+    rt::setter!(into_opt EstimateTemplateCostInput template_body(String));
+    rt::setter!(into_opt EstimateTemplateCostInput template_url(String));
+    rt::setter!(
+        items EstimateTemplateCostInput parameters(t::Parameter) push_parameters
+    );
 }
 /// The `ExecuteChangeSet` operation.
 ///
@@ -84,36 +65,11 @@ rt::operation_type!(
     e::ExecuteChangeSetError, op::EXECUTE_CHANGE_SET
 );
 impl ExecuteChangeSet {
-    /// Sets [`change_set_name`](t::ExecuteChangeSetInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// Sets [`stack_name`](t::ExecuteChangeSetInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::ExecuteChangeSetInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`disable_rollback`](t::ExecuteChangeSetInput::disable_rollback).
-    #[inline]
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_rollback = Some(value);
-        self
-    }
-    /// Sets [`retain_except_on_create`](t::ExecuteChangeSetInput::retain_except_on_create).
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
+    rt::setter!(into_req ExecuteChangeSetInput change_set_name(String));
+    rt::setter!(into_opt ExecuteChangeSetInput stack_name(String));
+    rt::setter!(into_opt ExecuteChangeSetInput client_request_token(String));
+    rt::setter!(val_opt ExecuteChangeSetInput disable_rollback(bool));
+    rt::setter!(val_opt ExecuteChangeSetInput retain_except_on_create(bool));
 }
 /// The `ExecuteStackRefactor` operation.
 ///
@@ -126,10 +82,5 @@ rt::operation_type!(
     op::EXECUTE_STACK_REFACTOR
 );
 impl ExecuteStackRefactor {
-    /// Sets [`stack_refactor_id`](t::ExecuteStackRefactorInput::stack_refactor_id).
-    #[inline]
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_refactor_id = value.into();
-        self
-    }
+    rt::setter!(into_req ExecuteStackRefactorInput stack_refactor_id(String));
 }

@@ -48,18 +48,8 @@ rt::operation_type!(
     e::GetGeneratedTemplateError, op::GET_GENERATED_TEMPLATE
 );
 impl GetGeneratedTemplate {
-    /// Sets [`format`](t::GetGeneratedTemplateInput::format).
-    #[inline]
-    pub fn format(mut self, value: impl Into<t::TemplateFormat>) -> Self {
-        self.0.input_mut().format = Some(value.into());
-        self
-    }
-    /// Sets [`generated_template_name`](t::GetGeneratedTemplateInput::generated_template_name).
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
+    rt::setter!(into_opt GetGeneratedTemplateInput format(t::TemplateFormat));
+    rt::setter!(into_req GetGeneratedTemplateInput generated_template_name(String));
 }
 /// The `GetHookResult` operation.
 ///
@@ -78,12 +68,7 @@ rt::operation_type!(
     op::GET_HOOK_RESULT
 );
 impl GetHookResult {
-    /// Sets [`hook_result_id`](t::GetHookResultInput::hook_result_id).
-    #[inline]
-    pub fn hook_result_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hook_result_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt GetHookResultInput hook_result_id(String));
 }
 /// The `GetStackPolicy` operation.
 ///
@@ -96,12 +81,7 @@ rt::operation_type!(
     op::GET_STACK_POLICY
 );
 impl GetStackPolicy {
-    /// Sets [`stack_name`](t::GetStackPolicyInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetStackPolicyInput stack_name(String));
 }
 /// The `GetTemplate` operation.
 ///
@@ -118,24 +98,9 @@ rt::operation_type!(
     op::GET_TEMPLATE
 );
 impl GetTemplate {
-    /// Sets [`stack_name`](t::GetTemplateInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`change_set_name`](t::GetTemplateInput::change_set_name).
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = Some(value.into());
-        self
-    }
-    /// Sets [`template_stage`](t::GetTemplateInput::template_stage).
-    #[inline]
-    pub fn template_stage(mut self, value: impl Into<t::TemplateStage>) -> Self {
-        self.0.input_mut().template_stage = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt GetTemplateInput stack_name(String));
+    rt::setter!(into_opt GetTemplateInput change_set_name(String));
+    rt::setter!(into_opt GetTemplateInput template_stage(t::TemplateStage));
 }
 /// The `GetTemplateSummary` operation.
 ///
@@ -156,40 +121,12 @@ rt::operation_type!(
     e::GetTemplateSummaryError, op::GET_TEMPLATE_SUMMARY
 );
 impl GetTemplateSummary {
-    /// Sets [`template_body`](t::GetTemplateSummaryInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::GetTemplateSummaryInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`stack_name`](t::GetTemplateSummaryInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sets [`stack_set_name`](t::GetTemplateSummaryInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::GetTemplateSummaryInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sets [`template_summary_config`](t::GetTemplateSummaryInput::template_summary_config).
-    #[inline]
-    pub fn template_summary_config(mut self, value: t::TemplateSummaryConfig) -> Self {
-        self.0.input_mut().template_summary_config = Some(value);
-        self
-    }
+    rt::setter!(into_opt GetTemplateSummaryInput template_body(String));
+    rt::setter!(into_opt GetTemplateSummaryInput template_url(String));
+    rt::setter!(into_opt GetTemplateSummaryInput stack_name(String));
+    rt::setter!(into_opt GetTemplateSummaryInput stack_set_name(String));
+    rt::setter!(into_opt GetTemplateSummaryInput call_as(t::CallAs));
+    rt::setter!(
+        val_opt GetTemplateSummaryInput template_summary_config(t::TemplateSummaryConfig)
+    );
 }

@@ -31,61 +31,17 @@ rt::operation_type!(
     op::IMPORT_STACKS_TO_STACK_SET
 );
 impl ImportStacksToStackSet {
-    /// Sets [`stack_set_name`](t::ImportStacksToStackSetInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`stack_ids`](t::ImportStacksToStackSetInput::stack_ids).
-    #[inline]
-    pub fn stack_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_ids);
-        self
-    }
-    /// Adds one element to `StackIds`; see [`stack_ids`](Self::stack_ids).
-    #[inline]
-    pub fn push_stack_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().stack_ids, item);
-        self
-    }
-    /// Sets [`stack_ids_url`](t::ImportStacksToStackSetInput::stack_ids_url).
-    #[inline]
-    pub fn stack_ids_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_ids_url = Some(value.into());
-        self
-    }
-    /// Sets [`organizational_unit_ids`](t::ImportStacksToStackSetInput::organizational_unit_ids).
-    #[inline]
-    pub fn organizational_unit_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().organizational_unit_ids);
-        self
-    }
-    /// Adds one element to `OrganizationalUnitIds`; see [`organizational_unit_ids`](Self::organizational_unit_ids).
-    #[inline]
-    pub fn push_organizational_unit_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().organizational_unit_ids, item);
-        self
-    }
-    /// Sets [`operation_preferences`](t::ImportStacksToStackSetInput::operation_preferences).
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Sets [`operation_id`](t::ImportStacksToStackSetInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::ImportStacksToStackSetInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ImportStacksToStackSetInput stack_set_name(String));
+    rt::setter!(items ImportStacksToStackSetInput stack_ids(String) push_stack_ids);
+    rt::setter!(into_opt ImportStacksToStackSetInput stack_ids_url(String));
+    rt::setter!(
+        items ImportStacksToStackSetInput organizational_unit_ids(String)
+        push_organizational_unit_ids
+    );
+    rt::setter!(
+        val_opt ImportStacksToStackSetInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt ImportStacksToStackSetInput operation_id(String));
+    rt::setter!(into_opt ImportStacksToStackSetInput call_as(t::CallAs));
 }

@@ -121,18 +121,8 @@ rt::operation_type!(
     op::LIST_CHANGE_SETS
 );
 impl ListChangeSets {
-    /// Sets [`stack_name`](t::ListChangeSetsInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListChangeSetsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListChangeSetsInput stack_name(String));
+    rt::setter!(into_opt ListChangeSetsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -160,12 +150,7 @@ rt::operation_type!(
     op::LIST_EXPORTS
 );
 impl ListExports {
-    /// Sets [`next_token`](t::ListExportsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListExportsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -195,18 +180,8 @@ rt::operation_type!(
     t::ListGeneratedTemplatesOutput, rt::NoErrors, op::LIST_GENERATED_TEMPLATES
 );
 impl ListGeneratedTemplates {
-    /// Sets [`next_token`](t::ListGeneratedTemplatesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListGeneratedTemplatesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListGeneratedTemplatesInput next_token(String));
+    rt::setter!(val_opt ListGeneratedTemplatesInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -243,39 +218,11 @@ rt::operation_type!(
     e::ListHookResultsError, op::LIST_HOOK_RESULTS
 );
 impl ListHookResults {
-    /// Sets [`target_type`](t::ListHookResultsInput::target_type).
-    #[inline]
-    pub fn target_type(
-        mut self,
-        value: impl Into<t::ListHookResultsTargetType>,
-    ) -> Self {
-        self.0.input_mut().target_type = Some(value.into());
-        self
-    }
-    /// Sets [`target_id`](t::ListHookResultsInput::target_id).
-    #[inline]
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_id = Some(value.into());
-        self
-    }
-    /// Sets [`type_arn`](t::ListHookResultsInput::type_arn).
-    #[inline]
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_arn = Some(value.into());
-        self
-    }
-    /// Sets [`status`](t::ListHookResultsInput::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::HookStatus>) -> Self {
-        self.0.input_mut().status = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListHookResultsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListHookResultsInput target_type(t::ListHookResultsTargetType));
+    rt::setter!(into_opt ListHookResultsInput target_id(String));
+    rt::setter!(into_opt ListHookResultsInput type_arn(String));
+    rt::setter!(into_opt ListHookResultsInput status(t::HookStatus));
+    rt::setter!(into_opt ListHookResultsInput next_token(String));
 }
 /// The `ListImports` operation.
 ///
@@ -290,18 +237,8 @@ rt::operation_type!(
     op::LIST_IMPORTS
 );
 impl ListImports {
-    /// Sets [`export_name`](t::ListImportsInput::export_name).
-    #[inline]
-    pub fn export_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().export_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListImportsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListImportsInput export_name(String));
+    rt::setter!(into_opt ListImportsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -327,42 +264,13 @@ rt::operation_type!(
     op::LIST_RESOURCE_SCAN_RELATED_RESOURCES
 );
 impl ListResourceScanRelatedResources {
-    /// Sets [`resource_scan_id`](t::ListResourceScanRelatedResourcesInput::resource_scan_id).
-    #[inline]
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_scan_id = value.into();
-        self
-    }
-    /// Sets [`resources`](t::ListResourceScanRelatedResourcesInput::resources).
-    #[inline]
-    pub fn resources(
-        mut self,
-        value: impl rt::Items<t::ScannedResourceIdentifier>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(
-        mut self,
-        item: impl Into<t::ScannedResourceIdentifier>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// Sets [`next_token`](t::ListResourceScanRelatedResourcesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListResourceScanRelatedResourcesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListResourceScanRelatedResourcesInput resource_scan_id(String));
+    rt::setter!(
+        items ListResourceScanRelatedResourcesInput
+        resources(t::ScannedResourceIdentifier) push_resources
+    );
+    rt::setter!(into_opt ListResourceScanRelatedResourcesInput next_token(String));
+    rt::setter!(val_opt ListResourceScanRelatedResourcesInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -393,48 +301,13 @@ rt::operation_type!(
     op::LIST_RESOURCE_SCAN_RESOURCES
 );
 impl ListResourceScanResources {
-    /// Sets [`resource_scan_id`](t::ListResourceScanResourcesInput::resource_scan_id).
-    #[inline]
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_scan_id = value.into();
-        self
-    }
-    /// Sets [`resource_identifier`](t::ListResourceScanResourcesInput::resource_identifier).
-    #[inline]
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`resource_type_prefix`](t::ListResourceScanResourcesInput::resource_type_prefix).
-    #[inline]
-    pub fn resource_type_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_type_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`tag_key`](t::ListResourceScanResourcesInput::tag_key).
-    #[inline]
-    pub fn tag_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tag_key = Some(value.into());
-        self
-    }
-    /// Sets [`tag_value`](t::ListResourceScanResourcesInput::tag_value).
-    #[inline]
-    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tag_value = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListResourceScanResourcesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListResourceScanResourcesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListResourceScanResourcesInput resource_scan_id(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput resource_identifier(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput resource_type_prefix(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput tag_key(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput tag_value(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput next_token(String));
+    rt::setter!(val_opt ListResourceScanResourcesInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -464,24 +337,9 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_RESOURCE_SCANS
 );
 impl ListResourceScans {
-    /// Sets [`next_token`](t::ListResourceScansInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListResourceScansInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`scan_type_filter`](t::ListResourceScansInput::scan_type_filter).
-    #[inline]
-    pub fn scan_type_filter(mut self, value: impl Into<t::ScanType>) -> Self {
-        self.0.input_mut().scan_type_filter = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListResourceScansInput next_token(String));
+    rt::setter!(val_opt ListResourceScansInput max_results(i32));
+    rt::setter!(into_opt ListResourceScansInput scan_type_filter(t::ScanType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -514,66 +372,22 @@ rt::operation_type!(
     op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS
 );
 impl ListStackInstanceResourceDrifts {
-    /// Sets [`stack_set_name`](t::ListStackInstanceResourceDriftsInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackInstanceResourceDriftsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackInstanceResourceDriftsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`stack_instance_resource_drift_statuses`](t::ListStackInstanceResourceDriftsInput::stack_instance_resource_drift_statuses).
-    #[inline]
-    pub fn stack_instance_resource_drift_statuses(
-        mut self,
-        value: impl rt::Items<t::StackResourceDriftStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_instance_resource_drift_statuses);
-        self
-    }
-    /// Adds one element to `StackInstanceResourceDriftStatuses`; see [`stack_instance_resource_drift_statuses`](Self::stack_instance_resource_drift_statuses).
-    #[inline]
-    pub fn push_stack_instance_resource_drift_statuses(
-        mut self,
-        item: impl Into<t::StackResourceDriftStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stack_instance_resource_drift_statuses, item);
-        self
-    }
-    /// Sets [`stack_instance_account`](t::ListStackInstanceResourceDriftsInput::stack_instance_account).
-    #[inline]
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_account = value.into();
-        self
-    }
-    /// Sets [`stack_instance_region`](t::ListStackInstanceResourceDriftsInput::stack_instance_region).
-    #[inline]
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_region = value.into();
-        self
-    }
-    /// Sets [`operation_id`](t::ListStackInstanceResourceDriftsInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// Sets [`call_as`](t::ListStackInstanceResourceDriftsInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStackInstanceResourceDriftsInput stack_set_name(String));
+    rt::setter!(into_opt ListStackInstanceResourceDriftsInput next_token(String));
+    rt::setter!(val_opt ListStackInstanceResourceDriftsInput max_results(i32));
+    rt::setter!(
+        items ListStackInstanceResourceDriftsInput
+        stack_instance_resource_drift_statuses(t::StackResourceDriftStatus)
+        push_stack_instance_resource_drift_statuses
+    );
+    rt::setter!(
+        into_req ListStackInstanceResourceDriftsInput stack_instance_account(String)
+    );
+    rt::setter!(
+        into_req ListStackInstanceResourceDriftsInput stack_instance_region(String)
+    );
+    rt::setter!(into_req ListStackInstanceResourceDriftsInput operation_id(String));
+    rt::setter!(into_opt ListStackInstanceResourceDriftsInput call_as(t::CallAs));
 }
 /// The `ListStackInstances` operation.
 ///
@@ -590,54 +404,15 @@ rt::operation_type!(
     e::ListStackInstancesError, op::LIST_STACK_INSTANCES
 );
 impl ListStackInstances {
-    /// Sets [`stack_set_name`](t::ListStackInstancesInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackInstancesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackInstancesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::ListStackInstancesInput::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::StackInstanceFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::StackInstanceFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`stack_instance_account`](t::ListStackInstancesInput::stack_instance_account).
-    #[inline]
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_account = Some(value.into());
-        self
-    }
-    /// Sets [`stack_instance_region`](t::ListStackInstancesInput::stack_instance_region).
-    #[inline]
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_region = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::ListStackInstancesInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStackInstancesInput stack_set_name(String));
+    rt::setter!(into_opt ListStackInstancesInput next_token(String));
+    rt::setter!(val_opt ListStackInstancesInput max_results(i32));
+    rt::setter!(
+        items ListStackInstancesInput filters(t::StackInstanceFilter) push_filters
+    );
+    rt::setter!(into_opt ListStackInstancesInput stack_instance_account(String));
+    rt::setter!(into_opt ListStackInstancesInput stack_instance_region(String));
+    rt::setter!(into_opt ListStackInstancesInput call_as(t::CallAs));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -667,24 +442,9 @@ rt::operation_type!(
     t::ListStackRefactorActionsOutput, rt::NoErrors, op::LIST_STACK_REFACTOR_ACTIONS
 );
 impl ListStackRefactorActions {
-    /// Sets [`stack_refactor_id`](t::ListStackRefactorActionsInput::stack_refactor_id).
-    #[inline]
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_refactor_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackRefactorActionsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackRefactorActionsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListStackRefactorActionsInput stack_refactor_id(String));
+    rt::setter!(into_opt ListStackRefactorActionsInput next_token(String));
+    rt::setter!(val_opt ListStackRefactorActionsInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -714,36 +474,13 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_STACK_REFACTORS
 );
 impl ListStackRefactors {
-    /// Sets [`execution_status_filter`](t::ListStackRefactorsInput::execution_status_filter).
-    #[inline]
-    pub fn execution_status_filter(
-        mut self,
-        value: impl rt::Items<t::StackRefactorExecutionStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().execution_status_filter);
-        self
-    }
-    /// Adds one element to `ExecutionStatusFilter`; see [`execution_status_filter`](Self::execution_status_filter).
-    #[inline]
-    pub fn push_execution_status_filter(
-        mut self,
-        item: impl Into<t::StackRefactorExecutionStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().execution_status_filter, item);
-        self
-    }
-    /// Sets [`next_token`](t::ListStackRefactorsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackRefactorsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(
+        items ListStackRefactorsInput
+        execution_status_filter(t::StackRefactorExecutionStatus)
+        push_execution_status_filter
+    );
+    rt::setter!(into_opt ListStackRefactorsInput next_token(String));
+    rt::setter!(val_opt ListStackRefactorsInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -775,18 +512,8 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_STACK_RESOURCES
 );
 impl ListStackResources {
-    /// Sets [`stack_name`](t::ListStackResourcesInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackResourcesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStackResourcesInput stack_name(String));
+    rt::setter!(into_opt ListStackResourcesInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -817,30 +544,10 @@ rt::operation_type!(
     e::ListStackSetAutoDeploymentTargetsError, op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS
 );
 impl ListStackSetAutoDeploymentTargets {
-    /// Sets [`stack_set_name`](t::ListStackSetAutoDeploymentTargetsInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackSetAutoDeploymentTargetsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackSetAutoDeploymentTargetsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`call_as`](t::ListStackSetAutoDeploymentTargetsInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStackSetAutoDeploymentTargetsInput stack_set_name(String));
+    rt::setter!(into_opt ListStackSetAutoDeploymentTargetsInput next_token(String));
+    rt::setter!(val_opt ListStackSetAutoDeploymentTargetsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetAutoDeploymentTargetsInput call_as(t::CallAs));
 }
 /// The `ListStackSetOperationResults` operation.
 ///
@@ -860,48 +567,15 @@ rt::operation_type!(
     op::LIST_STACK_SET_OPERATION_RESULTS
 );
 impl ListStackSetOperationResults {
-    /// Sets [`stack_set_name`](t::ListStackSetOperationResultsInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`operation_id`](t::ListStackSetOperationResultsInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackSetOperationResultsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackSetOperationResultsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`call_as`](t::ListStackSetOperationResultsInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::ListStackSetOperationResultsInput::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::OperationResultFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::OperationResultFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+    rt::setter!(into_req ListStackSetOperationResultsInput stack_set_name(String));
+    rt::setter!(into_req ListStackSetOperationResultsInput operation_id(String));
+    rt::setter!(into_opt ListStackSetOperationResultsInput next_token(String));
+    rt::setter!(val_opt ListStackSetOperationResultsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetOperationResultsInput call_as(t::CallAs));
+    rt::setter!(
+        items ListStackSetOperationResultsInput filters(t::OperationResultFilter)
+        push_filters
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -934,30 +608,10 @@ rt::operation_type!(
     op::LIST_STACK_SET_OPERATIONS
 );
 impl ListStackSetOperations {
-    /// Sets [`stack_set_name`](t::ListStackSetOperationsInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStackSetOperationsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackSetOperationsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`call_as`](t::ListStackSetOperationsInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStackSetOperationsInput stack_set_name(String));
+    rt::setter!(into_opt ListStackSetOperationsInput next_token(String));
+    rt::setter!(val_opt ListStackSetOperationsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetOperationsInput call_as(t::CallAs));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1016,30 +670,10 @@ rt::operation_type!(
     op::LIST_STACK_SETS
 );
 impl ListStackSets {
-    /// Sets [`next_token`](t::ListStackSetsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStackSetsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`status`](t::ListStackSetsInput::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StackSetStatus>) -> Self {
-        self.0.input_mut().status = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::ListStackSetsInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListStackSetsInput next_token(String));
+    rt::setter!(val_opt ListStackSetsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetsInput status(t::StackSetStatus));
+    rt::setter!(into_opt ListStackSetsInput call_as(t::CallAs));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1064,24 +698,11 @@ rt::operation_type!(
     ListStacks, t::ListStacksInput, t::ListStacksOutput, rt::NoErrors, op::LIST_STACKS
 );
 impl ListStacks {
-    /// Sets [`next_token`](t::ListStacksInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`stack_status_filter`](t::ListStacksInput::stack_status_filter).
-    #[inline]
-    pub fn stack_status_filter(mut self, value: impl rt::Items<t::StackStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_status_filter);
-        self
-    }
-    /// Adds one element to `StackStatusFilter`; see [`stack_status_filter`](Self::stack_status_filter).
-    #[inline]
-    pub fn push_stack_status_filter(mut self, item: impl Into<t::StackStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().stack_status_filter, item);
-        self
-    }
+    rt::setter!(into_opt ListStacksInput next_token(String));
+    rt::setter!(
+        items ListStacksInput stack_status_filter(t::StackStatus)
+        push_stack_status_filter
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1111,45 +732,15 @@ rt::operation_type!(
     e::ListTypeRegistrationsError, op::LIST_TYPE_REGISTRATIONS
 );
 impl ListTypeRegistrations {
-    /// Sets [`type_`](t::ListTypeRegistrationsInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::ListTypeRegistrationsInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`type_arn`](t::ListTypeRegistrationsInput::type_arn).
-    #[inline]
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_arn = Some(value.into());
-        self
-    }
-    /// Sets [`registration_status_filter`](t::ListTypeRegistrationsInput::registration_status_filter).
-    #[inline]
-    pub fn registration_status_filter(
-        mut self,
-        value: impl Into<t::RegistrationStatus>,
-    ) -> Self {
-        self.0.input_mut().registration_status_filter = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListTypeRegistrationsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListTypeRegistrationsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListTypeRegistrationsInput type_(t::RegistryType));
+    rt::setter!(into_opt ListTypeRegistrationsInput type_name(String));
+    rt::setter!(into_opt ListTypeRegistrationsInput type_arn(String));
+    rt::setter!(
+        into_opt ListTypeRegistrationsInput
+        registration_status_filter(t::RegistrationStatus)
+    );
+    rt::setter!(val_opt ListTypeRegistrationsInput max_results(i32));
+    rt::setter!(into_opt ListTypeRegistrationsInput next_token(String));
 }
 /// The `ListTypeVersions` operation.
 ///
@@ -1166,48 +757,13 @@ rt::operation_type!(
     e::ListTypeVersionsError, op::LIST_TYPE_VERSIONS
 );
 impl ListTypeVersions {
-    /// Sets [`type_`](t::ListTypeVersionsInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::ListTypeVersionsInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`arn`](t::ListTypeVersionsInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListTypeVersionsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListTypeVersionsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`deprecated_status`](t::ListTypeVersionsInput::deprecated_status).
-    #[inline]
-    pub fn deprecated_status(mut self, value: impl Into<t::DeprecatedStatus>) -> Self {
-        self.0.input_mut().deprecated_status = Some(value.into());
-        self
-    }
-    /// Sets [`publisher_id`](t::ListTypeVersionsInput::publisher_id).
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListTypeVersionsInput type_(t::RegistryType));
+    rt::setter!(into_opt ListTypeVersionsInput type_name(String));
+    rt::setter!(into_opt ListTypeVersionsInput arn(String));
+    rt::setter!(val_opt ListTypeVersionsInput max_results(i32));
+    rt::setter!(into_opt ListTypeVersionsInput next_token(String));
+    rt::setter!(into_opt ListTypeVersionsInput deprecated_status(t::DeprecatedStatus));
+    rt::setter!(into_opt ListTypeVersionsInput publisher_id(String));
 }
 /// The `ListTypes` operation.
 ///
@@ -1219,48 +775,13 @@ rt::operation_type!(
     ListTypes, t::ListTypesInput, t::ListTypesOutput, e::ListTypesError, op::LIST_TYPES
 );
 impl ListTypes {
-    /// Sets [`visibility`](t::ListTypesInput::visibility).
-    #[inline]
-    pub fn visibility(mut self, value: impl Into<t::Visibility>) -> Self {
-        self.0.input_mut().visibility = Some(value.into());
-        self
-    }
-    /// Sets [`provisioning_type`](t::ListTypesInput::provisioning_type).
-    #[inline]
-    pub fn provisioning_type(mut self, value: impl Into<t::ProvisioningType>) -> Self {
-        self.0.input_mut().provisioning_type = Some(value.into());
-        self
-    }
-    /// Sets [`deprecated_status`](t::ListTypesInput::deprecated_status).
-    #[inline]
-    pub fn deprecated_status(mut self, value: impl Into<t::DeprecatedStatus>) -> Self {
-        self.0.input_mut().deprecated_status = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::ListTypesInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::ListTypesInput::filters).
-    #[inline]
-    pub fn filters(mut self, value: t::TypeFilters) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::ListTypesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListTypesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListTypesInput visibility(t::Visibility));
+    rt::setter!(into_opt ListTypesInput provisioning_type(t::ProvisioningType));
+    rt::setter!(into_opt ListTypesInput deprecated_status(t::DeprecatedStatus));
+    rt::setter!(into_opt ListTypesInput type_(t::RegistryType));
+    rt::setter!(val_opt ListTypesInput filters(t::TypeFilters));
+    rt::setter!(val_opt ListTypesInput max_results(i32));
+    rt::setter!(into_opt ListTypesInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

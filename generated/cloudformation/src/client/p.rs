@@ -26,28 +26,8 @@ rt::operation_type!(
     op::PUBLISH_TYPE
 );
 impl PublishType {
-    /// Sets [`type_`](t::PublishTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`arn`](t::PublishTypeInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::PublishTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`public_version_number`](t::PublishTypeInput::public_version_number).
-    #[inline]
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_version_number = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt PublishTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt PublishTypeInput arn(String));
+    rt::setter!(into_opt PublishTypeInput type_name(String));
+    rt::setter!(into_opt PublishTypeInput public_version_number(String));
 }

@@ -50,51 +50,17 @@ rt::operation_type!(
     e::RecordHandlerProgressError, op::RECORD_HANDLER_PROGRESS
 );
 impl RecordHandlerProgress {
-    /// Sets [`bearer_token`](t::RecordHandlerProgressInput::bearer_token).
-    #[inline]
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bearer_token = value.into();
-        self
-    }
-    /// Sets [`operation_status`](t::RecordHandlerProgressInput::operation_status).
-    #[inline]
-    pub fn operation_status(mut self, value: impl Into<t::OperationStatus>) -> Self {
-        self.0.input_mut().operation_status = value.into();
-        self
-    }
-    /// Sets [`current_operation_status`](t::RecordHandlerProgressInput::current_operation_status).
-    #[inline]
-    pub fn current_operation_status(
-        mut self,
-        value: impl Into<t::OperationStatus>,
-    ) -> Self {
-        self.0.input_mut().current_operation_status = Some(value.into());
-        self
-    }
-    /// Sets [`status_message`](t::RecordHandlerProgressInput::status_message).
-    #[inline]
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_message = Some(value.into());
-        self
-    }
-    /// Sets [`error_code`](t::RecordHandlerProgressInput::error_code).
-    #[inline]
-    pub fn error_code(mut self, value: impl Into<t::HandlerErrorCode>) -> Self {
-        self.0.input_mut().error_code = Some(value.into());
-        self
-    }
-    /// Sets [`resource_model`](t::RecordHandlerProgressInput::resource_model).
-    #[inline]
-    pub fn resource_model(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_model = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::RecordHandlerProgressInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RecordHandlerProgressInput bearer_token(String));
+    rt::setter!(
+        into_req RecordHandlerProgressInput operation_status(t::OperationStatus)
+    );
+    rt::setter!(
+        into_opt RecordHandlerProgressInput current_operation_status(t::OperationStatus)
+    );
+    rt::setter!(into_opt RecordHandlerProgressInput status_message(String));
+    rt::setter!(into_opt RecordHandlerProgressInput error_code(t::HandlerErrorCode));
+    rt::setter!(into_opt RecordHandlerProgressInput resource_model(String));
+    rt::setter!(into_opt RecordHandlerProgressInput client_request_token(String));
 }
 /// The `RegisterPublisher` operation.
 ///
@@ -113,18 +79,8 @@ rt::operation_type!(
     e::RegisterPublisherError, op::REGISTER_PUBLISHER
 );
 impl RegisterPublisher {
-    /// Sets [`accept_terms_and_conditions`](t::RegisterPublisherInput::accept_terms_and_conditions).
-    #[inline]
-    pub fn accept_terms_and_conditions(mut self, value: bool) -> Self {
-        self.0.input_mut().accept_terms_and_conditions = Some(value);
-        self
-    }
-    /// Sets [`connection_arn`](t::RegisterPublisherInput::connection_arn).
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt RegisterPublisherInput accept_terms_and_conditions(bool));
+    rt::setter!(into_opt RegisterPublisherInput connection_arn(String));
 }
 /// The `RegisterType` operation.
 ///
@@ -153,42 +109,12 @@ rt::operation_type!(
     op::REGISTER_TYPE
 );
 impl RegisterType {
-    /// Sets [`type_`](t::RegisterTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::RegisterTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = value.into();
-        self
-    }
-    /// Sets [`schema_handler_package`](t::RegisterTypeInput::schema_handler_package).
-    #[inline]
-    pub fn schema_handler_package(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schema_handler_package = value.into();
-        self
-    }
-    /// Sets [`logging_config`](t::RegisterTypeInput::logging_config).
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Sets [`execution_role_arn`](t::RegisterTypeInput::execution_role_arn).
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::RegisterTypeInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt RegisterTypeInput type_(t::RegistryType));
+    rt::setter!(into_req RegisterTypeInput type_name(String));
+    rt::setter!(into_req RegisterTypeInput schema_handler_package(String));
+    rt::setter!(val_opt RegisterTypeInput logging_config(t::LoggingConfig));
+    rt::setter!(into_opt RegisterTypeInput execution_role_arn(String));
+    rt::setter!(into_opt RegisterTypeInput client_request_token(String));
 }
 /// The `RemoveAlias` operation.
 ///
@@ -198,12 +124,7 @@ rt::operation_type!(
     RemoveAlias, t::RemoveAliasInput, rt::Unit, rt::NoErrors, op::REMOVE_ALIAS
 );
 impl RemoveAlias {
-    /// Sets [`alias_name`](t::RemoveAliasInput::alias_name).
-    #[inline]
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alias_name = value.into();
-        self
-    }
+    rt::setter!(into_req RemoveAliasInput alias_name(String));
 }
 /// The `RollbackStack` operation.
 ///
@@ -230,34 +151,9 @@ rt::operation_type!(
     op::ROLLBACK_STACK
 );
 impl RollbackStack {
-    /// Sets [`stack_name`](t::RollbackStackInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`role_arn`](t::RollbackStackInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::RollbackStackInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`retain_except_on_create`](t::RollbackStackInput::retain_except_on_create).
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets [`deployment_config`](t::RollbackStackInput::deployment_config).
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
+    rt::setter!(into_req RollbackStackInput stack_name(String));
+    rt::setter!(into_opt RollbackStackInput role_arn(String));
+    rt::setter!(into_opt RollbackStackInput client_request_token(String));
+    rt::setter!(val_opt RollbackStackInput retain_except_on_create(bool));
+    rt::setter!(val_opt RollbackStackInput deployment_config(t::DeploymentConfig));
 }

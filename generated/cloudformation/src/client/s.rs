@@ -55,18 +55,8 @@ rt::operation_type!(
     SetAlias, t::SetAliasInput, rt::Unit, e::SetAliasError, op::SET_ALIAS
 );
 impl SetAlias {
-    /// Sets [`stack_name`](t::SetAliasInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`alias_name`](t::SetAliasInput::alias_name).
-    #[inline]
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alias_name = value.into();
-        self
-    }
+    rt::setter!(into_req SetAliasInput stack_name(String));
+    rt::setter!(into_req SetAliasInput alias_name(String));
 }
 /// The `SetStackPolicy` operation.
 ///
@@ -78,24 +68,9 @@ rt::operation_type!(
     SetStackPolicy, t::SetStackPolicyInput, rt::Unit, rt::NoErrors, op::SET_STACK_POLICY
 );
 impl SetStackPolicy {
-    /// Sets [`stack_name`](t::SetStackPolicyInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`stack_policy_body`](t::SetStackPolicyInput::stack_policy_body).
-    #[inline]
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_body = Some(value.into());
-        self
-    }
-    /// Sets [`stack_policy_url`](t::SetStackPolicyInput::stack_policy_url).
-    #[inline]
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_url = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SetStackPolicyInput stack_name(String));
+    rt::setter!(into_opt SetStackPolicyInput stack_policy_body(String));
+    rt::setter!(into_opt SetStackPolicyInput stack_policy_url(String));
 }
 /// The `SetTypeConfiguration` operation.
 ///
@@ -120,36 +95,11 @@ rt::operation_type!(
     e::SetTypeConfigurationError, op::SET_TYPE_CONFIGURATION
 );
 impl SetTypeConfiguration {
-    /// Sets [`type_arn`](t::SetTypeConfigurationInput::type_arn).
-    #[inline]
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_arn = Some(value.into());
-        self
-    }
-    /// Sets [`configuration`](t::SetTypeConfigurationInput::configuration).
-    #[inline]
-    pub fn configuration(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().configuration = value.into();
-        self
-    }
-    /// Sets [`configuration_alias`](t::SetTypeConfigurationInput::configuration_alias).
-    #[inline]
-    pub fn configuration_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().configuration_alias = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::SetTypeConfigurationInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::SetTypeConfigurationInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt SetTypeConfigurationInput type_arn(String));
+    rt::setter!(into_req SetTypeConfigurationInput configuration(String));
+    rt::setter!(into_opt SetTypeConfigurationInput configuration_alias(String));
+    rt::setter!(into_opt SetTypeConfigurationInput type_name(String));
+    rt::setter!(into_opt SetTypeConfigurationInput type_(t::ThirdPartyType));
 }
 /// The `SetTypeDefaultVersion` operation.
 ///
@@ -166,30 +116,10 @@ rt::operation_type!(
     e::SetTypeDefaultVersionError, op::SET_TYPE_DEFAULT_VERSION
 );
 impl SetTypeDefaultVersion {
-    /// Sets [`arn`](t::SetTypeDefaultVersionInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::SetTypeDefaultVersionInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::SetTypeDefaultVersionInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`version_id`](t::SetTypeDefaultVersionInput::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt SetTypeDefaultVersionInput arn(String));
+    rt::setter!(into_opt SetTypeDefaultVersionInput type_(t::RegistryType));
+    rt::setter!(into_opt SetTypeDefaultVersionInput type_name(String));
+    rt::setter!(into_opt SetTypeDefaultVersionInput version_id(String));
 }
 /// The `SignalResource` operation.
 ///
@@ -201,30 +131,10 @@ rt::operation_type!(
     SignalResource, t::SignalResourceInput, rt::Unit, rt::NoErrors, op::SIGNAL_RESOURCE
 );
 impl SignalResource {
-    /// Sets [`stack_name`](t::SignalResourceInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`logical_resource_id`](t::SignalResourceInput::logical_resource_id).
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = value.into();
-        self
-    }
-    /// Sets [`unique_id`](t::SignalResourceInput::unique_id).
-    #[inline]
-    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().unique_id = value.into();
-        self
-    }
-    /// Sets [`status`](t::SignalResourceInput::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::ResourceSignalStatus>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
+    rt::setter!(into_req SignalResourceInput stack_name(String));
+    rt::setter!(into_req SignalResourceInput logical_resource_id(String));
+    rt::setter!(into_req SignalResourceInput unique_id(String));
+    rt::setter!(into_req SignalResourceInput status(t::ResourceSignalStatus));
 }
 /// The `StartResourceScan` operation.
 ///
@@ -241,24 +151,10 @@ rt::operation_type!(
     e::StartResourceScanError, op::START_RESOURCE_SCAN
 );
 impl StartResourceScan {
-    /// Sets [`client_request_token`](t::StartResourceScanInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`scan_filters`](t::StartResourceScanInput::scan_filters).
-    #[inline]
-    pub fn scan_filters(mut self, value: impl rt::Items<t::ScanFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().scan_filters);
-        self
-    }
-    /// Adds one element to `ScanFilters`; see [`scan_filters`](Self::scan_filters).
-    #[inline]
-    pub fn push_scan_filters(mut self, item: impl Into<t::ScanFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().scan_filters, item);
-        self
-    }
+    rt::setter!(into_opt StartResourceScanInput client_request_token(String));
+    rt::setter!(
+        items StartResourceScanInput scan_filters(t::ScanFilter) push_scan_filters
+    );
 }
 /// The `StopStackSetOperation` operation.
 ///
@@ -275,22 +171,7 @@ rt::operation_type!(
     e::StopStackSetOperationError, op::STOP_STACK_SET_OPERATION
 );
 impl StopStackSetOperation {
-    /// Sets [`stack_set_name`](t::StopStackSetOperationInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`operation_id`](t::StopStackSetOperationInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// Sets [`call_as`](t::StopStackSetOperationInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req StopStackSetOperationInput stack_set_name(String));
+    rt::setter!(into_req StopStackSetOperationInput operation_id(String));
+    rt::setter!(into_opt StopStackSetOperationInput call_as(t::CallAs));
 }

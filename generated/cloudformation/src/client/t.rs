@@ -36,34 +36,9 @@ rt::operation_type!(
     TestType, t::TestTypeInput, t::TestTypeOutput, e::TestTypeError, op::TEST_TYPE
 );
 impl TestType {
-    /// Sets [`arn`](t::TestTypeInput::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::TestTypeInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`type_name`](t::TestTypeInput::type_name).
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// Sets [`version_id`](t::TestTypeInput::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`log_delivery_bucket`](t::TestTypeInput::log_delivery_bucket).
-    #[inline]
-    pub fn log_delivery_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_delivery_bucket = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt TestTypeInput arn(String));
+    rt::setter!(into_opt TestTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt TestTypeInput type_name(String));
+    rt::setter!(into_opt TestTypeInput version_id(String));
+    rt::setter!(into_opt TestTypeInput log_delivery_bucket(String));
 }

@@ -53,57 +53,22 @@ rt::operation_type!(
     op::UPDATE_GENERATED_TEMPLATE
 );
 impl UpdateGeneratedTemplate {
-    /// Sets [`generated_template_name`](t::UpdateGeneratedTemplateInput::generated_template_name).
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// Sets [`new_generated_template_name`](t::UpdateGeneratedTemplateInput::new_generated_template_name).
-    #[inline]
-    pub fn new_generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_generated_template_name = Some(value.into());
-        self
-    }
-    /// Sets [`add_resources`](t::UpdateGeneratedTemplateInput::add_resources).
-    #[inline]
-    pub fn add_resources(
-        mut self,
-        value: impl rt::Items<t::ResourceDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_resources);
-        self
-    }
-    /// Adds one element to `AddResources`; see [`add_resources`](Self::add_resources).
-    #[inline]
-    pub fn push_add_resources(mut self, item: impl Into<t::ResourceDefinition>) -> Self {
-        rt::push(&mut self.0.input_mut().add_resources, item);
-        self
-    }
-    /// Sets [`remove_resources`](t::UpdateGeneratedTemplateInput::remove_resources).
-    #[inline]
-    pub fn remove_resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_resources);
-        self
-    }
-    /// Adds one element to `RemoveResources`; see [`remove_resources`](Self::remove_resources).
-    #[inline]
-    pub fn push_remove_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_resources, item);
-        self
-    }
-    /// Sets [`refresh_all_resources`](t::UpdateGeneratedTemplateInput::refresh_all_resources).
-    #[inline]
-    pub fn refresh_all_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().refresh_all_resources = Some(value);
-        self
-    }
-    /// Sets [`template_configuration`](t::UpdateGeneratedTemplateInput::template_configuration).
-    #[inline]
-    pub fn template_configuration(mut self, value: t::TemplateConfiguration) -> Self {
-        self.0.input_mut().template_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateGeneratedTemplateInput generated_template_name(String));
+    rt::setter!(
+        into_opt UpdateGeneratedTemplateInput new_generated_template_name(String)
+    );
+    rt::setter!(
+        items UpdateGeneratedTemplateInput add_resources(t::ResourceDefinition)
+        push_add_resources
+    );
+    rt::setter!(
+        items UpdateGeneratedTemplateInput remove_resources(String) push_remove_resources
+    );
+    rt::setter!(val_opt UpdateGeneratedTemplateInput refresh_all_resources(bool));
+    rt::setter!(
+        val_opt UpdateGeneratedTemplateInput
+        template_configuration(t::TemplateConfiguration)
+    );
 }
 /// The `UpdateStack` operation.
 ///
@@ -120,156 +85,28 @@ rt::operation_type!(
     op::UPDATE_STACK
 );
 impl UpdateStack {
-    /// Sets [`stack_name`](t::UpdateStackInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sets [`template_body`](t::UpdateStackInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::UpdateStackInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`use_previous_template`](t::UpdateStackInput::use_previous_template).
-    #[inline]
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.0.input_mut().use_previous_template = Some(value);
-        self
-    }
-    /// Sets [`stack_policy_during_update_body`](t::UpdateStackInput::stack_policy_during_update_body).
-    #[inline]
-    pub fn stack_policy_during_update_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_during_update_body = Some(value.into());
-        self
-    }
-    /// Sets [`stack_policy_during_update_url`](t::UpdateStackInput::stack_policy_during_update_url).
-    #[inline]
-    pub fn stack_policy_during_update_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_during_update_url = Some(value.into());
-        self
-    }
-    /// Sets [`parameters`](t::UpdateStackInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sets [`capabilities`](t::UpdateStackInput::capabilities).
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Sets [`resource_types`](t::UpdateStackInput::resource_types).
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// Sets [`role_arn`](t::UpdateStackInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`rollback_configuration`](t::UpdateStackInput::rollback_configuration).
-    #[inline]
-    pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
-        self.0.input_mut().rollback_configuration = Some(value);
-        self
-    }
-    /// Sets [`stack_policy_body`](t::UpdateStackInput::stack_policy_body).
-    #[inline]
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_body = Some(value.into());
-        self
-    }
-    /// Sets [`stack_policy_url`](t::UpdateStackInput::stack_policy_url).
-    #[inline]
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_url = Some(value.into());
-        self
-    }
-    /// Sets [`notification_arns`](t::UpdateStackInput::notification_arns).
-    #[inline]
-    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().notification_arns);
-        self
-    }
-    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
-    #[inline]
-    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().notification_arns, item);
-        self
-    }
-    /// Sets [`tags`](t::UpdateStackInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`disable_rollback`](t::UpdateStackInput::disable_rollback).
-    #[inline]
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_rollback = Some(value);
-        self
-    }
-    /// Sets [`client_request_token`](t::UpdateStackInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`retain_except_on_create`](t::UpdateStackInput::retain_except_on_create).
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets [`deployment_config`](t::UpdateStackInput::deployment_config).
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Sets [`disable_validation`](t::UpdateStackInput::disable_validation).
-    #[inline]
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_validation = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateStackInput stack_name(String));
+    rt::setter!(into_opt UpdateStackInput template_body(String));
+    rt::setter!(into_opt UpdateStackInput template_url(String));
+    rt::setter!(val_opt UpdateStackInput use_previous_template(bool));
+    rt::setter!(into_opt UpdateStackInput stack_policy_during_update_body(String));
+    rt::setter!(into_opt UpdateStackInput stack_policy_during_update_url(String));
+    rt::setter!(items UpdateStackInput parameters(t::Parameter) push_parameters);
+    rt::setter!(items UpdateStackInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items UpdateStackInput resource_types(String) push_resource_types);
+    rt::setter!(into_opt UpdateStackInput role_arn(String));
+    rt::setter!(
+        val_opt UpdateStackInput rollback_configuration(t::RollbackConfiguration)
+    );
+    rt::setter!(into_opt UpdateStackInput stack_policy_body(String));
+    rt::setter!(into_opt UpdateStackInput stack_policy_url(String));
+    rt::setter!(items UpdateStackInput notification_arns(String) push_notification_arns);
+    rt::setter!(items UpdateStackInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt UpdateStackInput disable_rollback(bool));
+    rt::setter!(into_opt UpdateStackInput client_request_token(String));
+    rt::setter!(val_opt UpdateStackInput retain_except_on_create(bool));
+    rt::setter!(val_opt UpdateStackInput deployment_config(t::DeploymentConfig));
+    rt::setter!(val_opt UpdateStackInput disable_validation(bool));
 }
 /// The `UpdateStackInstances` operation.
 ///
@@ -299,75 +136,22 @@ rt::operation_type!(
     e::UpdateStackInstancesError, op::UPDATE_STACK_INSTANCES
 );
 impl UpdateStackInstances {
-    /// Sets [`stack_set_name`](t::UpdateStackInstancesInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`accounts`](t::UpdateStackInstancesInput::accounts).
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// Sets [`deployment_targets`](t::UpdateStackInstancesInput::deployment_targets).
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// Sets [`regions`](t::UpdateStackInstancesInput::regions).
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// Sets [`parameter_overrides`](t::UpdateStackInstancesInput::parameter_overrides).
-    #[inline]
-    pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameter_overrides);
-        self
-    }
-    /// Adds one element to `ParameterOverrides`; see [`parameter_overrides`](Self::parameter_overrides).
-    #[inline]
-    pub fn push_parameter_overrides(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameter_overrides, item);
-        self
-    }
-    /// Sets [`operation_preferences`](t::UpdateStackInstancesInput::operation_preferences).
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Sets [`operation_id`](t::UpdateStackInstancesInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`call_as`](t::UpdateStackInstancesInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateStackInstancesInput stack_set_name(String));
+    rt::setter!(items UpdateStackInstancesInput accounts(String) push_accounts);
+    rt::setter!(
+        val_opt UpdateStackInstancesInput deployment_targets(t::DeploymentTargets)
+    );
+    rt::setter!(items UpdateStackInstancesInput regions(String) push_regions);
+    rt::setter!(
+        items UpdateStackInstancesInput parameter_overrides(t::Parameter)
+        push_parameter_overrides
+    );
+    rt::setter!(
+        val_opt UpdateStackInstancesInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt UpdateStackInstancesInput operation_id(String));
+    rt::setter!(into_opt UpdateStackInstancesInput call_as(t::CallAs));
 }
 /// The `UpdateStackSet` operation.
 ///
@@ -393,153 +177,28 @@ rt::operation_type!(
     e::UpdateStackSetError, op::UPDATE_STACK_SET
 );
 impl UpdateStackSet {
-    /// Sets [`stack_set_name`](t::UpdateStackSetInput::stack_set_name).
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateStackSetInput::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`template_body`](t::UpdateStackSetInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::UpdateStackSetInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sets [`use_previous_template`](t::UpdateStackSetInput::use_previous_template).
-    #[inline]
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.0.input_mut().use_previous_template = Some(value);
-        self
-    }
-    /// Sets [`parameters`](t::UpdateStackSetInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sets [`capabilities`](t::UpdateStackSetInput::capabilities).
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Sets [`tags`](t::UpdateStackSetInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`operation_preferences`](t::UpdateStackSetInput::operation_preferences).
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Sets [`administration_role_arn`](t::UpdateStackSetInput::administration_role_arn).
-    #[inline]
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().administration_role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`execution_role_name`](t::UpdateStackSetInput::execution_role_name).
-    #[inline]
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_name = Some(value.into());
-        self
-    }
-    /// Sets [`deployment_targets`](t::UpdateStackSetInput::deployment_targets).
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// Sets [`permission_model`](t::UpdateStackSetInput::permission_model).
-    #[inline]
-    pub fn permission_model(mut self, value: impl Into<t::PermissionModels>) -> Self {
-        self.0.input_mut().permission_model = Some(value.into());
-        self
-    }
-    /// Sets [`auto_deployment`](t::UpdateStackSetInput::auto_deployment).
-    #[inline]
-    pub fn auto_deployment(mut self, value: t::AutoDeployment) -> Self {
-        self.0.input_mut().auto_deployment = Some(value);
-        self
-    }
-    /// Sets [`operation_id`](t::UpdateStackSetInput::operation_id).
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Sets [`accounts`](t::UpdateStackSetInput::accounts).
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// Sets [`regions`](t::UpdateStackSetInput::regions).
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// Sets [`call_as`](t::UpdateStackSetInput::call_as).
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sets [`managed_execution`](t::UpdateStackSetInput::managed_execution).
-    #[inline]
-    pub fn managed_execution(mut self, value: t::ManagedExecution) -> Self {
-        self.0.input_mut().managed_execution = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateStackSetInput stack_set_name(String));
+    rt::setter!(into_opt UpdateStackSetInput description(String));
+    rt::setter!(into_opt UpdateStackSetInput template_body(String));
+    rt::setter!(into_opt UpdateStackSetInput template_url(String));
+    rt::setter!(val_opt UpdateStackSetInput use_previous_template(bool));
+    rt::setter!(items UpdateStackSetInput parameters(t::Parameter) push_parameters);
+    rt::setter!(items UpdateStackSetInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items UpdateStackSetInput tags(t::Tag) push_tags);
+    rt::setter!(
+        val_opt UpdateStackSetInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt UpdateStackSetInput administration_role_arn(String));
+    rt::setter!(into_opt UpdateStackSetInput execution_role_name(String));
+    rt::setter!(val_opt UpdateStackSetInput deployment_targets(t::DeploymentTargets));
+    rt::setter!(into_opt UpdateStackSetInput permission_model(t::PermissionModels));
+    rt::setter!(val_opt UpdateStackSetInput auto_deployment(t::AutoDeployment));
+    rt::setter!(into_opt UpdateStackSetInput operation_id(String));
+    rt::setter!(items UpdateStackSetInput accounts(String) push_accounts);
+    rt::setter!(items UpdateStackSetInput regions(String) push_regions);
+    rt::setter!(into_opt UpdateStackSetInput call_as(t::CallAs));
+    rt::setter!(val_opt UpdateStackSetInput managed_execution(t::ManagedExecution));
 }
 /// The `UpdateTerminationProtection` operation.
 ///
@@ -558,16 +217,8 @@ rt::operation_type!(
     t::UpdateTerminationProtectionOutput, rt::NoErrors, op::UPDATE_TERMINATION_PROTECTION
 );
 impl UpdateTerminationProtection {
-    /// Sets [`enable_termination_protection`](t::UpdateTerminationProtectionInput::enable_termination_protection).
-    #[inline]
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_termination_protection = value;
-        self
-    }
-    /// Sets [`stack_name`](t::UpdateTerminationProtectionInput::stack_name).
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
+    rt::setter!(
+        val_req UpdateTerminationProtectionInput enable_termination_protection(bool)
+    );
+    rt::setter!(into_req UpdateTerminationProtectionInput stack_name(String));
 }

@@ -28,16 +28,6 @@ rt::operation_type!(
     op::VALIDATE_TEMPLATE
 );
 impl ValidateTemplate {
-    /// Sets [`template_body`](t::ValidateTemplateInput::template_body).
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// Sets [`template_url`](t::ValidateTemplateInput::template_url).
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ValidateTemplateInput template_body(String));
+    rt::setter!(into_opt ValidateTemplateInput template_url(String));
 }

@@ -52,16 +52,6 @@ rt::operation_type!(
     op::ASSOCIATE_DATASET_KMS_KEY
 );
 impl AssociateDatasetKmsKey {
-    /// Sets [`dataset_identifier`](t::AssociateDatasetKmsKeyInput::dataset_identifier).
-    #[inline]
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dataset_identifier = value.into();
-        self
-    }
-    /// Sets [`kms_key_arn`](t::AssociateDatasetKmsKeyInput::kms_key_arn).
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = value.into();
-        self
-    }
+    rt::setter!(into_req AssociateDatasetKmsKeyInput dataset_identifier(String));
+    rt::setter!(into_req AssociateDatasetKmsKeyInput kms_key_arn(String));
 }

@@ -39,28 +39,9 @@ rt::operation_type!(
     e::CreateResourceMetricsConfigurationError, op::CREATE_RESOURCE_METRICS_CONFIGURATION
 );
 impl CreateResourceMetricsConfiguration {
-    /// Sets [`resource_arn`](t::CreateResourceMetricsConfigurationInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`metric_selections`](t::CreateResourceMetricsConfigurationInput::metric_selections).
-    #[inline]
-    pub fn metric_selections(
-        mut self,
-        value: impl rt::Items<t::ResourceMetricSelection>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_selections);
-        self
-    }
-    /// Adds one element to `MetricSelections`; see [`metric_selections`](Self::metric_selections).
-    #[inline]
-    pub fn push_metric_selections(
-        mut self,
-        item: impl Into<t::ResourceMetricSelection>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_selections, item);
-        self
-    }
+    rt::setter!(into_req CreateResourceMetricsConfigurationInput resource_arn(String));
+    rt::setter!(
+        items CreateResourceMetricsConfigurationInput
+        metric_selections(t::ResourceMetricSelection) push_metric_selections
+    );
 }

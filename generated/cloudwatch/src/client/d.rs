@@ -121,12 +121,7 @@ rt::operation_type!(
     op::DELETE_ALARM_MUTE_RULE
 );
 impl DeleteAlarmMuteRule {
-    /// Sets [`alarm_mute_rule_name`](t::DeleteAlarmMuteRuleInput::alarm_mute_rule_name).
-    #[inline]
-    pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_mute_rule_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAlarmMuteRuleInput alarm_mute_rule_name(String));
 }
 /// The `DeleteAlarms` operation.
 ///
@@ -146,18 +141,7 @@ rt::operation_type!(
     DeleteAlarms, t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError, op::DELETE_ALARMS
 );
 impl DeleteAlarms {
-    /// Sets [`alarm_names`](t::DeleteAlarmsInput::alarm_names).
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
+    rt::setter!(items DeleteAlarmsInput alarm_names(String) push_alarm_names);
 }
 /// The `DeleteAnomalyDetector` operation.
 ///
@@ -174,70 +158,31 @@ rt::operation_type!(
     e::DeleteAnomalyDetectorError, op::DELETE_ANOMALY_DETECTOR
 );
 impl DeleteAnomalyDetector {
-    /// Sets [`anomaly_detector_id`](t::DeleteAnomalyDetectorInput::anomaly_detector_id).
-    #[inline]
-    pub fn anomaly_detector_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_id = Some(value.into());
-        self
-    }
-    /// Sets [`namespace`](t::DeleteAnomalyDetectorInput::namespace).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// Sets [`metric_name`](t::DeleteAnomalyDetectorInput::metric_name).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Sets [`dimensions`](t::DeleteAnomalyDetectorInput::dimensions).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`stat`](t::DeleteAnomalyDetectorInput::stat).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stat = Some(value.into());
-        self
-    }
-    /// Sets [`single_metric_anomaly_detector`](t::DeleteAnomalyDetectorInput::single_metric_anomaly_detector).
-    #[inline]
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: t::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// Sets [`metric_math_anomaly_detector`](t::DeleteAnomalyDetectorInput::metric_math_anomaly_detector).
-    #[inline]
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: t::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().metric_math_anomaly_detector = Some(value);
-        self
-    }
+    rt::setter!(into_opt DeleteAnomalyDetectorInput anomaly_detector_id(String));
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt DeleteAnomalyDetectorInput namespace(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt DeleteAnomalyDetectorInput metric_name(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        items DeleteAnomalyDetectorInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt DeleteAnomalyDetectorInput stat(String)
+    );
+    rt::setter!(
+        val_opt DeleteAnomalyDetectorInput
+        single_metric_anomaly_detector(t::SingleMetricAnomalyDetector)
+    );
+    rt::setter!(
+        val_opt DeleteAnomalyDetectorInput
+        metric_math_anomaly_detector(t::MetricMathAnomalyDetector)
+    );
 }
 /// The `DeleteDashboards` operation.
 ///
@@ -254,18 +199,9 @@ rt::operation_type!(
     e::DeleteDashboardsError, op::DELETE_DASHBOARDS
 );
 impl DeleteDashboards {
-    /// Sets [`dashboard_names`](t::DeleteDashboardsInput::dashboard_names).
-    #[inline]
-    pub fn dashboard_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dashboard_names);
-        self
-    }
-    /// Adds one element to `DashboardNames`; see [`dashboard_names`](Self::dashboard_names).
-    #[inline]
-    pub fn push_dashboard_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dashboard_names, item);
-        self
-    }
+    rt::setter!(
+        items DeleteDashboardsInput dashboard_names(String) push_dashboard_names
+    );
 }
 /// The `DeleteInsightRules` operation.
 ///
@@ -284,18 +220,7 @@ rt::operation_type!(
     e::DeleteInsightRulesError, op::DELETE_INSIGHT_RULES
 );
 impl DeleteInsightRules {
-    /// Sets [`rule_names`](t::DeleteInsightRulesInput::rule_names).
-    #[inline]
-    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().rule_names);
-        self
-    }
-    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
-    #[inline]
-    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().rule_names, item);
-        self
-    }
+    rt::setter!(items DeleteInsightRulesInput rule_names(String) push_rule_names);
 }
 /// The `DeleteMetricDataQueryDefinition` operation.
 ///
@@ -319,12 +244,7 @@ rt::operation_type!(
     op::DELETE_METRIC_DATA_QUERY_DEFINITION
 );
 impl DeleteMetricDataQueryDefinition {
-    /// Sets [`id`](t::DeleteMetricDataQueryDefinitionInput::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteMetricDataQueryDefinitionInput id(String));
 }
 /// The `DeleteMetricStream` operation.
 ///
@@ -341,12 +261,7 @@ rt::operation_type!(
     e::DeleteMetricStreamError, op::DELETE_METRIC_STREAM
 );
 impl DeleteMetricStream {
-    /// Sets [`name`](t::DeleteMetricStreamInput::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteMetricStreamInput name(String));
 }
 /// The `DeleteResourceMetricsConfiguration` operation.
 ///
@@ -368,12 +283,7 @@ rt::operation_type!(
     e::DeleteResourceMetricsConfigurationError, op::DELETE_RESOURCE_METRICS_CONFIGURATION
 );
 impl DeleteResourceMetricsConfiguration {
-    /// Sets [`resource_arn`](t::DeleteResourceMetricsConfigurationInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteResourceMetricsConfigurationInput resource_arn(String));
 }
 /// The `DescribeAlarmContributors` operation.
 ///
@@ -391,18 +301,8 @@ rt::operation_type!(
     op::DESCRIBE_ALARM_CONTRIBUTORS
 );
 impl DescribeAlarmContributors {
-    /// Sets [`alarm_name`](t::DescribeAlarmContributorsInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAlarmContributorsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeAlarmContributorsInput alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmContributorsInput next_token(String));
 }
 /// The `DescribeAlarmHistory` operation.
 ///
@@ -423,66 +323,19 @@ rt::operation_type!(
     e::DescribeAlarmHistoryError, op::DESCRIBE_ALARM_HISTORY
 );
 impl DescribeAlarmHistory {
-    /// Sets [`alarm_name`](t::DescribeAlarmHistoryInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = Some(value.into());
-        self
-    }
-    /// Sets [`alarm_contributor_id`](t::DescribeAlarmHistoryInput::alarm_contributor_id).
-    #[inline]
-    pub fn alarm_contributor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_contributor_id = Some(value.into());
-        self
-    }
-    /// Sets [`alarm_types`](t::DescribeAlarmHistoryInput::alarm_types).
-    #[inline]
-    pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_types);
-        self
-    }
-    /// Adds one element to `AlarmTypes`; see [`alarm_types`](Self::alarm_types).
-    #[inline]
-    pub fn push_alarm_types(mut self, item: impl Into<t::AlarmType>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_types, item);
-        self
-    }
-    /// Sets [`history_item_type`](t::DescribeAlarmHistoryInput::history_item_type).
-    #[inline]
-    pub fn history_item_type(mut self, value: impl Into<t::HistoryItemType>) -> Self {
-        self.0.input_mut().history_item_type = Some(value.into());
-        self
-    }
-    /// Sets [`start_date`](t::DescribeAlarmHistoryInput::start_date).
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// Sets [`end_date`](t::DescribeAlarmHistoryInput::end_date).
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Sets [`max_records`](t::DescribeAlarmHistoryInput::max_records).
-    #[inline]
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.0.input_mut().max_records = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAlarmHistoryInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`scan_by`](t::DescribeAlarmHistoryInput::scan_by).
-    #[inline]
-    pub fn scan_by(mut self, value: impl Into<t::ScanBy>) -> Self {
-        self.0.input_mut().scan_by = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeAlarmHistoryInput alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmHistoryInput alarm_contributor_id(String));
+    rt::setter!(
+        items DescribeAlarmHistoryInput alarm_types(t::AlarmType) push_alarm_types
+    );
+    rt::setter!(
+        into_opt DescribeAlarmHistoryInput history_item_type(t::HistoryItemType)
+    );
+    rt::setter!(val_opt DescribeAlarmHistoryInput start_date(rt::DateTime));
+    rt::setter!(val_opt DescribeAlarmHistoryInput end_date(rt::DateTime));
+    rt::setter!(val_opt DescribeAlarmHistoryInput max_records(i32));
+    rt::setter!(into_opt DescribeAlarmHistoryInput next_token(String));
+    rt::setter!(into_opt DescribeAlarmHistoryInput scan_by(t::ScanBy));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -514,72 +367,15 @@ rt::operation_type!(
     e::DescribeAlarmsError, op::DESCRIBE_ALARMS
 );
 impl DescribeAlarms {
-    /// Sets [`alarm_names`](t::DescribeAlarmsInput::alarm_names).
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
-    /// Sets [`alarm_name_prefix`](t::DescribeAlarmsInput::alarm_name_prefix).
-    #[inline]
-    pub fn alarm_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`alarm_types`](t::DescribeAlarmsInput::alarm_types).
-    #[inline]
-    pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_types);
-        self
-    }
-    /// Adds one element to `AlarmTypes`; see [`alarm_types`](Self::alarm_types).
-    #[inline]
-    pub fn push_alarm_types(mut self, item: impl Into<t::AlarmType>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_types, item);
-        self
-    }
-    /// Sets [`children_of_alarm_name`](t::DescribeAlarmsInput::children_of_alarm_name).
-    #[inline]
-    pub fn children_of_alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().children_of_alarm_name = Some(value.into());
-        self
-    }
-    /// Sets [`parents_of_alarm_name`](t::DescribeAlarmsInput::parents_of_alarm_name).
-    #[inline]
-    pub fn parents_of_alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parents_of_alarm_name = Some(value.into());
-        self
-    }
-    /// Sets [`state_value`](t::DescribeAlarmsInput::state_value).
-    #[inline]
-    pub fn state_value(mut self, value: impl Into<t::StateValue>) -> Self {
-        self.0.input_mut().state_value = Some(value.into());
-        self
-    }
-    /// Sets [`action_prefix`](t::DescribeAlarmsInput::action_prefix).
-    #[inline]
-    pub fn action_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`max_records`](t::DescribeAlarmsInput::max_records).
-    #[inline]
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.0.input_mut().max_records = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAlarmsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(items DescribeAlarmsInput alarm_names(String) push_alarm_names);
+    rt::setter!(into_opt DescribeAlarmsInput alarm_name_prefix(String));
+    rt::setter!(items DescribeAlarmsInput alarm_types(t::AlarmType) push_alarm_types);
+    rt::setter!(into_opt DescribeAlarmsInput children_of_alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmsInput parents_of_alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmsInput state_value(t::StateValue));
+    rt::setter!(into_opt DescribeAlarmsInput action_prefix(String));
+    rt::setter!(val_opt DescribeAlarmsInput max_records(i32));
+    rt::setter!(into_opt DescribeAlarmsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -644,54 +440,15 @@ rt::operation_type!(
     t::DescribeAlarmsForMetricOutput, rt::NoErrors, op::DESCRIBE_ALARMS_FOR_METRIC
 );
 impl DescribeAlarmsForMetric {
-    /// Sets [`metric_name`](t::DescribeAlarmsForMetricInput::metric_name).
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = value.into();
-        self
-    }
-    /// Sets [`namespace`](t::DescribeAlarmsForMetricInput::namespace).
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = value.into();
-        self
-    }
-    /// Sets [`statistic`](t::DescribeAlarmsForMetricInput::statistic).
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::Statistic>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// Sets [`extended_statistic`](t::DescribeAlarmsForMetricInput::extended_statistic).
-    #[inline]
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().extended_statistic = Some(value.into());
-        self
-    }
-    /// Sets [`dimensions`](t::DescribeAlarmsForMetricInput::dimensions).
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`period`](t::DescribeAlarmsForMetricInput::period).
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = Some(value);
-        self
-    }
-    /// Sets [`unit`](t::DescribeAlarmsForMetricInput::unit).
-    #[inline]
-    pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
-        self.0.input_mut().unit = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeAlarmsForMetricInput metric_name(String));
+    rt::setter!(into_req DescribeAlarmsForMetricInput namespace(String));
+    rt::setter!(into_opt DescribeAlarmsForMetricInput statistic(t::Statistic));
+    rt::setter!(into_opt DescribeAlarmsForMetricInput extended_statistic(String));
+    rt::setter!(
+        items DescribeAlarmsForMetricInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(val_opt DescribeAlarmsForMetricInput period(i32));
+    rt::setter!(into_opt DescribeAlarmsForMetricInput unit(t::StandardUnit));
 }
 /// The `DescribeAnomalyDetectors` operation.
 ///
@@ -709,72 +466,21 @@ rt::operation_type!(
     op::DESCRIBE_ANOMALY_DETECTORS
 );
 impl DescribeAnomalyDetectors {
-    /// Sets [`anomaly_detector_ids`](t::DescribeAnomalyDetectorsInput::anomaly_detector_ids).
-    #[inline]
-    pub fn anomaly_detector_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().anomaly_detector_ids);
-        self
-    }
-    /// Adds one element to `AnomalyDetectorIds`; see [`anomaly_detector_ids`](Self::anomaly_detector_ids).
-    #[inline]
-    pub fn push_anomaly_detector_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().anomaly_detector_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAnomalyDetectorsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeAnomalyDetectorsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`namespace`](t::DescribeAnomalyDetectorsInput::namespace).
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// Sets [`metric_name`](t::DescribeAnomalyDetectorsInput::metric_name).
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Sets [`dimensions`](t::DescribeAnomalyDetectorsInput::dimensions).
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`anomaly_detector_types`](t::DescribeAnomalyDetectorsInput::anomaly_detector_types).
-    #[inline]
-    pub fn anomaly_detector_types(
-        mut self,
-        value: impl rt::Items<t::AnomalyDetectorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().anomaly_detector_types);
-        self
-    }
-    /// Adds one element to `AnomalyDetectorTypes`; see [`anomaly_detector_types`](Self::anomaly_detector_types).
-    #[inline]
-    pub fn push_anomaly_detector_types(
-        mut self,
-        item: impl Into<t::AnomalyDetectorType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().anomaly_detector_types, item);
-        self
-    }
+    rt::setter!(
+        items DescribeAnomalyDetectorsInput anomaly_detector_ids(String)
+        push_anomaly_detector_ids
+    );
+    rt::setter!(into_opt DescribeAnomalyDetectorsInput next_token(String));
+    rt::setter!(val_opt DescribeAnomalyDetectorsInput max_results(i32));
+    rt::setter!(into_opt DescribeAnomalyDetectorsInput namespace(String));
+    rt::setter!(into_opt DescribeAnomalyDetectorsInput metric_name(String));
+    rt::setter!(
+        items DescribeAnomalyDetectorsInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(
+        items DescribeAnomalyDetectorsInput
+        anomaly_detector_types(t::AnomalyDetectorType) push_anomaly_detector_types
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -806,18 +512,8 @@ rt::operation_type!(
     e::DescribeInsightRulesError, op::DESCRIBE_INSIGHT_RULES
 );
 impl DescribeInsightRules {
-    /// Sets [`next_token`](t::DescribeInsightRulesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInsightRulesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt DescribeInsightRulesInput next_token(String));
+    rt::setter!(val_opt DescribeInsightRulesInput max_results(i32));
 }
 /// The `DisableAlarmActions` operation.
 ///
@@ -830,18 +526,7 @@ rt::operation_type!(
     op::DISABLE_ALARM_ACTIONS
 );
 impl DisableAlarmActions {
-    /// Sets [`alarm_names`](t::DisableAlarmActionsInput::alarm_names).
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
+    rt::setter!(items DisableAlarmActionsInput alarm_names(String) push_alarm_names);
 }
 /// The `DisableInsightRules` operation.
 ///
@@ -858,18 +543,7 @@ rt::operation_type!(
     e::DisableInsightRulesError, op::DISABLE_INSIGHT_RULES
 );
 impl DisableInsightRules {
-    /// Sets [`rule_names`](t::DisableInsightRulesInput::rule_names).
-    #[inline]
-    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().rule_names);
-        self
-    }
-    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
-    #[inline]
-    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().rule_names, item);
-        self
-    }
+    rt::setter!(items DisableInsightRulesInput rule_names(String) push_rule_names);
 }
 impl super::Client {
     /// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch. Returns [`DisassociateDatasetKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
@@ -906,10 +580,5 @@ rt::operation_type!(
     op::DISASSOCIATE_DATASET_KMS_KEY
 );
 impl DisassociateDatasetKmsKey {
-    /// Sets [`dataset_identifier`](t::DisassociateDatasetKmsKeyInput::dataset_identifier).
-    #[inline]
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dataset_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req DisassociateDatasetKmsKeyInput dataset_identifier(String));
 }

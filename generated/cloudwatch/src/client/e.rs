@@ -29,18 +29,7 @@ rt::operation_type!(
     op::ENABLE_ALARM_ACTIONS
 );
 impl EnableAlarmActions {
-    /// Sets [`alarm_names`](t::EnableAlarmActionsInput::alarm_names).
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
+    rt::setter!(items EnableAlarmActionsInput alarm_names(String) push_alarm_names);
 }
 /// The `EnableInsightRules` operation.
 ///
@@ -57,16 +46,5 @@ rt::operation_type!(
     e::EnableInsightRulesError, op::ENABLE_INSIGHT_RULES
 );
 impl EnableInsightRules {
-    /// Sets [`rule_names`](t::EnableInsightRulesInput::rule_names).
-    #[inline]
-    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().rule_names);
-        self
-    }
-    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
-    #[inline]
-    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().rule_names, item);
-        self
-    }
+    rt::setter!(items EnableInsightRulesInput rule_names(String) push_rule_names);
 }

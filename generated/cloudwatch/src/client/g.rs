@@ -94,12 +94,7 @@ rt::operation_type!(
     e::GetAlarmMuteRuleError, op::GET_ALARM_MUTE_RULE
 );
 impl GetAlarmMuteRule {
-    /// Sets [`alarm_mute_rule_name`](t::GetAlarmMuteRuleInput::alarm_mute_rule_name).
-    #[inline]
-    pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_mute_rule_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAlarmMuteRuleInput alarm_mute_rule_name(String));
     /// Calls `GetAlarmMuteRule` until the `AlarmMuteRuleExists` waiter's acceptors decide (boto3's `get_waiter("alarm_mute_rule_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ALARM_MUTE_RULE_EXISTS_WAITER`](crate::operations::ALARM_MUTE_RULE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_alarm_mute_rule_exists(
@@ -131,12 +126,7 @@ rt::operation_type!(
     op::GET_DASHBOARD
 );
 impl GetDashboard {
-    /// Sets [`dashboard_name`](t::GetDashboardInput::dashboard_name).
-    #[inline]
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetDashboardInput dashboard_name(String));
 }
 /// The `GetDataset` operation.
 ///
@@ -153,12 +143,7 @@ rt::operation_type!(
     op::GET_DATASET
 );
 impl GetDataset {
-    /// Sets [`dataset_identifier`](t::GetDatasetInput::dataset_identifier).
-    #[inline]
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dataset_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req GetDatasetInput dataset_identifier(String));
 }
 /// The `GetInsightRuleReport` operation.
 ///
@@ -185,54 +170,13 @@ rt::operation_type!(
     e::GetInsightRuleReportError, op::GET_INSIGHT_RULE_REPORT
 );
 impl GetInsightRuleReport {
-    /// Sets [`rule_name`](t::GetInsightRuleReportInput::rule_name).
-    #[inline]
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_name = value.into();
-        self
-    }
-    /// Sets [`start_time`](t::GetInsightRuleReportInput::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::GetInsightRuleReportInput::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`period`](t::GetInsightRuleReportInput::period).
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = value;
-        self
-    }
-    /// Sets [`max_contributor_count`](t::GetInsightRuleReportInput::max_contributor_count).
-    #[inline]
-    pub fn max_contributor_count(mut self, value: i32) -> Self {
-        self.0.input_mut().max_contributor_count = Some(value);
-        self
-    }
-    /// Sets [`metrics`](t::GetInsightRuleReportInput::metrics).
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
-        self
-    }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
-    #[inline]
-    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
-        self
-    }
-    /// Sets [`order_by`](t::GetInsightRuleReportInput::order_by).
-    #[inline]
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().order_by = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetInsightRuleReportInput rule_name(String));
+    rt::setter!(val_req GetInsightRuleReportInput start_time(rt::DateTime));
+    rt::setter!(val_req GetInsightRuleReportInput end_time(rt::DateTime));
+    rt::setter!(val_req GetInsightRuleReportInput period(i32));
+    rt::setter!(val_opt GetInsightRuleReportInput max_contributor_count(i32));
+    rt::setter!(items GetInsightRuleReportInput metrics(String) push_metrics);
+    rt::setter!(into_opt GetInsightRuleReportInput order_by(String));
 }
 /// The `GetMetricData` operation.
 ///
@@ -270,60 +214,16 @@ rt::operation_type!(
     op::GET_METRIC_DATA
 );
 impl GetMetricData {
-    /// Sets [`metric_data_queries`](t::GetMetricDataInput::metric_data_queries).
-    #[inline]
-    pub fn metric_data_queries(
-        mut self,
-        value: impl rt::Items<t::MetricDataQuery>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_data_queries);
-        self
-    }
-    /// Adds one element to `MetricDataQueries`; see [`metric_data_queries`](Self::metric_data_queries).
-    #[inline]
-    pub fn push_metric_data_queries(
-        mut self,
-        item: impl Into<t::MetricDataQuery>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_data_queries, item);
-        self
-    }
-    /// Sets [`start_time`](t::GetMetricDataInput::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::GetMetricDataInput::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`next_token`](t::GetMetricDataInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`scan_by`](t::GetMetricDataInput::scan_by).
-    #[inline]
-    pub fn scan_by(mut self, value: impl Into<t::ScanBy>) -> Self {
-        self.0.input_mut().scan_by = Some(value.into());
-        self
-    }
-    /// Sets [`max_datapoints`](t::GetMetricDataInput::max_datapoints).
-    #[inline]
-    pub fn max_datapoints(mut self, value: i32) -> Self {
-        self.0.input_mut().max_datapoints = Some(value);
-        self
-    }
-    /// Sets [`label_options`](t::GetMetricDataInput::label_options).
-    #[inline]
-    pub fn label_options(mut self, value: t::LabelOptions) -> Self {
-        self.0.input_mut().label_options = Some(value);
-        self
-    }
+    rt::setter!(
+        items GetMetricDataInput metric_data_queries(t::MetricDataQuery)
+        push_metric_data_queries
+    );
+    rt::setter!(val_req GetMetricDataInput start_time(rt::DateTime));
+    rt::setter!(val_req GetMetricDataInput end_time(rt::DateTime));
+    rt::setter!(into_opt GetMetricDataInput next_token(String));
+    rt::setter!(into_opt GetMetricDataInput scan_by(t::ScanBy));
+    rt::setter!(val_opt GetMetricDataInput max_datapoints(i32));
+    rt::setter!(val_opt GetMetricDataInput label_options(t::LabelOptions));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -358,12 +258,7 @@ rt::operation_type!(
     op::GET_METRIC_DATA_QUERY_DEFINITION
 );
 impl GetMetricDataQueryDefinition {
-    /// Sets [`id`](t::GetMetricDataQueryDefinitionInput::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetMetricDataQueryDefinitionInput id(String));
 }
 /// The `GetMetricStatistics` operation.
 ///
@@ -404,78 +299,18 @@ rt::operation_type!(
     e::GetMetricStatisticsError, op::GET_METRIC_STATISTICS
 );
 impl GetMetricStatistics {
-    /// Sets [`namespace`](t::GetMetricStatisticsInput::namespace).
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = value.into();
-        self
-    }
-    /// Sets [`metric_name`](t::GetMetricStatisticsInput::metric_name).
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = value.into();
-        self
-    }
-    /// Sets [`dimensions`](t::GetMetricStatisticsInput::dimensions).
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`start_time`](t::GetMetricStatisticsInput::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::GetMetricStatisticsInput::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`period`](t::GetMetricStatisticsInput::period).
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = value;
-        self
-    }
-    /// Sets [`statistics`](t::GetMetricStatisticsInput::statistics).
-    #[inline]
-    pub fn statistics(mut self, value: impl rt::Items<t::Statistic>) -> Self {
-        value.add_to(&mut self.0.input_mut().statistics);
-        self
-    }
-    /// Adds one element to `Statistics`; see [`statistics`](Self::statistics).
-    #[inline]
-    pub fn push_statistics(mut self, item: impl Into<t::Statistic>) -> Self {
-        rt::push(&mut self.0.input_mut().statistics, item);
-        self
-    }
-    /// Sets [`extended_statistics`](t::GetMetricStatisticsInput::extended_statistics).
-    #[inline]
-    pub fn extended_statistics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().extended_statistics);
-        self
-    }
-    /// Adds one element to `ExtendedStatistics`; see [`extended_statistics`](Self::extended_statistics).
-    #[inline]
-    pub fn push_extended_statistics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().extended_statistics, item);
-        self
-    }
-    /// Sets [`unit`](t::GetMetricStatisticsInput::unit).
-    #[inline]
-    pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
-        self.0.input_mut().unit = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetMetricStatisticsInput namespace(String));
+    rt::setter!(into_req GetMetricStatisticsInput metric_name(String));
+    rt::setter!(items GetMetricStatisticsInput dimensions(t::Dimension) push_dimensions);
+    rt::setter!(val_req GetMetricStatisticsInput start_time(rt::DateTime));
+    rt::setter!(val_req GetMetricStatisticsInput end_time(rt::DateTime));
+    rt::setter!(val_req GetMetricStatisticsInput period(i32));
+    rt::setter!(items GetMetricStatisticsInput statistics(t::Statistic) push_statistics);
+    rt::setter!(
+        items GetMetricStatisticsInput extended_statistics(String)
+        push_extended_statistics
+    );
+    rt::setter!(into_opt GetMetricStatisticsInput unit(t::StandardUnit));
 }
 /// The `GetMetricStream` operation.
 ///
@@ -492,12 +327,7 @@ rt::operation_type!(
     e::GetMetricStreamError, op::GET_METRIC_STREAM
 );
 impl GetMetricStream {
-    /// Sets [`name`](t::GetMetricStreamInput::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetMetricStreamInput name(String));
 }
 /// The `GetMetricWidgetImage` operation.
 ///
@@ -523,18 +353,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_METRIC_WIDGET_IMAGE
 );
 impl GetMetricWidgetImage {
-    /// Sets [`metric_widget`](t::GetMetricWidgetImageInput::metric_widget).
-    #[inline]
-    pub fn metric_widget(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_widget = value.into();
-        self
-    }
-    /// Sets [`output_format`](t::GetMetricWidgetImageInput::output_format).
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().output_format = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetMetricWidgetImageInput metric_widget(String));
+    rt::setter!(into_opt GetMetricWidgetImageInput output_format(String));
 }
 /// The `GetOTelEnrichment` operation.
 ///
@@ -570,10 +390,5 @@ rt::operation_type!(
     op::GET_RESOURCE_METRICS_CONFIGURATION
 );
 impl GetResourceMetricsConfiguration {
-    /// Sets [`resource_arn`](t::GetResourceMetricsConfigurationInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetResourceMetricsConfigurationInput resource_arn(String));
 }

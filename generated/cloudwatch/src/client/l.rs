@@ -70,36 +70,12 @@ rt::operation_type!(
     e::ListAlarmMuteRulesError, op::LIST_ALARM_MUTE_RULES
 );
 impl ListAlarmMuteRules {
-    /// Sets [`alarm_name`](t::ListAlarmMuteRulesInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = Some(value.into());
-        self
-    }
-    /// Sets [`statuses`](t::ListAlarmMuteRulesInput::statuses).
-    #[inline]
-    pub fn statuses(mut self, value: impl rt::Items<t::AlarmMuteRuleStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().statuses);
-        self
-    }
-    /// Adds one element to `Statuses`; see [`statuses`](Self::statuses).
-    #[inline]
-    pub fn push_statuses(mut self, item: impl Into<t::AlarmMuteRuleStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().statuses, item);
-        self
-    }
-    /// Sets [`max_records`](t::ListAlarmMuteRulesInput::max_records).
-    #[inline]
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.0.input_mut().max_records = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListAlarmMuteRulesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListAlarmMuteRulesInput alarm_name(String));
+    rt::setter!(
+        items ListAlarmMuteRulesInput statuses(t::AlarmMuteRuleStatus) push_statuses
+    );
+    rt::setter!(val_opt ListAlarmMuteRulesInput max_records(i32));
+    rt::setter!(into_opt ListAlarmMuteRulesInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -133,18 +109,8 @@ rt::operation_type!(
     e::ListDashboardsError, op::LIST_DASHBOARDS
 );
 impl ListDashboards {
-    /// Sets [`dashboard_name_prefix`](t::ListDashboardsInput::dashboard_name_prefix).
-    #[inline]
-    pub fn dashboard_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListDashboardsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListDashboardsInput dashboard_name_prefix(String));
+    rt::setter!(into_opt ListDashboardsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -175,24 +141,9 @@ rt::operation_type!(
     op::LIST_MANAGED_INSIGHT_RULES
 );
 impl ListManagedInsightRules {
-    /// Sets [`resource_arn`](t::ListManagedInsightRulesInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListManagedInsightRulesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListManagedInsightRulesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListManagedInsightRulesInput resource_arn(String));
+    rt::setter!(into_opt ListManagedInsightRulesInput next_token(String));
+    rt::setter!(val_opt ListManagedInsightRulesInput max_results(i32));
 }
 /// The `ListMetricDataQueryDefinitions` operation.
 ///
@@ -218,18 +169,8 @@ rt::operation_type!(
     op::LIST_METRIC_DATA_QUERY_DEFINITIONS
 );
 impl ListMetricDataQueryDefinitions {
-    /// Sets [`max_results`](t::ListMetricDataQueryDefinitionsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListMetricDataQueryDefinitionsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ListMetricDataQueryDefinitionsInput max_results(i32));
+    rt::setter!(into_opt ListMetricDataQueryDefinitionsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -259,18 +200,8 @@ rt::operation_type!(
     e::ListMetricStreamsError, op::LIST_METRIC_STREAMS
 );
 impl ListMetricStreams {
-    /// Sets [`next_token`](t::ListMetricStreamsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListMetricStreamsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListMetricStreamsInput next_token(String));
+    rt::setter!(val_opt ListMetricStreamsInput max_results(i32));
 }
 /// The `ListMetrics` operation.
 ///
@@ -291,54 +222,13 @@ rt::operation_type!(
     op::LIST_METRICS
 );
 impl ListMetrics {
-    /// Sets [`namespace`](t::ListMetricsInput::namespace).
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// Sets [`metric_name`](t::ListMetricsInput::metric_name).
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Sets [`dimensions`](t::ListMetricsInput::dimensions).
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::DimensionFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::DimensionFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`next_token`](t::ListMetricsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`recently_active`](t::ListMetricsInput::recently_active).
-    #[inline]
-    pub fn recently_active(mut self, value: impl Into<t::RecentlyActive>) -> Self {
-        self.0.input_mut().recently_active = Some(value.into());
-        self
-    }
-    /// Sets [`include_linked_accounts`](t::ListMetricsInput::include_linked_accounts).
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets [`owning_account`](t::ListMetricsInput::owning_account).
-    #[inline]
-    pub fn owning_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().owning_account = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListMetricsInput namespace(String));
+    rt::setter!(into_opt ListMetricsInput metric_name(String));
+    rt::setter!(items ListMetricsInput dimensions(t::DimensionFilter) push_dimensions);
+    rt::setter!(into_opt ListMetricsInput next_token(String));
+    rt::setter!(into_opt ListMetricsInput recently_active(t::RecentlyActive));
+    rt::setter!(val_opt ListMetricsInput include_linked_accounts(bool));
+    rt::setter!(into_opt ListMetricsInput owning_account(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -368,10 +258,5 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`resource_arn`](t::ListTagsForResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceInput resource_arn(String));
 }

@@ -92,54 +92,13 @@ rt::operation_type!(
     op::PUT_ALARM_MUTE_RULE
 );
 impl PutAlarmMuteRule {
-    /// Sets [`name`](t::PutAlarmMuteRuleInput::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::PutAlarmMuteRuleInput::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`rule`](t::PutAlarmMuteRuleInput::rule).
-    #[inline]
-    pub fn rule(mut self, value: t::Rule) -> Self {
-        self.0.input_mut().rule = value;
-        self
-    }
-    /// Sets [`mute_targets`](t::PutAlarmMuteRuleInput::mute_targets).
-    #[inline]
-    pub fn mute_targets(mut self, value: t::MuteTargets) -> Self {
-        self.0.input_mut().mute_targets = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::PutAlarmMuteRuleInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`start_date`](t::PutAlarmMuteRuleInput::start_date).
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// Sets [`expire_date`](t::PutAlarmMuteRuleInput::expire_date).
-    #[inline]
-    pub fn expire_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expire_date = Some(value);
-        self
-    }
+    rt::setter!(into_req PutAlarmMuteRuleInput name(String));
+    rt::setter!(into_opt PutAlarmMuteRuleInput description(String));
+    rt::setter!(val_req PutAlarmMuteRuleInput rule(t::Rule));
+    rt::setter!(val_opt PutAlarmMuteRuleInput mute_targets(t::MuteTargets));
+    rt::setter!(items PutAlarmMuteRuleInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt PutAlarmMuteRuleInput start_date(rt::DateTime));
+    rt::setter!(val_opt PutAlarmMuteRuleInput expire_date(rt::DateTime));
 }
 /// The `PutAnomalyDetector` operation.
 ///
@@ -160,76 +119,36 @@ rt::operation_type!(
     e::PutAnomalyDetectorError, op::PUT_ANOMALY_DETECTOR
 );
 impl PutAnomalyDetector {
-    /// Sets [`namespace`](t::PutAnomalyDetectorInput::namespace).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// Sets [`metric_name`](t::PutAnomalyDetectorInput::metric_name).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Sets [`dimensions`](t::PutAnomalyDetectorInput::dimensions).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`stat`](t::PutAnomalyDetectorInput::stat).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stat = Some(value.into());
-        self
-    }
-    /// Sets [`configuration`](t::PutAnomalyDetectorInput::configuration).
-    #[inline]
-    pub fn configuration(mut self, value: t::AnomalyDetectorConfiguration) -> Self {
-        self.0.input_mut().configuration = Some(value);
-        self
-    }
-    /// Sets [`metric_characteristics`](t::PutAnomalyDetectorInput::metric_characteristics).
-    #[inline]
-    pub fn metric_characteristics(mut self, value: t::MetricCharacteristics) -> Self {
-        self.0.input_mut().metric_characteristics = Some(value);
-        self
-    }
-    /// Sets [`single_metric_anomaly_detector`](t::PutAnomalyDetectorInput::single_metric_anomaly_detector).
-    #[inline]
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: t::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// Sets [`metric_math_anomaly_detector`](t::PutAnomalyDetectorInput::metric_math_anomaly_detector).
-    #[inline]
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: t::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().metric_math_anomaly_detector = Some(value);
-        self
-    }
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt PutAnomalyDetectorInput namespace(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt PutAnomalyDetectorInput metric_name(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        items PutAnomalyDetectorInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt PutAnomalyDetectorInput stat(String)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput configuration(t::AnomalyDetectorConfiguration)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput metric_characteristics(t::MetricCharacteristics)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput
+        single_metric_anomaly_detector(t::SingleMetricAnomalyDetector)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput
+        metric_math_anomaly_detector(t::MetricMathAnomalyDetector)
+    );
 }
 /// The `PutCompositeAlarm` operation.
 ///
@@ -267,102 +186,23 @@ rt::operation_type!(
     op::PUT_COMPOSITE_ALARM
 );
 impl PutCompositeAlarm {
-    /// Sets [`actions_enabled`](t::PutCompositeAlarmInput::actions_enabled).
-    #[inline]
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().actions_enabled = Some(value);
-        self
-    }
-    /// Sets [`alarm_actions`](t::PutCompositeAlarmInput::alarm_actions).
-    #[inline]
-    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_actions);
-        self
-    }
-    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
-    #[inline]
-    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_actions, item);
-        self
-    }
-    /// Sets [`alarm_description`](t::PutCompositeAlarmInput::alarm_description).
-    #[inline]
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_description = Some(value.into());
-        self
-    }
-    /// Sets [`alarm_name`](t::PutCompositeAlarmInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// Sets [`alarm_rule`](t::PutCompositeAlarmInput::alarm_rule).
-    #[inline]
-    pub fn alarm_rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_rule = value.into();
-        self
-    }
-    /// Sets [`insufficient_data_actions`](t::PutCompositeAlarmInput::insufficient_data_actions).
-    #[inline]
-    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
-        self
-    }
-    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
-    #[inline]
-    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
-        self
-    }
-    /// Sets [`ok_actions`](t::PutCompositeAlarmInput::ok_actions).
-    #[inline]
-    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ok_actions);
-        self
-    }
-    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
-    #[inline]
-    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ok_actions, item);
-        self
-    }
-    /// Sets [`tags`](t::PutCompositeAlarmInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`actions_suppressor`](t::PutCompositeAlarmInput::actions_suppressor).
-    #[inline]
-    pub fn actions_suppressor(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().actions_suppressor = Some(value.into());
-        self
-    }
-    /// Sets [`actions_suppressor_wait_period`](t::PutCompositeAlarmInput::actions_suppressor_wait_period).
-    #[inline]
-    pub fn actions_suppressor_wait_period(mut self, value: i32) -> Self {
-        self.0.input_mut().actions_suppressor_wait_period = Some(value);
-        self
-    }
-    /// Sets [`actions_suppressor_extension_period`](t::PutCompositeAlarmInput::actions_suppressor_extension_period).
-    #[inline]
-    pub fn actions_suppressor_extension_period(mut self, value: i32) -> Self {
-        self.0.input_mut().actions_suppressor_extension_period = Some(value);
-        self
-    }
-    /// Sets [`action_configuration`](t::PutCompositeAlarmInput::action_configuration).
-    #[inline]
-    pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
-        self.0.input_mut().action_configuration = Some(value);
-        self
-    }
+    rt::setter!(val_opt PutCompositeAlarmInput actions_enabled(bool));
+    rt::setter!(items PutCompositeAlarmInput alarm_actions(String) push_alarm_actions);
+    rt::setter!(into_opt PutCompositeAlarmInput alarm_description(String));
+    rt::setter!(into_req PutCompositeAlarmInput alarm_name(String));
+    rt::setter!(into_req PutCompositeAlarmInput alarm_rule(String));
+    rt::setter!(
+        items PutCompositeAlarmInput insufficient_data_actions(String)
+        push_insufficient_data_actions
+    );
+    rt::setter!(items PutCompositeAlarmInput ok_actions(String) push_ok_actions);
+    rt::setter!(items PutCompositeAlarmInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt PutCompositeAlarmInput actions_suppressor(String));
+    rt::setter!(val_opt PutCompositeAlarmInput actions_suppressor_wait_period(i32));
+    rt::setter!(val_opt PutCompositeAlarmInput actions_suppressor_extension_period(i32));
+    rt::setter!(
+        val_opt PutCompositeAlarmInput action_configuration(t::ActionConfiguration)
+    );
 }
 /// The `PutDashboard` operation.
 ///
@@ -385,30 +225,9 @@ rt::operation_type!(
     op::PUT_DASHBOARD
 );
 impl PutDashboard {
-    /// Sets [`dashboard_name`](t::PutDashboardInput::dashboard_name).
-    #[inline]
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_name = value.into();
-        self
-    }
-    /// Sets [`dashboard_body`](t::PutDashboardInput::dashboard_body).
-    #[inline]
-    pub fn dashboard_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_body = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutDashboardInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req PutDashboardInput dashboard_name(String));
+    rt::setter!(into_req PutDashboardInput dashboard_body(String));
+    rt::setter!(items PutDashboardInput tags(t::Tag) push_tags);
 }
 /// The `PutInsightRule` operation.
 ///
@@ -427,42 +246,11 @@ rt::operation_type!(
     e::PutInsightRuleError, op::PUT_INSIGHT_RULE
 );
 impl PutInsightRule {
-    /// Sets [`rule_name`](t::PutInsightRuleInput::rule_name).
-    #[inline]
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_name = value.into();
-        self
-    }
-    /// Sets [`rule_state`](t::PutInsightRuleInput::rule_state).
-    #[inline]
-    pub fn rule_state(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_state = Some(value.into());
-        self
-    }
-    /// Sets [`rule_definition`](t::PutInsightRuleInput::rule_definition).
-    #[inline]
-    pub fn rule_definition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_definition = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutInsightRuleInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`apply_on_transformed_logs`](t::PutInsightRuleInput::apply_on_transformed_logs).
-    #[inline]
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_on_transformed_logs = Some(value);
-        self
-    }
+    rt::setter!(into_req PutInsightRuleInput rule_name(String));
+    rt::setter!(into_opt PutInsightRuleInput rule_state(String));
+    rt::setter!(into_req PutInsightRuleInput rule_definition(String));
+    rt::setter!(items PutInsightRuleInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt PutInsightRuleInput apply_on_transformed_logs(bool));
 }
 /// The `PutLogAlarm` operation.
 ///
@@ -484,138 +272,29 @@ rt::operation_type!(
     PutLogAlarm, t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError, op::PUT_LOG_ALARM
 );
 impl PutLogAlarm {
-    /// Sets [`alarm_name`](t::PutLogAlarmInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// Sets [`alarm_description`](t::PutLogAlarmInput::alarm_description).
-    #[inline]
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_description = Some(value.into());
-        self
-    }
-    /// Sets [`scheduled_query_configuration`](t::PutLogAlarmInput::scheduled_query_configuration).
-    #[inline]
-    pub fn scheduled_query_configuration(
-        mut self,
-        value: t::ScheduledQueryConfiguration,
-    ) -> Self {
-        self.0.input_mut().scheduled_query_configuration = value;
-        self
-    }
-    /// Sets [`action_log_line_count`](t::PutLogAlarmInput::action_log_line_count).
-    #[inline]
-    pub fn action_log_line_count(mut self, value: i32) -> Self {
-        self.0.input_mut().action_log_line_count = Some(value);
-        self
-    }
-    /// Sets [`action_log_line_role_arn`](t::PutLogAlarmInput::action_log_line_role_arn).
-    #[inline]
-    pub fn action_log_line_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action_log_line_role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`actions_enabled`](t::PutLogAlarmInput::actions_enabled).
-    #[inline]
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().actions_enabled = Some(value);
-        self
-    }
-    /// Sets [`ok_actions`](t::PutLogAlarmInput::ok_actions).
-    #[inline]
-    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ok_actions);
-        self
-    }
-    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
-    #[inline]
-    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ok_actions, item);
-        self
-    }
-    /// Sets [`alarm_actions`](t::PutLogAlarmInput::alarm_actions).
-    #[inline]
-    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_actions);
-        self
-    }
-    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
-    #[inline]
-    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_actions, item);
-        self
-    }
-    /// Sets [`insufficient_data_actions`](t::PutLogAlarmInput::insufficient_data_actions).
-    #[inline]
-    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
-        self
-    }
-    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
-    #[inline]
-    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
-        self
-    }
-    /// Sets [`query_results_to_evaluate`](t::PutLogAlarmInput::query_results_to_evaluate).
-    #[inline]
-    pub fn query_results_to_evaluate(mut self, value: i32) -> Self {
-        self.0.input_mut().query_results_to_evaluate = value;
-        self
-    }
-    /// Sets [`query_results_to_alarm`](t::PutLogAlarmInput::query_results_to_alarm).
-    #[inline]
-    pub fn query_results_to_alarm(mut self, value: i32) -> Self {
-        self.0.input_mut().query_results_to_alarm = value;
-        self
-    }
-    /// Sets [`threshold`](t::PutLogAlarmInput::threshold).
-    #[inline]
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.0.input_mut().threshold = value;
-        self
-    }
-    /// Sets [`comparison_operator`](t::PutLogAlarmInput::comparison_operator).
-    #[inline]
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<t::ComparisonOperator>,
-    ) -> Self {
-        self.0.input_mut().comparison_operator = value.into();
-        self
-    }
-    /// Sets [`treat_missing_data`](t::PutLogAlarmInput::treat_missing_data).
-    #[inline]
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().treat_missing_data = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::PutLogAlarmInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`warm_up_configuration`](t::PutLogAlarmInput::warm_up_configuration).
-    #[inline]
-    pub fn warm_up_configuration(mut self, value: t::WarmUpConfiguration) -> Self {
-        self.0.input_mut().warm_up_configuration = Some(value);
-        self
-    }
-    /// Sets [`action_configuration`](t::PutLogAlarmInput::action_configuration).
-    #[inline]
-    pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
-        self.0.input_mut().action_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req PutLogAlarmInput alarm_name(String));
+    rt::setter!(into_opt PutLogAlarmInput alarm_description(String));
+    rt::setter!(
+        val_req PutLogAlarmInput
+        scheduled_query_configuration(t::ScheduledQueryConfiguration)
+    );
+    rt::setter!(val_opt PutLogAlarmInput action_log_line_count(i32));
+    rt::setter!(into_opt PutLogAlarmInput action_log_line_role_arn(String));
+    rt::setter!(val_opt PutLogAlarmInput actions_enabled(bool));
+    rt::setter!(items PutLogAlarmInput ok_actions(String) push_ok_actions);
+    rt::setter!(items PutLogAlarmInput alarm_actions(String) push_alarm_actions);
+    rt::setter!(
+        items PutLogAlarmInput insufficient_data_actions(String)
+        push_insufficient_data_actions
+    );
+    rt::setter!(val_req PutLogAlarmInput query_results_to_evaluate(i32));
+    rt::setter!(val_req PutLogAlarmInput query_results_to_alarm(i32));
+    rt::setter!(val_req PutLogAlarmInput threshold(f64));
+    rt::setter!(into_req PutLogAlarmInput comparison_operator(t::ComparisonOperator));
+    rt::setter!(into_opt PutLogAlarmInput treat_missing_data(String));
+    rt::setter!(items PutLogAlarmInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt PutLogAlarmInput warm_up_configuration(t::WarmUpConfiguration));
+    rt::setter!(val_opt PutLogAlarmInput action_configuration(t::ActionConfiguration));
 }
 /// The `PutManagedInsightRules` operation.
 ///
@@ -633,18 +312,10 @@ rt::operation_type!(
     op::PUT_MANAGED_INSIGHT_RULES
 );
 impl PutManagedInsightRules {
-    /// Sets [`managed_rules`](t::PutManagedInsightRulesInput::managed_rules).
-    #[inline]
-    pub fn managed_rules(mut self, value: impl rt::Items<t::ManagedRule>) -> Self {
-        value.add_to(&mut self.0.input_mut().managed_rules);
-        self
-    }
-    /// Adds one element to `ManagedRules`; see [`managed_rules`](Self::managed_rules).
-    #[inline]
-    pub fn push_managed_rules(mut self, item: impl Into<t::ManagedRule>) -> Self {
-        rt::push(&mut self.0.input_mut().managed_rules, item);
-        self
-    }
+    rt::setter!(
+        items PutManagedInsightRulesInput managed_rules(t::ManagedRule)
+        push_managed_rules
+    );
 }
 /// The `PutMetricAlarm` operation.
 ///
@@ -679,210 +350,42 @@ rt::operation_type!(
     op::PUT_METRIC_ALARM
 );
 impl PutMetricAlarm {
-    /// Sets [`alarm_name`](t::PutMetricAlarmInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// Sets [`alarm_description`](t::PutMetricAlarmInput::alarm_description).
-    #[inline]
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_description = Some(value.into());
-        self
-    }
-    /// Sets [`actions_enabled`](t::PutMetricAlarmInput::actions_enabled).
-    #[inline]
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().actions_enabled = Some(value);
-        self
-    }
-    /// Sets [`ok_actions`](t::PutMetricAlarmInput::ok_actions).
-    #[inline]
-    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ok_actions);
-        self
-    }
-    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
-    #[inline]
-    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ok_actions, item);
-        self
-    }
-    /// Sets [`alarm_actions`](t::PutMetricAlarmInput::alarm_actions).
-    #[inline]
-    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_actions);
-        self
-    }
-    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
-    #[inline]
-    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_actions, item);
-        self
-    }
-    /// Sets [`insufficient_data_actions`](t::PutMetricAlarmInput::insufficient_data_actions).
-    #[inline]
-    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
-        self
-    }
-    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
-    #[inline]
-    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
-        self
-    }
-    /// Sets [`metric_name`](t::PutMetricAlarmInput::metric_name).
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Sets [`namespace`](t::PutMetricAlarmInput::namespace).
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// Sets [`statistic`](t::PutMetricAlarmInput::statistic).
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::Statistic>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// Sets [`extended_statistic`](t::PutMetricAlarmInput::extended_statistic).
-    #[inline]
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().extended_statistic = Some(value.into());
-        self
-    }
-    /// Sets [`dimensions`](t::PutMetricAlarmInput::dimensions).
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// Sets [`period`](t::PutMetricAlarmInput::period).
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = Some(value);
-        self
-    }
-    /// Sets [`unit`](t::PutMetricAlarmInput::unit).
-    #[inline]
-    pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
-        self.0.input_mut().unit = Some(value.into());
-        self
-    }
-    /// Sets [`evaluation_periods`](t::PutMetricAlarmInput::evaluation_periods).
-    #[inline]
-    pub fn evaluation_periods(mut self, value: i32) -> Self {
-        self.0.input_mut().evaluation_periods = Some(value);
-        self
-    }
-    /// Sets [`datapoints_to_alarm`](t::PutMetricAlarmInput::datapoints_to_alarm).
-    #[inline]
-    pub fn datapoints_to_alarm(mut self, value: i32) -> Self {
-        self.0.input_mut().datapoints_to_alarm = Some(value);
-        self
-    }
-    /// Sets [`threshold`](t::PutMetricAlarmInput::threshold).
-    #[inline]
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.0.input_mut().threshold = Some(value);
-        self
-    }
-    /// Sets [`comparison_operator`](t::PutMetricAlarmInput::comparison_operator).
-    #[inline]
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<t::ComparisonOperator>,
-    ) -> Self {
-        self.0.input_mut().comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets [`treat_missing_data`](t::PutMetricAlarmInput::treat_missing_data).
-    #[inline]
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().treat_missing_data = Some(value.into());
-        self
-    }
-    /// Sets [`evaluate_low_sample_count_percentile`](t::PutMetricAlarmInput::evaluate_low_sample_count_percentile).
-    #[inline]
-    pub fn evaluate_low_sample_count_percentile(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().evaluate_low_sample_count_percentile = Some(value.into());
-        self
-    }
-    /// Sets [`metrics`](t::PutMetricAlarmInput::metrics).
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<t::MetricDataQuery>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
-        self
-    }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
-    #[inline]
-    pub fn push_metrics(mut self, item: impl Into<t::MetricDataQuery>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
-        self
-    }
-    /// Sets [`tags`](t::PutMetricAlarmInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`threshold_metric_id`](t::PutMetricAlarmInput::threshold_metric_id).
-    #[inline]
-    pub fn threshold_metric_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().threshold_metric_id = Some(value.into());
-        self
-    }
-    /// Sets [`evaluation_window`](t::PutMetricAlarmInput::evaluation_window).
-    #[inline]
-    pub fn evaluation_window(mut self, value: t::EvaluationWindow) -> Self {
-        self.0.input_mut().evaluation_window = Some(value);
-        self
-    }
-    /// Sets [`warm_up_configuration`](t::PutMetricAlarmInput::warm_up_configuration).
-    #[inline]
-    pub fn warm_up_configuration(mut self, value: t::WarmUpConfiguration) -> Self {
-        self.0.input_mut().warm_up_configuration = Some(value);
-        self
-    }
-    /// Sets [`evaluation_criteria`](t::PutMetricAlarmInput::evaluation_criteria).
-    #[inline]
-    pub fn evaluation_criteria(mut self, value: t::EvaluationCriteria) -> Self {
-        self.0.input_mut().evaluation_criteria = Some(value);
-        self
-    }
-    /// Sets [`evaluation_interval`](t::PutMetricAlarmInput::evaluation_interval).
-    #[inline]
-    pub fn evaluation_interval(mut self, value: i32) -> Self {
-        self.0.input_mut().evaluation_interval = Some(value);
-        self
-    }
-    /// Sets [`action_configuration`](t::PutMetricAlarmInput::action_configuration).
-    #[inline]
-    pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
-        self.0.input_mut().action_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req PutMetricAlarmInput alarm_name(String));
+    rt::setter!(into_opt PutMetricAlarmInput alarm_description(String));
+    rt::setter!(val_opt PutMetricAlarmInput actions_enabled(bool));
+    rt::setter!(items PutMetricAlarmInput ok_actions(String) push_ok_actions);
+    rt::setter!(items PutMetricAlarmInput alarm_actions(String) push_alarm_actions);
+    rt::setter!(
+        items PutMetricAlarmInput insufficient_data_actions(String)
+        push_insufficient_data_actions
+    );
+    rt::setter!(into_opt PutMetricAlarmInput metric_name(String));
+    rt::setter!(into_opt PutMetricAlarmInput namespace(String));
+    rt::setter!(into_opt PutMetricAlarmInput statistic(t::Statistic));
+    rt::setter!(into_opt PutMetricAlarmInput extended_statistic(String));
+    rt::setter!(items PutMetricAlarmInput dimensions(t::Dimension) push_dimensions);
+    rt::setter!(val_opt PutMetricAlarmInput period(i32));
+    rt::setter!(into_opt PutMetricAlarmInput unit(t::StandardUnit));
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_periods(i32));
+    rt::setter!(val_opt PutMetricAlarmInput datapoints_to_alarm(i32));
+    rt::setter!(val_opt PutMetricAlarmInput threshold(f64));
+    rt::setter!(into_opt PutMetricAlarmInput comparison_operator(t::ComparisonOperator));
+    rt::setter!(into_opt PutMetricAlarmInput treat_missing_data(String));
+    rt::setter!(
+        into_opt PutMetricAlarmInput evaluate_low_sample_count_percentile(String)
+    );
+    rt::setter!(items PutMetricAlarmInput metrics(t::MetricDataQuery) push_metrics);
+    rt::setter!(items PutMetricAlarmInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt PutMetricAlarmInput threshold_metric_id(String));
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_window(t::EvaluationWindow));
+    rt::setter!(
+        val_opt PutMetricAlarmInput warm_up_configuration(t::WarmUpConfiguration)
+    );
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_criteria(t::EvaluationCriteria));
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_interval(i32));
+    rt::setter!(
+        val_opt PutMetricAlarmInput action_configuration(t::ActionConfiguration)
+    );
 }
 /// The `PutMetricData` operation.
 ///
@@ -914,48 +417,13 @@ rt::operation_type!(
     op::PUT_METRIC_DATA
 );
 impl PutMetricData {
-    /// Sets [`namespace`](t::PutMetricDataInput::namespace).
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = value.into();
-        self
-    }
-    /// Sets [`metric_data`](t::PutMetricDataInput::metric_data).
-    #[inline]
-    pub fn metric_data(mut self, value: impl rt::Items<t::MetricDatum>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_data);
-        self
-    }
-    /// Adds one element to `MetricData`; see [`metric_data`](Self::metric_data).
-    #[inline]
-    pub fn push_metric_data(mut self, item: impl Into<t::MetricDatum>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_data, item);
-        self
-    }
-    /// Sets [`entity_metric_data`](t::PutMetricDataInput::entity_metric_data).
-    #[inline]
-    pub fn entity_metric_data(
-        mut self,
-        value: impl rt::Items<t::EntityMetricData>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entity_metric_data);
-        self
-    }
-    /// Adds one element to `EntityMetricData`; see [`entity_metric_data`](Self::entity_metric_data).
-    #[inline]
-    pub fn push_entity_metric_data(
-        mut self,
-        item: impl Into<t::EntityMetricData>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entity_metric_data, item);
-        self
-    }
-    /// Sets [`strict_entity_validation`](t::PutMetricDataInput::strict_entity_validation).
-    #[inline]
-    pub fn strict_entity_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().strict_entity_validation = Some(value);
-        self
-    }
+    rt::setter!(into_req PutMetricDataInput namespace(String));
+    rt::setter!(items PutMetricDataInput metric_data(t::MetricDatum) push_metric_data);
+    rt::setter!(
+        items PutMetricDataInput entity_metric_data(t::EntityMetricData)
+        push_entity_metric_data
+    );
+    rt::setter!(val_opt PutMetricDataInput strict_entity_validation(bool));
 }
 /// The `PutMetricDataQueryDefinition` operation.
 ///
@@ -987,42 +455,11 @@ rt::operation_type!(
     op::PUT_METRIC_DATA_QUERY_DEFINITION
 );
 impl PutMetricDataQueryDefinition {
-    /// Sets [`id`](t::PutMetricDataQueryDefinitionInput::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = Some(value.into());
-        self
-    }
-    /// Sets [`path`](t::PutMetricDataQueryDefinitionInput::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = value.into();
-        self
-    }
-    /// Sets [`expression`](t::PutMetricDataQueryDefinitionInput::expression).
-    #[inline]
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expression = value.into();
-        self
-    }
-    /// Sets [`type_`](t::PutMetricDataQueryDefinitionInput::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::QueryType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutMetricDataQueryDefinitionInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_opt PutMetricDataQueryDefinitionInput id(String));
+    rt::setter!(into_req PutMetricDataQueryDefinitionInput path(String));
+    rt::setter!(into_req PutMetricDataQueryDefinitionInput expression(String));
+    rt::setter!(into_req PutMetricDataQueryDefinitionInput type_(t::QueryType));
+    rt::setter!(items PutMetricDataQueryDefinitionInput tags(t::Tag) push_tags);
 }
 /// The `PutMetricStream` operation.
 ///
@@ -1055,103 +492,25 @@ rt::operation_type!(
     e::PutMetricStreamError, op::PUT_METRIC_STREAM
 );
 impl PutMetricStream {
-    /// Sets [`name`](t::PutMetricStreamInput::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`include_filters`](t::PutMetricStreamInput::include_filters).
-    #[inline]
-    pub fn include_filters(
-        mut self,
-        value: impl rt::Items<t::MetricStreamFilter>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().include_filters);
-        self
-    }
-    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
-    #[inline]
-    pub fn push_include_filters(
-        mut self,
-        item: impl Into<t::MetricStreamFilter>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().include_filters, item);
-        self
-    }
-    /// Sets [`exclude_filters`](t::PutMetricStreamInput::exclude_filters).
-    #[inline]
-    pub fn exclude_filters(
-        mut self,
-        value: impl rt::Items<t::MetricStreamFilter>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_filters);
-        self
-    }
-    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
-    #[inline]
-    pub fn push_exclude_filters(
-        mut self,
-        item: impl Into<t::MetricStreamFilter>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_filters, item);
-        self
-    }
-    /// Sets [`firehose_arn`](t::PutMetricStreamInput::firehose_arn).
-    #[inline]
-    pub fn firehose_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().firehose_arn = value.into();
-        self
-    }
-    /// Sets [`role_arn`](t::PutMetricStreamInput::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`output_format`](t::PutMetricStreamInput::output_format).
-    #[inline]
-    pub fn output_format(
-        mut self,
-        value: impl Into<t::MetricStreamOutputFormat>,
-    ) -> Self {
-        self.0.input_mut().output_format = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutMetricStreamInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`statistics_configurations`](t::PutMetricStreamInput::statistics_configurations).
-    #[inline]
-    pub fn statistics_configurations(
-        mut self,
-        value: impl rt::Items<t::MetricStreamStatisticsConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().statistics_configurations);
-        self
-    }
-    /// Adds one element to `StatisticsConfigurations`; see [`statistics_configurations`](Self::statistics_configurations).
-    #[inline]
-    pub fn push_statistics_configurations(
-        mut self,
-        item: impl Into<t::MetricStreamStatisticsConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().statistics_configurations, item);
-        self
-    }
-    /// Sets [`include_linked_accounts_metrics`](t::PutMetricStreamInput::include_linked_accounts_metrics).
-    #[inline]
-    pub fn include_linked_accounts_metrics(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts_metrics = Some(value);
-        self
-    }
+    rt::setter!(into_req PutMetricStreamInput name(String));
+    rt::setter!(
+        items PutMetricStreamInput include_filters(t::MetricStreamFilter)
+        push_include_filters
+    );
+    rt::setter!(
+        items PutMetricStreamInput exclude_filters(t::MetricStreamFilter)
+        push_exclude_filters
+    );
+    rt::setter!(into_req PutMetricStreamInput firehose_arn(String));
+    rt::setter!(into_req PutMetricStreamInput role_arn(String));
+    rt::setter!(
+        into_req PutMetricStreamInput output_format(t::MetricStreamOutputFormat)
+    );
+    rt::setter!(items PutMetricStreamInput tags(t::Tag) push_tags);
+    rt::setter!(
+        items PutMetricStreamInput
+        statistics_configurations(t::MetricStreamStatisticsConfiguration)
+        push_statistics_configurations
+    );
+    rt::setter!(val_opt PutMetricStreamInput include_linked_accounts_metrics(bool));
 }

@@ -50,30 +50,10 @@ rt::operation_type!(
     op::SET_ALARM_STATE
 );
 impl SetAlarmState {
-    /// Sets [`alarm_name`](t::SetAlarmStateInput::alarm_name).
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// Sets [`state_value`](t::SetAlarmStateInput::state_value).
-    #[inline]
-    pub fn state_value(mut self, value: impl Into<t::StateValue>) -> Self {
-        self.0.input_mut().state_value = value.into();
-        self
-    }
-    /// Sets [`state_reason`](t::SetAlarmStateInput::state_reason).
-    #[inline]
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().state_reason = value.into();
-        self
-    }
-    /// Sets [`state_reason_data`](t::SetAlarmStateInput::state_reason_data).
-    #[inline]
-    pub fn state_reason_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().state_reason_data = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SetAlarmStateInput alarm_name(String));
+    rt::setter!(into_req SetAlarmStateInput state_value(t::StateValue));
+    rt::setter!(into_req SetAlarmStateInput state_reason(String));
+    rt::setter!(into_opt SetAlarmStateInput state_reason_data(String));
 }
 /// The `StartMetricStreams` operation.
 ///
@@ -90,18 +70,7 @@ rt::operation_type!(
     e::StartMetricStreamsError, op::START_METRIC_STREAMS
 );
 impl StartMetricStreams {
-    /// Sets [`names`](t::StartMetricStreamsInput::names).
-    #[inline]
-    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().names);
-        self
-    }
-    /// Adds one element to `Names`; see [`names`](Self::names).
-    #[inline]
-    pub fn push_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().names, item);
-        self
-    }
+    rt::setter!(items StartMetricStreamsInput names(String) push_names);
 }
 /// The `StartOTelEnrichment` operation.
 ///
@@ -122,42 +91,14 @@ rt::operation_type!(
     e::StartOTelEnrichmentError, op::START_O_TEL_ENRICHMENT
 );
 impl StartOTelEnrichment {
-    /// Sets [`include_filters`](t::StartOTelEnrichmentInput::include_filters).
-    #[inline]
-    pub fn include_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().include_filters);
-        self
-    }
-    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
-    #[inline]
-    pub fn push_include_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().include_filters, item);
-        self
-    }
-    /// Sets [`exclude_filters`](t::StartOTelEnrichmentInput::exclude_filters).
-    #[inline]
-    pub fn exclude_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_filters);
-        self
-    }
-    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
-    #[inline]
-    pub fn push_exclude_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_filters, item);
-        self
-    }
+    rt::setter!(
+        items StartOTelEnrichmentInput include_filters(t::OTelEnrichmentMetricSelector)
+        push_include_filters
+    );
+    rt::setter!(
+        items StartOTelEnrichmentInput exclude_filters(t::OTelEnrichmentMetricSelector)
+        push_exclude_filters
+    );
 }
 /// The `StopMetricStreams` operation.
 ///
@@ -174,18 +115,7 @@ rt::operation_type!(
     e::StopMetricStreamsError, op::STOP_METRIC_STREAMS
 );
 impl StopMetricStreams {
-    /// Sets [`names`](t::StopMetricStreamsInput::names).
-    #[inline]
-    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().names);
-        self
-    }
-    /// Adds one element to `Names`; see [`names`](Self::names).
-    #[inline]
-    pub fn push_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().names, item);
-        self
-    }
+    rt::setter!(items StopMetricStreamsInput names(String) push_names);
 }
 /// The `StopOTelEnrichment` operation.
 ///

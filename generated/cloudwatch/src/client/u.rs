@@ -42,24 +42,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`resource_arn`](t::UntagResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceInput::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceInput resource_arn(String));
+    rt::setter!(items UntagResourceInput tag_keys(String) push_tag_keys);
 }
 /// The `UpdateOTelEnrichment` operation.
 ///
@@ -78,42 +62,14 @@ rt::operation_type!(
     e::UpdateOTelEnrichmentError, op::UPDATE_O_TEL_ENRICHMENT
 );
 impl UpdateOTelEnrichment {
-    /// Sets [`include_filters`](t::UpdateOTelEnrichmentInput::include_filters).
-    #[inline]
-    pub fn include_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().include_filters);
-        self
-    }
-    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
-    #[inline]
-    pub fn push_include_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().include_filters, item);
-        self
-    }
-    /// Sets [`exclude_filters`](t::UpdateOTelEnrichmentInput::exclude_filters).
-    #[inline]
-    pub fn exclude_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_filters);
-        self
-    }
-    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
-    #[inline]
-    pub fn push_exclude_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_filters, item);
-        self
-    }
+    rt::setter!(
+        items UpdateOTelEnrichmentInput include_filters(t::OTelEnrichmentMetricSelector)
+        push_include_filters
+    );
+    rt::setter!(
+        items UpdateOTelEnrichmentInput exclude_filters(t::OTelEnrichmentMetricSelector)
+        push_exclude_filters
+    );
 }
 /// The `UpdateResourceMetricsConfiguration` operation.
 ///
@@ -137,28 +93,9 @@ rt::operation_type!(
     e::UpdateResourceMetricsConfigurationError, op::UPDATE_RESOURCE_METRICS_CONFIGURATION
 );
 impl UpdateResourceMetricsConfiguration {
-    /// Sets [`resource_arn`](t::UpdateResourceMetricsConfigurationInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`metric_selections`](t::UpdateResourceMetricsConfigurationInput::metric_selections).
-    #[inline]
-    pub fn metric_selections(
-        mut self,
-        value: impl rt::Items<t::ResourceMetricSelection>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_selections);
-        self
-    }
-    /// Adds one element to `MetricSelections`; see [`metric_selections`](Self::metric_selections).
-    #[inline]
-    pub fn push_metric_selections(
-        mut self,
-        item: impl Into<t::ResourceMetricSelection>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_selections, item);
-        self
-    }
+    rt::setter!(into_req UpdateResourceMetricsConfigurationInput resource_arn(String));
+    rt::setter!(
+        items UpdateResourceMetricsConfigurationInput
+        metric_selections(t::ResourceMetricSelection) push_metric_selections
+    );
 }

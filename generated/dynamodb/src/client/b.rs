@@ -42,30 +42,14 @@ rt::operation_type!(
     e::BatchExecuteStatementError, op::BATCH_EXECUTE_STATEMENT
 );
 impl BatchExecuteStatement {
-    /// Sets [`statements`](t::BatchExecuteStatementInput::statements).
-    #[inline]
-    pub fn statements(
-        mut self,
-        value: impl rt::Items<t::BatchStatementRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().statements);
-        self
-    }
-    /// Adds one element to `Statements`; see [`statements`](Self::statements).
-    #[inline]
-    pub fn push_statements(mut self, item: impl Into<t::BatchStatementRequest>) -> Self {
-        rt::push(&mut self.0.input_mut().statements, item);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::BatchExecuteStatementInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items BatchExecuteStatementInput statements(t::BatchStatementRequest)
+        push_statements
+    );
+    rt::setter!(
+        into_opt BatchExecuteStatementInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `BatchGetItem` operation.
 ///
@@ -104,34 +88,13 @@ rt::operation_type!(
     op::BATCH_GET_ITEM
 );
 impl BatchGetItem {
-    /// Sets [`request_items`](t::BatchGetItemInput::request_items).
-    #[inline]
-    pub fn request_items(
-        mut self,
-        value: impl rt::Entries<String, t::KeysAndAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().request_items);
-        self
-    }
-    /// Adds one entry to `RequestItems`; see [`request_items`](Self::request_items).
-    #[inline]
-    pub fn insert_request_items(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::KeysAndAttributes>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().request_items, key, value);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::BatchGetItemInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
+    rt::setter!(
+        entries BatchGetItemInput request_items(String, t::KeysAndAttributes)
+        insert_request_items
+    );
+    rt::setter!(
+        into_opt BatchGetItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `BatchWriteItem` operation.
 ///
@@ -175,41 +138,15 @@ rt::operation_type!(
     e::BatchWriteItemError, op::BATCH_WRITE_ITEM
 );
 impl BatchWriteItem {
-    /// Sets [`request_items`](t::BatchWriteItemInput::request_items).
-    #[inline]
-    pub fn request_items(
-        mut self,
-        value: impl rt::Entries<String, Vec<t::WriteRequest>>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().request_items);
-        self
-    }
-    /// Adds one entry to `RequestItems`; see [`request_items`](Self::request_items).
-    #[inline]
-    pub fn insert_request_items(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<Vec<t::WriteRequest>>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().request_items, key, value);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::BatchWriteItemInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`return_item_collection_metrics`](t::BatchWriteItemInput::return_item_collection_metrics).
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
+    rt::setter!(
+        entries BatchWriteItemInput request_items(String, Vec < t::WriteRequest >)
+        insert_request_items
+    );
+    rt::setter!(
+        into_opt BatchWriteItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt BatchWriteItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
 }

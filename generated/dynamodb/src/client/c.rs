@@ -43,12 +43,7 @@ rt::operation_type!(
     e::CancelBulkOperationError, op::CANCEL_BULK_OPERATION
 );
 impl CancelBulkOperation {
-    /// Sets [`bulk_operation_arn`](t::CancelBulkOperationInput::bulk_operation_arn).
-    #[inline]
-    pub fn bulk_operation_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bulk_operation_arn = value.into();
-        self
-    }
+    rt::setter!(into_req CancelBulkOperationInput bulk_operation_arn(String));
 }
 /// The `CreateBackup` operation.
 ///
@@ -82,18 +77,8 @@ rt::operation_type!(
     op::CREATE_BACKUP
 );
 impl CreateBackup {
-    /// Sets [`table_name`](t::CreateBackupInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`backup_name`](t::CreateBackupInput::backup_name).
-    #[inline]
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_name = value.into();
-        self
-    }
+    rt::setter!(into_req CreateBackupInput table_name(String));
+    rt::setter!(into_req CreateBackupInput backup_name(String));
 }
 /// The `CreateGlobalTable` operation.
 ///
@@ -135,24 +120,10 @@ rt::operation_type!(
     e::CreateGlobalTableError, op::CREATE_GLOBAL_TABLE
 );
 impl CreateGlobalTable {
-    /// Sets [`global_table_name`](t::CreateGlobalTableInput::global_table_name).
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// Sets [`replication_group`](t::CreateGlobalTableInput::replication_group).
-    #[inline]
-    pub fn replication_group(mut self, value: impl rt::Items<t::Replica>) -> Self {
-        value.add_to(&mut self.0.input_mut().replication_group);
-        self
-    }
-    /// Adds one element to `ReplicationGroup`; see [`replication_group`](Self::replication_group).
-    #[inline]
-    pub fn push_replication_group(mut self, item: impl Into<t::Replica>) -> Self {
-        rt::push(&mut self.0.input_mut().replication_group, item);
-        self
-    }
+    rt::setter!(into_req CreateGlobalTableInput global_table_name(String));
+    rt::setter!(
+        items CreateGlobalTableInput replication_group(t::Replica) push_replication_group
+    );
 }
 /// The `CreateTable` operation.
 ///
@@ -171,169 +142,38 @@ rt::operation_type!(
     op::CREATE_TABLE
 );
 impl CreateTable {
-    /// Sets [`attribute_definitions`](t::CreateTableInput::attribute_definitions).
-    #[inline]
-    pub fn attribute_definitions(
-        mut self,
-        value: impl rt::Items<t::AttributeDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_definitions);
-        self
-    }
-    /// Adds one element to `AttributeDefinitions`; see [`attribute_definitions`](Self::attribute_definitions).
-    #[inline]
-    pub fn push_attribute_definitions(
-        mut self,
-        item: impl Into<t::AttributeDefinition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_definitions, item);
-        self
-    }
-    /// Sets [`table_name`](t::CreateTableInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`key_schema`](t::CreateTableInput::key_schema).
-    #[inline]
-    pub fn key_schema(mut self, value: impl rt::Items<t::KeySchemaElement>) -> Self {
-        value.add_to(&mut self.0.input_mut().key_schema);
-        self
-    }
-    /// Adds one element to `KeySchema`; see [`key_schema`](Self::key_schema).
-    #[inline]
-    pub fn push_key_schema(mut self, item: impl Into<t::KeySchemaElement>) -> Self {
-        rt::push(&mut self.0.input_mut().key_schema, item);
-        self
-    }
-    /// Sets [`local_secondary_indexes`](t::CreateTableInput::local_secondary_indexes).
-    #[inline]
-    pub fn local_secondary_indexes(
-        mut self,
-        value: impl rt::Items<t::LocalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_secondary_indexes);
-        self
-    }
-    /// Adds one element to `LocalSecondaryIndexes`; see [`local_secondary_indexes`](Self::local_secondary_indexes).
-    #[inline]
-    pub fn push_local_secondary_indexes(
-        mut self,
-        item: impl Into<t::LocalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_secondary_indexes, item);
-        self
-    }
-    /// Sets [`global_secondary_indexes`](t::CreateTableInput::global_secondary_indexes).
-    #[inline]
-    pub fn global_secondary_indexes(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_indexes);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexes`; see [`global_secondary_indexes`](Self::global_secondary_indexes).
-    #[inline]
-    pub fn push_global_secondary_indexes(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_indexes, item);
-        self
-    }
-    /// Sets [`billing_mode`](t::CreateTableInput::billing_mode).
-    #[inline]
-    pub fn billing_mode(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode = Some(value.into());
-        self
-    }
-    /// Sets [`provisioned_throughput`](t::CreateTableInput::provisioned_throughput).
-    #[inline]
-    pub fn provisioned_throughput(mut self, value: t::ProvisionedThroughput) -> Self {
-        self.0.input_mut().provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets [`stream_specification`](t::CreateTableInput::stream_specification).
-    #[inline]
-    pub fn stream_specification(mut self, value: t::StreamSpecification) -> Self {
-        self.0.input_mut().stream_specification = Some(value);
-        self
-    }
-    /// Sets [`sse_specification`](t::CreateTableInput::sse_specification).
-    #[inline]
-    pub fn sse_specification(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateTableInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`table_class`](t::CreateTableInput::table_class).
-    #[inline]
-    pub fn table_class(mut self, value: impl Into<t::TableClass>) -> Self {
-        self.0.input_mut().table_class = Some(value.into());
-        self
-    }
-    /// Sets [`deletion_protection_enabled`](t::CreateTableInput::deletion_protection_enabled).
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sets [`warm_throughput`](t::CreateTableInput::warm_throughput).
-    #[inline]
-    pub fn warm_throughput(mut self, value: t::WarmThroughput) -> Self {
-        self.0.input_mut().warm_throughput = Some(value);
-        self
-    }
-    /// Sets [`resource_policy`](t::CreateTableInput::resource_policy).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = Some(value.into());
-        self
-    }
-    /// Sets [`on_demand_throughput`](t::CreateTableInput::on_demand_throughput).
-    #[inline]
-    pub fn on_demand_throughput(mut self, value: t::OnDemandThroughput) -> Self {
-        self.0.input_mut().on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets [`global_table_source_arn`](t::CreateTableInput::global_table_source_arn).
-    #[inline]
-    pub fn global_table_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`global_table_settings_replication_mode`](t::CreateTableInput::global_table_settings_replication_mode).
-    #[inline]
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<t::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.0.input_mut().global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// Sets [`vector_indexes`](t::CreateTableInput::vector_indexes).
-    #[inline]
-    pub fn vector_indexes(mut self, value: impl rt::Items<t::VectorIndex>) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_indexes);
-        self
-    }
-    /// Adds one element to `VectorIndexes`; see [`vector_indexes`](Self::vector_indexes).
-    #[inline]
-    pub fn push_vector_indexes(mut self, item: impl Into<t::VectorIndex>) -> Self {
-        rt::push(&mut self.0.input_mut().vector_indexes, item);
-        self
-    }
+    rt::setter!(
+        items CreateTableInput attribute_definitions(t::AttributeDefinition)
+        push_attribute_definitions
+    );
+    rt::setter!(into_req CreateTableInput table_name(String));
+    rt::setter!(items CreateTableInput key_schema(t::KeySchemaElement) push_key_schema);
+    rt::setter!(
+        items CreateTableInput local_secondary_indexes(t::LocalSecondaryIndex)
+        push_local_secondary_indexes
+    );
+    rt::setter!(
+        items CreateTableInput global_secondary_indexes(t::GlobalSecondaryIndex)
+        push_global_secondary_indexes
+    );
+    rt::setter!(into_opt CreateTableInput billing_mode(t::BillingMode));
+    rt::setter!(
+        val_opt CreateTableInput provisioned_throughput(t::ProvisionedThroughput)
+    );
+    rt::setter!(val_opt CreateTableInput stream_specification(t::StreamSpecification));
+    rt::setter!(val_opt CreateTableInput sse_specification(t::SseSpecification));
+    rt::setter!(items CreateTableInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateTableInput table_class(t::TableClass));
+    rt::setter!(val_opt CreateTableInput deletion_protection_enabled(bool));
+    rt::setter!(val_opt CreateTableInput warm_throughput(t::WarmThroughput));
+    rt::setter!(into_opt CreateTableInput resource_policy(String));
+    rt::setter!(val_opt CreateTableInput on_demand_throughput(t::OnDemandThroughput));
+    rt::setter!(into_opt CreateTableInput global_table_source_arn(String));
+    rt::setter!(
+        into_opt CreateTableInput
+        global_table_settings_replication_mode(t::GlobalTableSettingsReplicationMode)
+    );
+    rt::setter!(
+        items CreateTableInput vector_indexes(t::VectorIndex) push_vector_indexes
+    );
 }

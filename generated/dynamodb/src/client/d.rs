@@ -115,12 +115,7 @@ rt::operation_type!(
     op::DELETE_BACKUP
 );
 impl DeleteBackup {
-    /// Sets [`backup_arn`](t::DeleteBackupInput::backup_arn).
-    #[inline]
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteBackupInput backup_arn(String));
 }
 /// The `DeleteItem` operation.
 ///
@@ -139,133 +134,34 @@ rt::operation_type!(
     op::DELETE_ITEM
 );
 impl DeleteItem {
-    /// Sets [`table_name`](t::DeleteItemInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`key`](t::DeleteItemInput::key).
-    #[inline]
-    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().key);
-        self
-    }
-    /// Adds one entry to `Key`; see [`key`](Self::key).
-    #[inline]
-    pub fn insert_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key, key, value);
-        self
-    }
-    /// Sets [`expected`](t::DeleteItemInput::expected).
-    #[inline]
-    pub fn expected(
-        mut self,
-        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expected);
-        self
-    }
-    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
-    #[inline]
-    pub fn insert_expected(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ExpectedAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expected, key, value);
-        self
-    }
-    /// Sets [`conditional_operator`](t::DeleteItemInput::conditional_operator).
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets [`return_values`](t::DeleteItemInput::return_values).
-    #[inline]
-    pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
-        self.0.input_mut().return_values = Some(value.into());
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::DeleteItemInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`return_item_collection_metrics`](t::DeleteItemInput::return_item_collection_metrics).
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets [`condition_expression`](t::DeleteItemInput::condition_expression).
-    #[inline]
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().condition_expression = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::DeleteItemInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// Sets [`expression_attribute_values`](t::DeleteItemInput::expression_attribute_values).
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// Sets [`return_values_on_condition_check_failure`](t::DeleteItemInput::return_values_on_condition_check_failure).
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteItemInput table_name(String));
+    rt::setter!(entries DeleteItemInput key(String, t::AttributeValue) insert_key);
+    rt::setter!(
+        entries DeleteItemInput expected(String, t::ExpectedAttributeValue)
+        insert_expected
+    );
+    rt::setter!(into_opt DeleteItemInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(into_opt DeleteItemInput return_values(t::ReturnValue));
+    rt::setter!(
+        into_opt DeleteItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt DeleteItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt DeleteItemInput condition_expression(String));
+    rt::setter!(
+        entries DeleteItemInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries DeleteItemInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(
+        into_opt DeleteItemInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -288,18 +184,8 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// Sets [`resource_arn`](t::DeleteResourcePolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`expected_revision_id`](t::DeleteResourcePolicyInput::expected_revision_id).
-    #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyInput expected_revision_id(String));
 }
 /// The `DeleteTable` operation.
 ///
@@ -320,12 +206,7 @@ rt::operation_type!(
     op::DELETE_TABLE
 );
 impl DeleteTable {
-    /// Sets [`table_name`](t::DeleteTableInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteTableInput table_name(String));
 }
 /// The `DescribeBackup` operation.
 ///
@@ -344,12 +225,7 @@ rt::operation_type!(
     e::DescribeBackupError, op::DESCRIBE_BACKUP
 );
 impl DescribeBackup {
-    /// Sets [`backup_arn`](t::DescribeBackupInput::backup_arn).
-    #[inline]
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeBackupInput backup_arn(String));
 }
 /// The `DescribeBulkOperation` operation.
 ///
@@ -366,12 +242,7 @@ rt::operation_type!(
     e::DescribeBulkOperationError, op::DESCRIBE_BULK_OPERATION
 );
 impl DescribeBulkOperation {
-    /// Sets [`bulk_operation_arn`](t::DescribeBulkOperationInput::bulk_operation_arn).
-    #[inline]
-    pub fn bulk_operation_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bulk_operation_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeBulkOperationInput bulk_operation_arn(String));
     /// Wait until a bulk operation is completed.
     ///
     /// Calls `DescribeBulkOperation` until the `BulkOperationCompleted` waiter's acceptors decide (boto3's `get_waiter("bulk_operation_completed")`): every 20 s, at most 180 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BULK_OPERATION_COMPLETED_WAITER`](crate::operations::BULK_OPERATION_COMPLETED_WAITER).
@@ -408,12 +279,7 @@ rt::operation_type!(
     op::DESCRIBE_CONTINUOUS_BACKUPS
 );
 impl DescribeContinuousBackups {
-    /// Sets [`table_name`](t::DescribeContinuousBackupsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeContinuousBackupsInput table_name(String));
 }
 /// The `DescribeContributorInsights` operation.
 ///
@@ -431,18 +297,8 @@ rt::operation_type!(
     op::DESCRIBE_CONTRIBUTOR_INSIGHTS
 );
 impl DescribeContributorInsights {
-    /// Sets [`table_name`](t::DescribeContributorInsightsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`index_name`](t::DescribeContributorInsightsInput::index_name).
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeContributorInsightsInput table_name(String));
+    rt::setter!(into_opt DescribeContributorInsightsInput index_name(String));
     /// Calls `DescribeContributorInsights` until the `ContributorInsightsEnabled` waiter's acceptors decide (boto3's `get_waiter("contributor_insights_enabled")`): every 20 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONTRIBUTOR_INSIGHTS_ENABLED_WAITER`](crate::operations::CONTRIBUTOR_INSIGHTS_ENABLED_WAITER).
     #[inline]
     pub fn wait_until_contributor_insights_enabled(
@@ -484,12 +340,7 @@ rt::operation_type!(
     e::DescribeExportError, op::DESCRIBE_EXPORT
 );
 impl DescribeExport {
-    /// Sets [`export_arn`](t::DescribeExportInput::export_arn).
-    #[inline]
-    pub fn export_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().export_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeExportInput export_arn(String));
     /// Calls `DescribeExport` until the `ExportCompleted` waiter's acceptors decide (boto3's `get_waiter("export_completed")`): every 20 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_COMPLETED_WAITER`](crate::operations::EXPORT_COMPLETED_WAITER).
     #[inline]
     pub fn wait_until_export_completed(
@@ -521,12 +372,7 @@ rt::operation_type!(
     e::DescribeGlobalTableError, op::DESCRIBE_GLOBAL_TABLE
 );
 impl DescribeGlobalTable {
-    /// Sets [`global_table_name`](t::DescribeGlobalTableInput::global_table_name).
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeGlobalTableInput global_table_name(String));
 }
 /// The `DescribeGlobalTableSettings` operation.
 ///
@@ -548,12 +394,7 @@ rt::operation_type!(
     op::DESCRIBE_GLOBAL_TABLE_SETTINGS
 );
 impl DescribeGlobalTableSettings {
-    /// Sets [`global_table_name`](t::DescribeGlobalTableSettingsInput::global_table_name).
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeGlobalTableSettingsInput global_table_name(String));
 }
 /// The `DescribeImport` operation.
 ///
@@ -570,12 +411,7 @@ rt::operation_type!(
     e::DescribeImportError, op::DESCRIBE_IMPORT
 );
 impl DescribeImport {
-    /// Sets [`import_arn`](t::DescribeImportInput::import_arn).
-    #[inline]
-    pub fn import_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeImportInput import_arn(String));
     /// Calls `DescribeImport` until the `ImportCompleted` waiter's acceptors decide (boto3's `get_waiter("import_completed")`): every 20 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMPORT_COMPLETED_WAITER`](crate::operations::IMPORT_COMPLETED_WAITER).
     #[inline]
     pub fn wait_until_import_completed(
@@ -605,12 +441,7 @@ rt::operation_type!(
     op::DESCRIBE_KINESIS_STREAMING_DESTINATION
 );
 impl DescribeKinesisStreamingDestination {
-    /// Sets [`table_name`](t::DescribeKinesisStreamingDestinationInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeKinesisStreamingDestinationInput table_name(String));
     /// Calls `DescribeKinesisStreamingDestination` until the `KinesisStreamingDestinationActive` waiter's acceptors decide (boto3's `get_waiter("kinesis_streaming_destination_active")`): every 20 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER`](crate::operations::KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER).
     #[inline]
     pub fn wait_until_kinesis_streaming_destination_active(
@@ -679,12 +510,7 @@ rt::operation_type!(
     op::DESCRIBE_TABLE
 );
 impl DescribeTable {
-    /// Sets [`table_name`](t::DescribeTableInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeTableInput table_name(String));
     /// Calls `DescribeTable` until the `TableExists` waiter's acceptors decide (boto3's `get_waiter("table_exists")`): every 20 s, at most 25 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TABLE_EXISTS_WAITER`](crate::operations::TABLE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_table_exists(
@@ -749,12 +575,7 @@ rt::operation_type!(
     op::DESCRIBE_TABLE_REPLICA_AUTO_SCALING
 );
 impl DescribeTableReplicaAutoScaling {
-    /// Sets [`table_name`](t::DescribeTableReplicaAutoScalingInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeTableReplicaAutoScalingInput table_name(String));
 }
 /// The `DescribeTimeToLive` operation.
 ///
@@ -771,12 +592,7 @@ rt::operation_type!(
     e::DescribeTimeToLiveError, op::DESCRIBE_TIME_TO_LIVE
 );
 impl DescribeTimeToLive {
-    /// Sets [`table_name`](t::DescribeTimeToLiveInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeTimeToLiveInput table_name(String));
 }
 /// The `DisableKinesisStreamingDestination` operation.
 ///
@@ -794,25 +610,10 @@ rt::operation_type!(
     op::DISABLE_KINESIS_STREAMING_DESTINATION
 );
 impl DisableKinesisStreamingDestination {
-    /// Sets [`table_name`](t::KinesisStreamingDestinationInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::KinesisStreamingDestinationInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`enable_kinesis_streaming_configuration`](t::KinesisStreamingDestinationInput::enable_kinesis_streaming_configuration).
-    #[inline]
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: t::EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.0.input_mut().enable_kinesis_streaming_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req KinesisStreamingDestinationInput table_name(String));
+    rt::setter!(into_req KinesisStreamingDestinationInput stream_arn(String));
+    rt::setter!(
+        val_opt KinesisStreamingDestinationInput
+        enable_kinesis_streaming_configuration(t::EnableKinesisStreamingConfiguration)
+    );
 }

@@ -50,27 +50,12 @@ rt::operation_type!(
     op::ENABLE_KINESIS_STREAMING_DESTINATION
 );
 impl EnableKinesisStreamingDestination {
-    /// Sets [`table_name`](t::KinesisStreamingDestinationInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::KinesisStreamingDestinationInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`enable_kinesis_streaming_configuration`](t::KinesisStreamingDestinationInput::enable_kinesis_streaming_configuration).
-    #[inline]
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: t::EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.0.input_mut().enable_kinesis_streaming_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req KinesisStreamingDestinationInput table_name(String));
+    rt::setter!(into_req KinesisStreamingDestinationInput stream_arn(String));
+    rt::setter!(
+        val_opt KinesisStreamingDestinationInput
+        enable_kinesis_streaming_configuration(t::EnableKinesisStreamingConfiguration)
+    );
 }
 /// The `ExecuteStatement` operation.
 ///
@@ -91,60 +76,21 @@ rt::operation_type!(
     e::ExecuteStatementError, op::EXECUTE_STATEMENT
 );
 impl ExecuteStatement {
-    /// Sets [`statement`](t::ExecuteStatementInput::statement).
-    #[inline]
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement = value.into();
-        self
-    }
-    /// Sets [`parameters`](t::ExecuteStatementInput::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::AttributeValue>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sets [`consistent_read`](t::ExecuteStatementInput::consistent_read).
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ExecuteStatementInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::ExecuteStatementInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ExecuteStatementInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`return_values_on_condition_check_failure`](t::ExecuteStatementInput::return_values_on_condition_check_failure).
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ExecuteStatementInput statement(String));
+    rt::setter!(
+        items ExecuteStatementInput parameters(t::AttributeValue) push_parameters
+    );
+    rt::setter!(val_opt ExecuteStatementInput consistent_read(bool));
+    rt::setter!(into_opt ExecuteStatementInput next_token(String));
+    rt::setter!(
+        into_opt ExecuteStatementInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(val_opt ExecuteStatementInput limit(i32));
+    rt::setter!(
+        into_opt ExecuteStatementInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `ExecuteTransaction` operation.
 ///
@@ -163,39 +109,15 @@ rt::operation_type!(
     e::ExecuteTransactionError, op::EXECUTE_TRANSACTION
 );
 impl ExecuteTransaction {
-    /// Sets [`transact_statements`](t::ExecuteTransactionInput::transact_statements).
-    #[inline]
-    pub fn transact_statements(
-        mut self,
-        value: impl rt::Items<t::ParameterizedStatement>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transact_statements);
-        self
-    }
-    /// Adds one element to `TransactStatements`; see [`transact_statements`](Self::transact_statements).
-    #[inline]
-    pub fn push_transact_statements(
-        mut self,
-        item: impl Into<t::ParameterizedStatement>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().transact_statements, item);
-        self
-    }
-    /// Sets [`client_request_token`](t::ExecuteTransactionInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::ExecuteTransactionInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items ExecuteTransactionInput transact_statements(t::ParameterizedStatement)
+        push_transact_statements
+    );
+    rt::setter!(into_opt ExecuteTransactionInput client_request_token(String));
+    rt::setter!(
+        into_opt ExecuteTransactionInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `ExportTableToPointInTime` operation.
 ///
@@ -213,79 +135,24 @@ rt::operation_type!(
     op::EXPORT_TABLE_TO_POINT_IN_TIME
 );
 impl ExportTableToPointInTime {
-    /// Sets [`table_arn`](t::ExportTableToPointInTimeInput::table_arn).
-    #[inline]
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_arn = value.into();
-        self
-    }
-    /// Sets [`export_time`](t::ExportTableToPointInTimeInput::export_time).
-    #[inline]
-    pub fn export_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().export_time = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ExportTableToPointInTimeInput::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`s3_bucket`](t::ExportTableToPointInTimeInput::s3_bucket).
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = value.into();
-        self
-    }
-    /// Sets [`s3_bucket_owner`](t::ExportTableToPointInTimeInput::s3_bucket_owner).
-    #[inline]
-    pub fn s3_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`s3_prefix`](t::ExportTableToPointInTimeInput::s3_prefix).
-    #[inline]
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`s3_sse_algorithm`](t::ExportTableToPointInTimeInput::s3_sse_algorithm).
-    #[inline]
-    pub fn s3_sse_algorithm(mut self, value: impl Into<t::S3SseAlgorithm>) -> Self {
-        self.0.input_mut().s3_sse_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`s3_sse_kms_key_id`](t::ExportTableToPointInTimeInput::s3_sse_kms_key_id).
-    #[inline]
-    pub fn s3_sse_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_sse_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`export_format`](t::ExportTableToPointInTimeInput::export_format).
-    #[inline]
-    pub fn export_format(mut self, value: impl Into<t::ExportFormat>) -> Self {
-        self.0.input_mut().export_format = Some(value.into());
-        self
-    }
-    /// Sets [`export_type`](t::ExportTableToPointInTimeInput::export_type).
-    #[inline]
-    pub fn export_type(mut self, value: impl Into<t::ExportType>) -> Self {
-        self.0.input_mut().export_type = Some(value.into());
-        self
-    }
-    /// Sets [`incremental_export_specification`](t::ExportTableToPointInTimeInput::incremental_export_specification).
-    #[inline]
-    pub fn incremental_export_specification(
-        mut self,
-        value: t::IncrementalExportSpecification,
-    ) -> Self {
-        self.0.input_mut().incremental_export_specification = Some(value);
-        self
-    }
-    /// Sets [`filter_specification`](t::ExportTableToPointInTimeInput::filter_specification).
-    #[inline]
-    pub fn filter_specification(mut self, value: t::FilterSpecification) -> Self {
-        self.0.input_mut().filter_specification = Some(value);
-        self
-    }
+    rt::setter!(into_req ExportTableToPointInTimeInput table_arn(String));
+    rt::setter!(val_opt ExportTableToPointInTimeInput export_time(rt::DateTime));
+    rt::setter!(into_opt ExportTableToPointInTimeInput client_token(String));
+    rt::setter!(into_req ExportTableToPointInTimeInput s3_bucket(String));
+    rt::setter!(into_opt ExportTableToPointInTimeInput s3_bucket_owner(String));
+    rt::setter!(into_opt ExportTableToPointInTimeInput s3_prefix(String));
+    rt::setter!(
+        into_opt ExportTableToPointInTimeInput s3_sse_algorithm(t::S3SseAlgorithm)
+    );
+    rt::setter!(into_opt ExportTableToPointInTimeInput s3_sse_kms_key_id(String));
+    rt::setter!(into_opt ExportTableToPointInTimeInput export_format(t::ExportFormat));
+    rt::setter!(into_opt ExportTableToPointInTimeInput export_type(t::ExportType));
+    rt::setter!(
+        val_opt ExportTableToPointInTimeInput
+        incremental_export_specification(t::IncrementalExportSpecification)
+    );
+    rt::setter!(
+        val_opt ExportTableToPointInTimeInput
+        filter_specification(t::FilterSpecification)
+    );
 }

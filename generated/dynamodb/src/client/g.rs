@@ -30,80 +30,18 @@ rt::operation_type!(
     GetItem, t::GetItemInput, t::GetItemOutput, e::GetItemError, op::GET_ITEM
 );
 impl GetItem {
-    /// Sets [`table_name`](t::GetItemInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetItemInput::key).
-    #[inline]
-    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().key);
-        self
-    }
-    /// Adds one entry to `Key`; see [`key`](Self::key).
-    #[inline]
-    pub fn insert_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key, key, value);
-        self
-    }
-    /// Sets [`attributes_to_get`](t::GetItemInput::attributes_to_get).
-    #[inline]
-    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes_to_get);
-        self
-    }
-    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
-    #[inline]
-    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes_to_get, item);
-        self
-    }
-    /// Sets [`consistent_read`](t::GetItemInput::consistent_read).
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::GetItemInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`projection_expression`](t::GetItemInput::projection_expression).
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::GetItemInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
+    rt::setter!(into_req GetItemInput table_name(String));
+    rt::setter!(entries GetItemInput key(String, t::AttributeValue) insert_key);
+    rt::setter!(items GetItemInput attributes_to_get(String) push_attributes_to_get);
+    rt::setter!(val_opt GetItemInput consistent_read(bool));
+    rt::setter!(
+        into_opt GetItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(into_opt GetItemInput projection_expression(String));
+    rt::setter!(
+        entries GetItemInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -130,10 +68,5 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// Sets [`resource_arn`](t::GetResourcePolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetResourcePolicyInput resource_arn(String));
 }

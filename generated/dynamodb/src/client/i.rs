@@ -24,46 +24,14 @@ rt::operation_type!(
     op::IMPORT_TABLE
 );
 impl ImportTable {
-    /// Sets [`client_token`](t::ImportTableInput::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`s3_bucket_source`](t::ImportTableInput::s3_bucket_source).
-    #[inline]
-    pub fn s3_bucket_source(mut self, value: t::S3BucketSource) -> Self {
-        self.0.input_mut().s3_bucket_source = value;
-        self
-    }
-    /// Sets [`input_format`](t::ImportTableInput::input_format).
-    #[inline]
-    pub fn input_format(mut self, value: impl Into<t::InputFormat>) -> Self {
-        self.0.input_mut().input_format = value.into();
-        self
-    }
-    /// Sets [`input_format_options`](t::ImportTableInput::input_format_options).
-    #[inline]
-    pub fn input_format_options(mut self, value: t::InputFormatOptions) -> Self {
-        self.0.input_mut().input_format_options = Some(value);
-        self
-    }
-    /// Sets [`input_compression_type`](t::ImportTableInput::input_compression_type).
-    #[inline]
-    pub fn input_compression_type(
-        mut self,
-        value: impl Into<t::InputCompressionType>,
-    ) -> Self {
-        self.0.input_mut().input_compression_type = Some(value.into());
-        self
-    }
-    /// Sets [`table_creation_parameters`](t::ImportTableInput::table_creation_parameters).
-    #[inline]
-    pub fn table_creation_parameters(
-        mut self,
-        value: t::TableCreationParameters,
-    ) -> Self {
-        self.0.input_mut().table_creation_parameters = value;
-        self
-    }
+    rt::setter!(into_opt ImportTableInput client_token(String));
+    rt::setter!(val_req ImportTableInput s3_bucket_source(t::S3BucketSource));
+    rt::setter!(into_req ImportTableInput input_format(t::InputFormat));
+    rt::setter!(val_opt ImportTableInput input_format_options(t::InputFormatOptions));
+    rt::setter!(
+        into_opt ImportTableInput input_compression_type(t::InputCompressionType)
+    );
+    rt::setter!(
+        val_req ImportTableInput table_creation_parameters(t::TableCreationParameters)
+    );
 }

@@ -67,42 +67,12 @@ rt::operation_type!(
     op::LIST_BACKUPS
 );
 impl ListBackups {
-    /// Sets [`table_name`](t::ListBackupsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListBackupsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`time_range_lower_bound`](t::ListBackupsInput::time_range_lower_bound).
-    #[inline]
-    pub fn time_range_lower_bound(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().time_range_lower_bound = Some(value);
-        self
-    }
-    /// Sets [`time_range_upper_bound`](t::ListBackupsInput::time_range_upper_bound).
-    #[inline]
-    pub fn time_range_upper_bound(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().time_range_upper_bound = Some(value);
-        self
-    }
-    /// Sets [`exclusive_start_backup_arn`](t::ListBackupsInput::exclusive_start_backup_arn).
-    #[inline]
-    pub fn exclusive_start_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_backup_arn = Some(value.into());
-        self
-    }
-    /// Sets [`backup_type`](t::ListBackupsInput::backup_type).
-    #[inline]
-    pub fn backup_type(mut self, value: impl Into<t::BackupTypeFilter>) -> Self {
-        self.0.input_mut().backup_type = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListBackupsInput table_name(String));
+    rt::setter!(val_opt ListBackupsInput limit(i32));
+    rt::setter!(val_opt ListBackupsInput time_range_lower_bound(rt::DateTime));
+    rt::setter!(val_opt ListBackupsInput time_range_upper_bound(rt::DateTime));
+    rt::setter!(into_opt ListBackupsInput exclusive_start_backup_arn(String));
+    rt::setter!(into_opt ListBackupsInput backup_type(t::BackupTypeFilter));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -132,18 +102,8 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_BULK_OPERATIONS
 );
 impl ListBulkOperations {
-    /// Sets [`max_results`](t::ListBulkOperationsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListBulkOperationsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ListBulkOperationsInput max_results(i32));
+    rt::setter!(into_opt ListBulkOperationsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -174,24 +134,9 @@ rt::operation_type!(
     op::LIST_CONTRIBUTOR_INSIGHTS
 );
 impl ListContributorInsights {
-    /// Sets [`table_name`](t::ListContributorInsightsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListContributorInsightsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListContributorInsightsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListContributorInsightsInput table_name(String));
+    rt::setter!(into_opt ListContributorInsightsInput next_token(String));
+    rt::setter!(val_opt ListContributorInsightsInput max_results(i32));
 }
 /// The `ListExports` operation.
 ///
@@ -204,24 +149,9 @@ rt::operation_type!(
     op::LIST_EXPORTS
 );
 impl ListExports {
-    /// Sets [`table_arn`](t::ListExportsInput::table_arn).
-    #[inline]
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_arn = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListExportsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListExportsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListExportsInput table_arn(String));
+    rt::setter!(val_opt ListExportsInput max_results(i32));
+    rt::setter!(into_opt ListExportsInput next_token(String));
 }
 /// The `ListGlobalTables` operation.
 ///
@@ -242,27 +172,11 @@ rt::operation_type!(
     e::ListGlobalTablesError, op::LIST_GLOBAL_TABLES
 );
 impl ListGlobalTables {
-    /// Sets [`exclusive_start_global_table_name`](t::ListGlobalTablesInput::exclusive_start_global_table_name).
-    #[inline]
-    pub fn exclusive_start_global_table_name(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().exclusive_start_global_table_name = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListGlobalTablesInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`region_name`](t::ListGlobalTablesInput::region_name).
-    #[inline]
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().region_name = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_opt ListGlobalTablesInput exclusive_start_global_table_name(String)
+    );
+    rt::setter!(val_opt ListGlobalTablesInput limit(i32));
+    rt::setter!(into_opt ListGlobalTablesInput region_name(String));
 }
 /// The `ListImports` operation.
 ///
@@ -275,24 +189,9 @@ rt::operation_type!(
     op::LIST_IMPORTS
 );
 impl ListImports {
-    /// Sets [`table_arn`](t::ListImportsInput::table_arn).
-    #[inline]
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_arn = Some(value.into());
-        self
-    }
-    /// Sets [`page_size`](t::ListImportsInput::page_size).
-    #[inline]
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.0.input_mut().page_size = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListImportsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListImportsInput table_arn(String));
+    rt::setter!(val_opt ListImportsInput page_size(i32));
+    rt::setter!(into_opt ListImportsInput next_token(String));
 }
 /// The `ListTables` operation.
 ///
@@ -305,18 +204,8 @@ rt::operation_type!(
     op::LIST_TABLES
 );
 impl ListTables {
-    /// Sets [`exclusive_start_table_name`](t::ListTablesInput::exclusive_start_table_name).
-    #[inline]
-    pub fn exclusive_start_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_table_name = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListTablesInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListTablesInput exclusive_start_table_name(String));
+    rt::setter!(val_opt ListTablesInput limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -348,18 +237,8 @@ rt::operation_type!(
     e::ListTagsOfResourceError, op::LIST_TAGS_OF_RESOURCE
 );
 impl ListTagsOfResource {
-    /// Sets [`resource_arn`](t::ListTagsOfResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListTagsOfResourceInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListTagsOfResourceInput resource_arn(String));
+    rt::setter!(into_opt ListTagsOfResourceInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

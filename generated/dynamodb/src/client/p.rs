@@ -40,133 +40,33 @@ rt::operation_type!(
     PutItem, t::PutItemInput, t::PutItemOutput, e::PutItemError, op::PUT_ITEM
 );
 impl PutItem {
-    /// Sets [`table_name`](t::PutItemInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`item`](t::PutItemInput::item).
-    #[inline]
-    pub fn item(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().item);
-        self
-    }
-    /// Adds one entry to `Item`; see [`item`](Self::item).
-    #[inline]
-    pub fn insert_item(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().item, key, value);
-        self
-    }
-    /// Sets [`expected`](t::PutItemInput::expected).
-    #[inline]
-    pub fn expected(
-        mut self,
-        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expected);
-        self
-    }
-    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
-    #[inline]
-    pub fn insert_expected(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ExpectedAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expected, key, value);
-        self
-    }
-    /// Sets [`return_values`](t::PutItemInput::return_values).
-    #[inline]
-    pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
-        self.0.input_mut().return_values = Some(value.into());
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::PutItemInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`return_item_collection_metrics`](t::PutItemInput::return_item_collection_metrics).
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets [`conditional_operator`](t::PutItemInput::conditional_operator).
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets [`condition_expression`](t::PutItemInput::condition_expression).
-    #[inline]
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().condition_expression = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::PutItemInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// Sets [`expression_attribute_values`](t::PutItemInput::expression_attribute_values).
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// Sets [`return_values_on_condition_check_failure`](t::PutItemInput::return_values_on_condition_check_failure).
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutItemInput table_name(String));
+    rt::setter!(entries PutItemInput item(String, t::AttributeValue) insert_item);
+    rt::setter!(
+        entries PutItemInput expected(String, t::ExpectedAttributeValue) insert_expected
+    );
+    rt::setter!(into_opt PutItemInput return_values(t::ReturnValue));
+    rt::setter!(
+        into_opt PutItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt PutItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt PutItemInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(into_opt PutItemInput condition_expression(String));
+    rt::setter!(
+        entries PutItemInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries PutItemInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(
+        into_opt PutItemInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -187,28 +87,10 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Sets [`resource_arn`](t::PutResourcePolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`policy`](t::PutResourcePolicyInput::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sets [`expected_revision_id`](t::PutResourcePolicyInput::expected_revision_id).
-    #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
-    }
-    /// Sets [`confirm_remove_self_resource_access`](t::PutResourcePolicyInput::confirm_remove_self_resource_access).
-    #[inline]
-    pub fn confirm_remove_self_resource_access(mut self, value: bool) -> Self {
-        self.0.input_mut().confirm_remove_self_resource_access = Some(value);
-        self
-    }
+    rt::setter!(into_req PutResourcePolicyInput resource_arn(String));
+    rt::setter!(into_req PutResourcePolicyInput policy(String));
+    rt::setter!(into_opt PutResourcePolicyInput expected_revision_id(String));
+    rt::setter!(
+        val_opt PutResourcePolicyInput confirm_remove_self_resource_access(bool)
+    );
 }

@@ -35,185 +35,36 @@ impl super::Client {
 pub struct Query(pub(crate) rt::Call<t::QueryInput, t::QueryOutput, e::QueryError>);
 rt::operation_type!(Query, t::QueryInput, t::QueryOutput, e::QueryError, op::QUERY);
 impl Query {
-    /// Sets [`table_name`](t::QueryInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`index_name`](t::QueryInput::index_name).
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// Sets [`select`](t::QueryInput::select).
-    #[inline]
-    pub fn select(mut self, value: impl Into<t::Select>) -> Self {
-        self.0.input_mut().select = Some(value.into());
-        self
-    }
-    /// Sets [`attributes_to_get`](t::QueryInput::attributes_to_get).
-    #[inline]
-    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes_to_get);
-        self
-    }
-    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
-    #[inline]
-    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes_to_get, item);
-        self
-    }
-    /// Sets [`limit`](t::QueryInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`consistent_read`](t::QueryInput::consistent_read).
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
-    /// Sets [`key_conditions`](t::QueryInput::key_conditions).
-    #[inline]
-    pub fn key_conditions(
-        mut self,
-        value: impl rt::Entries<String, t::Condition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().key_conditions);
-        self
-    }
-    /// Adds one entry to `KeyConditions`; see [`key_conditions`](Self::key_conditions).
-    #[inline]
-    pub fn insert_key_conditions(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::Condition>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key_conditions, key, value);
-        self
-    }
-    /// Sets [`query_filter`](t::QueryInput::query_filter).
-    #[inline]
-    pub fn query_filter(
-        mut self,
-        value: impl rt::Entries<String, t::Condition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().query_filter);
-        self
-    }
-    /// Adds one entry to `QueryFilter`; see [`query_filter`](Self::query_filter).
-    #[inline]
-    pub fn insert_query_filter(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::Condition>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().query_filter, key, value);
-        self
-    }
-    /// Sets [`conditional_operator`](t::QueryInput::conditional_operator).
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets [`scan_index_forward`](t::QueryInput::scan_index_forward).
-    #[inline]
-    pub fn scan_index_forward(mut self, value: bool) -> Self {
-        self.0.input_mut().scan_index_forward = Some(value);
-        self
-    }
-    /// Sets [`exclusive_start_key`](t::QueryInput::exclusive_start_key).
-    #[inline]
-    pub fn exclusive_start_key(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclusive_start_key);
-        self
-    }
-    /// Adds one entry to `ExclusiveStartKey`; see [`exclusive_start_key`](Self::exclusive_start_key).
-    #[inline]
-    pub fn insert_exclusive_start_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().exclusive_start_key, key, value);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::QueryInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`projection_expression`](t::QueryInput::projection_expression).
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// Sets [`filter_expression`](t::QueryInput::filter_expression).
-    #[inline]
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_expression = Some(value.into());
-        self
-    }
-    /// Sets [`key_condition_expression`](t::QueryInput::key_condition_expression).
-    #[inline]
-    pub fn key_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_condition_expression = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::QueryInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// Sets [`expression_attribute_values`](t::QueryInput::expression_attribute_values).
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
+    rt::setter!(into_req QueryInput table_name(String));
+    rt::setter!(into_opt QueryInput index_name(String));
+    rt::setter!(into_opt QueryInput select(t::Select));
+    rt::setter!(items QueryInput attributes_to_get(String) push_attributes_to_get);
+    rt::setter!(val_opt QueryInput limit(i32));
+    rt::setter!(val_opt QueryInput consistent_read(bool));
+    rt::setter!(
+        entries QueryInput key_conditions(String, t::Condition) insert_key_conditions
+    );
+    rt::setter!(
+        entries QueryInput query_filter(String, t::Condition) insert_query_filter
+    );
+    rt::setter!(into_opt QueryInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(val_opt QueryInput scan_index_forward(bool));
+    rt::setter!(
+        entries QueryInput exclusive_start_key(String, t::AttributeValue)
+        insert_exclusive_start_key
+    );
+    rt::setter!(into_opt QueryInput return_consumed_capacity(t::ReturnConsumedCapacity));
+    rt::setter!(into_opt QueryInput projection_expression(String));
+    rt::setter!(into_opt QueryInput filter_expression(String));
+    rt::setter!(into_opt QueryInput key_condition_expression(String));
+    rt::setter!(
+        entries QueryInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries QueryInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -49,102 +49,37 @@ rt::operation_type!(
     op::RESTORE_TABLE_FROM_BACKUP
 );
 impl RestoreTableFromBackup {
-    /// Sets [`target_table_name`](t::RestoreTableFromBackupInput::target_table_name).
-    #[inline]
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_table_name = value.into();
-        self
-    }
-    /// Sets [`backup_arn`](t::RestoreTableFromBackupInput::backup_arn).
-    #[inline]
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_arn = value.into();
-        self
-    }
-    /// Sets [`billing_mode_override`](t::RestoreTableFromBackupInput::billing_mode_override).
-    #[inline]
-    pub fn billing_mode_override(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode_override = Some(value.into());
-        self
-    }
-    /// Sets [`global_secondary_index_override`](t::RestoreTableFromBackupInput::global_secondary_index_override).
-    #[inline]
-    pub fn global_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_override);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexOverride`; see [`global_secondary_index_override`](Self::global_secondary_index_override).
-    #[inline]
-    pub fn push_global_secondary_index_override(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_override, item);
-        self
-    }
-    /// Sets [`local_secondary_index_override`](t::RestoreTableFromBackupInput::local_secondary_index_override).
-    #[inline]
-    pub fn local_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::LocalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_secondary_index_override);
-        self
-    }
-    /// Adds one element to `LocalSecondaryIndexOverride`; see [`local_secondary_index_override`](Self::local_secondary_index_override).
-    #[inline]
-    pub fn push_local_secondary_index_override(
-        mut self,
-        item: impl Into<t::LocalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_secondary_index_override, item);
-        self
-    }
-    /// Sets [`provisioned_throughput_override`](t::RestoreTableFromBackupInput::provisioned_throughput_override).
-    #[inline]
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: t::ProvisionedThroughput,
-    ) -> Self {
-        self.0.input_mut().provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets [`on_demand_throughput_override`](t::RestoreTableFromBackupInput::on_demand_throughput_override).
-    #[inline]
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: t::OnDemandThroughput,
-    ) -> Self {
-        self.0.input_mut().on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets [`sse_specification_override`](t::RestoreTableFromBackupInput::sse_specification_override).
-    #[inline]
-    pub fn sse_specification_override(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification_override = Some(value);
-        self
-    }
-    /// Sets [`vector_index_override`](t::RestoreTableFromBackupInput::vector_index_override).
-    #[inline]
-    pub fn vector_index_override(
-        mut self,
-        value: impl rt::Items<t::VectorIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_index_override);
-        self
-    }
-    /// Adds one element to `VectorIndexOverride`; see [`vector_index_override`](Self::vector_index_override).
-    #[inline]
-    pub fn push_vector_index_override(
-        mut self,
-        item: impl Into<t::VectorIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().vector_index_override, item);
-        self
-    }
+    rt::setter!(into_req RestoreTableFromBackupInput target_table_name(String));
+    rt::setter!(into_req RestoreTableFromBackupInput backup_arn(String));
+    rt::setter!(
+        into_opt RestoreTableFromBackupInput billing_mode_override(t::BillingMode)
+    );
+    rt::setter!(
+        items RestoreTableFromBackupInput
+        global_secondary_index_override(t::GlobalSecondaryIndex)
+        push_global_secondary_index_override
+    );
+    rt::setter!(
+        items RestoreTableFromBackupInput
+        local_secondary_index_override(t::LocalSecondaryIndex)
+        push_local_secondary_index_override
+    );
+    rt::setter!(
+        val_opt RestoreTableFromBackupInput
+        provisioned_throughput_override(t::ProvisionedThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableFromBackupInput
+        on_demand_throughput_override(t::OnDemandThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableFromBackupInput
+        sse_specification_override(t::SseSpecification)
+    );
+    rt::setter!(
+        items RestoreTableFromBackupInput vector_index_override(t::VectorIndex)
+        push_vector_index_override
+    );
 }
 /// The `RestoreTableToPointInTime` operation.
 ///
@@ -181,118 +116,38 @@ rt::operation_type!(
     op::RESTORE_TABLE_TO_POINT_IN_TIME
 );
 impl RestoreTableToPointInTime {
-    /// Sets [`source_table_arn`](t::RestoreTableToPointInTimeInput::source_table_arn).
-    #[inline]
-    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_table_arn = Some(value.into());
-        self
-    }
-    /// Sets [`source_table_name`](t::RestoreTableToPointInTimeInput::source_table_name).
-    #[inline]
-    pub fn source_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_table_name = Some(value.into());
-        self
-    }
-    /// Sets [`target_table_name`](t::RestoreTableToPointInTimeInput::target_table_name).
-    #[inline]
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_table_name = value.into();
-        self
-    }
-    /// Sets [`use_latest_restorable_time`](t::RestoreTableToPointInTimeInput::use_latest_restorable_time).
-    #[inline]
-    pub fn use_latest_restorable_time(mut self, value: bool) -> Self {
-        self.0.input_mut().use_latest_restorable_time = Some(value);
-        self
-    }
-    /// Sets [`restore_date_time`](t::RestoreTableToPointInTimeInput::restore_date_time).
-    #[inline]
-    pub fn restore_date_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().restore_date_time = Some(value);
-        self
-    }
-    /// Sets [`billing_mode_override`](t::RestoreTableToPointInTimeInput::billing_mode_override).
-    #[inline]
-    pub fn billing_mode_override(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode_override = Some(value.into());
-        self
-    }
-    /// Sets [`global_secondary_index_override`](t::RestoreTableToPointInTimeInput::global_secondary_index_override).
-    #[inline]
-    pub fn global_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_override);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexOverride`; see [`global_secondary_index_override`](Self::global_secondary_index_override).
-    #[inline]
-    pub fn push_global_secondary_index_override(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_override, item);
-        self
-    }
-    /// Sets [`local_secondary_index_override`](t::RestoreTableToPointInTimeInput::local_secondary_index_override).
-    #[inline]
-    pub fn local_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::LocalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_secondary_index_override);
-        self
-    }
-    /// Adds one element to `LocalSecondaryIndexOverride`; see [`local_secondary_index_override`](Self::local_secondary_index_override).
-    #[inline]
-    pub fn push_local_secondary_index_override(
-        mut self,
-        item: impl Into<t::LocalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_secondary_index_override, item);
-        self
-    }
-    /// Sets [`provisioned_throughput_override`](t::RestoreTableToPointInTimeInput::provisioned_throughput_override).
-    #[inline]
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: t::ProvisionedThroughput,
-    ) -> Self {
-        self.0.input_mut().provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets [`on_demand_throughput_override`](t::RestoreTableToPointInTimeInput::on_demand_throughput_override).
-    #[inline]
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: t::OnDemandThroughput,
-    ) -> Self {
-        self.0.input_mut().on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets [`sse_specification_override`](t::RestoreTableToPointInTimeInput::sse_specification_override).
-    #[inline]
-    pub fn sse_specification_override(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification_override = Some(value);
-        self
-    }
-    /// Sets [`vector_index_override`](t::RestoreTableToPointInTimeInput::vector_index_override).
-    #[inline]
-    pub fn vector_index_override(
-        mut self,
-        value: impl rt::Items<t::VectorIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_index_override);
-        self
-    }
-    /// Adds one element to `VectorIndexOverride`; see [`vector_index_override`](Self::vector_index_override).
-    #[inline]
-    pub fn push_vector_index_override(
-        mut self,
-        item: impl Into<t::VectorIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().vector_index_override, item);
-        self
-    }
+    rt::setter!(into_opt RestoreTableToPointInTimeInput source_table_arn(String));
+    rt::setter!(into_opt RestoreTableToPointInTimeInput source_table_name(String));
+    rt::setter!(into_req RestoreTableToPointInTimeInput target_table_name(String));
+    rt::setter!(val_opt RestoreTableToPointInTimeInput use_latest_restorable_time(bool));
+    rt::setter!(val_opt RestoreTableToPointInTimeInput restore_date_time(rt::DateTime));
+    rt::setter!(
+        into_opt RestoreTableToPointInTimeInput billing_mode_override(t::BillingMode)
+    );
+    rt::setter!(
+        items RestoreTableToPointInTimeInput
+        global_secondary_index_override(t::GlobalSecondaryIndex)
+        push_global_secondary_index_override
+    );
+    rt::setter!(
+        items RestoreTableToPointInTimeInput
+        local_secondary_index_override(t::LocalSecondaryIndex)
+        push_local_secondary_index_override
+    );
+    rt::setter!(
+        val_opt RestoreTableToPointInTimeInput
+        provisioned_throughput_override(t::ProvisionedThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableToPointInTimeInput
+        on_demand_throughput_override(t::OnDemandThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableToPointInTimeInput
+        sse_specification_override(t::SseSpecification)
+    );
+    rt::setter!(
+        items RestoreTableToPointInTimeInput vector_index_override(t::VectorIndex)
+        push_vector_index_override
+    );
 }

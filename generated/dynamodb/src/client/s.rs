@@ -41,163 +41,31 @@ impl super::Client {
 pub struct Scan(pub(crate) rt::Call<t::ScanInput, t::ScanOutput, e::ScanError>);
 rt::operation_type!(Scan, t::ScanInput, t::ScanOutput, e::ScanError, op::SCAN);
 impl Scan {
-    /// Sets [`table_name`](t::ScanInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`index_name`](t::ScanInput::index_name).
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// Sets [`attributes_to_get`](t::ScanInput::attributes_to_get).
-    #[inline]
-    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes_to_get);
-        self
-    }
-    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
-    #[inline]
-    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes_to_get, item);
-        self
-    }
-    /// Sets [`limit`](t::ScanInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`select`](t::ScanInput::select).
-    #[inline]
-    pub fn select(mut self, value: impl Into<t::Select>) -> Self {
-        self.0.input_mut().select = Some(value.into());
-        self
-    }
-    /// Sets [`scan_filter`](t::ScanInput::scan_filter).
-    #[inline]
-    pub fn scan_filter(mut self, value: impl rt::Entries<String, t::Condition>) -> Self {
-        value.add_to(&mut self.0.input_mut().scan_filter);
-        self
-    }
-    /// Adds one entry to `ScanFilter`; see [`scan_filter`](Self::scan_filter).
-    #[inline]
-    pub fn insert_scan_filter(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::Condition>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().scan_filter, key, value);
-        self
-    }
-    /// Sets [`conditional_operator`](t::ScanInput::conditional_operator).
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets [`exclusive_start_key`](t::ScanInput::exclusive_start_key).
-    #[inline]
-    pub fn exclusive_start_key(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclusive_start_key);
-        self
-    }
-    /// Adds one entry to `ExclusiveStartKey`; see [`exclusive_start_key`](Self::exclusive_start_key).
-    #[inline]
-    pub fn insert_exclusive_start_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().exclusive_start_key, key, value);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::ScanInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`total_segments`](t::ScanInput::total_segments).
-    #[inline]
-    pub fn total_segments(mut self, value: i32) -> Self {
-        self.0.input_mut().total_segments = Some(value);
-        self
-    }
-    /// Sets [`segment`](t::ScanInput::segment).
-    #[inline]
-    pub fn segment(mut self, value: i32) -> Self {
-        self.0.input_mut().segment = Some(value);
-        self
-    }
-    /// Sets [`projection_expression`](t::ScanInput::projection_expression).
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// Sets [`filter_expression`](t::ScanInput::filter_expression).
-    #[inline]
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_expression = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::ScanInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// Sets [`expression_attribute_values`](t::ScanInput::expression_attribute_values).
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// Sets [`consistent_read`](t::ScanInput::consistent_read).
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
+    rt::setter!(into_req ScanInput table_name(String));
+    rt::setter!(into_opt ScanInput index_name(String));
+    rt::setter!(items ScanInput attributes_to_get(String) push_attributes_to_get);
+    rt::setter!(val_opt ScanInput limit(i32));
+    rt::setter!(into_opt ScanInput select(t::Select));
+    rt::setter!(entries ScanInput scan_filter(String, t::Condition) insert_scan_filter);
+    rt::setter!(into_opt ScanInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(
+        entries ScanInput exclusive_start_key(String, t::AttributeValue)
+        insert_exclusive_start_key
+    );
+    rt::setter!(into_opt ScanInput return_consumed_capacity(t::ReturnConsumedCapacity));
+    rt::setter!(val_opt ScanInput total_segments(i32));
+    rt::setter!(val_opt ScanInput segment(i32));
+    rt::setter!(into_opt ScanInput projection_expression(String));
+    rt::setter!(into_opt ScanInput filter_expression(String));
+    rt::setter!(
+        entries ScanInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries ScanInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(val_opt ScanInput consistent_read(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -233,95 +101,25 @@ rt::operation_type!(
     op::SEARCH_VECTORS
 );
 impl SearchVectors {
-    /// Sets [`table_name`](t::SearchVectorsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`index_name`](t::SearchVectorsInput::index_name).
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = value.into();
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::SearchVectorsInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::SearchVectorsInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// Sets [`expression_attribute_values`](t::SearchVectorsInput::expression_attribute_values).
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// Sets [`projection_expression`](t::SearchVectorsInput::projection_expression).
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// Sets [`search_vector`](t::SearchVectorsInput::search_vector).
-    #[inline]
-    pub fn search_vector(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().search_vector);
-        self
-    }
-    /// Adds one element to `SearchVector`; see [`search_vector`](Self::search_vector).
-    #[inline]
-    pub fn push_search_vector(mut self, item: impl Into<t::AttributeValue>) -> Self {
-        rt::push(&mut self.0.input_mut().search_vector, item);
-        self
-    }
-    /// Sets [`search_condition_expression`](t::SearchVectorsInput::search_condition_expression).
-    #[inline]
-    pub fn search_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().search_condition_expression = Some(value.into());
-        self
-    }
-    /// Sets [`top_k`](t::SearchVectorsInput::top_k).
-    #[inline]
-    pub fn top_k(mut self, value: i32) -> Self {
-        self.0.input_mut().top_k = value;
-        self
-    }
+    rt::setter!(into_req SearchVectorsInput table_name(String));
+    rt::setter!(into_req SearchVectorsInput index_name(String));
+    rt::setter!(
+        into_opt SearchVectorsInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        entries SearchVectorsInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries SearchVectorsInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(into_opt SearchVectorsInput projection_expression(String));
+    rt::setter!(
+        items SearchVectorsInput search_vector(t::AttributeValue) push_search_vector
+    );
+    rt::setter!(into_opt SearchVectorsInput search_condition_expression(String));
+    rt::setter!(val_req SearchVectorsInput top_k(i32));
 }
 /// The `StartBulkPutItems` operation.
 ///
@@ -338,43 +136,16 @@ rt::operation_type!(
     e::StartBulkPutItemsError, op::START_BULK_PUT_ITEMS
 );
 impl StartBulkPutItems {
-    /// Sets [`client_token`](t::StartBulkPutItemsInput::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`input_s3_configuration`](t::StartBulkPutItemsInput::input_s3_configuration).
-    #[inline]
-    pub fn input_s3_configuration(mut self, value: t::InputS3Configuration) -> Self {
-        self.0.input_mut().input_s3_configuration = value;
-        self
-    }
-    /// Sets [`output_s3_configuration`](t::StartBulkPutItemsInput::output_s3_configuration).
-    #[inline]
-    pub fn output_s3_configuration(mut self, value: t::OutputS3Configuration) -> Self {
-        self.0.input_mut().output_s3_configuration = value;
-        self
-    }
-    /// Sets [`table_name`](t::StartBulkPutItemsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`max_write_request_units`](t::StartBulkPutItemsInput::max_write_request_units).
-    #[inline]
-    pub fn max_write_request_units(mut self, value: i64) -> Self {
-        self.0.input_mut().max_write_request_units = Some(value);
-        self
-    }
-    /// Sets [`performance_tier`](t::StartBulkPutItemsInput::performance_tier).
-    #[inline]
-    pub fn performance_tier(
-        mut self,
-        value: impl Into<t::BulkOperationPerformanceTier>,
-    ) -> Self {
-        self.0.input_mut().performance_tier = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt StartBulkPutItemsInput client_token(String));
+    rt::setter!(
+        val_req StartBulkPutItemsInput input_s3_configuration(t::InputS3Configuration)
+    );
+    rt::setter!(
+        val_req StartBulkPutItemsInput output_s3_configuration(t::OutputS3Configuration)
+    );
+    rt::setter!(into_req StartBulkPutItemsInput table_name(String));
+    rt::setter!(val_opt StartBulkPutItemsInput max_write_request_units(i64));
+    rt::setter!(
+        into_opt StartBulkPutItemsInput performance_tier(t::BulkOperationPerformanceTier)
+    );
 }

@@ -38,24 +38,8 @@ rt::operation_type!(
     TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`resource_arn`](t::TagResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagResourceInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagResourceInput resource_arn(String));
+    rt::setter!(items TagResourceInput tags(t::Tag) push_tags);
 }
 /// The `TransactGetItems` operation.
 ///
@@ -79,27 +63,14 @@ rt::operation_type!(
     e::TransactGetItemsError, op::TRANSACT_GET_ITEMS
 );
 impl TransactGetItems {
-    /// Sets [`transact_items`](t::TransactGetItemsInput::transact_items).
-    #[inline]
-    pub fn transact_items(mut self, value: impl rt::Items<t::TransactGetItem>) -> Self {
-        value.add_to(&mut self.0.input_mut().transact_items);
-        self
-    }
-    /// Adds one element to `TransactItems`; see [`transact_items`](Self::transact_items).
-    #[inline]
-    pub fn push_transact_items(mut self, item: impl Into<t::TransactGetItem>) -> Self {
-        rt::push(&mut self.0.input_mut().transact_items, item);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::TransactGetItemsInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items TransactGetItemsInput transact_items(t::TransactGetItem)
+        push_transact_items
+    );
+    rt::setter!(
+        into_opt TransactGetItemsInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `TransactWriteItems` operation.
 ///
@@ -132,43 +103,17 @@ rt::operation_type!(
     e::TransactWriteItemsError, op::TRANSACT_WRITE_ITEMS
 );
 impl TransactWriteItems {
-    /// Sets [`transact_items`](t::TransactWriteItemsInput::transact_items).
-    #[inline]
-    pub fn transact_items(
-        mut self,
-        value: impl rt::Items<t::TransactWriteItem>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transact_items);
-        self
-    }
-    /// Adds one element to `TransactItems`; see [`transact_items`](Self::transact_items).
-    #[inline]
-    pub fn push_transact_items(mut self, item: impl Into<t::TransactWriteItem>) -> Self {
-        rt::push(&mut self.0.input_mut().transact_items, item);
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::TransactWriteItemsInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`return_item_collection_metrics`](t::TransactWriteItemsInput::return_item_collection_metrics).
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets [`client_request_token`](t::TransactWriteItemsInput::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items TransactWriteItemsInput transact_items(t::TransactWriteItem)
+        push_transact_items
+    );
+    rt::setter!(
+        into_opt TransactWriteItemsInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt TransactWriteItemsInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt TransactWriteItemsInput client_request_token(String));
 }

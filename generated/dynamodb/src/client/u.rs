@@ -86,24 +86,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`resource_arn`](t::UntagResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceInput::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceInput resource_arn(String));
+    rt::setter!(items UntagResourceInput tag_keys(String) push_tag_keys);
 }
 /// The `UpdateContinuousBackups` operation.
 ///
@@ -125,21 +109,11 @@ rt::operation_type!(
     op::UPDATE_CONTINUOUS_BACKUPS
 );
 impl UpdateContinuousBackups {
-    /// Sets [`table_name`](t::UpdateContinuousBackupsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`point_in_time_recovery_specification`](t::UpdateContinuousBackupsInput::point_in_time_recovery_specification).
-    #[inline]
-    pub fn point_in_time_recovery_specification(
-        mut self,
-        value: t::PointInTimeRecoverySpecification,
-    ) -> Self {
-        self.0.input_mut().point_in_time_recovery_specification = value;
-        self
-    }
+    rt::setter!(into_req UpdateContinuousBackupsInput table_name(String));
+    rt::setter!(
+        val_req UpdateContinuousBackupsInput
+        point_in_time_recovery_specification(t::PointInTimeRecoverySpecification)
+    );
 }
 /// The `UpdateContributorInsights` operation.
 ///
@@ -157,36 +131,16 @@ rt::operation_type!(
     op::UPDATE_CONTRIBUTOR_INSIGHTS
 );
 impl UpdateContributorInsights {
-    /// Sets [`table_name`](t::UpdateContributorInsightsInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`index_name`](t::UpdateContributorInsightsInput::index_name).
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// Sets [`contributor_insights_action`](t::UpdateContributorInsightsInput::contributor_insights_action).
-    #[inline]
-    pub fn contributor_insights_action(
-        mut self,
-        value: impl Into<t::ContributorInsightsAction>,
-    ) -> Self {
-        self.0.input_mut().contributor_insights_action = value.into();
-        self
-    }
-    /// Sets [`contributor_insights_mode`](t::UpdateContributorInsightsInput::contributor_insights_mode).
-    #[inline]
-    pub fn contributor_insights_mode(
-        mut self,
-        value: impl Into<t::ContributorInsightsMode>,
-    ) -> Self {
-        self.0.input_mut().contributor_insights_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateContributorInsightsInput table_name(String));
+    rt::setter!(into_opt UpdateContributorInsightsInput index_name(String));
+    rt::setter!(
+        into_req UpdateContributorInsightsInput
+        contributor_insights_action(t::ContributorInsightsAction)
+    );
+    rt::setter!(
+        into_opt UpdateContributorInsightsInput
+        contributor_insights_mode(t::ContributorInsightsMode)
+    );
 }
 /// The `UpdateGlobalTable` operation.
 ///
@@ -217,24 +171,11 @@ rt::operation_type!(
     e::UpdateGlobalTableError, op::UPDATE_GLOBAL_TABLE
 );
 impl UpdateGlobalTable {
-    /// Sets [`global_table_name`](t::UpdateGlobalTableInput::global_table_name).
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// Sets [`replica_updates`](t::UpdateGlobalTableInput::replica_updates).
-    #[inline]
-    pub fn replica_updates(mut self, value: impl rt::Items<t::ReplicaUpdate>) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_updates);
-        self
-    }
-    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
-    #[inline]
-    pub fn push_replica_updates(mut self, item: impl Into<t::ReplicaUpdate>) -> Self {
-        rt::push(&mut self.0.input_mut().replica_updates, item);
-        self
-    }
+    rt::setter!(into_req UpdateGlobalTableInput global_table_name(String));
+    rt::setter!(
+        items UpdateGlobalTableInput replica_updates(t::ReplicaUpdate)
+        push_replica_updates
+    );
 }
 /// The `UpdateGlobalTableSettings` operation.
 ///
@@ -256,86 +197,27 @@ rt::operation_type!(
     op::UPDATE_GLOBAL_TABLE_SETTINGS
 );
 impl UpdateGlobalTableSettings {
-    /// Sets [`global_table_name`](t::UpdateGlobalTableSettingsInput::global_table_name).
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// Sets [`global_table_billing_mode`](t::UpdateGlobalTableSettingsInput::global_table_billing_mode).
-    #[inline]
-    pub fn global_table_billing_mode(
-        mut self,
-        value: impl Into<t::BillingMode>,
-    ) -> Self {
-        self.0.input_mut().global_table_billing_mode = Some(value.into());
-        self
-    }
-    /// Sets [`global_table_provisioned_write_capacity_units`](t::UpdateGlobalTableSettingsInput::global_table_provisioned_write_capacity_units).
-    #[inline]
-    pub fn global_table_provisioned_write_capacity_units(mut self, value: i64) -> Self {
-        self.0.input_mut().global_table_provisioned_write_capacity_units = Some(value);
-        self
-    }
-    /// Sets [`global_table_provisioned_write_capacity_auto_scaling_settings_update`](t::UpdateGlobalTableSettingsInput::global_table_provisioned_write_capacity_auto_scaling_settings_update).
-    #[inline]
-    pub fn global_table_provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        value: t::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self
-            .0
-            .input_mut()
-            .global_table_provisioned_write_capacity_auto_scaling_settings_update = Some(
-            value,
-        );
-        self
-    }
-    /// Sets [`global_table_global_secondary_index_settings_update`](t::UpdateGlobalTableSettingsInput::global_table_global_secondary_index_settings_update).
-    #[inline]
-    pub fn global_table_global_secondary_index_settings_update(
-        mut self,
-        value: impl rt::Items<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
-    ) -> Self {
-        value
-            .add_to(
-                &mut self
-                    .0
-                    .input_mut()
-                    .global_table_global_secondary_index_settings_update,
-            );
-        self
-    }
-    /// Adds one element to `GlobalTableGlobalSecondaryIndexSettingsUpdate`; see [`global_table_global_secondary_index_settings_update`](Self::global_table_global_secondary_index_settings_update).
-    #[inline]
-    pub fn push_global_table_global_secondary_index_settings_update(
-        mut self,
-        item: impl Into<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().global_table_global_secondary_index_settings_update,
-            item,
-        );
-        self
-    }
-    /// Sets [`replica_settings_update`](t::UpdateGlobalTableSettingsInput::replica_settings_update).
-    #[inline]
-    pub fn replica_settings_update(
-        mut self,
-        value: impl rt::Items<t::ReplicaSettingsUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_settings_update);
-        self
-    }
-    /// Adds one element to `ReplicaSettingsUpdate`; see [`replica_settings_update`](Self::replica_settings_update).
-    #[inline]
-    pub fn push_replica_settings_update(
-        mut self,
-        item: impl Into<t::ReplicaSettingsUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().replica_settings_update, item);
-        self
-    }
+    rt::setter!(into_req UpdateGlobalTableSettingsInput global_table_name(String));
+    rt::setter!(
+        into_opt UpdateGlobalTableSettingsInput global_table_billing_mode(t::BillingMode)
+    );
+    rt::setter!(
+        val_opt UpdateGlobalTableSettingsInput
+        global_table_provisioned_write_capacity_units(i64)
+    );
+    rt::setter!(
+        val_opt UpdateGlobalTableSettingsInput
+        global_table_provisioned_write_capacity_auto_scaling_settings_update(t::AutoScalingSettingsUpdate)
+    );
+    rt::setter!(
+        items UpdateGlobalTableSettingsInput
+        global_table_global_secondary_index_settings_update(t::GlobalTableGlobalSecondaryIndexSettingsUpdate)
+        push_global_table_global_secondary_index_settings_update
+    );
+    rt::setter!(
+        items UpdateGlobalTableSettingsInput
+        replica_settings_update(t::ReplicaSettingsUpdate) push_replica_settings_update
+    );
 }
 /// The `UpdateItem` operation.
 ///
@@ -350,158 +232,39 @@ rt::operation_type!(
     op::UPDATE_ITEM
 );
 impl UpdateItem {
-    /// Sets [`table_name`](t::UpdateItemInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`key`](t::UpdateItemInput::key).
-    #[inline]
-    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().key);
-        self
-    }
-    /// Adds one entry to `Key`; see [`key`](Self::key).
-    #[inline]
-    pub fn insert_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key, key, value);
-        self
-    }
-    /// Sets [`attribute_updates`](t::UpdateItemInput::attribute_updates).
-    #[inline]
-    pub fn attribute_updates(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValueUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_updates);
-        self
-    }
-    /// Adds one entry to `AttributeUpdates`; see [`attribute_updates`](Self::attribute_updates).
-    #[inline]
-    pub fn insert_attribute_updates(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValueUpdate>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attribute_updates, key, value);
-        self
-    }
-    /// Sets [`expected`](t::UpdateItemInput::expected).
-    #[inline]
-    pub fn expected(
-        mut self,
-        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expected);
-        self
-    }
-    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
-    #[inline]
-    pub fn insert_expected(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ExpectedAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expected, key, value);
-        self
-    }
-    /// Sets [`conditional_operator`](t::UpdateItemInput::conditional_operator).
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets [`return_values`](t::UpdateItemInput::return_values).
-    #[inline]
-    pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
-        self.0.input_mut().return_values = Some(value.into());
-        self
-    }
-    /// Sets [`return_consumed_capacity`](t::UpdateItemInput::return_consumed_capacity).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets [`return_item_collection_metrics`](t::UpdateItemInput::return_item_collection_metrics).
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets [`update_expression`](t::UpdateItemInput::update_expression).
-    #[inline]
-    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().update_expression = Some(value.into());
-        self
-    }
-    /// Sets [`condition_expression`](t::UpdateItemInput::condition_expression).
-    #[inline]
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().condition_expression = Some(value.into());
-        self
-    }
-    /// Sets [`expression_attribute_names`](t::UpdateItemInput::expression_attribute_names).
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// Sets [`expression_attribute_values`](t::UpdateItemInput::expression_attribute_values).
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// Sets [`return_values_on_condition_check_failure`](t::UpdateItemInput::return_values_on_condition_check_failure).
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateItemInput table_name(String));
+    rt::setter!(entries UpdateItemInput key(String, t::AttributeValue) insert_key);
+    rt::setter!(
+        entries UpdateItemInput attribute_updates(String, t::AttributeValueUpdate)
+        insert_attribute_updates
+    );
+    rt::setter!(
+        entries UpdateItemInput expected(String, t::ExpectedAttributeValue)
+        insert_expected
+    );
+    rt::setter!(into_opt UpdateItemInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(into_opt UpdateItemInput return_values(t::ReturnValue));
+    rt::setter!(
+        into_opt UpdateItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt UpdateItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt UpdateItemInput update_expression(String));
+    rt::setter!(into_opt UpdateItemInput condition_expression(String));
+    rt::setter!(
+        entries UpdateItemInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries UpdateItemInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(
+        into_opt UpdateItemInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `UpdateKinesisStreamingDestination` operation.
 ///
@@ -519,27 +282,12 @@ rt::operation_type!(
     e::UpdateKinesisStreamingDestinationError, op::UPDATE_KINESIS_STREAMING_DESTINATION
 );
 impl UpdateKinesisStreamingDestination {
-    /// Sets [`table_name`](t::UpdateKinesisStreamingDestinationInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::UpdateKinesisStreamingDestinationInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`update_kinesis_streaming_configuration`](t::UpdateKinesisStreamingDestinationInput::update_kinesis_streaming_configuration).
-    #[inline]
-    pub fn update_kinesis_streaming_configuration(
-        mut self,
-        value: t::UpdateKinesisStreamingConfiguration,
-    ) -> Self {
-        self.0.input_mut().update_kinesis_streaming_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateKinesisStreamingDestinationInput table_name(String));
+    rt::setter!(into_req UpdateKinesisStreamingDestinationInput stream_arn(String));
+    rt::setter!(
+        val_opt UpdateKinesisStreamingDestinationInput
+        update_kinesis_streaming_configuration(t::UpdateKinesisStreamingConfiguration)
+    );
 }
 /// The `UpdateTable` operation.
 ///
@@ -566,174 +314,47 @@ rt::operation_type!(
     op::UPDATE_TABLE
 );
 impl UpdateTable {
-    /// Sets [`attribute_definitions`](t::UpdateTableInput::attribute_definitions).
-    #[inline]
-    pub fn attribute_definitions(
-        mut self,
-        value: impl rt::Items<t::AttributeDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_definitions);
-        self
-    }
-    /// Adds one element to `AttributeDefinitions`; see [`attribute_definitions`](Self::attribute_definitions).
-    #[inline]
-    pub fn push_attribute_definitions(
-        mut self,
-        item: impl Into<t::AttributeDefinition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_definitions, item);
-        self
-    }
-    /// Sets [`table_name`](t::UpdateTableInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`billing_mode`](t::UpdateTableInput::billing_mode).
-    #[inline]
-    pub fn billing_mode(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode = Some(value.into());
-        self
-    }
-    /// Sets [`provisioned_throughput`](t::UpdateTableInput::provisioned_throughput).
-    #[inline]
-    pub fn provisioned_throughput(mut self, value: t::ProvisionedThroughput) -> Self {
-        self.0.input_mut().provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets [`global_secondary_index_updates`](t::UpdateTableInput::global_secondary_index_updates).
-    #[inline]
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndexUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexUpdates`; see [`global_secondary_index_updates`](Self::global_secondary_index_updates).
-    #[inline]
-    pub fn push_global_secondary_index_updates(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndexUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
-        self
-    }
-    /// Sets [`stream_specification`](t::UpdateTableInput::stream_specification).
-    #[inline]
-    pub fn stream_specification(mut self, value: t::StreamSpecification) -> Self {
-        self.0.input_mut().stream_specification = Some(value);
-        self
-    }
-    /// Sets [`sse_specification`](t::UpdateTableInput::sse_specification).
-    #[inline]
-    pub fn sse_specification(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// Sets [`replica_updates`](t::UpdateTableInput::replica_updates).
-    #[inline]
-    pub fn replica_updates(
-        mut self,
-        value: impl rt::Items<t::ReplicationGroupUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_updates);
-        self
-    }
-    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
-    #[inline]
-    pub fn push_replica_updates(
-        mut self,
-        item: impl Into<t::ReplicationGroupUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().replica_updates, item);
-        self
-    }
-    /// Sets [`table_class`](t::UpdateTableInput::table_class).
-    #[inline]
-    pub fn table_class(mut self, value: impl Into<t::TableClass>) -> Self {
-        self.0.input_mut().table_class = Some(value.into());
-        self
-    }
-    /// Sets [`deletion_protection_enabled`](t::UpdateTableInput::deletion_protection_enabled).
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sets [`multi_region_consistency`](t::UpdateTableInput::multi_region_consistency).
-    #[inline]
-    pub fn multi_region_consistency(
-        mut self,
-        value: impl Into<t::MultiRegionConsistency>,
-    ) -> Self {
-        self.0.input_mut().multi_region_consistency = Some(value.into());
-        self
-    }
-    /// Sets [`global_table_witness_updates`](t::UpdateTableInput::global_table_witness_updates).
-    #[inline]
-    pub fn global_table_witness_updates(
-        mut self,
-        value: impl rt::Items<t::GlobalTableWitnessGroupUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_table_witness_updates);
-        self
-    }
-    /// Adds one element to `GlobalTableWitnessUpdates`; see [`global_table_witness_updates`](Self::global_table_witness_updates).
-    #[inline]
-    pub fn push_global_table_witness_updates(
-        mut self,
-        item: impl Into<t::GlobalTableWitnessGroupUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_table_witness_updates, item);
-        self
-    }
-    /// Sets [`on_demand_throughput`](t::UpdateTableInput::on_demand_throughput).
-    #[inline]
-    pub fn on_demand_throughput(mut self, value: t::OnDemandThroughput) -> Self {
-        self.0.input_mut().on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets [`warm_throughput`](t::UpdateTableInput::warm_throughput).
-    #[inline]
-    pub fn warm_throughput(mut self, value: t::WarmThroughput) -> Self {
-        self.0.input_mut().warm_throughput = Some(value);
-        self
-    }
-    /// Sets [`global_table_settings_replication_mode`](t::UpdateTableInput::global_table_settings_replication_mode).
-    #[inline]
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<t::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.0.input_mut().global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// Sets [`disassociation_protection_enabled`](t::UpdateTableInput::disassociation_protection_enabled).
-    #[inline]
-    pub fn disassociation_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().disassociation_protection_enabled = Some(value);
-        self
-    }
-    /// Sets [`vector_index_updates`](t::UpdateTableInput::vector_index_updates).
-    #[inline]
-    pub fn vector_index_updates(
-        mut self,
-        value: impl rt::Items<t::VectorIndexUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_index_updates);
-        self
-    }
-    /// Adds one element to `VectorIndexUpdates`; see [`vector_index_updates`](Self::vector_index_updates).
-    #[inline]
-    pub fn push_vector_index_updates(
-        mut self,
-        item: impl Into<t::VectorIndexUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().vector_index_updates, item);
-        self
-    }
+    rt::setter!(
+        items UpdateTableInput attribute_definitions(t::AttributeDefinition)
+        push_attribute_definitions
+    );
+    rt::setter!(into_req UpdateTableInput table_name(String));
+    rt::setter!(into_opt UpdateTableInput billing_mode(t::BillingMode));
+    rt::setter!(
+        val_opt UpdateTableInput provisioned_throughput(t::ProvisionedThroughput)
+    );
+    rt::setter!(
+        items UpdateTableInput
+        global_secondary_index_updates(t::GlobalSecondaryIndexUpdate)
+        push_global_secondary_index_updates
+    );
+    rt::setter!(val_opt UpdateTableInput stream_specification(t::StreamSpecification));
+    rt::setter!(val_opt UpdateTableInput sse_specification(t::SseSpecification));
+    rt::setter!(
+        items UpdateTableInput replica_updates(t::ReplicationGroupUpdate)
+        push_replica_updates
+    );
+    rt::setter!(into_opt UpdateTableInput table_class(t::TableClass));
+    rt::setter!(val_opt UpdateTableInput deletion_protection_enabled(bool));
+    rt::setter!(
+        into_opt UpdateTableInput multi_region_consistency(t::MultiRegionConsistency)
+    );
+    rt::setter!(
+        items UpdateTableInput
+        global_table_witness_updates(t::GlobalTableWitnessGroupUpdate)
+        push_global_table_witness_updates
+    );
+    rt::setter!(val_opt UpdateTableInput on_demand_throughput(t::OnDemandThroughput));
+    rt::setter!(val_opt UpdateTableInput warm_throughput(t::WarmThroughput));
+    rt::setter!(
+        into_opt UpdateTableInput
+        global_table_settings_replication_mode(t::GlobalTableSettingsReplicationMode)
+    );
+    rt::setter!(val_opt UpdateTableInput disassociation_protection_enabled(bool));
+    rt::setter!(
+        items UpdateTableInput vector_index_updates(t::VectorIndexUpdate)
+        push_vector_index_updates
+    );
 }
 /// The `UpdateTableReplicaAutoScaling` operation.
 ///
@@ -751,57 +372,20 @@ rt::operation_type!(
     op::UPDATE_TABLE_REPLICA_AUTO_SCALING
 );
 impl UpdateTableReplicaAutoScaling {
-    /// Sets [`global_secondary_index_updates`](t::UpdateTableReplicaAutoScalingInput::global_secondary_index_updates).
-    #[inline]
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndexAutoScalingUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexUpdates`; see [`global_secondary_index_updates`](Self::global_secondary_index_updates).
-    #[inline]
-    pub fn push_global_secondary_index_updates(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndexAutoScalingUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
-        self
-    }
-    /// Sets [`table_name`](t::UpdateTableReplicaAutoScalingInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`provisioned_write_capacity_auto_scaling_update`](t::UpdateTableReplicaAutoScalingInput::provisioned_write_capacity_auto_scaling_update).
-    #[inline]
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        value: t::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.0.input_mut().provisioned_write_capacity_auto_scaling_update = Some(value);
-        self
-    }
-    /// Sets [`replica_updates`](t::UpdateTableReplicaAutoScalingInput::replica_updates).
-    #[inline]
-    pub fn replica_updates(
-        mut self,
-        value: impl rt::Items<t::ReplicaAutoScalingUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_updates);
-        self
-    }
-    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
-    #[inline]
-    pub fn push_replica_updates(
-        mut self,
-        item: impl Into<t::ReplicaAutoScalingUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().replica_updates, item);
-        self
-    }
+    rt::setter!(
+        items UpdateTableReplicaAutoScalingInput
+        global_secondary_index_updates(t::GlobalSecondaryIndexAutoScalingUpdate)
+        push_global_secondary_index_updates
+    );
+    rt::setter!(into_req UpdateTableReplicaAutoScalingInput table_name(String));
+    rt::setter!(
+        val_opt UpdateTableReplicaAutoScalingInput
+        provisioned_write_capacity_auto_scaling_update(t::AutoScalingSettingsUpdate)
+    );
+    rt::setter!(
+        items UpdateTableReplicaAutoScalingInput
+        replica_updates(t::ReplicaAutoScalingUpdate) push_replica_updates
+    );
 }
 /// The `UpdateTimeToLive` operation.
 ///
@@ -830,19 +414,9 @@ rt::operation_type!(
     e::UpdateTimeToLiveError, op::UPDATE_TIME_TO_LIVE
 );
 impl UpdateTimeToLive {
-    /// Sets [`table_name`](t::UpdateTimeToLiveInput::table_name).
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets [`time_to_live_specification`](t::UpdateTimeToLiveInput::time_to_live_specification).
-    #[inline]
-    pub fn time_to_live_specification(
-        mut self,
-        value: t::TimeToLiveSpecification,
-    ) -> Self {
-        self.0.input_mut().time_to_live_specification = value;
-        self
-    }
+    rt::setter!(into_req UpdateTimeToLiveInput table_name(String));
+    rt::setter!(
+        val_req UpdateTimeToLiveInput
+        time_to_live_specification(t::TimeToLiveSpecification)
+    );
 }

@@ -147,36 +147,12 @@ rt::operation_type!(
     t::AcceptAddressTransferResult, rt::NoErrors, op::ACCEPT_ADDRESS_TRANSFER
 );
 impl AcceptAddressTransfer {
-    /// Sets [`address`](t::AcceptAddressTransferRequest::address).
-    #[inline]
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::AcceptAddressTransferRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::AcceptAddressTransferRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req AcceptAddressTransferRequest address(String));
+    rt::setter!(
+        items AcceptAddressTransferRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt AcceptAddressTransferRequest dry_run(bool));
 }
 /// The `AcceptCapacityReservationBillingOwnership` operation.
 ///
@@ -195,18 +171,11 @@ rt::operation_type!(
     op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
 );
 impl AcceptCapacityReservationBillingOwnership {
-    /// Sets [`dry_run`](t::AcceptCapacityReservationBillingOwnershipRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`capacity_reservation_id`](t::AcceptCapacityReservationBillingOwnershipRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
+    rt::setter!(val_opt AcceptCapacityReservationBillingOwnershipRequest dry_run(bool));
+    rt::setter!(
+        into_req AcceptCapacityReservationBillingOwnershipRequest
+        capacity_reservation_id(String)
+    );
 }
 /// The `AcceptReservedInstancesExchangeQuote` operation.
 ///
@@ -224,42 +193,15 @@ rt::operation_type!(
     op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE
 );
 impl AcceptReservedInstancesExchangeQuote {
-    /// Sets [`dry_run`](t::AcceptReservedInstancesExchangeQuoteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`reserved_instance_ids`](t::AcceptReservedInstancesExchangeQuoteRequest::reserved_instance_ids).
-    #[inline]
-    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstanceIds`; see [`reserved_instance_ids`](Self::reserved_instance_ids).
-    #[inline]
-    pub fn push_reserved_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
-        self
-    }
-    /// Sets [`target_configurations`](t::AcceptReservedInstancesExchangeQuoteRequest::target_configurations).
-    #[inline]
-    pub fn target_configurations(
-        mut self,
-        value: impl rt::Items<t::TargetConfigurationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_configurations);
-        self
-    }
-    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
-    #[inline]
-    pub fn push_target_configurations(
-        mut self,
-        item: impl Into<t::TargetConfigurationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_configurations, item);
-        self
-    }
+    rt::setter!(val_opt AcceptReservedInstancesExchangeQuoteRequest dry_run(bool));
+    rt::setter!(
+        items AcceptReservedInstancesExchangeQuoteRequest reserved_instance_ids(String)
+        push_reserved_instance_ids
+    );
+    rt::setter!(
+        items AcceptReservedInstancesExchangeQuoteRequest
+        target_configurations(t::TargetConfigurationRequest) push_target_configurations
+    );
 }
 /// The `AcceptTransitGatewayClientVpnAttachment` operation.
 ///
@@ -278,18 +220,11 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
 );
 impl AcceptTransitGatewayClientVpnAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayClientVpnAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AcceptTransitGatewayClientVpnAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req AcceptTransitGatewayClientVpnAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AcceptTransitGatewayClientVpnAttachmentRequest dry_run(bool));
 }
 /// The `AcceptTransitGatewayMulticastDomainAssociations` operation.
 ///
@@ -308,39 +243,21 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl AcceptTransitGatewayMulticastDomainAssociations {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Sets [`subnet_ids`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::subnet_ids).
-    #[inline]
-    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().subnet_ids);
-        self
-    }
-    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
-    #[inline]
-    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().subnet_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::AcceptTransitGatewayMulticastDomainAssociationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt AcceptTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt AcceptTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items AcceptTransitGatewayMulticastDomainAssociationsRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(
+        val_opt AcceptTransitGatewayMulticastDomainAssociationsRequest dry_run(bool)
+    );
 }
 /// The `AcceptTransitGatewayPeeringAttachment` operation.
 ///
@@ -359,18 +276,11 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl AcceptTransitGatewayPeeringAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AcceptTransitGatewayPeeringAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req AcceptTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AcceptTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
 /// The `AcceptTransitGatewayVpcAttachment` operation.
 ///
@@ -390,18 +300,11 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl AcceptTransitGatewayVpcAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::AcceptTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AcceptTransitGatewayVpcAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req AcceptTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AcceptTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
 /// The `AcceptVpcEndpointConnections` operation.
 ///
@@ -419,48 +322,16 @@ rt::operation_type!(
     op::ACCEPT_VPC_ENDPOINT_CONNECTIONS
 );
 impl AcceptVpcEndpointConnections {
-    /// Sets [`dry_run`](t::AcceptVpcEndpointConnectionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`service_id`](t::AcceptVpcEndpointConnectionsRequest::service_id).
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// Sets [`vpc_endpoint_ids`](t::AcceptVpcEndpointConnectionsRequest::vpc_endpoint_ids).
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
-        self
-    }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
-    #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
-        self
-    }
-    /// Sets [`transit_gateway_attachment_ids`](t::AcceptVpcEndpointConnectionsRequest::transit_gateway_attachment_ids).
-    #[inline]
-    pub fn transit_gateway_attachment_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
-        self
-    }
-    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
-    #[inline]
-    pub fn push_transit_gateway_attachment_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
-        self
-    }
+    rt::setter!(val_opt AcceptVpcEndpointConnectionsRequest dry_run(bool));
+    rt::setter!(into_req AcceptVpcEndpointConnectionsRequest service_id(String));
+    rt::setter!(
+        items AcceptVpcEndpointConnectionsRequest vpc_endpoint_ids(String)
+        push_vpc_endpoint_ids
+    );
+    rt::setter!(
+        items AcceptVpcEndpointConnectionsRequest transit_gateway_attachment_ids(String)
+        push_transit_gateway_attachment_ids
+    );
 }
 /// The `AcceptVpcPeeringConnection` operation.
 ///
@@ -481,18 +352,10 @@ rt::operation_type!(
     t::AcceptVpcPeeringConnectionResult, rt::NoErrors, op::ACCEPT_VPC_PEERING_CONNECTION
 );
 impl AcceptVpcPeeringConnection {
-    /// Sets [`dry_run`](t::AcceptVpcPeeringConnectionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_peering_connection_id`](t::AcceptVpcPeeringConnectionRequest::vpc_peering_connection_id).
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
+    rt::setter!(val_opt AcceptVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req AcceptVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
 }
 /// The `AdvertiseByoipCidr` operation.
 ///
@@ -515,30 +378,10 @@ rt::operation_type!(
     rt::NoErrors, op::ADVERTISE_BYOIP_CIDR
 );
 impl AdvertiseByoipCidr {
-    /// Sets [`cidr`](t::AdvertiseByoipCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`asn`](t::AdvertiseByoipCidrRequest::asn).
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::AdvertiseByoipCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_border_group`](t::AdvertiseByoipCidrRequest::network_border_group).
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
+    rt::setter!(into_req AdvertiseByoipCidrRequest cidr(String));
+    rt::setter!(into_opt AdvertiseByoipCidrRequest asn(String));
+    rt::setter!(val_opt AdvertiseByoipCidrRequest dry_run(bool));
+    rt::setter!(into_opt AdvertiseByoipCidrRequest network_border_group(String));
 }
 /// The `AllocateAddress` operation.
 ///
@@ -568,66 +411,17 @@ rt::operation_type!(
     op::ALLOCATE_ADDRESS
 );
 impl AllocateAddress {
-    /// Sets [`domain`](t::AllocateAddressRequest::domain).
-    #[inline]
-    pub fn domain(mut self, value: impl Into<t::DomainType>) -> Self {
-        self.0.input_mut().domain = Some(value.into());
-        self
-    }
-    /// Sets [`address`](t::AllocateAddressRequest::address).
-    #[inline]
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address = Some(value.into());
-        self
-    }
-    /// Sets [`public_ipv4_pool`](t::AllocateAddressRequest::public_ipv4_pool).
-    #[inline]
-    pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ipv4_pool = Some(value.into());
-        self
-    }
-    /// Sets [`network_border_group`](t::AllocateAddressRequest::network_border_group).
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sets [`customer_owned_ipv4_pool`](t::AllocateAddressRequest::customer_owned_ipv4_pool).
-    #[inline]
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::AllocateAddressRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::AllocateAddressRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::AllocateAddressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt AllocateAddressRequest domain(t::DomainType));
+    rt::setter!(into_opt AllocateAddressRequest address(String));
+    rt::setter!(into_opt AllocateAddressRequest public_ipv4_pool(String));
+    rt::setter!(into_opt AllocateAddressRequest network_border_group(String));
+    rt::setter!(into_opt AllocateAddressRequest customer_owned_ipv4_pool(String));
+    rt::setter!(
+        items AllocateAddressRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt AllocateAddressRequest ipam_pool_id(String));
+    rt::setter!(val_opt AllocateAddressRequest dry_run(bool));
 }
 /// The `AllocateHosts` operation.
 ///
@@ -640,102 +434,22 @@ rt::operation_type!(
     op::ALLOCATE_HOSTS
 );
 impl AllocateHosts {
-    /// Sets [`instance_family`](t::AllocateHostsRequest::instance_family).
-    #[inline]
-    pub fn instance_family(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_family = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::AllocateHostsRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`host_recovery`](t::AllocateHostsRequest::host_recovery).
-    #[inline]
-    pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
-        self.0.input_mut().host_recovery = Some(value.into());
-        self
-    }
-    /// Sets [`outpost_arn`](t::AllocateHostsRequest::outpost_arn).
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// Sets [`host_maintenance`](t::AllocateHostsRequest::host_maintenance).
-    #[inline]
-    pub fn host_maintenance(mut self, value: impl Into<t::HostMaintenance>) -> Self {
-        self.0.input_mut().host_maintenance = Some(value.into());
-        self
-    }
-    /// Sets [`asset_ids`](t::AllocateHostsRequest::asset_ids).
-    #[inline]
-    pub fn asset_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().asset_ids);
-        self
-    }
-    /// Adds one element to `AssetIds`; see [`asset_ids`](Self::asset_ids).
-    #[inline]
-    pub fn push_asset_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().asset_ids, item);
-        self
-    }
-    /// Sets [`availability_zone_id`](t::AllocateHostsRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`cpu_options`](t::AllocateHostsRequest::cpu_options).
-    #[inline]
-    pub fn cpu_options(mut self, value: t::HostCpuOptionsRequest) -> Self {
-        self.0.input_mut().cpu_options = Some(value);
-        self
-    }
-    /// Sets [`auto_placement`](t::AllocateHostsRequest::auto_placement).
-    #[inline]
-    pub fn auto_placement(mut self, value: impl Into<t::AutoPlacement>) -> Self {
-        self.0.input_mut().auto_placement = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::AllocateHostsRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`instance_type`](t::AllocateHostsRequest::instance_type).
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// Sets [`quantity`](t::AllocateHostsRequest::quantity).
-    #[inline]
-    pub fn quantity(mut self, value: i32) -> Self {
-        self.0.input_mut().quantity = Some(value);
-        self
-    }
-    /// Sets [`availability_zone`](t::AllocateHostsRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt AllocateHostsRequest instance_family(String));
+    rt::setter!(
+        items AllocateHostsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt AllocateHostsRequest host_recovery(t::HostRecovery));
+    rt::setter!(into_opt AllocateHostsRequest outpost_arn(String));
+    rt::setter!(into_opt AllocateHostsRequest host_maintenance(t::HostMaintenance));
+    rt::setter!(items AllocateHostsRequest asset_ids(String) push_asset_ids);
+    rt::setter!(into_opt AllocateHostsRequest availability_zone_id(String));
+    rt::setter!(val_opt AllocateHostsRequest cpu_options(t::HostCpuOptionsRequest));
+    rt::setter!(into_opt AllocateHostsRequest auto_placement(t::AutoPlacement));
+    rt::setter!(into_opt AllocateHostsRequest client_token(String));
+    rt::setter!(into_opt AllocateHostsRequest instance_type(String));
+    rt::setter!(val_opt AllocateHostsRequest quantity(i32));
+    rt::setter!(into_opt AllocateHostsRequest availability_zone(String));
 }
 /// The `AllocateIpamPoolCidr` operation.
 ///
@@ -756,90 +470,23 @@ rt::operation_type!(
     rt::NoErrors, op::ALLOCATE_IPAM_POOL_CIDR
 );
 impl AllocateIpamPoolCidr {
-    /// Sets [`dry_run`](t::AllocateIpamPoolCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::AllocateIpamPoolCidrRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::AllocateIpamPoolCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sets [`netmask_length`](t::AllocateIpamPoolCidrRequest::netmask_length).
-    #[inline]
-    pub fn netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().netmask_length = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::AllocateIpamPoolCidrRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::AllocateIpamPoolCidrRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`preview_next_cidr`](t::AllocateIpamPoolCidrRequest::preview_next_cidr).
-    #[inline]
-    pub fn preview_next_cidr(mut self, value: bool) -> Self {
-        self.0.input_mut().preview_next_cidr = Some(value);
-        self
-    }
-    /// Sets [`allowed_cidrs`](t::AllocateIpamPoolCidrRequest::allowed_cidrs).
-    #[inline]
-    pub fn allowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allowed_cidrs);
-        self
-    }
-    /// Adds one element to `AllowedCidrs`; see [`allowed_cidrs`](Self::allowed_cidrs).
-    #[inline]
-    pub fn push_allowed_cidrs(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allowed_cidrs, item);
-        self
-    }
-    /// Sets [`disallowed_cidrs`](t::AllocateIpamPoolCidrRequest::disallowed_cidrs).
-    #[inline]
-    pub fn disallowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().disallowed_cidrs);
-        self
-    }
-    /// Adds one element to `DisallowedCidrs`; see [`disallowed_cidrs`](Self::disallowed_cidrs).
-    #[inline]
-    pub fn push_disallowed_cidrs(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().disallowed_cidrs, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::AllocateIpamPoolCidrRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(val_opt AllocateIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req AllocateIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt AllocateIpamPoolCidrRequest cidr(String));
+    rt::setter!(val_opt AllocateIpamPoolCidrRequest netmask_length(i32));
+    rt::setter!(into_opt AllocateIpamPoolCidrRequest client_token(String));
+    rt::setter!(into_opt AllocateIpamPoolCidrRequest description(String));
+    rt::setter!(val_opt AllocateIpamPoolCidrRequest preview_next_cidr(bool));
+    rt::setter!(
+        items AllocateIpamPoolCidrRequest allowed_cidrs(String) push_allowed_cidrs
+    );
+    rt::setter!(
+        items AllocateIpamPoolCidrRequest disallowed_cidrs(String) push_disallowed_cidrs
+    );
+    rt::setter!(
+        items AllocateIpamPoolCidrRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `ApplySecurityGroupsToClientVpnTargetNetwork` operation.
 ///
@@ -858,36 +505,20 @@ rt::operation_type!(
     op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK
 );
 impl ApplySecurityGroupsToClientVpnTargetNetwork {
-    /// Sets [`client_vpn_endpoint_id`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`vpc_id`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`security_group_ids`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::security_group_ids).
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ApplySecurityGroupsToClientVpnTargetNetworkRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ApplySecurityGroupsToClientVpnTargetNetworkRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req ApplySecurityGroupsToClientVpnTargetNetworkRequest vpc_id(String)
+    );
+    rt::setter!(
+        items ApplySecurityGroupsToClientVpnTargetNetworkRequest
+        security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(
+        val_opt ApplySecurityGroupsToClientVpnTargetNetworkRequest dry_run(bool)
+    );
 }
 /// The `AssignIpv6Addresses` operation.
 ///
@@ -908,48 +539,15 @@ rt::operation_type!(
     rt::NoErrors, op::ASSIGN_IPV6_ADDRESSES
 );
 impl AssignIpv6Addresses {
-    /// Sets [`ipv6_prefix_count`](t::AssignIpv6AddressesRequest::ipv6_prefix_count).
-    #[inline]
-    pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_prefix_count = Some(value);
-        self
-    }
-    /// Sets [`ipv6_prefixes`](t::AssignIpv6AddressesRequest::ipv6_prefixes).
-    #[inline]
-    pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
-    #[inline]
-    pub fn push_ipv6_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
-        self
-    }
-    /// Sets [`network_interface_id`](t::AssignIpv6AddressesRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sets [`ipv6_addresses`](t::AssignIpv6AddressesRequest::ipv6_addresses).
-    #[inline]
-    pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_addresses);
-        self
-    }
-    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
-    #[inline]
-    pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
-        self
-    }
-    /// Sets [`ipv6_address_count`](t::AssignIpv6AddressesRequest::ipv6_address_count).
-    #[inline]
-    pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_address_count = Some(value);
-        self
-    }
+    rt::setter!(val_opt AssignIpv6AddressesRequest ipv6_prefix_count(i32));
+    rt::setter!(
+        items AssignIpv6AddressesRequest ipv6_prefixes(String) push_ipv6_prefixes
+    );
+    rt::setter!(into_req AssignIpv6AddressesRequest network_interface_id(String));
+    rt::setter!(
+        items AssignIpv6AddressesRequest ipv6_addresses(String) push_ipv6_addresses
+    );
+    rt::setter!(val_opt AssignIpv6AddressesRequest ipv6_address_count(i32));
 }
 /// The `AssignPrivateIpAddresses` operation.
 ///
@@ -976,54 +574,19 @@ rt::operation_type!(
     t::AssignPrivateIpAddressesResult, rt::NoErrors, op::ASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl AssignPrivateIpAddresses {
-    /// Sets [`ipv4_prefixes`](t::AssignPrivateIpAddressesRequest::ipv4_prefixes).
-    #[inline]
-    pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
-    #[inline]
-    pub fn push_ipv4_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
-        self
-    }
-    /// Sets [`ipv4_prefix_count`](t::AssignPrivateIpAddressesRequest::ipv4_prefix_count).
-    #[inline]
-    pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_prefix_count = Some(value);
-        self
-    }
-    /// Sets [`network_interface_id`](t::AssignPrivateIpAddressesRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sets [`private_ip_addresses`](t::AssignPrivateIpAddressesRequest::private_ip_addresses).
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// Sets [`secondary_private_ip_address_count`](t::AssignPrivateIpAddressesRequest::secondary_private_ip_address_count).
-    #[inline]
-    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().secondary_private_ip_address_count = Some(value);
-        self
-    }
-    /// Sets [`allow_reassignment`](t::AssignPrivateIpAddressesRequest::allow_reassignment).
-    #[inline]
-    pub fn allow_reassignment(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_reassignment = Some(value);
-        self
-    }
+    rt::setter!(
+        items AssignPrivateIpAddressesRequest ipv4_prefixes(String) push_ipv4_prefixes
+    );
+    rt::setter!(val_opt AssignPrivateIpAddressesRequest ipv4_prefix_count(i32));
+    rt::setter!(into_req AssignPrivateIpAddressesRequest network_interface_id(String));
+    rt::setter!(
+        items AssignPrivateIpAddressesRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt AssignPrivateIpAddressesRequest secondary_private_ip_address_count(i32)
+    );
+    rt::setter!(val_opt AssignPrivateIpAddressesRequest allow_reassignment(bool));
 }
 impl super::Client {
     /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1157,36 +720,15 @@ rt::operation_type!(
     op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
 );
 impl AssignPrivateNatGatewayAddress {
-    /// Sets [`nat_gateway_id`](t::AssignPrivateNatGatewayAddressRequest::nat_gateway_id).
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// Sets [`private_ip_addresses`](t::AssignPrivateNatGatewayAddressRequest::private_ip_addresses).
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// Sets [`private_ip_address_count`](t::AssignPrivateNatGatewayAddressRequest::private_ip_address_count).
-    #[inline]
-    pub fn private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().private_ip_address_count = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::AssignPrivateNatGatewayAddressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req AssignPrivateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items AssignPrivateNatGatewayAddressRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt AssignPrivateNatGatewayAddressRequest private_ip_address_count(i32)
+    );
+    rt::setter!(val_opt AssignPrivateNatGatewayAddressRequest dry_run(bool));
 }
 /// The `AssociateAddress` operation.
 ///
@@ -1211,48 +753,13 @@ rt::operation_type!(
     rt::NoErrors, op::ASSOCIATE_ADDRESS
 );
 impl AssociateAddress {
-    /// Sets [`allocation_id`](t::AssociateAddressRequest::allocation_id).
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// Sets [`instance_id`](t::AssociateAddressRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// Sets [`public_ip`](t::AssociateAddressRequest::public_ip).
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateAddressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_interface_id`](t::AssociateAddressRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// Sets [`private_ip_address`](t::AssociateAddressRequest::private_ip_address).
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`allow_reassociation`](t::AssociateAddressRequest::allow_reassociation).
-    #[inline]
-    pub fn allow_reassociation(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_reassociation = Some(value);
-        self
-    }
+    rt::setter!(into_opt AssociateAddressRequest allocation_id(String));
+    rt::setter!(into_opt AssociateAddressRequest instance_id(String));
+    rt::setter!(into_opt AssociateAddressRequest public_ip(String));
+    rt::setter!(val_opt AssociateAddressRequest dry_run(bool));
+    rt::setter!(into_opt AssociateAddressRequest network_interface_id(String));
+    rt::setter!(into_opt AssociateAddressRequest private_ip_address(String));
+    rt::setter!(val_opt AssociateAddressRequest allow_reassociation(bool));
 }
 /// The `AssociateApplicationStatusCheck` operation.
 ///
@@ -1277,54 +784,21 @@ rt::operation_type!(
     op::ASSOCIATE_APPLICATION_STATUS_CHECK
 );
 impl AssociateApplicationStatusCheck {
-    /// Sets [`application_status_check_id`](t::AssociateApplicationStatusCheckRequest::application_status_check_id).
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// Sets [`target_tag_associations`](t::AssociateApplicationStatusCheckRequest::target_tag_associations).
-    #[inline]
-    pub fn target_tag_associations(
-        mut self,
-        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_tag_associations);
-        self
-    }
-    /// Adds one element to `TargetTagAssociations`; see [`target_tag_associations`](Self::target_tag_associations).
-    #[inline]
-    pub fn push_target_tag_associations(
-        mut self,
-        item: impl Into<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_tag_associations, item);
-        self
-    }
-    /// Sets [`instance_ids`](t::AssociateApplicationStatusCheckRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`client_token`](t::AssociateApplicationStatusCheckRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateApplicationStatusCheckRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req AssociateApplicationStatusCheckRequest
+        application_status_check_id(String)
+    );
+    rt::setter!(
+        items AssociateApplicationStatusCheckRequest
+        target_tag_associations(t::CustomTagKeyValueRequestPair)
+        push_target_tag_associations
+    );
+    rt::setter!(
+        items AssociateApplicationStatusCheckRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(into_opt AssociateApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt AssociateApplicationStatusCheckRequest dry_run(bool));
 }
 /// The `AssociateCapacityReservationBillingOwner` operation.
 ///
@@ -1343,27 +817,15 @@ rt::operation_type!(
     op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
 );
 impl AssociateCapacityReservationBillingOwner {
-    /// Sets [`dry_run`](t::AssociateCapacityReservationBillingOwnerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`capacity_reservation_id`](t::AssociateCapacityReservationBillingOwnerRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`unused_reservation_billing_owner_id`](t::AssociateCapacityReservationBillingOwnerRequest::unused_reservation_billing_owner_id).
-    #[inline]
-    pub fn unused_reservation_billing_owner_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
-        self
-    }
+    rt::setter!(val_opt AssociateCapacityReservationBillingOwnerRequest dry_run(bool));
+    rt::setter!(
+        into_req AssociateCapacityReservationBillingOwnerRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_req AssociateCapacityReservationBillingOwnerRequest
+        unused_reservation_billing_owner_id(String)
+    );
 }
 /// The `AssociateClientVpnTargetNetwork` operation.
 ///
@@ -1383,42 +845,18 @@ rt::operation_type!(
     op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK
 );
 impl AssociateClientVpnTargetNetwork {
-    /// Sets [`client_vpn_endpoint_id`](t::AssociateClientVpnTargetNetworkRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`subnet_id`](t::AssociateClientVpnTargetNetworkRequest::subnet_id).
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::AssociateClientVpnTargetNetworkRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateClientVpnTargetNetworkRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`availability_zone`](t::AssociateClientVpnTargetNetworkRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`availability_zone_id`](t::AssociateClientVpnTargetNetworkRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req AssociateClientVpnTargetNetworkRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(into_opt AssociateClientVpnTargetNetworkRequest subnet_id(String));
+    rt::setter!(into_opt AssociateClientVpnTargetNetworkRequest client_token(String));
+    rt::setter!(val_opt AssociateClientVpnTargetNetworkRequest dry_run(bool));
+    rt::setter!(
+        into_opt AssociateClientVpnTargetNetworkRequest availability_zone(String)
+    );
+    rt::setter!(
+        into_opt AssociateClientVpnTargetNetworkRequest availability_zone_id(String)
+    );
 }
 /// The `AssociateDhcpOptions` operation.
 ///
@@ -1435,24 +873,9 @@ rt::operation_type!(
     op::ASSOCIATE_DHCP_OPTIONS
 );
 impl AssociateDhcpOptions {
-    /// Sets [`dhcp_options_id`](t::AssociateDhcpOptionsRequest::dhcp_options_id).
-    #[inline]
-    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dhcp_options_id = value.into();
-        self
-    }
-    /// Sets [`vpc_id`](t::AssociateDhcpOptionsRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateDhcpOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req AssociateDhcpOptionsRequest dhcp_options_id(String));
+    rt::setter!(into_req AssociateDhcpOptionsRequest vpc_id(String));
+    rt::setter!(val_opt AssociateDhcpOptionsRequest dry_run(bool));
 }
 /// The `AssociateEnclaveCertificateIamRole` operation.
 ///
@@ -1474,24 +897,11 @@ rt::operation_type!(
     op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
 );
 impl AssociateEnclaveCertificateIamRole {
-    /// Sets [`certificate_arn`](t::AssociateEnclaveCertificateIamRoleRequest::certificate_arn).
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
-        self
-    }
-    /// Sets [`role_arn`](t::AssociateEnclaveCertificateIamRoleRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateEnclaveCertificateIamRoleRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req AssociateEnclaveCertificateIamRoleRequest certificate_arn(String)
+    );
+    rt::setter!(into_req AssociateEnclaveCertificateIamRoleRequest role_arn(String));
+    rt::setter!(val_opt AssociateEnclaveCertificateIamRoleRequest dry_run(bool));
 }
 /// The `AssociateIamInstanceProfile` operation.
 ///
@@ -1509,21 +919,11 @@ rt::operation_type!(
     op::ASSOCIATE_IAM_INSTANCE_PROFILE
 );
 impl AssociateIamInstanceProfile {
-    /// Sets [`iam_instance_profile`](t::AssociateIamInstanceProfileRequest::iam_instance_profile).
-    #[inline]
-    pub fn iam_instance_profile(
-        mut self,
-        value: t::IamInstanceProfileSpecification,
-    ) -> Self {
-        self.0.input_mut().iam_instance_profile = value;
-        self
-    }
-    /// Sets [`instance_id`](t::AssociateIamInstanceProfileRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
+    rt::setter!(
+        val_req AssociateIamInstanceProfileRequest
+        iam_instance_profile(t::IamInstanceProfileSpecification)
+    );
+    rt::setter!(into_req AssociateIamInstanceProfileRequest instance_id(String));
 }
 /// The `AssociateInstanceEventWindow` operation.
 ///
@@ -1543,27 +943,14 @@ rt::operation_type!(
     op::ASSOCIATE_INSTANCE_EVENT_WINDOW
 );
 impl AssociateInstanceEventWindow {
-    /// Sets [`dry_run`](t::AssociateInstanceEventWindowRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_event_window_id`](t::AssociateInstanceEventWindowRequest::instance_event_window_id).
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// Sets [`association_target`](t::AssociateInstanceEventWindowRequest::association_target).
-    #[inline]
-    pub fn association_target(
-        mut self,
-        value: t::InstanceEventWindowAssociationRequest,
-    ) -> Self {
-        self.0.input_mut().association_target = value;
-        self
-    }
+    rt::setter!(val_opt AssociateInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(
+        into_req AssociateInstanceEventWindowRequest instance_event_window_id(String)
+    );
+    rt::setter!(
+        val_req AssociateInstanceEventWindowRequest
+        association_target(t::InstanceEventWindowAssociationRequest)
+    );
 }
 /// The `AssociateIpamByoasn` operation.
 ///
@@ -1582,24 +969,9 @@ rt::operation_type!(
     rt::NoErrors, op::ASSOCIATE_IPAM_BYOASN
 );
 impl AssociateIpamByoasn {
-    /// Sets [`dry_run`](t::AssociateIpamByoasnRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`asn`](t::AssociateIpamByoasnRequest::asn).
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::AssociateIpamByoasnRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
+    rt::setter!(val_opt AssociateIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req AssociateIpamByoasnRequest asn(String));
+    rt::setter!(into_req AssociateIpamByoasnRequest cidr(String));
 }
 /// The `AssociateIpamResourceDiscovery` operation.
 ///
@@ -1617,48 +989,16 @@ rt::operation_type!(
     op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY
 );
 impl AssociateIpamResourceDiscovery {
-    /// Sets [`dry_run`](t::AssociateIpamResourceDiscoveryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::AssociateIpamResourceDiscoveryRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::AssociateIpamResourceDiscoveryRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::AssociateIpamResourceDiscoveryRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::AssociateIpamResourceDiscoveryRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt AssociateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(into_req AssociateIpamResourceDiscoveryRequest ipam_id(String));
+    rt::setter!(
+        into_req AssociateIpamResourceDiscoveryRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(
+        items AssociateIpamResourceDiscoveryRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt AssociateIpamResourceDiscoveryRequest client_token(String));
 }
 /// The `AssociateKmsKeyId` operation.
 ///
@@ -1677,24 +1017,9 @@ rt::operation_type!(
     rt::NoErrors, op::ASSOCIATE_KMS_KEY_ID
 );
 impl AssociateKmsKeyId {
-    /// Sets [`snapshot_id`](t::AssociateKmsKeyIdRequest::snapshot_id).
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::AssociateKmsKeyIdRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateKmsKeyIdRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt AssociateKmsKeyIdRequest snapshot_id(String));
+    rt::setter!(into_req AssociateKmsKeyIdRequest kms_key_id(String));
+    rt::setter!(val_opt AssociateKmsKeyIdRequest dry_run(bool));
 }
 /// The `AssociateNatGatewayAddress` operation.
 ///
@@ -1715,54 +1040,18 @@ rt::operation_type!(
     t::AssociateNatGatewayAddressResult, rt::NoErrors, op::ASSOCIATE_NAT_GATEWAY_ADDRESS
 );
 impl AssociateNatGatewayAddress {
-    /// Sets [`nat_gateway_id`](t::AssociateNatGatewayAddressRequest::nat_gateway_id).
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// Sets [`allocation_ids`](t::AssociateNatGatewayAddressRequest::allocation_ids).
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
-    /// Sets [`private_ip_addresses`](t::AssociateNatGatewayAddressRequest::private_ip_addresses).
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateNatGatewayAddressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`availability_zone`](t::AssociateNatGatewayAddressRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`availability_zone_id`](t::AssociateNatGatewayAddressRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req AssociateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items AssociateNatGatewayAddressRequest allocation_ids(String)
+        push_allocation_ids
+    );
+    rt::setter!(
+        items AssociateNatGatewayAddressRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(val_opt AssociateNatGatewayAddressRequest dry_run(bool));
+    rt::setter!(into_opt AssociateNatGatewayAddressRequest availability_zone(String));
+    rt::setter!(into_opt AssociateNatGatewayAddressRequest availability_zone_id(String));
 }
 /// The `AssociateNetworkingFlexCostAllocationPolicy` operation.
 ///
@@ -1787,45 +1076,23 @@ rt::operation_type!(
     op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
 );
 impl AssociateNetworkingFlexCostAllocationPolicy {
-    /// Sets [`fca_policy_id`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::fca_policy_id).
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
-        self
-    }
-    /// Sets [`network_resource_ids`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::network_resource_ids).
-    #[inline]
-    pub fn network_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_resource_ids);
-        self
-    }
-    /// Adds one element to `NetworkResourceIds`; see [`network_resource_ids`](Self::network_resource_ids).
-    #[inline]
-    pub fn push_network_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_resource_ids, item);
-        self
-    }
-    /// Sets [`network_resource_scope`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::network_resource_scope).
-    #[inline]
-    pub fn network_resource_scope(
-        mut self,
-        value: t::FlexCostAllocationNetworkResourceScope,
-    ) -> Self {
-        self.0.input_mut().network_resource_scope = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateNetworkingFlexCostAllocationPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req AssociateNetworkingFlexCostAllocationPolicyRequest fca_policy_id(String)
+    );
+    rt::setter!(
+        items AssociateNetworkingFlexCostAllocationPolicyRequest
+        network_resource_ids(String) push_network_resource_ids
+    );
+    rt::setter!(
+        val_opt AssociateNetworkingFlexCostAllocationPolicyRequest
+        network_resource_scope(t::FlexCostAllocationNetworkResourceScope)
+    );
+    rt::setter!(
+        into_opt AssociateNetworkingFlexCostAllocationPolicyRequest client_token(String)
+    );
+    rt::setter!(
+        val_opt AssociateNetworkingFlexCostAllocationPolicyRequest dry_run(bool)
+    );
 }
 /// The `AssociateRouteServer` operation.
 ///
@@ -1846,24 +1113,9 @@ rt::operation_type!(
     rt::NoErrors, op::ASSOCIATE_ROUTE_SERVER
 );
 impl AssociateRouteServer {
-    /// Sets [`route_server_id`](t::AssociateRouteServerRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`vpc_id`](t::AssociateRouteServerRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::AssociateRouteServerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req AssociateRouteServerRequest route_server_id(String));
+    rt::setter!(into_req AssociateRouteServerRequest vpc_id(String));
+    rt::setter!(val_opt AssociateRouteServerRequest dry_run(bool));
 }
 /// The `AssociateRouteTable` operation.
 ///
@@ -1882,34 +1134,605 @@ rt::operation_type!(
     rt::NoErrors, op::ASSOCIATE_ROUTE_TABLE
 );
 impl AssociateRouteTable {
-    /// Sets [`gateway_id`](t::AssociateRouteTableRequest::gateway_id).
+    rt::setter!(into_opt AssociateRouteTableRequest gateway_id(String));
+    rt::setter!(into_opt AssociateRouteTableRequest public_ipv4_pool(String));
+    rt::setter!(val_opt AssociateRouteTableRequest dry_run(bool));
+    rt::setter!(into_opt AssociateRouteTableRequest subnet_id(String));
+    rt::setter!(into_req AssociateRouteTableRequest route_table_id(String));
+}
+impl super::Client {
+    /// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC. Returns [`AssociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
-        self
+    pub fn associate_security_group_vpc(&self) -> AssociateSecurityGroupVpc {
+        AssociateSecurityGroupVpc(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_SECURITY_GROUP_VPC),
+        )
     }
-    /// Sets [`public_ipv4_pool`](t::AssociateRouteTableRequest::public_ipv4_pool).
+    /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet. Returns [`AssociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ipv4_pool = Some(value.into());
-        self
+    pub fn associate_subnet_cidr_block(&self) -> AssociateSubnetCidrBlock {
+        AssociateSubnetCidrBlock(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_SUBNET_CIDR_BLOCK),
+        )
     }
-    /// Sets [`dry_run`](t::AssociateRouteTableRequest::dry_run).
+    /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain. Returns [`AssociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn associate_transit_gateway_multicast_domain(
+        &self,
+    ) -> AssociateTransitGatewayMulticastDomain {
+        AssociateTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+        )
     }
-    /// Sets [`subnet_id`](t::AssociateRouteTableRequest::subnet_id).
+    /// Associates the specified transit gateway attachment with a transit gateway policy table. Returns [`AssociateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
+    pub fn associate_transit_gateway_policy_table(
+        &self,
+    ) -> AssociateTransitGatewayPolicyTable {
+        AssociateTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
     }
-    /// Sets [`route_table_id`](t::AssociateRouteTableRequest::route_table_id).
+    /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment. Returns [`AssociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
+    pub fn associate_transit_gateway_route_table(
+        &self,
+    ) -> AssociateTransitGatewayRouteTable {
+        AssociateTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
+        )
     }
+    /// Associates a branch network interface with a trunk network interface. Returns [`AssociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_trunk_interface(&self) -> AssociateTrunkInterface {
+        AssociateTrunkInterface(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_TRUNK_INTERFACE),
+        )
+    }
+    /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)). Returns [`AssociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_vpc_cidr_block(&self) -> AssociateVpcCidrBlock {
+        AssociateVpcCidrBlock(rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_CIDR_BLOCK))
+    }
+    /// **Note:** This action is deprecated. Returns [`AttachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpc {
+        AttachClassicLinkVpc(rt::Call::new(&self.handle, &op::ATTACH_CLASSIC_LINK_VPC))
+    }
+    /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html). Returns [`AttachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_image_watermark(&self) -> AttachImageWatermark {
+        AttachImageWatermark(rt::Call::new(&self.handle, &op::ATTACH_IMAGE_WATERMARK))
+    }
+    /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*. Returns [`AttachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_internet_gateway(&self) -> AttachInternetGateway {
+        AttachInternetGateway(rt::Call::new(&self.handle, &op::ATTACH_INTERNET_GATEWAY))
+    }
+    /// Attaches a network interface to an instance. Returns [`AttachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_network_interface(&self) -> AttachNetworkInterface {
+        AttachNetworkInterface(
+            rt::Call::new(&self.handle, &op::ATTACH_NETWORK_INTERFACE),
+        )
+    }
+    /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance. Returns [`AttachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_verified_access_trust_provider(
+        &self,
+    ) -> AttachVerifiedAccessTrustProvider {
+        AttachVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
+    }
+    /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name. Returns [`AttachVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_volume(&self) -> AttachVolume {
+        AttachVolume(rt::Call::new(&self.handle, &op::ATTACH_VOLUME))
+    }
+    /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time. Returns [`AttachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_vpn_gateway(&self) -> AttachVpnGateway {
+        AttachVpnGateway(rt::Call::new(&self.handle, &op::ATTACH_VPN_GATEWAY))
+    }
+    /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks. Returns [`AuthorizeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_client_vpn_ingress(&self) -> AuthorizeClientVpnIngress {
+        AuthorizeClientVpnIngress(
+            rt::Call::new(&self.handle, &op::AUTHORIZE_CLIENT_VPN_INGRESS),
+        )
+    }
+    /// Adds the specified outbound (egress) rules to a security group. Returns [`AuthorizeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_security_group_egress(&self) -> AuthorizeSecurityGroupEgress {
+        AuthorizeSecurityGroupEgress(
+            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_EGRESS),
+        )
+    }
+}
+/// The `AssociateSecurityGroupVpc` operation.
+///
+/// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
+///
+/// - **Note:** The VPC you want to associate the security group with must be in the same Region.
+/// - You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you.
+/// - You must own the security group.
+/// - You cannot use this feature with default security groups.
+/// - You cannot use this feature with the default VPC.
+pub struct AssociateSecurityGroupVpc(
+    pub(crate) rt::Call<
+        t::AssociateSecurityGroupVpcRequest,
+        t::AssociateSecurityGroupVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateSecurityGroupVpc, t::AssociateSecurityGroupVpcRequest,
+    t::AssociateSecurityGroupVpcResult, rt::NoErrors, op::ASSOCIATE_SECURITY_GROUP_VPC
+);
+impl AssociateSecurityGroupVpc {
+    rt::setter!(into_req AssociateSecurityGroupVpcRequest group_id(String));
+    rt::setter!(into_req AssociateSecurityGroupVpcRequest vpc_id(String));
+    rt::setter!(val_opt AssociateSecurityGroupVpcRequest dry_run(bool));
+}
+/// The `AssociateSubnetCidrBlock` operation.
+///
+/// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
+pub struct AssociateSubnetCidrBlock(
+    pub(crate) rt::Call<
+        t::AssociateSubnetCidrBlockRequest,
+        t::AssociateSubnetCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateSubnetCidrBlock, t::AssociateSubnetCidrBlockRequest,
+    t::AssociateSubnetCidrBlockResult, rt::NoErrors, op::ASSOCIATE_SUBNET_CIDR_BLOCK
+);
+impl AssociateSubnetCidrBlock {
+    rt::setter!(into_opt AssociateSubnetCidrBlockRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt AssociateSubnetCidrBlockRequest ipv6_netmask_length(i32));
+    rt::setter!(into_req AssociateSubnetCidrBlockRequest subnet_id(String));
+    rt::setter!(into_opt AssociateSubnetCidrBlockRequest ipv6_cidr_block(String));
+}
+/// The `AssociateTransitGatewayMulticastDomain` operation.
+///
+/// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
+///
+/// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
+pub struct AssociateTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayMulticastDomainRequest,
+        t::AssociateTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayMulticastDomain,
+    t::AssociateTransitGatewayMulticastDomainRequest,
+    t::AssociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl AssociateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req AssociateTransitGatewayMulticastDomainRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_req AssociateTransitGatewayMulticastDomainRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items AssociateTransitGatewayMulticastDomainRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(val_opt AssociateTransitGatewayMulticastDomainRequest dry_run(bool));
+}
+/// The `AssociateTransitGatewayPolicyTable` operation.
+///
+/// Associates the specified transit gateway attachment with a transit gateway policy table.
+pub struct AssociateTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayPolicyTableRequest,
+        t::AssociateTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayPolicyTable, t::AssociateTransitGatewayPolicyTableRequest,
+    t::AssociateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl AssociateTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req AssociateTransitGatewayPolicyTableRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req AssociateTransitGatewayPolicyTableRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AssociateTransitGatewayPolicyTableRequest dry_run(bool));
+}
+/// The `AssociateTransitGatewayRouteTable` operation.
+///
+/// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
+pub struct AssociateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayRouteTableRequest,
+        t::AssociateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayRouteTable, t::AssociateTransitGatewayRouteTableRequest,
+    t::AssociateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl AssociateTransitGatewayRouteTable {
+    rt::setter!(
+        into_req AssociateTransitGatewayRouteTableRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req AssociateTransitGatewayRouteTableRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AssociateTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `AssociateTrunkInterface` operation.
+///
+/// Associates a branch network interface with a trunk network interface.
+///
+/// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
+pub struct AssociateTrunkInterface(
+    pub(crate) rt::Call<
+        t::AssociateTrunkInterfaceRequest,
+        t::AssociateTrunkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTrunkInterface, t::AssociateTrunkInterfaceRequest,
+    t::AssociateTrunkInterfaceResult, rt::NoErrors, op::ASSOCIATE_TRUNK_INTERFACE
+);
+impl AssociateTrunkInterface {
+    rt::setter!(into_req AssociateTrunkInterfaceRequest branch_interface_id(String));
+    rt::setter!(into_req AssociateTrunkInterfaceRequest trunk_interface_id(String));
+    rt::setter!(val_opt AssociateTrunkInterfaceRequest vlan_id(i32));
+    rt::setter!(val_opt AssociateTrunkInterfaceRequest gre_key(i32));
+    rt::setter!(into_opt AssociateTrunkInterfaceRequest client_token(String));
+    rt::setter!(val_opt AssociateTrunkInterfaceRequest dry_run(bool));
+}
+/// The `AssociateVpcCidrBlock` operation.
+///
+/// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
+///
+/// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
+///
+/// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+pub struct AssociateVpcCidrBlock(
+    pub(crate) rt::Call<
+        t::AssociateVpcCidrBlockRequest,
+        t::AssociateVpcCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateVpcCidrBlock, t::AssociateVpcCidrBlockRequest,
+    t::AssociateVpcCidrBlockResult, rt::NoErrors, op::ASSOCIATE_VPC_CIDR_BLOCK
+);
+impl AssociateVpcCidrBlock {
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest cidr_block(String));
+    rt::setter!(
+        into_opt AssociateVpcCidrBlockRequest
+        ipv6_cidr_block_network_border_group(String)
+    );
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv6_pool(String));
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt AssociateVpcCidrBlockRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt AssociateVpcCidrBlockRequest ipv6_netmask_length(i32));
+    rt::setter!(into_req AssociateVpcCidrBlockRequest vpc_id(String));
+    rt::setter!(
+        val_opt AssociateVpcCidrBlockRequest amazon_provided_ipv6_cidr_block(bool)
+    );
+}
+/// The `AttachClassicLinkVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the `running` state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it.
+///
+/// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
+///
+/// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
+pub struct AttachClassicLinkVpc(
+    pub(crate) rt::Call<
+        t::AttachClassicLinkVpcRequest,
+        t::AttachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachClassicLinkVpc, t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult,
+    rt::NoErrors, op::ATTACH_CLASSIC_LINK_VPC
+);
+impl AttachClassicLinkVpc {
+    rt::setter!(val_opt AttachClassicLinkVpcRequest dry_run(bool));
+    rt::setter!(into_req AttachClassicLinkVpcRequest instance_id(String));
+    rt::setter!(into_req AttachClassicLinkVpcRequest vpc_id(String));
+    rt::setter!(items AttachClassicLinkVpcRequest groups(String) push_groups);
+}
+/// The `AttachImageWatermark` operation.
+///
+/// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+///
+/// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
+pub struct AttachImageWatermark(
+    pub(crate) rt::Call<
+        t::AttachImageWatermarkRequest,
+        t::AttachImageWatermarkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachImageWatermark, t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult,
+    rt::NoErrors, op::ATTACH_IMAGE_WATERMARK
+);
+impl AttachImageWatermark {
+    rt::setter!(into_req AttachImageWatermarkRequest image_id(String));
+    rt::setter!(into_req AttachImageWatermarkRequest watermark_name(String));
+    rt::setter!(val_opt AttachImageWatermarkRequest dry_run(bool));
+}
+/// The `AttachInternetGateway` operation.
+///
+/// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct AttachInternetGateway(
+    pub(crate) rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    AttachInternetGateway, t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::ATTACH_INTERNET_GATEWAY
+);
+impl AttachInternetGateway {
+    rt::setter!(val_opt AttachInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req AttachInternetGatewayRequest internet_gateway_id(String));
+    rt::setter!(into_req AttachInternetGatewayRequest vpc_id(String));
+}
+/// The `AttachNetworkInterface` operation.
+///
+/// Attaches a network interface to an instance.
+pub struct AttachNetworkInterface(
+    pub(crate) rt::Call<
+        t::AttachNetworkInterfaceRequest,
+        t::AttachNetworkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachNetworkInterface, t::AttachNetworkInterfaceRequest,
+    t::AttachNetworkInterfaceResult, rt::NoErrors, op::ATTACH_NETWORK_INTERFACE
+);
+impl AttachNetworkInterface {
+    rt::setter!(val_opt AttachNetworkInterfaceRequest network_card_index(i32));
+    rt::setter!(
+        val_opt AttachNetworkInterfaceRequest
+        ena_srd_specification(t::EnaSrdSpecification)
+    );
+    rt::setter!(val_opt AttachNetworkInterfaceRequest ena_queue_count(i32));
+    rt::setter!(val_opt AttachNetworkInterfaceRequest dry_run(bool));
+    rt::setter!(into_req AttachNetworkInterfaceRequest network_interface_id(String));
+    rt::setter!(into_req AttachNetworkInterfaceRequest instance_id(String));
+    rt::setter!(val_req AttachNetworkInterfaceRequest device_index(i32));
+}
+/// The `AttachVerifiedAccessTrustProvider` operation.
+///
+/// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
+pub struct AttachVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::AttachVerifiedAccessTrustProviderRequest,
+        t::AttachVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachVerifiedAccessTrustProvider, t::AttachVerifiedAccessTrustProviderRequest,
+    t::AttachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl AttachVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req AttachVerifiedAccessTrustProviderRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        into_req AttachVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(into_opt AttachVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt AttachVerifiedAccessTrustProviderRequest dry_run(bool));
+}
+/// The `AttachVolume` operation.
+///
+/// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
+///
+/// **Note:** The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the `AttachmentLimitExceeded` error. For more information, see [Instance volume limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html).
+///
+/// After you attach an EBS volume, you must make it available for use. For more information, see [Make an EBS volume available for use](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html).
+///
+/// If a volume has an Amazon Web Services Marketplace product code:
+///
+/// - The volume can be attached only to a stopped instance.
+/// - Amazon Web Services Marketplace product codes are copied from the volume to the instance.
+/// - You must be subscribed to the product.
+/// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
+///
+/// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct AttachVolume(
+    pub(crate) rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+);
+rt::operation_type!(
+    AttachVolume, t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::ATTACH_VOLUME
+);
+impl AttachVolume {
+    rt::setter!(into_req AttachVolumeRequest device(String));
+    rt::setter!(into_req AttachVolumeRequest instance_id(String));
+    rt::setter!(into_req AttachVolumeRequest volume_id(String));
+    rt::setter!(val_opt AttachVolumeRequest ebs_card_index(i32));
+    rt::setter!(val_opt AttachVolumeRequest dry_run(bool));
+}
+/// The `AttachVpnGateway` operation.
+///
+/// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct AttachVpnGateway(
+    pub(crate) rt::Call<
+        t::AttachVpnGatewayRequest,
+        t::AttachVpnGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachVpnGateway, t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult,
+    rt::NoErrors, op::ATTACH_VPN_GATEWAY
+);
+impl AttachVpnGateway {
+    rt::setter!(into_req AttachVpnGatewayRequest vpc_id(String));
+    rt::setter!(into_req AttachVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt AttachVpnGatewayRequest dry_run(bool));
+}
+/// The `AuthorizeClientVpnIngress` operation.
+///
+/// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
+pub struct AuthorizeClientVpnIngress(
+    pub(crate) rt::Call<
+        t::AuthorizeClientVpnIngressRequest,
+        t::AuthorizeClientVpnIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeClientVpnIngress, t::AuthorizeClientVpnIngressRequest,
+    t::AuthorizeClientVpnIngressResult, rt::NoErrors, op::AUTHORIZE_CLIENT_VPN_INGRESS
+);
+impl AuthorizeClientVpnIngress {
+    rt::setter!(
+        into_req AuthorizeClientVpnIngressRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(into_req AuthorizeClientVpnIngressRequest target_network_cidr(String));
+    rt::setter!(into_opt AuthorizeClientVpnIngressRequest access_group_id(String));
+    rt::setter!(val_opt AuthorizeClientVpnIngressRequest authorize_all_groups(bool));
+    rt::setter!(into_opt AuthorizeClientVpnIngressRequest description(String));
+    rt::setter!(into_opt AuthorizeClientVpnIngressRequest client_token(String));
+    rt::setter!(val_opt AuthorizeClientVpnIngressRequest dry_run(bool));
+}
+/// The `AuthorizeSecurityGroupEgress` operation.
+///
+/// Adds the specified outbound (egress) rules to a security group.
+///
+/// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+pub struct AuthorizeSecurityGroupEgress(
+    pub(crate) rt::Call<
+        t::AuthorizeSecurityGroupEgressRequest,
+        t::AuthorizeSecurityGroupEgressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupEgress, t::AuthorizeSecurityGroupEgressRequest,
+    t::AuthorizeSecurityGroupEgressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_EGRESS
+);
+impl AuthorizeSecurityGroupEgress {
+    rt::setter!(
+        items AuthorizeSecurityGroupEgressRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt AuthorizeSecurityGroupEgressRequest dry_run(bool));
+    rt::setter!(into_req AuthorizeSecurityGroupEgressRequest group_id(String));
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupEgressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupEgressRequest
+        source_security_group_owner_id(String)
+    );
+    rt::setter!(into_opt AuthorizeSecurityGroupEgressRequest ip_protocol(String));
+    rt::setter!(val_opt AuthorizeSecurityGroupEgressRequest from_port(i32));
+    rt::setter!(val_opt AuthorizeSecurityGroupEgressRequest to_port(i32));
+    rt::setter!(into_opt AuthorizeSecurityGroupEgressRequest cidr_ip(String));
+    rt::setter!(
+        items AuthorizeSecurityGroupEgressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+}
+impl super::Client {
+    /// Adds the specified inbound (ingress) rules to a security group. Returns [`AuthorizeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_security_group_ingress(&self) -> AuthorizeSecurityGroupIngress {
+        AuthorizeSecurityGroupIngress(
+            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_INGRESS),
+        )
+    }
+}
+/// The `AuthorizeSecurityGroupIngress` operation.
+///
+/// Adds the specified inbound (ingress) rules to a security group.
+///
+/// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+pub struct AuthorizeSecurityGroupIngress(
+    pub(crate) rt::Call<
+        t::AuthorizeSecurityGroupIngressRequest,
+        t::AuthorizeSecurityGroupIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupIngress, t::AuthorizeSecurityGroupIngressRequest,
+    t::AuthorizeSecurityGroupIngressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_INGRESS
+);
+impl AuthorizeSecurityGroupIngress {
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest cidr_ip(String));
+    rt::setter!(val_opt AuthorizeSecurityGroupIngressRequest from_port(i32));
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest group_id(String));
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest group_name(String));
+    rt::setter!(
+        items AuthorizeSecurityGroupIngressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest ip_protocol(String));
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupIngressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupIngressRequest
+        source_security_group_owner_id(String)
+    );
+    rt::setter!(val_opt AuthorizeSecurityGroupIngressRequest to_port(i32));
+    rt::setter!(
+        items AuthorizeSecurityGroupIngressRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt AuthorizeSecurityGroupIngressRequest dry_run(bool));
 }

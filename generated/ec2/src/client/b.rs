@@ -40,39 +40,18 @@ rt::operation_type!(
     op::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS
 );
 impl BatchModifyIpamRoutingPolicyRegistrations {
-    /// Sets [`dry_run`](t::BatchModifyIpamRoutingPolicyRegistrationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::BatchModifyIpamRoutingPolicyRegistrationsRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`delta_json`](t::BatchModifyIpamRoutingPolicyRegistrationsRequest::delta_json).
-    #[inline]
-    pub fn delta_json(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delta_json = value.into();
-        self
-    }
-    /// Sets [`force`](t::BatchModifyIpamRoutingPolicyRegistrationsRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::BatchModifyIpamRoutingPolicyRegistrationsRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt BatchModifyIpamRoutingPolicyRegistrationsRequest dry_run(bool));
+    rt::setter!(
+        into_req BatchModifyIpamRoutingPolicyRegistrationsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(
+        into_req BatchModifyIpamRoutingPolicyRegistrationsRequest delta_json(String)
+    );
+    rt::setter!(val_opt BatchModifyIpamRoutingPolicyRegistrationsRequest force(bool));
+    rt::setter!(
+        into_opt BatchModifyIpamRoutingPolicyRegistrationsRequest client_token(String)
+    );
 }
 /// The `BundleInstance` operation.
 ///
@@ -89,22 +68,7 @@ rt::operation_type!(
     op::BUNDLE_INSTANCE
 );
 impl BundleInstance {
-    /// Sets [`instance_id`](t::BundleInstanceRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`storage`](t::BundleInstanceRequest::storage).
-    #[inline]
-    pub fn storage(mut self, value: t::Storage) -> Self {
-        self.0.input_mut().storage = value;
-        self
-    }
-    /// Sets [`dry_run`](t::BundleInstanceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req BundleInstanceRequest instance_id(String));
+    rt::setter!(val_req BundleInstanceRequest storage(t::Storage));
+    rt::setter!(val_opt BundleInstanceRequest dry_run(bool));
 }

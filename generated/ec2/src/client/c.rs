@@ -119,18 +119,8 @@ rt::operation_type!(
     rt::NoErrors, op::CANCEL_BUNDLE_TASK
 );
 impl CancelBundleTask {
-    /// Sets [`bundle_id`](t::CancelBundleTaskRequest::bundle_id).
-    #[inline]
-    pub fn bundle_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bundle_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::CancelBundleTaskRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req CancelBundleTaskRequest bundle_id(String));
+    rt::setter!(val_opt CancelBundleTaskRequest dry_run(bool));
 }
 /// The `CancelCapacityReservation` operation.
 ///
@@ -159,33 +149,15 @@ rt::operation_type!(
     t::CancelCapacityReservationResult, rt::NoErrors, op::CANCEL_CAPACITY_RESERVATION
 );
 impl CancelCapacityReservation {
-    /// Sets [`capacity_reservation_id`](t::CancelCapacityReservationRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::CancelCapacityReservationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`apply_cancellation_charges`](t::CancelCapacityReservationRequest::apply_cancellation_charges).
-    #[inline]
-    pub fn apply_cancellation_charges(
-        mut self,
-        value: impl Into<t::ApplyCancellationCharges>,
-    ) -> Self {
-        self.0.input_mut().apply_cancellation_charges = Some(value.into());
-        self
-    }
-    /// Sets [`quote_id`](t::CancelCapacityReservationRequest::quote_id).
-    #[inline]
-    pub fn quote_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().quote_id = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req CancelCapacityReservationRequest capacity_reservation_id(String)
+    );
+    rt::setter!(val_opt CancelCapacityReservationRequest dry_run(bool));
+    rt::setter!(
+        into_opt CancelCapacityReservationRequest
+        apply_cancellation_charges(t::ApplyCancellationCharges)
+    );
+    rt::setter!(into_opt CancelCapacityReservationRequest quote_id(String));
 }
 /// The `CancelCapacityReservationFleets` operation.
 ///
@@ -207,30 +179,11 @@ rt::operation_type!(
     op::CANCEL_CAPACITY_RESERVATION_FLEETS
 );
 impl CancelCapacityReservationFleets {
-    /// Sets [`dry_run`](t::CancelCapacityReservationFleetsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`capacity_reservation_fleet_ids`](t::CancelCapacityReservationFleetsRequest::capacity_reservation_fleet_ids).
-    #[inline]
-    pub fn capacity_reservation_fleet_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationFleetIds`; see [`capacity_reservation_fleet_ids`](Self::capacity_reservation_fleet_ids).
-    #[inline]
-    pub fn push_capacity_reservation_fleet_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
-        self
-    }
+    rt::setter!(val_opt CancelCapacityReservationFleetsRequest dry_run(bool));
+    rt::setter!(
+        items CancelCapacityReservationFleetsRequest
+        capacity_reservation_fleet_ids(String) push_capacity_reservation_fleet_ids
+    );
 }
 /// The `CancelConversionTask` operation.
 ///
@@ -243,24 +196,9 @@ rt::operation_type!(
     op::CANCEL_CONVERSION_TASK
 );
 impl CancelConversionTask {
-    /// Sets [`dry_run`](t::CancelConversionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`conversion_task_id`](t::CancelConversionRequest::conversion_task_id).
-    #[inline]
-    pub fn conversion_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().conversion_task_id = value.into();
-        self
-    }
-    /// Sets [`reason_message`](t::CancelConversionRequest::reason_message).
-    #[inline]
-    pub fn reason_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reason_message = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt CancelConversionRequest dry_run(bool));
+    rt::setter!(into_req CancelConversionRequest conversion_task_id(String));
+    rt::setter!(into_opt CancelConversionRequest reason_message(String));
 }
 /// The `CancelDeclarativePoliciesReport` operation.
 ///
@@ -282,18 +220,8 @@ rt::operation_type!(
     op::CANCEL_DECLARATIVE_POLICIES_REPORT
 );
 impl CancelDeclarativePoliciesReport {
-    /// Sets [`dry_run`](t::CancelDeclarativePoliciesReportRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`report_id`](t::CancelDeclarativePoliciesReportRequest::report_id).
-    #[inline]
-    pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().report_id = value.into();
-        self
-    }
+    rt::setter!(val_opt CancelDeclarativePoliciesReportRequest dry_run(bool));
+    rt::setter!(into_req CancelDeclarativePoliciesReportRequest report_id(String));
 }
 /// The `CancelExportTask` operation.
 ///
@@ -306,12 +234,7 @@ rt::operation_type!(
     op::CANCEL_EXPORT_TASK
 );
 impl CancelExportTask {
-    /// Sets [`export_task_id`](t::CancelExportTaskRequest::export_task_id).
-    #[inline]
-    pub fn export_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().export_task_id = value.into();
-        self
-    }
+    rt::setter!(into_req CancelExportTaskRequest export_task_id(String));
 }
 /// The `CancelImageLaunchPermission` operation.
 ///
@@ -329,18 +252,8 @@ rt::operation_type!(
     op::CANCEL_IMAGE_LAUNCH_PERMISSION
 );
 impl CancelImageLaunchPermission {
-    /// Sets [`image_id`](t::CancelImageLaunchPermissionRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::CancelImageLaunchPermissionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req CancelImageLaunchPermissionRequest image_id(String));
+    rt::setter!(val_opt CancelImageLaunchPermissionRequest dry_run(bool));
 }
 /// The `CancelImportTask` operation.
 ///
@@ -357,24 +270,9 @@ rt::operation_type!(
     rt::NoErrors, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
-    /// Sets [`cancel_reason`](t::CancelImportTaskRequest::cancel_reason).
-    #[inline]
-    pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cancel_reason = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CancelImportTaskRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`import_task_id`](t::CancelImportTaskRequest::import_task_id).
-    #[inline]
-    pub fn import_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_task_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CancelImportTaskRequest cancel_reason(String));
+    rt::setter!(val_opt CancelImportTaskRequest dry_run(bool));
+    rt::setter!(into_opt CancelImportTaskRequest import_task_id(String));
 }
 /// The `CancelReservedInstancesListing` operation.
 ///
@@ -394,12 +292,10 @@ rt::operation_type!(
     op::CANCEL_RESERVED_INSTANCES_LISTING
 );
 impl CancelReservedInstancesListing {
-    /// Sets [`reserved_instances_listing_id`](t::CancelReservedInstancesListingRequest::reserved_instances_listing_id).
-    #[inline]
-    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_listing_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req CancelReservedInstancesListingRequest
+        reserved_instances_listing_id(String)
+    );
 }
 /// The `CancelSpotFleetRequests` operation.
 ///
@@ -430,30 +326,12 @@ rt::operation_type!(
     t::CancelSpotFleetRequestsResponse, rt::NoErrors, op::CANCEL_SPOT_FLEET_REQUESTS
 );
 impl CancelSpotFleetRequests {
-    /// Sets [`dry_run`](t::CancelSpotFleetRequestsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`spot_fleet_request_ids`](t::CancelSpotFleetRequestsRequest::spot_fleet_request_ids).
-    #[inline]
-    pub fn spot_fleet_request_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().spot_fleet_request_ids);
-        self
-    }
-    /// Adds one element to `SpotFleetRequestIds`; see [`spot_fleet_request_ids`](Self::spot_fleet_request_ids).
-    #[inline]
-    pub fn push_spot_fleet_request_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().spot_fleet_request_ids, item);
-        self
-    }
-    /// Sets [`terminate_instances`](t::CancelSpotFleetRequestsRequest::terminate_instances).
-    #[inline]
-    pub fn terminate_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances = value;
-        self
-    }
+    rt::setter!(val_opt CancelSpotFleetRequestsRequest dry_run(bool));
+    rt::setter!(
+        items CancelSpotFleetRequestsRequest spot_fleet_request_ids(String)
+        push_spot_fleet_request_ids
+    );
+    rt::setter!(val_req CancelSpotFleetRequestsRequest terminate_instances(bool));
 }
 /// The `CancelSpotInstanceRequests` operation.
 ///
@@ -472,24 +350,11 @@ rt::operation_type!(
     t::CancelSpotInstanceRequestsResult, rt::NoErrors, op::CANCEL_SPOT_INSTANCE_REQUESTS
 );
 impl CancelSpotInstanceRequests {
-    /// Sets [`dry_run`](t::CancelSpotInstanceRequestsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`spot_instance_request_ids`](t::CancelSpotInstanceRequestsRequest::spot_instance_request_ids).
-    #[inline]
-    pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
-        self
-    }
-    /// Adds one element to `SpotInstanceRequestIds`; see [`spot_instance_request_ids`](Self::spot_instance_request_ids).
-    #[inline]
-    pub fn push_spot_instance_request_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().spot_instance_request_ids, item);
-        self
-    }
+    rt::setter!(val_opt CancelSpotInstanceRequestsRequest dry_run(bool));
+    rt::setter!(
+        items CancelSpotInstanceRequestsRequest spot_instance_request_ids(String)
+        push_spot_instance_request_ids
+    );
 }
 /// The `ConfirmProductInstance` operation.
 ///
@@ -506,24 +371,9 @@ rt::operation_type!(
     t::ConfirmProductInstanceResult, rt::NoErrors, op::CONFIRM_PRODUCT_INSTANCE
 );
 impl ConfirmProductInstance {
-    /// Sets [`instance_id`](t::ConfirmProductInstanceRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`product_code`](t::ConfirmProductInstanceRequest::product_code).
-    #[inline]
-    pub fn product_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().product_code = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ConfirmProductInstanceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ConfirmProductInstanceRequest instance_id(String));
+    rt::setter!(into_req ConfirmProductInstanceRequest product_code(String));
+    rt::setter!(val_opt ConfirmProductInstanceRequest dry_run(bool));
 }
 /// The `CopyFpgaImage` operation.
 ///
@@ -536,42 +386,12 @@ rt::operation_type!(
     op::COPY_FPGA_IMAGE
 );
 impl CopyFpgaImage {
-    /// Sets [`dry_run`](t::CopyFpgaImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`source_fpga_image_id`](t::CopyFpgaImageRequest::source_fpga_image_id).
-    #[inline]
-    pub fn source_fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_fpga_image_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::CopyFpgaImageRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`name`](t::CopyFpgaImageRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Sets [`source_region`](t::CopyFpgaImageRequest::source_region).
-    #[inline]
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_region = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::CopyFpgaImageRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt CopyFpgaImageRequest dry_run(bool));
+    rt::setter!(into_req CopyFpgaImageRequest source_fpga_image_id(String));
+    rt::setter!(into_opt CopyFpgaImageRequest description(String));
+    rt::setter!(into_opt CopyFpgaImageRequest name(String));
+    rt::setter!(into_req CopyFpgaImageRequest source_region(String));
+    rt::setter!(into_opt CopyFpgaImageRequest client_token(String));
 }
 /// The `CopyImage` operation.
 ///
@@ -615,102 +435,23 @@ rt::operation_type!(
     CopyImage, t::CopyImageRequest, t::CopyImageResult, rt::NoErrors, op::COPY_IMAGE
 );
 impl CopyImage {
-    /// Sets [`client_token`](t::CopyImageRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CopyImageRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`encrypted`](t::CopyImageRequest::encrypted).
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// Sets [`kms_key_id`](t::CopyImageRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`name`](t::CopyImageRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`source_image_id`](t::CopyImageRequest::source_image_id).
-    #[inline]
-    pub fn source_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_image_id = value.into();
-        self
-    }
-    /// Sets [`source_region`](t::CopyImageRequest::source_region).
-    #[inline]
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_region = value.into();
-        self
-    }
-    /// Sets [`destination_outpost_arn`](t::CopyImageRequest::destination_outpost_arn).
-    #[inline]
-    pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_outpost_arn = Some(value.into());
-        self
-    }
-    /// Sets [`copy_image_tags`](t::CopyImageRequest::copy_image_tags).
-    #[inline]
-    pub fn copy_image_tags(mut self, value: bool) -> Self {
-        self.0.input_mut().copy_image_tags = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CopyImageRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`snapshot_copy_completion_duration_minutes`](t::CopyImageRequest::snapshot_copy_completion_duration_minutes).
-    #[inline]
-    pub fn snapshot_copy_completion_duration_minutes(mut self, value: i64) -> Self {
-        self.0.input_mut().snapshot_copy_completion_duration_minutes = Some(value);
-        self
-    }
-    /// Sets [`destination_availability_zone`](t::CopyImageRequest::destination_availability_zone).
-    #[inline]
-    pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`destination_availability_zone_id`](t::CopyImageRequest::destination_availability_zone_id).
-    #[inline]
-    pub fn destination_availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CopyImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt CopyImageRequest client_token(String));
+    rt::setter!(into_opt CopyImageRequest description(String));
+    rt::setter!(val_opt CopyImageRequest encrypted(bool));
+    rt::setter!(into_opt CopyImageRequest kms_key_id(String));
+    rt::setter!(into_req CopyImageRequest name(String));
+    rt::setter!(into_req CopyImageRequest source_image_id(String));
+    rt::setter!(into_req CopyImageRequest source_region(String));
+    rt::setter!(into_opt CopyImageRequest destination_outpost_arn(String));
+    rt::setter!(val_opt CopyImageRequest copy_image_tags(bool));
+    rt::setter!(
+        items CopyImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CopyImageRequest snapshot_copy_completion_duration_minutes(i64));
+    rt::setter!(into_opt CopyImageRequest destination_availability_zone(String));
+    rt::setter!(into_opt CopyImageRequest destination_availability_zone_id(String));
+    rt::setter!(val_opt CopyImageRequest dry_run(bool));
 }
 /// The `CopySnapshot` operation.
 ///
@@ -737,90 +478,21 @@ rt::operation_type!(
     op::COPY_SNAPSHOT
 );
 impl CopySnapshot {
-    /// Sets [`description`](t::CopySnapshotRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`destination_outpost_arn`](t::CopySnapshotRequest::destination_outpost_arn).
-    #[inline]
-    pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_outpost_arn = Some(value.into());
-        self
-    }
-    /// Sets [`destination_region`](t::CopySnapshotRequest::destination_region).
-    #[inline]
-    pub fn destination_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_region = Some(value.into());
-        self
-    }
-    /// Sets [`encrypted`](t::CopySnapshotRequest::encrypted).
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// Sets [`kms_key_id`](t::CopySnapshotRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`presigned_url`](t::CopySnapshotRequest::presigned_url).
-    #[inline]
-    pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().presigned_url = Some(value.into());
-        self
-    }
-    /// Sets [`source_region`](t::CopySnapshotRequest::source_region).
-    #[inline]
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_region = value.into();
-        self
-    }
-    /// Sets [`source_snapshot_id`](t::CopySnapshotRequest::source_snapshot_id).
-    #[inline]
-    pub fn source_snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_snapshot_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CopySnapshotRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`completion_duration_minutes`](t::CopySnapshotRequest::completion_duration_minutes).
-    #[inline]
-    pub fn completion_duration_minutes(mut self, value: i32) -> Self {
-        self.0.input_mut().completion_duration_minutes = Some(value);
-        self
-    }
-    /// Sets [`destination_availability_zone`](t::CopySnapshotRequest::destination_availability_zone).
-    #[inline]
-    pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CopySnapshotRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt CopySnapshotRequest description(String));
+    rt::setter!(into_opt CopySnapshotRequest destination_outpost_arn(String));
+    rt::setter!(into_opt CopySnapshotRequest destination_region(String));
+    rt::setter!(val_opt CopySnapshotRequest encrypted(bool));
+    rt::setter!(into_opt CopySnapshotRequest kms_key_id(String));
+    rt::setter!(into_opt CopySnapshotRequest presigned_url(String));
+    rt::setter!(into_req CopySnapshotRequest source_region(String));
+    rt::setter!(into_req CopySnapshotRequest source_snapshot_id(String));
+    rt::setter!(
+        items CopySnapshotRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CopySnapshotRequest completion_duration_minutes(i32));
+    rt::setter!(into_opt CopySnapshotRequest destination_availability_zone(String));
+    rt::setter!(val_opt CopySnapshotRequest dry_run(bool));
 }
 /// The `CopyVolumes` operation.
 ///
@@ -833,84 +505,20 @@ rt::operation_type!(
     op::COPY_VOLUMES
 );
 impl CopyVolumes {
-    /// Sets [`source_volume_id`](t::CopyVolumesRequest::source_volume_id).
-    #[inline]
-    pub fn source_volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_volume_id = value.into();
-        self
-    }
-    /// Sets [`iops`](t::CopyVolumesRequest::iops).
-    #[inline]
-    pub fn iops(mut self, value: i32) -> Self {
-        self.0.input_mut().iops = Some(value);
-        self
-    }
-    /// Sets [`size`](t::CopyVolumesRequest::size).
-    #[inline]
-    pub fn size(mut self, value: i32) -> Self {
-        self.0.input_mut().size = Some(value);
-        self
-    }
-    /// Sets [`volume_type`](t::CopyVolumesRequest::volume_type).
-    #[inline]
-    pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
-        self.0.input_mut().volume_type = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CopyVolumesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CopyVolumesRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`multi_attach_enabled`](t::CopyVolumesRequest::multi_attach_enabled).
-    #[inline]
-    pub fn multi_attach_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().multi_attach_enabled = Some(value);
-        self
-    }
-    /// Sets [`throughput`](t::CopyVolumesRequest::throughput).
-    #[inline]
-    pub fn throughput(mut self, value: i32) -> Self {
-        self.0.input_mut().throughput = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CopyVolumesRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`encrypted`](t::CopyVolumesRequest::encrypted).
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// Sets [`kms_key_id`](t::CopyVolumesRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CopyVolumesRequest source_volume_id(String));
+    rt::setter!(val_opt CopyVolumesRequest iops(i32));
+    rt::setter!(val_opt CopyVolumesRequest size(i32));
+    rt::setter!(into_opt CopyVolumesRequest volume_type(t::VolumeType));
+    rt::setter!(val_opt CopyVolumesRequest dry_run(bool));
+    rt::setter!(
+        items CopyVolumesRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CopyVolumesRequest multi_attach_enabled(bool));
+    rt::setter!(val_opt CopyVolumesRequest throughput(i32));
+    rt::setter!(into_opt CopyVolumesRequest client_token(String));
+    rt::setter!(val_opt CopyVolumesRequest encrypted(bool));
+    rt::setter!(into_opt CopyVolumesRequest kms_key_id(String));
 }
 impl super::Client {
     /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply: Returns [`CreateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1052,132 +660,41 @@ rt::operation_type!(
     op::CREATE_APPLICATION_STATUS_CHECK
 );
 impl CreateApplicationStatusCheck {
-    /// Sets [`health_check_paths`](t::CreateApplicationStatusCheckRequest::health_check_paths).
-    #[inline]
-    pub fn health_check_paths(
-        mut self,
-        value: impl rt::Items<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().health_check_paths);
-        self
-    }
-    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
-    #[inline]
-    pub fn push_health_check_paths(
-        mut self,
-        item: impl Into<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().health_check_paths, item);
-        self
-    }
-    /// Sets [`aggregation`](t::CreateApplicationStatusCheckRequest::aggregation).
-    #[inline]
-    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
-        self.0.input_mut().aggregation = Some(value.into());
-        self
-    }
-    /// Sets [`protocol`](t::CreateApplicationStatusCheckRequest::protocol).
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Sets [`port`](t::CreateApplicationStatusCheckRequest::port).
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = value;
-        self
-    }
-    /// Sets [`path`](t::CreateApplicationStatusCheckRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`device_index`](t::CreateApplicationStatusCheckRequest::device_index).
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = Some(value);
-        self
-    }
-    /// Sets [`ip_version`](t::CreateApplicationStatusCheckRequest::ip_version).
-    #[inline]
-    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
-        self.0.input_mut().ip_version = Some(value.into());
-        self
-    }
-    /// Sets [`ip_scope`](t::CreateApplicationStatusCheckRequest::ip_scope).
-    #[inline]
-    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
-        self.0.input_mut().ip_scope = Some(value.into());
-        self
-    }
-    /// Sets [`interval`](t::CreateApplicationStatusCheckRequest::interval).
-    #[inline]
-    pub fn interval(mut self, value: i32) -> Self {
-        self.0.input_mut().interval = Some(value);
-        self
-    }
-    /// Sets [`timeout`](t::CreateApplicationStatusCheckRequest::timeout).
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// Sets [`failure_threshold`](t::CreateApplicationStatusCheckRequest::failure_threshold).
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// Sets [`success_threshold`](t::CreateApplicationStatusCheckRequest::success_threshold).
-    #[inline]
-    pub fn success_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().success_threshold = Some(value);
-        self
-    }
-    /// Sets [`status_code_matcher`](t::CreateApplicationStatusCheckRequest::status_code_matcher).
-    #[inline]
-    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_code_matcher = Some(value.into());
-        self
-    }
-    /// Sets [`initialization_grace_period_seconds`](t::CreateApplicationStatusCheckRequest::initialization_grace_period_seconds).
-    #[inline]
-    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().initialization_grace_period_seconds = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateApplicationStatusCheckRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateApplicationStatusCheckRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateApplicationStatusCheckRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items CreateApplicationStatusCheckRequest
+        health_check_paths(t::HealthCheckPathRequestObject) push_health_check_paths
+    );
+    rt::setter!(
+        into_opt CreateApplicationStatusCheckRequest
+        aggregation(t::AggregationStatusEnum)
+    );
+    rt::setter!(
+        into_req CreateApplicationStatusCheckRequest protocol(t::NetworkProtocolEnum)
+    );
+    rt::setter!(val_req CreateApplicationStatusCheckRequest port(i32));
+    rt::setter!(into_opt CreateApplicationStatusCheckRequest path(String));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest device_index(i32));
+    rt::setter!(
+        into_opt CreateApplicationStatusCheckRequest ip_version(t::IpVersionEnum)
+    );
+    rt::setter!(into_opt CreateApplicationStatusCheckRequest ip_scope(t::IpScopeEnum));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest interval(i32));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest timeout(i32));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest failure_threshold(i32));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest success_threshold(i32));
+    rt::setter!(
+        into_opt CreateApplicationStatusCheckRequest status_code_matcher(String)
+    );
+    rt::setter!(
+        val_opt CreateApplicationStatusCheckRequest
+        initialization_grace_period_seconds(i32)
+    );
+    rt::setter!(
+        items CreateApplicationStatusCheckRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest dry_run(bool));
 }
 /// The `CreateCapacityManagerDataExport` operation.
 ///
@@ -1195,60 +712,20 @@ rt::operation_type!(
     op::CREATE_CAPACITY_MANAGER_DATA_EXPORT
 );
 impl CreateCapacityManagerDataExport {
-    /// Sets [`s3_bucket_name`](t::CreateCapacityManagerDataExportRequest::s3_bucket_name).
-    #[inline]
-    pub fn s3_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_name = value.into();
-        self
-    }
-    /// Sets [`s3_bucket_prefix`](t::CreateCapacityManagerDataExportRequest::s3_bucket_prefix).
-    #[inline]
-    pub fn s3_bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`schedule`](t::CreateCapacityManagerDataExportRequest::schedule).
-    #[inline]
-    pub fn schedule(mut self, value: impl Into<t::Schedule>) -> Self {
-        self.0.input_mut().schedule = value.into();
-        self
-    }
-    /// Sets [`output_format`](t::CreateCapacityManagerDataExportRequest::output_format).
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
-        self.0.input_mut().output_format = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::CreateCapacityManagerDataExportRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCapacityManagerDataExportRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCapacityManagerDataExportRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(into_req CreateCapacityManagerDataExportRequest s3_bucket_name(String));
+    rt::setter!(
+        into_opt CreateCapacityManagerDataExportRequest s3_bucket_prefix(String)
+    );
+    rt::setter!(into_req CreateCapacityManagerDataExportRequest schedule(t::Schedule));
+    rt::setter!(
+        into_req CreateCapacityManagerDataExportRequest output_format(t::OutputFormat)
+    );
+    rt::setter!(into_opt CreateCapacityManagerDataExportRequest client_token(String));
+    rt::setter!(val_opt CreateCapacityManagerDataExportRequest dry_run(bool));
+    rt::setter!(
+        items CreateCapacityManagerDataExportRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }
 /// The `CreateCapacityReservation` operation.
 ///
@@ -1274,141 +751,39 @@ rt::operation_type!(
     t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
 );
 impl CreateCapacityReservation {
-    /// Sets [`client_token`](t::CreateCapacityReservationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`instance_type`](t::CreateCapacityReservationRequest::instance_type).
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = value.into();
-        self
-    }
-    /// Sets [`instance_platform`](t::CreateCapacityReservationRequest::instance_platform).
-    #[inline]
-    pub fn instance_platform(
-        mut self,
-        value: impl Into<t::CapacityReservationInstancePlatform>,
-    ) -> Self {
-        self.0.input_mut().instance_platform = value.into();
-        self
-    }
-    /// Sets [`availability_zone`](t::CreateCapacityReservationRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`availability_zone_id`](t::CreateCapacityReservationRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`tenancy`](t::CreateCapacityReservationRequest::tenancy).
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::CapacityReservationTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// Sets [`instance_count`](t::CreateCapacityReservationRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Sets [`ebs_optimized`](t::CreateCapacityReservationRequest::ebs_optimized).
-    #[inline]
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// Sets [`ephemeral_storage`](t::CreateCapacityReservationRequest::ephemeral_storage).
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: bool) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// Sets [`end_date`](t::CreateCapacityReservationRequest::end_date).
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Sets [`end_date_type`](t::CreateCapacityReservationRequest::end_date_type).
-    #[inline]
-    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
-        self.0.input_mut().end_date_type = Some(value.into());
-        self
-    }
-    /// Sets [`instance_match_criteria`](t::CreateCapacityReservationRequest::instance_match_criteria).
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::InstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCapacityReservationRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCapacityReservationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`outpost_arn`](t::CreateCapacityReservationRequest::outpost_arn).
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// Sets [`placement_group_arn`](t::CreateCapacityReservationRequest::placement_group_arn).
-    #[inline]
-    pub fn placement_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().placement_group_arn = Some(value.into());
-        self
-    }
-    /// Sets [`start_date`](t::CreateCapacityReservationRequest::start_date).
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// Sets [`commitment_duration`](t::CreateCapacityReservationRequest::commitment_duration).
-    #[inline]
-    pub fn commitment_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().commitment_duration = Some(value);
-        self
-    }
-    /// Sets [`delivery_preference`](t::CreateCapacityReservationRequest::delivery_preference).
-    #[inline]
-    pub fn delivery_preference(
-        mut self,
-        value: impl Into<t::CapacityReservationDeliveryPreference>,
-    ) -> Self {
-        self.0.input_mut().delivery_preference = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateCapacityReservationRequest client_token(String));
+    rt::setter!(into_req CreateCapacityReservationRequest instance_type(String));
+    rt::setter!(
+        into_req CreateCapacityReservationRequest
+        instance_platform(t::CapacityReservationInstancePlatform)
+    );
+    rt::setter!(into_opt CreateCapacityReservationRequest availability_zone(String));
+    rt::setter!(into_opt CreateCapacityReservationRequest availability_zone_id(String));
+    rt::setter!(
+        into_opt CreateCapacityReservationRequest tenancy(t::CapacityReservationTenancy)
+    );
+    rt::setter!(val_req CreateCapacityReservationRequest instance_count(i32));
+    rt::setter!(val_opt CreateCapacityReservationRequest ebs_optimized(bool));
+    rt::setter!(val_opt CreateCapacityReservationRequest ephemeral_storage(bool));
+    rt::setter!(val_opt CreateCapacityReservationRequest end_date(rt::DateTime));
+    rt::setter!(into_opt CreateCapacityReservationRequest end_date_type(t::EndDateType));
+    rt::setter!(
+        into_opt CreateCapacityReservationRequest
+        instance_match_criteria(t::InstanceMatchCriteria)
+    );
+    rt::setter!(
+        items CreateCapacityReservationRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationRequest dry_run(bool));
+    rt::setter!(into_opt CreateCapacityReservationRequest outpost_arn(String));
+    rt::setter!(into_opt CreateCapacityReservationRequest placement_group_arn(String));
+    rt::setter!(val_opt CreateCapacityReservationRequest start_date(rt::DateTime));
+    rt::setter!(val_opt CreateCapacityReservationRequest commitment_duration(i64));
+    rt::setter!(
+        into_opt CreateCapacityReservationRequest
+        delivery_preference(t::CapacityReservationDeliveryPreference)
+    );
 }
 /// The `CreateCapacityReservationBySplitting` operation.
 ///
@@ -1426,48 +801,19 @@ rt::operation_type!(
     op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING
 );
 impl CreateCapacityReservationBySplitting {
-    /// Sets [`dry_run`](t::CreateCapacityReservationBySplittingRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateCapacityReservationBySplittingRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`source_capacity_reservation_id`](t::CreateCapacityReservationBySplittingRequest::source_capacity_reservation_id).
-    #[inline]
-    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`instance_count`](t::CreateCapacityReservationBySplittingRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCapacityReservationBySplittingRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(val_opt CreateCapacityReservationBySplittingRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateCapacityReservationBySplittingRequest client_token(String)
+    );
+    rt::setter!(
+        into_req CreateCapacityReservationBySplittingRequest
+        source_capacity_reservation_id(String)
+    );
+    rt::setter!(val_req CreateCapacityReservationBySplittingRequest instance_count(i32));
+    rt::setter!(
+        items CreateCapacityReservationBySplittingRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }
 /// The `CreateCapacityReservationCancellationQuote` operation.
 ///
@@ -1486,42 +832,18 @@ rt::operation_type!(
     op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE
 );
 impl CreateCapacityReservationCancellationQuote {
-    /// Sets [`capacity_reservation_id`](t::CreateCapacityReservationCancellationQuoteRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::CreateCapacityReservationCancellationQuoteRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCapacityReservationCancellationQuoteRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCapacityReservationCancellationQuoteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req CreateCapacityReservationCancellationQuoteRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationCancellationQuoteRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateCapacityReservationCancellationQuoteRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationCancellationQuoteRequest dry_run(bool));
 }
 /// The `CreateCapacityReservationDateChangeQuote` operation.
 ///
@@ -1542,48 +864,22 @@ rt::operation_type!(
     op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE
 );
 impl CreateCapacityReservationDateChangeQuote {
-    /// Sets [`capacity_reservation_id`](t::CreateCapacityReservationDateChangeQuoteRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`new_start_date`](t::CreateCapacityReservationDateChangeQuoteRequest::new_start_date).
-    #[inline]
-    pub fn new_start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().new_start_date = value;
-        self
-    }
-    /// Sets [`client_token`](t::CreateCapacityReservationDateChangeQuoteRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCapacityReservationDateChangeQuoteRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCapacityReservationDateChangeQuoteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req CreateCapacityReservationDateChangeQuoteRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        val_req CreateCapacityReservationDateChangeQuoteRequest
+        new_start_date(rt::DateTime)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationDateChangeQuoteRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateCapacityReservationDateChangeQuoteRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationDateChangeQuoteRequest dry_run(bool));
 }
 /// The `CreateCapacityReservationFleet` operation.
 ///
@@ -1601,111 +897,42 @@ rt::operation_type!(
     op::CREATE_CAPACITY_RESERVATION_FLEET
 );
 impl CreateCapacityReservationFleet {
-    /// Sets [`allocation_strategy`](t::CreateCapacityReservationFleetRequest::allocation_strategy).
-    #[inline]
-    pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_strategy = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::CreateCapacityReservationFleetRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`instance_type_specifications`](t::CreateCapacityReservationFleetRequest::instance_type_specifications).
-    #[inline]
-    pub fn instance_type_specifications(
-        mut self,
-        value: impl rt::Items<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_type_specifications);
-        self
-    }
-    /// Adds one element to `InstanceTypeSpecifications`; see [`instance_type_specifications`](Self::instance_type_specifications).
-    #[inline]
-    pub fn push_instance_type_specifications(
-        mut self,
-        item: impl Into<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_type_specifications, item);
-        self
-    }
-    /// Sets [`instance_requirements`](t::CreateCapacityReservationFleetRequest::instance_requirements).
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = Some(value);
-        self
-    }
-    /// Sets [`availability_zone`](t::CreateCapacityReservationFleetRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`availability_zone_id`](t::CreateCapacityReservationFleetRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`tenancy`](t::CreateCapacityReservationFleetRequest::tenancy).
-    #[inline]
-    pub fn tenancy(
-        mut self,
-        value: impl Into<t::FleetCapacityReservationTenancy>,
-    ) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// Sets [`total_target_capacity`](t::CreateCapacityReservationFleetRequest::total_target_capacity).
-    #[inline]
-    pub fn total_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().total_target_capacity = value;
-        self
-    }
-    /// Sets [`end_date`](t::CreateCapacityReservationFleetRequest::end_date).
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Sets [`instance_match_criteria`](t::CreateCapacityReservationFleetRequest::instance_match_criteria).
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::FleetInstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCapacityReservationFleetRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCapacityReservationFleetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest allocation_strategy(String)
+    );
+    rt::setter!(into_opt CreateCapacityReservationFleetRequest client_token(String));
+    rt::setter!(
+        items CreateCapacityReservationFleetRequest
+        instance_type_specifications(t::ReservationFleetInstanceSpecification)
+        push_instance_type_specifications
+    );
+    rt::setter!(
+        val_opt CreateCapacityReservationFleetRequest
+        instance_requirements(t::InstanceRequirementsRequest)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest availability_zone(String)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest availability_zone_id(String)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest
+        tenancy(t::FleetCapacityReservationTenancy)
+    );
+    rt::setter!(
+        val_req CreateCapacityReservationFleetRequest total_target_capacity(i32)
+    );
+    rt::setter!(val_opt CreateCapacityReservationFleetRequest end_date(rt::DateTime));
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest
+        instance_match_criteria(t::FleetInstanceMatchCriteria)
+    );
+    rt::setter!(
+        items CreateCapacityReservationFleetRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationFleetRequest dry_run(bool));
 }
 /// The `CreateCarrierGateway` operation.
 ///
@@ -1722,42 +949,13 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_CARRIER_GATEWAY
 );
 impl CreateCarrierGateway {
-    /// Sets [`vpc_id`](t::CreateCarrierGatewayRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCarrierGatewayRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCarrierGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateCarrierGatewayRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateCarrierGatewayRequest vpc_id(String));
+    rt::setter!(
+        items CreateCarrierGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCarrierGatewayRequest dry_run(bool));
+    rt::setter!(into_opt CreateCarrierGatewayRequest client_token(String));
 }
 /// The `CreateClientVpnEndpoint` operation.
 ///
@@ -1774,204 +972,72 @@ rt::operation_type!(
     t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
 );
 impl CreateClientVpnEndpoint {
-    /// Sets [`client_cidr_block`](t::CreateClientVpnEndpointRequest::client_cidr_block).
-    #[inline]
-    pub fn client_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`server_certificate_arn`](t::CreateClientVpnEndpointRequest::server_certificate_arn).
-    #[inline]
-    pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_arn = value.into();
-        self
-    }
-    /// Sets [`authentication_options`](t::CreateClientVpnEndpointRequest::authentication_options).
-    #[inline]
-    pub fn authentication_options(
-        mut self,
-        value: impl rt::Items<t::ClientVpnAuthenticationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().authentication_options);
-        self
-    }
-    /// Adds one element to `AuthenticationOptions`; see [`authentication_options`](Self::authentication_options).
-    #[inline]
-    pub fn push_authentication_options(
-        mut self,
-        item: impl Into<t::ClientVpnAuthenticationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().authentication_options, item);
-        self
-    }
-    /// Sets [`connection_log_options`](t::CreateClientVpnEndpointRequest::connection_log_options).
-    #[inline]
-    pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
-        self.0.input_mut().connection_log_options = value;
-        self
-    }
-    /// Sets [`dns_servers`](t::CreateClientVpnEndpointRequest::dns_servers).
-    #[inline]
-    pub fn dns_servers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dns_servers);
-        self
-    }
-    /// Adds one element to `DnsServers`; see [`dns_servers`](Self::dns_servers).
-    #[inline]
-    pub fn push_dns_servers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dns_servers, item);
-        self
-    }
-    /// Sets [`transport_protocol`](t::CreateClientVpnEndpointRequest::transport_protocol).
-    #[inline]
-    pub fn transport_protocol(mut self, value: impl Into<t::TransportProtocol>) -> Self {
-        self.0.input_mut().transport_protocol = Some(value.into());
-        self
-    }
-    /// Sets [`vpn_port`](t::CreateClientVpnEndpointRequest::vpn_port).
-    #[inline]
-    pub fn vpn_port(mut self, value: i32) -> Self {
-        self.0.input_mut().vpn_port = Some(value);
-        self
-    }
-    /// Sets [`description`](t::CreateClientVpnEndpointRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`split_tunnel`](t::CreateClientVpnEndpointRequest::split_tunnel).
-    #[inline]
-    pub fn split_tunnel(mut self, value: bool) -> Self {
-        self.0.input_mut().split_tunnel = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateClientVpnEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateClientVpnEndpointRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateClientVpnEndpointRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`security_group_ids`](t::CreateClientVpnEndpointRequest::security_group_ids).
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Sets [`vpc_id`](t::CreateClientVpnEndpointRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Sets [`self_service_portal`](t::CreateClientVpnEndpointRequest::self_service_portal).
-    #[inline]
-    pub fn self_service_portal(
-        mut self,
-        value: impl Into<t::SelfServicePortal>,
-    ) -> Self {
-        self.0.input_mut().self_service_portal = Some(value.into());
-        self
-    }
-    /// Sets [`client_connect_options`](t::CreateClientVpnEndpointRequest::client_connect_options).
-    #[inline]
-    pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
-        self.0.input_mut().client_connect_options = Some(value);
-        self
-    }
-    /// Sets [`session_timeout_hours`](t::CreateClientVpnEndpointRequest::session_timeout_hours).
-    #[inline]
-    pub fn session_timeout_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().session_timeout_hours = Some(value);
-        self
-    }
-    /// Sets [`client_login_banner_options`](t::CreateClientVpnEndpointRequest::client_login_banner_options).
-    #[inline]
-    pub fn client_login_banner_options(
-        mut self,
-        value: t::ClientLoginBannerOptions,
-    ) -> Self {
-        self.0.input_mut().client_login_banner_options = Some(value);
-        self
-    }
-    /// Sets [`client_route_enforcement_options`](t::CreateClientVpnEndpointRequest::client_route_enforcement_options).
-    #[inline]
-    pub fn client_route_enforcement_options(
-        mut self,
-        value: t::ClientRouteEnforcementOptions,
-    ) -> Self {
-        self.0.input_mut().client_route_enforcement_options = Some(value);
-        self
-    }
-    /// Sets [`disconnect_on_session_timeout`](t::CreateClientVpnEndpointRequest::disconnect_on_session_timeout).
-    #[inline]
-    pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
-        self.0.input_mut().disconnect_on_session_timeout = Some(value);
-        self
-    }
-    /// Sets [`endpoint_ip_address_type`](t::CreateClientVpnEndpointRequest::endpoint_ip_address_type).
-    #[inline]
-    pub fn endpoint_ip_address_type(
-        mut self,
-        value: impl Into<t::EndpointIpAddressType>,
-    ) -> Self {
-        self.0.input_mut().endpoint_ip_address_type = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_ip_address_type`](t::CreateClientVpnEndpointRequest::traffic_ip_address_type).
-    #[inline]
-    pub fn traffic_ip_address_type(
-        mut self,
-        value: impl Into<t::TrafficIpAddressType>,
-    ) -> Self {
-        self.0.input_mut().traffic_ip_address_type = Some(value.into());
-        self
-    }
-    /// Sets [`transit_gateway_configuration`](t::CreateClientVpnEndpointRequest::transit_gateway_configuration).
-    #[inline]
-    pub fn transit_gateway_configuration(
-        mut self,
-        value: t::TransitGatewayConfigurationInputStructure,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_configuration = Some(value);
-        self
-    }
-    /// Sets [`device_posture_options`](t::CreateClientVpnEndpointRequest::device_posture_options).
-    #[inline]
-    pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
-        self.0.input_mut().device_posture_options = Some(value);
-        self
-    }
+    rt::setter!(into_opt CreateClientVpnEndpointRequest client_cidr_block(String));
+    rt::setter!(into_req CreateClientVpnEndpointRequest server_certificate_arn(String));
+    rt::setter!(
+        items CreateClientVpnEndpointRequest
+        authentication_options(t::ClientVpnAuthenticationRequest)
+        push_authentication_options
+    );
+    rt::setter!(
+        val_req CreateClientVpnEndpointRequest
+        connection_log_options(t::ConnectionLogOptions)
+    );
+    rt::setter!(
+        items CreateClientVpnEndpointRequest dns_servers(String) push_dns_servers
+    );
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest transport_protocol(t::TransportProtocol)
+    );
+    rt::setter!(val_opt CreateClientVpnEndpointRequest vpn_port(i32));
+    rt::setter!(into_opt CreateClientVpnEndpointRequest description(String));
+    rt::setter!(val_opt CreateClientVpnEndpointRequest split_tunnel(bool));
+    rt::setter!(val_opt CreateClientVpnEndpointRequest dry_run(bool));
+    rt::setter!(into_opt CreateClientVpnEndpointRequest client_token(String));
+    rt::setter!(
+        items CreateClientVpnEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        items CreateClientVpnEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(into_opt CreateClientVpnEndpointRequest vpc_id(String));
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest self_service_portal(t::SelfServicePortal)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        client_connect_options(t::ClientConnectOptions)
+    );
+    rt::setter!(val_opt CreateClientVpnEndpointRequest session_timeout_hours(i32));
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        client_login_banner_options(t::ClientLoginBannerOptions)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        client_route_enforcement_options(t::ClientRouteEnforcementOptions)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest disconnect_on_session_timeout(bool)
+    );
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest
+        endpoint_ip_address_type(t::EndpointIpAddressType)
+    );
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest
+        traffic_ip_address_type(t::TrafficIpAddressType)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        transit_gateway_configuration(t::TransitGatewayConfigurationInputStructure)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        device_posture_options(t::DevicePostureOptions)
+    );
 }
 /// The `CreateClientVpnRoute` operation.
 ///
@@ -1988,42 +1054,12 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
 );
 impl CreateClientVpnRoute {
-    /// Sets [`client_vpn_endpoint_id`](t::CreateClientVpnRouteRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`destination_cidr_block`](t::CreateClientVpnRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Sets [`target_vpc_subnet_id`](t::CreateClientVpnRouteRequest::target_vpc_subnet_id).
-    #[inline]
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_vpc_subnet_id = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CreateClientVpnRouteRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::CreateClientVpnRouteRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateClientVpnRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateClientVpnRouteRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_req CreateClientVpnRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt CreateClientVpnRouteRequest target_vpc_subnet_id(String));
+    rt::setter!(into_opt CreateClientVpnRouteRequest description(String));
+    rt::setter!(into_opt CreateClientVpnRouteRequest client_token(String));
+    rt::setter!(val_opt CreateClientVpnRouteRequest dry_run(bool));
 }
 /// The `CreateCoipCidr` operation.
 ///
@@ -2036,24 +1072,9 @@ rt::operation_type!(
     op::CREATE_COIP_CIDR
 );
 impl CreateCoipCidr {
-    /// Sets [`cidr`](t::CreateCoipCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`coip_pool_id`](t::CreateCoipCidrRequest::coip_pool_id).
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCoipCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateCoipCidrRequest cidr(String));
+    rt::setter!(into_req CreateCoipCidrRequest coip_pool_id(String));
+    rt::setter!(val_opt CreateCoipCidrRequest dry_run(bool));
 }
 /// The `CreateCoipPool` operation.
 ///
@@ -2066,36 +1087,12 @@ rt::operation_type!(
     op::CREATE_COIP_POOL
 );
 impl CreateCoipPool {
-    /// Sets [`local_gateway_route_table_id`](t::CreateCoipPoolRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCoipPoolRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCoipPoolRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateCoipPoolRequest local_gateway_route_table_id(String));
+    rt::setter!(
+        items CreateCoipPoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCoipPoolRequest dry_run(bool));
 }
 /// The `CreateCustomerGateway` operation.
 ///
@@ -2116,72 +1113,18 @@ rt::operation_type!(
     t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
 );
 impl CreateCustomerGateway {
-    /// Sets [`bgp_asn`](t::CreateCustomerGatewayRequest::bgp_asn).
-    #[inline]
-    pub fn bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().bgp_asn = Some(value);
-        self
-    }
-    /// Sets [`public_ip`](t::CreateCustomerGatewayRequest::public_ip).
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// Sets [`certificate_arn`](t::CreateCustomerGatewayRequest::certificate_arn).
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::CreateCustomerGatewayRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::GatewayType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateCustomerGatewayRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`device_name`](t::CreateCustomerGatewayRequest::device_name).
-    #[inline]
-    pub fn device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device_name = Some(value.into());
-        self
-    }
-    /// Sets [`ip_address`](t::CreateCustomerGatewayRequest::ip_address).
-    #[inline]
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`bgp_asn_extended`](t::CreateCustomerGatewayRequest::bgp_asn_extended).
-    #[inline]
-    pub fn bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().bgp_asn_extended = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateCustomerGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt CreateCustomerGatewayRequest bgp_asn(i32));
+    rt::setter!(into_opt CreateCustomerGatewayRequest public_ip(String));
+    rt::setter!(into_opt CreateCustomerGatewayRequest certificate_arn(String));
+    rt::setter!(into_req CreateCustomerGatewayRequest type_(t::GatewayType));
+    rt::setter!(
+        items CreateCustomerGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateCustomerGatewayRequest device_name(String));
+    rt::setter!(into_opt CreateCustomerGatewayRequest ip_address(String));
+    rt::setter!(val_opt CreateCustomerGatewayRequest bgp_asn_extended(i64));
+    rt::setter!(val_opt CreateCustomerGatewayRequest dry_run(bool));
 }
 /// The `CreateDefaultSubnet` operation.
 ///
@@ -2198,30 +1141,10 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_DEFAULT_SUBNET
 );
 impl CreateDefaultSubnet {
-    /// Sets [`availability_zone`](t::CreateDefaultSubnetRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateDefaultSubnetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipv6_native`](t::CreateDefaultSubnetRequest::ipv6_native).
-    #[inline]
-    pub fn ipv6_native(mut self, value: bool) -> Self {
-        self.0.input_mut().ipv6_native = Some(value);
-        self
-    }
-    /// Sets [`availability_zone_id`](t::CreateDefaultSubnetRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateDefaultSubnetRequest availability_zone(String));
+    rt::setter!(val_opt CreateDefaultSubnetRequest dry_run(bool));
+    rt::setter!(val_opt CreateDefaultSubnetRequest ipv6_native(bool));
+    rt::setter!(into_opt CreateDefaultSubnetRequest availability_zone_id(String));
 }
 /// The `CreateDefaultVpc` operation.
 ///
@@ -2240,12 +1163,7 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_DEFAULT_VPC
 );
 impl CreateDefaultVpc {
-    /// Sets [`dry_run`](t::CreateDefaultVpcRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt CreateDefaultVpcRequest dry_run(bool));
 }
 /// The `CreateDelegateMacVolumeOwnershipTask` operation.
 ///
@@ -2263,46 +1181,676 @@ rt::operation_type!(
     op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK
 );
 impl CreateDelegateMacVolumeOwnershipTask {
-    /// Sets [`client_token`](t::CreateDelegateMacVolumeOwnershipTaskRequest::client_token).
+    rt::setter!(
+        into_opt CreateDelegateMacVolumeOwnershipTaskRequest client_token(String)
+    );
+    rt::setter!(val_opt CreateDelegateMacVolumeOwnershipTaskRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateDelegateMacVolumeOwnershipTaskRequest instance_id(String)
+    );
+    rt::setter!(
+        into_req CreateDelegateMacVolumeOwnershipTaskRequest mac_credentials(String)
+    );
+    rt::setter!(
+        items CreateDelegateMacVolumeOwnershipTaskRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+impl super::Client {
+    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options. Returns [`CreateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
+    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
+        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
     }
-    /// Sets [`dry_run`](t::CreateDelegateMacVolumeOwnershipTaskRequest::dry_run).
+    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance. Returns [`CreateEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn create_egress_only_internet_gateway(
+        &self,
+    ) -> CreateEgressOnlyInternetGateway {
+        CreateEgressOnlyInternetGateway(
+            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
+        )
     }
-    /// Sets [`instance_id`](t::CreateDelegateMacVolumeOwnershipTaskRequest::instance_id).
+    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity. Returns [`CreateFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
+    pub fn create_fleet(&self) -> CreateFleet {
+        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
     }
-    /// Sets [`mac_credentials`](t::CreateDelegateMacVolumeOwnershipTaskRequest::mac_credentials).
+    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC. Returns [`CreateFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mac_credentials = value.into();
-        self
+    pub fn create_flow_logs(&self) -> CreateFlowLogs {
+        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
     }
-    /// Sets [`tag_specifications`](t::CreateDelegateMacVolumeOwnershipTaskRequest::tag_specifications).
+    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP). Returns [`CreateFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
+    pub fn create_fpga_image(&self) -> CreateFpgaImage {
+        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped. Returns [`CreateImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
+    pub fn create_image(&self) -> CreateImage {
+        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
     }
+    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it. Returns [`CreateImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
+        CreateImageUsageReport(
+            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
+        )
+    }
+    /// Creates an EC2 Instance Connect Endpoint. Returns [`CreateInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
+        CreateInstanceConnectEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
+        )
+    }
+    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run. Returns [`CreateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
+        CreateInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Exports a running or stopped instance to an Amazon S3 bucket. Returns [`CreateInstanceExportTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
+        CreateInstanceExportTask(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
+        )
+    }
+    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway. Returns [`CreateInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
+        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
+    }
+    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it. Returns [`CreateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_interruptible_capacity_reservation_allocation(
+        &self,
+    ) -> CreateInterruptibleCapacityReservationAllocation {
+        CreateInterruptibleCapacityReservationAllocation(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+            ),
+        )
+    }
+    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. Returns [`CreateIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam(&self) -> CreateIpam {
+        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
+    }
+    /// Create a verification token. Returns [`CreateIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_external_resource_verification_token(
+        &self,
+    ) -> CreateIpamExternalResourceVerificationToken {
+        CreateIpamExternalResourceVerificationToken(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+            ),
+        )
+    }
+    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature. Returns [`CreateIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_internet_registry_association(
+        &self,
+    ) -> CreateIpamInternetRegistryAssociation {
+        CreateIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+        )
+    }
+    /// Creates an IPAM policy. Returns [`CreateIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
+        CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+    }
+}
+/// The `CreateDhcpOptions` operation.
+///
+/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+///
+/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
+/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
+/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
+/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
+/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
+/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
+pub struct CreateDhcpOptions(
+    pub(crate) rt::Call<
+        t::CreateDhcpOptionsRequest,
+        t::CreateDhcpOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
+    rt::NoErrors, op::CREATE_DHCP_OPTIONS
+);
+impl CreateDhcpOptions {
+    rt::setter!(
+        items CreateDhcpOptionsRequest dhcp_configurations(t::NewDhcpConfiguration)
+        push_dhcp_configurations
+    );
+    rt::setter!(
+        items CreateDhcpOptionsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateDhcpOptionsRequest dry_run(bool));
+}
+/// The `CreateEgressOnlyInternetGateway` operation.
+///
+/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
+pub struct CreateEgressOnlyInternetGateway(
+    pub(crate) rt::Call<
+        t::CreateEgressOnlyInternetGatewayRequest,
+        t::CreateEgressOnlyInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
+    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
+    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
+);
+impl CreateEgressOnlyInternetGateway {
+    rt::setter!(into_opt CreateEgressOnlyInternetGatewayRequest client_token(String));
+    rt::setter!(val_opt CreateEgressOnlyInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req CreateEgressOnlyInternetGatewayRequest vpc_id(String));
+    rt::setter!(
+        items CreateEgressOnlyInternetGatewayRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateFleet` operation.
+///
+/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
+///
+/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
+pub struct CreateFleet(
+    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
+    op::CREATE_FLEET
+);
+impl CreateFleet {
+    rt::setter!(val_opt CreateFleetRequest dry_run(bool));
+    rt::setter!(into_opt CreateFleetRequest client_token(String));
+    rt::setter!(val_opt CreateFleetRequest spot_options(t::SpotOptionsRequest));
+    rt::setter!(val_opt CreateFleetRequest on_demand_options(t::OnDemandOptionsRequest));
+    rt::setter!(
+        val_opt CreateFleetRequest
+        reserved_capacity_options(t::ReservedCapacityOptionsRequest)
+    );
+    rt::setter!(
+        into_opt CreateFleetRequest
+        excess_capacity_termination_policy(t::FleetExcessCapacityTerminationPolicy)
+    );
+    rt::setter!(
+        items CreateFleetRequest
+        launch_template_configs(t::FleetLaunchTemplateConfigRequest)
+        push_launch_template_configs
+    );
+    rt::setter!(
+        val_req CreateFleetRequest
+        target_capacity_specification(t::TargetCapacitySpecificationRequest)
+    );
+    rt::setter!(val_opt CreateFleetRequest terminate_instances_with_expiration(bool));
+    rt::setter!(into_opt CreateFleetRequest type_(t::FleetType));
+    rt::setter!(val_opt CreateFleetRequest valid_from(rt::DateTime));
+    rt::setter!(val_opt CreateFleetRequest valid_until(rt::DateTime));
+    rt::setter!(val_opt CreateFleetRequest replace_unhealthy_instances(bool));
+    rt::setter!(
+        items CreateFleetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateFleetRequest context(String));
+}
+/// The `CreateFlowLogs` operation.
+///
+/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
+///
+/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
+///
+/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
+///
+/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
+pub struct CreateFlowLogs(
+    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
+    op::CREATE_FLOW_LOGS
+);
+impl CreateFlowLogs {
+    rt::setter!(val_opt CreateFlowLogsRequest dry_run(bool));
+    rt::setter!(into_opt CreateFlowLogsRequest client_token(String));
+    rt::setter!(into_opt CreateFlowLogsRequest deliver_logs_permission_arn(String));
+    rt::setter!(into_opt CreateFlowLogsRequest deliver_cross_account_role(String));
+    rt::setter!(into_opt CreateFlowLogsRequest log_group_name(String));
+    rt::setter!(items CreateFlowLogsRequest resource_ids(String) push_resource_ids);
+    rt::setter!(into_req CreateFlowLogsRequest resource_type(t::FlowLogsResourceType));
+    rt::setter!(into_opt CreateFlowLogsRequest traffic_type(t::TrafficType));
+    rt::setter!(
+        into_opt CreateFlowLogsRequest log_destination_type(t::LogDestinationType)
+    );
+    rt::setter!(into_opt CreateFlowLogsRequest log_destination(String));
+    rt::setter!(into_opt CreateFlowLogsRequest log_format(String));
+    rt::setter!(
+        items CreateFlowLogsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateFlowLogsRequest max_aggregation_interval(i32));
+    rt::setter!(
+        val_opt CreateFlowLogsRequest destination_options(t::DestinationOptionsRequest)
+    );
+    rt::setter!(
+        items CreateFlowLogsRequest
+        tag_field_specifications(t::TagFieldSpecificationRequest)
+        push_tag_field_specifications
+    );
+}
+/// The `CreateFpgaImage` operation.
+///
+/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
+///
+/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
+///
+/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
+pub struct CreateFpgaImage(
+    pub(crate) rt::Call<
+        t::CreateFpgaImageRequest,
+        t::CreateFpgaImageResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
+    op::CREATE_FPGA_IMAGE
+);
+impl CreateFpgaImage {
+    rt::setter!(val_opt CreateFpgaImageRequest dry_run(bool));
+    rt::setter!(
+        val_req CreateFpgaImageRequest input_storage_location(t::StorageLocation)
+    );
+    rt::setter!(
+        val_opt CreateFpgaImageRequest logs_storage_location(t::StorageLocation)
+    );
+    rt::setter!(into_opt CreateFpgaImageRequest description(String));
+    rt::setter!(into_opt CreateFpgaImageRequest name(String));
+    rt::setter!(into_opt CreateFpgaImageRequest client_token(String));
+    rt::setter!(
+        items CreateFpgaImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateImage` operation.
+///
+/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+///
+/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
+///
+/// The location of the source instance determines where you can create the snapshots of the AMI:
+///
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
+/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
+///
+/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateImage(
+    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
+    op::CREATE_IMAGE
+);
+impl CreateImage {
+    rt::setter!(
+        items CreateImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateImageRequest snapshot_location(t::SnapshotLocationEnum));
+    rt::setter!(
+        into_opt CreateImageRequest boot_mode_override(t::BootModeOverrideValues)
+    );
+    rt::setter!(val_opt CreateImageRequest dry_run(bool));
+    rt::setter!(into_req CreateImageRequest instance_id(String));
+    rt::setter!(into_req CreateImageRequest name(String));
+    rt::setter!(into_opt CreateImageRequest description(String));
+    rt::setter!(val_opt CreateImageRequest no_reboot(bool));
+    rt::setter!(
+        items CreateImageRequest block_device_mappings(t::BlockDeviceMapping)
+        push_block_device_mappings
+    );
+}
+/// The `CreateImageUsageReport` operation.
+///
+/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct CreateImageUsageReport(
+    pub(crate) rt::Call<
+        t::CreateImageUsageReportRequest,
+        t::CreateImageUsageReportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateImageUsageReport, t::CreateImageUsageReportRequest,
+    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
+);
+impl CreateImageUsageReport {
+    rt::setter!(into_req CreateImageUsageReportRequest image_id(String));
+    rt::setter!(val_opt CreateImageUsageReportRequest dry_run(bool));
+    rt::setter!(
+        items CreateImageUsageReportRequest
+        resource_types(t::ImageUsageResourceTypeRequest) push_resource_types
+    );
+    rt::setter!(
+        items CreateImageUsageReportRequest account_ids(String) push_account_ids
+    );
+    rt::setter!(into_opt CreateImageUsageReportRequest client_token(String));
+    rt::setter!(
+        items CreateImageUsageReportRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateInstanceConnectEndpoint` operation.
+///
+/// Creates an EC2 Instance Connect Endpoint.
+///
+/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceConnectEndpoint(
+    pub(crate) rt::Call<
+        t::CreateInstanceConnectEndpointRequest,
+        t::CreateInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
+    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
+    op::CREATE_INSTANCE_CONNECT_ENDPOINT
+);
+impl CreateInstanceConnectEndpoint {
+    rt::setter!(val_opt CreateInstanceConnectEndpointRequest dry_run(bool));
+    rt::setter!(into_req CreateInstanceConnectEndpointRequest subnet_id(String));
+    rt::setter!(
+        items CreateInstanceConnectEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(val_opt CreateInstanceConnectEndpointRequest preserve_client_ip(bool));
+    rt::setter!(into_opt CreateInstanceConnectEndpointRequest client_token(String));
+    rt::setter!(
+        items CreateInstanceConnectEndpointRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateInstanceConnectEndpointRequest ip_address_type(t::IpAddressType)
+    );
+}
+/// The `CreateInstanceEventWindow` operation.
+///
+/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+///
+/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
+///
+/// You can create up to 200 event windows per Amazon Web Services Region.
+///
+/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
+///
+/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
+///
+/// Event windows are *not* applicable for:
+///
+/// - Expedited scheduled events and network maintenance events.
+/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::CreateInstanceEventWindowRequest,
+        t::CreateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
+    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
+);
+impl CreateInstanceEventWindow {
+    rt::setter!(val_opt CreateInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(into_opt CreateInstanceEventWindowRequest name(String));
+    rt::setter!(
+        items CreateInstanceEventWindowRequest
+        time_ranges(t::InstanceEventWindowTimeRangeRequest) push_time_ranges
+    );
+    rt::setter!(into_opt CreateInstanceEventWindowRequest cron_expression(String));
+    rt::setter!(
+        items CreateInstanceEventWindowRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateInstanceExportTask` operation.
+///
+/// Exports a running or stopped instance to an Amazon S3 bucket.
+///
+/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
+pub struct CreateInstanceExportTask(
+    pub(crate) rt::Call<
+        t::CreateInstanceExportTaskRequest,
+        t::CreateInstanceExportTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
+    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
+);
+impl CreateInstanceExportTask {
+    rt::setter!(
+        items CreateInstanceExportTaskRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateInstanceExportTaskRequest description(String));
+    rt::setter!(into_req CreateInstanceExportTaskRequest instance_id(String));
+    rt::setter!(
+        into_req CreateInstanceExportTaskRequest target_environment(t::ExportEnvironment)
+    );
+    rt::setter!(
+        val_req CreateInstanceExportTaskRequest
+        export_to_s3_task(t::ExportToS3TaskSpecification)
+    );
+}
+/// The `CreateInternetGateway` operation.
+///
+/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+///
+/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct CreateInternetGateway(
+    pub(crate) rt::Call<
+        t::CreateInternetGatewayRequest,
+        t::CreateInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInternetGateway, t::CreateInternetGatewayRequest,
+    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
+);
+impl CreateInternetGateway {
+    rt::setter!(
+        items CreateInternetGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateInternetGatewayRequest dry_run(bool));
+}
+/// The `CreateInterruptibleCapacityReservationAllocation` operation.
+///
+/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
+pub struct CreateInterruptibleCapacityReservationAllocation(
+    pub(crate) rt::Call<
+        t::CreateInterruptibleCapacityReservationAllocationRequest,
+        t::CreateInterruptibleCapacityReservationAllocationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInterruptibleCapacityReservationAllocation,
+    t::CreateInterruptibleCapacityReservationAllocationRequest,
+    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
+    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
+);
+impl CreateInterruptibleCapacityReservationAllocation {
+    rt::setter!(
+        into_req CreateInterruptibleCapacityReservationAllocationRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        val_req CreateInterruptibleCapacityReservationAllocationRequest
+        instance_count(i32)
+    );
+    rt::setter!(
+        into_opt CreateInterruptibleCapacityReservationAllocationRequest
+        client_token(String)
+    );
+    rt::setter!(
+        val_opt CreateInterruptibleCapacityReservationAllocationRequest dry_run(bool)
+    );
+    rt::setter!(
+        items CreateInterruptibleCapacityReservationAllocationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateInterruptibleCapacityReservationAllocationRequest
+        zero_size_preference(t::ZeroSizePreference)
+    );
+}
+/// The `CreateIpam` operation.
+///
+/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
+///
+/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpam(
+    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
+);
+impl CreateIpam {
+    rt::setter!(val_opt CreateIpamRequest dry_run(bool));
+    rt::setter!(into_opt CreateIpamRequest description(String));
+    rt::setter!(
+        items CreateIpamRequest operating_regions(t::AddIpamOperatingRegion)
+        push_operating_regions
+    );
+    rt::setter!(
+        items CreateIpamRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamRequest client_token(String));
+    rt::setter!(into_opt CreateIpamRequest tier(t::IpamTier));
+    rt::setter!(val_opt CreateIpamRequest enable_private_gua(bool));
+    rt::setter!(into_opt CreateIpamRequest metered_account(t::IpamMeteredAccount));
+}
+/// The `CreateIpamExternalResourceVerificationToken` operation.
+///
+/// Create a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct CreateIpamExternalResourceVerificationToken(
+    pub(crate) rt::Call<
+        t::CreateIpamExternalResourceVerificationTokenRequest,
+        t::CreateIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamExternalResourceVerificationToken,
+    t::CreateIpamExternalResourceVerificationTokenRequest,
+    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
+impl CreateIpamExternalResourceVerificationToken {
+    rt::setter!(
+        val_opt CreateIpamExternalResourceVerificationTokenRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req CreateIpamExternalResourceVerificationTokenRequest ipam_id(String)
+    );
+    rt::setter!(
+        items CreateIpamExternalResourceVerificationTokenRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateIpamExternalResourceVerificationTokenRequest client_token(String)
+    );
+}
+/// The `CreateIpamInternetRegistryAssociation` operation.
+///
+/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
+pub struct CreateIpamInternetRegistryAssociation(
+    pub(crate) rt::Call<
+        t::CreateIpamInternetRegistryAssociationRequest,
+        t::CreateIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamInternetRegistryAssociation,
+    t::CreateIpamInternetRegistryAssociationRequest,
+    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+);
+impl CreateIpamInternetRegistryAssociation {
+    rt::setter!(val_opt CreateIpamInternetRegistryAssociationRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamInternetRegistryAssociationRequest ipam_id(String));
+    rt::setter!(into_req CreateIpamInternetRegistryAssociationRequest rir(t::Rir));
+    rt::setter!(
+        into_req CreateIpamInternetRegistryAssociationRequest organization_handle(String)
+    );
+    rt::setter!(
+        into_opt CreateIpamInternetRegistryAssociationRequest description(String)
+    );
+    rt::setter!(
+        items CreateIpamInternetRegistryAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateIpamInternetRegistryAssociationRequest client_token(String)
+    );
+}
+/// The `CreateIpamPolicy` operation.
+///
+/// Creates an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPolicy(
+    pub(crate) rt::Call<
+        t::CreateIpamPolicyRequest,
+        t::CreateIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
+    rt::NoErrors, op::CREATE_IPAM_POLICY
+);
+impl CreateIpamPolicy {
+    rt::setter!(val_opt CreateIpamPolicyRequest dry_run(bool));
+    rt::setter!(
+        items CreateIpamPolicyRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPolicyRequest client_token(String));
+    rt::setter!(into_req CreateIpamPolicyRequest ipam_id(String));
 }

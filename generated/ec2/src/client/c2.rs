@@ -5,1382 +5,1953 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options. Returns [`CreateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each. Returns [`CreateIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
-        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
+    pub fn create_ipam_pool(&self) -> CreateIpamPool {
+        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
     }
-    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance. Returns [`CreateEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IPAM prefix list resolver. Returns [`CreateIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_egress_only_internet_gateway(
+    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
+        CreateIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
+        )
+    }
+    /// Creates an IPAM prefix list resolver target. Returns [`CreateIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver_target(
         &self,
-    ) -> CreateEgressOnlyInternetGateway {
-        CreateEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
+    ) -> CreateIpamPrefixListResolverTarget {
+        CreateIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
         )
     }
-    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity. Returns [`CreateFleet`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`CreateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_fleet(&self) -> CreateFleet {
-        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
-    }
-    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC. Returns [`CreateFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_flow_logs(&self) -> CreateFlowLogs {
-        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
-    }
-    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP). Returns [`CreateFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_fpga_image(&self) -> CreateFpgaImage {
-        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
-    }
-    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped. Returns [`CreateImage`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image(&self) -> CreateImage {
-        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
-    }
-    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it. Returns [`CreateImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
-        CreateImageUsageReport(
-            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
+    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
+        CreateIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
         )
     }
-    /// Creates an EC2 Instance Connect Endpoint. Returns [`CreateInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs. Returns [`CreateIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
-        CreateInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
-        )
-    }
-    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run. Returns [`CreateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
-        CreateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Exports a running or stopped instance to an Amazon S3 bucket. Returns [`CreateInstanceExportTask`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
-        CreateInstanceExportTask(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
-        )
-    }
-    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway. Returns [`CreateInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
-        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
-    }
-    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it. Returns [`CreateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_interruptible_capacity_reservation_allocation(
+    pub fn create_ipam_routing_policy_registration(
         &self,
-    ) -> CreateInterruptibleCapacityReservationAllocation {
-        CreateInterruptibleCapacityReservationAllocation(
+    ) -> CreateIpamRoutingPolicyRegistration {
+        CreateIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict. Returns [`CreateIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_scope(&self) -> CreateIpamScope {
+        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
+    }
+    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error. Returns [`CreateKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_key_pair(&self) -> CreateKeyPair {
+        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
+    }
+    /// Creates a launch template. Returns [`CreateLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
+        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
+    }
+    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed. Returns [`CreateLaunchTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
+        CreateLaunchTemplateVersion(
+            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
+        )
+    }
+    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets: Returns [`CreateLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
+        CreateLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+    /// Creates a local gateway route table. Returns [`CreateLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
+        CreateLocalGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Creates a local gateway route table virtual interface group association. Returns [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
             ),
         )
     }
-    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. Returns [`CreateIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates the specified VPC with the specified local gateway route table. Returns [`CreateLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam(&self) -> CreateIpam {
-        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
-    }
-    /// Create a verification token. Returns [`CreateIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_external_resource_verification_token(
+    pub fn create_local_gateway_route_table_vpc_association(
         &self,
-    ) -> CreateIpamExternalResourceVerificationToken {
-        CreateIpamExternalResourceVerificationToken(
+    ) -> CreateLocalGatewayRouteTableVpcAssociation {
+        CreateLocalGatewayRouteTableVpcAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
             ),
         )
     }
-    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature. Returns [`CreateIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Create a virtual interface for a local gateway. Returns [`CreateLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_internet_registry_association(
+    pub fn create_local_gateway_virtual_interface(
         &self,
-    ) -> CreateIpamInternetRegistryAssociation {
-        CreateIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+    ) -> CreateLocalGatewayVirtualInterface {
+        CreateLocalGatewayVirtualInterface(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
         )
     }
-    /// Creates an IPAM policy. Returns [`CreateIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Create a local gateway virtual interface group. Returns [`CreateLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
-        CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+    pub fn create_local_gateway_virtual_interface_group(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterfaceGroup {
+        CreateLocalGatewayVirtualInterfaceGroup(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+            ),
+        )
+    }
+    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`CreateMacSystemIntegrityProtectionModificationTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_mac_system_integrity_protection_modification_task(
+        &self,
+    ) -> CreateMacSystemIntegrityProtectionModificationTask {
+        CreateMacSystemIntegrityProtectionModificationTask(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
+            ),
+        )
     }
 }
-/// The `CreateDhcpOptions` operation.
+/// The `CreateIpamPool` operation.
 ///
-/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
 ///
-/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPool(
+    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
+    op::CREATE_IPAM_POOL
+);
+impl CreateIpamPool {
+    rt::setter!(val_opt CreateIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamPoolRequest ipam_scope_id(String));
+    rt::setter!(into_opt CreateIpamPoolRequest locale(String));
+    rt::setter!(into_opt CreateIpamPoolRequest source_ipam_pool_id(String));
+    rt::setter!(into_opt CreateIpamPoolRequest description(String));
+    rt::setter!(into_req CreateIpamPoolRequest address_family(t::AddressFamily));
+    rt::setter!(val_opt CreateIpamPoolRequest auto_import(bool));
+    rt::setter!(val_opt CreateIpamPoolRequest publicly_advertisable(bool));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_min_netmask_length(i32));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_max_netmask_length(i32));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_default_netmask_length(i32));
+    rt::setter!(
+        items CreateIpamPoolRequest allocation_resource_tags(t::RequestIpamResourceTag)
+        push_allocation_resource_tags
+    );
+    rt::setter!(
+        items CreateIpamPoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPoolRequest client_token(String));
+    rt::setter!(into_opt CreateIpamPoolRequest aws_service(t::IpamPoolAwsService));
+    rt::setter!(
+        into_opt CreateIpamPoolRequest public_ip_source(t::IpamPoolPublicIpSource)
+    );
+    rt::setter!(
+        val_opt CreateIpamPoolRequest source_resource(t::IpamPoolSourceResourceRequest)
+    );
+}
+/// The `CreateIpamPrefixListResolver` operation.
 ///
-/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
-/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
-/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
-/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
-/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
-/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
-pub struct CreateDhcpOptions(
+/// Creates an IPAM prefix list resolver.
+///
+/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolver(
     pub(crate) rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
+        t::CreateIpamPrefixListResolverRequest,
+        t::CreateIpamPrefixListResolverResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
-    rt::NoErrors, op::CREATE_DHCP_OPTIONS
+    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
+    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
 );
-impl CreateDhcpOptions {
-    /// Sets [`dhcp_configurations`](t::CreateDhcpOptionsRequest::dhcp_configurations).
-    #[inline]
-    pub fn dhcp_configurations(
-        mut self,
-        value: impl rt::Items<t::NewDhcpConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().dhcp_configurations);
-        self
-    }
-    /// Adds one element to `DhcpConfigurations`; see [`dhcp_configurations`](Self::dhcp_configurations).
-    #[inline]
-    pub fn push_dhcp_configurations(
-        mut self,
-        item: impl Into<t::NewDhcpConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().dhcp_configurations, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateDhcpOptionsRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateDhcpOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl CreateIpamPrefixListResolver {
+    rt::setter!(val_opt CreateIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamPrefixListResolverRequest ipam_id(String));
+    rt::setter!(into_opt CreateIpamPrefixListResolverRequest description(String));
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverRequest address_family(t::AddressFamily)
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverRequest
+        rules(t::IpamPrefixListResolverRuleRequest) push_rules
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPrefixListResolverRequest client_token(String));
 }
-/// The `CreateEgressOnlyInternetGateway` operation.
+/// The `CreateIpamPrefixListResolverTarget` operation.
 ///
-/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-pub struct CreateEgressOnlyInternetGateway(
+/// Creates an IPAM prefix list resolver target.
+///
+/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolverTarget(
     pub(crate) rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
+        t::CreateIpamPrefixListResolverTargetRequest,
+        t::CreateIpamPrefixListResolverTargetResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
-    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
-    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
+    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
+    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
 );
-impl CreateEgressOnlyInternetGateway {
-    /// Sets [`client_token`](t::CreateEgressOnlyInternetGatewayRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateEgressOnlyInternetGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_id`](t::CreateEgressOnlyInternetGatewayRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateEgressOnlyInternetGatewayRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+impl CreateIpamPrefixListResolverTarget {
+    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_region(String)
+    );
+    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest desired_version(i64));
+    rt::setter!(
+        val_req CreateIpamPrefixListResolverTargetRequest track_latest_version(bool)
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverTargetRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPrefixListResolverTargetRequest client_token(String));
 }
-/// The `CreateFleet` operation.
+/// The `CreateIpamResourceDiscovery` operation.
 ///
-/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-///
-/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
-pub struct CreateFleet(
-    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
-    op::CREATE_FLEET
-);
-impl CreateFleet {
-    /// Sets [`dry_run`](t::CreateFleetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateFleetRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`spot_options`](t::CreateFleetRequest::spot_options).
-    #[inline]
-    pub fn spot_options(mut self, value: t::SpotOptionsRequest) -> Self {
-        self.0.input_mut().spot_options = Some(value);
-        self
-    }
-    /// Sets [`on_demand_options`](t::CreateFleetRequest::on_demand_options).
-    #[inline]
-    pub fn on_demand_options(mut self, value: t::OnDemandOptionsRequest) -> Self {
-        self.0.input_mut().on_demand_options = Some(value);
-        self
-    }
-    /// Sets [`reserved_capacity_options`](t::CreateFleetRequest::reserved_capacity_options).
-    #[inline]
-    pub fn reserved_capacity_options(
-        mut self,
-        value: t::ReservedCapacityOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().reserved_capacity_options = Some(value);
-        self
-    }
-    /// Sets [`excess_capacity_termination_policy`](t::CreateFleetRequest::excess_capacity_termination_policy).
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_configs`](t::CreateFleetRequest::launch_template_configs).
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_configs);
-        self
-    }
-    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
-    #[inline]
-    pub fn push_launch_template_configs(
-        mut self,
-        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_configs, item);
-        self
-    }
-    /// Sets [`target_capacity_specification`](t::CreateFleetRequest::target_capacity_specification).
-    #[inline]
-    pub fn target_capacity_specification(
-        mut self,
-        value: t::TargetCapacitySpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().target_capacity_specification = value;
-        self
-    }
-    /// Sets [`terminate_instances_with_expiration`](t::CreateFleetRequest::terminate_instances_with_expiration).
-    #[inline]
-    pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances_with_expiration = Some(value);
-        self
-    }
-    /// Sets [`type_`](t::CreateFleetRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::FleetType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`valid_from`](t::CreateFleetRequest::valid_from).
-    #[inline]
-    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_from = Some(value);
-        self
-    }
-    /// Sets [`valid_until`](t::CreateFleetRequest::valid_until).
-    #[inline]
-    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_until = Some(value);
-        self
-    }
-    /// Sets [`replace_unhealthy_instances`](t::CreateFleetRequest::replace_unhealthy_instances).
-    #[inline]
-    pub fn replace_unhealthy_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().replace_unhealthy_instances = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateFleetRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`context`](t::CreateFleetRequest::context).
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-}
-/// The `CreateFlowLogs` operation.
-///
-/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-///
-/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
-///
-/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
-///
-/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
-pub struct CreateFlowLogs(
-    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
-    op::CREATE_FLOW_LOGS
-);
-impl CreateFlowLogs {
-    /// Sets [`dry_run`](t::CreateFlowLogsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateFlowLogsRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`deliver_logs_permission_arn`](t::CreateFlowLogsRequest::deliver_logs_permission_arn).
-    #[inline]
-    pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_logs_permission_arn = Some(value.into());
-        self
-    }
-    /// Sets [`deliver_cross_account_role`](t::CreateFlowLogsRequest::deliver_cross_account_role).
-    #[inline]
-    pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_cross_account_role = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_name`](t::CreateFlowLogsRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`resource_ids`](t::CreateFlowLogsRequest::resource_ids).
-    #[inline]
-    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_ids);
-        self
-    }
-    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
-    #[inline]
-    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_ids, item);
-        self
-    }
-    /// Sets [`resource_type`](t::CreateFlowLogsRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// Sets [`traffic_type`](t::CreateFlowLogsRequest::traffic_type).
-    #[inline]
-    pub fn traffic_type(mut self, value: impl Into<t::TrafficType>) -> Self {
-        self.0.input_mut().traffic_type = Some(value.into());
-        self
-    }
-    /// Sets [`log_destination_type`](t::CreateFlowLogsRequest::log_destination_type).
-    #[inline]
-    pub fn log_destination_type(
-        mut self,
-        value: impl Into<t::LogDestinationType>,
-    ) -> Self {
-        self.0.input_mut().log_destination_type = Some(value.into());
-        self
-    }
-    /// Sets [`log_destination`](t::CreateFlowLogsRequest::log_destination).
-    #[inline]
-    pub fn log_destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_destination = Some(value.into());
-        self
-    }
-    /// Sets [`log_format`](t::CreateFlowLogsRequest::log_format).
-    #[inline]
-    pub fn log_format(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_format = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateFlowLogsRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`max_aggregation_interval`](t::CreateFlowLogsRequest::max_aggregation_interval).
-    #[inline]
-    pub fn max_aggregation_interval(mut self, value: i32) -> Self {
-        self.0.input_mut().max_aggregation_interval = Some(value);
-        self
-    }
-    /// Sets [`destination_options`](t::CreateFlowLogsRequest::destination_options).
-    #[inline]
-    pub fn destination_options(mut self, value: t::DestinationOptionsRequest) -> Self {
-        self.0.input_mut().destination_options = Some(value);
-        self
-    }
-    /// Sets [`tag_field_specifications`](t::CreateFlowLogsRequest::tag_field_specifications).
-    #[inline]
-    pub fn tag_field_specifications(
-        mut self,
-        value: impl rt::Items<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_field_specifications);
-        self
-    }
-    /// Adds one element to `TagFieldSpecifications`; see [`tag_field_specifications`](Self::tag_field_specifications).
-    #[inline]
-    pub fn push_tag_field_specifications(
-        mut self,
-        item: impl Into<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_field_specifications, item);
-        self
-    }
-}
-/// The `CreateFpgaImage` operation.
-///
-/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-///
-/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
-///
-/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
-pub struct CreateFpgaImage(
+/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct CreateIpamResourceDiscovery(
     pub(crate) rt::Call<
-        t::CreateFpgaImageRequest,
-        t::CreateFpgaImageResult,
+        t::CreateIpamResourceDiscoveryRequest,
+        t::CreateIpamResourceDiscoveryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
-    op::CREATE_FPGA_IMAGE
+    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
+    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::CREATE_IPAM_RESOURCE_DISCOVERY
 );
-impl CreateFpgaImage {
-    /// Sets [`dry_run`](t::CreateFpgaImageRequest::dry_run).
+impl CreateIpamResourceDiscovery {
+    rt::setter!(val_opt CreateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest description(String));
+    rt::setter!(
+        items CreateIpamResourceDiscoveryRequest
+        operating_regions(t::AddIpamOperatingRegion) push_operating_regions
+    );
+    rt::setter!(
+        items CreateIpamResourceDiscoveryRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest client_token(String));
+}
+/// The `CreateIpamRoutingPolicyRegistration` operation.
+///
+/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+pub struct CreateIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::CreateIpamRoutingPolicyRegistrationRequest,
+        t::CreateIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
+    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl CreateIpamRoutingPolicyRegistration {
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req CreateIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(items CreateIpamRoutingPolicyRegistrationRequest asns(String) push_asns);
+    rt::setter!(
+        val_opt CreateIpamRoutingPolicyRegistrationRequest
+        permit_more_specific_announcements(bool)
+    );
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest max_length(i32));
+    rt::setter!(into_opt CreateIpamRoutingPolicyRegistrationRequest description(String));
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt CreateIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
+}
+/// The `CreateIpamScope` operation.
+///
+/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+///
+/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamScope(
+    pub(crate) rt::Call<
+        t::CreateIpamScopeRequest,
+        t::CreateIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
+    op::CREATE_IPAM_SCOPE
+);
+impl CreateIpamScope {
+    rt::setter!(val_opt CreateIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamScopeRequest ipam_id(String));
+    rt::setter!(into_opt CreateIpamScopeRequest description(String));
+    rt::setter!(
+        items CreateIpamScopeRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamScopeRequest client_token(String));
+    rt::setter!(
+        val_opt CreateIpamScopeRequest
+        external_authority_configuration(t::ExternalAuthorityConfiguration)
+    );
+}
+/// The `CreateKeyPair` operation.
+///
+/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+///
+/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
+///
+/// You can have up to 5,000 key pairs per Amazon Web Services Region.
+///
+/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct CreateKeyPair(
+    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
+);
+impl CreateKeyPair {
+    rt::setter!(into_req CreateKeyPairRequest key_name(String));
+    rt::setter!(into_opt CreateKeyPairRequest key_type(t::KeyType));
+    rt::setter!(
+        items CreateKeyPairRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateKeyPairRequest key_format(t::KeyFormat));
+    rt::setter!(val_opt CreateKeyPairRequest dry_run(bool));
+}
+/// The `CreateLaunchTemplate` operation.
+///
+/// Creates a launch template.
+///
+/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
+///
+/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplate(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateRequest,
+        t::CreateLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
+    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
+);
+impl CreateLaunchTemplate {
+    rt::setter!(val_opt CreateLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt CreateLaunchTemplateRequest client_token(String));
+    rt::setter!(into_req CreateLaunchTemplateRequest launch_template_name(String));
+    rt::setter!(into_opt CreateLaunchTemplateRequest version_description(String));
+    rt::setter!(
+        val_req CreateLaunchTemplateRequest
+        launch_template_data(t::RequestLaunchTemplateData)
+    );
+    rt::setter!(val_opt CreateLaunchTemplateRequest operator(t::OperatorRequest));
+    rt::setter!(
+        items CreateLaunchTemplateRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateLaunchTemplateVersion` operation.
+///
+/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
+///
+/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
+///
+/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
+///
+/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplateVersion(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateVersionRequest,
+        t::CreateLaunchTemplateVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
+    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
+    op::CREATE_LAUNCH_TEMPLATE_VERSION
+);
+impl CreateLaunchTemplateVersion {
+    rt::setter!(val_opt CreateLaunchTemplateVersionRequest dry_run(bool));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest client_token(String));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest launch_template_id(String));
+    rt::setter!(
+        into_opt CreateLaunchTemplateVersionRequest launch_template_name(String)
+    );
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest source_version(String));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest version_description(String));
+    rt::setter!(
+        val_req CreateLaunchTemplateVersionRequest
+        launch_template_data(t::RequestLaunchTemplateData)
+    );
+    rt::setter!(val_opt CreateLaunchTemplateVersionRequest resolve_alias(bool));
+}
+/// The `CreateLocalGatewayRoute` operation.
+///
+/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+///
+/// - `LocalGatewayVirtualInterfaceGroupId`
+/// - `NetworkInterfaceId`
+pub struct CreateLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteRequest,
+        t::CreateLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
+    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
+);
+impl CreateLocalGatewayRoute {
+    rt::setter!(into_opt CreateLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req CreateLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(into_opt CreateLocalGatewayRouteRequest network_interface_id(String));
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
+}
+/// The `CreateLocalGatewayRouteTable` operation.
+///
+/// Creates a local gateway route table.
+pub struct CreateLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableRequest,
+        t::CreateLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
+    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl CreateLocalGatewayRouteTable {
+    rt::setter!(into_req CreateLocalGatewayRouteTableRequest local_gateway_id(String));
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteTableRequest mode(t::LocalGatewayRouteTableMode)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteTableRequest dry_run(bool));
+}
+/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Creates a local gateway route table virtual interface group association.
+pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        dry_run(bool)
+    );
+}
+/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Associates the specified VPC with the specified local gateway route table.
+pub struct CreateLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVpcAssociation,
+    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVpcAssociation {
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVpcAssociationRequest
+        local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVpcAssociationRequest vpc_id(String)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableVpcAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteTableVpcAssociationRequest dry_run(bool));
+}
+/// The `CreateLocalGatewayVirtualInterface` operation.
+///
+/// Create a virtual interface for a local gateway.
+pub struct CreateLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceRequest,
+        t::CreateLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
+    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl CreateLocalGatewayVirtualInterface {
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest outpost_lag_id(String)
+    );
+    rt::setter!(val_req CreateLocalGatewayVirtualInterfaceRequest vlan(i32));
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest local_address(String)
+    );
+    rt::setter!(into_req CreateLocalGatewayVirtualInterfaceRequest peer_address(String));
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn(i32));
+    rt::setter!(
+        items CreateLocalGatewayVirtualInterfaceRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn_extended(i64)
+    );
+}
+/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Create a local gateway virtual interface group.
+pub struct CreateLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterfaceGroup,
+    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl CreateLocalGatewayVirtualInterfaceGroup {
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceGroupRequest local_gateway_id(String)
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest local_bgp_asn(i32)
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest
+        local_bgp_asn_extended(i64)
+    );
+    rt::setter!(
+        items CreateLocalGatewayVirtualInterfaceGroupRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceGroupRequest dry_run(bool));
+}
+/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
+///
+/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+///
+/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
+///
+/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
+///
+/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
+///
+/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+///
+/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
+pub struct CreateMacSystemIntegrityProtectionModificationTask(
+    pub(crate) rt::Call<
+        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateMacSystemIntegrityProtectionModificationTask,
+    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
+    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
+);
+impl CreateMacSystemIntegrityProtectionModificationTask {
+    rt::setter!(
+        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        client_token(String)
+    );
+    rt::setter!(
+        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
+        instance_id(String)
+    );
+    rt::setter!(
+        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_credentials(String)
+    );
+    rt::setter!(
+        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_system_integrity_protection_configuration(t::MacSystemIntegrityProtectionConfigurationRequest)
+    );
+    rt::setter!(
+        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_system_integrity_protection_status(t::MacSystemIntegrityProtectionSettingStatus)
+    );
+    rt::setter!(
+        items CreateMacSystemIntegrityProtectionModificationTaskRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+impl super::Client {
+    /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description. Returns [`CreateManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
+        CreateManagedPrefixList(
+            rt::Call::new(&self.handle, &op::CREATE_MANAGED_PREFIX_LIST),
+        )
     }
-    /// Sets [`input_storage_location`](t::CreateFpgaImageRequest::input_storage_location).
+    /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled. Returns [`CreateMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn input_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().input_storage_location = value;
-        self
+    pub fn create_metric_category(&self) -> CreateMetricCategory {
+        CreateMetricCategory(rt::Call::new(&self.handle, &op::CREATE_METRIC_CATEGORY))
     }
-    /// Sets [`logs_storage_location`](t::CreateFpgaImageRequest::logs_storage_location).
+    /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway. Returns [`CreateNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn logs_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().logs_storage_location = Some(value);
-        self
+    pub fn create_nat_gateway(&self) -> CreateNatGateway {
+        CreateNatGateway(rt::Call::new(&self.handle, &op::CREATE_NAT_GATEWAY))
     }
-    /// Sets [`description`](t::CreateFpgaImageRequest::description).
+    /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC. Returns [`CreateNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
+    pub fn create_network_acl(&self) -> CreateNetworkAcl {
+        CreateNetworkAcl(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL))
     }
-    /// Sets [`name`](t::CreateFpgaImageRequest::name).
+    /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules. Returns [`CreateNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
+    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
+        CreateNetworkAclEntry(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL_ENTRY))
     }
-    /// Sets [`client_token`](t::CreateFpgaImageRequest::client_token).
+    /// Creates a Network Access Scope. Returns [`CreateNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
+    pub fn create_network_insights_access_scope(
+        &self,
+    ) -> CreateNetworkInsightsAccessScope {
+        CreateNetworkInsightsAccessScope(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE),
+        )
     }
-    /// Sets [`tag_specifications`](t::CreateFpgaImageRequest::tag_specifications).
+    /// Creates a path to analyze for reachability. Returns [`CreateNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
+    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
+        CreateNetworkInsightsPath(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_PATH),
+        )
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Creates a network interface in the specified subnet. Returns [`CreateNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
+    pub fn create_network_interface(&self) -> CreateNetworkInterface {
+        CreateNetworkInterface(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE),
+        )
+    }
+    /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account. Returns [`CreateNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_interface_permission(
+        &self,
+    ) -> CreateNetworkInterfacePermission {
+        CreateNetworkInterfacePermission(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE_PERMISSION),
+        )
+    }
+    /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways. Returns [`CreateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> CreateNetworkingFlexCostAllocationPolicy {
+        CreateNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group. Returns [`CreatePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_placement_group(&self) -> CreatePlacementGroup {
+        CreatePlacementGroup(rt::Call::new(&self.handle, &op::CREATE_PLACEMENT_GROUP))
+    }
+    /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html). Returns [`CreatePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
+        CreatePublicIpv4Pool(rt::Call::new(&self.handle, &op::CREATE_PUBLIC_IPV4_POOL))
+    }
+    /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume. Returns [`CreateReplaceRootVolumeTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
+        CreateReplaceRootVolumeTask(
+            rt::Call::new(&self.handle, &op::CREATE_REPLACE_ROOT_VOLUME_TASK),
+        )
+    }
+    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation. Returns [`CreateReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
+        CreateReservedInstancesListing(
+            rt::Call::new(&self.handle, &op::CREATE_RESERVED_INSTANCES_LISTING),
+        )
+    }
+    /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html). Returns [`CreateRestoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
+        CreateRestoreImageTask(
+            rt::Call::new(&self.handle, &op::CREATE_RESTORE_IMAGE_TASK),
+        )
+    }
+    /// Creates a route in a route table within a VPC. Returns [`CreateRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route(&self) -> CreateRoute {
+        CreateRoute(rt::Call::new(&self.handle, &op::CREATE_ROUTE))
     }
 }
-/// The `CreateImage` operation.
+/// The `CreateManagedPrefixList` operation.
 ///
-/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
+pub struct CreateManagedPrefixList(
+    pub(crate) rt::Call<
+        t::CreateManagedPrefixListRequest,
+        t::CreateManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateManagedPrefixList, t::CreateManagedPrefixListRequest,
+    t::CreateManagedPrefixListResult, rt::NoErrors, op::CREATE_MANAGED_PREFIX_LIST
+);
+impl CreateManagedPrefixList {
+    rt::setter!(val_opt CreateManagedPrefixListRequest dry_run(bool));
+    rt::setter!(into_req CreateManagedPrefixListRequest prefix_list_name(String));
+    rt::setter!(
+        items CreateManagedPrefixListRequest entries(t::AddPrefixListEntry) push_entries
+    );
+    rt::setter!(val_req CreateManagedPrefixListRequest max_entries(i32));
+    rt::setter!(
+        items CreateManagedPrefixListRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_req CreateManagedPrefixListRequest address_family(String));
+    rt::setter!(into_opt CreateManagedPrefixListRequest client_token(String));
+}
+/// The `CreateMetricCategory` operation.
 ///
-/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
+/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
 ///
-/// The location of the source instance determines where you can create the snapshots of the AMI:
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct CreateMetricCategory(
+    pub(crate) rt::Call<
+        t::CreateMetricCategoryRequest,
+        t::CreateMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateMetricCategory, t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult,
+    rt::NoErrors, op::CREATE_METRIC_CATEGORY
+);
+impl CreateMetricCategory {
+    rt::setter!(items CreateMetricCategoryRequest metrics(String) push_metrics);
+    rt::setter!(
+        items CreateMetricCategoryRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateMetricCategoryRequest client_token(String));
+    rt::setter!(val_opt CreateMetricCategoryRequest dry_run(bool));
+}
+/// The `CreateNatGateway` operation.
+///
+/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+///
+/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
+///
+/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
+///
+/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+pub struct CreateNatGateway(
+    pub(crate) rt::Call<
+        t::CreateNatGatewayRequest,
+        t::CreateNatGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNatGateway, t::CreateNatGatewayRequest, t::CreateNatGatewayResult,
+    rt::NoErrors, op::CREATE_NAT_GATEWAY
+);
+impl CreateNatGateway {
+    rt::setter!(into_opt CreateNatGatewayRequest availability_mode(t::AvailabilityMode));
+    rt::setter!(into_opt CreateNatGatewayRequest allocation_id(String));
+    rt::setter!(into_opt CreateNatGatewayRequest client_token(String));
+    rt::setter!(val_opt CreateNatGatewayRequest dry_run(bool));
+    rt::setter!(into_opt CreateNatGatewayRequest subnet_id(String));
+    rt::setter!(into_opt CreateNatGatewayRequest vpc_id(String));
+    rt::setter!(
+        items CreateNatGatewayRequest
+        availability_zone_addresses(t::AvailabilityZoneAddress)
+        push_availability_zone_addresses
+    );
+    rt::setter!(
+        items CreateNatGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateNatGatewayRequest connectivity_type(t::ConnectivityType));
+    rt::setter!(into_opt CreateNatGatewayRequest private_ip_address(String));
+    rt::setter!(
+        items CreateNatGatewayRequest secondary_allocation_ids(String)
+        push_secondary_allocation_ids
+    );
+    rt::setter!(
+        items CreateNatGatewayRequest secondary_private_ip_addresses(String)
+        push_secondary_private_ip_addresses
+    );
+    rt::setter!(val_opt CreateNatGatewayRequest secondary_private_ip_address_count(i32));
+}
+/// The `CreateNetworkAcl` operation.
+///
+/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAcl(
+    pub(crate) rt::Call<
+        t::CreateNetworkAclRequest,
+        t::CreateNetworkAclResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkAcl, t::CreateNetworkAclRequest, t::CreateNetworkAclResult,
+    rt::NoErrors, op::CREATE_NETWORK_ACL
+);
+impl CreateNetworkAcl {
+    rt::setter!(
+        items CreateNetworkAclRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateNetworkAclRequest client_token(String));
+    rt::setter!(val_opt CreateNetworkAclRequest dry_run(bool));
+    rt::setter!(into_req CreateNetworkAclRequest vpc_id(String));
+}
+/// The `CreateNetworkAclEntry` operation.
+///
+/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
+///
+/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
+///
+/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
+///
+/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAclEntry(
+    pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateNetworkAclEntry, t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_NETWORK_ACL_ENTRY
+);
+impl CreateNetworkAclEntry {
+    rt::setter!(val_opt CreateNetworkAclEntryRequest dry_run(bool));
+    rt::setter!(into_req CreateNetworkAclEntryRequest network_acl_id(String));
+    rt::setter!(val_req CreateNetworkAclEntryRequest rule_number(i32));
+    rt::setter!(into_req CreateNetworkAclEntryRequest protocol(String));
+    rt::setter!(into_req CreateNetworkAclEntryRequest rule_action(t::RuleAction));
+    rt::setter!(val_req CreateNetworkAclEntryRequest egress(bool));
+    rt::setter!(into_opt CreateNetworkAclEntryRequest cidr_block(String));
+    rt::setter!(into_opt CreateNetworkAclEntryRequest ipv6_cidr_block(String));
+    rt::setter!(val_opt CreateNetworkAclEntryRequest icmp_type_code(t::IcmpTypeCode));
+    rt::setter!(val_opt CreateNetworkAclEntryRequest port_range(t::PortRange));
+}
+/// The `CreateNetworkInsightsAccessScope` operation.
+///
+/// Creates a Network Access Scope.
+///
+/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
+pub struct CreateNetworkInsightsAccessScope(
+    pub(crate) rt::Call<
+        t::CreateNetworkInsightsAccessScopeRequest,
+        t::CreateNetworkInsightsAccessScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInsightsAccessScope, t::CreateNetworkInsightsAccessScopeRequest,
+    t::CreateNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
+impl CreateNetworkInsightsAccessScope {
+    rt::setter!(
+        items CreateNetworkInsightsAccessScopeRequest
+        match_paths(t::AccessScopePathRequest) push_match_paths
+    );
+    rt::setter!(
+        items CreateNetworkInsightsAccessScopeRequest
+        exclude_paths(t::AccessScopePathRequest) push_exclude_paths
+    );
+    rt::setter!(into_req CreateNetworkInsightsAccessScopeRequest client_token(String));
+    rt::setter!(
+        items CreateNetworkInsightsAccessScopeRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateNetworkInsightsAccessScopeRequest dry_run(bool));
+}
+/// The `CreateNetworkInsightsPath` operation.
+///
+/// Creates a path to analyze for reachability.
+///
+/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
+pub struct CreateNetworkInsightsPath(
+    pub(crate) rt::Call<
+        t::CreateNetworkInsightsPathRequest,
+        t::CreateNetworkInsightsPathResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInsightsPath, t::CreateNetworkInsightsPathRequest,
+    t::CreateNetworkInsightsPathResult, rt::NoErrors, op::CREATE_NETWORK_INSIGHTS_PATH
+);
+impl CreateNetworkInsightsPath {
+    rt::setter!(into_opt CreateNetworkInsightsPathRequest source_ip(String));
+    rt::setter!(into_opt CreateNetworkInsightsPathRequest destination_ip(String));
+    rt::setter!(into_req CreateNetworkInsightsPathRequest source(String));
+    rt::setter!(into_opt CreateNetworkInsightsPathRequest destination(String));
+    rt::setter!(into_req CreateNetworkInsightsPathRequest protocol(t::Protocol));
+    rt::setter!(val_opt CreateNetworkInsightsPathRequest destination_port(i32));
+    rt::setter!(
+        items CreateNetworkInsightsPathRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateNetworkInsightsPathRequest dry_run(bool));
+    rt::setter!(into_req CreateNetworkInsightsPathRequest client_token(String));
+    rt::setter!(
+        val_opt CreateNetworkInsightsPathRequest filter_at_source(t::PathRequestFilter)
+    );
+    rt::setter!(
+        val_opt CreateNetworkInsightsPathRequest
+        filter_at_destination(t::PathRequestFilter)
+    );
+}
+/// The `CreateNetworkInterface` operation.
+///
+/// Creates a network interface in the specified subnet.
+///
+/// The number of IP addresses you can assign to a network interface varies by instance type.
+///
+/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
+pub struct CreateNetworkInterface(
+    pub(crate) rt::Call<
+        t::CreateNetworkInterfaceRequest,
+        t::CreateNetworkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInterface, t::CreateNetworkInterfaceRequest,
+    t::CreateNetworkInterfaceResult, rt::NoErrors, op::CREATE_NETWORK_INTERFACE
+);
+impl CreateNetworkInterface {
+    rt::setter!(
+        items CreateNetworkInterfaceRequest
+        ipv4_prefixes(t::Ipv4PrefixSpecificationRequest) push_ipv4_prefixes
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest ipv4_prefix_count(i32));
+    rt::setter!(
+        items CreateNetworkInterfaceRequest
+        ipv6_prefixes(t::Ipv6PrefixSpecificationRequest) push_ipv6_prefixes
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest ipv6_prefix_count(i32));
+    rt::setter!(
+        into_opt CreateNetworkInterfaceRequest
+        interface_type(t::NetworkInterfaceCreationType)
+    );
+    rt::setter!(
+        items CreateNetworkInterfaceRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateNetworkInterfaceRequest client_token(String));
+    rt::setter!(val_opt CreateNetworkInterfaceRequest enable_primary_ipv6(bool));
+    rt::setter!(
+        val_opt CreateNetworkInterfaceRequest
+        connection_tracking_specification(t::ConnectionTrackingSpecificationRequest)
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest operator(t::OperatorRequest));
+    rt::setter!(into_req CreateNetworkInterfaceRequest subnet_id(String));
+    rt::setter!(into_opt CreateNetworkInterfaceRequest description(String));
+    rt::setter!(into_opt CreateNetworkInterfaceRequest private_ip_address(String));
+    rt::setter!(items CreateNetworkInterfaceRequest groups(String) push_groups);
+    rt::setter!(
+        items CreateNetworkInterfaceRequest
+        private_ip_addresses(t::PrivateIpAddressSpecification) push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt CreateNetworkInterfaceRequest secondary_private_ip_address_count(i32)
+    );
+    rt::setter!(
+        items CreateNetworkInterfaceRequest ipv6_addresses(t::InstanceIpv6Address)
+        push_ipv6_addresses
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest ipv6_address_count(i32));
+    rt::setter!(val_opt CreateNetworkInterfaceRequest dry_run(bool));
+}
+/// The `CreateNetworkInterfacePermission` operation.
+///
+/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
+///
+/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
+pub struct CreateNetworkInterfacePermission(
+    pub(crate) rt::Call<
+        t::CreateNetworkInterfacePermissionRequest,
+        t::CreateNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInterfacePermission, t::CreateNetworkInterfacePermissionRequest,
+    t::CreateNetworkInterfacePermissionResult, rt::NoErrors,
+    op::CREATE_NETWORK_INTERFACE_PERMISSION
+);
+impl CreateNetworkInterfacePermission {
+    rt::setter!(
+        into_req CreateNetworkInterfacePermissionRequest network_interface_id(String)
+    );
+    rt::setter!(into_opt CreateNetworkInterfacePermissionRequest aws_account_id(String));
+    rt::setter!(into_opt CreateNetworkInterfacePermissionRequest aws_service(String));
+    rt::setter!(
+        into_req CreateNetworkInterfacePermissionRequest
+        permission(t::InterfacePermissionType)
+    );
+    rt::setter!(val_opt CreateNetworkInterfacePermissionRequest dry_run(bool));
+}
+/// The `CreateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+///
+/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
+pub struct CreateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::CreateNetworkingFlexCostAllocationPolicyRequest,
+        t::CreateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkingFlexCostAllocationPolicy,
+    t::CreateNetworkingFlexCostAllocationPolicyRequest,
+    t::CreateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl CreateNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        into_req CreateNetworkingFlexCostAllocationPolicyRequest
+        network_resource_type(t::FlexCostAllocationNetworkResourceType)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest
+        nat_fca_policy_document(t::NatFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest
+        instance_fca_policy_document(t::InstanceFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest
+        pcx_fca_policy_document(t::PcxFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest show_back_enabled(bool)
+    );
+    rt::setter!(
+        into_opt CreateNetworkingFlexCostAllocationPolicyRequest description(String)
+    );
+    rt::setter!(
+        items CreateNetworkingFlexCostAllocationPolicyRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateNetworkingFlexCostAllocationPolicyRequest client_token(String)
+    );
+    rt::setter!(val_opt CreateNetworkingFlexCostAllocationPolicyRequest dry_run(bool));
+}
+/// The `CreatePlacementGroup` operation.
+///
+/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
+///
+/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct CreatePlacementGroup(
+    pub(crate) rt::Call<
+        t::CreatePlacementGroupRequest,
+        t::CreatePlacementGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreatePlacementGroup, t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult,
+    rt::NoErrors, op::CREATE_PLACEMENT_GROUP
+);
+impl CreatePlacementGroup {
+    rt::setter!(val_opt CreatePlacementGroupRequest partition_count(i32));
+    rt::setter!(
+        items CreatePlacementGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreatePlacementGroupRequest spread_level(t::SpreadLevel));
+    rt::setter!(into_opt CreatePlacementGroupRequest linked_group_id(String));
+    rt::setter!(val_opt CreatePlacementGroupRequest operator(t::OperatorRequest));
+    rt::setter!(into_opt CreatePlacementGroupRequest parent_group_id(String));
+    rt::setter!(val_opt CreatePlacementGroupRequest dry_run(bool));
+    rt::setter!(into_opt CreatePlacementGroupRequest group_name(String));
+    rt::setter!(into_opt CreatePlacementGroupRequest strategy(t::PlacementStrategy));
+}
+/// The `CreatePublicIpv4Pool` operation.
+///
+/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
+pub struct CreatePublicIpv4Pool(
+    pub(crate) rt::Call<
+        t::CreatePublicIpv4PoolRequest,
+        t::CreatePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreatePublicIpv4Pool, t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult,
+    rt::NoErrors, op::CREATE_PUBLIC_IPV4_POOL
+);
+impl CreatePublicIpv4Pool {
+    rt::setter!(val_opt CreatePublicIpv4PoolRequest dry_run(bool));
+    rt::setter!(
+        items CreatePublicIpv4PoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreatePublicIpv4PoolRequest network_border_group(String));
+}
+/// The `CreateReplaceRootVolumeTask` operation.
+///
+/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
+///
+/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReplaceRootVolumeTask(
+    pub(crate) rt::Call<
+        t::CreateReplaceRootVolumeTaskRequest,
+        t::CreateReplaceRootVolumeTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateReplaceRootVolumeTask, t::CreateReplaceRootVolumeTaskRequest,
+    t::CreateReplaceRootVolumeTaskResult, rt::NoErrors,
+    op::CREATE_REPLACE_ROOT_VOLUME_TASK
+);
+impl CreateReplaceRootVolumeTask {
+    rt::setter!(into_req CreateReplaceRootVolumeTaskRequest instance_id(String));
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest snapshot_id(String));
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest client_token(String));
+    rt::setter!(val_opt CreateReplaceRootVolumeTaskRequest dry_run(bool));
+    rt::setter!(
+        items CreateReplaceRootVolumeTaskRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest image_id(String));
+    rt::setter!(
+        val_opt CreateReplaceRootVolumeTaskRequest delete_replaced_root_volume(bool)
+    );
+    rt::setter!(
+        val_opt CreateReplaceRootVolumeTaskRequest volume_initialization_rate(i64)
+    );
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest volume_id(String));
+}
+/// The `CreateReservedInstancesListing` operation.
+///
+/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+///
+/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReservedInstancesListing(
+    pub(crate) rt::Call<
+        t::CreateReservedInstancesListingRequest,
+        t::CreateReservedInstancesListingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateReservedInstancesListing, t::CreateReservedInstancesListingRequest,
+    t::CreateReservedInstancesListingResult, rt::NoErrors,
+    op::CREATE_RESERVED_INSTANCES_LISTING
+);
+impl CreateReservedInstancesListing {
+    rt::setter!(
+        into_req CreateReservedInstancesListingRequest reserved_instances_id(String)
+    );
+    rt::setter!(val_req CreateReservedInstancesListingRequest instance_count(i32));
+    rt::setter!(
+        items CreateReservedInstancesListingRequest
+        price_schedules(t::PriceScheduleSpecification) push_price_schedules
+    );
+    rt::setter!(into_req CreateReservedInstancesListingRequest client_token(String));
+}
+/// The `CreateRestoreImageTask` operation.
+///
+/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateRestoreImageTask(
+    pub(crate) rt::Call<
+        t::CreateRestoreImageTaskRequest,
+        t::CreateRestoreImageTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRestoreImageTask, t::CreateRestoreImageTaskRequest,
+    t::CreateRestoreImageTaskResult, rt::NoErrors, op::CREATE_RESTORE_IMAGE_TASK
+);
+impl CreateRestoreImageTask {
+    rt::setter!(into_req CreateRestoreImageTaskRequest bucket(String));
+    rt::setter!(into_req CreateRestoreImageTaskRequest object_key(String));
+    rt::setter!(into_opt CreateRestoreImageTaskRequest name(String));
+    rt::setter!(
+        items CreateRestoreImageTaskRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateRestoreImageTaskRequest dry_run(bool));
+}
+/// The `CreateRoute` operation.
+///
+/// Creates a route in a route table within a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
+///
+/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
+///
+/// - `192.0.2.0/24` (goes to some target A)
+/// - `192.0.2.0/28` (goes to some target B)
+///
+/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
+///
+/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRoute(
+    pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateRoute, t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors,
+    op::CREATE_ROUTE
+);
+impl CreateRoute {
+    rt::setter!(into_opt CreateRouteRequest destination_prefix_list_id(String));
+    rt::setter!(into_opt CreateRouteRequest vpc_endpoint_id(String));
+    rt::setter!(into_opt CreateRouteRequest transit_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest local_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest carrier_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest core_network_arn(String));
+    rt::setter!(into_opt CreateRouteRequest odb_network_arn(String));
+    rt::setter!(val_opt CreateRouteRequest dry_run(bool));
+    rt::setter!(into_req CreateRouteRequest route_table_id(String));
+    rt::setter!(into_opt CreateRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt CreateRouteRequest gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest destination_ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateRouteRequest egress_only_internet_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest instance_id(String));
+    rt::setter!(into_opt CreateRouteRequest network_interface_id(String));
+    rt::setter!(into_opt CreateRouteRequest vpc_peering_connection_id(String));
+    rt::setter!(into_opt CreateRouteRequest nat_gateway_id(String));
+}
+impl super::Client {
+    /// Creates a new route server to manage dynamic routing in a VPC. Returns [`CreateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server(&self) -> CreateRouteServer {
+        CreateRouteServer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER))
+    }
+    /// Creates a new endpoint for a route server in a specified subnet. Returns [`CreateRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
+        CreateRouteServerEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_ENDPOINT),
+        )
+    }
+    /// Creates a new BGP peer for a specified route server endpoint. Returns [`CreateRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
+        CreateRouteServerPeer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_PEER))
+    }
+    /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet. Returns [`CreateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_table(&self) -> CreateRouteTable {
+        CreateRouteTable(rt::Call::new(&self.handle, &op::CREATE_ROUTE_TABLE))
+    }
+    /// Creates a secondary network. Returns [`CreateSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
+        CreateSecondaryNetwork(
+            rt::Call::new(&self.handle, &op::CREATE_SECONDARY_NETWORK),
+        )
+    }
+    /// Creates a secondary subnet in a secondary network. Returns [`CreateSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
+        CreateSecondarySubnet(rt::Call::new(&self.handle, &op::CREATE_SECONDARY_SUBNET))
+    }
+    /// Creates a security group. Returns [`CreateSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_security_group(&self) -> CreateSecurityGroup {
+        CreateSecurityGroup(rt::Call::new(&self.handle, &op::CREATE_SECURITY_GROUP))
+    }
+    /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance. Returns [`CreateSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshot(&self) -> CreateSnapshot {
+        CreateSnapshot(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOT))
+    }
+    /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set. Returns [`CreateSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshots(&self) -> CreateSnapshots {
+        CreateSnapshots(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOTS))
+    }
+    /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`CreateSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
+        CreateSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::CREATE_SPOT_DATAFEED_SUBSCRIPTION),
+        )
+    }
+    /// Stores an AMI as a single object in an Amazon S3 bucket. Returns [`CreateStoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_store_image_task(&self) -> CreateStoreImageTask {
+        CreateStoreImageTask(rt::Call::new(&self.handle, &op::CREATE_STORE_IMAGE_TASK))
+    }
+    /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block. Returns [`CreateSubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet(&self) -> CreateSubnet {
+        CreateSubnet(rt::Call::new(&self.handle, &op::CREATE_SUBNET))
+    }
+    /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*. Returns [`CreateSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
+        CreateSubnetCidrReservation(
+            rt::Call::new(&self.handle, &op::CREATE_SUBNET_CIDR_RESERVATION),
+        )
+    }
+    /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource. Returns [`CreateTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_tags(&self) -> CreateTags {
+        CreateTags(rt::Call::new(&self.handle, &op::CREATE_TAGS))
+    }
+    /// Creates a Traffic Mirror filter. Returns [`CreateTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
+        CreateTrafficMirrorFilter(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER),
+        )
+    }
+    /// Creates a Traffic Mirror filter rule. Returns [`CreateTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
+        CreateTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER_RULE),
+        )
+    }
+}
+/// The `CreateRouteServer` operation.
+///
+/// Creates a new route server to manage dynamic routing in a VPC.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServer(
+    pub(crate) rt::Call<
+        t::CreateRouteServerRequest,
+        t::CreateRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServer, t::CreateRouteServerRequest, t::CreateRouteServerResult,
+    rt::NoErrors, op::CREATE_ROUTE_SERVER
+);
+impl CreateRouteServer {
+    rt::setter!(val_req CreateRouteServerRequest amazon_side_asn(i64));
+    rt::setter!(into_opt CreateRouteServerRequest client_token(String));
+    rt::setter!(val_opt CreateRouteServerRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateRouteServerRequest
+        persist_routes(t::RouteServerPersistRoutesAction)
+    );
+    rt::setter!(val_opt CreateRouteServerRequest persist_routes_duration(i64));
+    rt::setter!(val_opt CreateRouteServerRequest sns_notifications_enabled(bool));
+    rt::setter!(
+        items CreateRouteServerRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateRouteServerEndpoint` operation.
+///
+/// Creates a new endpoint for a route server in a specified subnet.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerEndpoint(
+    pub(crate) rt::Call<
+        t::CreateRouteServerEndpointRequest,
+        t::CreateRouteServerEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServerEndpoint, t::CreateRouteServerEndpointRequest,
+    t::CreateRouteServerEndpointResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_ENDPOINT
+);
+impl CreateRouteServerEndpoint {
+    rt::setter!(into_req CreateRouteServerEndpointRequest route_server_id(String));
+    rt::setter!(into_req CreateRouteServerEndpointRequest subnet_id(String));
+    rt::setter!(into_opt CreateRouteServerEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateRouteServerEndpointRequest dry_run(bool));
+    rt::setter!(
+        items CreateRouteServerEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateRouteServerPeer` operation.
+///
+/// Creates a new BGP peer for a specified route server endpoint.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerPeer(
+    pub(crate) rt::Call<
+        t::CreateRouteServerPeerRequest,
+        t::CreateRouteServerPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServerPeer, t::CreateRouteServerPeerRequest,
+    t::CreateRouteServerPeerResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_PEER
+);
+impl CreateRouteServerPeer {
+    rt::setter!(into_req CreateRouteServerPeerRequest route_server_endpoint_id(String));
+    rt::setter!(into_req CreateRouteServerPeerRequest peer_address(String));
+    rt::setter!(
+        val_req CreateRouteServerPeerRequest bgp_options(t::RouteServerBgpOptionsRequest)
+    );
+    rt::setter!(val_opt CreateRouteServerPeerRequest dry_run(bool));
+    rt::setter!(
+        items CreateRouteServerPeerRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateRouteTable` operation.
+///
+/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteTable(
+    pub(crate) rt::Call<
+        t::CreateRouteTableRequest,
+        t::CreateRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteTable, t::CreateRouteTableRequest, t::CreateRouteTableResult,
+    rt::NoErrors, op::CREATE_ROUTE_TABLE
+);
+impl CreateRouteTable {
+    rt::setter!(
+        items CreateRouteTableRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateRouteTableRequest client_token(String));
+    rt::setter!(val_opt CreateRouteTableRequest dry_run(bool));
+    rt::setter!(into_req CreateRouteTableRequest vpc_id(String));
+}
+/// The `CreateSecondaryNetwork` operation.
+///
+/// Creates a secondary network.
+///
+/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
+pub struct CreateSecondaryNetwork(
+    pub(crate) rt::Call<
+        t::CreateSecondaryNetworkRequest,
+        t::CreateSecondaryNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecondaryNetwork, t::CreateSecondaryNetworkRequest,
+    t::CreateSecondaryNetworkResult, rt::NoErrors, op::CREATE_SECONDARY_NETWORK
+);
+impl CreateSecondaryNetwork {
+    rt::setter!(into_opt CreateSecondaryNetworkRequest client_token(String));
+    rt::setter!(val_opt CreateSecondaryNetworkRequest dry_run(bool));
+    rt::setter!(into_req CreateSecondaryNetworkRequest ipv4_cidr_block(String));
+    rt::setter!(
+        into_req CreateSecondaryNetworkRequest network_type(t::SecondaryNetworkType)
+    );
+    rt::setter!(
+        items CreateSecondaryNetworkRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateSecondarySubnet` operation.
+///
+/// Creates a secondary subnet in a secondary network.
+///
+/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
+///
+/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
+pub struct CreateSecondarySubnet(
+    pub(crate) rt::Call<
+        t::CreateSecondarySubnetRequest,
+        t::CreateSecondarySubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecondarySubnet, t::CreateSecondarySubnetRequest,
+    t::CreateSecondarySubnetResult, rt::NoErrors, op::CREATE_SECONDARY_SUBNET
+);
+impl CreateSecondarySubnet {
+    rt::setter!(into_opt CreateSecondarySubnetRequest client_token(String));
+    rt::setter!(into_opt CreateSecondarySubnetRequest availability_zone(String));
+    rt::setter!(into_opt CreateSecondarySubnetRequest availability_zone_id(String));
+    rt::setter!(val_opt CreateSecondarySubnetRequest dry_run(bool));
+    rt::setter!(into_req CreateSecondarySubnetRequest ipv4_cidr_block(String));
+    rt::setter!(into_req CreateSecondarySubnetRequest secondary_network_id(String));
+    rt::setter!(
+        items CreateSecondarySubnetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateSecurityGroup` operation.
+///
+/// Creates a security group.
+///
+/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
+///
+/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
+///
+/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
+///
+/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
+///
+/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+pub struct CreateSecurityGroup(
+    pub(crate) rt::Call<
+        t::CreateSecurityGroupRequest,
+        t::CreateSecurityGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecurityGroup, t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult,
+    rt::NoErrors, op::CREATE_SECURITY_GROUP
+);
+impl CreateSecurityGroup {
+    rt::setter!(into_req CreateSecurityGroupRequest description(String));
+    rt::setter!(into_req CreateSecurityGroupRequest group_name(String));
+    rt::setter!(into_opt CreateSecurityGroupRequest vpc_id(String));
+    rt::setter!(
+        items CreateSecurityGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateSecurityGroupRequest dry_run(bool));
+}
+/// The `CreateSnapshot` operation.
+///
+/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
+///
+/// The location of the source EBS volume determines where you can create the snapshot.
+///
+/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
+/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
+///
+/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
+///
+/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
+///
+/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
+///
+/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct CreateSnapshot(
+    pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSnapshot, t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors,
+    op::CREATE_SNAPSHOT
+);
+impl CreateSnapshot {
+    rt::setter!(into_opt CreateSnapshotRequest description(String));
+    rt::setter!(into_opt CreateSnapshotRequest outpost_arn(String));
+    rt::setter!(into_req CreateSnapshotRequest volume_id(String));
+    rt::setter!(
+        items CreateSnapshotRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateSnapshotRequest location(t::SnapshotLocationEnum));
+    rt::setter!(val_opt CreateSnapshotRequest dry_run(bool));
+}
+/// The `CreateSnapshots` operation.
+///
+/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
+///
+/// The location of the source instance determines where you can create the snapshots.
 ///
 /// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
-/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
-///
-/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateImage(
-    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
-    op::CREATE_IMAGE
-);
-impl CreateImage {
-    /// Sets [`tag_specifications`](t::CreateImageRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`snapshot_location`](t::CreateImageRequest::snapshot_location).
-    #[inline]
-    pub fn snapshot_location(
-        mut self,
-        value: impl Into<t::SnapshotLocationEnum>,
-    ) -> Self {
-        self.0.input_mut().snapshot_location = Some(value.into());
-        self
-    }
-    /// Sets [`boot_mode_override`](t::CreateImageRequest::boot_mode_override).
-    #[inline]
-    pub fn boot_mode_override(
-        mut self,
-        value: impl Into<t::BootModeOverrideValues>,
-    ) -> Self {
-        self.0.input_mut().boot_mode_override = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::CreateImageRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateImageRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateImageRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`no_reboot`](t::CreateImageRequest::no_reboot).
-    #[inline]
-    pub fn no_reboot(mut self, value: bool) -> Self {
-        self.0.input_mut().no_reboot = Some(value);
-        self
-    }
-    /// Sets [`block_device_mappings`](t::CreateImageRequest::block_device_mappings).
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::BlockDeviceMapping>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::BlockDeviceMapping>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-}
-/// The `CreateImageUsageReport` operation.
-///
-/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct CreateImageUsageReport(
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
+pub struct CreateSnapshots(
     pub(crate) rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
+        t::CreateSnapshotsRequest,
+        t::CreateSnapshotsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateImageUsageReport, t::CreateImageUsageReportRequest,
-    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
+    CreateSnapshots, t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors,
+    op::CREATE_SNAPSHOTS
 );
-impl CreateImageUsageReport {
-    /// Sets [`image_id`](t::CreateImageUsageReportRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::CreateImageUsageReportRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`resource_types`](t::CreateImageUsageReportRequest::resource_types).
-    #[inline]
-    pub fn resource_types(
-        mut self,
-        value: impl rt::Items<t::ImageUsageResourceTypeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(
-        mut self,
-        item: impl Into<t::ImageUsageResourceTypeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// Sets [`account_ids`](t::CreateImageUsageReportRequest::account_ids).
-    #[inline]
-    pub fn account_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_ids);
-        self
-    }
-    /// Adds one element to `AccountIds`; see [`account_ids`](Self::account_ids).
-    #[inline]
-    pub fn push_account_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_ids, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateImageUsageReportRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateImageUsageReportRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+impl CreateSnapshots {
+    rt::setter!(into_opt CreateSnapshotsRequest description(String));
+    rt::setter!(
+        val_req CreateSnapshotsRequest instance_specification(t::InstanceSpecification)
+    );
+    rt::setter!(into_opt CreateSnapshotsRequest outpost_arn(String));
+    rt::setter!(
+        items CreateSnapshotsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateSnapshotsRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateSnapshotsRequest copy_tags_from_source(t::CopyTagsFromSource)
+    );
+    rt::setter!(into_opt CreateSnapshotsRequest location(t::SnapshotLocationEnum));
 }
-/// The `CreateInstanceConnectEndpoint` operation.
+/// The `CreateSpotDatafeedSubscription` operation.
 ///
-/// Creates an EC2 Instance Connect Endpoint.
-///
-/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceConnectEndpoint(
+/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSpotDatafeedSubscription(
     pub(crate) rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
+        t::CreateSpotDatafeedSubscriptionRequest,
+        t::CreateSpotDatafeedSubscriptionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
-    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
-    op::CREATE_INSTANCE_CONNECT_ENDPOINT
+    CreateSpotDatafeedSubscription, t::CreateSpotDatafeedSubscriptionRequest,
+    t::CreateSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::CREATE_SPOT_DATAFEED_SUBSCRIPTION
 );
-impl CreateInstanceConnectEndpoint {
-    /// Sets [`dry_run`](t::CreateInstanceConnectEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`subnet_id`](t::CreateInstanceConnectEndpointRequest::subnet_id).
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Sets [`security_group_ids`](t::CreateInstanceConnectEndpointRequest::security_group_ids).
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Sets [`preserve_client_ip`](t::CreateInstanceConnectEndpointRequest::preserve_client_ip).
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateInstanceConnectEndpointRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateInstanceConnectEndpointRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`ip_address_type`](t::CreateInstanceConnectEndpointRequest::ip_address_type).
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
+impl CreateSpotDatafeedSubscription {
+    rt::setter!(val_opt CreateSpotDatafeedSubscriptionRequest dry_run(bool));
+    rt::setter!(into_req CreateSpotDatafeedSubscriptionRequest bucket(String));
+    rt::setter!(into_opt CreateSpotDatafeedSubscriptionRequest prefix(String));
 }
-/// The `CreateInstanceEventWindow` operation.
+/// The `CreateStoreImageTask` operation.
 ///
-/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+/// Stores an AMI as a single object in an Amazon S3 bucket.
 ///
-/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
 ///
-/// You can create up to 200 event windows per Amazon Web Services Region.
-///
-/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
-///
-/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
-///
-/// Event windows are *not* applicable for:
-///
-/// - Expedited scheduled events and network maintenance events.
-/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceEventWindow(
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateStoreImageTask(
     pub(crate) rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
+        t::CreateStoreImageTaskRequest,
+        t::CreateStoreImageTaskResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
-    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
+    CreateStoreImageTask, t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult,
+    rt::NoErrors, op::CREATE_STORE_IMAGE_TASK
 );
-impl CreateInstanceEventWindow {
-    /// Sets [`dry_run`](t::CreateInstanceEventWindowRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`name`](t::CreateInstanceEventWindowRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Sets [`time_ranges`](t::CreateInstanceEventWindowRequest::time_ranges).
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().time_ranges);
-        self
-    }
-    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
-    #[inline]
-    pub fn push_time_ranges(
-        mut self,
-        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().time_ranges, item);
-        self
-    }
-    /// Sets [`cron_expression`](t::CreateInstanceEventWindowRequest::cron_expression).
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateInstanceEventWindowRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+impl CreateStoreImageTask {
+    rt::setter!(into_req CreateStoreImageTaskRequest image_id(String));
+    rt::setter!(into_req CreateStoreImageTaskRequest bucket(String));
+    rt::setter!(
+        items CreateStoreImageTaskRequest s3_object_tags(t::S3ObjectTag)
+        push_s3_object_tags
+    );
+    rt::setter!(val_opt CreateStoreImageTaskRequest dry_run(bool));
 }
-/// The `CreateInstanceExportTask` operation.
+/// The `CreateSubnet` operation.
 ///
-/// Exports a running or stopped instance to an Amazon S3 bucket.
+/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
 ///
-/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
-pub struct CreateInstanceExportTask(
+/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
+///
+/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
+///
+/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
+///
+/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
+///
+/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct CreateSubnet(
+    pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSubnet, t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors,
+    op::CREATE_SUBNET
+);
+impl CreateSubnet {
+    rt::setter!(
+        items CreateSubnetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateSubnetRequest availability_zone(String));
+    rt::setter!(into_opt CreateSubnetRequest availability_zone_id(String));
+    rt::setter!(into_opt CreateSubnetRequest cidr_block(String));
+    rt::setter!(into_opt CreateSubnetRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateSubnetRequest outpost_arn(String));
+    rt::setter!(into_req CreateSubnetRequest vpc_id(String));
+    rt::setter!(val_opt CreateSubnetRequest ipv6_native(bool));
+    rt::setter!(into_opt CreateSubnetRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt CreateSubnetRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt CreateSubnetRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt CreateSubnetRequest ipv6_netmask_length(i32));
+    rt::setter!(val_opt CreateSubnetRequest dry_run(bool));
+}
+/// The `CreateSubnetCidrReservation` operation.
+///
+/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSubnetCidrReservation(
     pub(crate) rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
+        t::CreateSubnetCidrReservationRequest,
+        t::CreateSubnetCidrReservationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
-    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
+    CreateSubnetCidrReservation, t::CreateSubnetCidrReservationRequest,
+    t::CreateSubnetCidrReservationResult, rt::NoErrors,
+    op::CREATE_SUBNET_CIDR_RESERVATION
 );
-impl CreateInstanceExportTask {
-    /// Sets [`tag_specifications`](t::CreateInstanceExportTaskRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`description`](t::CreateInstanceExportTaskRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`instance_id`](t::CreateInstanceExportTaskRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`target_environment`](t::CreateInstanceExportTaskRequest::target_environment).
-    #[inline]
-    pub fn target_environment(mut self, value: impl Into<t::ExportEnvironment>) -> Self {
-        self.0.input_mut().target_environment = value.into();
-        self
-    }
-    /// Sets [`export_to_s3_task`](t::CreateInstanceExportTaskRequest::export_to_s3_task).
-    #[inline]
-    pub fn export_to_s3_task(mut self, value: t::ExportToS3TaskSpecification) -> Self {
-        self.0.input_mut().export_to_s3_task = value;
-        self
-    }
+impl CreateSubnetCidrReservation {
+    rt::setter!(into_req CreateSubnetCidrReservationRequest subnet_id(String));
+    rt::setter!(into_req CreateSubnetCidrReservationRequest cidr(String));
+    rt::setter!(
+        into_req CreateSubnetCidrReservationRequest
+        reservation_type(t::SubnetCidrReservationType)
+    );
+    rt::setter!(into_opt CreateSubnetCidrReservationRequest description(String));
+    rt::setter!(val_opt CreateSubnetCidrReservationRequest dry_run(bool));
+    rt::setter!(
+        items CreateSubnetCidrReservationRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
-/// The `CreateInternetGateway` operation.
+/// The `CreateTags` operation.
 ///
-/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
 ///
-/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-pub struct CreateInternetGateway(
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    CreateTags, t::CreateTagsRequest, rt::Unit, rt::NoErrors, op::CREATE_TAGS
+);
+impl CreateTags {
+    rt::setter!(val_opt CreateTagsRequest dry_run(bool));
+    rt::setter!(items CreateTagsRequest resources(String) push_resources);
+    rt::setter!(items CreateTagsRequest tags(t::Tag) push_tags);
+}
+/// The `CreateTrafficMirrorFilter` operation.
+///
+/// Creates a Traffic Mirror filter.
+///
+/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
+///
+/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
+pub struct CreateTrafficMirrorFilter(
     pub(crate) rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
+        t::CreateTrafficMirrorFilterRequest,
+        t::CreateTrafficMirrorFilterResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInternetGateway, t::CreateInternetGatewayRequest,
-    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
+    CreateTrafficMirrorFilter, t::CreateTrafficMirrorFilterRequest,
+    t::CreateTrafficMirrorFilterResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_FILTER
 );
-impl CreateInternetGateway {
-    /// Sets [`tag_specifications`](t::CreateInternetGatewayRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateInternetGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl CreateTrafficMirrorFilter {
+    rt::setter!(into_opt CreateTrafficMirrorFilterRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorFilterRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorFilterRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorFilterRequest client_token(String));
 }
-/// The `CreateInterruptibleCapacityReservationAllocation` operation.
+/// The `CreateTrafficMirrorFilterRule` operation.
 ///
-/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-pub struct CreateInterruptibleCapacityReservationAllocation(
+/// Creates a Traffic Mirror filter rule.
+///
+/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
+///
+/// You need the Traffic Mirror filter ID when you create the rule.
+pub struct CreateTrafficMirrorFilterRule(
     pub(crate) rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
+        t::CreateTrafficMirrorFilterRuleRequest,
+        t::CreateTrafficMirrorFilterRuleResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInterruptibleCapacityReservationAllocation,
-    t::CreateInterruptibleCapacityReservationAllocationRequest,
-    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
-    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
+    CreateTrafficMirrorFilterRule, t::CreateTrafficMirrorFilterRuleRequest,
+    t::CreateTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::CREATE_TRAFFIC_MIRROR_FILTER_RULE
 );
-impl CreateInterruptibleCapacityReservationAllocation {
-    /// Sets [`capacity_reservation_id`](t::CreateInterruptibleCapacityReservationAllocationRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`instance_count`](t::CreateInterruptibleCapacityReservationAllocationRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Sets [`client_token`](t::CreateInterruptibleCapacityReservationAllocationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateInterruptibleCapacityReservationAllocationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateInterruptibleCapacityReservationAllocationRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`zero_size_preference`](t::CreateInterruptibleCapacityReservationAllocationRequest::zero_size_preference).
-    #[inline]
-    pub fn zero_size_preference(
-        mut self,
-        value: impl Into<t::ZeroSizePreference>,
-    ) -> Self {
-        self.0.input_mut().zero_size_preference = Some(value.into());
-        self
-    }
-}
-/// The `CreateIpam` operation.
-///
-/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-///
-/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpam(
-    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
-);
-impl CreateIpam {
-    /// Sets [`dry_run`](t::CreateIpamRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`description`](t::CreateIpamRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`operating_regions`](t::CreateIpamRequest::operating_regions).
-    #[inline]
-    pub fn operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().operating_regions);
-        self
-    }
-    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
-    #[inline]
-    pub fn push_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().operating_regions, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`tier`](t::CreateIpamRequest::tier).
-    #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
-        self
-    }
-    /// Sets [`enable_private_gua`](t::CreateIpamRequest::enable_private_gua).
-    #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
-        self
-    }
-    /// Sets [`metered_account`](t::CreateIpamRequest::metered_account).
-    #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
-        self
-    }
-}
-/// The `CreateIpamExternalResourceVerificationToken` operation.
-///
-/// Create a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct CreateIpamExternalResourceVerificationToken(
-    pub(crate) rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamExternalResourceVerificationToken,
-    t::CreateIpamExternalResourceVerificationTokenRequest,
-    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
-    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
-);
-impl CreateIpamExternalResourceVerificationToken {
-    /// Sets [`dry_run`](t::CreateIpamExternalResourceVerificationTokenRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::CreateIpamExternalResourceVerificationTokenRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamExternalResourceVerificationTokenRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamExternalResourceVerificationTokenRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-}
-/// The `CreateIpamInternetRegistryAssociation` operation.
-///
-/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-pub struct CreateIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamInternetRegistryAssociation,
-    t::CreateIpamInternetRegistryAssociationRequest,
-    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
-    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
-);
-impl CreateIpamInternetRegistryAssociation {
-    /// Sets [`dry_run`](t::CreateIpamInternetRegistryAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::CreateIpamInternetRegistryAssociationRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`rir`](t::CreateIpamInternetRegistryAssociationRequest::rir).
-    #[inline]
-    pub fn rir(mut self, value: impl Into<t::Rir>) -> Self {
-        self.0.input_mut().rir = value.into();
-        self
-    }
-    /// Sets [`organization_handle`](t::CreateIpamInternetRegistryAssociationRequest::organization_handle).
-    #[inline]
-    pub fn organization_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_handle = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateIpamInternetRegistryAssociationRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamInternetRegistryAssociationRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamInternetRegistryAssociationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-}
-/// The `CreateIpamPolicy` operation.
-///
-/// Creates an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPolicy(
-    pub(crate) rt::Call<
-        t::CreateIpamPolicyRequest,
-        t::CreateIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
-    rt::NoErrors, op::CREATE_IPAM_POLICY
-);
-impl CreateIpamPolicy {
-    /// Sets [`dry_run`](t::CreateIpamPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamPolicyRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamPolicyRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_id`](t::CreateIpamPolicyRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
+impl CreateTrafficMirrorFilterRule {
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest
+        traffic_direction(t::TrafficDirection)
+    );
+    rt::setter!(val_req CreateTrafficMirrorFilterRuleRequest rule_number(i32));
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest
+        rule_action(t::TrafficMirrorRuleAction)
+    );
+    rt::setter!(
+        val_opt CreateTrafficMirrorFilterRuleRequest
+        destination_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(
+        val_opt CreateTrafficMirrorFilterRuleRequest
+        source_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(val_opt CreateTrafficMirrorFilterRuleRequest protocol(i32));
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest destination_cidr_block(String)
+    );
+    rt::setter!(into_req CreateTrafficMirrorFilterRuleRequest source_cidr_block(String));
+    rt::setter!(into_opt CreateTrafficMirrorFilterRuleRequest description(String));
+    rt::setter!(val_opt CreateTrafficMirrorFilterRuleRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorFilterRuleRequest client_token(String));
+    rt::setter!(
+        items CreateTrafficMirrorFilterRuleRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }

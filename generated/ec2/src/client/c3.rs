@@ -5,1330 +5,1457 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each. Returns [`CreateIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Traffic Mirror session. Returns [`CreateTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_pool(&self) -> CreateIpamPool {
-        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
-    }
-    /// Creates an IPAM prefix list resolver. Returns [`CreateIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
-        CreateIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
+    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSession {
+        CreateTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_SESSION),
         )
     }
-    /// Creates an IPAM prefix list resolver target. Returns [`CreateIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a target for your Traffic Mirror session. Returns [`CreateTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_prefix_list_resolver_target(
+    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTarget {
+        CreateTrafficMirrorTarget(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_TARGET),
+        )
+    }
+    /// Creates a transit gateway. Returns [`CreateTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway(&self) -> CreateTransitGateway {
+        CreateTransitGateway(rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY))
+    }
+    /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnect {
+        CreateTransitGatewayConnect(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT),
+        )
+    }
+    /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect_peer(
         &self,
-    ) -> CreateIpamPrefixListResolverTarget {
-        CreateIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+    ) -> CreateTransitGatewayConnectPeer {
+        CreateTransitGatewayConnectPeer(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER),
         )
     }
-    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`CreateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a metering policy for a transit gateway to track and measure network traffic. Returns [`CreateTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
-        CreateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs. Returns [`CreateIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_routing_policy_registration(
+    pub fn create_transit_gateway_metering_policy(
         &self,
-    ) -> CreateIpamRoutingPolicyRegistration {
-        CreateIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
+    ) -> CreateTransitGatewayMeteringPolicy {
+        CreateTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY),
         )
     }
-    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict. Returns [`CreateIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an entry in a transit gateway metering policy to define traffic measurement rules. Returns [`CreateTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_scope(&self) -> CreateIpamScope {
-        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
-    }
-    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error. Returns [`CreateKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_key_pair(&self) -> CreateKeyPair {
-        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
-    }
-    /// Creates a launch template. Returns [`CreateLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
-        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
-    }
-    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed. Returns [`CreateLaunchTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
-        CreateLaunchTemplateVersion(
-            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
-        )
-    }
-    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets: Returns [`CreateLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
-        CreateLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-    /// Creates a local gateway route table. Returns [`CreateLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
-        CreateLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Creates a local gateway route table virtual interface group association. Returns [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+    pub fn create_transit_gateway_metering_policy_entry(
         &self,
-    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    ) -> CreateTransitGatewayMeteringPolicyEntry {
+        CreateTransitGatewayMeteringPolicyEntry(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+                &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
             ),
         )
     }
-    /// Associates the specified VPC with the specified local gateway route table. Returns [`CreateLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a multicast domain using the specified transit gateway. Returns [`CreateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_local_gateway_route_table_vpc_association(
+    pub fn create_transit_gateway_multicast_domain(
         &self,
-    ) -> CreateLocalGatewayRouteTableVpcAssociation {
-        CreateLocalGatewayRouteTableVpcAssociation(
+    ) -> CreateTransitGatewayMulticastDomain {
+        CreateTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+        )
+    }
+    /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway. Returns [`CreateTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_network_function_attachment(
+        &self,
+    ) -> CreateTransitGatewayNetworkFunctionAttachment {
+        CreateTransitGatewayNetworkFunctionAttachment(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+                &op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
             ),
         )
     }
-    /// Create a virtual interface for a local gateway. Returns [`CreateLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account. Returns [`CreateTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_local_gateway_virtual_interface(
+    pub fn create_transit_gateway_peering_attachment(
         &self,
-    ) -> CreateLocalGatewayVirtualInterface {
-        CreateLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+    ) -> CreateTransitGatewayPeeringAttachment {
+        CreateTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
         )
     }
-    /// Create a local gateway virtual interface group. Returns [`CreateLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a transit gateway policy table. Returns [`CreateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_local_gateway_virtual_interface_group(
+    pub fn create_transit_gateway_policy_table(
         &self,
-    ) -> CreateLocalGatewayVirtualInterfaceGroup {
-        CreateLocalGatewayVirtualInterfaceGroup(
+    ) -> CreateTransitGatewayPolicyTable {
+        CreateTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table. Returns [`CreateTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table_entry(
+        &self,
+    ) -> CreateTransitGatewayPolicyTableEntry {
+        CreateTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+        )
+    }
+    /// Creates a reference (route) to a prefix list in a specified transit gateway route table. Returns [`CreateTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> CreateTransitGatewayPrefixListReference {
+        CreateTransitGatewayPrefixListReference(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+                &op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
             ),
         )
     }
-    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`CreateMacSystemIntegrityProtectionModificationTask`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a static route for the specified transit gateway route table. Returns [`CreateTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_mac_system_integrity_protection_modification_task(
+    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRoute {
+        CreateTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE),
+        )
+    }
+    /// Creates a route table for the specified transit gateway. Returns [`CreateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table(&self) -> CreateTransitGatewayRouteTable {
+        CreateTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Advertises a new transit gateway route table. Returns [`CreateTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table_announcement(
         &self,
-    ) -> CreateMacSystemIntegrityProtectionModificationTask {
-        CreateMacSystemIntegrityProtectionModificationTask(
+    ) -> CreateTransitGatewayRouteTableAnnouncement {
+        CreateTransitGatewayRouteTableAnnouncement(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
+                &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
             ),
         )
     }
 }
-/// The `CreateIpamPool` operation.
+/// The `CreateTrafficMirrorSession` operation.
 ///
-/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
+/// Creates a Traffic Mirror session.
 ///
-/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPool(
-    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
-    op::CREATE_IPAM_POOL
-);
-impl CreateIpamPool {
-    /// Sets [`dry_run`](t::CreateIpamPoolRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_scope_id`](t::CreateIpamPoolRequest::ipam_scope_id).
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sets [`locale`](t::CreateIpamPoolRequest::locale).
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
-    /// Sets [`source_ipam_pool_id`](t::CreateIpamPoolRequest::source_ipam_pool_id).
-    #[inline]
-    pub fn source_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CreateIpamPoolRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`address_family`](t::CreateIpamPoolRequest::address_family).
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// Sets [`auto_import`](t::CreateIpamPoolRequest::auto_import).
-    #[inline]
-    pub fn auto_import(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_import = Some(value);
-        self
-    }
-    /// Sets [`publicly_advertisable`](t::CreateIpamPoolRequest::publicly_advertisable).
-    #[inline]
-    pub fn publicly_advertisable(mut self, value: bool) -> Self {
-        self.0.input_mut().publicly_advertisable = Some(value);
-        self
-    }
-    /// Sets [`allocation_min_netmask_length`](t::CreateIpamPoolRequest::allocation_min_netmask_length).
-    #[inline]
-    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_min_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`allocation_max_netmask_length`](t::CreateIpamPoolRequest::allocation_max_netmask_length).
-    #[inline]
-    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_max_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`allocation_default_netmask_length`](t::CreateIpamPoolRequest::allocation_default_netmask_length).
-    #[inline]
-    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`allocation_resource_tags`](t::CreateIpamPoolRequest::allocation_resource_tags).
-    #[inline]
-    pub fn allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `AllocationResourceTags`; see [`allocation_resource_tags`](Self::allocation_resource_tags).
-    #[inline]
-    pub fn push_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_resource_tags, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamPoolRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamPoolRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`aws_service`](t::CreateIpamPoolRequest::aws_service).
-    #[inline]
-    pub fn aws_service(mut self, value: impl Into<t::IpamPoolAwsService>) -> Self {
-        self.0.input_mut().aws_service = Some(value.into());
-        self
-    }
-    /// Sets [`public_ip_source`](t::CreateIpamPoolRequest::public_ip_source).
-    #[inline]
-    pub fn public_ip_source(
-        mut self,
-        value: impl Into<t::IpamPoolPublicIpSource>,
-    ) -> Self {
-        self.0.input_mut().public_ip_source = Some(value.into());
-        self
-    }
-    /// Sets [`source_resource`](t::CreateIpamPoolRequest::source_resource).
-    #[inline]
-    pub fn source_resource(mut self, value: t::IpamPoolSourceResourceRequest) -> Self {
-        self.0.input_mut().source_resource = Some(value);
-        self
-    }
-}
-/// The `CreateIpamPrefixListResolver` operation.
+/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
 ///
-/// Creates an IPAM prefix list resolver.
+/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
 ///
-/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolver(
+/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
+pub struct CreateTrafficMirrorSession(
     pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
+        t::CreateTrafficMirrorSessionRequest,
+        t::CreateTrafficMirrorSessionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
-    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
-    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
+    CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
+    t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
 );
-impl CreateIpamPrefixListResolver {
-    /// Sets [`dry_run`](t::CreateIpamPrefixListResolverRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::CreateIpamPrefixListResolverRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateIpamPrefixListResolverRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`address_family`](t::CreateIpamPrefixListResolverRequest::address_family).
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// Sets [`rules`](t::CreateIpamPrefixListResolverRequest::rules).
-    #[inline]
-    pub fn rules(
-        mut self,
-        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().rules);
-        self
-    }
-    /// Adds one element to `Rules`; see [`rules`](Self::rules).
-    #[inline]
-    pub fn push_rules(
-        mut self,
-        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().rules, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamPrefixListResolverRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamPrefixListResolverRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+impl CreateTrafficMirrorSession {
+    rt::setter!(into_req CreateTrafficMirrorSessionRequest network_interface_id(String));
+    rt::setter!(
+        into_req CreateTrafficMirrorSessionRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(
+        into_req CreateTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest packet_length(i32));
+    rt::setter!(val_req CreateTrafficMirrorSessionRequest session_number(i32));
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest virtual_network_id(i32));
+    rt::setter!(into_opt CreateTrafficMirrorSessionRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorSessionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorSessionRequest client_token(String));
 }
-/// The `CreateIpamPrefixListResolverTarget` operation.
+/// The `CreateTrafficMirrorTarget` operation.
 ///
-/// Creates an IPAM prefix list resolver target.
+/// Creates a target for your Traffic Mirror session.
 ///
-/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
+/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
 ///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolverTarget(
+/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
+///
+/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
+pub struct CreateTrafficMirrorTarget(
     pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
+        t::CreateTrafficMirrorTargetRequest,
+        t::CreateTrafficMirrorTargetResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
-    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+    CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
+    t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
 );
-impl CreateIpamPrefixListResolverTarget {
-    /// Sets [`dry_run`](t::CreateIpamPrefixListResolverTargetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::CreateIpamPrefixListResolverTargetRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sets [`prefix_list_id`](t::CreateIpamPrefixListResolverTargetRequest::prefix_list_id).
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sets [`prefix_list_region`](t::CreateIpamPrefixListResolverTargetRequest::prefix_list_region).
-    #[inline]
-    pub fn prefix_list_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_region = value.into();
-        self
-    }
-    /// Sets [`desired_version`](t::CreateIpamPrefixListResolverTargetRequest::desired_version).
-    #[inline]
-    pub fn desired_version(mut self, value: i64) -> Self {
-        self.0.input_mut().desired_version = Some(value);
-        self
-    }
-    /// Sets [`track_latest_version`](t::CreateIpamPrefixListResolverTargetRequest::track_latest_version).
-    #[inline]
-    pub fn track_latest_version(mut self, value: bool) -> Self {
-        self.0.input_mut().track_latest_version = value;
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamPrefixListResolverTargetRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamPrefixListResolverTargetRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+impl CreateTrafficMirrorTarget {
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest network_interface_id(String));
+    rt::setter!(
+        into_opt CreateTrafficMirrorTargetRequest network_load_balancer_arn(String)
+    );
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorTargetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorTargetRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest client_token(String));
+    rt::setter!(
+        into_opt CreateTrafficMirrorTargetRequest
+        gateway_load_balancer_endpoint_id(String)
+    );
 }
-/// The `CreateIpamResourceDiscovery` operation.
+/// The `CreateTransitGateway` operation.
 ///
-/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct CreateIpamResourceDiscovery(
+/// Creates a transit gateway.
+///
+/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
+///
+/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
+///
+/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
+///
+/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
+pub struct CreateTransitGateway(
     pub(crate) rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
+        t::CreateTransitGatewayRequest,
+        t::CreateTransitGatewayResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
-    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
-    op::CREATE_IPAM_RESOURCE_DISCOVERY
+    CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
+    rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
 );
-impl CreateIpamResourceDiscovery {
-    /// Sets [`dry_run`](t::CreateIpamResourceDiscoveryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`description`](t::CreateIpamResourceDiscoveryRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`operating_regions`](t::CreateIpamResourceDiscoveryRequest::operating_regions).
-    #[inline]
-    pub fn operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().operating_regions);
-        self
-    }
-    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
-    #[inline]
-    pub fn push_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().operating_regions, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamResourceDiscoveryRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamResourceDiscoveryRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+impl CreateTransitGateway {
+    rt::setter!(into_opt CreateTransitGatewayRequest description(String));
+    rt::setter!(
+        val_opt CreateTransitGatewayRequest options(t::TransitGatewayRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRequest dry_run(bool));
 }
-/// The `CreateIpamRoutingPolicyRegistration` operation.
+/// The `CreateTransitGatewayConnect` operation.
 ///
-/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-pub struct CreateIpamRoutingPolicyRegistration(
+/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
+///
+/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
+pub struct CreateTransitGatewayConnect(
     pub(crate) rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
+        t::CreateTransitGatewayConnectRequest,
+        t::CreateTransitGatewayConnectResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
-    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
+    CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
+    t::CreateTransitGatewayConnectResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT
 );
-impl CreateIpamRoutingPolicyRegistration {
-    /// Sets [`dry_run`](t::CreateIpamRoutingPolicyRegistrationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::CreateIpamRoutingPolicyRegistrationRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::CreateIpamRoutingPolicyRegistrationRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`asns`](t::CreateIpamRoutingPolicyRegistrationRequest::asns).
-    #[inline]
-    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().asns);
-        self
-    }
-    /// Adds one element to `Asns`; see [`asns`](Self::asns).
-    #[inline]
-    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().asns, item);
-        self
-    }
-    /// Sets [`permit_more_specific_announcements`](t::CreateIpamRoutingPolicyRegistrationRequest::permit_more_specific_announcements).
-    #[inline]
-    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
-        self.0.input_mut().permit_more_specific_announcements = Some(value);
-        self
-    }
-    /// Sets [`max_length`](t::CreateIpamRoutingPolicyRegistrationRequest::max_length).
-    #[inline]
-    pub fn max_length(mut self, value: i32) -> Self {
-        self.0.input_mut().max_length = Some(value);
-        self
-    }
-    /// Sets [`description`](t::CreateIpamRoutingPolicyRegistrationRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`force`](t::CreateIpamRoutingPolicyRegistrationRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamRoutingPolicyRegistrationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+impl CreateTransitGatewayConnect {
+    rt::setter!(
+        into_req CreateTransitGatewayConnectRequest
+        transport_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_req CreateTransitGatewayConnectRequest
+        options(t::CreateTransitGatewayConnectRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayConnectRequest dry_run(bool));
 }
-/// The `CreateIpamScope` operation.
+/// The `CreateTransitGatewayConnectPeer` operation.
 ///
-/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
 ///
-/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamScope(
+/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
+///
+/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct CreateTransitGatewayConnectPeer(
     pub(crate) rt::Call<
-        t::CreateIpamScopeRequest,
-        t::CreateIpamScopeResult,
+        t::CreateTransitGatewayConnectPeerRequest,
+        t::CreateTransitGatewayConnectPeerResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
-    op::CREATE_IPAM_SCOPE
+    CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
+    t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER
 );
-impl CreateIpamScope {
-    /// Sets [`dry_run`](t::CreateIpamScopeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::CreateIpamScopeRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateIpamScopeRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateIpamScopeRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::CreateIpamScopeRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`external_authority_configuration`](t::CreateIpamScopeRequest::external_authority_configuration).
-    #[inline]
-    pub fn external_authority_configuration(
-        mut self,
-        value: t::ExternalAuthorityConfiguration,
-    ) -> Self {
-        self.0.input_mut().external_authority_configuration = Some(value);
-        self
-    }
+impl CreateTransitGatewayConnectPeer {
+    rt::setter!(
+        into_req CreateTransitGatewayConnectPeerRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayConnectPeerRequest transit_gateway_address(String)
+    );
+    rt::setter!(into_req CreateTransitGatewayConnectPeerRequest peer_address(String));
+    rt::setter!(
+        val_opt CreateTransitGatewayConnectPeerRequest
+        bgp_options(t::TransitGatewayConnectRequestBgpOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectPeerRequest inside_cidr_blocks(String)
+        push_inside_cidr_blocks
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectPeerRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayConnectPeerRequest dry_run(bool));
 }
-/// The `CreateKeyPair` operation.
+/// The `CreateTransitGatewayMeteringPolicy` operation.
 ///
-/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-///
-/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
-///
-/// You can have up to 5,000 key pairs per Amazon Web Services Region.
-///
-/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct CreateKeyPair(
-    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
-);
-impl CreateKeyPair {
-    /// Sets [`key_name`](t::CreateKeyPairRequest::key_name).
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = value.into();
-        self
-    }
-    /// Sets [`key_type`](t::CreateKeyPairRequest::key_type).
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::KeyType>) -> Self {
-        self.0.input_mut().key_type = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateKeyPairRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`key_format`](t::CreateKeyPairRequest::key_format).
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::KeyFormat>) -> Self {
-        self.0.input_mut().key_format = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateKeyPairRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `CreateLaunchTemplate` operation.
-///
-/// Creates a launch template.
-///
-/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
-///
-/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplate(
+/// Creates a metering policy for a transit gateway to track and measure network traffic.
+pub struct CreateTransitGatewayMeteringPolicy(
     pub(crate) rt::Call<
-        t::CreateLaunchTemplateRequest,
-        t::CreateLaunchTemplateResult,
+        t::CreateTransitGatewayMeteringPolicyRequest,
+        t::CreateTransitGatewayMeteringPolicyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
-    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
+    CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
+    t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY
 );
-impl CreateLaunchTemplate {
-    /// Sets [`dry_run`](t::CreateLaunchTemplateRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateLaunchTemplateRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_name`](t::CreateLaunchTemplateRequest::launch_template_name).
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = value.into();
-        self
-    }
-    /// Sets [`version_description`](t::CreateLaunchTemplateRequest::version_description).
-    #[inline]
-    pub fn version_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_description = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_data`](t::CreateLaunchTemplateRequest::launch_template_data).
-    #[inline]
-    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
-        self.0.input_mut().launch_template_data = value;
-        self
-    }
-    /// Sets [`operator`](t::CreateLaunchTemplateRequest::operator).
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateLaunchTemplateRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+impl CreateTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayMeteringPolicyRequest middlebox_attachment_ids(String)
+        push_middlebox_attachment_ids
+    );
+    rt::setter!(
+        items CreateTransitGatewayMeteringPolicyRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyRequest dry_run(bool));
 }
-/// The `CreateLaunchTemplateVersion` operation.
+/// The `CreateTransitGatewayMeteringPolicyEntry` operation.
 ///
-/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-///
-/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
-///
-/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
-///
-/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplateVersion(
+/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
+pub struct CreateTransitGatewayMeteringPolicyEntry(
     pub(crate) rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
+        t::CreateTransitGatewayMeteringPolicyEntryRequest,
+        t::CreateTransitGatewayMeteringPolicyEntryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
-    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
-    op::CREATE_LAUNCH_TEMPLATE_VERSION
+    CreateTransitGatewayMeteringPolicyEntry,
+    t::CreateTransitGatewayMeteringPolicyEntryRequest,
+    t::CreateTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
 );
-impl CreateLaunchTemplateVersion {
-    /// Sets [`dry_run`](t::CreateLaunchTemplateVersionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::CreateLaunchTemplateVersionRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_id`](t::CreateLaunchTemplateVersionRequest::launch_template_id).
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_name`](t::CreateLaunchTemplateVersionRequest::launch_template_name).
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// Sets [`source_version`](t::CreateLaunchTemplateVersionRequest::source_version).
-    #[inline]
-    pub fn source_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_version = Some(value.into());
-        self
-    }
-    /// Sets [`version_description`](t::CreateLaunchTemplateVersionRequest::version_description).
-    #[inline]
-    pub fn version_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_description = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_data`](t::CreateLaunchTemplateVersionRequest::launch_template_data).
-    #[inline]
-    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
-        self.0.input_mut().launch_template_data = value;
-        self
-    }
-    /// Sets [`resolve_alias`](t::CreateLaunchTemplateVersionRequest::resolve_alias).
-    #[inline]
-    pub fn resolve_alias(mut self, value: bool) -> Self {
-        self.0.input_mut().resolve_alias = Some(value);
-        self
-    }
+impl CreateTransitGatewayMeteringPolicyEntry {
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyEntryRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        val_req CreateTransitGatewayMeteringPolicyEntryRequest policy_rule_number(i32)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        source_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        source_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_cidr_block(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_port_range(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_port_range(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest protocol(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyEntryRequest
+        metered_account(t::TransitGatewayMeteringPayerType)
+    );
+    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyEntryRequest dry_run(bool));
 }
-/// The `CreateLocalGatewayRoute` operation.
+/// The `CreateTransitGatewayMulticastDomain` operation.
 ///
-/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+/// Creates a multicast domain using the specified transit gateway.
 ///
-/// - `LocalGatewayVirtualInterfaceGroupId`
-/// - `NetworkInterfaceId`
-pub struct CreateLocalGatewayRoute(
+/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
+pub struct CreateTransitGatewayMulticastDomain(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
+        t::CreateTransitGatewayMulticastDomainRequest,
+        t::CreateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
-    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
+    CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
+    t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
 );
-impl CreateLocalGatewayRoute {
-    /// Sets [`destination_cidr_block`](t::CreateLocalGatewayRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`local_gateway_route_table_id`](t::CreateLocalGatewayRouteRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`local_gateway_virtual_interface_group_id`](t::CreateLocalGatewayRouteRequest::local_gateway_virtual_interface_group_id).
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::CreateLocalGatewayRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_interface_id`](t::CreateLocalGatewayRouteRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// Sets [`destination_prefix_list_id`](t::CreateLocalGatewayRouteRequest::destination_prefix_list_id).
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
+impl CreateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req CreateTransitGatewayMulticastDomainRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayMulticastDomainRequest
+        options(t::CreateTransitGatewayMulticastDomainRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayMulticastDomainRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayMulticastDomainRequest dry_run(bool));
 }
-/// The `CreateLocalGatewayRouteTable` operation.
+/// The `CreateTransitGatewayNetworkFunctionAttachment` operation.
 ///
-/// Creates a local gateway route table.
-pub struct CreateLocalGatewayRouteTable(
+/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
+///
+/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
+pub struct CreateTransitGatewayNetworkFunctionAttachment(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
+        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
-    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
+    CreateTransitGatewayNetworkFunctionAttachment,
+    t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+    t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
 );
-impl CreateLocalGatewayRouteTable {
-    /// Sets [`local_gateway_id`](t::CreateLocalGatewayRouteTableRequest::local_gateway_id).
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = value.into();
-        self
-    }
-    /// Sets [`mode`](t::CreateLocalGatewayRouteTableRequest::mode).
-    #[inline]
-    pub fn mode(mut self, value: impl Into<t::LocalGatewayRouteTableMode>) -> Self {
-        self.0.input_mut().mode = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateLocalGatewayRouteTableRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateLocalGatewayRouteTableRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl CreateTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
+        service_name(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        availability_zones(String) push_availability_zones
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        availability_zone_ids(String) push_availability_zone_ids
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
 }
-/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+/// The `CreateTransitGatewayPeeringAttachment` operation.
 ///
-/// Creates a local gateway route table virtual interface group association.
-pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
+///
+/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
+pub struct CreateTransitGatewayPeeringAttachment(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        t::CreateTransitGatewayPeeringAttachmentRequest,
+        t::CreateTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+    CreateTransitGatewayPeeringAttachment,
+    t::CreateTransitGatewayPeeringAttachmentRequest,
+    t::CreateTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
-impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// Sets [`local_gateway_route_table_id`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`local_gateway_virtual_interface_group_id`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::local_gateway_virtual_interface_group_id).
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl CreateTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest
+        peer_transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest peer_account_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest peer_region(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayPeeringAttachmentRequest
+        options(t::CreateTransitGatewayPeeringAttachmentRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayPeeringAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
-/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
+/// The `CreateTransitGatewayPolicyTable` operation.
 ///
-/// Associates the specified VPC with the specified local gateway route table.
-pub struct CreateLocalGatewayRouteTableVpcAssociation(
+/// Creates a transit gateway policy table.
+pub struct CreateTransitGatewayPolicyTable(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        t::CreateTransitGatewayPolicyTableRequest,
+        t::CreateTransitGatewayPolicyTableResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayRouteTableVpcAssociation,
-    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+    CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
+    t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE
 );
-impl CreateLocalGatewayRouteTableVpcAssociation {
-    /// Sets [`local_gateway_route_table_id`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`vpc_id`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateLocalGatewayRouteTableVpcAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl CreateTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayPolicyTableRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayPolicyTableRequest dry_run(bool));
 }
-/// The `CreateLocalGatewayVirtualInterface` operation.
+/// The `CreateTransitGatewayPolicyTableEntry` operation.
 ///
-/// Create a virtual interface for a local gateway.
-pub struct CreateLocalGatewayVirtualInterface(
+/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
+pub struct CreateTransitGatewayPolicyTableEntry(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
+        t::CreateTransitGatewayPolicyTableEntryRequest,
+        t::CreateTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
-    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+    CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
+    t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
 );
-impl CreateLocalGatewayVirtualInterface {
-    /// Sets [`local_gateway_virtual_interface_group_id`](t::CreateLocalGatewayVirtualInterfaceRequest::local_gateway_virtual_interface_group_id).
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// Sets [`outpost_lag_id`](t::CreateLocalGatewayVirtualInterfaceRequest::outpost_lag_id).
-    #[inline]
-    pub fn outpost_lag_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_lag_id = value.into();
-        self
-    }
-    /// Sets [`vlan`](t::CreateLocalGatewayVirtualInterfaceRequest::vlan).
-    #[inline]
-    pub fn vlan(mut self, value: i32) -> Self {
-        self.0.input_mut().vlan = value;
-        self
-    }
-    /// Sets [`local_address`](t::CreateLocalGatewayVirtualInterfaceRequest::local_address).
-    #[inline]
-    pub fn local_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_address = value.into();
-        self
-    }
-    /// Sets [`peer_address`](t::CreateLocalGatewayVirtualInterfaceRequest::peer_address).
-    #[inline]
-    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_address = value.into();
-        self
-    }
-    /// Sets [`peer_bgp_asn`](t::CreateLocalGatewayVirtualInterfaceRequest::peer_bgp_asn).
-    #[inline]
-    pub fn peer_bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().peer_bgp_asn = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateLocalGatewayVirtualInterfaceRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateLocalGatewayVirtualInterfaceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`peer_bgp_asn_extended`](t::CreateLocalGatewayVirtualInterfaceRequest::peer_bgp_asn_extended).
-    #[inline]
-    pub fn peer_bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().peer_bgp_asn_extended = Some(value);
-        self
-    }
+impl CreateTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayPolicyTableEntryRequest
+        policy_rule(t::TransitGatewayRequestPolicyRule)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest
+        target_route_table_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayPolicyTableEntryRequest dry_run(bool));
 }
-/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+/// The `CreateTransitGatewayPrefixListReference` operation.
 ///
-/// Create a local gateway virtual interface group.
-pub struct CreateLocalGatewayVirtualInterfaceGroup(
+/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct CreateTransitGatewayPrefixListReference(
     pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        t::CreateTransitGatewayPrefixListReferenceRequest,
+        t::CreateTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateLocalGatewayVirtualInterfaceGroup,
-    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+    CreateTransitGatewayPrefixListReference,
+    t::CreateTransitGatewayPrefixListReferenceRequest,
+    t::CreateTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
 );
-impl CreateLocalGatewayVirtualInterfaceGroup {
-    /// Sets [`local_gateway_id`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::local_gateway_id).
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = value.into();
-        self
-    }
-    /// Sets [`local_bgp_asn`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::local_bgp_asn).
-    #[inline]
-    pub fn local_bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().local_bgp_asn = Some(value);
-        self
-    }
-    /// Sets [`local_bgp_asn_extended`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::local_bgp_asn_extended).
-    #[inline]
-    pub fn local_bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().local_bgp_asn_extended = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::CreateLocalGatewayVirtualInterfaceGroupRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl CreateTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req CreateTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayPrefixListReferenceRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest blackhole(bool));
+    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest dry_run(bool));
 }
-/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
+/// The `CreateTransitGatewayRoute` operation.
 ///
-/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-///
-/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
-///
-/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
-///
-/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
-///
-/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-///
-/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
-pub struct CreateMacSystemIntegrityProtectionModificationTask(
+/// Creates a static route for the specified transit gateway route table.
+pub struct CreateTransitGatewayRoute(
     pub(crate) rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        t::CreateTransitGatewayRouteRequest,
+        t::CreateTransitGatewayRouteResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateMacSystemIntegrityProtectionModificationTask,
-    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
-    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
+    CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
+    t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
 );
-impl CreateMacSystemIntegrityProtectionModificationTask {
-    /// Sets [`client_token`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::client_token).
+impl CreateTransitGatewayRoute {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayRouteRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteRequest blackhole(bool));
+    rt::setter!(val_opt CreateTransitGatewayRouteRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRouteTable` operation.
+///
+/// Creates a route table for the specified transit gateway.
+pub struct CreateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableRequest,
+        t::CreateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
+    t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl CreateTransitGatewayRouteTable {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRouteTableRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises a new transit gateway route table.
+pub struct CreateTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableAnnouncementRequest,
+        t::CreateTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTableAnnouncement,
+    t::CreateTransitGatewayRouteTableAnnouncementRequest,
+    t::CreateTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl CreateTransitGatewayRouteTableAnnouncement {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableAnnouncementRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableAnnouncementRequest
+        peering_attachment_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRouteTableAnnouncementRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
+}
+impl super::Client {
+    /// Attaches the specified VPC to the specified transit gateway. Returns [`CreateTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
+    pub fn create_transit_gateway_vpc_attachment(
+        &self,
+    ) -> CreateTransitGatewayVpcAttachment {
+        CreateTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+        )
     }
-    /// Sets [`dry_run`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::dry_run).
+    /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy. Returns [`CreateVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpoint {
+        CreateVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_ENDPOINT),
+        )
     }
-    /// Sets [`instance_id`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::instance_id).
+    /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy. Returns [`CreateVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
+    pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroup {
+        CreateVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_GROUP),
+        )
     }
-    /// Sets [`mac_credentials`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::mac_credentials).
+    /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met. Returns [`CreateVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mac_credentials = Some(value.into());
-        self
+    pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstance {
+        CreateVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_INSTANCE),
+        )
     }
-    /// Sets [`mac_system_integrity_protection_configuration`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::mac_system_integrity_protection_configuration).
+    /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request. Returns [`CreateVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn mac_system_integrity_protection_configuration(
-        mut self,
-        value: t::MacSystemIntegrityProtectionConfigurationRequest,
-    ) -> Self {
-        self.0.input_mut().mac_system_integrity_protection_configuration = Some(value);
-        self
+    pub fn create_verified_access_trust_provider(
+        &self,
+    ) -> CreateVerifiedAccessTrustProvider {
+        CreateVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
     }
-    /// Sets [`mac_system_integrity_protection_status`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::mac_system_integrity_protection_status).
+    /// Creates an EBS volume that can be attached to an instance in the same Availability Zone. Returns [`CreateVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn mac_system_integrity_protection_status(
-        mut self,
-        value: impl Into<t::MacSystemIntegrityProtectionSettingStatus>,
-    ) -> Self {
-        self.0.input_mut().mac_system_integrity_protection_status = value.into();
-        self
+    pub fn create_volume(&self) -> CreateVolume {
+        CreateVolume(rt::Call::new(&self.handle, &op::CREATE_VOLUME))
     }
-    /// Sets [`tag_specifications`](t::CreateMacSystemIntegrityProtectionModificationTaskRequest::tag_specifications).
+    /// Creates a VPC with the specified CIDR blocks. Returns [`CreateVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
+    pub fn create_vpc(&self) -> CreateVpc {
+        CreateVpc(rt::Call::new(&self.handle, &op::CREATE_VPC))
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`CreateVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
+    pub fn create_vpc_block_public_access_exclusion(
+        &self,
+    ) -> CreateVpcBlockPublicAccessExclusion {
+        CreateVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
+        )
     }
+    /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS. Returns [`CreateVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControl {
+        CreateVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`CreateVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpoint {
+        CreateVpcEndpoint(rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT))
+    }
+    /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*. Returns [`CreateVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_connection_notification(
+        &self,
+    ) -> CreateVpcEndpointConnectionNotification {
+        CreateVpcEndpointConnectionNotification(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
+        )
+    }
+    /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect. Returns [`CreateVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_service_configuration(
+        &self,
+    ) -> CreateVpcEndpointServiceConfiguration {
+        CreateVpcEndpointServiceConfiguration(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION),
+        )
+    }
+    /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks. Returns [`CreateVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnection {
+        CreateVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_PEERING_CONNECTION),
+        )
+    }
+    /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway. Returns [`CreateVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_concentrator(&self) -> CreateVpnConcentrator {
+        CreateVpnConcentrator(rt::Call::new(&self.handle, &op::CREATE_VPN_CONCENTRATOR))
+    }
+    /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`. Returns [`CreateVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection(&self) -> CreateVpnConnection {
+        CreateVpnConnection(rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION))
+    }
+    /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`CreateVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRoute {
+        CreateVpnConnectionRoute(
+            rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION_ROUTE),
+        )
+    }
+}
+/// The `CreateTransitGatewayVpcAttachment` operation.
+///
+/// Attaches the specified VPC to the specified transit gateway.
+///
+/// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
+///
+/// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
+pub struct CreateTransitGatewayVpcAttachment(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayVpcAttachmentRequest,
+        t::CreateTransitGatewayVpcAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayVpcAttachment, t::CreateTransitGatewayVpcAttachmentRequest,
+    t::CreateTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl CreateTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayVpcAttachmentRequest transit_gateway_id(String)
+    );
+    rt::setter!(into_req CreateTransitGatewayVpcAttachmentRequest vpc_id(String));
+    rt::setter!(
+        items CreateTransitGatewayVpcAttachmentRequest subnet_ids(String) push_subnet_ids
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayVpcAttachmentRequest
+        options(t::CreateTransitGatewayVpcAttachmentRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayVpcAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayVpcAttachmentRequest dry_run(bool));
+}
+/// The `CreateVerifiedAccessEndpoint` operation.
+///
+/// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
+pub struct CreateVerifiedAccessEndpoint(
+    pub(crate) rt::Call<
+        t::CreateVerifiedAccessEndpointRequest,
+        t::CreateVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessEndpoint, t::CreateVerifiedAccessEndpointRequest,
+    t::CreateVerifiedAccessEndpointResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_ENDPOINT
+);
+impl CreateVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest
+        endpoint_type(t::VerifiedAccessEndpointType)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest
+        attachment_type(t::VerifiedAccessEndpointAttachmentType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessEndpointRequest domain_certificate_arn(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest application_domain(String));
+    rt::setter!(
+        into_opt CreateVerifiedAccessEndpointRequest endpoint_domain_prefix(String)
+    );
+    rt::setter!(
+        items CreateVerifiedAccessEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        load_balancer_options(t::CreateVerifiedAccessEndpointLoadBalancerOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        network_interface_options(t::CreateVerifiedAccessEndpointEniOptions)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest description(String));
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest policy_document(String));
+    rt::setter!(
+        items CreateVerifiedAccessEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessEndpointRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        rds_options(t::CreateVerifiedAccessEndpointRdsOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        cidr_options(t::CreateVerifiedAccessEndpointCidrOptions)
+    );
+}
+/// The `CreateVerifiedAccessGroup` operation.
+///
+/// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
+pub struct CreateVerifiedAccessGroup(
+    pub(crate) rt::Call<
+        t::CreateVerifiedAccessGroupRequest,
+        t::CreateVerifiedAccessGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessGroup, t::CreateVerifiedAccessGroupRequest,
+    t::CreateVerifiedAccessGroupResult, rt::NoErrors, op::CREATE_VERIFIED_ACCESS_GROUP
+);
+impl CreateVerifiedAccessGroup {
+    rt::setter!(
+        into_req CreateVerifiedAccessGroupRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest description(String));
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest policy_document(String));
+    rt::setter!(
+        items CreateVerifiedAccessGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessGroupRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessGroupRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+}
+/// The `CreateVerifiedAccessInstance` operation.
+///
+/// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
+pub struct CreateVerifiedAccessInstance(
+    pub(crate) rt::Call<
+        t::CreateVerifiedAccessInstanceRequest,
+        t::CreateVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessInstance, t::CreateVerifiedAccessInstanceRequest,
+    t::CreateVerifiedAccessInstanceResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_INSTANCE
+);
+impl CreateVerifiedAccessInstance {
+    rt::setter!(into_opt CreateVerifiedAccessInstanceRequest description(String));
+    rt::setter!(
+        items CreateVerifiedAccessInstanceRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessInstanceRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(val_opt CreateVerifiedAccessInstanceRequest fips_enabled(bool));
+    rt::setter!(
+        into_opt CreateVerifiedAccessInstanceRequest
+        cidr_endpoints_custom_sub_domain(String)
+    );
+}
+/// The `CreateVerifiedAccessTrustProvider` operation.
+///
+/// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
+pub struct CreateVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::CreateVerifiedAccessTrustProviderRequest,
+        t::CreateVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessTrustProvider, t::CreateVerifiedAccessTrustProviderRequest,
+    t::CreateVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl CreateVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req CreateVerifiedAccessTrustProviderRequest
+        trust_provider_type(t::TrustProviderType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessTrustProviderRequest
+        user_trust_provider_type(t::UserTrustProviderType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessTrustProviderRequest
+        device_trust_provider_type(t::DeviceTrustProviderType)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        oidc_options(t::CreateVerifiedAccessTrustProviderOidcOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        device_options(t::CreateVerifiedAccessTrustProviderDeviceOptions)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessTrustProviderRequest policy_reference_name(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessTrustProviderRequest description(String));
+    rt::setter!(
+        items CreateVerifiedAccessTrustProviderRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        native_application_oidc_options(t::CreateVerifiedAccessNativeApplicationOidcOptions)
+    );
+}
+/// The `CreateVolume` operation.
+///
+/// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
+///
+/// You can create a new empty volume or restore a volume from an EBS snapshot. Any Amazon Web Services Marketplace product codes from the snapshot are propagated to the volume.
+///
+/// You can create encrypted volumes. Encrypted volumes must be attached to instances that support Amazon EBS encryption. Volumes that are created from encrypted snapshots are also automatically encrypted. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+///
+/// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
+pub struct CreateVolume(
+    pub(crate) rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVolume, t::CreateVolumeRequest, t::Volume, rt::NoErrors, op::CREATE_VOLUME
+);
+impl CreateVolume {
+    rt::setter!(into_opt CreateVolumeRequest availability_zone(String));
+    rt::setter!(into_opt CreateVolumeRequest availability_zone_id(String));
+    rt::setter!(val_opt CreateVolumeRequest encrypted(bool));
+    rt::setter!(val_opt CreateVolumeRequest iops(i32));
+    rt::setter!(into_opt CreateVolumeRequest kms_key_id(String));
+    rt::setter!(into_opt CreateVolumeRequest outpost_arn(String));
+    rt::setter!(val_opt CreateVolumeRequest size(i32));
+    rt::setter!(into_opt CreateVolumeRequest snapshot_id(String));
+    rt::setter!(into_opt CreateVolumeRequest volume_type(t::VolumeType));
+    rt::setter!(
+        items CreateVolumeRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVolumeRequest multi_attach_enabled(bool));
+    rt::setter!(val_opt CreateVolumeRequest throughput(i32));
+    rt::setter!(into_opt CreateVolumeRequest client_token(String));
+    rt::setter!(val_opt CreateVolumeRequest volume_initialization_rate(i32));
+    rt::setter!(val_opt CreateVolumeRequest operator(t::OperatorRequest));
+    rt::setter!(val_opt CreateVolumeRequest dry_run(bool));
+}
+/// The `CreateVpc` operation.
+///
+/// Creates a VPC with the specified CIDR blocks.
+///
+/// A VPC must have an associated IPv4 CIDR block. You can choose an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. You can optionally associate an IPv6 CIDR block with a VPC. You can choose an IPv6 CIDR block, an Amazon-provided IPv6 CIDR block, an IPAM-allocated IPv6 CIDR block, or an IPv6 CIDR block that you brought to Amazon Web Services. For more information, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+///
+/// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpc(
+    pub(crate) rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVpc, t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors, op::CREATE_VPC
+);
+impl CreateVpc {
+    rt::setter!(into_opt CreateVpcRequest cidr_block(String));
+    rt::setter!(into_opt CreateVpcRequest ipv6_pool(String));
+    rt::setter!(into_opt CreateVpcRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateVpcRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt CreateVpcRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt CreateVpcRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt CreateVpcRequest ipv6_netmask_length(i32));
+    rt::setter!(into_opt CreateVpcRequest ipv6_cidr_block_network_border_group(String));
+    rt::setter!(
+        val_opt CreateVpcRequest
+        vpc_encryption_control(t::VpcEncryptionControlConfiguration)
+    );
+    rt::setter!(
+        items CreateVpcRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpcRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcRequest instance_tenancy(t::Tenancy));
+    rt::setter!(val_opt CreateVpcRequest amazon_provided_ipv6_cidr_block(bool));
+}
+/// The `CreateVpcBlockPublicAccessExclusion` operation.
+///
+/// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcBlockPublicAccessExclusion(
+    pub(crate) rt::Call<
+        t::CreateVpcBlockPublicAccessExclusionRequest,
+        t::CreateVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcBlockPublicAccessExclusion, t::CreateVpcBlockPublicAccessExclusionRequest,
+    t::CreateVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl CreateVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt CreateVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcBlockPublicAccessExclusionRequest subnet_id(String));
+    rt::setter!(into_opt CreateVpcBlockPublicAccessExclusionRequest vpc_id(String));
+    rt::setter!(
+        into_req CreateVpcBlockPublicAccessExclusionRequest
+        internet_gateway_exclusion_mode(t::InternetGatewayExclusionMode)
+    );
+    rt::setter!(
+        items CreateVpcBlockPublicAccessExclusionRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateVpcEncryptionControl` operation.
+///
+/// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::CreateVpcEncryptionControlRequest,
+        t::CreateVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcEncryptionControl, t::CreateVpcEncryptionControlRequest,
+    t::CreateVpcEncryptionControlResult, rt::NoErrors, op::CREATE_VPC_ENCRYPTION_CONTROL
+);
+impl CreateVpcEncryptionControl {
+    rt::setter!(val_opt CreateVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(into_req CreateVpcEncryptionControlRequest vpc_id(String));
+    rt::setter!(
+        items CreateVpcEncryptionControlRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateVpcEndpoint` operation.
+///
+/// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpoint(
+    pub(crate) rt::Call<
+        t::CreateVpcEndpointRequest,
+        t::CreateVpcEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcEndpoint, t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult,
+    rt::NoErrors, op::CREATE_VPC_ENDPOINT
+);
+impl CreateVpcEndpoint {
+    rt::setter!(val_opt CreateVpcEndpointRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcEndpointRequest vpc_endpoint_type(t::VpcEndpointType));
+    rt::setter!(into_req CreateVpcEndpointRequest vpc_id(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest service_name(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest policy_document(String));
+    rt::setter!(
+        items CreateVpcEndpointRequest route_table_ids(String) push_route_table_ids
+    );
+    rt::setter!(items CreateVpcEndpointRequest subnet_ids(String) push_subnet_ids);
+    rt::setter!(
+        items CreateVpcEndpointRequest security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest ip_address_type(t::IpAddressType));
+    rt::setter!(
+        val_opt CreateVpcEndpointRequest dns_options(t::DnsOptionsSpecification)
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateVpcEndpointRequest private_dns_enabled(bool));
+    rt::setter!(
+        items CreateVpcEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        items CreateVpcEndpointRequest subnet_configurations(t::SubnetConfiguration)
+        push_subnet_configurations
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest service_network_arn(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest resource_configuration_arn(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest service_region(String));
+}
+/// The `CreateVpcEndpointConnectionNotification` operation.
+///
+/// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
+///
+/// You can create a connection notification for interface endpoints only.
+pub struct CreateVpcEndpointConnectionNotification(
+    pub(crate) rt::Call<
+        t::CreateVpcEndpointConnectionNotificationRequest,
+        t::CreateVpcEndpointConnectionNotificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcEndpointConnectionNotification,
+    t::CreateVpcEndpointConnectionNotificationRequest,
+    t::CreateVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION
+);
+impl CreateVpcEndpointConnectionNotification {
+    rt::setter!(val_opt CreateVpcEndpointConnectionNotificationRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest service_id(String)
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest vpc_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req CreateVpcEndpointConnectionNotificationRequest
+        connection_notification_arn(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointConnectionNotificationRequest connection_events(String)
+        push_connection_events
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest client_token(String)
+    );
+}
+/// The `CreateVpcEndpointServiceConfiguration` operation.
+///
+/// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
+///
+/// Before you create an endpoint service, you must create one of the following for your service:
+///
+/// - A [Network Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/). Service consumers connect to your service using an interface endpoint.
+/// - A [Gateway Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/). Service consumers connect to your service using a Gateway Load Balancer endpoint.
+///
+/// If you set the private DNS name, you must prove that you own the private DNS domain name.
+///
+/// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpointServiceConfiguration(
+    pub(crate) rt::Call<
+        t::CreateVpcEndpointServiceConfigurationRequest,
+        t::CreateVpcEndpointServiceConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcEndpointServiceConfiguration,
+    t::CreateVpcEndpointServiceConfigurationRequest,
+    t::CreateVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION
+);
+impl CreateVpcEndpointServiceConfiguration {
+    rt::setter!(val_opt CreateVpcEndpointServiceConfigurationRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVpcEndpointServiceConfigurationRequest acceptance_required(bool)
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointServiceConfigurationRequest private_dns_name(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        network_load_balancer_arns(String) push_network_load_balancer_arns
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        gateway_load_balancer_arns(String) push_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        supported_ip_address_types(String) push_supported_ip_address_types
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest supported_regions(String)
+        push_supported_regions
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointServiceConfigurationRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateVpcPeeringConnection` operation.
+///
+/// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
+///
+/// **Note:** Limitations and rules apply to a VPC peering connection. For more information, see the [VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations) in the *VPC Peering Guide*.
+///
+/// The owner of the accepter VPC must accept the peering request to activate the peering connection. The VPC peering connection request expires after 7 days, after which it cannot be accepted or rejected.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
+///
+/// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
+pub struct CreateVpcPeeringConnection(
+    pub(crate) rt::Call<
+        t::CreateVpcPeeringConnectionRequest,
+        t::CreateVpcPeeringConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpcPeeringConnection, t::CreateVpcPeeringConnectionRequest,
+    t::CreateVpcPeeringConnectionResult, rt::NoErrors, op::CREATE_VPC_PEERING_CONNECTION
+);
+impl CreateVpcPeeringConnection {
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_region(String));
+    rt::setter!(
+        items CreateVpcPeeringConnectionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateVpcPeeringConnectionRequest
+        requester_peering_connection_options(t::CreatePeeringConnectionOptionsRequest)
+    );
+    rt::setter!(val_opt CreateVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(into_req CreateVpcPeeringConnectionRequest vpc_id(String));
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_vpc_id(String));
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_owner_id(String));
+}
+/// The `CreateVpnConcentrator` operation.
+///
+/// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
+pub struct CreateVpnConcentrator(
+    pub(crate) rt::Call<
+        t::CreateVpnConcentratorRequest,
+        t::CreateVpnConcentratorResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnConcentrator, t::CreateVpnConcentratorRequest,
+    t::CreateVpnConcentratorResult, rt::NoErrors, op::CREATE_VPN_CONCENTRATOR
+);
+impl CreateVpnConcentrator {
+    rt::setter!(into_req CreateVpnConcentratorRequest type_(t::VpnConcentratorType));
+    rt::setter!(into_opt CreateVpnConcentratorRequest transit_gateway_id(String));
+    rt::setter!(
+        items CreateVpnConcentratorRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpnConcentratorRequest dry_run(bool));
+}
+/// The `CreateVpnConnection` operation.
+///
+/// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
+///
+/// The response includes information that you need to give to your network administrator to configure your customer gateway.
+///
+/// **Important:** We strongly recommend that you use HTTPS when calling this operation because the response contains sensitive cryptographic information for configuring your customer gateway device.
+///
+/// If you decide to shut down your VPN connection for any reason and later create a new VPN connection, you must reconfigure your customer gateway with the new information returned from this call.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnection(
+    pub(crate) rt::Call<
+        t::CreateVpnConnectionRequest,
+        t::CreateVpnConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnConnection, t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult,
+    rt::NoErrors, op::CREATE_VPN_CONNECTION
+);
+impl CreateVpnConnection {
+    rt::setter!(into_req CreateVpnConnectionRequest customer_gateway_id(String));
+    rt::setter!(into_req CreateVpnConnectionRequest type_(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest vpn_gateway_id(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest transit_gateway_id(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest vpn_concentrator_id(String));
+    rt::setter!(
+        items CreateVpnConnectionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVpnConnectionRequest pre_shared_key_storage(String));
+    rt::setter!(val_opt CreateVpnConnectionRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVpnConnectionRequest options(t::VpnConnectionOptionsSpecification)
+    );
+}
+/// The `CreateVpnConnectionRoute` operation.
+///
+/// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnectionRoute(
+    pub(crate) rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVpnConnectionRoute, t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_VPN_CONNECTION_ROUTE
+);
+impl CreateVpnConnectionRoute {
+    rt::setter!(into_req CreateVpnConnectionRouteRequest destination_cidr_block(String));
+    rt::setter!(into_req CreateVpnConnectionRouteRequest vpn_connection_id(String));
+}
+impl super::Client {
+    /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself. Returns [`CreateVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_gateway(&self) -> CreateVpnGateway {
+        CreateVpnGateway(rt::Call::new(&self.handle, &op::CREATE_VPN_GATEWAY))
+    }
+}
+/// The `CreateVpnGateway` operation.
+///
+/// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnGateway(
+    pub(crate) rt::Call<
+        t::CreateVpnGatewayRequest,
+        t::CreateVpnGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnGateway, t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult,
+    rt::NoErrors, op::CREATE_VPN_GATEWAY
+);
+impl CreateVpnGateway {
+    rt::setter!(into_opt CreateVpnGatewayRequest availability_zone(String));
+    rt::setter!(into_req CreateVpnGatewayRequest type_(t::GatewayType));
+    rt::setter!(
+        items CreateVpnGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpnGatewayRequest amazon_side_asn(i64));
+    rt::setter!(val_opt CreateVpnGatewayRequest dry_run(bool));
 }

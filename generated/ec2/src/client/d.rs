@@ -128,24 +128,11 @@ rt::operation_type!(
     op::DELETE_APPLICATION_STATUS_CHECK
 );
 impl DeleteApplicationStatusCheck {
-    /// Sets [`application_status_check_id`](t::DeleteApplicationStatusCheckRequest::application_status_check_id).
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::DeleteApplicationStatusCheckRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteApplicationStatusCheckRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteApplicationStatusCheckRequest application_status_check_id(String)
+    );
+    rt::setter!(into_opt DeleteApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt DeleteApplicationStatusCheckRequest dry_run(bool));
 }
 /// The `DeleteCapacityManagerDataExport` operation.
 ///
@@ -163,18 +150,11 @@ rt::operation_type!(
     op::DELETE_CAPACITY_MANAGER_DATA_EXPORT
 );
 impl DeleteCapacityManagerDataExport {
-    /// Sets [`capacity_manager_data_export_id`](t::DeleteCapacityManagerDataExportRequest::capacity_manager_data_export_id).
-    #[inline]
-    pub fn capacity_manager_data_export_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_manager_data_export_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteCapacityManagerDataExportRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteCapacityManagerDataExportRequest
+        capacity_manager_data_export_id(String)
+    );
+    rt::setter!(val_opt DeleteCapacityManagerDataExportRequest dry_run(bool));
 }
 /// The `DeleteCarrierGateway` operation.
 ///
@@ -193,18 +173,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_CARRIER_GATEWAY
 );
 impl DeleteCarrierGateway {
-    /// Sets [`carrier_gateway_id`](t::DeleteCarrierGatewayRequest::carrier_gateway_id).
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteCarrierGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteCarrierGatewayRequest carrier_gateway_id(String));
+    rt::setter!(val_opt DeleteCarrierGatewayRequest dry_run(bool));
 }
 /// The `DeleteClientVpnEndpoint` operation.
 ///
@@ -221,18 +191,8 @@ rt::operation_type!(
     t::DeleteClientVpnEndpointResult, rt::NoErrors, op::DELETE_CLIENT_VPN_ENDPOINT
 );
 impl DeleteClientVpnEndpoint {
-    /// Sets [`client_vpn_endpoint_id`](t::DeleteClientVpnEndpointRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteClientVpnEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteClientVpnEndpointRequest client_vpn_endpoint_id(String));
+    rt::setter!(val_opt DeleteClientVpnEndpointRequest dry_run(bool));
 }
 /// The `DeleteClientVpnEndpointAuthorizationPolicy` operation.
 ///
@@ -251,18 +211,11 @@ rt::operation_type!(
     op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl DeleteClientVpnEndpointAuthorizationPolicy {
-    /// Sets [`client_vpn_endpoint_id`](t::DeleteClientVpnEndpointAuthorizationPolicyRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteClientVpnEndpointAuthorizationPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteClientVpnEndpointAuthorizationPolicyRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt DeleteClientVpnEndpointAuthorizationPolicyRequest dry_run(bool));
 }
 /// The `DeleteClientVpnRoute` operation.
 ///
@@ -279,30 +232,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_CLIENT_VPN_ROUTE
 );
 impl DeleteClientVpnRoute {
-    /// Sets [`client_vpn_endpoint_id`](t::DeleteClientVpnRouteRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`target_vpc_subnet_id`](t::DeleteClientVpnRouteRequest::target_vpc_subnet_id).
-    #[inline]
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_vpc_subnet_id = Some(value.into());
-        self
-    }
-    /// Sets [`destination_cidr_block`](t::DeleteClientVpnRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteClientVpnRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteClientVpnRouteRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_opt DeleteClientVpnRouteRequest target_vpc_subnet_id(String));
+    rt::setter!(into_req DeleteClientVpnRouteRequest destination_cidr_block(String));
+    rt::setter!(val_opt DeleteClientVpnRouteRequest dry_run(bool));
 }
 /// The `DeleteCoipCidr` operation.
 ///
@@ -315,24 +248,9 @@ rt::operation_type!(
     op::DELETE_COIP_CIDR
 );
 impl DeleteCoipCidr {
-    /// Sets [`cidr`](t::DeleteCoipCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`coip_pool_id`](t::DeleteCoipCidrRequest::coip_pool_id).
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteCoipCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteCoipCidrRequest cidr(String));
+    rt::setter!(into_req DeleteCoipCidrRequest coip_pool_id(String));
+    rt::setter!(val_opt DeleteCoipCidrRequest dry_run(bool));
 }
 /// The `DeleteCoipPool` operation.
 ///
@@ -345,18 +263,8 @@ rt::operation_type!(
     op::DELETE_COIP_POOL
 );
 impl DeleteCoipPool {
-    /// Sets [`coip_pool_id`](t::DeleteCoipPoolRequest::coip_pool_id).
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteCoipPoolRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteCoipPoolRequest coip_pool_id(String));
+    rt::setter!(val_opt DeleteCoipPoolRequest dry_run(bool));
 }
 /// The `DeleteCustomerGateway` operation.
 ///
@@ -369,18 +277,8 @@ rt::operation_type!(
     op::DELETE_CUSTOMER_GATEWAY
 );
 impl DeleteCustomerGateway {
-    /// Sets [`customer_gateway_id`](t::DeleteCustomerGatewayRequest::customer_gateway_id).
-    #[inline]
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_gateway_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteCustomerGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteCustomerGatewayRequest customer_gateway_id(String));
+    rt::setter!(val_opt DeleteCustomerGatewayRequest dry_run(bool));
 }
 /// The `DeleteDhcpOptions` operation.
 ///
@@ -393,18 +291,8 @@ rt::operation_type!(
     op::DELETE_DHCP_OPTIONS
 );
 impl DeleteDhcpOptions {
-    /// Sets [`dhcp_options_id`](t::DeleteDhcpOptionsRequest::dhcp_options_id).
-    #[inline]
-    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dhcp_options_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteDhcpOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteDhcpOptionsRequest dhcp_options_id(String));
+    rt::setter!(val_opt DeleteDhcpOptionsRequest dry_run(bool));
 }
 /// The `DeleteEgressOnlyInternetGateway` operation.
 ///
@@ -422,18 +310,11 @@ rt::operation_type!(
     op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY
 );
 impl DeleteEgressOnlyInternetGateway {
-    /// Sets [`dry_run`](t::DeleteEgressOnlyInternetGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`egress_only_internet_gateway_id`](t::DeleteEgressOnlyInternetGatewayRequest::egress_only_internet_gateway_id).
-    #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteEgressOnlyInternetGatewayRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteEgressOnlyInternetGatewayRequest
+        egress_only_internet_gateway_id(String)
+    );
 }
 /// The `DeleteFleets` operation.
 ///
@@ -467,30 +348,9 @@ rt::operation_type!(
     op::DELETE_FLEETS
 );
 impl DeleteFleets {
-    /// Sets [`dry_run`](t::DeleteFleetsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`fleet_ids`](t::DeleteFleetsRequest::fleet_ids).
-    #[inline]
-    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fleet_ids);
-        self
-    }
-    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
-    #[inline]
-    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fleet_ids, item);
-        self
-    }
-    /// Sets [`terminate_instances`](t::DeleteFleetsRequest::terminate_instances).
-    #[inline]
-    pub fn terminate_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances = value;
-        self
-    }
+    rt::setter!(val_opt DeleteFleetsRequest dry_run(bool));
+    rt::setter!(items DeleteFleetsRequest fleet_ids(String) push_fleet_ids);
+    rt::setter!(val_req DeleteFleetsRequest terminate_instances(bool));
 }
 /// The `DeleteFlowLogs` operation.
 ///
@@ -503,24 +363,8 @@ rt::operation_type!(
     op::DELETE_FLOW_LOGS
 );
 impl DeleteFlowLogs {
-    /// Sets [`dry_run`](t::DeleteFlowLogsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`flow_log_ids`](t::DeleteFlowLogsRequest::flow_log_ids).
-    #[inline]
-    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().flow_log_ids);
-        self
-    }
-    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
-    #[inline]
-    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().flow_log_ids, item);
-        self
-    }
+    rt::setter!(val_opt DeleteFlowLogsRequest dry_run(bool));
+    rt::setter!(items DeleteFlowLogsRequest flow_log_ids(String) push_flow_log_ids);
 }
 /// The `DeleteFpgaImage` operation.
 ///
@@ -537,18 +381,8 @@ rt::operation_type!(
     op::DELETE_FPGA_IMAGE
 );
 impl DeleteFpgaImage {
-    /// Sets [`dry_run`](t::DeleteFpgaImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`fpga_image_id`](t::DeleteFpgaImageRequest::fpga_image_id).
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteFpgaImageRequest dry_run(bool));
+    rt::setter!(into_req DeleteFpgaImageRequest fpga_image_id(String));
 }
 /// The `DeleteImageUsageReport` operation.
 ///
@@ -567,18 +401,8 @@ rt::operation_type!(
     t::DeleteImageUsageReportResult, rt::NoErrors, op::DELETE_IMAGE_USAGE_REPORT
 );
 impl DeleteImageUsageReport {
-    /// Sets [`report_id`](t::DeleteImageUsageReportRequest::report_id).
-    #[inline]
-    pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().report_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteImageUsageReportRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteImageUsageReportRequest report_id(String));
+    rt::setter!(val_opt DeleteImageUsageReportRequest dry_run(bool));
 }
 /// The `DeleteInstanceConnectEndpoint` operation.
 ///
@@ -596,18 +420,11 @@ rt::operation_type!(
     op::DELETE_INSTANCE_CONNECT_ENDPOINT
 );
 impl DeleteInstanceConnectEndpoint {
-    /// Sets [`dry_run`](t::DeleteInstanceConnectEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_connect_endpoint_id`](t::DeleteInstanceConnectEndpointRequest::instance_connect_endpoint_id).
-    #[inline]
-    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteInstanceConnectEndpointRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteInstanceConnectEndpointRequest
+        instance_connect_endpoint_id(String)
+    );
 }
 impl super::Client {
     /// Deletes the specified event window. Returns [`DeleteInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
@@ -737,24 +554,11 @@ rt::operation_type!(
     t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
 );
 impl DeleteInstanceEventWindow {
-    /// Sets [`dry_run`](t::DeleteInstanceEventWindowRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`force_delete`](t::DeleteInstanceEventWindowRequest::force_delete).
-    #[inline]
-    pub fn force_delete(mut self, value: bool) -> Self {
-        self.0.input_mut().force_delete = Some(value);
-        self
-    }
-    /// Sets [`instance_event_window_id`](t::DeleteInstanceEventWindowRequest::instance_event_window_id).
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(val_opt DeleteInstanceEventWindowRequest force_delete(bool));
+    rt::setter!(
+        into_req DeleteInstanceEventWindowRequest instance_event_window_id(String)
+    );
 }
 /// The `DeleteInternetGateway` operation.
 ///
@@ -767,18 +571,8 @@ rt::operation_type!(
     op::DELETE_INTERNET_GATEWAY
 );
 impl DeleteInternetGateway {
-    /// Sets [`dry_run`](t::DeleteInternetGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`internet_gateway_id`](t::DeleteInternetGatewayRequest::internet_gateway_id).
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req DeleteInternetGatewayRequest internet_gateway_id(String));
 }
 /// The `DeleteIpam` operation.
 ///
@@ -792,24 +586,9 @@ rt::operation_type!(
     DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
 );
 impl DeleteIpam {
-    /// Sets [`dry_run`](t::DeleteIpamRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::DeleteIpamRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`cascade`](t::DeleteIpamRequest::cascade).
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
+    rt::setter!(val_opt DeleteIpamRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamRequest ipam_id(String));
+    rt::setter!(val_opt DeleteIpamRequest cascade(bool));
 }
 /// The `DeleteIpamExternalResourceVerificationToken` operation.
 ///
@@ -830,21 +609,13 @@ rt::operation_type!(
     op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
 );
 impl DeleteIpamExternalResourceVerificationToken {
-    /// Sets [`dry_run`](t::DeleteIpamExternalResourceVerificationTokenRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_external_resource_verification_token_id`](t::DeleteIpamExternalResourceVerificationTokenRequest::ipam_external_resource_verification_token_id).
-    #[inline]
-    pub fn ipam_external_resource_verification_token_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_id = value.into();
-        self
-    }
+    rt::setter!(
+        val_opt DeleteIpamExternalResourceVerificationTokenRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req DeleteIpamExternalResourceVerificationTokenRequest
+        ipam_external_resource_verification_token_id(String)
+    );
 }
 /// The `DeleteIpamInternetRegistryAssociation` operation.
 ///
@@ -863,21 +634,11 @@ rt::operation_type!(
     op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION
 );
 impl DeleteIpamInternetRegistryAssociation {
-    /// Sets [`dry_run`](t::DeleteIpamInternetRegistryAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::DeleteIpamInternetRegistryAssociationRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteIpamInternetRegistryAssociationRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamInternetRegistryAssociationRequest
+        ipam_internet_registry_association_id(String)
+    );
 }
 /// The `DeleteIpamPolicy` operation.
 ///
@@ -896,18 +657,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_IPAM_POLICY
 );
 impl DeleteIpamPolicy {
-    /// Sets [`dry_run`](t::DeleteIpamPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_policy_id`](t::DeleteIpamPolicyRequest::ipam_policy_id).
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteIpamPolicyRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamPolicyRequest ipam_policy_id(String));
 }
 /// The `DeleteIpamPool` operation.
 ///
@@ -924,24 +675,9 @@ rt::operation_type!(
     op::DELETE_IPAM_POOL
 );
 impl DeleteIpamPool {
-    /// Sets [`dry_run`](t::DeleteIpamPoolRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::DeleteIpamPoolRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`cascade`](t::DeleteIpamPoolRequest::cascade).
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
+    rt::setter!(val_opt DeleteIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamPoolRequest ipam_pool_id(String));
+    rt::setter!(val_opt DeleteIpamPoolRequest cascade(bool));
 }
 /// The `DeleteIpamPrefixListResolver` operation.
 ///
@@ -959,18 +695,10 @@ rt::operation_type!(
     op::DELETE_IPAM_PREFIX_LIST_RESOLVER
 );
 impl DeleteIpamPrefixListResolver {
-    /// Sets [`dry_run`](t::DeleteIpamPrefixListResolverRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::DeleteIpamPrefixListResolverRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamPrefixListResolverRequest ipam_prefix_list_resolver_id(String)
+    );
 }
 /// The `DeleteIpamPrefixListResolverTarget` operation.
 ///
@@ -990,21 +718,11 @@ rt::operation_type!(
     op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET
 );
 impl DeleteIpamPrefixListResolverTarget {
-    /// Sets [`dry_run`](t::DeleteIpamPrefixListResolverTargetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_target_id`](t::DeleteIpamPrefixListResolverTargetRequest::ipam_prefix_list_resolver_target_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_target_id(String)
+    );
 }
 /// The `DeleteIpamResourceDiscovery` operation.
 ///
@@ -1022,18 +740,10 @@ rt::operation_type!(
     op::DELETE_IPAM_RESOURCE_DISCOVERY
 );
 impl DeleteIpamResourceDiscovery {
-    /// Sets [`dry_run`](t::DeleteIpamResourceDiscoveryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::DeleteIpamResourceDiscoveryRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamResourceDiscoveryRequest ipam_resource_discovery_id(String)
+    );
 }
 /// The `DeleteIpamRoutingPolicyRegistration` operation.
 ///
@@ -1051,39 +761,16 @@ rt::operation_type!(
     op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION
 );
 impl DeleteIpamRoutingPolicyRegistration {
-    /// Sets [`dry_run`](t::DeleteIpamRoutingPolicyRegistrationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::DeleteIpamRoutingPolicyRegistrationRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::DeleteIpamRoutingPolicyRegistrationRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`force`](t::DeleteIpamRoutingPolicyRegistrationRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::DeleteIpamRoutingPolicyRegistrationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt DeleteIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req DeleteIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(val_opt DeleteIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt DeleteIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
 }
 /// The `DeleteIpamScope` operation.
 ///
@@ -1102,18 +789,8 @@ rt::operation_type!(
     op::DELETE_IPAM_SCOPE
 );
 impl DeleteIpamScope {
-    /// Sets [`dry_run`](t::DeleteIpamScopeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_scope_id`](t::DeleteIpamScopeRequest::ipam_scope_id).
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamScopeRequest ipam_scope_id(String));
 }
 /// The `DeleteKeyPair` operation.
 ///
@@ -1126,24 +803,9 @@ rt::operation_type!(
     op::DELETE_KEY_PAIR
 );
 impl DeleteKeyPair {
-    /// Sets [`key_name`](t::DeleteKeyPairRequest::key_name).
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = Some(value.into());
-        self
-    }
-    /// Sets [`key_pair_id`](t::DeleteKeyPairRequest::key_pair_id).
-    #[inline]
-    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_pair_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteKeyPairRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt DeleteKeyPairRequest key_name(String));
+    rt::setter!(into_opt DeleteKeyPairRequest key_pair_id(String));
+    rt::setter!(val_opt DeleteKeyPairRequest dry_run(bool));
 }
 /// The `DeleteLaunchTemplate` operation.
 ///
@@ -1160,24 +822,9 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
 );
 impl DeleteLaunchTemplate {
-    /// Sets [`dry_run`](t::DeleteLaunchTemplateRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`launch_template_id`](t::DeleteLaunchTemplateRequest::launch_template_id).
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_name`](t::DeleteLaunchTemplateRequest::launch_template_name).
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt DeleteLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt DeleteLaunchTemplateRequest launch_template_id(String));
+    rt::setter!(into_opt DeleteLaunchTemplateRequest launch_template_name(String));
 }
 /// The `DeleteLaunchTemplateVersions` operation.
 ///
@@ -1201,36 +848,14 @@ rt::operation_type!(
     op::DELETE_LAUNCH_TEMPLATE_VERSIONS
 );
 impl DeleteLaunchTemplateVersions {
-    /// Sets [`dry_run`](t::DeleteLaunchTemplateVersionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`launch_template_id`](t::DeleteLaunchTemplateVersionsRequest::launch_template_id).
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_name`](t::DeleteLaunchTemplateVersionsRequest::launch_template_name).
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// Sets [`versions`](t::DeleteLaunchTemplateVersionsRequest::versions).
-    #[inline]
-    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().versions);
-        self
-    }
-    /// Adds one element to `Versions`; see [`versions`](Self::versions).
-    #[inline]
-    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().versions, item);
-        self
-    }
+    rt::setter!(val_opt DeleteLaunchTemplateVersionsRequest dry_run(bool));
+    rt::setter!(into_opt DeleteLaunchTemplateVersionsRequest launch_template_id(String));
+    rt::setter!(
+        into_opt DeleteLaunchTemplateVersionsRequest launch_template_name(String)
+    );
+    rt::setter!(
+        items DeleteLaunchTemplateVersionsRequest versions(String) push_versions
+    );
 }
 /// The `DeleteLocalGatewayRoute` operation.
 ///
@@ -1247,30 +872,14 @@ rt::operation_type!(
     t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
 );
 impl DeleteLocalGatewayRoute {
-    /// Sets [`destination_cidr_block`](t::DeleteLocalGatewayRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`local_gateway_route_table_id`](t::DeleteLocalGatewayRouteRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`destination_prefix_list_id`](t::DeleteLocalGatewayRouteRequest::destination_prefix_list_id).
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeleteLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(
+        into_opt DeleteLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
 }
 impl super::Client {
     /// Deletes a local gateway route table. Returns [`DeleteLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1420,18 +1029,10 @@ rt::operation_type!(
     op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE
 );
 impl DeleteLocalGatewayRouteTable {
-    /// Sets [`local_gateway_route_table_id`](t::DeleteLocalGatewayRouteTableRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteTableRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteTableRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayRouteTableRequest dry_run(bool));
 }
 /// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
 ///
@@ -1450,25 +1051,14 @@ rt::operation_type!(
     op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
 );
 impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// Sets [`local_gateway_route_table_virtual_interface_group_association_id`](t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::local_gateway_route_table_virtual_interface_group_association_id).
-    #[inline]
-    pub fn local_gateway_route_table_virtual_interface_group_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self
-            .0
-            .input_mut()
-            .local_gateway_route_table_virtual_interface_group_association_id = value
-            .into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_route_table_virtual_interface_group_association_id(String)
+    );
+    rt::setter!(
+        val_opt DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        dry_run(bool)
+    );
 }
 /// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
 ///
@@ -1487,21 +1077,11 @@ rt::operation_type!(
     op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
 );
 impl DeleteLocalGatewayRouteTableVpcAssociation {
-    /// Sets [`local_gateway_route_table_vpc_association_id`](t::DeleteLocalGatewayRouteTableVpcAssociationRequest::local_gateway_route_table_vpc_association_id).
-    #[inline]
-    pub fn local_gateway_route_table_vpc_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteLocalGatewayRouteTableVpcAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteTableVpcAssociationRequest
+        local_gateway_route_table_vpc_association_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayRouteTableVpcAssociationRequest dry_run(bool));
 }
 /// The `DeleteLocalGatewayVirtualInterface` operation.
 ///
@@ -1519,21 +1099,11 @@ rt::operation_type!(
     op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
 );
 impl DeleteLocalGatewayVirtualInterface {
-    /// Sets [`local_gateway_virtual_interface_id`](t::DeleteLocalGatewayVirtualInterfaceRequest::local_gateway_virtual_interface_id).
-    #[inline]
-    pub fn local_gateway_virtual_interface_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteLocalGatewayVirtualInterfaceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteLocalGatewayVirtualInterfaceRequest
+        local_gateway_virtual_interface_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayVirtualInterfaceRequest dry_run(bool));
 }
 /// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
 ///
@@ -1552,21 +1122,11 @@ rt::operation_type!(
     op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
 );
 impl DeleteLocalGatewayVirtualInterfaceGroup {
-    /// Sets [`local_gateway_virtual_interface_group_id`](t::DeleteLocalGatewayVirtualInterfaceGroupRequest::local_gateway_virtual_interface_group_id).
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteLocalGatewayVirtualInterfaceGroupRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteLocalGatewayVirtualInterfaceGroupRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayVirtualInterfaceGroupRequest dry_run(bool));
 }
 /// The `DeleteManagedPrefixList` operation.
 ///
@@ -1583,18 +1143,8 @@ rt::operation_type!(
     t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
 );
 impl DeleteManagedPrefixList {
-    /// Sets [`dry_run`](t::DeleteManagedPrefixListRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`prefix_list_id`](t::DeleteManagedPrefixListRequest::prefix_list_id).
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteManagedPrefixListRequest dry_run(bool));
+    rt::setter!(into_req DeleteManagedPrefixListRequest prefix_list_id(String));
 }
 /// The `DeleteMetricCategory` operation.
 ///
@@ -1613,18 +1163,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_METRIC_CATEGORY
 );
 impl DeleteMetricCategory {
-    /// Sets [`metric_category_id`](t::DeleteMetricCategoryRequest::metric_category_id).
-    #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteMetricCategoryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteMetricCategoryRequest metric_category_id(String));
+    rt::setter!(val_opt DeleteMetricCategoryRequest dry_run(bool));
 }
 /// The `DeleteNatGateway` operation.
 ///
@@ -1641,18 +1181,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_NAT_GATEWAY
 );
 impl DeleteNatGateway {
-    /// Sets [`dry_run`](t::DeleteNatGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`nat_gateway_id`](t::DeleteNatGatewayRequest::nat_gateway_id).
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteNatGatewayRequest dry_run(bool));
+    rt::setter!(into_req DeleteNatGatewayRequest nat_gateway_id(String));
 }
 /// The `DeleteNetworkAcl` operation.
 ///
@@ -1665,18 +1195,8 @@ rt::operation_type!(
     op::DELETE_NETWORK_ACL
 );
 impl DeleteNetworkAcl {
-    /// Sets [`dry_run`](t::DeleteNetworkAclRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_acl_id`](t::DeleteNetworkAclRequest::network_acl_id).
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteNetworkAclRequest dry_run(bool));
+    rt::setter!(into_req DeleteNetworkAclRequest network_acl_id(String));
 }
 /// The `DeleteNetworkAclEntry` operation.
 ///
@@ -1689,30 +1209,10 @@ rt::operation_type!(
     op::DELETE_NETWORK_ACL_ENTRY
 );
 impl DeleteNetworkAclEntry {
-    /// Sets [`dry_run`](t::DeleteNetworkAclEntryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_acl_id`](t::DeleteNetworkAclEntryRequest::network_acl_id).
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sets [`rule_number`](t::DeleteNetworkAclEntryRequest::rule_number).
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// Sets [`egress`](t::DeleteNetworkAclEntryRequest::egress).
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
+    rt::setter!(val_opt DeleteNetworkAclEntryRequest dry_run(bool));
+    rt::setter!(into_req DeleteNetworkAclEntryRequest network_acl_id(String));
+    rt::setter!(val_req DeleteNetworkAclEntryRequest rule_number(i32));
+    rt::setter!(val_req DeleteNetworkAclEntryRequest egress(bool));
 }
 /// The `DeleteNetworkInsightsAccessScope` operation.
 ///
@@ -1730,18 +1230,11 @@ rt::operation_type!(
     op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE
 );
 impl DeleteNetworkInsightsAccessScope {
-    /// Sets [`dry_run`](t::DeleteNetworkInsightsAccessScopeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_insights_access_scope_id`](t::DeleteNetworkInsightsAccessScopeRequest::network_insights_access_scope_id).
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteNetworkInsightsAccessScopeRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteNetworkInsightsAccessScopeRequest
+        network_insights_access_scope_id(String)
+    );
 }
 /// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
 ///
@@ -1760,21 +1253,11 @@ rt::operation_type!(
     op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
 );
 impl DeleteNetworkInsightsAccessScopeAnalysis {
-    /// Sets [`network_insights_access_scope_analysis_id`](t::DeleteNetworkInsightsAccessScopeAnalysisRequest::network_insights_access_scope_analysis_id).
-    #[inline]
-    pub fn network_insights_access_scope_analysis_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteNetworkInsightsAccessScopeAnalysisRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteNetworkInsightsAccessScopeAnalysisRequest
+        network_insights_access_scope_analysis_id(String)
+    );
+    rt::setter!(val_opt DeleteNetworkInsightsAccessScopeAnalysisRequest dry_run(bool));
 }
 /// The `DeleteNetworkInsightsAnalysis` operation.
 ///
@@ -1792,18 +1275,11 @@ rt::operation_type!(
     op::DELETE_NETWORK_INSIGHTS_ANALYSIS
 );
 impl DeleteNetworkInsightsAnalysis {
-    /// Sets [`dry_run`](t::DeleteNetworkInsightsAnalysisRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_insights_analysis_id`](t::DeleteNetworkInsightsAnalysisRequest::network_insights_analysis_id).
-    #[inline]
-    pub fn network_insights_analysis_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteNetworkInsightsAnalysisRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteNetworkInsightsAnalysisRequest
+        network_insights_analysis_id(String)
+    );
 }
 /// The `DeleteNetworkInsightsPath` operation.
 ///
@@ -1820,18 +1296,10 @@ rt::operation_type!(
     t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
 );
 impl DeleteNetworkInsightsPath {
-    /// Sets [`dry_run`](t::DeleteNetworkInsightsPathRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_insights_path_id`](t::DeleteNetworkInsightsPathRequest::network_insights_path_id).
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteNetworkInsightsPathRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteNetworkInsightsPathRequest network_insights_path_id(String)
+    );
 }
 /// The `DeleteNetworkInterface` operation.
 ///
@@ -1844,18 +1312,8 @@ rt::operation_type!(
     op::DELETE_NETWORK_INTERFACE
 );
 impl DeleteNetworkInterface {
-    /// Sets [`dry_run`](t::DeleteNetworkInterfaceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_interface_id`](t::DeleteNetworkInterfaceRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteNetworkInterfaceRequest dry_run(bool));
+    rt::setter!(into_req DeleteNetworkInterfaceRequest network_interface_id(String));
 }
 /// The `DeleteNetworkInterfacePermission` operation.
 ///
@@ -1873,24 +1331,12 @@ rt::operation_type!(
     op::DELETE_NETWORK_INTERFACE_PERMISSION
 );
 impl DeleteNetworkInterfacePermission {
-    /// Sets [`network_interface_permission_id`](t::DeleteNetworkInterfacePermissionRequest::network_interface_permission_id).
-    #[inline]
-    pub fn network_interface_permission_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_permission_id = value.into();
-        self
-    }
-    /// Sets [`force`](t::DeleteNetworkInterfacePermissionRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteNetworkInterfacePermissionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteNetworkInterfacePermissionRequest
+        network_interface_permission_id(String)
+    );
+    rt::setter!(val_opt DeleteNetworkInterfacePermissionRequest force(bool));
+    rt::setter!(val_opt DeleteNetworkInterfacePermissionRequest dry_run(bool));
 }
 impl super::Client {
     /// Deletes one or more flex cost allocation policies. Returns [`DeleteNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
@@ -2008,24 +1454,11 @@ rt::operation_type!(
     op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
 );
 impl DeleteNetworkingFlexCostAllocationPolicies {
-    /// Sets [`fca_policy_ids`](t::DeleteNetworkingFlexCostAllocationPoliciesRequest::fca_policy_ids).
-    #[inline]
-    pub fn fca_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fca_policy_ids);
-        self
-    }
-    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
-    #[inline]
-    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteNetworkingFlexCostAllocationPoliciesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items DeleteNetworkingFlexCostAllocationPoliciesRequest fca_policy_ids(String)
+        push_fca_policy_ids
+    );
+    rt::setter!(val_opt DeleteNetworkingFlexCostAllocationPoliciesRequest dry_run(bool));
 }
 /// The `DeletePlacementGroup` operation.
 ///
@@ -2038,18 +1471,8 @@ rt::operation_type!(
     op::DELETE_PLACEMENT_GROUP
 );
 impl DeletePlacementGroup {
-    /// Sets [`dry_run`](t::DeletePlacementGroupRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`group_name`](t::DeletePlacementGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
+    rt::setter!(val_opt DeletePlacementGroupRequest dry_run(bool));
+    rt::setter!(into_req DeletePlacementGroupRequest group_name(String));
 }
 /// The `DeletePublicIpv4Pool` operation.
 ///
@@ -2066,24 +1489,9 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
 );
 impl DeletePublicIpv4Pool {
-    /// Sets [`dry_run`](t::DeletePublicIpv4PoolRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`pool_id`](t::DeletePublicIpv4PoolRequest::pool_id).
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// Sets [`network_border_group`](t::DeletePublicIpv4PoolRequest::network_border_group).
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt DeletePublicIpv4PoolRequest dry_run(bool));
+    rt::setter!(into_req DeletePublicIpv4PoolRequest pool_id(String));
+    rt::setter!(into_opt DeletePublicIpv4PoolRequest network_border_group(String));
 }
 /// The `DeleteQueuedReservedInstances` operation.
 ///
@@ -2101,24 +1509,11 @@ rt::operation_type!(
     op::DELETE_QUEUED_RESERVED_INSTANCES
 );
 impl DeleteQueuedReservedInstances {
-    /// Sets [`dry_run`](t::DeleteQueuedReservedInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`reserved_instances_ids`](t::DeleteQueuedReservedInstancesRequest::reserved_instances_ids).
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
-    #[inline]
-    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
-        self
-    }
+    rt::setter!(val_opt DeleteQueuedReservedInstancesRequest dry_run(bool));
+    rt::setter!(
+        items DeleteQueuedReservedInstancesRequest reserved_instances_ids(String)
+        push_reserved_instances_ids
+    );
 }
 /// The `DeleteRoute` operation.
 ///
@@ -2130,36 +1525,11 @@ rt::operation_type!(
     DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
 );
 impl DeleteRoute {
-    /// Sets [`destination_prefix_list_id`](t::DeleteRouteRequest::destination_prefix_list_id).
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`route_table_id`](t::DeleteRouteRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sets [`destination_cidr_block`](t::DeleteRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`destination_ipv6_cidr_block`](t::DeleteRouteRequest::destination_ipv6_cidr_block).
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeleteRouteRequest destination_prefix_list_id(String));
+    rt::setter!(val_opt DeleteRouteRequest dry_run(bool));
+    rt::setter!(into_req DeleteRouteRequest route_table_id(String));
+    rt::setter!(into_opt DeleteRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt DeleteRouteRequest destination_ipv6_cidr_block(String));
 }
 /// The `DeleteRouteServer` operation.
 ///
@@ -2188,18 +1558,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ROUTE_SERVER
 );
 impl DeleteRouteServer {
-    /// Sets [`route_server_id`](t::DeleteRouteServerRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteRouteServerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteRouteServerRequest route_server_id(String));
+    rt::setter!(val_opt DeleteRouteServerRequest dry_run(bool));
 }
 /// The `DeleteRouteServerEndpoint` operation.
 ///
@@ -2218,18 +1578,10 @@ rt::operation_type!(
     t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
 );
 impl DeleteRouteServerEndpoint {
-    /// Sets [`route_server_endpoint_id`](t::DeleteRouteServerEndpointRequest::route_server_endpoint_id).
-    #[inline]
-    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteRouteServerEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteRouteServerEndpointRequest route_server_endpoint_id(String)
+    );
+    rt::setter!(val_opt DeleteRouteServerEndpointRequest dry_run(bool));
 }
 /// The `DeleteRouteServerPeer` operation.
 ///
@@ -2252,18 +1604,8 @@ rt::operation_type!(
     t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
 );
 impl DeleteRouteServerPeer {
-    /// Sets [`route_server_peer_id`](t::DeleteRouteServerPeerRequest::route_server_peer_id).
-    #[inline]
-    pub fn route_server_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_peer_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteRouteServerPeerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteRouteServerPeerRequest route_server_peer_id(String));
+    rt::setter!(val_opt DeleteRouteServerPeerRequest dry_run(bool));
 }
 /// The `DeleteRouteTable` operation.
 ///
@@ -2276,18 +1618,8 @@ rt::operation_type!(
     op::DELETE_ROUTE_TABLE
 );
 impl DeleteRouteTable {
-    /// Sets [`dry_run`](t::DeleteRouteTableRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`route_table_id`](t::DeleteRouteTableRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteRouteTableRequest dry_run(bool));
+    rt::setter!(into_req DeleteRouteTableRequest route_table_id(String));
 }
 /// The `DeleteSecondaryNetwork` operation.
 ///
@@ -2304,24 +1636,9 @@ rt::operation_type!(
     t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
 );
 impl DeleteSecondaryNetwork {
-    /// Sets [`client_token`](t::DeleteSecondaryNetworkRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteSecondaryNetworkRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`secondary_network_id`](t::DeleteSecondaryNetworkRequest::secondary_network_id).
-    #[inline]
-    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_network_id = value.into();
-        self
-    }
+    rt::setter!(into_opt DeleteSecondaryNetworkRequest client_token(String));
+    rt::setter!(val_opt DeleteSecondaryNetworkRequest dry_run(bool));
+    rt::setter!(into_req DeleteSecondaryNetworkRequest secondary_network_id(String));
 }
 /// The `DeleteSecondarySubnet` operation.
 ///
@@ -2338,24 +1655,9 @@ rt::operation_type!(
     t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
 );
 impl DeleteSecondarySubnet {
-    /// Sets [`client_token`](t::DeleteSecondarySubnetRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteSecondarySubnetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`secondary_subnet_id`](t::DeleteSecondarySubnetRequest::secondary_subnet_id).
-    #[inline]
-    pub fn secondary_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_subnet_id = value.into();
-        self
-    }
+    rt::setter!(into_opt DeleteSecondarySubnetRequest client_token(String));
+    rt::setter!(val_opt DeleteSecondarySubnetRequest dry_run(bool));
+    rt::setter!(into_req DeleteSecondarySubnetRequest secondary_subnet_id(String));
 }
 /// The `DeleteSecurityGroup` operation.
 ///
@@ -2374,24 +1676,9 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_SECURITY_GROUP
 );
 impl DeleteSecurityGroup {
-    /// Sets [`group_id`](t::DeleteSecurityGroupRequest::group_id).
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// Sets [`group_name`](t::DeleteSecurityGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteSecurityGroupRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt DeleteSecurityGroupRequest group_id(String));
+    rt::setter!(into_opt DeleteSecurityGroupRequest group_name(String));
+    rt::setter!(val_opt DeleteSecurityGroupRequest dry_run(bool));
 }
 /// The `DeleteSnapshot` operation.
 ///
@@ -2409,18 +1696,8 @@ rt::operation_type!(
     DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
 );
 impl DeleteSnapshot {
-    /// Sets [`snapshot_id`](t::DeleteSnapshotRequest::snapshot_id).
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteSnapshotRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteSnapshotRequest snapshot_id(String));
+    rt::setter!(val_opt DeleteSnapshotRequest dry_run(bool));
 }
 /// The `DeleteSpotDatafeedSubscription` operation.
 ///
@@ -2433,12 +1710,7 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
 );
 impl DeleteSpotDatafeedSubscription {
-    /// Sets [`dry_run`](t::DeleteSpotDatafeedSubscriptionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt DeleteSpotDatafeedSubscriptionRequest dry_run(bool));
 }
 /// The `DeleteSubnet` operation.
 ///
@@ -2450,18 +1722,8 @@ rt::operation_type!(
     DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
 );
 impl DeleteSubnet {
-    /// Sets [`subnet_id`](t::DeleteSubnetRequest::subnet_id).
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteSubnetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteSubnetRequest subnet_id(String));
+    rt::setter!(val_opt DeleteSubnetRequest dry_run(bool));
 }
 /// The `DeleteSubnetCidrReservation` operation.
 ///
@@ -2479,16 +1741,494 @@ rt::operation_type!(
     op::DELETE_SUBNET_CIDR_RESERVATION
 );
 impl DeleteSubnetCidrReservation {
-    /// Sets [`subnet_cidr_reservation_id`](t::DeleteSubnetCidrReservationRequest::subnet_cidr_reservation_id).
+    rt::setter!(
+        into_req DeleteSubnetCidrReservationRequest subnet_cidr_reservation_id(String)
+    );
+    rt::setter!(val_opt DeleteSubnetCidrReservationRequest dry_run(bool));
+}
+impl super::Client {
+    /// Deletes the specified set of tags from the specified set of resources. Returns [`DeleteTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn subnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_cidr_reservation_id = value.into();
-        self
+    pub fn delete_tags(&self) -> DeleteTags {
+        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
     }
-    /// Sets [`dry_run`](t::DeleteSubnetCidrReservationRequest::dry_run).
+    /// Deletes the specified Traffic Mirror filter. Returns [`DeleteTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
+        DeleteTrafficMirrorFilter(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
+        )
     }
+    /// Deletes the specified Traffic Mirror rule. Returns [`DeleteTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
+        DeleteTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
+        )
+    }
+    /// Deletes the specified Traffic Mirror session. Returns [`DeleteTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
+        DeleteTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
+        )
+    }
+    /// Deletes the specified Traffic Mirror target. Returns [`DeleteTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
+        DeleteTrafficMirrorTarget(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
+        )
+    }
+    /// Deletes the specified transit gateway. Returns [`DeleteTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
+        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
+    }
+    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway. Returns [`DeleteTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_client_vpn_attachment(
+        &self,
+    ) -> DeleteTransitGatewayClientVpnAttachment {
+        DeleteTransitGatewayClientVpnAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+            ),
+        )
+    }
+    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment. Returns [`DeleteTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
+        DeleteTransitGatewayConnect(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
+        )
+    }
+    /// Deletes the specified Connect peer. Returns [`DeleteTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect_peer(
+        &self,
+    ) -> DeleteTransitGatewayConnectPeer {
+        DeleteTransitGatewayConnectPeer(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
+        )
+    }
+    /// Deletes a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicy {
+        DeleteTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
+        )
+    }
+    /// Deletes an entry from a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicyEntry {
+        DeleteTransitGatewayMeteringPolicyEntry(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+            ),
+        )
+    }
+    /// Deletes the specified transit gateway multicast domain. Returns [`DeleteTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_multicast_domain(
+        &self,
+    ) -> DeleteTransitGatewayMulticastDomain {
+        DeleteTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+        )
+    }
+    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state. Returns [`DeleteTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_network_function_attachment(
+        &self,
+    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
+        DeleteTransitGatewayNetworkFunctionAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+            ),
+        )
+    }
+    /// Deletes a transit gateway peering attachment. Returns [`DeleteTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_peering_attachment(
+        &self,
+    ) -> DeleteTransitGatewayPeeringAttachment {
+        DeleteTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Deletes the specified transit gateway policy table. Returns [`DeleteTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTable {
+        DeleteTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Deletes the specified transit gateway policy table entry. Returns [`DeleteTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table_entry(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTableEntry {
+        DeleteTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+        )
+    }
+}
+/// The `DeleteTags` operation.
+///
+/// Deletes the specified set of tags from the specified set of resources.
+///
+/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
+);
+impl DeleteTags {
+    rt::setter!(val_opt DeleteTagsRequest dry_run(bool));
+    rt::setter!(items DeleteTagsRequest resources(String) push_resources);
+    rt::setter!(items DeleteTagsRequest tags(t::Tag) push_tags);
+}
+/// The `DeleteTrafficMirrorFilter` operation.
+///
+/// Deletes the specified Traffic Mirror filter.
+///
+/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorFilter(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorFilterRequest,
+        t::DeleteTrafficMirrorFilterResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
+    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
+);
+impl DeleteTrafficMirrorFilter {
+    rt::setter!(
+        into_req DeleteTrafficMirrorFilterRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorFilterRequest dry_run(bool));
+}
+/// The `DeleteTrafficMirrorFilterRule` operation.
+///
+/// Deletes the specified Traffic Mirror rule.
+pub struct DeleteTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorFilterRuleRequest,
+        t::DeleteTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
+    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl DeleteTrafficMirrorFilterRule {
+    rt::setter!(
+        into_req DeleteTrafficMirrorFilterRuleRequest
+        traffic_mirror_filter_rule_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorFilterRuleRequest dry_run(bool));
+}
+/// The `DeleteTrafficMirrorSession` operation.
+///
+/// Deletes the specified Traffic Mirror session.
+pub struct DeleteTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorSessionRequest,
+        t::DeleteTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
+    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
+);
+impl DeleteTrafficMirrorSession {
+    rt::setter!(
+        into_req DeleteTrafficMirrorSessionRequest traffic_mirror_session_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorSessionRequest dry_run(bool));
+}
+/// The `DeleteTrafficMirrorTarget` operation.
+///
+/// Deletes the specified Traffic Mirror target.
+///
+/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorTarget(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorTargetRequest,
+        t::DeleteTrafficMirrorTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
+    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
+);
+impl DeleteTrafficMirrorTarget {
+    rt::setter!(
+        into_req DeleteTrafficMirrorTargetRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorTargetRequest dry_run(bool));
+}
+/// The `DeleteTransitGateway` operation.
+///
+/// Deletes the specified transit gateway.
+pub struct DeleteTransitGateway(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRequest,
+        t::DeleteTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
+    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
+);
+impl DeleteTransitGateway {
+    rt::setter!(into_req DeleteTransitGatewayRequest transit_gateway_id(String));
+    rt::setter!(val_opt DeleteTransitGatewayRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayClientVpnAttachment` operation.
+///
+/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
+pub struct DeleteTransitGatewayClientVpnAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayClientVpnAttachmentRequest,
+        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayClientVpnAttachment,
+    t::DeleteTransitGatewayClientVpnAttachmentRequest,
+    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+);
+impl DeleteTransitGatewayClientVpnAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayClientVpnAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayClientVpnAttachmentRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayConnect` operation.
+///
+/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+pub struct DeleteTransitGatewayConnect(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectRequest,
+        t::DeleteTransitGatewayConnectResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
+    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT
+);
+impl DeleteTransitGatewayConnect {
+    rt::setter!(
+        into_req DeleteTransitGatewayConnectRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayConnectRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayConnectPeer` operation.
+///
+/// Deletes the specified Connect peer.
+pub struct DeleteTransitGatewayConnectPeer(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectPeerRequest,
+        t::DeleteTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
+    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
+);
+impl DeleteTransitGatewayConnectPeer {
+    rt::setter!(
+        into_req DeleteTransitGatewayConnectPeerRequest
+        transit_gateway_connect_peer_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayConnectPeerRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayMeteringPolicy` operation.
+///
+/// Deletes a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyRequest,
+        t::DeleteTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
+    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl DeleteTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req DeleteTransitGatewayMeteringPolicyRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayMeteringPolicyRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
+///
+/// Deletes an entry from a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicyEntry(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicyEntry,
+    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+);
+impl DeleteTransitGatewayMeteringPolicyEntry {
+    rt::setter!(
+        into_req DeleteTransitGatewayMeteringPolicyEntryRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        val_req DeleteTransitGatewayMeteringPolicyEntryRequest policy_rule_number(i32)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayMeteringPolicyEntryRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayMulticastDomain` operation.
+///
+/// Deletes the specified transit gateway multicast domain.
+pub struct DeleteTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMulticastDomainRequest,
+        t::DeleteTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
+    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl DeleteTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req DeleteTransitGatewayMulticastDomainRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayMulticastDomainRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+pub struct DeleteTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayNetworkFunctionAttachment,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl DeleteTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt DeleteTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
+}
+/// The `DeleteTransitGatewayPeeringAttachment` operation.
+///
+/// Deletes a transit gateway peering attachment.
+pub struct DeleteTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPeeringAttachmentRequest,
+        t::DeleteTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPeeringAttachment,
+    t::DeleteTransitGatewayPeeringAttachmentRequest,
+    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl DeleteTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPeeringAttachmentRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayPolicyTable` operation.
+///
+/// Deletes the specified transit gateway policy table.
+pub struct DeleteTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPolicyTableRequest,
+        t::DeleteTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
+    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl DeleteTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req DeleteTransitGatewayPolicyTableRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPolicyTableRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayPolicyTableEntry` operation.
+///
+/// Deletes the specified transit gateway policy table entry.
+pub struct DeleteTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPolicyTableEntryRequest,
+        t::DeleteTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
+    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl DeleteTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req DeleteTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPolicyTableEntryRequest dry_run(bool));
 }

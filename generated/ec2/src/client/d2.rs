@@ -5,644 +5,6 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified set of tags from the specified set of resources. Returns [`DeleteTags`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_tags(&self) -> DeleteTags {
-        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
-    }
-    /// Deletes the specified Traffic Mirror filter. Returns [`DeleteTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
-        DeleteTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
-        )
-    }
-    /// Deletes the specified Traffic Mirror rule. Returns [`DeleteTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
-        DeleteTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-    /// Deletes the specified Traffic Mirror session. Returns [`DeleteTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
-        DeleteTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-    /// Deletes the specified Traffic Mirror target. Returns [`DeleteTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
-        DeleteTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
-        )
-    }
-    /// Deletes the specified transit gateway. Returns [`DeleteTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
-        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
-    }
-    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway. Returns [`DeleteTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_client_vpn_attachment(
-        &self,
-    ) -> DeleteTransitGatewayClientVpnAttachment {
-        DeleteTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
-    }
-    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment. Returns [`DeleteTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
-        DeleteTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
-        )
-    }
-    /// Deletes the specified Connect peer. Returns [`DeleteTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_connect_peer(
-        &self,
-    ) -> DeleteTransitGatewayConnectPeer {
-        DeleteTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
-    }
-    /// Deletes a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicy {
-        DeleteTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-    /// Deletes an entry from a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy_entry(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicyEntry {
-        DeleteTransitGatewayMeteringPolicyEntry(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            ),
-        )
-    }
-    /// Deletes the specified transit gateway multicast domain. Returns [`DeleteTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_multicast_domain(
-        &self,
-    ) -> DeleteTransitGatewayMulticastDomain {
-        DeleteTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
-    }
-    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state. Returns [`DeleteTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_network_function_attachment(
-        &self,
-    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
-        DeleteTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
-    }
-    /// Deletes a transit gateway peering attachment. Returns [`DeleteTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_peering_attachment(
-        &self,
-    ) -> DeleteTransitGatewayPeeringAttachment {
-        DeleteTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-    /// Deletes the specified transit gateway policy table. Returns [`DeleteTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_policy_table(
-        &self,
-    ) -> DeleteTransitGatewayPolicyTable {
-        DeleteTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-    /// Deletes the specified transit gateway policy table entry. Returns [`DeleteTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_policy_table_entry(
-        &self,
-    ) -> DeleteTransitGatewayPolicyTableEntry {
-        DeleteTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
-    }
-}
-/// The `DeleteTags` operation.
-///
-/// Deletes the specified set of tags from the specified set of resources.
-///
-/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
-);
-impl DeleteTags {
-    /// Sets [`dry_run`](t::DeleteTagsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`resources`](t::DeleteTagsRequest::resources).
-    #[inline]
-    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// Sets [`tags`](t::DeleteTagsRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-}
-/// The `DeleteTrafficMirrorFilter` operation.
-///
-/// Deletes the specified Traffic Mirror filter.
-///
-/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorFilter(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
-    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
-);
-impl DeleteTrafficMirrorFilter {
-    /// Sets [`traffic_mirror_filter_id`](t::DeleteTrafficMirrorFilterRequest::traffic_mirror_filter_id).
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTrafficMirrorFilterRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTrafficMirrorFilterRule` operation.
-///
-/// Deletes the specified Traffic Mirror rule.
-pub struct DeleteTrafficMirrorFilterRule(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
-    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
-    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
-);
-impl DeleteTrafficMirrorFilterRule {
-    /// Sets [`traffic_mirror_filter_rule_id`](t::DeleteTrafficMirrorFilterRuleRequest::traffic_mirror_filter_rule_id).
-    #[inline]
-    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTrafficMirrorFilterRuleRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTrafficMirrorSession` operation.
-///
-/// Deletes the specified Traffic Mirror session.
-pub struct DeleteTrafficMirrorSession(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
-    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
-);
-impl DeleteTrafficMirrorSession {
-    /// Sets [`traffic_mirror_session_id`](t::DeleteTrafficMirrorSessionRequest::traffic_mirror_session_id).
-    #[inline]
-    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTrafficMirrorSessionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTrafficMirrorTarget` operation.
-///
-/// Deletes the specified Traffic Mirror target.
-///
-/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorTarget(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
-    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
-);
-impl DeleteTrafficMirrorTarget {
-    /// Sets [`traffic_mirror_target_id`](t::DeleteTrafficMirrorTargetRequest::traffic_mirror_target_id).
-    #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTrafficMirrorTargetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGateway` operation.
-///
-/// Deletes the specified transit gateway.
-pub struct DeleteTransitGateway(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
-    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
-);
-impl DeleteTransitGateway {
-    /// Sets [`transit_gateway_id`](t::DeleteTransitGatewayRequest::transit_gateway_id).
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayClientVpnAttachment` operation.
-///
-/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-pub struct DeleteTransitGatewayClientVpnAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayClientVpnAttachment,
-    t::DeleteTransitGatewayClientVpnAttachmentRequest,
-    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
-);
-impl DeleteTransitGatewayClientVpnAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayClientVpnAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayClientVpnAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayConnect` operation.
-///
-/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-pub struct DeleteTransitGatewayConnect(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
-    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CONNECT
-);
-impl DeleteTransitGatewayConnect {
-    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayConnectRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayConnectRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayConnectPeer` operation.
-///
-/// Deletes the specified Connect peer.
-pub struct DeleteTransitGatewayConnectPeer(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
-    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
-);
-impl DeleteTransitGatewayConnectPeer {
-    /// Sets [`transit_gateway_connect_peer_id`](t::DeleteTransitGatewayConnectPeerRequest::transit_gateway_connect_peer_id).
-    #[inline]
-    pub fn transit_gateway_connect_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayConnectPeerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayMeteringPolicy` operation.
-///
-/// Deletes a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicy(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
-    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
-);
-impl DeleteTransitGatewayMeteringPolicy {
-    /// Sets [`transit_gateway_metering_policy_id`](t::DeleteTransitGatewayMeteringPolicyRequest::transit_gateway_metering_policy_id).
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayMeteringPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
-///
-/// Deletes an entry from a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicyEntry(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayMeteringPolicyEntry,
-    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
-);
-impl DeleteTransitGatewayMeteringPolicyEntry {
-    /// Sets [`transit_gateway_metering_policy_id`](t::DeleteTransitGatewayMeteringPolicyEntryRequest::transit_gateway_metering_policy_id).
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// Sets [`policy_rule_number`](t::DeleteTransitGatewayMeteringPolicyEntryRequest::policy_rule_number).
-    #[inline]
-    pub fn policy_rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().policy_rule_number = value;
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayMeteringPolicyEntryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayMulticastDomain` operation.
-///
-/// Deletes the specified transit gateway multicast domain.
-pub struct DeleteTransitGatewayMulticastDomain(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
-    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
-);
-impl DeleteTransitGatewayMulticastDomain {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::DeleteTransitGatewayMulticastDomainRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayMulticastDomainRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
-///
-/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-pub struct DeleteTransitGatewayNetworkFunctionAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayNetworkFunctionAttachment,
-    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
-);
-impl DeleteTransitGatewayNetworkFunctionAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayNetworkFunctionAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayNetworkFunctionAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayPeeringAttachment` operation.
-///
-/// Deletes a transit gateway peering attachment.
-pub struct DeleteTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayPeeringAttachment,
-    t::DeleteTransitGatewayPeeringAttachmentRequest,
-    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
-);
-impl DeleteTransitGatewayPeeringAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayPeeringAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayPolicyTable` operation.
-///
-/// Deletes the specified transit gateway policy table.
-pub struct DeleteTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
-    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
-);
-impl DeleteTransitGatewayPolicyTable {
-    /// Sets [`transit_gateway_policy_table_id`](t::DeleteTransitGatewayPolicyTableRequest::transit_gateway_policy_table_id).
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayPolicyTableRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DeleteTransitGatewayPolicyTableEntry` operation.
-///
-/// Deletes the specified transit gateway policy table entry.
-pub struct DeleteTransitGatewayPolicyTableEntry(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
-    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
-);
-impl DeleteTransitGatewayPolicyTableEntry {
-    /// Sets [`transit_gateway_policy_table_id`](t::DeleteTransitGatewayPolicyTableEntryRequest::transit_gateway_policy_table_id).
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// Sets [`policy_rule_number`](t::DeleteTransitGatewayPolicyTableEntryRequest::policy_rule_number).
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayPolicyTableEntryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-impl super::Client {
     /// Deletes a reference (route) to a prefix list in a specified transit gateway route table. Returns [`DeleteTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_prefix_list_reference(
@@ -790,24 +152,14 @@ rt::operation_type!(
     op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
 );
 impl DeleteTransitGatewayPrefixListReference {
-    /// Sets [`transit_gateway_route_table_id`](t::DeleteTransitGatewayPrefixListReferenceRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`prefix_list_id`](t::DeleteTransitGatewayPrefixListReferenceRequest::prefix_list_id).
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayPrefixListReferenceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPrefixListReferenceRequest dry_run(bool));
 }
 /// The `DeleteTransitGatewayRoute` operation.
 ///
@@ -824,24 +176,13 @@ rt::operation_type!(
     t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
 );
 impl DeleteTransitGatewayRoute {
-    /// Sets [`transit_gateway_route_table_id`](t::DeleteTransitGatewayRouteRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`destination_cidr_block`](t::DeleteTransitGatewayRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteRequest dry_run(bool));
 }
 /// The `DeleteTransitGatewayRouteTable` operation.
 ///
@@ -859,18 +200,11 @@ rt::operation_type!(
     op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
 );
 impl DeleteTransitGatewayRouteTable {
-    /// Sets [`transit_gateway_route_table_id`](t::DeleteTransitGatewayRouteTableRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayRouteTableRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteTableRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteTableRequest dry_run(bool));
 }
 /// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
 ///
@@ -889,21 +223,11 @@ rt::operation_type!(
     op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
 );
 impl DeleteTransitGatewayRouteTableAnnouncement {
-    /// Sets [`transit_gateway_route_table_announcement_id`](t::DeleteTransitGatewayRouteTableAnnouncementRequest::transit_gateway_route_table_announcement_id).
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayRouteTableAnnouncementRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteTableAnnouncementRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
 }
 /// The `DeleteTransitGatewayVpcAttachment` operation.
 ///
@@ -921,18 +245,11 @@ rt::operation_type!(
     op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl DeleteTransitGatewayVpcAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::DeleteTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteTransitGatewayVpcAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
 /// The `DeleteVerifiedAccessEndpoint` operation.
 ///
@@ -950,24 +267,11 @@ rt::operation_type!(
     op::DELETE_VERIFIED_ACCESS_ENDPOINT
 );
 impl DeleteVerifiedAccessEndpoint {
-    /// Sets [`verified_access_endpoint_id`](t::DeleteVerifiedAccessEndpointRequest::verified_access_endpoint_id).
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::DeleteVerifiedAccessEndpointRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVerifiedAccessEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteVerifiedAccessEndpointRequest verified_access_endpoint_id(String)
+    );
+    rt::setter!(into_opt DeleteVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt DeleteVerifiedAccessEndpointRequest dry_run(bool));
 }
 /// The `DeleteVerifiedAccessGroup` operation.
 ///
@@ -984,24 +288,11 @@ rt::operation_type!(
     t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
 );
 impl DeleteVerifiedAccessGroup {
-    /// Sets [`verified_access_group_id`](t::DeleteVerifiedAccessGroupRequest::verified_access_group_id).
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::DeleteVerifiedAccessGroupRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVerifiedAccessGroupRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req DeleteVerifiedAccessGroupRequest verified_access_group_id(String)
+    );
+    rt::setter!(into_opt DeleteVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt DeleteVerifiedAccessGroupRequest dry_run(bool));
 }
 /// The `DeleteVerifiedAccessInstance` operation.
 ///
@@ -1019,24 +310,11 @@ rt::operation_type!(
     op::DELETE_VERIFIED_ACCESS_INSTANCE
 );
 impl DeleteVerifiedAccessInstance {
-    /// Sets [`verified_access_instance_id`](t::DeleteVerifiedAccessInstanceRequest::verified_access_instance_id).
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVerifiedAccessInstanceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::DeleteVerifiedAccessInstanceRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req DeleteVerifiedAccessInstanceRequest verified_access_instance_id(String)
+    );
+    rt::setter!(val_opt DeleteVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(into_opt DeleteVerifiedAccessInstanceRequest client_token(String));
 }
 /// The `DeleteVerifiedAccessTrustProvider` operation.
 ///
@@ -1054,27 +332,12 @@ rt::operation_type!(
     op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
 );
 impl DeleteVerifiedAccessTrustProvider {
-    /// Sets [`verified_access_trust_provider_id`](t::DeleteVerifiedAccessTrustProviderRequest::verified_access_trust_provider_id).
-    #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVerifiedAccessTrustProviderRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::DeleteVerifiedAccessTrustProviderRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req DeleteVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(val_opt DeleteVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(into_opt DeleteVerifiedAccessTrustProviderRequest client_token(String));
 }
 /// The `DeleteVolume` operation.
 ///
@@ -1090,18 +353,8 @@ rt::operation_type!(
     DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
 );
 impl DeleteVolume {
-    /// Sets [`volume_id`](t::DeleteVolumeRequest::volume_id).
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVolumeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteVolumeRequest volume_id(String));
+    rt::setter!(val_opt DeleteVolumeRequest dry_run(bool));
 }
 /// The `DeleteVpc` operation.
 ///
@@ -1113,18 +366,8 @@ rt::operation_type!(
     DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
 );
 impl DeleteVpc {
-    /// Sets [`vpc_id`](t::DeleteVpcRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVpcRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteVpcRequest vpc_id(String));
+    rt::setter!(val_opt DeleteVpcRequest dry_run(bool));
 }
 /// The `DeleteVpcBlockPublicAccessExclusion` operation.
 ///
@@ -1142,18 +385,10 @@ rt::operation_type!(
     op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
 );
 impl DeleteVpcBlockPublicAccessExclusion {
-    /// Sets [`dry_run`](t::DeleteVpcBlockPublicAccessExclusionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`exclusion_id`](t::DeleteVpcBlockPublicAccessExclusionRequest::exclusion_id).
-    #[inline]
-    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusion_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcBlockPublicAccessExclusionRequest exclusion_id(String)
+    );
 }
 /// The `DeleteVpcEncryptionControl` operation.
 ///
@@ -1172,18 +407,10 @@ rt::operation_type!(
     t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
 );
 impl DeleteVpcEncryptionControl {
-    /// Sets [`dry_run`](t::DeleteVpcEncryptionControlRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_encryption_control_id`](t::DeleteVpcEncryptionControlRequest::vpc_encryption_control_id).
-    #[inline]
-    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcEncryptionControlRequest vpc_encryption_control_id(String)
+    );
 }
 /// The `DeleteVpcEndpointConnectionNotifications` operation.
 ///
@@ -1202,24 +429,11 @@ rt::operation_type!(
     op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
 );
 impl DeleteVpcEndpointConnectionNotifications {
-    /// Sets [`dry_run`](t::DeleteVpcEndpointConnectionNotificationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`connection_notification_ids`](t::DeleteVpcEndpointConnectionNotificationsRequest::connection_notification_ids).
-    #[inline]
-    pub fn connection_notification_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().connection_notification_ids);
-        self
-    }
-    /// Adds one element to `ConnectionNotificationIds`; see [`connection_notification_ids`](Self::connection_notification_ids).
-    #[inline]
-    pub fn push_connection_notification_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().connection_notification_ids, item);
-        self
-    }
+    rt::setter!(val_opt DeleteVpcEndpointConnectionNotificationsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointConnectionNotificationsRequest
+        connection_notification_ids(String) push_connection_notification_ids
+    );
 }
 /// The `DeleteVpcEndpointServiceConfigurations` operation.
 ///
@@ -1238,24 +452,11 @@ rt::operation_type!(
     op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
 );
 impl DeleteVpcEndpointServiceConfigurations {
-    /// Sets [`dry_run`](t::DeleteVpcEndpointServiceConfigurationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`service_ids`](t::DeleteVpcEndpointServiceConfigurationsRequest::service_ids).
-    #[inline]
-    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().service_ids);
-        self
-    }
-    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
-    #[inline]
-    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().service_ids, item);
-        self
-    }
+    rt::setter!(val_opt DeleteVpcEndpointServiceConfigurationsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointServiceConfigurationsRequest service_ids(String)
+        push_service_ids
+    );
 }
 /// The `DeleteVpcEndpoints` operation.
 ///
@@ -1278,24 +479,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_VPC_ENDPOINTS
 );
 impl DeleteVpcEndpoints {
-    /// Sets [`dry_run`](t::DeleteVpcEndpointsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_endpoint_ids`](t::DeleteVpcEndpointsRequest::vpc_endpoint_ids).
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
-        self
-    }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
-    #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
-        self
-    }
+    rt::setter!(val_opt DeleteVpcEndpointsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointsRequest vpc_endpoint_ids(String) push_vpc_endpoint_ids
+    );
 }
 impl super::Client {
     /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state. Returns [`DeleteVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1431,18 +618,10 @@ rt::operation_type!(
     t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
 );
 impl DeleteVpcPeeringConnection {
-    /// Sets [`dry_run`](t::DeleteVpcPeeringConnectionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_peering_connection_id`](t::DeleteVpcPeeringConnectionRequest::vpc_peering_connection_id).
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
+    rt::setter!(val_opt DeleteVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
 }
 /// The `DeleteVpnConcentrator` operation.
 ///
@@ -1459,18 +638,8 @@ rt::operation_type!(
     t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
 );
 impl DeleteVpnConcentrator {
-    /// Sets [`vpn_concentrator_id`](t::DeleteVpnConcentratorRequest::vpn_concentrator_id).
-    #[inline]
-    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVpnConcentratorRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteVpnConcentratorRequest vpn_concentrator_id(String));
+    rt::setter!(val_opt DeleteVpnConcentratorRequest dry_run(bool));
 }
 /// The `DeleteVpnConnection` operation.
 ///
@@ -1487,18 +656,8 @@ rt::operation_type!(
     op::DELETE_VPN_CONNECTION
 );
 impl DeleteVpnConnection {
-    /// Sets [`vpn_connection_id`](t::DeleteVpnConnectionRequest::vpn_connection_id).
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVpnConnectionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteVpnConnectionRequest vpn_connection_id(String));
+    rt::setter!(val_opt DeleteVpnConnectionRequest dry_run(bool));
 }
 /// The `DeleteVpnConnectionRoute` operation.
 ///
@@ -1511,18 +670,8 @@ rt::operation_type!(
     op::DELETE_VPN_CONNECTION_ROUTE
 );
 impl DeleteVpnConnectionRoute {
-    /// Sets [`destination_cidr_block`](t::DeleteVpnConnectionRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Sets [`vpn_connection_id`](t::DeleteVpnConnectionRouteRequest::vpn_connection_id).
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteVpnConnectionRouteRequest destination_cidr_block(String));
+    rt::setter!(into_req DeleteVpnConnectionRouteRequest vpn_connection_id(String));
 }
 /// The `DeleteVpnGateway` operation.
 ///
@@ -1535,18 +684,8 @@ rt::operation_type!(
     op::DELETE_VPN_GATEWAY
 );
 impl DeleteVpnGateway {
-    /// Sets [`vpn_gateway_id`](t::DeleteVpnGatewayRequest::vpn_gateway_id).
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteVpnGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt DeleteVpnGatewayRequest dry_run(bool));
 }
 /// The `DeprovisionByoipCidr` operation.
 ///
@@ -1565,18 +704,8 @@ rt::operation_type!(
     rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
 );
 impl DeprovisionByoipCidr {
-    /// Sets [`cidr`](t::DeprovisionByoipCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeprovisionByoipCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeprovisionByoipCidrRequest cidr(String));
+    rt::setter!(val_opt DeprovisionByoipCidrRequest dry_run(bool));
 }
 /// The `DeprovisionIpamByoasn` operation.
 ///
@@ -1593,24 +722,9 @@ rt::operation_type!(
     t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
 );
 impl DeprovisionIpamByoasn {
-    /// Sets [`dry_run`](t::DeprovisionIpamByoasnRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::DeprovisionIpamByoasnRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`asn`](t::DeprovisionIpamByoasnRequest::asn).
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
+    rt::setter!(val_opt DeprovisionIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionIpamByoasnRequest ipam_id(String));
+    rt::setter!(into_req DeprovisionIpamByoasnRequest asn(String));
 }
 /// The `DeprovisionIpamPoolCidr` operation.
 ///
@@ -1627,24 +741,9 @@ rt::operation_type!(
     t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
 );
 impl DeprovisionIpamPoolCidr {
-    /// Sets [`dry_run`](t::DeprovisionIpamPoolCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::DeprovisionIpamPoolCidrRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::DeprovisionIpamPoolCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt DeprovisionIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt DeprovisionIpamPoolCidrRequest cidr(String));
 }
 /// The `DeprovisionPublicIpv4PoolCidr` operation.
 ///
@@ -1662,24 +761,9 @@ rt::operation_type!(
     op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
 );
 impl DeprovisionPublicIpv4PoolCidr {
-    /// Sets [`dry_run`](t::DeprovisionPublicIpv4PoolCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`pool_id`](t::DeprovisionPublicIpv4PoolCidrRequest::pool_id).
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::DeprovisionPublicIpv4PoolCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
+    rt::setter!(val_opt DeprovisionPublicIpv4PoolCidrRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest pool_id(String));
+    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest cidr(String));
 }
 /// The `DeregisterImage` operation.
 ///
@@ -1708,24 +792,9 @@ rt::operation_type!(
     op::DEREGISTER_IMAGE
 );
 impl DeregisterImage {
-    /// Sets [`image_id`](t::DeregisterImageRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`delete_associated_snapshots`](t::DeregisterImageRequest::delete_associated_snapshots).
-    #[inline]
-    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_associated_snapshots = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DeregisterImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeregisterImageRequest image_id(String));
+    rt::setter!(val_opt DeregisterImageRequest delete_associated_snapshots(bool));
+    rt::setter!(val_opt DeregisterImageRequest dry_run(bool));
 }
 /// The `DeregisterInstanceEventNotificationAttributes` operation.
 ///
@@ -1744,21 +813,13 @@ rt::operation_type!(
     op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
 );
 impl DeregisterInstanceEventNotificationAttributes {
-    /// Sets [`dry_run`](t::DeregisterInstanceEventNotificationAttributesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_tag_attribute`](t::DeregisterInstanceEventNotificationAttributesRequest::instance_tag_attribute).
-    #[inline]
-    pub fn instance_tag_attribute(
-        mut self,
-        value: t::DeregisterInstanceTagAttributeRequest,
-    ) -> Self {
-        self.0.input_mut().instance_tag_attribute = value;
-        self
-    }
+    rt::setter!(
+        val_opt DeregisterInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+    rt::setter!(
+        val_req DeregisterInstanceEventNotificationAttributesRequest
+        instance_tag_attribute(t::DeregisterInstanceTagAttributeRequest)
+    );
 }
 /// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
 ///
@@ -1777,39 +838,21 @@ rt::operation_type!(
     op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
 );
 impl DeregisterTransitGatewayMulticastGroupMembers {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// Sets [`group_ip_address`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::group_ip_address).
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`network_interface_ids`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::network_interface_ids).
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DeregisterTransitGatewayMulticastGroupMembersRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items DeregisterTransitGatewayMulticastGroupMembersRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt DeregisterTransitGatewayMulticastGroupMembersRequest dry_run(bool)
+    );
 }
 /// The `DeregisterTransitGatewayMulticastGroupSources` operation.
 ///
@@ -1828,39 +871,21 @@ rt::operation_type!(
     op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
 );
 impl DeregisterTransitGatewayMulticastGroupSources {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// Sets [`group_ip_address`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::group_ip_address).
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`network_interface_ids`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::network_interface_ids).
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DeregisterTransitGatewayMulticastGroupSourcesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items DeregisterTransitGatewayMulticastGroupSourcesRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt DeregisterTransitGatewayMulticastGroupSourcesRequest dry_run(bool)
+    );
 }
 /// The `DescribeAccountAttributes` operation.
 ///
@@ -1886,30 +911,11 @@ rt::operation_type!(
     t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
 );
 impl DescribeAccountAttributes {
-    /// Sets [`dry_run`](t::DescribeAccountAttributesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`attribute_names`](t::DescribeAccountAttributesRequest::attribute_names).
-    #[inline]
-    pub fn attribute_names(
-        mut self,
-        value: impl rt::Items<t::AccountAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_names);
-        self
-    }
-    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
-    #[inline]
-    pub fn push_attribute_names(
-        mut self,
-        item: impl Into<t::AccountAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_names, item);
-        self
-    }
+    rt::setter!(val_opt DescribeAccountAttributesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeAccountAttributesRequest attribute_names(t::AccountAttributeName)
+        push_attribute_names
+    );
 }
 /// The `DescribeAccountVpcEncryptionControl` operation.
 ///
@@ -1929,12 +935,7 @@ rt::operation_type!(
     op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
 );
 impl DescribeAccountVpcEncryptionControl {
-    /// Sets [`dry_run`](t::DescribeAccountVpcEncryptionControlRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt DescribeAccountVpcEncryptionControlRequest dry_run(bool));
 }
 /// The `DescribeAddressTransfers` operation.
 ///
@@ -1953,36 +954,12 @@ rt::operation_type!(
     t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
 );
 impl DescribeAddressTransfers {
-    /// Sets [`allocation_ids`](t::DescribeAddressTransfersRequest::allocation_ids).
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAddressTransfersRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeAddressTransfersRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeAddressTransfersRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items DescribeAddressTransfersRequest allocation_ids(String) push_allocation_ids
+    );
+    rt::setter!(into_opt DescribeAddressTransfersRequest next_token(String));
+    rt::setter!(val_opt DescribeAddressTransfersRequest max_results(i32));
+    rt::setter!(val_opt DescribeAddressTransfersRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1995,5 +972,1499 @@ impl DescribeAddressTransfers {
         t::AddressTransfer,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses. Returns [`DescribeAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses(&self) -> DescribeAddresses {
+        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
+    }
+    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`DescribeAddressesAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
+        DescribeAddressesAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
+        )
+    }
+    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs). Returns [`DescribeAggregateIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
+        DescribeAggregateIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
+        )
+    }
+    /// Describes the aggregated application health status for the specified instances. The following rules apply: Returns [`DescribeApplicationStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
+        DescribeApplicationStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
+        )
+    }
+    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters. Returns [`DescribeApplicationStatusCheckAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_check_associations(
+        &self,
+    ) -> DescribeApplicationStatusCheckAssociations {
+        DescribeApplicationStatusCheckAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply: Returns [`DescribeApplicationStatusChecks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
+        DescribeApplicationStatusChecks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
+        )
+    }
+    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you. Returns [`DescribeAvailabilityZones`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
+        DescribeAvailabilityZones(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
+        )
+    }
+    /// Describes the current Infrastructure Performance metric subscriptions. Returns [`DescribeAwsNetworkPerformanceMetricSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aws_network_performance_metric_subscriptions(
+        &self,
+    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
+        DescribeAwsNetworkPerformanceMetricSubscriptions(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
+            ),
+        )
+    }
+    /// Describes the specified bundle tasks or all of your bundle tasks. Returns [`DescribeBundleTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
+        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
+    }
+    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP). Returns [`DescribeByoipCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
+        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
+    }
+    /// Describes the events for the specified Capacity Block extension during the specified time. Returns [`DescribeCapacityBlockExtensionHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_history(
+        &self,
+    ) -> DescribeCapacityBlockExtensionHistory {
+        DescribeCapacityBlockExtensionHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
+        )
+    }
+    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlockExtensionOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_offerings(
+        &self,
+    ) -> DescribeCapacityBlockExtensionOfferings {
+        DescribeCapacityBlockExtensionOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
+        )
+    }
+    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time. Returns [`DescribeCapacityBlockOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
+        DescribeCapacityBlockOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
+        )
+    }
+    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks. Returns [`DescribeCapacityBlockStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
+        DescribeCapacityBlockStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
+        )
+    }
+    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlocks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
+        DescribeCapacityBlocks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
+        )
+    }
+    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity. Returns [`DescribeCapacityManagerDataExports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_manager_data_exports(
+        &self,
+    ) -> DescribeCapacityManagerDataExports {
+        DescribeCapacityManagerDataExports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
+        )
+    }
+}
+/// The `DescribeAddresses` operation.
+///
+/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+pub struct DescribeAddresses(
+    pub(crate) rt::Call<
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
+    rt::NoErrors, op::DESCRIBE_ADDRESSES
+);
+impl DescribeAddresses {
+    rt::setter!(items DescribeAddressesRequest public_ips(String) push_public_ips);
+    rt::setter!(val_opt DescribeAddressesRequest dry_run(bool));
+    rt::setter!(items DescribeAddressesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeAddressesRequest allocation_ids(String) push_allocation_ids
+    );
+}
+/// The `DescribeAddressesAttribute` operation.
+///
+/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct DescribeAddressesAttribute(
+    pub(crate) rt::Call<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
+    t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
+);
+impl DescribeAddressesAttribute {
+    rt::setter!(
+        items DescribeAddressesAttributeRequest allocation_ids(String)
+        push_allocation_ids
+    );
+    rt::setter!(
+        into_opt DescribeAddressesAttributeRequest attribute(t::AddressAttributeName)
+    );
+    rt::setter!(into_opt DescribeAddressesAttributeRequest next_token(String));
+    rt::setter!(val_opt DescribeAddressesAttributeRequest max_results(i32));
+    rt::setter!(val_opt DescribeAddressesAttributeRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+        t::AddressAttribute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
+    }
+}
+/// The `DescribeAggregateIdFormat` operation.
+///
+/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+///
+/// This request only returns information about resource types that support longer IDs.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribeAggregateIdFormat(
+    pub(crate) rt::Call<
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
+    t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
+);
+impl DescribeAggregateIdFormat {
+    rt::setter!(val_opt DescribeAggregateIdFormatRequest dry_run(bool));
+}
+/// The `DescribeApplicationStatus` operation.
+///
+/// Describes the aggregated application health status for the specified instances. The following rules apply:
+///
+/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
+/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
+/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
+pub struct DescribeApplicationStatus(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
+    t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
+);
+impl DescribeApplicationStatus {
+    rt::setter!(
+        items DescribeApplicationStatusRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(items DescribeApplicationStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeApplicationStatusRequest max_results(i32));
+    rt::setter!(into_opt DescribeApplicationStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeApplicationStatusRequest dry_run(bool));
+}
+/// The `DescribeApplicationStatusCheckAssociations` operation.
+///
+/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
+pub struct DescribeApplicationStatusCheckAssociations(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusCheckAssociations,
+    t::DescribeApplicationStatusCheckAssociationsRequest,
+    t::DescribeApplicationStatusCheckAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS
+);
+impl DescribeApplicationStatusCheckAssociations {
+    rt::setter!(
+        items DescribeApplicationStatusCheckAssociationsRequest
+        application_status_check_ids(String) push_application_status_check_ids
+    );
+    rt::setter!(
+        items DescribeApplicationStatusCheckAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeApplicationStatusCheckAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeApplicationStatusCheckAssociationsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeApplicationStatusCheckAssociationsRequest dry_run(bool));
+}
+/// The `DescribeApplicationStatusChecks` operation.
+///
+/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+///
+/// - If you do not specify any application status check IDs, all checks in your account are returned.
+/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
+pub struct DescribeApplicationStatusChecks(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
+    t::DescribeApplicationStatusChecksResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECKS
+);
+impl DescribeApplicationStatusChecks {
+    rt::setter!(
+        items DescribeApplicationStatusChecksRequest application_status_check_ids(String)
+        push_application_status_check_ids
+    );
+    rt::setter!(
+        items DescribeApplicationStatusChecksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeApplicationStatusChecksRequest max_results(i32));
+    rt::setter!(into_opt DescribeApplicationStatusChecksRequest next_token(String));
+    rt::setter!(val_opt DescribeApplicationStatusChecksRequest include_all(bool));
+    rt::setter!(val_opt DescribeApplicationStatusChecksRequest dry_run(bool));
+}
+/// The `DescribeAvailabilityZones` operation.
+///
+/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+///
+/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAvailabilityZones(
+    pub(crate) rt::Call<
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
+    t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
+);
+impl DescribeAvailabilityZones {
+    rt::setter!(
+        items DescribeAvailabilityZonesRequest zone_names(String) push_zone_names
+    );
+    rt::setter!(items DescribeAvailabilityZonesRequest zone_ids(String) push_zone_ids);
+    rt::setter!(val_opt DescribeAvailabilityZonesRequest all_availability_zones(bool));
+    rt::setter!(val_opt DescribeAvailabilityZonesRequest dry_run(bool));
+    rt::setter!(items DescribeAvailabilityZonesRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
+///
+/// Describes the current Infrastructure Performance metric subscriptions.
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
+    pub(crate) rt::Call<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAwsNetworkPerformanceMetricSubscriptions,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::NoErrors,
+    op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS
+);
+impl DescribeAwsNetworkPerformanceMetricSubscriptions {
+    rt::setter!(
+        val_opt DescribeAwsNetworkPerformanceMetricSubscriptionsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeAwsNetworkPerformanceMetricSubscriptionsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        items DescribeAwsNetworkPerformanceMetricSubscriptionsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeAwsNetworkPerformanceMetricSubscriptionsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+        t::Subscription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeBundleTasks` operation.
+///
+/// Describes the specified bundle tasks or all of your bundle tasks.
+///
+/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeBundleTasks(
+    pub(crate) rt::Call<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
+    rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
+);
+impl DescribeBundleTasks {
+    rt::setter!(items DescribeBundleTasksRequest bundle_ids(String) push_bundle_ids);
+    rt::setter!(val_opt DescribeBundleTasksRequest dry_run(bool));
+    rt::setter!(items DescribeBundleTasksRequest filters(t::Filter) push_filters);
+    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_bundle_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeByoipCidrs` operation.
+///
+/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+pub struct DescribeByoipCidrs(
+    pub(crate) rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
+    rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
+);
+impl DescribeByoipCidrs {
+    rt::setter!(val_opt DescribeByoipCidrsRequest dry_run(bool));
+    rt::setter!(val_req DescribeByoipCidrsRequest max_results(i32));
+    rt::setter!(into_opt DescribeByoipCidrsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+        t::ByoipCidr,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlockExtensionHistory` operation.
+///
+/// Describes the events for the specified Capacity Block extension during the specified time.
+pub struct DescribeCapacityBlockExtensionHistory(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockExtensionHistory,
+    t::DescribeCapacityBlockExtensionHistoryRequest,
+    t::DescribeCapacityBlockExtensionHistoryResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY
+);
+impl DescribeCapacityBlockExtensionHistory {
+    rt::setter!(
+        items DescribeCapacityBlockExtensionHistoryRequest
+        capacity_reservation_ids(String) push_capacity_reservation_ids
+    );
+    rt::setter!(
+        into_opt DescribeCapacityBlockExtensionHistoryRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeCapacityBlockExtensionHistoryRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityBlockExtensionHistoryRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityBlockExtensionHistoryRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+        t::CapacityBlockExtension,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityBlockExtensionOfferings` operation.
+///
+/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlockExtensionOfferings(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockExtensionOfferings,
+    t::DescribeCapacityBlockExtensionOfferingsRequest,
+    t::DescribeCapacityBlockExtensionOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS
+);
+impl DescribeCapacityBlockExtensionOfferings {
+    rt::setter!(val_opt DescribeCapacityBlockExtensionOfferingsRequest dry_run(bool));
+    rt::setter!(
+        val_req DescribeCapacityBlockExtensionOfferingsRequest
+        capacity_block_extension_duration_hours(i32)
+    );
+    rt::setter!(
+        into_req DescribeCapacityBlockExtensionOfferingsRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityBlockExtensionOfferingsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeCapacityBlockExtensionOfferingsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockExtensionOffering,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityBlockOfferings` operation.
+///
+/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+///
+/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
+pub struct DescribeCapacityBlockOfferings(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
+    t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS
+);
+impl DescribeCapacityBlockOfferings {
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeCapacityBlockOfferingsRequest instance_type(String));
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest instance_count(i32));
+    rt::setter!(
+        val_opt DescribeCapacityBlockOfferingsRequest start_date_range(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityBlockOfferingsRequest end_date_range(rt::DateTime)
+    );
+    rt::setter!(
+        val_req DescribeCapacityBlockOfferingsRequest capacity_duration_hours(i32)
+    );
+    rt::setter!(into_opt DescribeCapacityBlockOfferingsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest max_results(i32));
+    rt::setter!(into_opt DescribeCapacityBlockOfferingsRequest ultraserver_type(String));
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest ultraserver_count(i32));
+    rt::setter!(
+        val_opt DescribeCapacityBlockOfferingsRequest all_availability_zones(bool)
+    );
+    rt::setter!(
+        items DescribeCapacityBlockOfferingsRequest
+        instance_type_preferences(t::CapacityBlockInstanceTypePreference)
+        push_instance_type_preferences
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlockStatus` operation.
+///
+/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+pub struct DescribeCapacityBlockStatus(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
+    t::DescribeCapacityBlockStatusResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_STATUS
+);
+impl DescribeCapacityBlockStatus {
+    rt::setter!(
+        items DescribeCapacityBlockStatusRequest capacity_block_ids(String)
+        push_capacity_block_ids
+    );
+    rt::setter!(into_opt DescribeCapacityBlockStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityBlockStatusRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityBlockStatusRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityBlockStatusRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+        t::CapacityBlockStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlocks` operation.
+///
+/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlocks(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
+    t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
+);
+impl DescribeCapacityBlocks {
+    rt::setter!(
+        items DescribeCapacityBlocksRequest capacity_block_ids(String)
+        push_capacity_block_ids
+    );
+    rt::setter!(into_opt DescribeCapacityBlocksRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityBlocksRequest max_results(i32));
+    rt::setter!(items DescribeCapacityBlocksRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCapacityBlocksRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+        t::CapacityBlock,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityManagerDataExports` operation.
+///
+/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+pub struct DescribeCapacityManagerDataExports(
+    pub(crate) rt::Call<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
+    t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS
+);
+impl DescribeCapacityManagerDataExports {
+    rt::setter!(
+        items DescribeCapacityManagerDataExportsRequest
+        capacity_manager_data_export_ids(String) push_capacity_manager_data_export_ids
+    );
+    rt::setter!(val_opt DescribeCapacityManagerDataExportsRequest max_results(i32));
+    rt::setter!(into_opt DescribeCapacityManagerDataExportsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityManagerDataExportsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeCapacityManagerDataExportsRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+        t::CapacityManagerDataExportResponse,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html). Returns [`DescribeCapacityReservationBillingRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_billing_requests(
+        &self,
+    ) -> DescribeCapacityReservationBillingRequests {
+        DescribeCapacityReservationBillingRequests(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
+            ),
+        )
+    }
+    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action. Returns [`DescribeCapacityReservationCancellationQuotes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_cancellation_quotes(
+        &self,
+    ) -> DescribeCapacityReservationCancellationQuotes {
+        DescribeCapacityReservationCancellationQuotes(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
+            ),
+        )
+    }
+    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation. Returns [`DescribeCapacityReservationDateChangeQuotes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_date_change_quotes(
+        &self,
+    ) -> DescribeCapacityReservationDateChangeQuotes {
+        DescribeCapacityReservationDateChangeQuotes(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+            ),
+        )
+    }
+    /// Describes one or more Capacity Reservation Fleets. Returns [`DescribeCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_fleets(
+        &self,
+    ) -> DescribeCapacityReservationFleets {
+        DescribeCapacityReservationFleets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads. Returns [`DescribeCapacityReservationTopology`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_topology(
+        &self,
+    ) -> DescribeCapacityReservationTopology {
+        DescribeCapacityReservationTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
+        )
+    }
+    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityReservations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
+        DescribeCapacityReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
+        )
+    }
+    /// Describes one or more of your carrier gateways. Returns [`DescribeCarrierGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
+        DescribeCarrierGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
+        )
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeClassicLinkInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
+        DescribeClassicLinkInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
+        )
+    }
+    /// Describes the authorization rules for a specified Client VPN endpoint. Returns [`DescribeClientVpnAuthorizationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_authorization_rules(
+        &self,
+    ) -> DescribeClientVpnAuthorizationRules {
+        DescribeClientVpnAuthorizationRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
+        )
+    }
+    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint. Returns [`DescribeClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
+        DescribeClientVpnConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
+        )
+    }
+    /// Describes one or more Client VPN endpoints in the account. Returns [`DescribeClientVpnEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
+        DescribeClientVpnEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
+        )
+    }
+    /// Describes the routes for the specified Client VPN endpoint. Returns [`DescribeClientVpnRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
+        DescribeClientVpnRoutes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
+        )
+    }
+    /// Describes the target networks associated with the specified Client VPN endpoint. Returns [`DescribeClientVpnTargetNetworks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_target_networks(
+        &self,
+    ) -> DescribeClientVpnTargetNetworks {
+        DescribeClientVpnTargetNetworks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
+        )
+    }
+    /// Describes the specified customer-owned address pools or all of your customer-owned address pools. Returns [`DescribeCoipPools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
+        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
+    }
+    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/). Returns [`DescribeConversionTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
+        DescribeConversionTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
+        )
+    }
+    /// Describes one or more of your VPN customer gateways. Returns [`DescribeCustomerGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
+        DescribeCustomerGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
+        )
+    }
+}
+/// The `DescribeCapacityReservationBillingRequests` operation.
+///
+/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
+pub struct DescribeCapacityReservationBillingRequests(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationBillingRequests,
+    t::DescribeCapacityReservationBillingRequestsRequest,
+    t::DescribeCapacityReservationBillingRequestsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS
+);
+impl DescribeCapacityReservationBillingRequests {
+    rt::setter!(
+        items DescribeCapacityReservationBillingRequestsRequest
+        capacity_reservation_ids(String) push_capacity_reservation_ids
+    );
+    rt::setter!(
+        into_req DescribeCapacityReservationBillingRequestsRequest role(t::CallerRole)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityReservationBillingRequestsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationBillingRequestsRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeCapacityReservationBillingRequestsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityReservationBillingRequestsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
+        rt::NoErrors,
+        t::CapacityReservationBillingRequest,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityReservationCancellationQuotes` operation.
+///
+/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+pub struct DescribeCapacityReservationCancellationQuotes(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationCancellationQuotesRequest,
+        t::DescribeCapacityReservationCancellationQuotesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationCancellationQuotes,
+    t::DescribeCapacityReservationCancellationQuotesRequest,
+    t::DescribeCapacityReservationCancellationQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES
+);
+impl DescribeCapacityReservationCancellationQuotes {
+    rt::setter!(
+        items DescribeCapacityReservationCancellationQuotesRequest
+        capacity_reservation_cancellation_quote_ids(String)
+        push_capacity_reservation_cancellation_quote_ids
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationCancellationQuotesRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityReservationCancellationQuotesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationCancellationQuotesRequest dry_run(bool)
+    );
+    rt::setter!(
+        items DescribeCapacityReservationCancellationQuotesRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `DescribeCapacityReservationDateChangeQuotes` operation.
+///
+/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+pub struct DescribeCapacityReservationDateChangeQuotes(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationDateChangeQuotes,
+    t::DescribeCapacityReservationDateChangeQuotesRequest,
+    t::DescribeCapacityReservationDateChangeQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES
+);
+impl DescribeCapacityReservationDateChangeQuotes {
+    rt::setter!(
+        items DescribeCapacityReservationDateChangeQuotesRequest
+        capacity_reservation_modification_quote_ids(String)
+        push_capacity_reservation_modification_quote_ids
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationDateChangeQuotesRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityReservationDateChangeQuotesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationDateChangeQuotesRequest dry_run(bool)
+    );
+    rt::setter!(
+        items DescribeCapacityReservationDateChangeQuotesRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
+        rt::NoErrors,
+        t::CapacityReservationModificationQuote,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityReservationFleets` operation.
+///
+/// Describes one or more Capacity Reservation Fleets.
+pub struct DescribeCapacityReservationFleets(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationFleets, t::DescribeCapacityReservationFleetsRequest,
+    t::DescribeCapacityReservationFleetsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_FLEETS
+);
+impl DescribeCapacityReservationFleets {
+    rt::setter!(
+        items DescribeCapacityReservationFleetsRequest
+        capacity_reservation_fleet_ids(String) push_capacity_reservation_fleet_ids
+    );
+    rt::setter!(into_opt DescribeCapacityReservationFleetsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityReservationFleetsRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityReservationFleetsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityReservationFleetsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
+        rt::NoErrors,
+        t::CapacityReservationFleet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityReservationTopology` operation.
+///
+/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+///
+/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeCapacityReservationTopology(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationTopologyRequest,
+        t::DescribeCapacityReservationTopologyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationTopology, t::DescribeCapacityReservationTopologyRequest,
+    t::DescribeCapacityReservationTopologyResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY
+);
+impl DescribeCapacityReservationTopology {
+    rt::setter!(val_opt DescribeCapacityReservationTopologyRequest dry_run(bool));
+    rt::setter!(into_opt DescribeCapacityReservationTopologyRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityReservationTopologyRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityReservationTopologyRequest capacity_reservation_ids(String)
+        push_capacity_reservation_ids
+    );
+    rt::setter!(
+        items DescribeCapacityReservationTopologyRequest filters(t::Filter) push_filters
+    );
+}
+/// The `DescribeCapacityReservations` operation.
+///
+/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityReservations(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservations, t::DescribeCapacityReservationsRequest,
+    t::DescribeCapacityReservationsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATIONS
+);
+impl DescribeCapacityReservations {
+    rt::setter!(
+        items DescribeCapacityReservationsRequest capacity_reservation_ids(String)
+        push_capacity_reservation_ids
+    );
+    rt::setter!(into_opt DescribeCapacityReservationsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityReservationsRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityReservationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityReservationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
+        rt::NoErrors,
+        t::CapacityReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeCarrierGateways` operation.
+///
+/// Describes one or more of your carrier gateways.
+pub struct DescribeCarrierGateways(
+    pub(crate) rt::Call<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCarrierGateways, t::DescribeCarrierGatewaysRequest,
+    t::DescribeCarrierGatewaysResult, rt::NoErrors, op::DESCRIBE_CARRIER_GATEWAYS
+);
+impl DescribeCarrierGateways {
+    rt::setter!(
+        items DescribeCarrierGatewaysRequest carrier_gateway_ids(String)
+        push_carrier_gateway_ids
+    );
+    rt::setter!(items DescribeCarrierGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCarrierGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeCarrierGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeCarrierGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+        t::CarrierGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeClassicLinkInstances` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
+pub struct DescribeClassicLinkInstances(
+    pub(crate) rt::Call<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClassicLinkInstances, t::DescribeClassicLinkInstancesRequest,
+    t::DescribeClassicLinkInstancesResult, rt::NoErrors,
+    op::DESCRIBE_CLASSIC_LINK_INSTANCES
+);
+impl DescribeClassicLinkInstances {
+    rt::setter!(val_opt DescribeClassicLinkInstancesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeClassicLinkInstancesRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(
+        items DescribeClassicLinkInstancesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeClassicLinkInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeClassicLinkInstancesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+        t::ClassicLinkInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnAuthorizationRules` operation.
+///
+/// Describes the authorization rules for a specified Client VPN endpoint.
+pub struct DescribeClientVpnAuthorizationRules(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnAuthorizationRules, t::DescribeClientVpnAuthorizationRulesRequest,
+    t::DescribeClientVpnAuthorizationRulesResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES
+);
+impl DescribeClientVpnAuthorizationRules {
+    rt::setter!(
+        into_req DescribeClientVpnAuthorizationRulesRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt DescribeClientVpnAuthorizationRulesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeClientVpnAuthorizationRulesRequest next_token(String));
+    rt::setter!(
+        items DescribeClientVpnAuthorizationRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeClientVpnAuthorizationRulesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+        t::AuthorizationRule,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeClientVpnConnections` operation.
+///
+/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnConnections(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnConnections, t::DescribeClientVpnConnectionsRequest,
+    t::DescribeClientVpnConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_CONNECTIONS
+);
+impl DescribeClientVpnConnections {
+    rt::setter!(
+        into_req DescribeClientVpnConnectionsRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        items DescribeClientVpnConnectionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeClientVpnConnectionsRequest next_token(String));
+    rt::setter!(val_opt DescribeClientVpnConnectionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeClientVpnConnectionsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+        t::ClientVpnConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnEndpoints` operation.
+///
+/// Describes one or more Client VPN endpoints in the account.
+pub struct DescribeClientVpnEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnEndpoints, t::DescribeClientVpnEndpointsRequest,
+    t::DescribeClientVpnEndpointsResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ENDPOINTS
+);
+impl DescribeClientVpnEndpoints {
+    rt::setter!(
+        items DescribeClientVpnEndpointsRequest client_vpn_endpoint_ids(String)
+        push_client_vpn_endpoint_ids
+    );
+    rt::setter!(val_opt DescribeClientVpnEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeClientVpnEndpointsRequest next_token(String));
+    rt::setter!(items DescribeClientVpnEndpointsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeClientVpnEndpointsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+        t::ClientVpnEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnRoutes` operation.
+///
+/// Describes the routes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnRoutes(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnRoutes, t::DescribeClientVpnRoutesRequest,
+    t::DescribeClientVpnRoutesResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ROUTES
+);
+impl DescribeClientVpnRoutes {
+    rt::setter!(into_req DescribeClientVpnRoutesRequest client_vpn_endpoint_id(String));
+    rt::setter!(items DescribeClientVpnRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeClientVpnRoutesRequest max_results(i32));
+    rt::setter!(into_opt DescribeClientVpnRoutesRequest next_token(String));
+    rt::setter!(val_opt DescribeClientVpnRoutesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+        t::ClientVpnRoute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnTargetNetworks` operation.
+///
+/// Describes the target networks associated with the specified Client VPN endpoint.
+pub struct DescribeClientVpnTargetNetworks(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnTargetNetworks, t::DescribeClientVpnTargetNetworksRequest,
+    t::DescribeClientVpnTargetNetworksResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS
+);
+impl DescribeClientVpnTargetNetworks {
+    rt::setter!(
+        into_req DescribeClientVpnTargetNetworksRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        items DescribeClientVpnTargetNetworksRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(val_opt DescribeClientVpnTargetNetworksRequest max_results(i32));
+    rt::setter!(into_opt DescribeClientVpnTargetNetworksRequest next_token(String));
+    rt::setter!(
+        items DescribeClientVpnTargetNetworksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeClientVpnTargetNetworksRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+        t::TargetNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
+    }
+}
+/// The `DescribeCoipPools` operation.
+///
+/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
+pub struct DescribeCoipPools(
+    pub(crate) rt::Call<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCoipPools, t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult,
+    rt::NoErrors, op::DESCRIBE_COIP_POOLS
+);
+impl DescribeCoipPools {
+    rt::setter!(items DescribeCoipPoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(items DescribeCoipPoolsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCoipPoolsRequest max_results(i32));
+    rt::setter!(into_opt DescribeCoipPoolsRequest next_token(String));
+    rt::setter!(val_opt DescribeCoipPoolsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+        t::CoipPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeConversionTasks` operation.
+///
+/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
+///
+/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+pub struct DescribeConversionTasks(
+    pub(crate) rt::Call<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeConversionTasks, t::DescribeConversionTasksRequest,
+    t::DescribeConversionTasksResult, rt::NoErrors, op::DESCRIBE_CONVERSION_TASKS
+);
+impl DescribeConversionTasks {
+    rt::setter!(val_opt DescribeConversionTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeConversionTasksRequest conversion_task_ids(String)
+        push_conversion_task_ids
+    );
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
+    }
+}
+/// The `DescribeCustomerGateways` operation.
+///
+/// Describes one or more of your VPN customer gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeCustomerGateways(
+    pub(crate) rt::Call<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCustomerGateways, t::DescribeCustomerGatewaysRequest,
+    t::DescribeCustomerGatewaysResult, rt::NoErrors, op::DESCRIBE_CUSTOMER_GATEWAYS
+);
+impl DescribeCustomerGateways {
+    rt::setter!(
+        items DescribeCustomerGatewaysRequest customer_gateway_ids(String)
+        push_customer_gateway_ids
+    );
+    rt::setter!(items DescribeCustomerGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCustomerGatewaysRequest dry_run(bool));
+    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_customer_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
     }
 }

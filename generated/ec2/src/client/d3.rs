@@ -5,2471 +5,2178 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses. Returns [`DescribeAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the metadata of an account status report, including the status of the report. Returns [`DescribeDeclarativePoliciesReports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_addresses(&self) -> DescribeAddresses {
-        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
-    }
-    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`DescribeAddressesAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
-        DescribeAddressesAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
-        )
-    }
-    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs). Returns [`DescribeAggregateIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
-        DescribeAggregateIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
-        )
-    }
-    /// Describes the aggregated application health status for the specified instances. The following rules apply: Returns [`DescribeApplicationStatus`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
-        DescribeApplicationStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
-        )
-    }
-    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters. Returns [`DescribeApplicationStatusCheckAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status_check_associations(
+    pub fn describe_declarative_policies_reports(
         &self,
-    ) -> DescribeApplicationStatusCheckAssociations {
-        DescribeApplicationStatusCheckAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
-            ),
+    ) -> DescribeDeclarativePoliciesReports {
+        DescribeDeclarativePoliciesReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
         )
     }
-    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply: Returns [`DescribeApplicationStatusChecks`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
-        DescribeApplicationStatusChecks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
-        )
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
+        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
     }
-    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you. Returns [`DescribeAvailabilityZones`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
-        DescribeAvailabilityZones(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
-        )
-    }
-    /// Describes the current Infrastructure Performance metric subscriptions. Returns [`DescribeAwsNetworkPerformanceMetricSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_aws_network_performance_metric_subscriptions(
+    pub fn describe_egress_only_internet_gateways(
         &self,
-    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
-        DescribeAwsNetworkPerformanceMetricSubscriptions(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
-            ),
+    ) -> DescribeEgressOnlyInternetGateways {
+        DescribeEgressOnlyInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
         )
     }
-    /// Describes the specified bundle tasks or all of your bundle tasks. Returns [`DescribeBundleTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
-        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
+        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
     }
-    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP). Returns [`DescribeByoipCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
-        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
+        DescribeExportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
+        )
     }
-    /// Describes the events for the specified Capacity Block extension during the specified time. Returns [`DescribeCapacityBlockExtensionHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_extension_history(
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
+        DescribeFastLaunchImages(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
+        )
+    }
+    /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
+        DescribeFastSnapshotRestores(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
+        )
+    }
+    /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
+        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
+    }
+    /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
+        DescribeFleetInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
+        )
+    }
+    /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleets(&self) -> DescribeFleets {
+        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
+    }
+    /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
+        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
+    }
+    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
+        DescribeFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
+        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
+    }
+    /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservation_offerings(
         &self,
-    ) -> DescribeCapacityBlockExtensionHistory {
-        DescribeCapacityBlockExtensionHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
+    ) -> DescribeHostReservationOfferings {
+        DescribeHostReservationOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
         )
     }
-    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlockExtensionOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_extension_offerings(
-        &self,
-    ) -> DescribeCapacityBlockExtensionOfferings {
-        DescribeCapacityBlockExtensionOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
-        )
-    }
-    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time. Returns [`DescribeCapacityBlockOfferings`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
-        DescribeCapacityBlockOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
-        )
-    }
-    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks. Returns [`DescribeCapacityBlockStatus`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
-        DescribeCapacityBlockStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
-        )
-    }
-    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlocks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
-        DescribeCapacityBlocks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
-        )
-    }
-    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity. Returns [`DescribeCapacityManagerDataExports`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_manager_data_exports(
-        &self,
-    ) -> DescribeCapacityManagerDataExports {
-        DescribeCapacityManagerDataExports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
+    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
+        DescribeHostReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
         )
     }
 }
-/// The `DescribeAddresses` operation.
+/// The `DescribeDeclarativePoliciesReports` operation.
 ///
-/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-pub struct DescribeAddresses(
+/// Describes the metadata of an account status report, including the status of the report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+pub struct DescribeDeclarativePoliciesReports(
     pub(crate) rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
-    rt::NoErrors, op::DESCRIBE_ADDRESSES
+    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
+    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
+    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
 );
-impl DescribeAddresses {
-    /// Sets [`public_ips`](t::DescribeAddressesRequest::public_ips).
-    #[inline]
-    pub fn public_ips(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().public_ips);
-        self
-    }
-    /// Adds one element to `PublicIps`; see [`public_ips`](Self::public_ips).
-    #[inline]
-    pub fn push_public_ips(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().public_ips, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeAddressesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeAddressesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`allocation_ids`](t::DescribeAddressesRequest::allocation_ids).
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
+impl DescribeDeclarativePoliciesReports {
+    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeDeclarativePoliciesReportsRequest next_token(String));
+    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest max_results(i32));
+    rt::setter!(
+        items DescribeDeclarativePoliciesReportsRequest report_ids(String)
+        push_report_ids
+    );
 }
-/// The `DescribeAddressesAttribute` operation.
+/// The `DescribeDhcpOptions` operation.
 ///
-/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-pub struct DescribeAddressesAttribute(
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct DescribeDhcpOptions(
     pub(crate) rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
-    t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
+    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
+    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
 );
-impl DescribeAddressesAttribute {
-    /// Sets [`allocation_ids`](t::DescribeAddressesAttributeRequest::allocation_ids).
-    #[inline]
-    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_ids);
-        self
-    }
-    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
-    #[inline]
-    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_ids, item);
-        self
-    }
-    /// Sets [`attribute`](t::DescribeAddressesAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAddressesAttributeRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeAddressesAttributeRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeAddressesAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeDhcpOptions {
+    rt::setter!(
+        items DescribeDhcpOptionsRequest dhcp_options_ids(String) push_dhcp_options_ids
+    );
+    rt::setter!(into_opt DescribeDhcpOptionsRequest next_token(String));
+    rt::setter!(val_opt DescribeDhcpOptionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeDhcpOptionsRequest dry_run(bool));
+    rt::setter!(items DescribeDhcpOptionsRequest filters(t::Filter) push_filters);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
         rt::NoErrors,
-        t::AddressAttribute,
+        t::DhcpOptions,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
     }
 }
-/// The `DescribeAggregateIdFormat` operation.
+/// The `DescribeEgressOnlyInternetGateways` operation.
 ///
-/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-///
-/// This request only returns information about resource types that support longer IDs.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub struct DescribeAggregateIdFormat(
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+pub struct DescribeEgressOnlyInternetGateways(
     pub(crate) rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
-    t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
+    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
+    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
+    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
 );
-impl DescribeAggregateIdFormat {
-    /// Sets [`dry_run`](t::DescribeAggregateIdFormatRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeApplicationStatus` operation.
-///
-/// Describes the aggregated application health status for the specified instances. The following rules apply:
-///
-/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
-/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
-/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
-pub struct DescribeApplicationStatus(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
-    t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
-);
-impl DescribeApplicationStatus {
-    /// Sets [`instance_ids`](t::DescribeApplicationStatusRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeApplicationStatusRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeApplicationStatusRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeApplicationStatusRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeApplicationStatusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeApplicationStatusCheckAssociations` operation.
-///
-/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
-pub struct DescribeApplicationStatusCheckAssociations(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeApplicationStatusCheckAssociations,
-    t::DescribeApplicationStatusCheckAssociationsRequest,
-    t::DescribeApplicationStatusCheckAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS
-);
-impl DescribeApplicationStatusCheckAssociations {
-    /// Sets [`application_status_check_ids`](t::DescribeApplicationStatusCheckAssociationsRequest::application_status_check_ids).
-    #[inline]
-    pub fn application_status_check_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().application_status_check_ids);
-        self
-    }
-    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
-    #[inline]
-    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeApplicationStatusCheckAssociationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeApplicationStatusCheckAssociationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeApplicationStatusCheckAssociationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeApplicationStatusCheckAssociationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeApplicationStatusChecks` operation.
-///
-/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
-///
-/// - If you do not specify any application status check IDs, all checks in your account are returned.
-/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
-pub struct DescribeApplicationStatusChecks(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
-    t::DescribeApplicationStatusChecksResult, rt::NoErrors,
-    op::DESCRIBE_APPLICATION_STATUS_CHECKS
-);
-impl DescribeApplicationStatusChecks {
-    /// Sets [`application_status_check_ids`](t::DescribeApplicationStatusChecksRequest::application_status_check_ids).
-    #[inline]
-    pub fn application_status_check_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().application_status_check_ids);
-        self
-    }
-    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
-    #[inline]
-    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeApplicationStatusChecksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeApplicationStatusChecksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeApplicationStatusChecksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`include_all`](t::DescribeApplicationStatusChecksRequest::include_all).
-    #[inline]
-    pub fn include_all(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeApplicationStatusChecksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeAvailabilityZones` operation.
-///
-/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-///
-/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAvailabilityZones(
-    pub(crate) rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
-    t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
-);
-impl DescribeAvailabilityZones {
-    /// Sets [`zone_names`](t::DescribeAvailabilityZonesRequest::zone_names).
-    #[inline]
-    pub fn zone_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().zone_names);
-        self
-    }
-    /// Adds one element to `ZoneNames`; see [`zone_names`](Self::zone_names).
-    #[inline]
-    pub fn push_zone_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().zone_names, item);
-        self
-    }
-    /// Sets [`zone_ids`](t::DescribeAvailabilityZonesRequest::zone_ids).
-    #[inline]
-    pub fn zone_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().zone_ids);
-        self
-    }
-    /// Adds one element to `ZoneIds`; see [`zone_ids`](Self::zone_ids).
-    #[inline]
-    pub fn push_zone_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().zone_ids, item);
-        self
-    }
-    /// Sets [`all_availability_zones`](t::DescribeAvailabilityZonesRequest::all_availability_zones).
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeAvailabilityZonesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeAvailabilityZonesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
-///
-/// Describes the current Infrastructure Performance metric subscriptions.
-pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
-    pub(crate) rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAwsNetworkPerformanceMetricSubscriptions,
-    t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-    t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::NoErrors,
-    op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS
-);
-impl DescribeAwsNetworkPerformanceMetricSubscriptions {
-    /// Sets [`max_results`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeEgressOnlyInternetGateways {
+    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest dry_run(bool));
+    rt::setter!(
+        items DescribeEgressOnlyInternetGatewaysRequest
+        egress_only_internet_gateway_ids(String) push_egress_only_internet_gateway_ids
+    );
+    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeEgressOnlyInternetGatewaysRequest next_token(String));
+    rt::setter!(
+        items DescribeEgressOnlyInternetGatewaysRequest filters(t::Filter) push_filters
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
-        t::Subscription,
+        t::EgressOnlyInternetGateway,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
     }
 }
-/// The `DescribeBundleTasks` operation.
+/// The `DescribeElasticGpus` operation.
 ///
-/// Describes the specified bundle tasks or all of your bundle tasks.
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
 ///
-/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeBundleTasks(
+/// Describes the Elastic Graphics accelerator associated with your instances.
+pub struct DescribeElasticGpus(
     pub(crate) rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
-    rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
+    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
+    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
 );
-impl DescribeBundleTasks {
-    /// Sets [`bundle_ids`](t::DescribeBundleTasksRequest::bundle_ids).
+impl DescribeElasticGpus {
+    rt::setter!(
+        items DescribeElasticGpusRequest elastic_gpu_ids(String) push_elastic_gpu_ids
+    );
+    rt::setter!(val_opt DescribeElasticGpusRequest dry_run(bool));
+    rt::setter!(items DescribeElasticGpusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeElasticGpusRequest max_results(i32));
+    rt::setter!(into_opt DescribeElasticGpusRequest next_token(String));
+}
+/// The `DescribeExportImageTasks` operation.
+///
+/// Describes the specified export image tasks or all of your export image tasks.
+pub struct DescribeExportImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
+    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
+);
+impl DescribeExportImageTasks {
+    rt::setter!(val_opt DescribeExportImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeExportImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeExportImageTasksRequest export_image_task_ids(String)
+        push_export_image_task_ids
+    );
+    rt::setter!(val_opt DescribeExportImageTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeExportImageTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn bundle_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().bundle_ids);
-        self
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+        t::ExportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
     }
-    /// Adds one element to `BundleIds`; see [`bundle_ids`](Self::bundle_ids).
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Describes the specified export instance tasks or all of your export instance tasks.
+pub struct DescribeExportTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
+    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    rt::setter!(items DescribeExportTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeExportTasksRequest export_task_ids(String) push_export_task_ids
+    );
+    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
     #[inline]
-    pub fn push_bundle_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().bundle_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeBundleTasksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeBundleTasksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_bundle_task_complete(
+    pub fn wait_until_export_task_cancelled(
         self,
     ) -> rt::Waiter<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
     }
 }
-/// The `DescribeByoipCidrs` operation.
+/// The `DescribeFastLaunchImages` operation.
 ///
-/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-pub struct DescribeByoipCidrs(
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
+pub struct DescribeFastLaunchImages(
     pub(crate) rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
-    rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
+    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
+    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
 );
-impl DescribeByoipCidrs {
-    /// Sets [`dry_run`](t::DescribeByoipCidrsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeByoipCidrsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = value;
-        self
-    }
-    /// Sets [`next_token`](t::DescribeByoipCidrsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl DescribeFastLaunchImages {
+    rt::setter!(items DescribeFastLaunchImagesRequest image_ids(String) push_image_ids);
+    rt::setter!(items DescribeFastLaunchImagesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeFastLaunchImagesRequest max_results(i32));
+    rt::setter!(into_opt DescribeFastLaunchImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeFastLaunchImagesRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
         rt::NoErrors,
-        t::ByoipCidr,
+        t::DescribeFastLaunchImagesSuccessItem,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
     }
 }
-/// The `DescribeCapacityBlockExtensionHistory` operation.
+/// The `DescribeFastSnapshotRestores` operation.
 ///
-/// Describes the events for the specified Capacity Block extension during the specified time.
-pub struct DescribeCapacityBlockExtensionHistory(
+/// Describes the state of fast snapshot restores for your snapshots.
+pub struct DescribeFastSnapshotRestores(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityBlockExtensionHistory,
-    t::DescribeCapacityBlockExtensionHistoryRequest,
-    t::DescribeCapacityBlockExtensionHistoryResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY
+    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
+    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
+    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
 );
-impl DescribeCapacityBlockExtensionHistory {
-    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityBlockExtensionHistoryRequest::capacity_reservation_ids).
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
-    #[inline]
-    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityBlockExtensionHistoryRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityBlockExtensionHistoryRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityBlockExtensionHistoryRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityBlockExtensionHistoryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeFastSnapshotRestores {
+    rt::setter!(
+        items DescribeFastSnapshotRestoresRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest max_results(i32));
+    rt::setter!(into_opt DescribeFastSnapshotRestoresRequest next_token(String));
+    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
         rt::NoErrors,
-        t::CapacityBlockExtension,
+        t::DescribeFastSnapshotRestoreSuccessItem,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
     }
 }
-/// The `DescribeCapacityBlockExtensionOfferings` operation.
+/// The `DescribeFleetHistory` operation.
 ///
-/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlockExtensionOfferings(
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetHistory(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityBlockExtensionOfferings,
-    t::DescribeCapacityBlockExtensionOfferingsRequest,
-    t::DescribeCapacityBlockExtensionOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS
+    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
+    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
 );
-impl DescribeCapacityBlockExtensionOfferings {
-    /// Sets [`dry_run`](t::DescribeCapacityBlockExtensionOfferingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`capacity_block_extension_duration_hours`](t::DescribeCapacityBlockExtensionOfferingsRequest::capacity_block_extension_duration_hours).
-    #[inline]
-    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_block_extension_duration_hours = value;
-        self
-    }
-    /// Sets [`capacity_reservation_id`](t::DescribeCapacityBlockExtensionOfferingsRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityBlockExtensionOfferingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityBlockExtensionOfferingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeFleetHistory {
+    rt::setter!(val_opt DescribeFleetHistoryRequest dry_run(bool));
+    rt::setter!(into_opt DescribeFleetHistoryRequest event_type(t::FleetEventType));
+    rt::setter!(val_opt DescribeFleetHistoryRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetHistoryRequest next_token(String));
+    rt::setter!(into_req DescribeFleetHistoryRequest fleet_id(String));
+    rt::setter!(val_req DescribeFleetHistoryRequest start_time(rt::DateTime));
+}
+/// The `DescribeFleetInstances` operation.
+///
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetInstances(
+    pub(crate) rt::Call<
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
+    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
+);
+impl DescribeFleetInstances {
+    rt::setter!(val_opt DescribeFleetInstancesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeFleetInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetInstancesRequest next_token(String));
+    rt::setter!(into_req DescribeFleetInstancesRequest fleet_id(String));
+    rt::setter!(items DescribeFleetInstancesRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeFleets` operation.
+///
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleets(
+    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
+    op::DESCRIBE_FLEETS
+);
+impl DescribeFleets {
+    rt::setter!(val_opt DescribeFleetsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeFleetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetsRequest next_token(String));
+    rt::setter!(items DescribeFleetsRequest fleet_ids(String) push_fleet_ids);
+    rt::setter!(items DescribeFleetsRequest filters(t::Filter) push_filters);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
+        t::DescribeFleetsRequest,
+        t::DescribeFleetsResult,
         rt::NoErrors,
-        t::CapacityBlockExtensionOffering,
+        t::FleetData,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
     }
 }
-/// The `DescribeCapacityBlockOfferings` operation.
+/// The `DescribeFlowLogs` operation.
 ///
-/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+/// Describes one or more flow logs.
 ///
-/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
-pub struct DescribeCapacityBlockOfferings(
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+pub struct DescribeFlowLogs(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
-    t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS
+    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
+    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
 );
-impl DescribeCapacityBlockOfferings {
-    /// Sets [`dry_run`](t::DescribeCapacityBlockOfferingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_type`](t::DescribeCapacityBlockOfferingsRequest::instance_type).
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// Sets [`instance_count`](t::DescribeCapacityBlockOfferingsRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// Sets [`start_date_range`](t::DescribeCapacityBlockOfferingsRequest::start_date_range).
-    #[inline]
-    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date_range = Some(value);
-        self
-    }
-    /// Sets [`end_date_range`](t::DescribeCapacityBlockOfferingsRequest::end_date_range).
-    #[inline]
-    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date_range = Some(value);
-        self
-    }
-    /// Sets [`capacity_duration_hours`](t::DescribeCapacityBlockOfferingsRequest::capacity_duration_hours).
-    #[inline]
-    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_duration_hours = value;
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityBlockOfferingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityBlockOfferingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`ultraserver_type`](t::DescribeCapacityBlockOfferingsRequest::ultraserver_type).
-    #[inline]
-    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ultraserver_type = Some(value.into());
-        self
-    }
-    /// Sets [`ultraserver_count`](t::DescribeCapacityBlockOfferingsRequest::ultraserver_count).
-    #[inline]
-    pub fn ultraserver_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ultraserver_count = Some(value);
-        self
-    }
-    /// Sets [`all_availability_zones`](t::DescribeCapacityBlockOfferingsRequest::all_availability_zones).
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// Sets [`instance_type_preferences`](t::DescribeCapacityBlockOfferingsRequest::instance_type_preferences).
-    #[inline]
-    pub fn instance_type_preferences(
-        mut self,
-        value: impl rt::Items<t::CapacityBlockInstanceTypePreference>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_type_preferences);
-        self
-    }
-    /// Adds one element to `InstanceTypePreferences`; see [`instance_type_preferences`](Self::instance_type_preferences).
-    #[inline]
-    pub fn push_instance_type_preferences(
-        mut self,
-        item: impl Into<t::CapacityBlockInstanceTypePreference>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_type_preferences, item);
-        self
-    }
+impl DescribeFlowLogs {
+    rt::setter!(val_opt DescribeFlowLogsRequest dry_run(bool));
+    rt::setter!(items DescribeFlowLogsRequest filter(t::Filter) push_filter);
+    rt::setter!(items DescribeFlowLogsRequest flow_log_ids(String) push_flow_log_ids);
+    rt::setter!(val_opt DescribeFlowLogsRequest max_results(i32));
+    rt::setter!(into_opt DescribeFlowLogsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
         rt::NoErrors,
-        t::CapacityBlockOffering,
+        t::FlowLog,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
     }
 }
-/// The `DescribeCapacityBlockStatus` operation.
+/// The `DescribeFpgaImageAttribute` operation.
 ///
-/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-pub struct DescribeCapacityBlockStatus(
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+pub struct DescribeFpgaImageAttribute(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
-    t::DescribeCapacityBlockStatusResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_BLOCK_STATUS
+    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
+    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
 );
-impl DescribeCapacityBlockStatus {
-    /// Sets [`capacity_block_ids`](t::DescribeCapacityBlockStatusRequest::capacity_block_ids).
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_block_ids);
-        self
-    }
-    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
-    #[inline]
-    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityBlockStatusRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityBlockStatusRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityBlockStatusRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityBlockStatusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeFpgaImageAttribute {
+    rt::setter!(val_opt DescribeFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req DescribeFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_req DescribeFpgaImageAttributeRequest attribute(t::FpgaImageAttributeName)
+    );
+}
+/// The `DescribeFpgaImages` operation.
+///
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+pub struct DescribeFpgaImages(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
+    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
+);
+impl DescribeFpgaImages {
+    rt::setter!(val_opt DescribeFpgaImagesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeFpgaImagesRequest fpga_image_ids(String) push_fpga_image_ids
+    );
+    rt::setter!(items DescribeFpgaImagesRequest owners(String) push_owners);
+    rt::setter!(items DescribeFpgaImagesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeFpgaImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeFpgaImagesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
         rt::NoErrors,
-        t::CapacityBlockStatus,
+        t::FpgaImage,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
     }
 }
-/// The `DescribeCapacityBlocks` operation.
+/// The `DescribeHostReservationOfferings` operation.
 ///
-/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlocks(
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeHostReservationOfferings(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
-    t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
+    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
+    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
 );
-impl DescribeCapacityBlocks {
-    /// Sets [`capacity_block_ids`](t::DescribeCapacityBlocksRequest::capacity_block_ids).
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_block_ids);
-        self
-    }
-    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
-    #[inline]
-    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityBlocksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityBlocksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityBlocksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityBlocksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeHostReservationOfferings {
+    rt::setter!(
+        items DescribeHostReservationOfferingsRequest filter(t::Filter) push_filter
+    );
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_duration(i32));
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_results(i32));
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest min_duration(i32));
+    rt::setter!(into_opt DescribeHostReservationOfferingsRequest next_token(String));
+    rt::setter!(into_opt DescribeHostReservationOfferingsRequest offering_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
         rt::NoErrors,
-        t::CapacityBlock,
+        t::HostOffering,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
     }
 }
-/// The `DescribeCapacityManagerDataExports` operation.
+/// The `DescribeHostReservations` operation.
 ///
-/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-pub struct DescribeCapacityManagerDataExports(
+/// Describes reservations that are associated with Dedicated Hosts in your account.
+pub struct DescribeHostReservations(
     pub(crate) rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
-    t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS
+    DescribeHostReservations, t::DescribeHostReservationsRequest,
+    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
 );
-impl DescribeCapacityManagerDataExports {
-    /// Sets [`capacity_manager_data_export_ids`](t::DescribeCapacityManagerDataExportsRequest::capacity_manager_data_export_ids).
-    #[inline]
-    pub fn capacity_manager_data_export_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_manager_data_export_ids);
-        self
-    }
-    /// Adds one element to `CapacityManagerDataExportIds`; see [`capacity_manager_data_export_ids`](Self::capacity_manager_data_export_ids).
-    #[inline]
-    pub fn push_capacity_manager_data_export_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_manager_data_export_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityManagerDataExportsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityManagerDataExportsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityManagerDataExportsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityManagerDataExportsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+impl DescribeHostReservations {
+    rt::setter!(items DescribeHostReservationsRequest filter(t::Filter) push_filter);
+    rt::setter!(
+        items DescribeHostReservationsRequest host_reservation_id_set(String)
+        push_host_reservation_id_set
+    );
+    rt::setter!(val_opt DescribeHostReservationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeHostReservationsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
         rt::NoErrors,
-        t::CapacityManagerDataExportResponse,
+        t::HostReservation,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
     }
 }
 impl super::Client {
-    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html). Returns [`DescribeCapacityReservationBillingRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_billing_requests(
+    pub fn describe_hosts(&self) -> DescribeHosts {
+        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
+    }
+    /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_iam_instance_profile_associations(
         &self,
-    ) -> DescribeCapacityReservationBillingRequests {
-        DescribeCapacityReservationBillingRequests(
+    ) -> DescribeIamInstanceProfileAssociations {
+        DescribeIamInstanceProfileAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
+        )
+    }
+    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_id_format(&self) -> DescribeIdFormat {
+        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
+    }
+    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
+        DescribeIdentityIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
+        )
+    }
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
+        DescribeImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_references(&self) -> DescribeImageReferences {
+        DescribeImageReferences(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
+        )
+    }
+    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_report_entries(
+        &self,
+    ) -> DescribeImageUsageReportEntries {
+        DescribeImageUsageReportEntries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
+        )
+    }
+    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
+        DescribeImageUsageReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
+        )
+    }
+    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_images(&self) -> DescribeImages {
+        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
+    }
+    /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
+        DescribeImportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
+        DescribeImportSnapshotTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
+        )
+    }
+    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
+        DescribeInstanceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
+        )
+    }
+    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_connect_endpoints(
+        &self,
+    ) -> DescribeInstanceConnectEndpoints {
+        DescribeInstanceConnectEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
+        )
+    }
+    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_credit_specifications(
+        &self,
+    ) -> DescribeInstanceCreditSpecifications {
+        DescribeInstanceCreditSpecifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
+        )
+    }
+    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_notification_attributes(
+        &self,
+    ) -> DescribeInstanceEventNotificationAttributes {
+        DescribeInstanceEventNotificationAttributes(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
+                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
             ),
         )
     }
-    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action. Returns [`DescribeCapacityReservationCancellationQuotes`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_cancellation_quotes(
-        &self,
-    ) -> DescribeCapacityReservationCancellationQuotes {
-        DescribeCapacityReservationCancellationQuotes(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
-            ),
-        )
-    }
-    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation. Returns [`DescribeCapacityReservationDateChangeQuotes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservation_date_change_quotes(
-        &self,
-    ) -> DescribeCapacityReservationDateChangeQuotes {
-        DescribeCapacityReservationDateChangeQuotes(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
-            ),
-        )
-    }
-    /// Describes one or more Capacity Reservation Fleets. Returns [`DescribeCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservation_fleets(
-        &self,
-    ) -> DescribeCapacityReservationFleets {
-        DescribeCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
-        )
-    }
-    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads. Returns [`DescribeCapacityReservationTopology`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservation_topology(
-        &self,
-    ) -> DescribeCapacityReservationTopology {
-        DescribeCapacityReservationTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
-        )
-    }
-    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityReservations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
-        DescribeCapacityReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
-        )
-    }
-    /// Describes one or more of your carrier gateways. Returns [`DescribeCarrierGateways`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
-        DescribeCarrierGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
-        )
-    }
-    /// **Note:** This action is deprecated. Returns [`DescribeClassicLinkInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
-        DescribeClassicLinkInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
-        )
-    }
-    /// Describes the authorization rules for a specified Client VPN endpoint. Returns [`DescribeClientVpnAuthorizationRules`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_authorization_rules(
-        &self,
-    ) -> DescribeClientVpnAuthorizationRules {
-        DescribeClientVpnAuthorizationRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
-        )
-    }
-    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint. Returns [`DescribeClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
-        DescribeClientVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
-        )
-    }
-    /// Describes one or more Client VPN endpoints in the account. Returns [`DescribeClientVpnEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
-        DescribeClientVpnEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
-        )
-    }
-    /// Describes the routes for the specified Client VPN endpoint. Returns [`DescribeClientVpnRoutes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
-        DescribeClientVpnRoutes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
-        )
-    }
-    /// Describes the target networks associated with the specified Client VPN endpoint. Returns [`DescribeClientVpnTargetNetworks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_target_networks(
-        &self,
-    ) -> DescribeClientVpnTargetNetworks {
-        DescribeClientVpnTargetNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
-        )
-    }
-    /// Describes the specified customer-owned address pools or all of your customer-owned address pools. Returns [`DescribeCoipPools`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
-        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
-    }
-    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/). Returns [`DescribeConversionTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
-        DescribeConversionTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
-        )
-    }
-    /// Describes one or more of your VPN customer gateways. Returns [`DescribeCustomerGateways`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
-        DescribeCustomerGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
+        DescribeInstanceEventWindows(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
         )
     }
 }
-/// The `DescribeCapacityReservationBillingRequests` operation.
+/// The `DescribeHosts` operation.
 ///
-/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
-pub struct DescribeCapacityReservationBillingRequests(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
-        rt::NoErrors,
-    >,
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+pub struct DescribeHosts(
+    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
 );
 rt::operation_type!(
-    DescribeCapacityReservationBillingRequests,
-    t::DescribeCapacityReservationBillingRequestsRequest,
-    t::DescribeCapacityReservationBillingRequestsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS
+    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
+    op::DESCRIBE_HOSTS
 );
-impl DescribeCapacityReservationBillingRequests {
-    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityReservationBillingRequestsRequest::capacity_reservation_ids).
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
-    #[inline]
-    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
-        self
-    }
-    /// Sets [`role`](t::DescribeCapacityReservationBillingRequestsRequest::role).
-    #[inline]
-    pub fn role(mut self, value: impl Into<t::CallerRole>) -> Self {
-        self.0.input_mut().role = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityReservationBillingRequestsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityReservationBillingRequestsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityReservationBillingRequestsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityReservationBillingRequestsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeHosts {
+    rt::setter!(items DescribeHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(into_opt DescribeHostsRequest next_token(String));
+    rt::setter!(val_opt DescribeHostsRequest max_results(i32));
+    rt::setter!(items DescribeHostsRequest filter(t::Filter) push_filter);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
+        t::DescribeHostsRequest,
+        t::DescribeHostsResult,
         rt::NoErrors,
-        t::CapacityReservationBillingRequest,
+        t::Host,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeIamInstanceProfileAssociations` operation.
+///
+/// Describes your IAM instance profile associations.
+pub struct DescribeIamInstanceProfileAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIamInstanceProfileAssociations,
+    t::DescribeIamInstanceProfileAssociationsRequest,
+    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
+);
+impl DescribeIamInstanceProfileAssociations {
+    rt::setter!(
+        items DescribeIamInstanceProfileAssociationsRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(
+        items DescribeIamInstanceProfileAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeIamInstanceProfileAssociationsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeIamInstanceProfileAssociationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+        t::IamInstanceProfileAssociation,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
+            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
         )
     }
 }
-/// The `DescribeCapacityReservationCancellationQuotes` operation.
+/// The `DescribeIdFormat` operation.
 ///
-/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
-pub struct DescribeCapacityReservationCancellationQuotes(
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+pub struct DescribeIdFormat(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationCancellationQuotesRequest,
-        t::DescribeCapacityReservationCancellationQuotesResult,
+        t::DescribeIdFormatRequest,
+        t::DescribeIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityReservationCancellationQuotes,
-    t::DescribeCapacityReservationCancellationQuotesRequest,
-    t::DescribeCapacityReservationCancellationQuotesResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES
+    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
+    rt::NoErrors, op::DESCRIBE_ID_FORMAT
 );
-impl DescribeCapacityReservationCancellationQuotes {
-    /// Sets [`capacity_reservation_cancellation_quote_ids`](t::DescribeCapacityReservationCancellationQuotesRequest::capacity_reservation_cancellation_quote_ids).
-    #[inline]
-    pub fn capacity_reservation_cancellation_quote_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value
-            .add_to(&mut self.0.input_mut().capacity_reservation_cancellation_quote_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationCancellationQuoteIds`; see [`capacity_reservation_cancellation_quote_ids`](Self::capacity_reservation_cancellation_quote_ids).
-    #[inline]
-    pub fn push_capacity_reservation_cancellation_quote_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().capacity_reservation_cancellation_quote_ids,
-            item,
-        );
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityReservationCancellationQuotesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityReservationCancellationQuotesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityReservationCancellationQuotesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityReservationCancellationQuotesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+impl DescribeIdFormat {
+    rt::setter!(into_opt DescribeIdFormatRequest resource(String));
 }
-/// The `DescribeCapacityReservationDateChangeQuotes` operation.
+/// The `DescribeIdentityIdFormat` operation.
 ///
-/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
-pub struct DescribeCapacityReservationDateChangeQuotes(
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+pub struct DescribeIdentityIdFormat(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityReservationDateChangeQuotes,
-    t::DescribeCapacityReservationDateChangeQuotesRequest,
-    t::DescribeCapacityReservationDateChangeQuotesResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES
+    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
+    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
 );
-impl DescribeCapacityReservationDateChangeQuotes {
-    /// Sets [`capacity_reservation_modification_quote_ids`](t::DescribeCapacityReservationDateChangeQuotesRequest::capacity_reservation_modification_quote_ids).
-    #[inline]
-    pub fn capacity_reservation_modification_quote_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value
-            .add_to(&mut self.0.input_mut().capacity_reservation_modification_quote_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationModificationQuoteIds`; see [`capacity_reservation_modification_quote_ids`](Self::capacity_reservation_modification_quote_ids).
-    #[inline]
-    pub fn push_capacity_reservation_modification_quote_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().capacity_reservation_modification_quote_ids,
-            item,
-        );
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityReservationDateChangeQuotesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityReservationDateChangeQuotesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityReservationDateChangeQuotesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityReservationDateChangeQuotesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+impl DescribeIdentityIdFormat {
+    rt::setter!(into_opt DescribeIdentityIdFormatRequest resource(String));
+    rt::setter!(into_req DescribeIdentityIdFormatRequest principal_arn(String));
+}
+/// The `DescribeImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImageAttribute(
+    pub(crate) rt::Call<
+        t::DescribeImageAttributeRequest,
+        t::ImageAttribute,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
+    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
+);
+impl DescribeImageAttribute {
+    rt::setter!(into_req DescribeImageAttributeRequest attribute(t::ImageAttributeName));
+    rt::setter!(into_req DescribeImageAttributeRequest image_id(String));
+    rt::setter!(val_opt DescribeImageAttributeRequest dry_run(bool));
+}
+/// The `DescribeImageReferences` operation.
+///
+/// Describes your Amazon Web Services resources that are referencing the specified images.
+///
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageReferences(
+    pub(crate) rt::Call<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageReferences, t::DescribeImageReferencesRequest,
+    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
+);
+impl DescribeImageReferences {
+    rt::setter!(items DescribeImageReferencesRequest image_ids(String) push_image_ids);
+    rt::setter!(val_opt DescribeImageReferencesRequest include_all_resource_types(bool));
+    rt::setter!(
+        items DescribeImageReferencesRequest resource_types(t::ResourceTypeRequest)
+        push_resource_types
+    );
+    rt::setter!(into_opt DescribeImageReferencesRequest next_token(String));
+    rt::setter!(val_opt DescribeImageReferencesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageReferencesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
         rt::NoErrors,
-        t::CapacityReservationModificationQuote,
+        t::ImageReference,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
+    }
+}
+/// The `DescribeImageUsageReportEntries` operation.
+///
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReportEntries(
+    pub(crate) rt::Call<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
+    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
+);
+impl DescribeImageUsageReportEntries {
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest image_ids(String) push_image_ids
+    );
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest report_ids(String) push_report_ids
+    );
+    rt::setter!(into_opt DescribeImageUsageReportEntriesRequest next_token(String));
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+        t::ImageUsageReportEntry,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
+    }
+}
+/// The `DescribeImageUsageReports` operation.
+///
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReports(
+    pub(crate) rt::Call<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
+    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
+);
+impl DescribeImageUsageReports {
+    rt::setter!(items DescribeImageUsageReportsRequest image_ids(String) push_image_ids);
+    rt::setter!(
+        items DescribeImageUsageReportsRequest report_ids(String) push_report_ids
+    );
+    rt::setter!(into_opt DescribeImageUsageReportsRequest next_token(String));
+    rt::setter!(items DescribeImageUsageReportsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeImageUsageReportsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageUsageReportsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+        t::ImageUsageReport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
+    }
+    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_usage_report_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImages` operation.
+///
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+///
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+///
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+///
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImages(
+    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGES
+);
+impl DescribeImages {
+    rt::setter!(
+        items DescribeImagesRequest executable_users(String) push_executable_users
+    );
+    rt::setter!(items DescribeImagesRequest image_ids(String) push_image_ids);
+    rt::setter!(items DescribeImagesRequest owners(String) push_owners);
+    rt::setter!(val_opt DescribeImagesRequest include_deprecated(bool));
+    rt::setter!(val_opt DescribeImagesRequest include_disabled(bool));
+    rt::setter!(val_opt DescribeImagesRequest max_results(i32));
+    rt::setter!(into_opt DescribeImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeImagesRequest dry_run(bool));
+    rt::setter!(items DescribeImagesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImagesRequest,
+        t::DescribeImagesResult,
+        rt::NoErrors,
+        t::Image,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
+    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_image_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_available(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImportImageTasks` operation.
+///
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+pub struct DescribeImportImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
+    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
+);
+impl DescribeImportImageTasks {
+    rt::setter!(val_opt DescribeImportImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeImportImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeImportImageTasksRequest import_task_ids(String)
+        push_import_task_ids
+    );
+    rt::setter!(val_opt DescribeImportImageTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeImportImageTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+        t::ImportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeImportSnapshotTasks` operation.
+///
+/// Describes your import snapshot tasks.
+pub struct DescribeImportSnapshotTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
+    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
+    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
+);
+impl DescribeImportSnapshotTasks {
+    rt::setter!(val_opt DescribeImportSnapshotTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeImportSnapshotTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeImportSnapshotTasksRequest import_task_ids(String)
+        push_import_task_ids
+    );
+    rt::setter!(val_opt DescribeImportSnapshotTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeImportSnapshotTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+        t::ImportSnapshotTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_imported(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
+    }
+}
+/// The `DescribeInstanceAttribute` operation.
+///
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+pub struct DescribeInstanceAttribute(
+    pub(crate) rt::Call<
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
+    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
+);
+impl DescribeInstanceAttribute {
+    rt::setter!(val_opt DescribeInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req DescribeInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_req DescribeInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
+}
+/// The `DescribeInstanceConnectEndpoints` operation.
+///
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+pub struct DescribeInstanceConnectEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
+    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
+);
+impl DescribeInstanceConnectEndpoints {
+    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceConnectEndpointsRequest next_token(String));
+    rt::setter!(
+        items DescribeInstanceConnectEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceConnectEndpointsRequest
+        instance_connect_endpoint_ids(String) push_instance_connect_endpoint_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+        t::Ec2InstanceConnectEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceCreditSpecifications` operation.
+///
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceCreditSpecifications(
+    pub(crate) rt::Call<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
+    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
+);
+impl DescribeInstanceCreditSpecifications {
+    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceCreditSpecificationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceCreditSpecificationsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceCreditSpecificationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+        t::InstanceCreditSpecification,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
+            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
         )
     }
 }
-/// The `DescribeCapacityReservationFleets` operation.
+/// The `DescribeInstanceEventNotificationAttributes` operation.
 ///
-/// Describes one or more Capacity Reservation Fleets.
-pub struct DescribeCapacityReservationFleets(
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+pub struct DescribeInstanceEventNotificationAttributes(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityReservationFleets, t::DescribeCapacityReservationFleetsRequest,
-    t::DescribeCapacityReservationFleetsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_RESERVATION_FLEETS
+    DescribeInstanceEventNotificationAttributes,
+    t::DescribeInstanceEventNotificationAttributesRequest,
+    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
 );
-impl DescribeCapacityReservationFleets {
-    /// Sets [`capacity_reservation_fleet_ids`](t::DescribeCapacityReservationFleetsRequest::capacity_reservation_fleet_ids).
-    #[inline]
-    pub fn capacity_reservation_fleet_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationFleetIds`; see [`capacity_reservation_fleet_ids`](Self::capacity_reservation_fleet_ids).
-    #[inline]
-    pub fn push_capacity_reservation_fleet_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityReservationFleetsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityReservationFleetsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityReservationFleetsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityReservationFleetsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeInstanceEventNotificationAttributes {
+    rt::setter!(
+        val_opt DescribeInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+}
+/// The `DescribeInstanceEventWindows` operation.
+///
+/// Describes the specified event windows or all event windows.
+///
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceEventWindows(
+    pub(crate) rt::Call<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
+    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
+);
+impl DescribeInstanceEventWindows {
+    rt::setter!(val_opt DescribeInstanceEventWindowsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceEventWindowsRequest instance_event_window_ids(String)
+        push_instance_event_window_ids
+    );
+    rt::setter!(
+        items DescribeInstanceEventWindowsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceEventWindowsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceEventWindowsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
         rt::NoErrors,
-        t::CapacityReservationFleet,
+        t::InstanceEventWindow,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
     }
 }
-/// The `DescribeCapacityReservationTopology` operation.
+impl super::Client {
+    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. Returns [`DescribeInstanceImageMetadata`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
+        DescribeInstanceImageMetadata(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
+        )
+    }
+    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaHistoryStates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_sql_ha_history_states(
+        &self,
+    ) -> DescribeInstanceSqlHaHistoryStates {
+        DescribeInstanceSqlHaHistoryStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
+        )
+    }
+    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaStates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
+        DescribeInstanceSqlHaStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
+        )
+    }
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances. Returns [`DescribeInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
+        DescribeInstanceStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads. Returns [`DescribeInstanceTopology`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
+        DescribeInstanceTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
+        )
+    }
+    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region. Returns [`DescribeInstanceTypeOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
+        DescribeInstanceTypeOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
+        )
+    }
+    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`. Returns [`DescribeInstanceTypes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
+        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
+    }
+    /// Describes the specified instances or all instances. Returns [`DescribeInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instances(&self) -> DescribeInstances {
+        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
+    }
+    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria. Returns [`DescribeInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
+        DescribeInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
+        )
+    }
+    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DescribeIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
+        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
+    }
+    /// Describe verification tokens. Returns [`DescribeIpamExternalResourceVerificationTokens`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_external_resource_verification_tokens(
+        &self,
+    ) -> DescribeIpamExternalResourceVerificationTokens {
+        DescribeIpamExternalResourceVerificationTokens(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
+            ),
+        )
+    }
+    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeIpamInternetRegistryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_internet_registry_associations(
+        &self,
+    ) -> DescribeIpamInternetRegistryAssociations {
+        DescribeIpamInternetRegistryAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes one or more IPAM policies. Returns [`DescribeIpamPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
+        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
+    }
+    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID. Returns [`DescribeIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
+        DescribeIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
+        )
+    }
+    /// Get information about your IPAM pools. Returns [`DescribeIpamPools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
+        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
+    }
+    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets. Returns [`DescribeIpamPrefixListResolverTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_prefix_list_resolver_targets(
+        &self,
+    ) -> DescribeIpamPrefixListResolverTargets {
+        DescribeIpamPrefixListResolverTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
+        )
+    }
+}
+/// The `DescribeInstanceImageMetadata` operation.
 ///
-/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
 ///
-/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
 ///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceImageMetadata(
+    pub(crate) rt::Call<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
+    t::DescribeInstanceImageMetadataResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_IMAGE_METADATA
+);
+impl DescribeInstanceImageMetadata {
+    rt::setter!(
+        items DescribeInstanceImageMetadataRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceImageMetadataRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceImageMetadataRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceImageMetadataRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceImageMetadataRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+        t::InstanceImageMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceSqlHaHistoryStates` operation.
+///
+/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaHistoryStates(
+    pub(crate) rt::Call<
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
+    t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES
+);
+impl DescribeInstanceSqlHaHistoryStates {
+    rt::setter!(
+        items DescribeInstanceSqlHaHistoryStatesRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeInstanceSqlHaHistoryStatesRequest start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeInstanceSqlHaHistoryStatesRequest end_time(rt::DateTime)
+    );
+    rt::setter!(into_opt DescribeInstanceSqlHaHistoryStatesRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceSqlHaHistoryStatesRequest max_results(i32));
+    rt::setter!(
+        items DescribeInstanceSqlHaHistoryStatesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceSqlHaHistoryStatesRequest dry_run(bool));
+}
+/// The `DescribeInstanceSqlHaStates` operation.
+///
+/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaStates(
+    pub(crate) rt::Call<
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
+    t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_STATES
+);
+impl DescribeInstanceSqlHaStates {
+    rt::setter!(
+        items DescribeInstanceSqlHaStatesRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(into_opt DescribeInstanceSqlHaStatesRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceSqlHaStatesRequest max_results(i32));
+    rt::setter!(
+        items DescribeInstanceSqlHaStatesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceSqlHaStatesRequest dry_run(bool));
+}
+/// The `DescribeInstanceStatus` operation.
+///
+/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+///
+/// Instance status includes the following components:
+///
+/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
+/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
+/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
+/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceStatus(
+    pub(crate) rt::Call<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
+    t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
+);
+impl DescribeInstanceStatus {
+    rt::setter!(
+        items DescribeInstanceStatusRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceStatusRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceStatusRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeInstanceStatusRequest dry_run(bool));
+    rt::setter!(items DescribeInstanceStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeInstanceStatusRequest include_all_instances(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+        t::InstanceStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
+    }
+    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_instance_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
+    }
+    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_system_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
+    }
+}
+/// The `DescribeInstanceTopology` operation.
+///
+/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+///
+/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
 ///
 /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeCapacityReservationTopology(
+pub struct DescribeInstanceTopology(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationTopologyRequest,
-        t::DescribeCapacityReservationTopologyResult,
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCapacityReservationTopology, t::DescribeCapacityReservationTopologyRequest,
-    t::DescribeCapacityReservationTopologyResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY
+    DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
+    t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
 );
-impl DescribeCapacityReservationTopology {
-    /// Sets [`dry_run`](t::DescribeCapacityReservationTopologyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityReservationTopologyRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityReservationTopologyRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityReservationTopologyRequest::capacity_reservation_ids).
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
-    #[inline]
-    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityReservationTopologyRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `DescribeCapacityReservations` operation.
-///
-/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityReservations(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCapacityReservations, t::DescribeCapacityReservationsRequest,
-    t::DescribeCapacityReservationsResult, rt::NoErrors,
-    op::DESCRIBE_CAPACITY_RESERVATIONS
-);
-impl DescribeCapacityReservations {
-    /// Sets [`capacity_reservation_ids`](t::DescribeCapacityReservationsRequest::capacity_reservation_ids).
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
-    #[inline]
-    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCapacityReservationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCapacityReservationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCapacityReservationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCapacityReservationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeInstanceTopology {
+    rt::setter!(val_opt DescribeInstanceTopologyRequest dry_run(bool));
+    rt::setter!(into_opt DescribeInstanceTopologyRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceTopologyRequest max_results(i32));
+    rt::setter!(
+        items DescribeInstanceTopologyRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(
+        items DescribeInstanceTopologyRequest group_names(String) push_group_names
+    );
+    rt::setter!(items DescribeInstanceTopologyRequest filters(t::Filter) push_filters);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
         rt::NoErrors,
-        t::CapacityReservation,
+        t::InstanceTopology,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
     }
 }
-/// The `DescribeCarrierGateways` operation.
+/// The `DescribeInstanceTypeOfferings` operation.
 ///
-/// Describes one or more of your carrier gateways.
-pub struct DescribeCarrierGateways(
+/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+pub struct DescribeInstanceTypeOfferings(
     pub(crate) rt::Call<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeCarrierGateways, t::DescribeCarrierGatewaysRequest,
-    t::DescribeCarrierGatewaysResult, rt::NoErrors, op::DESCRIBE_CARRIER_GATEWAYS
+    DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
+    t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_TYPE_OFFERINGS
 );
-impl DescribeCarrierGateways {
-    /// Sets [`carrier_gateway_ids`](t::DescribeCarrierGatewaysRequest::carrier_gateway_ids).
-    #[inline]
-    pub fn carrier_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().carrier_gateway_ids);
-        self
-    }
-    /// Adds one element to `CarrierGatewayIds`; see [`carrier_gateway_ids`](Self::carrier_gateway_ids).
-    #[inline]
-    pub fn push_carrier_gateway_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().carrier_gateway_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCarrierGatewaysRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCarrierGatewaysRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCarrierGatewaysRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCarrierGatewaysRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeInstanceTypeOfferings {
+    rt::setter!(val_opt DescribeInstanceTypeOfferingsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeInstanceTypeOfferingsRequest location_type(t::LocationType)
+    );
+    rt::setter!(
+        items DescribeInstanceTypeOfferingsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceTypeOfferingsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceTypeOfferingsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
-        t::CarrierGateway,
+        t::InstanceTypeOffering,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
     }
 }
-/// The `DescribeClassicLinkInstances` operation.
+/// The `DescribeInstanceTypes` operation.
 ///
-/// **Note:** This action is deprecated.
-///
-/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
-pub struct DescribeClassicLinkInstances(
+/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+pub struct DescribeInstanceTypes(
     pub(crate) rt::Call<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeClassicLinkInstances, t::DescribeClassicLinkInstancesRequest,
-    t::DescribeClassicLinkInstancesResult, rt::NoErrors,
-    op::DESCRIBE_CLASSIC_LINK_INSTANCES
+    DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
+    t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
 );
-impl DescribeClassicLinkInstances {
-    /// Sets [`dry_run`](t::DescribeClassicLinkInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_ids`](t::DescribeClassicLinkInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeClassicLinkInstancesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeClassicLinkInstancesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeClassicLinkInstancesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeInstanceTypes {
+    rt::setter!(val_opt DescribeInstanceTypesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceTypesRequest instance_types(t::InstanceType)
+        push_instance_types
+    );
+    rt::setter!(items DescribeInstanceTypesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeInstanceTypesRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceTypesRequest next_token(String));
+    rt::setter!(
+        val_opt DescribeInstanceTypesRequest include_unsupported_in_region(bool)
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
         rt::NoErrors,
-        t::ClassicLinkInstance,
+        t::InstanceTypeInfo,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
     }
 }
-/// The `DescribeClientVpnAuthorizationRules` operation.
+/// The `DescribeInstances` operation.
 ///
-/// Describes the authorization rules for a specified Client VPN endpoint.
-pub struct DescribeClientVpnAuthorizationRules(
+/// Describes the specified instances or all instances.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
+///
+/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstances(
     pub(crate) rt::Call<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeClientVpnAuthorizationRules, t::DescribeClientVpnAuthorizationRulesRequest,
-    t::DescribeClientVpnAuthorizationRulesResult, rt::NoErrors,
-    op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES
+    DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
+    rt::NoErrors, op::DESCRIBE_INSTANCES
 );
-impl DescribeClientVpnAuthorizationRules {
-    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnAuthorizationRulesRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeClientVpnAuthorizationRulesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeClientVpnAuthorizationRulesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeClientVpnAuthorizationRulesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeClientVpnAuthorizationRulesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeInstances {
+    rt::setter!(items DescribeInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt DescribeInstancesRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeInstancesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
         rt::NoErrors,
-        t::AuthorizationRule,
+        t::Reservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
+    }
+    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_instance_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
+    #[inline]
+    pub fn wait_until_instance_running(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_stopped(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_terminated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
+    }
+}
+/// The `DescribeInternetGateways` operation.
+///
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+pub struct DescribeInternetGateways(
+    pub(crate) rt::Call<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
+    t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
+);
+impl DescribeInternetGateways {
+    rt::setter!(into_opt DescribeInternetGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeInternetGatewaysRequest max_results(i32));
+    rt::setter!(val_opt DescribeInternetGatewaysRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInternetGatewaysRequest internet_gateway_ids(String)
+        push_internet_gateway_ids
+    );
+    rt::setter!(items DescribeInternetGatewaysRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+        t::InternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_internet_gateway_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
+    }
+}
+/// The `DescribeIpamByoasn` operation.
+///
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DescribeIpamByoasn(
+    pub(crate) rt::Call<
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
+);
+impl DescribeIpamByoasn {
+    rt::setter!(val_opt DescribeIpamByoasnRequest dry_run(bool));
+    rt::setter!(val_opt DescribeIpamByoasnRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamByoasnRequest next_token(String));
+}
+/// The `DescribeIpamExternalResourceVerificationTokens` operation.
+///
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DescribeIpamExternalResourceVerificationTokens(
+    pub(crate) rt::Call<
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamExternalResourceVerificationTokens,
+    t::DescribeIpamExternalResourceVerificationTokensRequest,
+    t::DescribeIpamExternalResourceVerificationTokensResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS
+);
+impl DescribeIpamExternalResourceVerificationTokens {
+    rt::setter!(
+        val_opt DescribeIpamExternalResourceVerificationTokensRequest dry_run(bool)
+    );
+    rt::setter!(
+        items DescribeIpamExternalResourceVerificationTokensRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        into_opt DescribeIpamExternalResourceVerificationTokensRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeIpamExternalResourceVerificationTokensRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeIpamExternalResourceVerificationTokensRequest
+        ipam_external_resource_verification_token_ids(String)
+        push_ipam_external_resource_verification_token_ids
+    );
+}
+/// The `DescribeIpamInternetRegistryAssociations` operation.
+///
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeIpamInternetRegistryAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamInternetRegistryAssociations,
+    t::DescribeIpamInternetRegistryAssociationsRequest,
+    t::DescribeIpamInternetRegistryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS
+);
+impl DescribeIpamInternetRegistryAssociations {
+    rt::setter!(val_opt DescribeIpamInternetRegistryAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamInternetRegistryAssociationsRequest
+        ipam_internet_registry_association_ids(String)
+        push_ipam_internet_registry_association_ids
+    );
+    rt::setter!(
+        val_opt DescribeIpamInternetRegistryAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeIpamInternetRegistryAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        items DescribeIpamInternetRegistryAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `DescribeIpamPolicies` operation.
+///
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DescribeIpamPolicies(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
+);
+impl DescribeIpamPolicies {
+    rt::setter!(val_opt DescribeIpamPoliciesRequest dry_run(bool));
+    rt::setter!(items DescribeIpamPoliciesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamPoliciesRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPoliciesRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamPoliciesRequest ipam_policy_ids(String) push_ipam_policy_ids
+    );
+}
+/// The `DescribeIpamPoolAllocations` operation.
+///
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
+pub struct DescribeIpamPoolAllocations(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
+    t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_POOL_ALLOCATIONS
+);
+impl DescribeIpamPoolAllocations {
+    rt::setter!(val_opt DescribeIpamPoolAllocationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPoolAllocationsRequest ipam_pool_allocation_ids(String)
+        push_ipam_pool_allocation_ids
+    );
+    rt::setter!(
+        items DescribeIpamPoolAllocationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPoolAllocationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPoolAllocationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamPools` operation.
+///
+/// Get information about your IPAM pools.
+pub struct DescribeIpamPools(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POOLS
+);
+impl DescribeIpamPools {
+    rt::setter!(val_opt DescribeIpamPoolsRequest dry_run(bool));
+    rt::setter!(items DescribeIpamPoolsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamPoolsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPoolsRequest next_token(String));
+    rt::setter!(items DescribeIpamPoolsRequest ipam_pool_ids(String) push_ipam_pool_ids);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+        t::IpamPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamPrefixListResolverTargets` operation.
+///
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+pub struct DescribeIpamPrefixListResolverTargets(
+    pub(crate) rt::Call<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPrefixListResolverTargets,
+    t::DescribeIpamPrefixListResolverTargetsRequest,
+    t::DescribeIpamPrefixListResolverTargetsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS
+);
+impl DescribeIpamPrefixListResolverTargets {
+    rt::setter!(val_opt DescribeIpamPrefixListResolverTargetsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPrefixListResolverTargetsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPrefixListResolverTargetsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeIpamPrefixListResolverTargetsRequest next_token(String)
+    );
+    rt::setter!(
+        items DescribeIpamPrefixListResolverTargetsRequest
+        ipam_prefix_list_resolver_target_ids(String)
+        push_ipam_prefix_list_resolver_target_ids
+    );
+    rt::setter!(
+        into_opt DescribeIpamPrefixListResolverTargetsRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverTarget,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
+            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
         )
-    }
-}
-/// The `DescribeClientVpnConnections` operation.
-///
-/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-pub struct DescribeClientVpnConnections(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeClientVpnConnections, t::DescribeClientVpnConnectionsRequest,
-    t::DescribeClientVpnConnectionsResult, rt::NoErrors,
-    op::DESCRIBE_CLIENT_VPN_CONNECTIONS
-);
-impl DescribeClientVpnConnections {
-    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnConnectionsRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::DescribeClientVpnConnectionsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeClientVpnConnectionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeClientVpnConnectionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeClientVpnConnectionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
-        rt::NoErrors,
-        t::ClientVpnConnection,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnEndpoints` operation.
-///
-/// Describes one or more Client VPN endpoints in the account.
-pub struct DescribeClientVpnEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeClientVpnEndpoints, t::DescribeClientVpnEndpointsRequest,
-    t::DescribeClientVpnEndpointsResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ENDPOINTS
-);
-impl DescribeClientVpnEndpoints {
-    /// Sets [`client_vpn_endpoint_ids`](t::DescribeClientVpnEndpointsRequest::client_vpn_endpoint_ids).
-    #[inline]
-    pub fn client_vpn_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().client_vpn_endpoint_ids);
-        self
-    }
-    /// Adds one element to `ClientVpnEndpointIds`; see [`client_vpn_endpoint_ids`](Self::client_vpn_endpoint_ids).
-    #[inline]
-    pub fn push_client_vpn_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().client_vpn_endpoint_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeClientVpnEndpointsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeClientVpnEndpointsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeClientVpnEndpointsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeClientVpnEndpointsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-        t::ClientVpnEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnRoutes` operation.
-///
-/// Describes the routes for the specified Client VPN endpoint.
-pub struct DescribeClientVpnRoutes(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeClientVpnRoutes, t::DescribeClientVpnRoutesRequest,
-    t::DescribeClientVpnRoutesResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ROUTES
-);
-impl DescribeClientVpnRoutes {
-    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnRoutesRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::DescribeClientVpnRoutesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeClientVpnRoutesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeClientVpnRoutesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeClientVpnRoutesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-        t::ClientVpnRoute,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnTargetNetworks` operation.
-///
-/// Describes the target networks associated with the specified Client VPN endpoint.
-pub struct DescribeClientVpnTargetNetworks(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeClientVpnTargetNetworks, t::DescribeClientVpnTargetNetworksRequest,
-    t::DescribeClientVpnTargetNetworksResult, rt::NoErrors,
-    op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS
-);
-impl DescribeClientVpnTargetNetworks {
-    /// Sets [`client_vpn_endpoint_id`](t::DescribeClientVpnTargetNetworksRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`association_ids`](t::DescribeClientVpnTargetNetworksRequest::association_ids).
-    #[inline]
-    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().association_ids);
-        self
-    }
-    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
-    #[inline]
-    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().association_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeClientVpnTargetNetworksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeClientVpnTargetNetworksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeClientVpnTargetNetworksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeClientVpnTargetNetworksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-        t::TargetNetwork,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
-    }
-}
-/// The `DescribeCoipPools` operation.
-///
-/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-pub struct DescribeCoipPools(
-    pub(crate) rt::Call<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCoipPools, t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult,
-    rt::NoErrors, op::DESCRIBE_COIP_POOLS
-);
-impl DescribeCoipPools {
-    /// Sets [`pool_ids`](t::DescribeCoipPoolsRequest::pool_ids).
-    #[inline]
-    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().pool_ids);
-        self
-    }
-    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
-    #[inline]
-    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().pool_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCoipPoolsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeCoipPoolsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeCoipPoolsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCoipPoolsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-        t::CoipPool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
-    }
-}
-/// The `DescribeConversionTasks` operation.
-///
-/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
-///
-/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-pub struct DescribeConversionTasks(
-    pub(crate) rt::Call<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeConversionTasks, t::DescribeConversionTasksRequest,
-    t::DescribeConversionTasksResult, rt::NoErrors, op::DESCRIBE_CONVERSION_TASKS
-);
-impl DescribeConversionTasks {
-    /// Sets [`dry_run`](t::DescribeConversionTasksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`conversion_task_ids`](t::DescribeConversionTasksRequest::conversion_task_ids).
-    #[inline]
-    pub fn conversion_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().conversion_task_ids);
-        self
-    }
-    /// Adds one element to `ConversionTaskIds`; see [`conversion_task_ids`](Self::conversion_task_ids).
-    #[inline]
-    pub fn push_conversion_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().conversion_task_ids, item);
-        self
-    }
-    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
-    #[inline]
-    pub fn wait_until_conversion_task_cancelled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
-    }
-    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_conversion_task_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
-    }
-    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_conversion_task_deleted(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
-    }
-}
-/// The `DescribeCustomerGateways` operation.
-///
-/// Describes one or more of your VPN customer gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct DescribeCustomerGateways(
-    pub(crate) rt::Call<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeCustomerGateways, t::DescribeCustomerGatewaysRequest,
-    t::DescribeCustomerGatewaysResult, rt::NoErrors, op::DESCRIBE_CUSTOMER_GATEWAYS
-);
-impl DescribeCustomerGateways {
-    /// Sets [`customer_gateway_ids`](t::DescribeCustomerGatewaysRequest::customer_gateway_ids).
-    #[inline]
-    pub fn customer_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().customer_gateway_ids);
-        self
-    }
-    /// Adds one element to `CustomerGatewayIds`; see [`customer_gateway_ids`](Self::customer_gateway_ids).
-    #[inline]
-    pub fn push_customer_gateway_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().customer_gateway_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeCustomerGatewaysRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeCustomerGatewaysRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_customer_gateway_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
     }
 }

@@ -5,2341 +5,2397 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the metadata of an account status report, including the status of the report. Returns [`DescribeDeclarativePoliciesReports`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers. Returns [`DescribeIpamPrefixListResolvers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_declarative_policies_reports(
+    pub fn describe_ipam_prefix_list_resolvers(
         &self,
-    ) -> DescribeDeclarativePoliciesReports {
-        DescribeDeclarativePoliciesReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
+    ) -> DescribeIpamPrefixListResolvers {
+        DescribeIpamPrefixListResolvers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
         )
     }
-    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DescribeIpamResourceDiscoveries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
-        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
+    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
+        DescribeIpamResourceDiscoveries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
+        )
     }
-    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. Returns [`DescribeIpamResourceDiscoveryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_egress_only_internet_gateways(
+    pub fn describe_ipam_resource_discovery_associations(
         &self,
-    ) -> DescribeEgressOnlyInternetGateways {
-        DescribeEgressOnlyInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
-        )
-    }
-    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
-        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
-    }
-    /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
-        DescribeExportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
-        )
-    }
-    /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
-    }
-    /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
-        DescribeFastLaunchImages(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
-        )
-    }
-    /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
-        DescribeFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
-        )
-    }
-    /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
-        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
-    }
-    /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
-        DescribeFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
-        )
-    }
-    /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleets(&self) -> DescribeFleets {
-        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
-    }
-    /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
-        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
-    }
-    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
-        DescribeFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
-        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
-    }
-    /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservation_offerings(
-        &self,
-    ) -> DescribeHostReservationOfferings {
-        DescribeHostReservationOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
-        )
-    }
-    /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
-        DescribeHostReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
-        )
-    }
-}
-/// The `DescribeDeclarativePoliciesReports` operation.
-///
-/// Describes the metadata of an account status report, including the status of the report.
-///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct DescribeDeclarativePoliciesReports(
-    pub(crate) rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
-    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
-    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
-);
-impl DescribeDeclarativePoliciesReports {
-    /// Sets [`dry_run`](t::DescribeDeclarativePoliciesReportsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeDeclarativePoliciesReportsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeDeclarativePoliciesReportsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`report_ids`](t::DescribeDeclarativePoliciesReportsRequest::report_ids).
-    #[inline]
-    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().report_ids);
-        self
-    }
-    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
-    #[inline]
-    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().report_ids, item);
-        self
-    }
-}
-/// The `DescribeDhcpOptions` operation.
-///
-/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-pub struct DescribeDhcpOptions(
-    pub(crate) rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
-    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
-);
-impl DescribeDhcpOptions {
-    /// Sets [`dhcp_options_ids`](t::DescribeDhcpOptionsRequest::dhcp_options_ids).
-    #[inline]
-    pub fn dhcp_options_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dhcp_options_ids);
-        self
-    }
-    /// Adds one element to `DhcpOptionsIds`; see [`dhcp_options_ids`](Self::dhcp_options_ids).
-    #[inline]
-    pub fn push_dhcp_options_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dhcp_options_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeDhcpOptionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeDhcpOptionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeDhcpOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeDhcpOptionsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-        t::DhcpOptions,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
-    }
-}
-/// The `DescribeEgressOnlyInternetGateways` operation.
-///
-/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-pub struct DescribeEgressOnlyInternetGateways(
-    pub(crate) rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
-    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
-    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
-);
-impl DescribeEgressOnlyInternetGateways {
-    /// Sets [`dry_run`](t::DescribeEgressOnlyInternetGatewaysRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`egress_only_internet_gateway_ids`](t::DescribeEgressOnlyInternetGatewaysRequest::egress_only_internet_gateway_ids).
-    #[inline]
-    pub fn egress_only_internet_gateway_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().egress_only_internet_gateway_ids);
-        self
-    }
-    /// Adds one element to `EgressOnlyInternetGatewayIds`; see [`egress_only_internet_gateway_ids`](Self::egress_only_internet_gateway_ids).
-    #[inline]
-    pub fn push_egress_only_internet_gateway_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().egress_only_internet_gateway_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeEgressOnlyInternetGatewaysRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeEgressOnlyInternetGatewaysRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeEgressOnlyInternetGatewaysRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-        t::EgressOnlyInternetGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeElasticGpus` operation.
-///
-/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-///
-/// Describes the Elastic Graphics accelerator associated with your instances.
-pub struct DescribeElasticGpus(
-    pub(crate) rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
-    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
-);
-impl DescribeElasticGpus {
-    /// Sets [`elastic_gpu_ids`](t::DescribeElasticGpusRequest::elastic_gpu_ids).
-    #[inline]
-    pub fn elastic_gpu_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().elastic_gpu_ids);
-        self
-    }
-    /// Adds one element to `ElasticGpuIds`; see [`elastic_gpu_ids`](Self::elastic_gpu_ids).
-    #[inline]
-    pub fn push_elastic_gpu_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().elastic_gpu_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeElasticGpusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeElasticGpusRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeElasticGpusRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeElasticGpusRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-}
-/// The `DescribeExportImageTasks` operation.
-///
-/// Describes the specified export image tasks or all of your export image tasks.
-pub struct DescribeExportImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
-    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
-);
-impl DescribeExportImageTasks {
-    /// Sets [`dry_run`](t::DescribeExportImageTasksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeExportImageTasksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`export_image_task_ids`](t::DescribeExportImageTasksRequest::export_image_task_ids).
-    #[inline]
-    pub fn export_image_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().export_image_task_ids);
-        self
-    }
-    /// Adds one element to `ExportImageTaskIds`; see [`export_image_task_ids`](Self::export_image_task_ids).
-    #[inline]
-    pub fn push_export_image_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().export_image_task_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeExportImageTasksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeExportImageTasksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-        t::ExportImageTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeExportTasks` operation.
-///
-/// Describes the specified export instance tasks or all of your export instance tasks.
-pub struct DescribeExportTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
-    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
-);
-impl DescribeExportTasks {
-    /// Sets [`filters`](t::DescribeExportTasksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`export_task_ids`](t::DescribeExportTasksRequest::export_task_ids).
-    #[inline]
-    pub fn export_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().export_task_ids);
-        self
-    }
-    /// Adds one element to `ExportTaskIds`; see [`export_task_ids`](Self::export_task_ids).
-    #[inline]
-    pub fn push_export_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().export_task_ids, item);
-        self
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_cancelled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
-    }
-}
-/// The `DescribeFastLaunchImages` operation.
-///
-/// Describe details for Windows AMIs that are configured for Windows fast launch.
-pub struct DescribeFastLaunchImages(
-    pub(crate) rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
-    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
-);
-impl DescribeFastLaunchImages {
-    /// Sets [`image_ids`](t::DescribeFastLaunchImagesRequest::image_ids).
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeFastLaunchImagesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFastLaunchImagesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFastLaunchImagesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeFastLaunchImagesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-        t::DescribeFastLaunchImagesSuccessItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
-    }
-}
-/// The `DescribeFastSnapshotRestores` operation.
-///
-/// Describes the state of fast snapshot restores for your snapshots.
-pub struct DescribeFastSnapshotRestores(
-    pub(crate) rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
-    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
-    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
-);
-impl DescribeFastSnapshotRestores {
-    /// Sets [`filters`](t::DescribeFastSnapshotRestoresRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFastSnapshotRestoresRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFastSnapshotRestoresRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeFastSnapshotRestoresRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-        t::DescribeFastSnapshotRestoreSuccessItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
-    }
-}
-/// The `DescribeFleetHistory` operation.
-///
-/// Describes the events for the specified EC2 Fleet during the specified time.
-///
-/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetHistory(
-    pub(crate) rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
-    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
-);
-impl DescribeFleetHistory {
-    /// Sets [`dry_run`](t::DescribeFleetHistoryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`event_type`](t::DescribeFleetHistoryRequest::event_type).
-    #[inline]
-    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
-        self.0.input_mut().event_type = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFleetHistoryRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFleetHistoryRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`fleet_id`](t::DescribeFleetHistoryRequest::fleet_id).
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// Sets [`start_time`](t::DescribeFleetHistoryRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-}
-/// The `DescribeFleetInstances` operation.
-///
-/// Describes the running instances for the specified EC2 Fleet.
-///
-/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetInstances(
-    pub(crate) rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
-    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
-);
-impl DescribeFleetInstances {
-    /// Sets [`dry_run`](t::DescribeFleetInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFleetInstancesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFleetInstancesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`fleet_id`](t::DescribeFleetInstancesRequest::fleet_id).
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::DescribeFleetInstancesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `DescribeFleets` operation.
-///
-/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-///
-/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleets(
-    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
-    op::DESCRIBE_FLEETS
-);
-impl DescribeFleets {
-    /// Sets [`dry_run`](t::DescribeFleetsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFleetsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFleetsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`fleet_ids`](t::DescribeFleetsRequest::fleet_ids).
-    #[inline]
-    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fleet_ids);
-        self
-    }
-    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
-    #[inline]
-    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fleet_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeFleetsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFleetsRequest,
-        t::DescribeFleetsResult,
-        rt::NoErrors,
-        t::FleetData,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
-    }
-}
-/// The `DescribeFlowLogs` operation.
-///
-/// Describes one or more flow logs.
-///
-/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
-pub struct DescribeFlowLogs(
-    pub(crate) rt::Call<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
-    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
-);
-impl DescribeFlowLogs {
-    /// Sets [`dry_run`](t::DescribeFlowLogsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filter`](t::DescribeFlowLogsRequest::filter).
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// Sets [`flow_log_ids`](t::DescribeFlowLogsRequest::flow_log_ids).
-    #[inline]
-    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().flow_log_ids);
-        self
-    }
-    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
-    #[inline]
-    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().flow_log_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFlowLogsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFlowLogsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-        t::FlowLog,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
-    }
-}
-/// The `DescribeFpgaImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-pub struct DescribeFpgaImageAttribute(
-    pub(crate) rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
-    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
-);
-impl DescribeFpgaImageAttribute {
-    /// Sets [`dry_run`](t::DescribeFpgaImageAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`fpga_image_id`](t::DescribeFpgaImageAttributeRequest::fpga_image_id).
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// Sets [`attribute`](t::DescribeFpgaImageAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-}
-/// The `DescribeFpgaImages` operation.
-///
-/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-pub struct DescribeFpgaImages(
-    pub(crate) rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
-    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
-);
-impl DescribeFpgaImages {
-    /// Sets [`dry_run`](t::DescribeFpgaImagesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`fpga_image_ids`](t::DescribeFpgaImagesRequest::fpga_image_ids).
-    #[inline]
-    pub fn fpga_image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fpga_image_ids);
-        self
-    }
-    /// Adds one element to `FpgaImageIds`; see [`fpga_image_ids`](Self::fpga_image_ids).
-    #[inline]
-    pub fn push_fpga_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fpga_image_ids, item);
-        self
-    }
-    /// Sets [`owners`](t::DescribeFpgaImagesRequest::owners).
-    #[inline]
-    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().owners);
-        self
-    }
-    /// Adds one element to `Owners`; see [`owners`](Self::owners).
-    #[inline]
-    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().owners, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeFpgaImagesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFpgaImagesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeFpgaImagesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-        t::FpgaImage,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
-    }
-}
-/// The `DescribeHostReservationOfferings` operation.
-///
-/// Describes the Dedicated Host reservations that are available to purchase.
-///
-/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeHostReservationOfferings(
-    pub(crate) rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
-    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
-);
-impl DescribeHostReservationOfferings {
-    /// Sets [`filter`](t::DescribeHostReservationOfferingsRequest::filter).
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// Sets [`max_duration`](t::DescribeHostReservationOfferingsRequest::max_duration).
-    #[inline]
-    pub fn max_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_duration = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeHostReservationOfferingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`min_duration`](t::DescribeHostReservationOfferingsRequest::min_duration).
-    #[inline]
-    pub fn min_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().min_duration = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeHostReservationOfferingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`offering_id`](t::DescribeHostReservationOfferingsRequest::offering_id).
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-        t::HostOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeHostReservations` operation.
-///
-/// Describes reservations that are associated with Dedicated Hosts in your account.
-pub struct DescribeHostReservations(
-    pub(crate) rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeHostReservations, t::DescribeHostReservationsRequest,
-    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
-);
-impl DescribeHostReservations {
-    /// Sets [`filter`](t::DescribeHostReservationsRequest::filter).
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// Sets [`host_reservation_id_set`](t::DescribeHostReservationsRequest::host_reservation_id_set).
-    #[inline]
-    pub fn host_reservation_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_reservation_id_set);
-        self
-    }
-    /// Adds one element to `HostReservationIdSet`; see [`host_reservation_id_set`](Self::host_reservation_id_set).
-    #[inline]
-    pub fn push_host_reservation_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_reservation_id_set, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeHostReservationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeHostReservationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-        t::HostReservation,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
-    }
-}
-impl super::Client {
-    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_hosts(&self) -> DescribeHosts {
-        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
-    }
-    /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_iam_instance_profile_associations(
-        &self,
-    ) -> DescribeIamInstanceProfileAssociations {
-        DescribeIamInstanceProfileAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
-        )
-    }
-    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_id_format(&self) -> DescribeIdFormat {
-        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
-    }
-    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
-        DescribeIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
-        )
-    }
-    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
-        DescribeImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_references(&self) -> DescribeImageReferences {
-        DescribeImageReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
-        )
-    }
-    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_report_entries(
-        &self,
-    ) -> DescribeImageUsageReportEntries {
-        DescribeImageUsageReportEntries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
-        )
-    }
-    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
-        DescribeImageUsageReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
-        )
-    }
-    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_images(&self) -> DescribeImages {
-        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
-    }
-    /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
-        DescribeImportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
-        )
-    }
-    /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
-        DescribeImportSnapshotTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
-        )
-    }
-    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
-        DescribeInstanceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
-        )
-    }
-    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_connect_endpoints(
-        &self,
-    ) -> DescribeInstanceConnectEndpoints {
-        DescribeInstanceConnectEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
-        )
-    }
-    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_credit_specifications(
-        &self,
-    ) -> DescribeInstanceCreditSpecifications {
-        DescribeInstanceCreditSpecifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
-        )
-    }
-    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_notification_attributes(
-        &self,
-    ) -> DescribeInstanceEventNotificationAttributes {
-        DescribeInstanceEventNotificationAttributes(
+    ) -> DescribeIpamResourceDiscoveryAssociations {
+        DescribeIpamResourceDiscoveryAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
             ),
         )
     }
-    /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Get information about your IPAM scopes. Returns [`DescribeIpamScopes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
-        DescribeInstanceEventWindows(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
+        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
+    }
+    /// Get information about your IPAM pools. Returns [`DescribeIpams`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipams(&self) -> DescribeIpams {
+        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
+    }
+    /// Describes your IPv6 address pools. Returns [`DescribeIpv6Pools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
+        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
+    }
+    /// Describes the specified key pairs or all of your key pairs. Returns [`DescribeKeyPairs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
+        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
+    }
+    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. Returns [`DescribeLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
+        DescribeLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
+        )
+    }
+    /// Describes one or more launch templates. Returns [`DescribeLaunchTemplates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
+        DescribeLaunchTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
+        )
+    }
+    /// Describes the associations between virtual interface groups and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes the specified associations between VPCs and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_vpc_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
+        DescribeLocalGatewayRouteTableVpcAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeLocalGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_tables(
+        &self,
+    ) -> DescribeLocalGatewayRouteTables {
+        DescribeLocalGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
+        )
+    }
+    /// Describes the specified local gateway virtual interface groups. Returns [`DescribeLocalGatewayVirtualInterfaceGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interface_groups(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
+        DescribeLocalGatewayVirtualInterfaceGroups(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
+            ),
+        )
+    }
+    /// Describes the specified local gateway virtual interfaces. Returns [`DescribeLocalGatewayVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interfaces(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaces {
+        DescribeLocalGatewayVirtualInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
+        )
+    }
+    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. Returns [`DescribeLocalGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
+        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
+    }
+    /// Describes the lock status for a snapshot. Returns [`DescribeLockedSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
+        DescribeLockedSnapshots(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
         )
     }
 }
-/// The `DescribeHosts` operation.
+/// The `DescribeIpamPrefixListResolvers` operation.
 ///
-/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-///
-/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
-pub struct DescribeHosts(
-    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
-    op::DESCRIBE_HOSTS
-);
-impl DescribeHosts {
-    /// Sets [`host_ids`](t::DescribeHostsRequest::host_ids).
-    #[inline]
-    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_ids);
-        self
-    }
-    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
-    #[inline]
-    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeHostsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeHostsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filter`](t::DescribeHostsRequest::filter).
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostsRequest,
-        t::DescribeHostsResult,
-        rt::NoErrors,
-        t::Host,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
-    }
-}
-/// The `DescribeIamInstanceProfileAssociations` operation.
-///
-/// Describes your IAM instance profile associations.
-pub struct DescribeIamInstanceProfileAssociations(
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub struct DescribeIpamPrefixListResolvers(
     pub(crate) rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIamInstanceProfileAssociations,
-    t::DescribeIamInstanceProfileAssociationsRequest,
-    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
+    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
+    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
 );
-impl DescribeIamInstanceProfileAssociations {
-    /// Sets [`association_ids`](t::DescribeIamInstanceProfileAssociationsRequest::association_ids).
-    #[inline]
-    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().association_ids);
-        self
-    }
-    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
-    #[inline]
-    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().association_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeIamInstanceProfileAssociationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIamInstanceProfileAssociationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIamInstanceProfileAssociationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl DescribeIpamPrefixListResolvers {
+    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPrefixListResolversRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPrefixListResolversRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamPrefixListResolversRequest
+        ipam_prefix_list_resolver_ids(String) push_ipam_prefix_list_resolver_ids
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
-        t::IamInstanceProfileAssociation,
+        t::IpamPrefixListResolver,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamResourceDiscoveries` operation.
+///
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DescribeIpamResourceDiscoveries(
+    pub(crate) rt::Call<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
+    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
+);
+impl DescribeIpamResourceDiscoveries {
+    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveriesRequest ipam_resource_discovery_ids(String)
+        push_ipam_resource_discovery_ids
+    );
+    rt::setter!(into_opt DescribeIpamResourceDiscoveriesRequest next_token(String));
+    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest max_results(i32));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveriesRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+        t::IpamResourceDiscovery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
+    }
+}
+/// The `DescribeIpamResourceDiscoveryAssociations` operation.
+///
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub struct DescribeIpamResourceDiscoveryAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamResourceDiscoveryAssociations,
+    t::DescribeIpamResourceDiscoveryAssociationsRequest,
+    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
+);
+impl DescribeIpamResourceDiscoveryAssociations {
+    rt::setter!(val_opt DescribeIpamResourceDiscoveryAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveryAssociationsRequest
+        ipam_resource_discovery_association_ids(String)
+        push_ipam_resource_discovery_association_ids
+    );
+    rt::setter!(
+        into_opt DescribeIpamResourceDiscoveryAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeIpamResourceDiscoveryAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeIpamResourceDiscoveryAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+        t::IpamResourceDiscoveryAssociation,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
+            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
         )
     }
 }
-/// The `DescribeIdFormat` operation.
+/// The `DescribeIpamScopes` operation.
 ///
-/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-pub struct DescribeIdFormat(
+/// Get information about your IPAM scopes.
+pub struct DescribeIpamScopes(
     pub(crate) rt::Call<
-        t::DescribeIdFormatRequest,
-        t::DescribeIdFormatResult,
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
-    rt::NoErrors, op::DESCRIBE_ID_FORMAT
+    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
 );
-impl DescribeIdFormat {
-    /// Sets [`resource`](t::DescribeIdFormatRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-}
-/// The `DescribeIdentityIdFormat` operation.
-///
-/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
-pub struct DescribeIdentityIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
-    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
-);
-impl DescribeIdentityIdFormat {
-    /// Sets [`resource`](t::DescribeIdentityIdFormatRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-    /// Sets [`principal_arn`](t::DescribeIdentityIdFormatRequest::principal_arn).
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-}
-/// The `DescribeImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImageAttribute(
-    pub(crate) rt::Call<
-        t::DescribeImageAttributeRequest,
-        t::ImageAttribute,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
-    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
-);
-impl DescribeImageAttribute {
-    /// Sets [`attribute`](t::DescribeImageAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sets [`image_id`](t::DescribeImageAttributeRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeImageAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeImageReferences` operation.
-///
-/// Describes your Amazon Web Services resources that are referencing the specified images.
-///
-/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageReferences(
-    pub(crate) rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageReferences, t::DescribeImageReferencesRequest,
-    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
-);
-impl DescribeImageReferences {
-    /// Sets [`image_ids`](t::DescribeImageReferencesRequest::image_ids).
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Sets [`include_all_resource_types`](t::DescribeImageReferencesRequest::include_all_resource_types).
-    #[inline]
-    pub fn include_all_resource_types(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_resource_types = Some(value);
-        self
-    }
-    /// Sets [`resource_types`](t::DescribeImageReferencesRequest::resource_types).
-    #[inline]
-    pub fn resource_types(
-        mut self,
-        value: impl rt::Items<t::ResourceTypeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(
-        mut self,
-        item: impl Into<t::ResourceTypeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImageReferencesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeImageReferencesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeImageReferencesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeIpamScopes {
+    rt::setter!(val_opt DescribeIpamScopesRequest dry_run(bool));
+    rt::setter!(items DescribeIpamScopesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamScopesRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamScopesRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamScopesRequest ipam_scope_ids(String) push_ipam_scope_ids
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
         rt::NoErrors,
-        t::ImageReference,
+        t::IpamScope,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
     }
 }
-/// The `DescribeImageUsageReportEntries` operation.
+/// The `DescribeIpams` operation.
 ///
-/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+/// Get information about your IPAM pools.
 ///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReportEntries(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    >,
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DescribeIpams(
+    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
 );
 rt::operation_type!(
-    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
-    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
-    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
+    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
+    op::DESCRIBE_IPAMS
 );
-impl DescribeImageUsageReportEntries {
-    /// Sets [`image_ids`](t::DescribeImageUsageReportEntriesRequest::image_ids).
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Sets [`report_ids`](t::DescribeImageUsageReportEntriesRequest::report_ids).
-    #[inline]
-    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().report_ids);
-        self
-    }
-    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
-    #[inline]
-    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().report_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImageUsageReportEntriesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeImageUsageReportEntriesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeImageUsageReportEntriesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeImageUsageReportEntriesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeIpams {
+    rt::setter!(val_opt DescribeIpamsRequest dry_run(bool));
+    rt::setter!(items DescribeIpamsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamsRequest next_token(String));
+    rt::setter!(items DescribeIpamsRequest ipam_ids(String) push_ipam_ids);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
+        t::DescribeIpamsRequest,
+        t::DescribeIpamsResult,
         rt::NoErrors,
-        t::ImageUsageReportEntry,
+        t::Ipam,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
     }
 }
-/// The `DescribeImageUsageReports` operation.
+/// The `DescribeIpv6Pools` operation.
 ///
-/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReports(
+/// Describes your IPv6 address pools.
+pub struct DescribeIpv6Pools(
     pub(crate) rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
-    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
+    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
 );
-impl DescribeImageUsageReports {
-    /// Sets [`image_ids`](t::DescribeImageUsageReportsRequest::image_ids).
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Sets [`report_ids`](t::DescribeImageUsageReportsRequest::report_ids).
-    #[inline]
-    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().report_ids);
-        self
-    }
-    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
-    #[inline]
-    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().report_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImageUsageReportsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeImageUsageReportsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeImageUsageReportsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeImageUsageReportsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeIpv6Pools {
+    rt::setter!(items DescribeIpv6PoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(into_opt DescribeIpv6PoolsRequest next_token(String));
+    rt::setter!(val_opt DescribeIpv6PoolsRequest max_results(i32));
+    rt::setter!(val_opt DescribeIpv6PoolsRequest dry_run(bool));
+    rt::setter!(items DescribeIpv6PoolsRequest filters(t::Filter) push_filters);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
-        t::ImageUsageReport,
+        t::Ipv6Pool,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
     }
-    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
+}
+/// The `DescribeKeyPairs` operation.
+///
+/// Describes the specified key pairs or all of your key pairs.
+///
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeKeyPairs(
+    pub(crate) rt::Call<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
+    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
+);
+impl DescribeKeyPairs {
+    rt::setter!(items DescribeKeyPairsRequest key_names(String) push_key_names);
+    rt::setter!(items DescribeKeyPairsRequest key_pair_ids(String) push_key_pair_ids);
+    rt::setter!(val_opt DescribeKeyPairsRequest include_public_key(bool));
+    rt::setter!(val_opt DescribeKeyPairsRequest dry_run(bool));
+    rt::setter!(items DescribeKeyPairsRequest filters(t::Filter) push_filters);
+    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
     #[inline]
-    pub fn wait_until_image_usage_report_available(
+    pub fn wait_until_key_pair_exists(
         self,
     ) -> rt::Waiter<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
+        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
     }
 }
-/// The `DescribeImages` operation.
+/// The `DescribeLaunchTemplateVersions` operation.
 ///
-/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub struct DescribeLaunchTemplateVersions(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
+    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DescribeLaunchTemplateVersions {
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeLaunchTemplateVersionsRequest launch_template_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeLaunchTemplateVersionsRequest launch_template_name(String)
+    );
+    rt::setter!(
+        items DescribeLaunchTemplateVersionsRequest versions(String) push_versions
+    );
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest min_version(String));
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest max_version(String));
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest next_token(String));
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest max_results(i32));
+    rt::setter!(
+        items DescribeLaunchTemplateVersionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest resolve_alias(bool));
+    rt::setter!(
+        val_opt DescribeLaunchTemplateVersionsRequest include_managed_resources(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+        t::LaunchTemplateVersion,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeLaunchTemplates` operation.
 ///
-/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+/// Describes one or more launch templates.
+pub struct DescribeLaunchTemplates(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
+    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
+);
+impl DescribeLaunchTemplates {
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeLaunchTemplatesRequest launch_template_ids(String)
+        push_launch_template_ids
+    );
+    rt::setter!(
+        items DescribeLaunchTemplatesRequest launch_template_names(String)
+        push_launch_template_names
+    );
+    rt::setter!(items DescribeLaunchTemplatesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeLaunchTemplatesRequest next_token(String));
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest max_results(i32));
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest include_managed_resources(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+        t::LaunchTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
 ///
-/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        local_gateway_route_table_virtual_interface_group_association_ids(String)
+        push_local_gateway_route_table_virtual_interface_group_association_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
 ///
-/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVpcAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVpcAssociations,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVpcAssociations {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVpcAssociationsRequest
+        local_gateway_route_table_vpc_association_ids(String)
+        push_local_gateway_route_table_vpc_association_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVpcAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTables` operation.
 ///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
+    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
+);
+impl DescribeLocalGatewayRouteTables {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTablesRequest
+        local_gateway_route_table_ids(String) push_local_gateway_route_table_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeLocalGatewayRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+///
+/// Describes the specified local gateway virtual interface groups.
+pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaceGroups,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
+);
+impl DescribeLocalGatewayVirtualInterfaceGroups {
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfaceGroupsRequest
+        local_gateway_virtual_interface_group_ids(String)
+        push_local_gateway_virtual_interface_group_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfaceGroupsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterfaceGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+///
+/// Describes the specified local gateway virtual interfaces.
+pub struct DescribeLocalGatewayVirtualInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaces,
+    t::DescribeLocalGatewayVirtualInterfacesRequest,
+    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
+);
+impl DescribeLocalGatewayVirtualInterfaces {
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfacesRequest
+        local_gateway_virtual_interface_ids(String)
+        push_local_gateway_virtual_interface_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfacesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeLocalGatewayVirtualInterfacesRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterface,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGateways` operation.
+///
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGateways(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
+    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
+);
+impl DescribeLocalGateways {
+    rt::setter!(
+        items DescribeLocalGatewaysRequest local_gateway_ids(String)
+        push_local_gateway_ids
+    );
+    rt::setter!(items DescribeLocalGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeLocalGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeLocalGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeLocalGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+        t::LocalGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeLockedSnapshots` operation.
+///
+/// Describes the lock status for a snapshot.
+pub struct DescribeLockedSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
+    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
+);
+impl DescribeLockedSnapshots {
+    rt::setter!(items DescribeLockedSnapshotsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeLockedSnapshotsRequest max_results(i32));
+    rt::setter!(into_opt DescribeLockedSnapshotsRequest next_token(String));
+    rt::setter!(
+        items DescribeLockedSnapshotsRequest snapshot_ids(String) push_snapshot_ids
+    );
+    rt::setter!(val_opt DescribeLockedSnapshotsRequest dry_run(bool));
+}
+impl super::Client {
+    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. Returns [`DescribeMacHosts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
+        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
+    }
+    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`DescribeMacModificationTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
+        DescribeMacModificationTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
+        )
+    }
+    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. Returns [`DescribeManagedPrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
+        DescribeManagedPrefixLists(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
+        )
+    }
+    /// Describes the specified metric categories, or all of your metric categories. Returns [`DescribeMetricCategories`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
+        DescribeMetricCategories(
+            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
+        )
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeMovingAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
+        DescribeMovingAddresses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
+        )
+    }
+    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. Returns [`DescribeNatGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
+        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
+    }
+    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. Returns [`DescribeNetworkAcls`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
+        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
+    }
+    /// Describes the specified Network Access Scope analyses. Returns [`DescribeNetworkInsightsAccessScopeAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scope_analyses(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
+        DescribeNetworkInsightsAccessScopeAnalyses(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
+            ),
+        )
+    }
+    /// Describes the specified Network Access Scopes. Returns [`DescribeNetworkInsightsAccessScopes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scopes(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopes {
+        DescribeNetworkInsightsAccessScopes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
+        )
+    }
+    /// Describes one or more of your network insights analyses. Returns [`DescribeNetworkInsightsAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
+        DescribeNetworkInsightsAnalyses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
+        )
+    }
+    /// Describes one or more of your paths. Returns [`DescribeNetworkInsightsPaths`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
+        DescribeNetworkInsightsPaths(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
+        )
+    }
+    /// Describes a network interface attribute. You can specify only one attribute at a time. Returns [`DescribeNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_attribute(
+        &self,
+    ) -> DescribeNetworkInterfaceAttribute {
+        DescribeNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Describes the permissions for your network interfaces. Returns [`DescribeNetworkInterfacePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_permissions(
+        &self,
+    ) -> DescribeNetworkInterfacePermissions {
+        DescribeNetworkInterfacePermissions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
+        )
+    }
+    /// Describes the specified network interfaces or all your network interfaces. Returns [`DescribeNetworkInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
+        DescribeNetworkInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
+        )
+    }
+    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicies {
+        DescribeNetworkingFlexCostAllocationPolicies(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+            ),
+        )
+    }
+    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicyAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policy_associations(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
+        DescribeNetworkingFlexCostAllocationPolicyAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
+            ),
+        )
+    }
+}
+/// The `DescribeMacHosts` operation.
+///
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub struct DescribeMacHosts(
+    pub(crate) rt::Call<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMacHosts, t::DescribeMacHostsRequest, t::DescribeMacHostsResult,
+    rt::NoErrors, op::DESCRIBE_MAC_HOSTS
+);
+impl DescribeMacHosts {
+    rt::setter!(items DescribeMacHostsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeMacHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(val_opt DescribeMacHostsRequest max_results(i32));
+    rt::setter!(into_opt DescribeMacHostsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+        t::MacHost,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeMacModificationTasks` operation.
+///
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub struct DescribeMacModificationTasks(
+    pub(crate) rt::Call<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMacModificationTasks, t::DescribeMacModificationTasksRequest,
+    t::DescribeMacModificationTasksResult, rt::NoErrors,
+    op::DESCRIBE_MAC_MODIFICATION_TASKS
+);
+impl DescribeMacModificationTasks {
+    rt::setter!(val_opt DescribeMacModificationTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeMacModificationTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeMacModificationTasksRequest mac_modification_task_ids(String)
+        push_mac_modification_task_ids
+    );
+    rt::setter!(val_opt DescribeMacModificationTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeMacModificationTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+        t::MacModificationTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeManagedPrefixLists` operation.
+///
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub struct DescribeManagedPrefixLists(
+    pub(crate) rt::Call<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeManagedPrefixLists, t::DescribeManagedPrefixListsRequest,
+    t::DescribeManagedPrefixListsResult, rt::NoErrors, op::DESCRIBE_MANAGED_PREFIX_LISTS
+);
+impl DescribeManagedPrefixLists {
+    rt::setter!(val_opt DescribeManagedPrefixListsRequest dry_run(bool));
+    rt::setter!(items DescribeManagedPrefixListsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeManagedPrefixListsRequest max_results(i32));
+    rt::setter!(into_opt DescribeManagedPrefixListsRequest next_token(String));
+    rt::setter!(
+        items DescribeManagedPrefixListsRequest prefix_list_ids(String)
+        push_prefix_list_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+        t::ManagedPrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
+    }
+}
+/// The `DescribeMetricCategories` operation.
+///
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DescribeMetricCategories(
+    pub(crate) rt::Call<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMetricCategories, t::DescribeMetricCategoriesRequest,
+    t::DescribeMetricCategoriesResult, rt::NoErrors, op::DESCRIBE_METRIC_CATEGORIES
+);
+impl DescribeMetricCategories {
+    rt::setter!(
+        items DescribeMetricCategoriesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(items DescribeMetricCategoriesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeMetricCategoriesRequest max_results(i32));
+    rt::setter!(into_opt DescribeMetricCategoriesRequest next_token(String));
+    rt::setter!(val_opt DescribeMetricCategoriesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+        t::MetricCategory,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
+    }
+}
+/// The `DescribeMovingAddresses` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub struct DescribeMovingAddresses(
+    pub(crate) rt::Call<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMovingAddresses, t::DescribeMovingAddressesRequest,
+    t::DescribeMovingAddressesResult, rt::NoErrors, op::DESCRIBE_MOVING_ADDRESSES
+);
+impl DescribeMovingAddresses {
+    rt::setter!(val_opt DescribeMovingAddressesRequest dry_run(bool));
+    rt::setter!(items DescribeMovingAddressesRequest public_ips(String) push_public_ips);
+    rt::setter!(into_opt DescribeMovingAddressesRequest next_token(String));
+    rt::setter!(items DescribeMovingAddressesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeMovingAddressesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+        t::MovingAddressStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
+    }
+}
+/// The `DescribeNatGateways` operation.
+///
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub struct DescribeNatGateways(
+    pub(crate) rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNatGateways, t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_NAT_GATEWAYS
+);
+impl DescribeNatGateways {
+    rt::setter!(val_opt DescribeNatGatewaysRequest dry_run(bool));
+    rt::setter!(items DescribeNatGatewaysRequest filter(t::Filter) push_filter);
+    rt::setter!(val_opt DescribeNatGatewaysRequest max_results(i32));
+    rt::setter!(
+        items DescribeNatGatewaysRequest nat_gateway_ids(String) push_nat_gateway_ids
+    );
+    rt::setter!(into_opt DescribeNatGatewaysRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+        t::NatGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
+    }
+}
+/// The `DescribeNetworkAcls` operation.
+///
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeNetworkAcls(
+    pub(crate) rt::Call<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkAcls, t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult,
+    rt::NoErrors, op::DESCRIBE_NETWORK_ACLS
+);
+impl DescribeNetworkAcls {
+    rt::setter!(into_opt DescribeNetworkAclsRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkAclsRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkAclsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeNetworkAclsRequest network_acl_ids(String) push_network_acl_ids
+    );
+    rt::setter!(items DescribeNetworkAclsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+        t::NetworkAcl,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
+///
+/// Describes the specified Network Access Scope analyses.
+pub struct DescribeNetworkInsightsAccessScopeAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopeAnalyses,
+    t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+    t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES
+);
+impl DescribeNetworkInsightsAccessScopeAnalyses {
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopeAnalysesRequest
+        network_insights_access_scope_analysis_ids(String)
+        push_network_insights_access_scope_analysis_ids
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        analysis_start_time_begin(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        analysis_start_time_end(rt::DateTime)
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopeAnalysesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest max_results(i32)
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScopeAnalysis,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopes` operation.
+///
+/// Describes the specified Network Access Scopes.
+pub struct DescribeNetworkInsightsAccessScopes(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopes, t::DescribeNetworkInsightsAccessScopesRequest,
+    t::DescribeNetworkInsightsAccessScopesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES
+);
+impl DescribeNetworkInsightsAccessScopes {
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopesRequest
+        network_insights_access_scope_ids(String) push_network_insights_access_scope_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsAccessScopesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScope,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAnalyses` operation.
+///
+/// Describes one or more of your network insights analyses.
+pub struct DescribeNetworkInsightsAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAnalyses, t::DescribeNetworkInsightsAnalysesRequest,
+    t::DescribeNetworkInsightsAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES
+);
+impl DescribeNetworkInsightsAnalyses {
+    rt::setter!(
+        items DescribeNetworkInsightsAnalysesRequest
+        network_insights_analysis_ids(String) push_network_insights_analysis_ids
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAnalysesRequest network_insights_path_id(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAnalysesRequest analysis_start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAnalysesRequest analysis_end_time(rt::DateTime)
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAnalysesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsAnalysesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAnalysis,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsPaths` operation.
+///
+/// Describes one or more of your paths.
+pub struct DescribeNetworkInsightsPaths(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsPaths, t::DescribeNetworkInsightsPathsRequest,
+    t::DescribeNetworkInsightsPathsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_PATHS
+);
+impl DescribeNetworkInsightsPaths {
+    rt::setter!(
+        items DescribeNetworkInsightsPathsRequest network_insights_path_ids(String)
+        push_network_insights_path_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsPathsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsPathsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+        t::NetworkInsightsPath,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaceAttribute` operation.
+///
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub struct DescribeNetworkInterfaceAttribute(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfaceAttribute, t::DescribeNetworkInterfaceAttributeRequest,
+    t::DescribeNetworkInterfaceAttributeResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl DescribeNetworkInterfaceAttribute {
+    rt::setter!(val_opt DescribeNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInterfaceAttributeRequest
+        attribute(t::NetworkInterfaceAttribute)
+    );
+}
+/// The `DescribeNetworkInterfacePermissions` operation.
+///
+/// Describes the permissions for your network interfaces.
+pub struct DescribeNetworkInterfacePermissions(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfacePermissions, t::DescribeNetworkInterfacePermissionsRequest,
+    t::DescribeNetworkInterfacePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS
+);
+impl DescribeNetworkInterfacePermissions {
+    rt::setter!(
+        items DescribeNetworkInterfacePermissionsRequest
+        network_interface_permission_ids(String) push_network_interface_permission_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInterfacePermissionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeNetworkInterfacePermissionsRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkInterfacePermissionsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+        t::NetworkInterfacePermission,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaces` operation.
+///
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImages(
-    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
-    op::DESCRIBE_IMAGES
-);
-impl DescribeImages {
-    /// Sets [`executable_users`](t::DescribeImagesRequest::executable_users).
-    #[inline]
-    pub fn executable_users(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().executable_users);
-        self
-    }
-    /// Adds one element to `ExecutableUsers`; see [`executable_users`](Self::executable_users).
-    #[inline]
-    pub fn push_executable_users(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().executable_users, item);
-        self
-    }
-    /// Sets [`image_ids`](t::DescribeImagesRequest::image_ids).
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Sets [`owners`](t::DescribeImagesRequest::owners).
-    #[inline]
-    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().owners);
-        self
-    }
-    /// Adds one element to `Owners`; see [`owners`](Self::owners).
-    #[inline]
-    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().owners, item);
-        self
-    }
-    /// Sets [`include_deprecated`](t::DescribeImagesRequest::include_deprecated).
-    #[inline]
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.0.input_mut().include_deprecated = Some(value);
-        self
-    }
-    /// Sets [`include_disabled`](t::DescribeImagesRequest::include_disabled).
-    #[inline]
-    pub fn include_disabled(mut self, value: bool) -> Self {
-        self.0.input_mut().include_disabled = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeImagesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImagesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeImagesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeImagesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImagesRequest,
-        t::DescribeImagesResult,
-        rt::NoErrors,
-        t::Image,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
-    }
-    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_image_exists(
-        self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
-    }
-    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_image_available(
-        self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeImportImageTasks` operation.
-///
-/// Displays details about an import virtual machine or import snapshot tasks that are already created.
-pub struct DescribeImportImageTasks(
+pub struct DescribeNetworkInterfaces(
     pub(crate) rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
-    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
+    DescribeNetworkInterfaces, t::DescribeNetworkInterfacesRequest,
+    t::DescribeNetworkInterfacesResult, rt::NoErrors, op::DESCRIBE_NETWORK_INTERFACES
 );
-impl DescribeImportImageTasks {
-    /// Sets [`dry_run`](t::DescribeImportImageTasksRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeImportImageTasksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`import_task_ids`](t::DescribeImportImageTasksRequest::import_task_ids).
-    #[inline]
-    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().import_task_ids);
-        self
-    }
-    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
-    #[inline]
-    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().import_task_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeImportImageTasksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImportImageTasksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl DescribeNetworkInterfaces {
+    rt::setter!(into_opt DescribeNetworkInterfacesRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkInterfacesRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeNetworkInterfacesRequest include_managed_resources(bool)
+    );
+    rt::setter!(val_opt DescribeNetworkInterfacesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeNetworkInterfacesRequest network_interface_ids(String)
+        push_network_interface_ids
+    );
+    rt::setter!(items DescribeNetworkInterfacesRequest filters(t::Filter) push_filters);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
-        t::ImportImageTask,
+        t::NetworkInterface,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
     }
-}
-/// The `DescribeImportSnapshotTasks` operation.
-///
-/// Describes your import snapshot tasks.
-pub struct DescribeImportSnapshotTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
-    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
-    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
-);
-impl DescribeImportSnapshotTasks {
-    /// Sets [`dry_run`](t::DescribeImportSnapshotTasksRequest::dry_run).
+    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeImportSnapshotTasksRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`import_task_ids`](t::DescribeImportSnapshotTasksRequest::import_task_ids).
-    #[inline]
-    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().import_task_ids);
-        self
-    }
-    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
-    #[inline]
-    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().import_task_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeImportSnapshotTasksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImportSnapshotTasksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-        t::ImportSnapshotTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
-    }
-    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
-    #[inline]
-    pub fn wait_until_snapshot_imported(
+    pub fn wait_until_network_interface_available(
         self,
     ) -> rt::Waiter<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
+        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
     }
 }
-/// The `DescribeInstanceAttribute` operation.
+/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
 ///
-/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-pub struct DescribeInstanceAttribute(
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicies(
     pub(crate) rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
-    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
+    DescribeNetworkingFlexCostAllocationPolicies,
+    t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
 );
-impl DescribeInstanceAttribute {
-    /// Sets [`dry_run`](t::DescribeInstanceAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::DescribeInstanceAttributeRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`attribute`](t::DescribeInstanceAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-}
-/// The `DescribeInstanceConnectEndpoints` operation.
-///
-/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-pub struct DescribeInstanceConnectEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
-    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
-);
-impl DescribeInstanceConnectEndpoints {
-    /// Sets [`dry_run`](t::DescribeInstanceConnectEndpointsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceConnectEndpointsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceConnectEndpointsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceConnectEndpointsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`instance_connect_endpoint_ids`](t::DescribeInstanceConnectEndpointsRequest::instance_connect_endpoint_ids).
-    #[inline]
-    pub fn instance_connect_endpoint_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_connect_endpoint_ids);
-        self
-    }
-    /// Adds one element to `InstanceConnectEndpointIds`; see [`instance_connect_endpoint_ids`](Self::instance_connect_endpoint_ids).
-    #[inline]
-    pub fn push_instance_connect_endpoint_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_connect_endpoint_ids, item);
-        self
-    }
+impl DescribeNetworkingFlexCostAllocationPolicies {
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPoliciesRequest fca_policy_ids(String)
+        push_fca_policy_ids
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPoliciesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        into_opt DescribeNetworkingFlexCostAllocationPoliciesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest dry_run(bool)
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
-        t::Ec2InstanceConnectEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceCreditSpecifications` operation.
-///
-/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-///
-/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
-///
-/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceCreditSpecifications(
-    pub(crate) rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
-    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
-);
-impl DescribeInstanceCreditSpecifications {
-    /// Sets [`dry_run`](t::DescribeInstanceCreditSpecificationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceCreditSpecificationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`instance_ids`](t::DescribeInstanceCreditSpecificationsRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceCreditSpecificationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceCreditSpecificationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-        t::InstanceCreditSpecification,
+        t::FlexCostAllocationPolicyDescription,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
         )
     }
 }
-/// The `DescribeInstanceEventNotificationAttributes` operation.
+/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
 ///
-/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-pub struct DescribeInstanceEventNotificationAttributes(
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
     pub(crate) rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInstanceEventNotificationAttributes,
-    t::DescribeInstanceEventNotificationAttributesRequest,
-    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+    DescribeNetworkingFlexCostAllocationPolicyAssociations,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS
 );
-impl DescribeInstanceEventNotificationAttributes {
-    /// Sets [`dry_run`](t::DescribeInstanceEventNotificationAttributesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeInstanceEventWindows` operation.
-///
-/// Describes the specified event windows or all event windows.
-///
-/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceEventWindows(
-    pub(crate) rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
-    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
-);
-impl DescribeInstanceEventWindows {
-    /// Sets [`dry_run`](t::DescribeInstanceEventWindowsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_event_window_ids`](t::DescribeInstanceEventWindowsRequest::instance_event_window_ids).
-    #[inline]
-    pub fn instance_event_window_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_event_window_ids);
-        self
-    }
-    /// Adds one element to `InstanceEventWindowIds`; see [`instance_event_window_ids`](Self::instance_event_window_ids).
-    #[inline]
-    pub fn push_instance_event_window_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_event_window_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceEventWindowsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceEventWindowsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceEventWindowsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        fca_policy_association_ids(String) push_fca_policy_association_ids
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        into_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        dry_run(bool)
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
-        t::InstanceEventWindow,
+        t::FlexCostAllocationPolicyAssociationDescription,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+impl super::Client {
+    /// Describes the Outposts link aggregation groups (LAGs). Returns [`DescribeOutpostLags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
+        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
+    }
+    /// Describes the specified placement groups or all of your placement groups. Returns [`DescribePlacementGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
+        DescribePlacementGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
+        )
+    }
+    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service. Returns [`DescribePrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
+        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
+    }
+    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference. Returns [`DescribePrincipalIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
+        DescribePrincipalIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
+        )
+    }
+    /// Describes the specified IPv4 address pools. Returns [`DescribePublicIpv4Pools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
+        DescribePublicIpv4Pools(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
+        )
+    }
+    /// Describes the Regions that are enabled for your account, or all Regions. Returns [`DescribeRegions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_regions(&self) -> DescribeRegions {
+        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
+    }
+    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*. Returns [`DescribeReplaceRootVolumeTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
+        DescribeReplaceRootVolumeTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
+        )
+    }
+    /// Describes one or more of the Reserved Instances that you purchased. Returns [`DescribeReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
+        DescribeReservedInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
+        )
+    }
+    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace. Returns [`DescribeReservedInstancesListings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_listings(
+        &self,
+    ) -> DescribeReservedInstancesListings {
+        DescribeReservedInstancesListings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
+        )
+    }
+    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned. Returns [`DescribeReservedInstancesModifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_modifications(
+        &self,
+    ) -> DescribeReservedInstancesModifications {
+        DescribeReservedInstancesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
+        )
+    }
+    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used. Returns [`DescribeReservedInstancesOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_offerings(
+        &self,
+    ) -> DescribeReservedInstancesOfferings {
+        DescribeReservedInstancesOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
+        )
+    }
+    /// Describes one or more route server endpoints. Returns [`DescribeRouteServerEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
+        DescribeRouteServerEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
+        )
+    }
+    /// Describes one or more route server peers. Returns [`DescribeRouteServerPeers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
+        DescribeRouteServerPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
+        )
+    }
+    /// Describes one or more route servers. Returns [`DescribeRouteServers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_servers(&self) -> DescribeRouteServers {
+        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
+    }
+    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria. Returns [`DescribeRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_tables(&self) -> DescribeRouteTables {
+        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
+    }
+    /// Finds available schedules that meet the specified criteria. Returns [`DescribeScheduledInstanceAvailability`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_scheduled_instance_availability(
+        &self,
+    ) -> DescribeScheduledInstanceAvailability {
+        DescribeScheduledInstanceAvailability(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
+        )
+    }
+}
+/// The `DescribeOutpostLags` operation.
+///
+/// Describes the Outposts link aggregation groups (LAGs).
+///
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+pub struct DescribeOutpostLags(
+    pub(crate) rt::Call<
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeOutpostLags, t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult,
+    rt::NoErrors, op::DESCRIBE_OUTPOST_LAGS
+);
+impl DescribeOutpostLags {
+    rt::setter!(
+        items DescribeOutpostLagsRequest outpost_lag_ids(String) push_outpost_lag_ids
+    );
+    rt::setter!(items DescribeOutpostLagsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeOutpostLagsRequest max_results(i32));
+    rt::setter!(into_opt DescribeOutpostLagsRequest next_token(String));
+    rt::setter!(val_opt DescribeOutpostLagsRequest dry_run(bool));
+}
+/// The `DescribePlacementGroups` operation.
+///
+/// Describes the specified placement groups or all of your placement groups.
+///
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DescribePlacementGroups(
+    pub(crate) rt::Call<
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePlacementGroups, t::DescribePlacementGroupsRequest,
+    t::DescribePlacementGroupsResult, rt::NoErrors, op::DESCRIBE_PLACEMENT_GROUPS
+);
+impl DescribePlacementGroups {
+    rt::setter!(items DescribePlacementGroupsRequest group_ids(String) push_group_ids);
+    rt::setter!(val_opt DescribePlacementGroupsRequest dry_run(bool));
+    rt::setter!(
+        items DescribePlacementGroupsRequest group_names(String) push_group_names
+    );
+    rt::setter!(items DescribePlacementGroupsRequest filters(t::Filter) push_filters);
+}
+/// The `DescribePrefixLists` operation.
+///
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+pub struct DescribePrefixLists(
+    pub(crate) rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePrefixLists, t::DescribePrefixListsRequest, t::DescribePrefixListsResult,
+    rt::NoErrors, op::DESCRIBE_PREFIX_LISTS
+);
+impl DescribePrefixLists {
+    rt::setter!(val_opt DescribePrefixListsRequest dry_run(bool));
+    rt::setter!(items DescribePrefixListsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribePrefixListsRequest max_results(i32));
+    rt::setter!(into_opt DescribePrefixListsRequest next_token(String));
+    rt::setter!(
+        items DescribePrefixListsRequest prefix_list_ids(String) push_prefix_list_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+        t::PrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PREFIX_LISTS_PAGINATOR)
+    }
+}
+/// The `DescribePrincipalIdFormat` operation.
+///
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+///
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribePrincipalIdFormat(
+    pub(crate) rt::Call<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePrincipalIdFormat, t::DescribePrincipalIdFormatRequest,
+    t::DescribePrincipalIdFormatResult, rt::NoErrors, op::DESCRIBE_PRINCIPAL_ID_FORMAT
+);
+impl DescribePrincipalIdFormat {
+    rt::setter!(val_opt DescribePrincipalIdFormatRequest dry_run(bool));
+    rt::setter!(items DescribePrincipalIdFormatRequest resources(String) push_resources);
+    rt::setter!(val_opt DescribePrincipalIdFormatRequest max_results(i32));
+    rt::setter!(into_opt DescribePrincipalIdFormatRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+        t::PrincipalIdFormat,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR)
+    }
+}
+/// The `DescribePublicIpv4Pools` operation.
+///
+/// Describes the specified IPv4 address pools.
+pub struct DescribePublicIpv4Pools(
+    pub(crate) rt::Call<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePublicIpv4Pools, t::DescribePublicIpv4PoolsRequest,
+    t::DescribePublicIpv4PoolsResult, rt::NoErrors, op::DESCRIBE_PUBLIC_IPV4_POOLS
+);
+impl DescribePublicIpv4Pools {
+    rt::setter!(items DescribePublicIpv4PoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(into_opt DescribePublicIpv4PoolsRequest next_token(String));
+    rt::setter!(val_opt DescribePublicIpv4PoolsRequest max_results(i32));
+    rt::setter!(items DescribePublicIpv4PoolsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+        t::PublicIpv4Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeRegions` operation.
+///
+/// Describes the Regions that are enabled for your account, or all Regions.
+///
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
+///
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeRegions(
+    pub(crate) rt::Call<
+        t::DescribeRegionsRequest,
+        t::DescribeRegionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRegions, t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors,
+    op::DESCRIBE_REGIONS
+);
+impl DescribeRegions {
+    rt::setter!(items DescribeRegionsRequest region_names(String) push_region_names);
+    rt::setter!(val_opt DescribeRegionsRequest all_regions(bool));
+    rt::setter!(val_opt DescribeRegionsRequest dry_run(bool));
+    rt::setter!(items DescribeRegionsRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeReplaceRootVolumeTasks` operation.
+///
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeReplaceRootVolumeTasks(
+    pub(crate) rt::Call<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReplaceRootVolumeTasks, t::DescribeReplaceRootVolumeTasksRequest,
+    t::DescribeReplaceRootVolumeTasksResult, rt::NoErrors,
+    op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS
+);
+impl DescribeReplaceRootVolumeTasks {
+    rt::setter!(
+        items DescribeReplaceRootVolumeTasksRequest replace_root_volume_task_ids(String)
+        push_replace_root_volume_task_ids
+    );
+    rt::setter!(
+        items DescribeReplaceRootVolumeTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeReplaceRootVolumeTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeReplaceRootVolumeTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeReplaceRootVolumeTasksRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+        t::ReplaceRootVolumeTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeReservedInstances` operation.
+///
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstances(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstances, t::DescribeReservedInstancesRequest,
+    t::DescribeReservedInstancesResult, rt::NoErrors, op::DESCRIBE_RESERVED_INSTANCES
+);
+impl DescribeReservedInstances {
+    rt::setter!(
+        into_opt DescribeReservedInstancesRequest offering_class(t::OfferingClassType)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesRequest reserved_instances_ids(String)
+        push_reserved_instances_ids
+    );
+    rt::setter!(val_opt DescribeReservedInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeReservedInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        into_opt DescribeReservedInstancesRequest offering_type(t::OfferingTypeValues)
+    );
+}
+/// The `DescribeReservedInstancesListings` operation.
+///
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesListings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesListings, t::DescribeReservedInstancesListingsRequest,
+    t::DescribeReservedInstancesListingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_LISTINGS
+);
+impl DescribeReservedInstancesListings {
+    rt::setter!(
+        into_opt DescribeReservedInstancesListingsRequest reserved_instances_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesListingsRequest
+        reserved_instances_listing_id(String)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesListingsRequest filters(t::Filter) push_filters
+    );
+}
+/// The `DescribeReservedInstancesModifications` operation.
+///
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesModifications(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesModifications,
+    t::DescribeReservedInstancesModificationsRequest,
+    t::DescribeReservedInstancesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS
+);
+impl DescribeReservedInstancesModifications {
+    rt::setter!(
+        items DescribeReservedInstancesModificationsRequest
+        reserved_instances_modification_ids(String)
+        push_reserved_instances_modification_ids
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesModificationsRequest next_token(String)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesModificationsRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+        t::ReservedInstancesModification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeReservedInstancesOfferings` operation.
+///
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesOfferings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesOfferings, t::DescribeReservedInstancesOfferingsRequest,
+    t::DescribeReservedInstancesOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS
+);
+impl DescribeReservedInstancesOfferings {
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest availability_zone(String)
+    );
+    rt::setter!(
+        val_opt DescribeReservedInstancesOfferingsRequest include_marketplace(bool)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest instance_type(t::InstanceType)
+    );
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest max_duration(i64));
+    rt::setter!(
+        val_opt DescribeReservedInstancesOfferingsRequest max_instance_count(i32)
+    );
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest min_duration(i64));
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest
+        offering_class(t::OfferingClassType)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest
+        product_description(t::RiProductDescription)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesOfferingsRequest
+        reserved_instances_offering_ids(String) push_reserved_instances_offering_ids
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest availability_zone_id(String)
+    );
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeReservedInstancesOfferingsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest instance_tenancy(t::Tenancy)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest
+        offering_type(t::OfferingTypeValues)
+    );
+    rt::setter!(into_opt DescribeReservedInstancesOfferingsRequest next_token(String));
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+        t::ReservedInstancesOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerEndpoints` operation.
+///
+/// Describes one or more route server endpoints.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerEndpoints, t::DescribeRouteServerEndpointsRequest,
+    t::DescribeRouteServerEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_ROUTE_SERVER_ENDPOINTS
+);
+impl DescribeRouteServerEndpoints {
+    rt::setter!(
+        items DescribeRouteServerEndpointsRequest route_server_endpoint_ids(String)
+        push_route_server_endpoint_ids
+    );
+    rt::setter!(into_opt DescribeRouteServerEndpointsRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteServerEndpointsRequest max_results(i32));
+    rt::setter!(
+        items DescribeRouteServerEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeRouteServerEndpointsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+        t::RouteServerEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerPeers` operation.
+///
+/// Describes one or more route server peers.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerPeers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerPeers, t::DescribeRouteServerPeersRequest,
+    t::DescribeRouteServerPeersResult, rt::NoErrors, op::DESCRIBE_ROUTE_SERVER_PEERS
+);
+impl DescribeRouteServerPeers {
+    rt::setter!(
+        items DescribeRouteServerPeersRequest route_server_peer_ids(String)
+        push_route_server_peer_ids
+    );
+    rt::setter!(into_opt DescribeRouteServerPeersRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteServerPeersRequest max_results(i32));
+    rt::setter!(items DescribeRouteServerPeersRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeRouteServerPeersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+        t::RouteServerPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServers` operation.
+///
+/// Describes one or more route servers.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServers, t::DescribeRouteServersRequest, t::DescribeRouteServersResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_SERVERS
+);
+impl DescribeRouteServers {
+    rt::setter!(
+        items DescribeRouteServersRequest route_server_ids(String) push_route_server_ids
+    );
+    rt::setter!(into_opt DescribeRouteServersRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteServersRequest max_results(i32));
+    rt::setter!(items DescribeRouteServersRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeRouteServersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+        t::RouteServer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteTables` operation.
+///
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+///
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteTables, t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_TABLES
+);
+impl DescribeRouteTables {
+    rt::setter!(into_opt DescribeRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteTablesRequest max_results(i32));
+    rt::setter!(val_opt DescribeRouteTablesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeRouteTablesRequest route_table_ids(String) push_route_table_ids
+    );
+    rt::setter!(items DescribeRouteTablesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+        t::RouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeScheduledInstanceAvailability` operation.
+///
+/// Finds available schedules that meet the specified criteria.
+///
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+///
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+pub struct DescribeScheduledInstanceAvailability(
+    pub(crate) rt::Call<
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeScheduledInstanceAvailability,
+    t::DescribeScheduledInstanceAvailabilityRequest,
+    t::DescribeScheduledInstanceAvailabilityResult, rt::NoErrors,
+    op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY
+);
+impl DescribeScheduledInstanceAvailability {
+    rt::setter!(val_opt DescribeScheduledInstanceAvailabilityRequest dry_run(bool));
+    rt::setter!(
+        items DescribeScheduledInstanceAvailabilityRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_req DescribeScheduledInstanceAvailabilityRequest
+        first_slot_start_time_range(t::SlotDateTimeRangeRequest)
+    );
+    rt::setter!(val_opt DescribeScheduledInstanceAvailabilityRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeScheduledInstanceAvailabilityRequest
+        max_slot_duration_in_hours(i32)
+    );
+    rt::setter!(
+        val_opt DescribeScheduledInstanceAvailabilityRequest
+        min_slot_duration_in_hours(i32)
+    );
+    rt::setter!(
+        into_opt DescribeScheduledInstanceAvailabilityRequest next_token(String)
+    );
+    rt::setter!(
+        val_req DescribeScheduledInstanceAvailabilityRequest
+        recurrence(t::ScheduledInstanceRecurrenceRequest)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
+        rt::NoErrors,
+        t::ScheduledInstanceAvailability,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
+        )
     }
 }

@@ -5,1368 +5,2387 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. Returns [`DescribeInstanceImageMetadata`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Scheduled Instances or all your Scheduled Instances. Returns [`DescribeScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
-        DescribeInstanceImageMetadata(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
+    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
+        DescribeScheduledInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCES),
         )
     }
-    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaHistoryStates`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more of your secondary interfaces. Returns [`DescribeSecondaryInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_sql_ha_history_states(
+    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
+        DescribeSecondaryInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_INTERFACES),
+        )
+    }
+    /// Describes one or more secondary networks. Returns [`DescribeSecondaryNetworks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
+        DescribeSecondaryNetworks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_NETWORKS),
+        )
+    }
+    /// Describes one or more of your secondary subnets. Returns [`DescribeSecondarySubnets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
+        DescribeSecondarySubnets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_SUBNETS),
+        )
+    }
+    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request. Returns [`DescribeSecurityGroupReferences`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
+        DescribeSecurityGroupReferences(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_REFERENCES),
+        )
+    }
+    /// Describes one or more of your security group rules. Returns [`DescribeSecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
+        DescribeSecurityGroupRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_RULES),
+        )
+    }
+    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html). Returns [`DescribeSecurityGroupVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_vpc_associations(
         &self,
-    ) -> DescribeInstanceSqlHaHistoryStates {
-        DescribeInstanceSqlHaHistoryStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
+    ) -> DescribeSecurityGroupVpcAssociations {
+        DescribeSecurityGroupVpcAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS),
         )
     }
-    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaStates`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified security groups or all of your security groups. Returns [`DescribeSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
-        DescribeInstanceSqlHaStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
+    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
+        DescribeSecurityGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUPS),
         )
     }
-    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances. Returns [`DescribeInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the Outpost service link virtual interfaces. Returns [`DescribeServiceLinkVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
-        DescribeInstanceStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
-        )
-    }
-    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads. Returns [`DescribeInstanceTopology`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
-        DescribeInstanceTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
-        )
-    }
-    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region. Returns [`DescribeInstanceTypeOfferings`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
-        DescribeInstanceTypeOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
-        )
-    }
-    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`. Returns [`DescribeInstanceTypes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
-        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
-    }
-    /// Describes the specified instances or all instances. Returns [`DescribeInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instances(&self) -> DescribeInstances {
-        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
-    }
-    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria. Returns [`DescribeInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
-        DescribeInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
-        )
-    }
-    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DescribeIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
-        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
-    }
-    /// Describe verification tokens. Returns [`DescribeIpamExternalResourceVerificationTokens`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_external_resource_verification_tokens(
+    pub fn describe_service_link_virtual_interfaces(
         &self,
-    ) -> DescribeIpamExternalResourceVerificationTokens {
-        DescribeIpamExternalResourceVerificationTokens(
+    ) -> DescribeServiceLinkVirtualInterfaces {
+        DescribeServiceLinkVirtualInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES),
+        )
+    }
+    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time. Returns [`DescribeSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
+        DescribeSnapshotAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_ATTRIBUTE),
+        )
+    }
+    /// Describes the storage tier status of one or more Amazon EBS snapshots. Returns [`DescribeSnapshotTierStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
+        DescribeSnapshotTierStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_TIER_STATUS),
+        )
+    }
+    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you. Returns [`DescribeSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshots(&self) -> DescribeSnapshots {
+        DescribeSnapshots(rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOTS))
+    }
+    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_datafeed_subscription(
+        &self,
+    ) -> DescribeSpotDatafeedSubscription {
+        DescribeSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION),
+        )
+    }
+    /// Describes the running instances for the specified Spot Fleet. Returns [`DescribeSpotFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
+        DescribeSpotFleetInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_INSTANCES),
+        )
+    }
+    /// Describes the events for the specified Spot Fleet request during the specified time. Returns [`DescribeSpotFleetRequestHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_request_history(
+        &self,
+    ) -> DescribeSpotFleetRequestHistory {
+        DescribeSpotFleetRequestHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY),
+        )
+    }
+    /// Describes your Spot Fleet requests. Returns [`DescribeSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
+        DescribeSpotFleetRequests(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUESTS),
+        )
+    }
+}
+/// The `DescribeScheduledInstances` operation.
+///
+/// Describes the specified Scheduled Instances or all your Scheduled Instances.
+pub struct DescribeScheduledInstances(
+    pub(crate) rt::Call<
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeScheduledInstances, t::DescribeScheduledInstancesRequest,
+    t::DescribeScheduledInstancesResult, rt::NoErrors, op::DESCRIBE_SCHEDULED_INSTANCES
+);
+impl DescribeScheduledInstances {
+    rt::setter!(val_opt DescribeScheduledInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeScheduledInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeScheduledInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeScheduledInstancesRequest next_token(String));
+    rt::setter!(
+        items DescribeScheduledInstancesRequest scheduled_instance_ids(String)
+        push_scheduled_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeScheduledInstancesRequest
+        slot_start_time_range(t::SlotStartTimeRangeRequest)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
+        rt::NoErrors,
+        t::ScheduledInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSecondaryInterfaces` operation.
+///
+/// Describes one or more of your secondary interfaces.
+pub struct DescribeSecondaryInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondaryInterfaces, t::DescribeSecondaryInterfacesRequest,
+    t::DescribeSecondaryInterfacesResult, rt::NoErrors, op::DESCRIBE_SECONDARY_INTERFACES
+);
+impl DescribeSecondaryInterfaces {
+    rt::setter!(val_opt DescribeSecondaryInterfacesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSecondaryInterfacesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeSecondaryInterfacesRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondaryInterfacesRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondaryInterfacesRequest secondary_interface_ids(String)
+        push_secondary_interface_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
+        rt::NoErrors,
+        t::SecondaryInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
+    }
+}
+/// The `DescribeSecondaryNetworks` operation.
+///
+/// Describes one or more secondary networks.
+pub struct DescribeSecondaryNetworks(
+    pub(crate) rt::Call<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondaryNetworks, t::DescribeSecondaryNetworksRequest,
+    t::DescribeSecondaryNetworksResult, rt::NoErrors, op::DESCRIBE_SECONDARY_NETWORKS
+);
+impl DescribeSecondaryNetworks {
+    rt::setter!(val_opt DescribeSecondaryNetworksRequest dry_run(bool));
+    rt::setter!(items DescribeSecondaryNetworksRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSecondaryNetworksRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondaryNetworksRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondaryNetworksRequest secondary_network_ids(String)
+        push_secondary_network_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+        t::SecondaryNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecondarySubnets` operation.
+///
+/// Describes one or more of your secondary subnets.
+pub struct DescribeSecondarySubnets(
+    pub(crate) rt::Call<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondarySubnets, t::DescribeSecondarySubnetsRequest,
+    t::DescribeSecondarySubnetsResult, rt::NoErrors, op::DESCRIBE_SECONDARY_SUBNETS
+);
+impl DescribeSecondarySubnets {
+    rt::setter!(val_opt DescribeSecondarySubnetsRequest dry_run(bool));
+    rt::setter!(items DescribeSecondarySubnetsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSecondarySubnetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondarySubnetsRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondarySubnetsRequest secondary_subnet_ids(String)
+        push_secondary_subnet_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+        t::SecondarySubnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecurityGroupReferences` operation.
+///
+/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+pub struct DescribeSecurityGroupReferences(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupReferencesRequest,
+        t::DescribeSecurityGroupReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupReferences, t::DescribeSecurityGroupReferencesRequest,
+    t::DescribeSecurityGroupReferencesResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_REFERENCES
+);
+impl DescribeSecurityGroupReferences {
+    rt::setter!(val_opt DescribeSecurityGroupReferencesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSecurityGroupReferencesRequest group_id(String) push_group_id
+    );
+}
+/// The `DescribeSecurityGroupRules` operation.
+///
+/// Describes one or more of your security group rules.
+pub struct DescribeSecurityGroupRules(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupRules, t::DescribeSecurityGroupRulesRequest,
+    t::DescribeSecurityGroupRulesResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUP_RULES
+);
+impl DescribeSecurityGroupRules {
+    rt::setter!(items DescribeSecurityGroupRulesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeSecurityGroupRulesRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt DescribeSecurityGroupRulesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeSecurityGroupRulesRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupRulesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
+        rt::NoErrors,
+        t::SecurityGroupRule,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
+    }
+}
+/// The `DescribeSecurityGroupVpcAssociations` operation.
+///
+/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+pub struct DescribeSecurityGroupVpcAssociations(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupVpcAssociations, t::DescribeSecurityGroupVpcAssociationsRequest,
+    t::DescribeSecurityGroupVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS
+);
+impl DescribeSecurityGroupVpcAssociations {
+    rt::setter!(
+        items DescribeSecurityGroupVpcAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeSecurityGroupVpcAssociationsRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+        t::SecurityGroupVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_associated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_disassociated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
+    }
+}
+/// The `DescribeSecurityGroups` operation.
+///
+/// Describes the specified security groups or all of your security groups.
+pub struct DescribeSecurityGroups(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroups, t::DescribeSecurityGroupsRequest,
+    t::DescribeSecurityGroupsResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUPS
+);
+impl DescribeSecurityGroups {
+    rt::setter!(items DescribeSecurityGroupsRequest group_ids(String) push_group_ids);
+    rt::setter!(
+        items DescribeSecurityGroupsRequest group_names(String) push_group_names
+    );
+    rt::setter!(into_opt DescribeSecurityGroupsRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSecurityGroupsRequest dry_run(bool));
+    rt::setter!(items DescribeSecurityGroupsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+        t::SecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
+    }
+    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
+    }
+}
+/// The `DescribeServiceLinkVirtualInterfaces` operation.
+///
+/// Describes the Outpost service link virtual interfaces.
+pub struct DescribeServiceLinkVirtualInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeServiceLinkVirtualInterfacesRequest,
+        t::DescribeServiceLinkVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeServiceLinkVirtualInterfaces, t::DescribeServiceLinkVirtualInterfacesRequest,
+    t::DescribeServiceLinkVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES
+);
+impl DescribeServiceLinkVirtualInterfaces {
+    rt::setter!(
+        items DescribeServiceLinkVirtualInterfacesRequest
+        service_link_virtual_interface_ids(String)
+        push_service_link_virtual_interface_ids
+    );
+    rt::setter!(
+        items DescribeServiceLinkVirtualInterfacesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest max_results(i32));
+    rt::setter!(into_opt DescribeServiceLinkVirtualInterfacesRequest next_token(String));
+    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest dry_run(bool));
+}
+/// The `DescribeSnapshotAttribute` operation.
+///
+/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct DescribeSnapshotAttribute(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotAttributeRequest,
+        t::DescribeSnapshotAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshotAttribute, t::DescribeSnapshotAttributeRequest,
+    t::DescribeSnapshotAttributeResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_ATTRIBUTE
+);
+impl DescribeSnapshotAttribute {
+    rt::setter!(
+        into_req DescribeSnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(into_req DescribeSnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(val_opt DescribeSnapshotAttributeRequest dry_run(bool));
+}
+/// The `DescribeSnapshotTierStatus` operation.
+///
+/// Describes the storage tier status of one or more Amazon EBS snapshots.
+pub struct DescribeSnapshotTierStatus(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshotTierStatus, t::DescribeSnapshotTierStatusRequest,
+    t::DescribeSnapshotTierStatusResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_TIER_STATUS
+);
+impl DescribeSnapshotTierStatus {
+    rt::setter!(items DescribeSnapshotTierStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSnapshotTierStatusRequest dry_run(bool));
+    rt::setter!(into_opt DescribeSnapshotTierStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeSnapshotTierStatusRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
+        rt::NoErrors,
+        t::SnapshotTierStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeSnapshots` operation.
+///
+/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+///
+/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+///
+/// The create volume permissions fall into the following categories:
+///
+/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
+/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
+/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+///
+/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
+///
+/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
+///
+/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
+///
+/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
+///
+/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshots, t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult,
+    rt::NoErrors, op::DESCRIBE_SNAPSHOTS
+);
+impl DescribeSnapshots {
+    rt::setter!(val_opt DescribeSnapshotsRequest max_results(i32));
+    rt::setter!(into_opt DescribeSnapshotsRequest next_token(String));
+    rt::setter!(items DescribeSnapshotsRequest owner_ids(String) push_owner_ids);
+    rt::setter!(
+        items DescribeSnapshotsRequest restorable_by_user_ids(String)
+        push_restorable_by_user_ids
+    );
+    rt::setter!(items DescribeSnapshotsRequest snapshot_ids(String) push_snapshot_ids);
+    rt::setter!(val_opt DescribeSnapshotsRequest dry_run(bool));
+    rt::setter!(items DescribeSnapshotsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+        t::Snapshot,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
+    }
+    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeSpotDatafeedSubscription` operation.
+///
+/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotDatafeedSubscription(
+    pub(crate) rt::Call<
+        t::DescribeSpotDatafeedSubscriptionRequest,
+        t::DescribeSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotDatafeedSubscription, t::DescribeSpotDatafeedSubscriptionRequest,
+    t::DescribeSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DescribeSpotDatafeedSubscription {
+    rt::setter!(val_opt DescribeSpotDatafeedSubscriptionRequest dry_run(bool));
+}
+/// The `DescribeSpotFleetInstances` operation.
+///
+/// Describes the running instances for the specified Spot Fleet.
+pub struct DescribeSpotFleetInstances(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetInstances, t::DescribeSpotFleetInstancesRequest,
+    t::DescribeSpotFleetInstancesResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_INSTANCES
+);
+impl DescribeSpotFleetInstances {
+    rt::setter!(val_opt DescribeSpotFleetInstancesRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeSpotFleetInstancesRequest spot_fleet_request_id(String)
+    );
+    rt::setter!(into_opt DescribeSpotFleetInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetInstancesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+        t::ActiveInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSpotFleetRequestHistory` operation.
+///
+/// Describes the events for the specified Spot Fleet request during the specified time.
+///
+/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotFleetRequestHistory(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetRequestHistoryRequest,
+        t::DescribeSpotFleetRequestHistoryResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetRequestHistory, t::DescribeSpotFleetRequestHistoryRequest,
+    t::DescribeSpotFleetRequestHistoryResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY
+);
+impl DescribeSpotFleetRequestHistory {
+    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeSpotFleetRequestHistoryRequest spot_fleet_request_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeSpotFleetRequestHistoryRequest event_type(t::EventType)
+    );
+    rt::setter!(val_req DescribeSpotFleetRequestHistoryRequest start_time(rt::DateTime));
+    rt::setter!(into_opt DescribeSpotFleetRequestHistoryRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest max_results(i32));
+}
+/// The `DescribeSpotFleetRequests` operation.
+///
+/// Describes your Spot Fleet requests.
+///
+/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotFleetRequests(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetRequests, t::DescribeSpotFleetRequestsRequest,
+    t::DescribeSpotFleetRequestsResponse, rt::NoErrors, op::DESCRIBE_SPOT_FLEET_REQUESTS
+);
+impl DescribeSpotFleetRequests {
+    rt::setter!(val_opt DescribeSpotFleetRequestsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSpotFleetRequestsRequest spot_fleet_request_ids(String)
+        push_spot_fleet_request_ids
+    );
+    rt::setter!(into_opt DescribeSpotFleetRequestsRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetRequestsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+        t::SpotFleetRequestConfig,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Spot Instance requests. Returns [`DescribeSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
+        DescribeSpotInstanceRequests(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS),
+        )
+    }
+    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotPriceHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
+        DescribeSpotPriceHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_PRICE_HISTORY),
+        )
+    }
+    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated. Returns [`DescribeStaleSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
+        DescribeStaleSecurityGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STALE_SECURITY_GROUPS),
+        )
+    }
+    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. Returns [`DescribeStoreImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
+        DescribeStoreImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STORE_IMAGE_TASKS),
+        )
+    }
+    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. Returns [`DescribeSubnets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subnets(&self) -> DescribeSubnets {
+        DescribeSubnets(rt::Call::new(&self.handle, &op::DESCRIBE_SUBNETS))
+    }
+    /// Describes the specified tags for your EC2 resources. Returns [`DescribeTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_tags(&self) -> DescribeTags {
+        DescribeTags(rt::Call::new(&self.handle, &op::DESCRIBE_TAGS))
+    }
+    /// Describe traffic mirror filters that determine the traffic that is mirrored. Returns [`DescribeTrafficMirrorFilterRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filter_rules(
+        &self,
+    ) -> DescribeTrafficMirrorFilterRules {
+        DescribeTrafficMirrorFilterRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES),
+        )
+    }
+    /// Describes one or more Traffic Mirror filters. Returns [`DescribeTrafficMirrorFilters`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
+        DescribeTrafficMirrorFilters(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS),
+        )
+    }
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. Returns [`DescribeTrafficMirrorSessions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
+        DescribeTrafficMirrorSessions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS),
+        )
+    }
+    /// Information about one or more Traffic Mirror targets. Returns [`DescribeTrafficMirrorTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
+        DescribeTrafficMirrorTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS),
+        )
+    }
+    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. Returns [`DescribeTransitGatewayAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_attachments(
+        &self,
+    ) -> DescribeTransitGatewayAttachments {
+        DescribeTransitGatewayAttachments(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS),
+        )
+    }
+    /// Describes one or more Connect peers. Returns [`DescribeTransitGatewayConnectPeers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_connect_peers(
+        &self,
+    ) -> DescribeTransitGatewayConnectPeers {
+        DescribeTransitGatewayConnectPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS),
+        )
+    }
+    /// Describes one or more Connect attachments. Returns [`DescribeTransitGatewayConnects`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
+        DescribeTransitGatewayConnects(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS),
+        )
+    }
+    /// Describes one or more transit gateway metering policies. Returns [`DescribeTransitGatewayMeteringPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_metering_policies(
+        &self,
+    ) -> DescribeTransitGatewayMeteringPolicies {
+        DescribeTransitGatewayMeteringPolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES),
+        )
+    }
+    /// Describes one or more transit gateway multicast domains. Returns [`DescribeTransitGatewayMulticastDomains`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_multicast_domains(
+        &self,
+    ) -> DescribeTransitGatewayMulticastDomains {
+        DescribeTransitGatewayMulticastDomains(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS),
+        )
+    }
+    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. Returns [`DescribeTransitGatewayNetworkFunctionAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_network_function_attachments(
+        &self,
+    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
+        DescribeTransitGatewayNetworkFunctionAttachments(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
+                &op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
             ),
         )
     }
-    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeIpamInternetRegistryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_internet_registry_associations(
-        &self,
-    ) -> DescribeIpamInternetRegistryAssociations {
-        DescribeIpamInternetRegistryAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
-            ),
-        )
-    }
-    /// Describes one or more IPAM policies. Returns [`DescribeIpamPolicies`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
-        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
-    }
-    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID. Returns [`DescribeIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
-        DescribeIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
-        )
-    }
-    /// Get information about your IPAM pools. Returns [`DescribeIpamPools`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
-        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
-    }
-    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets. Returns [`DescribeIpamPrefixListResolverTargets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_prefix_list_resolver_targets(
-        &self,
-    ) -> DescribeIpamPrefixListResolverTargets {
-        DescribeIpamPrefixListResolverTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
-        )
-    }
 }
-/// The `DescribeInstanceImageMetadata` operation.
+/// The `DescribeSpotInstanceRequests` operation.
 ///
-/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+/// Describes the specified Spot Instance requests.
 ///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
 ///
-/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
 ///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceImageMetadata(
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotInstanceRequests(
     pub(crate) rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
-    t::DescribeInstanceImageMetadataResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_IMAGE_METADATA
+    DescribeSpotInstanceRequests, t::DescribeSpotInstanceRequestsRequest,
+    t::DescribeSpotInstanceRequestsResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_INSTANCE_REQUESTS
 );
-impl DescribeInstanceImageMetadata {
-    /// Sets [`filters`](t::DescribeInstanceImageMetadataRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`instance_ids`](t::DescribeInstanceImageMetadataRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceImageMetadataRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceImageMetadataRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeInstanceImageMetadataRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeSpotInstanceRequests {
+    rt::setter!(into_opt DescribeSpotInstanceRequestsRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSpotInstanceRequestsRequest spot_instance_request_ids(String)
+        push_spot_instance_request_ids
+    );
+    rt::setter!(
+        items DescribeSpotInstanceRequestsRequest filters(t::Filter) push_filters
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
-        t::InstanceImageMetadata,
+        t::SpotInstanceRequest,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
     }
-}
-/// The `DescribeInstanceSqlHaHistoryStates` operation.
-///
-/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaHistoryStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaHistoryStatesRequest,
-        t::DescribeInstanceSqlHaHistoryStatesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
-    t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES
-);
-impl DescribeInstanceSqlHaHistoryStates {
-    /// Sets [`instance_ids`](t::DescribeInstanceSqlHaHistoryStatesRequest::instance_ids).
+    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
     #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`start_time`](t::DescribeInstanceSqlHaHistoryStatesRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::DescribeInstanceSqlHaHistoryStatesRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceSqlHaHistoryStatesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceSqlHaHistoryStatesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceSqlHaHistoryStatesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeInstanceSqlHaHistoryStatesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeInstanceSqlHaStates` operation.
-///
-/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaStatesRequest,
-        t::DescribeInstanceSqlHaStatesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
-    t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_SQL_HA_STATES
-);
-impl DescribeInstanceSqlHaStates {
-    /// Sets [`instance_ids`](t::DescribeInstanceSqlHaStatesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceSqlHaStatesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceSqlHaStatesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceSqlHaStatesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeInstanceSqlHaStatesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `DescribeInstanceStatus` operation.
-///
-/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
-///
-/// Instance status includes the following components:
-///
-/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
-/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
-/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
-/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceStatus(
-    pub(crate) rt::Call<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
-    t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
-);
-impl DescribeInstanceStatus {
-    /// Sets [`instance_ids`](t::DescribeInstanceStatusRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceStatusRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceStatusRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`include_managed_resources`](t::DescribeInstanceStatusRequest::include_managed_resources).
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeInstanceStatusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceStatusRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`include_all_instances`](t::DescribeInstanceStatusRequest::include_all_instances).
-    #[inline]
-    pub fn include_all_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_instances = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-        t::InstanceStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
-    }
-    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
-    #[inline]
-    pub fn wait_until_instance_status_ok(
+    pub fn wait_until_spot_instance_request_fulfilled(
         self,
     ) -> rt::Waiter<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
+        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
     }
-    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
+}
+/// The `DescribeSpotPriceHistory` operation.
+///
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+pub struct DescribeSpotPriceHistory(
+    pub(crate) rt::Call<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotPriceHistory, t::DescribeSpotPriceHistoryRequest,
+    t::DescribeSpotPriceHistoryResult, rt::NoErrors, op::DESCRIBE_SPOT_PRICE_HISTORY
+);
+impl DescribeSpotPriceHistory {
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone_id(String));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest dry_run(bool));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest start_time(rt::DateTime));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest end_time(rt::DateTime));
+    rt::setter!(
+        items DescribeSpotPriceHistoryRequest instance_types(t::InstanceType)
+        push_instance_types
+    );
+    rt::setter!(
+        items DescribeSpotPriceHistoryRequest product_descriptions(String)
+        push_product_descriptions
+    );
+    rt::setter!(items DescribeSpotPriceHistoryRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone(String));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest max_results(i32));
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn wait_until_system_status_ok(
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+        t::SpotPrice,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
+    }
+}
+/// The `DescribeStaleSecurityGroups` operation.
+///
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+pub struct DescribeStaleSecurityGroups(
+    pub(crate) rt::Call<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStaleSecurityGroups, t::DescribeStaleSecurityGroupsRequest,
+    t::DescribeStaleSecurityGroupsResult, rt::NoErrors,
+    op::DESCRIBE_STALE_SECURITY_GROUPS
+);
+impl DescribeStaleSecurityGroups {
+    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest max_results(i32));
+    rt::setter!(into_opt DescribeStaleSecurityGroupsRequest next_token(String));
+    rt::setter!(into_req DescribeStaleSecurityGroupsRequest vpc_id(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+        t::StaleSecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeStoreImageTasks` operation.
+///
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeStoreImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStoreImageTasks, t::DescribeStoreImageTasksRequest,
+    t::DescribeStoreImageTasksResult, rt::NoErrors, op::DESCRIBE_STORE_IMAGE_TASKS
+);
+impl DescribeStoreImageTasks {
+    rt::setter!(items DescribeStoreImageTasksRequest image_ids(String) push_image_ids);
+    rt::setter!(val_opt DescribeStoreImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeStoreImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeStoreImageTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeStoreImageTasksRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+        t::StoreImageTaskResult,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_store_image_task_complete(
         self,
     ) -> rt::Waiter<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
+        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
     }
 }
-/// The `DescribeInstanceTopology` operation.
+/// The `DescribeSubnets` operation.
 ///
-/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
 ///
-/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceTopology(
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct DescribeSubnets(
     pub(crate) rt::Call<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
-    t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
+    DescribeSubnets, t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors,
+    op::DESCRIBE_SUBNETS
 );
-impl DescribeInstanceTopology {
-    /// Sets [`dry_run`](t::DescribeInstanceTopologyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceTopologyRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceTopologyRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`instance_ids`](t::DescribeInstanceTopologyRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`group_names`](t::DescribeInstanceTopologyRequest::group_names).
-    #[inline]
-    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_names);
-        self
-    }
-    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
-    #[inline]
-    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().group_names, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceTopologyRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+impl DescribeSubnets {
+    rt::setter!(items DescribeSubnetsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeSubnetsRequest subnet_ids(String) push_subnet_ids);
+    rt::setter!(into_opt DescribeSubnetsRequest next_token(String));
+    rt::setter!(val_opt DescribeSubnetsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSubnetsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
         rt::NoErrors,
-        t::InstanceTopology,
+        t::Subnet,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
     }
-}
-/// The `DescribeInstanceTypeOfferings` operation.
-///
-/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
-pub struct DescribeInstanceTypeOfferings(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
-    t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_TYPE_OFFERINGS
-);
-impl DescribeInstanceTypeOfferings {
-    /// Sets [`dry_run`](t::DescribeInstanceTypeOfferingsRequest::dry_run).
+    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`location_type`](t::DescribeInstanceTypeOfferingsRequest::location_type).
-    #[inline]
-    pub fn location_type(mut self, value: impl Into<t::LocationType>) -> Self {
-        self.0.input_mut().location_type = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceTypeOfferingsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceTypeOfferingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceTypeOfferingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
+    pub fn wait_until_subnet_available(
         self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-        t::InstanceTypeOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
+    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
     }
 }
-/// The `DescribeInstanceTypes` operation.
+/// The `DescribeTags` operation.
 ///
-/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-pub struct DescribeInstanceTypes(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
-    t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
-);
-impl DescribeInstanceTypes {
-    /// Sets [`dry_run`](t::DescribeInstanceTypesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_types`](t::DescribeInstanceTypesRequest::instance_types).
-    #[inline]
-    pub fn instance_types(mut self, value: impl rt::Items<t::InstanceType>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_types);
-        self
-    }
-    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
-    #[inline]
-    pub fn push_instance_types(mut self, item: impl Into<t::InstanceType>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_types, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstanceTypesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstanceTypesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstanceTypesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`include_unsupported_in_region`](t::DescribeInstanceTypesRequest::include_unsupported_in_region).
-    #[inline]
-    pub fn include_unsupported_in_region(mut self, value: bool) -> Self {
-        self.0.input_mut().include_unsupported_in_region = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-        t::InstanceTypeInfo,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
-    }
-}
-/// The `DescribeInstances` operation.
+/// Describes the specified tags for your EC2 resources.
 ///
-/// Describes the specified instances or all instances.
-///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
-///
-/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstances(
-    pub(crate) rt::Call<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    >,
+pub struct DescribeTags(
+    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
 );
 rt::operation_type!(
-    DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
-    rt::NoErrors, op::DESCRIBE_INSTANCES
+    DescribeTags, t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors,
+    op::DESCRIBE_TAGS
 );
-impl DescribeInstances {
-    /// Sets [`instance_ids`](t::DescribeInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`include_managed_resources`](t::DescribeInstancesRequest::include_managed_resources).
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInstancesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeInstancesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInstancesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DescribeTags {
+    rt::setter!(val_opt DescribeTagsRequest dry_run(bool));
+    rt::setter!(items DescribeTagsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeTagsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTagsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
+        t::DescribeTagsRequest,
+        t::DescribeTagsResult,
         rt::NoErrors,
-        t::Reservation,
+        t::TagDescription,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
-    }
-    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_instance_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
-    #[inline]
-    pub fn wait_until_instance_running(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
-    #[inline]
-    pub fn wait_until_instance_stopped(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
-    #[inline]
-    pub fn wait_until_instance_terminated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
     }
 }
-/// The `DescribeInternetGateways` operation.
+/// The `DescribeTrafficMirrorFilterRules` operation.
 ///
-/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-pub struct DescribeInternetGateways(
+/// Describe traffic mirror filters that determine the traffic that is mirrored.
+pub struct DescribeTrafficMirrorFilterRules(
     pub(crate) rt::Call<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
+        t::DescribeTrafficMirrorFilterRulesRequest,
+        t::DescribeTrafficMirrorFilterRulesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
-    t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
+    DescribeTrafficMirrorFilterRules, t::DescribeTrafficMirrorFilterRulesRequest,
+    t::DescribeTrafficMirrorFilterRulesResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES
 );
-impl DescribeInternetGateways {
-    /// Sets [`next_token`](t::DescribeInternetGatewaysRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeInternetGatewaysRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::DescribeInternetGatewaysRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`internet_gateway_ids`](t::DescribeInternetGatewaysRequest::internet_gateway_ids).
-    #[inline]
-    pub fn internet_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().internet_gateway_ids);
-        self
-    }
-    /// Adds one element to `InternetGatewayIds`; see [`internet_gateway_ids`](Self::internet_gateway_ids).
-    #[inline]
-    pub fn push_internet_gateway_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().internet_gateway_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeInternetGatewaysRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+impl DescribeTrafficMirrorFilterRules {
+    rt::setter!(
+        items DescribeTrafficMirrorFilterRulesRequest
+        traffic_mirror_filter_rule_ids(String) push_traffic_mirror_filter_rule_ids
+    );
+    rt::setter!(
+        into_opt DescribeTrafficMirrorFilterRulesRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorFilterRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorFilterRulesRequest next_token(String));
+}
+/// The `DescribeTrafficMirrorFilters` operation.
+///
+/// Describes one or more Traffic Mirror filters.
+pub struct DescribeTrafficMirrorFilters(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorFilters, t::DescribeTrafficMirrorFiltersRequest,
+    t::DescribeTrafficMirrorFiltersResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTERS
+);
+impl DescribeTrafficMirrorFilters {
+    rt::setter!(
+        items DescribeTrafficMirrorFiltersRequest traffic_mirror_filter_ids(String)
+        push_traffic_mirror_filter_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorFiltersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorFiltersRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
         rt::NoErrors,
-        t::InternetGateway,
+        t::TrafficMirrorFilter,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
-    }
-    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_internet_gateway_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
     }
 }
-/// The `DescribeIpamByoasn` operation.
+/// The `DescribeTrafficMirrorSessions` operation.
 ///
-/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DescribeIpamByoasn(
+/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+pub struct DescribeTrafficMirrorSessions(
     pub(crate) rt::Call<
-        t::DescribeIpamByoasnRequest,
-        t::DescribeIpamByoasnResult,
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
+    DescribeTrafficMirrorSessions, t::DescribeTrafficMirrorSessionsRequest,
+    t::DescribeTrafficMirrorSessionsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS
 );
-impl DescribeIpamByoasn {
-    /// Sets [`dry_run`](t::DescribeIpamByoasnRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamByoasnRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamByoasnRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-}
-/// The `DescribeIpamExternalResourceVerificationTokens` operation.
-///
-/// Describe verification tokens.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DescribeIpamExternalResourceVerificationTokens(
-    pub(crate) rt::Call<
-        t::DescribeIpamExternalResourceVerificationTokensRequest,
-        t::DescribeIpamExternalResourceVerificationTokensResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamExternalResourceVerificationTokens,
-    t::DescribeIpamExternalResourceVerificationTokensRequest,
-    t::DescribeIpamExternalResourceVerificationTokensResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS
-);
-impl DescribeIpamExternalResourceVerificationTokens {
-    /// Sets [`dry_run`](t::DescribeIpamExternalResourceVerificationTokensRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeIpamExternalResourceVerificationTokensRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamExternalResourceVerificationTokensRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamExternalResourceVerificationTokensRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`ipam_external_resource_verification_token_ids`](t::DescribeIpamExternalResourceVerificationTokensRequest::ipam_external_resource_verification_token_ids).
-    #[inline]
-    pub fn ipam_external_resource_verification_token_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value
-            .add_to(
-                &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
-            );
-        self
-    }
-    /// Adds one element to `IpamExternalResourceVerificationTokenIds`; see [`ipam_external_resource_verification_token_ids`](Self::ipam_external_resource_verification_token_ids).
-    #[inline]
-    pub fn push_ipam_external_resource_verification_token_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
-            item,
-        );
-        self
-    }
-}
-/// The `DescribeIpamInternetRegistryAssociations` operation.
-///
-/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeIpamInternetRegistryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamInternetRegistryAssociationsRequest,
-        t::DescribeIpamInternetRegistryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamInternetRegistryAssociations,
-    t::DescribeIpamInternetRegistryAssociationsRequest,
-    t::DescribeIpamInternetRegistryAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS
-);
-impl DescribeIpamInternetRegistryAssociations {
-    /// Sets [`dry_run`](t::DescribeIpamInternetRegistryAssociationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_ids`](t::DescribeIpamInternetRegistryAssociationsRequest::ipam_internet_registry_association_ids).
-    #[inline]
-    pub fn ipam_internet_registry_association_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_internet_registry_association_ids);
-        self
-    }
-    /// Adds one element to `IpamInternetRegistryAssociationIds`; see [`ipam_internet_registry_association_ids`](Self::ipam_internet_registry_association_ids).
-    #[inline]
-    pub fn push_ipam_internet_registry_association_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_internet_registry_association_ids, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamInternetRegistryAssociationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamInternetRegistryAssociationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::DescribeIpamInternetRegistryAssociationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `DescribeIpamPolicies` operation.
-///
-/// Describes one or more IPAM policies.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DescribeIpamPolicies(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoliciesRequest,
-        t::DescribeIpamPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
-);
-impl DescribeIpamPolicies {
-    /// Sets [`dry_run`](t::DescribeIpamPoliciesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeIpamPoliciesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamPoliciesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamPoliciesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_policy_ids`](t::DescribeIpamPoliciesRequest::ipam_policy_ids).
-    #[inline]
-    pub fn ipam_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_policy_ids);
-        self
-    }
-    /// Adds one element to `IpamPolicyIds`; see [`ipam_policy_ids`](Self::ipam_policy_ids).
-    #[inline]
-    pub fn push_ipam_policy_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_policy_ids, item);
-        self
-    }
-}
-/// The `DescribeIpamPoolAllocations` operation.
-///
-/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
-///
-/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
-///
-/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-pub struct DescribeIpamPoolAllocations(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
-    t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_POOL_ALLOCATIONS
-);
-impl DescribeIpamPoolAllocations {
-    /// Sets [`dry_run`](t::DescribeIpamPoolAllocationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_allocation_ids`](t::DescribeIpamPoolAllocationsRequest::ipam_pool_allocation_ids).
-    #[inline]
-    pub fn ipam_pool_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_pool_allocation_ids);
-        self
-    }
-    /// Adds one element to `IpamPoolAllocationIds`; see [`ipam_pool_allocation_ids`](Self::ipam_pool_allocation_ids).
-    #[inline]
-    pub fn push_ipam_pool_allocation_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_pool_allocation_ids, item);
-        self
-    }
-    /// Sets [`filters`](t::DescribeIpamPoolAllocationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamPoolAllocationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamPoolAllocationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl DescribeTrafficMirrorSessions {
+    rt::setter!(
+        items DescribeTrafficMirrorSessionsRequest traffic_mirror_session_ids(String)
+        push_traffic_mirror_session_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorSessionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorSessionsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
         rt::NoErrors,
-        t::IpamPoolAllocation,
+        t::TrafficMirrorSession,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
     }
 }
-/// The `DescribeIpamPools` operation.
+/// The `DescribeTrafficMirrorTargets` operation.
 ///
-/// Get information about your IPAM pools.
-pub struct DescribeIpamPools(
+/// Information about one or more Traffic Mirror targets.
+pub struct DescribeTrafficMirrorTargets(
     pub(crate) rt::Call<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_POOLS
+    DescribeTrafficMirrorTargets, t::DescribeTrafficMirrorTargetsRequest,
+    t::DescribeTrafficMirrorTargetsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_TARGETS
 );
-impl DescribeIpamPools {
-    /// Sets [`dry_run`](t::DescribeIpamPoolsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeIpamPoolsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamPoolsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamPoolsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_pool_ids`](t::DescribeIpamPoolsRequest::ipam_pool_ids).
-    #[inline]
-    pub fn ipam_pool_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_pool_ids);
-        self
-    }
-    /// Adds one element to `IpamPoolIds`; see [`ipam_pool_ids`](Self::ipam_pool_ids).
-    #[inline]
-    pub fn push_ipam_pool_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_pool_ids, item);
-        self
-    }
+impl DescribeTrafficMirrorTargets {
+    rt::setter!(
+        items DescribeTrafficMirrorTargetsRequest traffic_mirror_target_ids(String)
+        push_traffic_mirror_target_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorTargetsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorTargetsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
         rt::NoErrors,
-        t::IpamPool,
+        t::TrafficMirrorTarget,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
     }
 }
-/// The `DescribeIpamPrefixListResolverTargets` operation.
+/// The `DescribeTransitGatewayAttachments` operation.
 ///
-/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-pub struct DescribeIpamPrefixListResolverTargets(
+/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+pub struct DescribeTransitGatewayAttachments(
     pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DescribeIpamPrefixListResolverTargets,
-    t::DescribeIpamPrefixListResolverTargetsRequest,
-    t::DescribeIpamPrefixListResolverTargetsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS
+    DescribeTransitGatewayAttachments, t::DescribeTransitGatewayAttachmentsRequest,
+    t::DescribeTransitGatewayAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS
 );
-impl DescribeIpamPrefixListResolverTargets {
-    /// Sets [`dry_run`](t::DescribeIpamPrefixListResolverTargetsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::DescribeIpamPrefixListResolverTargetsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::DescribeIpamPrefixListResolverTargetsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIpamPrefixListResolverTargetsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_target_ids`](t::DescribeIpamPrefixListResolverTargetsRequest::ipam_prefix_list_resolver_target_ids).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids);
-        self
-    }
-    /// Adds one element to `IpamPrefixListResolverTargetIds`; see [`ipam_prefix_list_resolver_target_ids`](Self::ipam_prefix_list_resolver_target_ids).
-    #[inline]
-    pub fn push_ipam_prefix_list_resolver_target_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids, item);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::DescribeIpamPrefixListResolverTargetsRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = Some(value.into());
-        self
-    }
+impl DescribeTransitGatewayAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayAttachmentsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayAttachmentsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
         rt::NoErrors,
-        t::IpamPrefixListResolverTarget,
+        t::TransitGatewayAttachment,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnectPeers` operation.
+///
+/// Describes one or more Connect peers.
+pub struct DescribeTransitGatewayConnectPeers(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnectPeers, t::DescribeTransitGatewayConnectPeersRequest,
+    t::DescribeTransitGatewayConnectPeersResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS
+);
+impl DescribeTransitGatewayConnectPeers {
+    rt::setter!(
+        items DescribeTransitGatewayConnectPeersRequest
+        transit_gateway_connect_peer_ids(String) push_transit_gateway_connect_peer_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayConnectPeersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayConnectPeersRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+        t::TransitGatewayConnectPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnects` operation.
+///
+/// Describes one or more Connect attachments.
+pub struct DescribeTransitGatewayConnects(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnects, t::DescribeTransitGatewayConnectsRequest,
+    t::DescribeTransitGatewayConnectsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS
+);
+impl DescribeTransitGatewayConnects {
+    rt::setter!(
+        items DescribeTransitGatewayConnectsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayConnectsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayConnectsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+        t::TransitGatewayConnect,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayMeteringPolicies` operation.
+///
+/// Describes one or more transit gateway metering policies.
+pub struct DescribeTransitGatewayMeteringPolicies(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMeteringPoliciesRequest,
+        t::DescribeTransitGatewayMeteringPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMeteringPolicies,
+    t::DescribeTransitGatewayMeteringPoliciesRequest,
+    t::DescribeTransitGatewayMeteringPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES
+);
+impl DescribeTransitGatewayMeteringPolicies {
+    rt::setter!(
+        items DescribeTransitGatewayMeteringPoliciesRequest
+        transit_gateway_metering_policy_ids(String)
+        push_transit_gateway_metering_policy_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayMeteringPoliciesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeTransitGatewayMeteringPoliciesRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest dry_run(bool));
+}
+/// The `DescribeTransitGatewayMulticastDomains` operation.
+///
+/// Describes one or more transit gateway multicast domains.
+pub struct DescribeTransitGatewayMulticastDomains(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMulticastDomains,
+    t::DescribeTransitGatewayMulticastDomainsRequest,
+    t::DescribeTransitGatewayMulticastDomainsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS
+);
+impl DescribeTransitGatewayMulticastDomains {
+    rt::setter!(
+        items DescribeTransitGatewayMulticastDomainsRequest
+        transit_gateway_multicast_domain_ids(String)
+        push_transit_gateway_multicast_domain_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayMulticastDomainsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeTransitGatewayMulticastDomainsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomain,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
+            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
         )
+    }
+}
+/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
+///
+/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+pub struct DescribeTransitGatewayNetworkFunctionAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayNetworkFunctionAttachments,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS
+);
+impl DescribeTransitGatewayNetworkFunctionAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest dry_run(bool)
+    );
+}
+impl super::Client {
+    /// Describes your transit gateway peering attachments. Returns [`DescribeTransitGatewayPeeringAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_peering_attachments(
+        &self,
+    ) -> DescribeTransitGatewayPeeringAttachments {
+        DescribeTransitGatewayPeeringAttachments(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
+            ),
+        )
+    }
+    /// Describes one or more transit gateway route policy tables. Returns [`DescribeTransitGatewayPolicyTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_policy_tables(
+        &self,
+    ) -> DescribeTransitGatewayPolicyTables {
+        DescribeTransitGatewayPolicyTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES),
+        )
+    }
+    /// Describes one or more transit gateway route table advertisements. Returns [`DescribeTransitGatewayRouteTableAnnouncements`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_route_table_announcements(
+        &self,
+    ) -> DescribeTransitGatewayRouteTableAnnouncements {
+        DescribeTransitGatewayRouteTableAnnouncements(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
+            ),
+        )
+    }
+    /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_route_tables(
+        &self,
+    ) -> DescribeTransitGatewayRouteTables {
+        DescribeTransitGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES),
+        )
+    }
+    /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayVpcAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_vpc_attachments(
+        &self,
+    ) -> DescribeTransitGatewayVpcAttachments {
+        DescribeTransitGatewayVpcAttachments(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS),
+        )
+    }
+    /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results. Returns [`DescribeTransitGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
+        DescribeTransitGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAYS),
+        )
+    }
+    /// Describes one or more network interface trunk associations. Returns [`DescribeTrunkInterfaceAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_trunk_interface_associations(
+        &self,
+    ) -> DescribeTrunkInterfaceAssociations {
+        DescribeTrunkInterfaceAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access endpoints. Returns [`DescribeVerifiedAccessEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
+        DescribeVerifiedAccessEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS),
+        )
+    }
+    /// Describes the specified Verified Access groups. Returns [`DescribeVerifiedAccessGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
+        DescribeVerifiedAccessGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstanceLoggingConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instance_logging_configurations(
+        &self,
+    ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
+        DescribeVerifiedAccessInstanceLoggingConfigurations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
+            ),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
+        DescribeVerifiedAccessInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access trust providers. Returns [`DescribeVerifiedAccessTrustProviders`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_trust_providers(
+        &self,
+    ) -> DescribeVerifiedAccessTrustProviders {
+        DescribeVerifiedAccessTrustProviders(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS),
+        )
+    }
+    /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time. Returns [`DescribeVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
+        DescribeVolumeAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_ATTRIBUTE),
+        )
+    }
+    /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event. Returns [`DescribeVolumeStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
+        DescribeVolumeStatus(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_STATUS))
+    }
+    /// Describes the specified EBS volumes or all of your EBS volumes. Returns [`DescribeVolumes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes(&self) -> DescribeVolumes {
+        DescribeVolumes(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES))
+    }
+    /// Describes the most recent volume modification request for the specified EBS volumes. Returns [`DescribeVolumesModifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
+        DescribeVolumesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES_MODIFICATIONS),
+        )
+    }
+}
+/// The `DescribeTransitGatewayPeeringAttachments` operation.
+///
+/// Describes your transit gateway peering attachments.
+pub struct DescribeTransitGatewayPeeringAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayPeeringAttachments,
+    t::DescribeTransitGatewayPeeringAttachmentsRequest,
+    t::DescribeTransitGatewayPeeringAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS
+);
+impl DescribeTransitGatewayPeeringAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayPeeringAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayPeeringAttachmentsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayPeeringAttachmentsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayPeeringAttachmentsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayPeeringAttachmentsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayPeeringAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayPolicyTables` operation.
+///
+/// Describes one or more transit gateway route policy tables.
+pub struct DescribeTransitGatewayPolicyTables(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayPolicyTables, t::DescribeTransitGatewayPolicyTablesRequest,
+    t::DescribeTransitGatewayPolicyTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES
+);
+impl DescribeTransitGatewayPolicyTables {
+    rt::setter!(
+        items DescribeTransitGatewayPolicyTablesRequest
+        transit_gateway_policy_table_ids(String) push_transit_gateway_policy_table_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayPolicyTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayPolicyTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayPolicyTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayPolicyTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
+///
+/// Describes one or more transit gateway route table advertisements.
+pub struct DescribeTransitGatewayRouteTableAnnouncements(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayRouteTableAnnouncements,
+    t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+    t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS
+);
+impl DescribeTransitGatewayRouteTableAnnouncements {
+    rt::setter!(
+        items DescribeTransitGatewayRouteTableAnnouncementsRequest
+        transit_gateway_route_table_announcement_ids(String)
+        push_transit_gateway_route_table_announcement_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayRouteTableAnnouncementsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayRouteTableAnnouncementsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayRouteTableAnnouncementsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayRouteTableAnnouncementsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAnnouncement,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayRouteTables` operation.
+///
+/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayRouteTables, t::DescribeTransitGatewayRouteTablesRequest,
+    t::DescribeTransitGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES
+);
+impl DescribeTransitGatewayRouteTables {
+    rt::setter!(
+        items DescribeTransitGatewayRouteTablesRequest
+        transit_gateway_route_table_ids(String) push_transit_gateway_route_table_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayRouteTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayRouteTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayRouteTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayVpcAttachments` operation.
+///
+/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayVpcAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayVpcAttachments, t::DescribeTransitGatewayVpcAttachmentsRequest,
+    t::DescribeTransitGatewayVpcAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS
+);
+impl DescribeTransitGatewayVpcAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayVpcAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayVpcAttachmentsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayVpcAttachmentsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayVpcAttachmentsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayVpcAttachmentsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayVpcAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGateways` operation.
+///
+/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGateways(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGateways, t::DescribeTransitGatewaysRequest,
+    t::DescribeTransitGatewaysResult, rt::NoErrors, op::DESCRIBE_TRANSIT_GATEWAYS
+);
+impl DescribeTransitGateways {
+    rt::setter!(
+        items DescribeTransitGatewaysRequest transit_gateway_ids(String)
+        push_transit_gateway_ids
+    );
+    rt::setter!(items DescribeTransitGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeTransitGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+        t::TransitGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeTrunkInterfaceAssociations` operation.
+///
+/// Describes one or more network interface trunk associations.
+pub struct DescribeTrunkInterfaceAssociations(
+    pub(crate) rt::Call<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrunkInterfaceAssociations, t::DescribeTrunkInterfaceAssociationsRequest,
+    t::DescribeTrunkInterfaceAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS
+);
+impl DescribeTrunkInterfaceAssociations {
+    rt::setter!(
+        items DescribeTrunkInterfaceAssociationsRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(val_opt DescribeTrunkInterfaceAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrunkInterfaceAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeTrunkInterfaceAssociationsRequest next_token(String));
+    rt::setter!(val_opt DescribeTrunkInterfaceAssociationsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+        t::TrunkInterfaceAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessEndpoints` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access endpoints.
+pub struct DescribeVerifiedAccessEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessEndpoints, t::DescribeVerifiedAccessEndpointsRequest,
+    t::DescribeVerifiedAccessEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS
+);
+impl DescribeVerifiedAccessEndpoints {
+    rt::setter!(
+        items DescribeVerifiedAccessEndpointsRequest verified_access_endpoint_ids(String)
+        push_verified_access_endpoint_ids
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessEndpointsRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessEndpointsRequest verified_access_group_id(String)
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessEndpointsRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessEndpointsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+        t::VerifiedAccessEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessGroups` operation.
+///
+/// Describes the specified Verified Access groups.
+pub struct DescribeVerifiedAccessGroups(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessGroups, t::DescribeVerifiedAccessGroupsRequest,
+    t::DescribeVerifiedAccessGroupsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_GROUPS
+);
+impl DescribeVerifiedAccessGroups {
+    rt::setter!(
+        items DescribeVerifiedAccessGroupsRequest verified_access_group_ids(String)
+        push_verified_access_group_ids
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessGroupsRequest verified_access_instance_id(String)
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessGroupsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessGroupsRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessGroupsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessGroupsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+        t::VerifiedAccessGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessInstanceLoggingConfigurations,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS
+);
+impl DescribeVerifiedAccessInstanceLoggingConfigurations {
+    rt::setter!(
+        items DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        verified_access_instance_ids(String) push_verified_access_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        items DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        val_opt DescribeVerifiedAccessInstanceLoggingConfigurationsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstanceLoggingConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVerifiedAccessInstances` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstances(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessInstances, t::DescribeVerifiedAccessInstancesRequest,
+    t::DescribeVerifiedAccessInstancesResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCES
+);
+impl DescribeVerifiedAccessInstances {
+    rt::setter!(
+        items DescribeVerifiedAccessInstancesRequest verified_access_instance_ids(String)
+        push_verified_access_instance_ids
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessInstancesRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessInstancesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessInstancesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessTrustProviders` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access trust providers.
+pub struct DescribeVerifiedAccessTrustProviders(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessTrustProviders, t::DescribeVerifiedAccessTrustProvidersRequest,
+    t::DescribeVerifiedAccessTrustProvidersResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS
+);
+impl DescribeVerifiedAccessTrustProviders {
+    rt::setter!(
+        items DescribeVerifiedAccessTrustProvidersRequest
+        verified_access_trust_provider_ids(String)
+        push_verified_access_trust_provider_ids
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessTrustProvidersRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessTrustProvidersRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessTrustProvidersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessTrustProvidersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+        t::VerifiedAccessTrustProvider,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVolumeAttribute` operation.
+///
+/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumeAttribute(
+    pub(crate) rt::Call<
+        t::DescribeVolumeAttributeRequest,
+        t::DescribeVolumeAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumeAttribute, t::DescribeVolumeAttributeRequest,
+    t::DescribeVolumeAttributeResult, rt::NoErrors, op::DESCRIBE_VOLUME_ATTRIBUTE
+);
+impl DescribeVolumeAttribute {
+    rt::setter!(
+        into_req DescribeVolumeAttributeRequest attribute(t::VolumeAttributeName)
+    );
+    rt::setter!(into_req DescribeVolumeAttributeRequest volume_id(String));
+    rt::setter!(val_opt DescribeVolumeAttributeRequest dry_run(bool));
+}
+/// The `DescribeVolumeStatus` operation.
+///
+/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
+///
+/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
+///
+/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
+///
+/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
+///
+/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
+///
+/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumeStatus(
+    pub(crate) rt::Call<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumeStatus, t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult,
+    rt::NoErrors, op::DESCRIBE_VOLUME_STATUS
+);
+impl DescribeVolumeStatus {
+    rt::setter!(val_opt DescribeVolumeStatusRequest max_results(i32));
+    rt::setter!(into_opt DescribeVolumeStatusRequest next_token(String));
+    rt::setter!(items DescribeVolumeStatusRequest volume_ids(String) push_volume_ids);
+    rt::setter!(val_opt DescribeVolumeStatusRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeVolumeStatusRequest dry_run(bool));
+    rt::setter!(items DescribeVolumeStatusRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
+        rt::NoErrors,
+        t::VolumeStatusItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUME_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeVolumes` operation.
+///
+/// Describes the specified EBS volumes or all of your EBS volumes.
+///
+/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumes(
+    pub(crate) rt::Call<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumes, t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES
+);
+impl DescribeVolumes {
+    rt::setter!(items DescribeVolumesRequest volume_ids(String) push_volume_ids);
+    rt::setter!(val_opt DescribeVolumesRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeVolumesRequest dry_run(bool));
+    rt::setter!(items DescribeVolumesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeVolumesRequest next_token(String));
+    rt::setter!(val_opt DescribeVolumesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+        t::Volume,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeAvailable` waiter's acceptors decide (boto3's `get_waiter("volume_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_AVAILABLE_WAITER`](crate::operations::VOLUME_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeDeleted` waiter's acceptors decide (boto3's `get_waiter("volume_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_DELETED_WAITER`](crate::operations::VOLUME_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_volume_deleted(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_DELETED_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeInUse` waiter's acceptors decide (boto3's `get_waiter("volume_in_use")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_IN_USE_WAITER`](crate::operations::VOLUME_IN_USE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_in_use(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_IN_USE_WAITER)
+    }
+}
+/// The `DescribeVolumesModifications` operation.
+///
+/// Describes the most recent volume modification request for the specified EBS volumes.
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumesModifications(
+    pub(crate) rt::Call<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumesModifications, t::DescribeVolumesModificationsRequest,
+    t::DescribeVolumesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES_MODIFICATIONS
+);
+impl DescribeVolumesModifications {
+    rt::setter!(val_opt DescribeVolumesModificationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVolumesModificationsRequest volume_ids(String) push_volume_ids
+    );
+    rt::setter!(
+        items DescribeVolumesModificationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeVolumesModificationsRequest next_token(String));
+    rt::setter!(val_opt DescribeVolumesModificationsRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeVolumesModificationsRequest include_managed_resources(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
+        rt::NoErrors,
+        t::VolumeModification,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
     }
 }

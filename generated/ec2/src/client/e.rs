@@ -138,24 +138,9 @@ rt::operation_type!(
     t::EnableAddressTransferResult, rt::NoErrors, op::ENABLE_ADDRESS_TRANSFER
 );
 impl EnableAddressTransfer {
-    /// Sets [`allocation_id`](t::EnableAddressTransferRequest::allocation_id).
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// Sets [`transfer_account_id`](t::EnableAddressTransferRequest::transfer_account_id).
-    #[inline]
-    pub fn transfer_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transfer_account_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableAddressTransferRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableAddressTransferRequest allocation_id(String));
+    rt::setter!(into_req EnableAddressTransferRequest transfer_account_id(String));
+    rt::setter!(val_opt EnableAddressTransferRequest dry_run(bool));
 }
 /// The `EnableAllowedImagesSettings` operation.
 ///
@@ -180,21 +165,11 @@ rt::operation_type!(
     op::ENABLE_ALLOWED_IMAGES_SETTINGS
 );
 impl EnableAllowedImagesSettings {
-    /// Sets [`allowed_images_settings_state`](t::EnableAllowedImagesSettingsRequest::allowed_images_settings_state).
-    #[inline]
-    pub fn allowed_images_settings_state(
-        mut self,
-        value: impl Into<t::AllowedImagesSettingsEnabledState>,
-    ) -> Self {
-        self.0.input_mut().allowed_images_settings_state = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableAllowedImagesSettingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req EnableAllowedImagesSettingsRequest
+        allowed_images_settings_state(t::AllowedImagesSettingsEnabledState)
+    );
+    rt::setter!(val_opt EnableAllowedImagesSettingsRequest dry_run(bool));
 }
 /// The `EnableApplicationStatusCheckSuppression` operation.
 ///
@@ -217,36 +192,17 @@ rt::operation_type!(
     op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
 );
 impl EnableApplicationStatusCheckSuppression {
-    /// Sets [`instance_ids`](t::EnableApplicationStatusCheckSuppressionRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`duration_seconds`](t::EnableApplicationStatusCheckSuppressionRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::EnableApplicationStatusCheckSuppressionRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::EnableApplicationStatusCheckSuppressionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items EnableApplicationStatusCheckSuppressionRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        val_opt EnableApplicationStatusCheckSuppressionRequest duration_seconds(i32)
+    );
+    rt::setter!(
+        into_opt EnableApplicationStatusCheckSuppressionRequest client_token(String)
+    );
+    rt::setter!(val_opt EnableApplicationStatusCheckSuppressionRequest dry_run(bool));
 }
 /// The `EnableAwsNetworkPerformanceMetricSubscription` operation.
 ///
@@ -265,36 +221,23 @@ rt::operation_type!(
     op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
 );
 impl EnableAwsNetworkPerformanceMetricSubscription {
-    /// Sets [`source`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::source).
-    #[inline]
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source = Some(value.into());
-        self
-    }
-    /// Sets [`destination`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::destination).
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = Some(value.into());
-        self
-    }
-    /// Sets [`metric`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::metric).
-    #[inline]
-    pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
-        self.0.input_mut().metric = Some(value.into());
-        self
-    }
-    /// Sets [`statistic`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::statistic).
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::EnableAwsNetworkPerformanceMetricSubscriptionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest source(String)
+    );
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest destination(String)
+    );
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest
+        metric(t::MetricType)
+    );
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest
+        statistic(t::StatisticType)
+    );
+    rt::setter!(
+        val_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest dry_run(bool)
+    );
 }
 /// The `EnableCapacityManager` operation.
 ///
@@ -311,24 +254,9 @@ rt::operation_type!(
     t::EnableCapacityManagerResult, rt::NoErrors, op::ENABLE_CAPACITY_MANAGER
 );
 impl EnableCapacityManager {
-    /// Sets [`organizations_access`](t::EnableCapacityManagerRequest::organizations_access).
-    #[inline]
-    pub fn organizations_access(mut self, value: bool) -> Self {
-        self.0.input_mut().organizations_access = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::EnableCapacityManagerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::EnableCapacityManagerRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt EnableCapacityManagerRequest organizations_access(bool));
+    rt::setter!(val_opt EnableCapacityManagerRequest dry_run(bool));
+    rt::setter!(into_opt EnableCapacityManagerRequest client_token(String));
 }
 /// The `EnableEbsEncryptionByDefault` operation.
 ///
@@ -352,12 +280,7 @@ rt::operation_type!(
     op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT
 );
 impl EnableEbsEncryptionByDefault {
-    /// Sets [`dry_run`](t::EnableEbsEncryptionByDefaultRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt EnableEbsEncryptionByDefaultRequest dry_run(bool));
 }
 /// The `EnableFastLaunch` operation.
 ///
@@ -376,48 +299,18 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_FAST_LAUNCH
 );
 impl EnableFastLaunch {
-    /// Sets [`image_id`](t::EnableFastLaunchRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`resource_type`](t::EnableFastLaunchRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// Sets [`snapshot_configuration`](t::EnableFastLaunchRequest::snapshot_configuration).
-    #[inline]
-    pub fn snapshot_configuration(
-        mut self,
-        value: t::FastLaunchSnapshotConfigurationRequest,
-    ) -> Self {
-        self.0.input_mut().snapshot_configuration = Some(value);
-        self
-    }
-    /// Sets [`launch_template`](t::EnableFastLaunchRequest::launch_template).
-    #[inline]
-    pub fn launch_template(
-        mut self,
-        value: t::FastLaunchLaunchTemplateSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().launch_template = Some(value);
-        self
-    }
-    /// Sets [`max_parallel_launches`](t::EnableFastLaunchRequest::max_parallel_launches).
-    #[inline]
-    pub fn max_parallel_launches(mut self, value: i32) -> Self {
-        self.0.input_mut().max_parallel_launches = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::EnableFastLaunchRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableFastLaunchRequest image_id(String));
+    rt::setter!(into_opt EnableFastLaunchRequest resource_type(String));
+    rt::setter!(
+        val_opt EnableFastLaunchRequest
+        snapshot_configuration(t::FastLaunchSnapshotConfigurationRequest)
+    );
+    rt::setter!(
+        val_opt EnableFastLaunchRequest
+        launch_template(t::FastLaunchLaunchTemplateSpecificationRequest)
+    );
+    rt::setter!(val_opt EnableFastLaunchRequest max_parallel_launches(i32));
+    rt::setter!(val_opt EnableFastLaunchRequest dry_run(bool));
 }
 /// The `EnableFastSnapshotRestores` operation.
 ///
@@ -438,48 +331,19 @@ rt::operation_type!(
     t::EnableFastSnapshotRestoresResult, rt::NoErrors, op::ENABLE_FAST_SNAPSHOT_RESTORES
 );
 impl EnableFastSnapshotRestores {
-    /// Sets [`availability_zones`](t::EnableFastSnapshotRestoresRequest::availability_zones).
-    #[inline]
-    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().availability_zones);
-        self
-    }
-    /// Adds one element to `AvailabilityZones`; see [`availability_zones`](Self::availability_zones).
-    #[inline]
-    pub fn push_availability_zones(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().availability_zones, item);
-        self
-    }
-    /// Sets [`availability_zone_ids`](t::EnableFastSnapshotRestoresRequest::availability_zone_ids).
-    #[inline]
-    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().availability_zone_ids);
-        self
-    }
-    /// Adds one element to `AvailabilityZoneIds`; see [`availability_zone_ids`](Self::availability_zone_ids).
-    #[inline]
-    pub fn push_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().availability_zone_ids, item);
-        self
-    }
-    /// Sets [`source_snapshot_ids`](t::EnableFastSnapshotRestoresRequest::source_snapshot_ids).
-    #[inline]
-    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
-        self
-    }
-    /// Adds one element to `SourceSnapshotIds`; see [`source_snapshot_ids`](Self::source_snapshot_ids).
-    #[inline]
-    pub fn push_source_snapshot_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().source_snapshot_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::EnableFastSnapshotRestoresRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items EnableFastSnapshotRestoresRequest availability_zones(String)
+        push_availability_zones
+    );
+    rt::setter!(
+        items EnableFastSnapshotRestoresRequest availability_zone_ids(String)
+        push_availability_zone_ids
+    );
+    rt::setter!(
+        items EnableFastSnapshotRestoresRequest source_snapshot_ids(String)
+        push_source_snapshot_ids
+    );
+    rt::setter!(val_opt EnableFastSnapshotRestoresRequest dry_run(bool));
 }
 /// The `EnableImage` operation.
 ///
@@ -496,18 +360,8 @@ rt::operation_type!(
     op::ENABLE_IMAGE
 );
 impl EnableImage {
-    /// Sets [`image_id`](t::EnableImageRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableImageRequest image_id(String));
+    rt::setter!(val_opt EnableImageRequest dry_run(bool));
 }
 /// The `EnableImageBlockPublicAccess` operation.
 ///
@@ -529,21 +383,11 @@ rt::operation_type!(
     op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS
 );
 impl EnableImageBlockPublicAccess {
-    /// Sets [`image_block_public_access_state`](t::EnableImageBlockPublicAccessRequest::image_block_public_access_state).
-    #[inline]
-    pub fn image_block_public_access_state(
-        mut self,
-        value: impl Into<t::ImageBlockPublicAccessEnabledState>,
-    ) -> Self {
-        self.0.input_mut().image_block_public_access_state = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableImageBlockPublicAccessRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req EnableImageBlockPublicAccessRequest
+        image_block_public_access_state(t::ImageBlockPublicAccessEnabledState)
+    );
+    rt::setter!(val_opt EnableImageBlockPublicAccessRequest dry_run(bool));
 }
 /// The `EnableImageDeprecation` operation.
 ///
@@ -562,24 +406,9 @@ rt::operation_type!(
     t::EnableImageDeprecationResult, rt::NoErrors, op::ENABLE_IMAGE_DEPRECATION
 );
 impl EnableImageDeprecation {
-    /// Sets [`image_id`](t::EnableImageDeprecationRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`deprecate_at`](t::EnableImageDeprecationRequest::deprecate_at).
-    #[inline]
-    pub fn deprecate_at(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().deprecate_at = value;
-        self
-    }
-    /// Sets [`dry_run`](t::EnableImageDeprecationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableImageDeprecationRequest image_id(String));
+    rt::setter!(val_req EnableImageDeprecationRequest deprecate_at(rt::DateTime));
+    rt::setter!(val_opt EnableImageDeprecationRequest dry_run(bool));
 }
 /// The `EnableImageDeregistrationProtection` operation.
 ///
@@ -601,24 +430,9 @@ rt::operation_type!(
     op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION
 );
 impl EnableImageDeregistrationProtection {
-    /// Sets [`image_id`](t::EnableImageDeregistrationProtectionRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`with_cooldown`](t::EnableImageDeregistrationProtectionRequest::with_cooldown).
-    #[inline]
-    pub fn with_cooldown(mut self, value: bool) -> Self {
-        self.0.input_mut().with_cooldown = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::EnableImageDeregistrationProtectionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableImageDeregistrationProtectionRequest image_id(String));
+    rt::setter!(val_opt EnableImageDeregistrationProtectionRequest with_cooldown(bool));
+    rt::setter!(val_opt EnableImageDeregistrationProtectionRequest dry_run(bool));
 }
 /// The `EnableInstanceSqlHaStandbyDetections` operation.
 ///
@@ -638,30 +452,15 @@ rt::operation_type!(
     op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
 );
 impl EnableInstanceSqlHaStandbyDetections {
-    /// Sets [`instance_ids`](t::EnableInstanceSqlHaStandbyDetectionsRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`sql_server_credentials`](t::EnableInstanceSqlHaStandbyDetectionsRequest::sql_server_credentials).
-    #[inline]
-    pub fn sql_server_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sql_server_credentials = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::EnableInstanceSqlHaStandbyDetectionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items EnableInstanceSqlHaStandbyDetectionsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        into_opt EnableInstanceSqlHaStandbyDetectionsRequest
+        sql_server_credentials(String)
+    );
+    rt::setter!(val_opt EnableInstanceSqlHaStandbyDetectionsRequest dry_run(bool));
 }
 /// The `EnableIpamInternetRegistryAssociation` operation.
 ///
@@ -680,57 +479,29 @@ rt::operation_type!(
     op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION
 );
 impl EnableIpamInternetRegistryAssociation {
-    /// Sets [`dry_run`](t::EnableIpamInternetRegistryAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::EnableIpamInternetRegistryAssociationRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`rpki_version`](t::EnableIpamInternetRegistryAssociationRequest::rpki_version).
-    #[inline]
-    pub fn rpki_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rpki_version = value.into();
-        self
-    }
-    /// Sets [`service_uri`](t::EnableIpamInternetRegistryAssociationRequest::service_uri).
-    #[inline]
-    pub fn service_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_uri = value.into();
-        self
-    }
-    /// Sets [`child_handle`](t::EnableIpamInternetRegistryAssociationRequest::child_handle).
-    #[inline]
-    pub fn child_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().child_handle = value.into();
-        self
-    }
-    /// Sets [`parent_handle`](t::EnableIpamInternetRegistryAssociationRequest::parent_handle).
-    #[inline]
-    pub fn parent_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parent_handle = value.into();
-        self
-    }
-    /// Sets [`parent_bpki_ta`](t::EnableIpamInternetRegistryAssociationRequest::parent_bpki_ta).
-    #[inline]
-    pub fn parent_bpki_ta(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parent_bpki_ta = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::EnableIpamInternetRegistryAssociationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt EnableIpamInternetRegistryAssociationRequest dry_run(bool));
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest rpki_version(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest service_uri(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest child_handle(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest parent_handle(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest parent_bpki_ta(String)
+    );
+    rt::setter!(
+        into_opt EnableIpamInternetRegistryAssociationRequest client_token(String)
+    );
 }
 /// The `EnableIpamOrganizationAdminAccount` operation.
 ///
@@ -748,18 +519,11 @@ rt::operation_type!(
     op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
 );
 impl EnableIpamOrganizationAdminAccount {
-    /// Sets [`dry_run`](t::EnableIpamOrganizationAdminAccountRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`delegated_admin_account_id`](t::EnableIpamOrganizationAdminAccountRequest::delegated_admin_account_id).
-    #[inline]
-    pub fn delegated_admin_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegated_admin_account_id = value.into();
-        self
-    }
+    rt::setter!(val_opt EnableIpamOrganizationAdminAccountRequest dry_run(bool));
+    rt::setter!(
+        into_req EnableIpamOrganizationAdminAccountRequest
+        delegated_admin_account_id(String)
+    );
 }
 /// The `EnableIpamPolicy` operation.
 ///
@@ -780,24 +544,9 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_IPAM_POLICY
 );
 impl EnableIpamPolicy {
-    /// Sets [`dry_run`](t::EnableIpamPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_policy_id`](t::EnableIpamPolicyRequest::ipam_policy_id).
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sets [`organization_target_id`](t::EnableIpamPolicyRequest::organization_target_id).
-    #[inline]
-    pub fn organization_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_target_id = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt EnableIpamPolicyRequest dry_run(bool));
+    rt::setter!(into_req EnableIpamPolicyRequest ipam_policy_id(String));
+    rt::setter!(into_opt EnableIpamPolicyRequest organization_target_id(String));
 }
 impl super::Client {
     /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization. Returns [`EnableReachabilityAnalyzerOrganizationSharing`]: set the input, then `send().await` (or `send_blocking()`).
@@ -936,12 +685,9 @@ rt::operation_type!(
     op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING
 );
 impl EnableReachabilityAnalyzerOrganizationSharing {
-    /// Sets [`dry_run`](t::EnableReachabilityAnalyzerOrganizationSharingRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        val_opt EnableReachabilityAnalyzerOrganizationSharingRequest dry_run(bool)
+    );
 }
 /// The `EnableRouteServerPropagation` operation.
 ///
@@ -963,24 +709,9 @@ rt::operation_type!(
     op::ENABLE_ROUTE_SERVER_PROPAGATION
 );
 impl EnableRouteServerPropagation {
-    /// Sets [`route_server_id`](t::EnableRouteServerPropagationRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`route_table_id`](t::EnableRouteServerPropagationRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableRouteServerPropagationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableRouteServerPropagationRequest route_server_id(String));
+    rt::setter!(into_req EnableRouteServerPropagationRequest route_table_id(String));
+    rt::setter!(val_opt EnableRouteServerPropagationRequest dry_run(bool));
 }
 /// The `EnableSerialConsoleAccess` operation.
 ///
@@ -997,12 +728,7 @@ rt::operation_type!(
     t::EnableSerialConsoleAccessResult, rt::NoErrors, op::ENABLE_SERIAL_CONSOLE_ACCESS
 );
 impl EnableSerialConsoleAccess {
-    /// Sets [`dry_run`](t::EnableSerialConsoleAccessRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt EnableSerialConsoleAccessRequest dry_run(bool));
 }
 /// The `EnableSnapshotBlockPublicAccess` operation.
 ///
@@ -1026,18 +752,11 @@ rt::operation_type!(
     op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
 );
 impl EnableSnapshotBlockPublicAccess {
-    /// Sets [`state`](t::EnableSnapshotBlockPublicAccessRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::SnapshotBlockPublicAccessState>) -> Self {
-        self.0.input_mut().state = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableSnapshotBlockPublicAccessRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req EnableSnapshotBlockPublicAccessRequest
+        state(t::SnapshotBlockPublicAccessState)
+    );
+    rt::setter!(val_opt EnableSnapshotBlockPublicAccessRequest dry_run(bool));
 }
 /// The `EnableTransitGatewayRouteTablePropagation` operation.
 ///
@@ -1056,35 +775,19 @@ rt::operation_type!(
     op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
 );
 impl EnableTransitGatewayRouteTablePropagation {
-    /// Sets [`transit_gateway_route_table_id`](t::EnableTransitGatewayRouteTablePropagationRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`transit_gateway_attachment_id`](t::EnableTransitGatewayRouteTablePropagationRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::EnableTransitGatewayRouteTablePropagationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`transit_gateway_route_table_announcement_id`](t::EnableTransitGatewayRouteTablePropagationRequest::transit_gateway_route_table_announcement_id).
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
-            value.into(),
-        );
-        self
-    }
+    rt::setter!(
+        into_req EnableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt EnableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt EnableTransitGatewayRouteTablePropagationRequest dry_run(bool));
+    rt::setter!(
+        into_opt EnableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
 }
 /// The `EnableVgwRoutePropagation` operation.
 ///
@@ -1097,24 +800,9 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_VGW_ROUTE_PROPAGATION
 );
 impl EnableVgwRoutePropagation {
-    /// Sets [`gateway_id`](t::EnableVgwRoutePropagationRequest::gateway_id).
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = value.into();
-        self
-    }
-    /// Sets [`route_table_id`](t::EnableVgwRoutePropagationRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::EnableVgwRoutePropagationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req EnableVgwRoutePropagationRequest gateway_id(String));
+    rt::setter!(into_req EnableVgwRoutePropagationRequest route_table_id(String));
+    rt::setter!(val_opt EnableVgwRoutePropagationRequest dry_run(bool));
 }
 /// The `EnableVolumeIO` operation.
 ///
@@ -1127,18 +815,8 @@ rt::operation_type!(
     op::ENABLE_VOLUME_IO
 );
 impl EnableVolumeIo {
-    /// Sets [`dry_run`](t::EnableVolumeIoRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`volume_id`](t::EnableVolumeIoRequest::volume_id).
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
+    rt::setter!(val_opt EnableVolumeIoRequest dry_run(bool));
+    rt::setter!(into_req EnableVolumeIoRequest volume_id(String));
 }
 /// The `EnableVpcClassicLink` operation.
 ///
@@ -1157,18 +835,8 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_VPC_CLASSIC_LINK
 );
 impl EnableVpcClassicLink {
-    /// Sets [`dry_run`](t::EnableVpcClassicLinkRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_id`](t::EnableVpcClassicLinkRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
+    rt::setter!(val_opt EnableVpcClassicLinkRequest dry_run(bool));
+    rt::setter!(into_req EnableVpcClassicLinkRequest vpc_id(String));
 }
 /// The `EnableVpcClassicLinkDnsSupport` operation.
 ///
@@ -1190,12 +858,7 @@ rt::operation_type!(
     op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
 );
 impl EnableVpcClassicLinkDnsSupport {
-    /// Sets [`vpc_id`](t::EnableVpcClassicLinkDnsSupportRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt EnableVpcClassicLinkDnsSupportRequest vpc_id(String));
 }
 /// The `ExportClientVpnClientCertificateRevocationList` operation.
 ///
@@ -1214,18 +877,13 @@ rt::operation_type!(
     op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
 );
 impl ExportClientVpnClientCertificateRevocationList {
-    /// Sets [`client_vpn_endpoint_id`](t::ExportClientVpnClientCertificateRevocationListRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ExportClientVpnClientCertificateRevocationListRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ExportClientVpnClientCertificateRevocationListRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        val_opt ExportClientVpnClientCertificateRevocationListRequest dry_run(bool)
+    );
 }
 /// The `ExportClientVpnClientConfiguration` operation.
 ///
@@ -1243,18 +901,10 @@ rt::operation_type!(
     op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION
 );
 impl ExportClientVpnClientConfiguration {
-    /// Sets [`client_vpn_endpoint_id`](t::ExportClientVpnClientConfigurationRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ExportClientVpnClientConfigurationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ExportClientVpnClientConfigurationRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt ExportClientVpnClientConfigurationRequest dry_run(bool));
 }
 /// The `ExportImage` operation.
 ///
@@ -1267,66 +917,19 @@ rt::operation_type!(
     op::EXPORT_IMAGE
 );
 impl ExportImage {
-    /// Sets [`client_token`](t::ExportImageRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::ExportImageRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`disk_image_format`](t::ExportImageRequest::disk_image_format).
-    #[inline]
-    pub fn disk_image_format(mut self, value: impl Into<t::DiskImageFormat>) -> Self {
-        self.0.input_mut().disk_image_format = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ExportImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`image_id`](t::ExportImageRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`s3_export_location`](t::ExportImageRequest::s3_export_location).
-    #[inline]
-    pub fn s3_export_location(mut self, value: t::ExportTaskS3LocationRequest) -> Self {
-        self.0.input_mut().s3_export_location = value;
-        self
-    }
-    /// Sets [`role_name`](t::ExportImageRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::ExportImageRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(into_opt ExportImageRequest client_token(String));
+    rt::setter!(into_opt ExportImageRequest description(String));
+    rt::setter!(into_req ExportImageRequest disk_image_format(t::DiskImageFormat));
+    rt::setter!(val_opt ExportImageRequest dry_run(bool));
+    rt::setter!(into_req ExportImageRequest image_id(String));
+    rt::setter!(
+        val_req ExportImageRequest s3_export_location(t::ExportTaskS3LocationRequest)
+    );
+    rt::setter!(into_opt ExportImageRequest role_name(String));
+    rt::setter!(
+        items ExportImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `ExportTransitGatewayRoutes` operation.
 ///
@@ -1345,36 +948,12 @@ rt::operation_type!(
     t::ExportTransitGatewayRoutesResult, rt::NoErrors, op::EXPORT_TRANSIT_GATEWAY_ROUTES
 );
 impl ExportTransitGatewayRoutes {
-    /// Sets [`transit_gateway_route_table_id`](t::ExportTransitGatewayRoutesRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::ExportTransitGatewayRoutesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`s3_bucket`](t::ExportTransitGatewayRoutesRequest::s3_bucket).
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ExportTransitGatewayRoutesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ExportTransitGatewayRoutesRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(items ExportTransitGatewayRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_req ExportTransitGatewayRoutesRequest s3_bucket(String));
+    rt::setter!(val_opt ExportTransitGatewayRoutesRequest dry_run(bool));
 }
 /// The `ExportVerifiedAccessInstanceClientConfiguration` operation.
 ///
@@ -1393,16 +972,11 @@ rt::operation_type!(
     op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION
 );
 impl ExportVerifiedAccessInstanceClientConfiguration {
-    /// Sets [`verified_access_instance_id`](t::ExportVerifiedAccessInstanceClientConfigurationRequest::verified_access_instance_id).
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ExportVerifiedAccessInstanceClientConfigurationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ExportVerifiedAccessInstanceClientConfigurationRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        val_opt ExportVerifiedAccessInstanceClientConfigurationRequest dry_run(bool)
+    );
 }

@@ -145,24 +145,11 @@ rt::operation_type!(
     t::GetActiveVpnTunnelStatusResult, rt::NoErrors, op::GET_ACTIVE_VPN_TUNNEL_STATUS
 );
 impl GetActiveVpnTunnelStatus {
-    /// Sets [`vpn_connection_id`](t::GetActiveVpnTunnelStatusRequest::vpn_connection_id).
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Sets [`vpn_tunnel_outside_ip_address`](t::GetActiveVpnTunnelStatusRequest::vpn_tunnel_outside_ip_address).
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetActiveVpnTunnelStatusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetActiveVpnTunnelStatusRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req GetActiveVpnTunnelStatusRequest vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(val_opt GetActiveVpnTunnelStatusRequest dry_run(bool));
 }
 /// The `GetAllowedImagesSettings` operation.
 ///
@@ -183,12 +170,7 @@ rt::operation_type!(
     t::GetAllowedImagesSettingsResult, rt::NoErrors, op::GET_ALLOWED_IMAGES_SETTINGS
 );
 impl GetAllowedImagesSettings {
-    /// Sets [`dry_run`](t::GetAllowedImagesSettingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetAllowedImagesSettingsRequest dry_run(bool));
 }
 /// The `GetAssociatedEnclaveCertificateIamRoles` operation.
 ///
@@ -207,18 +189,10 @@ rt::operation_type!(
     op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES
 );
 impl GetAssociatedEnclaveCertificateIamRoles {
-    /// Sets [`certificate_arn`](t::GetAssociatedEnclaveCertificateIamRolesRequest::certificate_arn).
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetAssociatedEnclaveCertificateIamRolesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req GetAssociatedEnclaveCertificateIamRolesRequest certificate_arn(String)
+    );
+    rt::setter!(val_opt GetAssociatedEnclaveCertificateIamRolesRequest dry_run(bool));
 }
 /// The `GetAssociatedIpv6PoolCidrs` operation.
 ///
@@ -235,30 +209,10 @@ rt::operation_type!(
     t::GetAssociatedIpv6PoolCidrsResult, rt::NoErrors, op::GET_ASSOCIATED_IPV6_POOL_CIDRS
 );
 impl GetAssociatedIpv6PoolCidrs {
-    /// Sets [`pool_id`](t::GetAssociatedIpv6PoolCidrsRequest::pool_id).
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::GetAssociatedIpv6PoolCidrsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetAssociatedIpv6PoolCidrsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::GetAssociatedIpv6PoolCidrsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetAssociatedIpv6PoolCidrsRequest pool_id(String));
+    rt::setter!(into_opt GetAssociatedIpv6PoolCidrsRequest next_token(String));
+    rt::setter!(val_opt GetAssociatedIpv6PoolCidrsRequest max_results(i32));
+    rt::setter!(val_opt GetAssociatedIpv6PoolCidrsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -289,48 +243,15 @@ rt::operation_type!(
     op::GET_AWS_NETWORK_PERFORMANCE_DATA
 );
 impl GetAwsNetworkPerformanceData {
-    /// Sets [`data_queries`](t::GetAwsNetworkPerformanceDataRequest::data_queries).
-    #[inline]
-    pub fn data_queries(mut self, value: impl rt::Items<t::DataQuery>) -> Self {
-        value.add_to(&mut self.0.input_mut().data_queries);
-        self
-    }
-    /// Adds one element to `DataQueries`; see [`data_queries`](Self::data_queries).
-    #[inline]
-    pub fn push_data_queries(mut self, item: impl Into<t::DataQuery>) -> Self {
-        rt::push(&mut self.0.input_mut().data_queries, item);
-        self
-    }
-    /// Sets [`start_time`](t::GetAwsNetworkPerformanceDataRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::GetAwsNetworkPerformanceDataRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::GetAwsNetworkPerformanceDataRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetAwsNetworkPerformanceDataRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetAwsNetworkPerformanceDataRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items GetAwsNetworkPerformanceDataRequest data_queries(t::DataQuery)
+        push_data_queries
+    );
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest start_time(rt::DateTime));
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest end_time(rt::DateTime));
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest max_results(i32));
+    rt::setter!(into_opt GetAwsNetworkPerformanceDataRequest next_token(String));
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -361,12 +282,7 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_ATTRIBUTES
 );
 impl GetCapacityManagerAttributes {
-    /// Sets [`dry_run`](t::GetCapacityManagerAttributesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetCapacityManagerAttributesRequest dry_run(bool));
 }
 /// The `GetCapacityManagerMetricData` operation.
 ///
@@ -384,84 +300,23 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_METRIC_DATA
 );
 impl GetCapacityManagerMetricData {
-    /// Sets [`metric_names`](t::GetCapacityManagerMetricDataRequest::metric_names).
-    #[inline]
-    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_names);
-        self
-    }
-    /// Adds one element to `MetricNames`; see [`metric_names`](Self::metric_names).
-    #[inline]
-    pub fn push_metric_names(mut self, item: impl Into<t::Metric>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_names, item);
-        self
-    }
-    /// Sets [`start_time`](t::GetCapacityManagerMetricDataRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::GetCapacityManagerMetricDataRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`period`](t::GetCapacityManagerMetricDataRequest::period).
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = value;
-        self
-    }
-    /// Sets [`group_by`](t::GetCapacityManagerMetricDataRequest::group_by).
-    #[inline]
-    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_by);
-        self
-    }
-    /// Adds one element to `GroupBy`; see [`group_by`](Self::group_by).
-    #[inline]
-    pub fn push_group_by(mut self, item: impl Into<t::GroupBy>) -> Self {
-        rt::push(&mut self.0.input_mut().group_by, item);
-        self
-    }
-    /// Sets [`filter_by`](t::GetCapacityManagerMetricDataRequest::filter_by).
-    #[inline]
-    pub fn filter_by(
-        mut self,
-        value: impl rt::Items<t::CapacityManagerCondition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_by);
-        self
-    }
-    /// Adds one element to `FilterBy`; see [`filter_by`](Self::filter_by).
-    #[inline]
-    pub fn push_filter_by(
-        mut self,
-        item: impl Into<t::CapacityManagerCondition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().filter_by, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetCapacityManagerMetricDataRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetCapacityManagerMetricDataRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetCapacityManagerMetricDataRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items GetCapacityManagerMetricDataRequest metric_names(t::Metric)
+        push_metric_names
+    );
+    rt::setter!(val_req GetCapacityManagerMetricDataRequest start_time(rt::DateTime));
+    rt::setter!(val_req GetCapacityManagerMetricDataRequest end_time(rt::DateTime));
+    rt::setter!(val_req GetCapacityManagerMetricDataRequest period(i32));
+    rt::setter!(
+        items GetCapacityManagerMetricDataRequest group_by(t::GroupBy) push_group_by
+    );
+    rt::setter!(
+        items GetCapacityManagerMetricDataRequest filter_by(t::CapacityManagerCondition)
+        push_filter_by
+    );
+    rt::setter!(val_opt GetCapacityManagerMetricDataRequest max_results(i32));
+    rt::setter!(into_opt GetCapacityManagerMetricDataRequest next_token(String));
+    rt::setter!(val_opt GetCapacityManagerMetricDataRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -492,78 +347,27 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS
 );
 impl GetCapacityManagerMetricDimensions {
-    /// Sets [`group_by`](t::GetCapacityManagerMetricDimensionsRequest::group_by).
-    #[inline]
-    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_by);
-        self
-    }
-    /// Adds one element to `GroupBy`; see [`group_by`](Self::group_by).
-    #[inline]
-    pub fn push_group_by(mut self, item: impl Into<t::GroupBy>) -> Self {
-        rt::push(&mut self.0.input_mut().group_by, item);
-        self
-    }
-    /// Sets [`filter_by`](t::GetCapacityManagerMetricDimensionsRequest::filter_by).
-    #[inline]
-    pub fn filter_by(
-        mut self,
-        value: impl rt::Items<t::CapacityManagerCondition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_by);
-        self
-    }
-    /// Adds one element to `FilterBy`; see [`filter_by`](Self::filter_by).
-    #[inline]
-    pub fn push_filter_by(
-        mut self,
-        item: impl Into<t::CapacityManagerCondition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().filter_by, item);
-        self
-    }
-    /// Sets [`start_time`](t::GetCapacityManagerMetricDimensionsRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::GetCapacityManagerMetricDimensionsRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`metric_names`](t::GetCapacityManagerMetricDimensionsRequest::metric_names).
-    #[inline]
-    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_names);
-        self
-    }
-    /// Adds one element to `MetricNames`; see [`metric_names`](Self::metric_names).
-    #[inline]
-    pub fn push_metric_names(mut self, item: impl Into<t::Metric>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_names, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetCapacityManagerMetricDimensionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetCapacityManagerMetricDimensionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetCapacityManagerMetricDimensionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items GetCapacityManagerMetricDimensionsRequest group_by(t::GroupBy)
+        push_group_by
+    );
+    rt::setter!(
+        items GetCapacityManagerMetricDimensionsRequest
+        filter_by(t::CapacityManagerCondition) push_filter_by
+    );
+    rt::setter!(
+        val_req GetCapacityManagerMetricDimensionsRequest start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_req GetCapacityManagerMetricDimensionsRequest end_time(rt::DateTime)
+    );
+    rt::setter!(
+        items GetCapacityManagerMetricDimensionsRequest metric_names(t::Metric)
+        push_metric_names
+    );
+    rt::setter!(val_opt GetCapacityManagerMetricDimensionsRequest max_results(i32));
+    rt::setter!(into_opt GetCapacityManagerMetricDimensionsRequest next_token(String));
+    rt::setter!(val_opt GetCapacityManagerMetricDimensionsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -594,24 +398,9 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl GetCapacityManagerMonitoredTagKeys {
-    /// Sets [`max_results`](t::GetCapacityManagerMonitoredTagKeysRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetCapacityManagerMonitoredTagKeysRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetCapacityManagerMonitoredTagKeysRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetCapacityManagerMonitoredTagKeysRequest max_results(i32));
+    rt::setter!(into_opt GetCapacityManagerMonitoredTagKeysRequest next_token(String));
+    rt::setter!(val_opt GetCapacityManagerMonitoredTagKeysRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -650,69 +439,30 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES
 );
 impl GetCapacityManagerSupportabilityScores {
-    /// Sets [`market_type`](t::GetCapacityManagerSupportabilityScoresRequest::market_type).
-    #[inline]
-    pub fn market_type(mut self, value: impl Into<t::SupportabilityMarketType>) -> Self {
-        self.0.input_mut().market_type = value.into();
-        self
-    }
-    /// Sets [`capacity_amount`](t::GetCapacityManagerSupportabilityScoresRequest::capacity_amount).
-    #[inline]
-    pub fn capacity_amount(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_amount = value;
-        self
-    }
-    /// Sets [`capacity_unit`](t::GetCapacityManagerSupportabilityScoresRequest::capacity_unit).
-    #[inline]
-    pub fn capacity_unit(mut self, value: impl Into<t::CapacityUnit>) -> Self {
-        self.0.input_mut().capacity_unit = value.into();
-        self
-    }
-    /// Sets [`capacity_availability_zone_ids`](t::GetCapacityManagerSupportabilityScoresRequest::capacity_availability_zone_ids).
-    #[inline]
-    pub fn capacity_availability_zone_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_availability_zone_ids);
-        self
-    }
-    /// Adds one element to `CapacityAvailabilityZoneIds`; see [`capacity_availability_zone_ids`](Self::capacity_availability_zone_ids).
-    #[inline]
-    pub fn push_capacity_availability_zone_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_availability_zone_ids, item);
-        self
-    }
-    /// Sets [`instance_types`](t::GetCapacityManagerSupportabilityScoresRequest::instance_types).
-    #[inline]
-    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_types);
-        self
-    }
-    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
-    #[inline]
-    pub fn push_instance_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_types, item);
-        self
-    }
-    /// Sets [`instance_requirements_with_metadata`](t::GetCapacityManagerSupportabilityScoresRequest::instance_requirements_with_metadata).
-    #[inline]
-    pub fn instance_requirements_with_metadata(
-        mut self,
-        value: t::InstanceRequirementsWithMetadataRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements_with_metadata = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::GetCapacityManagerSupportabilityScoresRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req GetCapacityManagerSupportabilityScoresRequest
+        market_type(t::SupportabilityMarketType)
+    );
+    rt::setter!(
+        val_req GetCapacityManagerSupportabilityScoresRequest capacity_amount(i32)
+    );
+    rt::setter!(
+        into_req GetCapacityManagerSupportabilityScoresRequest
+        capacity_unit(t::CapacityUnit)
+    );
+    rt::setter!(
+        items GetCapacityManagerSupportabilityScoresRequest
+        capacity_availability_zone_ids(String) push_capacity_availability_zone_ids
+    );
+    rt::setter!(
+        items GetCapacityManagerSupportabilityScoresRequest instance_types(String)
+        push_instance_types
+    );
+    rt::setter!(
+        val_opt GetCapacityManagerSupportabilityScoresRequest
+        instance_requirements_with_metadata(t::InstanceRequirementsWithMetadataRequest)
+    );
+    rt::setter!(val_opt GetCapacityManagerSupportabilityScoresRequest dry_run(bool));
 }
 /// The `GetCapacityReservationUsage` operation.
 ///
@@ -730,30 +480,12 @@ rt::operation_type!(
     op::GET_CAPACITY_RESERVATION_USAGE
 );
 impl GetCapacityReservationUsage {
-    /// Sets [`capacity_reservation_id`](t::GetCapacityReservationUsageRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::GetCapacityReservationUsageRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetCapacityReservationUsageRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::GetCapacityReservationUsageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req GetCapacityReservationUsageRequest capacity_reservation_id(String)
+    );
+    rt::setter!(into_opt GetCapacityReservationUsageRequest next_token(String));
+    rt::setter!(val_opt GetCapacityReservationUsageRequest max_results(i32));
+    rt::setter!(val_opt GetCapacityReservationUsageRequest dry_run(bool));
 }
 /// The `GetClientVpnEndpointAuthorizationPolicy` operation.
 ///
@@ -772,18 +504,11 @@ rt::operation_type!(
     op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl GetClientVpnEndpointAuthorizationPolicy {
-    /// Sets [`client_vpn_endpoint_id`](t::GetClientVpnEndpointAuthorizationPolicyRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetClientVpnEndpointAuthorizationPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req GetClientVpnEndpointAuthorizationPolicyRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt GetClientVpnEndpointAuthorizationPolicyRequest dry_run(bool));
 }
 /// The `GetCoipPoolUsage` operation.
 ///
@@ -800,42 +525,11 @@ rt::operation_type!(
     rt::NoErrors, op::GET_COIP_POOL_USAGE
 );
 impl GetCoipPoolUsage {
-    /// Sets [`pool_id`](t::GetCoipPoolUsageRequest::pool_id).
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetCoipPoolUsageRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetCoipPoolUsageRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetCoipPoolUsageRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetCoipPoolUsageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetCoipPoolUsageRequest pool_id(String));
+    rt::setter!(items GetCoipPoolUsageRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetCoipPoolUsageRequest max_results(i32));
+    rt::setter!(into_opt GetCoipPoolUsageRequest next_token(String));
+    rt::setter!(val_opt GetCoipPoolUsageRequest dry_run(bool));
 }
 /// The `GetConsoleOutput` operation.
 ///
@@ -854,24 +548,9 @@ rt::operation_type!(
     rt::NoErrors, op::GET_CONSOLE_OUTPUT
 );
 impl GetConsoleOutput {
-    /// Sets [`instance_id`](t::GetConsoleOutputRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`latest`](t::GetConsoleOutputRequest::latest).
-    #[inline]
-    pub fn latest(mut self, value: bool) -> Self {
-        self.0.input_mut().latest = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::GetConsoleOutputRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetConsoleOutputRequest instance_id(String));
+    rt::setter!(val_opt GetConsoleOutputRequest latest(bool));
+    rt::setter!(val_opt GetConsoleOutputRequest dry_run(bool));
 }
 /// The `GetConsoleScreenshot` operation.
 ///
@@ -892,24 +571,9 @@ rt::operation_type!(
     rt::NoErrors, op::GET_CONSOLE_SCREENSHOT
 );
 impl GetConsoleScreenshot {
-    /// Sets [`dry_run`](t::GetConsoleScreenshotRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::GetConsoleScreenshotRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`wake_up`](t::GetConsoleScreenshotRequest::wake_up).
-    #[inline]
-    pub fn wake_up(mut self, value: bool) -> Self {
-        self.0.input_mut().wake_up = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetConsoleScreenshotRequest dry_run(bool));
+    rt::setter!(into_req GetConsoleScreenshotRequest instance_id(String));
+    rt::setter!(val_opt GetConsoleScreenshotRequest wake_up(bool));
 }
 /// The `GetDeclarativePoliciesReportSummary` operation.
 ///
@@ -931,18 +595,8 @@ rt::operation_type!(
     op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY
 );
 impl GetDeclarativePoliciesReportSummary {
-    /// Sets [`dry_run`](t::GetDeclarativePoliciesReportSummaryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`report_id`](t::GetDeclarativePoliciesReportSummaryRequest::report_id).
-    #[inline]
-    pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().report_id = value.into();
-        self
-    }
+    rt::setter!(val_opt GetDeclarativePoliciesReportSummaryRequest dry_run(bool));
+    rt::setter!(into_req GetDeclarativePoliciesReportSummaryRequest report_id(String));
 }
 impl super::Client {
     /// Describes the default credit option for CPU usage of a burstable performance instance family. Returns [`GetDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1073,21 +727,11 @@ rt::operation_type!(
     op::GET_DEFAULT_CREDIT_SPECIFICATION
 );
 impl GetDefaultCreditSpecification {
-    /// Sets [`dry_run`](t::GetDefaultCreditSpecificationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_family`](t::GetDefaultCreditSpecificationRequest::instance_family).
-    #[inline]
-    pub fn instance_family(
-        mut self,
-        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
-    ) -> Self {
-        self.0.input_mut().instance_family = value.into();
-        self
-    }
+    rt::setter!(val_opt GetDefaultCreditSpecificationRequest dry_run(bool));
+    rt::setter!(
+        into_req GetDefaultCreditSpecificationRequest
+        instance_family(t::UnlimitedSupportedInstanceFamily)
+    );
 }
 /// The `GetEbsDefaultKmsKeyId` operation.
 ///
@@ -1106,12 +750,7 @@ rt::operation_type!(
     t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
 );
 impl GetEbsDefaultKmsKeyId {
-    /// Sets [`dry_run`](t::GetEbsDefaultKmsKeyIdRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetEbsDefaultKmsKeyIdRequest dry_run(bool));
 }
 /// The `GetEbsEncryptionByDefault` operation.
 ///
@@ -1130,12 +769,7 @@ rt::operation_type!(
     t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
 );
 impl GetEbsEncryptionByDefault {
-    /// Sets [`dry_run`](t::GetEbsEncryptionByDefaultRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetEbsEncryptionByDefaultRequest dry_run(bool));
 }
 /// The `GetEnabledIpamPolicy` operation.
 ///
@@ -1154,12 +788,7 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
 );
 impl GetEnabledIpamPolicy {
-    /// Sets [`dry_run`](t::GetEnabledIpamPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetEnabledIpamPolicyRequest dry_run(bool));
 }
 /// The `GetFlowLogsIntegrationTemplate` operation.
 ///
@@ -1184,33 +813,16 @@ rt::operation_type!(
     op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE
 );
 impl GetFlowLogsIntegrationTemplate {
-    /// Sets [`dry_run`](t::GetFlowLogsIntegrationTemplateRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`flow_log_id`](t::GetFlowLogsIntegrationTemplateRequest::flow_log_id).
-    #[inline]
-    pub fn flow_log_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().flow_log_id = value.into();
-        self
-    }
-    /// Sets [`config_delivery_s3_destination_arn`](t::GetFlowLogsIntegrationTemplateRequest::config_delivery_s3_destination_arn).
-    #[inline]
-    pub fn config_delivery_s3_destination_arn(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().config_delivery_s3_destination_arn = value.into();
-        self
-    }
-    /// Sets [`integrate_services`](t::GetFlowLogsIntegrationTemplateRequest::integrate_services).
-    #[inline]
-    pub fn integrate_services(mut self, value: t::IntegrateServices) -> Self {
-        self.0.input_mut().integrate_services = value;
-        self
-    }
+    rt::setter!(val_opt GetFlowLogsIntegrationTemplateRequest dry_run(bool));
+    rt::setter!(into_req GetFlowLogsIntegrationTemplateRequest flow_log_id(String));
+    rt::setter!(
+        into_req GetFlowLogsIntegrationTemplateRequest
+        config_delivery_s3_destination_arn(String)
+    );
+    rt::setter!(
+        val_req GetFlowLogsIntegrationTemplateRequest
+        integrate_services(t::IntegrateServices)
+    );
 }
 /// The `GetGroupsForCapacityReservation` operation.
 ///
@@ -1228,30 +840,12 @@ rt::operation_type!(
     op::GET_GROUPS_FOR_CAPACITY_RESERVATION
 );
 impl GetGroupsForCapacityReservation {
-    /// Sets [`capacity_reservation_id`](t::GetGroupsForCapacityReservationRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::GetGroupsForCapacityReservationRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetGroupsForCapacityReservationRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::GetGroupsForCapacityReservationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req GetGroupsForCapacityReservationRequest capacity_reservation_id(String)
+    );
+    rt::setter!(into_opt GetGroupsForCapacityReservationRequest next_token(String));
+    rt::setter!(val_opt GetGroupsForCapacityReservationRequest max_results(i32));
+    rt::setter!(val_opt GetGroupsForCapacityReservationRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1284,24 +878,11 @@ rt::operation_type!(
     op::GET_HOST_RESERVATION_PURCHASE_PREVIEW
 );
 impl GetHostReservationPurchasePreview {
-    /// Sets [`host_id_set`](t::GetHostReservationPurchasePreviewRequest::host_id_set).
-    #[inline]
-    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_id_set);
-        self
-    }
-    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
-    #[inline]
-    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_id_set, item);
-        self
-    }
-    /// Sets [`offering_id`](t::GetHostReservationPurchasePreviewRequest::offering_id).
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = value.into();
-        self
-    }
+    rt::setter!(
+        items GetHostReservationPurchasePreviewRequest host_id_set(String)
+        push_host_id_set
+    );
+    rt::setter!(into_req GetHostReservationPurchasePreviewRequest offering_id(String));
 }
 /// The `GetImageAncestry` operation.
 ///
@@ -1318,18 +899,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_IMAGE_ANCESTRY
 );
 impl GetImageAncestry {
-    /// Sets [`image_id`](t::GetImageAncestryRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetImageAncestryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetImageAncestryRequest image_id(String));
+    rt::setter!(val_opt GetImageAncestryRequest dry_run(bool));
 }
 /// The `GetImageBlockPublicAccessState` operation.
 ///
@@ -1349,12 +920,7 @@ rt::operation_type!(
     op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE
 );
 impl GetImageBlockPublicAccessState {
-    /// Sets [`dry_run`](t::GetImageBlockPublicAccessStateRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetImageBlockPublicAccessStateRequest dry_run(bool));
 }
 /// The `GetImageFindings` operation.
 ///
@@ -1373,30 +939,10 @@ rt::operation_type!(
     rt::NoErrors, op::GET_IMAGE_FINDINGS
 );
 impl GetImageFindings {
-    /// Sets [`image_id`](t::GetImageFindingsRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::GetImageFindingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetImageFindingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetImageFindingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetImageFindingsRequest image_id(String));
+    rt::setter!(val_opt GetImageFindingsRequest max_results(i32));
+    rt::setter!(into_opt GetImageFindingsRequest next_token(String));
+    rt::setter!(val_opt GetImageFindingsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1429,12 +975,7 @@ rt::operation_type!(
     op::GET_INSTANCE_METADATA_DEFAULTS
 );
 impl GetInstanceMetadataDefaults {
-    /// Sets [`dry_run`](t::GetInstanceMetadataDefaultsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetInstanceMetadataDefaultsRequest dry_run(bool));
 }
 /// The `GetInstanceTpmEkPub` operation.
 ///
@@ -1451,30 +992,10 @@ rt::operation_type!(
     rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
 );
 impl GetInstanceTpmEkPub {
-    /// Sets [`instance_id`](t::GetInstanceTpmEkPubRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`key_type`](t::GetInstanceTpmEkPubRequest::key_type).
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::EkPubKeyType>) -> Self {
-        self.0.input_mut().key_type = value.into();
-        self
-    }
-    /// Sets [`key_format`](t::GetInstanceTpmEkPubRequest::key_format).
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::EkPubKeyFormat>) -> Self {
-        self.0.input_mut().key_format = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetInstanceTpmEkPubRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetInstanceTpmEkPubRequest instance_id(String));
+    rt::setter!(into_req GetInstanceTpmEkPubRequest key_type(t::EkPubKeyType));
+    rt::setter!(into_req GetInstanceTpmEkPubRequest key_format(t::EkPubKeyFormat));
+    rt::setter!(val_opt GetInstanceTpmEkPubRequest dry_run(bool));
 }
 /// The `GetInstanceTypesFromInstanceRequirements` operation.
 ///
@@ -1497,75 +1018,28 @@ rt::operation_type!(
     op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS
 );
 impl GetInstanceTypesFromInstanceRequirements {
-    /// Sets [`dry_run`](t::GetInstanceTypesFromInstanceRequirementsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`architecture_types`](t::GetInstanceTypesFromInstanceRequirementsRequest::architecture_types).
-    #[inline]
-    pub fn architecture_types(
-        mut self,
-        value: impl rt::Items<t::ArchitectureType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().architecture_types);
-        self
-    }
-    /// Adds one element to `ArchitectureTypes`; see [`architecture_types`](Self::architecture_types).
-    #[inline]
-    pub fn push_architecture_types(
-        mut self,
-        item: impl Into<t::ArchitectureType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().architecture_types, item);
-        self
-    }
-    /// Sets [`virtualization_types`](t::GetInstanceTypesFromInstanceRequirementsRequest::virtualization_types).
-    #[inline]
-    pub fn virtualization_types(
-        mut self,
-        value: impl rt::Items<t::VirtualizationType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().virtualization_types);
-        self
-    }
-    /// Adds one element to `VirtualizationTypes`; see [`virtualization_types`](Self::virtualization_types).
-    #[inline]
-    pub fn push_virtualization_types(
-        mut self,
-        item: impl Into<t::VirtualizationType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().virtualization_types, item);
-        self
-    }
-    /// Sets [`instance_requirements`](t::GetInstanceTypesFromInstanceRequirementsRequest::instance_requirements).
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = value;
-        self
-    }
-    /// Sets [`max_results`](t::GetInstanceTypesFromInstanceRequirementsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetInstanceTypesFromInstanceRequirementsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`context`](t::GetInstanceTypesFromInstanceRequirementsRequest::context).
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt GetInstanceTypesFromInstanceRequirementsRequest dry_run(bool));
+    rt::setter!(
+        items GetInstanceTypesFromInstanceRequirementsRequest
+        architecture_types(t::ArchitectureType) push_architecture_types
+    );
+    rt::setter!(
+        items GetInstanceTypesFromInstanceRequirementsRequest
+        virtualization_types(t::VirtualizationType) push_virtualization_types
+    );
+    rt::setter!(
+        val_req GetInstanceTypesFromInstanceRequirementsRequest
+        instance_requirements(t::InstanceRequirementsRequest)
+    );
+    rt::setter!(
+        val_opt GetInstanceTypesFromInstanceRequirementsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetInstanceTypesFromInstanceRequirementsRequest next_token(String)
+    );
+    rt::setter!(
+        into_opt GetInstanceTypesFromInstanceRequirementsRequest context(String)
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1602,18 +1076,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
 );
 impl GetInstanceUefiData {
-    /// Sets [`instance_id`](t::GetInstanceUefiDataRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetInstanceUefiDataRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetInstanceUefiDataRequest instance_id(String));
+    rt::setter!(val_opt GetInstanceUefiDataRequest dry_run(bool));
 }
 /// The `GetIpamAddressHistory` operation.
 ///
@@ -1630,54 +1094,14 @@ rt::operation_type!(
     t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
 );
 impl GetIpamAddressHistory {
-    /// Sets [`dry_run`](t::GetIpamAddressHistoryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`cidr`](t::GetIpamAddressHistoryRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`ipam_scope_id`](t::GetIpamAddressHistoryRequest::ipam_scope_id).
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sets [`vpc_id`](t::GetIpamAddressHistoryRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Sets [`start_time`](t::GetIpamAddressHistoryRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::GetIpamAddressHistoryRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamAddressHistoryRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamAddressHistoryRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt GetIpamAddressHistoryRequest dry_run(bool));
+    rt::setter!(into_req GetIpamAddressHistoryRequest cidr(String));
+    rt::setter!(into_req GetIpamAddressHistoryRequest ipam_scope_id(String));
+    rt::setter!(into_opt GetIpamAddressHistoryRequest vpc_id(String));
+    rt::setter!(val_opt GetIpamAddressHistoryRequest start_time(rt::DateTime));
+    rt::setter!(val_opt GetIpamAddressHistoryRequest end_time(rt::DateTime));
+    rt::setter!(val_opt GetIpamAddressHistoryRequest max_results(i32));
+    rt::setter!(into_opt GetIpamAddressHistoryRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1707,48 +1131,14 @@ rt::operation_type!(
     t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
 );
 impl GetIpamDiscoveredAccounts {
-    /// Sets [`dry_run`](t::GetIpamDiscoveredAccountsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredAccountsRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sets [`discovery_region`](t::GetIpamDiscoveredAccountsRequest::discovery_region).
-    #[inline]
-    pub fn discovery_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().discovery_region = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamDiscoveredAccountsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamDiscoveredAccountsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamDiscoveredAccountsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetIpamDiscoveredAccountsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredAccountsRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredAccountsRequest discovery_region(String));
+    rt::setter!(items GetIpamDiscoveredAccountsRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt GetIpamDiscoveredAccountsRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredAccountsRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1762,4 +1152,1284 @@ impl GetIpamDiscoveredAccounts {
     > {
         rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR)
     }
+}
+impl super::Client {
+    /// Gets the public IP addresses that have been discovered by IPAM. Returns [`GetIpamDiscoveredPublicAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_public_addresses(
+        &self,
+    ) -> GetIpamDiscoveredPublicAddresses {
+        GetIpamDiscoveredPublicAddresses(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
+        )
+    }
+    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. Returns [`GetIpamDiscoveredResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
+        GetIpamDiscoveredResourceCidrs(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
+        )
+    }
+    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamDiscoveredRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
+        GetIpamDiscoveredRoutes(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
+        )
+    }
+    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationAsns`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_asns(
+        &self,
+    ) -> GetIpamInternetRegistryAssociationAsns {
+        GetIpamInternetRegistryAssociationAsns(
+            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
+        )
+    }
+    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_cidrs(
+        &self,
+    ) -> GetIpamInternetRegistryAssociationCidrs {
+        GetIpamInternetRegistryAssociationCidrs(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
+            ),
+        )
+    }
+    /// Gets the allocation rules for an IPAM policy. Returns [`GetIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
+        GetIpamPolicyAllocationRules(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
+        )
+    }
+    /// Gets the Amazon Web Services Organizations targets for an IPAM policy. Returns [`GetIpamPolicyOrganizationTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_policy_organization_targets(
+        &self,
+    ) -> GetIpamPolicyOrganizationTargets {
+        GetIpamPolicyOrganizationTargets(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
+        )
+    }
+    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`GetIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
+        GetIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
+        )
+    }
+    /// Get the CIDRs provisioned to an IPAM pool. Returns [`GetIpamPoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
+        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
+    }
+    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists. Returns [`GetIpamPrefixListResolverRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
+        GetIpamPrefixListResolverRules(
+            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
+        )
+    }
+    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time. Returns [`GetIpamPrefixListResolverVersionEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_version_entries(
+        &self,
+    ) -> GetIpamPrefixListResolverVersionEntries {
+        GetIpamPrefixListResolverVersionEntries(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+            ),
+        )
+    }
+    /// Retrieves version information for an IPAM prefix list resolver. Returns [`GetIpamPrefixListResolverVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_versions(
+        &self,
+    ) -> GetIpamPrefixListResolverVersions {
+        GetIpamPrefixListResolverVersions(
+            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
+        )
+    }
+    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`GetIpamResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
+        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
+    }
+    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteOriginAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_origin_authorizations(
+        &self,
+    ) -> GetIpamRouteOriginAuthorizations {
+        GetIpamRouteOriginAuthorizations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
+        )
+    }
+    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteProtectionFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
+        GetIpamRouteProtectionFindings(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
+        )
+    }
+    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrationDeltas`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registration_deltas(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrationDeltas {
+        GetIpamRoutingPolicyRegistrationDeltas(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
+        )
+    }
+}
+/// The `GetIpamDiscoveredPublicAddresses` operation.
+///
+/// Gets the public IP addresses that have been discovered by IPAM.
+pub struct GetIpamDiscoveredPublicAddresses(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredPublicAddressesRequest,
+        t::GetIpamDiscoveredPublicAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
+    t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES
+);
+impl GetIpamDiscoveredPublicAddresses {
+    rt::setter!(val_opt GetIpamDiscoveredPublicAddressesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredPublicAddressesRequest
+        ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredPublicAddressesRequest address_region(String));
+    rt::setter!(
+        items GetIpamDiscoveredPublicAddressesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamDiscoveredPublicAddressesRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredPublicAddressesRequest max_results(i32));
+}
+/// The `GetIpamDiscoveredResourceCidrs` operation.
+///
+/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
+pub struct GetIpamDiscoveredResourceCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
+    t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS
+);
+impl GetIpamDiscoveredResourceCidrs {
+    rt::setter!(val_opt GetIpamDiscoveredResourceCidrsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredResourceCidrsRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredResourceCidrsRequest resource_region(String));
+    rt::setter!(
+        items GetIpamDiscoveredResourceCidrsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamDiscoveredResourceCidrsRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredResourceCidrsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamDiscoveredResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamDiscoveredRoutes` operation.
+///
+/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamDiscoveredRoutes(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredRoutesRequest,
+        t::GetIpamDiscoveredRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
+    t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
+);
+impl GetIpamDiscoveredRoutes {
+    rt::setter!(val_opt GetIpamDiscoveredRoutesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredRoutesRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredRoutesRequest resource_region(String));
+    rt::setter!(items GetIpamDiscoveredRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt GetIpamDiscoveredRoutesRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredRoutesRequest max_results(i32));
+}
+/// The `GetIpamInternetRegistryAssociationAsns` operation.
+///
+/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationAsns(
+    pub(crate) rt::Call<
+        t::GetIpamInternetRegistryAssociationAsnsRequest,
+        t::GetIpamInternetRegistryAssociationAsnsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationAsns,
+    t::GetIpamInternetRegistryAssociationAsnsRequest,
+    t::GetIpamInternetRegistryAssociationAsnsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS
+);
+impl GetIpamInternetRegistryAssociationAsns {
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationAsnsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamInternetRegistryAssociationAsnsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationAsnsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamInternetRegistryAssociationAsnsRequest next_token(String)
+    );
+    rt::setter!(
+        items GetIpamInternetRegistryAssociationAsnsRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `GetIpamInternetRegistryAssociationCidrs` operation.
+///
+/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamInternetRegistryAssociationCidrsRequest,
+        t::GetIpamInternetRegistryAssociationCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationCidrs,
+    t::GetIpamInternetRegistryAssociationCidrsRequest,
+    t::GetIpamInternetRegistryAssociationCidrsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS
+);
+impl GetIpamInternetRegistryAssociationCidrs {
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationCidrsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamInternetRegistryAssociationCidrsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationCidrsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamInternetRegistryAssociationCidrsRequest next_token(String)
+    );
+    rt::setter!(
+        items GetIpamInternetRegistryAssociationCidrsRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `GetIpamPolicyAllocationRules` operation.
+///
+/// Gets the allocation rules for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+pub struct GetIpamPolicyAllocationRules(
+    pub(crate) rt::Call<
+        t::GetIpamPolicyAllocationRulesRequest,
+        t::GetIpamPolicyAllocationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
+    t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ALLOCATION_RULES
+);
+impl GetIpamPolicyAllocationRules {
+    rt::setter!(val_opt GetIpamPolicyAllocationRulesRequest dry_run(bool));
+    rt::setter!(into_req GetIpamPolicyAllocationRulesRequest ipam_policy_id(String));
+    rt::setter!(
+        items GetIpamPolicyAllocationRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamPolicyAllocationRulesRequest locale(String));
+    rt::setter!(
+        into_opt GetIpamPolicyAllocationRulesRequest
+        resource_type(t::IpamPolicyResourceType)
+    );
+    rt::setter!(val_opt GetIpamPolicyAllocationRulesRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPolicyAllocationRulesRequest next_token(String));
+}
+/// The `GetIpamPolicyOrganizationTargets` operation.
+///
+/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+pub struct GetIpamPolicyOrganizationTargets(
+    pub(crate) rt::Call<
+        t::GetIpamPolicyOrganizationTargetsRequest,
+        t::GetIpamPolicyOrganizationTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
+    t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ORGANIZATION_TARGETS
+);
+impl GetIpamPolicyOrganizationTargets {
+    rt::setter!(val_opt GetIpamPolicyOrganizationTargetsRequest dry_run(bool));
+    rt::setter!(val_opt GetIpamPolicyOrganizationTargetsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPolicyOrganizationTargetsRequest next_token(String));
+    rt::setter!(into_req GetIpamPolicyOrganizationTargetsRequest ipam_policy_id(String));
+    rt::setter!(
+        items GetIpamPolicyOrganizationTargetsRequest filters(t::Filter) push_filters
+    );
+}
+/// The `GetIpamPoolAllocations` operation.
+///
+/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+///
+/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
+pub struct GetIpamPoolAllocations(
+    pub(crate) rt::Call<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
+    t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
+);
+impl GetIpamPoolAllocations {
+    rt::setter!(val_opt GetIpamPoolAllocationsRequest dry_run(bool));
+    rt::setter!(into_req GetIpamPoolAllocationsRequest ipam_pool_id(String));
+    rt::setter!(into_opt GetIpamPoolAllocationsRequest ipam_pool_allocation_id(String));
+    rt::setter!(items GetIpamPoolAllocationsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetIpamPoolAllocationsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPoolAllocationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
+}
+/// The `GetIpamPoolCidrs` operation.
+///
+/// Get the CIDRs provisioned to an IPAM pool.
+pub struct GetIpamPoolCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
+    rt::NoErrors, op::GET_IPAM_POOL_CIDRS
+);
+impl GetIpamPoolCidrs {
+    rt::setter!(val_opt GetIpamPoolCidrsRequest dry_run(bool));
+    rt::setter!(into_req GetIpamPoolCidrsRequest ipam_pool_id(String));
+    rt::setter!(items GetIpamPoolCidrsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetIpamPoolCidrsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPoolCidrsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+        t::IpamPoolCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamPrefixListResolverRules` operation.
+///
+/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
+pub struct GetIpamPrefixListResolverRules(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
+    t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES
+);
+impl GetIpamPrefixListResolverRules {
+    rt::setter!(val_opt GetIpamPrefixListResolverRulesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamPrefixListResolverRulesRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        items GetIpamPrefixListResolverRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt GetIpamPrefixListResolverRulesRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPrefixListResolverRulesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverRule,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR)
+    }
+}
+/// The `GetIpamPrefixListResolverVersionEntries` operation.
+///
+/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
+pub struct GetIpamPrefixListResolverVersionEntries(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersionEntries,
+    t::GetIpamPrefixListResolverVersionEntriesRequest,
+    t::GetIpamPrefixListResolverVersionEntriesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES
+);
+impl GetIpamPrefixListResolverVersionEntries {
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionEntriesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamPrefixListResolverVersionEntriesRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        val_req GetIpamPrefixListResolverVersionEntriesRequest
+        ipam_prefix_list_resolver_version(i64)
+    );
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionEntriesRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamPrefixListResolverVersionEntriesRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersionEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR,
+        )
+    }
+}
+/// The `GetIpamPrefixListResolverVersions` operation.
+///
+/// Retrieves version information for an IPAM prefix list resolver.
+///
+/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+///
+/// **Version example:**
+///
+/// **Initial State (Version 1)**
+///
+/// Production environment:
+///
+/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
+/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
+///
+/// Resolver rule: Include all VPCs tagged env=prod
+///
+/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
+///
+/// **Infrastructure Change (Version 2)**
+///
+/// New VPC added:
+///
+/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
+///
+/// IPAM automatically detects the change and creates a new version.
+///
+/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
+pub struct GetIpamPrefixListResolverVersions(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
+    t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS
+);
+impl GetIpamPrefixListResolverVersions {
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamPrefixListResolverVersionsRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        items GetIpamPrefixListResolverVersionsRequest
+        ipam_prefix_list_resolver_versions(i64) push_ipam_prefix_list_resolver_versions
+    );
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionsRequest max_results(i32));
+    rt::setter!(
+        items GetIpamPrefixListResolverVersionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamPrefixListResolverVersionsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersion,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR)
+    }
+}
+/// The `GetIpamResourceCidrs` operation.
+///
+/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct GetIpamResourceCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
+    rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
+);
+impl GetIpamResourceCidrs {
+    rt::setter!(val_opt GetIpamResourceCidrsRequest dry_run(bool));
+    rt::setter!(items GetIpamResourceCidrsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetIpamResourceCidrsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest next_token(String));
+    rt::setter!(into_req GetIpamResourceCidrsRequest ipam_scope_id(String));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest ipam_pool_id(String));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest resource_id(String));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest resource_type(t::IpamResourceType));
+    rt::setter!(
+        val_opt GetIpamResourceCidrsRequest resource_tag(t::RequestIpamResourceTag)
+    );
+    rt::setter!(into_opt GetIpamResourceCidrsRequest resource_owner(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_RESOURCE_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamRouteOriginAuthorizations` operation.
+///
+/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteOriginAuthorizations(
+    pub(crate) rt::Call<
+        t::GetIpamRouteOriginAuthorizationsRequest,
+        t::GetIpamRouteOriginAuthorizationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
+    t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS
+);
+impl GetIpamRouteOriginAuthorizations {
+    rt::setter!(val_opt GetIpamRouteOriginAuthorizationsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamRouteOriginAuthorizationsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_opt GetIpamRouteOriginAuthorizationsRequest cidr(String));
+    rt::setter!(val_opt GetIpamRouteOriginAuthorizationsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamRouteOriginAuthorizationsRequest next_token(String));
+}
+/// The `GetIpamRouteProtectionFindings` operation.
+///
+/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteProtectionFindings(
+    pub(crate) rt::Call<
+        t::GetIpamRouteProtectionFindingsRequest,
+        t::GetIpamRouteProtectionFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
+    t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_PROTECTION_FINDINGS
+);
+impl GetIpamRouteProtectionFindings {
+    rt::setter!(val_opt GetIpamRouteProtectionFindingsRequest dry_run(bool));
+    rt::setter!(into_req GetIpamRouteProtectionFindingsRequest ipam_id(String));
+    rt::setter!(
+        items GetIpamRouteProtectionFindingsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamRouteProtectionFindingsRequest next_token(String));
+    rt::setter!(val_opt GetIpamRouteProtectionFindingsRequest max_results(i32));
+}
+/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
+///
+/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrationDeltas(
+    pub(crate) rt::Call<
+        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+        t::GetIpamRoutingPolicyRegistrationDeltasResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrationDeltas,
+    t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+    t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS
+);
+impl GetIpamRoutingPolicyRegistrationDeltas {
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationDeltasRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamRoutingPolicyRegistrationDeltasRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_opt GetIpamRoutingPolicyRegistrationDeltasRequest delta_id(String));
+    rt::setter!(
+        val_opt GetIpamRoutingPolicyRegistrationDeltasRequest start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt GetIpamRoutingPolicyRegistrationDeltasRequest end_time(rt::DateTime)
+    );
+    rt::setter!(
+        into_opt GetIpamRoutingPolicyRegistrationDeltasRequest
+        chronological_order(t::ChronologicalOrder)
+    );
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationDeltasRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamRoutingPolicyRegistrationDeltasRequest next_token(String)
+    );
+}
+impl super::Client {
+    /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registrations(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrations {
+        GetIpamRoutingPolicyRegistrations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS),
+        )
+    }
+    /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template. Returns [`GetLaunchTemplateData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
+        GetLaunchTemplateData(rt::Call::new(&self.handle, &op::GET_LAUNCH_TEMPLATE_DATA))
+    }
+    /// Gets information about the resources that are associated with the specified managed prefix list. Returns [`GetManagedPrefixListAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_associations(
+        &self,
+    ) -> GetManagedPrefixListAssociations {
+        GetManagedPrefixListAssociations(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS),
+        )
+    }
+    /// Gets information about the entries for a specified managed prefix list. Returns [`GetManagedPrefixListEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
+        GetManagedPrefixListEntries(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ENTRIES),
+        )
+    }
+    /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default. Returns [`GetManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
+        GetManagedResourceVisibility(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_RESOURCE_VISIBILITY),
+        )
+    }
+    /// Gets the findings for the specified Network Access Scope analysis. Returns [`GetNetworkInsightsAccessScopeAnalysisFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_analysis_findings(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
+        GetNetworkInsightsAccessScopeAnalysisFindings(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
+            ),
+        )
+    }
+    /// Gets the content for the specified Network Access Scope. Returns [`GetNetworkInsightsAccessScopeContent`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_content(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeContent {
+        GetNetworkInsightsAccessScopeContent(
+            rt::Call::new(&self.handle, &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT),
+        )
+    }
+    /// Retrieves the versions of a flex cost allocation policy. Returns [`GetNetworkingFlexCostAllocationPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_networking_flex_cost_allocation_policy_versions(
+        &self,
+    ) -> GetNetworkingFlexCostAllocationPolicyVersions {
+        GetNetworkingFlexCostAllocationPolicyVersions(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
+            ),
+        )
+    }
+    /// Retrieves the encrypted administrator password for a running Windows instance. Returns [`GetPasswordData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_password_data(&self) -> GetPasswordData {
+        GetPasswordData(rt::Call::new(&self.handle, &op::GET_PASSWORD_DATA))
+    }
+    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange. Returns [`GetReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_reserved_instances_exchange_quote(
+        &self,
+    ) -> GetReservedInstancesExchangeQuote {
+        GetReservedInstancesExchangeQuote(
+            rt::Call::new(&self.handle, &op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE),
+        )
+    }
+    /// Gets information about the associations for the specified route server. Returns [`GetRouteServerAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
+        GetRouteServerAssociations(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ASSOCIATIONS),
+        )
+    }
+    /// Gets information about the route propagations for the specified route server. Returns [`GetRouteServerPropagations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
+        GetRouteServerPropagations(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_PROPAGATIONS),
+        )
+    }
+    /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. Returns [`GetRouteServerRoutingDatabase`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
+        GetRouteServerRoutingDatabase(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ROUTING_DATABASE),
+        )
+    }
+    /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC. Returns [`GetSecurityGroupsForVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
+        GetSecurityGroupsForVpc(
+            rt::Call::new(&self.handle, &op::GET_SECURITY_GROUPS_FOR_VPC),
+        )
+    }
+    /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`GetSerialConsoleAccessStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
+        GetSerialConsoleAccessStatus(
+            rt::Call::new(&self.handle, &op::GET_SERIAL_CONSOLE_ACCESS_STATUS),
+        )
+    }
+    /// Gets the current state of *block public access for snapshots* setting for the account and Region. Returns [`GetSnapshotBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_snapshot_block_public_access_state(
+        &self,
+    ) -> GetSnapshotBlockPublicAccessState {
+        GetSnapshotBlockPublicAccessState(
+            rt::Call::new(&self.handle, &op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE),
+        )
+    }
+}
+/// The `GetIpamRoutingPolicyRegistrations` operation.
+///
+/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrations(
+    pub(crate) rt::Call<
+        t::GetIpamRoutingPolicyRegistrationsRequest,
+        t::GetIpamRoutingPolicyRegistrationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrations, t::GetIpamRoutingPolicyRegistrationsRequest,
+    t::GetIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS
+);
+impl GetIpamRoutingPolicyRegistrations {
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamRoutingPolicyRegistrationsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_opt GetIpamRoutingPolicyRegistrationsRequest cidr(String));
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamRoutingPolicyRegistrationsRequest next_token(String));
+}
+/// The `GetLaunchTemplateData` operation.
+///
+/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
+///
+/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
+pub struct GetLaunchTemplateData(
+    pub(crate) rt::Call<
+        t::GetLaunchTemplateDataRequest,
+        t::GetLaunchTemplateDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetLaunchTemplateData, t::GetLaunchTemplateDataRequest,
+    t::GetLaunchTemplateDataResult, rt::NoErrors, op::GET_LAUNCH_TEMPLATE_DATA
+);
+impl GetLaunchTemplateData {
+    rt::setter!(val_opt GetLaunchTemplateDataRequest dry_run(bool));
+    rt::setter!(into_req GetLaunchTemplateDataRequest instance_id(String));
+}
+/// The `GetManagedPrefixListAssociations` operation.
+///
+/// Gets information about the resources that are associated with the specified managed prefix list.
+pub struct GetManagedPrefixListAssociations(
+    pub(crate) rt::Call<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedPrefixListAssociations, t::GetManagedPrefixListAssociationsRequest,
+    t::GetManagedPrefixListAssociationsResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS
+);
+impl GetManagedPrefixListAssociations {
+    rt::setter!(val_opt GetManagedPrefixListAssociationsRequest dry_run(bool));
+    rt::setter!(into_req GetManagedPrefixListAssociationsRequest prefix_list_id(String));
+    rt::setter!(val_opt GetManagedPrefixListAssociationsRequest max_results(i32));
+    rt::setter!(into_opt GetManagedPrefixListAssociationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+        t::PrefixListAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR)
+    }
+}
+/// The `GetManagedPrefixListEntries` operation.
+///
+/// Gets information about the entries for a specified managed prefix list.
+pub struct GetManagedPrefixListEntries(
+    pub(crate) rt::Call<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedPrefixListEntries, t::GetManagedPrefixListEntriesRequest,
+    t::GetManagedPrefixListEntriesResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ENTRIES
+);
+impl GetManagedPrefixListEntries {
+    rt::setter!(val_opt GetManagedPrefixListEntriesRequest dry_run(bool));
+    rt::setter!(into_req GetManagedPrefixListEntriesRequest prefix_list_id(String));
+    rt::setter!(val_opt GetManagedPrefixListEntriesRequest target_version(i64));
+    rt::setter!(val_opt GetManagedPrefixListEntriesRequest max_results(i32));
+    rt::setter!(into_opt GetManagedPrefixListEntriesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+        t::PrefixListEntry,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR)
+    }
+}
+/// The `GetManagedResourceVisibility` operation.
+///
+/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
+pub struct GetManagedResourceVisibility(
+    pub(crate) rt::Call<
+        t::GetManagedResourceVisibilityRequest,
+        t::GetManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedResourceVisibility, t::GetManagedResourceVisibilityRequest,
+    t::GetManagedResourceVisibilityResult, rt::NoErrors,
+    op::GET_MANAGED_RESOURCE_VISIBILITY
+);
+impl GetManagedResourceVisibility {
+    rt::setter!(val_opt GetManagedResourceVisibilityRequest dry_run(bool));
+}
+/// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
+///
+/// Gets the findings for the specified Network Access Scope analysis.
+pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
+    pub(crate) rt::Call<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeAnalysisFindings,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS
+);
+impl GetNetworkInsightsAccessScopeAnalysisFindings {
+    rt::setter!(
+        into_req GetNetworkInsightsAccessScopeAnalysisFindingsRequest
+        network_insights_access_scope_analysis_id(String)
+    );
+    rt::setter!(
+        val_opt GetNetworkInsightsAccessScopeAnalysisFindingsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetNetworkInsightsAccessScopeAnalysisFindingsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt GetNetworkInsightsAccessScopeAnalysisFindingsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+        t::AccessScopeAnalysisFinding,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR,
+        )
+    }
+}
+/// The `GetNetworkInsightsAccessScopeContent` operation.
+///
+/// Gets the content for the specified Network Access Scope.
+pub struct GetNetworkInsightsAccessScopeContent(
+    pub(crate) rt::Call<
+        t::GetNetworkInsightsAccessScopeContentRequest,
+        t::GetNetworkInsightsAccessScopeContentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeContent, t::GetNetworkInsightsAccessScopeContentRequest,
+    t::GetNetworkInsightsAccessScopeContentResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT
+);
+impl GetNetworkInsightsAccessScopeContent {
+    rt::setter!(
+        into_req GetNetworkInsightsAccessScopeContentRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(val_opt GetNetworkInsightsAccessScopeContentRequest dry_run(bool));
+}
+/// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
+///
+/// Retrieves the versions of a flex cost allocation policy.
+pub struct GetNetworkingFlexCostAllocationPolicyVersions(
+    pub(crate) rt::Call<
+        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkingFlexCostAllocationPolicyVersions,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::NoErrors,
+    op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS
+);
+impl GetNetworkingFlexCostAllocationPolicyVersions {
+    rt::setter!(
+        into_req GetNetworkingFlexCostAllocationPolicyVersionsRequest
+        fca_policy_id(String)
+    );
+    rt::setter!(
+        items GetNetworkingFlexCostAllocationPolicyVersionsRequest
+        versions_to_include(i32) push_versions_to_include
+    );
+    rt::setter!(
+        val_opt GetNetworkingFlexCostAllocationPolicyVersionsRequest dry_run(bool)
+    );
+}
+/// The `GetPasswordData` operation.
+///
+/// Retrieves the encrypted administrator password for a running Windows instance.
+///
+/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
+///
+/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
+///
+/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
+///
+/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
+pub struct GetPasswordData(
+    pub(crate) rt::Call<
+        t::GetPasswordDataRequest,
+        t::GetPasswordDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetPasswordData, t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors,
+    op::GET_PASSWORD_DATA
+);
+impl GetPasswordData {
+    rt::setter!(into_req GetPasswordDataRequest instance_id(String));
+    rt::setter!(val_opt GetPasswordDataRequest dry_run(bool));
+    /// Calls `GetPasswordData` until the `PasswordDataAvailable` waiter's acceptors decide (boto3's `get_waiter("password_data_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`PASSWORD_DATA_AVAILABLE_WAITER`](crate::operations::PASSWORD_DATA_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_password_data_available(
+        self,
+    ) -> rt::Waiter<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::PASSWORD_DATA_AVAILABLE_WAITER)
+    }
+}
+/// The `GetReservedInstancesExchangeQuote` operation.
+///
+/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
+pub struct GetReservedInstancesExchangeQuote(
+    pub(crate) rt::Call<
+        t::GetReservedInstancesExchangeQuoteRequest,
+        t::GetReservedInstancesExchangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetReservedInstancesExchangeQuote, t::GetReservedInstancesExchangeQuoteRequest,
+    t::GetReservedInstancesExchangeQuoteResult, rt::NoErrors,
+    op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE
+);
+impl GetReservedInstancesExchangeQuote {
+    rt::setter!(val_opt GetReservedInstancesExchangeQuoteRequest dry_run(bool));
+    rt::setter!(
+        items GetReservedInstancesExchangeQuoteRequest reserved_instance_ids(String)
+        push_reserved_instance_ids
+    );
+    rt::setter!(
+        items GetReservedInstancesExchangeQuoteRequest
+        target_configurations(t::TargetConfigurationRequest) push_target_configurations
+    );
+}
+/// The `GetRouteServerAssociations` operation.
+///
+/// Gets information about the associations for the specified route server.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct GetRouteServerAssociations(
+    pub(crate) rt::Call<
+        t::GetRouteServerAssociationsRequest,
+        t::GetRouteServerAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerAssociations, t::GetRouteServerAssociationsRequest,
+    t::GetRouteServerAssociationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_ASSOCIATIONS
+);
+impl GetRouteServerAssociations {
+    rt::setter!(into_req GetRouteServerAssociationsRequest route_server_id(String));
+    rt::setter!(val_opt GetRouteServerAssociationsRequest dry_run(bool));
+}
+/// The `GetRouteServerPropagations` operation.
+///
+/// Gets information about the route propagations for the specified route server.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerPropagations(
+    pub(crate) rt::Call<
+        t::GetRouteServerPropagationsRequest,
+        t::GetRouteServerPropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerPropagations, t::GetRouteServerPropagationsRequest,
+    t::GetRouteServerPropagationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_PROPAGATIONS
+);
+impl GetRouteServerPropagations {
+    rt::setter!(into_req GetRouteServerPropagationsRequest route_server_id(String));
+    rt::setter!(into_opt GetRouteServerPropagationsRequest route_table_id(String));
+    rt::setter!(val_opt GetRouteServerPropagationsRequest dry_run(bool));
+}
+/// The `GetRouteServerRoutingDatabase` operation.
+///
+/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerRoutingDatabase(
+    pub(crate) rt::Call<
+        t::GetRouteServerRoutingDatabaseRequest,
+        t::GetRouteServerRoutingDatabaseResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerRoutingDatabase, t::GetRouteServerRoutingDatabaseRequest,
+    t::GetRouteServerRoutingDatabaseResult, rt::NoErrors,
+    op::GET_ROUTE_SERVER_ROUTING_DATABASE
+);
+impl GetRouteServerRoutingDatabase {
+    rt::setter!(into_req GetRouteServerRoutingDatabaseRequest route_server_id(String));
+    rt::setter!(into_opt GetRouteServerRoutingDatabaseRequest next_token(String));
+    rt::setter!(val_opt GetRouteServerRoutingDatabaseRequest max_results(i32));
+    rt::setter!(val_opt GetRouteServerRoutingDatabaseRequest dry_run(bool));
+    rt::setter!(
+        items GetRouteServerRoutingDatabaseRequest filters(t::Filter) push_filters
+    );
+}
+/// The `GetSecurityGroupsForVpc` operation.
+///
+/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
+pub struct GetSecurityGroupsForVpc(
+    pub(crate) rt::Call<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSecurityGroupsForVpc, t::GetSecurityGroupsForVpcRequest,
+    t::GetSecurityGroupsForVpcResult, rt::NoErrors, op::GET_SECURITY_GROUPS_FOR_VPC
+);
+impl GetSecurityGroupsForVpc {
+    rt::setter!(into_req GetSecurityGroupsForVpcRequest vpc_id(String));
+    rt::setter!(into_opt GetSecurityGroupsForVpcRequest next_token(String));
+    rt::setter!(val_opt GetSecurityGroupsForVpcRequest max_results(i32));
+    rt::setter!(items GetSecurityGroupsForVpcRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetSecurityGroupsForVpcRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+        t::SecurityGroupForVpc,
+    > {
+        rt::Paginator::new(self.0, &op::GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR)
+    }
+}
+/// The `GetSerialConsoleAccessStatus` operation.
+///
+/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct GetSerialConsoleAccessStatus(
+    pub(crate) rt::Call<
+        t::GetSerialConsoleAccessStatusRequest,
+        t::GetSerialConsoleAccessStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSerialConsoleAccessStatus, t::GetSerialConsoleAccessStatusRequest,
+    t::GetSerialConsoleAccessStatusResult, rt::NoErrors,
+    op::GET_SERIAL_CONSOLE_ACCESS_STATUS
+);
+impl GetSerialConsoleAccessStatus {
+    rt::setter!(val_opt GetSerialConsoleAccessStatusRequest dry_run(bool));
+}
+/// The `GetSnapshotBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for snapshots* setting for the account and Region.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct GetSnapshotBlockPublicAccessState(
+    pub(crate) rt::Call<
+        t::GetSnapshotBlockPublicAccessStateRequest,
+        t::GetSnapshotBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSnapshotBlockPublicAccessState, t::GetSnapshotBlockPublicAccessStateRequest,
+    t::GetSnapshotBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE
+);
+impl GetSnapshotBlockPublicAccessState {
+    rt::setter!(val_opt GetSnapshotBlockPublicAccessStateRequest dry_run(bool));
 }

@@ -5,2039 +5,829 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets the public IP addresses that have been discovered by IPAM. Returns [`GetIpamDiscoveredPublicAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements. Returns [`GetSpotPlacementScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_discovered_public_addresses(
+    pub fn get_spot_placement_scores(&self) -> GetSpotPlacementScores {
+        GetSpotPlacementScores(
+            rt::Call::new(&self.handle, &op::GET_SPOT_PLACEMENT_SCORES),
+        )
+    }
+    /// Gets information about the subnet CIDR reservations. Returns [`GetSubnetCidrReservations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_subnet_cidr_reservations(&self) -> GetSubnetCidrReservations {
+        GetSubnetCidrReservations(
+            rt::Call::new(&self.handle, &op::GET_SUBNET_CIDR_RESERVATIONS),
+        )
+    }
+    /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration. Returns [`GetTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_attachment_nat_configuration(
         &self,
-    ) -> GetIpamDiscoveredPublicAddresses {
-        GetIpamDiscoveredPublicAddresses(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
-        )
-    }
-    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. Returns [`GetIpamDiscoveredResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
-        GetIpamDiscoveredResourceCidrs(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
-        )
-    }
-    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamDiscoveredRoutes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
-        GetIpamDiscoveredRoutes(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
-        )
-    }
-    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationAsns`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_internet_registry_association_asns(
-        &self,
-    ) -> GetIpamInternetRegistryAssociationAsns {
-        GetIpamInternetRegistryAssociationAsns(
-            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
-        )
-    }
-    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationCidrs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_internet_registry_association_cidrs(
-        &self,
-    ) -> GetIpamInternetRegistryAssociationCidrs {
-        GetIpamInternetRegistryAssociationCidrs(
+    ) -> GetTransitGatewayAttachmentNatConfiguration {
+        GetTransitGatewayAttachmentNatConfiguration(
             rt::Call::new(
                 &self.handle,
-                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
+                &op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
             ),
         )
     }
-    /// Gets the allocation rules for an IPAM policy. Returns [`GetIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the route tables to which the specified resource attachment propagates routes. Returns [`GetTransitGatewayAttachmentPropagations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
-        GetIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
-        )
-    }
-    /// Gets the Amazon Web Services Organizations targets for an IPAM policy. Returns [`GetIpamPolicyOrganizationTargets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_policy_organization_targets(
+    pub fn get_transit_gateway_attachment_propagations(
         &self,
-    ) -> GetIpamPolicyOrganizationTargets {
-        GetIpamPolicyOrganizationTargets(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
+    ) -> GetTransitGatewayAttachmentPropagations {
+        GetTransitGatewayAttachmentPropagations(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS),
         )
     }
-    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`GetIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the entries for a transit gateway metering policy. Returns [`GetTransitGatewayMeteringPolicyEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
-        GetIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
-        )
-    }
-    /// Get the CIDRs provisioned to an IPAM pool. Returns [`GetIpamPoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
-        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
-    }
-    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists. Returns [`GetIpamPrefixListResolverRules`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
-        GetIpamPrefixListResolverRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
-        )
-    }
-    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time. Returns [`GetIpamPrefixListResolverVersionEntries`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_version_entries(
+    pub fn get_transit_gateway_metering_policy_entries(
         &self,
-    ) -> GetIpamPrefixListResolverVersionEntries {
-        GetIpamPrefixListResolverVersionEntries(
+    ) -> GetTransitGatewayMeteringPolicyEntries {
+        GetTransitGatewayMeteringPolicyEntries(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES),
+        )
+    }
+    /// Gets information about the associations for the transit gateway multicast domain. Returns [`GetTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_multicast_domain_associations(
+        &self,
+    ) -> GetTransitGatewayMulticastDomainAssociations {
+        GetTransitGatewayMulticastDomainAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+                &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
             ),
         )
     }
-    /// Retrieves version information for an IPAM prefix list resolver. Returns [`GetIpamPrefixListResolverVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of the transit gateway policy table associations. Returns [`GetTransitGatewayPolicyTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_prefix_list_resolver_versions(
+    pub fn get_transit_gateway_policy_table_associations(
         &self,
-    ) -> GetIpamPrefixListResolverVersions {
-        GetIpamPrefixListResolverVersions(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
+    ) -> GetTransitGatewayPolicyTableAssociations {
+        GetTransitGatewayPolicyTableAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
+            ),
         )
     }
-    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`GetIpamResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of transit gateway policy table entries. Returns [`GetTransitGatewayPolicyTableEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
-        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
-    }
-    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteOriginAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_route_origin_authorizations(
+    pub fn get_transit_gateway_policy_table_entries(
         &self,
-    ) -> GetIpamRouteOriginAuthorizations {
-        GetIpamRouteOriginAuthorizations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
+    ) -> GetTransitGatewayPolicyTableEntries {
+        GetTransitGatewayPolicyTableEntries(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES),
         )
     }
-    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteProtectionFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the prefix list references in a specified transit gateway route table. Returns [`GetTransitGatewayPrefixListReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
-        GetIpamRouteProtectionFindings(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
-        )
-    }
-    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrationDeltas`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_routing_policy_registration_deltas(
+    pub fn get_transit_gateway_prefix_list_references(
         &self,
-    ) -> GetIpamRoutingPolicyRegistrationDeltas {
-        GetIpamRoutingPolicyRegistrationDeltas(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
+    ) -> GetTransitGatewayPrefixListReferences {
+        GetTransitGatewayPrefixListReferences(
+            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES),
+        )
+    }
+    /// Gets information about the associations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_route_table_associations(
+        &self,
+    ) -> GetTransitGatewayRouteTableAssociations {
+        GetTransitGatewayRouteTableAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Gets information about the route table propagations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTablePropagations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_route_table_propagations(
+        &self,
+    ) -> GetTransitGatewayRouteTablePropagations {
+        GetTransitGatewayRouteTablePropagations(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
+            ),
+        )
+    }
+    /// Get the Verified Access policy associated with the endpoint. Returns [`GetVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_endpoint_policy(
+        &self,
+    ) -> GetVerifiedAccessEndpointPolicy {
+        GetVerifiedAccessEndpointPolicy(
+            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY),
+        )
+    }
+    /// Gets the targets for the specified network CIDR endpoint for Verified Access. Returns [`GetVerifiedAccessEndpointTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_endpoint_targets(
+        &self,
+    ) -> GetVerifiedAccessEndpointTargets {
+        GetVerifiedAccessEndpointTargets(
+            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS),
+        )
+    }
+    /// Shows the contents of the Verified Access policy associated with the group. Returns [`GetVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_group_policy(&self) -> GetVerifiedAccessGroupPolicy {
+        GetVerifiedAccessGroupPolicy(
+            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_GROUP_POLICY),
+        )
+    }
+    /// Gets information about resources in a VPC that are blocking encryption enforcement. Returns [`GetVpcResourcesBlockingEncryptionEnforcement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpc_resources_blocking_encryption_enforcement(
+        &self,
+    ) -> GetVpcResourcesBlockingEncryptionEnforcement {
+        GetVpcResourcesBlockingEncryptionEnforcement(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT,
+            ),
+        )
+    }
+    /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection. Returns [`GetVpnConnectionDeviceSampleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_connection_device_sample_configuration(
+        &self,
+    ) -> GetVpnConnectionDeviceSampleConfiguration {
+        GetVpnConnectionDeviceSampleConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION,
+            ),
         )
     }
 }
-/// The `GetIpamDiscoveredPublicAddresses` operation.
+/// The `GetSpotPlacementScores` operation.
 ///
-/// Gets the public IP addresses that have been discovered by IPAM.
-pub struct GetIpamDiscoveredPublicAddresses(
+/// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
+///
+/// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
+///
+/// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
+pub struct GetSpotPlacementScores(
     pub(crate) rt::Call<
-        t::GetIpamDiscoveredPublicAddressesRequest,
-        t::GetIpamDiscoveredPublicAddressesResult,
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
-    t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
-    op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES
+    GetSpotPlacementScores, t::GetSpotPlacementScoresRequest,
+    t::GetSpotPlacementScoresResult, rt::NoErrors, op::GET_SPOT_PLACEMENT_SCORES
 );
-impl GetIpamDiscoveredPublicAddresses {
-    /// Sets [`dry_run`](t::GetIpamDiscoveredPublicAddressesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredPublicAddressesRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sets [`address_region`](t::GetIpamDiscoveredPublicAddressesRequest::address_region).
-    #[inline]
-    pub fn address_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address_region = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamDiscoveredPublicAddressesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamDiscoveredPublicAddressesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamDiscoveredPublicAddressesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-}
-/// The `GetIpamDiscoveredResourceCidrs` operation.
-///
-/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
-pub struct GetIpamDiscoveredResourceCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
-    t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
-    op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS
-);
-impl GetIpamDiscoveredResourceCidrs {
-    /// Sets [`dry_run`](t::GetIpamDiscoveredResourceCidrsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredResourceCidrsRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sets [`resource_region`](t::GetIpamDiscoveredResourceCidrsRequest::resource_region).
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamDiscoveredResourceCidrsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamDiscoveredResourceCidrsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamDiscoveredResourceCidrsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl GetSpotPlacementScores {
+    rt::setter!(
+        items GetSpotPlacementScoresRequest instance_types(String) push_instance_types
+    );
+    rt::setter!(val_req GetSpotPlacementScoresRequest target_capacity(i32));
+    rt::setter!(
+        into_opt GetSpotPlacementScoresRequest
+        target_capacity_unit_type(t::TargetCapacityUnitType)
+    );
+    rt::setter!(val_opt GetSpotPlacementScoresRequest single_availability_zone(bool));
+    rt::setter!(
+        items GetSpotPlacementScoresRequest region_names(String) push_region_names
+    );
+    rt::setter!(
+        val_opt GetSpotPlacementScoresRequest
+        instance_requirements_with_metadata(t::InstanceRequirementsWithMetadataRequest)
+    );
+    rt::setter!(val_opt GetSpotPlacementScoresRequest dry_run(bool));
+    rt::setter!(val_opt GetSpotPlacementScoresRequest max_results(i32));
+    rt::setter!(into_opt GetSpotPlacementScoresRequest next_token(String));
+    rt::setter!(val_opt GetSpotPlacementScoresRequest include_local_zones(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
         rt::NoErrors,
-        t::IpamDiscoveredResourceCidr,
+        t::SpotPlacementScore,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::GET_SPOT_PLACEMENT_SCORES_PAGINATOR)
     }
 }
-/// The `GetIpamDiscoveredRoutes` operation.
+/// The `GetSubnetCidrReservations` operation.
 ///
-/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamDiscoveredRoutes(
+/// Gets information about the subnet CIDR reservations.
+pub struct GetSubnetCidrReservations(
     pub(crate) rt::Call<
-        t::GetIpamDiscoveredRoutesRequest,
-        t::GetIpamDiscoveredRoutesResult,
+        t::GetSubnetCidrReservationsRequest,
+        t::GetSubnetCidrReservationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
-    t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
+    GetSubnetCidrReservations, t::GetSubnetCidrReservationsRequest,
+    t::GetSubnetCidrReservationsResult, rt::NoErrors, op::GET_SUBNET_CIDR_RESERVATIONS
 );
-impl GetIpamDiscoveredRoutes {
-    /// Sets [`dry_run`](t::GetIpamDiscoveredRoutesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::GetIpamDiscoveredRoutesRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sets [`resource_region`](t::GetIpamDiscoveredRoutesRequest::resource_region).
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamDiscoveredRoutesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamDiscoveredRoutesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamDiscoveredRoutesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl GetSubnetCidrReservations {
+    rt::setter!(items GetSubnetCidrReservationsRequest filters(t::Filter) push_filters);
+    rt::setter!(into_req GetSubnetCidrReservationsRequest subnet_id(String));
+    rt::setter!(val_opt GetSubnetCidrReservationsRequest dry_run(bool));
+    rt::setter!(into_opt GetSubnetCidrReservationsRequest next_token(String));
+    rt::setter!(val_opt GetSubnetCidrReservationsRequest max_results(i32));
 }
-/// The `GetIpamInternetRegistryAssociationAsns` operation.
+/// The `GetTransitGatewayAttachmentNatConfiguration` operation.
 ///
-/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamInternetRegistryAssociationAsns(
+/// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
+pub struct GetTransitGatewayAttachmentNatConfiguration(
     pub(crate) rt::Call<
-        t::GetIpamInternetRegistryAssociationAsnsRequest,
-        t::GetIpamInternetRegistryAssociationAsnsResult,
+        t::GetTransitGatewayAttachmentNatConfigurationRequest,
+        t::GetTransitGatewayAttachmentNatConfigurationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamInternetRegistryAssociationAsns,
-    t::GetIpamInternetRegistryAssociationAsnsRequest,
-    t::GetIpamInternetRegistryAssociationAsnsResult, rt::NoErrors,
-    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS
+    GetTransitGatewayAttachmentNatConfiguration,
+    t::GetTransitGatewayAttachmentNatConfigurationRequest,
+    t::GetTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
 );
-impl GetIpamInternetRegistryAssociationAsns {
-    /// Sets [`dry_run`](t::GetIpamInternetRegistryAssociationAsnsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamInternetRegistryAssociationAsnsRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamInternetRegistryAssociationAsnsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamInternetRegistryAssociationAsnsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::GetIpamInternetRegistryAssociationAsnsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
+impl GetTransitGatewayAttachmentNatConfiguration {
+    rt::setter!(
+        into_req GetTransitGatewayAttachmentNatConfigurationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayAttachmentNatConfigurationRequest dry_run(bool)
+    );
 }
-/// The `GetIpamInternetRegistryAssociationCidrs` operation.
+/// The `GetTransitGatewayAttachmentPropagations` operation.
 ///
-/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamInternetRegistryAssociationCidrs(
+/// Lists the route tables to which the specified resource attachment propagates routes.
+pub struct GetTransitGatewayAttachmentPropagations(
     pub(crate) rt::Call<
-        t::GetIpamInternetRegistryAssociationCidrsRequest,
-        t::GetIpamInternetRegistryAssociationCidrsResult,
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamInternetRegistryAssociationCidrs,
-    t::GetIpamInternetRegistryAssociationCidrsRequest,
-    t::GetIpamInternetRegistryAssociationCidrsResult, rt::NoErrors,
-    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS
+    GetTransitGatewayAttachmentPropagations,
+    t::GetTransitGatewayAttachmentPropagationsRequest,
+    t::GetTransitGatewayAttachmentPropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS
 );
-impl GetIpamInternetRegistryAssociationCidrs {
-    /// Sets [`dry_run`](t::GetIpamInternetRegistryAssociationCidrsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamInternetRegistryAssociationCidrsRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamInternetRegistryAssociationCidrsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamInternetRegistryAssociationCidrsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::GetIpamInternetRegistryAssociationCidrsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `GetIpamPolicyAllocationRules` operation.
-///
-/// Gets the allocation rules for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-pub struct GetIpamPolicyAllocationRules(
-    pub(crate) rt::Call<
-        t::GetIpamPolicyAllocationRulesRequest,
-        t::GetIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
-    t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
-    op::GET_IPAM_POLICY_ALLOCATION_RULES
-);
-impl GetIpamPolicyAllocationRules {
-    /// Sets [`dry_run`](t::GetIpamPolicyAllocationRulesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_policy_id`](t::GetIpamPolicyAllocationRulesRequest::ipam_policy_id).
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamPolicyAllocationRulesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`locale`](t::GetIpamPolicyAllocationRulesRequest::locale).
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
-    /// Sets [`resource_type`](t::GetIpamPolicyAllocationRulesRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPolicyAllocationRulesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPolicyAllocationRulesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-}
-/// The `GetIpamPolicyOrganizationTargets` operation.
-///
-/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
-pub struct GetIpamPolicyOrganizationTargets(
-    pub(crate) rt::Call<
-        t::GetIpamPolicyOrganizationTargetsRequest,
-        t::GetIpamPolicyOrganizationTargetsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
-    t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
-    op::GET_IPAM_POLICY_ORGANIZATION_TARGETS
-);
-impl GetIpamPolicyOrganizationTargets {
-    /// Sets [`dry_run`](t::GetIpamPolicyOrganizationTargetsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPolicyOrganizationTargetsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPolicyOrganizationTargetsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_policy_id`](t::GetIpamPolicyOrganizationTargetsRequest::ipam_policy_id).
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamPolicyOrganizationTargetsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `GetIpamPoolAllocations` operation.
-///
-/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-///
-/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-pub struct GetIpamPoolAllocations(
-    pub(crate) rt::Call<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
-    t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
-);
-impl GetIpamPoolAllocations {
-    /// Sets [`dry_run`](t::GetIpamPoolAllocationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::GetIpamPoolAllocationsRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`ipam_pool_allocation_id`](t::GetIpamPoolAllocationsRequest::ipam_pool_allocation_id).
-    #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::GetIpamPoolAllocationsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPoolAllocationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPoolAllocationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl GetTransitGatewayAttachmentPropagations {
+    rt::setter!(
+        into_req GetTransitGatewayAttachmentPropagationsRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayAttachmentPropagationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayAttachmentPropagationsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayAttachmentPropagationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayAttachmentPropagationsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
-        t::IpamPoolAllocation,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_ALLOCATIONS_PAGINATOR)
-    }
-}
-/// The `GetIpamPoolCidrs` operation.
-///
-/// Get the CIDRs provisioned to an IPAM pool.
-pub struct GetIpamPoolCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamPoolCidrsRequest,
-        t::GetIpamPoolCidrsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
-    rt::NoErrors, op::GET_IPAM_POOL_CIDRS
-);
-impl GetIpamPoolCidrs {
-    /// Sets [`dry_run`](t::GetIpamPoolCidrsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::GetIpamPoolCidrsRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamPoolCidrsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPoolCidrsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPoolCidrsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamPoolCidrsRequest,
-        t::GetIpamPoolCidrsResult,
-        rt::NoErrors,
-        t::IpamPoolCidr,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_CIDRS_PAGINATOR)
-    }
-}
-/// The `GetIpamPrefixListResolverRules` operation.
-///
-/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
-pub struct GetIpamPrefixListResolverRules(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
-    t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
-    op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES
-);
-impl GetIpamPrefixListResolverRules {
-    /// Sets [`dry_run`](t::GetIpamPrefixListResolverRulesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::GetIpamPrefixListResolverRulesRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamPrefixListResolverRulesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPrefixListResolverRulesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPrefixListResolverRulesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolverRule,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR)
-    }
-}
-/// The `GetIpamPrefixListResolverVersionEntries` operation.
-///
-/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
-pub struct GetIpamPrefixListResolverVersionEntries(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetIpamPrefixListResolverVersionEntries,
-    t::GetIpamPrefixListResolverVersionEntriesRequest,
-    t::GetIpamPrefixListResolverVersionEntriesResult, rt::NoErrors,
-    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES
-);
-impl GetIpamPrefixListResolverVersionEntries {
-    /// Sets [`dry_run`](t::GetIpamPrefixListResolverVersionEntriesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::GetIpamPrefixListResolverVersionEntriesRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_version`](t::GetIpamPrefixListResolverVersionEntriesRequest::ipam_prefix_list_resolver_version).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_version(mut self, value: i64) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_version = value;
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPrefixListResolverVersionEntriesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPrefixListResolverVersionEntriesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolverVersionEntry,
+        t::TransitGatewayAttachmentPropagation,
     > {
         rt::Paginator::new(
             self.0,
-            &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR,
+            &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_PAGINATOR,
         )
     }
 }
-/// The `GetIpamPrefixListResolverVersions` operation.
+/// The `GetTransitGatewayMeteringPolicyEntries` operation.
 ///
-/// Retrieves version information for an IPAM prefix list resolver.
-///
-/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
-///
-/// **Version example:**
-///
-/// **Initial State (Version 1)**
-///
-/// Production environment:
-///
-/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
-/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
-///
-/// Resolver rule: Include all VPCs tagged env=prod
-///
-/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
-///
-/// **Infrastructure Change (Version 2)**
-///
-/// New VPC added:
-///
-/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
-///
-/// IPAM automatically detects the change and creates a new version.
-///
-/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
-pub struct GetIpamPrefixListResolverVersions(
+/// Retrieves the entries for a transit gateway metering policy.
+pub struct GetTransitGatewayMeteringPolicyEntries(
     pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
+        t::GetTransitGatewayMeteringPolicyEntriesRequest,
+        t::GetTransitGatewayMeteringPolicyEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
-    t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
-    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS
+    GetTransitGatewayMeteringPolicyEntries,
+    t::GetTransitGatewayMeteringPolicyEntriesRequest,
+    t::GetTransitGatewayMeteringPolicyEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES
 );
-impl GetIpamPrefixListResolverVersions {
-    /// Sets [`dry_run`](t::GetIpamPrefixListResolverVersionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::GetIpamPrefixListResolverVersionsRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_versions`](t::GetIpamPrefixListResolverVersionsRequest::ipam_prefix_list_resolver_versions).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_versions(
-        mut self,
-        value: impl rt::Items<i64>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_versions);
-        self
-    }
-    /// Adds one element to `IpamPrefixListResolverVersions`; see [`ipam_prefix_list_resolver_versions`](Self::ipam_prefix_list_resolver_versions).
-    #[inline]
-    pub fn push_ipam_prefix_list_resolver_versions(
-        mut self,
-        item: impl Into<i64>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_versions, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamPrefixListResolverVersionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::GetIpamPrefixListResolverVersionsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamPrefixListResolverVersionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl GetTransitGatewayMeteringPolicyEntries {
+    rt::setter!(
+        into_req GetTransitGatewayMeteringPolicyEntriesRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayMeteringPolicyEntriesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayMeteringPolicyEntriesRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayMeteringPolicyEntriesRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayMeteringPolicyEntriesRequest dry_run(bool));
+}
+/// The `GetTransitGatewayMulticastDomainAssociations` operation.
+///
+/// Gets information about the associations for the transit gateway multicast domain.
+pub struct GetTransitGatewayMulticastDomainAssociations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayMulticastDomainAssociations,
+    t::GetTransitGatewayMulticastDomainAssociationsRequest,
+    t::GetTransitGatewayMulticastDomainAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
+);
+impl GetTransitGatewayMulticastDomainAssociations {
+    rt::setter!(
+        into_req GetTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayMulticastDomainAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayMulticastDomainAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetTransitGatewayMulticastDomainAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayMulticastDomainAssociationsRequest dry_run(bool)
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
-        t::IpamPrefixListResolverVersion,
+        t::TransitGatewayMulticastDomainAssociation,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamResourceCidrs` operation.
+/// The `GetTransitGatewayPolicyTableAssociations` operation.
 ///
-/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct GetIpamResourceCidrs(
+/// Gets a list of the transit gateway policy table associations.
+pub struct GetTransitGatewayPolicyTableAssociations(
     pub(crate) rt::Call<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
-    rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
+    GetTransitGatewayPolicyTableAssociations,
+    t::GetTransitGatewayPolicyTableAssociationsRequest,
+    t::GetTransitGatewayPolicyTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS
 );
-impl GetIpamResourceCidrs {
-    /// Sets [`dry_run`](t::GetIpamResourceCidrsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::GetIpamResourceCidrsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamResourceCidrsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamResourceCidrsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_scope_id`](t::GetIpamResourceCidrsRequest::ipam_scope_id).
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::GetIpamResourceCidrsRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = Some(value.into());
-        self
-    }
-    /// Sets [`resource_id`](t::GetIpamResourceCidrsRequest::resource_id).
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = Some(value.into());
-        self
-    }
-    /// Sets [`resource_type`](t::GetIpamResourceCidrsRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamResourceType>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// Sets [`resource_tag`](t::GetIpamResourceCidrsRequest::resource_tag).
-    #[inline]
-    pub fn resource_tag(mut self, value: t::RequestIpamResourceTag) -> Self {
-        self.0.input_mut().resource_tag = Some(value);
-        self
-    }
-    /// Sets [`resource_owner`](t::GetIpamResourceCidrsRequest::resource_owner).
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
+impl GetTransitGatewayPolicyTableAssociations {
+    rt::setter!(
+        into_req GetTransitGatewayPolicyTableAssociationsRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayPolicyTableAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayPolicyTableAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetTransitGatewayPolicyTableAssociationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayPolicyTableAssociationsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
-        t::IpamResourceCidr,
+        t::TransitGatewayPolicyTableAssociation,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_RESOURCE_CIDRS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamRouteOriginAuthorizations` operation.
+/// The `GetTransitGatewayPolicyTableEntries` operation.
 ///
-/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRouteOriginAuthorizations(
+/// Returns a list of transit gateway policy table entries.
+pub struct GetTransitGatewayPolicyTableEntries(
     pub(crate) rt::Call<
-        t::GetIpamRouteOriginAuthorizationsRequest,
-        t::GetIpamRouteOriginAuthorizationsResult,
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
-    t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
-    op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS
+    GetTransitGatewayPolicyTableEntries, t::GetTransitGatewayPolicyTableEntriesRequest,
+    t::GetTransitGatewayPolicyTableEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES
 );
-impl GetIpamRouteOriginAuthorizations {
-    /// Sets [`dry_run`](t::GetIpamRouteOriginAuthorizationsRequest::dry_run).
+impl GetTransitGatewayPolicyTableEntries {
+    rt::setter!(
+        into_req GetTransitGatewayPolicyTableEntriesRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayPolicyTableEntriesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayPolicyTableEntriesRequest max_results(i32));
+    rt::setter!(into_opt GetTransitGatewayPolicyTableEntriesRequest next_token(String));
+    rt::setter!(val_opt GetTransitGatewayPolicyTableEntriesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamRouteOriginAuthorizationsRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::GetIpamRouteOriginAuthorizationsRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamRouteOriginAuthorizationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamRouteOriginAuthorizationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTableEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamRouteProtectionFindings` operation.
+/// The `GetTransitGatewayPrefixListReferences` operation.
 ///
-/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRouteProtectionFindings(
+/// Gets information about the prefix list references in a specified transit gateway route table.
+pub struct GetTransitGatewayPrefixListReferences(
     pub(crate) rt::Call<
-        t::GetIpamRouteProtectionFindingsRequest,
-        t::GetIpamRouteProtectionFindingsResult,
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
-    t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
-    op::GET_IPAM_ROUTE_PROTECTION_FINDINGS
+    GetTransitGatewayPrefixListReferences,
+    t::GetTransitGatewayPrefixListReferencesRequest,
+    t::GetTransitGatewayPrefixListReferencesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES
 );
-impl GetIpamRouteProtectionFindings {
-    /// Sets [`dry_run`](t::GetIpamRouteProtectionFindingsRequest::dry_run).
+impl GetTransitGatewayPrefixListReferences {
+    rt::setter!(
+        into_req GetTransitGatewayPrefixListReferencesRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayPrefixListReferencesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayPrefixListReferencesRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayPrefixListReferencesRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayPrefixListReferencesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::GetIpamRouteProtectionFindingsRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::GetIpamRouteProtectionFindingsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamRouteProtectionFindingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamRouteProtectionFindingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
+        rt::NoErrors,
+        t::TransitGatewayPrefixListReference,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
+/// The `GetTransitGatewayRouteTableAssociations` operation.
 ///
-/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRoutingPolicyRegistrationDeltas(
+/// Gets information about the associations for the specified transit gateway route table.
+pub struct GetTransitGatewayRouteTableAssociations(
     pub(crate) rt::Call<
-        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-        t::GetIpamRoutingPolicyRegistrationDeltasResult,
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamRoutingPolicyRegistrationDeltas,
-    t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-    t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::NoErrors,
-    op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS
+    GetTransitGatewayRouteTableAssociations,
+    t::GetTransitGatewayRouteTableAssociationsRequest,
+    t::GetTransitGatewayRouteTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS
 );
-impl GetIpamRoutingPolicyRegistrationDeltas {
-    /// Sets [`dry_run`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::dry_run).
+impl GetTransitGatewayRouteTableAssociations {
+    rt::setter!(
+        into_req GetTransitGatewayRouteTableAssociationsRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayRouteTableAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTableAssociationsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayRouteTableAssociationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTableAssociationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
     }
-    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::ipam_internet_registry_association_id).
+}
+/// The `GetTransitGatewayRouteTablePropagations` operation.
+///
+/// Gets information about the route table propagations for the specified transit gateway route table.
+pub struct GetTransitGatewayRouteTablePropagations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayRouteTablePropagations,
+    t::GetTransitGatewayRouteTablePropagationsRequest,
+    t::GetTransitGatewayRouteTablePropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS
+);
+impl GetTransitGatewayRouteTablePropagations {
+    rt::setter!(
+        into_req GetTransitGatewayRouteTablePropagationsRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayRouteTablePropagationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTablePropagationsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayRouteTablePropagationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTablePropagationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTablePropagation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_PAGINATOR,
+        )
     }
-    /// Sets [`delta_id`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::delta_id).
-    #[inline]
-    pub fn delta_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delta_id = Some(value.into());
-        self
-    }
-    /// Sets [`start_time`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`chronological_order`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::chronological_order).
-    #[inline]
-    pub fn chronological_order(
-        mut self,
-        value: impl Into<t::ChronologicalOrder>,
-    ) -> Self {
-        self.0.input_mut().chronological_order = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamRoutingPolicyRegistrationDeltasRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+}
+/// The `GetVerifiedAccessEndpointPolicy` operation.
+///
+/// Get the Verified Access policy associated with the endpoint.
+pub struct GetVerifiedAccessEndpointPolicy(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessEndpointPolicyRequest,
+        t::GetVerifiedAccessEndpointPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointPolicy, t::GetVerifiedAccessEndpointPolicyRequest,
+    t::GetVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY
+);
+impl GetVerifiedAccessEndpointPolicy {
+    rt::setter!(
+        into_req GetVerifiedAccessEndpointPolicyRequest
+        verified_access_endpoint_id(String)
+    );
+    rt::setter!(val_opt GetVerifiedAccessEndpointPolicyRequest dry_run(bool));
+}
+/// The `GetVerifiedAccessEndpointTargets` operation.
+///
+/// Gets the targets for the specified network CIDR endpoint for Verified Access.
+pub struct GetVerifiedAccessEndpointTargets(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessEndpointTargetsRequest,
+        t::GetVerifiedAccessEndpointTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointTargets, t::GetVerifiedAccessEndpointTargetsRequest,
+    t::GetVerifiedAccessEndpointTargetsResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS
+);
+impl GetVerifiedAccessEndpointTargets {
+    rt::setter!(
+        into_req GetVerifiedAccessEndpointTargetsRequest
+        verified_access_endpoint_id(String)
+    );
+    rt::setter!(val_opt GetVerifiedAccessEndpointTargetsRequest max_results(i32));
+    rt::setter!(into_opt GetVerifiedAccessEndpointTargetsRequest next_token(String));
+    rt::setter!(val_opt GetVerifiedAccessEndpointTargetsRequest dry_run(bool));
+}
+/// The `GetVerifiedAccessGroupPolicy` operation.
+///
+/// Shows the contents of the Verified Access policy associated with the group.
+pub struct GetVerifiedAccessGroupPolicy(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessGroupPolicyRequest,
+        t::GetVerifiedAccessGroupPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessGroupPolicy, t::GetVerifiedAccessGroupPolicyRequest,
+    t::GetVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_GROUP_POLICY
+);
+impl GetVerifiedAccessGroupPolicy {
+    rt::setter!(
+        into_req GetVerifiedAccessGroupPolicyRequest verified_access_group_id(String)
+    );
+    rt::setter!(val_opt GetVerifiedAccessGroupPolicyRequest dry_run(bool));
+}
+/// The `GetVpcResourcesBlockingEncryptionEnforcement` operation.
+///
+/// Gets information about resources in a VPC that are blocking encryption enforcement.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct GetVpcResourcesBlockingEncryptionEnforcement(
+    pub(crate) rt::Call<
+        t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+        t::GetVpcResourcesBlockingEncryptionEnforcementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpcResourcesBlockingEncryptionEnforcement,
+    t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+    t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::NoErrors,
+    op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT
+);
+impl GetVpcResourcesBlockingEncryptionEnforcement {
+    rt::setter!(
+        into_req GetVpcResourcesBlockingEncryptionEnforcementRequest vpc_id(String)
+    );
+    rt::setter!(
+        val_opt GetVpcResourcesBlockingEncryptionEnforcementRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetVpcResourcesBlockingEncryptionEnforcementRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt GetVpcResourcesBlockingEncryptionEnforcementRequest dry_run(bool)
+    );
+}
+/// The `GetVpnConnectionDeviceSampleConfiguration` operation.
+///
+/// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
+pub struct GetVpnConnectionDeviceSampleConfiguration(
+    pub(crate) rt::Call<
+        t::GetVpnConnectionDeviceSampleConfigurationRequest,
+        t::GetVpnConnectionDeviceSampleConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnConnectionDeviceSampleConfiguration,
+    t::GetVpnConnectionDeviceSampleConfigurationRequest,
+    t::GetVpnConnectionDeviceSampleConfigurationResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION
+);
+impl GetVpnConnectionDeviceSampleConfiguration {
+    rt::setter!(
+        into_req GetVpnConnectionDeviceSampleConfigurationRequest
+        vpn_connection_id(String)
+    );
+    rt::setter!(
+        into_req GetVpnConnectionDeviceSampleConfigurationRequest
+        vpn_connection_device_type_id(String)
+    );
+    rt::setter!(
+        into_opt GetVpnConnectionDeviceSampleConfigurationRequest
+        internet_key_exchange_version(String)
+    );
+    rt::setter!(
+        into_opt GetVpnConnectionDeviceSampleConfigurationRequest sample_type(String)
+    );
+    rt::setter!(val_opt GetVpnConnectionDeviceSampleConfigurationRequest dry_run(bool));
 }
 impl super::Client {
-    /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`GetVpnConnectionDeviceTypes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_routing_policy_registrations(
-        &self,
-    ) -> GetIpamRoutingPolicyRegistrations {
-        GetIpamRoutingPolicyRegistrations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS),
+    pub fn get_vpn_connection_device_types(&self) -> GetVpnConnectionDeviceTypes {
+        GetVpnConnectionDeviceTypes(
+            rt::Call::new(&self.handle, &op::GET_VPN_CONNECTION_DEVICE_TYPES),
         )
     }
-    /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template. Returns [`GetLaunchTemplateData`]: set the input, then `send().await` (or `send_blocking()`).
+    /// Get details of available tunnel endpoint maintenance. Returns [`GetVpnTunnelReplacementStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
-        GetLaunchTemplateData(rt::Call::new(&self.handle, &op::GET_LAUNCH_TEMPLATE_DATA))
-    }
-    /// Gets information about the resources that are associated with the specified managed prefix list. Returns [`GetManagedPrefixListAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_managed_prefix_list_associations(
-        &self,
-    ) -> GetManagedPrefixListAssociations {
-        GetManagedPrefixListAssociations(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS),
-        )
-    }
-    /// Gets information about the entries for a specified managed prefix list. Returns [`GetManagedPrefixListEntries`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
-        GetManagedPrefixListEntries(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ENTRIES),
-        )
-    }
-    /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default. Returns [`GetManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
-        GetManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_RESOURCE_VISIBILITY),
-        )
-    }
-    /// Gets the findings for the specified Network Access Scope analysis. Returns [`GetNetworkInsightsAccessScopeAnalysisFindings`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_network_insights_access_scope_analysis_findings(
-        &self,
-    ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
-        GetNetworkInsightsAccessScopeAnalysisFindings(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
-            ),
-        )
-    }
-    /// Gets the content for the specified Network Access Scope. Returns [`GetNetworkInsightsAccessScopeContent`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_network_insights_access_scope_content(
-        &self,
-    ) -> GetNetworkInsightsAccessScopeContent {
-        GetNetworkInsightsAccessScopeContent(
-            rt::Call::new(&self.handle, &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT),
-        )
-    }
-    /// Retrieves the versions of a flex cost allocation policy. Returns [`GetNetworkingFlexCostAllocationPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_networking_flex_cost_allocation_policy_versions(
-        &self,
-    ) -> GetNetworkingFlexCostAllocationPolicyVersions {
-        GetNetworkingFlexCostAllocationPolicyVersions(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
-            ),
-        )
-    }
-    /// Retrieves the encrypted administrator password for a running Windows instance. Returns [`GetPasswordData`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_password_data(&self) -> GetPasswordData {
-        GetPasswordData(rt::Call::new(&self.handle, &op::GET_PASSWORD_DATA))
-    }
-    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange. Returns [`GetReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_reserved_instances_exchange_quote(
-        &self,
-    ) -> GetReservedInstancesExchangeQuote {
-        GetReservedInstancesExchangeQuote(
-            rt::Call::new(&self.handle, &op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE),
-        )
-    }
-    /// Gets information about the associations for the specified route server. Returns [`GetRouteServerAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
-        GetRouteServerAssociations(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ASSOCIATIONS),
-        )
-    }
-    /// Gets information about the route propagations for the specified route server. Returns [`GetRouteServerPropagations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
-        GetRouteServerPropagations(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_PROPAGATIONS),
-        )
-    }
-    /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. Returns [`GetRouteServerRoutingDatabase`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
-        GetRouteServerRoutingDatabase(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ROUTING_DATABASE),
-        )
-    }
-    /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC. Returns [`GetSecurityGroupsForVpc`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
-        GetSecurityGroupsForVpc(
-            rt::Call::new(&self.handle, &op::GET_SECURITY_GROUPS_FOR_VPC),
-        )
-    }
-    /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`GetSerialConsoleAccessStatus`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
-        GetSerialConsoleAccessStatus(
-            rt::Call::new(&self.handle, &op::GET_SERIAL_CONSOLE_ACCESS_STATUS),
-        )
-    }
-    /// Gets the current state of *block public access for snapshots* setting for the account and Region. Returns [`GetSnapshotBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_snapshot_block_public_access_state(
-        &self,
-    ) -> GetSnapshotBlockPublicAccessState {
-        GetSnapshotBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE),
+    pub fn get_vpn_tunnel_replacement_status(&self) -> GetVpnTunnelReplacementStatus {
+        GetVpnTunnelReplacementStatus(
+            rt::Call::new(&self.handle, &op::GET_VPN_TUNNEL_REPLACEMENT_STATUS),
         )
     }
 }
-/// The `GetIpamRoutingPolicyRegistrations` operation.
+/// The `GetVpnConnectionDeviceTypes` operation.
 ///
-/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRoutingPolicyRegistrations(
+/// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct GetVpnConnectionDeviceTypes(
     pub(crate) rt::Call<
-        t::GetIpamRoutingPolicyRegistrationsRequest,
-        t::GetIpamRoutingPolicyRegistrationsResult,
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamRoutingPolicyRegistrations, t::GetIpamRoutingPolicyRegistrationsRequest,
-    t::GetIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
-    op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS
+    GetVpnConnectionDeviceTypes, t::GetVpnConnectionDeviceTypesRequest,
+    t::GetVpnConnectionDeviceTypesResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_TYPES
 );
-impl GetIpamRoutingPolicyRegistrations {
-    /// Sets [`dry_run`](t::GetIpamRoutingPolicyRegistrationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::GetIpamRoutingPolicyRegistrationsRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::GetIpamRoutingPolicyRegistrationsRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetIpamRoutingPolicyRegistrationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetIpamRoutingPolicyRegistrationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-}
-/// The `GetLaunchTemplateData` operation.
-///
-/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
-///
-/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
-pub struct GetLaunchTemplateData(
-    pub(crate) rt::Call<
-        t::GetLaunchTemplateDataRequest,
-        t::GetLaunchTemplateDataResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetLaunchTemplateData, t::GetLaunchTemplateDataRequest,
-    t::GetLaunchTemplateDataResult, rt::NoErrors, op::GET_LAUNCH_TEMPLATE_DATA
-);
-impl GetLaunchTemplateData {
-    /// Sets [`dry_run`](t::GetLaunchTemplateDataRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::GetLaunchTemplateDataRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-}
-/// The `GetManagedPrefixListAssociations` operation.
-///
-/// Gets information about the resources that are associated with the specified managed prefix list.
-pub struct GetManagedPrefixListAssociations(
-    pub(crate) rt::Call<
-        t::GetManagedPrefixListAssociationsRequest,
-        t::GetManagedPrefixListAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetManagedPrefixListAssociations, t::GetManagedPrefixListAssociationsRequest,
-    t::GetManagedPrefixListAssociationsResult, rt::NoErrors,
-    op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS
-);
-impl GetManagedPrefixListAssociations {
-    /// Sets [`dry_run`](t::GetManagedPrefixListAssociationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`prefix_list_id`](t::GetManagedPrefixListAssociationsRequest::prefix_list_id).
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::GetManagedPrefixListAssociationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetManagedPrefixListAssociationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl GetVpnConnectionDeviceTypes {
+    rt::setter!(val_opt GetVpnConnectionDeviceTypesRequest max_results(i32));
+    rt::setter!(into_opt GetVpnConnectionDeviceTypesRequest next_token(String));
+    rt::setter!(val_opt GetVpnConnectionDeviceTypesRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetManagedPrefixListAssociationsRequest,
-        t::GetManagedPrefixListAssociationsResult,
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
         rt::NoErrors,
-        t::PrefixListAssociation,
+        t::VpnConnectionDeviceType,
     > {
-        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::GET_VPN_CONNECTION_DEVICE_TYPES_PAGINATOR)
     }
 }
-/// The `GetManagedPrefixListEntries` operation.
+/// The `GetVpnTunnelReplacementStatus` operation.
 ///
-/// Gets information about the entries for a specified managed prefix list.
-pub struct GetManagedPrefixListEntries(
+/// Get details of available tunnel endpoint maintenance.
+pub struct GetVpnTunnelReplacementStatus(
     pub(crate) rt::Call<
-        t::GetManagedPrefixListEntriesRequest,
-        t::GetManagedPrefixListEntriesResult,
+        t::GetVpnTunnelReplacementStatusRequest,
+        t::GetVpnTunnelReplacementStatusResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetManagedPrefixListEntries, t::GetManagedPrefixListEntriesRequest,
-    t::GetManagedPrefixListEntriesResult, rt::NoErrors,
-    op::GET_MANAGED_PREFIX_LIST_ENTRIES
+    GetVpnTunnelReplacementStatus, t::GetVpnTunnelReplacementStatusRequest,
+    t::GetVpnTunnelReplacementStatusResult, rt::NoErrors,
+    op::GET_VPN_TUNNEL_REPLACEMENT_STATUS
 );
-impl GetManagedPrefixListEntries {
-    /// Sets [`dry_run`](t::GetManagedPrefixListEntriesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`prefix_list_id`](t::GetManagedPrefixListEntriesRequest::prefix_list_id).
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sets [`target_version`](t::GetManagedPrefixListEntriesRequest::target_version).
-    #[inline]
-    pub fn target_version(mut self, value: i64) -> Self {
-        self.0.input_mut().target_version = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::GetManagedPrefixListEntriesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetManagedPrefixListEntriesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetManagedPrefixListEntriesRequest,
-        t::GetManagedPrefixListEntriesResult,
-        rt::NoErrors,
-        t::PrefixListEntry,
-    > {
-        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR)
-    }
-}
-/// The `GetManagedResourceVisibility` operation.
-///
-/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
-pub struct GetManagedResourceVisibility(
-    pub(crate) rt::Call<
-        t::GetManagedResourceVisibilityRequest,
-        t::GetManagedResourceVisibilityResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetManagedResourceVisibility, t::GetManagedResourceVisibilityRequest,
-    t::GetManagedResourceVisibilityResult, rt::NoErrors,
-    op::GET_MANAGED_RESOURCE_VISIBILITY
-);
-impl GetManagedResourceVisibility {
-    /// Sets [`dry_run`](t::GetManagedResourceVisibilityRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
-///
-/// Gets the findings for the specified Network Access Scope analysis.
-pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
-    pub(crate) rt::Call<
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetNetworkInsightsAccessScopeAnalysisFindings,
-    t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-    t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::NoErrors,
-    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS
-);
-impl GetNetworkInsightsAccessScopeAnalysisFindings {
-    /// Sets [`network_insights_access_scope_analysis_id`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::network_insights_access_scope_analysis_id).
-    #[inline]
-    pub fn network_insights_access_scope_analysis_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-        rt::NoErrors,
-        t::AccessScopeAnalysisFinding,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR,
-        )
-    }
-}
-/// The `GetNetworkInsightsAccessScopeContent` operation.
-///
-/// Gets the content for the specified Network Access Scope.
-pub struct GetNetworkInsightsAccessScopeContent(
-    pub(crate) rt::Call<
-        t::GetNetworkInsightsAccessScopeContentRequest,
-        t::GetNetworkInsightsAccessScopeContentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetNetworkInsightsAccessScopeContent, t::GetNetworkInsightsAccessScopeContentRequest,
-    t::GetNetworkInsightsAccessScopeContentResult, rt::NoErrors,
-    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT
-);
-impl GetNetworkInsightsAccessScopeContent {
-    /// Sets [`network_insights_access_scope_id`](t::GetNetworkInsightsAccessScopeContentRequest::network_insights_access_scope_id).
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetNetworkInsightsAccessScopeContentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
-///
-/// Retrieves the versions of a flex cost allocation policy.
-pub struct GetNetworkingFlexCostAllocationPolicyVersions(
-    pub(crate) rt::Call<
-        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetNetworkingFlexCostAllocationPolicyVersions,
-    t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-    t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::NoErrors,
-    op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS
-);
-impl GetNetworkingFlexCostAllocationPolicyVersions {
-    /// Sets [`fca_policy_id`](t::GetNetworkingFlexCostAllocationPolicyVersionsRequest::fca_policy_id).
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
-        self
-    }
-    /// Sets [`versions_to_include`](t::GetNetworkingFlexCostAllocationPolicyVersionsRequest::versions_to_include).
-    #[inline]
-    pub fn versions_to_include(mut self, value: impl rt::Items<i32>) -> Self {
-        value.add_to(&mut self.0.input_mut().versions_to_include);
-        self
-    }
-    /// Adds one element to `VersionsToInclude`; see [`versions_to_include`](Self::versions_to_include).
-    #[inline]
-    pub fn push_versions_to_include(mut self, item: impl Into<i32>) -> Self {
-        rt::push(&mut self.0.input_mut().versions_to_include, item);
-        self
-    }
-    /// Sets [`dry_run`](t::GetNetworkingFlexCostAllocationPolicyVersionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `GetPasswordData` operation.
-///
-/// Retrieves the encrypted administrator password for a running Windows instance.
-///
-/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
-///
-/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
-///
-/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
-///
-/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
-pub struct GetPasswordData(
-    pub(crate) rt::Call<
-        t::GetPasswordDataRequest,
-        t::GetPasswordDataResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetPasswordData, t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors,
-    op::GET_PASSWORD_DATA
-);
-impl GetPasswordData {
-    /// Sets [`instance_id`](t::GetPasswordDataRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetPasswordDataRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Calls `GetPasswordData` until the `PasswordDataAvailable` waiter's acceptors decide (boto3's `get_waiter("password_data_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`PASSWORD_DATA_AVAILABLE_WAITER`](crate::operations::PASSWORD_DATA_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_password_data_available(
-        self,
-    ) -> rt::Waiter<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::PASSWORD_DATA_AVAILABLE_WAITER)
-    }
-}
-/// The `GetReservedInstancesExchangeQuote` operation.
-///
-/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
-pub struct GetReservedInstancesExchangeQuote(
-    pub(crate) rt::Call<
-        t::GetReservedInstancesExchangeQuoteRequest,
-        t::GetReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetReservedInstancesExchangeQuote, t::GetReservedInstancesExchangeQuoteRequest,
-    t::GetReservedInstancesExchangeQuoteResult, rt::NoErrors,
-    op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE
-);
-impl GetReservedInstancesExchangeQuote {
-    /// Sets [`dry_run`](t::GetReservedInstancesExchangeQuoteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`reserved_instance_ids`](t::GetReservedInstancesExchangeQuoteRequest::reserved_instance_ids).
-    #[inline]
-    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstanceIds`; see [`reserved_instance_ids`](Self::reserved_instance_ids).
-    #[inline]
-    pub fn push_reserved_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
-        self
-    }
-    /// Sets [`target_configurations`](t::GetReservedInstancesExchangeQuoteRequest::target_configurations).
-    #[inline]
-    pub fn target_configurations(
-        mut self,
-        value: impl rt::Items<t::TargetConfigurationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_configurations);
-        self
-    }
-    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
-    #[inline]
-    pub fn push_target_configurations(
-        mut self,
-        item: impl Into<t::TargetConfigurationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_configurations, item);
-        self
-    }
-}
-/// The `GetRouteServerAssociations` operation.
-///
-/// Gets information about the associations for the specified route server.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct GetRouteServerAssociations(
-    pub(crate) rt::Call<
-        t::GetRouteServerAssociationsRequest,
-        t::GetRouteServerAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetRouteServerAssociations, t::GetRouteServerAssociationsRequest,
-    t::GetRouteServerAssociationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_ASSOCIATIONS
-);
-impl GetRouteServerAssociations {
-    /// Sets [`route_server_id`](t::GetRouteServerAssociationsRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::GetRouteServerAssociationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `GetRouteServerPropagations` operation.
-///
-/// Gets information about the route propagations for the specified route server.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-pub struct GetRouteServerPropagations(
-    pub(crate) rt::Call<
-        t::GetRouteServerPropagationsRequest,
-        t::GetRouteServerPropagationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetRouteServerPropagations, t::GetRouteServerPropagationsRequest,
-    t::GetRouteServerPropagationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_PROPAGATIONS
-);
-impl GetRouteServerPropagations {
-    /// Sets [`route_server_id`](t::GetRouteServerPropagationsRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`route_table_id`](t::GetRouteServerPropagationsRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetRouteServerPropagationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `GetRouteServerRoutingDatabase` operation.
-///
-/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-pub struct GetRouteServerRoutingDatabase(
-    pub(crate) rt::Call<
-        t::GetRouteServerRoutingDatabaseRequest,
-        t::GetRouteServerRoutingDatabaseResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetRouteServerRoutingDatabase, t::GetRouteServerRoutingDatabaseRequest,
-    t::GetRouteServerRoutingDatabaseResult, rt::NoErrors,
-    op::GET_ROUTE_SERVER_ROUTING_DATABASE
-);
-impl GetRouteServerRoutingDatabase {
-    /// Sets [`route_server_id`](t::GetRouteServerRoutingDatabaseRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::GetRouteServerRoutingDatabaseRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetRouteServerRoutingDatabaseRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::GetRouteServerRoutingDatabaseRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::GetRouteServerRoutingDatabaseRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-}
-/// The `GetSecurityGroupsForVpc` operation.
-///
-/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
-pub struct GetSecurityGroupsForVpc(
-    pub(crate) rt::Call<
-        t::GetSecurityGroupsForVpcRequest,
-        t::GetSecurityGroupsForVpcResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetSecurityGroupsForVpc, t::GetSecurityGroupsForVpcRequest,
-    t::GetSecurityGroupsForVpcResult, rt::NoErrors, op::GET_SECURITY_GROUPS_FOR_VPC
-);
-impl GetSecurityGroupsForVpc {
-    /// Sets [`vpc_id`](t::GetSecurityGroupsForVpcRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::GetSecurityGroupsForVpcRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::GetSecurityGroupsForVpcRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`filters`](t::GetSecurityGroupsForVpcRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`dry_run`](t::GetSecurityGroupsForVpcRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetSecurityGroupsForVpcRequest,
-        t::GetSecurityGroupsForVpcResult,
-        rt::NoErrors,
-        t::SecurityGroupForVpc,
-    > {
-        rt::Paginator::new(self.0, &op::GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR)
-    }
-}
-/// The `GetSerialConsoleAccessStatus` operation.
-///
-/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-pub struct GetSerialConsoleAccessStatus(
-    pub(crate) rt::Call<
-        t::GetSerialConsoleAccessStatusRequest,
-        t::GetSerialConsoleAccessStatusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetSerialConsoleAccessStatus, t::GetSerialConsoleAccessStatusRequest,
-    t::GetSerialConsoleAccessStatusResult, rt::NoErrors,
-    op::GET_SERIAL_CONSOLE_ACCESS_STATUS
-);
-impl GetSerialConsoleAccessStatus {
-    /// Sets [`dry_run`](t::GetSerialConsoleAccessStatusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `GetSnapshotBlockPublicAccessState` operation.
-///
-/// Gets the current state of *block public access for snapshots* setting for the account and Region.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
-pub struct GetSnapshotBlockPublicAccessState(
-    pub(crate) rt::Call<
-        t::GetSnapshotBlockPublicAccessStateRequest,
-        t::GetSnapshotBlockPublicAccessStateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetSnapshotBlockPublicAccessState, t::GetSnapshotBlockPublicAccessStateRequest,
-    t::GetSnapshotBlockPublicAccessStateResult, rt::NoErrors,
-    op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE
-);
-impl GetSnapshotBlockPublicAccessState {
-    /// Sets [`dry_run`](t::GetSnapshotBlockPublicAccessStateRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl GetVpnTunnelReplacementStatus {
+    rt::setter!(into_req GetVpnTunnelReplacementStatusRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req GetVpnTunnelReplacementStatusRequest
+        vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(val_opt GetVpnTunnelReplacementStatusRequest dry_run(bool));
 }

@@ -62,24 +62,17 @@ rt::operation_type!(
     op::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
 );
 impl ImportClientVpnClientCertificateRevocationList {
-    /// Sets [`client_vpn_endpoint_id`](t::ImportClientVpnClientCertificateRevocationListRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`certificate_revocation_list`](t::ImportClientVpnClientCertificateRevocationListRequest::certificate_revocation_list).
-    #[inline]
-    pub fn certificate_revocation_list(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_revocation_list = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ImportClientVpnClientCertificateRevocationListRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ImportClientVpnClientCertificateRevocationListRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req ImportClientVpnClientCertificateRevocationListRequest
+        certificate_revocation_list(String)
+    );
+    rt::setter!(
+        val_opt ImportClientVpnClientCertificateRevocationListRequest dry_run(bool)
+    );
 }
 /// The `ImportImage` operation.
 ///
@@ -98,138 +91,32 @@ rt::operation_type!(
     op::IMPORT_IMAGE
 );
 impl ImportImage {
-    /// Sets [`architecture`](t::ImportImageRequest::architecture).
-    #[inline]
-    pub fn architecture(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().architecture = Some(value.into());
-        self
-    }
-    /// Sets [`client_data`](t::ImportImageRequest::client_data).
-    #[inline]
-    pub fn client_data(mut self, value: t::ClientData) -> Self {
-        self.0.input_mut().client_data = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ImportImageRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::ImportImageRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`disk_containers`](t::ImportImageRequest::disk_containers).
-    #[inline]
-    pub fn disk_containers(
-        mut self,
-        value: impl rt::Items<t::ImageDiskContainer>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().disk_containers);
-        self
-    }
-    /// Adds one element to `DiskContainers`; see [`disk_containers`](Self::disk_containers).
-    #[inline]
-    pub fn push_disk_containers(
-        mut self,
-        item: impl Into<t::ImageDiskContainer>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().disk_containers, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ImportImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`encrypted`](t::ImportImageRequest::encrypted).
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// Sets [`hypervisor`](t::ImportImageRequest::hypervisor).
-    #[inline]
-    pub fn hypervisor(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hypervisor = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::ImportImageRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`license_type`](t::ImportImageRequest::license_type).
-    #[inline]
-    pub fn license_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().license_type = Some(value.into());
-        self
-    }
-    /// Sets [`platform`](t::ImportImageRequest::platform).
-    #[inline]
-    pub fn platform(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform = Some(value.into());
-        self
-    }
-    /// Sets [`role_name`](t::ImportImageRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = Some(value.into());
-        self
-    }
-    /// Sets [`license_specifications`](t::ImportImageRequest::license_specifications).
-    #[inline]
-    pub fn license_specifications(
-        mut self,
-        value: impl rt::Items<t::ImportImageLicenseConfigurationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().license_specifications);
-        self
-    }
-    /// Adds one element to `LicenseSpecifications`; see [`license_specifications`](Self::license_specifications).
-    #[inline]
-    pub fn push_license_specifications(
-        mut self,
-        item: impl Into<t::ImportImageLicenseConfigurationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().license_specifications, item);
-        self
-    }
-    /// Sets [`tag_specifications`](t::ImportImageRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`usage_operation`](t::ImportImageRequest::usage_operation).
-    #[inline]
-    pub fn usage_operation(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().usage_operation = Some(value.into());
-        self
-    }
-    /// Sets [`boot_mode`](t::ImportImageRequest::boot_mode).
-    #[inline]
-    pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
-        self.0.input_mut().boot_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ImportImageRequest architecture(String));
+    rt::setter!(val_opt ImportImageRequest client_data(t::ClientData));
+    rt::setter!(into_opt ImportImageRequest client_token(String));
+    rt::setter!(into_opt ImportImageRequest description(String));
+    rt::setter!(
+        items ImportImageRequest disk_containers(t::ImageDiskContainer)
+        push_disk_containers
+    );
+    rt::setter!(val_opt ImportImageRequest dry_run(bool));
+    rt::setter!(val_opt ImportImageRequest encrypted(bool));
+    rt::setter!(into_opt ImportImageRequest hypervisor(String));
+    rt::setter!(into_opt ImportImageRequest kms_key_id(String));
+    rt::setter!(into_opt ImportImageRequest license_type(String));
+    rt::setter!(into_opt ImportImageRequest platform(String));
+    rt::setter!(into_opt ImportImageRequest role_name(String));
+    rt::setter!(
+        items ImportImageRequest
+        license_specifications(t::ImportImageLicenseConfigurationRequest)
+        push_license_specifications
+    );
+    rt::setter!(
+        items ImportImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt ImportImageRequest usage_operation(String));
+    rt::setter!(into_opt ImportImageRequest boot_mode(t::BootModeValues));
 }
 /// The `ImportInstance` operation.
 ///
@@ -250,45 +137,14 @@ rt::operation_type!(
     op::IMPORT_INSTANCE
 );
 impl ImportInstance {
-    /// Sets [`dry_run`](t::ImportInstanceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ImportInstanceRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`launch_specification`](t::ImportInstanceRequest::launch_specification).
-    #[inline]
-    pub fn launch_specification(
-        mut self,
-        value: t::ImportInstanceLaunchSpecification,
-    ) -> Self {
-        self.0.input_mut().launch_specification = Some(value);
-        self
-    }
-    /// Sets [`disk_images`](t::ImportInstanceRequest::disk_images).
-    #[inline]
-    pub fn disk_images(mut self, value: impl rt::Items<t::DiskImage>) -> Self {
-        value.add_to(&mut self.0.input_mut().disk_images);
-        self
-    }
-    /// Adds one element to `DiskImages`; see [`disk_images`](Self::disk_images).
-    #[inline]
-    pub fn push_disk_images(mut self, item: impl Into<t::DiskImage>) -> Self {
-        rt::push(&mut self.0.input_mut().disk_images, item);
-        self
-    }
-    /// Sets [`platform`](t::ImportInstanceRequest::platform).
-    #[inline]
-    pub fn platform(mut self, value: impl Into<t::PlatformValues>) -> Self {
-        self.0.input_mut().platform = value.into();
-        self
-    }
+    rt::setter!(val_opt ImportInstanceRequest dry_run(bool));
+    rt::setter!(into_opt ImportInstanceRequest description(String));
+    rt::setter!(
+        val_opt ImportInstanceRequest
+        launch_specification(t::ImportInstanceLaunchSpecification)
+    );
+    rt::setter!(items ImportInstanceRequest disk_images(t::DiskImage) push_disk_images);
+    rt::setter!(into_req ImportInstanceRequest platform(t::PlatformValues));
 }
 /// The `ImportKeyPair` operation.
 ///
@@ -303,42 +159,13 @@ rt::operation_type!(
     op::IMPORT_KEY_PAIR
 );
 impl ImportKeyPair {
-    /// Sets [`tag_specifications`](t::ImportKeyPairRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ImportKeyPairRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`key_name`](t::ImportKeyPairRequest::key_name).
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = value.into();
-        self
-    }
-    /// Sets [`public_key_material`](t::ImportKeyPairRequest::public_key_material).
-    #[inline]
-    pub fn public_key_material(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().public_key_material = value.into();
-        self
-    }
+    rt::setter!(
+        items ImportKeyPairRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt ImportKeyPairRequest dry_run(bool));
+    rt::setter!(into_req ImportKeyPairRequest key_name(String));
+    rt::setter!(into_req ImportKeyPairRequest public_key_material(rt::Blob));
 }
 /// The `ImportSnapshot` operation.
 ///
@@ -353,72 +180,18 @@ rt::operation_type!(
     op::IMPORT_SNAPSHOT
 );
 impl ImportSnapshot {
-    /// Sets [`client_data`](t::ImportSnapshotRequest::client_data).
-    #[inline]
-    pub fn client_data(mut self, value: t::ClientData) -> Self {
-        self.0.input_mut().client_data = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ImportSnapshotRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::ImportSnapshotRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`disk_container`](t::ImportSnapshotRequest::disk_container).
-    #[inline]
-    pub fn disk_container(mut self, value: t::SnapshotDiskContainer) -> Self {
-        self.0.input_mut().disk_container = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ImportSnapshotRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`encrypted`](t::ImportSnapshotRequest::encrypted).
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// Sets [`kms_key_id`](t::ImportSnapshotRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`role_name`](t::ImportSnapshotRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::ImportSnapshotRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(val_opt ImportSnapshotRequest client_data(t::ClientData));
+    rt::setter!(into_opt ImportSnapshotRequest client_token(String));
+    rt::setter!(into_opt ImportSnapshotRequest description(String));
+    rt::setter!(val_opt ImportSnapshotRequest disk_container(t::SnapshotDiskContainer));
+    rt::setter!(val_opt ImportSnapshotRequest dry_run(bool));
+    rt::setter!(val_opt ImportSnapshotRequest encrypted(bool));
+    rt::setter!(into_opt ImportSnapshotRequest kms_key_id(String));
+    rt::setter!(into_opt ImportSnapshotRequest role_name(String));
+    rt::setter!(
+        items ImportSnapshotRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `ImportVolume` operation.
 ///
@@ -437,40 +210,10 @@ rt::operation_type!(
     op::IMPORT_VOLUME
 );
 impl ImportVolume {
-    /// Sets [`availability_zone_id`](t::ImportVolumeRequest::availability_zone_id).
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ImportVolumeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`availability_zone`](t::ImportVolumeRequest::availability_zone).
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sets [`image`](t::ImportVolumeRequest::image).
-    #[inline]
-    pub fn image(mut self, value: t::DiskImageDetail) -> Self {
-        self.0.input_mut().image = value;
-        self
-    }
-    /// Sets [`description`](t::ImportVolumeRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`volume`](t::ImportVolumeRequest::volume).
-    #[inline]
-    pub fn volume(mut self, value: t::VolumeDetail) -> Self {
-        self.0.input_mut().volume = value;
-        self
-    }
+    rt::setter!(into_opt ImportVolumeRequest availability_zone_id(String));
+    rt::setter!(val_opt ImportVolumeRequest dry_run(bool));
+    rt::setter!(into_opt ImportVolumeRequest availability_zone(String));
+    rt::setter!(val_req ImportVolumeRequest image(t::DiskImageDetail));
+    rt::setter!(into_opt ImportVolumeRequest description(String));
+    rt::setter!(val_req ImportVolumeRequest volume(t::VolumeDetail));
 }

@@ -47,36 +47,10 @@ rt::operation_type!(
     t::ListImagesInRecycleBinResult, rt::NoErrors, op::LIST_IMAGES_IN_RECYCLE_BIN
 );
 impl ListImagesInRecycleBin {
-    /// Sets [`image_ids`](t::ListImagesInRecycleBinRequest::image_ids).
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// Sets [`next_token`](t::ListImagesInRecycleBinRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListImagesInRecycleBinRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ListImagesInRecycleBinRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(items ListImagesInRecycleBinRequest image_ids(String) push_image_ids);
+    rt::setter!(into_opt ListImagesInRecycleBinRequest next_token(String));
+    rt::setter!(val_opt ListImagesInRecycleBinRequest max_results(i32));
+    rt::setter!(val_opt ListImagesInRecycleBinRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -106,36 +80,12 @@ rt::operation_type!(
     t::ListSnapshotsInRecycleBinResult, rt::NoErrors, op::LIST_SNAPSHOTS_IN_RECYCLE_BIN
 );
 impl ListSnapshotsInRecycleBin {
-    /// Sets [`max_results`](t::ListSnapshotsInRecycleBinRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListSnapshotsInRecycleBinRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`snapshot_ids`](t::ListSnapshotsInRecycleBinRequest::snapshot_ids).
-    #[inline]
-    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().snapshot_ids);
-        self
-    }
-    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
-    #[inline]
-    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().snapshot_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ListSnapshotsInRecycleBinRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt ListSnapshotsInRecycleBinRequest max_results(i32));
+    rt::setter!(into_opt ListSnapshotsInRecycleBinRequest next_token(String));
+    rt::setter!(
+        items ListSnapshotsInRecycleBinRequest snapshot_ids(String) push_snapshot_ids
+    );
+    rt::setter!(val_opt ListSnapshotsInRecycleBinRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -165,36 +115,10 @@ rt::operation_type!(
     t::ListVolumesInRecycleBinResult, rt::NoErrors, op::LIST_VOLUMES_IN_RECYCLE_BIN
 );
 impl ListVolumesInRecycleBin {
-    /// Sets [`volume_ids`](t::ListVolumesInRecycleBinRequest::volume_ids).
-    #[inline]
-    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().volume_ids);
-        self
-    }
-    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
-    #[inline]
-    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().volume_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ListVolumesInRecycleBinRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::ListVolumesInRecycleBinRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListVolumesInRecycleBinRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(items ListVolumesInRecycleBinRequest volume_ids(String) push_volume_ids);
+    rt::setter!(val_opt ListVolumesInRecycleBinRequest dry_run(bool));
+    rt::setter!(val_opt ListVolumesInRecycleBinRequest max_results(i32));
+    rt::setter!(into_opt ListVolumesInRecycleBinRequest next_token(String));
 }
 /// The `LockSnapshot` operation.
 ///
@@ -213,40 +137,10 @@ rt::operation_type!(
     op::LOCK_SNAPSHOT
 );
 impl LockSnapshot {
-    /// Sets [`snapshot_id`](t::LockSnapshotRequest::snapshot_id).
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::LockSnapshotRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`lock_mode`](t::LockSnapshotRequest::lock_mode).
-    #[inline]
-    pub fn lock_mode(mut self, value: impl Into<t::LockMode>) -> Self {
-        self.0.input_mut().lock_mode = value.into();
-        self
-    }
-    /// Sets [`cool_off_period`](t::LockSnapshotRequest::cool_off_period).
-    #[inline]
-    pub fn cool_off_period(mut self, value: i32) -> Self {
-        self.0.input_mut().cool_off_period = Some(value);
-        self
-    }
-    /// Sets [`lock_duration`](t::LockSnapshotRequest::lock_duration).
-    #[inline]
-    pub fn lock_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().lock_duration = Some(value);
-        self
-    }
-    /// Sets [`expiration_date`](t::LockSnapshotRequest::expiration_date).
-    #[inline]
-    pub fn expiration_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expiration_date = Some(value);
-        self
-    }
+    rt::setter!(into_req LockSnapshotRequest snapshot_id(String));
+    rt::setter!(val_opt LockSnapshotRequest dry_run(bool));
+    rt::setter!(into_req LockSnapshotRequest lock_mode(t::LockMode));
+    rt::setter!(val_opt LockSnapshotRequest cool_off_period(i32));
+    rt::setter!(val_opt LockSnapshotRequest lock_duration(i32));
+    rt::setter!(val_opt LockSnapshotRequest expiration_date(rt::DateTime));
 }

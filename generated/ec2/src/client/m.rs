@@ -137,108 +137,51 @@ rt::operation_type!(
     op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL
 );
 impl ModifyAccountVpcEncryptionControl {
-    /// Sets [`dry_run`](t::ModifyAccountVpcEncryptionControlRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`mode`](t::ModifyAccountVpcEncryptionControlRequest::mode).
-    #[inline]
-    pub fn mode(mut self, value: impl Into<t::AccountVpcEncryptionControlMode>) -> Self {
-        self.0.input_mut().mode = Some(value.into());
-        self
-    }
-    /// Sets [`internet_gateway`](t::ModifyAccountVpcEncryptionControlRequest::internet_gateway).
-    #[inline]
-    pub fn internet_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().internet_gateway = Some(value.into());
-        self
-    }
-    /// Sets [`egress_only_internet_gateway`](t::ModifyAccountVpcEncryptionControlRequest::egress_only_internet_gateway).
-    #[inline]
-    pub fn egress_only_internet_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().egress_only_internet_gateway = Some(value.into());
-        self
-    }
-    /// Sets [`nat_gateway`](t::ModifyAccountVpcEncryptionControlRequest::nat_gateway).
-    #[inline]
-    pub fn nat_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().nat_gateway = Some(value.into());
-        self
-    }
-    /// Sets [`virtual_private_gateway`](t::ModifyAccountVpcEncryptionControlRequest::virtual_private_gateway).
-    #[inline]
-    pub fn virtual_private_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().virtual_private_gateway = Some(value.into());
-        self
-    }
-    /// Sets [`vpc_peering`](t::ModifyAccountVpcEncryptionControlRequest::vpc_peering).
-    #[inline]
-    pub fn vpc_peering(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().vpc_peering = Some(value.into());
-        self
-    }
-    /// Sets [`lambda`](t::ModifyAccountVpcEncryptionControlRequest::lambda).
-    #[inline]
-    pub fn lambda(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().lambda = Some(value.into());
-        self
-    }
-    /// Sets [`vpc_lattice`](t::ModifyAccountVpcEncryptionControlRequest::vpc_lattice).
-    #[inline]
-    pub fn vpc_lattice(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().vpc_lattice = Some(value.into());
-        self
-    }
-    /// Sets [`elastic_file_system`](t::ModifyAccountVpcEncryptionControlRequest::elastic_file_system).
-    #[inline]
-    pub fn elastic_file_system(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().elastic_file_system = Some(value.into());
-        self
-    }
-    /// Sets [`global_accelerator`](t::ModifyAccountVpcEncryptionControlRequest::global_accelerator).
-    #[inline]
-    pub fn global_accelerator(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().global_accelerator = Some(value.into());
-        self
-    }
-    /// Sets [`api_gateway_v2`](t::ModifyAccountVpcEncryptionControlRequest::api_gateway_v2).
-    #[inline]
-    pub fn api_gateway_v2(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().api_gateway_v2 = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ModifyAccountVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        mode(t::AccountVpcEncryptionControlMode)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        internet_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        egress_only_internet_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        nat_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        virtual_private_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        vpc_peering(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        lambda(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        vpc_lattice(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        elastic_file_system(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        global_accelerator(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        api_gateway_v2(t::VpcEncryptionControlExclusionStateInput)
+    );
 }
 /// The `ModifyAddressAttribute` operation.
 ///
@@ -255,24 +198,9 @@ rt::operation_type!(
     t::ModifyAddressAttributeResult, rt::NoErrors, op::MODIFY_ADDRESS_ATTRIBUTE
 );
 impl ModifyAddressAttribute {
-    /// Sets [`allocation_id`](t::ModifyAddressAttributeRequest::allocation_id).
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// Sets [`domain_name`](t::ModifyAddressAttributeRequest::domain_name).
-    #[inline]
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().domain_name = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyAddressAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyAddressAttributeRequest allocation_id(String));
+    rt::setter!(into_opt ModifyAddressAttributeRequest domain_name(String));
+    rt::setter!(val_opt ModifyAddressAttributeRequest dry_run(bool));
 }
 /// The `ModifyApplicationStatusCheck` operation.
 ///
@@ -293,120 +221,40 @@ rt::operation_type!(
     op::MODIFY_APPLICATION_STATUS_CHECK
 );
 impl ModifyApplicationStatusCheck {
-    /// Sets [`application_status_check_id`](t::ModifyApplicationStatusCheckRequest::application_status_check_id).
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// Sets [`aggregation`](t::ModifyApplicationStatusCheckRequest::aggregation).
-    #[inline]
-    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
-        self.0.input_mut().aggregation = Some(value.into());
-        self
-    }
-    /// Sets [`health_check_paths`](t::ModifyApplicationStatusCheckRequest::health_check_paths).
-    #[inline]
-    pub fn health_check_paths(
-        mut self,
-        value: impl rt::Items<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().health_check_paths);
-        self
-    }
-    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
-    #[inline]
-    pub fn push_health_check_paths(
-        mut self,
-        item: impl Into<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().health_check_paths, item);
-        self
-    }
-    /// Sets [`protocol`](t::ModifyApplicationStatusCheckRequest::protocol).
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
-        self.0.input_mut().protocol = Some(value.into());
-        self
-    }
-    /// Sets [`port`](t::ModifyApplicationStatusCheckRequest::port).
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = Some(value);
-        self
-    }
-    /// Sets [`path`](t::ModifyApplicationStatusCheckRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`device_index`](t::ModifyApplicationStatusCheckRequest::device_index).
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = Some(value);
-        self
-    }
-    /// Sets [`ip_version`](t::ModifyApplicationStatusCheckRequest::ip_version).
-    #[inline]
-    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
-        self.0.input_mut().ip_version = Some(value.into());
-        self
-    }
-    /// Sets [`ip_scope`](t::ModifyApplicationStatusCheckRequest::ip_scope).
-    #[inline]
-    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
-        self.0.input_mut().ip_scope = Some(value.into());
-        self
-    }
-    /// Sets [`interval`](t::ModifyApplicationStatusCheckRequest::interval).
-    #[inline]
-    pub fn interval(mut self, value: i32) -> Self {
-        self.0.input_mut().interval = Some(value);
-        self
-    }
-    /// Sets [`timeout`](t::ModifyApplicationStatusCheckRequest::timeout).
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// Sets [`failure_threshold`](t::ModifyApplicationStatusCheckRequest::failure_threshold).
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// Sets [`success_threshold`](t::ModifyApplicationStatusCheckRequest::success_threshold).
-    #[inline]
-    pub fn success_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().success_threshold = Some(value);
-        self
-    }
-    /// Sets [`status_code_matcher`](t::ModifyApplicationStatusCheckRequest::status_code_matcher).
-    #[inline]
-    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_code_matcher = Some(value.into());
-        self
-    }
-    /// Sets [`initialization_grace_period_seconds`](t::ModifyApplicationStatusCheckRequest::initialization_grace_period_seconds).
-    #[inline]
-    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().initialization_grace_period_seconds = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ModifyApplicationStatusCheckRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyApplicationStatusCheckRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyApplicationStatusCheckRequest application_status_check_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest
+        aggregation(t::AggregationStatusEnum)
+    );
+    rt::setter!(
+        items ModifyApplicationStatusCheckRequest
+        health_check_paths(t::HealthCheckPathRequestObject) push_health_check_paths
+    );
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest protocol(t::NetworkProtocolEnum)
+    );
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest port(i32));
+    rt::setter!(into_opt ModifyApplicationStatusCheckRequest path(String));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest device_index(i32));
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest ip_version(t::IpVersionEnum)
+    );
+    rt::setter!(into_opt ModifyApplicationStatusCheckRequest ip_scope(t::IpScopeEnum));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest interval(i32));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest timeout(i32));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest failure_threshold(i32));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest success_threshold(i32));
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest status_code_matcher(String)
+    );
+    rt::setter!(
+        val_opt ModifyApplicationStatusCheckRequest
+        initialization_grace_period_seconds(i32)
+    );
+    rt::setter!(into_opt ModifyApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest dry_run(bool));
 }
 /// The `ModifyAvailabilityZoneGroup` operation.
 ///
@@ -424,27 +272,12 @@ rt::operation_type!(
     op::MODIFY_AVAILABILITY_ZONE_GROUP
 );
 impl ModifyAvailabilityZoneGroup {
-    /// Sets [`group_name`](t::ModifyAvailabilityZoneGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`opt_in_status`](t::ModifyAvailabilityZoneGroupRequest::opt_in_status).
-    #[inline]
-    pub fn opt_in_status(
-        mut self,
-        value: impl Into<t::ModifyAvailabilityZoneOptInStatus>,
-    ) -> Self {
-        self.0.input_mut().opt_in_status = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyAvailabilityZoneGroupRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyAvailabilityZoneGroupRequest group_name(String));
+    rt::setter!(
+        into_req ModifyAvailabilityZoneGroupRequest
+        opt_in_status(t::ModifyAvailabilityZoneOptInStatus)
+    );
+    rt::setter!(val_opt ModifyAvailabilityZoneGroupRequest dry_run(bool));
 }
 /// The `ModifyCapacityReservation` operation.
 ///
@@ -471,75 +304,24 @@ rt::operation_type!(
     t::ModifyCapacityReservationResult, rt::NoErrors, op::MODIFY_CAPACITY_RESERVATION
 );
 impl ModifyCapacityReservation {
-    /// Sets [`capacity_reservation_id`](t::ModifyCapacityReservationRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`instance_count`](t::ModifyCapacityReservationRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// Sets [`end_date`](t::ModifyCapacityReservationRequest::end_date).
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Sets [`end_date_type`](t::ModifyCapacityReservationRequest::end_date_type).
-    #[inline]
-    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
-        self.0.input_mut().end_date_type = Some(value.into());
-        self
-    }
-    /// Sets [`accept`](t::ModifyCapacityReservationRequest::accept).
-    #[inline]
-    pub fn accept(mut self, value: bool) -> Self {
-        self.0.input_mut().accept = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyCapacityReservationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`additional_info`](t::ModifyCapacityReservationRequest::additional_info).
-    #[inline]
-    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().additional_info = Some(value.into());
-        self
-    }
-    /// Sets [`instance_match_criteria`](t::ModifyCapacityReservationRequest::instance_match_criteria).
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::InstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// Sets [`accept_modification_terms`](t::ModifyCapacityReservationRequest::accept_modification_terms).
-    #[inline]
-    pub fn accept_modification_terms(mut self, value: bool) -> Self {
-        self.0.input_mut().accept_modification_terms = Some(value);
-        self
-    }
-    /// Sets [`start_date`](t::ModifyCapacityReservationRequest::start_date).
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// Sets [`quote_id`](t::ModifyCapacityReservationRequest::quote_id).
-    #[inline]
-    pub fn quote_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().quote_id = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req ModifyCapacityReservationRequest capacity_reservation_id(String)
+    );
+    rt::setter!(val_opt ModifyCapacityReservationRequest instance_count(i32));
+    rt::setter!(val_opt ModifyCapacityReservationRequest end_date(rt::DateTime));
+    rt::setter!(into_opt ModifyCapacityReservationRequest end_date_type(t::EndDateType));
+    rt::setter!(val_opt ModifyCapacityReservationRequest accept(bool));
+    rt::setter!(val_opt ModifyCapacityReservationRequest dry_run(bool));
+    rt::setter!(into_opt ModifyCapacityReservationRequest additional_info(String));
+    rt::setter!(
+        into_opt ModifyCapacityReservationRequest
+        instance_match_criteria(t::InstanceMatchCriteria)
+    );
+    rt::setter!(
+        val_opt ModifyCapacityReservationRequest accept_modification_terms(bool)
+    );
+    rt::setter!(val_opt ModifyCapacityReservationRequest start_date(rt::DateTime));
+    rt::setter!(into_opt ModifyCapacityReservationRequest quote_id(String));
 }
 /// The `ModifyCapacityReservationFleet` operation.
 ///
@@ -559,36 +341,16 @@ rt::operation_type!(
     op::MODIFY_CAPACITY_RESERVATION_FLEET
 );
 impl ModifyCapacityReservationFleet {
-    /// Sets [`capacity_reservation_fleet_id`](t::ModifyCapacityReservationFleetRequest::capacity_reservation_fleet_id).
-    #[inline]
-    pub fn capacity_reservation_fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_fleet_id = value.into();
-        self
-    }
-    /// Sets [`total_target_capacity`](t::ModifyCapacityReservationFleetRequest::total_target_capacity).
-    #[inline]
-    pub fn total_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().total_target_capacity = Some(value);
-        self
-    }
-    /// Sets [`end_date`](t::ModifyCapacityReservationFleetRequest::end_date).
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyCapacityReservationFleetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`remove_end_date`](t::ModifyCapacityReservationFleetRequest::remove_end_date).
-    #[inline]
-    pub fn remove_end_date(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_end_date = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyCapacityReservationFleetRequest
+        capacity_reservation_fleet_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyCapacityReservationFleetRequest total_target_capacity(i32)
+    );
+    rt::setter!(val_opt ModifyCapacityReservationFleetRequest end_date(rt::DateTime));
+    rt::setter!(val_opt ModifyCapacityReservationFleetRequest dry_run(bool));
+    rt::setter!(val_opt ModifyCapacityReservationFleetRequest remove_end_date(bool));
 }
 /// The `ModifyClientVpnEndpoint` operation.
 ///
@@ -605,132 +367,52 @@ rt::operation_type!(
     t::ModifyClientVpnEndpointResult, rt::NoErrors, op::MODIFY_CLIENT_VPN_ENDPOINT
 );
 impl ModifyClientVpnEndpoint {
-    /// Sets [`client_vpn_endpoint_id`](t::ModifyClientVpnEndpointRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`server_certificate_arn`](t::ModifyClientVpnEndpointRequest::server_certificate_arn).
-    #[inline]
-    pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets [`connection_log_options`](t::ModifyClientVpnEndpointRequest::connection_log_options).
-    #[inline]
-    pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
-        self.0.input_mut().connection_log_options = Some(value);
-        self
-    }
-    /// Sets [`dns_servers`](t::ModifyClientVpnEndpointRequest::dns_servers).
-    #[inline]
-    pub fn dns_servers(mut self, value: t::DnsServersOptionsModifyStructure) -> Self {
-        self.0.input_mut().dns_servers = Some(value);
-        self
-    }
-    /// Sets [`vpn_port`](t::ModifyClientVpnEndpointRequest::vpn_port).
-    #[inline]
-    pub fn vpn_port(mut self, value: i32) -> Self {
-        self.0.input_mut().vpn_port = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ModifyClientVpnEndpointRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`split_tunnel`](t::ModifyClientVpnEndpointRequest::split_tunnel).
-    #[inline]
-    pub fn split_tunnel(mut self, value: bool) -> Self {
-        self.0.input_mut().split_tunnel = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyClientVpnEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`security_group_ids`](t::ModifyClientVpnEndpointRequest::security_group_ids).
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Sets [`vpc_id`](t::ModifyClientVpnEndpointRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Sets [`self_service_portal`](t::ModifyClientVpnEndpointRequest::self_service_portal).
-    #[inline]
-    pub fn self_service_portal(
-        mut self,
-        value: impl Into<t::SelfServicePortal>,
-    ) -> Self {
-        self.0.input_mut().self_service_portal = Some(value.into());
-        self
-    }
-    /// Sets [`client_connect_options`](t::ModifyClientVpnEndpointRequest::client_connect_options).
-    #[inline]
-    pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
-        self.0.input_mut().client_connect_options = Some(value);
-        self
-    }
-    /// Sets [`session_timeout_hours`](t::ModifyClientVpnEndpointRequest::session_timeout_hours).
-    #[inline]
-    pub fn session_timeout_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().session_timeout_hours = Some(value);
-        self
-    }
-    /// Sets [`client_login_banner_options`](t::ModifyClientVpnEndpointRequest::client_login_banner_options).
-    #[inline]
-    pub fn client_login_banner_options(
-        mut self,
-        value: t::ClientLoginBannerOptions,
-    ) -> Self {
-        self.0.input_mut().client_login_banner_options = Some(value);
-        self
-    }
-    /// Sets [`client_route_enforcement_options`](t::ModifyClientVpnEndpointRequest::client_route_enforcement_options).
-    #[inline]
-    pub fn client_route_enforcement_options(
-        mut self,
-        value: t::ClientRouteEnforcementOptions,
-    ) -> Self {
-        self.0.input_mut().client_route_enforcement_options = Some(value);
-        self
-    }
-    /// Sets [`disconnect_on_session_timeout`](t::ModifyClientVpnEndpointRequest::disconnect_on_session_timeout).
-    #[inline]
-    pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
-        self.0.input_mut().disconnect_on_session_timeout = Some(value);
-        self
-    }
-    /// Sets [`transit_gateway_configuration`](t::ModifyClientVpnEndpointRequest::transit_gateway_configuration).
-    #[inline]
-    pub fn transit_gateway_configuration(
-        mut self,
-        value: t::TransitGatewayConfigurationInputStructure,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_configuration = Some(value);
-        self
-    }
-    /// Sets [`device_posture_options`](t::ModifyClientVpnEndpointRequest::device_posture_options).
-    #[inline]
-    pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
-        self.0.input_mut().device_posture_options = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyClientVpnEndpointRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_opt ModifyClientVpnEndpointRequest server_certificate_arn(String));
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        connection_log_options(t::ConnectionLogOptions)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        dns_servers(t::DnsServersOptionsModifyStructure)
+    );
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest vpn_port(i32));
+    rt::setter!(into_opt ModifyClientVpnEndpointRequest description(String));
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest split_tunnel(bool));
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest dry_run(bool));
+    rt::setter!(
+        items ModifyClientVpnEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(into_opt ModifyClientVpnEndpointRequest vpc_id(String));
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointRequest self_service_portal(t::SelfServicePortal)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        client_connect_options(t::ClientConnectOptions)
+    );
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest session_timeout_hours(i32));
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        client_login_banner_options(t::ClientLoginBannerOptions)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        client_route_enforcement_options(t::ClientRouteEnforcementOptions)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest disconnect_on_session_timeout(bool)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        transit_gateway_configuration(t::TransitGatewayConfigurationInputStructure)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        device_posture_options(t::DevicePostureOptions)
+    );
 }
 /// The `ModifyClientVpnEndpointAuthorizationPolicy` operation.
 ///
@@ -749,45 +431,25 @@ rt::operation_type!(
     op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl ModifyClientVpnEndpointAuthorizationPolicy {
-    /// Sets [`client_vpn_endpoint_id`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`shadow_mode`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::shadow_mode).
-    #[inline]
-    pub fn shadow_mode(
-        mut self,
-        value: impl Into<t::ClientVpnAuthorizationPolicyShadowMode>,
-    ) -> Self {
-        self.0.input_mut().shadow_mode = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyClientVpnEndpointAuthorizationPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyClientVpnEndpointAuthorizationPolicyRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest
+        policy_document(String)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest description(String)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest
+        shadow_mode(t::ClientVpnAuthorizationPolicyShadowMode)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest client_token(String)
+    );
+    rt::setter!(val_opt ModifyClientVpnEndpointAuthorizationPolicyRequest dry_run(bool));
 }
 /// The `ModifyDefaultCreditSpecification` operation.
 ///
@@ -809,27 +471,12 @@ rt::operation_type!(
     op::MODIFY_DEFAULT_CREDIT_SPECIFICATION
 );
 impl ModifyDefaultCreditSpecification {
-    /// Sets [`dry_run`](t::ModifyDefaultCreditSpecificationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_family`](t::ModifyDefaultCreditSpecificationRequest::instance_family).
-    #[inline]
-    pub fn instance_family(
-        mut self,
-        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
-    ) -> Self {
-        self.0.input_mut().instance_family = value.into();
-        self
-    }
-    /// Sets [`cpu_credits`](t::ModifyDefaultCreditSpecificationRequest::cpu_credits).
-    #[inline]
-    pub fn cpu_credits(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cpu_credits = value.into();
-        self
-    }
+    rt::setter!(val_opt ModifyDefaultCreditSpecificationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyDefaultCreditSpecificationRequest
+        instance_family(t::UnlimitedSupportedInstanceFamily)
+    );
+    rt::setter!(into_req ModifyDefaultCreditSpecificationRequest cpu_credits(String));
 }
 /// The `ModifyEbsDefaultKmsKeyId` operation.
 ///
@@ -852,18 +499,8 @@ rt::operation_type!(
     t::ModifyEbsDefaultKmsKeyIdResult, rt::NoErrors, op::MODIFY_EBS_DEFAULT_KMS_KEY_ID
 );
 impl ModifyEbsDefaultKmsKeyId {
-    /// Sets [`kms_key_id`](t::ModifyEbsDefaultKmsKeyIdRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyEbsDefaultKmsKeyIdRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyEbsDefaultKmsKeyIdRequest kms_key_id(String));
+    rt::setter!(val_opt ModifyEbsDefaultKmsKeyIdRequest dry_run(bool));
 }
 /// The `ModifyFleet` operation.
 ///
@@ -886,60 +523,22 @@ rt::operation_type!(
     op::MODIFY_FLEET
 );
 impl ModifyFleet {
-    /// Sets [`dry_run`](t::ModifyFleetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`excess_capacity_termination_policy`](t::ModifyFleetRequest::excess_capacity_termination_policy).
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_configs`](t::ModifyFleetRequest::launch_template_configs).
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_configs);
-        self
-    }
-    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
-    #[inline]
-    pub fn push_launch_template_configs(
-        mut self,
-        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_configs, item);
-        self
-    }
-    /// Sets [`fleet_id`](t::ModifyFleetRequest::fleet_id).
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// Sets [`target_capacity_specification`](t::ModifyFleetRequest::target_capacity_specification).
-    #[inline]
-    pub fn target_capacity_specification(
-        mut self,
-        value: t::TargetCapacitySpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().target_capacity_specification = Some(value);
-        self
-    }
-    /// Sets [`context`](t::ModifyFleetRequest::context).
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ModifyFleetRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyFleetRequest
+        excess_capacity_termination_policy(t::FleetExcessCapacityTerminationPolicy)
+    );
+    rt::setter!(
+        items ModifyFleetRequest
+        launch_template_configs(t::FleetLaunchTemplateConfigRequest)
+        push_launch_template_configs
+    );
+    rt::setter!(into_req ModifyFleetRequest fleet_id(String));
+    rt::setter!(
+        val_opt ModifyFleetRequest
+        target_capacity_specification(t::TargetCapacitySpecificationRequest)
+    );
+    rt::setter!(into_opt ModifyFleetRequest context(String));
 }
 /// The `ModifyFpgaImageAttribute` operation.
 ///
@@ -956,84 +555,27 @@ rt::operation_type!(
     t::ModifyFpgaImageAttributeResult, rt::NoErrors, op::MODIFY_FPGA_IMAGE_ATTRIBUTE
 );
 impl ModifyFpgaImageAttribute {
-    /// Sets [`dry_run`](t::ModifyFpgaImageAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`fpga_image_id`](t::ModifyFpgaImageAttributeRequest::fpga_image_id).
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// Sets [`attribute`](t::ModifyFpgaImageAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sets [`operation_type`](t::ModifyFpgaImageAttributeRequest::operation_type).
-    #[inline]
-    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
-        self.0.input_mut().operation_type = Some(value.into());
-        self
-    }
-    /// Sets [`user_ids`](t::ModifyFpgaImageAttributeRequest::user_ids).
-    #[inline]
-    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_ids);
-        self
-    }
-    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
-    #[inline]
-    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_ids, item);
-        self
-    }
-    /// Sets [`user_groups`](t::ModifyFpgaImageAttributeRequest::user_groups).
-    #[inline]
-    pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_groups);
-        self
-    }
-    /// Adds one element to `UserGroups`; see [`user_groups`](Self::user_groups).
-    #[inline]
-    pub fn push_user_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_groups, item);
-        self
-    }
-    /// Sets [`product_codes`](t::ModifyFpgaImageAttributeRequest::product_codes).
-    #[inline]
-    pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().product_codes);
-        self
-    }
-    /// Adds one element to `ProductCodes`; see [`product_codes`](Self::product_codes).
-    #[inline]
-    pub fn push_product_codes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().product_codes, item);
-        self
-    }
-    /// Sets [`load_permission`](t::ModifyFpgaImageAttributeRequest::load_permission).
-    #[inline]
-    pub fn load_permission(mut self, value: t::LoadPermissionModifications) -> Self {
-        self.0.input_mut().load_permission = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ModifyFpgaImageAttributeRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`name`](t::ModifyFpgaImageAttributeRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ModifyFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req ModifyFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_opt ModifyFpgaImageAttributeRequest attribute(t::FpgaImageAttributeName)
+    );
+    rt::setter!(
+        into_opt ModifyFpgaImageAttributeRequest operation_type(t::OperationType)
+    );
+    rt::setter!(items ModifyFpgaImageAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(
+        items ModifyFpgaImageAttributeRequest user_groups(String) push_user_groups
+    );
+    rt::setter!(
+        items ModifyFpgaImageAttributeRequest product_codes(String) push_product_codes
+    );
+    rt::setter!(
+        val_opt ModifyFpgaImageAttributeRequest
+        load_permission(t::LoadPermissionModifications)
+    );
+    rt::setter!(into_opt ModifyFpgaImageAttributeRequest description(String));
+    rt::setter!(into_opt ModifyFpgaImageAttributeRequest name(String));
 }
 /// The `ModifyHosts` operation.
 ///
@@ -1048,48 +590,12 @@ rt::operation_type!(
     op::MODIFY_HOSTS
 );
 impl ModifyHosts {
-    /// Sets [`host_recovery`](t::ModifyHostsRequest::host_recovery).
-    #[inline]
-    pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
-        self.0.input_mut().host_recovery = Some(value.into());
-        self
-    }
-    /// Sets [`instance_type`](t::ModifyHostsRequest::instance_type).
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// Sets [`instance_family`](t::ModifyHostsRequest::instance_family).
-    #[inline]
-    pub fn instance_family(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_family = Some(value.into());
-        self
-    }
-    /// Sets [`host_maintenance`](t::ModifyHostsRequest::host_maintenance).
-    #[inline]
-    pub fn host_maintenance(mut self, value: impl Into<t::HostMaintenance>) -> Self {
-        self.0.input_mut().host_maintenance = Some(value.into());
-        self
-    }
-    /// Sets [`host_ids`](t::ModifyHostsRequest::host_ids).
-    #[inline]
-    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_ids);
-        self
-    }
-    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
-    #[inline]
-    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_ids, item);
-        self
-    }
-    /// Sets [`auto_placement`](t::ModifyHostsRequest::auto_placement).
-    #[inline]
-    pub fn auto_placement(mut self, value: impl Into<t::AutoPlacement>) -> Self {
-        self.0.input_mut().auto_placement = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ModifyHostsRequest host_recovery(t::HostRecovery));
+    rt::setter!(into_opt ModifyHostsRequest instance_type(String));
+    rt::setter!(into_opt ModifyHostsRequest instance_family(String));
+    rt::setter!(into_opt ModifyHostsRequest host_maintenance(t::HostMaintenance));
+    rt::setter!(items ModifyHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(into_opt ModifyHostsRequest auto_placement(t::AutoPlacement));
 }
 /// The `ModifyIdFormat` operation.
 ///
@@ -1108,18 +614,8 @@ rt::operation_type!(
     op::MODIFY_ID_FORMAT
 );
 impl ModifyIdFormat {
-    /// Sets [`resource`](t::ModifyIdFormatRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Sets [`use_long_ids`](t::ModifyIdFormatRequest::use_long_ids).
-    #[inline]
-    pub fn use_long_ids(mut self, value: bool) -> Self {
-        self.0.input_mut().use_long_ids = value;
-        self
-    }
+    rt::setter!(into_req ModifyIdFormatRequest resource(String));
+    rt::setter!(val_req ModifyIdFormatRequest use_long_ids(bool));
 }
 /// The `ModifyIdentityIdFormat` operation.
 ///
@@ -1140,24 +636,9 @@ rt::operation_type!(
     op::MODIFY_IDENTITY_ID_FORMAT
 );
 impl ModifyIdentityIdFormat {
-    /// Sets [`resource`](t::ModifyIdentityIdFormatRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Sets [`use_long_ids`](t::ModifyIdentityIdFormatRequest::use_long_ids).
-    #[inline]
-    pub fn use_long_ids(mut self, value: bool) -> Self {
-        self.0.input_mut().use_long_ids = value;
-        self
-    }
-    /// Sets [`principal_arn`](t::ModifyIdentityIdFormatRequest::principal_arn).
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
+    rt::setter!(into_req ModifyIdentityIdFormatRequest resource(String));
+    rt::setter!(val_req ModifyIdentityIdFormatRequest use_long_ids(bool));
+    rt::setter!(into_req ModifyIdentityIdFormatRequest principal_arn(String));
 }
 /// The `ModifyImageAttribute` operation.
 ///
@@ -1176,114 +657,30 @@ rt::operation_type!(
     op::MODIFY_IMAGE_ATTRIBUTE
 );
 impl ModifyImageAttribute {
-    /// Sets [`attribute`](t::ModifyImageAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::ModifyImageAttributeRequest::description).
-    #[inline]
-    pub fn description(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().description = Some(value);
-        self
-    }
-    /// Sets [`image_id`](t::ModifyImageAttributeRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`launch_permission`](t::ModifyImageAttributeRequest::launch_permission).
-    #[inline]
-    pub fn launch_permission(mut self, value: t::LaunchPermissionModifications) -> Self {
-        self.0.input_mut().launch_permission = Some(value);
-        self
-    }
-    /// Sets [`operation_type`](t::ModifyImageAttributeRequest::operation_type).
-    #[inline]
-    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
-        self.0.input_mut().operation_type = Some(value.into());
-        self
-    }
-    /// Sets [`product_codes`](t::ModifyImageAttributeRequest::product_codes).
-    #[inline]
-    pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().product_codes);
-        self
-    }
-    /// Adds one element to `ProductCodes`; see [`product_codes`](Self::product_codes).
-    #[inline]
-    pub fn push_product_codes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().product_codes, item);
-        self
-    }
-    /// Sets [`user_groups`](t::ModifyImageAttributeRequest::user_groups).
-    #[inline]
-    pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_groups);
-        self
-    }
-    /// Adds one element to `UserGroups`; see [`user_groups`](Self::user_groups).
-    #[inline]
-    pub fn push_user_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_groups, item);
-        self
-    }
-    /// Sets [`user_ids`](t::ModifyImageAttributeRequest::user_ids).
-    #[inline]
-    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_ids);
-        self
-    }
-    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
-    #[inline]
-    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_ids, item);
-        self
-    }
-    /// Sets [`value`](t::ModifyImageAttributeRequest::value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().value = Some(value.into());
-        self
-    }
-    /// Sets [`organization_arns`](t::ModifyImageAttributeRequest::organization_arns).
-    #[inline]
-    pub fn organization_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().organization_arns);
-        self
-    }
-    /// Adds one element to `OrganizationArns`; see [`organization_arns`](Self::organization_arns).
-    #[inline]
-    pub fn push_organization_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().organization_arns, item);
-        self
-    }
-    /// Sets [`organizational_unit_arns`](t::ModifyImageAttributeRequest::organizational_unit_arns).
-    #[inline]
-    pub fn organizational_unit_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().organizational_unit_arns);
-        self
-    }
-    /// Adds one element to `OrganizationalUnitArns`; see [`organizational_unit_arns`](Self::organizational_unit_arns).
-    #[inline]
-    pub fn push_organizational_unit_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().organizational_unit_arns, item);
-        self
-    }
-    /// Sets [`imds_support`](t::ModifyImageAttributeRequest::imds_support).
-    #[inline]
-    pub fn imds_support(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().imds_support = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyImageAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt ModifyImageAttributeRequest attribute(String));
+    rt::setter!(val_opt ModifyImageAttributeRequest description(t::AttributeValue));
+    rt::setter!(into_req ModifyImageAttributeRequest image_id(String));
+    rt::setter!(
+        val_opt ModifyImageAttributeRequest
+        launch_permission(t::LaunchPermissionModifications)
+    );
+    rt::setter!(into_opt ModifyImageAttributeRequest operation_type(t::OperationType));
+    rt::setter!(
+        items ModifyImageAttributeRequest product_codes(String) push_product_codes
+    );
+    rt::setter!(items ModifyImageAttributeRequest user_groups(String) push_user_groups);
+    rt::setter!(items ModifyImageAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(into_opt ModifyImageAttributeRequest value(String));
+    rt::setter!(
+        items ModifyImageAttributeRequest organization_arns(String)
+        push_organization_arns
+    );
+    rt::setter!(
+        items ModifyImageAttributeRequest organizational_unit_arns(String)
+        push_organizational_unit_arns
+    );
+    rt::setter!(val_opt ModifyImageAttributeRequest imds_support(t::AttributeValue));
+    rt::setter!(val_opt ModifyImageAttributeRequest dry_run(bool));
 }
 impl super::Client {
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time. Returns [`ModifyInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1423,135 +820,51 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_ATTRIBUTE
 );
 impl ModifyInstanceAttribute {
-    /// Sets [`source_dest_check`](t::ModifyInstanceAttributeRequest::source_dest_check).
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Sets [`enclave_options`](t::ModifyInstanceAttributeRequest::enclave_options).
-    #[inline]
-    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
-        self.0.input_mut().enclave_options = Some(value);
-        self
-    }
-    /// Sets [`disable_api_stop`](t::ModifyInstanceAttributeRequest::disable_api_stop).
-    #[inline]
-    pub fn disable_api_stop(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_stop = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::ModifyInstanceAttributeRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`attribute`](t::ModifyInstanceAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sets [`value`](t::ModifyInstanceAttributeRequest::value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().value = Some(value.into());
-        self
-    }
-    /// Sets [`block_device_mappings`](t::ModifyInstanceAttributeRequest::block_device_mappings).
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-    /// Sets [`disable_api_termination`](t::ModifyInstanceAttributeRequest::disable_api_termination).
-    #[inline]
-    pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_termination = Some(value);
-        self
-    }
-    /// Sets [`instance_type`](t::ModifyInstanceAttributeRequest::instance_type).
-    #[inline]
-    pub fn instance_type(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().instance_type = Some(value);
-        self
-    }
-    /// Sets [`kernel`](t::ModifyInstanceAttributeRequest::kernel).
-    #[inline]
-    pub fn kernel(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().kernel = Some(value);
-        self
-    }
-    /// Sets [`ramdisk`](t::ModifyInstanceAttributeRequest::ramdisk).
-    #[inline]
-    pub fn ramdisk(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().ramdisk = Some(value);
-        self
-    }
-    /// Sets [`user_data`](t::ModifyInstanceAttributeRequest::user_data).
-    #[inline]
-    pub fn user_data(mut self, value: t::SecureBlobAttributeValue) -> Self {
-        self.0.input_mut().user_data = Some(value);
-        self
-    }
-    /// Sets [`instance_initiated_shutdown_behavior`](t::ModifyInstanceAttributeRequest::instance_initiated_shutdown_behavior).
-    #[inline]
-    pub fn instance_initiated_shutdown_behavior(
-        mut self,
-        value: t::AttributeValue,
-    ) -> Self {
-        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value);
-        self
-    }
-    /// Sets [`groups`](t::ModifyInstanceAttributeRequest::groups).
-    #[inline]
-    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().groups);
-        self
-    }
-    /// Adds one element to `Groups`; see [`groups`](Self::groups).
-    #[inline]
-    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().groups, item);
-        self
-    }
-    /// Sets [`ebs_optimized`](t::ModifyInstanceAttributeRequest::ebs_optimized).
-    #[inline]
-    pub fn ebs_optimized(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// Sets [`sriov_net_support`](t::ModifyInstanceAttributeRequest::sriov_net_support).
-    #[inline]
-    pub fn sriov_net_support(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().sriov_net_support = Some(value);
-        self
-    }
-    /// Sets [`ena_support`](t::ModifyInstanceAttributeRequest::ena_support).
-    #[inline]
-    pub fn ena_support(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ena_support = Some(value);
-        self
-    }
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest
+        source_dest_check(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest enclave_options(t::EnclaveOptionsRequest)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest disable_api_stop(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifyInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req ModifyInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
+    rt::setter!(into_opt ModifyInstanceAttributeRequest value(String));
+    rt::setter!(
+        items ModifyInstanceAttributeRequest
+        block_device_mappings(t::InstanceBlockDeviceMappingSpecification)
+        push_block_device_mappings
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest
+        disable_api_termination(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifyInstanceAttributeRequest instance_type(t::AttributeValue));
+    rt::setter!(val_opt ModifyInstanceAttributeRequest kernel(t::AttributeValue));
+    rt::setter!(val_opt ModifyInstanceAttributeRequest ramdisk(t::AttributeValue));
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest user_data(t::SecureBlobAttributeValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest
+        instance_initiated_shutdown_behavior(t::AttributeValue)
+    );
+    rt::setter!(items ModifyInstanceAttributeRequest groups(String) push_groups);
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest ebs_optimized(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest sriov_net_support(t::AttributeValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest ena_support(t::AttributeBooleanValue)
+    );
 }
 /// The `ModifyInstanceCapacityReservationAttributes` operation.
 ///
@@ -1570,27 +883,16 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES
 );
 impl ModifyInstanceCapacityReservationAttributes {
-    /// Sets [`instance_id`](t::ModifyInstanceCapacityReservationAttributesRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`capacity_reservation_specification`](t::ModifyInstanceCapacityReservationAttributesRequest::capacity_reservation_specification).
-    #[inline]
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: t::CapacityReservationSpecification,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_specification = value;
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceCapacityReservationAttributesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyInstanceCapacityReservationAttributesRequest instance_id(String)
+    );
+    rt::setter!(
+        val_req ModifyInstanceCapacityReservationAttributesRequest
+        capacity_reservation_specification(t::CapacityReservationSpecification)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceCapacityReservationAttributesRequest dry_run(bool)
+    );
 }
 /// The `ModifyInstanceConnectEndpoint` operation.
 ///
@@ -1610,42 +912,19 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_CONNECT_ENDPOINT
 );
 impl ModifyInstanceConnectEndpoint {
-    /// Sets [`dry_run`](t::ModifyInstanceConnectEndpointRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_connect_endpoint_id`](t::ModifyInstanceConnectEndpointRequest::instance_connect_endpoint_id).
-    #[inline]
-    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`ip_address_type`](t::ModifyInstanceConnectEndpointRequest::ip_address_type).
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Sets [`security_group_ids`](t::ModifyInstanceConnectEndpointRequest::security_group_ids).
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Sets [`preserve_client_ip`](t::ModifyInstanceConnectEndpointRequest::preserve_client_ip).
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
+    rt::setter!(val_opt ModifyInstanceConnectEndpointRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyInstanceConnectEndpointRequest
+        instance_connect_endpoint_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceConnectEndpointRequest ip_address_type(t::IpAddressType)
+    );
+    rt::setter!(
+        items ModifyInstanceConnectEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(val_opt ModifyInstanceConnectEndpointRequest preserve_client_ip(bool));
 }
 /// The `ModifyInstanceCpuOptions` operation.
 ///
@@ -1666,39 +945,14 @@ rt::operation_type!(
     t::ModifyInstanceCpuOptionsResult, rt::NoErrors, op::MODIFY_INSTANCE_CPU_OPTIONS
 );
 impl ModifyInstanceCpuOptions {
-    /// Sets [`instance_id`](t::ModifyInstanceCpuOptionsRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`core_count`](t::ModifyInstanceCpuOptionsRequest::core_count).
-    #[inline]
-    pub fn core_count(mut self, value: i32) -> Self {
-        self.0.input_mut().core_count = Some(value);
-        self
-    }
-    /// Sets [`threads_per_core`](t::ModifyInstanceCpuOptionsRequest::threads_per_core).
-    #[inline]
-    pub fn threads_per_core(mut self, value: i32) -> Self {
-        self.0.input_mut().threads_per_core = Some(value);
-        self
-    }
-    /// Sets [`nested_virtualization`](t::ModifyInstanceCpuOptionsRequest::nested_virtualization).
-    #[inline]
-    pub fn nested_virtualization(
-        mut self,
-        value: impl Into<t::NestedVirtualizationSpecification>,
-    ) -> Self {
-        self.0.input_mut().nested_virtualization = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceCpuOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyInstanceCpuOptionsRequest instance_id(String));
+    rt::setter!(val_opt ModifyInstanceCpuOptionsRequest core_count(i32));
+    rt::setter!(val_opt ModifyInstanceCpuOptionsRequest threads_per_core(i32));
+    rt::setter!(
+        into_opt ModifyInstanceCpuOptionsRequest
+        nested_virtualization(t::NestedVirtualizationSpecification)
+    );
+    rt::setter!(val_opt ModifyInstanceCpuOptionsRequest dry_run(bool));
 }
 /// The `ModifyInstanceCreditSpecification` operation.
 ///
@@ -1718,36 +972,13 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_CREDIT_SPECIFICATION
 );
 impl ModifyInstanceCreditSpecification {
-    /// Sets [`dry_run`](t::ModifyInstanceCreditSpecificationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ModifyInstanceCreditSpecificationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`instance_credit_specifications`](t::ModifyInstanceCreditSpecificationRequest::instance_credit_specifications).
-    #[inline]
-    pub fn instance_credit_specifications(
-        mut self,
-        value: impl rt::Items<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_credit_specifications);
-        self
-    }
-    /// Adds one element to `InstanceCreditSpecifications`; see [`instance_credit_specifications`](Self::instance_credit_specifications).
-    #[inline]
-    pub fn push_instance_credit_specifications(
-        mut self,
-        item: impl Into<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_credit_specifications, item);
-        self
-    }
+    rt::setter!(val_opt ModifyInstanceCreditSpecificationRequest dry_run(bool));
+    rt::setter!(into_opt ModifyInstanceCreditSpecificationRequest client_token(String));
+    rt::setter!(
+        items ModifyInstanceCreditSpecificationRequest
+        instance_credit_specifications(t::InstanceCreditSpecificationRequest)
+        push_instance_credit_specifications
+    );
 }
 /// The `ModifyInstanceEventStartTime` operation.
 ///
@@ -1765,30 +996,10 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_EVENT_START_TIME
 );
 impl ModifyInstanceEventStartTime {
-    /// Sets [`dry_run`](t::ModifyInstanceEventStartTimeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::ModifyInstanceEventStartTimeRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`instance_event_id`](t::ModifyInstanceEventStartTimeRequest::instance_event_id).
-    #[inline]
-    pub fn instance_event_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_id = value.into();
-        self
-    }
-    /// Sets [`not_before`](t::ModifyInstanceEventStartTimeRequest::not_before).
-    #[inline]
-    pub fn not_before(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().not_before = value;
-        self
-    }
+    rt::setter!(val_opt ModifyInstanceEventStartTimeRequest dry_run(bool));
+    rt::setter!(into_req ModifyInstanceEventStartTimeRequest instance_id(String));
+    rt::setter!(into_req ModifyInstanceEventStartTimeRequest instance_event_id(String));
+    rt::setter!(val_req ModifyInstanceEventStartTimeRequest not_before(rt::DateTime));
 }
 /// The `ModifyInstanceEventWindow` operation.
 ///
@@ -1813,48 +1024,16 @@ rt::operation_type!(
     t::ModifyInstanceEventWindowResult, rt::NoErrors, op::MODIFY_INSTANCE_EVENT_WINDOW
 );
 impl ModifyInstanceEventWindow {
-    /// Sets [`dry_run`](t::ModifyInstanceEventWindowRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`name`](t::ModifyInstanceEventWindowRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Sets [`instance_event_window_id`](t::ModifyInstanceEventWindowRequest::instance_event_window_id).
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// Sets [`time_ranges`](t::ModifyInstanceEventWindowRequest::time_ranges).
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().time_ranges);
-        self
-    }
-    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
-    #[inline]
-    pub fn push_time_ranges(
-        mut self,
-        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().time_ranges, item);
-        self
-    }
-    /// Sets [`cron_expression`](t::ModifyInstanceEventWindowRequest::cron_expression).
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ModifyInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(into_opt ModifyInstanceEventWindowRequest name(String));
+    rt::setter!(
+        into_req ModifyInstanceEventWindowRequest instance_event_window_id(String)
+    );
+    rt::setter!(
+        items ModifyInstanceEventWindowRequest
+        time_ranges(t::InstanceEventWindowTimeRangeRequest) push_time_ranges
+    );
+    rt::setter!(into_opt ModifyInstanceEventWindowRequest cron_expression(String));
 }
 /// The `ModifyInstanceMaintenanceOptions` operation.
 ///
@@ -1874,36 +1053,16 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS
 );
 impl ModifyInstanceMaintenanceOptions {
-    /// Sets [`instance_id`](t::ModifyInstanceMaintenanceOptionsRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`auto_recovery`](t::ModifyInstanceMaintenanceOptionsRequest::auto_recovery).
-    #[inline]
-    pub fn auto_recovery(
-        mut self,
-        value: impl Into<t::InstanceAutoRecoveryState>,
-    ) -> Self {
-        self.0.input_mut().auto_recovery = Some(value.into());
-        self
-    }
-    /// Sets [`reboot_migration`](t::ModifyInstanceMaintenanceOptionsRequest::reboot_migration).
-    #[inline]
-    pub fn reboot_migration(
-        mut self,
-        value: impl Into<t::InstanceRebootMigrationState>,
-    ) -> Self {
-        self.0.input_mut().reboot_migration = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceMaintenanceOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyInstanceMaintenanceOptionsRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyInstanceMaintenanceOptionsRequest
+        auto_recovery(t::InstanceAutoRecoveryState)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMaintenanceOptionsRequest
+        reboot_migration(t::InstanceRebootMigrationState)
+    );
+    rt::setter!(val_opt ModifyInstanceMaintenanceOptionsRequest dry_run(bool));
 }
 /// The `ModifyInstanceMetadataDefaults` operation.
 ///
@@ -1923,54 +1082,26 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_METADATA_DEFAULTS
 );
 impl ModifyInstanceMetadataDefaults {
-    /// Sets [`http_tokens`](t::ModifyInstanceMetadataDefaultsRequest::http_tokens).
-    #[inline]
-    pub fn http_tokens(
-        mut self,
-        value: impl Into<t::MetadataDefaultHttpTokensState>,
-    ) -> Self {
-        self.0.input_mut().http_tokens = Some(value.into());
-        self
-    }
-    /// Sets [`http_put_response_hop_limit`](t::ModifyInstanceMetadataDefaultsRequest::http_put_response_hop_limit).
-    #[inline]
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.0.input_mut().http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Sets [`http_endpoint`](t::ModifyInstanceMetadataDefaultsRequest::http_endpoint).
-    #[inline]
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<t::DefaultInstanceMetadataEndpointState>,
-    ) -> Self {
-        self.0.input_mut().http_endpoint = Some(value.into());
-        self
-    }
-    /// Sets [`instance_metadata_tags`](t::ModifyInstanceMetadataDefaultsRequest::instance_metadata_tags).
-    #[inline]
-    pub fn instance_metadata_tags(
-        mut self,
-        value: impl Into<t::DefaultInstanceMetadataTagsState>,
-    ) -> Self {
-        self.0.input_mut().instance_metadata_tags = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceMetadataDefaultsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`http_tokens_enforced`](t::ModifyInstanceMetadataDefaultsRequest::http_tokens_enforced).
-    #[inline]
-    pub fn http_tokens_enforced(
-        mut self,
-        value: impl Into<t::DefaultHttpTokensEnforcedState>,
-    ) -> Self {
-        self.0.input_mut().http_tokens_enforced = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        http_tokens(t::MetadataDefaultHttpTokensState)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceMetadataDefaultsRequest http_put_response_hop_limit(i32)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        http_endpoint(t::DefaultInstanceMetadataEndpointState)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        instance_metadata_tags(t::DefaultInstanceMetadataTagsState)
+    );
+    rt::setter!(val_opt ModifyInstanceMetadataDefaultsRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        http_tokens_enforced(t::DefaultHttpTokensEnforcedState)
+    );
 }
 /// The `ModifyInstanceMetadataOptions` operation.
 ///
@@ -1988,57 +1119,26 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_METADATA_OPTIONS
 );
 impl ModifyInstanceMetadataOptions {
-    /// Sets [`instance_id`](t::ModifyInstanceMetadataOptionsRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`http_tokens`](t::ModifyInstanceMetadataOptionsRequest::http_tokens).
-    #[inline]
-    pub fn http_tokens(mut self, value: impl Into<t::HttpTokensState>) -> Self {
-        self.0.input_mut().http_tokens = Some(value.into());
-        self
-    }
-    /// Sets [`http_put_response_hop_limit`](t::ModifyInstanceMetadataOptionsRequest::http_put_response_hop_limit).
-    #[inline]
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.0.input_mut().http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Sets [`http_endpoint`](t::ModifyInstanceMetadataOptionsRequest::http_endpoint).
-    #[inline]
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<t::InstanceMetadataEndpointState>,
-    ) -> Self {
-        self.0.input_mut().http_endpoint = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceMetadataOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`http_protocol_ipv6`](t::ModifyInstanceMetadataOptionsRequest::http_protocol_ipv6).
-    #[inline]
-    pub fn http_protocol_ipv6(
-        mut self,
-        value: impl Into<t::InstanceMetadataProtocolState>,
-    ) -> Self {
-        self.0.input_mut().http_protocol_ipv6 = Some(value.into());
-        self
-    }
-    /// Sets [`instance_metadata_tags`](t::ModifyInstanceMetadataOptionsRequest::instance_metadata_tags).
-    #[inline]
-    pub fn instance_metadata_tags(
-        mut self,
-        value: impl Into<t::InstanceMetadataTagsState>,
-    ) -> Self {
-        self.0.input_mut().instance_metadata_tags = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ModifyInstanceMetadataOptionsRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest http_tokens(t::HttpTokensState)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceMetadataOptionsRequest http_put_response_hop_limit(i32)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest
+        http_endpoint(t::InstanceMetadataEndpointState)
+    );
+    rt::setter!(val_opt ModifyInstanceMetadataOptionsRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest
+        http_protocol_ipv6(t::InstanceMetadataProtocolState)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest
+        instance_metadata_tags(t::InstanceMetadataTagsState)
+    );
 }
 /// The `ModifyInstanceNetworkPerformanceOptions` operation.
 ///
@@ -2056,27 +1156,12 @@ rt::operation_type!(
     op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS
 );
 impl ModifyInstanceNetworkPerformanceOptions {
-    /// Sets [`instance_id`](t::ModifyInstanceNetworkPerformanceRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`bandwidth_weighting`](t::ModifyInstanceNetworkPerformanceRequest::bandwidth_weighting).
-    #[inline]
-    pub fn bandwidth_weighting(
-        mut self,
-        value: impl Into<t::InstanceBandwidthWeighting>,
-    ) -> Self {
-        self.0.input_mut().bandwidth_weighting = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyInstanceNetworkPerformanceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyInstanceNetworkPerformanceRequest instance_id(String));
+    rt::setter!(
+        into_req ModifyInstanceNetworkPerformanceRequest
+        bandwidth_weighting(t::InstanceBandwidthWeighting)
+    );
+    rt::setter!(val_opt ModifyInstanceNetworkPerformanceRequest dry_run(bool));
 }
 /// The `ModifyInstancePlacement` operation.
 ///
@@ -2102,54 +1187,14 @@ rt::operation_type!(
     t::ModifyInstancePlacementResult, rt::NoErrors, op::MODIFY_INSTANCE_PLACEMENT
 );
 impl ModifyInstancePlacement {
-    /// Sets [`group_name`](t::ModifyInstancePlacementRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Sets [`partition_number`](t::ModifyInstancePlacementRequest::partition_number).
-    #[inline]
-    pub fn partition_number(mut self, value: i32) -> Self {
-        self.0.input_mut().partition_number = Some(value);
-        self
-    }
-    /// Sets [`host_resource_group_arn`](t::ModifyInstancePlacementRequest::host_resource_group_arn).
-    #[inline]
-    pub fn host_resource_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().host_resource_group_arn = Some(value.into());
-        self
-    }
-    /// Sets [`group_id`](t::ModifyInstancePlacementRequest::group_id).
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// Sets [`instance_id`](t::ModifyInstancePlacementRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`tenancy`](t::ModifyInstancePlacementRequest::tenancy).
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::HostTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// Sets [`affinity`](t::ModifyInstancePlacementRequest::affinity).
-    #[inline]
-    pub fn affinity(mut self, value: impl Into<t::Affinity>) -> Self {
-        self.0.input_mut().affinity = Some(value.into());
-        self
-    }
-    /// Sets [`host_id`](t::ModifyInstancePlacementRequest::host_id).
-    #[inline]
-    pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().host_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ModifyInstancePlacementRequest group_name(String));
+    rt::setter!(val_opt ModifyInstancePlacementRequest partition_number(i32));
+    rt::setter!(into_opt ModifyInstancePlacementRequest host_resource_group_arn(String));
+    rt::setter!(into_opt ModifyInstancePlacementRequest group_id(String));
+    rt::setter!(into_req ModifyInstancePlacementRequest instance_id(String));
+    rt::setter!(into_opt ModifyInstancePlacementRequest tenancy(t::HostTenancy));
+    rt::setter!(into_opt ModifyInstancePlacementRequest affinity(t::Affinity));
+    rt::setter!(into_opt ModifyInstancePlacementRequest host_id(String));
 }
 /// The `ModifyIpam` operation.
 ///
@@ -2161,78 +1206,20 @@ rt::operation_type!(
     ModifyIpam, t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors, op::MODIFY_IPAM
 );
 impl ModifyIpam {
-    /// Sets [`dry_run`](t::ModifyIpamRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::ModifyIpamRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyIpamRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`add_operating_regions`](t::ModifyIpamRequest::add_operating_regions).
-    #[inline]
-    pub fn add_operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_operating_regions);
-        self
-    }
-    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
-    #[inline]
-    pub fn push_add_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_operating_regions, item);
-        self
-    }
-    /// Sets [`remove_operating_regions`](t::ModifyIpamRequest::remove_operating_regions).
-    #[inline]
-    pub fn remove_operating_regions(
-        mut self,
-        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_operating_regions);
-        self
-    }
-    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
-    #[inline]
-    pub fn push_remove_operating_regions(
-        mut self,
-        item: impl Into<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
-        self
-    }
-    /// Sets [`tier`](t::ModifyIpamRequest::tier).
-    #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
-        self
-    }
-    /// Sets [`enable_private_gua`](t::ModifyIpamRequest::enable_private_gua).
-    #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
-        self
-    }
-    /// Sets [`metered_account`](t::ModifyIpamRequest::metered_account).
-    #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ModifyIpamRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamRequest ipam_id(String));
+    rt::setter!(into_opt ModifyIpamRequest description(String));
+    rt::setter!(
+        items ModifyIpamRequest add_operating_regions(t::AddIpamOperatingRegion)
+        push_add_operating_regions
+    );
+    rt::setter!(
+        items ModifyIpamRequest remove_operating_regions(t::RemoveIpamOperatingRegion)
+        push_remove_operating_regions
+    );
+    rt::setter!(into_opt ModifyIpamRequest tier(t::IpamTier));
+    rt::setter!(val_opt ModifyIpamRequest enable_private_gua(bool));
+    rt::setter!(into_opt ModifyIpamRequest metered_account(t::IpamMeteredAccount));
 }
 /// The `ModifyIpamPolicyAllocationRules` operation.
 ///
@@ -2254,48 +1241,17 @@ rt::operation_type!(
     op::MODIFY_IPAM_POLICY_ALLOCATION_RULES
 );
 impl ModifyIpamPolicyAllocationRules {
-    /// Sets [`dry_run`](t::ModifyIpamPolicyAllocationRulesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_policy_id`](t::ModifyIpamPolicyAllocationRulesRequest::ipam_policy_id).
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sets [`locale`](t::ModifyIpamPolicyAllocationRulesRequest::locale).
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = value.into();
-        self
-    }
-    /// Sets [`resource_type`](t::ModifyIpamPolicyAllocationRulesRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// Sets [`allocation_rules`](t::ModifyIpamPolicyAllocationRulesRequest::allocation_rules).
-    #[inline]
-    pub fn allocation_rules(
-        mut self,
-        value: impl rt::Items<t::IpamPolicyAllocationRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_rules);
-        self
-    }
-    /// Adds one element to `AllocationRules`; see [`allocation_rules`](Self::allocation_rules).
-    #[inline]
-    pub fn push_allocation_rules(
-        mut self,
-        item: impl Into<t::IpamPolicyAllocationRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_rules, item);
-        self
-    }
+    rt::setter!(val_opt ModifyIpamPolicyAllocationRulesRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamPolicyAllocationRulesRequest ipam_policy_id(String));
+    rt::setter!(into_req ModifyIpamPolicyAllocationRulesRequest locale(String));
+    rt::setter!(
+        into_req ModifyIpamPolicyAllocationRulesRequest
+        resource_type(t::IpamPolicyResourceType)
+    );
+    rt::setter!(
+        items ModifyIpamPolicyAllocationRulesRequest
+        allocation_rules(t::IpamPolicyAllocationRuleRequest) push_allocation_rules
+    );
 }
 /// The `ModifyIpamPool` operation.
 ///
@@ -2310,90 +1266,26 @@ rt::operation_type!(
     op::MODIFY_IPAM_POOL
 );
 impl ModifyIpamPool {
-    /// Sets [`dry_run`](t::ModifyIpamPoolRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::ModifyIpamPoolRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyIpamPoolRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`auto_import`](t::ModifyIpamPoolRequest::auto_import).
-    #[inline]
-    pub fn auto_import(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_import = Some(value);
-        self
-    }
-    /// Sets [`allocation_min_netmask_length`](t::ModifyIpamPoolRequest::allocation_min_netmask_length).
-    #[inline]
-    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_min_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`allocation_max_netmask_length`](t::ModifyIpamPoolRequest::allocation_max_netmask_length).
-    #[inline]
-    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_max_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`allocation_default_netmask_length`](t::ModifyIpamPoolRequest::allocation_default_netmask_length).
-    #[inline]
-    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`clear_allocation_default_netmask_length`](t::ModifyIpamPoolRequest::clear_allocation_default_netmask_length).
-    #[inline]
-    pub fn clear_allocation_default_netmask_length(mut self, value: bool) -> Self {
-        self.0.input_mut().clear_allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Sets [`add_allocation_resource_tags`](t::ModifyIpamPoolRequest::add_allocation_resource_tags).
-    #[inline]
-    pub fn add_allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `AddAllocationResourceTags`; see [`add_allocation_resource_tags`](Self::add_allocation_resource_tags).
-    #[inline]
-    pub fn push_add_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_allocation_resource_tags, item);
-        self
-    }
-    /// Sets [`remove_allocation_resource_tags`](t::ModifyIpamPoolRequest::remove_allocation_resource_tags).
-    #[inline]
-    pub fn remove_allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `RemoveAllocationResourceTags`; see [`remove_allocation_resource_tags`](Self::remove_allocation_resource_tags).
-    #[inline]
-    pub fn push_remove_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_allocation_resource_tags, item);
-        self
-    }
+    rt::setter!(val_opt ModifyIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamPoolRequest ipam_pool_id(String));
+    rt::setter!(into_opt ModifyIpamPoolRequest description(String));
+    rt::setter!(val_opt ModifyIpamPoolRequest auto_import(bool));
+    rt::setter!(val_opt ModifyIpamPoolRequest allocation_min_netmask_length(i32));
+    rt::setter!(val_opt ModifyIpamPoolRequest allocation_max_netmask_length(i32));
+    rt::setter!(val_opt ModifyIpamPoolRequest allocation_default_netmask_length(i32));
+    rt::setter!(
+        val_opt ModifyIpamPoolRequest clear_allocation_default_netmask_length(bool)
+    );
+    rt::setter!(
+        items ModifyIpamPoolRequest
+        add_allocation_resource_tags(t::RequestIpamResourceTag)
+        push_add_allocation_resource_tags
+    );
+    rt::setter!(
+        items ModifyIpamPoolRequest
+        remove_allocation_resource_tags(t::RequestIpamResourceTag)
+        push_remove_allocation_resource_tags
+    );
 }
 /// The `ModifyIpamPoolAllocation` operation.
 ///
@@ -2410,22 +1302,617 @@ rt::operation_type!(
     t::ModifyIpamPoolAllocationResult, rt::NoErrors, op::MODIFY_IPAM_POOL_ALLOCATION
 );
 impl ModifyIpamPoolAllocation {
-    /// Sets [`dry_run`](t::ModifyIpamPoolAllocationRequest::dry_run).
+    rt::setter!(val_opt ModifyIpamPoolAllocationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamPoolAllocationRequest ipam_pool_allocation_id(String)
+    );
+    rt::setter!(into_opt ModifyIpamPoolAllocationRequest description(String));
+}
+impl super::Client {
+    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists. Returns [`ModifyIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
+        ModifyIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
+        )
     }
-    /// Sets [`ipam_pool_allocation_id`](t::ModifyIpamPoolAllocationRequest::ipam_pool_allocation_id).
+    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list. Returns [`ModifyIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = value.into();
-        self
+    pub fn modify_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> ModifyIpamPrefixListResolverTarget {
+        ModifyIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+        )
     }
-    /// Sets [`description`](t::ModifyIpamPoolAllocationRequest::description).
+    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in. Returns [`ModifyIpamResourceCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
+    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
+        ModifyIpamResourceCidr(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
+        )
     }
+    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`ModifyIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
+        ModifyIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA). Returns [`ModifyIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_routing_policy_registration(
+        &self,
+    ) -> ModifyIpamRoutingPolicyRegistration {
+        ModifyIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Modify an IPAM scope. Returns [`ModifyIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
+        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
+    }
+    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified. Returns [`ModifyLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
+        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
+    }
+    /// Modifies the specified local gateway route. Returns [`ModifyLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
+        ModifyLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+    /// Modifies the specified managed prefix list. Returns [`ModifyManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
+        ModifyManagedPrefixList(
+            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
+        )
+    }
+    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable. Returns [`ModifyManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
+        ModifyManagedResourceVisibility(
+            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
+        )
+    }
+    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics. Returns [`ModifyMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
+        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
+    }
+    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance. Returns [`ModifyNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
+        ModifyNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version. Returns [`ModifyNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> ModifyNetworkingFlexCostAllocationPolicy {
+        ModifyNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Modifies the options for instance hostnames for the specified instance. Returns [`ModifyPrivateDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
+        ModifyPrivateDnsNameOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
+        )
+    }
+    /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*. Returns [`ModifyPublicIpDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_public_ip_dns_name_options(&self) -> ModifyPublicIpDnsNameOptions {
+        ModifyPublicIpDnsNameOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS),
+        )
+    }
+    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type. Returns [`ModifyReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
+        ModifyReservedInstances(
+            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
+        )
+    }
+}
+/// The `ModifyIpamPrefixListResolver` operation.
+///
+/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
+pub struct ModifyIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::ModifyIpamPrefixListResolverRequest,
+        t::ModifyIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPrefixListResolver, t::ModifyIpamPrefixListResolverRequest,
+    t::ModifyIpamPrefixListResolverResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER
+);
+impl ModifyIpamPrefixListResolver {
+    rt::setter!(val_opt ModifyIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamPrefixListResolverRequest ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(into_opt ModifyIpamPrefixListResolverRequest description(String));
+    rt::setter!(
+        items ModifyIpamPrefixListResolverRequest
+        rules(t::IpamPrefixListResolverRuleRequest) push_rules
+    );
+}
+/// The `ModifyIpamPrefixListResolverTarget` operation.
+///
+/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
+pub struct ModifyIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::ModifyIpamPrefixListResolverTargetRequest,
+        t::ModifyIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPrefixListResolverTarget, t::ModifyIpamPrefixListResolverTargetRequest,
+    t::ModifyIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl ModifyIpamPrefixListResolverTarget {
+    rt::setter!(val_opt ModifyIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_target_id(String)
+    );
+    rt::setter!(val_opt ModifyIpamPrefixListResolverTargetRequest desired_version(i64));
+    rt::setter!(
+        val_opt ModifyIpamPrefixListResolverTargetRequest track_latest_version(bool)
+    );
+    rt::setter!(into_opt ModifyIpamPrefixListResolverTargetRequest client_token(String));
+}
+/// The `ModifyIpamResourceCidr` operation.
+///
+/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
+///
+/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamResourceCidr(
+    pub(crate) rt::Call<
+        t::ModifyIpamResourceCidrRequest,
+        t::ModifyIpamResourceCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamResourceCidr, t::ModifyIpamResourceCidrRequest,
+    t::ModifyIpamResourceCidrResult, rt::NoErrors, op::MODIFY_IPAM_RESOURCE_CIDR
+);
+impl ModifyIpamResourceCidr {
+    rt::setter!(val_opt ModifyIpamResourceCidrRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest resource_id(String));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest resource_cidr(String));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest resource_region(String));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest current_ipam_scope_id(String));
+    rt::setter!(
+        into_opt ModifyIpamResourceCidrRequest destination_ipam_scope_id(String)
+    );
+    rt::setter!(val_req ModifyIpamResourceCidrRequest monitored(bool));
+}
+/// The `ModifyIpamResourceDiscovery` operation.
+///
+/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct ModifyIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::ModifyIpamResourceDiscoveryRequest,
+        t::ModifyIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamResourceDiscovery, t::ModifyIpamResourceDiscoveryRequest,
+    t::ModifyIpamResourceDiscoveryResult, rt::NoErrors,
+    op::MODIFY_IPAM_RESOURCE_DISCOVERY
+);
+impl ModifyIpamResourceDiscovery {
+    rt::setter!(val_opt ModifyIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamResourceDiscoveryRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_opt ModifyIpamResourceDiscoveryRequest description(String));
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        add_operating_regions(t::AddIpamOperatingRegion) push_add_operating_regions
+    );
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        remove_operating_regions(t::RemoveIpamOperatingRegion)
+        push_remove_operating_regions
+    );
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        add_organizational_unit_exclusions(t::AddIpamOrganizationalUnitExclusion)
+        push_add_organizational_unit_exclusions
+    );
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        remove_organizational_unit_exclusions(t::RemoveIpamOrganizationalUnitExclusion)
+        push_remove_organizational_unit_exclusions
+    );
+}
+/// The `ModifyIpamRoutingPolicyRegistration` operation.
+///
+/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
+pub struct ModifyIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::ModifyIpamRoutingPolicyRegistrationRequest,
+        t::ModifyIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamRoutingPolicyRegistration, t::ModifyIpamRoutingPolicyRegistrationRequest,
+    t::ModifyIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl ModifyIpamRoutingPolicyRegistration {
+    rt::setter!(val_opt ModifyIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req ModifyIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(items ModifyIpamRoutingPolicyRegistrationRequest asns(String) push_asns);
+    rt::setter!(
+        val_opt ModifyIpamRoutingPolicyRegistrationRequest
+        permit_more_specific_announcements(bool)
+    );
+    rt::setter!(val_opt ModifyIpamRoutingPolicyRegistrationRequest max_length(i32));
+    rt::setter!(into_opt ModifyIpamRoutingPolicyRegistrationRequest description(String));
+    rt::setter!(val_opt ModifyIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt ModifyIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
+}
+/// The `ModifyIpamScope` operation.
+///
+/// Modify an IPAM scope.
+pub struct ModifyIpamScope(
+    pub(crate) rt::Call<
+        t::ModifyIpamScopeRequest,
+        t::ModifyIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamScope, t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors,
+    op::MODIFY_IPAM_SCOPE
+);
+impl ModifyIpamScope {
+    rt::setter!(val_opt ModifyIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamScopeRequest ipam_scope_id(String));
+    rt::setter!(into_opt ModifyIpamScopeRequest description(String));
+    rt::setter!(
+        val_opt ModifyIpamScopeRequest
+        external_authority_configuration(t::ExternalAuthorityConfiguration)
+    );
+    rt::setter!(
+        val_opt ModifyIpamScopeRequest remove_external_authority_configuration(bool)
+    );
+}
+/// The `ModifyLaunchTemplate` operation.
+///
+/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
+pub struct ModifyLaunchTemplate(
+    pub(crate) rt::Call<
+        t::ModifyLaunchTemplateRequest,
+        t::ModifyLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyLaunchTemplate, t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult,
+    rt::NoErrors, op::MODIFY_LAUNCH_TEMPLATE
+);
+impl ModifyLaunchTemplate {
+    rt::setter!(val_opt ModifyLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest client_token(String));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest launch_template_id(String));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest launch_template_name(String));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest default_version(String));
+}
+/// The `ModifyLocalGatewayRoute` operation.
+///
+/// Modifies the specified local gateway route.
+pub struct ModifyLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::ModifyLocalGatewayRouteRequest,
+        t::ModifyLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyLocalGatewayRoute, t::ModifyLocalGatewayRouteRequest,
+    t::ModifyLocalGatewayRouteResult, rt::NoErrors, op::MODIFY_LOCAL_GATEWAY_ROUTE
+);
+impl ModifyLocalGatewayRoute {
+    rt::setter!(into_opt ModifyLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req ModifyLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyLocalGatewayRouteRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(into_opt ModifyLocalGatewayRouteRequest network_interface_id(String));
+    rt::setter!(val_opt ModifyLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
+}
+/// The `ModifyManagedPrefixList` operation.
+///
+/// Modifies the specified managed prefix list.
+///
+/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
+///
+/// If you specify a current version number that does not match the true current version number, the request fails.
+pub struct ModifyManagedPrefixList(
+    pub(crate) rt::Call<
+        t::ModifyManagedPrefixListRequest,
+        t::ModifyManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyManagedPrefixList, t::ModifyManagedPrefixListRequest,
+    t::ModifyManagedPrefixListResult, rt::NoErrors, op::MODIFY_MANAGED_PREFIX_LIST
+);
+impl ModifyManagedPrefixList {
+    rt::setter!(val_opt ModifyManagedPrefixListRequest dry_run(bool));
+    rt::setter!(into_req ModifyManagedPrefixListRequest prefix_list_id(String));
+    rt::setter!(val_opt ModifyManagedPrefixListRequest current_version(i64));
+    rt::setter!(into_opt ModifyManagedPrefixListRequest prefix_list_name(String));
+    rt::setter!(
+        items ModifyManagedPrefixListRequest add_entries(t::AddPrefixListEntry)
+        push_add_entries
+    );
+    rt::setter!(
+        items ModifyManagedPrefixListRequest remove_entries(t::RemovePrefixListEntry)
+        push_remove_entries
+    );
+    rt::setter!(val_opt ModifyManagedPrefixListRequest max_entries(i32));
+    rt::setter!(
+        val_opt ModifyManagedPrefixListRequest
+        ipam_prefix_list_resolver_sync_enabled(bool)
+    );
+}
+/// The `ModifyManagedResourceVisibility` operation.
+///
+/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
+pub struct ModifyManagedResourceVisibility(
+    pub(crate) rt::Call<
+        t::ModifyManagedResourceVisibilityRequest,
+        t::ModifyManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyManagedResourceVisibility, t::ModifyManagedResourceVisibilityRequest,
+    t::ModifyManagedResourceVisibilityResult, rt::NoErrors,
+    op::MODIFY_MANAGED_RESOURCE_VISIBILITY
+);
+impl ModifyManagedResourceVisibility {
+    rt::setter!(val_opt ModifyManagedResourceVisibilityRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyManagedResourceVisibilityRequest
+        default_visibility(t::ManagedResourceDefaultVisibility)
+    );
+}
+/// The `ModifyMetricCategory` operation.
+///
+/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
+///
+/// Instances that are associated with the metric category are updated asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct ModifyMetricCategory(
+    pub(crate) rt::Call<
+        t::ModifyMetricCategoryRequest,
+        t::ModifyMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyMetricCategory, t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult,
+    rt::NoErrors, op::MODIFY_METRIC_CATEGORY
+);
+impl ModifyMetricCategory {
+    rt::setter!(into_req ModifyMetricCategoryRequest metric_category_id(String));
+    rt::setter!(items ModifyMetricCategoryRequest metrics(String) push_metrics);
+    rt::setter!(val_opt ModifyMetricCategoryRequest dry_run(bool));
+}
+/// The `ModifyNetworkInterfaceAttribute` operation.
+///
+/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
+pub struct ModifyNetworkInterfaceAttribute(
+    pub(crate) rt::Call<
+        t::ModifyNetworkInterfaceAttributeRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyNetworkInterfaceAttribute, t::ModifyNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl ModifyNetworkInterfaceAttribute {
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        ena_srd_specification(t::EnaSrdSpecification)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest enable_primary_ipv6(bool)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        connection_tracking_specification(t::ConnectionTrackingSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest associate_public_ip_address(bool)
+    );
+    rt::setter!(
+        items ModifyNetworkInterfaceAttributeRequest associated_subnet_ids(String)
+        push_associated_subnet_ids
+    );
+    rt::setter!(val_opt ModifyNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest description(t::AttributeValue)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        source_dest_check(t::AttributeBooleanValue)
+    );
+    rt::setter!(items ModifyNetworkInterfaceAttributeRequest groups(String) push_groups);
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        attachment(t::NetworkInterfaceAttachmentChanges)
+    );
+}
+/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
+///
+/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
+pub struct ModifyNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+        t::ModifyNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyNetworkingFlexCostAllocationPolicy,
+    t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+    t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl ModifyNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        into_req ModifyNetworkingFlexCostAllocationPolicyRequest fca_policy_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest
+        nat_fca_policy_document(t::NatFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest
+        instance_fca_policy_document(t::InstanceFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest
+        pcx_fca_policy_document(t::PcxFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest show_back_enabled(bool)
+    );
+    rt::setter!(
+        into_opt ModifyNetworkingFlexCostAllocationPolicyRequest description(String)
+    );
+    rt::setter!(
+        into_opt ModifyNetworkingFlexCostAllocationPolicyRequest client_token(String)
+    );
+    rt::setter!(val_opt ModifyNetworkingFlexCostAllocationPolicyRequest dry_run(bool));
+}
+/// The `ModifyPrivateDnsNameOptions` operation.
+///
+/// Modifies the options for instance hostnames for the specified instance.
+pub struct ModifyPrivateDnsNameOptions(
+    pub(crate) rt::Call<
+        t::ModifyPrivateDnsNameOptionsRequest,
+        t::ModifyPrivateDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyPrivateDnsNameOptions, t::ModifyPrivateDnsNameOptionsRequest,
+    t::ModifyPrivateDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PRIVATE_DNS_NAME_OPTIONS
+);
+impl ModifyPrivateDnsNameOptions {
+    rt::setter!(val_opt ModifyPrivateDnsNameOptionsRequest dry_run(bool));
+    rt::setter!(into_req ModifyPrivateDnsNameOptionsRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyPrivateDnsNameOptionsRequest
+        private_dns_hostname_type(t::HostnameType)
+    );
+    rt::setter!(
+        val_opt ModifyPrivateDnsNameOptionsRequest
+        enable_resource_name_dns_a_record(bool)
+    );
+    rt::setter!(
+        val_opt ModifyPrivateDnsNameOptionsRequest
+        enable_resource_name_dns_aaaa_record(bool)
+    );
+}
+/// The `ModifyPublicIpDnsNameOptions` operation.
+///
+/// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyPublicIpDnsNameOptions(
+    pub(crate) rt::Call<
+        t::ModifyPublicIpDnsNameOptionsRequest,
+        t::ModifyPublicIpDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyPublicIpDnsNameOptions, t::ModifyPublicIpDnsNameOptionsRequest,
+    t::ModifyPublicIpDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS
+);
+impl ModifyPublicIpDnsNameOptions {
+    rt::setter!(
+        into_req ModifyPublicIpDnsNameOptionsRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_req ModifyPublicIpDnsNameOptionsRequest hostname_type(t::PublicIpDnsOption)
+    );
+    rt::setter!(val_opt ModifyPublicIpDnsNameOptionsRequest dry_run(bool));
+}
+/// The `ModifyReservedInstances` operation.
+///
+/// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyReservedInstances(
+    pub(crate) rt::Call<
+        t::ModifyReservedInstancesRequest,
+        t::ModifyReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyReservedInstances, t::ModifyReservedInstancesRequest,
+    t::ModifyReservedInstancesResult, rt::NoErrors, op::MODIFY_RESERVED_INSTANCES
+);
+impl ModifyReservedInstances {
+    rt::setter!(
+        items ModifyReservedInstancesRequest reserved_instances_ids(String)
+        push_reserved_instances_ids
+    );
+    rt::setter!(into_opt ModifyReservedInstancesRequest client_token(String));
+    rt::setter!(
+        items ModifyReservedInstancesRequest
+        target_configurations(t::ReservedInstancesConfiguration)
+        push_target_configurations
+    );
 }

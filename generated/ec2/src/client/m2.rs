@@ -5,1098 +5,6 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists. Returns [`ModifyIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
-        ModifyIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list. Returns [`ModifyIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_prefix_list_resolver_target(
-        &self,
-    ) -> ModifyIpamPrefixListResolverTarget {
-        ModifyIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
-    }
-    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in. Returns [`ModifyIpamResourceCidr`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
-        ModifyIpamResourceCidr(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
-        )
-    }
-    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`ModifyIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
-        ModifyIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA). Returns [`ModifyIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_routing_policy_registration(
-        &self,
-    ) -> ModifyIpamRoutingPolicyRegistration {
-        ModifyIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
-    }
-    /// Modify an IPAM scope. Returns [`ModifyIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
-        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
-    }
-    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified. Returns [`ModifyLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
-        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
-    }
-    /// Modifies the specified local gateway route. Returns [`ModifyLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
-        ModifyLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-    /// Modifies the specified managed prefix list. Returns [`ModifyManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
-        ModifyManagedPrefixList(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
-        )
-    }
-    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable. Returns [`ModifyManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
-        ModifyManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
-        )
-    }
-    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics. Returns [`ModifyMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
-        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
-    }
-    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance. Returns [`ModifyNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
-        ModifyNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
-        )
-    }
-    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version. Returns [`ModifyNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_networking_flex_cost_allocation_policy(
-        &self,
-    ) -> ModifyNetworkingFlexCostAllocationPolicy {
-        ModifyNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
-    }
-    /// Modifies the options for instance hostnames for the specified instance. Returns [`ModifyPrivateDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
-        ModifyPrivateDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
-        )
-    }
-    /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*. Returns [`ModifyPublicIpDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_public_ip_dns_name_options(&self) -> ModifyPublicIpDnsNameOptions {
-        ModifyPublicIpDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS),
-        )
-    }
-    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type. Returns [`ModifyReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
-        ModifyReservedInstances(
-            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
-        )
-    }
-}
-/// The `ModifyIpamPrefixListResolver` operation.
-///
-/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
-pub struct ModifyIpamPrefixListResolver(
-    pub(crate) rt::Call<
-        t::ModifyIpamPrefixListResolverRequest,
-        t::ModifyIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamPrefixListResolver, t::ModifyIpamPrefixListResolverRequest,
-    t::ModifyIpamPrefixListResolverResult, rt::NoErrors,
-    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER
-);
-impl ModifyIpamPrefixListResolver {
-    /// Sets [`dry_run`](t::ModifyIpamPrefixListResolverRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_id`](t::ModifyIpamPrefixListResolverRequest::ipam_prefix_list_resolver_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyIpamPrefixListResolverRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`rules`](t::ModifyIpamPrefixListResolverRequest::rules).
-    #[inline]
-    pub fn rules(
-        mut self,
-        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().rules);
-        self
-    }
-    /// Adds one element to `Rules`; see [`rules`](Self::rules).
-    #[inline]
-    pub fn push_rules(
-        mut self,
-        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().rules, item);
-        self
-    }
-}
-/// The `ModifyIpamPrefixListResolverTarget` operation.
-///
-/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
-pub struct ModifyIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::ModifyIpamPrefixListResolverTargetRequest,
-        t::ModifyIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamPrefixListResolverTarget, t::ModifyIpamPrefixListResolverTargetRequest,
-    t::ModifyIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET
-);
-impl ModifyIpamPrefixListResolverTarget {
-    /// Sets [`dry_run`](t::ModifyIpamPrefixListResolverTargetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_target_id`](t::ModifyIpamPrefixListResolverTargetRequest::ipam_prefix_list_resolver_target_id).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
-        self
-    }
-    /// Sets [`desired_version`](t::ModifyIpamPrefixListResolverTargetRequest::desired_version).
-    #[inline]
-    pub fn desired_version(mut self, value: i64) -> Self {
-        self.0.input_mut().desired_version = Some(value);
-        self
-    }
-    /// Sets [`track_latest_version`](t::ModifyIpamPrefixListResolverTargetRequest::track_latest_version).
-    #[inline]
-    pub fn track_latest_version(mut self, value: bool) -> Self {
-        self.0.input_mut().track_latest_version = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ModifyIpamPrefixListResolverTargetRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-}
-/// The `ModifyIpamResourceCidr` operation.
-///
-/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
-///
-/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ModifyIpamResourceCidr(
-    pub(crate) rt::Call<
-        t::ModifyIpamResourceCidrRequest,
-        t::ModifyIpamResourceCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamResourceCidr, t::ModifyIpamResourceCidrRequest,
-    t::ModifyIpamResourceCidrResult, rt::NoErrors, op::MODIFY_IPAM_RESOURCE_CIDR
-);
-impl ModifyIpamResourceCidr {
-    /// Sets [`dry_run`](t::ModifyIpamResourceCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`resource_id`](t::ModifyIpamResourceCidrRequest::resource_id).
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
-        self
-    }
-    /// Sets [`resource_cidr`](t::ModifyIpamResourceCidrRequest::resource_cidr).
-    #[inline]
-    pub fn resource_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_cidr = value.into();
-        self
-    }
-    /// Sets [`resource_region`](t::ModifyIpamResourceCidrRequest::resource_region).
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// Sets [`current_ipam_scope_id`](t::ModifyIpamResourceCidrRequest::current_ipam_scope_id).
-    #[inline]
-    pub fn current_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().current_ipam_scope_id = value.into();
-        self
-    }
-    /// Sets [`destination_ipam_scope_id`](t::ModifyIpamResourceCidrRequest::destination_ipam_scope_id).
-    #[inline]
-    pub fn destination_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipam_scope_id = Some(value.into());
-        self
-    }
-    /// Sets [`monitored`](t::ModifyIpamResourceCidrRequest::monitored).
-    #[inline]
-    pub fn monitored(mut self, value: bool) -> Self {
-        self.0.input_mut().monitored = value;
-        self
-    }
-}
-/// The `ModifyIpamResourceDiscovery` operation.
-///
-/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct ModifyIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::ModifyIpamResourceDiscoveryRequest,
-        t::ModifyIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamResourceDiscovery, t::ModifyIpamResourceDiscoveryRequest,
-    t::ModifyIpamResourceDiscoveryResult, rt::NoErrors,
-    op::MODIFY_IPAM_RESOURCE_DISCOVERY
-);
-impl ModifyIpamResourceDiscovery {
-    /// Sets [`dry_run`](t::ModifyIpamResourceDiscoveryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_resource_discovery_id`](t::ModifyIpamResourceDiscoveryRequest::ipam_resource_discovery_id).
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyIpamResourceDiscoveryRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`add_operating_regions`](t::ModifyIpamResourceDiscoveryRequest::add_operating_regions).
-    #[inline]
-    pub fn add_operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_operating_regions);
-        self
-    }
-    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
-    #[inline]
-    pub fn push_add_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_operating_regions, item);
-        self
-    }
-    /// Sets [`remove_operating_regions`](t::ModifyIpamResourceDiscoveryRequest::remove_operating_regions).
-    #[inline]
-    pub fn remove_operating_regions(
-        mut self,
-        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_operating_regions);
-        self
-    }
-    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
-    #[inline]
-    pub fn push_remove_operating_regions(
-        mut self,
-        item: impl Into<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
-        self
-    }
-    /// Sets [`add_organizational_unit_exclusions`](t::ModifyIpamResourceDiscoveryRequest::add_organizational_unit_exclusions).
-    #[inline]
-    pub fn add_organizational_unit_exclusions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_organizational_unit_exclusions);
-        self
-    }
-    /// Adds one element to `AddOrganizationalUnitExclusions`; see [`add_organizational_unit_exclusions`](Self::add_organizational_unit_exclusions).
-    #[inline]
-    pub fn push_add_organizational_unit_exclusions(
-        mut self,
-        item: impl Into<t::AddIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_organizational_unit_exclusions, item);
-        self
-    }
-    /// Sets [`remove_organizational_unit_exclusions`](t::ModifyIpamResourceDiscoveryRequest::remove_organizational_unit_exclusions).
-    #[inline]
-    pub fn remove_organizational_unit_exclusions(
-        mut self,
-        value: impl rt::Items<t::RemoveIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_organizational_unit_exclusions);
-        self
-    }
-    /// Adds one element to `RemoveOrganizationalUnitExclusions`; see [`remove_organizational_unit_exclusions`](Self::remove_organizational_unit_exclusions).
-    #[inline]
-    pub fn push_remove_organizational_unit_exclusions(
-        mut self,
-        item: impl Into<t::RemoveIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_organizational_unit_exclusions, item);
-        self
-    }
-}
-/// The `ModifyIpamRoutingPolicyRegistration` operation.
-///
-/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
-pub struct ModifyIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::ModifyIpamRoutingPolicyRegistrationRequest,
-        t::ModifyIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamRoutingPolicyRegistration, t::ModifyIpamRoutingPolicyRegistrationRequest,
-    t::ModifyIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION
-);
-impl ModifyIpamRoutingPolicyRegistration {
-    /// Sets [`dry_run`](t::ModifyIpamRoutingPolicyRegistrationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_internet_registry_association_id`](t::ModifyIpamRoutingPolicyRegistrationRequest::ipam_internet_registry_association_id).
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::ModifyIpamRoutingPolicyRegistrationRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`asns`](t::ModifyIpamRoutingPolicyRegistrationRequest::asns).
-    #[inline]
-    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().asns);
-        self
-    }
-    /// Adds one element to `Asns`; see [`asns`](Self::asns).
-    #[inline]
-    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().asns, item);
-        self
-    }
-    /// Sets [`permit_more_specific_announcements`](t::ModifyIpamRoutingPolicyRegistrationRequest::permit_more_specific_announcements).
-    #[inline]
-    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
-        self.0.input_mut().permit_more_specific_announcements = Some(value);
-        self
-    }
-    /// Sets [`max_length`](t::ModifyIpamRoutingPolicyRegistrationRequest::max_length).
-    #[inline]
-    pub fn max_length(mut self, value: i32) -> Self {
-        self.0.input_mut().max_length = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ModifyIpamRoutingPolicyRegistrationRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`force`](t::ModifyIpamRoutingPolicyRegistrationRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ModifyIpamRoutingPolicyRegistrationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-}
-/// The `ModifyIpamScope` operation.
-///
-/// Modify an IPAM scope.
-pub struct ModifyIpamScope(
-    pub(crate) rt::Call<
-        t::ModifyIpamScopeRequest,
-        t::ModifyIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyIpamScope, t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors,
-    op::MODIFY_IPAM_SCOPE
-);
-impl ModifyIpamScope {
-    /// Sets [`dry_run`](t::ModifyIpamScopeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_scope_id`](t::ModifyIpamScopeRequest::ipam_scope_id).
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyIpamScopeRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`external_authority_configuration`](t::ModifyIpamScopeRequest::external_authority_configuration).
-    #[inline]
-    pub fn external_authority_configuration(
-        mut self,
-        value: t::ExternalAuthorityConfiguration,
-    ) -> Self {
-        self.0.input_mut().external_authority_configuration = Some(value);
-        self
-    }
-    /// Sets [`remove_external_authority_configuration`](t::ModifyIpamScopeRequest::remove_external_authority_configuration).
-    #[inline]
-    pub fn remove_external_authority_configuration(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_external_authority_configuration = Some(value);
-        self
-    }
-}
-/// The `ModifyLaunchTemplate` operation.
-///
-/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
-pub struct ModifyLaunchTemplate(
-    pub(crate) rt::Call<
-        t::ModifyLaunchTemplateRequest,
-        t::ModifyLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyLaunchTemplate, t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult,
-    rt::NoErrors, op::MODIFY_LAUNCH_TEMPLATE
-);
-impl ModifyLaunchTemplate {
-    /// Sets [`dry_run`](t::ModifyLaunchTemplateRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ModifyLaunchTemplateRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_id`](t::ModifyLaunchTemplateRequest::launch_template_id).
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// Sets [`launch_template_name`](t::ModifyLaunchTemplateRequest::launch_template_name).
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// Sets [`default_version`](t::ModifyLaunchTemplateRequest::default_version).
-    #[inline]
-    pub fn default_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().default_version = Some(value.into());
-        self
-    }
-}
-/// The `ModifyLocalGatewayRoute` operation.
-///
-/// Modifies the specified local gateway route.
-pub struct ModifyLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::ModifyLocalGatewayRouteRequest,
-        t::ModifyLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyLocalGatewayRoute, t::ModifyLocalGatewayRouteRequest,
-    t::ModifyLocalGatewayRouteResult, rt::NoErrors, op::MODIFY_LOCAL_GATEWAY_ROUTE
-);
-impl ModifyLocalGatewayRoute {
-    /// Sets [`destination_cidr_block`](t::ModifyLocalGatewayRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`local_gateway_route_table_id`](t::ModifyLocalGatewayRouteRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`local_gateway_virtual_interface_group_id`](t::ModifyLocalGatewayRouteRequest::local_gateway_virtual_interface_group_id).
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
-        self
-    }
-    /// Sets [`network_interface_id`](t::ModifyLocalGatewayRouteRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyLocalGatewayRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`destination_prefix_list_id`](t::ModifyLocalGatewayRouteRequest::destination_prefix_list_id).
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-}
-/// The `ModifyManagedPrefixList` operation.
-///
-/// Modifies the specified managed prefix list.
-///
-/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
-///
-/// If you specify a current version number that does not match the true current version number, the request fails.
-pub struct ModifyManagedPrefixList(
-    pub(crate) rt::Call<
-        t::ModifyManagedPrefixListRequest,
-        t::ModifyManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyManagedPrefixList, t::ModifyManagedPrefixListRequest,
-    t::ModifyManagedPrefixListResult, rt::NoErrors, op::MODIFY_MANAGED_PREFIX_LIST
-);
-impl ModifyManagedPrefixList {
-    /// Sets [`dry_run`](t::ModifyManagedPrefixListRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`prefix_list_id`](t::ModifyManagedPrefixListRequest::prefix_list_id).
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sets [`current_version`](t::ModifyManagedPrefixListRequest::current_version).
-    #[inline]
-    pub fn current_version(mut self, value: i64) -> Self {
-        self.0.input_mut().current_version = Some(value);
-        self
-    }
-    /// Sets [`prefix_list_name`](t::ModifyManagedPrefixListRequest::prefix_list_name).
-    #[inline]
-    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_name = Some(value.into());
-        self
-    }
-    /// Sets [`add_entries`](t::ModifyManagedPrefixListRequest::add_entries).
-    #[inline]
-    pub fn add_entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().add_entries);
-        self
-    }
-    /// Adds one element to `AddEntries`; see [`add_entries`](Self::add_entries).
-    #[inline]
-    pub fn push_add_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().add_entries, item);
-        self
-    }
-    /// Sets [`remove_entries`](t::ModifyManagedPrefixListRequest::remove_entries).
-    #[inline]
-    pub fn remove_entries(
-        mut self,
-        value: impl rt::Items<t::RemovePrefixListEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_entries);
-        self
-    }
-    /// Adds one element to `RemoveEntries`; see [`remove_entries`](Self::remove_entries).
-    #[inline]
-    pub fn push_remove_entries(
-        mut self,
-        item: impl Into<t::RemovePrefixListEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_entries, item);
-        self
-    }
-    /// Sets [`max_entries`](t::ModifyManagedPrefixListRequest::max_entries).
-    #[inline]
-    pub fn max_entries(mut self, value: i32) -> Self {
-        self.0.input_mut().max_entries = Some(value);
-        self
-    }
-    /// Sets [`ipam_prefix_list_resolver_sync_enabled`](t::ModifyManagedPrefixListRequest::ipam_prefix_list_resolver_sync_enabled).
-    #[inline]
-    pub fn ipam_prefix_list_resolver_sync_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_sync_enabled = Some(value);
-        self
-    }
-}
-/// The `ModifyManagedResourceVisibility` operation.
-///
-/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
-pub struct ModifyManagedResourceVisibility(
-    pub(crate) rt::Call<
-        t::ModifyManagedResourceVisibilityRequest,
-        t::ModifyManagedResourceVisibilityResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyManagedResourceVisibility, t::ModifyManagedResourceVisibilityRequest,
-    t::ModifyManagedResourceVisibilityResult, rt::NoErrors,
-    op::MODIFY_MANAGED_RESOURCE_VISIBILITY
-);
-impl ModifyManagedResourceVisibility {
-    /// Sets [`dry_run`](t::ModifyManagedResourceVisibilityRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`default_visibility`](t::ModifyManagedResourceVisibilityRequest::default_visibility).
-    #[inline]
-    pub fn default_visibility(
-        mut self,
-        value: impl Into<t::ManagedResourceDefaultVisibility>,
-    ) -> Self {
-        self.0.input_mut().default_visibility = value.into();
-        self
-    }
-}
-/// The `ModifyMetricCategory` operation.
-///
-/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
-///
-/// Instances that are associated with the metric category are updated asynchronously.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct ModifyMetricCategory(
-    pub(crate) rt::Call<
-        t::ModifyMetricCategoryRequest,
-        t::ModifyMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyMetricCategory, t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult,
-    rt::NoErrors, op::MODIFY_METRIC_CATEGORY
-);
-impl ModifyMetricCategory {
-    /// Sets [`metric_category_id`](t::ModifyMetricCategoryRequest::metric_category_id).
-    #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// Sets [`metrics`](t::ModifyMetricCategoryRequest::metrics).
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
-        self
-    }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
-    #[inline]
-    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyMetricCategoryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `ModifyNetworkInterfaceAttribute` operation.
-///
-/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
-pub struct ModifyNetworkInterfaceAttribute(
-    pub(crate) rt::Call<
-        t::ModifyNetworkInterfaceAttributeRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyNetworkInterfaceAttribute, t::ModifyNetworkInterfaceAttributeRequest, rt::Unit,
-    rt::NoErrors, op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE
-);
-impl ModifyNetworkInterfaceAttribute {
-    /// Sets [`ena_srd_specification`](t::ModifyNetworkInterfaceAttributeRequest::ena_srd_specification).
-    #[inline]
-    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
-        self.0.input_mut().ena_srd_specification = Some(value);
-        self
-    }
-    /// Sets [`enable_primary_ipv6`](t::ModifyNetworkInterfaceAttributeRequest::enable_primary_ipv6).
-    #[inline]
-    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_primary_ipv6 = Some(value);
-        self
-    }
-    /// Sets [`connection_tracking_specification`](t::ModifyNetworkInterfaceAttributeRequest::connection_tracking_specification).
-    #[inline]
-    pub fn connection_tracking_specification(
-        mut self,
-        value: t::ConnectionTrackingSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().connection_tracking_specification = Some(value);
-        self
-    }
-    /// Sets [`associate_public_ip_address`](t::ModifyNetworkInterfaceAttributeRequest::associate_public_ip_address).
-    #[inline]
-    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
-        self.0.input_mut().associate_public_ip_address = Some(value);
-        self
-    }
-    /// Sets [`associated_subnet_ids`](t::ModifyNetworkInterfaceAttributeRequest::associated_subnet_ids).
-    #[inline]
-    pub fn associated_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().associated_subnet_ids);
-        self
-    }
-    /// Adds one element to `AssociatedSubnetIds`; see [`associated_subnet_ids`](Self::associated_subnet_ids).
-    #[inline]
-    pub fn push_associated_subnet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().associated_subnet_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyNetworkInterfaceAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_interface_id`](t::ModifyNetworkInterfaceAttributeRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyNetworkInterfaceAttributeRequest::description).
-    #[inline]
-    pub fn description(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().description = Some(value);
-        self
-    }
-    /// Sets [`source_dest_check`](t::ModifyNetworkInterfaceAttributeRequest::source_dest_check).
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Sets [`groups`](t::ModifyNetworkInterfaceAttributeRequest::groups).
-    #[inline]
-    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().groups);
-        self
-    }
-    /// Adds one element to `Groups`; see [`groups`](Self::groups).
-    #[inline]
-    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().groups, item);
-        self
-    }
-    /// Sets [`attachment`](t::ModifyNetworkInterfaceAttributeRequest::attachment).
-    #[inline]
-    pub fn attachment(mut self, value: t::NetworkInterfaceAttachmentChanges) -> Self {
-        self.0.input_mut().attachment = Some(value);
-        self
-    }
-}
-/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
-///
-/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
-pub struct ModifyNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-        t::ModifyNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyNetworkingFlexCostAllocationPolicy,
-    t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-    t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
-    op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY
-);
-impl ModifyNetworkingFlexCostAllocationPolicy {
-    /// Sets [`fca_policy_id`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::fca_policy_id).
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
-        self
-    }
-    /// Sets [`nat_fca_policy_document`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::nat_fca_policy_document).
-    #[inline]
-    pub fn nat_fca_policy_document(
-        mut self,
-        value: t::NatFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().nat_fca_policy_document = Some(value);
-        self
-    }
-    /// Sets [`instance_fca_policy_document`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::instance_fca_policy_document).
-    #[inline]
-    pub fn instance_fca_policy_document(
-        mut self,
-        value: t::InstanceFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().instance_fca_policy_document = Some(value);
-        self
-    }
-    /// Sets [`pcx_fca_policy_document`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::pcx_fca_policy_document).
-    #[inline]
-    pub fn pcx_fca_policy_document(
-        mut self,
-        value: t::PcxFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().pcx_fca_policy_document = Some(value);
-        self
-    }
-    /// Sets [`show_back_enabled`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::show_back_enabled).
-    #[inline]
-    pub fn show_back_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().show_back_enabled = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyNetworkingFlexCostAllocationPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `ModifyPrivateDnsNameOptions` operation.
-///
-/// Modifies the options for instance hostnames for the specified instance.
-pub struct ModifyPrivateDnsNameOptions(
-    pub(crate) rt::Call<
-        t::ModifyPrivateDnsNameOptionsRequest,
-        t::ModifyPrivateDnsNameOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyPrivateDnsNameOptions, t::ModifyPrivateDnsNameOptionsRequest,
-    t::ModifyPrivateDnsNameOptionsResult, rt::NoErrors,
-    op::MODIFY_PRIVATE_DNS_NAME_OPTIONS
-);
-impl ModifyPrivateDnsNameOptions {
-    /// Sets [`dry_run`](t::ModifyPrivateDnsNameOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_id`](t::ModifyPrivateDnsNameOptionsRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`private_dns_hostname_type`](t::ModifyPrivateDnsNameOptionsRequest::private_dns_hostname_type).
-    #[inline]
-    pub fn private_dns_hostname_type(
-        mut self,
-        value: impl Into<t::HostnameType>,
-    ) -> Self {
-        self.0.input_mut().private_dns_hostname_type = Some(value.into());
-        self
-    }
-    /// Sets [`enable_resource_name_dns_a_record`](t::ModifyPrivateDnsNameOptionsRequest::enable_resource_name_dns_a_record).
-    #[inline]
-    pub fn enable_resource_name_dns_a_record(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_resource_name_dns_a_record = Some(value);
-        self
-    }
-    /// Sets [`enable_resource_name_dns_aaaa_record`](t::ModifyPrivateDnsNameOptionsRequest::enable_resource_name_dns_aaaa_record).
-    #[inline]
-    pub fn enable_resource_name_dns_aaaa_record(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_resource_name_dns_aaaa_record = Some(value);
-        self
-    }
-}
-/// The `ModifyPublicIpDnsNameOptions` operation.
-///
-/// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyPublicIpDnsNameOptions(
-    pub(crate) rt::Call<
-        t::ModifyPublicIpDnsNameOptionsRequest,
-        t::ModifyPublicIpDnsNameOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyPublicIpDnsNameOptions, t::ModifyPublicIpDnsNameOptionsRequest,
-    t::ModifyPublicIpDnsNameOptionsResult, rt::NoErrors,
-    op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS
-);
-impl ModifyPublicIpDnsNameOptions {
-    /// Sets [`network_interface_id`](t::ModifyPublicIpDnsNameOptionsRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sets [`hostname_type`](t::ModifyPublicIpDnsNameOptionsRequest::hostname_type).
-    #[inline]
-    pub fn hostname_type(mut self, value: impl Into<t::PublicIpDnsOption>) -> Self {
-        self.0.input_mut().hostname_type = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyPublicIpDnsNameOptionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-}
-/// The `ModifyReservedInstances` operation.
-///
-/// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
-///
-/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyReservedInstances(
-    pub(crate) rt::Call<
-        t::ModifyReservedInstancesRequest,
-        t::ModifyReservedInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyReservedInstances, t::ModifyReservedInstancesRequest,
-    t::ModifyReservedInstancesResult, rt::NoErrors, op::MODIFY_RESERVED_INSTANCES
-);
-impl ModifyReservedInstances {
-    /// Sets [`reserved_instances_ids`](t::ModifyReservedInstancesRequest::reserved_instances_ids).
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
-    #[inline]
-    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
-        self
-    }
-    /// Sets [`client_token`](t::ModifyReservedInstancesRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`target_configurations`](t::ModifyReservedInstancesRequest::target_configurations).
-    #[inline]
-    pub fn target_configurations(
-        mut self,
-        value: impl rt::Items<t::ReservedInstancesConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_configurations);
-        self
-    }
-    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
-    #[inline]
-    pub fn push_target_configurations(
-        mut self,
-        item: impl Into<t::ReservedInstancesConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_configurations, item);
-        self
-    }
-}
-impl super::Client {
     /// Modifies the configuration of an existing route server. Returns [`ModifyRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_route_server(&self) -> ModifyRouteServer {
@@ -1255,39 +163,14 @@ rt::operation_type!(
     rt::NoErrors, op::MODIFY_ROUTE_SERVER
 );
 impl ModifyRouteServer {
-    /// Sets [`route_server_id`](t::ModifyRouteServerRequest::route_server_id).
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Sets [`persist_routes`](t::ModifyRouteServerRequest::persist_routes).
-    #[inline]
-    pub fn persist_routes(
-        mut self,
-        value: impl Into<t::RouteServerPersistRoutesAction>,
-    ) -> Self {
-        self.0.input_mut().persist_routes = Some(value.into());
-        self
-    }
-    /// Sets [`persist_routes_duration`](t::ModifyRouteServerRequest::persist_routes_duration).
-    #[inline]
-    pub fn persist_routes_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().persist_routes_duration = Some(value);
-        self
-    }
-    /// Sets [`sns_notifications_enabled`](t::ModifyRouteServerRequest::sns_notifications_enabled).
-    #[inline]
-    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().sns_notifications_enabled = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyRouteServerRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyRouteServerRequest route_server_id(String));
+    rt::setter!(
+        into_opt ModifyRouteServerRequest
+        persist_routes(t::RouteServerPersistRoutesAction)
+    );
+    rt::setter!(val_opt ModifyRouteServerRequest persist_routes_duration(i64));
+    rt::setter!(val_opt ModifyRouteServerRequest sns_notifications_enabled(bool));
+    rt::setter!(val_opt ModifyRouteServerRequest dry_run(bool));
 }
 /// The `ModifySecurityGroupRules` operation.
 ///
@@ -1304,36 +187,12 @@ rt::operation_type!(
     t::ModifySecurityGroupRulesResult, rt::NoErrors, op::MODIFY_SECURITY_GROUP_RULES
 );
 impl ModifySecurityGroupRules {
-    /// Sets [`group_id`](t::ModifySecurityGroupRulesRequest::group_id).
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
-        self
-    }
-    /// Sets [`security_group_rules`](t::ModifySecurityGroupRulesRequest::security_group_rules).
-    #[inline]
-    pub fn security_group_rules(
-        mut self,
-        value: impl rt::Items<t::SecurityGroupRuleUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_rules);
-        self
-    }
-    /// Adds one element to `SecurityGroupRules`; see [`security_group_rules`](Self::security_group_rules).
-    #[inline]
-    pub fn push_security_group_rules(
-        mut self,
-        item: impl Into<t::SecurityGroupRuleUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_rules, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifySecurityGroupRulesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifySecurityGroupRulesRequest group_id(String));
+    rt::setter!(
+        items ModifySecurityGroupRulesRequest
+        security_group_rules(t::SecurityGroupRuleUpdate) push_security_group_rules
+    );
+    rt::setter!(val_opt ModifySecurityGroupRulesRequest dry_run(bool));
 }
 /// The `ModifySnapshotAttribute` operation.
 ///
@@ -1350,63 +209,22 @@ rt::operation_type!(
     op::MODIFY_SNAPSHOT_ATTRIBUTE
 );
 impl ModifySnapshotAttribute {
-    /// Sets [`attribute`](t::ModifySnapshotAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sets [`create_volume_permission`](t::ModifySnapshotAttributeRequest::create_volume_permission).
-    #[inline]
-    pub fn create_volume_permission(
-        mut self,
-        value: t::CreateVolumePermissionModifications,
-    ) -> Self {
-        self.0.input_mut().create_volume_permission = Some(value);
-        self
-    }
-    /// Sets [`group_names`](t::ModifySnapshotAttributeRequest::group_names).
-    #[inline]
-    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_names);
-        self
-    }
-    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
-    #[inline]
-    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().group_names, item);
-        self
-    }
-    /// Sets [`operation_type`](t::ModifySnapshotAttributeRequest::operation_type).
-    #[inline]
-    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
-        self.0.input_mut().operation_type = Some(value.into());
-        self
-    }
-    /// Sets [`snapshot_id`](t::ModifySnapshotAttributeRequest::snapshot_id).
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Sets [`user_ids`](t::ModifySnapshotAttributeRequest::user_ids).
-    #[inline]
-    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_ids);
-        self
-    }
-    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
-    #[inline]
-    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifySnapshotAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt ModifySnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(
+        val_opt ModifySnapshotAttributeRequest
+        create_volume_permission(t::CreateVolumePermissionModifications)
+    );
+    rt::setter!(
+        items ModifySnapshotAttributeRequest group_names(String) push_group_names
+    );
+    rt::setter!(
+        into_opt ModifySnapshotAttributeRequest operation_type(t::OperationType)
+    );
+    rt::setter!(into_req ModifySnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(items ModifySnapshotAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(val_opt ModifySnapshotAttributeRequest dry_run(bool));
 }
 /// The `ModifySnapshotTier` operation.
 ///
@@ -1423,24 +241,9 @@ rt::operation_type!(
     rt::NoErrors, op::MODIFY_SNAPSHOT_TIER
 );
 impl ModifySnapshotTier {
-    /// Sets [`snapshot_id`](t::ModifySnapshotTierRequest::snapshot_id).
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Sets [`storage_tier`](t::ModifySnapshotTierRequest::storage_tier).
-    #[inline]
-    pub fn storage_tier(mut self, value: impl Into<t::TargetStorageTier>) -> Self {
-        self.0.input_mut().storage_tier = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifySnapshotTierRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifySnapshotTierRequest snapshot_id(String));
+    rt::setter!(into_opt ModifySnapshotTierRequest storage_tier(t::TargetStorageTier));
+    rt::setter!(val_opt ModifySnapshotTierRequest dry_run(bool));
 }
 /// The `ModifySpotFleetRequest` operation.
 ///
@@ -1467,57 +270,18 @@ rt::operation_type!(
     t::ModifySpotFleetRequestResponse, rt::NoErrors, op::MODIFY_SPOT_FLEET_REQUEST
 );
 impl ModifySpotFleetRequest {
-    /// Sets [`launch_template_configs`](t::ModifySpotFleetRequestRequest::launch_template_configs).
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: impl rt::Items<t::LaunchTemplateConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_configs);
-        self
-    }
-    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
-    #[inline]
-    pub fn push_launch_template_configs(
-        mut self,
-        item: impl Into<t::LaunchTemplateConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_configs, item);
-        self
-    }
-    /// Sets [`on_demand_target_capacity`](t::ModifySpotFleetRequestRequest::on_demand_target_capacity).
-    #[inline]
-    pub fn on_demand_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().on_demand_target_capacity = Some(value);
-        self
-    }
-    /// Sets [`context`](t::ModifySpotFleetRequestRequest::context).
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sets [`spot_fleet_request_id`](t::ModifySpotFleetRequestRequest::spot_fleet_request_id).
-    #[inline]
-    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_id = value.into();
-        self
-    }
-    /// Sets [`target_capacity`](t::ModifySpotFleetRequestRequest::target_capacity).
-    #[inline]
-    pub fn target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().target_capacity = Some(value);
-        self
-    }
-    /// Sets [`excess_capacity_termination_policy`](t::ModifySpotFleetRequestRequest::excess_capacity_termination_policy).
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::ExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items ModifySpotFleetRequestRequest
+        launch_template_configs(t::LaunchTemplateConfig) push_launch_template_configs
+    );
+    rt::setter!(val_opt ModifySpotFleetRequestRequest on_demand_target_capacity(i32));
+    rt::setter!(into_opt ModifySpotFleetRequestRequest context(String));
+    rt::setter!(into_req ModifySpotFleetRequestRequest spot_fleet_request_id(String));
+    rt::setter!(val_opt ModifySpotFleetRequestRequest target_capacity(i32));
+    rt::setter!(
+        into_opt ModifySpotFleetRequestRequest
+        excess_capacity_termination_policy(t::ExcessCapacityTerminationPolicy)
+    );
 }
 /// The `ModifySubnetAttribute` operation.
 ///
@@ -1540,90 +304,40 @@ rt::operation_type!(
     op::MODIFY_SUBNET_ATTRIBUTE
 );
 impl ModifySubnetAttribute {
-    /// Sets [`assign_ipv6_address_on_creation`](t::ModifySubnetAttributeRequest::assign_ipv6_address_on_creation).
-    #[inline]
-    pub fn assign_ipv6_address_on_creation(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().assign_ipv6_address_on_creation = Some(value);
-        self
-    }
-    /// Sets [`map_public_ip_on_launch`](t::ModifySubnetAttributeRequest::map_public_ip_on_launch).
-    #[inline]
-    pub fn map_public_ip_on_launch(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().map_public_ip_on_launch = Some(value);
-        self
-    }
-    /// Sets [`subnet_id`](t::ModifySubnetAttributeRequest::subnet_id).
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Sets [`map_customer_owned_ip_on_launch`](t::ModifySubnetAttributeRequest::map_customer_owned_ip_on_launch).
-    #[inline]
-    pub fn map_customer_owned_ip_on_launch(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().map_customer_owned_ip_on_launch = Some(value);
-        self
-    }
-    /// Sets [`customer_owned_ipv4_pool`](t::ModifySubnetAttributeRequest::customer_owned_ipv4_pool).
-    #[inline]
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
-        self
-    }
-    /// Sets [`enable_dns64`](t::ModifySubnetAttributeRequest::enable_dns64).
-    #[inline]
-    pub fn enable_dns64(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().enable_dns64 = Some(value);
-        self
-    }
-    /// Sets [`private_dns_hostname_type_on_launch`](t::ModifySubnetAttributeRequest::private_dns_hostname_type_on_launch).
-    #[inline]
-    pub fn private_dns_hostname_type_on_launch(
-        mut self,
-        value: impl Into<t::HostnameType>,
-    ) -> Self {
-        self.0.input_mut().private_dns_hostname_type_on_launch = Some(value.into());
-        self
-    }
-    /// Sets [`enable_resource_name_dns_a_record_on_launch`](t::ModifySubnetAttributeRequest::enable_resource_name_dns_a_record_on_launch).
-    #[inline]
-    pub fn enable_resource_name_dns_a_record_on_launch(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().enable_resource_name_dns_a_record_on_launch = Some(value);
-        self
-    }
-    /// Sets [`enable_resource_name_dns_aaaa_record_on_launch`](t::ModifySubnetAttributeRequest::enable_resource_name_dns_aaaa_record_on_launch).
-    #[inline]
-    pub fn enable_resource_name_dns_aaaa_record_on_launch(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().enable_resource_name_dns_aaaa_record_on_launch = Some(value);
-        self
-    }
-    /// Sets [`enable_lni_at_device_index`](t::ModifySubnetAttributeRequest::enable_lni_at_device_index).
-    #[inline]
-    pub fn enable_lni_at_device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().enable_lni_at_device_index = Some(value);
-        self
-    }
-    /// Sets [`disable_lni_at_device_index`](t::ModifySubnetAttributeRequest::disable_lni_at_device_index).
-    #[inline]
-    pub fn disable_lni_at_device_index(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().disable_lni_at_device_index = Some(value);
-        self
-    }
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        assign_ipv6_address_on_creation(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        map_public_ip_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifySubnetAttributeRequest subnet_id(String));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        map_customer_owned_ip_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_opt ModifySubnetAttributeRequest customer_owned_ipv4_pool(String));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest enable_dns64(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        into_opt ModifySubnetAttributeRequest
+        private_dns_hostname_type_on_launch(t::HostnameType)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        enable_resource_name_dns_a_record_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        enable_resource_name_dns_aaaa_record_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifySubnetAttributeRequest enable_lni_at_device_index(i32));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        disable_lni_at_device_index(t::AttributeBooleanValue)
+    );
 }
 /// The `ModifyTrafficMirrorFilterNetworkServices` operation.
 ///
@@ -1644,54 +358,20 @@ rt::operation_type!(
     op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES
 );
 impl ModifyTrafficMirrorFilterNetworkServices {
-    /// Sets [`traffic_mirror_filter_id`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::traffic_mirror_filter_id).
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
-    }
-    /// Sets [`add_network_services`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::add_network_services).
-    #[inline]
-    pub fn add_network_services(
-        mut self,
-        value: impl rt::Items<t::TrafficMirrorNetworkService>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_network_services);
-        self
-    }
-    /// Adds one element to `AddNetworkServices`; see [`add_network_services`](Self::add_network_services).
-    #[inline]
-    pub fn push_add_network_services(
-        mut self,
-        item: impl Into<t::TrafficMirrorNetworkService>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_network_services, item);
-        self
-    }
-    /// Sets [`remove_network_services`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::remove_network_services).
-    #[inline]
-    pub fn remove_network_services(
-        mut self,
-        value: impl rt::Items<t::TrafficMirrorNetworkService>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_network_services);
-        self
-    }
-    /// Adds one element to `RemoveNetworkServices`; see [`remove_network_services`](Self::remove_network_services).
-    #[inline]
-    pub fn push_remove_network_services(
-        mut self,
-        item: impl Into<t::TrafficMirrorNetworkService>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_network_services, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTrafficMirrorFilterNetworkServicesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTrafficMirrorFilterNetworkServicesRequest
+        traffic_mirror_filter_id(String)
+    );
+    rt::setter!(
+        items ModifyTrafficMirrorFilterNetworkServicesRequest
+        add_network_services(t::TrafficMirrorNetworkService) push_add_network_services
+    );
+    rt::setter!(
+        items ModifyTrafficMirrorFilterNetworkServicesRequest
+        remove_network_services(t::TrafficMirrorNetworkService)
+        push_remove_network_services
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterNetworkServicesRequest dry_run(bool));
 }
 /// The `ModifyTrafficMirrorFilterRule` operation.
 ///
@@ -1711,93 +391,38 @@ rt::operation_type!(
     op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE
 );
 impl ModifyTrafficMirrorFilterRule {
-    /// Sets [`traffic_mirror_filter_rule_id`](t::ModifyTrafficMirrorFilterRuleRequest::traffic_mirror_filter_rule_id).
-    #[inline]
-    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
-        self
-    }
-    /// Sets [`traffic_direction`](t::ModifyTrafficMirrorFilterRuleRequest::traffic_direction).
-    #[inline]
-    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
-        self.0.input_mut().traffic_direction = Some(value.into());
-        self
-    }
-    /// Sets [`rule_number`](t::ModifyTrafficMirrorFilterRuleRequest::rule_number).
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = Some(value);
-        self
-    }
-    /// Sets [`rule_action`](t::ModifyTrafficMirrorFilterRuleRequest::rule_action).
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
-        self.0.input_mut().rule_action = Some(value.into());
-        self
-    }
-    /// Sets [`destination_port_range`](t::ModifyTrafficMirrorFilterRuleRequest::destination_port_range).
-    #[inline]
-    pub fn destination_port_range(
-        mut self,
-        value: t::TrafficMirrorPortRangeRequest,
-    ) -> Self {
-        self.0.input_mut().destination_port_range = Some(value);
-        self
-    }
-    /// Sets [`source_port_range`](t::ModifyTrafficMirrorFilterRuleRequest::source_port_range).
-    #[inline]
-    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
-        self.0.input_mut().source_port_range = Some(value);
-        self
-    }
-    /// Sets [`protocol`](t::ModifyTrafficMirrorFilterRuleRequest::protocol).
-    #[inline]
-    pub fn protocol(mut self, value: i32) -> Self {
-        self.0.input_mut().protocol = Some(value);
-        self
-    }
-    /// Sets [`destination_cidr_block`](t::ModifyTrafficMirrorFilterRuleRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`source_cidr_block`](t::ModifyTrafficMirrorFilterRuleRequest::source_cidr_block).
-    #[inline]
-    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::ModifyTrafficMirrorFilterRuleRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`remove_fields`](t::ModifyTrafficMirrorFilterRuleRequest::remove_fields).
-    #[inline]
-    pub fn remove_fields(
-        mut self,
-        value: impl rt::Items<t::TrafficMirrorFilterRuleField>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_fields);
-        self
-    }
-    /// Adds one element to `RemoveFields`; see [`remove_fields`](Self::remove_fields).
-    #[inline]
-    pub fn push_remove_fields(
-        mut self,
-        item: impl Into<t::TrafficMirrorFilterRuleField>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_fields, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTrafficMirrorFilterRuleRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTrafficMirrorFilterRuleRequest
+        traffic_mirror_filter_rule_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest
+        traffic_direction(t::TrafficDirection)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest rule_number(i32));
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest
+        rule_action(t::TrafficMirrorRuleAction)
+    );
+    rt::setter!(
+        val_opt ModifyTrafficMirrorFilterRuleRequest
+        destination_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(
+        val_opt ModifyTrafficMirrorFilterRuleRequest
+        source_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest protocol(i32));
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest destination_cidr_block(String)
+    );
+    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest source_cidr_block(String));
+    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest description(String));
+    rt::setter!(
+        items ModifyTrafficMirrorFilterRuleRequest
+        remove_fields(t::TrafficMirrorFilterRuleField) push_remove_fields
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest dry_run(bool));
 }
 /// The `ModifyTrafficMirrorSession` operation.
 ///
@@ -1814,72 +439,24 @@ rt::operation_type!(
     t::ModifyTrafficMirrorSessionResult, rt::NoErrors, op::MODIFY_TRAFFIC_MIRROR_SESSION
 );
 impl ModifyTrafficMirrorSession {
-    /// Sets [`traffic_mirror_session_id`](t::ModifyTrafficMirrorSessionRequest::traffic_mirror_session_id).
-    #[inline]
-    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_id = value.into();
-        self
-    }
-    /// Sets [`traffic_mirror_target_id`](t::ModifyTrafficMirrorSessionRequest::traffic_mirror_target_id).
-    #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_mirror_filter_id`](t::ModifyTrafficMirrorSessionRequest::traffic_mirror_filter_id).
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
-        self
-    }
-    /// Sets [`packet_length`](t::ModifyTrafficMirrorSessionRequest::packet_length).
-    #[inline]
-    pub fn packet_length(mut self, value: i32) -> Self {
-        self.0.input_mut().packet_length = Some(value);
-        self
-    }
-    /// Sets [`session_number`](t::ModifyTrafficMirrorSessionRequest::session_number).
-    #[inline]
-    pub fn session_number(mut self, value: i32) -> Self {
-        self.0.input_mut().session_number = Some(value);
-        self
-    }
-    /// Sets [`virtual_network_id`](t::ModifyTrafficMirrorSessionRequest::virtual_network_id).
-    #[inline]
-    pub fn virtual_network_id(mut self, value: i32) -> Self {
-        self.0.input_mut().virtual_network_id = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ModifyTrafficMirrorSessionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`remove_fields`](t::ModifyTrafficMirrorSessionRequest::remove_fields).
-    #[inline]
-    pub fn remove_fields(
-        mut self,
-        value: impl rt::Items<t::TrafficMirrorSessionField>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_fields);
-        self
-    }
-    /// Adds one element to `RemoveFields`; see [`remove_fields`](Self::remove_fields).
-    #[inline]
-    pub fn push_remove_fields(
-        mut self,
-        item: impl Into<t::TrafficMirrorSessionField>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_fields, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTrafficMirrorSessionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTrafficMirrorSessionRequest traffic_mirror_session_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest packet_length(i32));
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest session_number(i32));
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest virtual_network_id(i32));
+    rt::setter!(into_opt ModifyTrafficMirrorSessionRequest description(String));
+    rt::setter!(
+        items ModifyTrafficMirrorSessionRequest
+        remove_fields(t::TrafficMirrorSessionField) push_remove_fields
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest dry_run(bool));
 }
 /// The `ModifyTransitGateway` operation.
 ///
@@ -1896,30 +473,12 @@ rt::operation_type!(
     rt::NoErrors, op::MODIFY_TRANSIT_GATEWAY
 );
 impl ModifyTransitGateway {
-    /// Sets [`transit_gateway_id`](t::ModifyTransitGatewayRequest::transit_gateway_id).
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// Sets [`description`](t::ModifyTransitGatewayRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`options`](t::ModifyTransitGatewayRequest::options).
-    #[inline]
-    pub fn options(mut self, value: t::ModifyTransitGatewayOptions) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ModifyTransitGatewayRequest transit_gateway_id(String));
+    rt::setter!(into_opt ModifyTransitGatewayRequest description(String));
+    rt::setter!(
+        val_opt ModifyTransitGatewayRequest options(t::ModifyTransitGatewayOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayRequest dry_run(bool));
 }
 /// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
 ///
@@ -1948,60 +507,29 @@ rt::operation_type!(
     op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
 );
 impl ModifyTransitGatewayAttachmentNatConfiguration {
-    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`nat_gateway_support`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::nat_gateway_support).
-    #[inline]
-    pub fn nat_gateway_support(
-        mut self,
-        value: impl Into<t::TransitGatewayAttachmentNatGatewaySupportValue>,
-    ) -> Self {
-        self.0.input_mut().nat_gateway_support = Some(value.into());
-        self
-    }
-    /// Sets [`nat_system_route_support`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::nat_system_route_support).
-    #[inline]
-    pub fn nat_system_route_support(
-        mut self,
-        value: impl Into<t::TransitGatewayAttachmentNatSystemRouteSupportValue>,
-    ) -> Self {
-        self.0.input_mut().nat_system_route_support = Some(value.into());
-        self
-    }
-    /// Sets [`nat_gateway_rules`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::nat_gateway_rules).
-    #[inline]
-    pub fn nat_gateway_rules(
-        mut self,
-        value: impl rt::Items<t::TransitGatewayNatRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().nat_gateway_rules);
-        self
-    }
-    /// Adds one element to `NatGatewayRules`; see [`nat_gateway_rules`](Self::nat_gateway_rules).
-    #[inline]
-    pub fn push_nat_gateway_rules(
-        mut self,
-        item: impl Into<t::TransitGatewayNatRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().nat_gateway_rules, item);
-        self
-    }
-    /// Sets [`reset_nat_gateway_rules`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::reset_nat_gateway_rules).
-    #[inline]
-    pub fn reset_nat_gateway_rules(mut self, value: bool) -> Self {
-        self.0.input_mut().reset_nat_gateway_rules = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayAttachmentNatConfigurationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTransitGatewayAttachmentNatConfigurationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_gateway_support(t::TransitGatewayAttachmentNatGatewaySupportValue)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_system_route_support(t::TransitGatewayAttachmentNatSystemRouteSupportValue)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_gateway_rules(t::TransitGatewayNatRuleRequest) push_nat_gateway_rules
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        reset_nat_gateway_rules(bool)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest dry_run(bool)
+    );
 }
 /// The `ModifyTransitGatewayMeteringPolicy` operation.
 ///
@@ -2019,54 +547,19 @@ rt::operation_type!(
     op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY
 );
 impl ModifyTransitGatewayMeteringPolicy {
-    /// Sets [`transit_gateway_metering_policy_id`](t::ModifyTransitGatewayMeteringPolicyRequest::transit_gateway_metering_policy_id).
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// Sets [`add_middlebox_attachment_ids`](t::ModifyTransitGatewayMeteringPolicyRequest::add_middlebox_attachment_ids).
-    #[inline]
-    pub fn add_middlebox_attachment_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_middlebox_attachment_ids);
-        self
-    }
-    /// Adds one element to `AddMiddleboxAttachmentIds`; see [`add_middlebox_attachment_ids`](Self::add_middlebox_attachment_ids).
-    #[inline]
-    pub fn push_add_middlebox_attachment_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().add_middlebox_attachment_ids, item);
-        self
-    }
-    /// Sets [`remove_middlebox_attachment_ids`](t::ModifyTransitGatewayMeteringPolicyRequest::remove_middlebox_attachment_ids).
-    #[inline]
-    pub fn remove_middlebox_attachment_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_middlebox_attachment_ids);
-        self
-    }
-    /// Adds one element to `RemoveMiddleboxAttachmentIds`; see [`remove_middlebox_attachment_ids`](Self::remove_middlebox_attachment_ids).
-    #[inline]
-    pub fn push_remove_middlebox_attachment_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_middlebox_attachment_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayMeteringPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTransitGatewayMeteringPolicyRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayMeteringPolicyRequest
+        add_middlebox_attachment_ids(String) push_add_middlebox_attachment_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayMeteringPolicyRequest
+        remove_middlebox_attachment_ids(String) push_remove_middlebox_attachment_ids
+    );
+    rt::setter!(val_opt ModifyTransitGatewayMeteringPolicyRequest dry_run(bool));
 }
 /// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
 ///
@@ -2087,69 +580,29 @@ rt::operation_type!(
     op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
 );
 impl ModifyTransitGatewayNetworkFunctionAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`add_availability_zones`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::add_availability_zones).
-    #[inline]
-    pub fn add_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().add_availability_zones);
-        self
-    }
-    /// Adds one element to `AddAvailabilityZones`; see [`add_availability_zones`](Self::add_availability_zones).
-    #[inline]
-    pub fn push_add_availability_zones(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().add_availability_zones, item);
-        self
-    }
-    /// Sets [`add_availability_zone_ids`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::add_availability_zone_ids).
-    #[inline]
-    pub fn add_availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().add_availability_zone_ids);
-        self
-    }
-    /// Adds one element to `AddAvailabilityZoneIds`; see [`add_availability_zone_ids`](Self::add_availability_zone_ids).
-    #[inline]
-    pub fn push_add_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().add_availability_zone_ids, item);
-        self
-    }
-    /// Sets [`remove_availability_zones`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::remove_availability_zones).
-    #[inline]
-    pub fn remove_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_availability_zones);
-        self
-    }
-    /// Adds one element to `RemoveAvailabilityZones`; see [`remove_availability_zones`](Self::remove_availability_zones).
-    #[inline]
-    pub fn push_remove_availability_zones(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_availability_zones, item);
-        self
-    }
-    /// Sets [`remove_availability_zone_ids`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::remove_availability_zone_ids).
-    #[inline]
-    pub fn remove_availability_zone_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_availability_zone_ids);
-        self
-    }
-    /// Adds one element to `RemoveAvailabilityZoneIds`; see [`remove_availability_zone_ids`](Self::remove_availability_zone_ids).
-    #[inline]
-    pub fn push_remove_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_availability_zone_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayNetworkFunctionAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        add_availability_zones(String) push_add_availability_zones
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        add_availability_zone_ids(String) push_add_availability_zone_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        remove_availability_zones(String) push_remove_availability_zones
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        remove_availability_zone_ids(String) push_remove_availability_zone_ids
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
 }
 /// The `ModifyTransitGatewayPeeringAttachment` operation.
 ///
@@ -2170,27 +623,15 @@ rt::operation_type!(
     op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl ModifyTransitGatewayPeeringAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`options`](t::ModifyTransitGatewayPeeringAttachmentRequest::options).
-    #[inline]
-    pub fn options(
-        mut self,
-        value: t::ModifyTransitGatewayPeeringAttachmentRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayPeeringAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayPeeringAttachmentRequest
+        options(t::ModifyTransitGatewayPeeringAttachmentRequestOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
 /// The `ModifyTransitGatewayPolicyTableEntry` operation.
 ///
@@ -2208,36 +649,22 @@ rt::operation_type!(
     op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
 );
 impl ModifyTransitGatewayPolicyTableEntry {
-    /// Sets [`transit_gateway_policy_table_id`](t::ModifyTransitGatewayPolicyTableEntryRequest::transit_gateway_policy_table_id).
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// Sets [`policy_rule_number`](t::ModifyTransitGatewayPolicyTableEntryRequest::policy_rule_number).
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// Sets [`policy_rule`](t::ModifyTransitGatewayPolicyTableEntryRequest::policy_rule).
-    #[inline]
-    pub fn policy_rule(mut self, value: t::TransitGatewayRequestPolicyRule) -> Self {
-        self.0.input_mut().policy_rule = Some(value);
-        self
-    }
-    /// Sets [`target_route_table_id`](t::ModifyTransitGatewayPolicyTableEntryRequest::target_route_table_id).
-    #[inline]
-    pub fn target_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_route_table_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayPolicyTableEntryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ModifyTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req ModifyTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayPolicyTableEntryRequest
+        policy_rule(t::TransitGatewayRequestPolicyRule)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayPolicyTableEntryRequest
+        target_route_table_id(String)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPolicyTableEntryRequest dry_run(bool));
 }
 /// The `ModifyTransitGatewayPrefixListReference` operation.
 ///
@@ -2256,34 +683,1215 @@ rt::operation_type!(
     op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
 );
 impl ModifyTransitGatewayPrefixListReference {
-    /// Sets [`transit_gateway_route_table_id`](t::ModifyTransitGatewayPrefixListReferenceRequest::transit_gateway_route_table_id).
+    rt::setter!(
+        into_req ModifyTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req ModifyTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayPrefixListReferenceRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest blackhole(bool));
+    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest dry_run(bool));
+}
+impl super::Client {
+    /// Modifies the specified VPC attachment. Returns [`ModifyTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
+    pub fn modify_transit_gateway_vpc_attachment(
+        &self,
+    ) -> ModifyTransitGatewayVpcAttachment {
+        ModifyTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+        )
     }
-    /// Sets [`prefix_list_id`](t::ModifyTransitGatewayPrefixListReferenceRequest::prefix_list_id).
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint. Returns [`ModifyVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
+    pub fn modify_verified_access_endpoint(&self) -> ModifyVerifiedAccessEndpoint {
+        ModifyVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT),
+        )
     }
-    /// Sets [`transit_gateway_attachment_id`](t::ModifyTransitGatewayPrefixListReferenceRequest::transit_gateway_attachment_id).
+    /// Modifies the specified Amazon Web Services Verified Access endpoint policy. Returns [`ModifyVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
+    pub fn modify_verified_access_endpoint_policy(
+        &self,
+    ) -> ModifyVerifiedAccessEndpointPolicy {
+        ModifyVerifiedAccessEndpointPolicy(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY),
+        )
     }
-    /// Sets [`blackhole`](t::ModifyTransitGatewayPrefixListReferenceRequest::blackhole).
+    /// Modifies the specified Amazon Web Services Verified Access group configuration. Returns [`ModifyVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
+    pub fn modify_verified_access_group(&self) -> ModifyVerifiedAccessGroup {
+        ModifyVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP),
+        )
     }
-    /// Sets [`dry_run`](t::ModifyTransitGatewayPrefixListReferenceRequest::dry_run).
+    /// Modifies the specified Amazon Web Services Verified Access group policy. Returns [`ModifyVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn modify_verified_access_group_policy(
+        &self,
+    ) -> ModifyVerifiedAccessGroupPolicy {
+        ModifyVerifiedAccessGroupPolicy(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY),
+        )
     }
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_verified_access_instance(&self) -> ModifyVerifiedAccessInstance {
+        ModifyVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_INSTANCE),
+        )
+    }
+    /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstanceLoggingConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_verified_access_instance_logging_configuration(
+        &self,
+    ) -> ModifyVerifiedAccessInstanceLoggingConfiguration {
+        ModifyVerifiedAccessInstanceLoggingConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION,
+            ),
+        )
+    }
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider. Returns [`ModifyVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_verified_access_trust_provider(
+        &self,
+    ) -> ModifyVerifiedAccessTrustProvider {
+        ModifyVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
+    }
+    /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*. Returns [`ModifyVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_volume(&self) -> ModifyVolume {
+        ModifyVolume(rt::Call::new(&self.handle, &op::MODIFY_VOLUME))
+    }
+    /// Modifies a volume attribute. Returns [`ModifyVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_volume_attribute(&self) -> ModifyVolumeAttribute {
+        ModifyVolumeAttribute(rt::Call::new(&self.handle, &op::MODIFY_VOLUME_ATTRIBUTE))
+    }
+    /// Modifies the specified attribute of the specified VPC. Returns [`ModifyVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_attribute(&self) -> ModifyVpcAttribute {
+        ModifyVpcAttribute(rt::Call::new(&self.handle, &op::MODIFY_VPC_ATTRIBUTE))
+    }
+    /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. Returns [`ModifyVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_block_public_access_exclusion(
+        &self,
+    ) -> ModifyVpcBlockPublicAccessExclusion {
+        ModifyVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
+        )
+    }
+    /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`ModifyVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_block_public_access_options(
+        &self,
+    ) -> ModifyVpcBlockPublicAccessOptions {
+        ModifyVpcBlockPublicAccessOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
+        )
+    }
+    /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections. Returns [`ModifyVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_encryption_control(&self) -> ModifyVpcEncryptionControl {
+        ModifyVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`ModifyVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpoint {
+        ModifyVpcEndpoint(rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT))
+    }
+    /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified. Returns [`ModifyVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_connection_notification(
+        &self,
+    ) -> ModifyVpcEndpointConnectionNotification {
+        ModifyVpcEndpointConnectionNotification(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
+        )
+    }
+}
+/// The `ModifyTransitGatewayVpcAttachment` operation.
+///
+/// Modifies the specified VPC attachment.
+pub struct ModifyTransitGatewayVpcAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayVpcAttachmentRequest,
+        t::ModifyTransitGatewayVpcAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayVpcAttachment, t::ModifyTransitGatewayVpcAttachmentRequest,
+    t::ModifyTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl ModifyTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req ModifyTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayVpcAttachmentRequest add_subnet_ids(String)
+        push_add_subnet_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayVpcAttachmentRequest remove_subnet_ids(String)
+        push_remove_subnet_ids
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayVpcAttachmentRequest
+        options(t::ModifyTransitGatewayVpcAttachmentRequestOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayVpcAttachmentRequest dry_run(bool));
+}
+/// The `ModifyVerifiedAccessEndpoint` operation.
+///
+/// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
+pub struct ModifyVerifiedAccessEndpoint(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessEndpointRequest,
+        t::ModifyVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessEndpoint, t::ModifyVerifiedAccessEndpointRequest,
+    t::ModifyVerifiedAccessEndpointResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT
+);
+impl ModifyVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req ModifyVerifiedAccessEndpointRequest verified_access_endpoint_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVerifiedAccessEndpointRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        load_balancer_options(t::ModifyVerifiedAccessEndpointLoadBalancerOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        network_interface_options(t::ModifyVerifiedAccessEndpointEniOptions)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessEndpointRequest description(String));
+    rt::setter!(into_opt ModifyVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessEndpointRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        rds_options(t::ModifyVerifiedAccessEndpointRdsOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        cidr_options(t::ModifyVerifiedAccessEndpointCidrOptions)
+    );
+}
+/// The `ModifyVerifiedAccessEndpointPolicy` operation.
+///
+/// Modifies the specified Amazon Web Services Verified Access endpoint policy.
+pub struct ModifyVerifiedAccessEndpointPolicy(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessEndpointPolicyRequest,
+        t::ModifyVerifiedAccessEndpointPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessEndpointPolicy, t::ModifyVerifiedAccessEndpointPolicyRequest,
+    t::ModifyVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY
+);
+impl ModifyVerifiedAccessEndpointPolicy {
+    rt::setter!(
+        into_req ModifyVerifiedAccessEndpointPolicyRequest
+        verified_access_endpoint_id(String)
+    );
+    rt::setter!(val_opt ModifyVerifiedAccessEndpointPolicyRequest policy_enabled(bool));
+    rt::setter!(
+        into_opt ModifyVerifiedAccessEndpointPolicyRequest policy_document(String)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessEndpointPolicyRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessEndpointPolicyRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointPolicyRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+}
+/// The `ModifyVerifiedAccessGroup` operation.
+///
+/// Modifies the specified Amazon Web Services Verified Access group configuration.
+pub struct ModifyVerifiedAccessGroup(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessGroupRequest,
+        t::ModifyVerifiedAccessGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessGroup, t::ModifyVerifiedAccessGroupRequest,
+    t::ModifyVerifiedAccessGroupResult, rt::NoErrors, op::MODIFY_VERIFIED_ACCESS_GROUP
+);
+impl ModifyVerifiedAccessGroup {
+    rt::setter!(
+        into_req ModifyVerifiedAccessGroupRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVerifiedAccessGroupRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessGroupRequest description(String));
+    rt::setter!(into_opt ModifyVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessGroupRequest dry_run(bool));
+}
+/// The `ModifyVerifiedAccessGroupPolicy` operation.
+///
+/// Modifies the specified Amazon Web Services Verified Access group policy.
+pub struct ModifyVerifiedAccessGroupPolicy(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessGroupPolicyRequest,
+        t::ModifyVerifiedAccessGroupPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessGroupPolicy, t::ModifyVerifiedAccessGroupPolicyRequest,
+    t::ModifyVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY
+);
+impl ModifyVerifiedAccessGroupPolicy {
+    rt::setter!(
+        into_req ModifyVerifiedAccessGroupPolicyRequest verified_access_group_id(String)
+    );
+    rt::setter!(val_opt ModifyVerifiedAccessGroupPolicyRequest policy_enabled(bool));
+    rt::setter!(into_opt ModifyVerifiedAccessGroupPolicyRequest policy_document(String));
+    rt::setter!(into_opt ModifyVerifiedAccessGroupPolicyRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessGroupPolicyRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessGroupPolicyRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+}
+/// The `ModifyVerifiedAccessInstance` operation.
+///
+/// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
+pub struct ModifyVerifiedAccessInstance(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessInstanceRequest,
+        t::ModifyVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessInstance, t::ModifyVerifiedAccessInstanceRequest,
+    t::ModifyVerifiedAccessInstanceResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE
+);
+impl ModifyVerifiedAccessInstance {
+    rt::setter!(
+        into_req ModifyVerifiedAccessInstanceRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessInstanceRequest description(String));
+    rt::setter!(val_opt ModifyVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(into_opt ModifyVerifiedAccessInstanceRequest client_token(String));
+    rt::setter!(
+        into_opt ModifyVerifiedAccessInstanceRequest
+        cidr_endpoints_custom_sub_domain(String)
+    );
+}
+/// The `ModifyVerifiedAccessInstanceLoggingConfiguration` operation.
+///
+/// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
+pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+        t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessInstanceLoggingConfiguration,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION
+);
+impl ModifyVerifiedAccessInstanceLoggingConfiguration {
+    rt::setter!(
+        into_req ModifyVerifiedAccessInstanceLoggingConfigurationRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        val_req ModifyVerifiedAccessInstanceLoggingConfigurationRequest
+        access_logs(t::VerifiedAccessLogOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessInstanceLoggingConfigurationRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_opt ModifyVerifiedAccessInstanceLoggingConfigurationRequest
+        client_token(String)
+    );
+}
+/// The `ModifyVerifiedAccessTrustProvider` operation.
+///
+/// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
+pub struct ModifyVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::ModifyVerifiedAccessTrustProviderRequest,
+        t::ModifyVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessTrustProvider, t::ModifyVerifiedAccessTrustProviderRequest,
+    t::ModifyVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl ModifyVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req ModifyVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        oidc_options(t::ModifyVerifiedAccessTrustProviderOidcOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        device_options(t::ModifyVerifiedAccessTrustProviderDeviceOptions)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessTrustProviderRequest description(String));
+    rt::setter!(val_opt ModifyVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(into_opt ModifyVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        native_application_oidc_options(t::ModifyVerifiedAccessNativeApplicationOidcOptions)
+    );
+}
+/// The `ModifyVolume` operation.
+///
+/// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
+///
+/// When you complete a resize operation on your volume, you need to extend the volume's file-system size to take advantage of the new storage capacity. For more information, see [Extend the file system](https://docs.aws.amazon.com/ebs/latest/userguide/recognize-expanded-volume-linux.html).
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+///
+/// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
+///
+/// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
+pub struct ModifyVolume(
+    pub(crate) rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVolume, t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors,
+    op::MODIFY_VOLUME
+);
+impl ModifyVolume {
+    rt::setter!(val_opt ModifyVolumeRequest dry_run(bool));
+    rt::setter!(into_req ModifyVolumeRequest volume_id(String));
+    rt::setter!(val_opt ModifyVolumeRequest size(i32));
+    rt::setter!(into_opt ModifyVolumeRequest volume_type(t::VolumeType));
+    rt::setter!(val_opt ModifyVolumeRequest iops(i32));
+    rt::setter!(val_opt ModifyVolumeRequest throughput(i32));
+    rt::setter!(val_opt ModifyVolumeRequest multi_attach_enabled(bool));
+}
+/// The `ModifyVolumeAttribute` operation.
+///
+/// Modifies a volume attribute.
+///
+/// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
+///
+/// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
+pub struct ModifyVolumeAttribute(
+    pub(crate) rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVolumeAttribute, t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VOLUME_ATTRIBUTE
+);
+impl ModifyVolumeAttribute {
+    rt::setter!(
+        val_opt ModifyVolumeAttributeRequest auto_enable_io(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifyVolumeAttributeRequest volume_id(String));
+    rt::setter!(val_opt ModifyVolumeAttributeRequest dry_run(bool));
+}
+/// The `ModifyVpcAttribute` operation.
+///
+/// Modifies the specified attribute of the specified VPC.
+pub struct ModifyVpcAttribute(
+    pub(crate) rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVpcAttribute, t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VPC_ATTRIBUTE
+);
+impl ModifyVpcAttribute {
+    rt::setter!(
+        val_opt ModifyVpcAttributeRequest enable_dns_hostnames(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifyVpcAttributeRequest enable_dns_support(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifyVpcAttributeRequest vpc_id(String));
+    rt::setter!(
+        val_opt ModifyVpcAttributeRequest
+        enable_network_address_usage_metrics(t::AttributeBooleanValue)
+    );
+}
+/// The `ModifyVpcBlockPublicAccessExclusion` operation.
+///
+/// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
+pub struct ModifyVpcBlockPublicAccessExclusion(
+    pub(crate) rt::Call<
+        t::ModifyVpcBlockPublicAccessExclusionRequest,
+        t::ModifyVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcBlockPublicAccessExclusion, t::ModifyVpcBlockPublicAccessExclusionRequest,
+    t::ModifyVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl ModifyVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt ModifyVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcBlockPublicAccessExclusionRequest exclusion_id(String)
+    );
+    rt::setter!(
+        into_req ModifyVpcBlockPublicAccessExclusionRequest
+        internet_gateway_exclusion_mode(t::InternetGatewayExclusionMode)
+    );
+}
+/// The `ModifyVpcBlockPublicAccessOptions` operation.
+///
+/// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct ModifyVpcBlockPublicAccessOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpcBlockPublicAccessOptionsRequest,
+        t::ModifyVpcBlockPublicAccessOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcBlockPublicAccessOptions, t::ModifyVpcBlockPublicAccessOptionsRequest,
+    t::ModifyVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
+);
+impl ModifyVpcBlockPublicAccessOptions {
+    rt::setter!(val_opt ModifyVpcBlockPublicAccessOptionsRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcBlockPublicAccessOptionsRequest
+        internet_gateway_block_mode(t::InternetGatewayBlockMode)
+    );
+}
+/// The `ModifyVpcEncryptionControl` operation.
+///
+/// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct ModifyVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::ModifyVpcEncryptionControlRequest,
+        t::ModifyVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEncryptionControl, t::ModifyVpcEncryptionControlRequest,
+    t::ModifyVpcEncryptionControlResult, rt::NoErrors, op::MODIFY_VPC_ENCRYPTION_CONTROL
+);
+impl ModifyVpcEncryptionControl {
+    rt::setter!(val_opt ModifyVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcEncryptionControlRequest vpc_encryption_control_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest mode(t::VpcEncryptionControlMode)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        internet_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        egress_only_internet_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        nat_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        virtual_private_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        vpc_peering_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        lambda_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        vpc_lattice_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        elastic_file_system_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        global_accelerator_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        api_gateway_v2_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+}
+/// The `ModifyVpcEndpoint` operation.
+///
+/// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct ModifyVpcEndpoint(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointRequest,
+        t::ModifyVpcEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpoint, t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult,
+    rt::NoErrors, op::MODIFY_VPC_ENDPOINT
+);
+impl ModifyVpcEndpoint {
+    rt::setter!(val_opt ModifyVpcEndpointRequest dry_run(bool));
+    rt::setter!(into_req ModifyVpcEndpointRequest vpc_endpoint_id(String));
+    rt::setter!(val_opt ModifyVpcEndpointRequest reset_policy(bool));
+    rt::setter!(into_opt ModifyVpcEndpointRequest policy_document(String));
+    rt::setter!(
+        items ModifyVpcEndpointRequest add_route_table_ids(String)
+        push_add_route_table_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest remove_route_table_ids(String)
+        push_remove_route_table_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest add_subnet_ids(String) push_add_subnet_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest remove_subnet_ids(String) push_remove_subnet_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest add_security_group_ids(String)
+        push_add_security_group_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest remove_security_group_ids(String)
+        push_remove_security_group_ids
+    );
+    rt::setter!(into_opt ModifyVpcEndpointRequest ip_address_type(t::IpAddressType));
+    rt::setter!(
+        val_opt ModifyVpcEndpointRequest dns_options(t::DnsOptionsSpecification)
+    );
+    rt::setter!(val_opt ModifyVpcEndpointRequest private_dns_enabled(bool));
+    rt::setter!(
+        items ModifyVpcEndpointRequest subnet_configurations(t::SubnetConfiguration)
+        push_subnet_configurations
+    );
+}
+/// The `ModifyVpcEndpointConnectionNotification` operation.
+///
+/// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
+pub struct ModifyVpcEndpointConnectionNotification(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointConnectionNotificationRequest,
+        t::ModifyVpcEndpointConnectionNotificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointConnectionNotification,
+    t::ModifyVpcEndpointConnectionNotificationRequest,
+    t::ModifyVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION
+);
+impl ModifyVpcEndpointConnectionNotification {
+    rt::setter!(val_opt ModifyVpcEndpointConnectionNotificationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcEndpointConnectionNotificationRequest
+        connection_notification_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEndpointConnectionNotificationRequest
+        connection_notification_arn(String)
+    );
+    rt::setter!(
+        items ModifyVpcEndpointConnectionNotificationRequest connection_events(String)
+        push_connection_events
+    );
+}
+impl super::Client {
+    /// Modifies the billing account for VPC endpoint usage/charges. Returns [`ModifyVpcEndpointPayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_payer_responsibility(
+        &self,
+    ) -> ModifyVpcEndpointPayerResponsibility {
+        ModifyVpcEndpointPayerResponsibility(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY),
+        )
+    }
+    /// Modifies the attributes of the specified VPC endpoint service configuration. Returns [`ModifyVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_service_configuration(
+        &self,
+    ) -> ModifyVpcEndpointServiceConfiguration {
+        ModifyVpcEndpointServiceConfiguration(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION),
+        )
+    }
+    /// Modifies the payer responsibility for your VPC endpoint service. Returns [`ModifyVpcEndpointServicePayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_service_payer_responsibility(
+        &self,
+    ) -> ModifyVpcEndpointServicePayerResponsibility {
+        ModifyVpcEndpointServicePayerResponsibility(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY,
+            ),
+        )
+    }
+    /// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported. Returns [`ModifyVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_service_permissions(
+        &self,
+    ) -> ModifyVpcEndpointServicePermissions {
+        ModifyVpcEndpointServicePermissions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS),
+        )
+    }
+    /// Modifies the VPC peering connection options on one side of a VPC peering connection. Returns [`ModifyVpcPeeringConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_peering_connection_options(
+        &self,
+    ) -> ModifyVpcPeeringConnectionOptions {
+        ModifyVpcPeeringConnectionOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS),
+        )
+    }
+    /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`. Returns [`ModifyVpcTenancy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancy {
+        ModifyVpcTenancy(rt::Call::new(&self.handle, &op::MODIFY_VPC_TENANCY))
+    }
+    /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available: Returns [`ModifyVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_connection(&self) -> ModifyVpnConnection {
+        ModifyVpnConnection(rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION))
+    }
+    /// Modifies the connection options for your Site-to-Site VPN connection. Returns [`ModifyVpnConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_connection_options(&self) -> ModifyVpnConnectionOptions {
+        ModifyVpnConnectionOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION_OPTIONS),
+        )
+    }
+    /// Modifies the VPN tunnel endpoint certificate. Returns [`ModifyVpnTunnelCertificate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_tunnel_certificate(&self) -> ModifyVpnTunnelCertificate {
+        ModifyVpnTunnelCertificate(
+            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_CERTIFICATE),
+        )
+    }
+    /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`ModifyVpnTunnelOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_tunnel_options(&self) -> ModifyVpnTunnelOptions {
+        ModifyVpnTunnelOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_OPTIONS),
+        )
+    }
+    /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`MonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn monitor_instances(&self) -> MonitorInstances {
+        MonitorInstances(rt::Call::new(&self.handle, &op::MONITOR_INSTANCES))
+    }
+    /// **Note:** This action is deprecated. Returns [`MoveAddressToVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_address_to_vpc(&self) -> MoveAddressToVpc {
+        MoveAddressToVpc(rt::Call::new(&self.handle, &op::MOVE_ADDRESS_TO_VPC))
+    }
+    /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool. Returns [`MoveByoipCidrToIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_byoip_cidr_to_ipam(&self) -> MoveByoipCidrToIpam {
+        MoveByoipCidrToIpam(rt::Call::new(&self.handle, &op::MOVE_BYOIP_CIDR_TO_IPAM))
+    }
+    /// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following: Returns [`MoveCapacityReservationInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_capacity_reservation_instances(
+        &self,
+    ) -> MoveCapacityReservationInstances {
+        MoveCapacityReservationInstances(
+            rt::Call::new(&self.handle, &op::MOVE_CAPACITY_RESERVATION_INSTANCES),
+        )
+    }
+}
+/// The `ModifyVpcEndpointPayerResponsibility` operation.
+///
+/// Modifies the billing account for VPC endpoint usage/charges.
+pub struct ModifyVpcEndpointPayerResponsibility(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointPayerResponsibilityRequest,
+        t::ModifyVpcEndpointPayerResponsibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointPayerResponsibility, t::ModifyVpcEndpointPayerResponsibilityRequest,
+    t::ModifyVpcEndpointPayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY
+);
+impl ModifyVpcEndpointPayerResponsibility {
+    rt::setter!(val_opt ModifyVpcEndpointPayerResponsibilityRequest dry_run(bool));
+    rt::setter!(into_opt ModifyVpcEndpointPayerResponsibilityRequest service_id(String));
+    rt::setter!(
+        into_req ModifyVpcEndpointPayerResponsibilityRequest vpc_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointPayerResponsibilityRequest
+        payer_responsibility(t::PayerResponsibilityType)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointPayerResponsibilityRequest
+        scope(t::PayerResponsibilityScope)
+    );
+}
+/// The `ModifyVpcEndpointServiceConfiguration` operation.
+///
+/// Modifies the attributes of the specified VPC endpoint service configuration.
+///
+/// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
+pub struct ModifyVpcEndpointServiceConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServiceConfigurationRequest,
+        t::ModifyVpcEndpointServiceConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServiceConfiguration,
+    t::ModifyVpcEndpointServiceConfigurationRequest,
+    t::ModifyVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION
+);
+impl ModifyVpcEndpointServiceConfiguration {
+    rt::setter!(val_opt ModifyVpcEndpointServiceConfigurationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcEndpointServiceConfigurationRequest service_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEndpointServiceConfigurationRequest private_dns_name(String)
+    );
+    rt::setter!(
+        val_opt ModifyVpcEndpointServiceConfigurationRequest
+        remove_private_dns_name(bool)
+    );
+    rt::setter!(
+        val_opt ModifyVpcEndpointServiceConfigurationRequest acceptance_required(bool)
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        add_network_load_balancer_arns(String) push_add_network_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_network_load_balancer_arns(String) push_remove_network_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        add_gateway_load_balancer_arns(String) push_add_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_gateway_load_balancer_arns(String) push_remove_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        add_supported_ip_address_types(String) push_add_supported_ip_address_types
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_supported_ip_address_types(String) push_remove_supported_ip_address_types
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest add_supported_regions(String)
+        push_add_supported_regions
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_supported_regions(String) push_remove_supported_regions
+    );
+}
+/// The `ModifyVpcEndpointServicePayerResponsibility` operation.
+///
+/// Modifies the payer responsibility for your VPC endpoint service.
+pub struct ModifyVpcEndpointServicePayerResponsibility(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+        t::ModifyVpcEndpointServicePayerResponsibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePayerResponsibility,
+    t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+    t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY
+);
+impl ModifyVpcEndpointServicePayerResponsibility {
+    rt::setter!(
+        val_opt ModifyVpcEndpointServicePayerResponsibilityRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointServicePayerResponsibilityRequest service_id(String)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointServicePayerResponsibilityRequest
+        payer_responsibility(t::PayerResponsibility)
+    );
+}
+/// The `ModifyVpcEndpointServicePermissions` operation.
+///
+/// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
+///
+/// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
+///
+/// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
+pub struct ModifyVpcEndpointServicePermissions(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServicePermissionsRequest,
+        t::ModifyVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePermissions, t::ModifyVpcEndpointServicePermissionsRequest,
+    t::ModifyVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS
+);
+impl ModifyVpcEndpointServicePermissions {
+    rt::setter!(val_opt ModifyVpcEndpointServicePermissionsRequest dry_run(bool));
+    rt::setter!(into_req ModifyVpcEndpointServicePermissionsRequest service_id(String));
+    rt::setter!(
+        items ModifyVpcEndpointServicePermissionsRequest add_allowed_principals(String)
+        push_add_allowed_principals
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServicePermissionsRequest
+        remove_allowed_principals(String) push_remove_allowed_principals
+    );
+    rt::setter!(
+        into_opt ModifyVpcEndpointServicePermissionsRequest
+        permission_type(t::PermissionType)
+    );
+}
+/// The `ModifyVpcPeeringConnectionOptions` operation.
+///
+/// Modifies the VPC peering connection options on one side of a VPC peering connection.
+///
+/// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the DescribeVpcPeeringConnections command.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
+pub struct ModifyVpcPeeringConnectionOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpcPeeringConnectionOptionsRequest,
+        t::ModifyVpcPeeringConnectionOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcPeeringConnectionOptions, t::ModifyVpcPeeringConnectionOptionsRequest,
+    t::ModifyVpcPeeringConnectionOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS
+);
+impl ModifyVpcPeeringConnectionOptions {
+    rt::setter!(
+        val_opt ModifyVpcPeeringConnectionOptionsRequest
+        accepter_peering_connection_options(t::PeeringConnectionOptionsRequest)
+    );
+    rt::setter!(val_opt ModifyVpcPeeringConnectionOptionsRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVpcPeeringConnectionOptionsRequest
+        requester_peering_connection_options(t::PeeringConnectionOptionsRequest)
+    );
+    rt::setter!(
+        into_req ModifyVpcPeeringConnectionOptionsRequest
+        vpc_peering_connection_id(String)
+    );
+}
+/// The `ModifyVpcTenancy` operation.
+///
+/// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
+///
+/// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
+///
+/// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyVpcTenancy(
+    pub(crate) rt::Call<
+        t::ModifyVpcTenancyRequest,
+        t::ModifyVpcTenancyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcTenancy, t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult,
+    rt::NoErrors, op::MODIFY_VPC_TENANCY
+);
+impl ModifyVpcTenancy {
+    rt::setter!(into_req ModifyVpcTenancyRequest vpc_id(String));
+    rt::setter!(into_req ModifyVpcTenancyRequest instance_tenancy(t::VpcTenancy));
+    rt::setter!(val_opt ModifyVpcTenancyRequest dry_run(bool));
+}
+/// The `ModifyVpnConnection` operation.
+///
+/// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
+///
+/// - An existing virtual private gateway to a new virtual private gateway
+/// - An existing virtual private gateway to a transit gateway
+/// - An existing transit gateway to a new transit gateway
+/// - An existing transit gateway to a virtual private gateway
+///
+/// Before you perform the migration to the new gateway, you must configure the new gateway. Use CreateVpnGateway to create a virtual private gateway, or CreateTransitGateway to create a transit gateway.
+///
+/// This step is required when you migrate from a virtual private gateway with static routes to a transit gateway.
+///
+/// You must delete the static routes before you migrate to the new gateway.
+///
+/// Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete.
+///
+/// After you migrate to the new gateway, you might need to modify your VPC route table. Use CreateRoute and DeleteRoute to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+///
+/// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use CreateTransitGatewayRoute to add the routes.
+///
+/// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
+///
+/// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
+pub struct ModifyVpnConnection(
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionRequest,
+        t::ModifyVpnConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnConnection, t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult,
+    rt::NoErrors, op::MODIFY_VPN_CONNECTION
+);
+impl ModifyVpnConnection {
+    rt::setter!(into_req ModifyVpnConnectionRequest vpn_connection_id(String));
+    rt::setter!(into_opt ModifyVpnConnectionRequest transit_gateway_id(String));
+    rt::setter!(into_opt ModifyVpnConnectionRequest customer_gateway_id(String));
+    rt::setter!(into_opt ModifyVpnConnectionRequest vpn_gateway_id(String));
+    rt::setter!(val_opt ModifyVpnConnectionRequest dry_run(bool));
+}
+/// The `ModifyVpnConnectionOptions` operation.
+///
+/// Modifies the connection options for your Site-to-Site VPN connection.
+///
+/// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
+pub struct ModifyVpnConnectionOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionOptionsRequest,
+        t::ModifyVpnConnectionOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnConnectionOptions, t::ModifyVpnConnectionOptionsRequest,
+    t::ModifyVpnConnectionOptionsResult, rt::NoErrors, op::MODIFY_VPN_CONNECTION_OPTIONS
+);
+impl ModifyVpnConnectionOptions {
+    rt::setter!(into_req ModifyVpnConnectionOptionsRequest vpn_connection_id(String));
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest local_ipv4_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest remote_ipv4_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest local_ipv6_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest remote_ipv6_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest
+        tunnel_bandwidth(t::VpnTunnelBandwidth)
+    );
+    rt::setter!(val_opt ModifyVpnConnectionOptionsRequest dry_run(bool));
+}
+/// The `ModifyVpnTunnelCertificate` operation.
+///
+/// Modifies the VPN tunnel endpoint certificate.
+pub struct ModifyVpnTunnelCertificate(
+    pub(crate) rt::Call<
+        t::ModifyVpnTunnelCertificateRequest,
+        t::ModifyVpnTunnelCertificateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelCertificate, t::ModifyVpnTunnelCertificateRequest,
+    t::ModifyVpnTunnelCertificateResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_CERTIFICATE
+);
+impl ModifyVpnTunnelCertificate {
+    rt::setter!(into_req ModifyVpnTunnelCertificateRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req ModifyVpnTunnelCertificateRequest vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(val_opt ModifyVpnTunnelCertificateRequest dry_run(bool));
+}
+/// The `ModifyVpnTunnelOptions` operation.
+///
+/// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct ModifyVpnTunnelOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpnTunnelOptionsRequest,
+        t::ModifyVpnTunnelOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelOptions, t::ModifyVpnTunnelOptionsRequest,
+    t::ModifyVpnTunnelOptionsResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_OPTIONS
+);
+impl ModifyVpnTunnelOptions {
+    rt::setter!(into_req ModifyVpnTunnelOptionsRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req ModifyVpnTunnelOptionsRequest vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(
+        val_req ModifyVpnTunnelOptionsRequest
+        tunnel_options(t::ModifyVpnTunnelOptionsSpecification)
+    );
+    rt::setter!(val_opt ModifyVpnTunnelOptionsRequest dry_run(bool));
+    rt::setter!(val_opt ModifyVpnTunnelOptionsRequest skip_tunnel_replacement(bool));
+    rt::setter!(into_opt ModifyVpnTunnelOptionsRequest pre_shared_key_storage(String));
+}
+/// The `MonitorInstances` operation.
+///
+/// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
+///
+/// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
+pub struct MonitorInstances(
+    pub(crate) rt::Call<
+        t::MonitorInstancesRequest,
+        t::MonitorInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MonitorInstances, t::MonitorInstancesRequest, t::MonitorInstancesResult,
+    rt::NoErrors, op::MONITOR_INSTANCES
+);
+impl MonitorInstances {
+    rt::setter!(items MonitorInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(
+        items MonitorInstancesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(val_opt MonitorInstancesRequest dry_run(bool));
+}
+/// The `MoveAddressToVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
+pub struct MoveAddressToVpc(
+    pub(crate) rt::Call<
+        t::MoveAddressToVpcRequest,
+        t::MoveAddressToVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveAddressToVpc, t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult,
+    rt::NoErrors, op::MOVE_ADDRESS_TO_VPC
+);
+impl MoveAddressToVpc {
+    rt::setter!(val_opt MoveAddressToVpcRequest dry_run(bool));
+    rt::setter!(into_req MoveAddressToVpcRequest public_ip(String));
+}
+/// The `MoveByoipCidrToIpam` operation.
+///
+/// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
+///
+/// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
+pub struct MoveByoipCidrToIpam(
+    pub(crate) rt::Call<
+        t::MoveByoipCidrToIpamRequest,
+        t::MoveByoipCidrToIpamResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveByoipCidrToIpam, t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult,
+    rt::NoErrors, op::MOVE_BYOIP_CIDR_TO_IPAM
+);
+impl MoveByoipCidrToIpam {
+    rt::setter!(val_opt MoveByoipCidrToIpamRequest dry_run(bool));
+    rt::setter!(into_req MoveByoipCidrToIpamRequest cidr(String));
+    rt::setter!(into_req MoveByoipCidrToIpamRequest ipam_pool_id(String));
+    rt::setter!(into_req MoveByoipCidrToIpamRequest ipam_pool_owner(String));
+}
+/// The `MoveCapacityReservationInstances` operation.
+///
+/// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
+///
+/// - Instance type
+/// - Platform
+/// - Availability Zone
+/// - Tenancy
+/// - Placement group
+/// - Capacity Reservation end time - `At specific time` or `Manually`.
+pub struct MoveCapacityReservationInstances(
+    pub(crate) rt::Call<
+        t::MoveCapacityReservationInstancesRequest,
+        t::MoveCapacityReservationInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveCapacityReservationInstances, t::MoveCapacityReservationInstancesRequest,
+    t::MoveCapacityReservationInstancesResult, rt::NoErrors,
+    op::MOVE_CAPACITY_RESERVATION_INSTANCES
+);
+impl MoveCapacityReservationInstances {
+    rt::setter!(val_opt MoveCapacityReservationInstancesRequest dry_run(bool));
+    rt::setter!(into_opt MoveCapacityReservationInstancesRequest client_token(String));
+    rt::setter!(
+        into_req MoveCapacityReservationInstancesRequest
+        source_capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_req MoveCapacityReservationInstancesRequest
+        destination_capacity_reservation_id(String)
+    );
+    rt::setter!(val_req MoveCapacityReservationInstancesRequest instance_count(i32));
 }

@@ -82,69 +82,20 @@ rt::operation_type!(
     rt::NoErrors, op::PROVISION_BYOIP_CIDR
 );
 impl ProvisionByoipCidr {
-    /// Sets [`cidr`](t::ProvisionByoipCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`cidr_authorization_context`](t::ProvisionByoipCidrRequest::cidr_authorization_context).
-    #[inline]
-    pub fn cidr_authorization_context(
-        mut self,
-        value: t::CidrAuthorizationContext,
-    ) -> Self {
-        self.0.input_mut().cidr_authorization_context = Some(value);
-        self
-    }
-    /// Sets [`publicly_advertisable`](t::ProvisionByoipCidrRequest::publicly_advertisable).
-    #[inline]
-    pub fn publicly_advertisable(mut self, value: bool) -> Self {
-        self.0.input_mut().publicly_advertisable = Some(value);
-        self
-    }
-    /// Sets [`description`](t::ProvisionByoipCidrRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ProvisionByoipCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`pool_tag_specifications`](t::ProvisionByoipCidrRequest::pool_tag_specifications).
-    #[inline]
-    pub fn pool_tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().pool_tag_specifications);
-        self
-    }
-    /// Adds one element to `PoolTagSpecifications`; see [`pool_tag_specifications`](Self::pool_tag_specifications).
-    #[inline]
-    pub fn push_pool_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().pool_tag_specifications, item);
-        self
-    }
-    /// Sets [`multi_region`](t::ProvisionByoipCidrRequest::multi_region).
-    #[inline]
-    pub fn multi_region(mut self, value: bool) -> Self {
-        self.0.input_mut().multi_region = Some(value);
-        self
-    }
-    /// Sets [`network_border_group`](t::ProvisionByoipCidrRequest::network_border_group).
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ProvisionByoipCidrRequest cidr(String));
+    rt::setter!(
+        val_opt ProvisionByoipCidrRequest
+        cidr_authorization_context(t::CidrAuthorizationContext)
+    );
+    rt::setter!(val_opt ProvisionByoipCidrRequest publicly_advertisable(bool));
+    rt::setter!(into_opt ProvisionByoipCidrRequest description(String));
+    rt::setter!(val_opt ProvisionByoipCidrRequest dry_run(bool));
+    rt::setter!(
+        items ProvisionByoipCidrRequest pool_tag_specifications(t::TagSpecification)
+        push_pool_tag_specifications
+    );
+    rt::setter!(val_opt ProvisionByoipCidrRequest multi_region(bool));
+    rt::setter!(into_opt ProvisionByoipCidrRequest network_border_group(String));
 }
 /// The `ProvisionIpamByoasn` operation.
 ///
@@ -161,33 +112,13 @@ rt::operation_type!(
     rt::NoErrors, op::PROVISION_IPAM_BYOASN
 );
 impl ProvisionIpamByoasn {
-    /// Sets [`dry_run`](t::ProvisionIpamByoasnRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_id`](t::ProvisionIpamByoasnRequest::ipam_id).
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sets [`asn`](t::ProvisionIpamByoasnRequest::asn).
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// Sets [`asn_authorization_context`](t::ProvisionIpamByoasnRequest::asn_authorization_context).
-    #[inline]
-    pub fn asn_authorization_context(
-        mut self,
-        value: t::AsnAuthorizationContext,
-    ) -> Self {
-        self.0.input_mut().asn_authorization_context = value;
-        self
-    }
+    rt::setter!(val_opt ProvisionIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req ProvisionIpamByoasnRequest ipam_id(String));
+    rt::setter!(into_req ProvisionIpamByoasnRequest asn(String));
+    rt::setter!(
+        val_req ProvisionIpamByoasnRequest
+        asn_authorization_context(t::AsnAuthorizationContext)
+    );
 }
 /// The `ProvisionIpamPoolCidr` operation.
 ///
@@ -206,65 +137,22 @@ rt::operation_type!(
     t::ProvisionIpamPoolCidrResult, rt::NoErrors, op::PROVISION_IPAM_POOL_CIDR
 );
 impl ProvisionIpamPoolCidr {
-    /// Sets [`dry_run`](t::ProvisionIpamPoolCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::ProvisionIpamPoolCidrRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::ProvisionIpamPoolCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sets [`cidr_authorization_context`](t::ProvisionIpamPoolCidrRequest::cidr_authorization_context).
-    #[inline]
-    pub fn cidr_authorization_context(
-        mut self,
-        value: t::IpamCidrAuthorizationContext,
-    ) -> Self {
-        self.0.input_mut().cidr_authorization_context = Some(value);
-        self
-    }
-    /// Sets [`netmask_length`](t::ProvisionIpamPoolCidrRequest::netmask_length).
-    #[inline]
-    pub fn netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().netmask_length = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::ProvisionIpamPoolCidrRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`verification_method`](t::ProvisionIpamPoolCidrRequest::verification_method).
-    #[inline]
-    pub fn verification_method(
-        mut self,
-        value: impl Into<t::VerificationMethod>,
-    ) -> Self {
-        self.0.input_mut().verification_method = Some(value.into());
-        self
-    }
-    /// Sets [`ipam_external_resource_verification_token_id`](t::ProvisionIpamPoolCidrRequest::ipam_external_resource_verification_token_id).
-    #[inline]
-    pub fn ipam_external_resource_verification_token_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_id = Some(
-            value.into(),
-        );
-        self
-    }
+    rt::setter!(val_opt ProvisionIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req ProvisionIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt ProvisionIpamPoolCidrRequest cidr(String));
+    rt::setter!(
+        val_opt ProvisionIpamPoolCidrRequest
+        cidr_authorization_context(t::IpamCidrAuthorizationContext)
+    );
+    rt::setter!(val_opt ProvisionIpamPoolCidrRequest netmask_length(i32));
+    rt::setter!(into_opt ProvisionIpamPoolCidrRequest client_token(String));
+    rt::setter!(
+        into_opt ProvisionIpamPoolCidrRequest verification_method(t::VerificationMethod)
+    );
+    rt::setter!(
+        into_opt ProvisionIpamPoolCidrRequest
+        ipam_external_resource_verification_token_id(String)
+    );
 }
 /// The `ProvisionPublicIpv4PoolCidr` operation.
 ///
@@ -284,36 +172,13 @@ rt::operation_type!(
     op::PROVISION_PUBLIC_IPV4_POOL_CIDR
 );
 impl ProvisionPublicIpv4PoolCidr {
-    /// Sets [`dry_run`](t::ProvisionPublicIpv4PoolCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::ProvisionPublicIpv4PoolCidrRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`pool_id`](t::ProvisionPublicIpv4PoolCidrRequest::pool_id).
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// Sets [`netmask_length`](t::ProvisionPublicIpv4PoolCidrRequest::netmask_length).
-    #[inline]
-    pub fn netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().netmask_length = value;
-        self
-    }
-    /// Sets [`network_border_group`](t::ProvisionPublicIpv4PoolCidrRequest::network_border_group).
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ProvisionPublicIpv4PoolCidrRequest dry_run(bool));
+    rt::setter!(into_req ProvisionPublicIpv4PoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_req ProvisionPublicIpv4PoolCidrRequest pool_id(String));
+    rt::setter!(val_req ProvisionPublicIpv4PoolCidrRequest netmask_length(i32));
+    rt::setter!(
+        into_opt ProvisionPublicIpv4PoolCidrRequest network_border_group(String)
+    );
 }
 /// The `PurchaseCapacityBlock` operation.
 ///
@@ -330,45 +195,18 @@ rt::operation_type!(
     t::PurchaseCapacityBlockResult, rt::NoErrors, op::PURCHASE_CAPACITY_BLOCK
 );
 impl PurchaseCapacityBlock {
-    /// Sets [`dry_run`](t::PurchaseCapacityBlockRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::PurchaseCapacityBlockRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`capacity_block_offering_id`](t::PurchaseCapacityBlockRequest::capacity_block_offering_id).
-    #[inline]
-    pub fn capacity_block_offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_block_offering_id = value.into();
-        self
-    }
-    /// Sets [`instance_platform`](t::PurchaseCapacityBlockRequest::instance_platform).
-    #[inline]
-    pub fn instance_platform(
-        mut self,
-        value: impl Into<t::CapacityReservationInstancePlatform>,
-    ) -> Self {
-        self.0.input_mut().instance_platform = value.into();
-        self
-    }
+    rt::setter!(val_opt PurchaseCapacityBlockRequest dry_run(bool));
+    rt::setter!(
+        items PurchaseCapacityBlockRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        into_req PurchaseCapacityBlockRequest capacity_block_offering_id(String)
+    );
+    rt::setter!(
+        into_req PurchaseCapacityBlockRequest
+        instance_platform(t::CapacityReservationInstancePlatform)
+    );
 }
 /// The `PurchaseCapacityBlockExtension` operation.
 ///
@@ -386,27 +224,14 @@ rt::operation_type!(
     op::PURCHASE_CAPACITY_BLOCK_EXTENSION
 );
 impl PurchaseCapacityBlockExtension {
-    /// Sets [`capacity_block_extension_offering_id`](t::PurchaseCapacityBlockExtensionRequest::capacity_block_extension_offering_id).
-    #[inline]
-    pub fn capacity_block_extension_offering_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().capacity_block_extension_offering_id = value.into();
-        self
-    }
-    /// Sets [`capacity_reservation_id`](t::PurchaseCapacityBlockExtensionRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::PurchaseCapacityBlockExtensionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req PurchaseCapacityBlockExtensionRequest
+        capacity_block_extension_offering_id(String)
+    );
+    rt::setter!(
+        into_req PurchaseCapacityBlockExtensionRequest capacity_reservation_id(String)
+    );
+    rt::setter!(val_opt PurchaseCapacityBlockExtensionRequest dry_run(bool));
 }
 /// The `PurchaseHostReservation` operation.
 ///
@@ -423,60 +248,19 @@ rt::operation_type!(
     t::PurchaseHostReservationResult, rt::NoErrors, op::PURCHASE_HOST_RESERVATION
 );
 impl PurchaseHostReservation {
-    /// Sets [`client_token`](t::PurchaseHostReservationRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`currency_code`](t::PurchaseHostReservationRequest::currency_code).
-    #[inline]
-    pub fn currency_code(mut self, value: impl Into<t::CurrencyCodeValues>) -> Self {
-        self.0.input_mut().currency_code = Some(value.into());
-        self
-    }
-    /// Sets [`host_id_set`](t::PurchaseHostReservationRequest::host_id_set).
-    #[inline]
-    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_id_set);
-        self
-    }
-    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
-    #[inline]
-    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_id_set, item);
-        self
-    }
-    /// Sets [`limit_price`](t::PurchaseHostReservationRequest::limit_price).
-    #[inline]
-    pub fn limit_price(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit_price = Some(value.into());
-        self
-    }
-    /// Sets [`offering_id`](t::PurchaseHostReservationRequest::offering_id).
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::PurchaseHostReservationRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(into_opt PurchaseHostReservationRequest client_token(String));
+    rt::setter!(
+        into_opt PurchaseHostReservationRequest currency_code(t::CurrencyCodeValues)
+    );
+    rt::setter!(
+        items PurchaseHostReservationRequest host_id_set(String) push_host_id_set
+    );
+    rt::setter!(into_opt PurchaseHostReservationRequest limit_price(String));
+    rt::setter!(into_req PurchaseHostReservationRequest offering_id(String));
+    rt::setter!(
+        items PurchaseHostReservationRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `PurchaseReservedInstancesOffering` operation.
 ///
@@ -500,36 +284,19 @@ rt::operation_type!(
     op::PURCHASE_RESERVED_INSTANCES_OFFERING
 );
 impl PurchaseReservedInstancesOffering {
-    /// Sets [`instance_count`](t::PurchaseReservedInstancesOfferingRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Sets [`reserved_instances_offering_id`](t::PurchaseReservedInstancesOfferingRequest::reserved_instances_offering_id).
-    #[inline]
-    pub fn reserved_instances_offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_offering_id = value.into();
-        self
-    }
-    /// Sets [`purchase_time`](t::PurchaseReservedInstancesOfferingRequest::purchase_time).
-    #[inline]
-    pub fn purchase_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().purchase_time = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::PurchaseReservedInstancesOfferingRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`limit_price`](t::PurchaseReservedInstancesOfferingRequest::limit_price).
-    #[inline]
-    pub fn limit_price(mut self, value: t::ReservedInstanceLimitPrice) -> Self {
-        self.0.input_mut().limit_price = Some(value);
-        self
-    }
+    rt::setter!(val_req PurchaseReservedInstancesOfferingRequest instance_count(i32));
+    rt::setter!(
+        into_req PurchaseReservedInstancesOfferingRequest
+        reserved_instances_offering_id(String)
+    );
+    rt::setter!(
+        val_opt PurchaseReservedInstancesOfferingRequest purchase_time(rt::DateTime)
+    );
+    rt::setter!(val_opt PurchaseReservedInstancesOfferingRequest dry_run(bool));
+    rt::setter!(
+        val_opt PurchaseReservedInstancesOfferingRequest
+        limit_price(t::ReservedInstanceLimitPrice)
+    );
 }
 /// The `PurchaseScheduledInstances` operation.
 ///
@@ -552,34 +319,10 @@ rt::operation_type!(
     t::PurchaseScheduledInstancesResult, rt::NoErrors, op::PURCHASE_SCHEDULED_INSTANCES
 );
 impl PurchaseScheduledInstances {
-    /// Sets [`client_token`](t::PurchaseScheduledInstancesRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::PurchaseScheduledInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`purchase_requests`](t::PurchaseScheduledInstancesRequest::purchase_requests).
-    #[inline]
-    pub fn purchase_requests(
-        mut self,
-        value: impl rt::Items<t::PurchaseRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().purchase_requests);
-        self
-    }
-    /// Adds one element to `PurchaseRequests`; see [`purchase_requests`](Self::purchase_requests).
-    #[inline]
-    pub fn push_purchase_requests(
-        mut self,
-        item: impl Into<t::PurchaseRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().purchase_requests, item);
-        self
-    }
+    rt::setter!(into_opt PurchaseScheduledInstancesRequest client_token(String));
+    rt::setter!(val_opt PurchaseScheduledInstancesRequest dry_run(bool));
+    rt::setter!(
+        items PurchaseScheduledInstancesRequest purchase_requests(t::PurchaseRequest)
+        push_purchase_requests
+    );
 }

@@ -161,24 +161,8 @@ rt::operation_type!(
     op::REBOOT_INSTANCES
 );
 impl RebootInstances {
-    /// Sets [`instance_ids`](t::RebootInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::RebootInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(items RebootInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt RebootInstancesRequest dry_run(bool));
 }
 /// The `RegisterImage` operation.
 ///
@@ -207,144 +191,32 @@ rt::operation_type!(
     op::REGISTER_IMAGE
 );
 impl RegisterImage {
-    /// Sets [`image_location`](t::RegisterImageRequest::image_location).
-    #[inline]
-    pub fn image_location(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_location = Some(value.into());
-        self
-    }
-    /// Sets [`billing_products`](t::RegisterImageRequest::billing_products).
-    #[inline]
-    pub fn billing_products(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().billing_products);
-        self
-    }
-    /// Adds one element to `BillingProducts`; see [`billing_products`](Self::billing_products).
-    #[inline]
-    pub fn push_billing_products(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().billing_products, item);
-        self
-    }
-    /// Sets [`boot_mode`](t::RegisterImageRequest::boot_mode).
-    #[inline]
-    pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
-        self.0.input_mut().boot_mode = Some(value.into());
-        self
-    }
-    /// Sets [`tpm_support`](t::RegisterImageRequest::tpm_support).
-    #[inline]
-    pub fn tpm_support(mut self, value: impl Into<t::TpmSupportValues>) -> Self {
-        self.0.input_mut().tpm_support = Some(value.into());
-        self
-    }
-    /// Sets [`uefi_data`](t::RegisterImageRequest::uefi_data).
-    #[inline]
-    pub fn uefi_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uefi_data = Some(value.into());
-        self
-    }
-    /// Sets [`imds_support`](t::RegisterImageRequest::imds_support).
-    #[inline]
-    pub fn imds_support(mut self, value: impl Into<t::ImdsSupportValues>) -> Self {
-        self.0.input_mut().imds_support = Some(value.into());
-        self
-    }
-    /// Sets [`tag_specifications`](t::RegisterImageRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`dry_run`](t::RegisterImageRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`name`](t::RegisterImageRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::RegisterImageRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`architecture`](t::RegisterImageRequest::architecture).
-    #[inline]
-    pub fn architecture(mut self, value: impl Into<t::ArchitectureValues>) -> Self {
-        self.0.input_mut().architecture = Some(value.into());
-        self
-    }
-    /// Sets [`kernel_id`](t::RegisterImageRequest::kernel_id).
-    #[inline]
-    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kernel_id = Some(value.into());
-        self
-    }
-    /// Sets [`ramdisk_id`](t::RegisterImageRequest::ramdisk_id).
-    #[inline]
-    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ramdisk_id = Some(value.into());
-        self
-    }
-    /// Sets [`root_device_name`](t::RegisterImageRequest::root_device_name).
-    #[inline]
-    pub fn root_device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().root_device_name = Some(value.into());
-        self
-    }
-    /// Sets [`block_device_mappings`](t::RegisterImageRequest::block_device_mappings).
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::BlockDeviceMapping>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::BlockDeviceMapping>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-    /// Sets [`virtualization_type`](t::RegisterImageRequest::virtualization_type).
-    #[inline]
-    pub fn virtualization_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().virtualization_type = Some(value.into());
-        self
-    }
-    /// Sets [`sriov_net_support`](t::RegisterImageRequest::sriov_net_support).
-    #[inline]
-    pub fn sriov_net_support(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sriov_net_support = Some(value.into());
-        self
-    }
-    /// Sets [`ena_support`](t::RegisterImageRequest::ena_support).
-    #[inline]
-    pub fn ena_support(mut self, value: bool) -> Self {
-        self.0.input_mut().ena_support = Some(value);
-        self
-    }
+    rt::setter!(into_opt RegisterImageRequest image_location(String));
+    rt::setter!(
+        items RegisterImageRequest billing_products(String) push_billing_products
+    );
+    rt::setter!(into_opt RegisterImageRequest boot_mode(t::BootModeValues));
+    rt::setter!(into_opt RegisterImageRequest tpm_support(t::TpmSupportValues));
+    rt::setter!(into_opt RegisterImageRequest uefi_data(String));
+    rt::setter!(into_opt RegisterImageRequest imds_support(t::ImdsSupportValues));
+    rt::setter!(
+        items RegisterImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt RegisterImageRequest dry_run(bool));
+    rt::setter!(into_req RegisterImageRequest name(String));
+    rt::setter!(into_opt RegisterImageRequest description(String));
+    rt::setter!(into_opt RegisterImageRequest architecture(t::ArchitectureValues));
+    rt::setter!(into_opt RegisterImageRequest kernel_id(String));
+    rt::setter!(into_opt RegisterImageRequest ramdisk_id(String));
+    rt::setter!(into_opt RegisterImageRequest root_device_name(String));
+    rt::setter!(
+        items RegisterImageRequest block_device_mappings(t::BlockDeviceMapping)
+        push_block_device_mappings
+    );
+    rt::setter!(into_opt RegisterImageRequest virtualization_type(String));
+    rt::setter!(into_opt RegisterImageRequest sriov_net_support(String));
+    rt::setter!(val_opt RegisterImageRequest ena_support(bool));
 }
 /// The `RegisterInstanceEventNotificationAttributes` operation.
 ///
@@ -365,21 +237,13 @@ rt::operation_type!(
     op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
 );
 impl RegisterInstanceEventNotificationAttributes {
-    /// Sets [`dry_run`](t::RegisterInstanceEventNotificationAttributesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instance_tag_attribute`](t::RegisterInstanceEventNotificationAttributesRequest::instance_tag_attribute).
-    #[inline]
-    pub fn instance_tag_attribute(
-        mut self,
-        value: t::RegisterInstanceTagAttributeRequest,
-    ) -> Self {
-        self.0.input_mut().instance_tag_attribute = value;
-        self
-    }
+    rt::setter!(
+        val_opt RegisterInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+    rt::setter!(
+        val_req RegisterInstanceEventNotificationAttributesRequest
+        instance_tag_attribute(t::RegisterInstanceTagAttributeRequest)
+    );
 }
 /// The `RegisterTransitGatewayMulticastGroupMembers` operation.
 ///
@@ -400,39 +264,21 @@ rt::operation_type!(
     op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
 );
 impl RegisterTransitGatewayMulticastGroupMembers {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::RegisterTransitGatewayMulticastGroupMembersRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// Sets [`group_ip_address`](t::RegisterTransitGatewayMulticastGroupMembersRequest::group_ip_address).
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`network_interface_ids`](t::RegisterTransitGatewayMulticastGroupMembersRequest::network_interface_ids).
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::RegisterTransitGatewayMulticastGroupMembersRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req RegisterTransitGatewayMulticastGroupMembersRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt RegisterTransitGatewayMulticastGroupMembersRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items RegisterTransitGatewayMulticastGroupMembersRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt RegisterTransitGatewayMulticastGroupMembersRequest dry_run(bool)
+    );
 }
 /// The `RegisterTransitGatewayMulticastGroupSources` operation.
 ///
@@ -455,39 +301,21 @@ rt::operation_type!(
     op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
 );
 impl RegisterTransitGatewayMulticastGroupSources {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// Sets [`group_ip_address`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::group_ip_address).
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`network_interface_ids`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::network_interface_ids).
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::RegisterTransitGatewayMulticastGroupSourcesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req RegisterTransitGatewayMulticastGroupSourcesRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt RegisterTransitGatewayMulticastGroupSourcesRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items RegisterTransitGatewayMulticastGroupSourcesRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt RegisterTransitGatewayMulticastGroupSourcesRequest dry_run(bool)
+    );
 }
 /// The `RejectCapacityReservationBillingOwnership` operation.
 ///
@@ -506,18 +334,11 @@ rt::operation_type!(
     op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
 );
 impl RejectCapacityReservationBillingOwnership {
-    /// Sets [`dry_run`](t::RejectCapacityReservationBillingOwnershipRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`capacity_reservation_id`](t::RejectCapacityReservationBillingOwnershipRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
+    rt::setter!(val_opt RejectCapacityReservationBillingOwnershipRequest dry_run(bool));
+    rt::setter!(
+        into_req RejectCapacityReservationBillingOwnershipRequest
+        capacity_reservation_id(String)
+    );
 }
 /// The `RejectTransitGatewayClientVpnAttachment` operation.
 ///
@@ -536,18 +357,11 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
 );
 impl RejectTransitGatewayClientVpnAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayClientVpnAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::RejectTransitGatewayClientVpnAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req RejectTransitGatewayClientVpnAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt RejectTransitGatewayClientVpnAttachmentRequest dry_run(bool));
 }
 /// The `RejectTransitGatewayMulticastDomainAssociations` operation.
 ///
@@ -566,39 +380,21 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl RejectTransitGatewayMulticastDomainAssociations {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Sets [`subnet_ids`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::subnet_ids).
-    #[inline]
-    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().subnet_ids);
-        self
-    }
-    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
-    #[inline]
-    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().subnet_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::RejectTransitGatewayMulticastDomainAssociationsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt RejectTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt RejectTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items RejectTransitGatewayMulticastDomainAssociationsRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(
+        val_opt RejectTransitGatewayMulticastDomainAssociationsRequest dry_run(bool)
+    );
 }
 /// The `RejectTransitGatewayPeeringAttachment` operation.
 ///
@@ -617,18 +413,11 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl RejectTransitGatewayPeeringAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayPeeringAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::RejectTransitGatewayPeeringAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req RejectTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt RejectTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
 /// The `RejectTransitGatewayVpcAttachment` operation.
 ///
@@ -648,18 +437,11 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl RejectTransitGatewayVpcAttachment {
-    /// Sets [`transit_gateway_attachment_id`](t::RejectTransitGatewayVpcAttachmentRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::RejectTransitGatewayVpcAttachmentRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req RejectTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt RejectTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
 /// The `RejectVpcEndpointConnections` operation.
 ///
@@ -677,48 +459,16 @@ rt::operation_type!(
     op::REJECT_VPC_ENDPOINT_CONNECTIONS
 );
 impl RejectVpcEndpointConnections {
-    /// Sets [`dry_run`](t::RejectVpcEndpointConnectionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`service_id`](t::RejectVpcEndpointConnectionsRequest::service_id).
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// Sets [`vpc_endpoint_ids`](t::RejectVpcEndpointConnectionsRequest::vpc_endpoint_ids).
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
-        self
-    }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
-    #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
-        self
-    }
-    /// Sets [`transit_gateway_attachment_ids`](t::RejectVpcEndpointConnectionsRequest::transit_gateway_attachment_ids).
-    #[inline]
-    pub fn transit_gateway_attachment_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
-        self
-    }
-    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
-    #[inline]
-    pub fn push_transit_gateway_attachment_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
-        self
-    }
+    rt::setter!(val_opt RejectVpcEndpointConnectionsRequest dry_run(bool));
+    rt::setter!(into_req RejectVpcEndpointConnectionsRequest service_id(String));
+    rt::setter!(
+        items RejectVpcEndpointConnectionsRequest vpc_endpoint_ids(String)
+        push_vpc_endpoint_ids
+    );
+    rt::setter!(
+        items RejectVpcEndpointConnectionsRequest transit_gateway_attachment_ids(String)
+        push_transit_gateway_attachment_ids
+    );
 }
 /// The `RejectVpcPeeringConnection` operation.
 ///
@@ -735,18 +485,10 @@ rt::operation_type!(
     t::RejectVpcPeeringConnectionResult, rt::NoErrors, op::REJECT_VPC_PEERING_CONNECTION
 );
 impl RejectVpcPeeringConnection {
-    /// Sets [`dry_run`](t::RejectVpcPeeringConnectionRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`vpc_peering_connection_id`](t::RejectVpcPeeringConnectionRequest::vpc_peering_connection_id).
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
+    rt::setter!(val_opt RejectVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req RejectVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
 }
 /// The `ReleaseAddress` operation.
 ///
@@ -766,30 +508,10 @@ rt::operation_type!(
     ReleaseAddress, t::ReleaseAddressRequest, rt::Unit, rt::NoErrors, op::RELEASE_ADDRESS
 );
 impl ReleaseAddress {
-    /// Sets [`allocation_id`](t::ReleaseAddressRequest::allocation_id).
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// Sets [`public_ip`](t::ReleaseAddressRequest::public_ip).
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// Sets [`network_border_group`](t::ReleaseAddressRequest::network_border_group).
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ReleaseAddressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt ReleaseAddressRequest allocation_id(String));
+    rt::setter!(into_opt ReleaseAddressRequest public_ip(String));
+    rt::setter!(into_opt ReleaseAddressRequest network_border_group(String));
+    rt::setter!(val_opt ReleaseAddressRequest dry_run(bool));
 }
 /// The `ReleaseHosts` operation.
 ///
@@ -806,18 +528,7 @@ rt::operation_type!(
     op::RELEASE_HOSTS
 );
 impl ReleaseHosts {
-    /// Sets [`host_ids`](t::ReleaseHostsRequest::host_ids).
-    #[inline]
-    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_ids);
-        self
-    }
-    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
-    #[inline]
-    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_ids, item);
-        self
-    }
+    rt::setter!(items ReleaseHostsRequest host_ids(String) push_host_ids);
 }
 /// The `ReleaseIpamPoolAllocation` operation.
 ///
@@ -836,30 +547,12 @@ rt::operation_type!(
     t::ReleaseIpamPoolAllocationResult, rt::NoErrors, op::RELEASE_IPAM_POOL_ALLOCATION
 );
 impl ReleaseIpamPoolAllocation {
-    /// Sets [`dry_run`](t::ReleaseIpamPoolAllocationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`ipam_pool_id`](t::ReleaseIpamPoolAllocationRequest::ipam_pool_id).
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Sets [`cidr`](t::ReleaseIpamPoolAllocationRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`ipam_pool_allocation_id`](t::ReleaseIpamPoolAllocationRequest::ipam_pool_allocation_id).
-    #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = value.into();
-        self
-    }
+    rt::setter!(val_opt ReleaseIpamPoolAllocationRequest dry_run(bool));
+    rt::setter!(into_req ReleaseIpamPoolAllocationRequest ipam_pool_id(String));
+    rt::setter!(into_req ReleaseIpamPoolAllocationRequest cidr(String));
+    rt::setter!(
+        into_req ReleaseIpamPoolAllocationRequest ipam_pool_allocation_id(String)
+    );
 }
 /// The `ReplaceIamInstanceProfileAssociation` operation.
 ///
@@ -879,21 +572,13 @@ rt::operation_type!(
     op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION
 );
 impl ReplaceIamInstanceProfileAssociation {
-    /// Sets [`iam_instance_profile`](t::ReplaceIamInstanceProfileAssociationRequest::iam_instance_profile).
-    #[inline]
-    pub fn iam_instance_profile(
-        mut self,
-        value: t::IamInstanceProfileSpecification,
-    ) -> Self {
-        self.0.input_mut().iam_instance_profile = value;
-        self
-    }
-    /// Sets [`association_id`](t::ReplaceIamInstanceProfileAssociationRequest::association_id).
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
+    rt::setter!(
+        val_req ReplaceIamInstanceProfileAssociationRequest
+        iam_instance_profile(t::IamInstanceProfileSpecification)
+    );
+    rt::setter!(
+        into_req ReplaceIamInstanceProfileAssociationRequest association_id(String)
+    );
 }
 impl super::Client {
     /// Sets or replaces the criteria for Allowed AMIs. Returns [`ReplaceImageCriteriaInAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1027,30 +712,13 @@ rt::operation_type!(
     op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS
 );
 impl ReplaceImageCriteriaInAllowedImagesSettings {
-    /// Sets [`image_criteria`](t::ReplaceImageCriteriaInAllowedImagesSettingsRequest::image_criteria).
-    #[inline]
-    pub fn image_criteria(
-        mut self,
-        value: impl rt::Items<t::ImageCriterionRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().image_criteria);
-        self
-    }
-    /// Adds one element to `ImageCriteria`; see [`image_criteria`](Self::image_criteria).
-    #[inline]
-    pub fn push_image_criteria(
-        mut self,
-        item: impl Into<t::ImageCriterionRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().image_criteria, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ReplaceImageCriteriaInAllowedImagesSettingsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items ReplaceImageCriteriaInAllowedImagesSettingsRequest
+        image_criteria(t::ImageCriterionRequest) push_image_criteria
+    );
+    rt::setter!(
+        val_opt ReplaceImageCriteriaInAllowedImagesSettingsRequest dry_run(bool)
+    );
 }
 /// The `ReplaceImageInstanceTypeSpecification` operation.
 ///
@@ -1083,27 +751,12 @@ rt::operation_type!(
     op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION
 );
 impl ReplaceImageInstanceTypeSpecification {
-    /// Sets [`image_id`](t::ReplaceImageInstanceTypeSpecificationRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`instance_type_specification`](t::ReplaceImageInstanceTypeSpecificationRequest::instance_type_specification).
-    #[inline]
-    pub fn instance_type_specification(
-        mut self,
-        value: t::InstanceTypeSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().instance_type_specification = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ReplaceImageInstanceTypeSpecificationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ReplaceImageInstanceTypeSpecificationRequest image_id(String));
+    rt::setter!(
+        val_opt ReplaceImageInstanceTypeSpecificationRequest
+        instance_type_specification(t::InstanceTypeSpecificationRequest)
+    );
+    rt::setter!(val_opt ReplaceImageInstanceTypeSpecificationRequest dry_run(bool));
 }
 /// The `ReplaceNetworkAclAssociation` operation.
 ///
@@ -1123,24 +776,9 @@ rt::operation_type!(
     op::REPLACE_NETWORK_ACL_ASSOCIATION
 );
 impl ReplaceNetworkAclAssociation {
-    /// Sets [`dry_run`](t::ReplaceNetworkAclAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`association_id`](t::ReplaceNetworkAclAssociationRequest::association_id).
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Sets [`network_acl_id`](t::ReplaceNetworkAclAssociationRequest::network_acl_id).
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
+    rt::setter!(val_opt ReplaceNetworkAclAssociationRequest dry_run(bool));
+    rt::setter!(into_req ReplaceNetworkAclAssociationRequest association_id(String));
+    rt::setter!(into_req ReplaceNetworkAclAssociationRequest network_acl_id(String));
 }
 /// The `ReplaceNetworkAclEntry` operation.
 ///
@@ -1153,66 +791,16 @@ rt::operation_type!(
     op::REPLACE_NETWORK_ACL_ENTRY
 );
 impl ReplaceNetworkAclEntry {
-    /// Sets [`dry_run`](t::ReplaceNetworkAclEntryRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`network_acl_id`](t::ReplaceNetworkAclEntryRequest::network_acl_id).
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sets [`rule_number`](t::ReplaceNetworkAclEntryRequest::rule_number).
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// Sets [`protocol`](t::ReplaceNetworkAclEntryRequest::protocol).
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Sets [`rule_action`](t::ReplaceNetworkAclEntryRequest::rule_action).
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
-        self
-    }
-    /// Sets [`egress`](t::ReplaceNetworkAclEntryRequest::egress).
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// Sets [`cidr_block`](t::ReplaceNetworkAclEntryRequest::cidr_block).
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`ipv6_cidr_block`](t::ReplaceNetworkAclEntryRequest::ipv6_cidr_block).
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`icmp_type_code`](t::ReplaceNetworkAclEntryRequest::icmp_type_code).
-    #[inline]
-    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
-        self.0.input_mut().icmp_type_code = Some(value);
-        self
-    }
-    /// Sets [`port_range`](t::ReplaceNetworkAclEntryRequest::port_range).
-    #[inline]
-    pub fn port_range(mut self, value: t::PortRange) -> Self {
-        self.0.input_mut().port_range = Some(value);
-        self
-    }
+    rt::setter!(val_opt ReplaceNetworkAclEntryRequest dry_run(bool));
+    rt::setter!(into_req ReplaceNetworkAclEntryRequest network_acl_id(String));
+    rt::setter!(val_req ReplaceNetworkAclEntryRequest rule_number(i32));
+    rt::setter!(into_req ReplaceNetworkAclEntryRequest protocol(String));
+    rt::setter!(into_req ReplaceNetworkAclEntryRequest rule_action(t::RuleAction));
+    rt::setter!(val_req ReplaceNetworkAclEntryRequest egress(bool));
+    rt::setter!(into_opt ReplaceNetworkAclEntryRequest cidr_block(String));
+    rt::setter!(into_opt ReplaceNetworkAclEntryRequest ipv6_cidr_block(String));
+    rt::setter!(val_opt ReplaceNetworkAclEntryRequest icmp_type_code(t::IcmpTypeCode));
+    rt::setter!(val_opt ReplaceNetworkAclEntryRequest port_range(t::PortRange));
 }
 /// The `ReplaceRoute` operation.
 ///
@@ -1228,114 +816,24 @@ rt::operation_type!(
     ReplaceRoute, t::ReplaceRouteRequest, rt::Unit, rt::NoErrors, op::REPLACE_ROUTE
 );
 impl ReplaceRoute {
-    /// Sets [`destination_prefix_list_id`](t::ReplaceRouteRequest::destination_prefix_list_id).
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sets [`vpc_endpoint_id`](t::ReplaceRouteRequest::vpc_endpoint_id).
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sets [`local_target`](t::ReplaceRouteRequest::local_target).
-    #[inline]
-    pub fn local_target(mut self, value: bool) -> Self {
-        self.0.input_mut().local_target = Some(value);
-        self
-    }
-    /// Sets [`transit_gateway_id`](t::ReplaceRouteRequest::transit_gateway_id).
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets [`local_gateway_id`](t::ReplaceRouteRequest::local_gateway_id).
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets [`carrier_gateway_id`](t::ReplaceRouteRequest::carrier_gateway_id).
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets [`core_network_arn`](t::ReplaceRouteRequest::core_network_arn).
-    #[inline]
-    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().core_network_arn = Some(value.into());
-        self
-    }
-    /// Sets [`odb_network_arn`](t::ReplaceRouteRequest::odb_network_arn).
-    #[inline]
-    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().odb_network_arn = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::ReplaceRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`route_table_id`](t::ReplaceRouteRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sets [`destination_cidr_block`](t::ReplaceRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`gateway_id`](t::ReplaceRouteRequest::gateway_id).
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
-        self
-    }
-    /// Sets [`destination_ipv6_cidr_block`](t::ReplaceRouteRequest::destination_ipv6_cidr_block).
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Sets [`egress_only_internet_gateway_id`](t::ReplaceRouteRequest::egress_only_internet_gateway_id).
-    #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets [`instance_id`](t::ReplaceRouteRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// Sets [`network_interface_id`](t::ReplaceRouteRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// Sets [`vpc_peering_connection_id`](t::ReplaceRouteRequest::vpc_peering_connection_id).
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
-        self
-    }
-    /// Sets [`nat_gateway_id`](t::ReplaceRouteRequest::nat_gateway_id).
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ReplaceRouteRequest destination_prefix_list_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest vpc_endpoint_id(String));
+    rt::setter!(val_opt ReplaceRouteRequest local_target(bool));
+    rt::setter!(into_opt ReplaceRouteRequest transit_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest local_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest carrier_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest core_network_arn(String));
+    rt::setter!(into_opt ReplaceRouteRequest odb_network_arn(String));
+    rt::setter!(val_opt ReplaceRouteRequest dry_run(bool));
+    rt::setter!(into_req ReplaceRouteRequest route_table_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt ReplaceRouteRequest gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest destination_ipv6_cidr_block(String));
+    rt::setter!(into_opt ReplaceRouteRequest egress_only_internet_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest instance_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest network_interface_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest vpc_peering_connection_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest nat_gateway_id(String));
 }
 /// The `ReplaceRouteTableAssociation` operation.
 ///
@@ -1355,24 +853,9 @@ rt::operation_type!(
     op::REPLACE_ROUTE_TABLE_ASSOCIATION
 );
 impl ReplaceRouteTableAssociation {
-    /// Sets [`dry_run`](t::ReplaceRouteTableAssociationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`association_id`](t::ReplaceRouteTableAssociationRequest::association_id).
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Sets [`route_table_id`](t::ReplaceRouteTableAssociationRequest::route_table_id).
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
+    rt::setter!(val_opt ReplaceRouteTableAssociationRequest dry_run(bool));
+    rt::setter!(into_req ReplaceRouteTableAssociationRequest association_id(String));
+    rt::setter!(into_req ReplaceRouteTableAssociationRequest route_table_id(String));
 }
 /// The `ReplaceTransitGatewayRoute` operation.
 ///
@@ -1389,36 +872,17 @@ rt::operation_type!(
     t::ReplaceTransitGatewayRouteResult, rt::NoErrors, op::REPLACE_TRANSIT_GATEWAY_ROUTE
 );
 impl ReplaceTransitGatewayRoute {
-    /// Sets [`destination_cidr_block`](t::ReplaceTransitGatewayRouteRequest::destination_cidr_block).
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Sets [`transit_gateway_route_table_id`](t::ReplaceTransitGatewayRouteRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`transit_gateway_attachment_id`](t::ReplaceTransitGatewayRouteRequest::transit_gateway_attachment_id).
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Sets [`blackhole`](t::ReplaceTransitGatewayRouteRequest::blackhole).
-    #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ReplaceTransitGatewayRouteRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ReplaceTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_req ReplaceTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt ReplaceTransitGatewayRouteRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt ReplaceTransitGatewayRouteRequest blackhole(bool));
+    rt::setter!(val_opt ReplaceTransitGatewayRouteRequest dry_run(bool));
 }
 /// The `ReplaceVpnTunnel` operation.
 ///
@@ -1435,30 +899,10 @@ rt::operation_type!(
     rt::NoErrors, op::REPLACE_VPN_TUNNEL
 );
 impl ReplaceVpnTunnel {
-    /// Sets [`vpn_connection_id`](t::ReplaceVpnTunnelRequest::vpn_connection_id).
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Sets [`vpn_tunnel_outside_ip_address`](t::ReplaceVpnTunnelRequest::vpn_tunnel_outside_ip_address).
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Sets [`apply_pending_maintenance`](t::ReplaceVpnTunnelRequest::apply_pending_maintenance).
-    #[inline]
-    pub fn apply_pending_maintenance(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_pending_maintenance = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::ReplaceVpnTunnelRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ReplaceVpnTunnelRequest vpn_connection_id(String));
+    rt::setter!(into_req ReplaceVpnTunnelRequest vpn_tunnel_outside_ip_address(String));
+    rt::setter!(val_opt ReplaceVpnTunnelRequest apply_pending_maintenance(bool));
+    rt::setter!(val_opt ReplaceVpnTunnelRequest dry_run(bool));
 }
 /// The `ReportInstanceStatus` operation.
 ///
@@ -1473,68 +917,19 @@ rt::operation_type!(
     op::REPORT_INSTANCE_STATUS
 );
 impl ReportInstanceStatus {
-    /// Sets [`dry_run`](t::ReportInstanceStatusRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`instances`](t::ReportInstanceStatusRequest::instances).
-    #[inline]
-    pub fn instances(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instances);
-        self
-    }
-    /// Adds one element to `Instances`; see [`instances`](Self::instances).
-    #[inline]
-    pub fn push_instances(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instances, item);
-        self
-    }
-    /// Sets [`status`](t::ReportInstanceStatusRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::ReportStatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sets [`start_time`](t::ReportInstanceStatusRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::ReportInstanceStatusRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`reason_codes`](t::ReportInstanceStatusRequest::reason_codes).
-    #[inline]
-    pub fn reason_codes(
-        mut self,
-        value: impl rt::Items<t::ReportInstanceReasonCodes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().reason_codes);
-        self
-    }
-    /// Adds one element to `ReasonCodes`; see [`reason_codes`](Self::reason_codes).
-    #[inline]
-    pub fn push_reason_codes(
-        mut self,
-        item: impl Into<t::ReportInstanceReasonCodes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().reason_codes, item);
-        self
-    }
-    /// Sets [`description`](t::ReportInstanceStatusRequest::description).
-    #[deprecated(note = "This member has been deprecated")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ReportInstanceStatusRequest dry_run(bool));
+    rt::setter!(items ReportInstanceStatusRequest instances(String) push_instances);
+    rt::setter!(into_req ReportInstanceStatusRequest status(t::ReportStatusType));
+    rt::setter!(val_opt ReportInstanceStatusRequest start_time(rt::DateTime));
+    rt::setter!(val_opt ReportInstanceStatusRequest end_time(rt::DateTime));
+    rt::setter!(
+        items ReportInstanceStatusRequest reason_codes(t::ReportInstanceReasonCodes)
+        push_reason_codes
+    );
+    rt::setter!(
+        #[deprecated(note = "This member has been deprecated")] #[allow(deprecated)]
+        into_opt ReportInstanceStatusRequest description(String)
+    );
 }
 /// The `RequestSpotFleet` operation.
 ///
@@ -1565,21 +960,11 @@ rt::operation_type!(
     rt::NoErrors, op::REQUEST_SPOT_FLEET
 );
 impl RequestSpotFleet {
-    /// Sets [`dry_run`](t::RequestSpotFleetRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`spot_fleet_request_config`](t::RequestSpotFleetRequest::spot_fleet_request_config).
-    #[inline]
-    pub fn spot_fleet_request_config(
-        mut self,
-        value: t::SpotFleetRequestConfigData,
-    ) -> Self {
-        self.0.input_mut().spot_fleet_request_config = value;
-        self
-    }
+    rt::setter!(val_opt RequestSpotFleetRequest dry_run(bool));
+    rt::setter!(
+        val_req RequestSpotFleetRequest
+        spot_fleet_request_config(t::SpotFleetRequestConfigData)
+    );
 }
 /// The `RequestSpotInstances` operation.
 ///
@@ -1600,102 +985,28 @@ rt::operation_type!(
     rt::NoErrors, op::REQUEST_SPOT_INSTANCES
 );
 impl RequestSpotInstances {
-    /// Sets [`launch_specification`](t::RequestSpotInstancesRequest::launch_specification).
-    #[inline]
-    pub fn launch_specification(
-        mut self,
-        value: t::RequestSpotLaunchSpecification,
-    ) -> Self {
-        self.0.input_mut().launch_specification = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::RequestSpotInstancesRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`instance_interruption_behavior`](t::RequestSpotInstancesRequest::instance_interruption_behavior).
-    #[inline]
-    pub fn instance_interruption_behavior(
-        mut self,
-        value: impl Into<t::InstanceInterruptionBehavior>,
-    ) -> Self {
-        self.0.input_mut().instance_interruption_behavior = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::RequestSpotInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`spot_price`](t::RequestSpotInstancesRequest::spot_price).
-    #[inline]
-    pub fn spot_price(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_price = Some(value.into());
-        self
-    }
-    /// Sets [`client_token`](t::RequestSpotInstancesRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`instance_count`](t::RequestSpotInstancesRequest::instance_count).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// Sets [`type_`](t::RequestSpotInstancesRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::SpotInstanceType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`valid_from`](t::RequestSpotInstancesRequest::valid_from).
-    #[inline]
-    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_from = Some(value);
-        self
-    }
-    /// Sets [`valid_until`](t::RequestSpotInstancesRequest::valid_until).
-    #[inline]
-    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_until = Some(value);
-        self
-    }
-    /// Sets [`launch_group`](t::RequestSpotInstancesRequest::launch_group).
-    #[inline]
-    pub fn launch_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_group = Some(value.into());
-        self
-    }
-    /// Sets [`availability_zone_group`](t::RequestSpotInstancesRequest::availability_zone_group).
-    #[inline]
-    pub fn availability_zone_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_group = Some(value.into());
-        self
-    }
-    /// Sets [`block_duration_minutes`](t::RequestSpotInstancesRequest::block_duration_minutes).
-    #[inline]
-    pub fn block_duration_minutes(mut self, value: i32) -> Self {
-        self.0.input_mut().block_duration_minutes = Some(value);
-        self
-    }
+    rt::setter!(
+        val_opt RequestSpotInstancesRequest
+        launch_specification(t::RequestSpotLaunchSpecification)
+    );
+    rt::setter!(
+        items RequestSpotInstancesRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        into_opt RequestSpotInstancesRequest
+        instance_interruption_behavior(t::InstanceInterruptionBehavior)
+    );
+    rt::setter!(val_opt RequestSpotInstancesRequest dry_run(bool));
+    rt::setter!(into_opt RequestSpotInstancesRequest spot_price(String));
+    rt::setter!(into_opt RequestSpotInstancesRequest client_token(String));
+    rt::setter!(val_opt RequestSpotInstancesRequest instance_count(i32));
+    rt::setter!(into_opt RequestSpotInstancesRequest type_(t::SpotInstanceType));
+    rt::setter!(val_opt RequestSpotInstancesRequest valid_from(rt::DateTime));
+    rt::setter!(val_opt RequestSpotInstancesRequest valid_until(rt::DateTime));
+    rt::setter!(into_opt RequestSpotInstancesRequest launch_group(String));
+    rt::setter!(into_opt RequestSpotInstancesRequest availability_zone_group(String));
+    rt::setter!(val_opt RequestSpotInstancesRequest block_duration_minutes(i32));
 }
 /// The `ResetAddressAttribute` operation.
 ///
@@ -1712,24 +1023,11 @@ rt::operation_type!(
     t::ResetAddressAttributeResult, rt::NoErrors, op::RESET_ADDRESS_ATTRIBUTE
 );
 impl ResetAddressAttribute {
-    /// Sets [`allocation_id`](t::ResetAddressAttributeRequest::allocation_id).
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// Sets [`attribute`](t::ResetAddressAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ResetAddressAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req ResetAddressAttributeRequest allocation_id(String));
+    rt::setter!(
+        into_req ResetAddressAttributeRequest attribute(t::AddressAttributeName)
+    );
+    rt::setter!(val_opt ResetAddressAttributeRequest dry_run(bool));
 }
 /// The `ResetEbsDefaultKmsKeyId` operation.
 ///
@@ -1748,12 +1046,7 @@ rt::operation_type!(
     t::ResetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::RESET_EBS_DEFAULT_KMS_KEY_ID
 );
 impl ResetEbsDefaultKmsKeyId {
-    /// Sets [`dry_run`](t::ResetEbsDefaultKmsKeyIdRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(val_opt ResetEbsDefaultKmsKeyIdRequest dry_run(bool));
 }
 /// The `ResetFpgaImageAttribute` operation.
 ///
@@ -1770,27 +1063,11 @@ rt::operation_type!(
     t::ResetFpgaImageAttributeResult, rt::NoErrors, op::RESET_FPGA_IMAGE_ATTRIBUTE
 );
 impl ResetFpgaImageAttribute {
-    /// Sets [`dry_run`](t::ResetFpgaImageAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`fpga_image_id`](t::ResetFpgaImageAttributeRequest::fpga_image_id).
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// Sets [`attribute`](t::ResetFpgaImageAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(
-        mut self,
-        value: impl Into<t::ResetFpgaImageAttributeName>,
-    ) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ResetFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req ResetFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_opt ResetFpgaImageAttributeRequest attribute(t::ResetFpgaImageAttributeName)
+    );
 }
 /// The `ResetImageAttribute` operation.
 ///
@@ -1803,24 +1080,11 @@ rt::operation_type!(
     op::RESET_IMAGE_ATTRIBUTE
 );
 impl ResetImageAttribute {
-    /// Sets [`attribute`](t::ResetImageAttributeRequest::attribute).
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::ResetImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sets [`image_id`](t::ResetImageAttributeRequest::image_id).
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::ResetImageAttributeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ResetImageAttributeRequest attribute(t::ResetImageAttributeName)
+    );
+    rt::setter!(into_req ResetImageAttributeRequest image_id(String));
+    rt::setter!(val_opt ResetImageAttributeRequest dry_run(bool));
 }
 /// The `ResetInstanceAttribute` operation.
 ///
@@ -1835,22 +1099,535 @@ rt::operation_type!(
     op::RESET_INSTANCE_ATTRIBUTE
 );
 impl ResetInstanceAttribute {
-    /// Sets [`dry_run`](t::ResetInstanceAttributeRequest::dry_run).
+    rt::setter!(val_opt ResetInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req ResetInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_req ResetInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
+}
+impl super::Client {
+    /// Resets a network interface attribute. You can specify only one attribute at a time. Returns [`ResetNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn reset_network_interface_attribute(&self) -> ResetNetworkInterfaceAttribute {
+        ResetNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::RESET_NETWORK_INTERFACE_ATTRIBUTE),
+        )
     }
-    /// Sets [`instance_id`](t::ResetInstanceAttributeRequest::instance_id).
+    /// Resets permission settings for the specified snapshot. Returns [`ResetSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
+    pub fn reset_snapshot_attribute(&self) -> ResetSnapshotAttribute {
+        ResetSnapshotAttribute(
+            rt::Call::new(&self.handle, &op::RESET_SNAPSHOT_ATTRIBUTE),
+        )
     }
-    /// Sets [`attribute`](t::ResetInstanceAttributeRequest::attribute).
+    /// **Note:** This action is deprecated. Returns [`RestoreAddressToClassic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
+    pub fn restore_address_to_classic(&self) -> RestoreAddressToClassic {
+        RestoreAddressToClassic(
+            rt::Call::new(&self.handle, &op::RESTORE_ADDRESS_TO_CLASSIC),
+        )
     }
+    /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*. Returns [`RestoreImageFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_image_from_recycle_bin(&self) -> RestoreImageFromRecycleBin {
+        RestoreImageFromRecycleBin(
+            rt::Call::new(&self.handle, &op::RESTORE_IMAGE_FROM_RECYCLE_BIN),
+        )
+    }
+    /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list. Returns [`RestoreManagedPrefixListVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_managed_prefix_list_version(
+        &self,
+    ) -> RestoreManagedPrefixListVersion {
+        RestoreManagedPrefixListVersion(
+            rt::Call::new(&self.handle, &op::RESTORE_MANAGED_PREFIX_LIST_VERSION),
+        )
+    }
+    /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*. Returns [`RestoreSnapshotFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_snapshot_from_recycle_bin(&self) -> RestoreSnapshotFromRecycleBin {
+        RestoreSnapshotFromRecycleBin(
+            rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN),
+        )
+    }
+    /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored. Returns [`RestoreSnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_snapshot_tier(&self) -> RestoreSnapshotTier {
+        RestoreSnapshotTier(rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_TIER))
+    }
+    /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*. Returns [`RestoreVolumeFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_volume_from_recycle_bin(&self) -> RestoreVolumeFromRecycleBin {
+        RestoreVolumeFromRecycleBin(
+            rt::Call::new(&self.handle, &op::RESTORE_VOLUME_FROM_RECYCLE_BIN),
+        )
+    }
+    /// Removes an ingress authorization rule from a Client VPN endpoint. Returns [`RevokeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn revoke_client_vpn_ingress(&self) -> RevokeClientVpnIngress {
+        RevokeClientVpnIngress(
+            rt::Call::new(&self.handle, &op::REVOKE_CLIENT_VPN_INGRESS),
+        )
+    }
+    /// Removes the specified outbound (egress) rules from the specified security group. Returns [`RevokeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn revoke_security_group_egress(&self) -> RevokeSecurityGroupEgress {
+        RevokeSecurityGroupEgress(
+            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_EGRESS),
+        )
+    }
+    /// Removes the specified inbound (ingress) rules from a security group. Returns [`RevokeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn revoke_security_group_ingress(&self) -> RevokeSecurityGroupIngress {
+        RevokeSecurityGroupIngress(
+            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_INGRESS),
+        )
+    }
+    /// Launches the specified number of instances using an AMI for which you have permissions. Returns [`RunInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn run_instances(&self) -> RunInstances {
+        RunInstances(rt::Call::new(&self.handle, &op::RUN_INSTANCES))
+    }
+    /// Launches the specified Scheduled Instances. Returns [`RunScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn run_scheduled_instances(&self) -> RunScheduledInstances {
+        RunScheduledInstances(rt::Call::new(&self.handle, &op::RUN_SCHEDULED_INSTANCES))
+    }
+}
+/// The `ResetNetworkInterfaceAttribute` operation.
+///
+/// Resets a network interface attribute. You can specify only one attribute at a time.
+pub struct ResetNetworkInterfaceAttribute(
+    pub(crate) rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetNetworkInterfaceAttribute, t::ResetNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::RESET_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl ResetNetworkInterfaceAttribute {
+    rt::setter!(val_opt ResetNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req ResetNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_opt ResetNetworkInterfaceAttributeRequest source_dest_check(String)
+    );
+}
+/// The `ResetSnapshotAttribute` operation.
+///
+/// Resets permission settings for the specified snapshot.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ResetSnapshotAttribute(
+    pub(crate) rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetSnapshotAttribute, t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_SNAPSHOT_ATTRIBUTE
+);
+impl ResetSnapshotAttribute {
+    rt::setter!(
+        into_req ResetSnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(into_req ResetSnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(val_opt ResetSnapshotAttributeRequest dry_run(bool));
+}
+/// The `RestoreAddressToClassic` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
+pub struct RestoreAddressToClassic(
+    pub(crate) rt::Call<
+        t::RestoreAddressToClassicRequest,
+        t::RestoreAddressToClassicResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreAddressToClassic, t::RestoreAddressToClassicRequest,
+    t::RestoreAddressToClassicResult, rt::NoErrors, op::RESTORE_ADDRESS_TO_CLASSIC
+);
+impl RestoreAddressToClassic {
+    rt::setter!(val_opt RestoreAddressToClassicRequest dry_run(bool));
+    rt::setter!(into_req RestoreAddressToClassicRequest public_ip(String));
+}
+/// The `RestoreImageFromRecycleBin` operation.
+///
+/// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
+pub struct RestoreImageFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreImageFromRecycleBinRequest,
+        t::RestoreImageFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreImageFromRecycleBin, t::RestoreImageFromRecycleBinRequest,
+    t::RestoreImageFromRecycleBinResult, rt::NoErrors, op::RESTORE_IMAGE_FROM_RECYCLE_BIN
+);
+impl RestoreImageFromRecycleBin {
+    rt::setter!(into_req RestoreImageFromRecycleBinRequest image_id(String));
+    rt::setter!(val_opt RestoreImageFromRecycleBinRequest dry_run(bool));
+}
+/// The `RestoreManagedPrefixListVersion` operation.
+///
+/// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
+pub struct RestoreManagedPrefixListVersion(
+    pub(crate) rt::Call<
+        t::RestoreManagedPrefixListVersionRequest,
+        t::RestoreManagedPrefixListVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreManagedPrefixListVersion, t::RestoreManagedPrefixListVersionRequest,
+    t::RestoreManagedPrefixListVersionResult, rt::NoErrors,
+    op::RESTORE_MANAGED_PREFIX_LIST_VERSION
+);
+impl RestoreManagedPrefixListVersion {
+    rt::setter!(val_opt RestoreManagedPrefixListVersionRequest dry_run(bool));
+    rt::setter!(into_req RestoreManagedPrefixListVersionRequest prefix_list_id(String));
+    rt::setter!(val_req RestoreManagedPrefixListVersionRequest previous_version(i64));
+    rt::setter!(val_req RestoreManagedPrefixListVersionRequest current_version(i64));
+}
+/// The `RestoreSnapshotFromRecycleBin` operation.
+///
+/// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
+pub struct RestoreSnapshotFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreSnapshotFromRecycleBinRequest,
+        t::RestoreSnapshotFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreSnapshotFromRecycleBin, t::RestoreSnapshotFromRecycleBinRequest,
+    t::RestoreSnapshotFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN
+);
+impl RestoreSnapshotFromRecycleBin {
+    rt::setter!(into_req RestoreSnapshotFromRecycleBinRequest snapshot_id(String));
+    rt::setter!(val_opt RestoreSnapshotFromRecycleBinRequest dry_run(bool));
+}
+/// The `RestoreSnapshotTier` operation.
+///
+/// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
+///
+/// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
+pub struct RestoreSnapshotTier(
+    pub(crate) rt::Call<
+        t::RestoreSnapshotTierRequest,
+        t::RestoreSnapshotTierResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreSnapshotTier, t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult,
+    rt::NoErrors, op::RESTORE_SNAPSHOT_TIER
+);
+impl RestoreSnapshotTier {
+    rt::setter!(into_req RestoreSnapshotTierRequest snapshot_id(String));
+    rt::setter!(val_opt RestoreSnapshotTierRequest temporary_restore_days(i32));
+    rt::setter!(val_opt RestoreSnapshotTierRequest permanent_restore(bool));
+    rt::setter!(val_opt RestoreSnapshotTierRequest dry_run(bool));
+}
+/// The `RestoreVolumeFromRecycleBin` operation.
+///
+/// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
+pub struct RestoreVolumeFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreVolumeFromRecycleBinRequest,
+        t::RestoreVolumeFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreVolumeFromRecycleBin, t::RestoreVolumeFromRecycleBinRequest,
+    t::RestoreVolumeFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_VOLUME_FROM_RECYCLE_BIN
+);
+impl RestoreVolumeFromRecycleBin {
+    rt::setter!(into_req RestoreVolumeFromRecycleBinRequest volume_id(String));
+    rt::setter!(val_opt RestoreVolumeFromRecycleBinRequest dry_run(bool));
+}
+/// The `RevokeClientVpnIngress` operation.
+///
+/// Removes an ingress authorization rule from a Client VPN endpoint.
+pub struct RevokeClientVpnIngress(
+    pub(crate) rt::Call<
+        t::RevokeClientVpnIngressRequest,
+        t::RevokeClientVpnIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeClientVpnIngress, t::RevokeClientVpnIngressRequest,
+    t::RevokeClientVpnIngressResult, rt::NoErrors, op::REVOKE_CLIENT_VPN_INGRESS
+);
+impl RevokeClientVpnIngress {
+    rt::setter!(into_req RevokeClientVpnIngressRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_req RevokeClientVpnIngressRequest target_network_cidr(String));
+    rt::setter!(into_opt RevokeClientVpnIngressRequest access_group_id(String));
+    rt::setter!(val_opt RevokeClientVpnIngressRequest revoke_all_groups(bool));
+    rt::setter!(val_opt RevokeClientVpnIngressRequest dry_run(bool));
+}
+/// The `RevokeSecurityGroupEgress` operation.
+///
+/// Removes the specified outbound (egress) rules from the specified security group.
+///
+/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and destination (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
+///
+/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
+///
+/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
+///
+/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+pub struct RevokeSecurityGroupEgress(
+    pub(crate) rt::Call<
+        t::RevokeSecurityGroupEgressRequest,
+        t::RevokeSecurityGroupEgressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupEgress, t::RevokeSecurityGroupEgressRequest,
+    t::RevokeSecurityGroupEgressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_EGRESS
+);
+impl RevokeSecurityGroupEgress {
+    rt::setter!(
+        items RevokeSecurityGroupEgressRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt RevokeSecurityGroupEgressRequest dry_run(bool));
+    rt::setter!(into_req RevokeSecurityGroupEgressRequest group_id(String));
+    rt::setter!(
+        into_opt RevokeSecurityGroupEgressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt RevokeSecurityGroupEgressRequest source_security_group_owner_id(String)
+    );
+    rt::setter!(into_opt RevokeSecurityGroupEgressRequest ip_protocol(String));
+    rt::setter!(val_opt RevokeSecurityGroupEgressRequest from_port(i32));
+    rt::setter!(val_opt RevokeSecurityGroupEgressRequest to_port(i32));
+    rt::setter!(into_opt RevokeSecurityGroupEgressRequest cidr_ip(String));
+    rt::setter!(
+        items RevokeSecurityGroupEgressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+}
+/// The `RevokeSecurityGroupIngress` operation.
+///
+/// Removes the specified inbound (ingress) rules from a security group.
+///
+/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and source (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
+///
+/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
+///
+/// For a non-default VPC, if the values you specify do not match the existing rule's values, an `InvalidPermission.NotFound` client error is returned, and no rules are revoked.
+///
+/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
+///
+/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+pub struct RevokeSecurityGroupIngress(
+    pub(crate) rt::Call<
+        t::RevokeSecurityGroupIngressRequest,
+        t::RevokeSecurityGroupIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupIngress, t::RevokeSecurityGroupIngressRequest,
+    t::RevokeSecurityGroupIngressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_INGRESS
+);
+impl RevokeSecurityGroupIngress {
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest cidr_ip(String));
+    rt::setter!(val_opt RevokeSecurityGroupIngressRequest from_port(i32));
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest group_id(String));
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest group_name(String));
+    rt::setter!(
+        items RevokeSecurityGroupIngressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest ip_protocol(String));
+    rt::setter!(
+        into_opt RevokeSecurityGroupIngressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt RevokeSecurityGroupIngressRequest source_security_group_owner_id(String)
+    );
+    rt::setter!(val_opt RevokeSecurityGroupIngressRequest to_port(i32));
+    rt::setter!(
+        items RevokeSecurityGroupIngressRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt RevokeSecurityGroupIngressRequest dry_run(bool));
+}
+/// The `RunInstances` operation.
+///
+/// Launches the specified number of instances using an AMI for which you have permissions.
+///
+/// You can specify a number of options, or leave the default options. The following rules apply:
+///
+/// - If you don't specify a subnet ID, we choose a default subnet from your default VPC for you. If you don't have a default VPC, you must specify a subnet ID in the request.
+/// - All instances have a network interface with a primary private IPv4 address. If you don't specify this address, we choose one from the IPv4 range of your subnet.
+/// - Not all instance types support IPv6 addresses. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html).
+/// - If you don't specify a security group ID, we use the default security group for the VPC. For more information, see [Security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html).
+/// - If any of the AMIs have a product code attached for which the user has not subscribed, the request fails.
+///
+/// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify the launch template instead of specifying the launch parameters.
+///
+/// To ensure faster instance launches, break up large requests into smaller batches. For example, create five separate launch requests for 100 instances each instead of one launch request for 500 instances.
+///
+/// `RunInstances` is subject to both request rate limiting and resource rate limiting. For more information, see [Request throttling](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
+///
+/// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using DescribeInstances. You can tag instances and EBS volumes during launch, after launch, or both. For more information, see CreateTags and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+///
+/// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
+///
+/// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
+pub struct RunInstances(
+    pub(crate) rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>,
+);
+rt::operation_type!(
+    RunInstances, t::RunInstancesRequest, t::Reservation, rt::NoErrors, op::RUN_INSTANCES
+);
+impl RunInstances {
+    rt::setter!(
+        items RunInstancesRequest block_device_mappings(t::BlockDeviceMapping)
+        push_block_device_mappings
+    );
+    rt::setter!(into_opt RunInstancesRequest image_id(String));
+    rt::setter!(into_opt RunInstancesRequest instance_type(t::InstanceType));
+    rt::setter!(val_opt RunInstancesRequest ipv6_address_count(i32));
+    rt::setter!(
+        items RunInstancesRequest ipv6_addresses(t::InstanceIpv6Address)
+        push_ipv6_addresses
+    );
+    rt::setter!(into_opt RunInstancesRequest kernel_id(String));
+    rt::setter!(into_opt RunInstancesRequest key_name(String));
+    rt::setter!(val_req RunInstancesRequest max_count(i32));
+    rt::setter!(val_req RunInstancesRequest min_count(i32));
+    rt::setter!(
+        val_opt RunInstancesRequest monitoring(t::RunInstancesMonitoringEnabled)
+    );
+    rt::setter!(val_opt RunInstancesRequest placement(t::Placement));
+    rt::setter!(into_opt RunInstancesRequest ramdisk_id(String));
+    rt::setter!(
+        items RunInstancesRequest security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(items RunInstancesRequest security_groups(String) push_security_groups);
+    rt::setter!(into_opt RunInstancesRequest subnet_id(String));
+    rt::setter!(into_opt RunInstancesRequest user_data(String));
+    rt::setter!(
+        #[deprecated(note =
+        "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)")]
+        #[allow(deprecated)] items RunInstancesRequest
+        elastic_gpu_specification(t::ElasticGpuSpecification)
+        push_elastic_gpu_specification
+    );
+    rt::setter!(
+        #[deprecated(note =
+        "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)")]
+        #[allow(deprecated)] items RunInstancesRequest
+        elastic_inference_accelerators(t::ElasticInferenceAccelerator)
+        push_elastic_inference_accelerators
+    );
+    rt::setter!(
+        items RunInstancesRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest launch_template(t::LaunchTemplateSpecification)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest
+        instance_market_options(t::InstanceMarketOptionsRequest)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest credit_specification(t::CreditSpecificationRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest cpu_options(t::CpuOptionsRequest));
+    rt::setter!(
+        val_opt RunInstancesRequest
+        capacity_reservation_specification(t::CapacityReservationSpecification)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest hibernation_options(t::HibernationOptionsRequest)
+    );
+    rt::setter!(
+        items RunInstancesRequest license_specifications(t::LicenseConfigurationRequest)
+        push_license_specifications
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest metadata_options(t::InstanceMetadataOptionsRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest enclave_options(t::EnclaveOptionsRequest));
+    rt::setter!(
+        val_opt RunInstancesRequest
+        private_dns_name_options(t::PrivateDnsNameOptionsRequest)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest
+        maintenance_options(t::InstanceMaintenanceOptionsRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest disable_api_stop(bool));
+    rt::setter!(val_opt RunInstancesRequest enable_primary_ipv6(bool));
+    rt::setter!(
+        val_opt RunInstancesRequest
+        network_performance_options(t::InstanceNetworkPerformanceOptionsRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest operator(t::OperatorRequest));
+    rt::setter!(
+        items RunInstancesRequest
+        secondary_interfaces(t::InstanceSecondaryInterfaceSpecificationRequest)
+        push_secondary_interfaces
+    );
+    rt::setter!(val_opt RunInstancesRequest dry_run(bool));
+    rt::setter!(val_opt RunInstancesRequest disable_api_termination(bool));
+    rt::setter!(
+        into_opt RunInstancesRequest
+        instance_initiated_shutdown_behavior(t::ShutdownBehavior)
+    );
+    rt::setter!(into_opt RunInstancesRequest private_ip_address(String));
+    rt::setter!(into_opt RunInstancesRequest client_token(String));
+    rt::setter!(into_opt RunInstancesRequest additional_info(String));
+    rt::setter!(
+        items RunInstancesRequest
+        network_interfaces(t::InstanceNetworkInterfaceSpecification)
+        push_network_interfaces
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest
+        iam_instance_profile(t::IamInstanceProfileSpecification)
+    );
+    rt::setter!(val_opt RunInstancesRequest ebs_optimized(bool));
+}
+/// The `RunScheduledInstances` operation.
+///
+/// Launches the specified Scheduled Instances.
+///
+/// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
+///
+/// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
+pub struct RunScheduledInstances(
+    pub(crate) rt::Call<
+        t::RunScheduledInstancesRequest,
+        t::RunScheduledInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RunScheduledInstances, t::RunScheduledInstancesRequest,
+    t::RunScheduledInstancesResult, rt::NoErrors, op::RUN_SCHEDULED_INSTANCES
+);
+impl RunScheduledInstances {
+    rt::setter!(into_opt RunScheduledInstancesRequest client_token(String));
+    rt::setter!(val_opt RunScheduledInstancesRequest dry_run(bool));
+    rt::setter!(val_opt RunScheduledInstancesRequest instance_count(i32));
+    rt::setter!(
+        val_req RunScheduledInstancesRequest
+        launch_specification(t::ScheduledInstancesLaunchSpecification)
+    );
+    rt::setter!(into_req RunScheduledInstancesRequest scheduled_instance_id(String));
 }

@@ -99,42 +99,13 @@ rt::operation_type!(
     t::SearchLocalGatewayRoutesResult, rt::NoErrors, op::SEARCH_LOCAL_GATEWAY_ROUTES
 );
 impl SearchLocalGatewayRoutes {
-    /// Sets [`local_gateway_route_table_id`](t::SearchLocalGatewayRoutesRequest::local_gateway_route_table_id).
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::SearchLocalGatewayRoutesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::SearchLocalGatewayRoutesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::SearchLocalGatewayRoutesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::SearchLocalGatewayRoutesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req SearchLocalGatewayRoutesRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(items SearchLocalGatewayRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt SearchLocalGatewayRoutesRequest max_results(i32));
+    rt::setter!(into_opt SearchLocalGatewayRoutesRequest next_token(String));
+    rt::setter!(val_opt SearchLocalGatewayRoutesRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -165,45 +136,16 @@ rt::operation_type!(
     op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS
 );
 impl SearchTransitGatewayMulticastGroups {
-    /// Sets [`transit_gateway_multicast_domain_id`](t::SearchTransitGatewayMulticastGroupsRequest::transit_gateway_multicast_domain_id).
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::SearchTransitGatewayMulticastGroupsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::SearchTransitGatewayMulticastGroupsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::SearchTransitGatewayMulticastGroupsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::SearchTransitGatewayMulticastGroupsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req SearchTransitGatewayMulticastGroupsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        items SearchTransitGatewayMulticastGroupsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt SearchTransitGatewayMulticastGroupsRequest max_results(i32));
+    rt::setter!(into_opt SearchTransitGatewayMulticastGroupsRequest next_token(String));
+    rt::setter!(val_opt SearchTransitGatewayMulticastGroupsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -236,42 +178,13 @@ rt::operation_type!(
     t::SearchTransitGatewayRoutesResult, rt::NoErrors, op::SEARCH_TRANSIT_GATEWAY_ROUTES
 );
 impl SearchTransitGatewayRoutes {
-    /// Sets [`transit_gateway_route_table_id`](t::SearchTransitGatewayRoutesRequest::transit_gateway_route_table_id).
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Sets [`filters`](t::SearchTransitGatewayRoutesRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::SearchTransitGatewayRoutesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::SearchTransitGatewayRoutesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::SearchTransitGatewayRoutesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req SearchTransitGatewayRoutesRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(items SearchTransitGatewayRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt SearchTransitGatewayRoutesRequest max_results(i32));
+    rt::setter!(val_opt SearchTransitGatewayRoutesRequest dry_run(bool));
+    rt::setter!(into_opt SearchTransitGatewayRoutesRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -303,18 +216,8 @@ rt::operation_type!(
     op::SEND_DIAGNOSTIC_INTERRUPT
 );
 impl SendDiagnosticInterrupt {
-    /// Sets [`instance_id`](t::SendDiagnosticInterruptRequest::instance_id).
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::SendDiagnosticInterruptRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req SendDiagnosticInterruptRequest instance_id(String));
+    rt::setter!(val_opt SendDiagnosticInterruptRequest dry_run(bool));
 }
 /// The `StartDeclarativePoliciesReport` operation.
 ///
@@ -347,48 +250,14 @@ rt::operation_type!(
     op::START_DECLARATIVE_POLICIES_REPORT
 );
 impl StartDeclarativePoliciesReport {
-    /// Sets [`dry_run`](t::StartDeclarativePoliciesReportRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`s3_bucket`](t::StartDeclarativePoliciesReportRequest::s3_bucket).
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = value.into();
-        self
-    }
-    /// Sets [`s3_prefix`](t::StartDeclarativePoliciesReportRequest::s3_prefix).
-    #[inline]
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`target_id`](t::StartDeclarativePoliciesReportRequest::target_id).
-    #[inline]
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_id = value.into();
-        self
-    }
-    /// Sets [`tag_specifications`](t::StartDeclarativePoliciesReportRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
+    rt::setter!(val_opt StartDeclarativePoliciesReportRequest dry_run(bool));
+    rt::setter!(into_req StartDeclarativePoliciesReportRequest s3_bucket(String));
+    rt::setter!(into_opt StartDeclarativePoliciesReportRequest s3_prefix(String));
+    rt::setter!(into_req StartDeclarativePoliciesReportRequest target_id(String));
+    rt::setter!(
+        items StartDeclarativePoliciesReportRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }
 /// The `StartInstances` operation.
 ///
@@ -411,30 +280,9 @@ rt::operation_type!(
     op::START_INSTANCES
 );
 impl StartInstances {
-    /// Sets [`instance_ids`](t::StartInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`additional_info`](t::StartInstancesRequest::additional_info).
-    #[inline]
-    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().additional_info = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::StartInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(items StartInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(into_opt StartInstancesRequest additional_info(String));
+    rt::setter!(val_opt StartInstancesRequest dry_run(bool));
 }
 /// The `StartNetworkInsightsAccessScopeAnalysis` operation.
 ///
@@ -453,42 +301,18 @@ rt::operation_type!(
     op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
 );
 impl StartNetworkInsightsAccessScopeAnalysis {
-    /// Sets [`network_insights_access_scope_id`](t::StartNetworkInsightsAccessScopeAnalysisRequest::network_insights_access_scope_id).
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::StartNetworkInsightsAccessScopeAnalysisRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::StartNetworkInsightsAccessScopeAnalysisRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::StartNetworkInsightsAccessScopeAnalysisRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
+    rt::setter!(
+        into_req StartNetworkInsightsAccessScopeAnalysisRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(val_opt StartNetworkInsightsAccessScopeAnalysisRequest dry_run(bool));
+    rt::setter!(
+        items StartNetworkInsightsAccessScopeAnalysisRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_req StartNetworkInsightsAccessScopeAnalysisRequest client_token(String)
+    );
 }
 /// The `StartNetworkInsightsAnalysis` operation.
 ///
@@ -506,78 +330,27 @@ rt::operation_type!(
     op::START_NETWORK_INSIGHTS_ANALYSIS
 );
 impl StartNetworkInsightsAnalysis {
-    /// Sets [`network_insights_path_id`](t::StartNetworkInsightsAnalysisRequest::network_insights_path_id).
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = value.into();
-        self
-    }
-    /// Sets [`additional_accounts`](t::StartNetworkInsightsAnalysisRequest::additional_accounts).
-    #[inline]
-    pub fn additional_accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().additional_accounts);
-        self
-    }
-    /// Adds one element to `AdditionalAccounts`; see [`additional_accounts`](Self::additional_accounts).
-    #[inline]
-    pub fn push_additional_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().additional_accounts, item);
-        self
-    }
-    /// Sets [`filter_in_arns`](t::StartNetworkInsightsAnalysisRequest::filter_in_arns).
-    #[inline]
-    pub fn filter_in_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_in_arns);
-        self
-    }
-    /// Adds one element to `FilterInArns`; see [`filter_in_arns`](Self::filter_in_arns).
-    #[inline]
-    pub fn push_filter_in_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().filter_in_arns, item);
-        self
-    }
-    /// Sets [`filter_out_arns`](t::StartNetworkInsightsAnalysisRequest::filter_out_arns).
-    #[inline]
-    pub fn filter_out_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_out_arns);
-        self
-    }
-    /// Adds one element to `FilterOutArns`; see [`filter_out_arns`](Self::filter_out_arns).
-    #[inline]
-    pub fn push_filter_out_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().filter_out_arns, item);
-        self
-    }
-    /// Sets [`dry_run`](t::StartNetworkInsightsAnalysisRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`tag_specifications`](t::StartNetworkInsightsAnalysisRequest::tag_specifications).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sets [`client_token`](t::StartNetworkInsightsAnalysisRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
+    rt::setter!(
+        into_req StartNetworkInsightsAnalysisRequest network_insights_path_id(String)
+    );
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest additional_accounts(String)
+        push_additional_accounts
+    );
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest filter_in_arns(String)
+        push_filter_in_arns
+    );
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest filter_out_arns(String)
+        push_filter_out_arns
+    );
+    rt::setter!(val_opt StartNetworkInsightsAnalysisRequest dry_run(bool));
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_req StartNetworkInsightsAnalysisRequest client_token(String));
 }
 /// The `StartVpcEndpointServicePrivateDnsVerification` operation.
 ///
@@ -600,18 +373,12 @@ rt::operation_type!(
     op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION
 );
 impl StartVpcEndpointServicePrivateDnsVerification {
-    /// Sets [`dry_run`](t::StartVpcEndpointServicePrivateDnsVerificationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`service_id`](t::StartVpcEndpointServicePrivateDnsVerificationRequest::service_id).
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
+    rt::setter!(
+        val_opt StartVpcEndpointServicePrivateDnsVerificationRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req StartVpcEndpointServicePrivateDnsVerificationRequest service_id(String)
+    );
 }
 /// The `StopInstances` operation.
 ///
@@ -636,40 +403,9 @@ rt::operation_type!(
     op::STOP_INSTANCES
 );
 impl StopInstances {
-    /// Sets [`instance_ids`](t::StopInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`hibernate`](t::StopInstancesRequest::hibernate).
-    #[inline]
-    pub fn hibernate(mut self, value: bool) -> Self {
-        self.0.input_mut().hibernate = Some(value);
-        self
-    }
-    /// Sets [`skip_os_shutdown`](t::StopInstancesRequest::skip_os_shutdown).
-    #[inline]
-    pub fn skip_os_shutdown(mut self, value: bool) -> Self {
-        self.0.input_mut().skip_os_shutdown = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::StopInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`force`](t::StopInstancesRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
+    rt::setter!(items StopInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt StopInstancesRequest hibernate(bool));
+    rt::setter!(val_opt StopInstancesRequest skip_os_shutdown(bool));
+    rt::setter!(val_opt StopInstancesRequest dry_run(bool));
+    rt::setter!(val_opt StopInstancesRequest force(bool));
 }

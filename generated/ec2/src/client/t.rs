@@ -34,30 +34,12 @@ rt::operation_type!(
     op::TERMINATE_CLIENT_VPN_CONNECTIONS
 );
 impl TerminateClientVpnConnections {
-    /// Sets [`client_vpn_endpoint_id`](t::TerminateClientVpnConnectionsRequest::client_vpn_endpoint_id).
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Sets [`connection_id`](t::TerminateClientVpnConnectionsRequest::connection_id).
-    #[inline]
-    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_id = Some(value.into());
-        self
-    }
-    /// Sets [`username`](t::TerminateClientVpnConnectionsRequest::username).
-    #[inline]
-    pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().username = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::TerminateClientVpnConnectionsRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req TerminateClientVpnConnectionsRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(into_opt TerminateClientVpnConnectionsRequest connection_id(String));
+    rt::setter!(into_opt TerminateClientVpnConnectionsRequest username(String));
+    rt::setter!(val_opt TerminateClientVpnConnectionsRequest dry_run(bool));
 }
 /// The `TerminateInstances` operation.
 ///
@@ -109,34 +91,8 @@ rt::operation_type!(
     rt::NoErrors, op::TERMINATE_INSTANCES
 );
 impl TerminateInstances {
-    /// Sets [`instance_ids`](t::TerminateInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`force`](t::TerminateInstancesRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sets [`skip_os_shutdown`](t::TerminateInstancesRequest::skip_os_shutdown).
-    #[inline]
-    pub fn skip_os_shutdown(mut self, value: bool) -> Self {
-        self.0.input_mut().skip_os_shutdown = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::TerminateInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(items TerminateInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt TerminateInstancesRequest force(bool));
+    rt::setter!(val_opt TerminateInstancesRequest skip_os_shutdown(bool));
+    rt::setter!(val_opt TerminateInstancesRequest dry_run(bool));
 }

@@ -109,36 +109,13 @@ rt::operation_type!(
     t::UnassignIpv6AddressesResult, rt::NoErrors, op::UNASSIGN_IPV6_ADDRESSES
 );
 impl UnassignIpv6Addresses {
-    /// Sets [`ipv6_prefixes`](t::UnassignIpv6AddressesRequest::ipv6_prefixes).
-    #[inline]
-    pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
-    #[inline]
-    pub fn push_ipv6_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
-        self
-    }
-    /// Sets [`network_interface_id`](t::UnassignIpv6AddressesRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sets [`ipv6_addresses`](t::UnassignIpv6AddressesRequest::ipv6_addresses).
-    #[inline]
-    pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_addresses);
-        self
-    }
-    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
-    #[inline]
-    pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
-        self
-    }
+    rt::setter!(
+        items UnassignIpv6AddressesRequest ipv6_prefixes(String) push_ipv6_prefixes
+    );
+    rt::setter!(into_req UnassignIpv6AddressesRequest network_interface_id(String));
+    rt::setter!(
+        items UnassignIpv6AddressesRequest ipv6_addresses(String) push_ipv6_addresses
+    );
 }
 /// The `UnassignPrivateIpAddresses` operation.
 ///
@@ -151,36 +128,14 @@ rt::operation_type!(
     rt::NoErrors, op::UNASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl UnassignPrivateIpAddresses {
-    /// Sets [`ipv4_prefixes`](t::UnassignPrivateIpAddressesRequest::ipv4_prefixes).
-    #[inline]
-    pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
-    #[inline]
-    pub fn push_ipv4_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
-        self
-    }
-    /// Sets [`network_interface_id`](t::UnassignPrivateIpAddressesRequest::network_interface_id).
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sets [`private_ip_addresses`](t::UnassignPrivateIpAddressesRequest::private_ip_addresses).
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
+    rt::setter!(
+        items UnassignPrivateIpAddressesRequest ipv4_prefixes(String) push_ipv4_prefixes
+    );
+    rt::setter!(into_req UnassignPrivateIpAddressesRequest network_interface_id(String));
+    rt::setter!(
+        items UnassignPrivateIpAddressesRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
 }
 /// The `UnassignPrivateNatGatewayAddress` operation.
 ///
@@ -202,36 +157,15 @@ rt::operation_type!(
     op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
 );
 impl UnassignPrivateNatGatewayAddress {
-    /// Sets [`nat_gateway_id`](t::UnassignPrivateNatGatewayAddressRequest::nat_gateway_id).
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// Sets [`private_ip_addresses`](t::UnassignPrivateNatGatewayAddressRequest::private_ip_addresses).
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// Sets [`max_drain_duration_seconds`](t::UnassignPrivateNatGatewayAddressRequest::max_drain_duration_seconds).
-    #[inline]
-    pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().max_drain_duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::UnassignPrivateNatGatewayAddressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req UnassignPrivateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items UnassignPrivateNatGatewayAddressRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt UnassignPrivateNatGatewayAddressRequest max_drain_duration_seconds(i32)
+    );
+    rt::setter!(val_opt UnassignPrivateNatGatewayAddressRequest dry_run(bool));
 }
 /// The `UnlockSnapshot` operation.
 ///
@@ -244,18 +178,8 @@ rt::operation_type!(
     op::UNLOCK_SNAPSHOT
 );
 impl UnlockSnapshot {
-    /// Sets [`snapshot_id`](t::UnlockSnapshotRequest::snapshot_id).
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::UnlockSnapshotRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req UnlockSnapshotRequest snapshot_id(String));
+    rt::setter!(val_opt UnlockSnapshotRequest dry_run(bool));
 }
 /// The `UnmonitorInstances` operation.
 ///
@@ -272,36 +196,12 @@ rt::operation_type!(
     rt::NoErrors, op::UNMONITOR_INSTANCES
 );
 impl UnmonitorInstances {
-    /// Sets [`instance_ids`](t::UnmonitorInstancesRequest::instance_ids).
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Sets [`metric_category_ids`](t::UnmonitorInstancesRequest::metric_category_ids).
-    #[inline]
-    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_category_ids);
-        self
-    }
-    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
-    #[inline]
-    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_category_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::UnmonitorInstancesRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(items UnmonitorInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(
+        items UnmonitorInstancesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(val_opt UnmonitorInstancesRequest dry_run(bool));
 }
 /// The `UpdateCapacityManagerMonitoredTagKeys` operation.
 ///
@@ -320,42 +220,18 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl UpdateCapacityManagerMonitoredTagKeys {
-    /// Sets [`activate_tag_keys`](t::UpdateCapacityManagerMonitoredTagKeysRequest::activate_tag_keys).
-    #[inline]
-    pub fn activate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().activate_tag_keys);
-        self
-    }
-    /// Adds one element to `ActivateTagKeys`; see [`activate_tag_keys`](Self::activate_tag_keys).
-    #[inline]
-    pub fn push_activate_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().activate_tag_keys, item);
-        self
-    }
-    /// Sets [`deactivate_tag_keys`](t::UpdateCapacityManagerMonitoredTagKeysRequest::deactivate_tag_keys).
-    #[inline]
-    pub fn deactivate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().deactivate_tag_keys);
-        self
-    }
-    /// Adds one element to `DeactivateTagKeys`; see [`deactivate_tag_keys`](Self::deactivate_tag_keys).
-    #[inline]
-    pub fn push_deactivate_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().deactivate_tag_keys, item);
-        self
-    }
-    /// Sets [`dry_run`](t::UpdateCapacityManagerMonitoredTagKeysRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::UpdateCapacityManagerMonitoredTagKeysRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items UpdateCapacityManagerMonitoredTagKeysRequest activate_tag_keys(String)
+        push_activate_tag_keys
+    );
+    rt::setter!(
+        items UpdateCapacityManagerMonitoredTagKeysRequest deactivate_tag_keys(String)
+        push_deactivate_tag_keys
+    );
+    rt::setter!(val_opt UpdateCapacityManagerMonitoredTagKeysRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateCapacityManagerMonitoredTagKeysRequest client_token(String)
+    );
 }
 /// The `UpdateCapacityManagerOrganizationsAccess` operation.
 ///
@@ -374,24 +250,14 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS
 );
 impl UpdateCapacityManagerOrganizationsAccess {
-    /// Sets [`organizations_access`](t::UpdateCapacityManagerOrganizationsAccessRequest::organizations_access).
-    #[inline]
-    pub fn organizations_access(mut self, value: bool) -> Self {
-        self.0.input_mut().organizations_access = value;
-        self
-    }
-    /// Sets [`dry_run`](t::UpdateCapacityManagerOrganizationsAccessRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::UpdateCapacityManagerOrganizationsAccessRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        val_req UpdateCapacityManagerOrganizationsAccessRequest
+        organizations_access(bool)
+    );
+    rt::setter!(val_opt UpdateCapacityManagerOrganizationsAccessRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateCapacityManagerOrganizationsAccessRequest client_token(String)
+    );
 }
 /// The `UpdateInterruptibleCapacityReservationAllocation` operation.
 ///
@@ -410,33 +276,21 @@ rt::operation_type!(
     op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
 );
 impl UpdateInterruptibleCapacityReservationAllocation {
-    /// Sets [`capacity_reservation_id`](t::UpdateInterruptibleCapacityReservationAllocationRequest::capacity_reservation_id).
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sets [`target_instance_count`](t::UpdateInterruptibleCapacityReservationAllocationRequest::target_instance_count).
-    #[inline]
-    pub fn target_instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().target_instance_count = Some(value);
-        self
-    }
-    /// Sets [`dry_run`](t::UpdateInterruptibleCapacityReservationAllocationRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`zero_size_preference`](t::UpdateInterruptibleCapacityReservationAllocationRequest::zero_size_preference).
-    #[inline]
-    pub fn zero_size_preference(
-        mut self,
-        value: impl Into<t::ZeroSizePreference>,
-    ) -> Self {
-        self.0.input_mut().zero_size_preference = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req UpdateInterruptibleCapacityReservationAllocationRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        val_opt UpdateInterruptibleCapacityReservationAllocationRequest
+        target_instance_count(i32)
+    );
+    rt::setter!(
+        val_opt UpdateInterruptibleCapacityReservationAllocationRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_opt UpdateInterruptibleCapacityReservationAllocationRequest
+        zero_size_preference(t::ZeroSizePreference)
+    );
 }
 /// The `UpdateSecurityGroupRuleDescriptionsEgress` operation.
 ///
@@ -455,54 +309,22 @@ rt::operation_type!(
     op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsEgress {
-    /// Sets [`dry_run`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`group_id`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::group_id).
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// Sets [`group_name`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Sets [`ip_permissions`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::ip_permissions).
-    #[inline]
-    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
-        value.add_to(&mut self.0.input_mut().ip_permissions);
-        self
-    }
-    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
-    #[inline]
-    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
-        rt::push(&mut self.0.input_mut().ip_permissions, item);
-        self
-    }
-    /// Sets [`security_group_rule_descriptions`](t::UpdateSecurityGroupRuleDescriptionsEgressRequest::security_group_rule_descriptions).
-    #[inline]
-    pub fn security_group_rule_descriptions(
-        mut self,
-        value: impl rt::Items<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
-        self
-    }
-    /// Adds one element to `SecurityGroupRuleDescriptions`; see [`security_group_rule_descriptions`](Self::security_group_rule_descriptions).
-    #[inline]
-    pub fn push_security_group_rule_descriptions(
-        mut self,
-        item: impl Into<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
-        self
-    }
+    rt::setter!(val_opt UpdateSecurityGroupRuleDescriptionsEgressRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsEgressRequest group_id(String)
+    );
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsEgressRequest group_name(String)
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsEgressRequest
+        ip_permissions(t::IpPermission) push_ip_permissions
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsEgressRequest
+        security_group_rule_descriptions(t::SecurityGroupRuleDescription)
+        push_security_group_rule_descriptions
+    );
 }
 /// The `UpdateSecurityGroupRuleDescriptionsIngress` operation.
 ///
@@ -521,52 +343,20 @@ rt::operation_type!(
     op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsIngress {
-    /// Sets [`dry_run`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`group_id`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::group_id).
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// Sets [`group_name`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Sets [`ip_permissions`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::ip_permissions).
-    #[inline]
-    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
-        value.add_to(&mut self.0.input_mut().ip_permissions);
-        self
-    }
-    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
-    #[inline]
-    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
-        rt::push(&mut self.0.input_mut().ip_permissions, item);
-        self
-    }
-    /// Sets [`security_group_rule_descriptions`](t::UpdateSecurityGroupRuleDescriptionsIngressRequest::security_group_rule_descriptions).
-    #[inline]
-    pub fn security_group_rule_descriptions(
-        mut self,
-        value: impl rt::Items<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
-        self
-    }
-    /// Adds one element to `SecurityGroupRuleDescriptions`; see [`security_group_rule_descriptions`](Self::security_group_rule_descriptions).
-    #[inline]
-    pub fn push_security_group_rule_descriptions(
-        mut self,
-        item: impl Into<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
-        self
-    }
+    rt::setter!(val_opt UpdateSecurityGroupRuleDescriptionsIngressRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsIngressRequest group_id(String)
+    );
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsIngressRequest group_name(String)
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsIngressRequest
+        ip_permissions(t::IpPermission) push_ip_permissions
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsIngressRequest
+        security_group_rule_descriptions(t::SecurityGroupRuleDescription)
+        push_security_group_rule_descriptions
+    );
 }

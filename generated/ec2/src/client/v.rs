@@ -37,22 +37,9 @@ rt::operation_type!(
     op::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE
 );
 impl ValidateSecurityGroupQuotasForInterface {
-    /// Sets [`security_group_ids`](t::ValidateSecurityGroupQuotasForInterfaceRequest::security_group_ids).
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Sets [`dry_run`](t::ValidateSecurityGroupQuotasForInterfaceRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(
+        items ValidateSecurityGroupQuotasForInterfaceRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(val_opt ValidateSecurityGroupQuotasForInterfaceRequest dry_run(bool));
 }

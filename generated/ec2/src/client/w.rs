@@ -30,16 +30,6 @@ rt::operation_type!(
     rt::NoErrors, op::WITHDRAW_BYOIP_CIDR
 );
 impl WithdrawByoipCidr {
-    /// Sets [`cidr`](t::WithdrawByoipCidrRequest::cidr).
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::WithdrawByoipCidrRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req WithdrawByoipCidrRequest cidr(String));
+    rt::setter!(val_opt WithdrawByoipCidrRequest dry_run(bool));
 }

@@ -28,10 +28,5 @@ rt::operation_type!(
     e::ActivateEventSourceError, op::ACTIVATE_EVENT_SOURCE
 );
 impl ActivateEventSource {
-    /// Sets [`name`](t::ActivateEventSourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req ActivateEventSourceRequest name(String));
 }

@@ -60,12 +60,7 @@ rt::operation_type!(
     op::CANCEL_REPLAY
 );
 impl CancelReplay {
-    /// Sets [`replay_name`](t::CancelReplayRequest::replay_name).
-    #[inline]
-    pub fn replay_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replay_name = value.into();
-        self
-    }
+    rt::setter!(into_req CancelReplayRequest replay_name(String));
 }
 /// The `CreateApiDestination` operation.
 ///
@@ -87,42 +82,16 @@ rt::operation_type!(
     op::CREATE_API_DESTINATION
 );
 impl CreateApiDestination {
-    /// Sets [`name`](t::CreateApiDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateApiDestinationRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`connection_arn`](t::CreateApiDestinationRequest::connection_arn).
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = value.into();
-        self
-    }
-    /// Sets [`invocation_endpoint`](t::CreateApiDestinationRequest::invocation_endpoint).
-    #[inline]
-    pub fn invocation_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().invocation_endpoint = value.into();
-        self
-    }
-    /// Sets [`http_method`](t::CreateApiDestinationRequest::http_method).
-    #[inline]
-    pub fn http_method(mut self, value: impl Into<t::ApiDestinationHttpMethod>) -> Self {
-        self.0.input_mut().http_method = value.into();
-        self
-    }
-    /// Sets [`invocation_rate_limit_per_second`](t::CreateApiDestinationRequest::invocation_rate_limit_per_second).
-    #[inline]
-    pub fn invocation_rate_limit_per_second(mut self, value: i32) -> Self {
-        self.0.input_mut().invocation_rate_limit_per_second = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateApiDestinationRequest name(String));
+    rt::setter!(into_opt CreateApiDestinationRequest description(String));
+    rt::setter!(into_req CreateApiDestinationRequest connection_arn(String));
+    rt::setter!(into_req CreateApiDestinationRequest invocation_endpoint(String));
+    rt::setter!(
+        into_req CreateApiDestinationRequest http_method(t::ApiDestinationHttpMethod)
+    );
+    rt::setter!(
+        val_opt CreateApiDestinationRequest invocation_rate_limit_per_second(i32)
+    );
 }
 /// The `CreateArchive` operation.
 ///
@@ -143,42 +112,12 @@ rt::operation_type!(
     e::CreateArchiveError, op::CREATE_ARCHIVE
 );
 impl CreateArchive {
-    /// Sets [`archive_name`](t::CreateArchiveRequest::archive_name).
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
-    /// Sets [`event_source_arn`](t::CreateArchiveRequest::event_source_arn).
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateArchiveRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`event_pattern`](t::CreateArchiveRequest::event_pattern).
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`retention_days`](t::CreateArchiveRequest::retention_days).
-    #[inline]
-    pub fn retention_days(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_days = Some(value);
-        self
-    }
-    /// Sets [`kms_key_identifier`](t::CreateArchiveRequest::kms_key_identifier).
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateArchiveRequest archive_name(String));
+    rt::setter!(into_req CreateArchiveRequest event_source_arn(String));
+    rt::setter!(into_opt CreateArchiveRequest description(String));
+    rt::setter!(into_opt CreateArchiveRequest event_pattern(String));
+    rt::setter!(val_opt CreateArchiveRequest retention_days(i32));
+    rt::setter!(into_opt CreateArchiveRequest kms_key_identifier(String));
 }
 /// The `CreateConnection` operation.
 ///
@@ -197,51 +136,21 @@ rt::operation_type!(
     e::CreateConnectionError, op::CREATE_CONNECTION
 );
 impl CreateConnection {
-    /// Sets [`name`](t::CreateConnectionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateConnectionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`authorization_type`](t::CreateConnectionRequest::authorization_type).
-    #[inline]
-    pub fn authorization_type(
-        mut self,
-        value: impl Into<t::ConnectionAuthorizationType>,
-    ) -> Self {
-        self.0.input_mut().authorization_type = value.into();
-        self
-    }
-    /// Sets [`auth_parameters`](t::CreateConnectionRequest::auth_parameters).
-    #[inline]
-    pub fn auth_parameters(
-        mut self,
-        value: t::CreateConnectionAuthRequestParameters,
-    ) -> Self {
-        self.0.input_mut().auth_parameters = value;
-        self
-    }
-    /// Sets [`invocation_connectivity_parameters`](t::CreateConnectionRequest::invocation_connectivity_parameters).
-    #[inline]
-    pub fn invocation_connectivity_parameters(
-        mut self,
-        value: t::ConnectivityResourceParameters,
-    ) -> Self {
-        self.0.input_mut().invocation_connectivity_parameters = Some(value);
-        self
-    }
-    /// Sets [`kms_key_identifier`](t::CreateConnectionRequest::kms_key_identifier).
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateConnectionRequest name(String));
+    rt::setter!(into_opt CreateConnectionRequest description(String));
+    rt::setter!(
+        into_req CreateConnectionRequest
+        authorization_type(t::ConnectionAuthorizationType)
+    );
+    rt::setter!(
+        val_req CreateConnectionRequest
+        auth_parameters(t::CreateConnectionAuthRequestParameters)
+    );
+    rt::setter!(
+        val_opt CreateConnectionRequest
+        invocation_connectivity_parameters(t::ConnectivityResourceParameters)
+    );
+    rt::setter!(into_opt CreateConnectionRequest kms_key_identifier(String));
 }
 /// The `CreateEndpoint` operation.
 ///
@@ -258,48 +167,14 @@ rt::operation_type!(
     e::CreateEndpointError, op::CREATE_ENDPOINT
 );
 impl CreateEndpoint {
-    /// Sets [`name`](t::CreateEndpointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateEndpointRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`routing_config`](t::CreateEndpointRequest::routing_config).
-    #[inline]
-    pub fn routing_config(mut self, value: t::RoutingConfig) -> Self {
-        self.0.input_mut().routing_config = value;
-        self
-    }
-    /// Sets [`replication_config`](t::CreateEndpointRequest::replication_config).
-    #[inline]
-    pub fn replication_config(mut self, value: t::ReplicationConfig) -> Self {
-        self.0.input_mut().replication_config = Some(value);
-        self
-    }
-    /// Sets [`event_buses`](t::CreateEndpointRequest::event_buses).
-    #[inline]
-    pub fn event_buses(mut self, value: impl rt::Items<t::EndpointEventBus>) -> Self {
-        value.add_to(&mut self.0.input_mut().event_buses);
-        self
-    }
-    /// Adds one element to `EventBuses`; see [`event_buses`](Self::event_buses).
-    #[inline]
-    pub fn push_event_buses(mut self, item: impl Into<t::EndpointEventBus>) -> Self {
-        rt::push(&mut self.0.input_mut().event_buses, item);
-        self
-    }
-    /// Sets [`role_arn`](t::CreateEndpointRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateEndpointRequest name(String));
+    rt::setter!(into_opt CreateEndpointRequest description(String));
+    rt::setter!(val_req CreateEndpointRequest routing_config(t::RoutingConfig));
+    rt::setter!(val_opt CreateEndpointRequest replication_config(t::ReplicationConfig));
+    rt::setter!(
+        items CreateEndpointRequest event_buses(t::EndpointEventBus) push_event_buses
+    );
+    rt::setter!(into_opt CreateEndpointRequest role_arn(String));
 }
 /// The `CreateEventBus` operation.
 ///
@@ -316,54 +191,13 @@ rt::operation_type!(
     e::CreateEventBusError, op::CREATE_EVENT_BUS
 );
 impl CreateEventBus {
-    /// Sets [`name`](t::CreateEventBusRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`event_source_name`](t::CreateEventBusRequest::event_source_name).
-    #[inline]
-    pub fn event_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_name = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CreateEventBusRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_identifier`](t::CreateEventBusRequest::kms_key_identifier).
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`dead_letter_config`](t::CreateEventBusRequest::dead_letter_config).
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// Sets [`log_config`](t::CreateEventBusRequest::log_config).
-    #[inline]
-    pub fn log_config(mut self, value: t::LogConfig) -> Self {
-        self.0.input_mut().log_config = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateEventBusRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateEventBusRequest name(String));
+    rt::setter!(into_opt CreateEventBusRequest event_source_name(String));
+    rt::setter!(into_opt CreateEventBusRequest description(String));
+    rt::setter!(into_opt CreateEventBusRequest kms_key_identifier(String));
+    rt::setter!(val_opt CreateEventBusRequest dead_letter_config(t::DeadLetterConfig));
+    rt::setter!(val_opt CreateEventBusRequest log_config(t::LogConfig));
+    rt::setter!(items CreateEventBusRequest tags(t::Tag) push_tags);
 }
 /// The `CreatePartnerEventSource` operation.
 ///
@@ -397,16 +231,6 @@ rt::operation_type!(
     op::CREATE_PARTNER_EVENT_SOURCE
 );
 impl CreatePartnerEventSource {
-    /// Sets [`name`](t::CreatePartnerEventSourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`account`](t::CreatePartnerEventSourceRequest::account).
-    #[inline]
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account = value.into();
-        self
-    }
+    rt::setter!(into_req CreatePartnerEventSourceRequest name(String));
+    rt::setter!(into_req CreatePartnerEventSourceRequest account(String));
 }

@@ -113,12 +113,7 @@ rt::operation_type!(
     e::DeactivateEventSourceError, op::DEACTIVATE_EVENT_SOURCE
 );
 impl DeactivateEventSource {
-    /// Sets [`name`](t::DeactivateEventSourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeactivateEventSourceRequest name(String));
 }
 /// The `DeauthorizeConnection` operation.
 ///
@@ -136,12 +131,7 @@ rt::operation_type!(
     op::DEAUTHORIZE_CONNECTION
 );
 impl DeauthorizeConnection {
-    /// Sets [`name`](t::DeauthorizeConnectionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeauthorizeConnectionRequest name(String));
 }
 /// The `DeleteApiDestination` operation.
 ///
@@ -159,12 +149,7 @@ rt::operation_type!(
     op::DELETE_API_DESTINATION
 );
 impl DeleteApiDestination {
-    /// Sets [`name`](t::DeleteApiDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteApiDestinationRequest name(String));
 }
 /// The `DeleteArchive` operation.
 ///
@@ -181,12 +166,7 @@ rt::operation_type!(
     e::DeleteArchiveError, op::DELETE_ARCHIVE
 );
 impl DeleteArchive {
-    /// Sets [`archive_name`](t::DeleteArchiveRequest::archive_name).
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteArchiveRequest archive_name(String));
 }
 /// The `DeleteConnection` operation.
 ///
@@ -203,12 +183,7 @@ rt::operation_type!(
     e::DeleteConnectionError, op::DELETE_CONNECTION
 );
 impl DeleteConnection {
-    /// Sets [`name`](t::DeleteConnectionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteConnectionRequest name(String));
 }
 /// The `DeleteEndpoint` operation.
 ///
@@ -225,12 +200,7 @@ rt::operation_type!(
     e::DeleteEndpointError, op::DELETE_ENDPOINT
 );
 impl DeleteEndpoint {
-    /// Sets [`name`](t::DeleteEndpointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteEndpointRequest name(String));
 }
 /// The `DeleteEventBus` operation.
 ///
@@ -243,12 +213,7 @@ rt::operation_type!(
     op::DELETE_EVENT_BUS
 );
 impl DeleteEventBus {
-    /// Sets [`name`](t::DeleteEventBusRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteEventBusRequest name(String));
 }
 /// The `DeletePartnerEventSource` operation.
 ///
@@ -267,18 +232,8 @@ rt::operation_type!(
     e::DeletePartnerEventSourceError, op::DELETE_PARTNER_EVENT_SOURCE
 );
 impl DeletePartnerEventSource {
-    /// Sets [`name`](t::DeletePartnerEventSourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`account`](t::DeletePartnerEventSourceRequest::account).
-    #[inline]
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account = value.into();
-        self
-    }
+    rt::setter!(into_req DeletePartnerEventSourceRequest name(String));
+    rt::setter!(into_req DeletePartnerEventSourceRequest account(String));
 }
 /// The `DeleteRule` operation.
 ///
@@ -298,24 +253,9 @@ rt::operation_type!(
     DeleteRule, t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError, op::DELETE_RULE
 );
 impl DeleteRule {
-    /// Sets [`name`](t::DeleteRuleRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::DeleteRuleRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`force`](t::DeleteRuleRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteRuleRequest name(String));
+    rt::setter!(into_opt DeleteRuleRequest event_bus_name(String));
+    rt::setter!(val_opt DeleteRuleRequest force(bool));
 }
 /// The `DescribeApiDestination` operation.
 ///
@@ -333,12 +273,7 @@ rt::operation_type!(
     op::DESCRIBE_API_DESTINATION
 );
 impl DescribeApiDestination {
-    /// Sets [`name`](t::DescribeApiDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeApiDestinationRequest name(String));
 }
 /// The `DescribeArchive` operation.
 ///
@@ -355,12 +290,7 @@ rt::operation_type!(
     e::DescribeArchiveError, op::DESCRIBE_ARCHIVE
 );
 impl DescribeArchive {
-    /// Sets [`archive_name`](t::DescribeArchiveRequest::archive_name).
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeArchiveRequest archive_name(String));
 }
 /// The `DescribeConnection` operation.
 ///
@@ -377,12 +307,7 @@ rt::operation_type!(
     e::DescribeConnectionError, op::DESCRIBE_CONNECTION
 );
 impl DescribeConnection {
-    /// Sets [`name`](t::DescribeConnectionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeConnectionRequest name(String));
 }
 /// The `DescribeEndpoint` operation.
 ///
@@ -399,18 +324,8 @@ rt::operation_type!(
     e::DescribeEndpointError, op::DESCRIBE_ENDPOINT
 );
 impl DescribeEndpoint {
-    /// Sets [`name`](t::DescribeEndpointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`home_region`](t::DescribeEndpointRequest::home_region).
-    #[inline]
-    pub fn home_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().home_region = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeEndpointRequest name(String));
+    rt::setter!(into_opt DescribeEndpointRequest home_region(String));
 }
 /// The `DescribeEventBus` operation.
 ///
@@ -431,12 +346,7 @@ rt::operation_type!(
     e::DescribeEventBusError, op::DESCRIBE_EVENT_BUS
 );
 impl DescribeEventBus {
-    /// Sets [`name`](t::DescribeEventBusRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeEventBusRequest name(String));
 }
 /// The `DescribeEventSource` operation.
 ///
@@ -453,12 +363,7 @@ rt::operation_type!(
     e::DescribeEventSourceError, op::DESCRIBE_EVENT_SOURCE
 );
 impl DescribeEventSource {
-    /// Sets [`name`](t::DescribeEventSourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeEventSourceRequest name(String));
 }
 /// The `DescribePartnerEventSource` operation.
 ///
@@ -476,12 +381,7 @@ rt::operation_type!(
     op::DESCRIBE_PARTNER_EVENT_SOURCE
 );
 impl DescribePartnerEventSource {
-    /// Sets [`name`](t::DescribePartnerEventSourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribePartnerEventSourceRequest name(String));
 }
 impl super::Client {
     /// Retrieves details about a replay. Use `DescribeReplay` to determine the progress of a running replay. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you use `StartReplay` and specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed. Returns [`DescribeReplay`]: set the input, then `send().await` (or `send_blocking()`).
@@ -515,12 +415,7 @@ rt::operation_type!(
     e::DescribeReplayError, op::DESCRIBE_REPLAY
 );
 impl DescribeReplay {
-    /// Sets [`replay_name`](t::DescribeReplayRequest::replay_name).
-    #[inline]
-    pub fn replay_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replay_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeReplayRequest replay_name(String));
 }
 /// The `DescribeRule` operation.
 ///
@@ -539,18 +434,8 @@ rt::operation_type!(
     op::DESCRIBE_RULE
 );
 impl DescribeRule {
-    /// Sets [`name`](t::DescribeRuleRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::DescribeRuleRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeRuleRequest name(String));
+    rt::setter!(into_opt DescribeRuleRequest event_bus_name(String));
 }
 /// The `DisableRule` operation.
 ///
@@ -564,16 +449,6 @@ rt::operation_type!(
     DisableRule, t::DisableRuleRequest, rt::Unit, e::DisableRuleError, op::DISABLE_RULE
 );
 impl DisableRule {
-    /// Sets [`name`](t::DisableRuleRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::DisableRuleRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DisableRuleRequest name(String));
+    rt::setter!(into_opt DisableRuleRequest event_bus_name(String));
 }

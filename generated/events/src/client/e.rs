@@ -25,16 +25,6 @@ rt::operation_type!(
     EnableRule, t::EnableRuleRequest, rt::Unit, e::EnableRuleError, op::ENABLE_RULE
 );
 impl EnableRule {
-    /// Sets [`name`](t::EnableRuleRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::EnableRuleRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req EnableRuleRequest name(String));
+    rt::setter!(into_opt EnableRuleRequest event_bus_name(String));
 }

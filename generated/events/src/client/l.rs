@@ -94,30 +94,10 @@ rt::operation_type!(
     e::ListApiDestinationsError, op::LIST_API_DESTINATIONS
 );
 impl ListApiDestinations {
-    /// Sets [`name_prefix`](t::ListApiDestinationsRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`connection_arn`](t::ListApiDestinationsRequest::connection_arn).
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListApiDestinationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListApiDestinationsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListApiDestinationsRequest name_prefix(String));
+    rt::setter!(into_opt ListApiDestinationsRequest connection_arn(String));
+    rt::setter!(into_opt ListApiDestinationsRequest next_token(String));
+    rt::setter!(val_opt ListApiDestinationsRequest limit(i32));
 }
 /// The `ListArchives` operation.
 ///
@@ -134,36 +114,11 @@ rt::operation_type!(
     op::LIST_ARCHIVES
 );
 impl ListArchives {
-    /// Sets [`name_prefix`](t::ListArchivesRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`event_source_arn`](t::ListArchivesRequest::event_source_arn).
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`state`](t::ListArchivesRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ArchiveState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListArchivesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListArchivesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListArchivesRequest name_prefix(String));
+    rt::setter!(into_opt ListArchivesRequest event_source_arn(String));
+    rt::setter!(into_opt ListArchivesRequest state(t::ArchiveState));
+    rt::setter!(into_opt ListArchivesRequest next_token(String));
+    rt::setter!(val_opt ListArchivesRequest limit(i32));
 }
 /// The `ListConnections` operation.
 ///
@@ -180,30 +135,10 @@ rt::operation_type!(
     e::ListConnectionsError, op::LIST_CONNECTIONS
 );
 impl ListConnections {
-    /// Sets [`name_prefix`](t::ListConnectionsRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`connection_state`](t::ListConnectionsRequest::connection_state).
-    #[inline]
-    pub fn connection_state(mut self, value: impl Into<t::ConnectionState>) -> Self {
-        self.0.input_mut().connection_state = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListConnectionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListConnectionsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListConnectionsRequest name_prefix(String));
+    rt::setter!(into_opt ListConnectionsRequest connection_state(t::ConnectionState));
+    rt::setter!(into_opt ListConnectionsRequest next_token(String));
+    rt::setter!(val_opt ListConnectionsRequest limit(i32));
 }
 /// The `ListEndpoints` operation.
 ///
@@ -220,30 +155,10 @@ rt::operation_type!(
     e::ListEndpointsError, op::LIST_ENDPOINTS
 );
 impl ListEndpoints {
-    /// Sets [`name_prefix`](t::ListEndpointsRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`home_region`](t::ListEndpointsRequest::home_region).
-    #[inline]
-    pub fn home_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().home_region = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListEndpointsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListEndpointsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListEndpointsRequest name_prefix(String));
+    rt::setter!(into_opt ListEndpointsRequest home_region(String));
+    rt::setter!(into_opt ListEndpointsRequest next_token(String));
+    rt::setter!(val_opt ListEndpointsRequest max_results(i32));
 }
 /// The `ListEventBuses` operation.
 ///
@@ -260,24 +175,9 @@ rt::operation_type!(
     e::ListEventBusesError, op::LIST_EVENT_BUSES
 );
 impl ListEventBuses {
-    /// Sets [`name_prefix`](t::ListEventBusesRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListEventBusesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListEventBusesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListEventBusesRequest name_prefix(String));
+    rt::setter!(into_opt ListEventBusesRequest next_token(String));
+    rt::setter!(val_opt ListEventBusesRequest limit(i32));
 }
 /// The `ListEventSources` operation.
 ///
@@ -294,24 +194,9 @@ rt::operation_type!(
     e::ListEventSourcesError, op::LIST_EVENT_SOURCES
 );
 impl ListEventSources {
-    /// Sets [`name_prefix`](t::ListEventSourcesRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListEventSourcesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListEventSourcesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListEventSourcesRequest name_prefix(String));
+    rt::setter!(into_opt ListEventSourcesRequest next_token(String));
+    rt::setter!(val_opt ListEventSourcesRequest limit(i32));
 }
 /// The `ListPartnerEventSourceAccounts` operation.
 ///
@@ -329,24 +214,11 @@ rt::operation_type!(
     op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS
 );
 impl ListPartnerEventSourceAccounts {
-    /// Sets [`event_source_name`](t::ListPartnerEventSourceAccountsRequest::event_source_name).
-    #[inline]
-    pub fn event_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_name = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListPartnerEventSourceAccountsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListPartnerEventSourceAccountsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ListPartnerEventSourceAccountsRequest event_source_name(String)
+    );
+    rt::setter!(into_opt ListPartnerEventSourceAccountsRequest next_token(String));
+    rt::setter!(val_opt ListPartnerEventSourceAccountsRequest limit(i32));
 }
 /// The `ListPartnerEventSources` operation.
 ///
@@ -364,24 +236,9 @@ rt::operation_type!(
     op::LIST_PARTNER_EVENT_SOURCES
 );
 impl ListPartnerEventSources {
-    /// Sets [`name_prefix`](t::ListPartnerEventSourcesRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListPartnerEventSourcesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListPartnerEventSourcesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_req ListPartnerEventSourcesRequest name_prefix(String));
+    rt::setter!(into_opt ListPartnerEventSourcesRequest next_token(String));
+    rt::setter!(val_opt ListPartnerEventSourcesRequest limit(i32));
 }
 /// The `ListReplays` operation.
 ///
@@ -398,36 +255,11 @@ rt::operation_type!(
     op::LIST_REPLAYS
 );
 impl ListReplays {
-    /// Sets [`name_prefix`](t::ListReplaysRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`state`](t::ListReplaysRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ReplayState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sets [`event_source_arn`](t::ListReplaysRequest::event_source_arn).
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListReplaysRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListReplaysRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListReplaysRequest name_prefix(String));
+    rt::setter!(into_opt ListReplaysRequest state(t::ReplayState));
+    rt::setter!(into_opt ListReplaysRequest event_source_arn(String));
+    rt::setter!(into_opt ListReplaysRequest next_token(String));
+    rt::setter!(val_opt ListReplaysRequest limit(i32));
 }
 /// The `ListRuleNamesByTarget` operation.
 ///
@@ -447,30 +279,10 @@ rt::operation_type!(
     op::LIST_RULE_NAMES_BY_TARGET
 );
 impl ListRuleNamesByTarget {
-    /// Sets [`target_arn`](t::ListRuleNamesByTargetRequest::target_arn).
-    #[inline]
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_arn = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::ListRuleNamesByTargetRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListRuleNamesByTargetRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListRuleNamesByTargetRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_req ListRuleNamesByTargetRequest target_arn(String));
+    rt::setter!(into_opt ListRuleNamesByTargetRequest event_bus_name(String));
+    rt::setter!(into_opt ListRuleNamesByTargetRequest next_token(String));
+    rt::setter!(val_opt ListRuleNamesByTargetRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -500,30 +312,10 @@ rt::operation_type!(
     op::LIST_RULES
 );
 impl ListRules {
-    /// Sets [`name_prefix`](t::ListRulesRequest::name_prefix).
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`event_bus_name`](t::ListRulesRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListRulesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListRulesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListRulesRequest name_prefix(String));
+    rt::setter!(into_opt ListRulesRequest event_bus_name(String));
+    rt::setter!(into_opt ListRulesRequest next_token(String));
+    rt::setter!(val_opt ListRulesRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -553,12 +345,7 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`resource_arn`](t::ListTagsForResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }
 /// The `ListTargetsByRule` operation.
 ///
@@ -577,30 +364,10 @@ rt::operation_type!(
     e::ListTargetsByRuleError, op::LIST_TARGETS_BY_RULE
 );
 impl ListTargetsByRule {
-    /// Sets [`rule`](t::ListTargetsByRuleRequest::rule).
-    #[inline]
-    pub fn rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::ListTargetsByRuleRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListTargetsByRuleRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListTargetsByRuleRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_req ListTargetsByRuleRequest rule(String));
+    rt::setter!(into_opt ListTargetsByRuleRequest event_bus_name(String));
+    rt::setter!(into_opt ListTargetsByRuleRequest next_token(String));
+    rt::setter!(val_opt ListTargetsByRuleRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -50,24 +50,8 @@ rt::operation_type!(
     op::PUT_EVENTS
 );
 impl PutEvents {
-    /// Sets [`entries`](t::PutEventsRequest::entries).
-    #[inline]
-    pub fn entries(mut self, value: impl rt::Items<t::PutEventsRequestEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(mut self, item: impl Into<t::PutEventsRequestEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sets [`endpoint_id`](t::PutEventsRequest::endpoint_id).
-    #[inline]
-    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_id = Some(value.into());
-        self
-    }
+    rt::setter!(items PutEventsRequest entries(t::PutEventsRequestEntry) push_entries);
+    rt::setter!(into_opt PutEventsRequest endpoint_id(String));
 }
 /// The `PutPartnerEvents` operation.
 ///
@@ -86,24 +70,10 @@ rt::operation_type!(
     e::PutPartnerEventsError, op::PUT_PARTNER_EVENTS
 );
 impl PutPartnerEvents {
-    /// Sets [`entries`](t::PutPartnerEventsRequest::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::PutPartnerEventsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::PutPartnerEventsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(
+        items PutPartnerEventsRequest entries(t::PutPartnerEventsRequestEntry)
+        push_entries
+    );
 }
 /// The `PutPermission` operation.
 ///
@@ -124,42 +94,12 @@ rt::operation_type!(
     op::PUT_PERMISSION
 );
 impl PutPermission {
-    /// Sets [`event_bus_name`](t::PutPermissionRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`action`](t::PutPermissionRequest::action).
-    #[inline]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action = Some(value.into());
-        self
-    }
-    /// Sets [`principal`](t::PutPermissionRequest::principal).
-    #[inline]
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal = Some(value.into());
-        self
-    }
-    /// Sets [`statement_id`](t::PutPermissionRequest::statement_id).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = Some(value.into());
-        self
-    }
-    /// Sets [`condition`](t::PutPermissionRequest::condition).
-    #[inline]
-    pub fn condition(mut self, value: t::Condition) -> Self {
-        self.0.input_mut().condition = Some(value);
-        self
-    }
-    /// Sets [`policy`](t::PutPermissionRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt PutPermissionRequest event_bus_name(String));
+    rt::setter!(into_opt PutPermissionRequest action(String));
+    rt::setter!(into_opt PutPermissionRequest principal(String));
+    rt::setter!(into_opt PutPermissionRequest statement_id(String));
+    rt::setter!(val_opt PutPermissionRequest condition(t::Condition));
+    rt::setter!(into_opt PutPermissionRequest policy(String));
 }
 /// The `PutRule` operation.
 ///
@@ -193,60 +133,14 @@ rt::operation_type!(
     PutRule, t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError, op::PUT_RULE
 );
 impl PutRule {
-    /// Sets [`name`](t::PutRuleRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`schedule_expression`](t::PutRuleRequest::schedule_expression).
-    #[inline]
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets [`event_pattern`](t::PutRuleRequest::event_pattern).
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`state`](t::PutRuleRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::RuleState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::PutRuleRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`role_arn`](t::PutRuleRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::PutRuleRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`event_bus_name`](t::PutRuleRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutRuleRequest name(String));
+    rt::setter!(into_opt PutRuleRequest schedule_expression(String));
+    rt::setter!(into_opt PutRuleRequest event_pattern(String));
+    rt::setter!(into_opt PutRuleRequest state(t::RuleState));
+    rt::setter!(into_opt PutRuleRequest description(String));
+    rt::setter!(into_opt PutRuleRequest role_arn(String));
+    rt::setter!(items PutRuleRequest tags(t::Tag) push_tags);
+    rt::setter!(into_opt PutRuleRequest event_bus_name(String));
 }
 /// The `PutTargets` operation.
 ///
@@ -306,28 +200,7 @@ rt::operation_type!(
     op::PUT_TARGETS
 );
 impl PutTargets {
-    /// Sets [`rule`](t::PutTargetsRequest::rule).
-    #[inline]
-    pub fn rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::PutTargetsRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`targets`](t::PutTargetsRequest::targets).
-    #[inline]
-    pub fn targets(mut self, value: impl rt::Items<t::Target>) -> Self {
-        value.add_to(&mut self.0.input_mut().targets);
-        self
-    }
-    /// Adds one element to `Targets`; see [`targets`](Self::targets).
-    #[inline]
-    pub fn push_targets(mut self, item: impl Into<t::Target>) -> Self {
-        rt::push(&mut self.0.input_mut().targets, item);
-        self
-    }
+    rt::setter!(into_req PutTargetsRequest rule(String));
+    rt::setter!(into_opt PutTargetsRequest event_bus_name(String));
+    rt::setter!(items PutTargetsRequest targets(t::Target) push_targets);
 }

@@ -29,24 +29,9 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// Sets [`statement_id`](t::RemovePermissionRequest::statement_id).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = Some(value.into());
-        self
-    }
-    /// Sets [`remove_all_permissions`](t::RemovePermissionRequest::remove_all_permissions).
-    #[inline]
-    pub fn remove_all_permissions(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_all_permissions = Some(value);
-        self
-    }
-    /// Sets [`event_bus_name`](t::RemovePermissionRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt RemovePermissionRequest statement_id(String));
+    rt::setter!(val_opt RemovePermissionRequest remove_all_permissions(bool));
+    rt::setter!(into_opt RemovePermissionRequest event_bus_name(String));
 }
 /// The `RemoveTargets` operation.
 ///
@@ -71,34 +56,8 @@ rt::operation_type!(
     e::RemoveTargetsError, op::REMOVE_TARGETS
 );
 impl RemoveTargets {
-    /// Sets [`rule`](t::RemoveTargetsRequest::rule).
-    #[inline]
-    pub fn rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule = value.into();
-        self
-    }
-    /// Sets [`event_bus_name`](t::RemoveTargetsRequest::event_bus_name).
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sets [`ids`](t::RemoveTargetsRequest::ids).
-    #[inline]
-    pub fn ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ids);
-        self
-    }
-    /// Adds one element to `Ids`; see [`ids`](Self::ids).
-    #[inline]
-    pub fn push_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ids, item);
-        self
-    }
-    /// Sets [`force`](t::RemoveTargetsRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
+    rt::setter!(into_req RemoveTargetsRequest rule(String));
+    rt::setter!(into_opt RemoveTargetsRequest event_bus_name(String));
+    rt::setter!(items RemoveTargetsRequest ids(String) push_ids);
+    rt::setter!(val_opt RemoveTargetsRequest force(bool));
 }

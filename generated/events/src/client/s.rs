@@ -28,40 +28,10 @@ rt::operation_type!(
     op::START_REPLAY
 );
 impl StartReplay {
-    /// Sets [`replay_name`](t::StartReplayRequest::replay_name).
-    #[inline]
-    pub fn replay_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replay_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::StartReplayRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`event_source_arn`](t::StartReplayRequest::event_source_arn).
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = value.into();
-        self
-    }
-    /// Sets [`event_start_time`](t::StartReplayRequest::event_start_time).
-    #[inline]
-    pub fn event_start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().event_start_time = value;
-        self
-    }
-    /// Sets [`event_end_time`](t::StartReplayRequest::event_end_time).
-    #[inline]
-    pub fn event_end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().event_end_time = value;
-        self
-    }
-    /// Sets [`destination`](t::StartReplayRequest::destination).
-    #[inline]
-    pub fn destination(mut self, value: t::ReplayDestination) -> Self {
-        self.0.input_mut().destination = value;
-        self
-    }
+    rt::setter!(into_req StartReplayRequest replay_name(String));
+    rt::setter!(into_opt StartReplayRequest description(String));
+    rt::setter!(into_req StartReplayRequest event_source_arn(String));
+    rt::setter!(val_req StartReplayRequest event_start_time(rt::DateTime));
+    rt::setter!(val_req StartReplayRequest event_end_time(rt::DateTime));
+    rt::setter!(val_req StartReplayRequest destination(t::ReplayDestination));
 }

@@ -39,24 +39,8 @@ rt::operation_type!(
     op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`resource_arn`](t::TagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagResourceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagResourceRequest resource_arn(String));
+    rt::setter!(items TagResourceRequest tags(t::Tag) push_tags);
 }
 /// The `TestEventPattern` operation.
 ///
@@ -75,16 +59,6 @@ rt::operation_type!(
     e::TestEventPatternError, op::TEST_EVENT_PATTERN
 );
 impl TestEventPattern {
-    /// Sets [`event_pattern`](t::TestEventPatternRequest::event_pattern).
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = value.into();
-        self
-    }
-    /// Sets [`event`](t::TestEventPatternRequest::event).
-    #[inline]
-    pub fn event(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event = value.into();
-        self
-    }
+    rt::setter!(into_req TestEventPatternRequest event_pattern(String));
+    rt::setter!(into_req TestEventPatternRequest event(String));
 }

@@ -53,24 +53,8 @@ rt::operation_type!(
     e::UntagResourceError, op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`resource_arn`](t::UntagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateApiDestination` operation.
 ///
@@ -88,42 +72,16 @@ rt::operation_type!(
     op::UPDATE_API_DESTINATION
 );
 impl UpdateApiDestination {
-    /// Sets [`name`](t::UpdateApiDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateApiDestinationRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`connection_arn`](t::UpdateApiDestinationRequest::connection_arn).
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = Some(value.into());
-        self
-    }
-    /// Sets [`invocation_endpoint`](t::UpdateApiDestinationRequest::invocation_endpoint).
-    #[inline]
-    pub fn invocation_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().invocation_endpoint = Some(value.into());
-        self
-    }
-    /// Sets [`http_method`](t::UpdateApiDestinationRequest::http_method).
-    #[inline]
-    pub fn http_method(mut self, value: impl Into<t::ApiDestinationHttpMethod>) -> Self {
-        self.0.input_mut().http_method = Some(value.into());
-        self
-    }
-    /// Sets [`invocation_rate_limit_per_second`](t::UpdateApiDestinationRequest::invocation_rate_limit_per_second).
-    #[inline]
-    pub fn invocation_rate_limit_per_second(mut self, value: i32) -> Self {
-        self.0.input_mut().invocation_rate_limit_per_second = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateApiDestinationRequest name(String));
+    rt::setter!(into_opt UpdateApiDestinationRequest description(String));
+    rt::setter!(into_opt UpdateApiDestinationRequest connection_arn(String));
+    rt::setter!(into_opt UpdateApiDestinationRequest invocation_endpoint(String));
+    rt::setter!(
+        into_opt UpdateApiDestinationRequest http_method(t::ApiDestinationHttpMethod)
+    );
+    rt::setter!(
+        val_opt UpdateApiDestinationRequest invocation_rate_limit_per_second(i32)
+    );
 }
 /// The `UpdateArchive` operation.
 ///
@@ -140,36 +98,11 @@ rt::operation_type!(
     e::UpdateArchiveError, op::UPDATE_ARCHIVE
 );
 impl UpdateArchive {
-    /// Sets [`archive_name`](t::UpdateArchiveRequest::archive_name).
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateArchiveRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`event_pattern`](t::UpdateArchiveRequest::event_pattern).
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`retention_days`](t::UpdateArchiveRequest::retention_days).
-    #[inline]
-    pub fn retention_days(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_days = Some(value);
-        self
-    }
-    /// Sets [`kms_key_identifier`](t::UpdateArchiveRequest::kms_key_identifier).
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateArchiveRequest archive_name(String));
+    rt::setter!(into_opt UpdateArchiveRequest description(String));
+    rt::setter!(into_opt UpdateArchiveRequest event_pattern(String));
+    rt::setter!(val_opt UpdateArchiveRequest retention_days(i32));
+    rt::setter!(into_opt UpdateArchiveRequest kms_key_identifier(String));
 }
 /// The `UpdateConnection` operation.
 ///
@@ -186,51 +119,21 @@ rt::operation_type!(
     e::UpdateConnectionError, op::UPDATE_CONNECTION
 );
 impl UpdateConnection {
-    /// Sets [`name`](t::UpdateConnectionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateConnectionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`authorization_type`](t::UpdateConnectionRequest::authorization_type).
-    #[inline]
-    pub fn authorization_type(
-        mut self,
-        value: impl Into<t::ConnectionAuthorizationType>,
-    ) -> Self {
-        self.0.input_mut().authorization_type = Some(value.into());
-        self
-    }
-    /// Sets [`auth_parameters`](t::UpdateConnectionRequest::auth_parameters).
-    #[inline]
-    pub fn auth_parameters(
-        mut self,
-        value: t::UpdateConnectionAuthRequestParameters,
-    ) -> Self {
-        self.0.input_mut().auth_parameters = Some(value);
-        self
-    }
-    /// Sets [`invocation_connectivity_parameters`](t::UpdateConnectionRequest::invocation_connectivity_parameters).
-    #[inline]
-    pub fn invocation_connectivity_parameters(
-        mut self,
-        value: t::ConnectivityResourceParameters,
-    ) -> Self {
-        self.0.input_mut().invocation_connectivity_parameters = Some(value);
-        self
-    }
-    /// Sets [`kms_key_identifier`](t::UpdateConnectionRequest::kms_key_identifier).
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateConnectionRequest name(String));
+    rt::setter!(into_opt UpdateConnectionRequest description(String));
+    rt::setter!(
+        into_opt UpdateConnectionRequest
+        authorization_type(t::ConnectionAuthorizationType)
+    );
+    rt::setter!(
+        val_opt UpdateConnectionRequest
+        auth_parameters(t::UpdateConnectionAuthRequestParameters)
+    );
+    rt::setter!(
+        val_opt UpdateConnectionRequest
+        invocation_connectivity_parameters(t::ConnectivityResourceParameters)
+    );
+    rt::setter!(into_opt UpdateConnectionRequest kms_key_identifier(String));
 }
 /// The `UpdateEndpoint` operation.
 ///
@@ -247,48 +150,14 @@ rt::operation_type!(
     e::UpdateEndpointError, op::UPDATE_ENDPOINT
 );
 impl UpdateEndpoint {
-    /// Sets [`name`](t::UpdateEndpointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateEndpointRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`routing_config`](t::UpdateEndpointRequest::routing_config).
-    #[inline]
-    pub fn routing_config(mut self, value: t::RoutingConfig) -> Self {
-        self.0.input_mut().routing_config = Some(value);
-        self
-    }
-    /// Sets [`replication_config`](t::UpdateEndpointRequest::replication_config).
-    #[inline]
-    pub fn replication_config(mut self, value: t::ReplicationConfig) -> Self {
-        self.0.input_mut().replication_config = Some(value);
-        self
-    }
-    /// Sets [`event_buses`](t::UpdateEndpointRequest::event_buses).
-    #[inline]
-    pub fn event_buses(mut self, value: impl rt::Items<t::EndpointEventBus>) -> Self {
-        value.add_to(&mut self.0.input_mut().event_buses);
-        self
-    }
-    /// Adds one element to `EventBuses`; see [`event_buses`](Self::event_buses).
-    #[inline]
-    pub fn push_event_buses(mut self, item: impl Into<t::EndpointEventBus>) -> Self {
-        rt::push(&mut self.0.input_mut().event_buses, item);
-        self
-    }
-    /// Sets [`role_arn`](t::UpdateEndpointRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateEndpointRequest name(String));
+    rt::setter!(into_opt UpdateEndpointRequest description(String));
+    rt::setter!(val_opt UpdateEndpointRequest routing_config(t::RoutingConfig));
+    rt::setter!(val_opt UpdateEndpointRequest replication_config(t::ReplicationConfig));
+    rt::setter!(
+        items UpdateEndpointRequest event_buses(t::EndpointEventBus) push_event_buses
+    );
+    rt::setter!(into_opt UpdateEndpointRequest role_arn(String));
 }
 /// The `UpdateEventBus` operation.
 ///
@@ -305,34 +174,9 @@ rt::operation_type!(
     e::UpdateEventBusError, op::UPDATE_EVENT_BUS
 );
 impl UpdateEventBus {
-    /// Sets [`name`](t::UpdateEventBusRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_identifier`](t::UpdateEventBusRequest::kms_key_identifier).
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::UpdateEventBusRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`dead_letter_config`](t::UpdateEventBusRequest::dead_letter_config).
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// Sets [`log_config`](t::UpdateEventBusRequest::log_config).
-    #[inline]
-    pub fn log_config(mut self, value: t::LogConfig) -> Self {
-        self.0.input_mut().log_config = Some(value);
-        self
-    }
+    rt::setter!(into_opt UpdateEventBusRequest name(String));
+    rt::setter!(into_opt UpdateEventBusRequest kms_key_identifier(String));
+    rt::setter!(into_opt UpdateEventBusRequest description(String));
+    rt::setter!(val_opt UpdateEventBusRequest dead_letter_config(t::DeadLetterConfig));
+    rt::setter!(val_opt UpdateEventBusRequest log_config(t::LogConfig));
 }

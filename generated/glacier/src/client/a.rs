@@ -46,24 +46,9 @@ rt::operation_type!(
     e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
 );
 impl AbortMultipartUpload {
-    /// Sets [`account_id`](t::AbortMultipartUploadInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::AbortMultipartUploadInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`upload_id`](t::AbortMultipartUploadInput::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
+    rt::setter!(into_req AbortMultipartUploadInput account_id(String));
+    rt::setter!(into_req AbortMultipartUploadInput vault_name(String));
+    rt::setter!(into_req AbortMultipartUploadInput upload_id(String));
 }
 /// The `AbortVaultLock` operation.
 ///
@@ -80,18 +65,8 @@ rt::operation_type!(
     op::ABORT_VAULT_LOCK
 );
 impl AbortVaultLock {
-    /// Sets [`account_id`](t::AbortVaultLockInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::AbortVaultLockInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req AbortVaultLockInput account_id(String));
+    rt::setter!(into_req AbortVaultLockInput vault_name(String));
 }
 /// The `AddTagsToVault` operation.
 ///
@@ -104,32 +79,7 @@ rt::operation_type!(
     op::ADD_TAGS_TO_VAULT
 );
 impl AddTagsToVault {
-    /// Sets [`account_id`](t::AddTagsToVaultInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::AddTagsToVaultInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::AddTagsToVaultInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req AddTagsToVaultInput account_id(String));
+    rt::setter!(into_req AddTagsToVaultInput vault_name(String));
+    rt::setter!(entries AddTagsToVaultInput tags(String, String) insert_tags);
 }

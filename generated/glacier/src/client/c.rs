@@ -50,36 +50,11 @@ rt::operation_type!(
     e::CompleteMultipartUploadError, op::COMPLETE_MULTIPART_UPLOAD
 );
 impl CompleteMultipartUpload {
-    /// Sets [`account_id`](t::CompleteMultipartUploadInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::CompleteMultipartUploadInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`upload_id`](t::CompleteMultipartUploadInput::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`archive_size`](t::CompleteMultipartUploadInput::archive_size).
-    #[inline]
-    pub fn archive_size(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_size = Some(value.into());
-        self
-    }
-    /// Sets [`checksum`](t::CompleteMultipartUploadInput::checksum).
-    #[inline]
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CompleteMultipartUploadInput account_id(String));
+    rt::setter!(into_req CompleteMultipartUploadInput vault_name(String));
+    rt::setter!(into_req CompleteMultipartUploadInput upload_id(String));
+    rt::setter!(into_opt CompleteMultipartUploadInput archive_size(String));
+    rt::setter!(into_opt CompleteMultipartUploadInput checksum(String));
 }
 /// The `CompleteVaultLock` operation.
 ///
@@ -96,24 +71,9 @@ rt::operation_type!(
     op::COMPLETE_VAULT_LOCK
 );
 impl CompleteVaultLock {
-    /// Sets [`account_id`](t::CompleteVaultLockInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::CompleteVaultLockInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`lock_id`](t::CompleteVaultLockInput::lock_id).
-    #[inline]
-    pub fn lock_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lock_id = value.into();
-        self
-    }
+    rt::setter!(into_req CompleteVaultLockInput account_id(String));
+    rt::setter!(into_req CompleteVaultLockInput vault_name(String));
+    rt::setter!(into_req CompleteVaultLockInput lock_id(String));
 }
 /// The `CreateVault` operation.
 ///
@@ -137,16 +97,6 @@ rt::operation_type!(
     op::CREATE_VAULT
 );
 impl CreateVault {
-    /// Sets [`account_id`](t::CreateVaultInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::CreateVaultInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req CreateVaultInput account_id(String));
+    rt::setter!(into_req CreateVaultInput vault_name(String));
 }

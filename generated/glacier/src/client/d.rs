@@ -62,24 +62,9 @@ rt::operation_type!(
     op::DELETE_ARCHIVE
 );
 impl DeleteArchive {
-    /// Sets [`account_id`](t::DeleteArchiveInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::DeleteArchiveInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`archive_id`](t::DeleteArchiveInput::archive_id).
-    #[inline]
-    pub fn archive_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteArchiveInput account_id(String));
+    rt::setter!(into_req DeleteArchiveInput vault_name(String));
+    rt::setter!(into_req DeleteArchiveInput archive_id(String));
 }
 /// The `DeleteVault` operation.
 ///
@@ -97,18 +82,8 @@ rt::operation_type!(
     DeleteVault, t::DeleteVaultInput, rt::Unit, e::DeleteVaultError, op::DELETE_VAULT
 );
 impl DeleteVault {
-    /// Sets [`account_id`](t::DeleteVaultInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::DeleteVaultInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteVaultInput account_id(String));
+    rt::setter!(into_req DeleteVaultInput vault_name(String));
 }
 /// The `DeleteVaultAccessPolicy` operation.
 ///
@@ -127,18 +102,8 @@ rt::operation_type!(
     e::DeleteVaultAccessPolicyError, op::DELETE_VAULT_ACCESS_POLICY
 );
 impl DeleteVaultAccessPolicy {
-    /// Sets [`account_id`](t::DeleteVaultAccessPolicyInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::DeleteVaultAccessPolicyInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteVaultAccessPolicyInput account_id(String));
+    rt::setter!(into_req DeleteVaultAccessPolicyInput vault_name(String));
 }
 /// The `DeleteVaultNotifications` operation.
 ///
@@ -159,18 +124,8 @@ rt::operation_type!(
     e::DeleteVaultNotificationsError, op::DELETE_VAULT_NOTIFICATIONS
 );
 impl DeleteVaultNotifications {
-    /// Sets [`account_id`](t::DeleteVaultNotificationsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::DeleteVaultNotificationsInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteVaultNotificationsInput account_id(String));
+    rt::setter!(into_req DeleteVaultNotificationsInput vault_name(String));
 }
 /// The `DescribeJob` operation.
 ///
@@ -195,24 +150,9 @@ rt::operation_type!(
     op::DESCRIBE_JOB
 );
 impl DescribeJob {
-    /// Sets [`account_id`](t::DescribeJobInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::DescribeJobInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::DescribeJobInput::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeJobInput account_id(String));
+    rt::setter!(into_req DescribeJobInput vault_name(String));
+    rt::setter!(into_req DescribeJobInput job_id(String));
 }
 /// The `DescribeVault` operation.
 ///
@@ -233,18 +173,8 @@ rt::operation_type!(
     op::DESCRIBE_VAULT
 );
 impl DescribeVault {
-    /// Sets [`account_id`](t::DescribeVaultInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::DescribeVaultInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeVaultInput account_id(String));
+    rt::setter!(into_req DescribeVaultInput vault_name(String));
     /// Calls `DescribeVault` until the `VaultExists` waiter's acceptors decide (boto3's `get_waiter("vault_exists")`): every 3 s, at most 15 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VAULT_EXISTS_WAITER`](crate::operations::VAULT_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_vault_exists(

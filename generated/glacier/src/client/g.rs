@@ -51,12 +51,7 @@ rt::operation_type!(
     op::GET_DATA_RETRIEVAL_POLICY
 );
 impl GetDataRetrievalPolicy {
-    /// Sets [`account_id`](t::GetDataRetrievalPolicyInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetDataRetrievalPolicyInput account_id(String));
 }
 /// The `GetJobOutput` operation.
 ///
@@ -87,30 +82,10 @@ rt::operation_type!(
     op::GET_JOB_OUTPUT
 );
 impl GetJobOutput {
-    /// Sets [`account_id`](t::GetJobOutputInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::GetJobOutputInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::GetJobOutputInput::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`range`](t::GetJobOutputInput::range).
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetJobOutputInput account_id(String));
+    rt::setter!(into_req GetJobOutputInput vault_name(String));
+    rt::setter!(into_req GetJobOutputInput job_id(String));
+    rt::setter!(into_opt GetJobOutputInput range(String));
 }
 /// The `GetVaultAccessPolicy` operation.
 ///
@@ -127,18 +102,8 @@ rt::operation_type!(
     e::GetVaultAccessPolicyError, op::GET_VAULT_ACCESS_POLICY
 );
 impl GetVaultAccessPolicy {
-    /// Sets [`account_id`](t::GetVaultAccessPolicyInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::GetVaultAccessPolicyInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetVaultAccessPolicyInput account_id(String));
+    rt::setter!(into_req GetVaultAccessPolicyInput vault_name(String));
 }
 /// The `GetVaultLock` operation.
 ///
@@ -164,18 +129,8 @@ rt::operation_type!(
     op::GET_VAULT_LOCK
 );
 impl GetVaultLock {
-    /// Sets [`account_id`](t::GetVaultLockInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::GetVaultLockInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetVaultLockInput account_id(String));
+    rt::setter!(into_req GetVaultLockInput vault_name(String));
 }
 /// The `GetVaultNotifications` operation.
 ///
@@ -198,16 +153,6 @@ rt::operation_type!(
     e::GetVaultNotificationsError, op::GET_VAULT_NOTIFICATIONS
 );
 impl GetVaultNotifications {
-    /// Sets [`account_id`](t::GetVaultNotificationsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::GetVaultNotificationsInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetVaultNotificationsInput account_id(String));
+    rt::setter!(into_req GetVaultNotificationsInput vault_name(String));
 }

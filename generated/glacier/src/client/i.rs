@@ -36,24 +36,9 @@ rt::operation_type!(
     op::INITIATE_JOB
 );
 impl InitiateJob {
-    /// Sets [`account_id`](t::InitiateJobInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::InitiateJobInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`job_parameters`](t::InitiateJobInput::job_parameters).
-    #[inline]
-    pub fn job_parameters(mut self, value: t::JobParameters) -> Self {
-        self.0.input_mut().job_parameters = Some(value);
-        self
-    }
+    rt::setter!(into_req InitiateJobInput account_id(String));
+    rt::setter!(into_req InitiateJobInput vault_name(String));
+    rt::setter!(val_opt InitiateJobInput job_parameters(t::JobParameters));
 }
 /// The `InitiateMultipartUpload` operation.
 ///
@@ -83,30 +68,10 @@ rt::operation_type!(
     op::INITIATE_MULTIPART_UPLOAD
 );
 impl InitiateMultipartUpload {
-    /// Sets [`account_id`](t::InitiateMultipartUploadInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::InitiateMultipartUploadInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`archive_description`](t::InitiateMultipartUploadInput::archive_description).
-    #[inline]
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_description = Some(value.into());
-        self
-    }
-    /// Sets [`part_size`](t::InitiateMultipartUploadInput::part_size).
-    #[inline]
-    pub fn part_size(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().part_size = Some(value.into());
-        self
-    }
+    rt::setter!(into_req InitiateMultipartUploadInput account_id(String));
+    rt::setter!(into_req InitiateMultipartUploadInput vault_name(String));
+    rt::setter!(into_opt InitiateMultipartUploadInput archive_description(String));
+    rt::setter!(into_opt InitiateMultipartUploadInput part_size(String));
 }
 /// The `InitiateVaultLock` operation.
 ///
@@ -137,22 +102,7 @@ rt::operation_type!(
     e::InitiateVaultLockError, op::INITIATE_VAULT_LOCK
 );
 impl InitiateVaultLock {
-    /// Sets [`account_id`](t::InitiateVaultLockInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::InitiateVaultLockInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`policy`](t::InitiateVaultLockInput::policy).
-    #[inline]
-    pub fn policy(mut self, value: t::VaultLockPolicy) -> Self {
-        self.0.input_mut().policy = Some(value);
-        self
-    }
+    rt::setter!(into_req InitiateVaultLockInput account_id(String));
+    rt::setter!(into_req InitiateVaultLockInput vault_name(String));
+    rt::setter!(val_opt InitiateVaultLockInput policy(t::VaultLockPolicy));
 }

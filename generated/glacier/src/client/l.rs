@@ -60,42 +60,12 @@ rt::operation_type!(
     ListJobs, t::ListJobsInput, t::ListJobsOutput, e::ListJobsError, op::LIST_JOBS
 );
 impl ListJobs {
-    /// Sets [`account_id`](t::ListJobsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::ListJobsInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`limit`](t::ListJobsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListJobsInput::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`statuscode`](t::ListJobsInput::statuscode).
-    #[inline]
-    pub fn statuscode(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statuscode = Some(value.into());
-        self
-    }
-    /// Sets [`completed`](t::ListJobsInput::completed).
-    #[inline]
-    pub fn completed(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().completed = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListJobsInput account_id(String));
+    rt::setter!(into_req ListJobsInput vault_name(String));
+    rt::setter!(into_opt ListJobsInput limit(String));
+    rt::setter!(into_opt ListJobsInput marker(String));
+    rt::setter!(into_opt ListJobsInput statuscode(String));
+    rt::setter!(into_opt ListJobsInput completed(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -133,30 +103,10 @@ rt::operation_type!(
     e::ListMultipartUploadsError, op::LIST_MULTIPART_UPLOADS
 );
 impl ListMultipartUploads {
-    /// Sets [`account_id`](t::ListMultipartUploadsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::ListMultipartUploadsInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListMultipartUploadsInput::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListMultipartUploadsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListMultipartUploadsInput account_id(String));
+    rt::setter!(into_req ListMultipartUploadsInput vault_name(String));
+    rt::setter!(into_opt ListMultipartUploadsInput marker(String));
+    rt::setter!(into_opt ListMultipartUploadsInput limit(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -187,36 +137,11 @@ rt::operation_type!(
     ListParts, t::ListPartsInput, t::ListPartsOutput, e::ListPartsError, op::LIST_PARTS
 );
 impl ListParts {
-    /// Sets [`account_id`](t::ListPartsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::ListPartsInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`upload_id`](t::ListPartsInput::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListPartsInput::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListPartsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListPartsInput account_id(String));
+    rt::setter!(into_req ListPartsInput vault_name(String));
+    rt::setter!(into_req ListPartsInput upload_id(String));
+    rt::setter!(into_opt ListPartsInput marker(String));
+    rt::setter!(into_opt ListPartsInput limit(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -247,12 +172,7 @@ rt::operation_type!(
     op::LIST_PROVISIONED_CAPACITY
 );
 impl ListProvisionedCapacity {
-    /// Sets [`account_id`](t::ListProvisionedCapacityInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req ListProvisionedCapacityInput account_id(String));
 }
 /// The `ListTagsForVault` operation.
 ///
@@ -269,18 +189,8 @@ rt::operation_type!(
     e::ListTagsForVaultError, op::LIST_TAGS_FOR_VAULT
 );
 impl ListTagsForVault {
-    /// Sets [`account_id`](t::ListTagsForVaultInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::ListTagsForVaultInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForVaultInput account_id(String));
+    rt::setter!(into_req ListTagsForVaultInput vault_name(String));
 }
 /// The `ListVaults` operation.
 ///
@@ -299,24 +209,9 @@ rt::operation_type!(
     op::LIST_VAULTS
 );
 impl ListVaults {
-    /// Sets [`account_id`](t::ListVaultsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListVaultsInput::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListVaultsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListVaultsInput account_id(String));
+    rt::setter!(into_opt ListVaultsInput marker(String));
+    rt::setter!(into_opt ListVaultsInput limit(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

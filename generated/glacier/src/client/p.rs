@@ -31,10 +31,5 @@ rt::operation_type!(
     op::PURCHASE_PROVISIONED_CAPACITY
 );
 impl PurchaseProvisionedCapacity {
-    /// Sets [`account_id`](t::PurchaseProvisionedCapacityInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req PurchaseProvisionedCapacityInput account_id(String));
 }

@@ -28,28 +28,7 @@ rt::operation_type!(
     e::RemoveTagsFromVaultError, op::REMOVE_TAGS_FROM_VAULT
 );
 impl RemoveTagsFromVault {
-    /// Sets [`account_id`](t::RemoveTagsFromVaultInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::RemoveTagsFromVaultInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::RemoveTagsFromVaultInput::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req RemoveTagsFromVaultInput account_id(String));
+    rt::setter!(into_req RemoveTagsFromVaultInput vault_name(String));
+    rt::setter!(items RemoveTagsFromVaultInput tag_keys(String) push_tag_keys);
 }

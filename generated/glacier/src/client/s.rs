@@ -42,18 +42,8 @@ rt::operation_type!(
     e::SetDataRetrievalPolicyError, op::SET_DATA_RETRIEVAL_POLICY
 );
 impl SetDataRetrievalPolicy {
-    /// Sets [`account_id`](t::SetDataRetrievalPolicyInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`policy`](t::SetDataRetrievalPolicyInput::policy).
-    #[inline]
-    pub fn policy(mut self, value: t::DataRetrievalPolicy) -> Self {
-        self.0.input_mut().policy = Some(value);
-        self
-    }
+    rt::setter!(into_req SetDataRetrievalPolicyInput account_id(String));
+    rt::setter!(val_opt SetDataRetrievalPolicyInput policy(t::DataRetrievalPolicy));
 }
 /// The `SetVaultAccessPolicy` operation.
 ///
@@ -70,24 +60,9 @@ rt::operation_type!(
     e::SetVaultAccessPolicyError, op::SET_VAULT_ACCESS_POLICY
 );
 impl SetVaultAccessPolicy {
-    /// Sets [`account_id`](t::SetVaultAccessPolicyInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::SetVaultAccessPolicyInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`policy`](t::SetVaultAccessPolicyInput::policy).
-    #[inline]
-    pub fn policy(mut self, value: t::VaultAccessPolicy) -> Self {
-        self.0.input_mut().policy = Some(value);
-        self
-    }
+    rt::setter!(into_req SetVaultAccessPolicyInput account_id(String));
+    rt::setter!(into_req SetVaultAccessPolicyInput vault_name(String));
+    rt::setter!(val_opt SetVaultAccessPolicyInput policy(t::VaultAccessPolicy));
 }
 /// The `SetVaultNotifications` operation.
 ///
@@ -115,25 +90,10 @@ rt::operation_type!(
     e::SetVaultNotificationsError, op::SET_VAULT_NOTIFICATIONS
 );
 impl SetVaultNotifications {
-    /// Sets [`account_id`](t::SetVaultNotificationsInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::SetVaultNotificationsInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`vault_notification_config`](t::SetVaultNotificationsInput::vault_notification_config).
-    #[inline]
-    pub fn vault_notification_config(
-        mut self,
-        value: t::VaultNotificationConfig,
-    ) -> Self {
-        self.0.input_mut().vault_notification_config = Some(value);
-        self
-    }
+    rt::setter!(into_req SetVaultNotificationsInput account_id(String));
+    rt::setter!(into_req SetVaultNotificationsInput vault_name(String));
+    rt::setter!(
+        val_opt SetVaultNotificationsInput
+        vault_notification_config(t::VaultNotificationConfig)
+    );
 }

@@ -45,36 +45,11 @@ rt::operation_type!(
     e::UploadArchiveError, op::UPLOAD_ARCHIVE
 );
 impl UploadArchive {
-    /// Sets [`vault_name`](t::UploadArchiveInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::UploadArchiveInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`archive_description`](t::UploadArchiveInput::archive_description).
-    #[inline]
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_description = Some(value.into());
-        self
-    }
-    /// Sets [`checksum`](t::UploadArchiveInput::checksum).
-    #[inline]
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum = Some(value.into());
-        self
-    }
-    /// Sets [`body`](t::UploadArchiveInput::body).
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UploadArchiveInput vault_name(String));
+    rt::setter!(into_req UploadArchiveInput account_id(String));
+    rt::setter!(into_opt UploadArchiveInput archive_description(String));
+    rt::setter!(into_opt UploadArchiveInput checksum(String));
+    rt::setter!(into_opt UploadArchiveInput body(rt::ByteStream));
 }
 /// The `UploadMultipartPart` operation.
 ///
@@ -103,40 +78,10 @@ rt::operation_type!(
     e::UploadMultipartPartError, op::UPLOAD_MULTIPART_PART
 );
 impl UploadMultipartPart {
-    /// Sets [`account_id`](t::UploadMultipartPartInput::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`vault_name`](t::UploadMultipartPartInput::vault_name).
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sets [`upload_id`](t::UploadMultipartPartInput::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`checksum`](t::UploadMultipartPartInput::checksum).
-    #[inline]
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum = Some(value.into());
-        self
-    }
-    /// Sets [`range`](t::UploadMultipartPartInput::range).
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
-    /// Sets [`body`](t::UploadMultipartPartInput::body).
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UploadMultipartPartInput account_id(String));
+    rt::setter!(into_req UploadMultipartPartInput vault_name(String));
+    rt::setter!(into_req UploadMultipartPartInput upload_id(String));
+    rt::setter!(into_opt UploadMultipartPartInput checksum(String));
+    rt::setter!(into_opt UploadMultipartPartInput range(String));
+    rt::setter!(into_opt UploadMultipartPartInput body(rt::ByteStream));
 }

@@ -84,12 +84,7 @@ rt::operation_type!(
     e::AcceptDelegationRequestError, op::ACCEPT_DELEGATION_REQUEST
 );
 impl AcceptDelegationRequest {
-    /// Sets [`delegation_request_id`](t::AcceptDelegationRequestRequest::delegation_request_id).
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
+    rt::setter!(into_req AcceptDelegationRequestRequest delegation_request_id(String));
 }
 /// The `AcquireRole` operation.
 ///
@@ -108,37 +103,12 @@ rt::operation_type!(
     op::ACQUIRE_ROLE
 );
 impl AcquireRole {
-    /// Sets [`template_arn`](t::AcquireRoleRequest::template_arn).
-    #[inline]
-    pub fn template_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_arn = value.into();
-        self
-    }
-    /// Sets [`template_minor_version`](t::AcquireRoleRequest::template_minor_version).
-    #[inline]
-    pub fn template_minor_version(mut self, value: i32) -> Self {
-        self.0.input_mut().template_minor_version = Some(value);
-        self
-    }
-    /// Sets [`replacement_values`](t::AcquireRoleRequest::replacement_values).
-    #[inline]
-    pub fn replacement_values(
-        mut self,
-        value: impl rt::Entries<String, t::ReplacementValueEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replacement_values);
-        self
-    }
-    /// Adds one entry to `ReplacementValues`; see [`replacement_values`](Self::replacement_values).
-    #[inline]
-    pub fn insert_replacement_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ReplacementValueEntry>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().replacement_values, key, value);
-        self
-    }
+    rt::setter!(into_req AcquireRoleRequest template_arn(String));
+    rt::setter!(val_opt AcquireRoleRequest template_minor_version(i32));
+    rt::setter!(
+        entries AcquireRoleRequest replacement_values(String, t::ReplacementValueEntry)
+        insert_replacement_values
+    );
 }
 /// The `AddClientIDToOpenIDConnectProvider` operation.
 ///
@@ -158,18 +128,11 @@ rt::operation_type!(
     op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER
 );
 impl AddClientIdToOpenIdConnectProvider {
-    /// Sets [`open_id_connect_provider_arn`](t::AddClientIdToOpenIdConnectProviderRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sets [`client_id`](t::AddClientIdToOpenIdConnectProviderRequest::client_id).
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req AddClientIdToOpenIdConnectProviderRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(into_req AddClientIdToOpenIdConnectProviderRequest client_id(String));
 }
 /// The `AddRoleToInstanceProfile` operation.
 ///
@@ -192,18 +155,8 @@ rt::operation_type!(
     e::AddRoleToInstanceProfileError, op::ADD_ROLE_TO_INSTANCE_PROFILE
 );
 impl AddRoleToInstanceProfile {
-    /// Sets [`instance_profile_name`](t::AddRoleToInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sets [`role_name`](t::AddRoleToInstanceProfileRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
+    rt::setter!(into_req AddRoleToInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(into_req AddRoleToInstanceProfileRequest role_name(String));
 }
 /// The `AddUserToGroup` operation.
 ///
@@ -216,18 +169,8 @@ rt::operation_type!(
     op::ADD_USER_TO_GROUP
 );
 impl AddUserToGroup {
-    /// Sets [`group_name`](t::AddUserToGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`user_name`](t::AddUserToGroupRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
+    rt::setter!(into_req AddUserToGroupRequest group_name(String));
+    rt::setter!(into_req AddUserToGroupRequest user_name(String));
 }
 /// The `AssociateDelegationRequest` operation.
 ///
@@ -250,12 +193,9 @@ rt::operation_type!(
     e::AssociateDelegationRequestError, op::ASSOCIATE_DELEGATION_REQUEST
 );
 impl AssociateDelegationRequest {
-    /// Sets [`delegation_request_id`](t::AssociateDelegationRequestRequest::delegation_request_id).
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req AssociateDelegationRequestRequest delegation_request_id(String)
+    );
 }
 /// The `AttachGroupPolicy` operation.
 ///
@@ -274,18 +214,8 @@ rt::operation_type!(
     op::ATTACH_GROUP_POLICY
 );
 impl AttachGroupPolicy {
-    /// Sets [`group_name`](t::AttachGroupPolicyRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`policy_arn`](t::AttachGroupPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req AttachGroupPolicyRequest group_name(String));
+    rt::setter!(into_req AttachGroupPolicyRequest policy_arn(String));
 }
 /// The `AttachRolePolicy` operation.
 ///
@@ -304,18 +234,8 @@ rt::operation_type!(
     op::ATTACH_ROLE_POLICY
 );
 impl AttachRolePolicy {
-    /// Sets [`role_name`](t::AttachRolePolicyRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`policy_arn`](t::AttachRolePolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req AttachRolePolicyRequest role_name(String));
+    rt::setter!(into_req AttachRolePolicyRequest policy_arn(String));
 }
 /// The `AttachUserPolicy` operation.
 ///
@@ -334,16 +254,6 @@ rt::operation_type!(
     op::ATTACH_USER_POLICY
 );
 impl AttachUserPolicy {
-    /// Sets [`user_name`](t::AttachUserPolicyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`policy_arn`](t::AttachUserPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req AttachUserPolicyRequest user_name(String));
+    rt::setter!(into_req AttachUserPolicyRequest policy_arn(String));
 }

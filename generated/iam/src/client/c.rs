@@ -111,18 +111,8 @@ rt::operation_type!(
     op::CHANGE_PASSWORD
 );
 impl ChangePassword {
-    /// Sets [`old_password`](t::ChangePasswordRequest::old_password).
-    #[inline]
-    pub fn old_password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().old_password = value.into();
-        self
-    }
-    /// Sets [`new_password`](t::ChangePasswordRequest::new_password).
-    #[inline]
-    pub fn new_password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_password = value.into();
-        self
-    }
+    rt::setter!(into_req ChangePasswordRequest old_password(String));
+    rt::setter!(into_req ChangePasswordRequest new_password(String));
 }
 /// The `CreateAccessKey` operation.
 ///
@@ -145,12 +135,7 @@ rt::operation_type!(
     e::CreateAccessKeyError, op::CREATE_ACCESS_KEY
 );
 impl CreateAccessKey {
-    /// Sets [`user_name`](t::CreateAccessKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateAccessKeyRequest user_name(String));
 }
 /// The `CreateAccountAlias` operation.
 ///
@@ -167,12 +152,7 @@ rt::operation_type!(
     e::CreateAccountAliasError, op::CREATE_ACCOUNT_ALIAS
 );
 impl CreateAccountAlias {
-    /// Sets [`account_alias`](t::CreateAccountAliasRequest::account_alias).
-    #[inline]
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_alias = value.into();
-        self
-    }
+    rt::setter!(into_req CreateAccountAliasRequest account_alias(String));
 }
 /// The `CreateDelegationRequest` operation.
 ///
@@ -192,60 +172,17 @@ rt::operation_type!(
     op::CREATE_DELEGATION_REQUEST
 );
 impl CreateDelegationRequest {
-    /// Sets [`owner_account_id`](t::CreateDelegationRequestRequest::owner_account_id).
-    #[inline]
-    pub fn owner_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().owner_account_id = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CreateDelegationRequestRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = value.into();
-        self
-    }
-    /// Sets [`permissions`](t::CreateDelegationRequestRequest::permissions).
-    #[inline]
-    pub fn permissions(mut self, value: t::DelegationPermission) -> Self {
-        self.0.input_mut().permissions = value;
-        self
-    }
-    /// Sets [`request_message`](t::CreateDelegationRequestRequest::request_message).
-    #[inline]
-    pub fn request_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_message = Some(value.into());
-        self
-    }
-    /// Sets [`requestor_workflow_id`](t::CreateDelegationRequestRequest::requestor_workflow_id).
-    #[inline]
-    pub fn requestor_workflow_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().requestor_workflow_id = value.into();
-        self
-    }
-    /// Sets [`redirect_url`](t::CreateDelegationRequestRequest::redirect_url).
-    #[inline]
-    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().redirect_url = Some(value.into());
-        self
-    }
-    /// Sets [`notification_channel`](t::CreateDelegationRequestRequest::notification_channel).
-    #[inline]
-    pub fn notification_channel(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().notification_channel = value.into();
-        self
-    }
-    /// Sets [`session_duration`](t::CreateDelegationRequestRequest::session_duration).
-    #[inline]
-    pub fn session_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().session_duration = value;
-        self
-    }
-    /// Sets [`only_send_by_owner`](t::CreateDelegationRequestRequest::only_send_by_owner).
-    #[inline]
-    pub fn only_send_by_owner(mut self, value: bool) -> Self {
-        self.0.input_mut().only_send_by_owner = Some(value);
-        self
-    }
+    rt::setter!(into_opt CreateDelegationRequestRequest owner_account_id(String));
+    rt::setter!(into_req CreateDelegationRequestRequest description(String));
+    rt::setter!(
+        val_req CreateDelegationRequestRequest permissions(t::DelegationPermission)
+    );
+    rt::setter!(into_opt CreateDelegationRequestRequest request_message(String));
+    rt::setter!(into_req CreateDelegationRequestRequest requestor_workflow_id(String));
+    rt::setter!(into_opt CreateDelegationRequestRequest redirect_url(String));
+    rt::setter!(into_req CreateDelegationRequestRequest notification_channel(String));
+    rt::setter!(val_req CreateDelegationRequestRequest session_duration(i32));
+    rt::setter!(val_opt CreateDelegationRequestRequest only_send_by_owner(bool));
 }
 /// The `CreateGroup` operation.
 ///
@@ -264,18 +201,8 @@ rt::operation_type!(
     op::CREATE_GROUP
 );
 impl CreateGroup {
-    /// Sets [`path`](t::CreateGroupRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`group_name`](t::CreateGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
+    rt::setter!(into_opt CreateGroupRequest path(String));
+    rt::setter!(into_req CreateGroupRequest group_name(String));
 }
 /// The `CreateInstanceProfile` operation.
 ///
@@ -295,30 +222,9 @@ rt::operation_type!(
     op::CREATE_INSTANCE_PROFILE
 );
 impl CreateInstanceProfile {
-    /// Sets [`instance_profile_name`](t::CreateInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sets [`path`](t::CreateInstanceProfileRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateInstanceProfileRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(into_opt CreateInstanceProfileRequest path(String));
+    rt::setter!(items CreateInstanceProfileRequest tags(t::Tag) push_tags);
 }
 /// The `CreateLoginProfile` operation.
 ///
@@ -339,24 +245,9 @@ rt::operation_type!(
     e::CreateLoginProfileError, op::CREATE_LOGIN_PROFILE
 );
 impl CreateLoginProfile {
-    /// Sets [`user_name`](t::CreateLoginProfileRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`password`](t::CreateLoginProfileRequest::password).
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().password = Some(value.into());
-        self
-    }
-    /// Sets [`password_reset_required`](t::CreateLoginProfileRequest::password_reset_required).
-    #[inline]
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.0.input_mut().password_reset_required = Some(value);
-        self
-    }
+    rt::setter!(into_opt CreateLoginProfileRequest user_name(String));
+    rt::setter!(into_opt CreateLoginProfileRequest password(String));
+    rt::setter!(val_opt CreateLoginProfileRequest password_reset_required(bool));
 }
 /// The `CreateOpenIDConnectProvider` operation.
 ///
@@ -391,48 +282,16 @@ rt::operation_type!(
     op::CREATE_OPEN_ID_CONNECT_PROVIDER
 );
 impl CreateOpenIdConnectProvider {
-    /// Sets [`url`](t::CreateOpenIdConnectProviderRequest::url).
-    #[inline]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().url = value.into();
-        self
-    }
-    /// Sets [`client_id_list`](t::CreateOpenIdConnectProviderRequest::client_id_list).
-    #[inline]
-    pub fn client_id_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().client_id_list);
-        self
-    }
-    /// Adds one element to `ClientIDList`; see [`client_id_list`](Self::client_id_list).
-    #[inline]
-    pub fn push_client_id_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().client_id_list, item);
-        self
-    }
-    /// Sets [`thumbprint_list`](t::CreateOpenIdConnectProviderRequest::thumbprint_list).
-    #[inline]
-    pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().thumbprint_list);
-        self
-    }
-    /// Adds one element to `ThumbprintList`; see [`thumbprint_list`](Self::thumbprint_list).
-    #[inline]
-    pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().thumbprint_list, item);
-        self
-    }
-    /// Sets [`tags`](t::CreateOpenIdConnectProviderRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateOpenIdConnectProviderRequest url(String));
+    rt::setter!(
+        items CreateOpenIdConnectProviderRequest client_id_list(String)
+        push_client_id_list
+    );
+    rt::setter!(
+        items CreateOpenIdConnectProviderRequest thumbprint_list(String)
+        push_thumbprint_list
+    );
+    rt::setter!(items CreateOpenIdConnectProviderRequest tags(t::Tag) push_tags);
 }
 /// The `CreatePolicy` operation.
 ///
@@ -455,42 +314,11 @@ rt::operation_type!(
     op::CREATE_POLICY
 );
 impl CreatePolicy {
-    /// Sets [`policy_name`](t::CreatePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sets [`path`](t::CreatePolicyRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`policy_document`](t::CreatePolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreatePolicyRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreatePolicyRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreatePolicyRequest policy_name(String));
+    rt::setter!(into_opt CreatePolicyRequest path(String));
+    rt::setter!(into_req CreatePolicyRequest policy_document(String));
+    rt::setter!(into_opt CreatePolicyRequest description(String));
+    rt::setter!(items CreatePolicyRequest tags(t::Tag) push_tags);
 }
 /// The `CreatePolicyVersion` operation.
 ///
@@ -511,24 +339,9 @@ rt::operation_type!(
     e::CreatePolicyVersionError, op::CREATE_POLICY_VERSION
 );
 impl CreatePolicyVersion {
-    /// Sets [`policy_arn`](t::CreatePolicyVersionRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::CreatePolicyVersionRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sets [`set_as_default`](t::CreatePolicyVersionRequest::set_as_default).
-    #[inline]
-    pub fn set_as_default(mut self, value: bool) -> Self {
-        self.0.input_mut().set_as_default = Some(value);
-        self
-    }
+    rt::setter!(into_req CreatePolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req CreatePolicyVersionRequest policy_document(String));
+    rt::setter!(val_opt CreatePolicyVersionRequest set_as_default(bool));
 }
 /// The `CreateRole` operation.
 ///
@@ -543,54 +356,13 @@ rt::operation_type!(
     op::CREATE_ROLE
 );
 impl CreateRole {
-    /// Sets [`path`](t::CreateRoleRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`role_name`](t::CreateRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`assume_role_policy_document`](t::CreateRoleRequest::assume_role_policy_document).
-    #[inline]
-    pub fn assume_role_policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().assume_role_policy_document = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateRoleRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`max_session_duration`](t::CreateRoleRequest::max_session_duration).
-    #[inline]
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_session_duration = Some(value);
-        self
-    }
-    /// Sets [`permissions_boundary`](t::CreateRoleRequest::permissions_boundary).
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateRoleRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_opt CreateRoleRequest path(String));
+    rt::setter!(into_req CreateRoleRequest role_name(String));
+    rt::setter!(into_req CreateRoleRequest assume_role_policy_document(String));
+    rt::setter!(into_opt CreateRoleRequest description(String));
+    rt::setter!(val_opt CreateRoleRequest max_session_duration(i32));
+    rt::setter!(into_opt CreateRoleRequest permissions_boundary(String));
+    rt::setter!(items CreateRoleRequest tags(t::Tag) push_tags);
 }
 /// The `CreateSAMLProvider` operation.
 ///
@@ -615,45 +387,14 @@ rt::operation_type!(
     e::CreateSamlProviderError, op::CREATE_SAML_PROVIDER
 );
 impl CreateSamlProvider {
-    /// Sets [`saml_metadata_document`](t::CreateSamlProviderRequest::saml_metadata_document).
-    #[inline]
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_metadata_document = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateSamlProviderRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::CreateSamlProviderRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`assertion_encryption_mode`](t::CreateSamlProviderRequest::assertion_encryption_mode).
-    #[inline]
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<t::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.0.input_mut().assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// Sets [`add_private_key`](t::CreateSamlProviderRequest::add_private_key).
-    #[inline]
-    pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().add_private_key = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateSamlProviderRequest saml_metadata_document(String));
+    rt::setter!(into_req CreateSamlProviderRequest name(String));
+    rt::setter!(items CreateSamlProviderRequest tags(t::Tag) push_tags);
+    rt::setter!(
+        into_opt CreateSamlProviderRequest
+        assertion_encryption_mode(t::AssertionEncryptionModeType)
+    );
+    rt::setter!(into_opt CreateSamlProviderRequest add_private_key(String));
 }
 /// The `CreateServiceLinkedRole` operation.
 ///
@@ -673,24 +414,9 @@ rt::operation_type!(
     op::CREATE_SERVICE_LINKED_ROLE
 );
 impl CreateServiceLinkedRole {
-    /// Sets [`aws_service_name`](t::CreateServiceLinkedRoleRequest::aws_service_name).
-    #[inline]
-    pub fn aws_service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().aws_service_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateServiceLinkedRoleRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`custom_suffix`](t::CreateServiceLinkedRoleRequest::custom_suffix).
-    #[inline]
-    pub fn custom_suffix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().custom_suffix = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateServiceLinkedRoleRequest aws_service_name(String));
+    rt::setter!(into_opt CreateServiceLinkedRoleRequest description(String));
+    rt::setter!(into_opt CreateServiceLinkedRoleRequest custom_suffix(String));
 }
 /// The `CreateServiceSpecificCredential` operation.
 ///
@@ -718,24 +444,9 @@ rt::operation_type!(
     op::CREATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl CreateServiceSpecificCredential {
-    /// Sets [`user_name`](t::CreateServiceSpecificCredentialRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`service_name`](t::CreateServiceSpecificCredentialRequest::service_name).
-    #[inline]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_name = value.into();
-        self
-    }
-    /// Sets [`credential_age_days`](t::CreateServiceSpecificCredentialRequest::credential_age_days).
-    #[inline]
-    pub fn credential_age_days(mut self, value: i32) -> Self {
-        self.0.input_mut().credential_age_days = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(into_req CreateServiceSpecificCredentialRequest service_name(String));
+    rt::setter!(val_opt CreateServiceSpecificCredentialRequest credential_age_days(i32));
 }
 /// The `CreateUser` operation.
 ///
@@ -750,36 +461,10 @@ rt::operation_type!(
     op::CREATE_USER
 );
 impl CreateUser {
-    /// Sets [`path`](t::CreateUserRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`user_name`](t::CreateUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`permissions_boundary`](t::CreateUserRequest::permissions_boundary).
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateUserRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_opt CreateUserRequest path(String));
+    rt::setter!(into_req CreateUserRequest user_name(String));
+    rt::setter!(into_opt CreateUserRequest permissions_boundary(String));
+    rt::setter!(items CreateUserRequest tags(t::Tag) push_tags);
 }
 /// The `CreateVirtualMFADevice` operation.
 ///
@@ -801,28 +486,7 @@ rt::operation_type!(
     op::CREATE_VIRTUAL_MFA_DEVICE
 );
 impl CreateVirtualMfaDevice {
-    /// Sets [`path`](t::CreateVirtualMfaDeviceRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`virtual_mfa_device_name`](t::CreateVirtualMfaDeviceRequest::virtual_mfa_device_name).
-    #[inline]
-    pub fn virtual_mfa_device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().virtual_mfa_device_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::CreateVirtualMfaDeviceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_opt CreateVirtualMfaDeviceRequest path(String));
+    rt::setter!(into_req CreateVirtualMfaDeviceRequest virtual_mfa_device_name(String));
+    rt::setter!(items CreateVirtualMfaDeviceRequest tags(t::Tag) push_tags);
 }

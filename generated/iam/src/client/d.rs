@@ -111,18 +111,8 @@ rt::operation_type!(
     e::DeactivateMfaDeviceError, op::DEACTIVATE_MFA_DEVICE
 );
 impl DeactivateMfaDevice {
-    /// Sets [`user_name`](t::DeactivateMfaDeviceRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`serial_number`](t::DeactivateMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
+    rt::setter!(into_opt DeactivateMfaDeviceRequest user_name(String));
+    rt::setter!(into_req DeactivateMfaDeviceRequest serial_number(String));
 }
 /// The `DeleteAccessKey` operation.
 ///
@@ -137,18 +127,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_KEY
 );
 impl DeleteAccessKey {
-    /// Sets [`user_name`](t::DeleteAccessKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`access_key_id`](t::DeleteAccessKeyRequest::access_key_id).
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
+    rt::setter!(into_opt DeleteAccessKeyRequest user_name(String));
+    rt::setter!(into_req DeleteAccessKeyRequest access_key_id(String));
 }
 /// The `DeleteAccountAlias` operation.
 ///
@@ -165,12 +145,7 @@ rt::operation_type!(
     e::DeleteAccountAliasError, op::DELETE_ACCOUNT_ALIAS
 );
 impl DeleteAccountAlias {
-    /// Sets [`account_alias`](t::DeleteAccountAliasRequest::account_alias).
-    #[inline]
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_alias = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccountAliasRequest account_alias(String));
 }
 /// The `DeleteAccountPasswordPolicy` operation.
 ///
@@ -192,12 +167,7 @@ rt::operation_type!(
     DeleteGroup, t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError, op::DELETE_GROUP
 );
 impl DeleteGroup {
-    /// Sets [`group_name`](t::DeleteGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteGroupRequest group_name(String));
 }
 /// The `DeleteGroupPolicy` operation.
 ///
@@ -212,18 +182,8 @@ rt::operation_type!(
     op::DELETE_GROUP_POLICY
 );
 impl DeleteGroupPolicy {
-    /// Sets [`group_name`](t::DeleteGroupPolicyRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::DeleteGroupPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteGroupPolicyRequest group_name(String));
+    rt::setter!(into_req DeleteGroupPolicyRequest policy_name(String));
 }
 /// The `DeleteInstanceProfile` operation.
 ///
@@ -244,12 +204,7 @@ rt::operation_type!(
     e::DeleteInstanceProfileError, op::DELETE_INSTANCE_PROFILE
 );
 impl DeleteInstanceProfile {
-    /// Sets [`instance_profile_name`](t::DeleteInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteInstanceProfileRequest instance_profile_name(String));
 }
 /// The `DeleteLoginProfile` operation.
 ///
@@ -270,12 +225,7 @@ rt::operation_type!(
     e::DeleteLoginProfileError, op::DELETE_LOGIN_PROFILE
 );
 impl DeleteLoginProfile {
-    /// Sets [`user_name`](t::DeleteLoginProfileRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeleteLoginProfileRequest user_name(String));
 }
 /// The `DeleteOpenIDConnectProvider` operation.
 ///
@@ -296,12 +246,9 @@ rt::operation_type!(
     e::DeleteOpenIdConnectProviderError, op::DELETE_OPEN_ID_CONNECT_PROVIDER
 );
 impl DeleteOpenIdConnectProvider {
-    /// Sets [`open_id_connect_provider_arn`](t::DeleteOpenIdConnectProviderRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DeleteOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
 }
 /// The `DeletePolicy` operation.
 ///
@@ -322,12 +269,7 @@ rt::operation_type!(
     op::DELETE_POLICY
 );
 impl DeletePolicy {
-    /// Sets [`policy_arn`](t::DeletePolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeletePolicyRequest policy_arn(String));
 }
 /// The `DeletePolicyVersion` operation.
 ///
@@ -348,18 +290,8 @@ rt::operation_type!(
     e::DeletePolicyVersionError, op::DELETE_POLICY_VERSION
 );
 impl DeletePolicyVersion {
-    /// Sets [`policy_arn`](t::DeletePolicyVersionRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::DeletePolicyVersionRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeletePolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req DeletePolicyVersionRequest version_id(String));
 }
 /// The `DeleteRole` operation.
 ///
@@ -378,12 +310,7 @@ rt::operation_type!(
     DeleteRole, t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError, op::DELETE_ROLE
 );
 impl DeleteRole {
-    /// Sets [`role_name`](t::DeleteRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteRoleRequest role_name(String));
 }
 /// The `DeleteRolePermissionsBoundary` operation.
 ///
@@ -404,12 +331,7 @@ rt::operation_type!(
     e::DeleteRolePermissionsBoundaryError, op::DELETE_ROLE_PERMISSIONS_BOUNDARY
 );
 impl DeleteRolePermissionsBoundary {
-    /// Sets [`role_name`](t::DeleteRolePermissionsBoundaryRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteRolePermissionsBoundaryRequest role_name(String));
 }
 /// The `DeleteRolePolicy` operation.
 ///
@@ -424,18 +346,8 @@ rt::operation_type!(
     op::DELETE_ROLE_POLICY
 );
 impl DeleteRolePolicy {
-    /// Sets [`role_name`](t::DeleteRolePolicyRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::DeleteRolePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteRolePolicyRequest role_name(String));
+    rt::setter!(into_req DeleteRolePolicyRequest policy_name(String));
 }
 /// The `DeleteSAMLProvider` operation.
 ///
@@ -456,12 +368,7 @@ rt::operation_type!(
     e::DeleteSamlProviderError, op::DELETE_SAML_PROVIDER
 );
 impl DeleteSamlProvider {
-    /// Sets [`saml_provider_arn`](t::DeleteSamlProviderRequest::saml_provider_arn).
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteSamlProviderRequest saml_provider_arn(String));
 }
 /// The `DeleteSSHPublicKey` operation.
 ///
@@ -480,18 +387,8 @@ rt::operation_type!(
     e::DeleteSshPublicKeyError, op::DELETE_SSH_PUBLIC_KEY
 );
 impl DeleteSshPublicKey {
-    /// Sets [`user_name`](t::DeleteSshPublicKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`ssh_public_key_id`](t::DeleteSshPublicKeyRequest::ssh_public_key_id).
-    #[inline]
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req DeleteSshPublicKeyRequest ssh_public_key_id(String));
 }
 impl super::Client {
     /// Deletes the specified server certificate. Returns [`DeleteServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
@@ -611,12 +508,7 @@ rt::operation_type!(
     e::DeleteServerCertificateError, op::DELETE_SERVER_CERTIFICATE
 );
 impl DeleteServerCertificate {
-    /// Sets [`server_certificate_name`](t::DeleteServerCertificateRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteServerCertificateRequest server_certificate_name(String));
 }
 /// The `DeleteServiceLinkedRole` operation.
 ///
@@ -638,12 +530,7 @@ rt::operation_type!(
     op::DELETE_SERVICE_LINKED_ROLE
 );
 impl DeleteServiceLinkedRole {
-    /// Sets [`role_name`](t::DeleteServiceLinkedRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteServiceLinkedRoleRequest role_name(String));
 }
 /// The `DeleteServiceSpecificCredential` operation.
 ///
@@ -660,18 +547,11 @@ rt::operation_type!(
     e::DeleteServiceSpecificCredentialError, op::DELETE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl DeleteServiceSpecificCredential {
-    /// Sets [`user_name`](t::DeleteServiceSpecificCredentialRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`service_specific_credential_id`](t::DeleteServiceSpecificCredentialRequest::service_specific_credential_id).
-    #[inline]
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_specific_credential_id = value.into();
-        self
-    }
+    rt::setter!(into_opt DeleteServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(
+        into_req DeleteServiceSpecificCredentialRequest
+        service_specific_credential_id(String)
+    );
 }
 /// The `DeleteSigningCertificate` operation.
 ///
@@ -690,18 +570,8 @@ rt::operation_type!(
     e::DeleteSigningCertificateError, op::DELETE_SIGNING_CERTIFICATE
 );
 impl DeleteSigningCertificate {
-    /// Sets [`user_name`](t::DeleteSigningCertificateRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`certificate_id`](t::DeleteSigningCertificateRequest::certificate_id).
-    #[inline]
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_id = value.into();
-        self
-    }
+    rt::setter!(into_opt DeleteSigningCertificateRequest user_name(String));
+    rt::setter!(into_req DeleteSigningCertificateRequest certificate_id(String));
 }
 /// The `DeleteUser` operation.
 ///
@@ -723,12 +593,7 @@ rt::operation_type!(
     DeleteUser, t::DeleteUserRequest, rt::Unit, e::DeleteUserError, op::DELETE_USER
 );
 impl DeleteUser {
-    /// Sets [`user_name`](t::DeleteUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteUserRequest user_name(String));
 }
 /// The `DeleteUserPermissionsBoundary` operation.
 ///
@@ -747,12 +612,7 @@ rt::operation_type!(
     e::DeleteUserPermissionsBoundaryError, op::DELETE_USER_PERMISSIONS_BOUNDARY
 );
 impl DeleteUserPermissionsBoundary {
-    /// Sets [`user_name`](t::DeleteUserPermissionsBoundaryRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteUserPermissionsBoundaryRequest user_name(String));
 }
 /// The `DeleteUserPolicy` operation.
 ///
@@ -767,18 +627,8 @@ rt::operation_type!(
     op::DELETE_USER_POLICY
 );
 impl DeleteUserPolicy {
-    /// Sets [`user_name`](t::DeleteUserPolicyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::DeleteUserPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteUserPolicyRequest user_name(String));
+    rt::setter!(into_req DeleteUserPolicyRequest policy_name(String));
 }
 /// The `DeleteVirtualMFADevice` operation.
 ///
@@ -797,12 +647,7 @@ rt::operation_type!(
     e::DeleteVirtualMfaDeviceError, op::DELETE_VIRTUAL_MFA_DEVICE
 );
 impl DeleteVirtualMfaDevice {
-    /// Sets [`serial_number`](t::DeleteVirtualMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteVirtualMfaDeviceRequest serial_number(String));
 }
 /// The `DetachGroupPolicy` operation.
 ///
@@ -817,18 +662,8 @@ rt::operation_type!(
     op::DETACH_GROUP_POLICY
 );
 impl DetachGroupPolicy {
-    /// Sets [`group_name`](t::DetachGroupPolicyRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`policy_arn`](t::DetachGroupPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DetachGroupPolicyRequest group_name(String));
+    rt::setter!(into_req DetachGroupPolicyRequest policy_arn(String));
 }
 /// The `DetachRolePolicy` operation.
 ///
@@ -843,18 +678,8 @@ rt::operation_type!(
     op::DETACH_ROLE_POLICY
 );
 impl DetachRolePolicy {
-    /// Sets [`role_name`](t::DetachRolePolicyRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`policy_arn`](t::DetachRolePolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DetachRolePolicyRequest role_name(String));
+    rt::setter!(into_req DetachRolePolicyRequest policy_arn(String));
 }
 /// The `DetachUserPolicy` operation.
 ///
@@ -869,18 +694,8 @@ rt::operation_type!(
     op::DETACH_USER_POLICY
 );
 impl DetachUserPolicy {
-    /// Sets [`user_name`](t::DetachUserPolicyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`policy_arn`](t::DetachUserPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DetachUserPolicyRequest user_name(String));
+    rt::setter!(into_req DetachUserPolicyRequest policy_arn(String));
 }
 /// The `DisableOrganizationsRootCredentialsManagement` operation.
 ///

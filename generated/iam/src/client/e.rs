@@ -52,30 +52,10 @@ rt::operation_type!(
     op::ENABLE_MFA_DEVICE
 );
 impl EnableMfaDevice {
-    /// Sets [`user_name`](t::EnableMfaDeviceRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`serial_number`](t::EnableMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sets [`authentication_code1`](t::EnableMfaDeviceRequest::authentication_code1).
-    #[inline]
-    pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code1 = value.into();
-        self
-    }
-    /// Sets [`authentication_code2`](t::EnableMfaDeviceRequest::authentication_code2).
-    #[inline]
-    pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code2 = value.into();
-        self
-    }
+    rt::setter!(into_req EnableMfaDeviceRequest user_name(String));
+    rt::setter!(into_req EnableMfaDeviceRequest serial_number(String));
+    rt::setter!(into_req EnableMfaDeviceRequest authentication_code1(String));
+    rt::setter!(into_req EnableMfaDeviceRequest authentication_code2(String));
 }
 /// The `EnableOrganizationsRootCredentialsManagement` operation.
 ///

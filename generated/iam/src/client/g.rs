@@ -170,18 +170,10 @@ rt::operation_type!(
     e::GenerateOrganizationsAccessReportError, op::GENERATE_ORGANIZATIONS_ACCESS_REPORT
 );
 impl GenerateOrganizationsAccessReport {
-    /// Sets [`entity_path`](t::GenerateOrganizationsAccessReportRequest::entity_path).
-    #[inline]
-    pub fn entity_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().entity_path = value.into();
-        self
-    }
-    /// Sets [`organizations_policy_id`](t::GenerateOrganizationsAccessReportRequest::organizations_policy_id).
-    #[inline]
-    pub fn organizations_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organizations_policy_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GenerateOrganizationsAccessReportRequest entity_path(String));
+    rt::setter!(
+        into_opt GenerateOrganizationsAccessReportRequest organizations_policy_id(String)
+    );
 }
 /// The `GenerateServiceLastAccessedDetails` operation.
 ///
@@ -215,21 +207,11 @@ rt::operation_type!(
     op::GENERATE_SERVICE_LAST_ACCESSED_DETAILS
 );
 impl GenerateServiceLastAccessedDetails {
-    /// Sets [`arn`](t::GenerateServiceLastAccessedDetailsRequest::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = value.into();
-        self
-    }
-    /// Sets [`granularity`](t::GenerateServiceLastAccessedDetailsRequest::granularity).
-    #[inline]
-    pub fn granularity(
-        mut self,
-        value: impl Into<t::AccessAdvisorUsageGranularityType>,
-    ) -> Self {
-        self.0.input_mut().granularity = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GenerateServiceLastAccessedDetailsRequest arn(String));
+    rt::setter!(
+        into_opt GenerateServiceLastAccessedDetailsRequest
+        granularity(t::AccessAdvisorUsageGranularityType)
+    );
 }
 /// The `GetAccessKeyLastUsed` operation.
 ///
@@ -246,12 +228,7 @@ rt::operation_type!(
     t::GetAccessKeyLastUsedResponse, rt::NoErrors, op::GET_ACCESS_KEY_LAST_USED
 );
 impl GetAccessKeyLastUsed {
-    /// Sets [`access_key_id`](t::GetAccessKeyLastUsedRequest::access_key_id).
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessKeyLastUsedRequest access_key_id(String));
 }
 /// The `GetAccountAuthorizationDetails` operation.
 ///
@@ -273,30 +250,11 @@ rt::operation_type!(
     op::GET_ACCOUNT_AUTHORIZATION_DETAILS
 );
 impl GetAccountAuthorizationDetails {
-    /// Sets [`filter`](t::GetAccountAuthorizationDetailsRequest::filter).
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::EntityType>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::EntityType>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// Sets [`max_items`](t::GetAccountAuthorizationDetailsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::GetAccountAuthorizationDetailsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items GetAccountAuthorizationDetailsRequest filter(t::EntityType) push_filter
+    );
+    rt::setter!(val_opt GetAccountAuthorizationDetailsRequest max_items(i32));
+    rt::setter!(into_opt GetAccountAuthorizationDetailsRequest marker(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -376,18 +334,10 @@ rt::operation_type!(
     op::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY
 );
 impl GetContextKeysForCustomPolicy {
-    /// Sets [`policy_input_list`](t::GetContextKeysForCustomPolicyRequest::policy_input_list).
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
+    rt::setter!(
+        items GetContextKeysForCustomPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
 }
 /// The `GetContextKeysForPrincipalPolicy` operation.
 ///
@@ -411,24 +361,13 @@ rt::operation_type!(
     op::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY
 );
 impl GetContextKeysForPrincipalPolicy {
-    /// Sets [`policy_source_arn`](t::GetContextKeysForPrincipalPolicyRequest::policy_source_arn).
-    #[inline]
-    pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_source_arn = value.into();
-        self
-    }
-    /// Sets [`policy_input_list`](t::GetContextKeysForPrincipalPolicyRequest::policy_input_list).
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
+    rt::setter!(
+        into_req GetContextKeysForPrincipalPolicyRequest policy_source_arn(String)
+    );
+    rt::setter!(
+        items GetContextKeysForPrincipalPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
 }
 /// The `GetCredentialReport` operation.
 ///
@@ -462,18 +401,8 @@ rt::operation_type!(
     op::GET_DELEGATION_REQUEST
 );
 impl GetDelegationRequest {
-    /// Sets [`delegation_request_id`](t::GetDelegationRequestRequest::delegation_request_id).
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Sets [`delegation_permission_check`](t::GetDelegationRequestRequest::delegation_permission_check).
-    #[inline]
-    pub fn delegation_permission_check(mut self, value: bool) -> Self {
-        self.0.input_mut().delegation_permission_check = Some(value);
-        self
-    }
+    rt::setter!(into_req GetDelegationRequestRequest delegation_request_id(String));
+    rt::setter!(val_opt GetDelegationRequestRequest delegation_permission_check(bool));
 }
 /// The `GetGroup` operation.
 ///
@@ -485,24 +414,9 @@ rt::operation_type!(
     GetGroup, t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError, op::GET_GROUP
 );
 impl GetGroup {
-    /// Sets [`group_name`](t::GetGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::GetGroupRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::GetGroupRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req GetGroupRequest group_name(String));
+    rt::setter!(into_opt GetGroupRequest marker(String));
+    rt::setter!(val_opt GetGroupRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -538,18 +452,8 @@ rt::operation_type!(
     e::GetGroupPolicyError, op::GET_GROUP_POLICY
 );
 impl GetGroupPolicy {
-    /// Sets [`group_name`](t::GetGroupPolicyRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::GetGroupPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetGroupPolicyRequest group_name(String));
+    rt::setter!(into_req GetGroupPolicyRequest policy_name(String));
 }
 /// The `GetHumanReadableSummary` operation.
 ///
@@ -571,18 +475,8 @@ rt::operation_type!(
     op::GET_HUMAN_READABLE_SUMMARY
 );
 impl GetHumanReadableSummary {
-    /// Sets [`entity_arn`](t::GetHumanReadableSummaryRequest::entity_arn).
-    #[inline]
-    pub fn entity_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().entity_arn = value.into();
-        self
-    }
-    /// Sets [`locale`](t::GetHumanReadableSummaryRequest::locale).
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetHumanReadableSummaryRequest entity_arn(String));
+    rt::setter!(into_opt GetHumanReadableSummaryRequest locale(String));
 }
 /// The `GetInstanceProfile` operation.
 ///
@@ -599,12 +493,7 @@ rt::operation_type!(
     e::GetInstanceProfileError, op::GET_INSTANCE_PROFILE
 );
 impl GetInstanceProfile {
-    /// Sets [`instance_profile_name`](t::GetInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetInstanceProfileRequest instance_profile_name(String));
     /// Calls `GetInstanceProfile` until the `InstanceProfileExists` waiter's acceptors decide (boto3's `get_waiter("instance_profile_exists")`): every 1 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_PROFILE_EXISTS_WAITER`](crate::operations::INSTANCE_PROFILE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_instance_profile_exists(
@@ -741,12 +630,7 @@ rt::operation_type!(
     e::GetLoginProfileError, op::GET_LOGIN_PROFILE
 );
 impl GetLoginProfile {
-    /// Sets [`user_name`](t::GetLoginProfileRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt GetLoginProfileRequest user_name(String));
 }
 /// The `GetMFADevice` operation.
 ///
@@ -763,18 +647,8 @@ rt::operation_type!(
     op::GET_MFA_DEVICE
 );
 impl GetMfaDevice {
-    /// Sets [`serial_number`](t::GetMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sets [`user_name`](t::GetMfaDeviceRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetMfaDeviceRequest serial_number(String));
+    rt::setter!(into_opt GetMfaDeviceRequest user_name(String));
 }
 /// The `GetOpenIDConnectProvider` operation.
 ///
@@ -792,12 +666,9 @@ rt::operation_type!(
     op::GET_OPEN_ID_CONNECT_PROVIDER
 );
 impl GetOpenIdConnectProvider {
-    /// Sets [`open_id_connect_provider_arn`](t::GetOpenIdConnectProviderRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
 }
 /// The `GetOrganizationsAccessReport` operation.
 ///
@@ -823,30 +694,10 @@ rt::operation_type!(
     op::GET_ORGANIZATIONS_ACCESS_REPORT
 );
 impl GetOrganizationsAccessReport {
-    /// Sets [`job_id`](t::GetOrganizationsAccessReportRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`max_items`](t::GetOrganizationsAccessReportRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::GetOrganizationsAccessReportRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`sort_key`](t::GetOrganizationsAccessReportRequest::sort_key).
-    #[inline]
-    pub fn sort_key(mut self, value: impl Into<t::SortKeyType>) -> Self {
-        self.0.input_mut().sort_key = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetOrganizationsAccessReportRequest job_id(String));
+    rt::setter!(val_opt GetOrganizationsAccessReportRequest max_items(i32));
+    rt::setter!(into_opt GetOrganizationsAccessReportRequest marker(String));
+    rt::setter!(into_opt GetOrganizationsAccessReportRequest sort_key(t::SortKeyType));
 }
 /// The `GetOutboundWebIdentityFederationInfo` operation.
 ///
@@ -879,12 +730,7 @@ rt::operation_type!(
     op::GET_POLICY
 );
 impl GetPolicy {
-    /// Sets [`policy_arn`](t::GetPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetPolicyRequest policy_arn(String));
     /// Calls `GetPolicy` until the `PolicyExists` waiter's acceptors decide (boto3's `get_waiter("policy_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`POLICY_EXISTS_WAITER`](crate::operations::POLICY_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_policy_exists(
@@ -918,18 +764,8 @@ rt::operation_type!(
     e::GetPolicyVersionError, op::GET_POLICY_VERSION
 );
 impl GetPolicyVersion {
-    /// Sets [`policy_arn`](t::GetPolicyVersionRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetPolicyVersionRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetPolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req GetPolicyVersionRequest version_id(String));
 }
 /// The `GetRole` operation.
 ///
@@ -943,12 +779,7 @@ rt::operation_type!(
     GetRole, t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError, op::GET_ROLE
 );
 impl GetRole {
-    /// Sets [`role_name`](t::GetRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetRoleRequest role_name(String));
     /// Calls `GetRole` until the `RoleExists` waiter's acceptors decide (boto3's `get_waiter("role_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ROLE_EXISTS_WAITER`](crate::operations::ROLE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_role_exists(
@@ -980,18 +811,8 @@ rt::operation_type!(
     e::GetRolePolicyError, op::GET_ROLE_POLICY
 );
 impl GetRolePolicy {
-    /// Sets [`role_name`](t::GetRolePolicyRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::GetRolePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetRolePolicyRequest role_name(String));
+    rt::setter!(into_req GetRolePolicyRequest policy_name(String));
 }
 /// The `GetRoleTemplateVersion` operation.
 ///
@@ -1011,18 +832,8 @@ rt::operation_type!(
     op::GET_ROLE_TEMPLATE_VERSION
 );
 impl GetRoleTemplateVersion {
-    /// Sets [`template_arn`](t::GetRoleTemplateVersionRequest::template_arn).
-    #[inline]
-    pub fn template_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_arn = value.into();
-        self
-    }
-    /// Sets [`minor_version`](t::GetRoleTemplateVersionRequest::minor_version).
-    #[inline]
-    pub fn minor_version(mut self, value: i32) -> Self {
-        self.0.input_mut().minor_version = Some(value);
-        self
-    }
+    rt::setter!(into_req GetRoleTemplateVersionRequest template_arn(String));
+    rt::setter!(val_opt GetRoleTemplateVersionRequest minor_version(i32));
 }
 /// The `GetSAMLProvider` operation.
 ///
@@ -1041,12 +852,7 @@ rt::operation_type!(
     e::GetSamlProviderError, op::GET_SAML_PROVIDER
 );
 impl GetSamlProvider {
-    /// Sets [`saml_provider_arn`](t::GetSamlProviderRequest::saml_provider_arn).
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetSamlProviderRequest saml_provider_arn(String));
 }
 /// The `GetSSHPublicKey` operation.
 ///
@@ -1065,24 +871,9 @@ rt::operation_type!(
     e::GetSshPublicKeyError, op::GET_SSH_PUBLIC_KEY
 );
 impl GetSshPublicKey {
-    /// Sets [`user_name`](t::GetSshPublicKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`ssh_public_key_id`](t::GetSshPublicKeyRequest::ssh_public_key_id).
-    #[inline]
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_id = value.into();
-        self
-    }
-    /// Sets [`encoding`](t::GetSshPublicKeyRequest::encoding).
-    #[inline]
-    pub fn encoding(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding = value.into();
-        self
-    }
+    rt::setter!(into_req GetSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req GetSshPublicKeyRequest ssh_public_key_id(String));
+    rt::setter!(into_req GetSshPublicKeyRequest encoding(t::EncodingType));
 }
 /// The `GetServerCertificate` operation.
 ///
@@ -1102,12 +893,7 @@ rt::operation_type!(
     op::GET_SERVER_CERTIFICATE
 );
 impl GetServerCertificate {
-    /// Sets [`server_certificate_name`](t::GetServerCertificateRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetServerCertificateRequest server_certificate_name(String));
 }
 /// The `GetServiceLastAccessedDetails` operation.
 ///
@@ -1142,24 +928,9 @@ rt::operation_type!(
     op::GET_SERVICE_LAST_ACCESSED_DETAILS
 );
 impl GetServiceLastAccessedDetails {
-    /// Sets [`job_id`](t::GetServiceLastAccessedDetailsRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`max_items`](t::GetServiceLastAccessedDetailsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::GetServiceLastAccessedDetailsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetServiceLastAccessedDetailsRequest job_id(String));
+    rt::setter!(val_opt GetServiceLastAccessedDetailsRequest max_items(i32));
+    rt::setter!(into_opt GetServiceLastAccessedDetailsRequest marker(String));
 }
 /// The `GetServiceLastAccessedDetailsWithEntities` operation.
 ///
@@ -1188,30 +959,17 @@ rt::operation_type!(
     op::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES
 );
 impl GetServiceLastAccessedDetailsWithEntities {
-    /// Sets [`job_id`](t::GetServiceLastAccessedDetailsWithEntitiesRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`service_namespace`](t::GetServiceLastAccessedDetailsWithEntitiesRequest::service_namespace).
-    #[inline]
-    pub fn service_namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_namespace = value.into();
-        self
-    }
-    /// Sets [`max_items`](t::GetServiceLastAccessedDetailsWithEntitiesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::GetServiceLastAccessedDetailsWithEntitiesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req GetServiceLastAccessedDetailsWithEntitiesRequest job_id(String)
+    );
+    rt::setter!(
+        into_req GetServiceLastAccessedDetailsWithEntitiesRequest
+        service_namespace(String)
+    );
+    rt::setter!(val_opt GetServiceLastAccessedDetailsWithEntitiesRequest max_items(i32));
+    rt::setter!(
+        into_opt GetServiceLastAccessedDetailsWithEntitiesRequest marker(String)
+    );
 }
 /// The `GetServiceLinkedRoleDeletionStatus` operation.
 ///
@@ -1230,12 +988,9 @@ rt::operation_type!(
     op::GET_SERVICE_LINKED_ROLE_DELETION_STATUS
 );
 impl GetServiceLinkedRoleDeletionStatus {
-    /// Sets [`deletion_task_id`](t::GetServiceLinkedRoleDeletionStatusRequest::deletion_task_id).
-    #[inline]
-    pub fn deletion_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deletion_task_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetServiceLinkedRoleDeletionStatusRequest deletion_task_id(String)
+    );
 }
 impl super::Client {
     /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN. Returns [`GetUser`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1261,12 +1016,7 @@ rt::operation_type!(
     GetUser, t::GetUserRequest, t::GetUserResponse, e::GetUserError, op::GET_USER
 );
 impl GetUser {
-    /// Sets [`user_name`](t::GetUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt GetUserRequest user_name(String));
     /// Calls `GetUser` until the `UserExists` waiter's acceptors decide (boto3's `get_waiter("user_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`USER_EXISTS_WAITER`](crate::operations::USER_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_user_exists(
@@ -1296,16 +1046,6 @@ rt::operation_type!(
     e::GetUserPolicyError, op::GET_USER_POLICY
 );
 impl GetUserPolicy {
-    /// Sets [`user_name`](t::GetUserPolicyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::GetUserPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetUserPolicyRequest user_name(String));
+    rt::setter!(into_req GetUserPolicyRequest policy_name(String));
 }

@@ -125,24 +125,9 @@ rt::operation_type!(
     e::ListAccessKeysError, op::LIST_ACCESS_KEYS
 );
 impl ListAccessKeys {
-    /// Sets [`user_name`](t::ListAccessKeysRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListAccessKeysRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListAccessKeysRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListAccessKeysRequest user_name(String));
+    rt::setter!(into_opt ListAccessKeysRequest marker(String));
+    rt::setter!(val_opt ListAccessKeysRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -172,18 +157,8 @@ rt::operation_type!(
     e::ListAccountAliasesError, op::LIST_ACCOUNT_ALIASES
 );
 impl ListAccountAliases {
-    /// Sets [`marker`](t::ListAccountAliasesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListAccountAliasesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListAccountAliasesRequest marker(String));
+    rt::setter!(val_opt ListAccountAliasesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -218,30 +193,10 @@ rt::operation_type!(
     op::LIST_ATTACHED_GROUP_POLICIES
 );
 impl ListAttachedGroupPolicies {
-    /// Sets [`group_name`](t::ListAttachedGroupPoliciesRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`path_prefix`](t::ListAttachedGroupPoliciesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListAttachedGroupPoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListAttachedGroupPoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAttachedGroupPoliciesRequest group_name(String));
+    rt::setter!(into_opt ListAttachedGroupPoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListAttachedGroupPoliciesRequest marker(String));
+    rt::setter!(val_opt ListAttachedGroupPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -276,30 +231,10 @@ rt::operation_type!(
     op::LIST_ATTACHED_ROLE_POLICIES
 );
 impl ListAttachedRolePolicies {
-    /// Sets [`role_name`](t::ListAttachedRolePoliciesRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`path_prefix`](t::ListAttachedRolePoliciesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListAttachedRolePoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListAttachedRolePoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAttachedRolePoliciesRequest role_name(String));
+    rt::setter!(into_opt ListAttachedRolePoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListAttachedRolePoliciesRequest marker(String));
+    rt::setter!(val_opt ListAttachedRolePoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -334,30 +269,10 @@ rt::operation_type!(
     op::LIST_ATTACHED_USER_POLICIES
 );
 impl ListAttachedUserPolicies {
-    /// Sets [`user_name`](t::ListAttachedUserPoliciesRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`path_prefix`](t::ListAttachedUserPoliciesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListAttachedUserPoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListAttachedUserPoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAttachedUserPoliciesRequest user_name(String));
+    rt::setter!(into_opt ListAttachedUserPoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListAttachedUserPoliciesRequest marker(String));
+    rt::setter!(val_opt ListAttachedUserPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -392,24 +307,9 @@ rt::operation_type!(
     op::LIST_DELEGATION_REQUESTS
 );
 impl ListDelegationRequests {
-    /// Sets [`owner_id`](t::ListDelegationRequestsRequest::owner_id).
-    #[inline]
-    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().owner_id = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListDelegationRequestsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListDelegationRequestsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListDelegationRequestsRequest owner_id(String));
+    rt::setter!(into_opt ListDelegationRequestsRequest marker(String));
+    rt::setter!(val_opt ListDelegationRequestsRequest max_items(i32));
 }
 /// The `ListEntitiesForPolicy` operation.
 ///
@@ -431,42 +331,14 @@ rt::operation_type!(
     op::LIST_ENTITIES_FOR_POLICY
 );
 impl ListEntitiesForPolicy {
-    /// Sets [`policy_arn`](t::ListEntitiesForPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`entity_filter`](t::ListEntitiesForPolicyRequest::entity_filter).
-    #[inline]
-    pub fn entity_filter(mut self, value: impl Into<t::EntityType>) -> Self {
-        self.0.input_mut().entity_filter = Some(value.into());
-        self
-    }
-    /// Sets [`path_prefix`](t::ListEntitiesForPolicyRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`policy_usage_filter`](t::ListEntitiesForPolicyRequest::policy_usage_filter).
-    #[inline]
-    pub fn policy_usage_filter(mut self, value: impl Into<t::PolicyUsageType>) -> Self {
-        self.0.input_mut().policy_usage_filter = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListEntitiesForPolicyRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListEntitiesForPolicyRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListEntitiesForPolicyRequest policy_arn(String));
+    rt::setter!(into_opt ListEntitiesForPolicyRequest entity_filter(t::EntityType));
+    rt::setter!(into_opt ListEntitiesForPolicyRequest path_prefix(String));
+    rt::setter!(
+        into_opt ListEntitiesForPolicyRequest policy_usage_filter(t::PolicyUsageType)
+    );
+    rt::setter!(into_opt ListEntitiesForPolicyRequest marker(String));
+    rt::setter!(val_opt ListEntitiesForPolicyRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -500,24 +372,9 @@ rt::operation_type!(
     e::ListGroupPoliciesError, op::LIST_GROUP_POLICIES
 );
 impl ListGroupPolicies {
-    /// Sets [`group_name`](t::ListGroupPoliciesRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListGroupPoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListGroupPoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListGroupPoliciesRequest group_name(String));
+    rt::setter!(into_opt ListGroupPoliciesRequest marker(String));
+    rt::setter!(val_opt ListGroupPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -545,24 +402,9 @@ rt::operation_type!(
     op::LIST_GROUPS
 );
 impl ListGroups {
-    /// Sets [`path_prefix`](t::ListGroupsRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListGroupsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListGroupsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListGroupsRequest path_prefix(String));
+    rt::setter!(into_opt ListGroupsRequest marker(String));
+    rt::setter!(val_opt ListGroupsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -594,24 +436,9 @@ rt::operation_type!(
     e::ListGroupsForUserError, op::LIST_GROUPS_FOR_USER
 );
 impl ListGroupsForUser {
-    /// Sets [`user_name`](t::ListGroupsForUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListGroupsForUserRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListGroupsForUserRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListGroupsForUserRequest user_name(String));
+    rt::setter!(into_opt ListGroupsForUserRequest marker(String));
+    rt::setter!(val_opt ListGroupsForUserRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -642,24 +469,9 @@ rt::operation_type!(
     op::LIST_INSTANCE_PROFILE_TAGS
 );
 impl ListInstanceProfileTags {
-    /// Sets [`instance_profile_name`](t::ListInstanceProfileTagsRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListInstanceProfileTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListInstanceProfileTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListInstanceProfileTagsRequest instance_profile_name(String));
+    rt::setter!(into_opt ListInstanceProfileTagsRequest marker(String));
+    rt::setter!(val_opt ListInstanceProfileTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -694,24 +506,9 @@ rt::operation_type!(
     op::LIST_INSTANCE_PROFILES
 );
 impl ListInstanceProfiles {
-    /// Sets [`path_prefix`](t::ListInstanceProfilesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListInstanceProfilesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListInstanceProfilesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListInstanceProfilesRequest path_prefix(String));
+    rt::setter!(into_opt ListInstanceProfilesRequest marker(String));
+    rt::setter!(val_opt ListInstanceProfilesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -744,24 +541,9 @@ rt::operation_type!(
     op::LIST_INSTANCE_PROFILES_FOR_ROLE
 );
 impl ListInstanceProfilesForRole {
-    /// Sets [`role_name`](t::ListInstanceProfilesForRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListInstanceProfilesForRoleRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListInstanceProfilesForRoleRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListInstanceProfilesForRoleRequest role_name(String));
+    rt::setter!(into_opt ListInstanceProfilesForRoleRequest marker(String));
+    rt::setter!(val_opt ListInstanceProfilesForRoleRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -791,24 +573,9 @@ rt::operation_type!(
     e::ListMfaDeviceTagsError, op::LIST_MFA_DEVICE_TAGS
 );
 impl ListMfaDeviceTags {
-    /// Sets [`serial_number`](t::ListMfaDeviceTagsRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListMfaDeviceTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListMfaDeviceTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListMfaDeviceTagsRequest serial_number(String));
+    rt::setter!(into_opt ListMfaDeviceTagsRequest marker(String));
+    rt::setter!(val_opt ListMfaDeviceTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -840,24 +607,9 @@ rt::operation_type!(
     e::ListMfaDevicesError, op::LIST_MFA_DEVICES
 );
 impl ListMfaDevices {
-    /// Sets [`user_name`](t::ListMfaDevicesRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListMfaDevicesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListMfaDevicesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListMfaDevicesRequest user_name(String));
+    rt::setter!(into_opt ListMfaDevicesRequest marker(String));
+    rt::setter!(val_opt ListMfaDevicesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -890,24 +642,12 @@ rt::operation_type!(
     op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS
 );
 impl ListOpenIdConnectProviderTags {
-    /// Sets [`open_id_connect_provider_arn`](t::ListOpenIdConnectProviderTagsRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListOpenIdConnectProviderTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListOpenIdConnectProviderTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ListOpenIdConnectProviderTagsRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(into_opt ListOpenIdConnectProviderTagsRequest marker(String));
+    rt::setter!(val_opt ListOpenIdConnectProviderTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1075,42 +815,12 @@ rt::operation_type!(
     op::LIST_POLICIES
 );
 impl ListPolicies {
-    /// Sets [`scope`](t::ListPoliciesRequest::scope).
-    #[inline]
-    pub fn scope(mut self, value: impl Into<t::PolicyScopeType>) -> Self {
-        self.0.input_mut().scope = Some(value.into());
-        self
-    }
-    /// Sets [`only_attached`](t::ListPoliciesRequest::only_attached).
-    #[inline]
-    pub fn only_attached(mut self, value: bool) -> Self {
-        self.0.input_mut().only_attached = Some(value);
-        self
-    }
-    /// Sets [`path_prefix`](t::ListPoliciesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`policy_usage_filter`](t::ListPoliciesRequest::policy_usage_filter).
-    #[inline]
-    pub fn policy_usage_filter(mut self, value: impl Into<t::PolicyUsageType>) -> Self {
-        self.0.input_mut().policy_usage_filter = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListPoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListPoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListPoliciesRequest scope(t::PolicyScopeType));
+    rt::setter!(val_opt ListPoliciesRequest only_attached(bool));
+    rt::setter!(into_opt ListPoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListPoliciesRequest policy_usage_filter(t::PolicyUsageType));
+    rt::setter!(into_opt ListPoliciesRequest marker(String));
+    rt::setter!(val_opt ListPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1153,30 +863,12 @@ rt::operation_type!(
     e::ListPoliciesGrantingServiceAccessError, op::LIST_POLICIES_GRANTING_SERVICE_ACCESS
 );
 impl ListPoliciesGrantingServiceAccess {
-    /// Sets [`marker`](t::ListPoliciesGrantingServiceAccessRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`arn`](t::ListPoliciesGrantingServiceAccessRequest::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = value.into();
-        self
-    }
-    /// Sets [`service_namespaces`](t::ListPoliciesGrantingServiceAccessRequest::service_namespaces).
-    #[inline]
-    pub fn service_namespaces(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().service_namespaces);
-        self
-    }
-    /// Adds one element to `ServiceNamespaces`; see [`service_namespaces`](Self::service_namespaces).
-    #[inline]
-    pub fn push_service_namespaces(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().service_namespaces, item);
-        self
-    }
+    rt::setter!(into_opt ListPoliciesGrantingServiceAccessRequest marker(String));
+    rt::setter!(into_req ListPoliciesGrantingServiceAccessRequest arn(String));
+    rt::setter!(
+        items ListPoliciesGrantingServiceAccessRequest service_namespaces(String)
+        push_service_namespaces
+    );
 }
 /// The `ListPolicyTags` operation.
 ///
@@ -1193,24 +885,9 @@ rt::operation_type!(
     e::ListPolicyTagsError, op::LIST_POLICY_TAGS
 );
 impl ListPolicyTags {
-    /// Sets [`policy_arn`](t::ListPolicyTagsRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListPolicyTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListPolicyTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListPolicyTagsRequest policy_arn(String));
+    rt::setter!(into_opt ListPolicyTagsRequest marker(String));
+    rt::setter!(val_opt ListPolicyTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1242,24 +919,9 @@ rt::operation_type!(
     e::ListPolicyVersionsError, op::LIST_POLICY_VERSIONS
 );
 impl ListPolicyVersions {
-    /// Sets [`policy_arn`](t::ListPolicyVersionsRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListPolicyVersionsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListPolicyVersionsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListPolicyVersionsRequest policy_arn(String));
+    rt::setter!(into_opt ListPolicyVersionsRequest marker(String));
+    rt::setter!(val_opt ListPolicyVersionsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1293,24 +955,9 @@ rt::operation_type!(
     e::ListRolePoliciesError, op::LIST_ROLE_POLICIES
 );
 impl ListRolePolicies {
-    /// Sets [`role_name`](t::ListRolePoliciesRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListRolePoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListRolePoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListRolePoliciesRequest role_name(String));
+    rt::setter!(into_opt ListRolePoliciesRequest marker(String));
+    rt::setter!(val_opt ListRolePoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1340,24 +987,9 @@ rt::operation_type!(
     op::LIST_ROLE_TAGS
 );
 impl ListRoleTags {
-    /// Sets [`role_name`](t::ListRoleTagsRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListRoleTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListRoleTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListRoleTagsRequest role_name(String));
+    rt::setter!(into_opt ListRoleTagsRequest marker(String));
+    rt::setter!(val_opt ListRoleTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1393,24 +1025,9 @@ rt::operation_type!(
     op::LIST_ROLES
 );
 impl ListRoles {
-    /// Sets [`path_prefix`](t::ListRolesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListRolesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListRolesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListRolesRequest path_prefix(String));
+    rt::setter!(into_opt ListRolesRequest marker(String));
+    rt::setter!(val_opt ListRolesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1443,24 +1060,9 @@ rt::operation_type!(
     op::LIST_SAML_PROVIDER_TAGS
 );
 impl ListSamlProviderTags {
-    /// Sets [`saml_provider_arn`](t::ListSamlProviderTagsRequest::saml_provider_arn).
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListSamlProviderTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListSamlProviderTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListSamlProviderTagsRequest saml_provider_arn(String));
+    rt::setter!(into_opt ListSamlProviderTagsRequest marker(String));
+    rt::setter!(val_opt ListSamlProviderTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1510,24 +1112,9 @@ rt::operation_type!(
     e::ListSshPublicKeysError, op::LIST_SSH_PUBLIC_KEYS
 );
 impl ListSshPublicKeys {
-    /// Sets [`user_name`](t::ListSshPublicKeysRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListSshPublicKeysRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListSshPublicKeysRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListSshPublicKeysRequest user_name(String));
+    rt::setter!(into_opt ListSshPublicKeysRequest marker(String));
+    rt::setter!(val_opt ListSshPublicKeysRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1560,24 +1147,11 @@ rt::operation_type!(
     op::LIST_SERVER_CERTIFICATE_TAGS
 );
 impl ListServerCertificateTags {
-    /// Sets [`server_certificate_name`](t::ListServerCertificateTagsRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListServerCertificateTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListServerCertificateTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ListServerCertificateTagsRequest server_certificate_name(String)
+    );
+    rt::setter!(into_opt ListServerCertificateTagsRequest marker(String));
+    rt::setter!(val_opt ListServerCertificateTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1614,24 +1188,9 @@ rt::operation_type!(
     op::LIST_SERVER_CERTIFICATES
 );
 impl ListServerCertificates {
-    /// Sets [`path_prefix`](t::ListServerCertificatesRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListServerCertificatesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListServerCertificatesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListServerCertificatesRequest path_prefix(String));
+    rt::setter!(into_opt ListServerCertificatesRequest marker(String));
+    rt::setter!(val_opt ListServerCertificatesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1666,36 +1225,11 @@ rt::operation_type!(
     op::LIST_SERVICE_SPECIFIC_CREDENTIALS
 );
 impl ListServiceSpecificCredentials {
-    /// Sets [`user_name`](t::ListServiceSpecificCredentialsRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`service_name`](t::ListServiceSpecificCredentialsRequest::service_name).
-    #[inline]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_name = Some(value.into());
-        self
-    }
-    /// Sets [`all_users`](t::ListServiceSpecificCredentialsRequest::all_users).
-    #[inline]
-    pub fn all_users(mut self, value: bool) -> Self {
-        self.0.input_mut().all_users = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::ListServiceSpecificCredentialsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListServiceSpecificCredentialsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListServiceSpecificCredentialsRequest user_name(String));
+    rt::setter!(into_opt ListServiceSpecificCredentialsRequest service_name(String));
+    rt::setter!(val_opt ListServiceSpecificCredentialsRequest all_users(bool));
+    rt::setter!(into_opt ListServiceSpecificCredentialsRequest marker(String));
+    rt::setter!(val_opt ListServiceSpecificCredentialsRequest max_items(i32));
 }
 /// The `ListSigningCertificates` operation.
 ///
@@ -1717,24 +1251,9 @@ rt::operation_type!(
     op::LIST_SIGNING_CERTIFICATES
 );
 impl ListSigningCertificates {
-    /// Sets [`user_name`](t::ListSigningCertificatesRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListSigningCertificatesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListSigningCertificatesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListSigningCertificatesRequest user_name(String));
+    rt::setter!(into_opt ListSigningCertificatesRequest marker(String));
+    rt::setter!(val_opt ListSigningCertificatesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1790,24 +1309,9 @@ rt::operation_type!(
     e::ListUserPoliciesError, op::LIST_USER_POLICIES
 );
 impl ListUserPolicies {
-    /// Sets [`user_name`](t::ListUserPoliciesRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListUserPoliciesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListUserPoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListUserPoliciesRequest user_name(String));
+    rt::setter!(into_opt ListUserPoliciesRequest marker(String));
+    rt::setter!(val_opt ListUserPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1837,24 +1341,9 @@ rt::operation_type!(
     op::LIST_USER_TAGS
 );
 impl ListUserTags {
-    /// Sets [`user_name`](t::ListUserTagsRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListUserTagsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListUserTagsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListUserTagsRequest user_name(String));
+    rt::setter!(into_opt ListUserTagsRequest marker(String));
+    rt::setter!(val_opt ListUserTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1889,24 +1378,9 @@ rt::operation_type!(
     op::LIST_USERS
 );
 impl ListUsers {
-    /// Sets [`path_prefix`](t::ListUsersRequest::path_prefix).
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListUsersRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListUsersRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListUsersRequest path_prefix(String));
+    rt::setter!(into_opt ListUsersRequest marker(String));
+    rt::setter!(val_opt ListUsersRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1940,27 +1414,11 @@ rt::operation_type!(
     t::ListVirtualMfaDevicesResponse, rt::NoErrors, op::LIST_VIRTUAL_MFA_DEVICES
 );
 impl ListVirtualMfaDevices {
-    /// Sets [`assignment_status`](t::ListVirtualMfaDevicesRequest::assignment_status).
-    #[inline]
-    pub fn assignment_status(
-        mut self,
-        value: impl Into<t::AssignmentStatusType>,
-    ) -> Self {
-        self.0.input_mut().assignment_status = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListVirtualMfaDevicesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListVirtualMfaDevicesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt ListVirtualMfaDevicesRequest assignment_status(t::AssignmentStatusType)
+    );
+    rt::setter!(into_opt ListVirtualMfaDevicesRequest marker(String));
+    rt::setter!(val_opt ListVirtualMfaDevicesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -60,22 +60,9 @@ rt::operation_type!(
     op::PUT_ACCOUNT_PROPERTIES
 );
 impl PutAccountProperties {
-    /// Sets [`properties`](t::PutAccountPropertiesRequest::properties).
-    #[inline]
-    pub fn properties(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().properties);
-        self
-    }
-    /// Adds one entry to `Properties`; see [`properties`](Self::properties).
-    #[inline]
-    pub fn insert_properties(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().properties, key, value);
-        self
-    }
+    rt::setter!(
+        entries PutAccountPropertiesRequest properties(String, String) insert_properties
+    );
 }
 /// The `PutGroupPolicy` operation.
 ///
@@ -94,24 +81,9 @@ rt::operation_type!(
     op::PUT_GROUP_POLICY
 );
 impl PutGroupPolicy {
-    /// Sets [`group_name`](t::PutGroupPolicyRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::PutGroupPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::PutGroupPolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
+    rt::setter!(into_req PutGroupPolicyRequest group_name(String));
+    rt::setter!(into_req PutGroupPolicyRequest policy_name(String));
+    rt::setter!(into_req PutGroupPolicyRequest policy_document(String));
 }
 /// The `PutRolePermissionsBoundary` operation.
 ///
@@ -132,18 +104,8 @@ rt::operation_type!(
     e::PutRolePermissionsBoundaryError, op::PUT_ROLE_PERMISSIONS_BOUNDARY
 );
 impl PutRolePermissionsBoundary {
-    /// Sets [`role_name`](t::PutRolePermissionsBoundaryRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`permissions_boundary`](t::PutRolePermissionsBoundaryRequest::permissions_boundary).
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = value.into();
-        self
-    }
+    rt::setter!(into_req PutRolePermissionsBoundaryRequest role_name(String));
+    rt::setter!(into_req PutRolePermissionsBoundaryRequest permissions_boundary(String));
 }
 /// The `PutRolePolicy` operation.
 ///
@@ -164,24 +126,9 @@ rt::operation_type!(
     op::PUT_ROLE_POLICY
 );
 impl PutRolePolicy {
-    /// Sets [`role_name`](t::PutRolePolicyRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::PutRolePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::PutRolePolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
+    rt::setter!(into_req PutRolePolicyRequest role_name(String));
+    rt::setter!(into_req PutRolePolicyRequest policy_name(String));
+    rt::setter!(into_req PutRolePolicyRequest policy_document(String));
 }
 /// The `PutUserPermissionsBoundary` operation.
 ///
@@ -200,18 +147,8 @@ rt::operation_type!(
     e::PutUserPermissionsBoundaryError, op::PUT_USER_PERMISSIONS_BOUNDARY
 );
 impl PutUserPermissionsBoundary {
-    /// Sets [`user_name`](t::PutUserPermissionsBoundaryRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`permissions_boundary`](t::PutUserPermissionsBoundaryRequest::permissions_boundary).
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = value.into();
-        self
-    }
+    rt::setter!(into_req PutUserPermissionsBoundaryRequest user_name(String));
+    rt::setter!(into_req PutUserPermissionsBoundaryRequest permissions_boundary(String));
 }
 /// The `PutUserPolicy` operation.
 ///
@@ -230,22 +167,7 @@ rt::operation_type!(
     op::PUT_USER_POLICY
 );
 impl PutUserPolicy {
-    /// Sets [`user_name`](t::PutUserPolicyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::PutUserPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::PutUserPolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
+    rt::setter!(into_req PutUserPolicyRequest user_name(String));
+    rt::setter!(into_req PutUserPolicyRequest policy_name(String));
+    rt::setter!(into_req PutUserPolicyRequest policy_document(String));
 }

@@ -72,18 +72,8 @@ rt::operation_type!(
     e::RejectDelegationRequestError, op::REJECT_DELEGATION_REQUEST
 );
 impl RejectDelegationRequest {
-    /// Sets [`delegation_request_id`](t::RejectDelegationRequestRequest::delegation_request_id).
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Sets [`notes`](t::RejectDelegationRequestRequest::notes).
-    #[inline]
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().notes = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RejectDelegationRequestRequest delegation_request_id(String));
+    rt::setter!(into_opt RejectDelegationRequestRequest notes(String));
 }
 /// The `RemoveClientIDFromOpenIDConnectProvider` operation.
 ///
@@ -104,18 +94,13 @@ rt::operation_type!(
     op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER
 );
 impl RemoveClientIdFromOpenIdConnectProvider {
-    /// Sets [`open_id_connect_provider_arn`](t::RemoveClientIdFromOpenIdConnectProviderRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sets [`client_id`](t::RemoveClientIdFromOpenIdConnectProviderRequest::client_id).
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req RemoveClientIdFromOpenIdConnectProviderRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(
+        into_req RemoveClientIdFromOpenIdConnectProviderRequest client_id(String)
+    );
 }
 /// The `RemoveRoleFromInstanceProfile` operation.
 ///
@@ -136,18 +121,10 @@ rt::operation_type!(
     e::RemoveRoleFromInstanceProfileError, op::REMOVE_ROLE_FROM_INSTANCE_PROFILE
 );
 impl RemoveRoleFromInstanceProfile {
-    /// Sets [`instance_profile_name`](t::RemoveRoleFromInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sets [`role_name`](t::RemoveRoleFromInstanceProfileRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req RemoveRoleFromInstanceProfileRequest instance_profile_name(String)
+    );
+    rt::setter!(into_req RemoveRoleFromInstanceProfileRequest role_name(String));
 }
 /// The `RemoveUserFromGroup` operation.
 ///
@@ -164,18 +141,8 @@ rt::operation_type!(
     e::RemoveUserFromGroupError, op::REMOVE_USER_FROM_GROUP
 );
 impl RemoveUserFromGroup {
-    /// Sets [`group_name`](t::RemoveUserFromGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`user_name`](t::RemoveUserFromGroupRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
+    rt::setter!(into_req RemoveUserFromGroupRequest group_name(String));
+    rt::setter!(into_req RemoveUserFromGroupRequest user_name(String));
 }
 /// The `ResetServiceSpecificCredential` operation.
 ///
@@ -193,18 +160,11 @@ rt::operation_type!(
     op::RESET_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl ResetServiceSpecificCredential {
-    /// Sets [`user_name`](t::ResetServiceSpecificCredentialRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`service_specific_credential_id`](t::ResetServiceSpecificCredentialRequest::service_specific_credential_id).
-    #[inline]
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_specific_credential_id = value.into();
-        self
-    }
+    rt::setter!(into_opt ResetServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(
+        into_req ResetServiceSpecificCredentialRequest
+        service_specific_credential_id(String)
+    );
 }
 /// The `ResyncMFADevice` operation.
 ///
@@ -219,28 +179,8 @@ rt::operation_type!(
     op::RESYNC_MFA_DEVICE
 );
 impl ResyncMfaDevice {
-    /// Sets [`user_name`](t::ResyncMfaDeviceRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`serial_number`](t::ResyncMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sets [`authentication_code1`](t::ResyncMfaDeviceRequest::authentication_code1).
-    #[inline]
-    pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code1 = value.into();
-        self
-    }
-    /// Sets [`authentication_code2`](t::ResyncMfaDeviceRequest::authentication_code2).
-    #[inline]
-    pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code2 = value.into();
-        self
-    }
+    rt::setter!(into_req ResyncMfaDeviceRequest user_name(String));
+    rt::setter!(into_req ResyncMfaDeviceRequest serial_number(String));
+    rt::setter!(into_req ResyncMfaDeviceRequest authentication_code1(String));
+    rt::setter!(into_req ResyncMfaDeviceRequest authentication_code2(String));
 }

@@ -62,12 +62,7 @@ rt::operation_type!(
     e::SendDelegationTokenError, op::SEND_DELEGATION_TOKEN
 );
 impl SendDelegationToken {
-    /// Sets [`delegation_request_id`](t::SendDelegationTokenRequest::delegation_request_id).
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
+    rt::setter!(into_req SendDelegationTokenRequest delegation_request_id(String));
 }
 /// The `SetDefaultPolicyVersion` operation.
 ///
@@ -88,18 +83,8 @@ rt::operation_type!(
     e::SetDefaultPolicyVersionError, op::SET_DEFAULT_POLICY_VERSION
 );
 impl SetDefaultPolicyVersion {
-    /// Sets [`policy_arn`](t::SetDefaultPolicyVersionRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::SetDefaultPolicyVersionRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = value.into();
-        self
-    }
+    rt::setter!(into_req SetDefaultPolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req SetDefaultPolicyVersionRequest version_id(String));
 }
 /// The `SetSecurityTokenServicePreferences` operation.
 ///
@@ -123,15 +108,10 @@ rt::operation_type!(
     op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES
 );
 impl SetSecurityTokenServicePreferences {
-    /// Sets [`global_endpoint_token_version`](t::SetSecurityTokenServicePreferencesRequest::global_endpoint_token_version).
-    #[inline]
-    pub fn global_endpoint_token_version(
-        mut self,
-        value: impl Into<t::GlobalEndpointTokenVersion>,
-    ) -> Self {
-        self.0.input_mut().global_endpoint_token_version = value.into();
-        self
-    }
+    rt::setter!(
+        into_req SetSecurityTokenServicePreferencesRequest
+        global_endpoint_token_version(t::GlobalEndpointTokenVersion)
+    );
 }
 /// The `SimulateCustomPolicy` operation.
 ///
@@ -158,126 +138,35 @@ rt::operation_type!(
     e::SimulateCustomPolicyError, op::SIMULATE_CUSTOM_POLICY
 );
 impl SimulateCustomPolicy {
-    /// Sets [`policy_input_list`](t::SimulateCustomPolicyRequest::policy_input_list).
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
-    /// Sets [`permissions_boundary_policy_input_list`](t::SimulateCustomPolicyRequest::permissions_boundary_policy_input_list).
-    #[inline]
-    pub fn permissions_boundary_policy_input_list(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
-        self
-    }
-    /// Adds one element to `PermissionsBoundaryPolicyInputList`; see [`permissions_boundary_policy_input_list`](Self::permissions_boundary_policy_input_list).
-    #[inline]
-    pub fn push_permissions_boundary_policy_input_list(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
-        self
-    }
-    /// Sets [`ordered_organization_policy_input_list`](t::SimulateCustomPolicyRequest::ordered_organization_policy_input_list).
-    #[inline]
-    pub fn ordered_organization_policy_input_list(
-        mut self,
-        value: impl rt::Items<t::OrderedOrganizationPolicyType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ordered_organization_policy_input_list);
-        self
-    }
-    /// Adds one element to `OrderedOrganizationPolicyInputList`; see [`ordered_organization_policy_input_list`](Self::ordered_organization_policy_input_list).
-    #[inline]
-    pub fn push_ordered_organization_policy_input_list(
-        mut self,
-        item: impl Into<t::OrderedOrganizationPolicyType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ordered_organization_policy_input_list, item);
-        self
-    }
-    /// Sets [`action_names`](t::SimulateCustomPolicyRequest::action_names).
-    #[inline]
-    pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().action_names);
-        self
-    }
-    /// Adds one element to `ActionNames`; see [`action_names`](Self::action_names).
-    #[inline]
-    pub fn push_action_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().action_names, item);
-        self
-    }
-    /// Sets [`resource_arns`](t::SimulateCustomPolicyRequest::resource_arns).
-    #[inline]
-    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_arns);
-        self
-    }
-    /// Adds one element to `ResourceArns`; see [`resource_arns`](Self::resource_arns).
-    #[inline]
-    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_arns, item);
-        self
-    }
-    /// Sets [`resource_policy`](t::SimulateCustomPolicyRequest::resource_policy).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = Some(value.into());
-        self
-    }
-    /// Sets [`resource_owner`](t::SimulateCustomPolicyRequest::resource_owner).
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
-    /// Sets [`caller_arn`](t::SimulateCustomPolicyRequest::caller_arn).
-    #[inline]
-    pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_arn = Some(value.into());
-        self
-    }
-    /// Sets [`context_entries`](t::SimulateCustomPolicyRequest::context_entries).
-    #[inline]
-    pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().context_entries);
-        self
-    }
-    /// Adds one element to `ContextEntries`; see [`context_entries`](Self::context_entries).
-    #[inline]
-    pub fn push_context_entries(mut self, item: impl Into<t::ContextEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().context_entries, item);
-        self
-    }
-    /// Sets [`resource_handling_option`](t::SimulateCustomPolicyRequest::resource_handling_option).
-    #[inline]
-    pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_handling_option = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::SimulateCustomPolicyRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::SimulateCustomPolicyRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items SimulateCustomPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest permissions_boundary_policy_input_list(String)
+        push_permissions_boundary_policy_input_list
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest
+        ordered_organization_policy_input_list(t::OrderedOrganizationPolicyType)
+        push_ordered_organization_policy_input_list
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest action_names(String) push_action_names
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest resource_arns(String) push_resource_arns
+    );
+    rt::setter!(into_opt SimulateCustomPolicyRequest resource_policy(String));
+    rt::setter!(into_opt SimulateCustomPolicyRequest resource_owner(String));
+    rt::setter!(into_opt SimulateCustomPolicyRequest caller_arn(String));
+    rt::setter!(
+        items SimulateCustomPolicyRequest context_entries(t::ContextEntry)
+        push_context_entries
+    );
+    rt::setter!(into_opt SimulateCustomPolicyRequest resource_handling_option(String));
+    rt::setter!(val_opt SimulateCustomPolicyRequest max_items(i32));
+    rt::setter!(into_opt SimulateCustomPolicyRequest marker(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -324,132 +213,38 @@ rt::operation_type!(
     op::SIMULATE_PRINCIPAL_POLICY
 );
 impl SimulatePrincipalPolicy {
-    /// Sets [`policy_source_arn`](t::SimulatePrincipalPolicyRequest::policy_source_arn).
-    #[inline]
-    pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_source_arn = value.into();
-        self
-    }
-    /// Sets [`policy_input_list`](t::SimulatePrincipalPolicyRequest::policy_input_list).
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
-    /// Sets [`permissions_boundary_policy_input_list`](t::SimulatePrincipalPolicyRequest::permissions_boundary_policy_input_list).
-    #[inline]
-    pub fn permissions_boundary_policy_input_list(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
-        self
-    }
-    /// Adds one element to `PermissionsBoundaryPolicyInputList`; see [`permissions_boundary_policy_input_list`](Self::permissions_boundary_policy_input_list).
-    #[inline]
-    pub fn push_permissions_boundary_policy_input_list(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
-        self
-    }
-    /// Sets [`policy_exclusion_list`](t::SimulatePrincipalPolicyRequest::policy_exclusion_list).
-    #[inline]
-    pub fn policy_exclusion_list(
-        mut self,
-        value: impl rt::Items<t::PolicyIdentifier>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_exclusion_list);
-        self
-    }
-    /// Adds one element to `PolicyExclusionList`; see [`policy_exclusion_list`](Self::policy_exclusion_list).
-    #[inline]
-    pub fn push_policy_exclusion_list(
-        mut self,
-        item: impl Into<t::PolicyIdentifier>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().policy_exclusion_list, item);
-        self
-    }
-    /// Sets [`action_names`](t::SimulatePrincipalPolicyRequest::action_names).
-    #[inline]
-    pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().action_names);
-        self
-    }
-    /// Adds one element to `ActionNames`; see [`action_names`](Self::action_names).
-    #[inline]
-    pub fn push_action_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().action_names, item);
-        self
-    }
-    /// Sets [`resource_arns`](t::SimulatePrincipalPolicyRequest::resource_arns).
-    #[inline]
-    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_arns);
-        self
-    }
-    /// Adds one element to `ResourceArns`; see [`resource_arns`](Self::resource_arns).
-    #[inline]
-    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_arns, item);
-        self
-    }
-    /// Sets [`resource_policy`](t::SimulatePrincipalPolicyRequest::resource_policy).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = Some(value.into());
-        self
-    }
-    /// Sets [`resource_owner`](t::SimulatePrincipalPolicyRequest::resource_owner).
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
-    /// Sets [`caller_arn`](t::SimulatePrincipalPolicyRequest::caller_arn).
-    #[inline]
-    pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_arn = Some(value.into());
-        self
-    }
-    /// Sets [`context_entries`](t::SimulatePrincipalPolicyRequest::context_entries).
-    #[inline]
-    pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().context_entries);
-        self
-    }
-    /// Adds one element to `ContextEntries`; see [`context_entries`](Self::context_entries).
-    #[inline]
-    pub fn push_context_entries(mut self, item: impl Into<t::ContextEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().context_entries, item);
-        self
-    }
-    /// Sets [`resource_handling_option`](t::SimulatePrincipalPolicyRequest::resource_handling_option).
-    #[inline]
-    pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_handling_option = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::SimulatePrincipalPolicyRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::SimulatePrincipalPolicyRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SimulatePrincipalPolicyRequest policy_source_arn(String));
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest
+        permissions_boundary_policy_input_list(String)
+        push_permissions_boundary_policy_input_list
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest policy_exclusion_list(t::PolicyIdentifier)
+        push_policy_exclusion_list
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest action_names(String) push_action_names
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest resource_arns(String) push_resource_arns
+    );
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest resource_policy(String));
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest resource_owner(String));
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest caller_arn(String));
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest context_entries(t::ContextEntry)
+        push_context_entries
+    );
+    rt::setter!(
+        into_opt SimulatePrincipalPolicyRequest resource_handling_option(String)
+    );
+    rt::setter!(val_opt SimulatePrincipalPolicyRequest max_items(i32));
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest marker(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -72,24 +72,8 @@ rt::operation_type!(
     e::TagInstanceProfileError, op::TAG_INSTANCE_PROFILE
 );
 impl TagInstanceProfile {
-    /// Sets [`instance_profile_name`](t::TagInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagInstanceProfileRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(items TagInstanceProfileRequest tags(t::Tag) push_tags);
 }
 /// The `TagMFADevice` operation.
 ///
@@ -109,24 +93,8 @@ rt::operation_type!(
     op::TAG_MFA_DEVICE
 );
 impl TagMfaDevice {
-    /// Sets [`serial_number`](t::TagMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagMfaDeviceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagMfaDeviceRequest serial_number(String));
+    rt::setter!(items TagMfaDeviceRequest tags(t::Tag) push_tags);
 }
 /// The `TagOpenIDConnectProvider` operation.
 ///
@@ -150,24 +118,10 @@ rt::operation_type!(
     e::TagOpenIdConnectProviderError, op::TAG_OPEN_ID_CONNECT_PROVIDER
 );
 impl TagOpenIdConnectProvider {
-    /// Sets [`open_id_connect_provider_arn`](t::TagOpenIdConnectProviderRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagOpenIdConnectProviderRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(
+        into_req TagOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
+    rt::setter!(items TagOpenIdConnectProviderRequest tags(t::Tag) push_tags);
 }
 /// The `TagPolicy` operation.
 ///
@@ -186,24 +140,8 @@ rt::operation_type!(
     TagPolicy, t::TagPolicyRequest, rt::Unit, e::TagPolicyError, op::TAG_POLICY
 );
 impl TagPolicy {
-    /// Sets [`policy_arn`](t::TagPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagPolicyRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagPolicyRequest policy_arn(String));
+    rt::setter!(items TagPolicyRequest tags(t::Tag) push_tags);
 }
 /// The `TagRole` operation.
 ///
@@ -221,24 +159,8 @@ impl TagPolicy {
 pub struct TagRole(pub(crate) rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
 rt::operation_type!(TagRole, t::TagRoleRequest, rt::Unit, e::TagRoleError, op::TAG_ROLE);
 impl TagRole {
-    /// Sets [`role_name`](t::TagRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagRoleRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagRoleRequest role_name(String));
+    rt::setter!(items TagRoleRequest tags(t::Tag) push_tags);
 }
 /// The `TagSAMLProvider` operation.
 ///
@@ -258,24 +180,8 @@ rt::operation_type!(
     op::TAG_SAML_PROVIDER
 );
 impl TagSamlProvider {
-    /// Sets [`saml_provider_arn`](t::TagSamlProviderRequest::saml_provider_arn).
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagSamlProviderRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagSamlProviderRequest saml_provider_arn(String));
+    rt::setter!(items TagSamlProviderRequest tags(t::Tag) push_tags);
 }
 /// The `TagServerCertificate` operation.
 ///
@@ -302,24 +208,8 @@ rt::operation_type!(
     e::TagServerCertificateError, op::TAG_SERVER_CERTIFICATE
 );
 impl TagServerCertificate {
-    /// Sets [`server_certificate_name`](t::TagServerCertificateRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagServerCertificateRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagServerCertificateRequest server_certificate_name(String));
+    rt::setter!(items TagServerCertificateRequest tags(t::Tag) push_tags);
 }
 /// The `TagUser` operation.
 ///
@@ -337,22 +227,6 @@ impl TagServerCertificate {
 pub struct TagUser(pub(crate) rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
 rt::operation_type!(TagUser, t::TagUserRequest, rt::Unit, e::TagUserError, op::TAG_USER);
 impl TagUser {
-    /// Sets [`user_name`](t::TagUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagUserRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagUserRequest user_name(String));
+    rt::setter!(items TagUserRequest tags(t::Tag) push_tags);
 }

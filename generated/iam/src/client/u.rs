@@ -117,24 +117,8 @@ rt::operation_type!(
     e::UntagInstanceProfileError, op::UNTAG_INSTANCE_PROFILE
 );
 impl UntagInstanceProfile {
-    /// Sets [`instance_profile_name`](t::UntagInstanceProfileRequest::instance_profile_name).
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagInstanceProfileRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(items UntagInstanceProfileRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagMFADevice` operation.
 ///
@@ -147,24 +131,8 @@ rt::operation_type!(
     op::UNTAG_MFA_DEVICE
 );
 impl UntagMfaDevice {
-    /// Sets [`serial_number`](t::UntagMfaDeviceRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagMfaDeviceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagMfaDeviceRequest serial_number(String));
+    rt::setter!(items UntagMfaDeviceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagOpenIDConnectProvider` operation.
 ///
@@ -181,24 +149,10 @@ rt::operation_type!(
     e::UntagOpenIdConnectProviderError, op::UNTAG_OPEN_ID_CONNECT_PROVIDER
 );
 impl UntagOpenIdConnectProvider {
-    /// Sets [`open_id_connect_provider_arn`](t::UntagOpenIdConnectProviderRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagOpenIdConnectProviderRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(
+        into_req UntagOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
+    rt::setter!(items UntagOpenIdConnectProviderRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagPolicy` operation.
 ///
@@ -210,24 +164,8 @@ rt::operation_type!(
     UntagPolicy, t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError, op::UNTAG_POLICY
 );
 impl UntagPolicy {
-    /// Sets [`policy_arn`](t::UntagPolicyRequest::policy_arn).
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagPolicyRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagPolicyRequest policy_arn(String));
+    rt::setter!(items UntagPolicyRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagRole` operation.
 ///
@@ -239,24 +177,8 @@ rt::operation_type!(
     UntagRole, t::UntagRoleRequest, rt::Unit, e::UntagRoleError, op::UNTAG_ROLE
 );
 impl UntagRole {
-    /// Sets [`role_name`](t::UntagRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagRoleRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagRoleRequest role_name(String));
+    rt::setter!(items UntagRoleRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagSAMLProvider` operation.
 ///
@@ -269,24 +191,8 @@ rt::operation_type!(
     op::UNTAG_SAML_PROVIDER
 );
 impl UntagSamlProvider {
-    /// Sets [`saml_provider_arn`](t::UntagSamlProviderRequest::saml_provider_arn).
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagSamlProviderRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagSamlProviderRequest saml_provider_arn(String));
+    rt::setter!(items UntagSamlProviderRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagServerCertificate` operation.
 ///
@@ -305,24 +211,8 @@ rt::operation_type!(
     e::UntagServerCertificateError, op::UNTAG_SERVER_CERTIFICATE
 );
 impl UntagServerCertificate {
-    /// Sets [`server_certificate_name`](t::UntagServerCertificateRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagServerCertificateRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagServerCertificateRequest server_certificate_name(String));
+    rt::setter!(items UntagServerCertificateRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagUser` operation.
 ///
@@ -334,24 +224,8 @@ rt::operation_type!(
     UntagUser, t::UntagUserRequest, rt::Unit, e::UntagUserError, op::UNTAG_USER
 );
 impl UntagUser {
-    /// Sets [`user_name`](t::UntagUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagUserRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagUserRequest user_name(String));
+    rt::setter!(items UntagUserRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAccessKey` operation.
 ///
@@ -368,24 +242,9 @@ rt::operation_type!(
     op::UPDATE_ACCESS_KEY
 );
 impl UpdateAccessKey {
-    /// Sets [`user_name`](t::UpdateAccessKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`access_key_id`](t::UpdateAccessKeyRequest::access_key_id).
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
-    /// Sets [`status`](t::UpdateAccessKeyRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
+    rt::setter!(into_opt UpdateAccessKeyRequest user_name(String));
+    rt::setter!(into_req UpdateAccessKeyRequest access_key_id(String));
+    rt::setter!(into_req UpdateAccessKeyRequest status(t::StatusType));
 }
 /// The `UpdateAccountPasswordPolicy` operation.
 ///
@@ -406,60 +265,23 @@ rt::operation_type!(
     e::UpdateAccountPasswordPolicyError, op::UPDATE_ACCOUNT_PASSWORD_POLICY
 );
 impl UpdateAccountPasswordPolicy {
-    /// Sets [`minimum_password_length`](t::UpdateAccountPasswordPolicyRequest::minimum_password_length).
-    #[inline]
-    pub fn minimum_password_length(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_password_length = Some(value);
-        self
-    }
-    /// Sets [`require_symbols`](t::UpdateAccountPasswordPolicyRequest::require_symbols).
-    #[inline]
-    pub fn require_symbols(mut self, value: bool) -> Self {
-        self.0.input_mut().require_symbols = Some(value);
-        self
-    }
-    /// Sets [`require_numbers`](t::UpdateAccountPasswordPolicyRequest::require_numbers).
-    #[inline]
-    pub fn require_numbers(mut self, value: bool) -> Self {
-        self.0.input_mut().require_numbers = Some(value);
-        self
-    }
-    /// Sets [`require_uppercase_characters`](t::UpdateAccountPasswordPolicyRequest::require_uppercase_characters).
-    #[inline]
-    pub fn require_uppercase_characters(mut self, value: bool) -> Self {
-        self.0.input_mut().require_uppercase_characters = Some(value);
-        self
-    }
-    /// Sets [`require_lowercase_characters`](t::UpdateAccountPasswordPolicyRequest::require_lowercase_characters).
-    #[inline]
-    pub fn require_lowercase_characters(mut self, value: bool) -> Self {
-        self.0.input_mut().require_lowercase_characters = Some(value);
-        self
-    }
-    /// Sets [`allow_users_to_change_password`](t::UpdateAccountPasswordPolicyRequest::allow_users_to_change_password).
-    #[inline]
-    pub fn allow_users_to_change_password(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_users_to_change_password = Some(value);
-        self
-    }
-    /// Sets [`max_password_age`](t::UpdateAccountPasswordPolicyRequest::max_password_age).
-    #[inline]
-    pub fn max_password_age(mut self, value: i32) -> Self {
-        self.0.input_mut().max_password_age = Some(value);
-        self
-    }
-    /// Sets [`password_reuse_prevention`](t::UpdateAccountPasswordPolicyRequest::password_reuse_prevention).
-    #[inline]
-    pub fn password_reuse_prevention(mut self, value: i32) -> Self {
-        self.0.input_mut().password_reuse_prevention = Some(value);
-        self
-    }
-    /// Sets [`hard_expiry`](t::UpdateAccountPasswordPolicyRequest::hard_expiry).
-    #[inline]
-    pub fn hard_expiry(mut self, value: bool) -> Self {
-        self.0.input_mut().hard_expiry = Some(value);
-        self
-    }
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest minimum_password_length(i32));
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest require_symbols(bool));
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest require_numbers(bool));
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest require_uppercase_characters(bool)
+    );
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest require_lowercase_characters(bool)
+    );
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest allow_users_to_change_password(bool)
+    );
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest max_password_age(i32));
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest password_reuse_prevention(i32)
+    );
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest hard_expiry(bool));
 }
 /// The `UpdateAssumeRolePolicy` operation.
 ///
@@ -476,18 +298,8 @@ rt::operation_type!(
     e::UpdateAssumeRolePolicyError, op::UPDATE_ASSUME_ROLE_POLICY
 );
 impl UpdateAssumeRolePolicy {
-    /// Sets [`role_name`](t::UpdateAssumeRolePolicyRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::UpdateAssumeRolePolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
+    rt::setter!(into_req UpdateAssumeRolePolicyRequest role_name(String));
+    rt::setter!(into_req UpdateAssumeRolePolicyRequest policy_document(String));
 }
 /// The `UpdateDelegationRequest` operation.
 ///
@@ -506,18 +318,8 @@ rt::operation_type!(
     e::UpdateDelegationRequestError, op::UPDATE_DELEGATION_REQUEST
 );
 impl UpdateDelegationRequest {
-    /// Sets [`delegation_request_id`](t::UpdateDelegationRequestRequest::delegation_request_id).
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Sets [`notes`](t::UpdateDelegationRequestRequest::notes).
-    #[inline]
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().notes = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateDelegationRequestRequest delegation_request_id(String));
+    rt::setter!(into_opt UpdateDelegationRequestRequest notes(String));
 }
 /// The `UpdateGroup` operation.
 ///
@@ -533,24 +335,9 @@ rt::operation_type!(
     UpdateGroup, t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError, op::UPDATE_GROUP
 );
 impl UpdateGroup {
-    /// Sets [`group_name`](t::UpdateGroupRequest::group_name).
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sets [`new_path`](t::UpdateGroupRequest::new_path).
-    #[inline]
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_path = Some(value.into());
-        self
-    }
-    /// Sets [`new_group_name`](t::UpdateGroupRequest::new_group_name).
-    #[inline]
-    pub fn new_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_group_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateGroupRequest group_name(String));
+    rt::setter!(into_opt UpdateGroupRequest new_path(String));
+    rt::setter!(into_opt UpdateGroupRequest new_group_name(String));
 }
 /// The `UpdateLoginProfile` operation.
 ///
@@ -569,24 +356,9 @@ rt::operation_type!(
     e::UpdateLoginProfileError, op::UPDATE_LOGIN_PROFILE
 );
 impl UpdateLoginProfile {
-    /// Sets [`user_name`](t::UpdateLoginProfileRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`password`](t::UpdateLoginProfileRequest::password).
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().password = Some(value.into());
-        self
-    }
-    /// Sets [`password_reset_required`](t::UpdateLoginProfileRequest::password_reset_required).
-    #[inline]
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.0.input_mut().password_reset_required = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateLoginProfileRequest user_name(String));
+    rt::setter!(into_opt UpdateLoginProfileRequest password(String));
+    rt::setter!(val_opt UpdateLoginProfileRequest password_reset_required(bool));
 }
 /// The `UpdateOpenIDConnectProviderThumbprint` operation.
 ///
@@ -613,24 +385,14 @@ rt::operation_type!(
     op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT
 );
 impl UpdateOpenIdConnectProviderThumbprint {
-    /// Sets [`open_id_connect_provider_arn`](t::UpdateOpenIdConnectProviderThumbprintRequest::open_id_connect_provider_arn).
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sets [`thumbprint_list`](t::UpdateOpenIdConnectProviderThumbprintRequest::thumbprint_list).
-    #[inline]
-    pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().thumbprint_list);
-        self
-    }
-    /// Adds one element to `ThumbprintList`; see [`thumbprint_list`](Self::thumbprint_list).
-    #[inline]
-    pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().thumbprint_list, item);
-        self
-    }
+    rt::setter!(
+        into_req UpdateOpenIdConnectProviderThumbprintRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(
+        items UpdateOpenIdConnectProviderThumbprintRequest thumbprint_list(String)
+        push_thumbprint_list
+    );
 }
 /// The `UpdateRole` operation.
 ///
@@ -643,24 +405,9 @@ rt::operation_type!(
     op::UPDATE_ROLE
 );
 impl UpdateRole {
-    /// Sets [`role_name`](t::UpdateRoleRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateRoleRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`max_session_duration`](t::UpdateRoleRequest::max_session_duration).
-    #[inline]
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_session_duration = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateRoleRequest role_name(String));
+    rt::setter!(into_opt UpdateRoleRequest description(String));
+    rt::setter!(val_opt UpdateRoleRequest max_session_duration(i32));
 }
 impl super::Client {
     /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead. Returns [`UpdateRoleDescription`]: set the input, then `send().await` (or `send_blocking()`).
@@ -742,18 +489,8 @@ rt::operation_type!(
     op::UPDATE_ROLE_DESCRIPTION
 );
 impl UpdateRoleDescription {
-    /// Sets [`role_name`](t::UpdateRoleDescriptionRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateRoleDescriptionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = value.into();
-        self
-    }
+    rt::setter!(into_req UpdateRoleDescriptionRequest role_name(String));
+    rt::setter!(into_req UpdateRoleDescriptionRequest description(String));
 }
 /// The `UpdateSAMLProvider` operation.
 ///
@@ -770,39 +507,14 @@ rt::operation_type!(
     e::UpdateSamlProviderError, op::UPDATE_SAML_PROVIDER
 );
 impl UpdateSamlProvider {
-    /// Sets [`saml_metadata_document`](t::UpdateSamlProviderRequest::saml_metadata_document).
-    #[inline]
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_metadata_document = Some(value.into());
-        self
-    }
-    /// Sets [`saml_provider_arn`](t::UpdateSamlProviderRequest::saml_provider_arn).
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Sets [`assertion_encryption_mode`](t::UpdateSamlProviderRequest::assertion_encryption_mode).
-    #[inline]
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<t::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.0.input_mut().assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// Sets [`add_private_key`](t::UpdateSamlProviderRequest::add_private_key).
-    #[inline]
-    pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().add_private_key = Some(value.into());
-        self
-    }
-    /// Sets [`remove_private_key`](t::UpdateSamlProviderRequest::remove_private_key).
-    #[inline]
-    pub fn remove_private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().remove_private_key = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt UpdateSamlProviderRequest saml_metadata_document(String));
+    rt::setter!(into_req UpdateSamlProviderRequest saml_provider_arn(String));
+    rt::setter!(
+        into_opt UpdateSamlProviderRequest
+        assertion_encryption_mode(t::AssertionEncryptionModeType)
+    );
+    rt::setter!(into_opt UpdateSamlProviderRequest add_private_key(String));
+    rt::setter!(into_opt UpdateSamlProviderRequest remove_private_key(String));
 }
 /// The `UpdateSSHPublicKey` operation.
 ///
@@ -821,24 +533,9 @@ rt::operation_type!(
     e::UpdateSshPublicKeyError, op::UPDATE_SSH_PUBLIC_KEY
 );
 impl UpdateSshPublicKey {
-    /// Sets [`user_name`](t::UpdateSshPublicKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`ssh_public_key_id`](t::UpdateSshPublicKeyRequest::ssh_public_key_id).
-    #[inline]
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_id = value.into();
-        self
-    }
-    /// Sets [`status`](t::UpdateSshPublicKeyRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
+    rt::setter!(into_req UpdateSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req UpdateSshPublicKeyRequest ssh_public_key_id(String));
+    rt::setter!(into_req UpdateSshPublicKeyRequest status(t::StatusType));
 }
 /// The `UpdateServerCertificate` operation.
 ///
@@ -861,24 +558,11 @@ rt::operation_type!(
     e::UpdateServerCertificateError, op::UPDATE_SERVER_CERTIFICATE
 );
 impl UpdateServerCertificate {
-    /// Sets [`server_certificate_name`](t::UpdateServerCertificateRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Sets [`new_path`](t::UpdateServerCertificateRequest::new_path).
-    #[inline]
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_path = Some(value.into());
-        self
-    }
-    /// Sets [`new_server_certificate_name`](t::UpdateServerCertificateRequest::new_server_certificate_name).
-    #[inline]
-    pub fn new_server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_server_certificate_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateServerCertificateRequest server_certificate_name(String));
+    rt::setter!(into_opt UpdateServerCertificateRequest new_path(String));
+    rt::setter!(
+        into_opt UpdateServerCertificateRequest new_server_certificate_name(String)
+    );
 }
 /// The `UpdateServiceSpecificCredential` operation.
 ///
@@ -895,24 +579,12 @@ rt::operation_type!(
     e::UpdateServiceSpecificCredentialError, op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl UpdateServiceSpecificCredential {
-    /// Sets [`user_name`](t::UpdateServiceSpecificCredentialRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`service_specific_credential_id`](t::UpdateServiceSpecificCredentialRequest::service_specific_credential_id).
-    #[inline]
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_specific_credential_id = value.into();
-        self
-    }
-    /// Sets [`status`](t::UpdateServiceSpecificCredentialRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
+    rt::setter!(into_opt UpdateServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(
+        into_req UpdateServiceSpecificCredentialRequest
+        service_specific_credential_id(String)
+    );
+    rt::setter!(into_req UpdateServiceSpecificCredentialRequest status(t::StatusType));
 }
 /// The `UpdateSigningCertificate` operation.
 ///
@@ -931,24 +603,9 @@ rt::operation_type!(
     e::UpdateSigningCertificateError, op::UPDATE_SIGNING_CERTIFICATE
 );
 impl UpdateSigningCertificate {
-    /// Sets [`user_name`](t::UpdateSigningCertificateRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`certificate_id`](t::UpdateSigningCertificateRequest::certificate_id).
-    #[inline]
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_id = value.into();
-        self
-    }
-    /// Sets [`status`](t::UpdateSigningCertificateRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
+    rt::setter!(into_opt UpdateSigningCertificateRequest user_name(String));
+    rt::setter!(into_req UpdateSigningCertificateRequest certificate_id(String));
+    rt::setter!(into_req UpdateSigningCertificateRequest status(t::StatusType));
 }
 /// The `UpdateUser` operation.
 ///
@@ -964,24 +621,9 @@ rt::operation_type!(
     UpdateUser, t::UpdateUserRequest, rt::Unit, e::UpdateUserError, op::UPDATE_USER
 );
 impl UpdateUser {
-    /// Sets [`user_name`](t::UpdateUserRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`new_path`](t::UpdateUserRequest::new_path).
-    #[inline]
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_path = Some(value.into());
-        self
-    }
-    /// Sets [`new_user_name`](t::UpdateUserRequest::new_user_name).
-    #[inline]
-    pub fn new_user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_user_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateUserRequest user_name(String));
+    rt::setter!(into_opt UpdateUserRequest new_path(String));
+    rt::setter!(into_opt UpdateUserRequest new_user_name(String));
 }
 /// The `UploadSSHPublicKey` operation.
 ///
@@ -1000,18 +642,8 @@ rt::operation_type!(
     e::UploadSshPublicKeyError, op::UPLOAD_SSH_PUBLIC_KEY
 );
 impl UploadSshPublicKey {
-    /// Sets [`user_name`](t::UploadSshPublicKeyRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sets [`ssh_public_key_body`](t::UploadSshPublicKeyRequest::ssh_public_key_body).
-    #[inline]
-    pub fn ssh_public_key_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_body = value.into();
-        self
-    }
+    rt::setter!(into_req UploadSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req UploadSshPublicKeyRequest ssh_public_key_body(String));
 }
 /// The `UploadServerCertificate` operation.
 ///
@@ -1037,48 +669,12 @@ rt::operation_type!(
     op::UPLOAD_SERVER_CERTIFICATE
 );
 impl UploadServerCertificate {
-    /// Sets [`path`](t::UploadServerCertificateRequest::path).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// Sets [`server_certificate_name`](t::UploadServerCertificateRequest::server_certificate_name).
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Sets [`certificate_body`](t::UploadServerCertificateRequest::certificate_body).
-    #[inline]
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_body = value.into();
-        self
-    }
-    /// Sets [`private_key`](t::UploadServerCertificateRequest::private_key).
-    #[inline]
-    pub fn private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_key = value.into();
-        self
-    }
-    /// Sets [`certificate_chain`](t::UploadServerCertificateRequest::certificate_chain).
-    #[inline]
-    pub fn certificate_chain(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_chain = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::UploadServerCertificateRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_opt UploadServerCertificateRequest path(String));
+    rt::setter!(into_req UploadServerCertificateRequest server_certificate_name(String));
+    rt::setter!(into_req UploadServerCertificateRequest certificate_body(String));
+    rt::setter!(into_req UploadServerCertificateRequest private_key(String));
+    rt::setter!(into_opt UploadServerCertificateRequest certificate_chain(String));
+    rt::setter!(items UploadServerCertificateRequest tags(t::Tag) push_tags);
 }
 /// The `UploadSigningCertificate` operation.
 ///
@@ -1102,16 +698,6 @@ rt::operation_type!(
     op::UPLOAD_SIGNING_CERTIFICATE
 );
 impl UploadSigningCertificate {
-    /// Sets [`user_name`](t::UploadSigningCertificateRequest::user_name).
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sets [`certificate_body`](t::UploadSigningCertificateRequest::certificate_body).
-    #[inline]
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_body = value.into();
-        self
-    }
+    rt::setter!(into_opt UploadSigningCertificateRequest user_name(String));
+    rt::setter!(into_req UploadSigningCertificateRequest certificate_body(String));
 }

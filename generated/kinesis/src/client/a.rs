@@ -49,30 +49,11 @@ rt::operation_type!(
     e::AcknowledgeDeadLetterQueueRecordsError, op::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl AcknowledgeDeadLetterQueueRecords {
-    /// Sets [`queue_arn`](t::AcknowledgeDeadLetterQueueRecordsInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`entries`](t::AcknowledgeDeadLetterQueueRecordsInput::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req AcknowledgeDeadLetterQueueRecordsInput queue_arn(String));
+    rt::setter!(
+        items AcknowledgeDeadLetterQueueRecordsInput
+        entries(t::AcknowledgeDeadLetterQueueRecordsRequestEntry) push_entries
+    );
 }
 /// The `AcknowledgeQueueRecords` operation.
 ///
@@ -96,30 +77,11 @@ rt::operation_type!(
     op::ACKNOWLEDGE_QUEUE_RECORDS
 );
 impl AcknowledgeQueueRecords {
-    /// Sets [`queue_arn`](t::AcknowledgeQueueRecordsInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`entries`](t::AcknowledgeQueueRecordsInput::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::AcknowledgeQueueRecordsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::AcknowledgeQueueRecordsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req AcknowledgeQueueRecordsInput queue_arn(String));
+    rt::setter!(
+        items AcknowledgeQueueRecordsInput
+        entries(t::AcknowledgeQueueRecordsRequestEntry) push_entries
+    );
 }
 /// The `AddTagsToStream` operation.
 ///
@@ -138,38 +100,8 @@ rt::operation_type!(
     op::ADD_TAGS_TO_STREAM
 );
 impl AddTagsToStream {
-    /// Sets [`stream_name`](t::AddTagsToStreamInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::AddTagsToStreamInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`stream_arn`](t::AddTagsToStreamInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::AddTagsToStreamInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt AddTagsToStreamInput stream_name(String));
+    rt::setter!(entries AddTagsToStreamInput tags(String, String) insert_tags);
+    rt::setter!(into_opt AddTagsToStreamInput stream_arn(String));
+    rt::setter!(into_opt AddTagsToStreamInput stream_id(String));
 }

@@ -48,88 +48,28 @@ rt::operation_type!(
     op::CREATE_CHANNEL
 );
 impl CreateChannel {
-    /// Sets [`channel_name`](t::CreateChannelInput::channel_name).
-    #[inline]
-    pub fn channel_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_name = value.into();
-        self
-    }
-    /// Sets [`service_execution_role_arn`](t::CreateChannelInput::service_execution_role_arn).
-    #[inline]
-    pub fn service_execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_execution_role_arn = value.into();
-        self
-    }
-    /// Sets [`stream_configuration_list`](t::CreateChannelInput::stream_configuration_list).
-    #[inline]
-    pub fn stream_configuration_list(
-        mut self,
-        value: impl rt::Items<t::ChannelStreamConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_configuration_list);
-        self
-    }
-    /// Adds one element to `StreamConfigurationList`; see [`stream_configuration_list`](Self::stream_configuration_list).
-    #[inline]
-    pub fn push_stream_configuration_list(
-        mut self,
-        item: impl Into<t::ChannelStreamConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stream_configuration_list, item);
-        self
-    }
-    /// Sets [`s3_destination_configuration`](t::CreateChannelInput::s3_destination_configuration).
-    #[inline]
-    pub fn s3_destination_configuration(
-        mut self,
-        value: t::S3DestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`s3_tables_destination_configuration`](t::CreateChannelInput::s3_tables_destination_configuration).
-    #[inline]
-    pub fn s3_tables_destination_configuration(
-        mut self,
-        value: t::S3TablesDestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_tables_destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`encryption_configuration`](t::CreateChannelInput::encryption_configuration).
-    #[inline]
-    pub fn encryption_configuration(
-        mut self,
-        value: t::ChannelEncryptionConfiguration,
-    ) -> Self {
-        self.0.input_mut().encryption_configuration = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateChannelInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`logging_configuration`](t::CreateChannelInput::logging_configuration).
-    #[inline]
-    pub fn logging_configuration(
-        mut self,
-        value: t::ChannelLoggingConfiguration,
-    ) -> Self {
-        self.0.input_mut().logging_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateChannelInput channel_name(String));
+    rt::setter!(into_req CreateChannelInput service_execution_role_arn(String));
+    rt::setter!(
+        items CreateChannelInput stream_configuration_list(t::ChannelStreamConfiguration)
+        push_stream_configuration_list
+    );
+    rt::setter!(
+        val_opt CreateChannelInput
+        s3_destination_configuration(t::S3DestinationConfiguration)
+    );
+    rt::setter!(
+        val_opt CreateChannelInput
+        s3_tables_destination_configuration(t::S3TablesDestinationConfiguration)
+    );
+    rt::setter!(
+        val_opt CreateChannelInput
+        encryption_configuration(t::ChannelEncryptionConfiguration)
+    );
+    rt::setter!(entries CreateChannelInput tags(String, String) insert_tags);
+    rt::setter!(
+        val_opt CreateChannelInput logging_configuration(t::ChannelLoggingConfiguration)
+    );
 }
 /// The `CreateQueue` operation.
 ///
@@ -158,52 +98,13 @@ rt::operation_type!(
     op::CREATE_QUEUE
 );
 impl CreateQueue {
-    /// Sets [`queue_name`](t::CreateQueueInput::queue_name).
-    #[inline]
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name = value.into();
-        self
-    }
-    /// Sets [`stream_configuration_list`](t::CreateQueueInput::stream_configuration_list).
-    #[inline]
-    pub fn stream_configuration_list(
-        mut self,
-        value: impl rt::Items<t::QueueStreamConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_configuration_list);
-        self
-    }
-    /// Adds one element to `StreamConfigurationList`; see [`stream_configuration_list`](Self::stream_configuration_list).
-    #[inline]
-    pub fn push_stream_configuration_list(
-        mut self,
-        item: impl Into<t::QueueStreamConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stream_configuration_list, item);
-        self
-    }
-    /// Sets [`queue_attributes`](t::CreateQueueInput::queue_attributes).
-    #[inline]
-    pub fn queue_attributes(mut self, value: t::QueueAttributes) -> Self {
-        self.0.input_mut().queue_attributes = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateQueueInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req CreateQueueInput queue_name(String));
+    rt::setter!(
+        items CreateQueueInput stream_configuration_list(t::QueueStreamConfiguration)
+        push_stream_configuration_list
+    );
+    rt::setter!(val_opt CreateQueueInput queue_attributes(t::QueueAttributes));
+    rt::setter!(entries CreateQueueInput tags(String, String) insert_tags);
 }
 /// The `CreateStream` operation.
 ///
@@ -238,59 +139,14 @@ rt::operation_type!(
     CreateStream, t::CreateStreamInput, rt::Unit, e::CreateStreamError, op::CREATE_STREAM
 );
 impl CreateStream {
-    /// Sets [`stream_name`](t::CreateStreamInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = value.into();
-        self
-    }
-    /// Sets [`shard_count`](t::CreateStreamInput::shard_count).
-    #[inline]
-    pub fn shard_count(mut self, value: i32) -> Self {
-        self.0.input_mut().shard_count = Some(value);
-        self
-    }
-    /// Sets [`stream_mode_details`](t::CreateStreamInput::stream_mode_details).
-    #[inline]
-    pub fn stream_mode_details(mut self, value: t::StreamModeDetails) -> Self {
-        self.0.input_mut().stream_mode_details = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateStreamInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`warm_throughput_mi_bps`](t::CreateStreamInput::warm_throughput_mi_bps).
-    #[inline]
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.0.input_mut().warm_throughput_mi_bps = Some(value);
-        self
-    }
-    /// Sets [`max_record_size_in_ki_b`](t::CreateStreamInput::max_record_size_in_ki_b).
-    #[inline]
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.0.input_mut().max_record_size_in_ki_b = Some(value);
-        self
-    }
-    /// Sets [`record_distribution_strategy`](t::CreateStreamInput::record_distribution_strategy).
-    #[inline]
-    pub fn record_distribution_strategy(
-        mut self,
-        value: impl Into<t::RecordDistributionStrategy>,
-    ) -> Self {
-        self.0.input_mut().record_distribution_strategy = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateStreamInput stream_name(String));
+    rt::setter!(val_opt CreateStreamInput shard_count(i32));
+    rt::setter!(val_opt CreateStreamInput stream_mode_details(t::StreamModeDetails));
+    rt::setter!(entries CreateStreamInput tags(String, String) insert_tags);
+    rt::setter!(val_opt CreateStreamInput warm_throughput_mi_bps(i32));
+    rt::setter!(val_opt CreateStreamInput max_record_size_in_ki_b(i32));
+    rt::setter!(
+        into_opt CreateStreamInput
+        record_distribution_strategy(t::RecordDistributionStrategy)
+    );
 }

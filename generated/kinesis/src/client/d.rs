@@ -107,30 +107,10 @@ rt::operation_type!(
     e::DecreaseStreamRetentionPeriodError, op::DECREASE_STREAM_RETENTION_PERIOD
 );
 impl DecreaseStreamRetentionPeriod {
-    /// Sets [`stream_name`](t::DecreaseStreamRetentionPeriodInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`retention_period_hours`](t::DecreaseStreamRetentionPeriodInput::retention_period_hours).
-    #[inline]
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_period_hours = value;
-        self
-    }
-    /// Sets [`stream_arn`](t::DecreaseStreamRetentionPeriodInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DecreaseStreamRetentionPeriodInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DecreaseStreamRetentionPeriodInput stream_name(String));
+    rt::setter!(val_req DecreaseStreamRetentionPeriodInput retention_period_hours(i32));
+    rt::setter!(into_opt DecreaseStreamRetentionPeriodInput stream_arn(String));
+    rt::setter!(into_opt DecreaseStreamRetentionPeriodInput stream_id(String));
 }
 /// The `DeleteChannel` operation.
 ///
@@ -147,12 +127,7 @@ rt::operation_type!(
     op::DELETE_CHANNEL
 );
 impl DeleteChannel {
-    /// Sets [`channel_arn`](t::DeleteChannelInput::channel_arn).
-    #[inline]
-    pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteChannelInput channel_arn(String));
 }
 /// The `DeleteQueue` operation.
 ///
@@ -170,12 +145,7 @@ rt::operation_type!(
     DeleteQueue, t::DeleteQueueInput, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
 impl DeleteQueue {
-    /// Sets [`queue_arn`](t::DeleteQueueInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteQueueInput queue_arn(String));
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -196,18 +166,8 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// Sets [`resource_arn`](t::DeleteResourcePolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::DeleteResourcePolicyInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyInput stream_id(String));
 }
 /// The `DeleteStream` operation.
 ///
@@ -233,30 +193,10 @@ rt::operation_type!(
     DeleteStream, t::DeleteStreamInput, rt::Unit, e::DeleteStreamError, op::DELETE_STREAM
 );
 impl DeleteStream {
-    /// Sets [`stream_name`](t::DeleteStreamInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`enforce_consumer_deletion`](t::DeleteStreamInput::enforce_consumer_deletion).
-    #[inline]
-    pub fn enforce_consumer_deletion(mut self, value: bool) -> Self {
-        self.0.input_mut().enforce_consumer_deletion = Some(value);
-        self
-    }
-    /// Sets [`stream_arn`](t::DeleteStreamInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DeleteStreamInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeleteStreamInput stream_name(String));
+    rt::setter!(val_opt DeleteStreamInput enforce_consumer_deletion(bool));
+    rt::setter!(into_opt DeleteStreamInput stream_arn(String));
+    rt::setter!(into_opt DeleteStreamInput stream_id(String));
 }
 /// The `DeregisterStreamConsumer` operation.
 ///
@@ -275,30 +215,10 @@ rt::operation_type!(
     e::DeregisterStreamConsumerError, op::DEREGISTER_STREAM_CONSUMER
 );
 impl DeregisterStreamConsumer {
-    /// Sets [`stream_arn`](t::DeregisterStreamConsumerInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`consumer_name`](t::DeregisterStreamConsumerInput::consumer_name).
-    #[inline]
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_name = Some(value.into());
-        self
-    }
-    /// Sets [`consumer_arn`](t::DeregisterStreamConsumerInput::consumer_arn).
-    #[inline]
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DeregisterStreamConsumerInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeregisterStreamConsumerInput stream_arn(String));
+    rt::setter!(into_opt DeregisterStreamConsumerInput consumer_name(String));
+    rt::setter!(into_opt DeregisterStreamConsumerInput consumer_arn(String));
+    rt::setter!(into_opt DeregisterStreamConsumerInput stream_id(String));
 }
 /// The `DescribeAccountSettings` operation.
 ///
@@ -336,12 +256,7 @@ rt::operation_type!(
     e::DescribeChannelError, op::DESCRIBE_CHANNEL
 );
 impl DescribeChannel {
-    /// Sets [`channel_arn`](t::DescribeChannelInput::channel_arn).
-    #[inline]
-    pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeChannelInput channel_arn(String));
     /// Calls `DescribeChannel` until the `ChannelActive` waiter's acceptors decide (boto3's `get_waiter("channel_active")`): every 10 s, at most 18 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CHANNEL_ACTIVE_WAITER`](crate::operations::CHANNEL_ACTIVE_WAITER).
     #[inline]
     pub fn wait_until_channel_active(
@@ -387,12 +302,7 @@ rt::operation_type!(
     op::DESCRIBE_QUEUE
 );
 impl DescribeQueue {
-    /// Sets [`queue_arn`](t::DescribeQueueInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeQueueInput queue_arn(String));
 }
 /// The `DescribeStream` operation.
 ///
@@ -421,36 +331,11 @@ rt::operation_type!(
     e::DescribeStreamError, op::DESCRIBE_STREAM
 );
 impl DescribeStream {
-    /// Sets [`stream_name`](t::DescribeStreamInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeStreamInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`exclusive_start_shard_id`](t::DescribeStreamInput::exclusive_start_shard_id).
-    #[inline]
-    pub fn exclusive_start_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_shard_id = Some(value.into());
-        self
-    }
-    /// Sets [`stream_arn`](t::DescribeStreamInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DescribeStreamInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeStreamInput stream_name(String));
+    rt::setter!(val_opt DescribeStreamInput limit(i32));
+    rt::setter!(into_opt DescribeStreamInput exclusive_start_shard_id(String));
+    rt::setter!(into_opt DescribeStreamInput stream_arn(String));
+    rt::setter!(into_opt DescribeStreamInput stream_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -507,30 +392,10 @@ rt::operation_type!(
     op::DESCRIBE_STREAM_CONSUMER
 );
 impl DescribeStreamConsumer {
-    /// Sets [`stream_arn`](t::DescribeStreamConsumerInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`consumer_name`](t::DescribeStreamConsumerInput::consumer_name).
-    #[inline]
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_name = Some(value.into());
-        self
-    }
-    /// Sets [`consumer_arn`](t::DescribeStreamConsumerInput::consumer_arn).
-    #[inline]
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DescribeStreamConsumerInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeStreamConsumerInput stream_arn(String));
+    rt::setter!(into_opt DescribeStreamConsumerInput consumer_name(String));
+    rt::setter!(into_opt DescribeStreamConsumerInput consumer_arn(String));
+    rt::setter!(into_opt DescribeStreamConsumerInput stream_id(String));
 }
 /// The `DescribeStreamSummary` operation.
 ///
@@ -553,24 +418,9 @@ rt::operation_type!(
     e::DescribeStreamSummaryError, op::DESCRIBE_STREAM_SUMMARY
 );
 impl DescribeStreamSummary {
-    /// Sets [`stream_name`](t::DescribeStreamSummaryInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`stream_arn`](t::DescribeStreamSummaryInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DescribeStreamSummaryInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeStreamSummaryInput stream_name(String));
+    rt::setter!(into_opt DescribeStreamSummaryInput stream_arn(String));
+    rt::setter!(into_opt DescribeStreamSummaryInput stream_id(String));
 }
 /// The `DisableEnhancedMonitoring` operation.
 ///
@@ -590,34 +440,11 @@ rt::operation_type!(
     op::DISABLE_ENHANCED_MONITORING
 );
 impl DisableEnhancedMonitoring {
-    /// Sets [`stream_name`](t::DisableEnhancedMonitoringInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`shard_level_metrics`](t::DisableEnhancedMonitoringInput::shard_level_metrics).
-    #[inline]
-    pub fn shard_level_metrics(mut self, value: impl rt::Items<t::MetricsName>) -> Self {
-        value.add_to(&mut self.0.input_mut().shard_level_metrics);
-        self
-    }
-    /// Adds one element to `ShardLevelMetrics`; see [`shard_level_metrics`](Self::shard_level_metrics).
-    #[inline]
-    pub fn push_shard_level_metrics(mut self, item: impl Into<t::MetricsName>) -> Self {
-        rt::push(&mut self.0.input_mut().shard_level_metrics, item);
-        self
-    }
-    /// Sets [`stream_arn`](t::DisableEnhancedMonitoringInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::DisableEnhancedMonitoringInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DisableEnhancedMonitoringInput stream_name(String));
+    rt::setter!(
+        items DisableEnhancedMonitoringInput shard_level_metrics(t::MetricsName)
+        push_shard_level_metrics
+    );
+    rt::setter!(into_opt DisableEnhancedMonitoringInput stream_arn(String));
+    rt::setter!(into_opt DisableEnhancedMonitoringInput stream_id(String));
 }

@@ -33,34 +33,11 @@ rt::operation_type!(
     op::ENABLE_ENHANCED_MONITORING
 );
 impl EnableEnhancedMonitoring {
-    /// Sets [`stream_name`](t::EnableEnhancedMonitoringInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`shard_level_metrics`](t::EnableEnhancedMonitoringInput::shard_level_metrics).
-    #[inline]
-    pub fn shard_level_metrics(mut self, value: impl rt::Items<t::MetricsName>) -> Self {
-        value.add_to(&mut self.0.input_mut().shard_level_metrics);
-        self
-    }
-    /// Adds one element to `ShardLevelMetrics`; see [`shard_level_metrics`](Self::shard_level_metrics).
-    #[inline]
-    pub fn push_shard_level_metrics(mut self, item: impl Into<t::MetricsName>) -> Self {
-        rt::push(&mut self.0.input_mut().shard_level_metrics, item);
-        self
-    }
-    /// Sets [`stream_arn`](t::EnableEnhancedMonitoringInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::EnableEnhancedMonitoringInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt EnableEnhancedMonitoringInput stream_name(String));
+    rt::setter!(
+        items EnableEnhancedMonitoringInput shard_level_metrics(t::MetricsName)
+        push_shard_level_metrics
+    );
+    rt::setter!(into_opt EnableEnhancedMonitoringInput stream_arn(String));
+    rt::setter!(into_opt EnableEnhancedMonitoringInput stream_id(String));
 }

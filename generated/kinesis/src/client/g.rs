@@ -50,36 +50,11 @@ rt::operation_type!(
     op::GET_RECORDS
 );
 impl GetRecords {
-    /// Sets [`shard_iterator`](t::GetRecordsInput::shard_iterator).
-    #[inline]
-    pub fn shard_iterator(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_iterator = value.into();
-        self
-    }
-    /// Sets [`limit`](t::GetRecordsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`stream_arn`](t::GetRecordsInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::GetRecordsInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetRecordsInput::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req GetRecordsInput shard_iterator(String));
+    rt::setter!(val_opt GetRecordsInput limit(i32));
+    rt::setter!(into_opt GetRecordsInput stream_arn(String));
+    rt::setter!(into_opt GetRecordsInput stream_id(String));
+    rt::setter!(val_opt GetRecordsInput dry_run(bool));
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -100,18 +75,8 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// Sets [`resource_arn`](t::GetResourcePolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::GetResourcePolicyInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt GetResourcePolicyInput stream_id(String));
 }
 /// The `GetShardIterator` operation.
 ///
@@ -142,55 +107,14 @@ rt::operation_type!(
     e::GetShardIteratorError, op::GET_SHARD_ITERATOR
 );
 impl GetShardIterator {
-    /// Sets [`stream_name`](t::GetShardIteratorInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`shard_id`](t::GetShardIteratorInput::shard_id).
-    #[inline]
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_id = value.into();
-        self
-    }
-    /// Sets [`shard_iterator_type`](t::GetShardIteratorInput::shard_iterator_type).
-    #[inline]
-    pub fn shard_iterator_type(
-        mut self,
-        value: impl Into<t::ShardIteratorType>,
-    ) -> Self {
-        self.0.input_mut().shard_iterator_type = value.into();
-        self
-    }
-    /// Sets [`starting_sequence_number`](t::GetShardIteratorInput::starting_sequence_number).
-    #[inline]
-    pub fn starting_sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().starting_sequence_number = Some(value.into());
-        self
-    }
-    /// Sets [`timestamp`](t::GetShardIteratorInput::timestamp).
-    #[inline]
-    pub fn timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().timestamp = Some(value);
-        self
-    }
-    /// Sets [`stream_arn`](t::GetShardIteratorInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::GetShardIteratorInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::GetShardIteratorInput::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt GetShardIteratorInput stream_name(String));
+    rt::setter!(into_req GetShardIteratorInput shard_id(String));
+    rt::setter!(
+        into_req GetShardIteratorInput shard_iterator_type(t::ShardIteratorType)
+    );
+    rt::setter!(into_opt GetShardIteratorInput starting_sequence_number(String));
+    rt::setter!(val_opt GetShardIteratorInput timestamp(rt::DateTime));
+    rt::setter!(into_opt GetShardIteratorInput stream_arn(String));
+    rt::setter!(into_opt GetShardIteratorInput stream_id(String));
+    rt::setter!(val_opt GetShardIteratorInput dry_run(bool));
 }

@@ -34,28 +34,8 @@ rt::operation_type!(
     e::IncreaseStreamRetentionPeriodError, op::INCREASE_STREAM_RETENTION_PERIOD
 );
 impl IncreaseStreamRetentionPeriod {
-    /// Sets [`stream_name`](t::IncreaseStreamRetentionPeriodInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`retention_period_hours`](t::IncreaseStreamRetentionPeriodInput::retention_period_hours).
-    #[inline]
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_period_hours = value;
-        self
-    }
-    /// Sets [`stream_arn`](t::IncreaseStreamRetentionPeriodInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::IncreaseStreamRetentionPeriodInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt IncreaseStreamRetentionPeriodInput stream_name(String));
+    rt::setter!(val_req IncreaseStreamRetentionPeriodInput retention_period_hours(i32));
+    rt::setter!(into_opt IncreaseStreamRetentionPeriodInput stream_arn(String));
+    rt::setter!(into_opt IncreaseStreamRetentionPeriodInput stream_id(String));
 }

@@ -62,30 +62,11 @@ rt::operation_type!(
     op::LIST_CHANNELS
 );
 impl ListChannels {
-    /// Sets [`stream_filter`](t::ListChannelsInput::stream_filter).
-    #[inline]
-    pub fn stream_filter(mut self, value: impl rt::Items<t::StreamFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_filter);
-        self
-    }
-    /// Adds one element to `StreamFilter`; see [`stream_filter`](Self::stream_filter).
-    #[inline]
-    pub fn push_stream_filter(mut self, item: impl Into<t::StreamFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().stream_filter, item);
-        self
-    }
-    /// Sets [`max_results`](t::ListChannelsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListChannelsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items ListChannelsInput stream_filter(t::StreamFilter) push_stream_filter
+    );
+    rt::setter!(val_opt ListChannelsInput max_results(i32));
+    rt::setter!(into_opt ListChannelsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -113,30 +94,11 @@ rt::operation_type!(
     op::LIST_QUEUES
 );
 impl ListQueues {
-    /// Sets [`max_results`](t::ListQueuesInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListQueuesInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`stream_filter`](t::ListQueuesInput::stream_filter).
-    #[inline]
-    pub fn stream_filter(mut self, value: impl rt::Items<t::QueueStreamFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_filter);
-        self
-    }
-    /// Adds one element to `StreamFilter`; see [`stream_filter`](Self::stream_filter).
-    #[inline]
-    pub fn push_stream_filter(mut self, item: impl Into<t::QueueStreamFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().stream_filter, item);
-        self
-    }
+    rt::setter!(val_opt ListQueuesInput max_results(i32));
+    rt::setter!(into_opt ListQueuesInput next_token(String));
+    rt::setter!(
+        items ListQueuesInput stream_filter(t::QueueStreamFilter) push_stream_filter
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -168,54 +130,14 @@ rt::operation_type!(
     op::LIST_SHARDS
 );
 impl ListShards {
-    /// Sets [`stream_name`](t::ListShardsInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListShardsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`exclusive_start_shard_id`](t::ListShardsInput::exclusive_start_shard_id).
-    #[inline]
-    pub fn exclusive_start_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_shard_id = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListShardsInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`stream_creation_timestamp`](t::ListShardsInput::stream_creation_timestamp).
-    #[inline]
-    pub fn stream_creation_timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets [`shard_filter`](t::ListShardsInput::shard_filter).
-    #[inline]
-    pub fn shard_filter(mut self, value: t::ShardFilter) -> Self {
-        self.0.input_mut().shard_filter = Some(value);
-        self
-    }
-    /// Sets [`stream_arn`](t::ListShardsInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::ListShardsInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListShardsInput stream_name(String));
+    rt::setter!(into_opt ListShardsInput next_token(String));
+    rt::setter!(into_opt ListShardsInput exclusive_start_shard_id(String));
+    rt::setter!(val_opt ListShardsInput max_results(i32));
+    rt::setter!(val_opt ListShardsInput stream_creation_timestamp(rt::DateTime));
+    rt::setter!(val_opt ListShardsInput shard_filter(t::ShardFilter));
+    rt::setter!(into_opt ListShardsInput stream_arn(String));
+    rt::setter!(into_opt ListShardsInput stream_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -247,36 +169,13 @@ rt::operation_type!(
     e::ListStreamConsumersError, op::LIST_STREAM_CONSUMERS
 );
 impl ListStreamConsumers {
-    /// Sets [`stream_arn`](t::ListStreamConsumersInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStreamConsumersInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListStreamConsumersInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`stream_creation_timestamp`](t::ListStreamConsumersInput::stream_creation_timestamp).
-    #[inline]
-    pub fn stream_creation_timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets [`stream_id`](t::ListStreamConsumersInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStreamConsumersInput stream_arn(String));
+    rt::setter!(into_opt ListStreamConsumersInput next_token(String));
+    rt::setter!(val_opt ListStreamConsumersInput max_results(i32));
+    rt::setter!(
+        val_opt ListStreamConsumersInput stream_creation_timestamp(rt::DateTime)
+    );
+    rt::setter!(into_opt ListStreamConsumersInput stream_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -308,24 +207,9 @@ rt::operation_type!(
     op::LIST_STREAMS
 );
 impl ListStreams {
-    /// Sets [`limit`](t::ListStreamsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`exclusive_start_stream_name`](t::ListStreamsInput::exclusive_start_stream_name).
-    #[inline]
-    pub fn exclusive_start_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListStreamsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ListStreamsInput limit(i32));
+    rt::setter!(into_opt ListStreamsInput exclusive_start_stream_name(String));
+    rt::setter!(into_opt ListStreamsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -359,18 +243,8 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`resource_arn`](t::ListTagsForResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::ListTagsForResourceInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceInput resource_arn(String));
+    rt::setter!(into_opt ListTagsForResourceInput stream_id(String));
 }
 /// The `ListTagsForStream` operation.
 ///
@@ -389,34 +263,9 @@ rt::operation_type!(
     e::ListTagsForStreamError, op::LIST_TAGS_FOR_STREAM
 );
 impl ListTagsForStream {
-    /// Sets [`stream_name`](t::ListTagsForStreamInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`exclusive_start_tag_key`](t::ListTagsForStreamInput::exclusive_start_tag_key).
-    #[inline]
-    pub fn exclusive_start_tag_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_tag_key = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListTagsForStreamInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`stream_arn`](t::ListTagsForStreamInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::ListTagsForStreamInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListTagsForStreamInput stream_name(String));
+    rt::setter!(into_opt ListTagsForStreamInput exclusive_start_tag_key(String));
+    rt::setter!(val_opt ListTagsForStreamInput limit(i32));
+    rt::setter!(into_opt ListTagsForStreamInput stream_arn(String));
+    rt::setter!(into_opt ListTagsForStreamInput stream_id(String));
 }

@@ -39,34 +39,9 @@ rt::operation_type!(
     MergeShards, t::MergeShardsInput, rt::Unit, e::MergeShardsError, op::MERGE_SHARDS
 );
 impl MergeShards {
-    /// Sets [`stream_name`](t::MergeShardsInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`shard_to_merge`](t::MergeShardsInput::shard_to_merge).
-    #[inline]
-    pub fn shard_to_merge(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_to_merge = value.into();
-        self
-    }
-    /// Sets [`adjacent_shard_to_merge`](t::MergeShardsInput::adjacent_shard_to_merge).
-    #[inline]
-    pub fn adjacent_shard_to_merge(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().adjacent_shard_to_merge = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::MergeShardsInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::MergeShardsInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt MergeShardsInput stream_name(String));
+    rt::setter!(into_req MergeShardsInput shard_to_merge(String));
+    rt::setter!(into_req MergeShardsInput adjacent_shard_to_merge(String));
+    rt::setter!(into_opt MergeShardsInput stream_arn(String));
+    rt::setter!(into_opt MergeShardsInput stream_id(String));
 }

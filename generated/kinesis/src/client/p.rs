@@ -53,54 +53,14 @@ rt::operation_type!(
     PutRecord, t::PutRecordInput, t::PutRecordOutput, e::PutRecordError, op::PUT_RECORD
 );
 impl PutRecord {
-    /// Sets [`stream_name`](t::PutRecordInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`data`](t::PutRecordInput::data).
-    #[inline]
-    pub fn data(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().data = value.into();
-        self
-    }
-    /// Sets [`partition_key`](t::PutRecordInput::partition_key).
-    #[inline]
-    pub fn partition_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().partition_key = Some(value.into());
-        self
-    }
-    /// Sets [`explicit_hash_key`](t::PutRecordInput::explicit_hash_key).
-    #[inline]
-    pub fn explicit_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().explicit_hash_key = Some(value.into());
-        self
-    }
-    /// Sets [`sequence_number_for_ordering`](t::PutRecordInput::sequence_number_for_ordering).
-    #[inline]
-    pub fn sequence_number_for_ordering(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sequence_number_for_ordering = Some(value.into());
-        self
-    }
-    /// Sets [`stream_arn`](t::PutRecordInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::PutRecordInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::PutRecordInput::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_opt PutRecordInput stream_name(String));
+    rt::setter!(into_req PutRecordInput data(rt::Blob));
+    rt::setter!(into_opt PutRecordInput partition_key(String));
+    rt::setter!(into_opt PutRecordInput explicit_hash_key(String));
+    rt::setter!(into_opt PutRecordInput sequence_number_for_ordering(String));
+    rt::setter!(into_opt PutRecordInput stream_arn(String));
+    rt::setter!(into_opt PutRecordInput stream_id(String));
+    rt::setter!(val_opt PutRecordInput dry_run(bool));
 }
 /// The `PutRecords` operation.
 ///
@@ -137,42 +97,11 @@ rt::operation_type!(
     op::PUT_RECORDS
 );
 impl PutRecords {
-    /// Sets [`records`](t::PutRecordsInput::records).
-    #[inline]
-    pub fn records(mut self, value: impl rt::Items<t::PutRecordsRequestEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().records);
-        self
-    }
-    /// Adds one element to `Records`; see [`records`](Self::records).
-    #[inline]
-    pub fn push_records(mut self, item: impl Into<t::PutRecordsRequestEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().records, item);
-        self
-    }
-    /// Sets [`stream_name`](t::PutRecordsInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`stream_arn`](t::PutRecordsInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::PutRecordsInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::PutRecordsInput::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(items PutRecordsInput records(t::PutRecordsRequestEntry) push_records);
+    rt::setter!(into_opt PutRecordsInput stream_name(String));
+    rt::setter!(into_opt PutRecordsInput stream_arn(String));
+    rt::setter!(into_opt PutRecordsInput stream_id(String));
+    rt::setter!(val_opt PutRecordsInput dry_run(bool));
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -193,22 +122,7 @@ rt::operation_type!(
     op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Sets [`resource_arn`](t::PutResourcePolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::PutResourcePolicyInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`policy`](t::PutResourcePolicyInput::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
+    rt::setter!(into_req PutResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt PutResourcePolicyInput stream_id(String));
+    rt::setter!(into_req PutResourcePolicyInput policy(String));
 }

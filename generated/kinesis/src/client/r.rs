@@ -61,30 +61,12 @@ rt::operation_type!(
     op::RECEIVE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl ReceiveDeadLetterQueueRecords {
-    /// Sets [`queue_arn`](t::ReceiveDeadLetterQueueRecordsInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`limit`](t::ReceiveDeadLetterQueueRecordsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`wait_time_seconds`](t::ReceiveDeadLetterQueueRecordsInput::wait_time_seconds).
-    #[inline]
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().wait_time_seconds = Some(value);
-        self
-    }
-    /// Sets [`visibility_timeout_seconds`](t::ReceiveDeadLetterQueueRecordsInput::visibility_timeout_seconds).
-    #[inline]
-    pub fn visibility_timeout_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout_seconds = Some(value);
-        self
-    }
+    rt::setter!(into_req ReceiveDeadLetterQueueRecordsInput queue_arn(String));
+    rt::setter!(val_opt ReceiveDeadLetterQueueRecordsInput limit(i32));
+    rt::setter!(val_opt ReceiveDeadLetterQueueRecordsInput wait_time_seconds(i32));
+    rt::setter!(
+        val_opt ReceiveDeadLetterQueueRecordsInput visibility_timeout_seconds(i32)
+    );
 }
 /// The `ReceiveQueueRecords` operation.
 ///
@@ -111,30 +93,10 @@ rt::operation_type!(
     e::ReceiveQueueRecordsError, op::RECEIVE_QUEUE_RECORDS
 );
 impl ReceiveQueueRecords {
-    /// Sets [`queue_arn`](t::ReceiveQueueRecordsInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`limit`](t::ReceiveQueueRecordsInput::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`wait_time_seconds`](t::ReceiveQueueRecordsInput::wait_time_seconds).
-    #[inline]
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().wait_time_seconds = Some(value);
-        self
-    }
-    /// Sets [`visibility_timeout_seconds`](t::ReceiveQueueRecordsInput::visibility_timeout_seconds).
-    #[inline]
-    pub fn visibility_timeout_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout_seconds = Some(value);
-        self
-    }
+    rt::setter!(into_req ReceiveQueueRecordsInput queue_arn(String));
+    rt::setter!(val_opt ReceiveQueueRecordsInput limit(i32));
+    rt::setter!(val_opt ReceiveQueueRecordsInput wait_time_seconds(i32));
+    rt::setter!(val_opt ReceiveQueueRecordsInput visibility_timeout_seconds(i32));
 }
 /// The `RegisterStreamConsumer` operation.
 ///
@@ -160,40 +122,10 @@ rt::operation_type!(
     op::REGISTER_STREAM_CONSUMER
 );
 impl RegisterStreamConsumer {
-    /// Sets [`stream_arn`](t::RegisterStreamConsumerInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`consumer_name`](t::RegisterStreamConsumerInput::consumer_name).
-    #[inline]
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_name = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::RegisterStreamConsumerInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::RegisterStreamConsumerInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req RegisterStreamConsumerInput stream_arn(String));
+    rt::setter!(into_req RegisterStreamConsumerInput consumer_name(String));
+    rt::setter!(into_opt RegisterStreamConsumerInput stream_id(String));
+    rt::setter!(entries RegisterStreamConsumerInput tags(String, String) insert_tags);
 }
 /// The `RemoveTagsFromStream` operation.
 ///
@@ -216,36 +148,10 @@ rt::operation_type!(
     e::RemoveTagsFromStreamError, op::REMOVE_TAGS_FROM_STREAM
 );
 impl RemoveTagsFromStream {
-    /// Sets [`stream_name`](t::RemoveTagsFromStreamInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`tag_keys`](t::RemoveTagsFromStreamInput::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sets [`stream_arn`](t::RemoveTagsFromStreamInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::RemoveTagsFromStreamInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt RemoveTagsFromStreamInput stream_name(String));
+    rt::setter!(items RemoveTagsFromStreamInput tag_keys(String) push_tag_keys);
+    rt::setter!(into_opt RemoveTagsFromStreamInput stream_arn(String));
+    rt::setter!(into_opt RemoveTagsFromStreamInput stream_id(String));
 }
 /// The `RestoreDeadLetterQueueRecords` operation.
 ///
@@ -267,28 +173,9 @@ rt::operation_type!(
     op::RESTORE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl RestoreDeadLetterQueueRecords {
-    /// Sets [`queue_arn`](t::RestoreDeadLetterQueueRecordsInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`entries`](t::RestoreDeadLetterQueueRecordsInput::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::RestoreDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::RestoreDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req RestoreDeadLetterQueueRecordsInput queue_arn(String));
+    rt::setter!(
+        items RestoreDeadLetterQueueRecordsInput
+        entries(t::RestoreDeadLetterQueueRecordsRequestEntry) push_entries
+    );
 }

@@ -58,36 +58,11 @@ rt::operation_type!(
     SplitShard, t::SplitShardInput, rt::Unit, e::SplitShardError, op::SPLIT_SHARD
 );
 impl SplitShard {
-    /// Sets [`stream_name`](t::SplitShardInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`shard_to_split`](t::SplitShardInput::shard_to_split).
-    #[inline]
-    pub fn shard_to_split(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_to_split = value.into();
-        self
-    }
-    /// Sets [`new_starting_hash_key`](t::SplitShardInput::new_starting_hash_key).
-    #[inline]
-    pub fn new_starting_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_starting_hash_key = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::SplitShardInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::SplitShardInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt SplitShardInput stream_name(String));
+    rt::setter!(into_req SplitShardInput shard_to_split(String));
+    rt::setter!(into_req SplitShardInput new_starting_hash_key(String));
+    rt::setter!(into_opt SplitShardInput stream_arn(String));
+    rt::setter!(into_opt SplitShardInput stream_id(String));
 }
 /// The `StartStreamEncryption` operation.
 ///
@@ -112,36 +87,11 @@ rt::operation_type!(
     e::StartStreamEncryptionError, op::START_STREAM_ENCRYPTION
 );
 impl StartStreamEncryption {
-    /// Sets [`stream_name`](t::StartStreamEncryptionInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`encryption_type`](t::StartStreamEncryptionInput::encryption_type).
-    #[inline]
-    pub fn encryption_type(mut self, value: impl Into<t::EncryptionType>) -> Self {
-        self.0.input_mut().encryption_type = value.into();
-        self
-    }
-    /// Sets [`key_id`](t::StartStreamEncryptionInput::key_id).
-    #[inline]
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_id = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::StartStreamEncryptionInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::StartStreamEncryptionInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt StartStreamEncryptionInput stream_name(String));
+    rt::setter!(into_req StartStreamEncryptionInput encryption_type(t::EncryptionType));
+    rt::setter!(into_req StartStreamEncryptionInput key_id(String));
+    rt::setter!(into_opt StartStreamEncryptionInput stream_arn(String));
+    rt::setter!(into_opt StartStreamEncryptionInput stream_id(String));
 }
 /// The `StopStreamEncryption` operation.
 ///
@@ -166,36 +116,11 @@ rt::operation_type!(
     e::StopStreamEncryptionError, op::STOP_STREAM_ENCRYPTION
 );
 impl StopStreamEncryption {
-    /// Sets [`stream_name`](t::StopStreamEncryptionInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`encryption_type`](t::StopStreamEncryptionInput::encryption_type).
-    #[inline]
-    pub fn encryption_type(mut self, value: impl Into<t::EncryptionType>) -> Self {
-        self.0.input_mut().encryption_type = value.into();
-        self
-    }
-    /// Sets [`key_id`](t::StopStreamEncryptionInput::key_id).
-    #[inline]
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_id = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::StopStreamEncryptionInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::StopStreamEncryptionInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt StopStreamEncryptionInput stream_name(String));
+    rt::setter!(into_req StopStreamEncryptionInput encryption_type(t::EncryptionType));
+    rt::setter!(into_req StopStreamEncryptionInput key_id(String));
+    rt::setter!(into_opt StopStreamEncryptionInput stream_arn(String));
+    rt::setter!(into_opt StopStreamEncryptionInput stream_id(String));
 }
 /// The `SubscribeToShard` operation.
 ///
@@ -220,34 +145,9 @@ rt::operation_type!(
     e::SubscribeToShardError, op::SUBSCRIBE_TO_SHARD
 );
 impl SubscribeToShard {
-    /// Sets [`consumer_arn`](t::SubscribeToShardInput::consumer_arn).
-    #[inline]
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::SubscribeToShardInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`shard_id`](t::SubscribeToShardInput::shard_id).
-    #[inline]
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_id = value.into();
-        self
-    }
-    /// Sets [`starting_position`](t::SubscribeToShardInput::starting_position).
-    #[inline]
-    pub fn starting_position(mut self, value: t::StartingPosition) -> Self {
-        self.0.input_mut().starting_position = value;
-        self
-    }
-    /// Sets [`dry_run`](t::SubscribeToShardInput::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req SubscribeToShardInput consumer_arn(String));
+    rt::setter!(into_opt SubscribeToShardInput stream_id(String));
+    rt::setter!(into_req SubscribeToShardInput shard_id(String));
+    rt::setter!(val_req SubscribeToShardInput starting_position(t::StartingPosition));
+    rt::setter!(val_opt SubscribeToShardInput dry_run(bool));
 }

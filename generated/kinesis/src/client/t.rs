@@ -25,32 +25,7 @@ rt::operation_type!(
     TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`tags`](t::TagResourceInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`resource_arn`](t::TagResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::TagResourceInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(entries TagResourceInput tags(String, String) insert_tags);
+    rt::setter!(into_req TagResourceInput resource_arn(String));
+    rt::setter!(into_opt TagResourceInput stream_id(String));
 }

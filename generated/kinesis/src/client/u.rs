@@ -88,30 +88,9 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`tag_keys`](t::UntagResourceInput::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sets [`resource_arn`](t::UntagResourceInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::UntagResourceInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(items UntagResourceInput tag_keys(String) push_tag_keys);
+    rt::setter!(into_req UntagResourceInput resource_arn(String));
+    rt::setter!(into_opt UntagResourceInput stream_id(String));
 }
 /// The `UpdateAccountSettings` operation.
 ///
@@ -135,15 +114,10 @@ rt::operation_type!(
     e::UpdateAccountSettingsError, op::UPDATE_ACCOUNT_SETTINGS
 );
 impl UpdateAccountSettings {
-    /// Sets [`minimum_throughput_billing_commitment`](t::UpdateAccountSettingsInput::minimum_throughput_billing_commitment).
-    #[inline]
-    pub fn minimum_throughput_billing_commitment(
-        mut self,
-        value: t::MinimumThroughputBillingCommitmentInput,
-    ) -> Self {
-        self.0.input_mut().minimum_throughput_billing_commitment = value;
-        self
-    }
+    rt::setter!(
+        val_req UpdateAccountSettingsInput
+        minimum_throughput_billing_commitment(t::MinimumThroughputBillingCommitmentInput)
+    );
 }
 /// The `UpdateChannel` operation.
 ///
@@ -164,36 +138,18 @@ rt::operation_type!(
     op::UPDATE_CHANNEL
 );
 impl UpdateChannel {
-    /// Sets [`channel_arn`](t::UpdateChannelInput::channel_arn).
-    #[inline]
-    pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_arn = value.into();
-        self
-    }
-    /// Sets [`s3_destination_configuration`](t::UpdateChannelInput::s3_destination_configuration).
-    #[inline]
-    pub fn s3_destination_configuration(
-        mut self,
-        value: t::S3DestinationUpdateInput,
-    ) -> Self {
-        self.0.input_mut().s3_destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`s3_tables_destination_configuration`](t::UpdateChannelInput::s3_tables_destination_configuration).
-    #[inline]
-    pub fn s3_tables_destination_configuration(
-        mut self,
-        value: t::S3TablesDestinationUpdateInput,
-    ) -> Self {
-        self.0.input_mut().s3_tables_destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`logging_configuration`](t::UpdateChannelInput::logging_configuration).
-    #[inline]
-    pub fn logging_configuration(mut self, value: t::ChannelLoggingUpdateInput) -> Self {
-        self.0.input_mut().logging_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateChannelInput channel_arn(String));
+    rt::setter!(
+        val_opt UpdateChannelInput
+        s3_destination_configuration(t::S3DestinationUpdateInput)
+    );
+    rt::setter!(
+        val_opt UpdateChannelInput
+        s3_tables_destination_configuration(t::S3TablesDestinationUpdateInput)
+    );
+    rt::setter!(
+        val_opt UpdateChannelInput logging_configuration(t::ChannelLoggingUpdateInput)
+    );
 }
 /// The `UpdateDeadLetterQueueRecordsVisibility` operation.
 ///
@@ -215,30 +171,11 @@ rt::operation_type!(
     op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateDeadLetterQueueRecordsVisibility {
-    /// Sets [`queue_arn`](t::UpdateDeadLetterQueueRecordsVisibilityInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`entries`](t::UpdateDeadLetterQueueRecordsVisibilityInput::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req UpdateDeadLetterQueueRecordsVisibilityInput queue_arn(String));
+    rt::setter!(
+        items UpdateDeadLetterQueueRecordsVisibilityInput
+        entries(t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry) push_entries
+    );
 }
 /// The `UpdateMaxRecordSize` operation.
 ///
@@ -255,24 +192,9 @@ rt::operation_type!(
     e::UpdateMaxRecordSizeError, op::UPDATE_MAX_RECORD_SIZE
 );
 impl UpdateMaxRecordSize {
-    /// Sets [`stream_arn`](t::UpdateMaxRecordSizeInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::UpdateMaxRecordSizeInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`max_record_size_in_ki_b`](t::UpdateMaxRecordSizeInput::max_record_size_in_ki_b).
-    #[inline]
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.0.input_mut().max_record_size_in_ki_b = value;
-        self
-    }
+    rt::setter!(into_opt UpdateMaxRecordSizeInput stream_arn(String));
+    rt::setter!(into_opt UpdateMaxRecordSizeInput stream_id(String));
+    rt::setter!(val_req UpdateMaxRecordSizeInput max_record_size_in_ki_b(i32));
 }
 /// The `UpdateQueue` operation.
 ///
@@ -291,18 +213,8 @@ rt::operation_type!(
     op::UPDATE_QUEUE
 );
 impl UpdateQueue {
-    /// Sets [`queue_arn`](t::UpdateQueueInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`queue_attributes`](t::UpdateQueueInput::queue_attributes).
-    #[inline]
-    pub fn queue_attributes(mut self, value: t::QueueAttributes) -> Self {
-        self.0.input_mut().queue_attributes = value;
-        self
-    }
+    rt::setter!(into_req UpdateQueueInput queue_arn(String));
+    rt::setter!(val_req UpdateQueueInput queue_attributes(t::QueueAttributes));
 }
 /// The `UpdateQueueRecordsVisibility` operation.
 ///
@@ -324,30 +236,11 @@ rt::operation_type!(
     op::UPDATE_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateQueueRecordsVisibility {
-    /// Sets [`queue_arn`](t::UpdateQueueRecordsVisibilityInput::queue_arn).
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sets [`entries`](t::UpdateQueueRecordsVisibilityInput::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::UpdateQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::UpdateQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req UpdateQueueRecordsVisibilityInput queue_arn(String));
+    rt::setter!(
+        items UpdateQueueRecordsVisibilityInput
+        entries(t::UpdateQueueRecordsVisibilityRequestEntry) push_entries
+    );
 }
 /// The `UpdateShardCount` operation.
 ///
@@ -384,36 +277,11 @@ rt::operation_type!(
     e::UpdateShardCountError, op::UPDATE_SHARD_COUNT
 );
 impl UpdateShardCount {
-    /// Sets [`stream_name`](t::UpdateShardCountInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`target_shard_count`](t::UpdateShardCountInput::target_shard_count).
-    #[inline]
-    pub fn target_shard_count(mut self, value: i32) -> Self {
-        self.0.input_mut().target_shard_count = value;
-        self
-    }
-    /// Sets [`scaling_type`](t::UpdateShardCountInput::scaling_type).
-    #[inline]
-    pub fn scaling_type(mut self, value: impl Into<t::ScalingType>) -> Self {
-        self.0.input_mut().scaling_type = value.into();
-        self
-    }
-    /// Sets [`stream_arn`](t::UpdateShardCountInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::UpdateShardCountInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt UpdateShardCountInput stream_name(String));
+    rt::setter!(val_req UpdateShardCountInput target_shard_count(i32));
+    rt::setter!(into_req UpdateShardCountInput scaling_type(t::ScalingType));
+    rt::setter!(into_opt UpdateShardCountInput stream_arn(String));
+    rt::setter!(into_opt UpdateShardCountInput stream_id(String));
 }
 /// The `UpdateStreamMode` operation.
 ///
@@ -430,30 +298,10 @@ rt::operation_type!(
     op::UPDATE_STREAM_MODE
 );
 impl UpdateStreamMode {
-    /// Sets [`stream_arn`](t::UpdateStreamModeInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::UpdateStreamModeInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`stream_mode_details`](t::UpdateStreamModeInput::stream_mode_details).
-    #[inline]
-    pub fn stream_mode_details(mut self, value: t::StreamModeDetails) -> Self {
-        self.0.input_mut().stream_mode_details = value;
-        self
-    }
-    /// Sets [`warm_throughput_mi_bps`](t::UpdateStreamModeInput::warm_throughput_mi_bps).
-    #[inline]
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.0.input_mut().warm_throughput_mi_bps = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateStreamModeInput stream_arn(String));
+    rt::setter!(into_opt UpdateStreamModeInput stream_id(String));
+    rt::setter!(val_req UpdateStreamModeInput stream_mode_details(t::StreamModeDetails));
+    rt::setter!(val_opt UpdateStreamModeInput warm_throughput_mi_bps(i32));
 }
 /// The `UpdateStreamRecordDistributionStrategy` operation.
 ///
@@ -483,27 +331,12 @@ rt::operation_type!(
     op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY
 );
 impl UpdateStreamRecordDistributionStrategy {
-    /// Sets [`stream_arn`](t::UpdateStreamRecordDistributionStrategyInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Sets [`stream_id`](t::UpdateStreamRecordDistributionStrategyInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`record_distribution_strategy`](t::UpdateStreamRecordDistributionStrategyInput::record_distribution_strategy).
-    #[inline]
-    pub fn record_distribution_strategy(
-        mut self,
-        value: impl Into<t::RecordDistributionStrategy>,
-    ) -> Self {
-        self.0.input_mut().record_distribution_strategy = value.into();
-        self
-    }
+    rt::setter!(into_req UpdateStreamRecordDistributionStrategyInput stream_arn(String));
+    rt::setter!(into_opt UpdateStreamRecordDistributionStrategyInput stream_id(String));
+    rt::setter!(
+        into_req UpdateStreamRecordDistributionStrategyInput
+        record_distribution_strategy(t::RecordDistributionStrategy)
+    );
 }
 /// The `UpdateStreamWarmThroughput` operation.
 ///
@@ -536,28 +369,8 @@ rt::operation_type!(
     op::UPDATE_STREAM_WARM_THROUGHPUT
 );
 impl UpdateStreamWarmThroughput {
-    /// Sets [`stream_arn`](t::UpdateStreamWarmThroughputInput::stream_arn).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Sets [`stream_name`](t::UpdateStreamWarmThroughputInput::stream_name).
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Sets [`stream_id`](t::UpdateStreamWarmThroughputInput::stream_id).
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sets [`warm_throughput_mi_bps`](t::UpdateStreamWarmThroughputInput::warm_throughput_mi_bps).
-    #[inline]
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.0.input_mut().warm_throughput_mi_bps = value;
-        self
-    }
+    rt::setter!(into_opt UpdateStreamWarmThroughputInput stream_arn(String));
+    rt::setter!(into_opt UpdateStreamWarmThroughputInput stream_name(String));
+    rt::setter!(into_opt UpdateStreamWarmThroughputInput stream_id(String));
+    rt::setter!(val_req UpdateStreamWarmThroughputInput warm_throughput_mi_bps(i32));
 }

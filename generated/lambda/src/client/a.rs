@@ -38,48 +38,13 @@ rt::operation_type!(
     op::ADD_LAYER_VERSION_PERMISSION
 );
 impl AddLayerVersionPermission {
-    /// Sets [`layer_name`](t::AddLayerVersionPermissionRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`version_number`](t::AddLayerVersionPermissionRequest::version_number).
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// Sets [`statement_id`](t::AddLayerVersionPermissionRequest::statement_id).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// Sets [`action`](t::AddLayerVersionPermissionRequest::action).
-    #[inline]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action = value.into();
-        self
-    }
-    /// Sets [`principal`](t::AddLayerVersionPermissionRequest::principal).
-    #[inline]
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal = value.into();
-        self
-    }
-    /// Sets [`organization_id`](t::AddLayerVersionPermissionRequest::organization_id).
-    #[inline]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_id = Some(value.into());
-        self
-    }
-    /// Sets [`revision_id`](t::AddLayerVersionPermissionRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req AddLayerVersionPermissionRequest layer_name(String));
+    rt::setter!(val_req AddLayerVersionPermissionRequest version_number(i64));
+    rt::setter!(into_req AddLayerVersionPermissionRequest statement_id(String));
+    rt::setter!(into_req AddLayerVersionPermissionRequest action(String));
+    rt::setter!(into_req AddLayerVersionPermissionRequest principal(String));
+    rt::setter!(into_opt AddLayerVersionPermissionRequest organization_id(String));
+    rt::setter!(into_opt AddLayerVersionPermissionRequest revision_id(String));
 }
 /// The `AddPermission` operation.
 ///
@@ -100,79 +65,18 @@ rt::operation_type!(
     e::AddPermissionError, op::ADD_PERMISSION
 );
 impl AddPermission {
-    /// Sets [`function_name`](t::AddPermissionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`statement_id`](t::AddPermissionRequest::statement_id).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// Sets [`action`](t::AddPermissionRequest::action).
-    #[inline]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action = value.into();
-        self
-    }
-    /// Sets [`principal`](t::AddPermissionRequest::principal).
-    #[inline]
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal = value.into();
-        self
-    }
-    /// Sets [`source_arn`](t::AddPermissionRequest::source_arn).
-    #[inline]
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`function_url_auth_type`](t::AddPermissionRequest::function_url_auth_type).
-    #[inline]
-    pub fn function_url_auth_type(
-        mut self,
-        value: impl Into<t::FunctionUrlAuthType>,
-    ) -> Self {
-        self.0.input_mut().function_url_auth_type = Some(value.into());
-        self
-    }
-    /// Sets [`invoked_via_function_url`](t::AddPermissionRequest::invoked_via_function_url).
-    #[inline]
-    pub fn invoked_via_function_url(mut self, value: bool) -> Self {
-        self.0.input_mut().invoked_via_function_url = Some(value);
-        self
-    }
-    /// Sets [`source_account`](t::AddPermissionRequest::source_account).
-    #[inline]
-    pub fn source_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_account = Some(value.into());
-        self
-    }
-    /// Sets [`event_source_token`](t::AddPermissionRequest::event_source_token).
-    #[inline]
-    pub fn event_source_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_token = Some(value.into());
-        self
-    }
-    /// Sets [`qualifier`](t::AddPermissionRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`revision_id`](t::AddPermissionRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sets [`principal_org_id`](t::AddPermissionRequest::principal_org_id).
-    #[inline]
-    pub fn principal_org_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_org_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req AddPermissionRequest function_name(String));
+    rt::setter!(into_req AddPermissionRequest statement_id(String));
+    rt::setter!(into_req AddPermissionRequest action(String));
+    rt::setter!(into_req AddPermissionRequest principal(String));
+    rt::setter!(into_opt AddPermissionRequest source_arn(String));
+    rt::setter!(
+        into_opt AddPermissionRequest function_url_auth_type(t::FunctionUrlAuthType)
+    );
+    rt::setter!(val_opt AddPermissionRequest invoked_via_function_url(bool));
+    rt::setter!(into_opt AddPermissionRequest source_account(String));
+    rt::setter!(into_opt AddPermissionRequest event_source_token(String));
+    rt::setter!(into_opt AddPermissionRequest qualifier(String));
+    rt::setter!(into_opt AddPermissionRequest revision_id(String));
+    rt::setter!(into_opt AddPermissionRequest principal_org_id(String));
 }

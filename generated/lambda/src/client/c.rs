@@ -71,36 +71,14 @@ rt::operation_type!(
     op::CHECKPOINT_DURABLE_EXECUTION
 );
 impl CheckpointDurableExecution {
-    /// Sets [`durable_execution_arn`](t::CheckpointDurableExecutionRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`checkpoint_token`](t::CheckpointDurableExecutionRequest::checkpoint_token).
-    #[inline]
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checkpoint_token = value.into();
-        self
-    }
-    /// Sets [`updates`](t::CheckpointDurableExecutionRequest::updates).
-    #[inline]
-    pub fn updates(mut self, value: impl rt::Items<t::OperationUpdate>) -> Self {
-        value.add_to(&mut self.0.input_mut().updates);
-        self
-    }
-    /// Adds one element to `Updates`; see [`updates`](Self::updates).
-    #[inline]
-    pub fn push_updates(mut self, item: impl Into<t::OperationUpdate>) -> Self {
-        rt::push(&mut self.0.input_mut().updates, item);
-        self
-    }
-    /// Sets [`client_token`](t::CheckpointDurableExecutionRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req CheckpointDurableExecutionRequest durable_execution_arn(String)
+    );
+    rt::setter!(into_req CheckpointDurableExecutionRequest checkpoint_token(String));
+    rt::setter!(
+        items CheckpointDurableExecutionRequest updates(t::OperationUpdate) push_updates
+    );
+    rt::setter!(into_opt CheckpointDurableExecutionRequest client_token(String));
 }
 /// The `CreateAlias` operation.
 ///
@@ -119,36 +97,11 @@ rt::operation_type!(
     op::CREATE_ALIAS
 );
 impl CreateAlias {
-    /// Sets [`function_name`](t::CreateAliasRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateAliasRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`function_version`](t::CreateAliasRequest::function_version).
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_version = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateAliasRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`routing_config`](t::CreateAliasRequest::routing_config).
-    #[inline]
-    pub fn routing_config(mut self, value: t::AliasRoutingConfiguration) -> Self {
-        self.0.input_mut().routing_config = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateAliasRequest function_name(String));
+    rt::setter!(into_req CreateAliasRequest name(String));
+    rt::setter!(into_req CreateAliasRequest function_version(String));
+    rt::setter!(into_opt CreateAliasRequest description(String));
+    rt::setter!(val_opt CreateAliasRequest routing_config(t::AliasRoutingConfiguration));
 }
 /// The `CreateCapacityProvider` operation.
 ///
@@ -166,79 +119,29 @@ rt::operation_type!(
     op::CREATE_CAPACITY_PROVIDER
 );
 impl CreateCapacityProvider {
-    /// Sets [`capacity_provider_name`](t::CreateCapacityProviderRequest::capacity_provider_name).
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// Sets [`vpc_config`](t::CreateCapacityProviderRequest::vpc_config).
-    #[inline]
-    pub fn vpc_config(mut self, value: t::CapacityProviderVpcConfig) -> Self {
-        self.0.input_mut().vpc_config = value;
-        self
-    }
-    /// Sets [`permissions_config`](t::CreateCapacityProviderRequest::permissions_config).
-    #[inline]
-    pub fn permissions_config(
-        mut self,
-        value: t::CapacityProviderPermissionsConfig,
-    ) -> Self {
-        self.0.input_mut().permissions_config = value;
-        self
-    }
-    /// Sets [`instance_requirements`](t::CreateCapacityProviderRequest::instance_requirements).
-    #[inline]
-    pub fn instance_requirements(mut self, value: t::InstanceRequirements) -> Self {
-        self.0.input_mut().instance_requirements = Some(value);
-        self
-    }
-    /// Sets [`capacity_provider_scaling_config`](t::CreateCapacityProviderRequest::capacity_provider_scaling_config).
-    #[inline]
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: t::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.0.input_mut().capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// Sets [`kms_key_arn`](t::CreateCapacityProviderRequest::kms_key_arn).
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateCapacityProviderRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`propagate_tags`](t::CreateCapacityProviderRequest::propagate_tags).
-    #[inline]
-    pub fn propagate_tags(mut self, value: t::PropagateTags) -> Self {
-        self.0.input_mut().propagate_tags = Some(value);
-        self
-    }
-    /// Sets [`telemetry_config`](t::CreateCapacityProviderRequest::telemetry_config).
-    #[inline]
-    pub fn telemetry_config(
-        mut self,
-        value: t::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.0.input_mut().telemetry_config = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateCapacityProviderRequest capacity_provider_name(String));
+    rt::setter!(
+        val_req CreateCapacityProviderRequest vpc_config(t::CapacityProviderVpcConfig)
+    );
+    rt::setter!(
+        val_req CreateCapacityProviderRequest
+        permissions_config(t::CapacityProviderPermissionsConfig)
+    );
+    rt::setter!(
+        val_opt CreateCapacityProviderRequest
+        instance_requirements(t::InstanceRequirements)
+    );
+    rt::setter!(
+        val_opt CreateCapacityProviderRequest
+        capacity_provider_scaling_config(t::CapacityProviderScalingConfig)
+    );
+    rt::setter!(into_opt CreateCapacityProviderRequest kms_key_arn(String));
+    rt::setter!(entries CreateCapacityProviderRequest tags(String, String) insert_tags);
+    rt::setter!(val_opt CreateCapacityProviderRequest propagate_tags(t::PropagateTags));
+    rt::setter!(
+        val_opt CreateCapacityProviderRequest
+        telemetry_config(t::CapacityProviderTelemetryConfig)
+    );
 }
 /// The `CreateCodeSigningConfig` operation.
 ///
@@ -256,40 +159,15 @@ rt::operation_type!(
     op::CREATE_CODE_SIGNING_CONFIG
 );
 impl CreateCodeSigningConfig {
-    /// Sets [`description`](t::CreateCodeSigningConfigRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`allowed_publishers`](t::CreateCodeSigningConfigRequest::allowed_publishers).
-    #[inline]
-    pub fn allowed_publishers(mut self, value: t::AllowedPublishers) -> Self {
-        self.0.input_mut().allowed_publishers = value;
-        self
-    }
-    /// Sets [`code_signing_policies`](t::CreateCodeSigningConfigRequest::code_signing_policies).
-    #[inline]
-    pub fn code_signing_policies(mut self, value: t::CodeSigningPolicies) -> Self {
-        self.0.input_mut().code_signing_policies = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateCodeSigningConfigRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_opt CreateCodeSigningConfigRequest description(String));
+    rt::setter!(
+        val_req CreateCodeSigningConfigRequest allowed_publishers(t::AllowedPublishers)
+    );
+    rt::setter!(
+        val_opt CreateCodeSigningConfigRequest
+        code_signing_policies(t::CodeSigningPolicies)
+    );
+    rt::setter!(entries CreateCodeSigningConfigRequest tags(String, String) insert_tags);
 }
 /// The `CreateEventSourceMapping` operation.
 ///
@@ -338,238 +216,81 @@ rt::operation_type!(
     op::CREATE_EVENT_SOURCE_MAPPING
 );
 impl CreateEventSourceMapping {
-    /// Sets [`event_source_arn`](t::CreateEventSourceMappingRequest::event_source_arn).
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`function_name`](t::CreateEventSourceMappingRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`enabled`](t::CreateEventSourceMappingRequest::enabled).
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().enabled = Some(value);
-        self
-    }
-    /// Sets [`batch_size`](t::CreateEventSourceMappingRequest::batch_size).
-    #[inline]
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.0.input_mut().batch_size = Some(value);
-        self
-    }
-    /// Sets [`filter_criteria`](t::CreateEventSourceMappingRequest::filter_criteria).
-    #[inline]
-    pub fn filter_criteria(mut self, value: t::FilterCriteria) -> Self {
-        self.0.input_mut().filter_criteria = Some(value);
-        self
-    }
-    /// Sets [`kms_key_arn`](t::CreateEventSourceMappingRequest::kms_key_arn).
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets [`metrics_config`](t::CreateEventSourceMappingRequest::metrics_config).
-    #[inline]
-    pub fn metrics_config(mut self, value: t::EventSourceMappingMetricsConfig) -> Self {
-        self.0.input_mut().metrics_config = Some(value);
-        self
-    }
-    /// Sets [`logging_config`](t::CreateEventSourceMappingRequest::logging_config).
-    #[inline]
-    pub fn logging_config(mut self, value: t::EventSourceMappingLoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Sets [`scaling_config`](t::CreateEventSourceMappingRequest::scaling_config).
-    #[inline]
-    pub fn scaling_config(mut self, value: t::ScalingConfig) -> Self {
-        self.0.input_mut().scaling_config = Some(value);
-        self
-    }
-    /// Sets [`maximum_batching_window_in_seconds`](t::CreateEventSourceMappingRequest::maximum_batching_window_in_seconds).
-    #[inline]
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`parallelization_factor`](t::CreateEventSourceMappingRequest::parallelization_factor).
-    #[inline]
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.0.input_mut().parallelization_factor = Some(value);
-        self
-    }
-    /// Sets [`starting_position`](t::CreateEventSourceMappingRequest::starting_position).
-    #[inline]
-    pub fn starting_position(
-        mut self,
-        value: impl Into<t::EventSourcePosition>,
-    ) -> Self {
-        self.0.input_mut().starting_position = Some(value.into());
-        self
-    }
-    /// Sets [`starting_position_timestamp`](t::CreateEventSourceMappingRequest::starting_position_timestamp).
-    #[inline]
-    pub fn starting_position_timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().starting_position_timestamp = Some(value);
-        self
-    }
-    /// Sets [`destination_config`](t::CreateEventSourceMappingRequest::destination_config).
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
-    /// Sets [`maximum_record_age_in_seconds`](t::CreateEventSourceMappingRequest::maximum_record_age_in_seconds).
-    #[inline]
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`bisect_batch_on_function_error`](t::CreateEventSourceMappingRequest::bisect_batch_on_function_error).
-    #[inline]
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.0.input_mut().bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// Sets [`maximum_retry_attempts`](t::CreateEventSourceMappingRequest::maximum_retry_attempts).
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateEventSourceMappingRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`tumbling_window_in_seconds`](t::CreateEventSourceMappingRequest::tumbling_window_in_seconds).
-    #[inline]
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`topics`](t::CreateEventSourceMappingRequest::topics).
-    #[inline]
-    pub fn topics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().topics);
-        self
-    }
-    /// Adds one element to `Topics`; see [`topics`](Self::topics).
-    #[inline]
-    pub fn push_topics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().topics, item);
-        self
-    }
-    /// Sets [`queues`](t::CreateEventSourceMappingRequest::queues).
-    #[inline]
-    pub fn queues(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().queues);
-        self
-    }
-    /// Adds one element to `Queues`; see [`queues`](Self::queues).
-    #[inline]
-    pub fn push_queues(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().queues, item);
-        self
-    }
-    /// Sets [`source_access_configurations`](t::CreateEventSourceMappingRequest::source_access_configurations).
-    #[inline]
-    pub fn source_access_configurations(
-        mut self,
-        value: impl rt::Items<t::SourceAccessConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().source_access_configurations);
-        self
-    }
-    /// Adds one element to `SourceAccessConfigurations`; see [`source_access_configurations`](Self::source_access_configurations).
-    #[inline]
-    pub fn push_source_access_configurations(
-        mut self,
-        item: impl Into<t::SourceAccessConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().source_access_configurations, item);
-        self
-    }
-    /// Sets [`self_managed_event_source`](t::CreateEventSourceMappingRequest::self_managed_event_source).
-    #[inline]
-    pub fn self_managed_event_source(
-        mut self,
-        value: t::SelfManagedEventSource,
-    ) -> Self {
-        self.0.input_mut().self_managed_event_source = Some(value);
-        self
-    }
-    /// Sets [`function_response_types`](t::CreateEventSourceMappingRequest::function_response_types).
-    #[inline]
-    pub fn function_response_types(
-        mut self,
-        value: impl rt::Items<t::FunctionResponseType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().function_response_types);
-        self
-    }
-    /// Adds one element to `FunctionResponseTypes`; see [`function_response_types`](Self::function_response_types).
-    #[inline]
-    pub fn push_function_response_types(
-        mut self,
-        item: impl Into<t::FunctionResponseType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().function_response_types, item);
-        self
-    }
-    /// Sets [`amazon_managed_kafka_event_source_config`](t::CreateEventSourceMappingRequest::amazon_managed_kafka_event_source_config).
-    #[inline]
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: t::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets [`self_managed_kafka_event_source_config`](t::CreateEventSourceMappingRequest::self_managed_kafka_event_source_config).
-    #[inline]
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: t::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets [`document_db_event_source_config`](t::CreateEventSourceMappingRequest::document_db_event_source_config).
-    #[inline]
-    pub fn document_db_event_source_config(
-        mut self,
-        value: t::DocumentDbEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().document_db_event_source_config = Some(value);
-        self
-    }
-    /// Sets [`provisioned_poller_config`](t::CreateEventSourceMappingRequest::provisioned_poller_config).
-    #[inline]
-    pub fn provisioned_poller_config(
-        mut self,
-        value: t::ProvisionedPollerConfig,
-    ) -> Self {
-        self.0.input_mut().provisioned_poller_config = Some(value);
-        self
-    }
+    rt::setter!(into_opt CreateEventSourceMappingRequest event_source_arn(String));
+    rt::setter!(into_req CreateEventSourceMappingRequest function_name(String));
+    rt::setter!(val_opt CreateEventSourceMappingRequest enabled(bool));
+    rt::setter!(val_opt CreateEventSourceMappingRequest batch_size(i32));
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest filter_criteria(t::FilterCriteria)
+    );
+    rt::setter!(into_opt CreateEventSourceMappingRequest kms_key_arn(String));
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        metrics_config(t::EventSourceMappingMetricsConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        logging_config(t::EventSourceMappingLoggingConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest scaling_config(t::ScalingConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest maximum_batching_window_in_seconds(i32)
+    );
+    rt::setter!(val_opt CreateEventSourceMappingRequest parallelization_factor(i32));
+    rt::setter!(
+        into_opt CreateEventSourceMappingRequest
+        starting_position(t::EventSourcePosition)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest starting_position_timestamp(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest destination_config(t::DestinationConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest maximum_record_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest bisect_batch_on_function_error(bool)
+    );
+    rt::setter!(val_opt CreateEventSourceMappingRequest maximum_retry_attempts(i32));
+    rt::setter!(
+        entries CreateEventSourceMappingRequest tags(String, String) insert_tags
+    );
+    rt::setter!(val_opt CreateEventSourceMappingRequest tumbling_window_in_seconds(i32));
+    rt::setter!(items CreateEventSourceMappingRequest topics(String) push_topics);
+    rt::setter!(items CreateEventSourceMappingRequest queues(String) push_queues);
+    rt::setter!(
+        items CreateEventSourceMappingRequest
+        source_access_configurations(t::SourceAccessConfiguration)
+        push_source_access_configurations
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        self_managed_event_source(t::SelfManagedEventSource)
+    );
+    rt::setter!(
+        items CreateEventSourceMappingRequest
+        function_response_types(t::FunctionResponseType) push_function_response_types
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        amazon_managed_kafka_event_source_config(t::AmazonManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        self_managed_kafka_event_source_config(t::SelfManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        document_db_event_source_config(t::DocumentDbEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        provisioned_poller_config(t::ProvisionedPollerConfig)
+    );
 }
 /// The `CreateFunction` operation.
 ///
@@ -602,223 +323,45 @@ rt::operation_type!(
     e::CreateFunctionError, op::CREATE_FUNCTION
 );
 impl CreateFunction {
-    /// Sets [`function_name`](t::CreateFunctionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`runtime`](t::CreateFunctionRequest::runtime).
-    #[inline]
-    pub fn runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().runtime = Some(value.into());
-        self
-    }
-    /// Sets [`role`](t::CreateFunctionRequest::role).
-    #[inline]
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role = value.into();
-        self
-    }
-    /// Sets [`handler`](t::CreateFunctionRequest::handler).
-    #[inline]
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().handler = Some(value.into());
-        self
-    }
-    /// Sets [`code`](t::CreateFunctionRequest::code).
-    #[inline]
-    pub fn code(mut self, value: t::FunctionCode) -> Self {
-        self.0.input_mut().code = value;
-        self
-    }
-    /// Sets [`description`](t::CreateFunctionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`timeout`](t::CreateFunctionRequest::timeout).
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// Sets [`memory_size`](t::CreateFunctionRequest::memory_size).
-    #[inline]
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.0.input_mut().memory_size = Some(value);
-        self
-    }
-    /// Sets [`publish`](t::CreateFunctionRequest::publish).
-    #[inline]
-    pub fn publish(mut self, value: bool) -> Self {
-        self.0.input_mut().publish = Some(value);
-        self
-    }
-    /// Sets [`publish_to`](t::CreateFunctionRequest::publish_to).
-    #[inline]
-    pub fn publish_to(
-        mut self,
-        value: impl Into<t::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.0.input_mut().publish_to = Some(value.into());
-        self
-    }
-    /// Sets [`vpc_config`](t::CreateFunctionRequest::vpc_config).
-    #[inline]
-    pub fn vpc_config(mut self, value: t::VpcConfig) -> Self {
-        self.0.input_mut().vpc_config = Some(value);
-        self
-    }
-    /// Sets [`package_type`](t::CreateFunctionRequest::package_type).
-    #[inline]
-    pub fn package_type(mut self, value: impl Into<t::PackageType>) -> Self {
-        self.0.input_mut().package_type = Some(value.into());
-        self
-    }
-    /// Sets [`dead_letter_config`](t::CreateFunctionRequest::dead_letter_config).
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// Sets [`environment`](t::CreateFunctionRequest::environment).
-    #[inline]
-    pub fn environment(mut self, value: t::Environment) -> Self {
-        self.0.input_mut().environment = Some(value);
-        self
-    }
-    /// Sets [`kms_key_arn`](t::CreateFunctionRequest::kms_key_arn).
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets [`tracing_config`](t::CreateFunctionRequest::tracing_config).
-    #[inline]
-    pub fn tracing_config(mut self, value: t::TracingConfig) -> Self {
-        self.0.input_mut().tracing_config = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateFunctionRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`layers`](t::CreateFunctionRequest::layers).
-    #[inline]
-    pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().layers);
-        self
-    }
-    /// Adds one element to `Layers`; see [`layers`](Self::layers).
-    #[inline]
-    pub fn push_layers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().layers, item);
-        self
-    }
-    /// Sets [`file_system_configs`](t::CreateFunctionRequest::file_system_configs).
-    #[inline]
-    pub fn file_system_configs(
-        mut self,
-        value: impl rt::Items<t::FileSystemConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().file_system_configs);
-        self
-    }
-    /// Adds one element to `FileSystemConfigs`; see [`file_system_configs`](Self::file_system_configs).
-    #[inline]
-    pub fn push_file_system_configs(
-        mut self,
-        item: impl Into<t::FileSystemConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().file_system_configs, item);
-        self
-    }
-    /// Sets [`code_signing_config_arn`](t::CreateFunctionRequest::code_signing_config_arn).
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets [`image_config`](t::CreateFunctionRequest::image_config).
-    #[inline]
-    pub fn image_config(mut self, value: t::ImageConfig) -> Self {
-        self.0.input_mut().image_config = Some(value);
-        self
-    }
-    /// Sets [`architectures`](t::CreateFunctionRequest::architectures).
-    #[inline]
-    pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
-        value.add_to(&mut self.0.input_mut().architectures);
-        self
-    }
-    /// Adds one element to `Architectures`; see [`architectures`](Self::architectures).
-    #[inline]
-    pub fn push_architectures(mut self, item: impl Into<t::Architecture>) -> Self {
-        rt::push(&mut self.0.input_mut().architectures, item);
-        self
-    }
-    /// Sets [`ephemeral_storage`](t::CreateFunctionRequest::ephemeral_storage).
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: t::EphemeralStorage) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// Sets [`snap_start`](t::CreateFunctionRequest::snap_start).
-    #[inline]
-    pub fn snap_start(mut self, value: t::SnapStart) -> Self {
-        self.0.input_mut().snap_start = Some(value);
-        self
-    }
-    /// Sets [`logging_config`](t::CreateFunctionRequest::logging_config).
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Sets [`tenancy_config`](t::CreateFunctionRequest::tenancy_config).
-    #[inline]
-    pub fn tenancy_config(mut self, value: t::TenancyConfig) -> Self {
-        self.0.input_mut().tenancy_config = Some(value);
-        self
-    }
-    /// Sets [`capacity_provider_config`](t::CreateFunctionRequest::capacity_provider_config).
-    #[inline]
-    pub fn capacity_provider_config(mut self, value: t::CapacityProviderConfig) -> Self {
-        self.0.input_mut().capacity_provider_config = Some(value);
-        self
-    }
-    /// Sets [`durable_config`](t::CreateFunctionRequest::durable_config).
-    #[inline]
-    pub fn durable_config(mut self, value: t::DurableConfig) -> Self {
-        self.0.input_mut().durable_config = Some(value);
-        self
-    }
-    /// Sets [`runtime_config`](t::CreateFunctionRequest::runtime_config).
-    #[inline]
-    pub fn runtime_config(mut self, value: t::FunctionRuntimeConfig) -> Self {
-        self.0.input_mut().runtime_config = Some(value);
-        self
-    }
-    /// Sets [`accelerator_config`](t::CreateFunctionRequest::accelerator_config).
-    #[inline]
-    pub fn accelerator_config(mut self, value: t::AcceleratorConfig) -> Self {
-        self.0.input_mut().accelerator_config = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateFunctionRequest function_name(String));
+    rt::setter!(into_opt CreateFunctionRequest runtime(t::Runtime));
+    rt::setter!(into_req CreateFunctionRequest role(String));
+    rt::setter!(into_opt CreateFunctionRequest handler(String));
+    rt::setter!(val_req CreateFunctionRequest code(t::FunctionCode));
+    rt::setter!(into_opt CreateFunctionRequest description(String));
+    rt::setter!(val_opt CreateFunctionRequest timeout(i32));
+    rt::setter!(val_opt CreateFunctionRequest memory_size(i32));
+    rt::setter!(val_opt CreateFunctionRequest publish(bool));
+    rt::setter!(
+        into_opt CreateFunctionRequest publish_to(t::FunctionVersionLatestPublished)
+    );
+    rt::setter!(val_opt CreateFunctionRequest vpc_config(t::VpcConfig));
+    rt::setter!(into_opt CreateFunctionRequest package_type(t::PackageType));
+    rt::setter!(val_opt CreateFunctionRequest dead_letter_config(t::DeadLetterConfig));
+    rt::setter!(val_opt CreateFunctionRequest environment(t::Environment));
+    rt::setter!(into_opt CreateFunctionRequest kms_key_arn(String));
+    rt::setter!(val_opt CreateFunctionRequest tracing_config(t::TracingConfig));
+    rt::setter!(entries CreateFunctionRequest tags(String, String) insert_tags);
+    rt::setter!(items CreateFunctionRequest layers(String) push_layers);
+    rt::setter!(
+        items CreateFunctionRequest file_system_configs(t::FileSystemConfig)
+        push_file_system_configs
+    );
+    rt::setter!(into_opt CreateFunctionRequest code_signing_config_arn(String));
+    rt::setter!(val_opt CreateFunctionRequest image_config(t::ImageConfig));
+    rt::setter!(
+        items CreateFunctionRequest architectures(t::Architecture) push_architectures
+    );
+    rt::setter!(val_opt CreateFunctionRequest ephemeral_storage(t::EphemeralStorage));
+    rt::setter!(val_opt CreateFunctionRequest snap_start(t::SnapStart));
+    rt::setter!(val_opt CreateFunctionRequest logging_config(t::LoggingConfig));
+    rt::setter!(val_opt CreateFunctionRequest tenancy_config(t::TenancyConfig));
+    rt::setter!(
+        val_opt CreateFunctionRequest capacity_provider_config(t::CapacityProviderConfig)
+    );
+    rt::setter!(val_opt CreateFunctionRequest durable_config(t::DurableConfig));
+    rt::setter!(val_opt CreateFunctionRequest runtime_config(t::FunctionRuntimeConfig));
+    rt::setter!(val_opt CreateFunctionRequest accelerator_config(t::AcceleratorConfig));
 }
 /// The `CreateFunctionUrlConfig` operation.
 ///
@@ -836,34 +379,11 @@ rt::operation_type!(
     op::CREATE_FUNCTION_URL_CONFIG
 );
 impl CreateFunctionUrlConfig {
-    /// Sets [`function_name`](t::CreateFunctionUrlConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::CreateFunctionUrlConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`auth_type`](t::CreateFunctionUrlConfigRequest::auth_type).
-    #[inline]
-    pub fn auth_type(mut self, value: impl Into<t::FunctionUrlAuthType>) -> Self {
-        self.0.input_mut().auth_type = value.into();
-        self
-    }
-    /// Sets [`cors`](t::CreateFunctionUrlConfigRequest::cors).
-    #[inline]
-    pub fn cors(mut self, value: t::Cors) -> Self {
-        self.0.input_mut().cors = Some(value);
-        self
-    }
-    /// Sets [`invoke_mode`](t::CreateFunctionUrlConfigRequest::invoke_mode).
-    #[inline]
-    pub fn invoke_mode(mut self, value: impl Into<t::InvokeMode>) -> Self {
-        self.0.input_mut().invoke_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt CreateFunctionUrlConfigRequest qualifier(String));
+    rt::setter!(
+        into_req CreateFunctionUrlConfigRequest auth_type(t::FunctionUrlAuthType)
+    );
+    rt::setter!(val_opt CreateFunctionUrlConfigRequest cors(t::Cors));
+    rt::setter!(into_opt CreateFunctionUrlConfigRequest invoke_mode(t::InvokeMode));
 }

@@ -107,18 +107,8 @@ rt::operation_type!(
     DeleteAlias, t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError, op::DELETE_ALIAS
 );
 impl DeleteAlias {
-    /// Sets [`function_name`](t::DeleteAliasRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteAliasRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAliasRequest function_name(String));
+    rt::setter!(into_req DeleteAliasRequest name(String));
 }
 /// The `DeleteCapacityProvider` operation.
 ///
@@ -136,12 +126,7 @@ rt::operation_type!(
     op::DELETE_CAPACITY_PROVIDER
 );
 impl DeleteCapacityProvider {
-    /// Sets [`capacity_provider_name`](t::DeleteCapacityProviderRequest::capacity_provider_name).
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteCapacityProviderRequest capacity_provider_name(String));
 }
 /// The `DeleteCodeSigningConfig` operation.
 ///
@@ -159,12 +144,7 @@ rt::operation_type!(
     op::DELETE_CODE_SIGNING_CONFIG
 );
 impl DeleteCodeSigningConfig {
-    /// Sets [`code_signing_config_arn`](t::DeleteCodeSigningConfigRequest::code_signing_config_arn).
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteCodeSigningConfigRequest code_signing_config_arn(String));
 }
 /// The `DeleteDurableExecution` operation.
 ///
@@ -184,12 +164,7 @@ rt::operation_type!(
     op::DELETE_DURABLE_EXECUTION
 );
 impl DeleteDurableExecution {
-    /// Sets [`durable_execution_arn`](t::DeleteDurableExecutionRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteDurableExecutionRequest durable_execution_arn(String));
 }
 /// The `DeleteEventSourceMapping` operation.
 ///
@@ -209,12 +184,7 @@ rt::operation_type!(
     op::DELETE_EVENT_SOURCE_MAPPING
 );
 impl DeleteEventSourceMapping {
-    /// Sets [`uuid`](t::DeleteEventSourceMappingRequest::uuid).
-    #[inline]
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uuid = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteEventSourceMappingRequest uuid(String));
 }
 /// The `DeleteFunction` operation.
 ///
@@ -235,18 +205,8 @@ rt::operation_type!(
     e::DeleteFunctionError, op::DELETE_FUNCTION
 );
 impl DeleteFunction {
-    /// Sets [`function_name`](t::DeleteFunctionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::DeleteFunctionRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteFunctionRequest function_name(String));
+    rt::setter!(into_opt DeleteFunctionRequest qualifier(String));
 }
 /// The `DeleteFunctionCodeSigningConfig` operation.
 ///
@@ -263,12 +223,7 @@ rt::operation_type!(
     e::DeleteFunctionCodeSigningConfigError, op::DELETE_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl DeleteFunctionCodeSigningConfig {
-    /// Sets [`function_name`](t::DeleteFunctionCodeSigningConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteFunctionCodeSigningConfigRequest function_name(String));
 }
 /// The `DeleteFunctionConcurrency` operation.
 ///
@@ -285,12 +240,7 @@ rt::operation_type!(
     e::DeleteFunctionConcurrencyError, op::DELETE_FUNCTION_CONCURRENCY
 );
 impl DeleteFunctionConcurrency {
-    /// Sets [`function_name`](t::DeleteFunctionConcurrencyRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteFunctionConcurrencyRequest function_name(String));
 }
 /// The `DeleteFunctionEventInvokeConfig` operation.
 ///
@@ -309,18 +259,8 @@ rt::operation_type!(
     e::DeleteFunctionEventInvokeConfigError, op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl DeleteFunctionEventInvokeConfig {
-    /// Sets [`function_name`](t::DeleteFunctionEventInvokeConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::DeleteFunctionEventInvokeConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt DeleteFunctionEventInvokeConfigRequest qualifier(String));
 }
 /// The `DeleteFunctionUrlConfig` operation.
 ///
@@ -337,18 +277,8 @@ rt::operation_type!(
     e::DeleteFunctionUrlConfigError, op::DELETE_FUNCTION_URL_CONFIG
 );
 impl DeleteFunctionUrlConfig {
-    /// Sets [`function_name`](t::DeleteFunctionUrlConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::DeleteFunctionUrlConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt DeleteFunctionUrlConfigRequest qualifier(String));
 }
 /// The `DeleteLayerVersion` operation.
 ///
@@ -365,18 +295,8 @@ rt::operation_type!(
     e::DeleteLayerVersionError, op::DELETE_LAYER_VERSION
 );
 impl DeleteLayerVersion {
-    /// Sets [`layer_name`](t::DeleteLayerVersionRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`version_number`](t::DeleteLayerVersionRequest::version_number).
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
+    rt::setter!(into_req DeleteLayerVersionRequest layer_name(String));
+    rt::setter!(val_req DeleteLayerVersionRequest version_number(i64));
 }
 /// The `DeleteProvisionedConcurrencyConfig` operation.
 ///
@@ -394,18 +314,10 @@ rt::operation_type!(
     op::DELETE_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl DeleteProvisionedConcurrencyConfig {
-    /// Sets [`function_name`](t::DeleteProvisionedConcurrencyConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::DeleteProvisionedConcurrencyConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DeleteProvisionedConcurrencyConfigRequest function_name(String)
+    );
+    rt::setter!(into_req DeleteProvisionedConcurrencyConfigRequest qualifier(String));
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -422,16 +334,6 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// Sets [`resource_arn`](t::DeleteResourcePolicyRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`revision_id`](t::DeleteResourcePolicyRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest revision_id(String));
 }

@@ -128,18 +128,8 @@ rt::operation_type!(
     GetAlias, t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError, op::GET_ALIAS
 );
 impl GetAlias {
-    /// Sets [`function_name`](t::GetAliasRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAliasRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAliasRequest function_name(String));
+    rt::setter!(into_req GetAliasRequest name(String));
 }
 /// The `GetCapacityProvider` operation.
 ///
@@ -156,12 +146,7 @@ rt::operation_type!(
     e::GetCapacityProviderError, op::GET_CAPACITY_PROVIDER
 );
 impl GetCapacityProvider {
-    /// Sets [`capacity_provider_name`](t::GetCapacityProviderRequest::capacity_provider_name).
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetCapacityProviderRequest capacity_provider_name(String));
 }
 /// The `GetCodeSigningConfig` operation.
 ///
@@ -179,12 +164,7 @@ rt::operation_type!(
     op::GET_CODE_SIGNING_CONFIG
 );
 impl GetCodeSigningConfig {
-    /// Sets [`code_signing_config_arn`](t::GetCodeSigningConfigRequest::code_signing_config_arn).
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetCodeSigningConfigRequest code_signing_config_arn(String));
 }
 /// The `GetDurableExecution` operation.
 ///
@@ -201,18 +181,8 @@ rt::operation_type!(
     e::GetDurableExecutionError, op::GET_DURABLE_EXECUTION
 );
 impl GetDurableExecution {
-    /// Sets [`durable_execution_arn`](t::GetDurableExecutionRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`include_execution_data`](t::GetDurableExecutionRequest::include_execution_data).
-    #[inline]
-    pub fn include_execution_data(mut self, value: bool) -> Self {
-        self.0.input_mut().include_execution_data = Some(value);
-        self
-    }
+    rt::setter!(into_req GetDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(val_opt GetDurableExecutionRequest include_execution_data(bool));
 }
 /// The `GetDurableExecutionHistory` operation.
 ///
@@ -232,36 +202,13 @@ rt::operation_type!(
     op::GET_DURABLE_EXECUTION_HISTORY
 );
 impl GetDurableExecutionHistory {
-    /// Sets [`durable_execution_arn`](t::GetDurableExecutionHistoryRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`include_execution_data`](t::GetDurableExecutionHistoryRequest::include_execution_data).
-    #[inline]
-    pub fn include_execution_data(mut self, value: bool) -> Self {
-        self.0.input_mut().include_execution_data = Some(value);
-        self
-    }
-    /// Sets [`max_items`](t::GetDurableExecutionHistoryRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::GetDurableExecutionHistoryRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`reverse_order`](t::GetDurableExecutionHistoryRequest::reverse_order).
-    #[inline]
-    pub fn reverse_order(mut self, value: bool) -> Self {
-        self.0.input_mut().reverse_order = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req GetDurableExecutionHistoryRequest durable_execution_arn(String)
+    );
+    rt::setter!(val_opt GetDurableExecutionHistoryRequest include_execution_data(bool));
+    rt::setter!(val_opt GetDurableExecutionHistoryRequest max_items(i32));
+    rt::setter!(into_opt GetDurableExecutionHistoryRequest marker(String));
+    rt::setter!(val_opt GetDurableExecutionHistoryRequest reverse_order(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -294,30 +241,10 @@ rt::operation_type!(
     op::GET_DURABLE_EXECUTION_STATE
 );
 impl GetDurableExecutionState {
-    /// Sets [`durable_execution_arn`](t::GetDurableExecutionStateRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`checkpoint_token`](t::GetDurableExecutionStateRequest::checkpoint_token).
-    #[inline]
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checkpoint_token = value.into();
-        self
-    }
-    /// Sets [`marker`](t::GetDurableExecutionStateRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::GetDurableExecutionStateRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req GetDurableExecutionStateRequest durable_execution_arn(String));
+    rt::setter!(into_req GetDurableExecutionStateRequest checkpoint_token(String));
+    rt::setter!(into_opt GetDurableExecutionStateRequest marker(String));
+    rt::setter!(val_opt GetDurableExecutionStateRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -348,12 +275,7 @@ rt::operation_type!(
     op::GET_EVENT_SOURCE_MAPPING
 );
 impl GetEventSourceMapping {
-    /// Sets [`uuid`](t::GetEventSourceMappingRequest::uuid).
-    #[inline]
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uuid = value.into();
-        self
-    }
+    rt::setter!(into_req GetEventSourceMappingRequest uuid(String));
 }
 /// The `GetFunction` operation.
 ///
@@ -370,18 +292,8 @@ rt::operation_type!(
     op::GET_FUNCTION
 );
 impl GetFunction {
-    /// Sets [`function_name`](t::GetFunctionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetFunctionRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetFunctionRequest function_name(String));
+    rt::setter!(into_opt GetFunctionRequest qualifier(String));
     /// Waits for the function's State to be Active. This waiter uses GetFunction API. This should be used after new function creation.
     ///
     /// Calls `GetFunction` until the `FunctionActiveV2` waiter's acceptors decide (boto3's `get_waiter("function_active_v2")`): every 1 s, at most 300 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_ACTIVE_V2_WAITER`](crate::operations::FUNCTION_ACTIVE_V2_WAITER).
@@ -424,12 +336,7 @@ rt::operation_type!(
     op::GET_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl GetFunctionCodeSigningConfig {
-    /// Sets [`function_name`](t::GetFunctionCodeSigningConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetFunctionCodeSigningConfigRequest function_name(String));
 }
 /// The `GetFunctionConcurrency` operation.
 ///
@@ -447,12 +354,7 @@ rt::operation_type!(
     op::GET_FUNCTION_CONCURRENCY
 );
 impl GetFunctionConcurrency {
-    /// Sets [`function_name`](t::GetFunctionConcurrencyRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetFunctionConcurrencyRequest function_name(String));
 }
 /// The `GetFunctionConfiguration` operation.
 ///
@@ -472,18 +374,8 @@ rt::operation_type!(
     op::GET_FUNCTION_CONFIGURATION
 );
 impl GetFunctionConfiguration {
-    /// Sets [`function_name`](t::GetFunctionConfigurationRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetFunctionConfigurationRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetFunctionConfigurationRequest function_name(String));
+    rt::setter!(into_opt GetFunctionConfigurationRequest qualifier(String));
     /// Waits for the function's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new function creation.
     ///
     /// Calls `GetFunctionConfiguration` until the `FunctionActive` waiter's acceptors decide (boto3's `get_waiter("function_active")`): every 5 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_ACTIVE_WAITER`](crate::operations::FUNCTION_ACTIVE_WAITER).
@@ -542,18 +434,8 @@ rt::operation_type!(
     op::GET_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl GetFunctionEventInvokeConfig {
-    /// Sets [`function_name`](t::GetFunctionEventInvokeConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetFunctionEventInvokeConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt GetFunctionEventInvokeConfigRequest qualifier(String));
 }
 /// The `GetFunctionRecursionConfig` operation.
 ///
@@ -571,12 +453,7 @@ rt::operation_type!(
     op::GET_FUNCTION_RECURSION_CONFIG
 );
 impl GetFunctionRecursionConfig {
-    /// Sets [`function_name`](t::GetFunctionRecursionConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetFunctionRecursionConfigRequest function_name(String));
 }
 /// The `GetFunctionScalingConfig` operation.
 ///
@@ -594,18 +471,8 @@ rt::operation_type!(
     op::GET_FUNCTION_SCALING_CONFIG
 );
 impl GetFunctionScalingConfig {
-    /// Sets [`function_name`](t::GetFunctionScalingConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetFunctionScalingConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
+    rt::setter!(into_req GetFunctionScalingConfigRequest function_name(String));
+    rt::setter!(into_req GetFunctionScalingConfigRequest qualifier(String));
 }
 /// The `GetFunctionUrlConfig` operation.
 ///
@@ -623,18 +490,8 @@ rt::operation_type!(
     op::GET_FUNCTION_URL_CONFIG
 );
 impl GetFunctionUrlConfig {
-    /// Sets [`function_name`](t::GetFunctionUrlConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetFunctionUrlConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt GetFunctionUrlConfigRequest qualifier(String));
 }
 impl super::Client {
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
@@ -692,18 +549,8 @@ rt::operation_type!(
     e::GetLayerVersionError, op::GET_LAYER_VERSION
 );
 impl GetLayerVersion {
-    /// Sets [`layer_name`](t::GetLayerVersionRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`version_number`](t::GetLayerVersionRequest::version_number).
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
+    rt::setter!(into_req GetLayerVersionRequest layer_name(String));
+    rt::setter!(val_req GetLayerVersionRequest version_number(i64));
 }
 /// The `GetLayerVersionByArn` operation.
 ///
@@ -720,12 +567,7 @@ rt::operation_type!(
     e::GetLayerVersionByArnError, op::GET_LAYER_VERSION_BY_ARN
 );
 impl GetLayerVersionByArn {
-    /// Sets [`arn`](t::GetLayerVersionByArnRequest::arn).
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetLayerVersionByArnRequest arn(String));
 }
 /// The `GetLayerVersionPolicy` operation.
 ///
@@ -743,18 +585,8 @@ rt::operation_type!(
     op::GET_LAYER_VERSION_POLICY
 );
 impl GetLayerVersionPolicy {
-    /// Sets [`layer_name`](t::GetLayerVersionPolicyRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`version_number`](t::GetLayerVersionPolicyRequest::version_number).
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
+    rt::setter!(into_req GetLayerVersionPolicyRequest layer_name(String));
+    rt::setter!(val_req GetLayerVersionPolicyRequest version_number(i64));
 }
 /// The `GetPolicy` operation.
 ///
@@ -767,18 +599,8 @@ rt::operation_type!(
     op::GET_POLICY
 );
 impl GetPolicy {
-    /// Sets [`function_name`](t::GetPolicyRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetPolicyRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetPolicyRequest function_name(String));
+    rt::setter!(into_opt GetPolicyRequest qualifier(String));
 }
 /// The `GetProvisionedConcurrencyConfig` operation.
 ///
@@ -796,18 +618,8 @@ rt::operation_type!(
     op::GET_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl GetProvisionedConcurrencyConfig {
-    /// Sets [`function_name`](t::GetProvisionedConcurrencyConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetProvisionedConcurrencyConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
+    rt::setter!(into_req GetProvisionedConcurrencyConfigRequest function_name(String));
+    rt::setter!(into_req GetProvisionedConcurrencyConfigRequest qualifier(String));
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -824,12 +636,7 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// Sets [`resource_arn`](t::GetResourcePolicyRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetResourcePolicyRequest resource_arn(String));
 }
 /// The `GetRuntimeManagementConfig` operation.
 ///
@@ -847,16 +654,6 @@ rt::operation_type!(
     op::GET_RUNTIME_MANAGEMENT_CONFIG
 );
 impl GetRuntimeManagementConfig {
-    /// Sets [`function_name`](t::GetRuntimeManagementConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::GetRuntimeManagementConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetRuntimeManagementConfigRequest function_name(String));
+    rt::setter!(into_opt GetRuntimeManagementConfigRequest qualifier(String));
 }

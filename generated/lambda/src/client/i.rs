@@ -51,54 +51,14 @@ rt::operation_type!(
     Invoke, t::InvocationRequest, t::InvocationResponse, e::InvokeError, op::INVOKE
 );
 impl Invoke {
-    /// Sets [`function_name`](t::InvocationRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`invocation_type`](t::InvocationRequest::invocation_type).
-    #[inline]
-    pub fn invocation_type(mut self, value: impl Into<t::InvocationType>) -> Self {
-        self.0.input_mut().invocation_type = Some(value.into());
-        self
-    }
-    /// Sets [`log_type`](t::InvocationRequest::log_type).
-    #[inline]
-    pub fn log_type(mut self, value: impl Into<t::LogType>) -> Self {
-        self.0.input_mut().log_type = Some(value.into());
-        self
-    }
-    /// Sets [`client_context`](t::InvocationRequest::client_context).
-    #[inline]
-    pub fn client_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_context = Some(value.into());
-        self
-    }
-    /// Sets [`durable_execution_name`](t::InvocationRequest::durable_execution_name).
-    #[inline]
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_name = Some(value.into());
-        self
-    }
-    /// Sets [`payload`](t::InvocationRequest::payload).
-    #[inline]
-    pub fn payload(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().payload = Some(value.into());
-        self
-    }
-    /// Sets [`qualifier`](t::InvocationRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`tenant_id`](t::InvocationRequest::tenant_id).
-    #[inline]
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tenant_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req InvocationRequest function_name(String));
+    rt::setter!(into_opt InvocationRequest invocation_type(t::InvocationType));
+    rt::setter!(into_opt InvocationRequest log_type(t::LogType));
+    rt::setter!(into_opt InvocationRequest client_context(String));
+    rt::setter!(into_opt InvocationRequest durable_execution_name(String));
+    rt::setter!(into_opt InvocationRequest payload(rt::Blob));
+    rt::setter!(into_opt InvocationRequest qualifier(String));
+    rt::setter!(into_opt InvocationRequest tenant_id(String));
 }
 /// The `InvokeAsync` operation.
 ///
@@ -121,18 +81,8 @@ rt::operation_type!(
     e::InvokeAsyncError, op::INVOKE_ASYNC
 );
 impl InvokeAsync {
-    /// Sets [`function_name`](t::InvokeAsyncRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`invoke_args`](t::InvokeAsyncRequest::invoke_args).
-    #[inline]
-    pub fn invoke_args(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().invoke_args = value.into();
-        self
-    }
+    rt::setter!(into_req InvokeAsyncRequest function_name(String));
+    rt::setter!(into_req InvokeAsyncRequest invoke_args(rt::ByteStream));
 }
 /// The `InvokeWithResponseStream` operation.
 ///
@@ -152,49 +102,14 @@ rt::operation_type!(
     op::INVOKE_WITH_RESPONSE_STREAM
 );
 impl InvokeWithResponseStream {
-    /// Sets [`function_name`](t::InvokeWithResponseStreamRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`log_type`](t::InvokeWithResponseStreamRequest::log_type).
-    #[inline]
-    pub fn log_type(mut self, value: impl Into<t::LogType>) -> Self {
-        self.0.input_mut().log_type = Some(value.into());
-        self
-    }
-    /// Sets [`client_context`](t::InvokeWithResponseStreamRequest::client_context).
-    #[inline]
-    pub fn client_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_context = Some(value.into());
-        self
-    }
-    /// Sets [`qualifier`](t::InvokeWithResponseStreamRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`payload`](t::InvokeWithResponseStreamRequest::payload).
-    #[inline]
-    pub fn payload(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().payload = Some(value.into());
-        self
-    }
-    /// Sets [`tenant_id`](t::InvokeWithResponseStreamRequest::tenant_id).
-    #[inline]
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tenant_id = Some(value.into());
-        self
-    }
-    /// Sets [`invocation_type`](t::InvokeWithResponseStreamRequest::invocation_type).
-    #[inline]
-    pub fn invocation_type(
-        mut self,
-        value: impl Into<t::ResponseStreamingInvocationType>,
-    ) -> Self {
-        self.0.input_mut().invocation_type = Some(value.into());
-        self
-    }
+    rt::setter!(into_req InvokeWithResponseStreamRequest function_name(String));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest log_type(t::LogType));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest client_context(String));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest qualifier(String));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest payload(rt::Blob));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest tenant_id(String));
+    rt::setter!(
+        into_opt InvokeWithResponseStreamRequest
+        invocation_type(t::ResponseStreamingInvocationType)
+    );
 }

@@ -124,30 +124,10 @@ rt::operation_type!(
     op::LIST_ALIASES
 );
 impl ListAliases {
-    /// Sets [`function_name`](t::ListAliasesRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`function_version`](t::ListAliasesRequest::function_version).
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_version = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListAliasesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListAliasesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAliasesRequest function_name(String));
+    rt::setter!(into_opt ListAliasesRequest function_version(String));
+    rt::setter!(into_opt ListAliasesRequest marker(String));
+    rt::setter!(val_opt ListAliasesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -178,24 +158,9 @@ rt::operation_type!(
     op::LIST_CAPACITY_PROVIDERS
 );
 impl ListCapacityProviders {
-    /// Sets [`state`](t::ListCapacityProvidersRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::CapacityProviderState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListCapacityProvidersRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListCapacityProvidersRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListCapacityProvidersRequest state(t::CapacityProviderState));
+    rt::setter!(into_opt ListCapacityProvidersRequest marker(String));
+    rt::setter!(val_opt ListCapacityProvidersRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -226,18 +191,8 @@ rt::operation_type!(
     op::LIST_CODE_SIGNING_CONFIGS
 );
 impl ListCodeSigningConfigs {
-    /// Sets [`marker`](t::ListCodeSigningConfigsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListCodeSigningConfigsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListCodeSigningConfigsRequest marker(String));
+    rt::setter!(val_opt ListCodeSigningConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -268,66 +223,24 @@ rt::operation_type!(
     op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION
 );
 impl ListDurableExecutionsByFunction {
-    /// Sets [`function_name`](t::ListDurableExecutionsByFunctionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::ListDurableExecutionsByFunctionRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`durable_execution_name`](t::ListDurableExecutionsByFunctionRequest::durable_execution_name).
-    #[inline]
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_name = Some(value.into());
-        self
-    }
-    /// Sets [`statuses`](t::ListDurableExecutionsByFunctionRequest::statuses).
-    #[inline]
-    pub fn statuses(mut self, value: impl rt::Items<t::ExecutionStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().statuses);
-        self
-    }
-    /// Adds one element to `Statuses`; see [`statuses`](Self::statuses).
-    #[inline]
-    pub fn push_statuses(mut self, item: impl Into<t::ExecutionStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().statuses, item);
-        self
-    }
-    /// Sets [`started_after`](t::ListDurableExecutionsByFunctionRequest::started_after).
-    #[inline]
-    pub fn started_after(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().started_after = Some(value);
-        self
-    }
-    /// Sets [`started_before`](t::ListDurableExecutionsByFunctionRequest::started_before).
-    #[inline]
-    pub fn started_before(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().started_before = Some(value);
-        self
-    }
-    /// Sets [`reverse_order`](t::ListDurableExecutionsByFunctionRequest::reverse_order).
-    #[inline]
-    pub fn reverse_order(mut self, value: bool) -> Self {
-        self.0.input_mut().reverse_order = Some(value);
-        self
-    }
-    /// Sets [`marker`](t::ListDurableExecutionsByFunctionRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListDurableExecutionsByFunctionRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListDurableExecutionsByFunctionRequest function_name(String));
+    rt::setter!(into_opt ListDurableExecutionsByFunctionRequest qualifier(String));
+    rt::setter!(
+        into_opt ListDurableExecutionsByFunctionRequest durable_execution_name(String)
+    );
+    rt::setter!(
+        items ListDurableExecutionsByFunctionRequest statuses(t::ExecutionStatus)
+        push_statuses
+    );
+    rt::setter!(
+        val_opt ListDurableExecutionsByFunctionRequest started_after(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt ListDurableExecutionsByFunctionRequest started_before(rt::DateTime)
+    );
+    rt::setter!(val_opt ListDurableExecutionsByFunctionRequest reverse_order(bool));
+    rt::setter!(into_opt ListDurableExecutionsByFunctionRequest marker(String));
+    rt::setter!(val_opt ListDurableExecutionsByFunctionRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -358,30 +271,10 @@ rt::operation_type!(
     op::LIST_EVENT_SOURCE_MAPPINGS
 );
 impl ListEventSourceMappings {
-    /// Sets [`event_source_arn`](t::ListEventSourceMappingsRequest::event_source_arn).
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`function_name`](t::ListEventSourceMappingsRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListEventSourceMappingsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListEventSourceMappingsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListEventSourceMappingsRequest event_source_arn(String));
+    rt::setter!(into_opt ListEventSourceMappingsRequest function_name(String));
+    rt::setter!(into_opt ListEventSourceMappingsRequest marker(String));
+    rt::setter!(val_opt ListEventSourceMappingsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -414,24 +307,9 @@ rt::operation_type!(
     op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS
 );
 impl ListFunctionEventInvokeConfigs {
-    /// Sets [`function_name`](t::ListFunctionEventInvokeConfigsRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListFunctionEventInvokeConfigsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListFunctionEventInvokeConfigsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListFunctionEventInvokeConfigsRequest function_name(String));
+    rt::setter!(into_opt ListFunctionEventInvokeConfigsRequest marker(String));
+    rt::setter!(val_opt ListFunctionEventInvokeConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -462,24 +340,9 @@ rt::operation_type!(
     op::LIST_FUNCTION_URL_CONFIGS
 );
 impl ListFunctionUrlConfigs {
-    /// Sets [`function_name`](t::ListFunctionUrlConfigsRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListFunctionUrlConfigsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListFunctionUrlConfigsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListFunctionUrlConfigsRequest function_name(String));
+    rt::setter!(into_opt ListFunctionUrlConfigsRequest marker(String));
+    rt::setter!(val_opt ListFunctionUrlConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -512,24 +375,12 @@ rt::operation_type!(
     op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER
 );
 impl ListFunctionVersionsByCapacityProvider {
-    /// Sets [`capacity_provider_name`](t::ListFunctionVersionsByCapacityProviderRequest::capacity_provider_name).
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListFunctionVersionsByCapacityProviderRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListFunctionVersionsByCapacityProviderRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ListFunctionVersionsByCapacityProviderRequest
+        capacity_provider_name(String)
+    );
+    rt::setter!(into_opt ListFunctionVersionsByCapacityProviderRequest marker(String));
+    rt::setter!(val_opt ListFunctionVersionsByCapacityProviderRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -566,30 +417,10 @@ rt::operation_type!(
     e::ListFunctionsError, op::LIST_FUNCTIONS
 );
 impl ListFunctions {
-    /// Sets [`master_region`](t::ListFunctionsRequest::master_region).
-    #[inline]
-    pub fn master_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().master_region = Some(value.into());
-        self
-    }
-    /// Sets [`function_version`](t::ListFunctionsRequest::function_version).
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<t::FunctionVersion>) -> Self {
-        self.0.input_mut().function_version = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListFunctionsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListFunctionsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListFunctionsRequest master_region(String));
+    rt::setter!(into_opt ListFunctionsRequest function_version(t::FunctionVersion));
+    rt::setter!(into_opt ListFunctionsRequest marker(String));
+    rt::setter!(val_opt ListFunctionsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -620,24 +451,11 @@ rt::operation_type!(
     e::ListFunctionsByCodeSigningConfigError, op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG
 );
 impl ListFunctionsByCodeSigningConfig {
-    /// Sets [`code_signing_config_arn`](t::ListFunctionsByCodeSigningConfigRequest::code_signing_config_arn).
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListFunctionsByCodeSigningConfigRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListFunctionsByCodeSigningConfigRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(
+        into_req ListFunctionsByCodeSigningConfigRequest code_signing_config_arn(String)
+    );
+    rt::setter!(into_opt ListFunctionsByCodeSigningConfigRequest marker(String));
+    rt::setter!(val_opt ListFunctionsByCodeSigningConfigRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -667,36 +485,13 @@ rt::operation_type!(
     e::ListLayerVersionsError, op::LIST_LAYER_VERSIONS
 );
 impl ListLayerVersions {
-    /// Sets [`compatible_architecture`](t::ListLayerVersionsRequest::compatible_architecture).
-    #[inline]
-    pub fn compatible_architecture(mut self, value: impl Into<t::Architecture>) -> Self {
-        self.0.input_mut().compatible_architecture = Some(value.into());
-        self
-    }
-    /// Sets [`compatible_runtime`](t::ListLayerVersionsRequest::compatible_runtime).
-    #[inline]
-    pub fn compatible_runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().compatible_runtime = Some(value.into());
-        self
-    }
-    /// Sets [`layer_name`](t::ListLayerVersionsRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListLayerVersionsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListLayerVersionsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(
+        into_opt ListLayerVersionsRequest compatible_architecture(t::Architecture)
+    );
+    rt::setter!(into_opt ListLayerVersionsRequest compatible_runtime(t::Runtime));
+    rt::setter!(into_req ListLayerVersionsRequest layer_name(String));
+    rt::setter!(into_opt ListLayerVersionsRequest marker(String));
+    rt::setter!(val_opt ListLayerVersionsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -722,30 +517,10 @@ rt::operation_type!(
     op::LIST_LAYERS
 );
 impl ListLayers {
-    /// Sets [`compatible_architecture`](t::ListLayersRequest::compatible_architecture).
-    #[inline]
-    pub fn compatible_architecture(mut self, value: impl Into<t::Architecture>) -> Self {
-        self.0.input_mut().compatible_architecture = Some(value.into());
-        self
-    }
-    /// Sets [`compatible_runtime`](t::ListLayersRequest::compatible_runtime).
-    #[inline]
-    pub fn compatible_runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().compatible_runtime = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListLayersRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListLayersRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListLayersRequest compatible_architecture(t::Architecture));
+    rt::setter!(into_opt ListLayersRequest compatible_runtime(t::Runtime));
+    rt::setter!(into_opt ListLayersRequest marker(String));
+    rt::setter!(val_opt ListLayersRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -776,24 +551,9 @@ rt::operation_type!(
     e::ListProvisionedConcurrencyConfigsError, op::LIST_PROVISIONED_CONCURRENCY_CONFIGS
 );
 impl ListProvisionedConcurrencyConfigs {
-    /// Sets [`function_name`](t::ListProvisionedConcurrencyConfigsRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListProvisionedConcurrencyConfigsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListProvisionedConcurrencyConfigsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListProvisionedConcurrencyConfigsRequest function_name(String));
+    rt::setter!(into_opt ListProvisionedConcurrencyConfigsRequest marker(String));
+    rt::setter!(val_opt ListProvisionedConcurrencyConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -818,12 +578,7 @@ rt::operation_type!(
     ListTags, t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError, op::LIST_TAGS
 );
 impl ListTags {
-    /// Sets [`resource`](t::ListTagsRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsRequest resource(String));
 }
 /// The `ListVersionsByFunction` operation.
 ///
@@ -841,24 +596,9 @@ rt::operation_type!(
     op::LIST_VERSIONS_BY_FUNCTION
 );
 impl ListVersionsByFunction {
-    /// Sets [`function_name`](t::ListVersionsByFunctionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`marker`](t::ListVersionsByFunctionRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListVersionsByFunctionRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req ListVersionsByFunctionRequest function_name(String));
+    rt::setter!(into_opt ListVersionsByFunctionRequest marker(String));
+    rt::setter!(val_opt ListVersionsByFunctionRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

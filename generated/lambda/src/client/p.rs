@@ -95,30 +95,10 @@ rt::operation_type!(
     op::PAUSE_DURABLE_EXECUTION
 );
 impl PauseDurableExecution {
-    /// Sets [`durable_execution_arn`](t::PauseDurableExecutionRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::PauseDurableExecutionRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`reason`](t::PauseDurableExecutionRequest::reason).
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reason = Some(value.into());
-        self
-    }
-    /// Sets [`execution_timeout_paused`](t::PauseDurableExecutionRequest::execution_timeout_paused).
-    #[inline]
-    pub fn execution_timeout_paused(mut self, value: bool) -> Self {
-        self.0.input_mut().execution_timeout_paused = Some(value);
-        self
-    }
+    rt::setter!(into_req PauseDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(into_opt PauseDurableExecutionRequest client_token(String));
+    rt::setter!(into_opt PauseDurableExecutionRequest reason(String));
+    rt::setter!(val_opt PauseDurableExecutionRequest execution_timeout_paused(bool));
 }
 /// The `PublishLayerVersion` operation.
 ///
@@ -137,60 +117,18 @@ rt::operation_type!(
     e::PublishLayerVersionError, op::PUBLISH_LAYER_VERSION
 );
 impl PublishLayerVersion {
-    /// Sets [`layer_name`](t::PublishLayerVersionRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::PublishLayerVersionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`content`](t::PublishLayerVersionRequest::content).
-    #[inline]
-    pub fn content(mut self, value: t::LayerVersionContentInput) -> Self {
-        self.0.input_mut().content = value;
-        self
-    }
-    /// Sets [`compatible_architectures`](t::PublishLayerVersionRequest::compatible_architectures).
-    #[inline]
-    pub fn compatible_architectures(
-        mut self,
-        value: impl rt::Items<t::Architecture>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().compatible_architectures);
-        self
-    }
-    /// Adds one element to `CompatibleArchitectures`; see [`compatible_architectures`](Self::compatible_architectures).
-    #[inline]
-    pub fn push_compatible_architectures(
-        mut self,
-        item: impl Into<t::Architecture>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().compatible_architectures, item);
-        self
-    }
-    /// Sets [`compatible_runtimes`](t::PublishLayerVersionRequest::compatible_runtimes).
-    #[inline]
-    pub fn compatible_runtimes(mut self, value: impl rt::Items<t::Runtime>) -> Self {
-        value.add_to(&mut self.0.input_mut().compatible_runtimes);
-        self
-    }
-    /// Adds one element to `CompatibleRuntimes`; see [`compatible_runtimes`](Self::compatible_runtimes).
-    #[inline]
-    pub fn push_compatible_runtimes(mut self, item: impl Into<t::Runtime>) -> Self {
-        rt::push(&mut self.0.input_mut().compatible_runtimes, item);
-        self
-    }
-    /// Sets [`license_info`](t::PublishLayerVersionRequest::license_info).
-    #[inline]
-    pub fn license_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().license_info = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PublishLayerVersionRequest layer_name(String));
+    rt::setter!(into_opt PublishLayerVersionRequest description(String));
+    rt::setter!(val_req PublishLayerVersionRequest content(t::LayerVersionContentInput));
+    rt::setter!(
+        items PublishLayerVersionRequest compatible_architectures(t::Architecture)
+        push_compatible_architectures
+    );
+    rt::setter!(
+        items PublishLayerVersionRequest compatible_runtimes(t::Runtime)
+        push_compatible_runtimes
+    );
+    rt::setter!(into_opt PublishLayerVersionRequest license_info(String));
 }
 /// The `PublishVersion` operation.
 ///
@@ -211,39 +149,13 @@ rt::operation_type!(
     e::PublishVersionError, op::PUBLISH_VERSION
 );
 impl PublishVersion {
-    /// Sets [`function_name`](t::PublishVersionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`code_sha256`](t::PublishVersionRequest::code_sha256).
-    #[inline]
-    pub fn code_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_sha256 = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::PublishVersionRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`revision_id`](t::PublishVersionRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sets [`publish_to`](t::PublishVersionRequest::publish_to).
-    #[inline]
-    pub fn publish_to(
-        mut self,
-        value: impl Into<t::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.0.input_mut().publish_to = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PublishVersionRequest function_name(String));
+    rt::setter!(into_opt PublishVersionRequest code_sha256(String));
+    rt::setter!(into_opt PublishVersionRequest description(String));
+    rt::setter!(into_opt PublishVersionRequest revision_id(String));
+    rt::setter!(
+        into_opt PublishVersionRequest publish_to(t::FunctionVersionLatestPublished)
+    );
 }
 /// The `PutFunctionCodeSigningConfig` operation.
 ///
@@ -261,18 +173,10 @@ rt::operation_type!(
     op::PUT_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl PutFunctionCodeSigningConfig {
-    /// Sets [`code_signing_config_arn`](t::PutFunctionCodeSigningConfigRequest::code_signing_config_arn).
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Sets [`function_name`](t::PutFunctionCodeSigningConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req PutFunctionCodeSigningConfigRequest code_signing_config_arn(String)
+    );
+    rt::setter!(into_req PutFunctionCodeSigningConfigRequest function_name(String));
 }
 /// The `PutFunctionConcurrency` operation.
 ///
@@ -293,18 +197,10 @@ rt::operation_type!(
     e::PutFunctionConcurrencyError, op::PUT_FUNCTION_CONCURRENCY
 );
 impl PutFunctionConcurrency {
-    /// Sets [`function_name`](t::PutFunctionConcurrencyRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`reserved_concurrent_executions`](t::PutFunctionConcurrencyRequest::reserved_concurrent_executions).
-    #[inline]
-    pub fn reserved_concurrent_executions(mut self, value: i32) -> Self {
-        self.0.input_mut().reserved_concurrent_executions = value;
-        self
-    }
+    rt::setter!(into_req PutFunctionConcurrencyRequest function_name(String));
+    rt::setter!(
+        val_req PutFunctionConcurrencyRequest reserved_concurrent_executions(i32)
+    );
 }
 /// The `PutFunctionEventInvokeConfig` operation.
 ///
@@ -328,36 +224,16 @@ rt::operation_type!(
     op::PUT_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl PutFunctionEventInvokeConfig {
-    /// Sets [`function_name`](t::PutFunctionEventInvokeConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::PutFunctionEventInvokeConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`maximum_retry_attempts`](t::PutFunctionEventInvokeConfigRequest::maximum_retry_attempts).
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets [`maximum_event_age_in_seconds`](t::PutFunctionEventInvokeConfigRequest::maximum_event_age_in_seconds).
-    #[inline]
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`destination_config`](t::PutFunctionEventInvokeConfigRequest::destination_config).
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
+    rt::setter!(into_req PutFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt PutFunctionEventInvokeConfigRequest qualifier(String));
+    rt::setter!(val_opt PutFunctionEventInvokeConfigRequest maximum_retry_attempts(i32));
+    rt::setter!(
+        val_opt PutFunctionEventInvokeConfigRequest maximum_event_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt PutFunctionEventInvokeConfigRequest
+        destination_config(t::DestinationConfig)
+    );
 }
 /// The `PutFunctionRecursionConfig` operation.
 ///
@@ -379,18 +255,10 @@ rt::operation_type!(
     op::PUT_FUNCTION_RECURSION_CONFIG
 );
 impl PutFunctionRecursionConfig {
-    /// Sets [`function_name`](t::PutFunctionRecursionConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`recursive_loop`](t::PutFunctionRecursionConfigRequest::recursive_loop).
-    #[inline]
-    pub fn recursive_loop(mut self, value: impl Into<t::RecursiveLoop>) -> Self {
-        self.0.input_mut().recursive_loop = value.into();
-        self
-    }
+    rt::setter!(into_req PutFunctionRecursionConfigRequest function_name(String));
+    rt::setter!(
+        into_req PutFunctionRecursionConfigRequest recursive_loop(t::RecursiveLoop)
+    );
 }
 /// The `PutFunctionScalingConfig` operation.
 ///
@@ -408,24 +276,12 @@ rt::operation_type!(
     op::PUT_FUNCTION_SCALING_CONFIG
 );
 impl PutFunctionScalingConfig {
-    /// Sets [`function_name`](t::PutFunctionScalingConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::PutFunctionScalingConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// Sets [`function_scaling_config`](t::PutFunctionScalingConfigRequest::function_scaling_config).
-    #[inline]
-    pub fn function_scaling_config(mut self, value: t::FunctionScalingConfig) -> Self {
-        self.0.input_mut().function_scaling_config = Some(value);
-        self
-    }
+    rt::setter!(into_req PutFunctionScalingConfigRequest function_name(String));
+    rt::setter!(into_req PutFunctionScalingConfigRequest qualifier(String));
+    rt::setter!(
+        val_opt PutFunctionScalingConfigRequest
+        function_scaling_config(t::FunctionScalingConfig)
+    );
 }
 /// The `PutProvisionedConcurrencyConfig` operation.
 ///
@@ -443,24 +299,12 @@ rt::operation_type!(
     op::PUT_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl PutProvisionedConcurrencyConfig {
-    /// Sets [`function_name`](t::PutProvisionedConcurrencyConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::PutProvisionedConcurrencyConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// Sets [`provisioned_concurrent_executions`](t::PutProvisionedConcurrencyConfigRequest::provisioned_concurrent_executions).
-    #[inline]
-    pub fn provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.0.input_mut().provisioned_concurrent_executions = value;
-        self
-    }
+    rt::setter!(into_req PutProvisionedConcurrencyConfigRequest function_name(String));
+    rt::setter!(into_req PutProvisionedConcurrencyConfigRequest qualifier(String));
+    rt::setter!(
+        val_req PutProvisionedConcurrencyConfigRequest
+        provisioned_concurrent_executions(i32)
+    );
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -479,24 +323,9 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Sets [`resource_arn`](t::PutResourcePolicyRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`policy`](t::PutResourcePolicyRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sets [`revision_id`](t::PutResourcePolicyRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_req PutResourcePolicyRequest policy(String));
+    rt::setter!(into_opt PutResourcePolicyRequest revision_id(String));
 }
 /// The `PutRuntimeManagementConfig` operation.
 ///
@@ -514,28 +343,10 @@ rt::operation_type!(
     op::PUT_RUNTIME_MANAGEMENT_CONFIG
 );
 impl PutRuntimeManagementConfig {
-    /// Sets [`function_name`](t::PutRuntimeManagementConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::PutRuntimeManagementConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`update_runtime_on`](t::PutRuntimeManagementConfigRequest::update_runtime_on).
-    #[inline]
-    pub fn update_runtime_on(mut self, value: impl Into<t::UpdateRuntimeOn>) -> Self {
-        self.0.input_mut().update_runtime_on = value.into();
-        self
-    }
-    /// Sets [`runtime_version_arn`](t::PutRuntimeManagementConfigRequest::runtime_version_arn).
-    #[inline]
-    pub fn runtime_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().runtime_version_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutRuntimeManagementConfigRequest function_name(String));
+    rt::setter!(into_opt PutRuntimeManagementConfigRequest qualifier(String));
+    rt::setter!(
+        into_req PutRuntimeManagementConfigRequest update_runtime_on(t::UpdateRuntimeOn)
+    );
+    rt::setter!(into_opt PutRuntimeManagementConfigRequest runtime_version_arn(String));
 }

@@ -42,30 +42,10 @@ rt::operation_type!(
     e::RemoveLayerVersionPermissionError, op::REMOVE_LAYER_VERSION_PERMISSION
 );
 impl RemoveLayerVersionPermission {
-    /// Sets [`layer_name`](t::RemoveLayerVersionPermissionRequest::layer_name).
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// Sets [`version_number`](t::RemoveLayerVersionPermissionRequest::version_number).
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// Sets [`statement_id`](t::RemoveLayerVersionPermissionRequest::statement_id).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// Sets [`revision_id`](t::RemoveLayerVersionPermissionRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RemoveLayerVersionPermissionRequest layer_name(String));
+    rt::setter!(val_req RemoveLayerVersionPermissionRequest version_number(i64));
+    rt::setter!(into_req RemoveLayerVersionPermissionRequest statement_id(String));
+    rt::setter!(into_opt RemoveLayerVersionPermissionRequest revision_id(String));
 }
 /// The `RemovePermission` operation.
 ///
@@ -78,30 +58,10 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// Sets [`function_name`](t::RemovePermissionRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`statement_id`](t::RemovePermissionRequest::statement_id).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::RemovePermissionRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`revision_id`](t::RemovePermissionRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RemovePermissionRequest function_name(String));
+    rt::setter!(into_req RemovePermissionRequest statement_id(String));
+    rt::setter!(into_opt RemovePermissionRequest qualifier(String));
+    rt::setter!(into_opt RemovePermissionRequest revision_id(String));
 }
 /// The `ResumeDurableExecution` operation.
 ///
@@ -121,22 +81,7 @@ rt::operation_type!(
     op::RESUME_DURABLE_EXECUTION
 );
 impl ResumeDurableExecution {
-    /// Sets [`durable_execution_arn`](t::ResumeDurableExecutionRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::ResumeDurableExecutionRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`reason`](t::ResumeDurableExecutionRequest::reason).
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reason = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ResumeDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(into_opt ResumeDurableExecutionRequest client_token(String));
+    rt::setter!(into_opt ResumeDurableExecutionRequest reason(String));
 }

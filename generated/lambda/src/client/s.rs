@@ -57,18 +57,10 @@ rt::operation_type!(
     op::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE
 );
 impl SendDurableExecutionCallbackFailure {
-    /// Sets [`callback_id`](t::SendDurableExecutionCallbackFailureRequest::callback_id).
-    #[inline]
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().callback_id = value.into();
-        self
-    }
-    /// Sets [`error`](t::SendDurableExecutionCallbackFailureRequest::error).
-    #[inline]
-    pub fn error(mut self, value: t::ErrorObject) -> Self {
-        self.0.input_mut().error = Some(value);
-        self
-    }
+    rt::setter!(into_req SendDurableExecutionCallbackFailureRequest callback_id(String));
+    rt::setter!(
+        val_opt SendDurableExecutionCallbackFailureRequest error(t::ErrorObject)
+    );
 }
 /// The `SendDurableExecutionCallbackHeartbeat` operation.
 ///
@@ -88,12 +80,9 @@ rt::operation_type!(
     op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT
 );
 impl SendDurableExecutionCallbackHeartbeat {
-    /// Sets [`callback_id`](t::SendDurableExecutionCallbackHeartbeatRequest::callback_id).
-    #[inline]
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().callback_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req SendDurableExecutionCallbackHeartbeatRequest callback_id(String)
+    );
 }
 /// The `SendDurableExecutionCallbackSuccess` operation.
 ///
@@ -112,18 +101,8 @@ rt::operation_type!(
     op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS
 );
 impl SendDurableExecutionCallbackSuccess {
-    /// Sets [`callback_id`](t::SendDurableExecutionCallbackSuccessRequest::callback_id).
-    #[inline]
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().callback_id = value.into();
-        self
-    }
-    /// Sets [`result`](t::SendDurableExecutionCallbackSuccessRequest::result).
-    #[inline]
-    pub fn result(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().result = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SendDurableExecutionCallbackSuccessRequest callback_id(String));
+    rt::setter!(into_opt SendDurableExecutionCallbackSuccessRequest result(rt::Blob));
 }
 /// The `StopDurableExecution` operation.
 ///
@@ -141,16 +120,6 @@ rt::operation_type!(
     op::STOP_DURABLE_EXECUTION
 );
 impl StopDurableExecution {
-    /// Sets [`durable_execution_arn`](t::StopDurableExecutionRequest::durable_execution_arn).
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sets [`error`](t::StopDurableExecutionRequest::error).
-    #[inline]
-    pub fn error(mut self, value: t::ErrorObject) -> Self {
-        self.0.input_mut().error = Some(value);
-        self
-    }
+    rt::setter!(into_req StopDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(val_opt StopDurableExecutionRequest error(t::ErrorObject));
 }

@@ -23,26 +23,6 @@ rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`resource`](t::TagResourceRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagResourceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req TagResourceRequest resource(String));
+    rt::setter!(entries TagResourceRequest tags(String, String) insert_tags);
 }

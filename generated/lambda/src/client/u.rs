@@ -78,24 +78,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`resource`](t::UntagResourceRequest::resource).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceRequest resource(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAlias` operation.
 ///
@@ -112,42 +96,12 @@ rt::operation_type!(
     op::UPDATE_ALIAS
 );
 impl UpdateAlias {
-    /// Sets [`function_name`](t::UpdateAliasRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`name`](t::UpdateAliasRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`function_version`](t::UpdateAliasRequest::function_version).
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_version = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::UpdateAliasRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`routing_config`](t::UpdateAliasRequest::routing_config).
-    #[inline]
-    pub fn routing_config(mut self, value: t::AliasRoutingConfiguration) -> Self {
-        self.0.input_mut().routing_config = Some(value);
-        self
-    }
-    /// Sets [`revision_id`](t::UpdateAliasRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateAliasRequest function_name(String));
+    rt::setter!(into_req UpdateAliasRequest name(String));
+    rt::setter!(into_opt UpdateAliasRequest function_version(String));
+    rt::setter!(into_opt UpdateAliasRequest description(String));
+    rt::setter!(val_opt UpdateAliasRequest routing_config(t::AliasRoutingConfiguration));
+    rt::setter!(into_opt UpdateAliasRequest revision_id(String));
 }
 /// The `UpdateCapacityProvider` operation.
 ///
@@ -165,36 +119,16 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_PROVIDER
 );
 impl UpdateCapacityProvider {
-    /// Sets [`capacity_provider_name`](t::UpdateCapacityProviderRequest::capacity_provider_name).
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// Sets [`capacity_provider_scaling_config`](t::UpdateCapacityProviderRequest::capacity_provider_scaling_config).
-    #[inline]
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: t::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.0.input_mut().capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// Sets [`propagate_tags`](t::UpdateCapacityProviderRequest::propagate_tags).
-    #[inline]
-    pub fn propagate_tags(mut self, value: t::PropagateTags) -> Self {
-        self.0.input_mut().propagate_tags = Some(value);
-        self
-    }
-    /// Sets [`telemetry_config`](t::UpdateCapacityProviderRequest::telemetry_config).
-    #[inline]
-    pub fn telemetry_config(
-        mut self,
-        value: t::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.0.input_mut().telemetry_config = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateCapacityProviderRequest capacity_provider_name(String));
+    rt::setter!(
+        val_opt UpdateCapacityProviderRequest
+        capacity_provider_scaling_config(t::CapacityProviderScalingConfig)
+    );
+    rt::setter!(val_opt UpdateCapacityProviderRequest propagate_tags(t::PropagateTags));
+    rt::setter!(
+        val_opt UpdateCapacityProviderRequest
+        telemetry_config(t::CapacityProviderTelemetryConfig)
+    );
 }
 /// The `UpdateCodeSigningConfig` operation.
 ///
@@ -212,30 +146,15 @@ rt::operation_type!(
     op::UPDATE_CODE_SIGNING_CONFIG
 );
 impl UpdateCodeSigningConfig {
-    /// Sets [`code_signing_config_arn`](t::UpdateCodeSigningConfigRequest::code_signing_config_arn).
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateCodeSigningConfigRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`allowed_publishers`](t::UpdateCodeSigningConfigRequest::allowed_publishers).
-    #[inline]
-    pub fn allowed_publishers(mut self, value: t::AllowedPublishers) -> Self {
-        self.0.input_mut().allowed_publishers = Some(value);
-        self
-    }
-    /// Sets [`code_signing_policies`](t::UpdateCodeSigningConfigRequest::code_signing_policies).
-    #[inline]
-    pub fn code_signing_policies(mut self, value: t::CodeSigningPolicies) -> Self {
-        self.0.input_mut().code_signing_policies = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateCodeSigningConfigRequest code_signing_config_arn(String));
+    rt::setter!(into_opt UpdateCodeSigningConfigRequest description(String));
+    rt::setter!(
+        val_opt UpdateCodeSigningConfigRequest allowed_publishers(t::AllowedPublishers)
+    );
+    rt::setter!(
+        val_opt UpdateCodeSigningConfigRequest
+        code_signing_policies(t::CodeSigningPolicies)
+    );
 }
 /// The `UpdateEventSourceMapping` operation.
 ///
@@ -284,174 +203,65 @@ rt::operation_type!(
     op::UPDATE_EVENT_SOURCE_MAPPING
 );
 impl UpdateEventSourceMapping {
-    /// Sets [`uuid`](t::UpdateEventSourceMappingRequest::uuid).
-    #[inline]
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uuid = value.into();
-        self
-    }
-    /// Sets [`function_name`](t::UpdateEventSourceMappingRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = Some(value.into());
-        self
-    }
-    /// Sets [`enabled`](t::UpdateEventSourceMappingRequest::enabled).
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().enabled = Some(value);
-        self
-    }
-    /// Sets [`batch_size`](t::UpdateEventSourceMappingRequest::batch_size).
-    #[inline]
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.0.input_mut().batch_size = Some(value);
-        self
-    }
-    /// Sets [`filter_criteria`](t::UpdateEventSourceMappingRequest::filter_criteria).
-    #[inline]
-    pub fn filter_criteria(mut self, value: t::FilterCriteria) -> Self {
-        self.0.input_mut().filter_criteria = Some(value);
-        self
-    }
-    /// Sets [`kms_key_arn`](t::UpdateEventSourceMappingRequest::kms_key_arn).
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets [`metrics_config`](t::UpdateEventSourceMappingRequest::metrics_config).
-    #[inline]
-    pub fn metrics_config(mut self, value: t::EventSourceMappingMetricsConfig) -> Self {
-        self.0.input_mut().metrics_config = Some(value);
-        self
-    }
-    /// Sets [`logging_config`](t::UpdateEventSourceMappingRequest::logging_config).
-    #[inline]
-    pub fn logging_config(mut self, value: t::EventSourceMappingLoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Sets [`scaling_config`](t::UpdateEventSourceMappingRequest::scaling_config).
-    #[inline]
-    pub fn scaling_config(mut self, value: t::ScalingConfig) -> Self {
-        self.0.input_mut().scaling_config = Some(value);
-        self
-    }
-    /// Sets [`maximum_batching_window_in_seconds`](t::UpdateEventSourceMappingRequest::maximum_batching_window_in_seconds).
-    #[inline]
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`parallelization_factor`](t::UpdateEventSourceMappingRequest::parallelization_factor).
-    #[inline]
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.0.input_mut().parallelization_factor = Some(value);
-        self
-    }
-    /// Sets [`destination_config`](t::UpdateEventSourceMappingRequest::destination_config).
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
-    /// Sets [`maximum_record_age_in_seconds`](t::UpdateEventSourceMappingRequest::maximum_record_age_in_seconds).
-    #[inline]
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`bisect_batch_on_function_error`](t::UpdateEventSourceMappingRequest::bisect_batch_on_function_error).
-    #[inline]
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.0.input_mut().bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// Sets [`maximum_retry_attempts`](t::UpdateEventSourceMappingRequest::maximum_retry_attempts).
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets [`tumbling_window_in_seconds`](t::UpdateEventSourceMappingRequest::tumbling_window_in_seconds).
-    #[inline]
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`source_access_configurations`](t::UpdateEventSourceMappingRequest::source_access_configurations).
-    #[inline]
-    pub fn source_access_configurations(
-        mut self,
-        value: impl rt::Items<t::SourceAccessConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().source_access_configurations);
-        self
-    }
-    /// Adds one element to `SourceAccessConfigurations`; see [`source_access_configurations`](Self::source_access_configurations).
-    #[inline]
-    pub fn push_source_access_configurations(
-        mut self,
-        item: impl Into<t::SourceAccessConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().source_access_configurations, item);
-        self
-    }
-    /// Sets [`function_response_types`](t::UpdateEventSourceMappingRequest::function_response_types).
-    #[inline]
-    pub fn function_response_types(
-        mut self,
-        value: impl rt::Items<t::FunctionResponseType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().function_response_types);
-        self
-    }
-    /// Adds one element to `FunctionResponseTypes`; see [`function_response_types`](Self::function_response_types).
-    #[inline]
-    pub fn push_function_response_types(
-        mut self,
-        item: impl Into<t::FunctionResponseType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().function_response_types, item);
-        self
-    }
-    /// Sets [`amazon_managed_kafka_event_source_config`](t::UpdateEventSourceMappingRequest::amazon_managed_kafka_event_source_config).
-    #[inline]
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: t::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets [`self_managed_kafka_event_source_config`](t::UpdateEventSourceMappingRequest::self_managed_kafka_event_source_config).
-    #[inline]
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: t::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets [`document_db_event_source_config`](t::UpdateEventSourceMappingRequest::document_db_event_source_config).
-    #[inline]
-    pub fn document_db_event_source_config(
-        mut self,
-        value: t::DocumentDbEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().document_db_event_source_config = Some(value);
-        self
-    }
-    /// Sets [`provisioned_poller_config`](t::UpdateEventSourceMappingRequest::provisioned_poller_config).
-    #[inline]
-    pub fn provisioned_poller_config(
-        mut self,
-        value: t::ProvisionedPollerConfig,
-    ) -> Self {
-        self.0.input_mut().provisioned_poller_config = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateEventSourceMappingRequest uuid(String));
+    rt::setter!(into_opt UpdateEventSourceMappingRequest function_name(String));
+    rt::setter!(val_opt UpdateEventSourceMappingRequest enabled(bool));
+    rt::setter!(val_opt UpdateEventSourceMappingRequest batch_size(i32));
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest filter_criteria(t::FilterCriteria)
+    );
+    rt::setter!(into_opt UpdateEventSourceMappingRequest kms_key_arn(String));
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        metrics_config(t::EventSourceMappingMetricsConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        logging_config(t::EventSourceMappingLoggingConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest scaling_config(t::ScalingConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest maximum_batching_window_in_seconds(i32)
+    );
+    rt::setter!(val_opt UpdateEventSourceMappingRequest parallelization_factor(i32));
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest destination_config(t::DestinationConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest maximum_record_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest bisect_batch_on_function_error(bool)
+    );
+    rt::setter!(val_opt UpdateEventSourceMappingRequest maximum_retry_attempts(i32));
+    rt::setter!(val_opt UpdateEventSourceMappingRequest tumbling_window_in_seconds(i32));
+    rt::setter!(
+        items UpdateEventSourceMappingRequest
+        source_access_configurations(t::SourceAccessConfiguration)
+        push_source_access_configurations
+    );
+    rt::setter!(
+        items UpdateEventSourceMappingRequest
+        function_response_types(t::FunctionResponseType) push_function_response_types
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        amazon_managed_kafka_event_source_config(t::AmazonManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        self_managed_kafka_event_source_config(t::SelfManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        document_db_event_source_config(t::DocumentDbEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        provisioned_poller_config(t::ProvisionedPollerConfig)
+    );
 }
 /// The `UpdateFunctionCode` operation.
 ///
@@ -478,96 +288,25 @@ rt::operation_type!(
     e::UpdateFunctionCodeError, op::UPDATE_FUNCTION_CODE
 );
 impl UpdateFunctionCode {
-    /// Sets [`function_name`](t::UpdateFunctionCodeRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`zip_file`](t::UpdateFunctionCodeRequest::zip_file).
-    #[inline]
-    pub fn zip_file(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().zip_file = Some(value.into());
-        self
-    }
-    /// Sets [`s3_bucket`](t::UpdateFunctionCodeRequest::s3_bucket).
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets [`s3_key`](t::UpdateFunctionCodeRequest::s3_key).
-    #[inline]
-    pub fn s3_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_key = Some(value.into());
-        self
-    }
-    /// Sets [`s3_object_version`](t::UpdateFunctionCodeRequest::s3_object_version).
-    #[inline]
-    pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_object_version = Some(value.into());
-        self
-    }
-    /// Sets [`s3_object_storage_mode`](t::UpdateFunctionCodeRequest::s3_object_storage_mode).
-    #[inline]
-    pub fn s3_object_storage_mode(
-        mut self,
-        value: impl Into<t::S3ObjectStorageMode>,
-    ) -> Self {
-        self.0.input_mut().s3_object_storage_mode = Some(value.into());
-        self
-    }
-    /// Sets [`image_uri`](t::UpdateFunctionCodeRequest::image_uri).
-    #[inline]
-    pub fn image_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_uri = Some(value.into());
-        self
-    }
-    /// Sets [`architectures`](t::UpdateFunctionCodeRequest::architectures).
-    #[inline]
-    pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
-        value.add_to(&mut self.0.input_mut().architectures);
-        self
-    }
-    /// Adds one element to `Architectures`; see [`architectures`](Self::architectures).
-    #[inline]
-    pub fn push_architectures(mut self, item: impl Into<t::Architecture>) -> Self {
-        rt::push(&mut self.0.input_mut().architectures, item);
-        self
-    }
-    /// Sets [`publish`](t::UpdateFunctionCodeRequest::publish).
-    #[inline]
-    pub fn publish(mut self, value: bool) -> Self {
-        self.0.input_mut().publish = Some(value);
-        self
-    }
-    /// Sets [`publish_to`](t::UpdateFunctionCodeRequest::publish_to).
-    #[inline]
-    pub fn publish_to(
-        mut self,
-        value: impl Into<t::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.0.input_mut().publish_to = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::UpdateFunctionCodeRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sets [`revision_id`](t::UpdateFunctionCodeRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sets [`source_kms_key_arn`](t::UpdateFunctionCodeRequest::source_kms_key_arn).
-    #[inline]
-    pub fn source_kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_kms_key_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateFunctionCodeRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest zip_file(rt::Blob));
+    rt::setter!(into_opt UpdateFunctionCodeRequest s3_bucket(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest s3_key(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest s3_object_version(String));
+    rt::setter!(
+        into_opt UpdateFunctionCodeRequest s3_object_storage_mode(t::S3ObjectStorageMode)
+    );
+    rt::setter!(into_opt UpdateFunctionCodeRequest image_uri(String));
+    rt::setter!(
+        items UpdateFunctionCodeRequest architectures(t::Architecture) push_architectures
+    );
+    rt::setter!(val_opt UpdateFunctionCodeRequest publish(bool));
+    rt::setter!(
+        into_opt UpdateFunctionCodeRequest publish_to(t::FunctionVersionLatestPublished)
+    );
+    rt::setter!(val_opt UpdateFunctionCodeRequest dry_run(bool));
+    rt::setter!(into_opt UpdateFunctionCodeRequest revision_id(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest source_kms_key_arn(String));
 }
 /// The `UpdateFunctionConfiguration` operation.
 ///
@@ -591,162 +330,52 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_CONFIGURATION
 );
 impl UpdateFunctionConfiguration {
-    /// Sets [`function_name`](t::UpdateFunctionConfigurationRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`role`](t::UpdateFunctionConfigurationRequest::role).
-    #[inline]
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role = Some(value.into());
-        self
-    }
-    /// Sets [`handler`](t::UpdateFunctionConfigurationRequest::handler).
-    #[inline]
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().handler = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::UpdateFunctionConfigurationRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`timeout`](t::UpdateFunctionConfigurationRequest::timeout).
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// Sets [`memory_size`](t::UpdateFunctionConfigurationRequest::memory_size).
-    #[inline]
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.0.input_mut().memory_size = Some(value);
-        self
-    }
-    /// Sets [`vpc_config`](t::UpdateFunctionConfigurationRequest::vpc_config).
-    #[inline]
-    pub fn vpc_config(mut self, value: t::VpcConfig) -> Self {
-        self.0.input_mut().vpc_config = Some(value);
-        self
-    }
-    /// Sets [`environment`](t::UpdateFunctionConfigurationRequest::environment).
-    #[inline]
-    pub fn environment(mut self, value: t::Environment) -> Self {
-        self.0.input_mut().environment = Some(value);
-        self
-    }
-    /// Sets [`runtime`](t::UpdateFunctionConfigurationRequest::runtime).
-    #[inline]
-    pub fn runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().runtime = Some(value.into());
-        self
-    }
-    /// Sets [`dead_letter_config`](t::UpdateFunctionConfigurationRequest::dead_letter_config).
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// Sets [`kms_key_arn`](t::UpdateFunctionConfigurationRequest::kms_key_arn).
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets [`tracing_config`](t::UpdateFunctionConfigurationRequest::tracing_config).
-    #[inline]
-    pub fn tracing_config(mut self, value: t::TracingConfig) -> Self {
-        self.0.input_mut().tracing_config = Some(value);
-        self
-    }
-    /// Sets [`revision_id`](t::UpdateFunctionConfigurationRequest::revision_id).
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sets [`layers`](t::UpdateFunctionConfigurationRequest::layers).
-    #[inline]
-    pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().layers);
-        self
-    }
-    /// Adds one element to `Layers`; see [`layers`](Self::layers).
-    #[inline]
-    pub fn push_layers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().layers, item);
-        self
-    }
-    /// Sets [`file_system_configs`](t::UpdateFunctionConfigurationRequest::file_system_configs).
-    #[inline]
-    pub fn file_system_configs(
-        mut self,
-        value: impl rt::Items<t::FileSystemConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().file_system_configs);
-        self
-    }
-    /// Adds one element to `FileSystemConfigs`; see [`file_system_configs`](Self::file_system_configs).
-    #[inline]
-    pub fn push_file_system_configs(
-        mut self,
-        item: impl Into<t::FileSystemConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().file_system_configs, item);
-        self
-    }
-    /// Sets [`image_config`](t::UpdateFunctionConfigurationRequest::image_config).
-    #[inline]
-    pub fn image_config(mut self, value: t::ImageConfig) -> Self {
-        self.0.input_mut().image_config = Some(value);
-        self
-    }
-    /// Sets [`ephemeral_storage`](t::UpdateFunctionConfigurationRequest::ephemeral_storage).
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: t::EphemeralStorage) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// Sets [`snap_start`](t::UpdateFunctionConfigurationRequest::snap_start).
-    #[inline]
-    pub fn snap_start(mut self, value: t::SnapStart) -> Self {
-        self.0.input_mut().snap_start = Some(value);
-        self
-    }
-    /// Sets [`logging_config`](t::UpdateFunctionConfigurationRequest::logging_config).
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Sets [`capacity_provider_config`](t::UpdateFunctionConfigurationRequest::capacity_provider_config).
-    #[inline]
-    pub fn capacity_provider_config(mut self, value: t::CapacityProviderConfig) -> Self {
-        self.0.input_mut().capacity_provider_config = Some(value);
-        self
-    }
-    /// Sets [`durable_config`](t::UpdateFunctionConfigurationRequest::durable_config).
-    #[inline]
-    pub fn durable_config(mut self, value: t::DurableConfig) -> Self {
-        self.0.input_mut().durable_config = Some(value);
-        self
-    }
-    /// Sets [`runtime_config`](t::UpdateFunctionConfigurationRequest::runtime_config).
-    #[inline]
-    pub fn runtime_config(mut self, value: t::FunctionRuntimeConfig) -> Self {
-        self.0.input_mut().runtime_config = Some(value);
-        self
-    }
-    /// Sets [`accelerator_config`](t::UpdateFunctionConfigurationRequest::accelerator_config).
-    #[inline]
-    pub fn accelerator_config(mut self, value: t::AcceleratorConfig) -> Self {
-        self.0.input_mut().accelerator_config = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateFunctionConfigurationRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest role(String));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest handler(String));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest description(String));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest timeout(i32));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest memory_size(i32));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest vpc_config(t::VpcConfig));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest environment(t::Environment));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest runtime(t::Runtime));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        dead_letter_config(t::DeadLetterConfig)
+    );
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest kms_key_arn(String));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest tracing_config(t::TracingConfig)
+    );
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest revision_id(String));
+    rt::setter!(items UpdateFunctionConfigurationRequest layers(String) push_layers);
+    rt::setter!(
+        items UpdateFunctionConfigurationRequest file_system_configs(t::FileSystemConfig)
+        push_file_system_configs
+    );
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest image_config(t::ImageConfig));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest ephemeral_storage(t::EphemeralStorage)
+    );
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest snap_start(t::SnapStart));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest logging_config(t::LoggingConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        capacity_provider_config(t::CapacityProviderConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest durable_config(t::DurableConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        runtime_config(t::FunctionRuntimeConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        accelerator_config(t::AcceleratorConfig)
+    );
 }
 /// The `UpdateFunctionEventInvokeConfig` operation.
 ///
@@ -766,36 +395,18 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl UpdateFunctionEventInvokeConfig {
-    /// Sets [`function_name`](t::UpdateFunctionEventInvokeConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::UpdateFunctionEventInvokeConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`maximum_retry_attempts`](t::UpdateFunctionEventInvokeConfigRequest::maximum_retry_attempts).
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets [`maximum_event_age_in_seconds`](t::UpdateFunctionEventInvokeConfigRequest::maximum_event_age_in_seconds).
-    #[inline]
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets [`destination_config`](t::UpdateFunctionEventInvokeConfigRequest::destination_config).
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionEventInvokeConfigRequest qualifier(String));
+    rt::setter!(
+        val_opt UpdateFunctionEventInvokeConfigRequest maximum_retry_attempts(i32)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionEventInvokeConfigRequest maximum_event_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionEventInvokeConfigRequest
+        destination_config(t::DestinationConfig)
+    );
 }
 /// The `UpdateFunctionUrlConfig` operation.
 ///
@@ -813,34 +424,11 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_URL_CONFIG
 );
 impl UpdateFunctionUrlConfig {
-    /// Sets [`function_name`](t::UpdateFunctionUrlConfigRequest::function_name).
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sets [`qualifier`](t::UpdateFunctionUrlConfigRequest::qualifier).
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sets [`auth_type`](t::UpdateFunctionUrlConfigRequest::auth_type).
-    #[inline]
-    pub fn auth_type(mut self, value: impl Into<t::FunctionUrlAuthType>) -> Self {
-        self.0.input_mut().auth_type = Some(value.into());
-        self
-    }
-    /// Sets [`cors`](t::UpdateFunctionUrlConfigRequest::cors).
-    #[inline]
-    pub fn cors(mut self, value: t::Cors) -> Self {
-        self.0.input_mut().cors = Some(value);
-        self
-    }
-    /// Sets [`invoke_mode`](t::UpdateFunctionUrlConfigRequest::invoke_mode).
-    #[inline]
-    pub fn invoke_mode(mut self, value: impl Into<t::InvokeMode>) -> Self {
-        self.0.input_mut().invoke_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionUrlConfigRequest qualifier(String));
+    rt::setter!(
+        into_opt UpdateFunctionUrlConfigRequest auth_type(t::FunctionUrlAuthType)
+    );
+    rt::setter!(val_opt UpdateFunctionUrlConfigRequest cors(t::Cors));
+    rt::setter!(into_opt UpdateFunctionUrlConfigRequest invoke_mode(t::InvokeMode));
 }

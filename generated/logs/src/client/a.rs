@@ -46,24 +46,9 @@ rt::operation_type!(
     op::ASSOCIATE_KMS_KEY
 );
 impl AssociateKmsKey {
-    /// Sets [`log_group_name`](t::AssociateKmsKeyRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::AssociateKmsKeyRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Sets [`resource_identifier`](t::AssociateKmsKeyRequest::resource_identifier).
-    #[inline]
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt AssociateKmsKeyRequest log_group_name(String));
+    rt::setter!(into_req AssociateKmsKeyRequest kms_key_id(String));
+    rt::setter!(into_opt AssociateKmsKeyRequest resource_identifier(String));
 }
 /// The `AssociateSourceToS3TableIntegration` operation.
 ///
@@ -82,16 +67,10 @@ rt::operation_type!(
     op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION
 );
 impl AssociateSourceToS3TableIntegration {
-    /// Sets [`integration_arn`](t::AssociateSourceToS3TableIntegrationRequest::integration_arn).
-    #[inline]
-    pub fn integration_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_arn = value.into();
-        self
-    }
-    /// Sets [`data_source`](t::AssociateSourceToS3TableIntegrationRequest::data_source).
-    #[inline]
-    pub fn data_source(mut self, value: t::DataSource) -> Self {
-        self.0.input_mut().data_source = value;
-        self
-    }
+    rt::setter!(
+        into_req AssociateSourceToS3TableIntegrationRequest integration_arn(String)
+    );
+    rt::setter!(
+        val_req AssociateSourceToS3TableIntegrationRequest data_source(t::DataSource)
+    );
 }

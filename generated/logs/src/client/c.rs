@@ -73,12 +73,7 @@ rt::operation_type!(
     op::CANCEL_EXPORT_TASK
 );
 impl CancelExportTask {
-    /// Sets [`task_id`](t::CancelExportTaskRequest::task_id).
-    #[inline]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_id = value.into();
-        self
-    }
+    rt::setter!(into_req CancelExportTaskRequest task_id(String));
 }
 /// The `CancelImportTask` operation.
 ///
@@ -95,12 +90,7 @@ rt::operation_type!(
     e::CancelImportTaskError, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
-    /// Sets [`import_id`](t::CancelImportTaskRequest::import_id).
-    #[inline]
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_id = value.into();
-        self
-    }
+    rt::setter!(into_req CancelImportTaskRequest import_id(String));
 }
 /// The `CreateDelivery` operation.
 ///
@@ -132,61 +122,15 @@ rt::operation_type!(
     e::CreateDeliveryError, op::CREATE_DELIVERY
 );
 impl CreateDelivery {
-    /// Sets [`delivery_source_name`](t::CreateDeliveryRequest::delivery_source_name).
-    #[inline]
-    pub fn delivery_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_source_name = value.into();
-        self
-    }
-    /// Sets [`delivery_destination_arn`](t::CreateDeliveryRequest::delivery_destination_arn).
-    #[inline]
-    pub fn delivery_destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_arn = value.into();
-        self
-    }
-    /// Sets [`record_fields`](t::CreateDeliveryRequest::record_fields).
-    #[inline]
-    pub fn record_fields(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().record_fields);
-        self
-    }
-    /// Adds one element to `recordFields`; see [`record_fields`](Self::record_fields).
-    #[inline]
-    pub fn push_record_fields(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().record_fields, item);
-        self
-    }
-    /// Sets [`field_delimiter`](t::CreateDeliveryRequest::field_delimiter).
-    #[inline]
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets [`s3_delivery_configuration`](t::CreateDeliveryRequest::s3_delivery_configuration).
-    #[inline]
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: t::S3DeliveryConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_delivery_configuration = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateDeliveryRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req CreateDeliveryRequest delivery_source_name(String));
+    rt::setter!(into_req CreateDeliveryRequest delivery_destination_arn(String));
+    rt::setter!(items CreateDeliveryRequest record_fields(String) push_record_fields);
+    rt::setter!(into_opt CreateDeliveryRequest field_delimiter(String));
+    rt::setter!(
+        val_opt CreateDeliveryRequest
+        s3_delivery_configuration(t::S3DeliveryConfiguration)
+    );
+    rt::setter!(entries CreateDeliveryRequest tags(String, String) insert_tags);
 }
 /// The `CreateExportTask` operation.
 ///
@@ -215,48 +159,13 @@ rt::operation_type!(
     e::CreateExportTaskError, op::CREATE_EXPORT_TASK
 );
 impl CreateExportTask {
-    /// Sets [`task_name`](t::CreateExportTaskRequest::task_name).
-    #[inline]
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_name = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_name`](t::CreateExportTaskRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`log_stream_name_prefix`](t::CreateExportTaskRequest::log_stream_name_prefix).
-    #[inline]
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`from`](t::CreateExportTaskRequest::from).
-    #[inline]
-    pub fn from(mut self, value: i64) -> Self {
-        self.0.input_mut().from = value;
-        self
-    }
-    /// Sets [`to`](t::CreateExportTaskRequest::to).
-    #[inline]
-    pub fn to(mut self, value: i64) -> Self {
-        self.0.input_mut().to = value;
-        self
-    }
-    /// Sets [`destination`](t::CreateExportTaskRequest::destination).
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = value.into();
-        self
-    }
-    /// Sets [`destination_prefix`](t::CreateExportTaskRequest::destination_prefix).
-    #[inline]
-    pub fn destination_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateExportTaskRequest task_name(String));
+    rt::setter!(into_req CreateExportTaskRequest log_group_name(String));
+    rt::setter!(into_opt CreateExportTaskRequest log_stream_name_prefix(String));
+    rt::setter!(val_req CreateExportTaskRequest from(i64));
+    rt::setter!(val_req CreateExportTaskRequest to(i64));
+    rt::setter!(into_req CreateExportTaskRequest destination(String));
+    rt::setter!(into_opt CreateExportTaskRequest destination_prefix(String));
 }
 /// The `CreateImportTask` operation.
 ///
@@ -291,24 +200,9 @@ rt::operation_type!(
     e::CreateImportTaskError, op::CREATE_IMPORT_TASK
 );
 impl CreateImportTask {
-    /// Sets [`import_source_arn`](t::CreateImportTaskRequest::import_source_arn).
-    #[inline]
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_source_arn = value.into();
-        self
-    }
-    /// Sets [`import_role_arn`](t::CreateImportTaskRequest::import_role_arn).
-    #[inline]
-    pub fn import_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_role_arn = value.into();
-        self
-    }
-    /// Sets [`import_filter`](t::CreateImportTaskRequest::import_filter).
-    #[inline]
-    pub fn import_filter(mut self, value: t::ImportFilter) -> Self {
-        self.0.input_mut().import_filter = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateImportTaskRequest import_source_arn(String));
+    rt::setter!(into_req CreateImportTaskRequest import_role_arn(String));
+    rt::setter!(val_opt CreateImportTaskRequest import_filter(t::ImportFilter));
 }
 /// The `CreateLogAnomalyDetector` operation.
 ///
@@ -340,67 +234,21 @@ rt::operation_type!(
     op::CREATE_LOG_ANOMALY_DETECTOR
 );
 impl CreateLogAnomalyDetector {
-    /// Sets [`log_group_arn_list`](t::CreateLogAnomalyDetectorRequest::log_group_arn_list).
-    #[inline]
-    pub fn log_group_arn_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_arn_list);
-        self
-    }
-    /// Adds one element to `logGroupArnList`; see [`log_group_arn_list`](Self::log_group_arn_list).
-    #[inline]
-    pub fn push_log_group_arn_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_arn_list, item);
-        self
-    }
-    /// Sets [`detector_name`](t::CreateLogAnomalyDetectorRequest::detector_name).
-    #[inline]
-    pub fn detector_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().detector_name = Some(value.into());
-        self
-    }
-    /// Sets [`evaluation_frequency`](t::CreateLogAnomalyDetectorRequest::evaluation_frequency).
-    #[inline]
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<t::EvaluationFrequency>,
-    ) -> Self {
-        self.0.input_mut().evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets [`filter_pattern`](t::CreateLogAnomalyDetectorRequest::filter_pattern).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::CreateLogAnomalyDetectorRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`anomaly_visibility_time`](t::CreateLogAnomalyDetectorRequest::anomaly_visibility_time).
-    #[inline]
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.0.input_mut().anomaly_visibility_time = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateLogAnomalyDetectorRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(
+        items CreateLogAnomalyDetectorRequest log_group_arn_list(String)
+        push_log_group_arn_list
+    );
+    rt::setter!(into_opt CreateLogAnomalyDetectorRequest detector_name(String));
+    rt::setter!(
+        into_opt CreateLogAnomalyDetectorRequest
+        evaluation_frequency(t::EvaluationFrequency)
+    );
+    rt::setter!(into_opt CreateLogAnomalyDetectorRequest filter_pattern(String));
+    rt::setter!(into_opt CreateLogAnomalyDetectorRequest kms_key_id(String));
+    rt::setter!(val_opt CreateLogAnomalyDetectorRequest anomaly_visibility_time(i64));
+    rt::setter!(
+        entries CreateLogAnomalyDetectorRequest tags(String, String) insert_tags
+    );
 }
 /// The `CreateLogGroup` operation.
 ///
@@ -428,46 +276,11 @@ rt::operation_type!(
     op::CREATE_LOG_GROUP
 );
 impl CreateLogGroup {
-    /// Sets [`log_group_name`](t::CreateLogGroupRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`kms_key_id`](t::CreateLogGroupRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateLogGroupRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`log_group_class`](t::CreateLogGroupRequest::log_group_class).
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Sets [`deletion_protection_enabled`](t::CreateLogGroupRequest::deletion_protection_enabled).
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateLogGroupRequest log_group_name(String));
+    rt::setter!(into_opt CreateLogGroupRequest kms_key_id(String));
+    rt::setter!(entries CreateLogGroupRequest tags(String, String) insert_tags);
+    rt::setter!(into_opt CreateLogGroupRequest log_group_class(t::LogGroupClass));
+    rt::setter!(val_opt CreateLogGroupRequest deletion_protection_enabled(bool));
 }
 /// The `CreateLogStream` operation.
 ///
@@ -488,18 +301,8 @@ rt::operation_type!(
     op::CREATE_LOG_STREAM
 );
 impl CreateLogStream {
-    /// Sets [`log_group_name`](t::CreateLogStreamRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`log_stream_name`](t::CreateLogStreamRequest::log_stream_name).
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
+    rt::setter!(into_req CreateLogStreamRequest log_group_name(String));
+    rt::setter!(into_req CreateLogStreamRequest log_stream_name(String));
 }
 /// The `CreateLookupTable` operation.
 ///
@@ -518,52 +321,12 @@ rt::operation_type!(
     e::CreateLookupTableError, op::CREATE_LOOKUP_TABLE
 );
 impl CreateLookupTable {
-    /// Sets [`lookup_table_name`](t::CreateLookupTableRequest::lookup_table_name).
-    #[inline]
-    pub fn lookup_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateLookupTableRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`table_body`](t::CreateLookupTableRequest::table_body).
-    #[inline]
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_body = Some(value.into());
-        self
-    }
-    /// Sets [`query_id`](t::CreateLookupTableRequest::query_id).
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::CreateLookupTableRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateLookupTableRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req CreateLookupTableRequest lookup_table_name(String));
+    rt::setter!(into_opt CreateLookupTableRequest description(String));
+    rt::setter!(into_opt CreateLookupTableRequest table_body(String));
+    rt::setter!(into_opt CreateLookupTableRequest query_id(String));
+    rt::setter!(into_opt CreateLookupTableRequest kms_key_id(String));
+    rt::setter!(entries CreateLookupTableRequest tags(String, String) insert_tags);
 }
 /// The `CreateScheduledQuery` operation.
 ///
@@ -581,113 +344,25 @@ rt::operation_type!(
     op::CREATE_SCHEDULED_QUERY
 );
 impl CreateScheduledQuery {
-    /// Sets [`name`](t::CreateScheduledQueryRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`description`](t::CreateScheduledQueryRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`query_language`](t::CreateScheduledQueryRequest::query_language).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = value.into();
-        self
-    }
-    /// Sets [`query_string`](t::CreateScheduledQueryRequest::query_string).
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// Sets [`log_group_identifiers`](t::CreateScheduledQueryRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// Sets [`schedule_expression`](t::CreateScheduledQueryRequest::schedule_expression).
-    #[inline]
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schedule_expression = value.into();
-        self
-    }
-    /// Sets [`timezone`](t::CreateScheduledQueryRequest::timezone).
-    #[inline]
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().timezone = Some(value.into());
-        self
-    }
-    /// Sets [`start_time_offset`](t::CreateScheduledQueryRequest::start_time_offset).
-    #[inline]
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time_offset = Some(value);
-        self
-    }
-    /// Sets [`end_time_offset`](t::CreateScheduledQueryRequest::end_time_offset).
-    #[inline]
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time_offset = Some(value);
-        self
-    }
-    /// Sets [`destination_configuration`](t::CreateScheduledQueryRequest::destination_configuration).
-    #[inline]
-    pub fn destination_configuration(
-        mut self,
-        value: t::DestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`schedule_start_time`](t::CreateScheduledQueryRequest::schedule_start_time).
-    #[inline]
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_start_time = Some(value);
-        self
-    }
-    /// Sets [`schedule_end_time`](t::CreateScheduledQueryRequest::schedule_end_time).
-    #[inline]
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_end_time = Some(value);
-        self
-    }
-    /// Sets [`execution_role_arn`](t::CreateScheduledQueryRequest::execution_role_arn).
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = value.into();
-        self
-    }
-    /// Sets [`state`](t::CreateScheduledQueryRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ScheduledQueryState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateScheduledQueryRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req CreateScheduledQueryRequest name(String));
+    rt::setter!(into_opt CreateScheduledQueryRequest description(String));
+    rt::setter!(into_req CreateScheduledQueryRequest query_language(t::QueryLanguage));
+    rt::setter!(into_req CreateScheduledQueryRequest query_string(String));
+    rt::setter!(
+        items CreateScheduledQueryRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(into_req CreateScheduledQueryRequest schedule_expression(String));
+    rt::setter!(into_opt CreateScheduledQueryRequest timezone(String));
+    rt::setter!(val_opt CreateScheduledQueryRequest start_time_offset(i64));
+    rt::setter!(val_opt CreateScheduledQueryRequest end_time_offset(i64));
+    rt::setter!(
+        val_opt CreateScheduledQueryRequest
+        destination_configuration(t::DestinationConfiguration)
+    );
+    rt::setter!(val_opt CreateScheduledQueryRequest schedule_start_time(i64));
+    rt::setter!(val_opt CreateScheduledQueryRequest schedule_end_time(i64));
+    rt::setter!(into_req CreateScheduledQueryRequest execution_role_arn(String));
+    rt::setter!(into_opt CreateScheduledQueryRequest state(t::ScheduledQueryState));
+    rt::setter!(entries CreateScheduledQueryRequest tags(String, String) insert_tags);
 }

@@ -121,24 +121,9 @@ rt::operation_type!(
     e::DeleteAccountPolicyError, op::DELETE_ACCOUNT_POLICY
 );
 impl DeleteAccountPolicy {
-    /// Sets [`policy_name`](t::DeleteAccountPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sets [`policy_type`](t::DeleteAccountPolicyRequest::policy_type).
-    #[inline]
-    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
-        self.0.input_mut().policy_type = value.into();
-        self
-    }
-    /// Sets [`dry_run`](t::DeleteAccountPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteAccountPolicyRequest policy_name(String));
+    rt::setter!(into_req DeleteAccountPolicyRequest policy_type(t::PolicyType));
+    rt::setter!(val_opt DeleteAccountPolicyRequest dry_run(bool));
 }
 /// The `DeleteDataProtectionPolicy` operation.
 ///
@@ -157,12 +142,7 @@ rt::operation_type!(
     e::DeleteDataProtectionPolicyError, op::DELETE_DATA_PROTECTION_POLICY
 );
 impl DeleteDataProtectionPolicy {
-    /// Sets [`log_group_identifier`](t::DeleteDataProtectionPolicyRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteDataProtectionPolicyRequest log_group_identifier(String));
 }
 /// The `DeleteDelivery` operation.
 ///
@@ -175,12 +155,7 @@ rt::operation_type!(
     op::DELETE_DELIVERY
 );
 impl DeleteDelivery {
-    /// Sets [`id`](t::DeleteDeliveryRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteDeliveryRequest id(String));
 }
 /// The `DeleteDeliveryDestination` operation.
 ///
@@ -199,12 +174,7 @@ rt::operation_type!(
     e::DeleteDeliveryDestinationError, op::DELETE_DELIVERY_DESTINATION
 );
 impl DeleteDeliveryDestination {
-    /// Sets [`name`](t::DeleteDeliveryDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteDeliveryDestinationRequest name(String));
 }
 /// The `DeleteDeliveryDestinationPolicy` operation.
 ///
@@ -221,12 +191,9 @@ rt::operation_type!(
     e::DeleteDeliveryDestinationPolicyError, op::DELETE_DELIVERY_DESTINATION_POLICY
 );
 impl DeleteDeliveryDestinationPolicy {
-    /// Sets [`delivery_destination_name`](t::DeleteDeliveryDestinationPolicyRequest::delivery_destination_name).
-    #[inline]
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DeleteDeliveryDestinationPolicyRequest delivery_destination_name(String)
+    );
 }
 /// The `DeleteDeliverySource` operation.
 ///
@@ -245,12 +212,7 @@ rt::operation_type!(
     e::DeleteDeliverySourceError, op::DELETE_DELIVERY_SOURCE
 );
 impl DeleteDeliverySource {
-    /// Sets [`name`](t::DeleteDeliverySourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteDeliverySourceRequest name(String));
 }
 /// The `DeleteDestination` operation.
 ///
@@ -263,12 +225,7 @@ rt::operation_type!(
     op::DELETE_DESTINATION
 );
 impl DeleteDestination {
-    /// Sets [`destination_name`](t::DeleteDestinationRequest::destination_name).
-    #[inline]
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteDestinationRequest destination_name(String));
 }
 /// The `DeleteIndexPolicy` operation.
 ///
@@ -291,12 +248,7 @@ rt::operation_type!(
     e::DeleteIndexPolicyError, op::DELETE_INDEX_POLICY
 );
 impl DeleteIndexPolicy {
-    /// Sets [`log_group_identifier`](t::DeleteIndexPolicyRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteIndexPolicyRequest log_group_identifier(String));
 }
 /// The `DeleteIntegration` operation.
 ///
@@ -313,18 +265,8 @@ rt::operation_type!(
     e::DeleteIntegrationError, op::DELETE_INTEGRATION
 );
 impl DeleteIntegration {
-    /// Sets [`integration_name`](t::DeleteIntegrationRequest::integration_name).
-    #[inline]
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name = value.into();
-        self
-    }
-    /// Sets [`force`](t::DeleteIntegrationRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteIntegrationRequest integration_name(String));
+    rt::setter!(val_opt DeleteIntegrationRequest force(bool));
 }
 /// The `DeleteLogAnomalyDetector` operation.
 ///
@@ -341,12 +283,7 @@ rt::operation_type!(
     e::DeleteLogAnomalyDetectorError, op::DELETE_LOG_ANOMALY_DETECTOR
 );
 impl DeleteLogAnomalyDetector {
-    /// Sets [`anomaly_detector_arn`](t::DeleteLogAnomalyDetectorRequest::anomaly_detector_arn).
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteLogAnomalyDetectorRequest anomaly_detector_arn(String));
 }
 /// The `DeleteLogGroup` operation.
 ///
@@ -359,12 +296,7 @@ rt::operation_type!(
     op::DELETE_LOG_GROUP
 );
 impl DeleteLogGroup {
-    /// Sets [`log_group_name`](t::DeleteLogGroupRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteLogGroupRequest log_group_name(String));
 }
 /// The `DeleteLogStream` operation.
 ///
@@ -377,18 +309,8 @@ rt::operation_type!(
     op::DELETE_LOG_STREAM
 );
 impl DeleteLogStream {
-    /// Sets [`log_group_name`](t::DeleteLogStreamRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`log_stream_name`](t::DeleteLogStreamRequest::log_stream_name).
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteLogStreamRequest log_group_name(String));
+    rt::setter!(into_req DeleteLogStreamRequest log_stream_name(String));
 }
 /// The `DeleteLookupTable` operation.
 ///
@@ -403,12 +325,7 @@ rt::operation_type!(
     op::DELETE_LOOKUP_TABLE
 );
 impl DeleteLookupTable {
-    /// Sets [`lookup_table_arn`](t::DeleteLookupTableRequest::lookup_table_arn).
-    #[inline]
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteLookupTableRequest lookup_table_arn(String));
 }
 /// The `DeleteMetricFilter` operation.
 ///
@@ -425,18 +342,8 @@ rt::operation_type!(
     e::DeleteMetricFilterError, op::DELETE_METRIC_FILTER
 );
 impl DeleteMetricFilter {
-    /// Sets [`log_group_name`](t::DeleteMetricFilterRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`filter_name`](t::DeleteMetricFilterRequest::filter_name).
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteMetricFilterRequest log_group_name(String));
+    rt::setter!(into_req DeleteMetricFilterRequest filter_name(String));
 }
 /// The `DeleteQueryDefinition` operation.
 ///
@@ -458,12 +365,7 @@ rt::operation_type!(
     op::DELETE_QUERY_DEFINITION
 );
 impl DeleteQueryDefinition {
-    /// Sets [`query_definition_id`](t::DeleteQueryDefinitionRequest::query_definition_id).
-    #[inline]
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_definition_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteQueryDefinitionRequest query_definition_id(String));
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -480,24 +382,9 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// Sets [`policy_name`](t::DeleteResourcePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Sets [`resource_arn`](t::DeleteResourcePolicyRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = Some(value.into());
-        self
-    }
-    /// Sets [`expected_revision_id`](t::DeleteResourcePolicyRequest::expected_revision_id).
-    #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DeleteResourcePolicyRequest policy_name(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest expected_revision_id(String));
 }
 impl super::Client {
     /// Deletes the specified retention policy. Returns [`DeleteRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
@@ -614,12 +501,7 @@ rt::operation_type!(
     e::DeleteRetentionPolicyError, op::DELETE_RETENTION_POLICY
 );
 impl DeleteRetentionPolicy {
-    /// Sets [`log_group_name`](t::DeleteRetentionPolicyRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteRetentionPolicyRequest log_group_name(String));
 }
 /// The `DeleteScheduledQuery` operation.
 ///
@@ -637,12 +519,7 @@ rt::operation_type!(
     op::DELETE_SCHEDULED_QUERY
 );
 impl DeleteScheduledQuery {
-    /// Sets [`identifier`](t::DeleteScheduledQueryRequest::identifier).
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteScheduledQueryRequest identifier(String));
 }
 /// The `DeleteSubscriptionFilter` operation.
 ///
@@ -659,18 +536,8 @@ rt::operation_type!(
     e::DeleteSubscriptionFilterError, op::DELETE_SUBSCRIPTION_FILTER
 );
 impl DeleteSubscriptionFilter {
-    /// Sets [`log_group_name`](t::DeleteSubscriptionFilterRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`filter_name`](t::DeleteSubscriptionFilterRequest::filter_name).
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteSubscriptionFilterRequest log_group_name(String));
+    rt::setter!(into_req DeleteSubscriptionFilterRequest filter_name(String));
 }
 /// The `DeleteSyslogConfiguration` operation.
 ///
@@ -687,18 +554,8 @@ rt::operation_type!(
     e::DeleteSyslogConfigurationError, op::DELETE_SYSLOG_CONFIGURATION
 );
 impl DeleteSyslogConfiguration {
-    /// Sets [`log_group_identifier`](t::DeleteSyslogConfigurationRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`vpc_endpoint_id`](t::DeleteSyslogConfigurationRequest::vpc_endpoint_id).
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteSyslogConfigurationRequest log_group_identifier(String));
+    rt::setter!(into_opt DeleteSyslogConfigurationRequest vpc_endpoint_id(String));
 }
 /// The `DeleteTransformer` operation.
 ///
@@ -713,12 +570,7 @@ rt::operation_type!(
     op::DELETE_TRANSFORMER
 );
 impl DeleteTransformer {
-    /// Sets [`log_group_identifier`](t::DeleteTransformerRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteTransformerRequest log_group_identifier(String));
 }
 /// The `DescribeAccountPolicies` operation.
 ///
@@ -744,36 +596,13 @@ rt::operation_type!(
     op::DESCRIBE_ACCOUNT_POLICIES
 );
 impl DescribeAccountPolicies {
-    /// Sets [`policy_type`](t::DescribeAccountPoliciesRequest::policy_type).
-    #[inline]
-    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
-        self.0.input_mut().policy_type = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::DescribeAccountPoliciesRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Sets [`account_identifiers`](t::DescribeAccountPoliciesRequest::account_identifiers).
-    #[inline]
-    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_identifiers);
-        self
-    }
-    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
-    #[inline]
-    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_identifiers, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeAccountPoliciesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeAccountPoliciesRequest policy_type(t::PolicyType));
+    rt::setter!(into_opt DescribeAccountPoliciesRequest policy_name(String));
+    rt::setter!(
+        items DescribeAccountPoliciesRequest account_identifiers(String)
+        push_account_identifiers
+    );
+    rt::setter!(into_opt DescribeAccountPoliciesRequest next_token(String));
 }
 /// The `DescribeConfigurationTemplates` operation.
 ///
@@ -791,66 +620,21 @@ rt::operation_type!(
     op::DESCRIBE_CONFIGURATION_TEMPLATES
 );
 impl DescribeConfigurationTemplates {
-    /// Sets [`service`](t::DescribeConfigurationTemplatesRequest::service).
-    #[inline]
-    pub fn service(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service = Some(value.into());
-        self
-    }
-    /// Sets [`log_types`](t::DescribeConfigurationTemplatesRequest::log_types).
-    #[inline]
-    pub fn log_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_types);
-        self
-    }
-    /// Adds one element to `logTypes`; see [`log_types`](Self::log_types).
-    #[inline]
-    pub fn push_log_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_types, item);
-        self
-    }
-    /// Sets [`resource_types`](t::DescribeConfigurationTemplatesRequest::resource_types).
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `resourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// Sets [`delivery_destination_types`](t::DescribeConfigurationTemplatesRequest::delivery_destination_types).
-    #[inline]
-    pub fn delivery_destination_types(
-        mut self,
-        value: impl rt::Items<t::DeliveryDestinationType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().delivery_destination_types);
-        self
-    }
-    /// Adds one element to `deliveryDestinationTypes`; see [`delivery_destination_types`](Self::delivery_destination_types).
-    #[inline]
-    pub fn push_delivery_destination_types(
-        mut self,
-        item: impl Into<t::DeliveryDestinationType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().delivery_destination_types, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeConfigurationTemplatesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeConfigurationTemplatesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt DescribeConfigurationTemplatesRequest service(String));
+    rt::setter!(
+        items DescribeConfigurationTemplatesRequest log_types(String) push_log_types
+    );
+    rt::setter!(
+        items DescribeConfigurationTemplatesRequest resource_types(String)
+        push_resource_types
+    );
+    rt::setter!(
+        items DescribeConfigurationTemplatesRequest
+        delivery_destination_types(t::DeliveryDestinationType)
+        push_delivery_destination_types
+    );
+    rt::setter!(into_opt DescribeConfigurationTemplatesRequest next_token(String));
+    rt::setter!(val_opt DescribeConfigurationTemplatesRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -884,30 +668,12 @@ rt::operation_type!(
     e::DescribeDeliveriesError, op::DESCRIBE_DELIVERIES
 );
 impl DescribeDeliveries {
-    /// Sets [`next_token`](t::DescribeDeliveriesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeDeliveriesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`delivery_source_names`](t::DescribeDeliveriesRequest::delivery_source_names).
-    #[inline]
-    pub fn delivery_source_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().delivery_source_names);
-        self
-    }
-    /// Adds one element to `deliverySourceNames`; see [`delivery_source_names`](Self::delivery_source_names).
-    #[inline]
-    pub fn push_delivery_source_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().delivery_source_names, item);
-        self
-    }
+    rt::setter!(into_opt DescribeDeliveriesRequest next_token(String));
+    rt::setter!(val_opt DescribeDeliveriesRequest limit(i32));
+    rt::setter!(
+        items DescribeDeliveriesRequest delivery_source_names(String)
+        push_delivery_source_names
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -938,30 +704,9 @@ rt::operation_type!(
     op::DESCRIBE_DELIVERY_DESTINATIONS
 );
 impl DescribeDeliveryDestinations {
-    /// Sets [`next_token`](t::DescribeDeliveryDestinationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeDeliveryDestinationsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`names`](t::DescribeDeliveryDestinationsRequest::names).
-    #[inline]
-    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().names);
-        self
-    }
-    /// Adds one element to `names`; see [`names`](Self::names).
-    #[inline]
-    pub fn push_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().names, item);
-        self
-    }
+    rt::setter!(into_opt DescribeDeliveryDestinationsRequest next_token(String));
+    rt::setter!(val_opt DescribeDeliveryDestinationsRequest limit(i32));
+    rt::setter!(items DescribeDeliveryDestinationsRequest names(String) push_names);
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -992,30 +737,11 @@ rt::operation_type!(
     op::DESCRIBE_DELIVERY_SOURCES
 );
 impl DescribeDeliverySources {
-    /// Sets [`next_token`](t::DescribeDeliverySourcesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeDeliverySourcesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`resource_arns`](t::DescribeDeliverySourcesRequest::resource_arns).
-    #[inline]
-    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_arns);
-        self
-    }
-    /// Adds one element to `resourceArns`; see [`resource_arns`](Self::resource_arns).
-    #[inline]
-    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_arns, item);
-        self
-    }
+    rt::setter!(into_opt DescribeDeliverySourcesRequest next_token(String));
+    rt::setter!(val_opt DescribeDeliverySourcesRequest limit(i32));
+    rt::setter!(
+        items DescribeDeliverySourcesRequest resource_arns(String) push_resource_arns
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1046,24 +772,9 @@ rt::operation_type!(
     op::DESCRIBE_DESTINATIONS
 );
 impl DescribeDestinations {
-    /// Sets [`destination_name_prefix`](t::DescribeDestinationsRequest::destination_name_prefix).
-    #[inline]
-    pub fn destination_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeDestinationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeDestinationsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt DescribeDestinationsRequest destination_name_prefix(String));
+    rt::setter!(into_opt DescribeDestinationsRequest next_token(String));
+    rt::setter!(val_opt DescribeDestinationsRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1093,30 +804,12 @@ rt::operation_type!(
     e::DescribeExportTasksError, op::DESCRIBE_EXPORT_TASKS
 );
 impl DescribeExportTasks {
-    /// Sets [`task_id`](t::DescribeExportTasksRequest::task_id).
-    #[inline]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_id = Some(value.into());
-        self
-    }
-    /// Sets [`status_code`](t::DescribeExportTasksRequest::status_code).
-    #[inline]
-    pub fn status_code(mut self, value: impl Into<t::ExportTaskStatusCode>) -> Self {
-        self.0.input_mut().status_code = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeExportTasksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeExportTasksRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt DescribeExportTasksRequest task_id(String));
+    rt::setter!(
+        into_opt DescribeExportTasksRequest status_code(t::ExportTaskStatusCode)
+    );
+    rt::setter!(into_opt DescribeExportTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeExportTasksRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1149,36 +842,15 @@ rt::operation_type!(
     op::DESCRIBE_FIELD_INDEXES
 );
 impl DescribeFieldIndexes {
-    /// Sets [`log_group_identifiers`](t::DescribeFieldIndexesRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// Sets [`index_categories`](t::DescribeFieldIndexesRequest::index_categories).
-    #[inline]
-    pub fn index_categories(mut self, value: impl rt::Items<t::IndexCategory>) -> Self {
-        value.add_to(&mut self.0.input_mut().index_categories);
-        self
-    }
-    /// Adds one element to `indexCategories`; see [`index_categories`](Self::index_categories).
-    #[inline]
-    pub fn push_index_categories(mut self, item: impl Into<t::IndexCategory>) -> Self {
-        rt::push(&mut self.0.input_mut().index_categories, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeFieldIndexesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items DescribeFieldIndexesRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(
+        items DescribeFieldIndexesRequest index_categories(t::IndexCategory)
+        push_index_categories
+    );
+    rt::setter!(into_opt DescribeFieldIndexesRequest next_token(String));
 }
 /// The `DescribeImportTaskBatches` operation.
 ///
@@ -1196,39 +868,13 @@ rt::operation_type!(
     op::DESCRIBE_IMPORT_TASK_BATCHES
 );
 impl DescribeImportTaskBatches {
-    /// Sets [`import_id`](t::DescribeImportTaskBatchesRequest::import_id).
-    #[inline]
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_id = value.into();
-        self
-    }
-    /// Sets [`batch_import_status`](t::DescribeImportTaskBatchesRequest::batch_import_status).
-    #[inline]
-    pub fn batch_import_status(
-        mut self,
-        value: impl rt::Items<t::ImportStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().batch_import_status);
-        self
-    }
-    /// Adds one element to `batchImportStatus`; see [`batch_import_status`](Self::batch_import_status).
-    #[inline]
-    pub fn push_batch_import_status(mut self, item: impl Into<t::ImportStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().batch_import_status, item);
-        self
-    }
-    /// Sets [`limit`](t::DescribeImportTaskBatchesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImportTaskBatchesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DescribeImportTaskBatchesRequest import_id(String));
+    rt::setter!(
+        items DescribeImportTaskBatchesRequest batch_import_status(t::ImportStatus)
+        push_batch_import_status
+    );
+    rt::setter!(val_opt DescribeImportTaskBatchesRequest limit(i32));
+    rt::setter!(into_opt DescribeImportTaskBatchesRequest next_token(String));
 }
 /// The `DescribeImportTasks` operation.
 ///
@@ -1245,36 +891,11 @@ rt::operation_type!(
     e::DescribeImportTasksError, op::DESCRIBE_IMPORT_TASKS
 );
 impl DescribeImportTasks {
-    /// Sets [`import_id`](t::DescribeImportTasksRequest::import_id).
-    #[inline]
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_id = Some(value.into());
-        self
-    }
-    /// Sets [`import_status`](t::DescribeImportTasksRequest::import_status).
-    #[inline]
-    pub fn import_status(mut self, value: impl Into<t::ImportStatus>) -> Self {
-        self.0.input_mut().import_status = Some(value.into());
-        self
-    }
-    /// Sets [`import_source_arn`](t::DescribeImportTasksRequest::import_source_arn).
-    #[inline]
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_source_arn = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeImportTasksRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeImportTasksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeImportTasksRequest import_id(String));
+    rt::setter!(into_opt DescribeImportTasksRequest import_status(t::ImportStatus));
+    rt::setter!(into_opt DescribeImportTasksRequest import_source_arn(String));
+    rt::setter!(val_opt DescribeImportTasksRequest limit(i32));
+    rt::setter!(into_opt DescribeImportTasksRequest next_token(String));
 }
 /// The `DescribeIndexPolicies` operation.
 ///
@@ -1298,24 +919,11 @@ rt::operation_type!(
     op::DESCRIBE_INDEX_POLICIES
 );
 impl DescribeIndexPolicies {
-    /// Sets [`log_group_identifiers`](t::DescribeIndexPoliciesRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeIndexPoliciesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items DescribeIndexPoliciesRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(into_opt DescribeIndexPoliciesRequest next_token(String));
 }
 impl super::Client {
     /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name. Returns [`DescribeLogGroups`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1403,66 +1011,20 @@ rt::operation_type!(
     e::DescribeLogGroupsError, op::DESCRIBE_LOG_GROUPS
 );
 impl DescribeLogGroups {
-    /// Sets [`account_identifiers`](t::DescribeLogGroupsRequest::account_identifiers).
-    #[inline]
-    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_identifiers);
-        self
-    }
-    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
-    #[inline]
-    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_identifiers, item);
-        self
-    }
-    /// Sets [`log_group_name_prefix`](t::DescribeLogGroupsRequest::log_group_name_prefix).
-    #[inline]
-    pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_name_pattern`](t::DescribeLogGroupsRequest::log_group_name_pattern).
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeLogGroupsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeLogGroupsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`include_linked_accounts`](t::DescribeLogGroupsRequest::include_linked_accounts).
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets [`log_group_class`](t::DescribeLogGroupsRequest::log_group_class).
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_identifiers`](t::DescribeLogGroupsRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
+    rt::setter!(
+        items DescribeLogGroupsRequest account_identifiers(String)
+        push_account_identifiers
+    );
+    rt::setter!(into_opt DescribeLogGroupsRequest log_group_name_prefix(String));
+    rt::setter!(into_opt DescribeLogGroupsRequest log_group_name_pattern(String));
+    rt::setter!(into_opt DescribeLogGroupsRequest next_token(String));
+    rt::setter!(val_opt DescribeLogGroupsRequest limit(i32));
+    rt::setter!(val_opt DescribeLogGroupsRequest include_linked_accounts(bool));
+    rt::setter!(into_opt DescribeLogGroupsRequest log_group_class(t::LogGroupClass));
+    rt::setter!(
+        items DescribeLogGroupsRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1498,48 +1060,13 @@ rt::operation_type!(
     e::DescribeLogStreamsError, op::DESCRIBE_LOG_STREAMS
 );
 impl DescribeLogStreams {
-    /// Sets [`log_group_name`](t::DescribeLogStreamsRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_identifier`](t::DescribeLogStreamsRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`log_stream_name_prefix`](t::DescribeLogStreamsRequest::log_stream_name_prefix).
-    #[inline]
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`order_by`](t::DescribeLogStreamsRequest::order_by).
-    #[inline]
-    pub fn order_by(mut self, value: impl Into<t::OrderBy>) -> Self {
-        self.0.input_mut().order_by = Some(value.into());
-        self
-    }
-    /// Sets [`descending`](t::DescribeLogStreamsRequest::descending).
-    #[inline]
-    pub fn descending(mut self, value: bool) -> Self {
-        self.0.input_mut().descending = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeLogStreamsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeLogStreamsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt DescribeLogStreamsRequest log_group_name(String));
+    rt::setter!(into_opt DescribeLogStreamsRequest log_group_identifier(String));
+    rt::setter!(into_opt DescribeLogStreamsRequest log_stream_name_prefix(String));
+    rt::setter!(into_opt DescribeLogStreamsRequest order_by(t::OrderBy));
+    rt::setter!(val_opt DescribeLogStreamsRequest descending(bool));
+    rt::setter!(into_opt DescribeLogStreamsRequest next_token(String));
+    rt::setter!(val_opt DescribeLogStreamsRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1570,24 +1097,9 @@ rt::operation_type!(
     op::DESCRIBE_LOOKUP_TABLES
 );
 impl DescribeLookupTables {
-    /// Sets [`lookup_table_name_prefix`](t::DescribeLookupTablesRequest::lookup_table_name_prefix).
-    #[inline]
-    pub fn lookup_table_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeLookupTablesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeLookupTablesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeLookupTablesRequest lookup_table_name_prefix(String));
+    rt::setter!(val_opt DescribeLookupTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeLookupTablesRequest next_token(String));
 }
 /// The `DescribeMetricFilters` operation.
 ///
@@ -1605,42 +1117,12 @@ rt::operation_type!(
     op::DESCRIBE_METRIC_FILTERS
 );
 impl DescribeMetricFilters {
-    /// Sets [`log_group_name`](t::DescribeMetricFiltersRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`filter_name_prefix`](t::DescribeMetricFiltersRequest::filter_name_prefix).
-    #[inline]
-    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeMetricFiltersRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeMetricFiltersRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`metric_name`](t::DescribeMetricFiltersRequest::metric_name).
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Sets [`metric_namespace`](t::DescribeMetricFiltersRequest::metric_namespace).
-    #[inline]
-    pub fn metric_namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_namespace = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeMetricFiltersRequest log_group_name(String));
+    rt::setter!(into_opt DescribeMetricFiltersRequest filter_name_prefix(String));
+    rt::setter!(into_opt DescribeMetricFiltersRequest next_token(String));
+    rt::setter!(val_opt DescribeMetricFiltersRequest limit(i32));
+    rt::setter!(into_opt DescribeMetricFiltersRequest metric_name(String));
+    rt::setter!(into_opt DescribeMetricFiltersRequest metric_namespace(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1672,36 +1154,11 @@ rt::operation_type!(
     e::DescribeQueriesError, op::DESCRIBE_QUERIES
 );
 impl DescribeQueries {
-    /// Sets [`log_group_name`](t::DescribeQueriesRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`status`](t::DescribeQueriesRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::QueryStatus>) -> Self {
-        self.0.input_mut().status = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeQueriesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeQueriesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`query_language`](t::DescribeQueriesRequest::query_language).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeQueriesRequest log_group_name(String));
+    rt::setter!(into_opt DescribeQueriesRequest status(t::QueryStatus));
+    rt::setter!(val_opt DescribeQueriesRequest max_results(i32));
+    rt::setter!(into_opt DescribeQueriesRequest next_token(String));
+    rt::setter!(into_opt DescribeQueriesRequest query_language(t::QueryLanguage));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1734,30 +1191,14 @@ rt::operation_type!(
     op::DESCRIBE_QUERY_DEFINITIONS
 );
 impl DescribeQueryDefinitions {
-    /// Sets [`query_language`](t::DescribeQueryDefinitionsRequest::query_language).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// Sets [`query_definition_name_prefix`](t::DescribeQueryDefinitionsRequest::query_definition_name_prefix).
-    #[inline]
-    pub fn query_definition_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_definition_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::DescribeQueryDefinitionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::DescribeQueryDefinitionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_opt DescribeQueryDefinitionsRequest query_language(t::QueryLanguage)
+    );
+    rt::setter!(
+        into_opt DescribeQueryDefinitionsRequest query_definition_name_prefix(String)
+    );
+    rt::setter!(val_opt DescribeQueryDefinitionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeQueryDefinitionsRequest next_token(String));
 }
 /// The `DescribeResourcePolicies` operation.
 ///
@@ -1775,30 +1216,10 @@ rt::operation_type!(
     op::DESCRIBE_RESOURCE_POLICIES
 );
 impl DescribeResourcePolicies {
-    /// Sets [`next_token`](t::DescribeResourcePoliciesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeResourcePoliciesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`resource_arn`](t::DescribeResourcePoliciesRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = Some(value.into());
-        self
-    }
-    /// Sets [`policy_scope`](t::DescribeResourcePoliciesRequest::policy_scope).
-    #[inline]
-    pub fn policy_scope(mut self, value: impl Into<t::PolicyScope>) -> Self {
-        self.0.input_mut().policy_scope = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DescribeResourcePoliciesRequest next_token(String));
+    rt::setter!(val_opt DescribeResourcePoliciesRequest limit(i32));
+    rt::setter!(into_opt DescribeResourcePoliciesRequest resource_arn(String));
+    rt::setter!(into_opt DescribeResourcePoliciesRequest policy_scope(t::PolicyScope));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1829,30 +1250,10 @@ rt::operation_type!(
     op::DESCRIBE_SUBSCRIPTION_FILTERS
 );
 impl DescribeSubscriptionFilters {
-    /// Sets [`log_group_name`](t::DescribeSubscriptionFiltersRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`filter_name_prefix`](t::DescribeSubscriptionFiltersRequest::filter_name_prefix).
-    #[inline]
-    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::DescribeSubscriptionFiltersRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::DescribeSubscriptionFiltersRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_req DescribeSubscriptionFiltersRequest log_group_name(String));
+    rt::setter!(into_opt DescribeSubscriptionFiltersRequest filter_name_prefix(String));
+    rt::setter!(into_opt DescribeSubscriptionFiltersRequest next_token(String));
+    rt::setter!(val_opt DescribeSubscriptionFiltersRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1889,18 +1290,8 @@ rt::operation_type!(
     e::DisassociateKmsKeyError, op::DISASSOCIATE_KMS_KEY
 );
 impl DisassociateKmsKey {
-    /// Sets [`log_group_name`](t::DisassociateKmsKeyRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`resource_identifier`](t::DisassociateKmsKeyRequest::resource_identifier).
-    #[inline]
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt DisassociateKmsKeyRequest log_group_name(String));
+    rt::setter!(into_opt DisassociateKmsKeyRequest resource_identifier(String));
 }
 /// The `DisassociateSourceFromS3TableIntegration` operation.
 ///
@@ -1920,10 +1311,7 @@ rt::operation_type!(
     op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION
 );
 impl DisassociateSourceFromS3TableIntegration {
-    /// Sets [`identifier`](t::DisassociateSourceFromS3TableIntegrationRequest::identifier).
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DisassociateSourceFromS3TableIntegrationRequest identifier(String)
+    );
 }

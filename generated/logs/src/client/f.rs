@@ -48,88 +48,24 @@ rt::operation_type!(
     e::FilterLogEventsError, op::FILTER_LOG_EVENTS
 );
 impl FilterLogEvents {
-    /// Sets [`log_group_name`](t::FilterLogEventsRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_identifier`](t::FilterLogEventsRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`log_stream_names`](t::FilterLogEventsRequest::log_stream_names).
-    #[inline]
-    pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_stream_names);
-        self
-    }
-    /// Adds one element to `logStreamNames`; see [`log_stream_names`](Self::log_stream_names).
-    #[inline]
-    pub fn push_log_stream_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_stream_names, item);
-        self
-    }
-    /// Sets [`log_stream_name_prefix`](t::FilterLogEventsRequest::log_stream_name_prefix).
-    #[inline]
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`start_time`](t::FilterLogEventsRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::FilterLogEventsRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`filter_pattern`](t::FilterLogEventsRequest::filter_pattern).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::FilterLogEventsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::FilterLogEventsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`start_from_head`](t::FilterLogEventsRequest::start_from_head).
-    #[inline]
-    pub fn start_from_head(mut self, value: bool) -> Self {
-        self.0.input_mut().start_from_head = Some(value);
-        self
-    }
-    /// Sets [`interleaved`](t::FilterLogEventsRequest::interleaved).
-    #[deprecated(
-        note = "Starting on June 17, 2019, this parameter will be ignored and the value will be assumed to be true. The response from this operation will always interleave events from multiple log streams within a log group."
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn interleaved(mut self, value: bool) -> Self {
-        self.0.input_mut().interleaved = Some(value);
-        self
-    }
-    /// Sets [`unmask`](t::FilterLogEventsRequest::unmask).
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
+    rt::setter!(into_opt FilterLogEventsRequest log_group_name(String));
+    rt::setter!(into_opt FilterLogEventsRequest log_group_identifier(String));
+    rt::setter!(
+        items FilterLogEventsRequest log_stream_names(String) push_log_stream_names
+    );
+    rt::setter!(into_opt FilterLogEventsRequest log_stream_name_prefix(String));
+    rt::setter!(val_opt FilterLogEventsRequest start_time(i64));
+    rt::setter!(val_opt FilterLogEventsRequest end_time(i64));
+    rt::setter!(into_opt FilterLogEventsRequest filter_pattern(String));
+    rt::setter!(into_opt FilterLogEventsRequest next_token(String));
+    rt::setter!(val_opt FilterLogEventsRequest limit(i32));
+    rt::setter!(val_opt FilterLogEventsRequest start_from_head(bool));
+    rt::setter!(
+        #[deprecated(note =
+        "Starting on June 17, 2019, this parameter will be ignored and the value will be assumed to be true. The response from this operation will always interleave events from multiple log streams within a log group.")]
+        #[allow(deprecated)] val_opt FilterLogEventsRequest interleaved(bool)
+    );
+    rt::setter!(val_opt FilterLogEventsRequest unmask(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

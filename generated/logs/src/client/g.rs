@@ -112,12 +112,7 @@ rt::operation_type!(
     op::GET_DATA_PROTECTION_POLICY
 );
 impl GetDataProtectionPolicy {
-    /// Sets [`log_group_identifier`](t::GetDataProtectionPolicyRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req GetDataProtectionPolicyRequest log_group_identifier(String));
 }
 /// The `GetDelivery` operation.
 ///
@@ -138,12 +133,7 @@ rt::operation_type!(
     op::GET_DELIVERY
 );
 impl GetDelivery {
-    /// Sets [`id`](t::GetDeliveryRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetDeliveryRequest id(String));
 }
 /// The `GetDeliveryDestination` operation.
 ///
@@ -161,12 +151,7 @@ rt::operation_type!(
     op::GET_DELIVERY_DESTINATION
 );
 impl GetDeliveryDestination {
-    /// Sets [`name`](t::GetDeliveryDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetDeliveryDestinationRequest name(String));
 }
 /// The `GetDeliveryDestinationPolicy` operation.
 ///
@@ -184,12 +169,9 @@ rt::operation_type!(
     op::GET_DELIVERY_DESTINATION_POLICY
 );
 impl GetDeliveryDestinationPolicy {
-    /// Sets [`delivery_destination_name`](t::GetDeliveryDestinationPolicyRequest::delivery_destination_name).
-    #[inline]
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetDeliveryDestinationPolicyRequest delivery_destination_name(String)
+    );
 }
 /// The `GetDeliverySource` operation.
 ///
@@ -206,12 +188,7 @@ rt::operation_type!(
     e::GetDeliverySourceError, op::GET_DELIVERY_SOURCE
 );
 impl GetDeliverySource {
-    /// Sets [`name`](t::GetDeliverySourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetDeliverySourceRequest name(String));
 }
 /// The `GetIntegration` operation.
 ///
@@ -228,12 +205,7 @@ rt::operation_type!(
     e::GetIntegrationError, op::GET_INTEGRATION
 );
 impl GetIntegration {
-    /// Sets [`integration_name`](t::GetIntegrationRequest::integration_name).
-    #[inline]
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name = value.into();
-        self
-    }
+    rt::setter!(into_req GetIntegrationRequest integration_name(String));
 }
 /// The `GetLogAnomalyDetector` operation.
 ///
@@ -251,12 +223,7 @@ rt::operation_type!(
     op::GET_LOG_ANOMALY_DETECTOR
 );
 impl GetLogAnomalyDetector {
-    /// Sets [`anomaly_detector_arn`](t::GetLogAnomalyDetectorRequest::anomaly_detector_arn).
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetLogAnomalyDetectorRequest anomaly_detector_arn(String));
 }
 /// The `GetLogEvents` operation.
 ///
@@ -285,60 +252,15 @@ rt::operation_type!(
     op::GET_LOG_EVENTS
 );
 impl GetLogEvents {
-    /// Sets [`log_group_name`](t::GetLogEventsRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_identifier`](t::GetLogEventsRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`log_stream_name`](t::GetLogEventsRequest::log_stream_name).
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
-    /// Sets [`start_time`](t::GetLogEventsRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// Sets [`end_time`](t::GetLogEventsRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetLogEventsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::GetLogEventsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`start_from_head`](t::GetLogEventsRequest::start_from_head).
-    #[inline]
-    pub fn start_from_head(mut self, value: bool) -> Self {
-        self.0.input_mut().start_from_head = Some(value);
-        self
-    }
-    /// Sets [`unmask`](t::GetLogEventsRequest::unmask).
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
+    rt::setter!(into_opt GetLogEventsRequest log_group_name(String));
+    rt::setter!(into_opt GetLogEventsRequest log_group_identifier(String));
+    rt::setter!(into_req GetLogEventsRequest log_stream_name(String));
+    rt::setter!(val_opt GetLogEventsRequest start_time(i64));
+    rt::setter!(val_opt GetLogEventsRequest end_time(i64));
+    rt::setter!(into_opt GetLogEventsRequest next_token(String));
+    rt::setter!(val_opt GetLogEventsRequest limit(i32));
+    rt::setter!(val_opt GetLogEventsRequest start_from_head(bool));
+    rt::setter!(val_opt GetLogEventsRequest unmask(bool));
 }
 /// The `GetLogFields` operation.
 ///
@@ -355,18 +277,8 @@ rt::operation_type!(
     op::GET_LOG_FIELDS
 );
 impl GetLogFields {
-    /// Sets [`data_source_name`](t::GetLogFieldsRequest::data_source_name).
-    #[inline]
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_name = value.into();
-        self
-    }
-    /// Sets [`data_source_type`](t::GetLogFieldsRequest::data_source_type).
-    #[inline]
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_type = value.into();
-        self
-    }
+    rt::setter!(into_req GetLogFieldsRequest data_source_name(String));
+    rt::setter!(into_req GetLogFieldsRequest data_source_type(String));
 }
 /// The `GetLogGroupFields` operation.
 ///
@@ -393,24 +305,9 @@ rt::operation_type!(
     e::GetLogGroupFieldsError, op::GET_LOG_GROUP_FIELDS
 );
 impl GetLogGroupFields {
-    /// Sets [`log_group_name`](t::GetLogGroupFieldsRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`time`](t::GetLogGroupFieldsRequest::time).
-    #[inline]
-    pub fn time(mut self, value: i64) -> Self {
-        self.0.input_mut().time = Some(value);
-        self
-    }
-    /// Sets [`log_group_identifier`](t::GetLogGroupFieldsRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt GetLogGroupFieldsRequest log_group_name(String));
+    rt::setter!(val_opt GetLogGroupFieldsRequest time(i64));
+    rt::setter!(into_opt GetLogGroupFieldsRequest log_group_identifier(String));
 }
 /// The `GetLogObject` operation.
 ///
@@ -429,18 +326,8 @@ rt::operation_type!(
     op::GET_LOG_OBJECT
 );
 impl GetLogObject {
-    /// Sets [`unmask`](t::GetLogObjectRequest::unmask).
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
-    /// Sets [`log_object_pointer`](t::GetLogObjectRequest::log_object_pointer).
-    #[inline]
-    pub fn log_object_pointer(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_object_pointer = value.into();
-        self
-    }
+    rt::setter!(val_opt GetLogObjectRequest unmask(bool));
+    rt::setter!(into_req GetLogObjectRequest log_object_pointer(String));
 }
 /// The `GetLogRecord` operation.
 ///
@@ -459,18 +346,8 @@ rt::operation_type!(
     op::GET_LOG_RECORD
 );
 impl GetLogRecord {
-    /// Sets [`log_record_pointer`](t::GetLogRecordRequest::log_record_pointer).
-    #[inline]
-    pub fn log_record_pointer(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_record_pointer = value.into();
-        self
-    }
-    /// Sets [`unmask`](t::GetLogRecordRequest::unmask).
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
+    rt::setter!(into_req GetLogRecordRequest log_record_pointer(String));
+    rt::setter!(val_opt GetLogRecordRequest unmask(bool));
 }
 /// The `GetLookupTable` operation.
 ///
@@ -487,12 +364,7 @@ rt::operation_type!(
     e::GetLookupTableError, op::GET_LOOKUP_TABLE
 );
 impl GetLookupTable {
-    /// Sets [`lookup_table_arn`](t::GetLookupTableRequest::lookup_table_arn).
-    #[inline]
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetLookupTableRequest lookup_table_arn(String));
 }
 /// The `GetQueryResults` operation.
 ///
@@ -521,24 +393,9 @@ rt::operation_type!(
     e::GetQueryResultsError, op::GET_QUERY_RESULTS
 );
 impl GetQueryResults {
-    /// Sets [`query_id`](t::GetQueryResultsRequest::query_id).
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::GetQueryResultsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::GetQueryResultsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
+    rt::setter!(into_req GetQueryResultsRequest query_id(String));
+    rt::setter!(into_opt GetQueryResultsRequest next_token(String));
+    rt::setter!(val_opt GetQueryResultsRequest max_items(i32));
 }
 /// The `GetScheduledQuery` operation.
 ///
@@ -555,12 +412,7 @@ rt::operation_type!(
     e::GetScheduledQueryError, op::GET_SCHEDULED_QUERY
 );
 impl GetScheduledQuery {
-    /// Sets [`identifier`](t::GetScheduledQueryRequest::identifier).
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
+    rt::setter!(into_req GetScheduledQueryRequest identifier(String));
 }
 /// The `GetScheduledQueryHistory` operation.
 ///
@@ -578,54 +430,15 @@ rt::operation_type!(
     op::GET_SCHEDULED_QUERY_HISTORY
 );
 impl GetScheduledQueryHistory {
-    /// Sets [`identifier`](t::GetScheduledQueryHistoryRequest::identifier).
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// Sets [`start_time`](t::GetScheduledQueryHistoryRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::GetScheduledQueryHistoryRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`execution_statuses`](t::GetScheduledQueryHistoryRequest::execution_statuses).
-    #[inline]
-    pub fn execution_statuses(
-        mut self,
-        value: impl rt::Items<t::ExecutionStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().execution_statuses);
-        self
-    }
-    /// Adds one element to `executionStatuses`; see [`execution_statuses`](Self::execution_statuses).
-    #[inline]
-    pub fn push_execution_statuses(
-        mut self,
-        item: impl Into<t::ExecutionStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().execution_statuses, item);
-        self
-    }
-    /// Sets [`max_results`](t::GetScheduledQueryHistoryRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::GetScheduledQueryHistoryRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetScheduledQueryHistoryRequest identifier(String));
+    rt::setter!(val_req GetScheduledQueryHistoryRequest start_time(i64));
+    rt::setter!(val_req GetScheduledQueryHistoryRequest end_time(i64));
+    rt::setter!(
+        items GetScheduledQueryHistoryRequest execution_statuses(t::ExecutionStatus)
+        push_execution_statuses
+    );
+    rt::setter!(val_opt GetScheduledQueryHistoryRequest max_results(i32));
+    rt::setter!(into_opt GetScheduledQueryHistoryRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -684,10 +497,5 @@ rt::operation_type!(
     e::GetTransformerError, op::GET_TRANSFORMER
 );
 impl GetTransformer {
-    /// Sets [`log_group_identifier`](t::GetTransformerRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
+    rt::setter!(into_req GetTransformerRequest log_group_identifier(String));
 }

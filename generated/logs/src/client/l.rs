@@ -95,69 +95,29 @@ rt::operation_type!(
     op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES
 );
 impl ListAggregateLogGroupSummaries {
-    /// Sets [`account_identifiers`](t::ListAggregateLogGroupSummariesRequest::account_identifiers).
-    #[inline]
-    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_identifiers);
-        self
-    }
-    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
-    #[inline]
-    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_identifiers, item);
-        self
-    }
-    /// Sets [`include_linked_accounts`](t::ListAggregateLogGroupSummariesRequest::include_linked_accounts).
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets [`log_group_class`](t::ListAggregateLogGroupSummariesRequest::log_group_class).
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_name_pattern`](t::ListAggregateLogGroupSummariesRequest::log_group_name_pattern).
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`data_sources`](t::ListAggregateLogGroupSummariesRequest::data_sources).
-    #[inline]
-    pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().data_sources);
-        self
-    }
-    /// Adds one element to `dataSources`; see [`data_sources`](Self::data_sources).
-    #[inline]
-    pub fn push_data_sources(mut self, item: impl Into<t::DataSourceFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().data_sources, item);
-        self
-    }
-    /// Sets [`group_by`](t::ListAggregateLogGroupSummariesRequest::group_by).
-    #[inline]
-    pub fn group_by(
-        mut self,
-        value: impl Into<t::ListAggregateLogGroupSummariesGroupBy>,
-    ) -> Self {
-        self.0.input_mut().group_by = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListAggregateLogGroupSummariesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListAggregateLogGroupSummariesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(
+        items ListAggregateLogGroupSummariesRequest account_identifiers(String)
+        push_account_identifiers
+    );
+    rt::setter!(
+        val_opt ListAggregateLogGroupSummariesRequest include_linked_accounts(bool)
+    );
+    rt::setter!(
+        into_opt ListAggregateLogGroupSummariesRequest log_group_class(t::LogGroupClass)
+    );
+    rt::setter!(
+        into_opt ListAggregateLogGroupSummariesRequest log_group_name_pattern(String)
+    );
+    rt::setter!(
+        items ListAggregateLogGroupSummariesRequest data_sources(t::DataSourceFilter)
+        push_data_sources
+    );
+    rt::setter!(
+        into_req ListAggregateLogGroupSummariesRequest
+        group_by(t::ListAggregateLogGroupSummariesGroupBy)
+    );
+    rt::setter!(into_opt ListAggregateLogGroupSummariesRequest next_token(String));
+    rt::setter!(val_opt ListAggregateLogGroupSummariesRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -187,30 +147,10 @@ rt::operation_type!(
     e::ListAnomaliesError, op::LIST_ANOMALIES
 );
 impl ListAnomalies {
-    /// Sets [`anomaly_detector_arn`](t::ListAnomaliesRequest::anomaly_detector_arn).
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// Sets [`suppression_state`](t::ListAnomaliesRequest::suppression_state).
-    #[inline]
-    pub fn suppression_state(mut self, value: impl Into<t::SuppressionState>) -> Self {
-        self.0.input_mut().suppression_state = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListAnomaliesRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListAnomaliesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListAnomaliesRequest anomaly_detector_arn(String));
+    rt::setter!(into_opt ListAnomaliesRequest suppression_state(t::SuppressionState));
+    rt::setter!(val_opt ListAnomaliesRequest limit(i32));
+    rt::setter!(into_opt ListAnomaliesRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -240,24 +180,11 @@ rt::operation_type!(
     e::ListIntegrationsError, op::LIST_INTEGRATIONS
 );
 impl ListIntegrations {
-    /// Sets [`integration_name_prefix`](t::ListIntegrationsRequest::integration_name_prefix).
-    #[inline]
-    pub fn integration_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`integration_type`](t::ListIntegrationsRequest::integration_type).
-    #[inline]
-    pub fn integration_type(mut self, value: impl Into<t::IntegrationType>) -> Self {
-        self.0.input_mut().integration_type = Some(value.into());
-        self
-    }
-    /// Sets [`integration_status`](t::ListIntegrationsRequest::integration_status).
-    #[inline]
-    pub fn integration_status(mut self, value: impl Into<t::IntegrationStatus>) -> Self {
-        self.0.input_mut().integration_status = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListIntegrationsRequest integration_name_prefix(String));
+    rt::setter!(into_opt ListIntegrationsRequest integration_type(t::IntegrationType));
+    rt::setter!(
+        into_opt ListIntegrationsRequest integration_status(t::IntegrationStatus)
+    );
 }
 /// The `ListLogAnomalyDetectors` operation.
 ///
@@ -275,24 +202,9 @@ rt::operation_type!(
     op::LIST_LOG_ANOMALY_DETECTORS
 );
 impl ListLogAnomalyDetectors {
-    /// Sets [`filter_log_group_arn`](t::ListLogAnomalyDetectorsRequest::filter_log_group_arn).
-    #[inline]
-    pub fn filter_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListLogAnomalyDetectorsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListLogAnomalyDetectorsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListLogAnomalyDetectorsRequest filter_log_group_arn(String));
+    rt::setter!(val_opt ListLogAnomalyDetectorsRequest limit(i32));
+    rt::setter!(into_opt ListLogAnomalyDetectorsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -326,84 +238,23 @@ rt::operation_type!(
     e::ListLogGroupsError, op::LIST_LOG_GROUPS
 );
 impl ListLogGroups {
-    /// Sets [`log_group_name_pattern`](t::ListLogGroupsRequest::log_group_name_pattern).
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_class`](t::ListLogGroupsRequest::log_group_class).
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Sets [`include_linked_accounts`](t::ListLogGroupsRequest::include_linked_accounts).
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets [`account_identifiers`](t::ListLogGroupsRequest::account_identifiers).
-    #[inline]
-    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_identifiers);
-        self
-    }
-    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
-    #[inline]
-    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_identifiers, item);
-        self
-    }
-    /// Sets [`next_token`](t::ListLogGroupsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`limit`](t::ListLogGroupsRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets [`data_sources`](t::ListLogGroupsRequest::data_sources).
-    #[inline]
-    pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().data_sources);
-        self
-    }
-    /// Adds one element to `dataSources`; see [`data_sources`](Self::data_sources).
-    #[inline]
-    pub fn push_data_sources(mut self, item: impl Into<t::DataSourceFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().data_sources, item);
-        self
-    }
-    /// Sets [`field_index_names`](t::ListLogGroupsRequest::field_index_names).
-    #[inline]
-    pub fn field_index_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().field_index_names);
-        self
-    }
-    /// Adds one element to `fieldIndexNames`; see [`field_index_names`](Self::field_index_names).
-    #[inline]
-    pub fn push_field_index_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().field_index_names, item);
-        self
-    }
-    /// Sets [`log_group_tags`](t::ListLogGroupsRequest::log_group_tags).
-    #[inline]
-    pub fn log_group_tags(mut self, value: impl rt::Items<t::TagFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_tags);
-        self
-    }
-    /// Adds one element to `logGroupTags`; see [`log_group_tags`](Self::log_group_tags).
-    #[inline]
-    pub fn push_log_group_tags(mut self, item: impl Into<t::TagFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_tags, item);
-        self
-    }
+    rt::setter!(into_opt ListLogGroupsRequest log_group_name_pattern(String));
+    rt::setter!(into_opt ListLogGroupsRequest log_group_class(t::LogGroupClass));
+    rt::setter!(val_opt ListLogGroupsRequest include_linked_accounts(bool));
+    rt::setter!(
+        items ListLogGroupsRequest account_identifiers(String) push_account_identifiers
+    );
+    rt::setter!(into_opt ListLogGroupsRequest next_token(String));
+    rt::setter!(val_opt ListLogGroupsRequest limit(i32));
+    rt::setter!(
+        items ListLogGroupsRequest data_sources(t::DataSourceFilter) push_data_sources
+    );
+    rt::setter!(
+        items ListLogGroupsRequest field_index_names(String) push_field_index_names
+    );
+    rt::setter!(
+        items ListLogGroupsRequest log_group_tags(t::TagFilter) push_log_group_tags
+    );
 }
 /// The `ListLogGroupsForQuery` operation.
 ///
@@ -423,24 +274,9 @@ rt::operation_type!(
     op::LIST_LOG_GROUPS_FOR_QUERY
 );
 impl ListLogGroupsForQuery {
-    /// Sets [`query_id`](t::ListLogGroupsForQueryRequest::query_id).
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListLogGroupsForQueryRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListLogGroupsForQueryRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListLogGroupsForQueryRequest query_id(String));
+    rt::setter!(into_opt ListLogGroupsForQueryRequest next_token(String));
+    rt::setter!(val_opt ListLogGroupsForQueryRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -471,30 +307,10 @@ rt::operation_type!(
     op::LIST_SCHEDULED_QUERIES
 );
 impl ListScheduledQueries {
-    /// Sets [`max_results`](t::ListScheduledQueriesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListScheduledQueriesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`state`](t::ListScheduledQueriesRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ScheduledQueryState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sets [`schedule_type`](t::ListScheduledQueriesRequest::schedule_type).
-    #[inline]
-    pub fn schedule_type(mut self, value: impl Into<t::ScheduleType>) -> Self {
-        self.0.input_mut().schedule_type = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ListScheduledQueriesRequest max_results(i32));
+    rt::setter!(into_opt ListScheduledQueriesRequest next_token(String));
+    rt::setter!(into_opt ListScheduledQueriesRequest state(t::ScheduledQueryState));
+    rt::setter!(into_opt ListScheduledQueriesRequest schedule_type(t::ScheduleType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -525,24 +341,11 @@ rt::operation_type!(
     e::ListSourcesForS3TableIntegrationError, op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION
 );
 impl ListSourcesForS3TableIntegration {
-    /// Sets [`integration_arn`](t::ListSourcesForS3TableIntegrationRequest::integration_arn).
-    #[inline]
-    pub fn integration_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_arn = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::ListSourcesForS3TableIntegrationRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListSourcesForS3TableIntegrationRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req ListSourcesForS3TableIntegrationRequest integration_arn(String)
+    );
+    rt::setter!(val_opt ListSourcesForS3TableIntegrationRequest max_results(i32));
+    rt::setter!(into_opt ListSourcesForS3TableIntegrationRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -573,30 +376,10 @@ rt::operation_type!(
     op::LIST_SYSLOG_CONFIGURATIONS
 );
 impl ListSyslogConfigurations {
-    /// Sets [`log_group_identifier`](t::ListSyslogConfigurationsRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`vpc_endpoint_id`](t::ListSyslogConfigurationsRequest::vpc_endpoint_id).
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListSyslogConfigurationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListSyslogConfigurationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListSyslogConfigurationsRequest log_group_identifier(String));
+    rt::setter!(into_opt ListSyslogConfigurationsRequest vpc_endpoint_id(String));
+    rt::setter!(into_opt ListSyslogConfigurationsRequest next_token(String));
+    rt::setter!(val_opt ListSyslogConfigurationsRequest max_results(i32));
 }
 /// The `ListTagsForResource` operation.
 ///
@@ -613,12 +396,7 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`resource_arn`](t::ListTagsForResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }
 /// The `ListTagsLogGroup` operation.
 ///
@@ -637,10 +415,5 @@ rt::operation_type!(
     t::ListTagsLogGroupResponse, e::ListTagsLogGroupError, op::LIST_TAGS_LOG_GROUP
 );
 impl ListTagsLogGroup {
-    /// Sets [`log_group_name`](t::ListTagsLogGroupRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsLogGroupRequest log_group_name(String));
 }

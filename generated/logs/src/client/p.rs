@@ -288,42 +288,12 @@ rt::operation_type!(
     e::PutAccountPolicyError, op::PUT_ACCOUNT_POLICY
 );
 impl PutAccountPolicy {
-    /// Sets [`policy_name`](t::PutAccountPolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::PutAccountPolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sets [`policy_type`](t::PutAccountPolicyRequest::policy_type).
-    #[inline]
-    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
-        self.0.input_mut().policy_type = value.into();
-        self
-    }
-    /// Sets [`scope`](t::PutAccountPolicyRequest::scope).
-    #[inline]
-    pub fn scope(mut self, value: impl Into<t::Scope>) -> Self {
-        self.0.input_mut().scope = Some(value.into());
-        self
-    }
-    /// Sets [`selection_criteria`](t::PutAccountPolicyRequest::selection_criteria).
-    #[inline]
-    pub fn selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets [`dry_run`](t::PutAccountPolicyRequest::dry_run).
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+    rt::setter!(into_req PutAccountPolicyRequest policy_name(String));
+    rt::setter!(into_req PutAccountPolicyRequest policy_document(String));
+    rt::setter!(into_req PutAccountPolicyRequest policy_type(t::PolicyType));
+    rt::setter!(into_opt PutAccountPolicyRequest scope(t::Scope));
+    rt::setter!(into_opt PutAccountPolicyRequest selection_criteria(String));
+    rt::setter!(val_opt PutAccountPolicyRequest dry_run(bool));
 }
 /// The `PutBearerTokenAuthentication` operation.
 ///
@@ -342,18 +312,13 @@ rt::operation_type!(
     e::PutBearerTokenAuthenticationError, op::PUT_BEARER_TOKEN_AUTHENTICATION
 );
 impl PutBearerTokenAuthentication {
-    /// Sets [`log_group_identifier`](t::PutBearerTokenAuthenticationRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`bearer_token_authentication_enabled`](t::PutBearerTokenAuthenticationRequest::bearer_token_authentication_enabled).
-    #[inline]
-    pub fn bearer_token_authentication_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bearer_token_authentication_enabled = value;
-        self
-    }
+    rt::setter!(
+        into_req PutBearerTokenAuthenticationRequest log_group_identifier(String)
+    );
+    rt::setter!(
+        val_req PutBearerTokenAuthenticationRequest
+        bearer_token_authentication_enabled(bool)
+    );
 }
 /// The `PutDataProtectionPolicy` operation.
 ///
@@ -379,18 +344,8 @@ rt::operation_type!(
     op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
-    /// Sets [`log_group_identifier`](t::PutDataProtectionPolicyRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::PutDataProtectionPolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
+    rt::setter!(into_req PutDataProtectionPolicyRequest log_group_identifier(String));
+    rt::setter!(into_req PutDataProtectionPolicyRequest policy_document(String));
 }
 /// The `PutDeliveryDestination` operation.
 ///
@@ -421,58 +376,18 @@ rt::operation_type!(
     op::PUT_DELIVERY_DESTINATION
 );
 impl PutDeliveryDestination {
-    /// Sets [`name`](t::PutDeliveryDestinationRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`output_format`](t::PutDeliveryDestinationRequest::output_format).
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
-        self.0.input_mut().output_format = Some(value.into());
-        self
-    }
-    /// Sets [`delivery_destination_configuration`](t::PutDeliveryDestinationRequest::delivery_destination_configuration).
-    #[inline]
-    pub fn delivery_destination_configuration(
-        mut self,
-        value: t::DeliveryDestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().delivery_destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`delivery_destination_type`](t::PutDeliveryDestinationRequest::delivery_destination_type).
-    #[inline]
-    pub fn delivery_destination_type(
-        mut self,
-        value: impl Into<t::DeliveryDestinationType>,
-    ) -> Self {
-        self.0.input_mut().delivery_destination_type = Some(value.into());
-        self
-    }
-    /// Sets [`role_arn`](t::PutDeliveryDestinationRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::PutDeliveryDestinationRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req PutDeliveryDestinationRequest name(String));
+    rt::setter!(into_opt PutDeliveryDestinationRequest output_format(t::OutputFormat));
+    rt::setter!(
+        val_opt PutDeliveryDestinationRequest
+        delivery_destination_configuration(t::DeliveryDestinationConfiguration)
+    );
+    rt::setter!(
+        into_opt PutDeliveryDestinationRequest
+        delivery_destination_type(t::DeliveryDestinationType)
+    );
+    rt::setter!(into_opt PutDeliveryDestinationRequest role_arn(String));
+    rt::setter!(entries PutDeliveryDestinationRequest tags(String, String) insert_tags);
 }
 /// The `PutDeliveryDestinationPolicy` operation.
 ///
@@ -499,18 +414,12 @@ rt::operation_type!(
     op::PUT_DELIVERY_DESTINATION_POLICY
 );
 impl PutDeliveryDestinationPolicy {
-    /// Sets [`delivery_destination_name`](t::PutDeliveryDestinationPolicyRequest::delivery_destination_name).
-    #[inline]
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_name = value.into();
-        self
-    }
-    /// Sets [`delivery_destination_policy`](t::PutDeliveryDestinationPolicyRequest::delivery_destination_policy).
-    #[inline]
-    pub fn delivery_destination_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_policy = value.into();
-        self
-    }
+    rt::setter!(
+        into_req PutDeliveryDestinationPolicyRequest delivery_destination_name(String)
+    );
+    rt::setter!(
+        into_req PutDeliveryDestinationPolicyRequest delivery_destination_policy(String)
+    );
 }
 /// The `PutDeliverySource` operation.
 ///
@@ -540,59 +449,14 @@ rt::operation_type!(
     e::PutDeliverySourceError, op::PUT_DELIVERY_SOURCE
 );
 impl PutDeliverySource {
-    /// Sets [`name`](t::PutDeliverySourceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`resource_arn`](t::PutDeliverySourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`log_type`](t::PutDeliverySourceRequest::log_type).
-    #[inline]
-    pub fn log_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_type = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutDeliverySourceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sets [`delivery_source_configuration`](t::PutDeliverySourceRequest::delivery_source_configuration).
-    #[inline]
-    pub fn delivery_source_configuration(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().delivery_source_configuration);
-        self
-    }
-    /// Adds one entry to `deliverySourceConfiguration`; see [`delivery_source_configuration`](Self::delivery_source_configuration).
-    #[inline]
-    pub fn insert_delivery_source_configuration(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().delivery_source_configuration, key, value);
-        self
-    }
+    rt::setter!(into_req PutDeliverySourceRequest name(String));
+    rt::setter!(into_req PutDeliverySourceRequest resource_arn(String));
+    rt::setter!(into_req PutDeliverySourceRequest log_type(String));
+    rt::setter!(entries PutDeliverySourceRequest tags(String, String) insert_tags);
+    rt::setter!(
+        entries PutDeliverySourceRequest delivery_source_configuration(String, String)
+        insert_delivery_source_configuration
+    );
 }
 /// The `PutDestination` operation.
 ///
@@ -615,40 +479,10 @@ rt::operation_type!(
     e::PutDestinationError, op::PUT_DESTINATION
 );
 impl PutDestination {
-    /// Sets [`destination_name`](t::PutDestinationRequest::destination_name).
-    #[inline]
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name = value.into();
-        self
-    }
-    /// Sets [`target_arn`](t::PutDestinationRequest::target_arn).
-    #[inline]
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_arn = value.into();
-        self
-    }
-    /// Sets [`role_arn`](t::PutDestinationRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutDestinationRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req PutDestinationRequest destination_name(String));
+    rt::setter!(into_req PutDestinationRequest target_arn(String));
+    rt::setter!(into_req PutDestinationRequest role_arn(String));
+    rt::setter!(entries PutDestinationRequest tags(String, String) insert_tags);
 }
 /// The `PutDestinationPolicy` operation.
 ///
@@ -665,24 +499,9 @@ rt::operation_type!(
     e::PutDestinationPolicyError, op::PUT_DESTINATION_POLICY
 );
 impl PutDestinationPolicy {
-    /// Sets [`destination_name`](t::PutDestinationPolicyRequest::destination_name).
-    #[inline]
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name = value.into();
-        self
-    }
-    /// Sets [`access_policy`](t::PutDestinationPolicyRequest::access_policy).
-    #[inline]
-    pub fn access_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_policy = value.into();
-        self
-    }
-    /// Sets [`force_update`](t::PutDestinationPolicyRequest::force_update).
-    #[inline]
-    pub fn force_update(mut self, value: bool) -> Self {
-        self.0.input_mut().force_update = Some(value);
-        self
-    }
+    rt::setter!(into_req PutDestinationPolicyRequest destination_name(String));
+    rt::setter!(into_req PutDestinationPolicyRequest access_policy(String));
+    rt::setter!(val_opt PutDestinationPolicyRequest force_update(bool));
 }
 /// The `PutIndexPolicy` operation.
 ///
@@ -726,18 +545,8 @@ rt::operation_type!(
     e::PutIndexPolicyError, op::PUT_INDEX_POLICY
 );
 impl PutIndexPolicy {
-    /// Sets [`log_group_identifier`](t::PutIndexPolicyRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`policy_document`](t::PutIndexPolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
+    rt::setter!(into_req PutIndexPolicyRequest log_group_identifier(String));
+    rt::setter!(into_req PutIndexPolicyRequest policy_document(String));
 }
 /// The `PutIntegration` operation.
 ///
@@ -758,24 +567,9 @@ rt::operation_type!(
     e::PutIntegrationError, op::PUT_INTEGRATION
 );
 impl PutIntegration {
-    /// Sets [`integration_name`](t::PutIntegrationRequest::integration_name).
-    #[inline]
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name = value.into();
-        self
-    }
-    /// Sets [`resource_config`](t::PutIntegrationRequest::resource_config).
-    #[inline]
-    pub fn resource_config(mut self, value: t::ResourceConfig) -> Self {
-        self.0.input_mut().resource_config = value;
-        self
-    }
-    /// Sets [`integration_type`](t::PutIntegrationRequest::integration_type).
-    #[inline]
-    pub fn integration_type(mut self, value: impl Into<t::IntegrationType>) -> Self {
-        self.0.input_mut().integration_type = value.into();
-        self
-    }
+    rt::setter!(into_req PutIntegrationRequest integration_name(String));
+    rt::setter!(val_req PutIntegrationRequest resource_config(t::ResourceConfig));
+    rt::setter!(into_req PutIntegrationRequest integration_type(t::IntegrationType));
 }
 /// The `PutLogEvents` operation.
 ///
@@ -809,42 +603,11 @@ rt::operation_type!(
     op::PUT_LOG_EVENTS
 );
 impl PutLogEvents {
-    /// Sets [`log_group_name`](t::PutLogEventsRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`log_stream_name`](t::PutLogEventsRequest::log_stream_name).
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
-    /// Sets [`log_events`](t::PutLogEventsRequest::log_events).
-    #[inline]
-    pub fn log_events(mut self, value: impl rt::Items<t::InputLogEvent>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_events);
-        self
-    }
-    /// Adds one element to `logEvents`; see [`log_events`](Self::log_events).
-    #[inline]
-    pub fn push_log_events(mut self, item: impl Into<t::InputLogEvent>) -> Self {
-        rt::push(&mut self.0.input_mut().log_events, item);
-        self
-    }
-    /// Sets [`sequence_token`](t::PutLogEventsRequest::sequence_token).
-    #[inline]
-    pub fn sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sequence_token = Some(value.into());
-        self
-    }
-    /// Sets [`entity`](t::PutLogEventsRequest::entity).
-    #[inline]
-    pub fn entity(mut self, value: t::Entity) -> Self {
-        self.0.input_mut().entity = Some(value);
-        self
-    }
+    rt::setter!(into_req PutLogEventsRequest log_group_name(String));
+    rt::setter!(into_req PutLogEventsRequest log_stream_name(String));
+    rt::setter!(items PutLogEventsRequest log_events(t::InputLogEvent) push_log_events);
+    rt::setter!(into_opt PutLogEventsRequest sequence_token(String));
+    rt::setter!(val_opt PutLogEventsRequest entity(t::Entity));
 }
 /// The `PutLogGroupDeletionProtection` operation.
 ///
@@ -863,18 +626,12 @@ rt::operation_type!(
     e::PutLogGroupDeletionProtectionError, op::PUT_LOG_GROUP_DELETION_PROTECTION
 );
 impl PutLogGroupDeletionProtection {
-    /// Sets [`log_group_identifier`](t::PutLogGroupDeletionProtectionRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`deletion_protection_enabled`](t::PutLogGroupDeletionProtectionRequest::deletion_protection_enabled).
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = value;
-        self
-    }
+    rt::setter!(
+        into_req PutLogGroupDeletionProtectionRequest log_group_identifier(String)
+    );
+    rt::setter!(
+        val_req PutLogGroupDeletionProtectionRequest deletion_protection_enabled(bool)
+    );
 }
 /// The `PutMetricFilter` operation.
 ///
@@ -899,69 +656,19 @@ rt::operation_type!(
     op::PUT_METRIC_FILTER
 );
 impl PutMetricFilter {
-    /// Sets [`log_group_name`](t::PutMetricFilterRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`filter_name`](t::PutMetricFilterRequest::filter_name).
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
-    /// Sets [`filter_pattern`](t::PutMetricFilterRequest::filter_pattern).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = value.into();
-        self
-    }
-    /// Sets [`metric_transformations`](t::PutMetricFilterRequest::metric_transformations).
-    #[inline]
-    pub fn metric_transformations(
-        mut self,
-        value: impl rt::Items<t::MetricTransformation>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_transformations);
-        self
-    }
-    /// Adds one element to `metricTransformations`; see [`metric_transformations`](Self::metric_transformations).
-    #[inline]
-    pub fn push_metric_transformations(
-        mut self,
-        item: impl Into<t::MetricTransformation>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_transformations, item);
-        self
-    }
-    /// Sets [`apply_on_transformed_logs`](t::PutMetricFilterRequest::apply_on_transformed_logs).
-    #[inline]
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sets [`field_selection_criteria`](t::PutMetricFilterRequest::field_selection_criteria).
-    #[inline]
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets [`emit_system_field_dimensions`](t::PutMetricFilterRequest::emit_system_field_dimensions).
-    #[inline]
-    pub fn emit_system_field_dimensions(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().emit_system_field_dimensions);
-        self
-    }
-    /// Adds one element to `emitSystemFieldDimensions`; see [`emit_system_field_dimensions`](Self::emit_system_field_dimensions).
-    #[inline]
-    pub fn push_emit_system_field_dimensions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().emit_system_field_dimensions, item);
-        self
-    }
+    rt::setter!(into_req PutMetricFilterRequest log_group_name(String));
+    rt::setter!(into_req PutMetricFilterRequest filter_name(String));
+    rt::setter!(into_req PutMetricFilterRequest filter_pattern(String));
+    rt::setter!(
+        items PutMetricFilterRequest metric_transformations(t::MetricTransformation)
+        push_metric_transformations
+    );
+    rt::setter!(val_opt PutMetricFilterRequest apply_on_transformed_logs(bool));
+    rt::setter!(into_opt PutMetricFilterRequest field_selection_criteria(String));
+    rt::setter!(
+        items PutMetricFilterRequest emit_system_field_dimensions(String)
+        push_emit_system_field_dimensions
+    );
 }
 /// The `PutQueryDefinition` operation.
 ///
@@ -982,60 +689,17 @@ rt::operation_type!(
     e::PutQueryDefinitionError, op::PUT_QUERY_DEFINITION
 );
 impl PutQueryDefinition {
-    /// Sets [`query_language`](t::PutQueryDefinitionRequest::query_language).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// Sets [`name`](t::PutQueryDefinitionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`query_definition_id`](t::PutQueryDefinitionRequest::query_definition_id).
-    #[inline]
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_definition_id = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_names`](t::PutQueryDefinitionRequest::log_group_names).
-    #[inline]
-    pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_names);
-        self
-    }
-    /// Adds one element to `logGroupNames`; see [`log_group_names`](Self::log_group_names).
-    #[inline]
-    pub fn push_log_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_names, item);
-        self
-    }
-    /// Sets [`query_string`](t::PutQueryDefinitionRequest::query_string).
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::PutQueryDefinitionRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sets [`parameters`](t::PutQueryDefinitionRequest::parameters).
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::QueryParameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::QueryParameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
+    rt::setter!(into_opt PutQueryDefinitionRequest query_language(t::QueryLanguage));
+    rt::setter!(into_req PutQueryDefinitionRequest name(String));
+    rt::setter!(into_opt PutQueryDefinitionRequest query_definition_id(String));
+    rt::setter!(
+        items PutQueryDefinitionRequest log_group_names(String) push_log_group_names
+    );
+    rt::setter!(into_req PutQueryDefinitionRequest query_string(String));
+    rt::setter!(into_opt PutQueryDefinitionRequest client_token(String));
+    rt::setter!(
+        items PutQueryDefinitionRequest parameters(t::QueryParameter) push_parameters
+    );
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -1058,30 +722,10 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Sets [`policy_name`](t::PutResourcePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Sets [`policy_document`](t::PutResourcePolicyRequest::policy_document).
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// Sets [`resource_arn`](t::PutResourcePolicyRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = Some(value.into());
-        self
-    }
-    /// Sets [`expected_revision_id`](t::PutResourcePolicyRequest::expected_revision_id).
-    #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt PutResourcePolicyRequest policy_name(String));
+    rt::setter!(into_opt PutResourcePolicyRequest policy_document(String));
+    rt::setter!(into_opt PutResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_opt PutResourcePolicyRequest expected_revision_id(String));
 }
 /// The `PutRetentionPolicy` operation.
 ///
@@ -1106,18 +750,8 @@ rt::operation_type!(
     e::PutRetentionPolicyError, op::PUT_RETENTION_POLICY
 );
 impl PutRetentionPolicy {
-    /// Sets [`log_group_name`](t::PutRetentionPolicyRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`retention_in_days`](t::PutRetentionPolicyRequest::retention_in_days).
-    #[inline]
-    pub fn retention_in_days(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_in_days = value;
-        self
-    }
+    rt::setter!(into_req PutRetentionPolicyRequest log_group_name(String));
+    rt::setter!(val_req PutRetentionPolicyRequest retention_in_days(i32));
 }
 impl super::Client {
     /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency. Returns [`PutStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1159,12 +793,7 @@ rt::operation_type!(
     op::PUT_STORAGE_TIER_POLICY
 );
 impl PutStorageTierPolicy {
-    /// Sets [`storage_tier`](t::PutStorageTierPolicyRequest::storage_tier).
-    #[inline]
-    pub fn storage_tier(mut self, value: impl Into<t::StorageTier>) -> Self {
-        self.0.input_mut().storage_tier = value.into();
-        self
-    }
+    rt::setter!(into_req PutStorageTierPolicyRequest storage_tier(t::StorageTier));
 }
 /// The `PutSubscriptionFilter` operation.
 ///
@@ -1194,66 +823,18 @@ rt::operation_type!(
     e::PutSubscriptionFilterError, op::PUT_SUBSCRIPTION_FILTER
 );
 impl PutSubscriptionFilter {
-    /// Sets [`log_group_name`](t::PutSubscriptionFilterRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`filter_name`](t::PutSubscriptionFilterRequest::filter_name).
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
-    /// Sets [`filter_pattern`](t::PutSubscriptionFilterRequest::filter_pattern).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = value.into();
-        self
-    }
-    /// Sets [`destination_arn`](t::PutSubscriptionFilterRequest::destination_arn).
-    #[inline]
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_arn = value.into();
-        self
-    }
-    /// Sets [`role_arn`](t::PutSubscriptionFilterRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`distribution`](t::PutSubscriptionFilterRequest::distribution).
-    #[inline]
-    pub fn distribution(mut self, value: impl Into<t::Distribution>) -> Self {
-        self.0.input_mut().distribution = Some(value.into());
-        self
-    }
-    /// Sets [`apply_on_transformed_logs`](t::PutSubscriptionFilterRequest::apply_on_transformed_logs).
-    #[inline]
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sets [`field_selection_criteria`](t::PutSubscriptionFilterRequest::field_selection_criteria).
-    #[inline]
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets [`emit_system_fields`](t::PutSubscriptionFilterRequest::emit_system_fields).
-    #[inline]
-    pub fn emit_system_fields(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().emit_system_fields);
-        self
-    }
-    /// Adds one element to `emitSystemFields`; see [`emit_system_fields`](Self::emit_system_fields).
-    #[inline]
-    pub fn push_emit_system_fields(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().emit_system_fields, item);
-        self
-    }
+    rt::setter!(into_req PutSubscriptionFilterRequest log_group_name(String));
+    rt::setter!(into_req PutSubscriptionFilterRequest filter_name(String));
+    rt::setter!(into_req PutSubscriptionFilterRequest filter_pattern(String));
+    rt::setter!(into_req PutSubscriptionFilterRequest destination_arn(String));
+    rt::setter!(into_opt PutSubscriptionFilterRequest role_arn(String));
+    rt::setter!(into_opt PutSubscriptionFilterRequest distribution(t::Distribution));
+    rt::setter!(val_opt PutSubscriptionFilterRequest apply_on_transformed_logs(bool));
+    rt::setter!(into_opt PutSubscriptionFilterRequest field_selection_criteria(String));
+    rt::setter!(
+        items PutSubscriptionFilterRequest emit_system_fields(String)
+        push_emit_system_fields
+    );
 }
 /// The `PutSyslogConfiguration` operation.
 ///
@@ -1270,18 +851,8 @@ rt::operation_type!(
     e::PutSyslogConfigurationError, op::PUT_SYSLOG_CONFIGURATION
 );
 impl PutSyslogConfiguration {
-    /// Sets [`log_group_identifier`](t::PutSyslogConfigurationRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`vpc_endpoint_id`](t::PutSyslogConfigurationRequest::vpc_endpoint_id).
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutSyslogConfigurationRequest log_group_identifier(String));
+    rt::setter!(into_opt PutSyslogConfigurationRequest vpc_endpoint_id(String));
 }
 /// The `PutTransformer` operation.
 ///
@@ -1306,22 +877,9 @@ rt::operation_type!(
     op::PUT_TRANSFORMER
 );
 impl PutTransformer {
-    /// Sets [`log_group_identifier`](t::PutTransformerRequest::log_group_identifier).
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sets [`transformer_config`](t::PutTransformerRequest::transformer_config).
-    #[inline]
-    pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
-        value.add_to(&mut self.0.input_mut().transformer_config);
-        self
-    }
-    /// Adds one element to `transformerConfig`; see [`transformer_config`](Self::transformer_config).
-    #[inline]
-    pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
-        rt::push(&mut self.0.input_mut().transformer_config, item);
-        self
-    }
+    rt::setter!(into_req PutTransformerRequest log_group_identifier(String));
+    rt::setter!(
+        items PutTransformerRequest transformer_config(t::Processor)
+        push_transformer_config
+    );
 }

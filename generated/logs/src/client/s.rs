@@ -53,48 +53,18 @@ rt::operation_type!(
     e::StartLiveTailError, op::START_LIVE_TAIL
 );
 impl StartLiveTail {
-    /// Sets [`log_group_identifiers`](t::StartLiveTailRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// Sets [`log_stream_names`](t::StartLiveTailRequest::log_stream_names).
-    #[inline]
-    pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_stream_names);
-        self
-    }
-    /// Adds one element to `logStreamNames`; see [`log_stream_names`](Self::log_stream_names).
-    #[inline]
-    pub fn push_log_stream_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_stream_names, item);
-        self
-    }
-    /// Sets [`log_stream_name_prefixes`](t::StartLiveTailRequest::log_stream_name_prefixes).
-    #[inline]
-    pub fn log_stream_name_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_stream_name_prefixes);
-        self
-    }
-    /// Adds one element to `logStreamNamePrefixes`; see [`log_stream_name_prefixes`](Self::log_stream_name_prefixes).
-    #[inline]
-    pub fn push_log_stream_name_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_stream_name_prefixes, item);
-        self
-    }
-    /// Sets [`log_event_filter_pattern`](t::StartLiveTailRequest::log_event_filter_pattern).
-    #[inline]
-    pub fn log_event_filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_event_filter_pattern = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items StartLiveTailRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(
+        items StartLiveTailRequest log_stream_names(String) push_log_stream_names
+    );
+    rt::setter!(
+        items StartLiveTailRequest log_stream_name_prefixes(String)
+        push_log_stream_name_prefixes
+    );
+    rt::setter!(into_opt StartLiveTailRequest log_event_filter_pattern(String));
 }
 /// The `StartQuery` operation.
 ///
@@ -126,66 +96,16 @@ rt::operation_type!(
     op::START_QUERY
 );
 impl StartQuery {
-    /// Sets [`query_language`](t::StartQueryRequest::query_language).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_name`](t::StartQueryRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Sets [`log_group_names`](t::StartQueryRequest::log_group_names).
-    #[inline]
-    pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_names);
-        self
-    }
-    /// Adds one element to `logGroupNames`; see [`log_group_names`](Self::log_group_names).
-    #[inline]
-    pub fn push_log_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_names, item);
-        self
-    }
-    /// Sets [`log_group_identifiers`](t::StartQueryRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// Sets [`start_time`](t::StartQueryRequest::start_time).
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sets [`end_time`](t::StartQueryRequest::end_time).
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Sets [`query_string`](t::StartQueryRequest::query_string).
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// Sets [`limit`](t::StartQueryRequest::limit).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
+    rt::setter!(into_opt StartQueryRequest query_language(t::QueryLanguage));
+    rt::setter!(into_opt StartQueryRequest log_group_name(String));
+    rt::setter!(items StartQueryRequest log_group_names(String) push_log_group_names);
+    rt::setter!(
+        items StartQueryRequest log_group_identifiers(String) push_log_group_identifiers
+    );
+    rt::setter!(val_req StartQueryRequest start_time(i64));
+    rt::setter!(val_req StartQueryRequest end_time(i64));
+    rt::setter!(into_req StartQueryRequest query_string(String));
+    rt::setter!(val_opt StartQueryRequest limit(i32));
 }
 /// The `StopQuery` operation.
 ///
@@ -200,10 +120,5 @@ rt::operation_type!(
     op::STOP_QUERY
 );
 impl StopQuery {
-    /// Sets [`query_id`](t::StopQueryRequest::query_id).
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = value.into();
-        self
-    }
+    rt::setter!(into_req StopQueryRequest query_id(String));
 }

@@ -49,28 +49,8 @@ rt::operation_type!(
     e::TagLogGroupError, op::TAG_LOG_GROUP
 );
 impl TagLogGroup {
-    /// Sets [`log_group_name`](t::TagLogGroupRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagLogGroupRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req TagLogGroupRequest log_group_name(String));
+    rt::setter!(entries TagLogGroupRequest tags(String, String) insert_tags);
 }
 /// The `TagResource` operation.
 ///
@@ -90,28 +70,8 @@ rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`resource_arn`](t::TagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagResourceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req TagResourceRequest resource_arn(String));
+    rt::setter!(entries TagResourceRequest tags(String, String) insert_tags);
 }
 /// The `TestMetricFilter` operation.
 ///
@@ -128,24 +88,10 @@ rt::operation_type!(
     e::TestMetricFilterError, op::TEST_METRIC_FILTER
 );
 impl TestMetricFilter {
-    /// Sets [`filter_pattern`](t::TestMetricFilterRequest::filter_pattern).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = value.into();
-        self
-    }
-    /// Sets [`log_event_messages`](t::TestMetricFilterRequest::log_event_messages).
-    #[inline]
-    pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_event_messages);
-        self
-    }
-    /// Adds one element to `logEventMessages`; see [`log_event_messages`](Self::log_event_messages).
-    #[inline]
-    pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_event_messages, item);
-        self
-    }
+    rt::setter!(into_req TestMetricFilterRequest filter_pattern(String));
+    rt::setter!(
+        items TestMetricFilterRequest log_event_messages(String) push_log_event_messages
+    );
 }
 /// The `TestTransformer` operation.
 ///
@@ -162,28 +108,11 @@ rt::operation_type!(
     e::TestTransformerError, op::TEST_TRANSFORMER
 );
 impl TestTransformer {
-    /// Sets [`transformer_config`](t::TestTransformerRequest::transformer_config).
-    #[inline]
-    pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
-        value.add_to(&mut self.0.input_mut().transformer_config);
-        self
-    }
-    /// Adds one element to `transformerConfig`; see [`transformer_config`](Self::transformer_config).
-    #[inline]
-    pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
-        rt::push(&mut self.0.input_mut().transformer_config, item);
-        self
-    }
-    /// Sets [`log_event_messages`](t::TestTransformerRequest::log_event_messages).
-    #[inline]
-    pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_event_messages);
-        self
-    }
-    /// Adds one element to `logEventMessages`; see [`log_event_messages`](Self::log_event_messages).
-    #[inline]
-    pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_event_messages, item);
-        self
-    }
+    rt::setter!(
+        items TestTransformerRequest transformer_config(t::Processor)
+        push_transformer_config
+    );
+    rt::setter!(
+        items TestTransformerRequest log_event_messages(String) push_log_event_messages
+    );
 }

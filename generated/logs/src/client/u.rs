@@ -66,24 +66,8 @@ rt::operation_type!(
     e::UntagLogGroupError, op::UNTAG_LOG_GROUP
 );
 impl UntagLogGroup {
-    /// Sets [`log_group_name`](t::UntagLogGroupRequest::log_group_name).
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets [`tags`](t::UntagLogGroupRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req UntagLogGroupRequest log_group_name(String));
+    rt::setter!(items UntagLogGroupRequest tags(String) push_tags);
 }
 /// The `UntagResource` operation.
 ///
@@ -96,24 +80,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`resource_arn`](t::UntagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `tagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAnomaly` operation.
 ///
@@ -130,42 +98,12 @@ rt::operation_type!(
     op::UPDATE_ANOMALY
 );
 impl UpdateAnomaly {
-    /// Sets [`anomaly_id`](t::UpdateAnomalyRequest::anomaly_id).
-    #[inline]
-    pub fn anomaly_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_id = Some(value.into());
-        self
-    }
-    /// Sets [`pattern_id`](t::UpdateAnomalyRequest::pattern_id).
-    #[inline]
-    pub fn pattern_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pattern_id = Some(value.into());
-        self
-    }
-    /// Sets [`anomaly_detector_arn`](t::UpdateAnomalyRequest::anomaly_detector_arn).
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
-    /// Sets [`suppression_type`](t::UpdateAnomalyRequest::suppression_type).
-    #[inline]
-    pub fn suppression_type(mut self, value: impl Into<t::SuppressionType>) -> Self {
-        self.0.input_mut().suppression_type = Some(value.into());
-        self
-    }
-    /// Sets [`suppression_period`](t::UpdateAnomalyRequest::suppression_period).
-    #[inline]
-    pub fn suppression_period(mut self, value: t::SuppressionPeriod) -> Self {
-        self.0.input_mut().suppression_period = Some(value);
-        self
-    }
-    /// Sets [`baseline`](t::UpdateAnomalyRequest::baseline).
-    #[inline]
-    pub fn baseline(mut self, value: bool) -> Self {
-        self.0.input_mut().baseline = Some(value);
-        self
-    }
+    rt::setter!(into_opt UpdateAnomalyRequest anomaly_id(String));
+    rt::setter!(into_opt UpdateAnomalyRequest pattern_id(String));
+    rt::setter!(into_req UpdateAnomalyRequest anomaly_detector_arn(String));
+    rt::setter!(into_opt UpdateAnomalyRequest suppression_type(t::SuppressionType));
+    rt::setter!(val_opt UpdateAnomalyRequest suppression_period(t::SuppressionPeriod));
+    rt::setter!(val_opt UpdateAnomalyRequest baseline(bool));
 }
 /// The `UpdateDeliveryConfiguration` operation.
 ///
@@ -183,39 +121,15 @@ rt::operation_type!(
     op::UPDATE_DELIVERY_CONFIGURATION
 );
 impl UpdateDeliveryConfiguration {
-    /// Sets [`id`](t::UpdateDeliveryConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`record_fields`](t::UpdateDeliveryConfigurationRequest::record_fields).
-    #[inline]
-    pub fn record_fields(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().record_fields);
-        self
-    }
-    /// Adds one element to `recordFields`; see [`record_fields`](Self::record_fields).
-    #[inline]
-    pub fn push_record_fields(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().record_fields, item);
-        self
-    }
-    /// Sets [`field_delimiter`](t::UpdateDeliveryConfigurationRequest::field_delimiter).
-    #[inline]
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets [`s3_delivery_configuration`](t::UpdateDeliveryConfigurationRequest::s3_delivery_configuration).
-    #[inline]
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: t::S3DeliveryConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_delivery_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateDeliveryConfigurationRequest id(String));
+    rt::setter!(
+        items UpdateDeliveryConfigurationRequest record_fields(String) push_record_fields
+    );
+    rt::setter!(into_opt UpdateDeliveryConfigurationRequest field_delimiter(String));
+    rt::setter!(
+        val_opt UpdateDeliveryConfigurationRequest
+        s3_delivery_configuration(t::S3DeliveryConfiguration)
+    );
 }
 /// The `UpdateLogAnomalyDetector` operation.
 ///
@@ -232,39 +146,14 @@ rt::operation_type!(
     e::UpdateLogAnomalyDetectorError, op::UPDATE_LOG_ANOMALY_DETECTOR
 );
 impl UpdateLogAnomalyDetector {
-    /// Sets [`anomaly_detector_arn`](t::UpdateLogAnomalyDetectorRequest::anomaly_detector_arn).
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
-    /// Sets [`evaluation_frequency`](t::UpdateLogAnomalyDetectorRequest::evaluation_frequency).
-    #[inline]
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<t::EvaluationFrequency>,
-    ) -> Self {
-        self.0.input_mut().evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets [`filter_pattern`](t::UpdateLogAnomalyDetectorRequest::filter_pattern).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets [`anomaly_visibility_time`](t::UpdateLogAnomalyDetectorRequest::anomaly_visibility_time).
-    #[inline]
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.0.input_mut().anomaly_visibility_time = Some(value);
-        self
-    }
-    /// Sets [`enabled`](t::UpdateLogAnomalyDetectorRequest::enabled).
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().enabled = value;
-        self
-    }
+    rt::setter!(into_req UpdateLogAnomalyDetectorRequest anomaly_detector_arn(String));
+    rt::setter!(
+        into_opt UpdateLogAnomalyDetectorRequest
+        evaluation_frequency(t::EvaluationFrequency)
+    );
+    rt::setter!(into_opt UpdateLogAnomalyDetectorRequest filter_pattern(String));
+    rt::setter!(val_opt UpdateLogAnomalyDetectorRequest anomaly_visibility_time(i64));
+    rt::setter!(val_req UpdateLogAnomalyDetectorRequest enabled(bool));
 }
 /// The `UpdateLookupTable` operation.
 ///
@@ -283,36 +172,11 @@ rt::operation_type!(
     e::UpdateLookupTableError, op::UPDATE_LOOKUP_TABLE
 );
 impl UpdateLookupTable {
-    /// Sets [`lookup_table_arn`](t::UpdateLookupTableRequest::lookup_table_arn).
-    #[inline]
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_arn = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateLookupTableRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`table_body`](t::UpdateLookupTableRequest::table_body).
-    #[inline]
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_body = Some(value.into());
-        self
-    }
-    /// Sets [`query_id`](t::UpdateLookupTableRequest::query_id).
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::UpdateLookupTableRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateLookupTableRequest lookup_table_arn(String));
+    rt::setter!(into_opt UpdateLookupTableRequest description(String));
+    rt::setter!(into_opt UpdateLookupTableRequest table_body(String));
+    rt::setter!(into_opt UpdateLookupTableRequest query_id(String));
+    rt::setter!(into_opt UpdateLookupTableRequest kms_key_id(String));
 }
 /// The `UpdateScheduledQuery` operation.
 ///
@@ -330,97 +194,24 @@ rt::operation_type!(
     op::UPDATE_SCHEDULED_QUERY
 );
 impl UpdateScheduledQuery {
-    /// Sets [`identifier`](t::UpdateScheduledQueryRequest::identifier).
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// Sets [`description`](t::UpdateScheduledQueryRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`query_language`](t::UpdateScheduledQueryRequest::query_language).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = value.into();
-        self
-    }
-    /// Sets [`query_string`](t::UpdateScheduledQueryRequest::query_string).
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// Sets [`log_group_identifiers`](t::UpdateScheduledQueryRequest::log_group_identifiers).
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// Sets [`schedule_expression`](t::UpdateScheduledQueryRequest::schedule_expression).
-    #[inline]
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schedule_expression = value.into();
-        self
-    }
-    /// Sets [`timezone`](t::UpdateScheduledQueryRequest::timezone).
-    #[inline]
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().timezone = Some(value.into());
-        self
-    }
-    /// Sets [`start_time_offset`](t::UpdateScheduledQueryRequest::start_time_offset).
-    #[inline]
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time_offset = Some(value);
-        self
-    }
-    /// Sets [`end_time_offset`](t::UpdateScheduledQueryRequest::end_time_offset).
-    #[inline]
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time_offset = Some(value);
-        self
-    }
-    /// Sets [`destination_configuration`](t::UpdateScheduledQueryRequest::destination_configuration).
-    #[inline]
-    pub fn destination_configuration(
-        mut self,
-        value: t::DestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().destination_configuration = Some(value);
-        self
-    }
-    /// Sets [`schedule_start_time`](t::UpdateScheduledQueryRequest::schedule_start_time).
-    #[inline]
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_start_time = Some(value);
-        self
-    }
-    /// Sets [`schedule_end_time`](t::UpdateScheduledQueryRequest::schedule_end_time).
-    #[inline]
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_end_time = Some(value);
-        self
-    }
-    /// Sets [`execution_role_arn`](t::UpdateScheduledQueryRequest::execution_role_arn).
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = value.into();
-        self
-    }
-    /// Sets [`state`](t::UpdateScheduledQueryRequest::state).
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ScheduledQueryState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateScheduledQueryRequest identifier(String));
+    rt::setter!(into_opt UpdateScheduledQueryRequest description(String));
+    rt::setter!(into_req UpdateScheduledQueryRequest query_language(t::QueryLanguage));
+    rt::setter!(into_req UpdateScheduledQueryRequest query_string(String));
+    rt::setter!(
+        items UpdateScheduledQueryRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(into_req UpdateScheduledQueryRequest schedule_expression(String));
+    rt::setter!(into_opt UpdateScheduledQueryRequest timezone(String));
+    rt::setter!(val_opt UpdateScheduledQueryRequest start_time_offset(i64));
+    rt::setter!(val_opt UpdateScheduledQueryRequest end_time_offset(i64));
+    rt::setter!(
+        val_opt UpdateScheduledQueryRequest
+        destination_configuration(t::DestinationConfiguration)
+    );
+    rt::setter!(val_opt UpdateScheduledQueryRequest schedule_start_time(i64));
+    rt::setter!(val_opt UpdateScheduledQueryRequest schedule_end_time(i64));
+    rt::setter!(into_req UpdateScheduledQueryRequest execution_role_arn(String));
+    rt::setter!(into_opt UpdateScheduledQueryRequest state(t::ScheduledQueryState));
 }

@@ -36,18 +36,8 @@ rt::operation_type!(
     op::ACTIVATE_KEY_SIGNING_KEY
 );
 impl ActivateKeySigningKey {
-    /// Sets [`hosted_zone_id`](t::ActivateKeySigningKeyRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::ActivateKeySigningKeyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req ActivateKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req ActivateKeySigningKeyRequest name(String));
 }
 /// The `AssociateVPCWithHostedZone` operation.
 ///
@@ -79,22 +69,7 @@ rt::operation_type!(
     op::ASSOCIATE_VPC_WITH_HOSTED_ZONE
 );
 impl AssociateVpcWithHostedZone {
-    /// Sets [`hosted_zone_id`](t::AssociateVpcWithHostedZoneRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`vpc`](t::AssociateVpcWithHostedZoneRequest::vpc).
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
-    /// Sets [`comment`](t::AssociateVpcWithHostedZoneRequest::comment).
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
+    rt::setter!(into_req AssociateVpcWithHostedZoneRequest hosted_zone_id(String));
+    rt::setter!(val_req AssociateVpcWithHostedZoneRequest vpc(t::Vpc));
+    rt::setter!(into_opt AssociateVpcWithHostedZoneRequest comment(String));
 }

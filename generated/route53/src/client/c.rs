@@ -125,30 +125,11 @@ rt::operation_type!(
     op::CHANGE_CIDR_COLLECTION
 );
 impl ChangeCidrCollection {
-    /// Sets [`id`](t::ChangeCidrCollectionRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`collection_version`](t::ChangeCidrCollectionRequest::collection_version).
-    #[inline]
-    pub fn collection_version(mut self, value: i64) -> Self {
-        self.0.input_mut().collection_version = Some(value);
-        self
-    }
-    /// Sets [`changes`](t::ChangeCidrCollectionRequest::changes).
-    #[inline]
-    pub fn changes(mut self, value: impl rt::Items<t::CidrCollectionChange>) -> Self {
-        value.add_to(&mut self.0.input_mut().changes);
-        self
-    }
-    /// Adds one element to `Changes`; see [`changes`](Self::changes).
-    #[inline]
-    pub fn push_changes(mut self, item: impl Into<t::CidrCollectionChange>) -> Self {
-        rt::push(&mut self.0.input_mut().changes, item);
-        self
-    }
+    rt::setter!(into_req ChangeCidrCollectionRequest id(String));
+    rt::setter!(val_opt ChangeCidrCollectionRequest collection_version(i64));
+    rt::setter!(
+        items ChangeCidrCollectionRequest changes(t::CidrCollectionChange) push_changes
+    );
 }
 /// The `ChangeResourceRecordSets` operation.
 ///
@@ -210,18 +191,8 @@ rt::operation_type!(
     op::CHANGE_RESOURCE_RECORD_SETS
 );
 impl ChangeResourceRecordSets {
-    /// Sets [`hosted_zone_id`](t::ChangeResourceRecordSetsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`change_batch`](t::ChangeResourceRecordSetsRequest::change_batch).
-    #[inline]
-    pub fn change_batch(mut self, value: t::ChangeBatch) -> Self {
-        self.0.input_mut().change_batch = value;
-        self
-    }
+    rt::setter!(into_req ChangeResourceRecordSetsRequest hosted_zone_id(String));
+    rt::setter!(val_req ChangeResourceRecordSetsRequest change_batch(t::ChangeBatch));
 }
 /// The `ChangeTagsForResource` operation.
 ///
@@ -241,42 +212,12 @@ rt::operation_type!(
     op::CHANGE_TAGS_FOR_RESOURCE
 );
 impl ChangeTagsForResource {
-    /// Sets [`resource_type`](t::ChangeTagsForResourceRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// Sets [`resource_id`](t::ChangeTagsForResourceRequest::resource_id).
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
-        self
-    }
-    /// Sets [`add_tags`](t::ChangeTagsForResourceRequest::add_tags).
-    #[inline]
-    pub fn add_tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().add_tags);
-        self
-    }
-    /// Adds one element to `AddTags`; see [`add_tags`](Self::add_tags).
-    #[inline]
-    pub fn push_add_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().add_tags, item);
-        self
-    }
-    /// Sets [`remove_tag_keys`](t::ChangeTagsForResourceRequest::remove_tag_keys).
-    #[inline]
-    pub fn remove_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_tag_keys);
-        self
-    }
-    /// Adds one element to `RemoveTagKeys`; see [`remove_tag_keys`](Self::remove_tag_keys).
-    #[inline]
-    pub fn push_remove_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_tag_keys, item);
-        self
-    }
+    rt::setter!(into_req ChangeTagsForResourceRequest resource_type(t::TagResourceType));
+    rt::setter!(into_req ChangeTagsForResourceRequest resource_id(String));
+    rt::setter!(items ChangeTagsForResourceRequest add_tags(t::Tag) push_add_tags);
+    rt::setter!(
+        items ChangeTagsForResourceRequest remove_tag_keys(String) push_remove_tag_keys
+    );
 }
 /// The `CreateCidrCollection` operation.
 ///
@@ -294,18 +235,8 @@ rt::operation_type!(
     op::CREATE_CIDR_COLLECTION
 );
 impl CreateCidrCollection {
-    /// Sets [`name`](t::CreateCidrCollectionRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`caller_reference`](t::CreateCidrCollectionRequest::caller_reference).
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
+    rt::setter!(into_req CreateCidrCollectionRequest name(String));
+    rt::setter!(into_req CreateCidrCollectionRequest caller_reference(String));
 }
 /// The `CreateHealthCheck` operation.
 ///
@@ -336,18 +267,10 @@ rt::operation_type!(
     e::CreateHealthCheckError, op::CREATE_HEALTH_CHECK
 );
 impl CreateHealthCheck {
-    /// Sets [`caller_reference`](t::CreateHealthCheckRequest::caller_reference).
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// Sets [`health_check_config`](t::CreateHealthCheckRequest::health_check_config).
-    #[inline]
-    pub fn health_check_config(mut self, value: t::HealthCheckConfig) -> Self {
-        self.0.input_mut().health_check_config = value;
-        self
-    }
+    rt::setter!(into_req CreateHealthCheckRequest caller_reference(String));
+    rt::setter!(
+        val_req CreateHealthCheckRequest health_check_config(t::HealthCheckConfig)
+    );
 }
 /// The `CreateHostedZone` operation.
 ///
@@ -388,36 +311,11 @@ rt::operation_type!(
     e::CreateHostedZoneError, op::CREATE_HOSTED_ZONE
 );
 impl CreateHostedZone {
-    /// Sets [`name`](t::CreateHostedZoneRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`vpc`](t::CreateHostedZoneRequest::vpc).
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = Some(value);
-        self
-    }
-    /// Sets [`caller_reference`](t::CreateHostedZoneRequest::caller_reference).
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// Sets [`hosted_zone_config`](t::CreateHostedZoneRequest::hosted_zone_config).
-    #[inline]
-    pub fn hosted_zone_config(mut self, value: t::HostedZoneConfig) -> Self {
-        self.0.input_mut().hosted_zone_config = Some(value);
-        self
-    }
-    /// Sets [`delegation_set_id`](t::CreateHostedZoneRequest::delegation_set_id).
-    #[inline]
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_set_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateHostedZoneRequest name(String));
+    rt::setter!(val_opt CreateHostedZoneRequest vpc(t::Vpc));
+    rt::setter!(into_req CreateHostedZoneRequest caller_reference(String));
+    rt::setter!(val_opt CreateHostedZoneRequest hosted_zone_config(t::HostedZoneConfig));
+    rt::setter!(into_opt CreateHostedZoneRequest delegation_set_id(String));
 }
 /// The `CreateKeySigningKey` operation.
 ///
@@ -434,36 +332,11 @@ rt::operation_type!(
     e::CreateKeySigningKeyError, op::CREATE_KEY_SIGNING_KEY
 );
 impl CreateKeySigningKey {
-    /// Sets [`caller_reference`](t::CreateKeySigningKeyRequest::caller_reference).
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// Sets [`hosted_zone_id`](t::CreateKeySigningKeyRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`key_management_service_arn`](t::CreateKeySigningKeyRequest::key_management_service_arn).
-    #[inline]
-    pub fn key_management_service_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_management_service_arn = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateKeySigningKeyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`status`](t::CreateKeySigningKeyRequest::status).
-    #[inline]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
+    rt::setter!(into_req CreateKeySigningKeyRequest caller_reference(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest key_management_service_arn(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest name(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest status(String));
 }
 /// The `CreateQueryLoggingConfig` operation.
 ///
@@ -507,18 +380,10 @@ rt::operation_type!(
     op::CREATE_QUERY_LOGGING_CONFIG
 );
 impl CreateQueryLoggingConfig {
-    /// Sets [`hosted_zone_id`](t::CreateQueryLoggingConfigRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`cloud_watch_logs_log_group_arn`](t::CreateQueryLoggingConfigRequest::cloud_watch_logs_log_group_arn).
-    #[inline]
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cloud_watch_logs_log_group_arn = value.into();
-        self
-    }
+    rt::setter!(into_req CreateQueryLoggingConfigRequest hosted_zone_id(String));
+    rt::setter!(
+        into_req CreateQueryLoggingConfigRequest cloud_watch_logs_log_group_arn(String)
+    );
 }
 /// The `CreateResourceRecordSetProtections` operation.
 ///
@@ -550,30 +415,13 @@ rt::operation_type!(
     op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl CreateResourceRecordSetProtections {
-    /// Sets [`hosted_zone_id`](t::CreateResourceRecordSetProtectionsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`protections`](t::CreateResourceRecordSetProtectionsRequest::protections).
-    #[inline]
-    pub fn protections(
-        mut self,
-        value: impl rt::Items<t::ResourceRecordSetProtectionConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().protections);
-        self
-    }
-    /// Adds one element to `Protections`; see [`protections`](Self::protections).
-    #[inline]
-    pub fn push_protections(
-        mut self,
-        item: impl Into<t::ResourceRecordSetProtectionConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().protections, item);
-        self
-    }
+    rt::setter!(
+        into_req CreateResourceRecordSetProtectionsRequest hosted_zone_id(String)
+    );
+    rt::setter!(
+        items CreateResourceRecordSetProtectionsRequest
+        protections(t::ResourceRecordSetProtectionConfig) push_protections
+    );
 }
 /// The `CreateReusableDelegationSet` operation.
 ///
@@ -612,18 +460,8 @@ rt::operation_type!(
     op::CREATE_REUSABLE_DELEGATION_SET
 );
 impl CreateReusableDelegationSet {
-    /// Sets [`caller_reference`](t::CreateReusableDelegationSetRequest::caller_reference).
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// Sets [`hosted_zone_id`](t::CreateReusableDelegationSetRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateReusableDelegationSetRequest caller_reference(String));
+    rt::setter!(into_opt CreateReusableDelegationSetRequest hosted_zone_id(String));
 }
 /// The `CreateTrafficPolicy` operation.
 ///
@@ -640,24 +478,9 @@ rt::operation_type!(
     e::CreateTrafficPolicyError, op::CREATE_TRAFFIC_POLICY
 );
 impl CreateTrafficPolicy {
-    /// Sets [`name`](t::CreateTrafficPolicyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`document`](t::CreateTrafficPolicyRequest::document).
-    #[inline]
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().document = value.into();
-        self
-    }
-    /// Sets [`comment`](t::CreateTrafficPolicyRequest::comment).
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateTrafficPolicyRequest name(String));
+    rt::setter!(into_req CreateTrafficPolicyRequest document(String));
+    rt::setter!(into_opt CreateTrafficPolicyRequest comment(String));
 }
 /// The `CreateTrafficPolicyInstance` operation.
 ///
@@ -677,36 +500,11 @@ rt::operation_type!(
     op::CREATE_TRAFFIC_POLICY_INSTANCE
 );
 impl CreateTrafficPolicyInstance {
-    /// Sets [`hosted_zone_id`](t::CreateTrafficPolicyInstanceRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateTrafficPolicyInstanceRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`ttl`](t::CreateTrafficPolicyInstanceRequest::ttl).
-    #[inline]
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.0.input_mut().ttl = value;
-        self
-    }
-    /// Sets [`traffic_policy_id`](t::CreateTrafficPolicyInstanceRequest::traffic_policy_id).
-    #[inline]
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id = value.into();
-        self
-    }
-    /// Sets [`traffic_policy_version`](t::CreateTrafficPolicyInstanceRequest::traffic_policy_version).
-    #[inline]
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.0.input_mut().traffic_policy_version = value;
-        self
-    }
+    rt::setter!(into_req CreateTrafficPolicyInstanceRequest hosted_zone_id(String));
+    rt::setter!(into_req CreateTrafficPolicyInstanceRequest name(String));
+    rt::setter!(val_req CreateTrafficPolicyInstanceRequest ttl(i64));
+    rt::setter!(into_req CreateTrafficPolicyInstanceRequest traffic_policy_id(String));
+    rt::setter!(val_req CreateTrafficPolicyInstanceRequest traffic_policy_version(i32));
 }
 /// The `CreateTrafficPolicyVersion` operation.
 ///
@@ -724,24 +522,9 @@ rt::operation_type!(
     op::CREATE_TRAFFIC_POLICY_VERSION
 );
 impl CreateTrafficPolicyVersion {
-    /// Sets [`id`](t::CreateTrafficPolicyVersionRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`document`](t::CreateTrafficPolicyVersionRequest::document).
-    #[inline]
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().document = value.into();
-        self
-    }
-    /// Sets [`comment`](t::CreateTrafficPolicyVersionRequest::comment).
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateTrafficPolicyVersionRequest id(String));
+    rt::setter!(into_req CreateTrafficPolicyVersionRequest document(String));
+    rt::setter!(into_opt CreateTrafficPolicyVersionRequest comment(String));
 }
 /// The `CreateVPCAssociationAuthorization` operation.
 ///
@@ -761,16 +544,8 @@ rt::operation_type!(
     e::CreateVpcAssociationAuthorizationError, op::CREATE_VPC_ASSOCIATION_AUTHORIZATION
 );
 impl CreateVpcAssociationAuthorization {
-    /// Sets [`hosted_zone_id`](t::CreateVpcAssociationAuthorizationRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`vpc`](t::CreateVpcAssociationAuthorizationRequest::vpc).
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
+    rt::setter!(
+        into_req CreateVpcAssociationAuthorizationRequest hosted_zone_id(String)
+    );
+    rt::setter!(val_req CreateVpcAssociationAuthorizationRequest vpc(t::Vpc));
 }

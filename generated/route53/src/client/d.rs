@@ -109,18 +109,8 @@ rt::operation_type!(
     op::DEACTIVATE_KEY_SIGNING_KEY
 );
 impl DeactivateKeySigningKey {
-    /// Sets [`hosted_zone_id`](t::DeactivateKeySigningKeyRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeactivateKeySigningKeyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeactivateKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req DeactivateKeySigningKeyRequest name(String));
 }
 /// The `DeleteCidrCollection` operation.
 ///
@@ -138,12 +128,7 @@ rt::operation_type!(
     op::DELETE_CIDR_COLLECTION
 );
 impl DeleteCidrCollection {
-    /// Sets [`id`](t::DeleteCidrCollectionRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteCidrCollectionRequest id(String));
 }
 /// The `DeleteHealthCheck` operation.
 ///
@@ -164,12 +149,7 @@ rt::operation_type!(
     e::DeleteHealthCheckError, op::DELETE_HEALTH_CHECK
 );
 impl DeleteHealthCheck {
-    /// Sets [`health_check_id`](t::DeleteHealthCheckRequest::health_check_id).
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteHealthCheckRequest health_check_id(String));
 }
 /// The `DeleteHostedZone` operation.
 ///
@@ -203,12 +183,7 @@ rt::operation_type!(
     e::DeleteHostedZoneError, op::DELETE_HOSTED_ZONE
 );
 impl DeleteHostedZone {
-    /// Sets [`id`](t::DeleteHostedZoneRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteHostedZoneRequest id(String));
 }
 /// The `DeleteKeySigningKey` operation.
 ///
@@ -229,18 +204,8 @@ rt::operation_type!(
     e::DeleteKeySigningKeyError, op::DELETE_KEY_SIGNING_KEY
 );
 impl DeleteKeySigningKey {
-    /// Sets [`hosted_zone_id`](t::DeleteKeySigningKeyRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteKeySigningKeyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req DeleteKeySigningKeyRequest name(String));
 }
 /// The `DeleteQueryLoggingConfig` operation.
 ///
@@ -260,12 +225,7 @@ rt::operation_type!(
     op::DELETE_QUERY_LOGGING_CONFIG
 );
 impl DeleteQueryLoggingConfig {
-    /// Sets [`id`](t::DeleteQueryLoggingConfigRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteQueryLoggingConfigRequest id(String));
 }
 /// The `DeleteResourceRecordSetProtections` operation.
 ///
@@ -288,30 +248,13 @@ rt::operation_type!(
     op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl DeleteResourceRecordSetProtections {
-    /// Sets [`hosted_zone_id`](t::DeleteResourceRecordSetProtectionsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`protections`](t::DeleteResourceRecordSetProtectionsRequest::protections).
-    #[inline]
-    pub fn protections(
-        mut self,
-        value: impl rt::Items<t::ResourceRecordSetProtectionKey>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().protections);
-        self
-    }
-    /// Adds one element to `Protections`; see [`protections`](Self::protections).
-    #[inline]
-    pub fn push_protections(
-        mut self,
-        item: impl Into<t::ResourceRecordSetProtectionKey>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().protections, item);
-        self
-    }
+    rt::setter!(
+        into_req DeleteResourceRecordSetProtectionsRequest hosted_zone_id(String)
+    );
+    rt::setter!(
+        items DeleteResourceRecordSetProtectionsRequest
+        protections(t::ResourceRecordSetProtectionKey) push_protections
+    );
 }
 /// The `DeleteReusableDelegationSet` operation.
 ///
@@ -333,12 +276,7 @@ rt::operation_type!(
     op::DELETE_REUSABLE_DELEGATION_SET
 );
 impl DeleteReusableDelegationSet {
-    /// Sets [`id`](t::DeleteReusableDelegationSetRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteReusableDelegationSetRequest id(String));
 }
 /// The `DeleteTrafficPolicy` operation.
 ///
@@ -361,18 +299,8 @@ rt::operation_type!(
     e::DeleteTrafficPolicyError, op::DELETE_TRAFFIC_POLICY
 );
 impl DeleteTrafficPolicy {
-    /// Sets [`id`](t::DeleteTrafficPolicyRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`version`](t::DeleteTrafficPolicyRequest::version).
-    #[inline]
-    pub fn version(mut self, value: i32) -> Self {
-        self.0.input_mut().version = value;
-        self
-    }
+    rt::setter!(into_req DeleteTrafficPolicyRequest id(String));
+    rt::setter!(val_req DeleteTrafficPolicyRequest version(i32));
 }
 /// The `DeleteTrafficPolicyInstance` operation.
 ///
@@ -392,12 +320,7 @@ rt::operation_type!(
     op::DELETE_TRAFFIC_POLICY_INSTANCE
 );
 impl DeleteTrafficPolicyInstance {
-    /// Sets [`id`](t::DeleteTrafficPolicyInstanceRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteTrafficPolicyInstanceRequest id(String));
 }
 /// The `DeleteVPCAssociationAuthorization` operation.
 ///
@@ -417,18 +340,10 @@ rt::operation_type!(
     e::DeleteVpcAssociationAuthorizationError, op::DELETE_VPC_ASSOCIATION_AUTHORIZATION
 );
 impl DeleteVpcAssociationAuthorization {
-    /// Sets [`hosted_zone_id`](t::DeleteVpcAssociationAuthorizationRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`vpc`](t::DeleteVpcAssociationAuthorizationRequest::vpc).
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
+    rt::setter!(
+        into_req DeleteVpcAssociationAuthorizationRequest hosted_zone_id(String)
+    );
+    rt::setter!(val_req DeleteVpcAssociationAuthorizationRequest vpc(t::Vpc));
 }
 /// The `DisableHostedZoneDNSSEC` operation.
 ///
@@ -446,12 +361,7 @@ rt::operation_type!(
     op::DISABLE_HOSTED_ZONE_DNSSEC
 );
 impl DisableHostedZoneDnssec {
-    /// Sets [`hosted_zone_id`](t::DisableHostedZoneDnssecRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
+    rt::setter!(into_req DisableHostedZoneDnssecRequest hosted_zone_id(String));
 }
 /// The `DisassociateVPCFromHostedZone` operation.
 ///
@@ -484,22 +394,7 @@ rt::operation_type!(
     op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE
 );
 impl DisassociateVpcFromHostedZone {
-    /// Sets [`hosted_zone_id`](t::DisassociateVpcFromHostedZoneRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`vpc`](t::DisassociateVpcFromHostedZoneRequest::vpc).
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
-    /// Sets [`comment`](t::DisassociateVpcFromHostedZoneRequest::comment).
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DisassociateVpcFromHostedZoneRequest hosted_zone_id(String));
+    rt::setter!(val_req DisassociateVpcFromHostedZoneRequest vpc(t::Vpc));
+    rt::setter!(into_opt DisassociateVpcFromHostedZoneRequest comment(String));
 }

@@ -31,10 +31,5 @@ rt::operation_type!(
     op::ENABLE_HOSTED_ZONE_DNSSEC
 );
 impl EnableHostedZoneDnssec {
-    /// Sets [`hosted_zone_id`](t::EnableHostedZoneDnssecRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
+    rt::setter!(into_req EnableHostedZoneDnssecRequest hosted_zone_id(String));
 }

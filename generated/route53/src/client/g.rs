@@ -115,12 +115,7 @@ rt::operation_type!(
     e::GetAccountLimitError, op::GET_ACCOUNT_LIMIT
 );
 impl GetAccountLimit {
-    /// Sets [`type_`](t::GetAccountLimitRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::AccountLimitType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccountLimitRequest type_(t::AccountLimitType));
 }
 /// The `GetChange` operation.
 ///
@@ -136,12 +131,7 @@ rt::operation_type!(
     op::GET_CHANGE
 );
 impl GetChange {
-    /// Sets [`id`](t::GetChangeRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetChangeRequest id(String));
     /// Calls `GetChange` until the `ResourceRecordSetsChanged` waiter's acceptors decide (boto3's `get_waiter("resource_record_sets_changed")`): every 30 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`RESOURCE_RECORD_SETS_CHANGED_WAITER`](crate::operations::RESOURCE_RECORD_SETS_CHANGED_WAITER).
     #[inline]
     pub fn wait_until_resource_record_sets_changed(
@@ -177,12 +167,7 @@ rt::operation_type!(
     op::GET_DNSSEC
 );
 impl GetDnssec {
-    /// Sets [`hosted_zone_id`](t::GetDnssecRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetDnssecRequest hosted_zone_id(String));
 }
 /// The `GetGeoLocation` operation.
 ///
@@ -213,24 +198,9 @@ rt::operation_type!(
     e::GetGeoLocationError, op::GET_GEO_LOCATION
 );
 impl GetGeoLocation {
-    /// Sets [`continent_code`](t::GetGeoLocationRequest::continent_code).
-    #[inline]
-    pub fn continent_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continent_code = Some(value.into());
-        self
-    }
-    /// Sets [`country_code`](t::GetGeoLocationRequest::country_code).
-    #[inline]
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().country_code = Some(value.into());
-        self
-    }
-    /// Sets [`subdivision_code`](t::GetGeoLocationRequest::subdivision_code).
-    #[inline]
-    pub fn subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subdivision_code = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt GetGeoLocationRequest continent_code(String));
+    rt::setter!(into_opt GetGeoLocationRequest country_code(String));
+    rt::setter!(into_opt GetGeoLocationRequest subdivision_code(String));
 }
 /// The `GetHealthCheck` operation.
 ///
@@ -247,12 +217,7 @@ rt::operation_type!(
     e::GetHealthCheckError, op::GET_HEALTH_CHECK
 );
 impl GetHealthCheck {
-    /// Sets [`health_check_id`](t::GetHealthCheckRequest::health_check_id).
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetHealthCheckRequest health_check_id(String));
 }
 /// The `GetHealthCheckCount` operation.
 ///
@@ -284,12 +249,7 @@ rt::operation_type!(
     op::GET_HEALTH_CHECK_LAST_FAILURE_REASON
 );
 impl GetHealthCheckLastFailureReason {
-    /// Sets [`health_check_id`](t::GetHealthCheckLastFailureReasonRequest::health_check_id).
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetHealthCheckLastFailureReasonRequest health_check_id(String));
 }
 /// The `GetHealthCheckStatus` operation.
 ///
@@ -309,12 +269,7 @@ rt::operation_type!(
     op::GET_HEALTH_CHECK_STATUS
 );
 impl GetHealthCheckStatus {
-    /// Sets [`health_check_id`](t::GetHealthCheckStatusRequest::health_check_id).
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetHealthCheckStatusRequest health_check_id(String));
 }
 /// The `GetHostedZone` operation.
 ///
@@ -333,12 +288,7 @@ rt::operation_type!(
     e::GetHostedZoneError, op::GET_HOSTED_ZONE
 );
 impl GetHostedZone {
-    /// Sets [`id`](t::GetHostedZoneRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetHostedZoneRequest id(String));
 }
 /// The `GetHostedZoneCount` operation.
 ///
@@ -371,18 +321,8 @@ rt::operation_type!(
     e::GetHostedZoneLimitError, op::GET_HOSTED_ZONE_LIMIT
 );
 impl GetHostedZoneLimit {
-    /// Sets [`type_`](t::GetHostedZoneLimitRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::HostedZoneLimitType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// Sets [`hosted_zone_id`](t::GetHostedZoneLimitRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetHostedZoneLimitRequest type_(t::HostedZoneLimitType));
+    rt::setter!(into_req GetHostedZoneLimitRequest hosted_zone_id(String));
 }
 /// The `GetQueryLoggingConfig` operation.
 ///
@@ -402,12 +342,7 @@ rt::operation_type!(
     op::GET_QUERY_LOGGING_CONFIG
 );
 impl GetQueryLoggingConfig {
-    /// Sets [`id`](t::GetQueryLoggingConfigRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetQueryLoggingConfigRequest id(String));
 }
 /// The `GetReusableDelegationSet` operation.
 ///
@@ -425,12 +360,7 @@ rt::operation_type!(
     op::GET_REUSABLE_DELEGATION_SET
 );
 impl GetReusableDelegationSet {
-    /// Sets [`id`](t::GetReusableDelegationSetRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetReusableDelegationSetRequest id(String));
 }
 /// The `GetReusableDelegationSetLimit` operation.
 ///
@@ -450,18 +380,11 @@ rt::operation_type!(
     op::GET_REUSABLE_DELEGATION_SET_LIMIT
 );
 impl GetReusableDelegationSetLimit {
-    /// Sets [`type_`](t::GetReusableDelegationSetLimitRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ReusableDelegationSetLimitType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// Sets [`delegation_set_id`](t::GetReusableDelegationSetLimitRequest::delegation_set_id).
-    #[inline]
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_set_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetReusableDelegationSetLimitRequest
+        type_(t::ReusableDelegationSetLimitType)
+    );
+    rt::setter!(into_req GetReusableDelegationSetLimitRequest delegation_set_id(String));
 }
 /// The `GetTrafficPolicy` operation.
 ///
@@ -480,18 +403,8 @@ rt::operation_type!(
     e::GetTrafficPolicyError, op::GET_TRAFFIC_POLICY
 );
 impl GetTrafficPolicy {
-    /// Sets [`id`](t::GetTrafficPolicyRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`version`](t::GetTrafficPolicyRequest::version).
-    #[inline]
-    pub fn version(mut self, value: i32) -> Self {
-        self.0.input_mut().version = value;
-        self
-    }
+    rt::setter!(into_req GetTrafficPolicyRequest id(String));
+    rt::setter!(val_req GetTrafficPolicyRequest version(i32));
 }
 impl super::Client {
     /// Gets information about a specified traffic policy instance. Returns [`GetTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
@@ -529,12 +442,7 @@ rt::operation_type!(
     op::GET_TRAFFIC_POLICY_INSTANCE
 );
 impl GetTrafficPolicyInstance {
-    /// Sets [`id`](t::GetTrafficPolicyInstanceRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
+    rt::setter!(into_req GetTrafficPolicyInstanceRequest id(String));
 }
 /// The `GetTrafficPolicyInstanceCount` operation.
 ///

@@ -117,30 +117,10 @@ rt::operation_type!(
     e::ListCidrBlocksError, op::LIST_CIDR_BLOCKS
 );
 impl ListCidrBlocks {
-    /// Sets [`collection_id`](t::ListCidrBlocksRequest::collection_id).
-    #[inline]
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().collection_id = value.into();
-        self
-    }
-    /// Sets [`location_name`](t::ListCidrBlocksRequest::location_name).
-    #[inline]
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().location_name = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListCidrBlocksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListCidrBlocksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListCidrBlocksRequest collection_id(String));
+    rt::setter!(into_opt ListCidrBlocksRequest location_name(String));
+    rt::setter!(into_opt ListCidrBlocksRequest next_token(String));
+    rt::setter!(into_opt ListCidrBlocksRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -170,18 +150,8 @@ rt::operation_type!(
     e::ListCidrCollectionsError, op::LIST_CIDR_COLLECTIONS
 );
 impl ListCidrCollections {
-    /// Sets [`next_token`](t::ListCidrCollectionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListCidrCollectionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListCidrCollectionsRequest next_token(String));
+    rt::setter!(into_opt ListCidrCollectionsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -211,24 +181,9 @@ rt::operation_type!(
     e::ListCidrLocationsError, op::LIST_CIDR_LOCATIONS
 );
 impl ListCidrLocations {
-    /// Sets [`collection_id`](t::ListCidrLocationsRequest::collection_id).
-    #[inline]
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().collection_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListCidrLocationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListCidrLocationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListCidrLocationsRequest collection_id(String));
+    rt::setter!(into_opt ListCidrLocationsRequest next_token(String));
+    rt::setter!(into_opt ListCidrLocationsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -264,30 +219,10 @@ rt::operation_type!(
     e::ListGeoLocationsError, op::LIST_GEO_LOCATIONS
 );
 impl ListGeoLocations {
-    /// Sets [`start_continent_code`](t::ListGeoLocationsRequest::start_continent_code).
-    #[inline]
-    pub fn start_continent_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_continent_code = Some(value.into());
-        self
-    }
-    /// Sets [`start_country_code`](t::ListGeoLocationsRequest::start_country_code).
-    #[inline]
-    pub fn start_country_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_country_code = Some(value.into());
-        self
-    }
-    /// Sets [`start_subdivision_code`](t::ListGeoLocationsRequest::start_subdivision_code).
-    #[inline]
-    pub fn start_subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_subdivision_code = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListGeoLocationsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListGeoLocationsRequest start_continent_code(String));
+    rt::setter!(into_opt ListGeoLocationsRequest start_country_code(String));
+    rt::setter!(into_opt ListGeoLocationsRequest start_subdivision_code(String));
+    rt::setter!(into_opt ListGeoLocationsRequest max_items(String));
 }
 /// The `ListHealthChecks` operation.
 ///
@@ -304,18 +239,8 @@ rt::operation_type!(
     e::ListHealthChecksError, op::LIST_HEALTH_CHECKS
 );
 impl ListHealthChecks {
-    /// Sets [`marker`](t::ListHealthChecksRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListHealthChecksRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListHealthChecksRequest marker(String));
+    rt::setter!(into_opt ListHealthChecksRequest max_items(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -347,30 +272,10 @@ rt::operation_type!(
     e::ListHostedZonesError, op::LIST_HOSTED_ZONES
 );
 impl ListHostedZones {
-    /// Sets [`marker`](t::ListHostedZonesRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListHostedZonesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sets [`delegation_set_id`](t::ListHostedZonesRequest::delegation_set_id).
-    #[inline]
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_set_id = Some(value.into());
-        self
-    }
-    /// Sets [`hosted_zone_type`](t::ListHostedZonesRequest::hosted_zone_type).
-    #[inline]
-    pub fn hosted_zone_type(mut self, value: impl Into<t::HostedZoneType>) -> Self {
-        self.0.input_mut().hosted_zone_type = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListHostedZonesRequest marker(String));
+    rt::setter!(into_opt ListHostedZonesRequest max_items(String));
+    rt::setter!(into_opt ListHostedZonesRequest delegation_set_id(String));
+    rt::setter!(into_opt ListHostedZonesRequest hosted_zone_type(t::HostedZoneType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -420,24 +325,9 @@ rt::operation_type!(
     op::LIST_HOSTED_ZONES_BY_NAME
 );
 impl ListHostedZonesByName {
-    /// Sets [`dns_name`](t::ListHostedZonesByNameRequest::dns_name).
-    #[inline]
-    pub fn dns_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dns_name = Some(value.into());
-        self
-    }
-    /// Sets [`hosted_zone_id`](t::ListHostedZonesByNameRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListHostedZonesByNameRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListHostedZonesByNameRequest dns_name(String));
+    rt::setter!(into_opt ListHostedZonesByNameRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListHostedZonesByNameRequest max_items(String));
 }
 /// The `ListHostedZonesByVPC` operation.
 ///
@@ -470,30 +360,10 @@ rt::operation_type!(
     op::LIST_HOSTED_ZONES_BY_VPC
 );
 impl ListHostedZonesByVpc {
-    /// Sets [`vpc_id`](t::ListHostedZonesByVpcRequest::vpc_id).
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sets [`vpc_region`](t::ListHostedZonesByVpcRequest::vpc_region).
-    #[inline]
-    pub fn vpc_region(mut self, value: impl Into<t::VpcRegion>) -> Self {
-        self.0.input_mut().vpc_region = value.into();
-        self
-    }
-    /// Sets [`max_items`](t::ListHostedZonesByVpcRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListHostedZonesByVpcRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListHostedZonesByVpcRequest vpc_id(String));
+    rt::setter!(into_req ListHostedZonesByVpcRequest vpc_region(t::VpcRegion));
+    rt::setter!(into_opt ListHostedZonesByVpcRequest max_items(String));
+    rt::setter!(into_opt ListHostedZonesByVpcRequest next_token(String));
 }
 /// The `ListQueryLoggingConfigs` operation.
 ///
@@ -513,24 +383,9 @@ rt::operation_type!(
     op::LIST_QUERY_LOGGING_CONFIGS
 );
 impl ListQueryLoggingConfigs {
-    /// Sets [`hosted_zone_id`](t::ListQueryLoggingConfigsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListQueryLoggingConfigsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListQueryLoggingConfigsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListQueryLoggingConfigsRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListQueryLoggingConfigsRequest next_token(String));
+    rt::setter!(into_opt ListQueryLoggingConfigsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -563,36 +418,15 @@ rt::operation_type!(
     e::ListResourceRecordSetProtectionsError, op::LIST_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl ListResourceRecordSetProtections {
-    /// Sets [`hosted_zone_id`](t::ListResourceRecordSetProtectionsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`start_record_name`](t::ListResourceRecordSetProtectionsRequest::start_record_name).
-    #[inline]
-    pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_record_name = Some(value.into());
-        self
-    }
-    /// Sets [`start_record_type`](t::ListResourceRecordSetProtectionsRequest::start_record_type).
-    #[inline]
-    pub fn start_record_type(mut self, value: impl Into<t::RrType>) -> Self {
-        self.0.input_mut().start_record_type = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListResourceRecordSetProtectionsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListResourceRecordSetProtectionsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListResourceRecordSetProtectionsRequest hosted_zone_id(String));
+    rt::setter!(
+        into_opt ListResourceRecordSetProtectionsRequest start_record_name(String)
+    );
+    rt::setter!(
+        into_opt ListResourceRecordSetProtectionsRequest start_record_type(t::RrType)
+    );
+    rt::setter!(into_opt ListResourceRecordSetProtectionsRequest max_results(String));
+    rt::setter!(into_opt ListResourceRecordSetProtectionsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -656,36 +490,11 @@ rt::operation_type!(
     op::LIST_RESOURCE_RECORD_SETS
 );
 impl ListResourceRecordSets {
-    /// Sets [`hosted_zone_id`](t::ListResourceRecordSetsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`start_record_name`](t::ListResourceRecordSetsRequest::start_record_name).
-    #[inline]
-    pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_record_name = Some(value.into());
-        self
-    }
-    /// Sets [`start_record_type`](t::ListResourceRecordSetsRequest::start_record_type).
-    #[inline]
-    pub fn start_record_type(mut self, value: impl Into<t::RrType>) -> Self {
-        self.0.input_mut().start_record_type = Some(value.into());
-        self
-    }
-    /// Sets [`start_record_identifier`](t::ListResourceRecordSetsRequest::start_record_identifier).
-    #[inline]
-    pub fn start_record_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_record_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListResourceRecordSetsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListResourceRecordSetsRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListResourceRecordSetsRequest start_record_name(String));
+    rt::setter!(into_opt ListResourceRecordSetsRequest start_record_type(t::RrType));
+    rt::setter!(into_opt ListResourceRecordSetsRequest start_record_identifier(String));
+    rt::setter!(into_opt ListResourceRecordSetsRequest max_items(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -716,18 +525,8 @@ rt::operation_type!(
     op::LIST_REUSABLE_DELEGATION_SETS
 );
 impl ListReusableDelegationSets {
-    /// Sets [`marker`](t::ListReusableDelegationSetsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListReusableDelegationSetsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListReusableDelegationSetsRequest marker(String));
+    rt::setter!(into_opt ListReusableDelegationSetsRequest max_items(String));
 }
 /// The `ListTagsForResource` operation.
 ///
@@ -746,18 +545,8 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`resource_type`](t::ListTagsForResourceRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// Sets [`resource_id`](t::ListTagsForResourceRequest::resource_id).
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_type(t::TagResourceType));
+    rt::setter!(into_req ListTagsForResourceRequest resource_id(String));
 }
 /// The `ListTagsForResources` operation.
 ///
@@ -777,24 +566,10 @@ rt::operation_type!(
     op::LIST_TAGS_FOR_RESOURCES
 );
 impl ListTagsForResources {
-    /// Sets [`resource_type`](t::ListTagsForResourcesRequest::resource_type).
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// Sets [`resource_ids`](t::ListTagsForResourcesRequest::resource_ids).
-    #[inline]
-    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_ids);
-        self
-    }
-    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
-    #[inline]
-    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_ids, item);
-        self
-    }
+    rt::setter!(into_req ListTagsForResourcesRequest resource_type(t::TagResourceType));
+    rt::setter!(
+        items ListTagsForResourcesRequest resource_ids(String) push_resource_ids
+    );
 }
 /// The `ListTrafficPolicies` operation.
 ///
@@ -813,18 +588,8 @@ rt::operation_type!(
     e::ListTrafficPoliciesError, op::LIST_TRAFFIC_POLICIES
 );
 impl ListTrafficPolicies {
-    /// Sets [`traffic_policy_id_marker`](t::ListTrafficPoliciesRequest::traffic_policy_id_marker).
-    #[inline]
-    pub fn traffic_policy_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListTrafficPoliciesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListTrafficPoliciesRequest traffic_policy_id_marker(String));
+    rt::setter!(into_opt ListTrafficPoliciesRequest max_items(String));
 }
 /// The `ListTrafficPolicyInstances` operation.
 ///
@@ -846,36 +611,18 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES
 );
 impl ListTrafficPolicyInstances {
-    /// Sets [`hosted_zone_id_marker`](t::ListTrafficPolicyInstancesRequest::hosted_zone_id_marker).
-    #[inline]
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_policy_instance_name_marker`](t::ListTrafficPolicyInstancesRequest::traffic_policy_instance_name_marker).
-    #[inline]
-    pub fn traffic_policy_instance_name_marker(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_policy_instance_type_marker`](t::ListTrafficPolicyInstancesRequest::traffic_policy_instance_type_marker).
-    #[inline]
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<t::RrType>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListTrafficPolicyInstancesRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesRequest hosted_zone_id_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesRequest
+        traffic_policy_instance_name_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesRequest
+        traffic_policy_instance_type_marker(t::RrType)
+    );
+    rt::setter!(into_opt ListTrafficPolicyInstancesRequest max_items(String));
 }
 impl super::Client {
     /// Gets information about the traffic policy instances that you created in a specified hosted zone. Returns [`ListTrafficPolicyInstancesByHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
@@ -938,36 +685,20 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE
 );
 impl ListTrafficPolicyInstancesByHostedZone {
-    /// Sets [`hosted_zone_id`](t::ListTrafficPolicyInstancesByHostedZoneRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`traffic_policy_instance_name_marker`](t::ListTrafficPolicyInstancesByHostedZoneRequest::traffic_policy_instance_name_marker).
-    #[inline]
-    pub fn traffic_policy_instance_name_marker(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_policy_instance_type_marker`](t::ListTrafficPolicyInstancesByHostedZoneRequest::traffic_policy_instance_type_marker).
-    #[inline]
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<t::RrType>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListTrafficPolicyInstancesByHostedZoneRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req ListTrafficPolicyInstancesByHostedZoneRequest hosted_zone_id(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByHostedZoneRequest
+        traffic_policy_instance_name_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByHostedZoneRequest
+        traffic_policy_instance_type_marker(t::RrType)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByHostedZoneRequest max_items(String)
+    );
 }
 /// The `ListTrafficPolicyInstancesByPolicy` operation.
 ///
@@ -990,48 +721,24 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY
 );
 impl ListTrafficPolicyInstancesByPolicy {
-    /// Sets [`traffic_policy_id`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_id).
-    #[inline]
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id = value.into();
-        self
-    }
-    /// Sets [`traffic_policy_version`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_version).
-    #[inline]
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.0.input_mut().traffic_policy_version = value;
-        self
-    }
-    /// Sets [`hosted_zone_id_marker`](t::ListTrafficPolicyInstancesByPolicyRequest::hosted_zone_id_marker).
-    #[inline]
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_policy_instance_name_marker`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_instance_name_marker).
-    #[inline]
-    pub fn traffic_policy_instance_name_marker(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets [`traffic_policy_instance_type_marker`](t::ListTrafficPolicyInstancesByPolicyRequest::traffic_policy_instance_type_marker).
-    #[inline]
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<t::RrType>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListTrafficPolicyInstancesByPolicyRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req ListTrafficPolicyInstancesByPolicyRequest traffic_policy_id(String)
+    );
+    rt::setter!(
+        val_req ListTrafficPolicyInstancesByPolicyRequest traffic_policy_version(i32)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByPolicyRequest hosted_zone_id_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByPolicyRequest
+        traffic_policy_instance_name_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByPolicyRequest
+        traffic_policy_instance_type_marker(t::RrType)
+    );
+    rt::setter!(into_opt ListTrafficPolicyInstancesByPolicyRequest max_items(String));
 }
 /// The `ListTrafficPolicyVersions` operation.
 ///
@@ -1051,24 +758,11 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_VERSIONS
 );
 impl ListTrafficPolicyVersions {
-    /// Sets [`id`](t::ListTrafficPolicyVersionsRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`traffic_policy_version_marker`](t::ListTrafficPolicyVersionsRequest::traffic_policy_version_marker).
-    #[inline]
-    pub fn traffic_policy_version_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_version_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_items`](t::ListTrafficPolicyVersionsRequest::max_items).
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListTrafficPolicyVersionsRequest id(String));
+    rt::setter!(
+        into_opt ListTrafficPolicyVersionsRequest traffic_policy_version_marker(String)
+    );
+    rt::setter!(into_opt ListTrafficPolicyVersionsRequest max_items(String));
 }
 /// The `ListVPCAssociationAuthorizations` operation.
 ///
@@ -1088,24 +782,9 @@ rt::operation_type!(
     e::ListVpcAssociationAuthorizationsError, op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS
 );
 impl ListVpcAssociationAuthorizations {
-    /// Sets [`hosted_zone_id`](t::ListVpcAssociationAuthorizationsRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListVpcAssociationAuthorizationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListVpcAssociationAuthorizationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListVpcAssociationAuthorizationsRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListVpcAssociationAuthorizationsRequest next_token(String));
+    rt::setter!(into_opt ListVpcAssociationAuthorizationsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -32,40 +32,10 @@ rt::operation_type!(
     e::TestDnsAnswerError, op::TEST_DNS_ANSWER
 );
 impl TestDnsAnswer {
-    /// Sets [`hosted_zone_id`](t::TestDnsAnswerRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`record_name`](t::TestDnsAnswerRequest::record_name).
-    #[inline]
-    pub fn record_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().record_name = value.into();
-        self
-    }
-    /// Sets [`record_type`](t::TestDnsAnswerRequest::record_type).
-    #[inline]
-    pub fn record_type(mut self, value: impl Into<t::RrType>) -> Self {
-        self.0.input_mut().record_type = value.into();
-        self
-    }
-    /// Sets [`resolver_ip`](t::TestDnsAnswerRequest::resolver_ip).
-    #[inline]
-    pub fn resolver_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resolver_ip = Some(value.into());
-        self
-    }
-    /// Sets [`edns0_client_subnet_ip`](t::TestDnsAnswerRequest::edns0_client_subnet_ip).
-    #[inline]
-    pub fn edns0_client_subnet_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().edns0_client_subnet_ip = Some(value.into());
-        self
-    }
-    /// Sets [`edns0_client_subnet_mask`](t::TestDnsAnswerRequest::edns0_client_subnet_mask).
-    #[inline]
-    pub fn edns0_client_subnet_mask(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().edns0_client_subnet_mask = Some(value.into());
-        self
-    }
+    rt::setter!(into_req TestDnsAnswerRequest hosted_zone_id(String));
+    rt::setter!(into_req TestDnsAnswerRequest record_name(String));
+    rt::setter!(into_req TestDnsAnswerRequest record_type(t::RrType));
+    rt::setter!(into_opt TestDnsAnswerRequest resolver_ip(String));
+    rt::setter!(into_opt TestDnsAnswerRequest edns0_client_subnet_ip(String));
+    rt::setter!(into_opt TestDnsAnswerRequest edns0_client_subnet_mask(String));
 }

@@ -58,135 +58,34 @@ rt::operation_type!(
     e::UpdateHealthCheckError, op::UPDATE_HEALTH_CHECK
 );
 impl UpdateHealthCheck {
-    /// Sets [`health_check_id`](t::UpdateHealthCheckRequest::health_check_id).
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
-    /// Sets [`health_check_version`](t::UpdateHealthCheckRequest::health_check_version).
-    #[inline]
-    pub fn health_check_version(mut self, value: i64) -> Self {
-        self.0.input_mut().health_check_version = Some(value);
-        self
-    }
-    /// Sets [`ip_address`](t::UpdateHealthCheckRequest::ip_address).
-    #[inline]
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_address = Some(value.into());
-        self
-    }
-    /// Sets [`port`](t::UpdateHealthCheckRequest::port).
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = Some(value);
-        self
-    }
-    /// Sets [`resource_path`](t::UpdateHealthCheckRequest::resource_path).
-    #[inline]
-    pub fn resource_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_path = Some(value.into());
-        self
-    }
-    /// Sets [`fully_qualified_domain_name`](t::UpdateHealthCheckRequest::fully_qualified_domain_name).
-    #[inline]
-    pub fn fully_qualified_domain_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fully_qualified_domain_name = Some(value.into());
-        self
-    }
-    /// Sets [`search_string`](t::UpdateHealthCheckRequest::search_string).
-    #[inline]
-    pub fn search_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().search_string = Some(value.into());
-        self
-    }
-    /// Sets [`failure_threshold`](t::UpdateHealthCheckRequest::failure_threshold).
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// Sets [`inverted`](t::UpdateHealthCheckRequest::inverted).
-    #[inline]
-    pub fn inverted(mut self, value: bool) -> Self {
-        self.0.input_mut().inverted = Some(value);
-        self
-    }
-    /// Sets [`disabled`](t::UpdateHealthCheckRequest::disabled).
-    #[inline]
-    pub fn disabled(mut self, value: bool) -> Self {
-        self.0.input_mut().disabled = Some(value);
-        self
-    }
-    /// Sets [`health_threshold`](t::UpdateHealthCheckRequest::health_threshold).
-    #[inline]
-    pub fn health_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().health_threshold = Some(value);
-        self
-    }
-    /// Sets [`child_health_checks`](t::UpdateHealthCheckRequest::child_health_checks).
-    #[inline]
-    pub fn child_health_checks(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().child_health_checks);
-        self
-    }
-    /// Adds one element to `ChildHealthChecks`; see [`child_health_checks`](Self::child_health_checks).
-    #[inline]
-    pub fn push_child_health_checks(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().child_health_checks, item);
-        self
-    }
-    /// Sets [`enable_sni`](t::UpdateHealthCheckRequest::enable_sni).
-    #[inline]
-    pub fn enable_sni(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_sni = Some(value);
-        self
-    }
-    /// Sets [`regions`](t::UpdateHealthCheckRequest::regions).
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<t::HealthCheckRegion>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<t::HealthCheckRegion>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// Sets [`alarm_identifier`](t::UpdateHealthCheckRequest::alarm_identifier).
-    #[inline]
-    pub fn alarm_identifier(mut self, value: t::AlarmIdentifier) -> Self {
-        self.0.input_mut().alarm_identifier = Some(value);
-        self
-    }
-    /// Sets [`insufficient_data_health_status`](t::UpdateHealthCheckRequest::insufficient_data_health_status).
-    #[inline]
-    pub fn insufficient_data_health_status(
-        mut self,
-        value: impl Into<t::InsufficientDataHealthStatus>,
-    ) -> Self {
-        self.0.input_mut().insufficient_data_health_status = Some(value.into());
-        self
-    }
-    /// Sets [`reset_elements`](t::UpdateHealthCheckRequest::reset_elements).
-    #[inline]
-    pub fn reset_elements(
-        mut self,
-        value: impl rt::Items<t::ResettableElementName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().reset_elements);
-        self
-    }
-    /// Adds one element to `ResetElements`; see [`reset_elements`](Self::reset_elements).
-    #[inline]
-    pub fn push_reset_elements(
-        mut self,
-        item: impl Into<t::ResettableElementName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().reset_elements, item);
-        self
-    }
+    rt::setter!(into_req UpdateHealthCheckRequest health_check_id(String));
+    rt::setter!(val_opt UpdateHealthCheckRequest health_check_version(i64));
+    rt::setter!(into_opt UpdateHealthCheckRequest ip_address(String));
+    rt::setter!(val_opt UpdateHealthCheckRequest port(i32));
+    rt::setter!(into_opt UpdateHealthCheckRequest resource_path(String));
+    rt::setter!(into_opt UpdateHealthCheckRequest fully_qualified_domain_name(String));
+    rt::setter!(into_opt UpdateHealthCheckRequest search_string(String));
+    rt::setter!(val_opt UpdateHealthCheckRequest failure_threshold(i32));
+    rt::setter!(val_opt UpdateHealthCheckRequest inverted(bool));
+    rt::setter!(val_opt UpdateHealthCheckRequest disabled(bool));
+    rt::setter!(val_opt UpdateHealthCheckRequest health_threshold(i32));
+    rt::setter!(
+        items UpdateHealthCheckRequest child_health_checks(String)
+        push_child_health_checks
+    );
+    rt::setter!(val_opt UpdateHealthCheckRequest enable_sni(bool));
+    rt::setter!(
+        items UpdateHealthCheckRequest regions(t::HealthCheckRegion) push_regions
+    );
+    rt::setter!(val_opt UpdateHealthCheckRequest alarm_identifier(t::AlarmIdentifier));
+    rt::setter!(
+        into_opt UpdateHealthCheckRequest
+        insufficient_data_health_status(t::InsufficientDataHealthStatus)
+    );
+    rt::setter!(
+        items UpdateHealthCheckRequest reset_elements(t::ResettableElementName)
+        push_reset_elements
+    );
 }
 /// The `UpdateHostedZoneComment` operation.
 ///
@@ -204,18 +103,8 @@ rt::operation_type!(
     op::UPDATE_HOSTED_ZONE_COMMENT
 );
 impl UpdateHostedZoneComment {
-    /// Sets [`id`](t::UpdateHostedZoneCommentRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`comment`](t::UpdateHostedZoneCommentRequest::comment).
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateHostedZoneCommentRequest id(String));
+    rt::setter!(into_opt UpdateHostedZoneCommentRequest comment(String));
 }
 /// The `UpdateHostedZoneFeatures` operation.
 ///
@@ -235,18 +124,10 @@ rt::operation_type!(
     op::UPDATE_HOSTED_ZONE_FEATURES
 );
 impl UpdateHostedZoneFeatures {
-    /// Sets [`hosted_zone_id`](t::UpdateHostedZoneFeaturesRequest::hosted_zone_id).
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sets [`enable_accelerated_recovery`](t::UpdateHostedZoneFeaturesRequest::enable_accelerated_recovery).
-    #[inline]
-    pub fn enable_accelerated_recovery(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_accelerated_recovery = Some(value);
-        self
-    }
+    rt::setter!(into_req UpdateHostedZoneFeaturesRequest hosted_zone_id(String));
+    rt::setter!(
+        val_opt UpdateHostedZoneFeaturesRequest enable_accelerated_recovery(bool)
+    );
 }
 /// The `UpdateTrafficPolicyComment` operation.
 ///
@@ -264,24 +145,9 @@ rt::operation_type!(
     op::UPDATE_TRAFFIC_POLICY_COMMENT
 );
 impl UpdateTrafficPolicyComment {
-    /// Sets [`id`](t::UpdateTrafficPolicyCommentRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`version`](t::UpdateTrafficPolicyCommentRequest::version).
-    #[inline]
-    pub fn version(mut self, value: i32) -> Self {
-        self.0.input_mut().version = value;
-        self
-    }
-    /// Sets [`comment`](t::UpdateTrafficPolicyCommentRequest::comment).
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = value.into();
-        self
-    }
+    rt::setter!(into_req UpdateTrafficPolicyCommentRequest id(String));
+    rt::setter!(val_req UpdateTrafficPolicyCommentRequest version(i32));
+    rt::setter!(into_req UpdateTrafficPolicyCommentRequest comment(String));
 }
 /// The `UpdateTrafficPolicyInstance` operation.
 ///
@@ -307,28 +173,8 @@ rt::operation_type!(
     op::UPDATE_TRAFFIC_POLICY_INSTANCE
 );
 impl UpdateTrafficPolicyInstance {
-    /// Sets [`id`](t::UpdateTrafficPolicyInstanceRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`ttl`](t::UpdateTrafficPolicyInstanceRequest::ttl).
-    #[inline]
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.0.input_mut().ttl = value;
-        self
-    }
-    /// Sets [`traffic_policy_id`](t::UpdateTrafficPolicyInstanceRequest::traffic_policy_id).
-    #[inline]
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id = value.into();
-        self
-    }
-    /// Sets [`traffic_policy_version`](t::UpdateTrafficPolicyInstanceRequest::traffic_policy_version).
-    #[inline]
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.0.input_mut().traffic_policy_version = value;
-        self
-    }
+    rt::setter!(into_req UpdateTrafficPolicyInstanceRequest id(String));
+    rt::setter!(val_req UpdateTrafficPolicyInstanceRequest ttl(i64));
+    rt::setter!(into_req UpdateTrafficPolicyInstanceRequest traffic_policy_id(String));
+    rt::setter!(val_req UpdateTrafficPolicyInstanceRequest traffic_policy_version(i32));
 }

@@ -47,40 +47,12 @@ rt::operation_type!(
     e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
 );
 impl AbortMultipartUpload {
-    /// Sets [`bucket`](t::AbortMultipartUploadRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::AbortMultipartUploadRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`upload_id`](t::AbortMultipartUploadRequest::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`request_payer`](t::AbortMultipartUploadRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::AbortMultipartUploadRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`if_match_initiated_time`](t::AbortMultipartUploadRequest::if_match_initiated_time).
-    #[inline]
-    pub fn if_match_initiated_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_match_initiated_time = Some(value);
-        self
-    }
+    rt::setter!(into_req AbortMultipartUploadRequest bucket(String));
+    rt::setter!(into_req AbortMultipartUploadRequest key(String));
+    rt::setter!(into_req AbortMultipartUploadRequest upload_id(String));
+    rt::setter!(into_opt AbortMultipartUploadRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt AbortMultipartUploadRequest expected_bucket_owner(String));
+    rt::setter!(
+        val_opt AbortMultipartUploadRequest if_match_initiated_time(rt::DateTime)
+    );
 }

@@ -108,144 +108,32 @@ rt::operation_type!(
     t::CompleteMultipartUploadOutput, rt::NoErrors, op::COMPLETE_MULTIPART_UPLOAD
 );
 impl CompleteMultipartUpload {
-    /// Sets [`bucket`](t::CompleteMultipartUploadRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::CompleteMultipartUploadRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`multipart_upload`](t::CompleteMultipartUploadRequest::multipart_upload).
-    #[inline]
-    pub fn multipart_upload(mut self, value: t::CompletedMultipartUpload) -> Self {
-        self.0.input_mut().multipart_upload = Some(value);
-        self
-    }
-    /// Sets [`upload_id`](t::CompleteMultipartUploadRequest::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`checksum_crc32`](t::CompleteMultipartUploadRequest::checksum_crc32).
-    #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc32_c`](t::CompleteMultipartUploadRequest::checksum_crc32_c).
-    #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc64_nvme`](t::CompleteMultipartUploadRequest::checksum_crc64_nvme).
-    #[inline]
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha1`](t::CompleteMultipartUploadRequest::checksum_sha1).
-    #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha256`](t::CompleteMultipartUploadRequest::checksum_sha256).
-    #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha512`](t::CompleteMultipartUploadRequest::checksum_sha512).
-    #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_md5`](t::CompleteMultipartUploadRequest::checksum_md5).
-    #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash64`](t::CompleteMultipartUploadRequest::checksum_xxhash64).
-    #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash3`](t::CompleteMultipartUploadRequest::checksum_xxhash3).
-    #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash128`](t::CompleteMultipartUploadRequest::checksum_xxhash128).
-    #[inline]
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_type`](t::CompleteMultipartUploadRequest::checksum_type).
-    #[inline]
-    pub fn checksum_type(mut self, value: impl Into<t::ChecksumType>) -> Self {
-        self.0.input_mut().checksum_type = Some(value.into());
-        self
-    }
-    /// Sets [`mpu_object_size`](t::CompleteMultipartUploadRequest::mpu_object_size).
-    #[inline]
-    pub fn mpu_object_size(mut self, value: i64) -> Self {
-        self.0.input_mut().mpu_object_size = Some(value);
-        self
-    }
-    /// Sets [`request_payer`](t::CompleteMultipartUploadRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::CompleteMultipartUploadRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`if_match`](t::CompleteMultipartUploadRequest::if_match).
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_none_match`](t::CompleteMultipartUploadRequest::if_none_match).
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::CompleteMultipartUploadRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::CompleteMultipartUploadRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::CompleteMultipartUploadRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CompleteMultipartUploadRequest bucket(String));
+    rt::setter!(into_req CompleteMultipartUploadRequest key(String));
+    rt::setter!(
+        val_opt CompleteMultipartUploadRequest
+        multipart_upload(t::CompletedMultipartUpload)
+    );
+    rt::setter!(into_req CompleteMultipartUploadRequest upload_id(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_crc32(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_crc32_c(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_sha1(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_sha256(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_sha512(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_md5(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_xxhash64(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_xxhash3(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_xxhash128(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_type(t::ChecksumType));
+    rt::setter!(val_opt CompleteMultipartUploadRequest mpu_object_size(i64));
+    rt::setter!(into_opt CompleteMultipartUploadRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt CompleteMultipartUploadRequest expected_bucket_owner(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest if_match(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest if_none_match(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest sse_customer_key(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest sse_customer_key_md5(String));
 }
 /// The `CopyObject` operation.
 ///
@@ -301,313 +189,60 @@ rt::operation_type!(
     op::COPY_OBJECT
 );
 impl CopyObject {
-    /// Sets [`acl`](t::CopyObjectRequest::acl).
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// Sets [`bucket`](t::CopyObjectRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`cache_control`](t::CopyObjectRequest::cache_control).
-    #[inline]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cache_control = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::CopyObjectRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`content_disposition`](t::CopyObjectRequest::content_disposition).
-    #[inline]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_disposition = Some(value.into());
-        self
-    }
-    /// Sets [`content_encoding`](t::CopyObjectRequest::content_encoding).
-    #[inline]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_encoding = Some(value.into());
-        self
-    }
-    /// Sets [`content_language`](t::CopyObjectRequest::content_language).
-    #[inline]
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_language = Some(value.into());
-        self
-    }
-    /// Sets [`content_type`](t::CopyObjectRequest::content_type).
-    #[inline]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_type = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source`](t::CopyObjectRequest::copy_source).
-    #[inline]
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source = value.into();
-        self
-    }
-    /// Sets [`copy_source_if_match`](t::CopyObjectRequest::copy_source_if_match).
-    #[inline]
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_match = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_if_modified_since`](t::CopyObjectRequest::copy_source_if_modified_since).
-    #[inline]
-    pub fn copy_source_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_modified_since = Some(value);
-        self
-    }
-    /// Sets [`copy_source_if_none_match`](t::CopyObjectRequest::copy_source_if_none_match).
-    #[inline]
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_if_unmodified_since`](t::CopyObjectRequest::copy_source_if_unmodified_since).
-    #[inline]
-    pub fn copy_source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets [`expires`](t::CopyObjectRequest::expires).
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// Sets [`grant_full_control`](t::CopyObjectRequest::grant_full_control).
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read`](t::CopyObjectRequest::grant_read).
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read_acp`](t::CopyObjectRequest::grant_read_acp).
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets [`grant_write_acp`](t::CopyObjectRequest::grant_write_acp).
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets [`if_match`](t::CopyObjectRequest::if_match).
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_none_match`](t::CopyObjectRequest::if_none_match).
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`key`](t::CopyObjectRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`metadata`](t::CopyObjectRequest::metadata).
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Sets [`metadata_directive`](t::CopyObjectRequest::metadata_directive).
-    #[inline]
-    pub fn metadata_directive(mut self, value: impl Into<t::MetadataDirective>) -> Self {
-        self.0.input_mut().metadata_directive = Some(value.into());
-        self
-    }
-    /// Sets [`tagging_directive`](t::CopyObjectRequest::tagging_directive).
-    #[inline]
-    pub fn tagging_directive(mut self, value: impl Into<t::TaggingDirective>) -> Self {
-        self.0.input_mut().tagging_directive = Some(value.into());
-        self
-    }
-    /// Sets [`annotation_directive`](t::CopyObjectRequest::annotation_directive).
-    #[inline]
-    pub fn annotation_directive(
-        mut self,
-        value: impl Into<t::AnnotationDirective>,
-    ) -> Self {
-        self.0.input_mut().annotation_directive = Some(value.into());
-        self
-    }
-    /// Sets [`server_side_encryption`](t::CopyObjectRequest::server_side_encryption).
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets [`storage_class`](t::CopyObjectRequest::storage_class).
-    #[inline]
-    pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
-        self.0.input_mut().storage_class = Some(value.into());
-        self
-    }
-    /// Sets [`website_redirect_location`](t::CopyObjectRequest::website_redirect_location).
-    #[inline]
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::CopyObjectRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::CopyObjectRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::CopyObjectRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_key_id`](t::CopyObjectRequest::ssekms_key_id).
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_encryption_context`](t::CopyObjectRequest::ssekms_encryption_context).
-    #[inline]
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets [`bucket_key_enabled`](t::CopyObjectRequest::bucket_key_enabled).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets [`copy_source_sse_customer_algorithm`](t::CopyObjectRequest::copy_source_sse_customer_algorithm).
-    #[inline]
-    pub fn copy_source_sse_customer_algorithm(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_sse_customer_key`](t::CopyObjectRequest::copy_source_sse_customer_key).
-    #[inline]
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_sse_customer_key_md5`](t::CopyObjectRequest::copy_source_sse_customer_key_md5).
-    #[inline]
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::CopyObjectRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`tagging`](t::CopyObjectRequest::tagging).
-    #[inline]
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tagging = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_mode`](t::CopyObjectRequest::object_lock_mode).
-    #[inline]
-    pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
-        self.0.input_mut().object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_retain_until_date`](t::CopyObjectRequest::object_lock_retain_until_date).
-    #[inline]
-    pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets [`object_lock_legal_hold_status`](t::CopyObjectRequest::object_lock_legal_hold_status).
-    #[inline]
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<t::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_event_hold`](t::CopyObjectRequest::object_lock_event_hold).
-    #[inline]
-    pub fn object_lock_event_hold(
-        mut self,
-        value: impl Into<t::ObjectLockEventHold>,
-    ) -> Self {
-        self.0.input_mut().object_lock_event_hold = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_event_hold_duration_days`](t::CopyObjectRequest::object_lock_event_hold_duration_days).
-    #[inline]
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
-        self
-    }
-    /// Sets [`object_lock_event_hold_duration_years`](t::CopyObjectRequest::object_lock_event_hold_duration_years).
-    #[inline]
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::CopyObjectRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`expected_source_bucket_owner`](t::CopyObjectRequest::expected_source_bucket_owner).
-    #[inline]
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_source_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CopyObjectRequest acl(t::ObjectCannedAcl));
+    rt::setter!(into_req CopyObjectRequest bucket(String));
+    rt::setter!(into_opt CopyObjectRequest cache_control(String));
+    rt::setter!(into_opt CopyObjectRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt CopyObjectRequest content_disposition(String));
+    rt::setter!(into_opt CopyObjectRequest content_encoding(String));
+    rt::setter!(into_opt CopyObjectRequest content_language(String));
+    rt::setter!(into_opt CopyObjectRequest content_type(String));
+    rt::setter!(into_req CopyObjectRequest copy_source(String));
+    rt::setter!(into_opt CopyObjectRequest copy_source_if_match(String));
+    rt::setter!(val_opt CopyObjectRequest copy_source_if_modified_since(rt::DateTime));
+    rt::setter!(into_opt CopyObjectRequest copy_source_if_none_match(String));
+    rt::setter!(val_opt CopyObjectRequest copy_source_if_unmodified_since(rt::DateTime));
+    rt::setter!(val_opt CopyObjectRequest expires(rt::DateTime));
+    rt::setter!(into_opt CopyObjectRequest grant_full_control(String));
+    rt::setter!(into_opt CopyObjectRequest grant_read(String));
+    rt::setter!(into_opt CopyObjectRequest grant_read_acp(String));
+    rt::setter!(into_opt CopyObjectRequest grant_write_acp(String));
+    rt::setter!(into_opt CopyObjectRequest if_match(String));
+    rt::setter!(into_opt CopyObjectRequest if_none_match(String));
+    rt::setter!(into_req CopyObjectRequest key(String));
+    rt::setter!(entries CopyObjectRequest metadata(String, String) insert_metadata);
+    rt::setter!(into_opt CopyObjectRequest metadata_directive(t::MetadataDirective));
+    rt::setter!(into_opt CopyObjectRequest tagging_directive(t::TaggingDirective));
+    rt::setter!(into_opt CopyObjectRequest annotation_directive(t::AnnotationDirective));
+    rt::setter!(
+        into_opt CopyObjectRequest server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt CopyObjectRequest storage_class(t::StorageClass));
+    rt::setter!(into_opt CopyObjectRequest website_redirect_location(String));
+    rt::setter!(into_opt CopyObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt CopyObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt CopyObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt CopyObjectRequest ssekms_key_id(String));
+    rt::setter!(into_opt CopyObjectRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt CopyObjectRequest bucket_key_enabled(bool));
+    rt::setter!(into_opt CopyObjectRequest copy_source_sse_customer_algorithm(String));
+    rt::setter!(into_opt CopyObjectRequest copy_source_sse_customer_key(String));
+    rt::setter!(into_opt CopyObjectRequest copy_source_sse_customer_key_md5(String));
+    rt::setter!(into_opt CopyObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt CopyObjectRequest tagging(String));
+    rt::setter!(into_opt CopyObjectRequest object_lock_mode(t::ObjectLockMode));
+    rt::setter!(val_opt CopyObjectRequest object_lock_retain_until_date(rt::DateTime));
+    rt::setter!(
+        into_opt CopyObjectRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        into_opt CopyObjectRequest object_lock_event_hold(t::ObjectLockEventHold)
+    );
+    rt::setter!(val_opt CopyObjectRequest object_lock_event_hold_duration_days(i32));
+    rt::setter!(val_opt CopyObjectRequest object_lock_event_hold_duration_years(i32));
+    rt::setter!(into_opt CopyObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt CopyObjectRequest expected_source_bucket_owner(String));
 }
 /// The `CreateBucket` operation.
 ///
@@ -648,75 +283,20 @@ rt::operation_type!(
     op::CREATE_BUCKET
 );
 impl CreateBucket {
-    /// Sets [`acl`](t::CreateBucketRequest::acl).
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// Sets [`bucket`](t::CreateBucketRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`create_bucket_configuration`](t::CreateBucketRequest::create_bucket_configuration).
-    #[inline]
-    pub fn create_bucket_configuration(
-        mut self,
-        value: t::CreateBucketConfiguration,
-    ) -> Self {
-        self.0.input_mut().create_bucket_configuration = Some(value);
-        self
-    }
-    /// Sets [`grant_full_control`](t::CreateBucketRequest::grant_full_control).
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read`](t::CreateBucketRequest::grant_read).
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read_acp`](t::CreateBucketRequest::grant_read_acp).
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets [`grant_write`](t::CreateBucketRequest::grant_write).
-    #[inline]
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write = Some(value.into());
-        self
-    }
-    /// Sets [`grant_write_acp`](t::CreateBucketRequest::grant_write_acp).
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_enabled_for_bucket`](t::CreateBucketRequest::object_lock_enabled_for_bucket).
-    #[inline]
-    pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
-        self.0.input_mut().object_lock_enabled_for_bucket = Some(value);
-        self
-    }
-    /// Sets [`object_ownership`](t::CreateBucketRequest::object_ownership).
-    #[inline]
-    pub fn object_ownership(mut self, value: impl Into<t::ObjectOwnership>) -> Self {
-        self.0.input_mut().object_ownership = Some(value.into());
-        self
-    }
-    /// Sets [`bucket_namespace`](t::CreateBucketRequest::bucket_namespace).
-    #[inline]
-    pub fn bucket_namespace(mut self, value: impl Into<t::BucketNamespace>) -> Self {
-        self.0.input_mut().bucket_namespace = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateBucketRequest acl(t::BucketCannedAcl));
+    rt::setter!(into_req CreateBucketRequest bucket(String));
+    rt::setter!(
+        val_opt CreateBucketRequest
+        create_bucket_configuration(t::CreateBucketConfiguration)
+    );
+    rt::setter!(into_opt CreateBucketRequest grant_full_control(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read_acp(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write_acp(String));
+    rt::setter!(val_opt CreateBucketRequest object_lock_enabled_for_bucket(bool));
+    rt::setter!(into_opt CreateBucketRequest object_ownership(t::ObjectOwnership));
+    rt::setter!(into_opt CreateBucketRequest bucket_namespace(t::BucketNamespace));
 }
 /// The `CreateBucketMetadataConfiguration` operation.
 ///
@@ -757,36 +337,19 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::CREATE_BUCKET_METADATA_CONFIGURATION
 );
 impl CreateBucketMetadataConfiguration {
-    /// Sets [`bucket`](t::CreateBucketMetadataConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`content_md5`](t::CreateBucketMetadataConfigurationRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::CreateBucketMetadataConfigurationRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`metadata_configuration`](t::CreateBucketMetadataConfigurationRequest::metadata_configuration).
-    #[inline]
-    pub fn metadata_configuration(mut self, value: t::MetadataConfiguration) -> Self {
-        self.0.input_mut().metadata_configuration = value;
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::CreateBucketMetadataConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateBucketMetadataConfigurationRequest bucket(String));
+    rt::setter!(into_opt CreateBucketMetadataConfigurationRequest content_md5(String));
+    rt::setter!(
+        into_opt CreateBucketMetadataConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req CreateBucketMetadataConfigurationRequest
+        metadata_configuration(t::MetadataConfiguration)
+    );
+    rt::setter!(
+        into_opt CreateBucketMetadataConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `CreateBucketMetadataTableConfiguration` operation.
 ///
@@ -822,39 +385,22 @@ rt::operation_type!(
     op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl CreateBucketMetadataTableConfiguration {
-    /// Sets [`bucket`](t::CreateBucketMetadataTableConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`content_md5`](t::CreateBucketMetadataTableConfigurationRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::CreateBucketMetadataTableConfigurationRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`metadata_table_configuration`](t::CreateBucketMetadataTableConfigurationRequest::metadata_table_configuration).
-    #[inline]
-    pub fn metadata_table_configuration(
-        mut self,
-        value: t::MetadataTableConfiguration,
-    ) -> Self {
-        self.0.input_mut().metadata_table_configuration = value;
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::CreateBucketMetadataTableConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateBucketMetadataTableConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt CreateBucketMetadataTableConfigurationRequest content_md5(String)
+    );
+    rt::setter!(
+        into_opt CreateBucketMetadataTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req CreateBucketMetadataTableConfigurationRequest
+        metadata_table_configuration(t::MetadataTableConfiguration)
+    );
+    rt::setter!(
+        into_opt CreateBucketMetadataTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `CreateMultipartUpload` operation.
 ///
@@ -917,229 +463,61 @@ rt::operation_type!(
     t::CreateMultipartUploadOutput, rt::NoErrors, op::CREATE_MULTIPART_UPLOAD
 );
 impl CreateMultipartUpload {
-    /// Sets [`acl`](t::CreateMultipartUploadRequest::acl).
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// Sets [`bucket`](t::CreateMultipartUploadRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`cache_control`](t::CreateMultipartUploadRequest::cache_control).
-    #[inline]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cache_control = Some(value.into());
-        self
-    }
-    /// Sets [`content_disposition`](t::CreateMultipartUploadRequest::content_disposition).
-    #[inline]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_disposition = Some(value.into());
-        self
-    }
-    /// Sets [`content_encoding`](t::CreateMultipartUploadRequest::content_encoding).
-    #[inline]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_encoding = Some(value.into());
-        self
-    }
-    /// Sets [`content_language`](t::CreateMultipartUploadRequest::content_language).
-    #[inline]
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_language = Some(value.into());
-        self
-    }
-    /// Sets [`content_type`](t::CreateMultipartUploadRequest::content_type).
-    #[inline]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_type = Some(value.into());
-        self
-    }
-    /// Sets [`expires`](t::CreateMultipartUploadRequest::expires).
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// Sets [`grant_full_control`](t::CreateMultipartUploadRequest::grant_full_control).
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read`](t::CreateMultipartUploadRequest::grant_read).
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read_acp`](t::CreateMultipartUploadRequest::grant_read_acp).
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets [`grant_write_acp`](t::CreateMultipartUploadRequest::grant_write_acp).
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets [`key`](t::CreateMultipartUploadRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`metadata`](t::CreateMultipartUploadRequest::metadata).
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Sets [`server_side_encryption`](t::CreateMultipartUploadRequest::server_side_encryption).
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets [`storage_class`](t::CreateMultipartUploadRequest::storage_class).
-    #[inline]
-    pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
-        self.0.input_mut().storage_class = Some(value.into());
-        self
-    }
-    /// Sets [`website_redirect_location`](t::CreateMultipartUploadRequest::website_redirect_location).
-    #[inline]
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::CreateMultipartUploadRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::CreateMultipartUploadRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::CreateMultipartUploadRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_key_id`](t::CreateMultipartUploadRequest::ssekms_key_id).
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_encryption_context`](t::CreateMultipartUploadRequest::ssekms_encryption_context).
-    #[inline]
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets [`bucket_key_enabled`](t::CreateMultipartUploadRequest::bucket_key_enabled).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets [`request_payer`](t::CreateMultipartUploadRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`tagging`](t::CreateMultipartUploadRequest::tagging).
-    #[inline]
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tagging = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_mode`](t::CreateMultipartUploadRequest::object_lock_mode).
-    #[inline]
-    pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
-        self.0.input_mut().object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_retain_until_date`](t::CreateMultipartUploadRequest::object_lock_retain_until_date).
-    #[inline]
-    pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets [`object_lock_legal_hold_status`](t::CreateMultipartUploadRequest::object_lock_legal_hold_status).
-    #[inline]
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<t::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_event_hold`](t::CreateMultipartUploadRequest::object_lock_event_hold).
-    #[inline]
-    pub fn object_lock_event_hold(
-        mut self,
-        value: impl Into<t::ObjectLockEventHold>,
-    ) -> Self {
-        self.0.input_mut().object_lock_event_hold = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_event_hold_duration_days`](t::CreateMultipartUploadRequest::object_lock_event_hold_duration_days).
-    #[inline]
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
-        self
-    }
-    /// Sets [`object_lock_event_hold_duration_years`](t::CreateMultipartUploadRequest::object_lock_event_hold_duration_years).
-    #[inline]
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::CreateMultipartUploadRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::CreateMultipartUploadRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_type`](t::CreateMultipartUploadRequest::checksum_type).
-    #[inline]
-    pub fn checksum_type(mut self, value: impl Into<t::ChecksumType>) -> Self {
-        self.0.input_mut().checksum_type = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateMultipartUploadRequest acl(t::ObjectCannedAcl));
+    rt::setter!(into_req CreateMultipartUploadRequest bucket(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest cache_control(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_disposition(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_encoding(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_language(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_type(String));
+    rt::setter!(val_opt CreateMultipartUploadRequest expires(rt::DateTime));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_full_control(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_read(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_read_acp(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_write_acp(String));
+    rt::setter!(into_req CreateMultipartUploadRequest key(String));
+    rt::setter!(
+        entries CreateMultipartUploadRequest metadata(String, String) insert_metadata
+    );
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest
+        server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt CreateMultipartUploadRequest storage_class(t::StorageClass));
+    rt::setter!(into_opt CreateMultipartUploadRequest website_redirect_location(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest sse_customer_key(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest ssekms_key_id(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt CreateMultipartUploadRequest bucket_key_enabled(bool));
+    rt::setter!(into_opt CreateMultipartUploadRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt CreateMultipartUploadRequest tagging(String));
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest object_lock_mode(t::ObjectLockMode)
+    );
+    rt::setter!(
+        val_opt CreateMultipartUploadRequest object_lock_retain_until_date(rt::DateTime)
+    );
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest
+        object_lock_event_hold(t::ObjectLockEventHold)
+    );
+    rt::setter!(
+        val_opt CreateMultipartUploadRequest object_lock_event_hold_duration_days(i32)
+    );
+    rt::setter!(
+        val_opt CreateMultipartUploadRequest object_lock_event_hold_duration_years(i32)
+    );
+    rt::setter!(into_opt CreateMultipartUploadRequest expected_bucket_owner(String));
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt CreateMultipartUploadRequest checksum_type(t::ChecksumType));
 }
 /// The `CreateSession` operation.
 ///
@@ -1169,43 +547,12 @@ rt::operation_type!(
     e::CreateSessionError, op::CREATE_SESSION
 );
 impl CreateSession {
-    /// Sets [`session_mode`](t::CreateSessionRequest::session_mode).
-    #[inline]
-    pub fn session_mode(mut self, value: impl Into<t::SessionMode>) -> Self {
-        self.0.input_mut().session_mode = Some(value.into());
-        self
-    }
-    /// Sets [`bucket`](t::CreateSessionRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`server_side_encryption`](t::CreateSessionRequest::server_side_encryption).
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_key_id`](t::CreateSessionRequest::ssekms_key_id).
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_encryption_context`](t::CreateSessionRequest::ssekms_encryption_context).
-    #[inline]
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets [`bucket_key_enabled`](t::CreateSessionRequest::bucket_key_enabled).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
+    rt::setter!(into_opt CreateSessionRequest session_mode(t::SessionMode));
+    rt::setter!(into_req CreateSessionRequest bucket(String));
+    rt::setter!(
+        into_opt CreateSessionRequest server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt CreateSessionRequest ssekms_key_id(String));
+    rt::setter!(into_opt CreateSessionRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt CreateSessionRequest bucket_key_enabled(bool));
 }

@@ -145,18 +145,8 @@ rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
-    /// Sets [`bucket`](t::DeleteBucketRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketAnalyticsConfiguration` operation.
 ///
@@ -187,24 +177,11 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl DeleteBucketAnalyticsConfiguration {
-    /// Sets [`bucket`](t::DeleteBucketAnalyticsConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::DeleteBucketAnalyticsConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketAnalyticsConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketAnalyticsConfigurationRequest bucket(String));
+    rt::setter!(into_req DeleteBucketAnalyticsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketAnalyticsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketCors` operation.
 ///
@@ -230,18 +207,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_CORS
 );
 impl DeleteBucketCors {
-    /// Sets [`bucket`](t::DeleteBucketCorsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketCorsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketCorsRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketCorsRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketEncryption` operation.
 ///
@@ -268,18 +235,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_ENCRYPTION
 );
 impl DeleteBucketEncryption {
-    /// Sets [`bucket`](t::DeleteBucketEncryptionRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketEncryptionRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketEncryptionRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketEncryptionRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketIntelligentTieringConfiguration` operation.
 ///
@@ -313,24 +270,14 @@ rt::operation_type!(
     op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl DeleteBucketIntelligentTieringConfiguration {
-    /// Sets [`bucket`](t::DeleteBucketIntelligentTieringConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::DeleteBucketIntelligentTieringConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketIntelligentTieringConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req DeleteBucketIntelligentTieringConfigurationRequest bucket(String)
+    );
+    rt::setter!(into_req DeleteBucketIntelligentTieringConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketIntelligentTieringConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketInventoryConfiguration` operation.
 ///
@@ -366,24 +313,11 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_INVENTORY_CONFIGURATION
 );
 impl DeleteBucketInventoryConfiguration {
-    /// Sets [`bucket`](t::DeleteBucketInventoryConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::DeleteBucketInventoryConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketInventoryConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketInventoryConfigurationRequest bucket(String));
+    rt::setter!(into_req DeleteBucketInventoryConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketInventoryConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketLifecycle` operation.
 ///
@@ -410,18 +344,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_LIFECYCLE
 );
 impl DeleteBucketLifecycle {
-    /// Sets [`bucket`](t::DeleteBucketLifecycleRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketLifecycleRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketLifecycleRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketLifecycleRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketMetadataConfiguration` operation.
 ///
@@ -451,18 +375,10 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METADATA_CONFIGURATION
 );
 impl DeleteBucketMetadataConfiguration {
-    /// Sets [`bucket`](t::DeleteBucketMetadataConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketMetadataConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketMetadataConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt DeleteBucketMetadataConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketMetadataTableConfiguration` operation.
 ///
@@ -497,18 +413,11 @@ rt::operation_type!(
     op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl DeleteBucketMetadataTableConfiguration {
-    /// Sets [`bucket`](t::DeleteBucketMetadataTableConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketMetadataTableConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketMetadataTableConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt DeleteBucketMetadataTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketMetricsConfiguration` operation.
 ///
@@ -543,24 +452,11 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METRICS_CONFIGURATION
 );
 impl DeleteBucketMetricsConfiguration {
-    /// Sets [`bucket`](t::DeleteBucketMetricsConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::DeleteBucketMetricsConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketMetricsConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketMetricsConfigurationRequest bucket(String));
+    rt::setter!(into_req DeleteBucketMetricsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketMetricsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketOwnershipControls` operation.
 ///
@@ -584,18 +480,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_BUCKET_OWNERSHIP_CONTROLS
 );
 impl DeleteBucketOwnershipControls {
-    /// Sets [`bucket`](t::DeleteBucketOwnershipControlsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketOwnershipControlsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketOwnershipControlsRequest bucket(String));
+    rt::setter!(
+        into_opt DeleteBucketOwnershipControlsRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketPolicy` operation.
 ///
@@ -622,18 +510,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
-    /// Sets [`bucket`](t::DeleteBucketPolicyRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketPolicyRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketPolicyRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketPolicyRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketReplication` operation.
 ///
@@ -661,18 +539,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_REPLICATION
 );
 impl DeleteBucketReplication {
-    /// Sets [`bucket`](t::DeleteBucketReplicationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketReplicationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketReplicationRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketReplicationRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketTagging` operation.
 ///
@@ -696,18 +564,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
-    /// Sets [`bucket`](t::DeleteBucketTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketTaggingRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketTaggingRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketTaggingRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketWebsite` operation.
 ///
@@ -733,18 +591,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_WEBSITE
 );
 impl DeleteBucketWebsite {
-    /// Sets [`bucket`](t::DeleteBucketWebsiteRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteBucketWebsiteRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteBucketWebsiteRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketWebsiteRequest expected_bucket_owner(String));
 }
 /// The `DeleteObject` operation.
 ///
@@ -788,66 +636,16 @@ rt::operation_type!(
     op::DELETE_OBJECT
 );
 impl DeleteObject {
-    /// Sets [`bucket`](t::DeleteObjectRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::DeleteObjectRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`mfa`](t::DeleteObjectRequest::mfa).
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// Sets [`version_id`](t::DeleteObjectRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::DeleteObjectRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`bypass_governance_retention`](t::DeleteObjectRequest::bypass_governance_retention).
-    #[inline]
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.0.input_mut().bypass_governance_retention = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteObjectRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`if_match`](t::DeleteObjectRequest::if_match).
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_match_last_modified_time`](t::DeleteObjectRequest::if_match_last_modified_time).
-    #[inline]
-    pub fn if_match_last_modified_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_match_last_modified_time = Some(value);
-        self
-    }
-    /// Sets [`if_match_size`](t::DeleteObjectRequest::if_match_size).
-    #[inline]
-    pub fn if_match_size(mut self, value: i64) -> Self {
-        self.0.input_mut().if_match_size = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteObjectRequest bucket(String));
+    rt::setter!(into_req DeleteObjectRequest key(String));
+    rt::setter!(into_opt DeleteObjectRequest mfa(String));
+    rt::setter!(into_opt DeleteObjectRequest version_id(String));
+    rt::setter!(into_opt DeleteObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt DeleteObjectRequest bypass_governance_retention(bool));
+    rt::setter!(into_opt DeleteObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt DeleteObjectRequest if_match(String));
+    rt::setter!(val_opt DeleteObjectRequest if_match_last_modified_time(rt::DateTime));
+    rt::setter!(val_opt DeleteObjectRequest if_match_size(i64));
 }
 impl super::Client {
     /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates. Returns [`DeleteObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
@@ -903,48 +701,13 @@ rt::operation_type!(
     op::DELETE_OBJECT_ANNOTATION
 );
 impl DeleteObjectAnnotation {
-    /// Sets [`bucket`](t::DeleteObjectAnnotationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::DeleteObjectAnnotationRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`annotation_name`](t::DeleteObjectAnnotationRequest::annotation_name).
-    #[inline]
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().annotation_name = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::DeleteObjectAnnotationRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::DeleteObjectAnnotationRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteObjectAnnotationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`object_if_match`](t::DeleteObjectAnnotationRequest::object_if_match).
-    #[inline]
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().object_if_match = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteObjectAnnotationRequest bucket(String));
+    rt::setter!(into_req DeleteObjectAnnotationRequest key(String));
+    rt::setter!(into_req DeleteObjectAnnotationRequest annotation_name(String));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest version_id(String));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest expected_bucket_owner(String));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest object_if_match(String));
 }
 /// The `DeleteObjectTagging` operation.
 ///
@@ -974,30 +737,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_OBJECT_TAGGING
 );
 impl DeleteObjectTagging {
-    /// Sets [`bucket`](t::DeleteObjectTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::DeleteObjectTaggingRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::DeleteObjectTaggingRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteObjectTaggingRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteObjectTaggingRequest bucket(String));
+    rt::setter!(into_req DeleteObjectTaggingRequest key(String));
+    rt::setter!(into_opt DeleteObjectTaggingRequest version_id(String));
+    rt::setter!(into_opt DeleteObjectTaggingRequest expected_bucket_owner(String));
 }
 /// The `DeleteObjects` operation.
 ///
@@ -1041,48 +784,13 @@ rt::operation_type!(
     op::DELETE_OBJECTS
 );
 impl DeleteObjects {
-    /// Sets [`bucket`](t::DeleteObjectsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`delete`](t::DeleteObjectsRequest::delete).
-    #[inline]
-    pub fn delete(mut self, value: t::Delete) -> Self {
-        self.0.input_mut().delete = value;
-        self
-    }
-    /// Sets [`mfa`](t::DeleteObjectsRequest::mfa).
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::DeleteObjectsRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`bypass_governance_retention`](t::DeleteObjectsRequest::bypass_governance_retention).
-    #[inline]
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.0.input_mut().bypass_governance_retention = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeleteObjectsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::DeleteObjectsRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteObjectsRequest bucket(String));
+    rt::setter!(val_req DeleteObjectsRequest delete(t::Delete));
+    rt::setter!(into_opt DeleteObjectsRequest mfa(String));
+    rt::setter!(into_opt DeleteObjectsRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt DeleteObjectsRequest bypass_governance_retention(bool));
+    rt::setter!(into_opt DeleteObjectsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt DeleteObjectsRequest checksum_algorithm(t::ChecksumAlgorithm));
 }
 /// The `DeletePublicAccessBlock` operation.
 ///
@@ -1106,16 +814,6 @@ rt::operation_type!(
     op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
-    /// Sets [`bucket`](t::DeletePublicAccessBlockRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::DeletePublicAccessBlockRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeletePublicAccessBlockRequest bucket(String));
+    rt::setter!(into_opt DeletePublicAccessBlockRequest expected_bucket_owner(String));
 }

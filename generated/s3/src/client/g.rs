@@ -128,18 +128,8 @@ rt::operation_type!(
     op::GET_BUCKET_ABAC
 );
 impl GetBucketAbac {
-    /// Sets [`bucket`](t::GetBucketAbacRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketAbacRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketAbacRequest bucket(String));
+    rt::setter!(into_opt GetBucketAbacRequest expected_bucket_owner(String));
 }
 /// The `GetBucketAccelerateConfiguration` operation.
 ///
@@ -173,24 +163,13 @@ rt::operation_type!(
     op::GET_BUCKET_ACCELERATE_CONFIGURATION
 );
 impl GetBucketAccelerateConfiguration {
-    /// Sets [`bucket`](t::GetBucketAccelerateConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketAccelerateConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetBucketAccelerateConfigurationRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketAccelerateConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketAccelerateConfigurationRequest expected_bucket_owner(String)
+    );
+    rt::setter!(
+        into_opt GetBucketAccelerateConfigurationRequest request_payer(t::RequestPayer)
+    );
 }
 /// The `GetBucketAcl` operation.
 ///
@@ -217,18 +196,8 @@ rt::operation_type!(
     op::GET_BUCKET_ACL
 );
 impl GetBucketAcl {
-    /// Sets [`bucket`](t::GetBucketAclRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketAclRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketAclRequest bucket(String));
+    rt::setter!(into_opt GetBucketAclRequest expected_bucket_owner(String));
 }
 /// The `GetBucketAnalyticsConfiguration` operation.
 ///
@@ -260,24 +229,11 @@ rt::operation_type!(
     op::GET_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl GetBucketAnalyticsConfiguration {
-    /// Sets [`bucket`](t::GetBucketAnalyticsConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::GetBucketAnalyticsConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketAnalyticsConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketAnalyticsConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketAnalyticsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketAnalyticsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketCors` operation.
 ///
@@ -307,18 +263,8 @@ rt::operation_type!(
     op::GET_BUCKET_CORS
 );
 impl GetBucketCors {
-    /// Sets [`bucket`](t::GetBucketCorsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketCorsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketCorsRequest bucket(String));
+    rt::setter!(into_opt GetBucketCorsRequest expected_bucket_owner(String));
 }
 /// The `GetBucketEncryption` operation.
 ///
@@ -349,18 +295,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_ENCRYPTION
 );
 impl GetBucketEncryption {
-    /// Sets [`bucket`](t::GetBucketEncryptionRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketEncryptionRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketEncryptionRequest bucket(String));
+    rt::setter!(into_opt GetBucketEncryptionRequest expected_bucket_owner(String));
 }
 /// The `GetBucketIntelligentTieringConfiguration` operation.
 ///
@@ -395,24 +331,12 @@ rt::operation_type!(
     op::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl GetBucketIntelligentTieringConfiguration {
-    /// Sets [`bucket`](t::GetBucketIntelligentTieringConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::GetBucketIntelligentTieringConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketIntelligentTieringConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketIntelligentTieringConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketIntelligentTieringConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketIntelligentTieringConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketInventoryConfiguration` operation.
 ///
@@ -447,24 +371,11 @@ rt::operation_type!(
     op::GET_BUCKET_INVENTORY_CONFIGURATION
 );
 impl GetBucketInventoryConfiguration {
-    /// Sets [`bucket`](t::GetBucketInventoryConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::GetBucketInventoryConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketInventoryConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketInventoryConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketInventoryConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketInventoryConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketLifecycle` operation.
 ///
@@ -501,18 +412,8 @@ rt::operation_type!(
     t::GetBucketLifecycleOutput, rt::NoErrors, op::GET_BUCKET_LIFECYCLE
 );
 impl GetBucketLifecycle {
-    /// Sets [`bucket`](t::GetBucketLifecycleRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketLifecycleRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketLifecycleRequest bucket(String));
+    rt::setter!(into_opt GetBucketLifecycleRequest expected_bucket_owner(String));
 }
 /// The `GetBucketLifecycleConfiguration` operation.
 ///
@@ -553,18 +454,10 @@ rt::operation_type!(
     op::GET_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl GetBucketLifecycleConfiguration {
-    /// Sets [`bucket`](t::GetBucketLifecycleConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketLifecycleConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketLifecycleConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketLifecycleConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketLocation` operation.
 ///
@@ -598,18 +491,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_LOCATION
 );
 impl GetBucketLocation {
-    /// Sets [`bucket`](t::GetBucketLocationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketLocationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketLocationRequest bucket(String));
+    rt::setter!(into_opt GetBucketLocationRequest expected_bucket_owner(String));
 }
 /// The `GetBucketLogging` operation.
 ///
@@ -635,18 +518,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_LOGGING
 );
 impl GetBucketLogging {
-    /// Sets [`bucket`](t::GetBucketLoggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketLoggingRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketLoggingRequest bucket(String));
+    rt::setter!(into_opt GetBucketLoggingRequest expected_bucket_owner(String));
 }
 /// The `GetBucketMetadataConfiguration` operation.
 ///
@@ -677,18 +550,10 @@ rt::operation_type!(
     op::GET_BUCKET_METADATA_CONFIGURATION
 );
 impl GetBucketMetadataConfiguration {
-    /// Sets [`bucket`](t::GetBucketMetadataConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketMetadataConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketMetadataConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketMetadataConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketMetadataTableConfiguration` operation.
 ///
@@ -723,18 +588,10 @@ rt::operation_type!(
     op::GET_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl GetBucketMetadataTableConfiguration {
-    /// Sets [`bucket`](t::GetBucketMetadataTableConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketMetadataTableConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketMetadataTableConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketMetadataTableConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketMetricsConfiguration` operation.
 ///
@@ -770,24 +627,11 @@ rt::operation_type!(
     op::GET_BUCKET_METRICS_CONFIGURATION
 );
 impl GetBucketMetricsConfiguration {
-    /// Sets [`bucket`](t::GetBucketMetricsConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`id`](t::GetBucketMetricsConfigurationRequest::id).
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketMetricsConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketMetricsConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketMetricsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketMetricsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketNotification` operation.
 ///
@@ -807,18 +651,10 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_NOTIFICATION
 );
 impl GetBucketNotification {
-    /// Sets [`bucket`](t::GetBucketNotificationConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketNotificationConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketNotificationConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketNotificationConfigurationRequest expected_bucket_owner(String)
+    );
 }
 impl super::Client {
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketNotificationConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
@@ -945,18 +781,10 @@ rt::operation_type!(
     t::NotificationConfiguration, rt::NoErrors, op::GET_BUCKET_NOTIFICATION_CONFIGURATION
 );
 impl GetBucketNotificationConfiguration {
-    /// Sets [`bucket`](t::GetBucketNotificationConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketNotificationConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketNotificationConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketNotificationConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketOwnershipControls` operation.
 ///
@@ -991,18 +819,10 @@ rt::operation_type!(
     t::GetBucketOwnershipControlsOutput, rt::NoErrors, op::GET_BUCKET_OWNERSHIP_CONTROLS
 );
 impl GetBucketOwnershipControls {
-    /// Sets [`bucket`](t::GetBucketOwnershipControlsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketOwnershipControlsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketOwnershipControlsRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketOwnershipControlsRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketPolicy` operation.
 ///
@@ -1033,18 +853,8 @@ rt::operation_type!(
     op::GET_BUCKET_POLICY
 );
 impl GetBucketPolicy {
-    /// Sets [`bucket`](t::GetBucketPolicyRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketPolicyRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketPolicyRequest bucket(String));
+    rt::setter!(into_opt GetBucketPolicyRequest expected_bucket_owner(String));
 }
 /// The `GetBucketPolicyStatus` operation.
 ///
@@ -1074,18 +884,8 @@ rt::operation_type!(
     t::GetBucketPolicyStatusOutput, rt::NoErrors, op::GET_BUCKET_POLICY_STATUS
 );
 impl GetBucketPolicyStatus {
-    /// Sets [`bucket`](t::GetBucketPolicyStatusRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketPolicyStatusRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketPolicyStatusRequest bucket(String));
+    rt::setter!(into_opt GetBucketPolicyStatusRequest expected_bucket_owner(String));
 }
 /// The `GetBucketReplication` operation.
 ///
@@ -1121,18 +921,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_REPLICATION
 );
 impl GetBucketReplication {
-    /// Sets [`bucket`](t::GetBucketReplicationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketReplicationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketReplicationRequest bucket(String));
+    rt::setter!(into_opt GetBucketReplicationRequest expected_bucket_owner(String));
 }
 /// The `GetBucketRequestPayment` operation.
 ///
@@ -1157,18 +947,8 @@ rt::operation_type!(
     t::GetBucketRequestPaymentOutput, rt::NoErrors, op::GET_BUCKET_REQUEST_PAYMENT
 );
 impl GetBucketRequestPayment {
-    /// Sets [`bucket`](t::GetBucketRequestPaymentRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketRequestPaymentRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketRequestPaymentRequest bucket(String));
+    rt::setter!(into_opt GetBucketRequestPaymentRequest expected_bucket_owner(String));
 }
 /// The `GetBucketTagging` operation.
 ///
@@ -1201,18 +981,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_TAGGING
 );
 impl GetBucketTagging {
-    /// Sets [`bucket`](t::GetBucketTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketTaggingRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketTaggingRequest bucket(String));
+    rt::setter!(into_opt GetBucketTaggingRequest expected_bucket_owner(String));
 }
 /// The `GetBucketVersioning` operation.
 ///
@@ -1243,18 +1013,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_VERSIONING
 );
 impl GetBucketVersioning {
-    /// Sets [`bucket`](t::GetBucketVersioningRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketVersioningRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketVersioningRequest bucket(String));
+    rt::setter!(into_opt GetBucketVersioningRequest expected_bucket_owner(String));
 }
 /// The `GetBucketWebsite` operation.
 ///
@@ -1282,18 +1042,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_WEBSITE
 );
 impl GetBucketWebsite {
-    /// Sets [`bucket`](t::GetBucketWebsiteRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetBucketWebsiteRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetBucketWebsiteRequest bucket(String));
+    rt::setter!(into_opt GetBucketWebsiteRequest expected_bucket_owner(String));
 }
 /// The `GetObject` operation.
 ///
@@ -1336,132 +1086,27 @@ rt::operation_type!(
     GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError, op::GET_OBJECT
 );
 impl GetObject {
-    /// Sets [`bucket`](t::GetObjectRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`if_match`](t::GetObjectRequest::if_match).
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_modified_since`](t::GetObjectRequest::if_modified_since).
-    #[inline]
-    pub fn if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_modified_since = Some(value);
-        self
-    }
-    /// Sets [`if_none_match`](t::GetObjectRequest::if_none_match).
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_unmodified_since`](t::GetObjectRequest::if_unmodified_since).
-    #[inline]
-    pub fn if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets [`key`](t::GetObjectRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`range`](t::GetObjectRequest::range).
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
-    /// Sets [`response_cache_control`](t::GetObjectRequest::response_cache_control).
-    #[inline]
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_cache_control = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_disposition`](t::GetObjectRequest::response_content_disposition).
-    #[inline]
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_disposition = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_encoding`](t::GetObjectRequest::response_content_encoding).
-    #[inline]
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_encoding = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_language`](t::GetObjectRequest::response_content_language).
-    #[inline]
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_language = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_type`](t::GetObjectRequest::response_content_type).
-    #[inline]
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_type = Some(value.into());
-        self
-    }
-    /// Sets [`response_expires`](t::GetObjectRequest::response_expires).
-    #[inline]
-    pub fn response_expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().response_expires = Some(value);
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::GetObjectRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::GetObjectRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::GetObjectRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`part_number`](t::GetObjectRequest::part_number).
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_mode`](t::GetObjectRequest::checksum_mode).
-    #[inline]
-    pub fn checksum_mode(mut self, value: impl Into<t::ChecksumMode>) -> Self {
-        self.0.input_mut().checksum_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectRequest bucket(String));
+    rt::setter!(into_opt GetObjectRequest if_match(String));
+    rt::setter!(val_opt GetObjectRequest if_modified_since(rt::DateTime));
+    rt::setter!(into_opt GetObjectRequest if_none_match(String));
+    rt::setter!(val_opt GetObjectRequest if_unmodified_since(rt::DateTime));
+    rt::setter!(into_req GetObjectRequest key(String));
+    rt::setter!(into_opt GetObjectRequest range(String));
+    rt::setter!(into_opt GetObjectRequest response_cache_control(String));
+    rt::setter!(into_opt GetObjectRequest response_content_disposition(String));
+    rt::setter!(into_opt GetObjectRequest response_content_encoding(String));
+    rt::setter!(into_opt GetObjectRequest response_content_language(String));
+    rt::setter!(into_opt GetObjectRequest response_content_type(String));
+    rt::setter!(val_opt GetObjectRequest response_expires(rt::DateTime));
+    rt::setter!(into_opt GetObjectRequest version_id(String));
+    rt::setter!(into_opt GetObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt GetObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt GetObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt GetObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt GetObjectRequest part_number(i32));
+    rt::setter!(into_opt GetObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt GetObjectRequest checksum_mode(t::ChecksumMode));
 }
 /// The `GetObjectAcl` operation.
 ///
@@ -1495,36 +1140,11 @@ rt::operation_type!(
     op::GET_OBJECT_ACL
 );
 impl GetObjectAcl {
-    /// Sets [`bucket`](t::GetObjectAclRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectAclRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectAclRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectAclRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectAclRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectAclRequest bucket(String));
+    rt::setter!(into_req GetObjectAclRequest key(String));
+    rt::setter!(into_opt GetObjectAclRequest version_id(String));
+    rt::setter!(into_opt GetObjectAclRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectAclRequest expected_bucket_owner(String));
 }
 /// The `GetObjectAnnotation` operation.
 ///
@@ -1551,48 +1171,13 @@ rt::operation_type!(
     e::GetObjectAnnotationError, op::GET_OBJECT_ANNOTATION
 );
 impl GetObjectAnnotation {
-    /// Sets [`bucket`](t::GetObjectAnnotationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectAnnotationRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`annotation_name`](t::GetObjectAnnotationRequest::annotation_name).
-    #[inline]
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().annotation_name = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectAnnotationRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectAnnotationRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectAnnotationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_mode`](t::GetObjectAnnotationRequest::checksum_mode).
-    #[inline]
-    pub fn checksum_mode(mut self, value: impl Into<t::ChecksumMode>) -> Self {
-        self.0.input_mut().checksum_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectAnnotationRequest bucket(String));
+    rt::setter!(into_req GetObjectAnnotationRequest key(String));
+    rt::setter!(into_req GetObjectAnnotationRequest annotation_name(String));
+    rt::setter!(into_opt GetObjectAnnotationRequest version_id(String));
+    rt::setter!(into_opt GetObjectAnnotationRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectAnnotationRequest expected_bucket_owner(String));
+    rt::setter!(into_opt GetObjectAnnotationRequest checksum_mode(t::ChecksumMode));
 }
 /// The `GetObjectAttributes` operation.
 ///
@@ -1655,84 +1240,20 @@ rt::operation_type!(
     e::GetObjectAttributesError, op::GET_OBJECT_ATTRIBUTES
 );
 impl GetObjectAttributes {
-    /// Sets [`bucket`](t::GetObjectAttributesRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectAttributesRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectAttributesRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`max_parts`](t::GetObjectAttributesRequest::max_parts).
-    #[inline]
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.0.input_mut().max_parts = Some(value);
-        self
-    }
-    /// Sets [`part_number_marker`](t::GetObjectAttributesRequest::part_number_marker).
-    #[inline]
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number_marker = Some(value);
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::GetObjectAttributesRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::GetObjectAttributesRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::GetObjectAttributesRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectAttributesRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectAttributesRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`object_attributes`](t::GetObjectAttributesRequest::object_attributes).
-    #[inline]
-    pub fn object_attributes(
-        mut self,
-        value: impl rt::Items<t::ObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().object_attributes);
-        self
-    }
-    /// Adds one element to `ObjectAttributes`; see [`object_attributes`](Self::object_attributes).
-    #[inline]
-    pub fn push_object_attributes(
-        mut self,
-        item: impl Into<t::ObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().object_attributes, item);
-        self
-    }
+    rt::setter!(into_req GetObjectAttributesRequest bucket(String));
+    rt::setter!(into_req GetObjectAttributesRequest key(String));
+    rt::setter!(into_opt GetObjectAttributesRequest version_id(String));
+    rt::setter!(val_opt GetObjectAttributesRequest max_parts(i32));
+    rt::setter!(val_opt GetObjectAttributesRequest part_number_marker(i32));
+    rt::setter!(into_opt GetObjectAttributesRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt GetObjectAttributesRequest sse_customer_key(String));
+    rt::setter!(into_opt GetObjectAttributesRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt GetObjectAttributesRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectAttributesRequest expected_bucket_owner(String));
+    rt::setter!(
+        items GetObjectAttributesRequest object_attributes(t::ObjectAttributes)
+        push_object_attributes
+    );
 }
 /// The `GetObjectLegalHold` operation.
 ///
@@ -1759,36 +1280,11 @@ rt::operation_type!(
     rt::NoErrors, op::GET_OBJECT_LEGAL_HOLD
 );
 impl GetObjectLegalHold {
-    /// Sets [`bucket`](t::GetObjectLegalHoldRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectLegalHoldRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectLegalHoldRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectLegalHoldRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectLegalHoldRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectLegalHoldRequest bucket(String));
+    rt::setter!(into_req GetObjectLegalHoldRequest key(String));
+    rt::setter!(into_opt GetObjectLegalHoldRequest version_id(String));
+    rt::setter!(into_opt GetObjectLegalHoldRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectLegalHoldRequest expected_bucket_owner(String));
 }
 /// The `GetObjectLockConfiguration` operation.
 ///
@@ -1813,18 +1309,10 @@ rt::operation_type!(
     t::GetObjectLockConfigurationOutput, rt::NoErrors, op::GET_OBJECT_LOCK_CONFIGURATION
 );
 impl GetObjectLockConfiguration {
-    /// Sets [`bucket`](t::GetObjectLockConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectLockConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectLockConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetObjectLockConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetObjectRetention` operation.
 ///
@@ -1851,36 +1339,11 @@ rt::operation_type!(
     rt::NoErrors, op::GET_OBJECT_RETENTION
 );
 impl GetObjectRetention {
-    /// Sets [`bucket`](t::GetObjectRetentionRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectRetentionRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectRetentionRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectRetentionRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectRetentionRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectRetentionRequest bucket(String));
+    rt::setter!(into_req GetObjectRetentionRequest key(String));
+    rt::setter!(into_opt GetObjectRetentionRequest version_id(String));
+    rt::setter!(into_opt GetObjectRetentionRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectRetentionRequest expected_bucket_owner(String));
 }
 impl super::Client {
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
@@ -1930,36 +1393,11 @@ rt::operation_type!(
     rt::NoErrors, op::GET_OBJECT_TAGGING
 );
 impl GetObjectTagging {
-    /// Sets [`bucket`](t::GetObjectTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectTaggingRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetObjectTaggingRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectTaggingRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectTaggingRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectTaggingRequest bucket(String));
+    rt::setter!(into_req GetObjectTaggingRequest key(String));
+    rt::setter!(into_opt GetObjectTaggingRequest version_id(String));
+    rt::setter!(into_opt GetObjectTaggingRequest expected_bucket_owner(String));
+    rt::setter!(into_opt GetObjectTaggingRequest request_payer(t::RequestPayer));
 }
 /// The `GetObjectTorrent` operation.
 ///
@@ -1990,30 +1428,10 @@ rt::operation_type!(
     rt::NoErrors, op::GET_OBJECT_TORRENT
 );
 impl GetObjectTorrent {
-    /// Sets [`bucket`](t::GetObjectTorrentRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetObjectTorrentRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`request_payer`](t::GetObjectTorrentRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetObjectTorrentRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetObjectTorrentRequest bucket(String));
+    rt::setter!(into_req GetObjectTorrentRequest key(String));
+    rt::setter!(into_opt GetObjectTorrentRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectTorrentRequest expected_bucket_owner(String));
 }
 /// The `GetPublicAccessBlock` operation.
 ///
@@ -2045,16 +1463,6 @@ rt::operation_type!(
     rt::NoErrors, op::GET_PUBLIC_ACCESS_BLOCK
 );
 impl GetPublicAccessBlock {
-    /// Sets [`bucket`](t::GetPublicAccessBlockRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::GetPublicAccessBlockRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetPublicAccessBlockRequest bucket(String));
+    rt::setter!(into_opt GetPublicAccessBlockRequest expected_bucket_owner(String));
 }

@@ -39,18 +39,8 @@ rt::operation_type!(
     op::HEAD_BUCKET
 );
 impl HeadBucket {
-    /// Sets [`bucket`](t::HeadBucketRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::HeadBucketRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req HeadBucketRequest bucket(String));
+    rt::setter!(into_opt HeadBucketRequest expected_bucket_owner(String));
     /// Calls `HeadBucket` until the `BucketExists` waiter's acceptors decide (boto3's `get_waiter("bucket_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUCKET_EXISTS_WAITER`](crate::operations::BUCKET_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_bucket_exists(
@@ -106,132 +96,27 @@ rt::operation_type!(
     op::HEAD_OBJECT
 );
 impl HeadObject {
-    /// Sets [`bucket`](t::HeadObjectRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`if_match`](t::HeadObjectRequest::if_match).
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_modified_since`](t::HeadObjectRequest::if_modified_since).
-    #[inline]
-    pub fn if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_modified_since = Some(value);
-        self
-    }
-    /// Sets [`if_none_match`](t::HeadObjectRequest::if_none_match).
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`if_unmodified_since`](t::HeadObjectRequest::if_unmodified_since).
-    #[inline]
-    pub fn if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets [`key`](t::HeadObjectRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`range`](t::HeadObjectRequest::range).
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
-    /// Sets [`response_cache_control`](t::HeadObjectRequest::response_cache_control).
-    #[inline]
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_cache_control = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_disposition`](t::HeadObjectRequest::response_content_disposition).
-    #[inline]
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_disposition = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_encoding`](t::HeadObjectRequest::response_content_encoding).
-    #[inline]
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_encoding = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_language`](t::HeadObjectRequest::response_content_language).
-    #[inline]
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_language = Some(value.into());
-        self
-    }
-    /// Sets [`response_content_type`](t::HeadObjectRequest::response_content_type).
-    #[inline]
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_type = Some(value.into());
-        self
-    }
-    /// Sets [`response_expires`](t::HeadObjectRequest::response_expires).
-    #[inline]
-    pub fn response_expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().response_expires = Some(value);
-        self
-    }
-    /// Sets [`version_id`](t::HeadObjectRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::HeadObjectRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::HeadObjectRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::HeadObjectRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::HeadObjectRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`part_number`](t::HeadObjectRequest::part_number).
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::HeadObjectRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_mode`](t::HeadObjectRequest::checksum_mode).
-    #[inline]
-    pub fn checksum_mode(mut self, value: impl Into<t::ChecksumMode>) -> Self {
-        self.0.input_mut().checksum_mode = Some(value.into());
-        self
-    }
+    rt::setter!(into_req HeadObjectRequest bucket(String));
+    rt::setter!(into_opt HeadObjectRequest if_match(String));
+    rt::setter!(val_opt HeadObjectRequest if_modified_since(rt::DateTime));
+    rt::setter!(into_opt HeadObjectRequest if_none_match(String));
+    rt::setter!(val_opt HeadObjectRequest if_unmodified_since(rt::DateTime));
+    rt::setter!(into_req HeadObjectRequest key(String));
+    rt::setter!(into_opt HeadObjectRequest range(String));
+    rt::setter!(into_opt HeadObjectRequest response_cache_control(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_disposition(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_encoding(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_language(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_type(String));
+    rt::setter!(val_opt HeadObjectRequest response_expires(rt::DateTime));
+    rt::setter!(into_opt HeadObjectRequest version_id(String));
+    rt::setter!(into_opt HeadObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt HeadObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt HeadObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt HeadObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt HeadObjectRequest part_number(i32));
+    rt::setter!(into_opt HeadObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt HeadObjectRequest checksum_mode(t::ChecksumMode));
     /// Calls `HeadObject` until the `ObjectExists` waiter's acceptors decide (boto3's `get_waiter("object_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`OBJECT_EXISTS_WAITER`](crate::operations::OBJECT_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_object_exists(

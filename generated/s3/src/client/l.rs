@@ -117,24 +117,13 @@ rt::operation_type!(
     op::LIST_BUCKET_ANALYTICS_CONFIGURATIONS
 );
 impl ListBucketAnalyticsConfigurations {
-    /// Sets [`bucket`](t::ListBucketAnalyticsConfigurationsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`continuation_token`](t::ListBucketAnalyticsConfigurationsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListBucketAnalyticsConfigurationsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListBucketAnalyticsConfigurationsRequest bucket(String));
+    rt::setter!(
+        into_opt ListBucketAnalyticsConfigurationsRequest continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketAnalyticsConfigurationsRequest expected_bucket_owner(String)
+    );
 }
 /// The `ListBucketIntelligentTieringConfigurations` operation.
 ///
@@ -169,24 +158,17 @@ rt::operation_type!(
     op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS
 );
 impl ListBucketIntelligentTieringConfigurations {
-    /// Sets [`bucket`](t::ListBucketIntelligentTieringConfigurationsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`continuation_token`](t::ListBucketIntelligentTieringConfigurationsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListBucketIntelligentTieringConfigurationsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req ListBucketIntelligentTieringConfigurationsRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt ListBucketIntelligentTieringConfigurationsRequest
+        continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketIntelligentTieringConfigurationsRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `ListBucketInventoryConfigurations` operation.
 ///
@@ -223,24 +205,13 @@ rt::operation_type!(
     op::LIST_BUCKET_INVENTORY_CONFIGURATIONS
 );
 impl ListBucketInventoryConfigurations {
-    /// Sets [`bucket`](t::ListBucketInventoryConfigurationsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`continuation_token`](t::ListBucketInventoryConfigurationsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListBucketInventoryConfigurationsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListBucketInventoryConfigurationsRequest bucket(String));
+    rt::setter!(
+        into_opt ListBucketInventoryConfigurationsRequest continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketInventoryConfigurationsRequest expected_bucket_owner(String)
+    );
 }
 /// The `ListBucketMetricsConfigurations` operation.
 ///
@@ -277,24 +248,13 @@ rt::operation_type!(
     op::LIST_BUCKET_METRICS_CONFIGURATIONS
 );
 impl ListBucketMetricsConfigurations {
-    /// Sets [`bucket`](t::ListBucketMetricsConfigurationsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`continuation_token`](t::ListBucketMetricsConfigurationsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListBucketMetricsConfigurationsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListBucketMetricsConfigurationsRequest bucket(String));
+    rt::setter!(
+        into_opt ListBucketMetricsConfigurationsRequest continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketMetricsConfigurationsRequest expected_bucket_owner(String)
+    );
 }
 /// The `ListBuckets` operation.
 ///
@@ -315,30 +275,10 @@ rt::operation_type!(
     op::LIST_BUCKETS
 );
 impl ListBuckets {
-    /// Sets [`max_buckets`](t::ListBucketsRequest::max_buckets).
-    #[inline]
-    pub fn max_buckets(mut self, value: i32) -> Self {
-        self.0.input_mut().max_buckets = Some(value);
-        self
-    }
-    /// Sets [`continuation_token`](t::ListBucketsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`prefix`](t::ListBucketsRequest::prefix).
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sets [`bucket_region`](t::ListBucketsRequest::bucket_region).
-    #[inline]
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket_region = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ListBucketsRequest max_buckets(i32));
+    rt::setter!(into_opt ListBucketsRequest continuation_token(String));
+    rt::setter!(into_opt ListBucketsRequest prefix(String));
+    rt::setter!(into_opt ListBucketsRequest bucket_region(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -377,18 +317,8 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_DIRECTORY_BUCKETS
 );
 impl ListDirectoryBuckets {
-    /// Sets [`continuation_token`](t::ListDirectoryBucketsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_directory_buckets`](t::ListDirectoryBucketsRequest::max_directory_buckets).
-    #[inline]
-    pub fn max_directory_buckets(mut self, value: i32) -> Self {
-        self.0.input_mut().max_directory_buckets = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListDirectoryBucketsRequest continuation_token(String));
+    rt::setter!(val_opt ListDirectoryBucketsRequest max_directory_buckets(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -448,60 +378,15 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_MULTIPART_UPLOADS
 );
 impl ListMultipartUploads {
-    /// Sets [`bucket`](t::ListMultipartUploadsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`delimiter`](t::ListMultipartUploadsRequest::delimiter).
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets [`encoding_type`](t::ListMultipartUploadsRequest::encoding_type).
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Sets [`key_marker`](t::ListMultipartUploadsRequest::key_marker).
-    #[inline]
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_uploads`](t::ListMultipartUploadsRequest::max_uploads).
-    #[inline]
-    pub fn max_uploads(mut self, value: i32) -> Self {
-        self.0.input_mut().max_uploads = Some(value);
-        self
-    }
-    /// Sets [`prefix`](t::ListMultipartUploadsRequest::prefix).
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sets [`upload_id_marker`](t::ListMultipartUploadsRequest::upload_id_marker).
-    #[inline]
-    pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id_marker = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListMultipartUploadsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::ListMultipartUploadsRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListMultipartUploadsRequest bucket(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest delimiter(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest encoding_type(t::EncodingType));
+    rt::setter!(into_opt ListMultipartUploadsRequest key_marker(String));
+    rt::setter!(val_opt ListMultipartUploadsRequest max_uploads(i32));
+    rt::setter!(into_opt ListMultipartUploadsRequest prefix(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest upload_id_marker(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest request_payer(t::RequestPayer));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -542,54 +427,14 @@ rt::operation_type!(
     op::LIST_OBJECT_ANNOTATIONS
 );
 impl ListObjectAnnotations {
-    /// Sets [`bucket`](t::ListObjectAnnotationsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::ListObjectAnnotationsRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::ListObjectAnnotationsRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`max_annotation_results`](t::ListObjectAnnotationsRequest::max_annotation_results).
-    #[inline]
-    pub fn max_annotation_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_annotation_results = Some(value);
-        self
-    }
-    /// Sets [`annotation_prefix`](t::ListObjectAnnotationsRequest::annotation_prefix).
-    #[inline]
-    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().annotation_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`continuation_token`](t::ListObjectAnnotationsRequest::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::ListObjectAnnotationsRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListObjectAnnotationsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListObjectAnnotationsRequest bucket(String));
+    rt::setter!(into_req ListObjectAnnotationsRequest key(String));
+    rt::setter!(into_opt ListObjectAnnotationsRequest version_id(String));
+    rt::setter!(val_opt ListObjectAnnotationsRequest max_annotation_results(i32));
+    rt::setter!(into_opt ListObjectAnnotationsRequest annotation_prefix(String));
+    rt::setter!(into_opt ListObjectAnnotationsRequest continuation_token(String));
+    rt::setter!(into_opt ListObjectAnnotationsRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListObjectAnnotationsRequest expected_bucket_owner(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -636,78 +481,20 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_OBJECT_VERSIONS
 );
 impl ListObjectVersions {
-    /// Sets [`bucket`](t::ListObjectVersionsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`delimiter`](t::ListObjectVersionsRequest::delimiter).
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets [`encoding_type`](t::ListObjectVersionsRequest::encoding_type).
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Sets [`key_marker`](t::ListObjectVersionsRequest::key_marker).
-    #[inline]
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_keys`](t::ListObjectVersionsRequest::max_keys).
-    #[inline]
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.0.input_mut().max_keys = Some(value);
-        self
-    }
-    /// Sets [`prefix`](t::ListObjectVersionsRequest::prefix).
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sets [`version_id_marker`](t::ListObjectVersionsRequest::version_id_marker).
-    #[inline]
-    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id_marker = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListObjectVersionsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::ListObjectVersionsRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`optional_object_attributes`](t::ListObjectVersionsRequest::optional_object_attributes).
-    #[inline]
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl rt::Items<t::OptionalObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().optional_object_attributes);
-        self
-    }
-    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
-    #[inline]
-    pub fn push_optional_object_attributes(
-        mut self,
-        item: impl Into<t::OptionalObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
-        self
-    }
+    rt::setter!(into_req ListObjectVersionsRequest bucket(String));
+    rt::setter!(into_opt ListObjectVersionsRequest delimiter(String));
+    rt::setter!(into_opt ListObjectVersionsRequest encoding_type(t::EncodingType));
+    rt::setter!(into_opt ListObjectVersionsRequest key_marker(String));
+    rt::setter!(val_opt ListObjectVersionsRequest max_keys(i32));
+    rt::setter!(into_opt ListObjectVersionsRequest prefix(String));
+    rt::setter!(into_opt ListObjectVersionsRequest version_id_marker(String));
+    rt::setter!(into_opt ListObjectVersionsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt ListObjectVersionsRequest request_payer(t::RequestPayer));
+    rt::setter!(
+        items ListObjectVersionsRequest
+        optional_object_attributes(t::OptionalObjectAttributes)
+        push_optional_object_attributes
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -747,72 +534,18 @@ rt::operation_type!(
     op::LIST_OBJECTS
 );
 impl ListObjects {
-    /// Sets [`bucket`](t::ListObjectsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`delimiter`](t::ListObjectsRequest::delimiter).
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets [`encoding_type`](t::ListObjectsRequest::encoding_type).
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Sets [`marker`](t::ListObjectsRequest::marker).
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets [`max_keys`](t::ListObjectsRequest::max_keys).
-    #[inline]
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.0.input_mut().max_keys = Some(value);
-        self
-    }
-    /// Sets [`prefix`](t::ListObjectsRequest::prefix).
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::ListObjectsRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListObjectsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`optional_object_attributes`](t::ListObjectsRequest::optional_object_attributes).
-    #[inline]
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl rt::Items<t::OptionalObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().optional_object_attributes);
-        self
-    }
-    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
-    #[inline]
-    pub fn push_optional_object_attributes(
-        mut self,
-        item: impl Into<t::OptionalObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
-        self
-    }
+    rt::setter!(into_req ListObjectsRequest bucket(String));
+    rt::setter!(into_opt ListObjectsRequest delimiter(String));
+    rt::setter!(into_opt ListObjectsRequest encoding_type(t::EncodingType));
+    rt::setter!(into_opt ListObjectsRequest marker(String));
+    rt::setter!(val_opt ListObjectsRequest max_keys(i32));
+    rt::setter!(into_opt ListObjectsRequest prefix(String));
+    rt::setter!(into_opt ListObjectsRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListObjectsRequest expected_bucket_owner(String));
+    rt::setter!(
+        items ListObjectsRequest optional_object_attributes(t::OptionalObjectAttributes)
+        push_optional_object_attributes
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -863,84 +596,21 @@ rt::operation_type!(
     e::ListObjectsV2Error, op::LIST_OBJECTS_V2
 );
 impl ListObjectsV2 {
-    /// Sets [`bucket`](t::ListObjectsV2Request::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`delimiter`](t::ListObjectsV2Request::delimiter).
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets [`encoding_type`](t::ListObjectsV2Request::encoding_type).
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Sets [`max_keys`](t::ListObjectsV2Request::max_keys).
-    #[inline]
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.0.input_mut().max_keys = Some(value);
-        self
-    }
-    /// Sets [`prefix`](t::ListObjectsV2Request::prefix).
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sets [`continuation_token`](t::ListObjectsV2Request::continuation_token).
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets [`fetch_owner`](t::ListObjectsV2Request::fetch_owner).
-    #[inline]
-    pub fn fetch_owner(mut self, value: bool) -> Self {
-        self.0.input_mut().fetch_owner = Some(value);
-        self
-    }
-    /// Sets [`start_after`](t::ListObjectsV2Request::start_after).
-    #[inline]
-    pub fn start_after(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_after = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::ListObjectsV2Request::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListObjectsV2Request::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`optional_object_attributes`](t::ListObjectsV2Request::optional_object_attributes).
-    #[inline]
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl rt::Items<t::OptionalObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().optional_object_attributes);
-        self
-    }
-    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
-    #[inline]
-    pub fn push_optional_object_attributes(
-        mut self,
-        item: impl Into<t::OptionalObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
-        self
-    }
+    rt::setter!(into_req ListObjectsV2Request bucket(String));
+    rt::setter!(into_opt ListObjectsV2Request delimiter(String));
+    rt::setter!(into_opt ListObjectsV2Request encoding_type(t::EncodingType));
+    rt::setter!(val_opt ListObjectsV2Request max_keys(i32));
+    rt::setter!(into_opt ListObjectsV2Request prefix(String));
+    rt::setter!(into_opt ListObjectsV2Request continuation_token(String));
+    rt::setter!(val_opt ListObjectsV2Request fetch_owner(bool));
+    rt::setter!(into_opt ListObjectsV2Request start_after(String));
+    rt::setter!(into_opt ListObjectsV2Request request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListObjectsV2Request expected_bucket_owner(String));
+    rt::setter!(
+        items ListObjectsV2Request
+        optional_object_attributes(t::OptionalObjectAttributes)
+        push_optional_object_attributes
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -989,66 +659,16 @@ rt::operation_type!(
     ListParts, t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors, op::LIST_PARTS
 );
 impl ListParts {
-    /// Sets [`bucket`](t::ListPartsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::ListPartsRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`max_parts`](t::ListPartsRequest::max_parts).
-    #[inline]
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.0.input_mut().max_parts = Some(value);
-        self
-    }
-    /// Sets [`part_number_marker`](t::ListPartsRequest::part_number_marker).
-    #[inline]
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number_marker = Some(value);
-        self
-    }
-    /// Sets [`upload_id`](t::ListPartsRequest::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`request_payer`](t::ListPartsRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::ListPartsRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::ListPartsRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::ListPartsRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::ListPartsRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListPartsRequest bucket(String));
+    rt::setter!(into_req ListPartsRequest key(String));
+    rt::setter!(val_opt ListPartsRequest max_parts(i32));
+    rt::setter!(val_opt ListPartsRequest part_number_marker(i32));
+    rt::setter!(into_req ListPartsRequest upload_id(String));
+    rt::setter!(into_opt ListPartsRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListPartsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt ListPartsRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt ListPartsRequest sse_customer_key(String));
+    rt::setter!(into_opt ListPartsRequest sse_customer_key_md5(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

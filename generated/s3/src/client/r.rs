@@ -43,78 +43,20 @@ rt::operation_type!(
     op::RENAME_OBJECT
 );
 impl RenameObject {
-    /// Sets [`bucket`](t::RenameObjectRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::RenameObjectRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`rename_source`](t::RenameObjectRequest::rename_source).
-    #[inline]
-    pub fn rename_source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rename_source = value.into();
-        self
-    }
-    /// Sets [`destination_if_match`](t::RenameObjectRequest::destination_if_match).
-    #[inline]
-    pub fn destination_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_if_match = Some(value.into());
-        self
-    }
-    /// Sets [`destination_if_none_match`](t::RenameObjectRequest::destination_if_none_match).
-    #[inline]
-    pub fn destination_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`destination_if_modified_since`](t::RenameObjectRequest::destination_if_modified_since).
-    #[inline]
-    pub fn destination_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().destination_if_modified_since = Some(value);
-        self
-    }
-    /// Sets [`destination_if_unmodified_since`](t::RenameObjectRequest::destination_if_unmodified_since).
-    #[inline]
-    pub fn destination_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().destination_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets [`source_if_match`](t::RenameObjectRequest::source_if_match).
-    #[inline]
-    pub fn source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_if_match = Some(value.into());
-        self
-    }
-    /// Sets [`source_if_none_match`](t::RenameObjectRequest::source_if_none_match).
-    #[inline]
-    pub fn source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`source_if_modified_since`](t::RenameObjectRequest::source_if_modified_since).
-    #[inline]
-    pub fn source_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().source_if_modified_since = Some(value);
-        self
-    }
-    /// Sets [`source_if_unmodified_since`](t::RenameObjectRequest::source_if_unmodified_since).
-    #[inline]
-    pub fn source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().source_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets [`client_token`](t::RenameObjectRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RenameObjectRequest bucket(String));
+    rt::setter!(into_req RenameObjectRequest key(String));
+    rt::setter!(into_req RenameObjectRequest rename_source(String));
+    rt::setter!(into_opt RenameObjectRequest destination_if_match(String));
+    rt::setter!(into_opt RenameObjectRequest destination_if_none_match(String));
+    rt::setter!(val_opt RenameObjectRequest destination_if_modified_since(rt::DateTime));
+    rt::setter!(
+        val_opt RenameObjectRequest destination_if_unmodified_since(rt::DateTime)
+    );
+    rt::setter!(into_opt RenameObjectRequest source_if_match(String));
+    rt::setter!(into_opt RenameObjectRequest source_if_none_match(String));
+    rt::setter!(val_opt RenameObjectRequest source_if_modified_since(rt::DateTime));
+    rt::setter!(val_opt RenameObjectRequest source_if_unmodified_since(rt::DateTime));
+    rt::setter!(into_opt RenameObjectRequest client_token(String));
 }
 /// The `RestoreObject` operation.
 ///
@@ -169,46 +111,11 @@ rt::operation_type!(
     e::RestoreObjectError, op::RESTORE_OBJECT
 );
 impl RestoreObject {
-    /// Sets [`bucket`](t::RestoreObjectRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::RestoreObjectRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::RestoreObjectRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`restore_request`](t::RestoreObjectRequest::restore_request).
-    #[inline]
-    pub fn restore_request(mut self, value: t::RestoreRequest) -> Self {
-        self.0.input_mut().restore_request = Some(value);
-        self
-    }
-    /// Sets [`request_payer`](t::RestoreObjectRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::RestoreObjectRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::RestoreObjectRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RestoreObjectRequest bucket(String));
+    rt::setter!(into_req RestoreObjectRequest key(String));
+    rt::setter!(into_opt RestoreObjectRequest version_id(String));
+    rt::setter!(val_opt RestoreObjectRequest restore_request(t::RestoreRequest));
+    rt::setter!(into_opt RestoreObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt RestoreObjectRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt RestoreObjectRequest expected_bucket_owner(String));
 }

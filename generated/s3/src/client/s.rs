@@ -54,76 +54,20 @@ rt::operation_type!(
     rt::NoErrors, op::SELECT_OBJECT_CONTENT
 );
 impl SelectObjectContent {
-    /// Sets [`bucket`](t::SelectObjectContentRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::SelectObjectContentRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::SelectObjectContentRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::SelectObjectContentRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::SelectObjectContentRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`expression`](t::SelectObjectContentRequest::expression).
-    #[inline]
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expression = value.into();
-        self
-    }
-    /// Sets [`expression_type`](t::SelectObjectContentRequest::expression_type).
-    #[inline]
-    pub fn expression_type(mut self, value: impl Into<t::ExpressionType>) -> Self {
-        self.0.input_mut().expression_type = value.into();
-        self
-    }
-    /// Sets [`request_progress`](t::SelectObjectContentRequest::request_progress).
-    #[inline]
-    pub fn request_progress(mut self, value: t::RequestProgress) -> Self {
-        self.0.input_mut().request_progress = Some(value);
-        self
-    }
-    /// Sets [`input_serialization`](t::SelectObjectContentRequest::input_serialization).
-    #[inline]
-    pub fn input_serialization(mut self, value: t::InputSerialization) -> Self {
-        self.0.input_mut().input_serialization = value;
-        self
-    }
-    /// Sets [`output_serialization`](t::SelectObjectContentRequest::output_serialization).
-    #[inline]
-    pub fn output_serialization(mut self, value: t::OutputSerialization) -> Self {
-        self.0.input_mut().output_serialization = value;
-        self
-    }
-    /// Sets [`scan_range`](t::SelectObjectContentRequest::scan_range).
-    #[inline]
-    pub fn scan_range(mut self, value: t::ScanRange) -> Self {
-        self.0.input_mut().scan_range = Some(value);
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::SelectObjectContentRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SelectObjectContentRequest bucket(String));
+    rt::setter!(into_req SelectObjectContentRequest key(String));
+    rt::setter!(into_opt SelectObjectContentRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt SelectObjectContentRequest sse_customer_key(String));
+    rt::setter!(into_opt SelectObjectContentRequest sse_customer_key_md5(String));
+    rt::setter!(into_req SelectObjectContentRequest expression(String));
+    rt::setter!(into_req SelectObjectContentRequest expression_type(t::ExpressionType));
+    rt::setter!(val_opt SelectObjectContentRequest request_progress(t::RequestProgress));
+    rt::setter!(
+        val_req SelectObjectContentRequest input_serialization(t::InputSerialization)
+    );
+    rt::setter!(
+        val_req SelectObjectContentRequest output_serialization(t::OutputSerialization)
+    );
+    rt::setter!(val_opt SelectObjectContentRequest scan_range(t::ScanRange));
+    rt::setter!(into_opt SelectObjectContentRequest expected_bucket_owner(String));
 }

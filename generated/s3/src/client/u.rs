@@ -88,39 +88,25 @@ rt::operation_type!(
     op::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataAnnotationTableConfiguration {
-    /// Sets [`bucket`](t::UpdateBucketMetadataAnnotationTableConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`content_md5`](t::UpdateBucketMetadataAnnotationTableConfigurationRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::UpdateBucketMetadataAnnotationTableConfigurationRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`annotation_table_configuration`](t::UpdateBucketMetadataAnnotationTableConfigurationRequest::annotation_table_configuration).
-    #[inline]
-    pub fn annotation_table_configuration(
-        mut self,
-        value: t::AnnotationTableConfigurationUpdates,
-    ) -> Self {
-        self.0.input_mut().annotation_table_configuration = value;
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::UpdateBucketMetadataAnnotationTableConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req UpdateBucketMetadataAnnotationTableConfigurationRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataAnnotationTableConfigurationRequest
+        content_md5(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataAnnotationTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req UpdateBucketMetadataAnnotationTableConfigurationRequest
+        annotation_table_configuration(t::AnnotationTableConfigurationUpdates)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataAnnotationTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `UpdateBucketMetadataInventoryTableConfiguration` operation.
 ///
@@ -157,39 +143,25 @@ rt::operation_type!(
     op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataInventoryTableConfiguration {
-    /// Sets [`bucket`](t::UpdateBucketMetadataInventoryTableConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`content_md5`](t::UpdateBucketMetadataInventoryTableConfigurationRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::UpdateBucketMetadataInventoryTableConfigurationRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`inventory_table_configuration`](t::UpdateBucketMetadataInventoryTableConfigurationRequest::inventory_table_configuration).
-    #[inline]
-    pub fn inventory_table_configuration(
-        mut self,
-        value: t::InventoryTableConfigurationUpdates,
-    ) -> Self {
-        self.0.input_mut().inventory_table_configuration = value;
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::UpdateBucketMetadataInventoryTableConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req UpdateBucketMetadataInventoryTableConfigurationRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataInventoryTableConfigurationRequest
+        content_md5(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataInventoryTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req UpdateBucketMetadataInventoryTableConfigurationRequest
+        inventory_table_configuration(t::InventoryTableConfigurationUpdates)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataInventoryTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `UpdateBucketMetadataJournalTableConfiguration` operation.
 ///
@@ -218,39 +190,24 @@ rt::operation_type!(
     op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataJournalTableConfiguration {
-    /// Sets [`bucket`](t::UpdateBucketMetadataJournalTableConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`content_md5`](t::UpdateBucketMetadataJournalTableConfigurationRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::UpdateBucketMetadataJournalTableConfigurationRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`journal_table_configuration`](t::UpdateBucketMetadataJournalTableConfigurationRequest::journal_table_configuration).
-    #[inline]
-    pub fn journal_table_configuration(
-        mut self,
-        value: t::JournalTableConfigurationUpdates,
-    ) -> Self {
-        self.0.input_mut().journal_table_configuration = value;
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::UpdateBucketMetadataJournalTableConfigurationRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req UpdateBucketMetadataJournalTableConfigurationRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataJournalTableConfigurationRequest content_md5(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataJournalTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req UpdateBucketMetadataJournalTableConfigurationRequest
+        journal_table_configuration(t::JournalTableConfigurationUpdates)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataJournalTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `UpdateObjectEncryption` operation.
 ///
@@ -300,54 +257,18 @@ rt::operation_type!(
     op::UPDATE_OBJECT_ENCRYPTION
 );
 impl UpdateObjectEncryption {
-    /// Sets [`bucket`](t::UpdateObjectEncryptionRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::UpdateObjectEncryptionRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::UpdateObjectEncryptionRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`object_encryption`](t::UpdateObjectEncryptionRequest::object_encryption).
-    #[inline]
-    pub fn object_encryption(mut self, value: t::ObjectEncryption) -> Self {
-        self.0.input_mut().object_encryption = value;
-        self
-    }
-    /// Sets [`request_payer`](t::UpdateObjectEncryptionRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::UpdateObjectEncryptionRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`content_md5`](t::UpdateObjectEncryptionRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::UpdateObjectEncryptionRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateObjectEncryptionRequest bucket(String));
+    rt::setter!(into_req UpdateObjectEncryptionRequest key(String));
+    rt::setter!(into_opt UpdateObjectEncryptionRequest version_id(String));
+    rt::setter!(
+        val_req UpdateObjectEncryptionRequest object_encryption(t::ObjectEncryption)
+    );
+    rt::setter!(into_opt UpdateObjectEncryptionRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt UpdateObjectEncryptionRequest expected_bucket_owner(String));
+    rt::setter!(into_opt UpdateObjectEncryptionRequest content_md5(String));
+    rt::setter!(
+        into_opt UpdateObjectEncryptionRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
 }
 /// The `UploadPart` operation.
 ///
@@ -401,144 +322,29 @@ rt::operation_type!(
     UploadPart, t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors, op::UPLOAD_PART
 );
 impl UploadPart {
-    /// Sets [`body`](t::UploadPartRequest::body).
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// Sets [`bucket`](t::UploadPartRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`content_length`](t::UploadPartRequest::content_length).
-    #[inline]
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.0.input_mut().content_length = Some(value);
-        self
-    }
-    /// Sets [`content_md5`](t::UploadPartRequest::content_md5).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::UploadPartRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc32`](t::UploadPartRequest::checksum_crc32).
-    #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc32_c`](t::UploadPartRequest::checksum_crc32_c).
-    #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc64_nvme`](t::UploadPartRequest::checksum_crc64_nvme).
-    #[inline]
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha1`](t::UploadPartRequest::checksum_sha1).
-    #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha256`](t::UploadPartRequest::checksum_sha256).
-    #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha512`](t::UploadPartRequest::checksum_sha512).
-    #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_md5`](t::UploadPartRequest::checksum_md5).
-    #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash64`](t::UploadPartRequest::checksum_xxhash64).
-    #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash3`](t::UploadPartRequest::checksum_xxhash3).
-    #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash128`](t::UploadPartRequest::checksum_xxhash128).
-    #[inline]
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets [`key`](t::UploadPartRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`part_number`](t::UploadPartRequest::part_number).
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = value;
-        self
-    }
-    /// Sets [`upload_id`](t::UploadPartRequest::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::UploadPartRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::UploadPartRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::UploadPartRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::UploadPartRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::UploadPartRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt UploadPartRequest body(rt::ByteStream));
+    rt::setter!(into_req UploadPartRequest bucket(String));
+    rt::setter!(val_opt UploadPartRequest content_length(i64));
+    rt::setter!(into_opt UploadPartRequest content_md5(String));
+    rt::setter!(into_opt UploadPartRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt UploadPartRequest checksum_crc32(String));
+    rt::setter!(into_opt UploadPartRequest checksum_crc32_c(String));
+    rt::setter!(into_opt UploadPartRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt UploadPartRequest checksum_sha1(String));
+    rt::setter!(into_opt UploadPartRequest checksum_sha256(String));
+    rt::setter!(into_opt UploadPartRequest checksum_sha512(String));
+    rt::setter!(into_opt UploadPartRequest checksum_md5(String));
+    rt::setter!(into_opt UploadPartRequest checksum_xxhash64(String));
+    rt::setter!(into_opt UploadPartRequest checksum_xxhash3(String));
+    rt::setter!(into_opt UploadPartRequest checksum_xxhash128(String));
+    rt::setter!(into_req UploadPartRequest key(String));
+    rt::setter!(val_req UploadPartRequest part_number(i32));
+    rt::setter!(into_req UploadPartRequest upload_id(String));
+    rt::setter!(into_opt UploadPartRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt UploadPartRequest sse_customer_key(String));
+    rt::setter!(into_opt UploadPartRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt UploadPartRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt UploadPartRequest expected_bucket_owner(String));
 }
 /// The `UploadPartCopy` operation.
 ///
@@ -595,121 +401,29 @@ rt::operation_type!(
     op::UPLOAD_PART_COPY
 );
 impl UploadPartCopy {
-    /// Sets [`bucket`](t::UploadPartCopyRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`copy_source`](t::UploadPartCopyRequest::copy_source).
-    #[inline]
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source = value.into();
-        self
-    }
-    /// Sets [`copy_source_if_match`](t::UploadPartCopyRequest::copy_source_if_match).
-    #[inline]
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_match = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_if_modified_since`](t::UploadPartCopyRequest::copy_source_if_modified_since).
-    #[inline]
-    pub fn copy_source_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_modified_since = Some(value);
-        self
-    }
-    /// Sets [`copy_source_if_none_match`](t::UploadPartCopyRequest::copy_source_if_none_match).
-    #[inline]
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_if_unmodified_since`](t::UploadPartCopyRequest::copy_source_if_unmodified_since).
-    #[inline]
-    pub fn copy_source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets [`copy_source_range`](t::UploadPartCopyRequest::copy_source_range).
-    #[inline]
-    pub fn copy_source_range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_range = Some(value.into());
-        self
-    }
-    /// Sets [`key`](t::UploadPartCopyRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`part_number`](t::UploadPartCopyRequest::part_number).
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = value;
-        self
-    }
-    /// Sets [`upload_id`](t::UploadPartCopyRequest::upload_id).
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::UploadPartCopyRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key`](t::UploadPartCopyRequest::sse_customer_key).
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::UploadPartCopyRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_sse_customer_algorithm`](t::UploadPartCopyRequest::copy_source_sse_customer_algorithm).
-    #[inline]
-    pub fn copy_source_sse_customer_algorithm(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_sse_customer_key`](t::UploadPartCopyRequest::copy_source_sse_customer_key).
-    #[inline]
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets [`copy_source_sse_customer_key_md5`](t::UploadPartCopyRequest::copy_source_sse_customer_key_md5).
-    #[inline]
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`request_payer`](t::UploadPartCopyRequest::request_payer).
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sets [`expected_bucket_owner`](t::UploadPartCopyRequest::expected_bucket_owner).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets [`expected_source_bucket_owner`](t::UploadPartCopyRequest::expected_source_bucket_owner).
-    #[inline]
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_source_bucket_owner = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UploadPartCopyRequest bucket(String));
+    rt::setter!(into_req UploadPartCopyRequest copy_source(String));
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_if_match(String));
+    rt::setter!(
+        val_opt UploadPartCopyRequest copy_source_if_modified_since(rt::DateTime)
+    );
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_if_none_match(String));
+    rt::setter!(
+        val_opt UploadPartCopyRequest copy_source_if_unmodified_since(rt::DateTime)
+    );
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_range(String));
+    rt::setter!(into_req UploadPartCopyRequest key(String));
+    rt::setter!(val_req UploadPartCopyRequest part_number(i32));
+    rt::setter!(into_req UploadPartCopyRequest upload_id(String));
+    rt::setter!(into_opt UploadPartCopyRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt UploadPartCopyRequest sse_customer_key(String));
+    rt::setter!(into_opt UploadPartCopyRequest sse_customer_key_md5(String));
+    rt::setter!(
+        into_opt UploadPartCopyRequest copy_source_sse_customer_algorithm(String)
+    );
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_sse_customer_key(String));
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_sse_customer_key_md5(String));
+    rt::setter!(into_opt UploadPartCopyRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt UploadPartCopyRequest expected_bucket_owner(String));
+    rt::setter!(into_opt UploadPartCopyRequest expected_source_bucket_owner(String));
 }

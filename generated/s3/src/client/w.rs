@@ -44,296 +44,66 @@ rt::operation_type!(
     op::WRITE_GET_OBJECT_RESPONSE
 );
 impl WriteGetObjectResponse {
-    /// Sets [`request_route`](t::WriteGetObjectResponseRequest::request_route).
-    #[inline]
-    pub fn request_route(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_route = value.into();
-        self
-    }
-    /// Sets [`request_token`](t::WriteGetObjectResponseRequest::request_token).
-    #[inline]
-    pub fn request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_token = value.into();
-        self
-    }
-    /// Sets [`body`](t::WriteGetObjectResponseRequest::body).
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// Sets [`status_code`](t::WriteGetObjectResponseRequest::status_code).
-    #[inline]
-    pub fn status_code(mut self, value: i32) -> Self {
-        self.0.input_mut().status_code = Some(value);
-        self
-    }
-    /// Sets [`error_code`](t::WriteGetObjectResponseRequest::error_code).
-    #[inline]
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().error_code = Some(value.into());
-        self
-    }
-    /// Sets [`error_message`](t::WriteGetObjectResponseRequest::error_message).
-    #[inline]
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().error_message = Some(value.into());
-        self
-    }
-    /// Sets [`accept_ranges`](t::WriteGetObjectResponseRequest::accept_ranges).
-    #[inline]
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().accept_ranges = Some(value.into());
-        self
-    }
-    /// Sets [`cache_control`](t::WriteGetObjectResponseRequest::cache_control).
-    #[inline]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cache_control = Some(value.into());
-        self
-    }
-    /// Sets [`content_disposition`](t::WriteGetObjectResponseRequest::content_disposition).
-    #[inline]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_disposition = Some(value.into());
-        self
-    }
-    /// Sets [`content_encoding`](t::WriteGetObjectResponseRequest::content_encoding).
-    #[inline]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_encoding = Some(value.into());
-        self
-    }
-    /// Sets [`content_language`](t::WriteGetObjectResponseRequest::content_language).
-    #[inline]
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_language = Some(value.into());
-        self
-    }
-    /// Sets [`content_length`](t::WriteGetObjectResponseRequest::content_length).
-    #[inline]
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.0.input_mut().content_length = Some(value);
-        self
-    }
-    /// Sets [`content_range`](t::WriteGetObjectResponseRequest::content_range).
-    #[inline]
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_range = Some(value.into());
-        self
-    }
-    /// Sets [`content_type`](t::WriteGetObjectResponseRequest::content_type).
-    #[inline]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_type = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc32`](t::WriteGetObjectResponseRequest::checksum_crc32).
-    #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc32_c`](t::WriteGetObjectResponseRequest::checksum_crc32_c).
-    #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_crc64_nvme`](t::WriteGetObjectResponseRequest::checksum_crc64_nvme).
-    #[inline]
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha1`](t::WriteGetObjectResponseRequest::checksum_sha1).
-    #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha256`](t::WriteGetObjectResponseRequest::checksum_sha256).
-    #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_sha512`](t::WriteGetObjectResponseRequest::checksum_sha512).
-    #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_md5`](t::WriteGetObjectResponseRequest::checksum_md5).
-    #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash64`](t::WriteGetObjectResponseRequest::checksum_xxhash64).
-    #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash3`](t::WriteGetObjectResponseRequest::checksum_xxhash3).
-    #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_xxhash128`](t::WriteGetObjectResponseRequest::checksum_xxhash128).
-    #[inline]
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets [`delete_marker`](t::WriteGetObjectResponseRequest::delete_marker).
-    #[inline]
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_marker = Some(value);
-        self
-    }
-    /// Sets [`e_tag`](t::WriteGetObjectResponseRequest::e_tag).
-    #[inline]
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().e_tag = Some(value.into());
-        self
-    }
-    /// Sets [`expires`](t::WriteGetObjectResponseRequest::expires).
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// Sets [`expiration`](t::WriteGetObjectResponseRequest::expiration).
-    #[inline]
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expiration = Some(value.into());
-        self
-    }
-    /// Sets [`last_modified`](t::WriteGetObjectResponseRequest::last_modified).
-    #[inline]
-    pub fn last_modified(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().last_modified = Some(value);
-        self
-    }
-    /// Sets [`missing_meta`](t::WriteGetObjectResponseRequest::missing_meta).
-    #[inline]
-    pub fn missing_meta(mut self, value: i32) -> Self {
-        self.0.input_mut().missing_meta = Some(value);
-        self
-    }
-    /// Sets [`metadata`](t::WriteGetObjectResponseRequest::metadata).
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Sets [`object_lock_mode`](t::WriteGetObjectResponseRequest::object_lock_mode).
-    #[inline]
-    pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
-        self.0.input_mut().object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_legal_hold_status`](t::WriteGetObjectResponseRequest::object_lock_legal_hold_status).
-    #[inline]
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<t::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_retain_until_date`](t::WriteGetObjectResponseRequest::object_lock_retain_until_date).
-    #[inline]
-    pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets [`parts_count`](t::WriteGetObjectResponseRequest::parts_count).
-    #[inline]
-    pub fn parts_count(mut self, value: i32) -> Self {
-        self.0.input_mut().parts_count = Some(value);
-        self
-    }
-    /// Sets [`replication_status`](t::WriteGetObjectResponseRequest::replication_status).
-    #[inline]
-    pub fn replication_status(mut self, value: impl Into<t::ReplicationStatus>) -> Self {
-        self.0.input_mut().replication_status = Some(value.into());
-        self
-    }
-    /// Sets [`request_charged`](t::WriteGetObjectResponseRequest::request_charged).
-    #[inline]
-    pub fn request_charged(mut self, value: impl Into<t::RequestCharged>) -> Self {
-        self.0.input_mut().request_charged = Some(value.into());
-        self
-    }
-    /// Sets [`restore`](t::WriteGetObjectResponseRequest::restore).
-    #[inline]
-    pub fn restore(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().restore = Some(value.into());
-        self
-    }
-    /// Sets [`server_side_encryption`](t::WriteGetObjectResponseRequest::server_side_encryption).
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_algorithm`](t::WriteGetObjectResponseRequest::sse_customer_algorithm).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`ssekms_key_id`](t::WriteGetObjectResponseRequest::ssekms_key_id).
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`sse_customer_key_md5`](t::WriteGetObjectResponseRequest::sse_customer_key_md5).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets [`storage_class`](t::WriteGetObjectResponseRequest::storage_class).
-    #[inline]
-    pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
-        self.0.input_mut().storage_class = Some(value.into());
-        self
-    }
-    /// Sets [`tag_count`](t::WriteGetObjectResponseRequest::tag_count).
-    #[inline]
-    pub fn tag_count(mut self, value: i32) -> Self {
-        self.0.input_mut().tag_count = Some(value);
-        self
-    }
-    /// Sets [`version_id`](t::WriteGetObjectResponseRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`bucket_key_enabled`](t::WriteGetObjectResponseRequest::bucket_key_enabled).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
+    rt::setter!(into_req WriteGetObjectResponseRequest request_route(String));
+    rt::setter!(into_req WriteGetObjectResponseRequest request_token(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest body(rt::ByteStream));
+    rt::setter!(val_opt WriteGetObjectResponseRequest status_code(i32));
+    rt::setter!(into_opt WriteGetObjectResponseRequest error_code(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest error_message(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest accept_ranges(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest cache_control(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_disposition(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_encoding(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_language(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest content_length(i64));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_range(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_type(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_crc32(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_crc32_c(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_sha1(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_sha256(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_sha512(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_md5(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_xxhash64(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_xxhash3(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_xxhash128(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest delete_marker(bool));
+    rt::setter!(into_opt WriteGetObjectResponseRequest e_tag(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest expires(rt::DateTime));
+    rt::setter!(into_opt WriteGetObjectResponseRequest expiration(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest last_modified(rt::DateTime));
+    rt::setter!(val_opt WriteGetObjectResponseRequest missing_meta(i32));
+    rt::setter!(
+        entries WriteGetObjectResponseRequest metadata(String, String) insert_metadata
+    );
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest object_lock_mode(t::ObjectLockMode)
+    );
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        val_opt WriteGetObjectResponseRequest object_lock_retain_until_date(rt::DateTime)
+    );
+    rt::setter!(val_opt WriteGetObjectResponseRequest parts_count(i32));
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest replication_status(t::ReplicationStatus)
+    );
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest request_charged(t::RequestCharged)
+    );
+    rt::setter!(into_opt WriteGetObjectResponseRequest restore(String));
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest
+        server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt WriteGetObjectResponseRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest ssekms_key_id(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest storage_class(t::StorageClass));
+    rt::setter!(val_opt WriteGetObjectResponseRequest tag_count(i32));
+    rt::setter!(into_opt WriteGetObjectResponseRequest version_id(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest bucket_key_enabled(bool));
 }

@@ -35,16 +35,8 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
 );
 impl AssociateAccessGrantsIdentityCenter {
-    /// Sets [`account_id`](t::AssociateAccessGrantsIdentityCenterRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`identity_center_arn`](t::AssociateAccessGrantsIdentityCenterRequest::identity_center_arn).
-    #[inline]
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identity_center_arn = value.into();
-        self
-    }
+    rt::setter!(into_req AssociateAccessGrantsIdentityCenterRequest account_id(String));
+    rt::setter!(
+        into_req AssociateAccessGrantsIdentityCenterRequest identity_center_arn(String)
+    );
 }

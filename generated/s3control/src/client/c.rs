@@ -83,63 +83,17 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_ACCESS_GRANT
 );
 impl CreateAccessGrant {
-    /// Sets [`account_id`](t::CreateAccessGrantRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_grants_location_id`](t::CreateAccessGrantRequest::access_grants_location_id).
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
-    /// Sets [`access_grants_location_configuration`](t::CreateAccessGrantRequest::access_grants_location_configuration).
-    #[inline]
-    pub fn access_grants_location_configuration(
-        mut self,
-        value: t::AccessGrantsLocationConfiguration,
-    ) -> Self {
-        self.0.input_mut().access_grants_location_configuration = Some(value);
-        self
-    }
-    /// Sets [`grantee`](t::CreateAccessGrantRequest::grantee).
-    #[inline]
-    pub fn grantee(mut self, value: t::Grantee) -> Self {
-        self.0.input_mut().grantee = value;
-        self
-    }
-    /// Sets [`permission`](t::CreateAccessGrantRequest::permission).
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
-        self.0.input_mut().permission = value.into();
-        self
-    }
-    /// Sets [`application_arn`](t::CreateAccessGrantRequest::application_arn).
-    #[inline]
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_arn = Some(value.into());
-        self
-    }
-    /// Sets [`s3_prefix_type`](t::CreateAccessGrantRequest::s3_prefix_type).
-    #[inline]
-    pub fn s3_prefix_type(mut self, value: impl Into<t::S3PrefixType>) -> Self {
-        self.0.input_mut().s3_prefix_type = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateAccessGrantRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateAccessGrantRequest account_id(String));
+    rt::setter!(into_req CreateAccessGrantRequest access_grants_location_id(String));
+    rt::setter!(
+        val_opt CreateAccessGrantRequest
+        access_grants_location_configuration(t::AccessGrantsLocationConfiguration)
+    );
+    rt::setter!(val_req CreateAccessGrantRequest grantee(t::Grantee));
+    rt::setter!(into_req CreateAccessGrantRequest permission(t::Permission));
+    rt::setter!(into_opt CreateAccessGrantRequest application_arn(String));
+    rt::setter!(into_opt CreateAccessGrantRequest s3_prefix_type(t::S3PrefixType));
+    rt::setter!(items CreateAccessGrantRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessGrantsInstance` operation.
 ///
@@ -159,30 +113,9 @@ rt::operation_type!(
     t::CreateAccessGrantsInstanceResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_INSTANCE
 );
 impl CreateAccessGrantsInstance {
-    /// Sets [`account_id`](t::CreateAccessGrantsInstanceRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`identity_center_arn`](t::CreateAccessGrantsInstanceRequest::identity_center_arn).
-    #[inline]
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identity_center_arn = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateAccessGrantsInstanceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateAccessGrantsInstanceRequest account_id(String));
+    rt::setter!(into_opt CreateAccessGrantsInstanceRequest identity_center_arn(String));
+    rt::setter!(items CreateAccessGrantsInstanceRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessGrantsLocation` operation.
 ///
@@ -208,36 +141,10 @@ rt::operation_type!(
     t::CreateAccessGrantsLocationResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_LOCATION
 );
 impl CreateAccessGrantsLocation {
-    /// Sets [`account_id`](t::CreateAccessGrantsLocationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`location_scope`](t::CreateAccessGrantsLocationRequest::location_scope).
-    #[inline]
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().location_scope = value.into();
-        self
-    }
-    /// Sets [`iam_role_arn`](t::CreateAccessGrantsLocationRequest::iam_role_arn).
-    #[inline]
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().iam_role_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::CreateAccessGrantsLocationRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateAccessGrantsLocationRequest account_id(String));
+    rt::setter!(into_req CreateAccessGrantsLocationRequest location_scope(String));
+    rt::setter!(into_req CreateAccessGrantsLocationRequest iam_role_arn(String));
+    rt::setter!(items CreateAccessGrantsLocationRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessPoint` operation.
 ///
@@ -269,63 +176,17 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_ACCESS_POINT
 );
 impl CreateAccessPoint {
-    /// Sets [`account_id`](t::CreateAccessPointRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateAccessPointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::CreateAccessPointRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`vpc_configuration`](t::CreateAccessPointRequest::vpc_configuration).
-    #[inline]
-    pub fn vpc_configuration(mut self, value: t::VpcConfiguration) -> Self {
-        self.0.input_mut().vpc_configuration = Some(value);
-        self
-    }
-    /// Sets [`public_access_block_configuration`](t::CreateAccessPointRequest::public_access_block_configuration).
-    #[inline]
-    pub fn public_access_block_configuration(
-        mut self,
-        value: t::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.0.input_mut().public_access_block_configuration = Some(value);
-        self
-    }
-    /// Sets [`bucket_account_id`](t::CreateAccessPointRequest::bucket_account_id).
-    #[inline]
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket_account_id = Some(value.into());
-        self
-    }
-    /// Sets [`scope`](t::CreateAccessPointRequest::scope).
-    #[inline]
-    pub fn scope(mut self, value: t::Scope) -> Self {
-        self.0.input_mut().scope = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::CreateAccessPointRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateAccessPointRequest account_id(String));
+    rt::setter!(into_req CreateAccessPointRequest name(String));
+    rt::setter!(into_req CreateAccessPointRequest bucket(String));
+    rt::setter!(val_opt CreateAccessPointRequest vpc_configuration(t::VpcConfiguration));
+    rt::setter!(
+        val_opt CreateAccessPointRequest
+        public_access_block_configuration(t::PublicAccessBlockConfiguration)
+    );
+    rt::setter!(into_opt CreateAccessPointRequest bucket_account_id(String));
+    rt::setter!(val_opt CreateAccessPointRequest scope(t::Scope));
+    rt::setter!(items CreateAccessPointRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessPointForObjectLambda` operation.
 ///
@@ -351,24 +212,12 @@ rt::operation_type!(
     op::CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl CreateAccessPointForObjectLambda {
-    /// Sets [`account_id`](t::CreateAccessPointForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::CreateAccessPointForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`configuration`](t::CreateAccessPointForObjectLambdaRequest::configuration).
-    #[inline]
-    pub fn configuration(mut self, value: t::ObjectLambdaConfiguration) -> Self {
-        self.0.input_mut().configuration = value;
-        self
-    }
+    rt::setter!(into_req CreateAccessPointForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req CreateAccessPointForObjectLambdaRequest name(String));
+    rt::setter!(
+        val_req CreateAccessPointForObjectLambdaRequest
+        configuration(t::ObjectLambdaConfiguration)
+    );
 }
 /// The `CreateBucket` operation.
 ///
@@ -406,69 +255,19 @@ rt::operation_type!(
     op::CREATE_BUCKET
 );
 impl CreateBucket {
-    /// Sets [`acl`](t::CreateBucketRequest::acl).
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// Sets [`bucket`](t::CreateBucketRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`create_bucket_configuration`](t::CreateBucketRequest::create_bucket_configuration).
-    #[inline]
-    pub fn create_bucket_configuration(
-        mut self,
-        value: t::CreateBucketConfiguration,
-    ) -> Self {
-        self.0.input_mut().create_bucket_configuration = Some(value);
-        self
-    }
-    /// Sets [`grant_full_control`](t::CreateBucketRequest::grant_full_control).
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read`](t::CreateBucketRequest::grant_read).
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Sets [`grant_read_acp`](t::CreateBucketRequest::grant_read_acp).
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets [`grant_write`](t::CreateBucketRequest::grant_write).
-    #[inline]
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write = Some(value.into());
-        self
-    }
-    /// Sets [`grant_write_acp`](t::CreateBucketRequest::grant_write_acp).
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets [`object_lock_enabled_for_bucket`](t::CreateBucketRequest::object_lock_enabled_for_bucket).
-    #[inline]
-    pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
-        self.0.input_mut().object_lock_enabled_for_bucket = Some(value);
-        self
-    }
-    /// Sets [`outpost_id`](t::CreateBucketRequest::outpost_id).
-    #[inline]
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt CreateBucketRequest acl(t::BucketCannedAcl));
+    rt::setter!(into_req CreateBucketRequest bucket(String));
+    rt::setter!(
+        val_opt CreateBucketRequest
+        create_bucket_configuration(t::CreateBucketConfiguration)
+    );
+    rt::setter!(into_opt CreateBucketRequest grant_full_control(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read_acp(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write_acp(String));
+    rt::setter!(val_opt CreateBucketRequest object_lock_enabled_for_bucket(bool));
+    rt::setter!(into_opt CreateBucketRequest outpost_id(String));
 }
 /// The `CreateJob` operation.
 ///
@@ -492,78 +291,17 @@ rt::operation_type!(
     CreateJob, t::CreateJobRequest, t::CreateJobResult, e::CreateJobError, op::CREATE_JOB
 );
 impl CreateJob {
-    /// Sets [`account_id`](t::CreateJobRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`confirmation_required`](t::CreateJobRequest::confirmation_required).
-    #[inline]
-    pub fn confirmation_required(mut self, value: bool) -> Self {
-        self.0.input_mut().confirmation_required = Some(value);
-        self
-    }
-    /// Sets [`operation`](t::CreateJobRequest::operation).
-    #[inline]
-    pub fn operation(mut self, value: t::JobOperation) -> Self {
-        self.0.input_mut().operation = value;
-        self
-    }
-    /// Sets [`report`](t::CreateJobRequest::report).
-    #[inline]
-    pub fn report(mut self, value: t::JobReport) -> Self {
-        self.0.input_mut().report = value;
-        self
-    }
-    /// Sets [`client_request_token`](t::CreateJobRequest::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = value.into();
-        self
-    }
-    /// Sets [`manifest`](t::CreateJobRequest::manifest).
-    #[inline]
-    pub fn manifest(mut self, value: t::JobManifest) -> Self {
-        self.0.input_mut().manifest = Some(value);
-        self
-    }
-    /// Sets [`description`](t::CreateJobRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`priority`](t::CreateJobRequest::priority).
-    #[inline]
-    pub fn priority(mut self, value: i32) -> Self {
-        self.0.input_mut().priority = value;
-        self
-    }
-    /// Sets [`role_arn`](t::CreateJobRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::CreateJobRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::S3Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::S3Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`manifest_generator`](t::CreateJobRequest::manifest_generator).
-    #[inline]
-    pub fn manifest_generator(mut self, value: t::JobManifestGenerator) -> Self {
-        self.0.input_mut().manifest_generator = Some(value);
-        self
-    }
+    rt::setter!(into_req CreateJobRequest account_id(String));
+    rt::setter!(val_opt CreateJobRequest confirmation_required(bool));
+    rt::setter!(val_req CreateJobRequest operation(t::JobOperation));
+    rt::setter!(val_req CreateJobRequest report(t::JobReport));
+    rt::setter!(into_req CreateJobRequest client_request_token(String));
+    rt::setter!(val_opt CreateJobRequest manifest(t::JobManifest));
+    rt::setter!(into_opt CreateJobRequest description(String));
+    rt::setter!(val_req CreateJobRequest priority(i32));
+    rt::setter!(into_req CreateJobRequest role_arn(String));
+    rt::setter!(items CreateJobRequest tags(t::S3Tag) push_tags);
+    rt::setter!(val_opt CreateJobRequest manifest_generator(t::JobManifestGenerator));
 }
 /// The `CreateMultiRegionAccessPoint` operation.
 ///
@@ -594,24 +332,12 @@ rt::operation_type!(
     op::CREATE_MULTI_REGION_ACCESS_POINT
 );
 impl CreateMultiRegionAccessPoint {
-    /// Sets [`account_id`](t::CreateMultiRegionAccessPointRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::CreateMultiRegionAccessPointRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Sets [`details`](t::CreateMultiRegionAccessPointRequest::details).
-    #[inline]
-    pub fn details(mut self, value: t::CreateMultiRegionAccessPointInput) -> Self {
-        self.0.input_mut().details = value;
-        self
-    }
+    rt::setter!(into_req CreateMultiRegionAccessPointRequest account_id(String));
+    rt::setter!(into_req CreateMultiRegionAccessPointRequest client_token(String));
+    rt::setter!(
+        val_req CreateMultiRegionAccessPointRequest
+        details(t::CreateMultiRegionAccessPointInput)
+    );
 }
 /// The `CreateStorageLensGroup` operation.
 ///
@@ -628,28 +354,9 @@ rt::operation_type!(
     op::CREATE_STORAGE_LENS_GROUP
 );
 impl CreateStorageLensGroup {
-    /// Sets [`account_id`](t::CreateStorageLensGroupRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`storage_lens_group`](t::CreateStorageLensGroupRequest::storage_lens_group).
-    #[inline]
-    pub fn storage_lens_group(mut self, value: t::StorageLensGroup) -> Self {
-        self.0.input_mut().storage_lens_group = value;
-        self
-    }
-    /// Sets [`tags`](t::CreateStorageLensGroupRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req CreateStorageLensGroupRequest account_id(String));
+    rt::setter!(
+        val_req CreateStorageLensGroupRequest storage_lens_group(t::StorageLensGroup)
+    );
+    rt::setter!(items CreateStorageLensGroupRequest tags(t::Tag) push_tags);
 }

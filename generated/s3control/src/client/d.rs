@@ -135,18 +135,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_GRANT
 );
 impl DeleteAccessGrant {
-    /// Sets [`account_id`](t::DeleteAccessGrantRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_grant_id`](t::DeleteAccessGrantRequest::access_grant_id).
-    #[inline]
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grant_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessGrantRequest account_id(String));
+    rt::setter!(into_req DeleteAccessGrantRequest access_grant_id(String));
 }
 /// The `DeleteAccessGrantsInstance` operation.
 ///
@@ -161,12 +151,7 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_INSTANCE
 );
 impl DeleteAccessGrantsInstance {
-    /// Sets [`account_id`](t::DeleteAccessGrantsInstanceRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessGrantsInstanceRequest account_id(String));
 }
 /// The `DeleteAccessGrantsInstanceResourcePolicy` operation.
 ///
@@ -186,12 +171,9 @@ rt::operation_type!(
     op::DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl DeleteAccessGrantsInstanceResourcePolicy {
-    /// Sets [`account_id`](t::DeleteAccessGrantsInstanceResourcePolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DeleteAccessGrantsInstanceResourcePolicyRequest account_id(String)
+    );
 }
 /// The `DeleteAccessGrantsLocation` operation.
 ///
@@ -206,18 +188,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_LOCATION
 );
 impl DeleteAccessGrantsLocation {
-    /// Sets [`account_id`](t::DeleteAccessGrantsLocationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_grants_location_id`](t::DeleteAccessGrantsLocationRequest::access_grants_location_id).
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessGrantsLocationRequest account_id(String));
+    rt::setter!(
+        into_req DeleteAccessGrantsLocationRequest access_grants_location_id(String)
+    );
 }
 /// The `DeleteAccessPoint` operation.
 ///
@@ -238,18 +212,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT
 );
 impl DeleteAccessPoint {
-    /// Sets [`account_id`](t::DeleteAccessPointRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteAccessPointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessPointRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointRequest name(String));
 }
 /// The `DeleteAccessPointForObjectLambda` operation.
 ///
@@ -274,18 +238,8 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl DeleteAccessPointForObjectLambda {
-    /// Sets [`account_id`](t::DeleteAccessPointForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteAccessPointForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessPointForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointForObjectLambdaRequest name(String));
 }
 /// The `DeleteAccessPointPolicy` operation.
 ///
@@ -305,18 +259,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_POLICY
 );
 impl DeleteAccessPointPolicy {
-    /// Sets [`account_id`](t::DeleteAccessPointPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteAccessPointPolicyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointPolicyRequest name(String));
 }
 /// The `DeleteAccessPointPolicyForObjectLambda` operation.
 ///
@@ -341,18 +285,10 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl DeleteAccessPointPolicyForObjectLambda {
-    /// Sets [`account_id`](t::DeleteAccessPointPolicyForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteAccessPointPolicyForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DeleteAccessPointPolicyForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req DeleteAccessPointPolicyForObjectLambdaRequest name(String));
 }
 /// The `DeleteAccessPointScope` operation.
 ///
@@ -371,18 +307,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_SCOPE
 );
 impl DeleteAccessPointScope {
-    /// Sets [`account_id`](t::DeleteAccessPointScopeRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::DeleteAccessPointScopeRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteAccessPointScopeRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointScopeRequest name(String));
 }
 /// The `DeleteBucket` operation.
 ///
@@ -404,18 +330,8 @@ rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
-    /// Sets [`account_id`](t::DeleteBucketRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::DeleteBucketRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteBucketRequest account_id(String));
+    rt::setter!(into_req DeleteBucketRequest bucket(String));
 }
 /// The `DeleteBucketLifecycleConfiguration` operation.
 ///
@@ -445,18 +361,8 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl DeleteBucketLifecycleConfiguration {
-    /// Sets [`account_id`](t::DeleteBucketLifecycleConfigurationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::DeleteBucketLifecycleConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteBucketLifecycleConfigurationRequest account_id(String));
+    rt::setter!(into_req DeleteBucketLifecycleConfigurationRequest bucket(String));
 }
 /// The `DeleteBucketPolicy` operation.
 ///
@@ -484,18 +390,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
-    /// Sets [`account_id`](t::DeleteBucketPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::DeleteBucketPolicyRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteBucketPolicyRequest account_id(String));
+    rt::setter!(into_req DeleteBucketPolicyRequest bucket(String));
 }
 /// The `DeleteBucketReplication` operation.
 ///
@@ -523,18 +419,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_REPLICATION
 );
 impl DeleteBucketReplication {
-    /// Sets [`account_id`](t::DeleteBucketReplicationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::DeleteBucketReplicationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteBucketReplicationRequest account_id(String));
+    rt::setter!(into_req DeleteBucketReplicationRequest bucket(String));
 }
 /// The `DeleteBucketTagging` operation.
 ///
@@ -558,18 +444,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
-    /// Sets [`account_id`](t::DeleteBucketTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::DeleteBucketTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteBucketTaggingRequest account_id(String));
+    rt::setter!(into_req DeleteBucketTaggingRequest bucket(String));
 }
 /// The `DeleteJobTagging` operation.
 ///
@@ -594,18 +470,8 @@ rt::operation_type!(
     e::DeleteJobTaggingError, op::DELETE_JOB_TAGGING
 );
 impl DeleteJobTagging {
-    /// Sets [`account_id`](t::DeleteJobTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::DeleteJobTaggingRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteJobTaggingRequest account_id(String));
+    rt::setter!(into_req DeleteJobTaggingRequest job_id(String));
 }
 /// The `DeleteMultiRegionAccessPoint` operation.
 ///
@@ -636,24 +502,12 @@ rt::operation_type!(
     op::DELETE_MULTI_REGION_ACCESS_POINT
 );
 impl DeleteMultiRegionAccessPoint {
-    /// Sets [`account_id`](t::DeleteMultiRegionAccessPointRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::DeleteMultiRegionAccessPointRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Sets [`details`](t::DeleteMultiRegionAccessPointRequest::details).
-    #[inline]
-    pub fn details(mut self, value: t::DeleteMultiRegionAccessPointInput) -> Self {
-        self.0.input_mut().details = value;
-        self
-    }
+    rt::setter!(into_req DeleteMultiRegionAccessPointRequest account_id(String));
+    rt::setter!(into_req DeleteMultiRegionAccessPointRequest client_token(String));
+    rt::setter!(
+        val_req DeleteMultiRegionAccessPointRequest
+        details(t::DeleteMultiRegionAccessPointInput)
+    );
 }
 impl super::Client {
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
@@ -731,12 +585,7 @@ rt::operation_type!(
     op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
-    /// Sets [`account_id`](t::DeletePublicAccessBlockRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeletePublicAccessBlockRequest account_id(String));
 }
 /// The `DeleteStorageLensConfiguration` operation.
 ///
@@ -753,18 +602,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_STORAGE_LENS_CONFIGURATION
 );
 impl DeleteStorageLensConfiguration {
-    /// Sets [`config_id`](t::DeleteStorageLensConfigurationRequest::config_id).
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::DeleteStorageLensConfigurationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteStorageLensConfigurationRequest config_id(String));
+    rt::setter!(into_req DeleteStorageLensConfigurationRequest account_id(String));
 }
 /// The `DeleteStorageLensConfigurationTagging` operation.
 ///
@@ -787,18 +626,10 @@ rt::operation_type!(
     op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl DeleteStorageLensConfigurationTagging {
-    /// Sets [`config_id`](t::DeleteStorageLensConfigurationTaggingRequest::config_id).
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::DeleteStorageLensConfigurationTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteStorageLensConfigurationTaggingRequest config_id(String));
+    rt::setter!(
+        into_req DeleteStorageLensConfigurationTaggingRequest account_id(String)
+    );
 }
 /// The `DeleteStorageLensGroup` operation.
 ///
@@ -815,18 +646,8 @@ rt::operation_type!(
     op::DELETE_STORAGE_LENS_GROUP
 );
 impl DeleteStorageLensGroup {
-    /// Sets [`name`](t::DeleteStorageLensGroupRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::DeleteStorageLensGroupRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteStorageLensGroupRequest name(String));
+    rt::setter!(into_req DeleteStorageLensGroupRequest account_id(String));
 }
 /// The `DescribeJob` operation.
 ///
@@ -848,18 +669,8 @@ rt::operation_type!(
     op::DESCRIBE_JOB
 );
 impl DescribeJob {
-    /// Sets [`account_id`](t::DescribeJobRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::DescribeJobRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeJobRequest account_id(String));
+    rt::setter!(into_req DescribeJobRequest job_id(String));
 }
 /// The `DescribeMultiRegionAccessPointOperation` operation.
 ///
@@ -887,18 +698,12 @@ rt::operation_type!(
     op::DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION
 );
 impl DescribeMultiRegionAccessPointOperation {
-    /// Sets [`account_id`](t::DescribeMultiRegionAccessPointOperationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`request_token_arn`](t::DescribeMultiRegionAccessPointOperationRequest::request_token_arn).
-    #[inline]
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_token_arn = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DescribeMultiRegionAccessPointOperationRequest account_id(String)
+    );
+    rt::setter!(
+        into_req DescribeMultiRegionAccessPointOperationRequest request_token_arn(String)
+    );
 }
 /// The `DissociateAccessGrantsIdentityCenter` operation.
 ///
@@ -918,10 +723,5 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
 );
 impl DissociateAccessGrantsIdentityCenter {
-    /// Sets [`account_id`](t::DissociateAccessGrantsIdentityCenterRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req DissociateAccessGrantsIdentityCenterRequest account_id(String));
 }

@@ -137,18 +137,8 @@ rt::operation_type!(
     op::GET_ACCESS_GRANT
 );
 impl GetAccessGrant {
-    /// Sets [`account_id`](t::GetAccessGrantRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_grant_id`](t::GetAccessGrantRequest::access_grant_id).
-    #[inline]
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grant_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessGrantRequest account_id(String));
+    rt::setter!(into_req GetAccessGrantRequest access_grant_id(String));
 }
 /// The `GetAccessGrantsInstance` operation.
 ///
@@ -169,12 +159,7 @@ rt::operation_type!(
     t::GetAccessGrantsInstanceResult, rt::NoErrors, op::GET_ACCESS_GRANTS_INSTANCE
 );
 impl GetAccessGrantsInstance {
-    /// Sets [`account_id`](t::GetAccessGrantsInstanceRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessGrantsInstanceRequest account_id(String));
 }
 /// The `GetAccessGrantsInstanceForPrefix` operation.
 ///
@@ -195,18 +180,8 @@ rt::operation_type!(
     op::GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX
 );
 impl GetAccessGrantsInstanceForPrefix {
-    /// Sets [`account_id`](t::GetAccessGrantsInstanceForPrefixRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`s3_prefix`](t::GetAccessGrantsInstanceForPrefixRequest::s3_prefix).
-    #[inline]
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_prefix = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessGrantsInstanceForPrefixRequest account_id(String));
+    rt::setter!(into_req GetAccessGrantsInstanceForPrefixRequest s3_prefix(String));
 }
 /// The `GetAccessGrantsInstanceResourcePolicy` operation.
 ///
@@ -227,12 +202,9 @@ rt::operation_type!(
     op::GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl GetAccessGrantsInstanceResourcePolicy {
-    /// Sets [`account_id`](t::GetAccessGrantsInstanceResourcePolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetAccessGrantsInstanceResourcePolicyRequest account_id(String)
+    );
 }
 /// The `GetAccessGrantsLocation` operation.
 ///
@@ -251,18 +223,10 @@ rt::operation_type!(
     t::GetAccessGrantsLocationResult, rt::NoErrors, op::GET_ACCESS_GRANTS_LOCATION
 );
 impl GetAccessGrantsLocation {
-    /// Sets [`account_id`](t::GetAccessGrantsLocationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_grants_location_id`](t::GetAccessGrantsLocationRequest::access_grants_location_id).
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessGrantsLocationRequest account_id(String));
+    rt::setter!(
+        into_req GetAccessGrantsLocationRequest access_grants_location_id(String)
+    );
 }
 /// The `GetAccessPoint` operation.
 ///
@@ -283,18 +247,8 @@ rt::operation_type!(
     op::GET_ACCESS_POINT
 );
 impl GetAccessPoint {
-    /// Sets [`account_id`](t::GetAccessPointRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessPointRequest account_id(String));
+    rt::setter!(into_req GetAccessPointRequest name(String));
 }
 /// The `GetAccessPointConfigurationForObjectLambda` operation.
 ///
@@ -319,18 +273,10 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointConfigurationForObjectLambda {
-    /// Sets [`account_id`](t::GetAccessPointConfigurationForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointConfigurationForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetAccessPointConfigurationForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req GetAccessPointConfigurationForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointForObjectLambda` operation.
 ///
@@ -356,18 +302,8 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointForObjectLambda {
-    /// Sets [`account_id`](t::GetAccessPointForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessPointForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req GetAccessPointForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointPolicy` operation.
 ///
@@ -389,18 +325,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_POINT_POLICY
 );
 impl GetAccessPointPolicy {
-    /// Sets [`account_id`](t::GetAccessPointPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointPolicyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req GetAccessPointPolicyRequest name(String));
 }
 /// The `GetAccessPointPolicyForObjectLambda` operation.
 ///
@@ -425,18 +351,8 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointPolicyForObjectLambda {
-    /// Sets [`account_id`](t::GetAccessPointPolicyForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointPolicyForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessPointPolicyForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req GetAccessPointPolicyForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointPolicyStatus` operation.
 ///
@@ -455,18 +371,8 @@ rt::operation_type!(
     t::GetAccessPointPolicyStatusResult, rt::NoErrors, op::GET_ACCESS_POINT_POLICY_STATUS
 );
 impl GetAccessPointPolicyStatus {
-    /// Sets [`account_id`](t::GetAccessPointPolicyStatusRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointPolicyStatusRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessPointPolicyStatusRequest account_id(String));
+    rt::setter!(into_req GetAccessPointPolicyStatusRequest name(String));
 }
 /// The `GetAccessPointPolicyStatusForObjectLambda` operation.
 ///
@@ -487,18 +393,10 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointPolicyStatusForObjectLambda {
-    /// Sets [`account_id`](t::GetAccessPointPolicyStatusForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointPolicyStatusForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetAccessPointPolicyStatusForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req GetAccessPointPolicyStatusForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointScope` operation.
 ///
@@ -519,18 +417,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_POINT_SCOPE
 );
 impl GetAccessPointScope {
-    /// Sets [`account_id`](t::GetAccessPointScopeRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetAccessPointScopeRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessPointScopeRequest account_id(String));
+    rt::setter!(into_req GetAccessPointScopeRequest name(String));
 }
 /// The `GetBucket` operation.
 ///
@@ -554,18 +442,8 @@ rt::operation_type!(
     GetBucket, t::GetBucketRequest, t::GetBucketResult, rt::NoErrors, op::GET_BUCKET
 );
 impl GetBucket {
-    /// Sets [`account_id`](t::GetBucketRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::GetBucketRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req GetBucketRequest account_id(String));
+    rt::setter!(into_req GetBucketRequest bucket(String));
 }
 /// The `GetBucketLifecycleConfiguration` operation.
 ///
@@ -601,18 +479,8 @@ rt::operation_type!(
     op::GET_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl GetBucketLifecycleConfiguration {
-    /// Sets [`account_id`](t::GetBucketLifecycleConfigurationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::GetBucketLifecycleConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req GetBucketLifecycleConfigurationRequest account_id(String));
+    rt::setter!(into_req GetBucketLifecycleConfigurationRequest bucket(String));
 }
 /// The `GetBucketPolicy` operation.
 ///
@@ -647,18 +515,8 @@ rt::operation_type!(
     op::GET_BUCKET_POLICY
 );
 impl GetBucketPolicy {
-    /// Sets [`account_id`](t::GetBucketPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::GetBucketPolicyRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req GetBucketPolicyRequest account_id(String));
+    rt::setter!(into_req GetBucketPolicyRequest bucket(String));
 }
 impl super::Client {
     /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`GetBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
@@ -779,18 +637,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_REPLICATION
 );
 impl GetBucketReplication {
-    /// Sets [`account_id`](t::GetBucketReplicationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::GetBucketReplicationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req GetBucketReplicationRequest account_id(String));
+    rt::setter!(into_req GetBucketReplicationRequest bucket(String));
 }
 /// The `GetBucketTagging` operation.
 ///
@@ -823,18 +671,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_TAGGING
 );
 impl GetBucketTagging {
-    /// Sets [`account_id`](t::GetBucketTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::GetBucketTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req GetBucketTaggingRequest account_id(String));
+    rt::setter!(into_req GetBucketTaggingRequest bucket(String));
 }
 /// The `GetBucketVersioning` operation.
 ///
@@ -865,18 +703,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_VERSIONING
 );
 impl GetBucketVersioning {
-    /// Sets [`account_id`](t::GetBucketVersioningRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::GetBucketVersioningRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
+    rt::setter!(into_req GetBucketVersioningRequest account_id(String));
+    rt::setter!(into_req GetBucketVersioningRequest bucket(String));
 }
 /// The `GetDataAccess` operation.
 ///
@@ -892,54 +720,14 @@ rt::operation_type!(
     op::GET_DATA_ACCESS
 );
 impl GetDataAccess {
-    /// Sets [`account_id`](t::GetDataAccessRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`target`](t::GetDataAccessRequest::target).
-    #[inline]
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target = value.into();
-        self
-    }
-    /// Sets [`permission`](t::GetDataAccessRequest::permission).
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
-        self.0.input_mut().permission = value.into();
-        self
-    }
-    /// Sets [`duration_seconds`](t::GetDataAccessRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`privilege`](t::GetDataAccessRequest::privilege).
-    #[inline]
-    pub fn privilege(mut self, value: impl Into<t::Privilege>) -> Self {
-        self.0.input_mut().privilege = Some(value.into());
-        self
-    }
-    /// Sets [`target_type`](t::GetDataAccessRequest::target_type).
-    #[inline]
-    pub fn target_type(mut self, value: impl Into<t::S3PrefixType>) -> Self {
-        self.0.input_mut().target_type = Some(value.into());
-        self
-    }
-    /// Sets [`audit_context`](t::GetDataAccessRequest::audit_context).
-    #[inline]
-    pub fn audit_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().audit_context = Some(value.into());
-        self
-    }
-    /// Sets [`instance_scope`](t::GetDataAccessRequest::instance_scope).
-    #[inline]
-    pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
-        self.0.input_mut().instance_scope = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetDataAccessRequest account_id(String));
+    rt::setter!(into_req GetDataAccessRequest target(String));
+    rt::setter!(into_req GetDataAccessRequest permission(t::Permission));
+    rt::setter!(val_opt GetDataAccessRequest duration_seconds(i32));
+    rt::setter!(into_opt GetDataAccessRequest privilege(t::Privilege));
+    rt::setter!(into_opt GetDataAccessRequest target_type(t::S3PrefixType));
+    rt::setter!(into_opt GetDataAccessRequest audit_context(String));
+    rt::setter!(into_opt GetDataAccessRequest instance_scope(t::InstanceScope));
 }
 /// The `GetJobTagging` operation.
 ///
@@ -964,18 +752,8 @@ rt::operation_type!(
     e::GetJobTaggingError, op::GET_JOB_TAGGING
 );
 impl GetJobTagging {
-    /// Sets [`account_id`](t::GetJobTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::GetJobTaggingRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetJobTaggingRequest account_id(String));
+    rt::setter!(into_req GetJobTaggingRequest job_id(String));
 }
 /// The `GetMultiRegionAccessPoint` operation.
 ///
@@ -1003,18 +781,8 @@ rt::operation_type!(
     t::GetMultiRegionAccessPointResult, rt::NoErrors, op::GET_MULTI_REGION_ACCESS_POINT
 );
 impl GetMultiRegionAccessPoint {
-    /// Sets [`account_id`](t::GetMultiRegionAccessPointRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetMultiRegionAccessPointRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetMultiRegionAccessPointRequest account_id(String));
+    rt::setter!(into_req GetMultiRegionAccessPointRequest name(String));
 }
 /// The `GetMultiRegionAccessPointPolicy` operation.
 ///
@@ -1041,18 +809,8 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_POLICY
 );
 impl GetMultiRegionAccessPointPolicy {
-    /// Sets [`account_id`](t::GetMultiRegionAccessPointPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetMultiRegionAccessPointPolicyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(into_req GetMultiRegionAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req GetMultiRegionAccessPointPolicyRequest name(String));
 }
 /// The `GetMultiRegionAccessPointPolicyStatus` operation.
 ///
@@ -1080,18 +838,10 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS
 );
 impl GetMultiRegionAccessPointPolicyStatus {
-    /// Sets [`account_id`](t::GetMultiRegionAccessPointPolicyStatusRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::GetMultiRegionAccessPointPolicyStatusRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetMultiRegionAccessPointPolicyStatusRequest account_id(String)
+    );
+    rt::setter!(into_req GetMultiRegionAccessPointPolicyStatusRequest name(String));
 }
 /// The `GetMultiRegionAccessPointRoutes` operation.
 ///
@@ -1119,18 +869,8 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_ROUTES
 );
 impl GetMultiRegionAccessPointRoutes {
-    /// Sets [`account_id`](t::GetMultiRegionAccessPointRoutesRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`mrap`](t::GetMultiRegionAccessPointRoutesRequest::mrap).
-    #[inline]
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mrap = value.into();
-        self
-    }
+    rt::setter!(into_req GetMultiRegionAccessPointRoutesRequest account_id(String));
+    rt::setter!(into_req GetMultiRegionAccessPointRoutesRequest mrap(String));
 }
 /// The `GetPublicAccessBlock` operation.
 ///
@@ -1154,12 +894,7 @@ rt::operation_type!(
     e::GetPublicAccessBlockError, op::GET_PUBLIC_ACCESS_BLOCK
 );
 impl GetPublicAccessBlock {
-    /// Sets [`account_id`](t::GetPublicAccessBlockRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetPublicAccessBlockRequest account_id(String));
 }
 /// The `GetStorageLensConfiguration` operation.
 ///
@@ -1181,18 +916,8 @@ rt::operation_type!(
     op::GET_STORAGE_LENS_CONFIGURATION
 );
 impl GetStorageLensConfiguration {
-    /// Sets [`config_id`](t::GetStorageLensConfigurationRequest::config_id).
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::GetStorageLensConfigurationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetStorageLensConfigurationRequest config_id(String));
+    rt::setter!(into_req GetStorageLensConfigurationRequest account_id(String));
 }
 /// The `GetStorageLensConfigurationTagging` operation.
 ///
@@ -1214,18 +939,8 @@ rt::operation_type!(
     op::GET_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl GetStorageLensConfigurationTagging {
-    /// Sets [`config_id`](t::GetStorageLensConfigurationTaggingRequest::config_id).
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::GetStorageLensConfigurationTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetStorageLensConfigurationTaggingRequest config_id(String));
+    rt::setter!(into_req GetStorageLensConfigurationTaggingRequest account_id(String));
 }
 /// The `GetStorageLensGroup` operation.
 ///
@@ -1246,16 +961,6 @@ rt::operation_type!(
     rt::NoErrors, op::GET_STORAGE_LENS_GROUP
 );
 impl GetStorageLensGroup {
-    /// Sets [`name`](t::GetStorageLensGroupRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::GetStorageLensGroupRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetStorageLensGroupRequest name(String));
+    rt::setter!(into_req GetStorageLensGroupRequest account_id(String));
 }

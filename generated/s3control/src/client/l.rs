@@ -108,54 +108,14 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_ACCESS_GRANTS
 );
 impl ListAccessGrants {
-    /// Sets [`account_id`](t::ListAccessGrantsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListAccessGrantsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccessGrantsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`grantee_type`](t::ListAccessGrantsRequest::grantee_type).
-    #[inline]
-    pub fn grantee_type(mut self, value: impl Into<t::GranteeType>) -> Self {
-        self.0.input_mut().grantee_type = Some(value.into());
-        self
-    }
-    /// Sets [`grantee_identifier`](t::ListAccessGrantsRequest::grantee_identifier).
-    #[inline]
-    pub fn grantee_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grantee_identifier = Some(value.into());
-        self
-    }
-    /// Sets [`permission`](t::ListAccessGrantsRequest::permission).
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
-        self.0.input_mut().permission = Some(value.into());
-        self
-    }
-    /// Sets [`grant_scope`](t::ListAccessGrantsRequest::grant_scope).
-    #[inline]
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_scope = Some(value.into());
-        self
-    }
-    /// Sets [`application_arn`](t::ListAccessGrantsRequest::application_arn).
-    #[inline]
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListAccessGrantsRequest account_id(String));
+    rt::setter!(into_opt ListAccessGrantsRequest next_token(String));
+    rt::setter!(val_opt ListAccessGrantsRequest max_results(i32));
+    rt::setter!(into_opt ListAccessGrantsRequest grantee_type(t::GranteeType));
+    rt::setter!(into_opt ListAccessGrantsRequest grantee_identifier(String));
+    rt::setter!(into_opt ListAccessGrantsRequest permission(t::Permission));
+    rt::setter!(into_opt ListAccessGrantsRequest grant_scope(String));
+    rt::setter!(into_opt ListAccessGrantsRequest application_arn(String));
 }
 /// The `ListAccessGrantsInstances` operation.
 ///
@@ -174,24 +134,9 @@ rt::operation_type!(
     t::ListAccessGrantsInstancesResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_INSTANCES
 );
 impl ListAccessGrantsInstances {
-    /// Sets [`account_id`](t::ListAccessGrantsInstancesRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListAccessGrantsInstancesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccessGrantsInstancesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAccessGrantsInstancesRequest account_id(String));
+    rt::setter!(into_opt ListAccessGrantsInstancesRequest next_token(String));
+    rt::setter!(val_opt ListAccessGrantsInstancesRequest max_results(i32));
 }
 /// The `ListAccessGrantsLocations` operation.
 ///
@@ -210,30 +155,10 @@ rt::operation_type!(
     t::ListAccessGrantsLocationsResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_LOCATIONS
 );
 impl ListAccessGrantsLocations {
-    /// Sets [`account_id`](t::ListAccessGrantsLocationsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListAccessGrantsLocationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccessGrantsLocationsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`location_scope`](t::ListAccessGrantsLocationsRequest::location_scope).
-    #[inline]
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().location_scope = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListAccessGrantsLocationsRequest account_id(String));
+    rt::setter!(into_opt ListAccessGrantsLocationsRequest next_token(String));
+    rt::setter!(val_opt ListAccessGrantsLocationsRequest max_results(i32));
+    rt::setter!(into_opt ListAccessGrantsLocationsRequest location_scope(String));
 }
 /// The `ListAccessPoints` operation.
 ///
@@ -262,42 +187,12 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_ACCESS_POINTS
 );
 impl ListAccessPoints {
-    /// Sets [`account_id`](t::ListAccessPointsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::ListAccessPointsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListAccessPointsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccessPointsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`data_source_id`](t::ListAccessPointsRequest::data_source_id).
-    #[inline]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_id = Some(value.into());
-        self
-    }
-    /// Sets [`data_source_type`](t::ListAccessPointsRequest::data_source_type).
-    #[inline]
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_type = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListAccessPointsRequest account_id(String));
+    rt::setter!(into_opt ListAccessPointsRequest bucket(String));
+    rt::setter!(into_opt ListAccessPointsRequest next_token(String));
+    rt::setter!(val_opt ListAccessPointsRequest max_results(i32));
+    rt::setter!(into_opt ListAccessPointsRequest data_source_id(String));
+    rt::setter!(into_opt ListAccessPointsRequest data_source_type(String));
 }
 /// The `ListAccessPointsForDirectoryBuckets` operation.
 ///
@@ -321,30 +216,12 @@ rt::operation_type!(
     op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS
 );
 impl ListAccessPointsForDirectoryBuckets {
-    /// Sets [`account_id`](t::ListAccessPointsForDirectoryBucketsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`directory_bucket`](t::ListAccessPointsForDirectoryBucketsRequest::directory_bucket).
-    #[inline]
-    pub fn directory_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().directory_bucket = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListAccessPointsForDirectoryBucketsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccessPointsForDirectoryBucketsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAccessPointsForDirectoryBucketsRequest account_id(String));
+    rt::setter!(
+        into_opt ListAccessPointsForDirectoryBucketsRequest directory_bucket(String)
+    );
+    rt::setter!(into_opt ListAccessPointsForDirectoryBucketsRequest next_token(String));
+    rt::setter!(val_opt ListAccessPointsForDirectoryBucketsRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -386,24 +263,9 @@ rt::operation_type!(
     op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA
 );
 impl ListAccessPointsForObjectLambda {
-    /// Sets [`account_id`](t::ListAccessPointsForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListAccessPointsForObjectLambdaRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccessPointsForObjectLambdaRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListAccessPointsForObjectLambdaRequest account_id(String));
+    rt::setter!(into_opt ListAccessPointsForObjectLambdaRequest next_token(String));
+    rt::setter!(val_opt ListAccessPointsForObjectLambdaRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -435,42 +297,12 @@ rt::operation_type!(
     t::ListCallerAccessGrantsResult, rt::NoErrors, op::LIST_CALLER_ACCESS_GRANTS
 );
 impl ListCallerAccessGrants {
-    /// Sets [`account_id`](t::ListCallerAccessGrantsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`grant_scope`](t::ListCallerAccessGrantsRequest::grant_scope).
-    #[inline]
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_scope = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListCallerAccessGrantsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListCallerAccessGrantsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`allowed_by_application`](t::ListCallerAccessGrantsRequest::allowed_by_application).
-    #[inline]
-    pub fn allowed_by_application(mut self, value: bool) -> Self {
-        self.0.input_mut().allowed_by_application = Some(value);
-        self
-    }
-    /// Sets [`instance_scope`](t::ListCallerAccessGrantsRequest::instance_scope).
-    #[inline]
-    pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
-        self.0.input_mut().instance_scope = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListCallerAccessGrantsRequest account_id(String));
+    rt::setter!(into_opt ListCallerAccessGrantsRequest grant_scope(String));
+    rt::setter!(into_opt ListCallerAccessGrantsRequest next_token(String));
+    rt::setter!(val_opt ListCallerAccessGrantsRequest max_results(i32));
+    rt::setter!(val_opt ListCallerAccessGrantsRequest allowed_by_application(bool));
+    rt::setter!(into_opt ListCallerAccessGrantsRequest instance_scope(t::InstanceScope));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -504,36 +336,10 @@ rt::operation_type!(
     ListJobs, t::ListJobsRequest, t::ListJobsResult, e::ListJobsError, op::LIST_JOBS
 );
 impl ListJobs {
-    /// Sets [`account_id`](t::ListJobsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_statuses`](t::ListJobsRequest::job_statuses).
-    #[inline]
-    pub fn job_statuses(mut self, value: impl rt::Items<t::JobStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().job_statuses);
-        self
-    }
-    /// Adds one element to `JobStatuses`; see [`job_statuses`](Self::job_statuses).
-    #[inline]
-    pub fn push_job_statuses(mut self, item: impl Into<t::JobStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().job_statuses, item);
-        self
-    }
-    /// Sets [`next_token`](t::ListJobsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListJobsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListJobsRequest account_id(String));
+    rt::setter!(items ListJobsRequest job_statuses(t::JobStatus) push_job_statuses);
+    rt::setter!(into_opt ListJobsRequest next_token(String));
+    rt::setter!(val_opt ListJobsRequest max_results(i32));
 }
 /// The `ListMultiRegionAccessPoints` operation.
 ///
@@ -562,24 +368,9 @@ rt::operation_type!(
     op::LIST_MULTI_REGION_ACCESS_POINTS
 );
 impl ListMultiRegionAccessPoints {
-    /// Sets [`account_id`](t::ListMultiRegionAccessPointsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListMultiRegionAccessPointsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListMultiRegionAccessPointsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListMultiRegionAccessPointsRequest account_id(String));
+    rt::setter!(into_opt ListMultiRegionAccessPointsRequest next_token(String));
+    rt::setter!(val_opt ListMultiRegionAccessPointsRequest max_results(i32));
 }
 /// The `ListRegionalBuckets` operation.
 ///
@@ -600,30 +391,10 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_REGIONAL_BUCKETS
 );
 impl ListRegionalBuckets {
-    /// Sets [`account_id`](t::ListRegionalBucketsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListRegionalBucketsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListRegionalBucketsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`outpost_id`](t::ListRegionalBucketsRequest::outpost_id).
-    #[inline]
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListRegionalBucketsRequest account_id(String));
+    rt::setter!(into_opt ListRegionalBucketsRequest next_token(String));
+    rt::setter!(val_opt ListRegionalBucketsRequest max_results(i32));
+    rt::setter!(into_opt ListRegionalBucketsRequest outpost_id(String));
 }
 /// The `ListStorageLensConfigurations` operation.
 ///
@@ -645,18 +416,8 @@ rt::operation_type!(
     op::LIST_STORAGE_LENS_CONFIGURATIONS
 );
 impl ListStorageLensConfigurations {
-    /// Sets [`account_id`](t::ListStorageLensConfigurationsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStorageLensConfigurationsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStorageLensConfigurationsRequest account_id(String));
+    rt::setter!(into_opt ListStorageLensConfigurationsRequest next_token(String));
 }
 /// The `ListStorageLensGroups` operation.
 ///
@@ -677,18 +438,8 @@ rt::operation_type!(
     t::ListStorageLensGroupsResult, rt::NoErrors, op::LIST_STORAGE_LENS_GROUPS
 );
 impl ListStorageLensGroups {
-    /// Sets [`account_id`](t::ListStorageLensGroupsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListStorageLensGroupsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListStorageLensGroupsRequest account_id(String));
+    rt::setter!(into_opt ListStorageLensGroupsRequest next_token(String));
 }
 /// The `ListTagsForResource` operation.
 ///
@@ -719,16 +470,6 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`account_id`](t::ListTagsForResourceRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`resource_arn`](t::ListTagsForResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceRequest account_id(String));
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }

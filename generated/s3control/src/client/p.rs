@@ -129,24 +129,13 @@ rt::operation_type!(
     op::PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl PutAccessGrantsInstanceResourcePolicy {
-    /// Sets [`account_id`](t::PutAccessGrantsInstanceResourcePolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`policy`](t::PutAccessGrantsInstanceResourcePolicyRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sets [`organization`](t::PutAccessGrantsInstanceResourcePolicyRequest::organization).
-    #[inline]
-    pub fn organization(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req PutAccessGrantsInstanceResourcePolicyRequest account_id(String)
+    );
+    rt::setter!(into_req PutAccessGrantsInstanceResourcePolicyRequest policy(String));
+    rt::setter!(
+        into_opt PutAccessGrantsInstanceResourcePolicyRequest organization(String)
+    );
 }
 /// The `PutAccessPointConfigurationForObjectLambda` operation.
 ///
@@ -170,24 +159,14 @@ rt::operation_type!(
     op::PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA
 );
 impl PutAccessPointConfigurationForObjectLambda {
-    /// Sets [`account_id`](t::PutAccessPointConfigurationForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::PutAccessPointConfigurationForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`configuration`](t::PutAccessPointConfigurationForObjectLambdaRequest::configuration).
-    #[inline]
-    pub fn configuration(mut self, value: t::ObjectLambdaConfiguration) -> Self {
-        self.0.input_mut().configuration = value;
-        self
-    }
+    rt::setter!(
+        into_req PutAccessPointConfigurationForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req PutAccessPointConfigurationForObjectLambdaRequest name(String));
+    rt::setter!(
+        val_req PutAccessPointConfigurationForObjectLambdaRequest
+        configuration(t::ObjectLambdaConfiguration)
+    );
 }
 /// The `PutAccessPointPolicy` operation.
 ///
@@ -207,24 +186,9 @@ rt::operation_type!(
     op::PUT_ACCESS_POINT_POLICY
 );
 impl PutAccessPointPolicy {
-    /// Sets [`account_id`](t::PutAccessPointPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::PutAccessPointPolicyRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`policy`](t::PutAccessPointPolicyRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
+    rt::setter!(into_req PutAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req PutAccessPointPolicyRequest name(String));
+    rt::setter!(into_req PutAccessPointPolicyRequest policy(String));
 }
 /// The `PutAccessPointPolicyForObjectLambda` operation.
 ///
@@ -248,24 +212,9 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl PutAccessPointPolicyForObjectLambda {
-    /// Sets [`account_id`](t::PutAccessPointPolicyForObjectLambdaRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::PutAccessPointPolicyForObjectLambdaRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`policy`](t::PutAccessPointPolicyForObjectLambdaRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
+    rt::setter!(into_req PutAccessPointPolicyForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req PutAccessPointPolicyForObjectLambdaRequest name(String));
+    rt::setter!(into_req PutAccessPointPolicyForObjectLambdaRequest policy(String));
 }
 /// The `PutAccessPointScope` operation.
 ///
@@ -284,24 +233,9 @@ rt::operation_type!(
     op::PUT_ACCESS_POINT_SCOPE
 );
 impl PutAccessPointScope {
-    /// Sets [`account_id`](t::PutAccessPointScopeRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`name`](t::PutAccessPointScopeRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`scope`](t::PutAccessPointScopeRequest::scope).
-    #[inline]
-    pub fn scope(mut self, value: t::Scope) -> Self {
-        self.0.input_mut().scope = value;
-        self
-    }
+    rt::setter!(into_req PutAccessPointScopeRequest account_id(String));
+    rt::setter!(into_req PutAccessPointScopeRequest name(String));
+    rt::setter!(val_req PutAccessPointScopeRequest scope(t::Scope));
 }
 /// The `PutBucketLifecycleConfiguration` operation.
 ///
@@ -327,24 +261,12 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl PutBucketLifecycleConfiguration {
-    /// Sets [`account_id`](t::PutBucketLifecycleConfigurationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::PutBucketLifecycleConfigurationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`lifecycle_configuration`](t::PutBucketLifecycleConfigurationRequest::lifecycle_configuration).
-    #[inline]
-    pub fn lifecycle_configuration(mut self, value: t::LifecycleConfiguration) -> Self {
-        self.0.input_mut().lifecycle_configuration = Some(value);
-        self
-    }
+    rt::setter!(into_req PutBucketLifecycleConfigurationRequest account_id(String));
+    rt::setter!(into_req PutBucketLifecycleConfigurationRequest bucket(String));
+    rt::setter!(
+        val_opt PutBucketLifecycleConfigurationRequest
+        lifecycle_configuration(t::LifecycleConfiguration)
+    );
 }
 /// The `PutBucketPolicy` operation.
 ///
@@ -374,30 +296,10 @@ rt::operation_type!(
     op::PUT_BUCKET_POLICY
 );
 impl PutBucketPolicy {
-    /// Sets [`account_id`](t::PutBucketPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::PutBucketPolicyRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`confirm_remove_self_bucket_access`](t::PutBucketPolicyRequest::confirm_remove_self_bucket_access).
-    #[inline]
-    pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
-        self.0.input_mut().confirm_remove_self_bucket_access = Some(value);
-        self
-    }
-    /// Sets [`policy`](t::PutBucketPolicyRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
+    rt::setter!(into_req PutBucketPolicyRequest account_id(String));
+    rt::setter!(into_req PutBucketPolicyRequest bucket(String));
+    rt::setter!(val_opt PutBucketPolicyRequest confirm_remove_self_bucket_access(bool));
+    rt::setter!(into_req PutBucketPolicyRequest policy(String));
 }
 /// The `PutBucketReplication` operation.
 ///
@@ -445,27 +347,12 @@ rt::operation_type!(
     op::PUT_BUCKET_REPLICATION
 );
 impl PutBucketReplication {
-    /// Sets [`account_id`](t::PutBucketReplicationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::PutBucketReplicationRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`replication_configuration`](t::PutBucketReplicationRequest::replication_configuration).
-    #[inline]
-    pub fn replication_configuration(
-        mut self,
-        value: t::ReplicationConfiguration,
-    ) -> Self {
-        self.0.input_mut().replication_configuration = value;
-        self
-    }
+    rt::setter!(into_req PutBucketReplicationRequest account_id(String));
+    rt::setter!(into_req PutBucketReplicationRequest bucket(String));
+    rt::setter!(
+        val_req PutBucketReplicationRequest
+        replication_configuration(t::ReplicationConfiguration)
+    );
 }
 /// The `PutBucketTagging` operation.
 ///
@@ -504,24 +391,9 @@ rt::operation_type!(
     op::PUT_BUCKET_TAGGING
 );
 impl PutBucketTagging {
-    /// Sets [`account_id`](t::PutBucketTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::PutBucketTaggingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`tagging`](t::PutBucketTaggingRequest::tagging).
-    #[inline]
-    pub fn tagging(mut self, value: t::Tagging) -> Self {
-        self.0.input_mut().tagging = value;
-        self
-    }
+    rt::setter!(into_req PutBucketTaggingRequest account_id(String));
+    rt::setter!(into_req PutBucketTaggingRequest bucket(String));
+    rt::setter!(val_req PutBucketTaggingRequest tagging(t::Tagging));
 }
 /// The `PutBucketVersioning` operation.
 ///
@@ -555,33 +427,13 @@ rt::operation_type!(
     op::PUT_BUCKET_VERSIONING
 );
 impl PutBucketVersioning {
-    /// Sets [`account_id`](t::PutBucketVersioningRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`bucket`](t::PutBucketVersioningRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`mfa`](t::PutBucketVersioningRequest::mfa).
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// Sets [`versioning_configuration`](t::PutBucketVersioningRequest::versioning_configuration).
-    #[inline]
-    pub fn versioning_configuration(
-        mut self,
-        value: t::VersioningConfiguration,
-    ) -> Self {
-        self.0.input_mut().versioning_configuration = value;
-        self
-    }
+    rt::setter!(into_req PutBucketVersioningRequest account_id(String));
+    rt::setter!(into_req PutBucketVersioningRequest bucket(String));
+    rt::setter!(into_opt PutBucketVersioningRequest mfa(String));
+    rt::setter!(
+        val_req PutBucketVersioningRequest
+        versioning_configuration(t::VersioningConfiguration)
+    );
 }
 /// The `PutJobTagging` operation.
 ///
@@ -616,30 +468,9 @@ rt::operation_type!(
     e::PutJobTaggingError, op::PUT_JOB_TAGGING
 );
 impl PutJobTagging {
-    /// Sets [`account_id`](t::PutJobTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::PutJobTaggingRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutJobTaggingRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::S3Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::S3Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req PutJobTaggingRequest account_id(String));
+    rt::setter!(into_req PutJobTaggingRequest job_id(String));
+    rt::setter!(items PutJobTaggingRequest tags(t::S3Tag) push_tags);
 }
 /// The `PutMultiRegionAccessPointPolicy` operation.
 ///
@@ -666,24 +497,12 @@ rt::operation_type!(
     op::PUT_MULTI_REGION_ACCESS_POINT_POLICY
 );
 impl PutMultiRegionAccessPointPolicy {
-    /// Sets [`account_id`](t::PutMultiRegionAccessPointPolicyRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`client_token`](t::PutMultiRegionAccessPointPolicyRequest::client_token).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Sets [`details`](t::PutMultiRegionAccessPointPolicyRequest::details).
-    #[inline]
-    pub fn details(mut self, value: t::PutMultiRegionAccessPointPolicyInput) -> Self {
-        self.0.input_mut().details = value;
-        self
-    }
+    rt::setter!(into_req PutMultiRegionAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req PutMultiRegionAccessPointPolicyRequest client_token(String));
+    rt::setter!(
+        val_req PutMultiRegionAccessPointPolicyRequest
+        details(t::PutMultiRegionAccessPointPolicyInput)
+    );
 }
 /// The `PutPublicAccessBlock` operation.
 ///
@@ -703,21 +522,11 @@ rt::operation_type!(
     op::PUT_PUBLIC_ACCESS_BLOCK
 );
 impl PutPublicAccessBlock {
-    /// Sets [`public_access_block_configuration`](t::PutPublicAccessBlockRequest::public_access_block_configuration).
-    #[inline]
-    pub fn public_access_block_configuration(
-        mut self,
-        value: t::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.0.input_mut().public_access_block_configuration = value;
-        self
-    }
-    /// Sets [`account_id`](t::PutPublicAccessBlockRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(
+        val_req PutPublicAccessBlockRequest
+        public_access_block_configuration(t::PublicAccessBlockConfiguration)
+    );
+    rt::setter!(into_req PutPublicAccessBlockRequest account_id(String));
 }
 /// The `PutStorageLensConfiguration` operation.
 ///
@@ -734,39 +543,15 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_STORAGE_LENS_CONFIGURATION
 );
 impl PutStorageLensConfiguration {
-    /// Sets [`config_id`](t::PutStorageLensConfigurationRequest::config_id).
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::PutStorageLensConfigurationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`storage_lens_configuration`](t::PutStorageLensConfigurationRequest::storage_lens_configuration).
-    #[inline]
-    pub fn storage_lens_configuration(
-        mut self,
-        value: t::StorageLensConfiguration,
-    ) -> Self {
-        self.0.input_mut().storage_lens_configuration = value;
-        self
-    }
-    /// Sets [`tags`](t::PutStorageLensConfigurationRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::StorageLensTag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::StorageLensTag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req PutStorageLensConfigurationRequest config_id(String));
+    rt::setter!(into_req PutStorageLensConfigurationRequest account_id(String));
+    rt::setter!(
+        val_req PutStorageLensConfigurationRequest
+        storage_lens_configuration(t::StorageLensConfiguration)
+    );
+    rt::setter!(
+        items PutStorageLensConfigurationRequest tags(t::StorageLensTag) push_tags
+    );
 }
 /// The `PutStorageLensConfigurationTagging` operation.
 ///
@@ -788,28 +573,9 @@ rt::operation_type!(
     op::PUT_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl PutStorageLensConfigurationTagging {
-    /// Sets [`config_id`](t::PutStorageLensConfigurationTaggingRequest::config_id).
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::PutStorageLensConfigurationTaggingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`tags`](t::PutStorageLensConfigurationTaggingRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::StorageLensTag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::StorageLensTag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req PutStorageLensConfigurationTaggingRequest config_id(String));
+    rt::setter!(into_req PutStorageLensConfigurationTaggingRequest account_id(String));
+    rt::setter!(
+        items PutStorageLensConfigurationTaggingRequest tags(t::StorageLensTag) push_tags
+    );
 }

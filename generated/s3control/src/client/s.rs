@@ -47,34 +47,10 @@ rt::operation_type!(
     op::SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES
 );
 impl SubmitMultiRegionAccessPointRoutes {
-    /// Sets [`account_id`](t::SubmitMultiRegionAccessPointRoutesRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`mrap`](t::SubmitMultiRegionAccessPointRoutesRequest::mrap).
-    #[inline]
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mrap = value.into();
-        self
-    }
-    /// Sets [`route_updates`](t::SubmitMultiRegionAccessPointRoutesRequest::route_updates).
-    #[inline]
-    pub fn route_updates(
-        mut self,
-        value: impl rt::Items<t::MultiRegionAccessPointRoute>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().route_updates);
-        self
-    }
-    /// Adds one element to `RouteUpdates`; see [`route_updates`](Self::route_updates).
-    #[inline]
-    pub fn push_route_updates(
-        mut self,
-        item: impl Into<t::MultiRegionAccessPointRoute>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().route_updates, item);
-        self
-    }
+    rt::setter!(into_req SubmitMultiRegionAccessPointRoutesRequest account_id(String));
+    rt::setter!(into_req SubmitMultiRegionAccessPointRoutesRequest mrap(String));
+    rt::setter!(
+        items SubmitMultiRegionAccessPointRoutesRequest
+        route_updates(t::MultiRegionAccessPointRoute) push_route_updates
+    );
 }

@@ -62,30 +62,9 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`account_id`](t::UntagResourceRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`resource_arn`](t::UntagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceRequest account_id(String));
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAccessGrantsLocation` operation.
 ///
@@ -105,24 +84,11 @@ rt::operation_type!(
     t::UpdateAccessGrantsLocationResult, rt::NoErrors, op::UPDATE_ACCESS_GRANTS_LOCATION
 );
 impl UpdateAccessGrantsLocation {
-    /// Sets [`account_id`](t::UpdateAccessGrantsLocationRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_grants_location_id`](t::UpdateAccessGrantsLocationRequest::access_grants_location_id).
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
-    /// Sets [`iam_role_arn`](t::UpdateAccessGrantsLocationRequest::iam_role_arn).
-    #[inline]
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().iam_role_arn = value.into();
-        self
-    }
+    rt::setter!(into_req UpdateAccessGrantsLocationRequest account_id(String));
+    rt::setter!(
+        into_req UpdateAccessGrantsLocationRequest access_grants_location_id(String)
+    );
+    rt::setter!(into_req UpdateAccessGrantsLocationRequest iam_role_arn(String));
 }
 /// The `UpdateJobPriority` operation.
 ///
@@ -148,24 +114,9 @@ rt::operation_type!(
     e::UpdateJobPriorityError, op::UPDATE_JOB_PRIORITY
 );
 impl UpdateJobPriority {
-    /// Sets [`account_id`](t::UpdateJobPriorityRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::UpdateJobPriorityRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`priority`](t::UpdateJobPriorityRequest::priority).
-    #[inline]
-    pub fn priority(mut self, value: i32) -> Self {
-        self.0.input_mut().priority = value;
-        self
-    }
+    rt::setter!(into_req UpdateJobPriorityRequest account_id(String));
+    rt::setter!(into_req UpdateJobPriorityRequest job_id(String));
+    rt::setter!(val_req UpdateJobPriorityRequest priority(i32));
 }
 /// The `UpdateJobStatus` operation.
 ///
@@ -191,33 +142,12 @@ rt::operation_type!(
     e::UpdateJobStatusError, op::UPDATE_JOB_STATUS
 );
 impl UpdateJobStatus {
-    /// Sets [`account_id`](t::UpdateJobStatusRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`job_id`](t::UpdateJobStatusRequest::job_id).
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sets [`requested_job_status`](t::UpdateJobStatusRequest::requested_job_status).
-    #[inline]
-    pub fn requested_job_status(
-        mut self,
-        value: impl Into<t::RequestedJobStatus>,
-    ) -> Self {
-        self.0.input_mut().requested_job_status = value.into();
-        self
-    }
-    /// Sets [`status_update_reason`](t::UpdateJobStatusRequest::status_update_reason).
-    #[inline]
-    pub fn status_update_reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_update_reason = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateJobStatusRequest account_id(String));
+    rt::setter!(into_req UpdateJobStatusRequest job_id(String));
+    rt::setter!(
+        into_req UpdateJobStatusRequest requested_job_status(t::RequestedJobStatus)
+    );
+    rt::setter!(into_opt UpdateJobStatusRequest status_update_reason(String));
 }
 /// The `UpdateStorageLensGroup` operation.
 ///
@@ -234,22 +164,9 @@ rt::operation_type!(
     op::UPDATE_STORAGE_LENS_GROUP
 );
 impl UpdateStorageLensGroup {
-    /// Sets [`name`](t::UpdateStorageLensGroupRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::UpdateStorageLensGroupRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`storage_lens_group`](t::UpdateStorageLensGroupRequest::storage_lens_group).
-    #[inline]
-    pub fn storage_lens_group(mut self, value: t::StorageLensGroup) -> Self {
-        self.0.input_mut().storage_lens_group = value;
-        self
-    }
+    rt::setter!(into_req UpdateStorageLensGroupRequest name(String));
+    rt::setter!(into_req UpdateStorageLensGroupRequest account_id(String));
+    rt::setter!(
+        val_req UpdateStorageLensGroupRequest storage_lens_group(t::StorageLensGroup)
+    );
 }

@@ -37,31 +37,15 @@ rt::operation_type!(
     op::ASSOCIATE_CROSS_ACCOUNT_REPLICA
 );
 impl AssociateCrossAccountReplica {
-    /// Sets [`secret_id`](t::AssociateCrossAccountReplicaRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`cross_account_replica_arn`](t::AssociateCrossAccountReplicaRequest::cross_account_replica_arn).
-    #[inline]
-    pub fn cross_account_replica_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cross_account_replica_arn = value.into();
-        self
-    }
-    /// Sets [`replica_restriction`](t::AssociateCrossAccountReplicaRequest::replica_restriction).
-    #[inline]
-    pub fn replica_restriction(
-        mut self,
-        value: impl Into<t::ReplicaRestrictionType>,
-    ) -> Self {
-        self.0.input_mut().replica_restriction = Some(value.into());
-        self
-    }
-    /// Sets [`replication_role_arn`](t::AssociateCrossAccountReplicaRequest::replication_role_arn).
-    #[inline]
-    pub fn replication_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replication_role_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req AssociateCrossAccountReplicaRequest secret_id(String));
+    rt::setter!(
+        into_req AssociateCrossAccountReplicaRequest cross_account_replica_arn(String)
+    );
+    rt::setter!(
+        into_opt AssociateCrossAccountReplicaRequest
+        replica_restriction(t::ReplicaRestrictionType)
+    );
+    rt::setter!(
+        into_opt AssociateCrossAccountReplicaRequest replication_role_arn(String)
+    );
 }

@@ -34,40 +34,10 @@ rt::operation_type!(
     e::BatchGetSecretValueError, op::BATCH_GET_SECRET_VALUE
 );
 impl BatchGetSecretValue {
-    /// Sets [`secret_id_list`](t::BatchGetSecretValueRequest::secret_id_list).
-    #[inline]
-    pub fn secret_id_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().secret_id_list);
-        self
-    }
-    /// Adds one element to `SecretIdList`; see [`secret_id_list`](Self::secret_id_list).
-    #[inline]
-    pub fn push_secret_id_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().secret_id_list, item);
-        self
-    }
-    /// Sets [`filters`](t::BatchGetSecretValueRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`max_results`](t::BatchGetSecretValueRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::BatchGetSecretValueRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        items BatchGetSecretValueRequest secret_id_list(String) push_secret_id_list
+    );
+    rt::setter!(items BatchGetSecretValueRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt BatchGetSecretValueRequest max_results(i32));
+    rt::setter!(into_opt BatchGetSecretValueRequest next_token(String));
 }

@@ -41,12 +41,7 @@ rt::operation_type!(
     e::CancelRotateSecretError, op::CANCEL_ROTATE_SECRET
 );
 impl CancelRotateSecret {
-    /// Sets [`secret_id`](t::CancelRotateSecretRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
+    rt::setter!(into_req CancelRotateSecretRequest secret_id(String));
 }
 /// The `CreateSecret` operation.
 ///
@@ -85,88 +80,18 @@ rt::operation_type!(
     op::CREATE_SECRET
 );
 impl CreateSecret {
-    /// Sets [`name`](t::CreateSecretRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`client_request_token`](t::CreateSecretRequest::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::CreateSecretRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::CreateSecretRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`secret_binary`](t::CreateSecretRequest::secret_binary).
-    #[inline]
-    pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().secret_binary = Some(value.into());
-        self
-    }
-    /// Sets [`secret_string`](t::CreateSecretRequest::secret_string).
-    #[inline]
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_string = Some(value.into());
-        self
-    }
-    /// Sets [`tags`](t::CreateSecretRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`add_replica_regions`](t::CreateSecretRequest::add_replica_regions).
-    #[inline]
-    pub fn add_replica_regions(
-        mut self,
-        value: impl rt::Items<t::ReplicaRegionType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_replica_regions);
-        self
-    }
-    /// Adds one element to `AddReplicaRegions`; see [`add_replica_regions`](Self::add_replica_regions).
-    #[inline]
-    pub fn push_add_replica_regions(
-        mut self,
-        item: impl Into<t::ReplicaRegionType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_replica_regions, item);
-        self
-    }
-    /// Sets [`force_overwrite_replica_secret`](t::CreateSecretRequest::force_overwrite_replica_secret).
-    #[inline]
-    pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
-        self.0.input_mut().force_overwrite_replica_secret = Some(value);
-        self
-    }
-    /// Sets [`type_`](t::CreateSecretRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`cross_account_primary_arn`](t::CreateSecretRequest::cross_account_primary_arn).
-    #[inline]
-    pub fn cross_account_primary_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cross_account_primary_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateSecretRequest name(String));
+    rt::setter!(into_opt CreateSecretRequest client_request_token(String));
+    rt::setter!(into_opt CreateSecretRequest description(String));
+    rt::setter!(into_opt CreateSecretRequest kms_key_id(String));
+    rt::setter!(into_opt CreateSecretRequest secret_binary(rt::Blob));
+    rt::setter!(into_opt CreateSecretRequest secret_string(String));
+    rt::setter!(items CreateSecretRequest tags(t::Tag) push_tags);
+    rt::setter!(
+        items CreateSecretRequest add_replica_regions(t::ReplicaRegionType)
+        push_add_replica_regions
+    );
+    rt::setter!(val_opt CreateSecretRequest force_overwrite_replica_secret(bool));
+    rt::setter!(into_opt CreateSecretRequest type_(String));
+    rt::setter!(into_opt CreateSecretRequest cross_account_primary_arn(String));
 }

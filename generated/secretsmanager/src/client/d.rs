@@ -50,18 +50,8 @@ rt::operation_type!(
     op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// Sets [`secret_id`](t::DeleteResourcePolicyRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::DeleteResourcePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req DeleteResourcePolicyRequest secret_id(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest policy_name(String));
 }
 /// The `DeleteSecret` operation.
 ///
@@ -96,24 +86,9 @@ rt::operation_type!(
     op::DELETE_SECRET
 );
 impl DeleteSecret {
-    /// Sets [`secret_id`](t::DeleteSecretRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`recovery_window_in_days`](t::DeleteSecretRequest::recovery_window_in_days).
-    #[inline]
-    pub fn recovery_window_in_days(mut self, value: i64) -> Self {
-        self.0.input_mut().recovery_window_in_days = Some(value);
-        self
-    }
-    /// Sets [`force_delete_without_recovery`](t::DeleteSecretRequest::force_delete_without_recovery).
-    #[inline]
-    pub fn force_delete_without_recovery(mut self, value: bool) -> Self {
-        self.0.input_mut().force_delete_without_recovery = Some(value);
-        self
-    }
+    rt::setter!(into_req DeleteSecretRequest secret_id(String));
+    rt::setter!(val_opt DeleteSecretRequest recovery_window_in_days(i64));
+    rt::setter!(val_opt DeleteSecretRequest force_delete_without_recovery(bool));
 }
 /// The `DescribeSecret` operation.
 ///
@@ -136,12 +111,7 @@ rt::operation_type!(
     e::DescribeSecretError, op::DESCRIBE_SECRET
 );
 impl DescribeSecret {
-    /// Sets [`secret_id`](t::DescribeSecretRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeSecretRequest secret_id(String));
 }
 /// The `DisassociateCrossAccountReplica` operation.
 ///
@@ -167,16 +137,8 @@ rt::operation_type!(
     op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA
 );
 impl DisassociateCrossAccountReplica {
-    /// Sets [`secret_id`](t::DisassociateCrossAccountReplicaRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`cross_account_replica_arn`](t::DisassociateCrossAccountReplicaRequest::cross_account_replica_arn).
-    #[inline]
-    pub fn cross_account_replica_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cross_account_replica_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DisassociateCrossAccountReplicaRequest secret_id(String));
+    rt::setter!(
+        into_req DisassociateCrossAccountReplicaRequest cross_account_replica_arn(String)
+    );
 }

@@ -42,54 +42,14 @@ rt::operation_type!(
     e::GetRandomPasswordError, op::GET_RANDOM_PASSWORD
 );
 impl GetRandomPassword {
-    /// Sets [`password_length`](t::GetRandomPasswordRequest::password_length).
-    #[inline]
-    pub fn password_length(mut self, value: i64) -> Self {
-        self.0.input_mut().password_length = Some(value);
-        self
-    }
-    /// Sets [`exclude_characters`](t::GetRandomPasswordRequest::exclude_characters).
-    #[inline]
-    pub fn exclude_characters(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclude_characters = Some(value.into());
-        self
-    }
-    /// Sets [`exclude_numbers`](t::GetRandomPasswordRequest::exclude_numbers).
-    #[inline]
-    pub fn exclude_numbers(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_numbers = Some(value);
-        self
-    }
-    /// Sets [`exclude_punctuation`](t::GetRandomPasswordRequest::exclude_punctuation).
-    #[inline]
-    pub fn exclude_punctuation(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_punctuation = Some(value);
-        self
-    }
-    /// Sets [`exclude_uppercase`](t::GetRandomPasswordRequest::exclude_uppercase).
-    #[inline]
-    pub fn exclude_uppercase(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_uppercase = Some(value);
-        self
-    }
-    /// Sets [`exclude_lowercase`](t::GetRandomPasswordRequest::exclude_lowercase).
-    #[inline]
-    pub fn exclude_lowercase(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_lowercase = Some(value);
-        self
-    }
-    /// Sets [`include_space`](t::GetRandomPasswordRequest::include_space).
-    #[inline]
-    pub fn include_space(mut self, value: bool) -> Self {
-        self.0.input_mut().include_space = Some(value);
-        self
-    }
-    /// Sets [`require_each_included_type`](t::GetRandomPasswordRequest::require_each_included_type).
-    #[inline]
-    pub fn require_each_included_type(mut self, value: bool) -> Self {
-        self.0.input_mut().require_each_included_type = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetRandomPasswordRequest password_length(i64));
+    rt::setter!(into_opt GetRandomPasswordRequest exclude_characters(String));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_numbers(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_punctuation(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_uppercase(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_lowercase(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest include_space(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest require_each_included_type(bool));
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -110,18 +70,8 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// Sets [`secret_id`](t::GetResourcePolicyRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::GetResourcePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetResourcePolicyRequest secret_id(String));
+    rt::setter!(into_opt GetResourcePolicyRequest policy_name(String));
 }
 /// The `GetSecretValue` operation.
 ///
@@ -148,22 +98,7 @@ rt::operation_type!(
     e::GetSecretValueError, op::GET_SECRET_VALUE
 );
 impl GetSecretValue {
-    /// Sets [`secret_id`](t::GetSecretValueRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`version_id`](t::GetSecretValueRequest::version_id).
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets [`version_stage`](t::GetSecretValueRequest::version_stage).
-    #[inline]
-    pub fn version_stage(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_stage = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetSecretValueRequest secret_id(String));
+    rt::setter!(into_opt GetSecretValueRequest version_id(String));
+    rt::setter!(into_opt GetSecretValueRequest version_stage(String));
 }

@@ -43,24 +43,9 @@ rt::operation_type!(
     op::LIST_RESOURCE_POLICIES
 );
 impl ListResourcePolicies {
-    /// Sets [`secret_id`](t::ListResourcePoliciesRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::ListResourcePoliciesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListResourcePoliciesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListResourcePoliciesRequest secret_id(String));
+    rt::setter!(val_opt ListResourcePoliciesRequest max_results(i32));
+    rt::setter!(into_opt ListResourcePoliciesRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -99,30 +84,10 @@ rt::operation_type!(
     op::LIST_SECRET_VERSION_IDS
 );
 impl ListSecretVersionIds {
-    /// Sets [`secret_id`](t::ListSecretVersionIdsRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::ListSecretVersionIdsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListSecretVersionIdsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`include_deprecated`](t::ListSecretVersionIdsRequest::include_deprecated).
-    #[inline]
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.0.input_mut().include_deprecated = Some(value);
-        self
-    }
+    rt::setter!(into_req ListSecretVersionIdsRequest secret_id(String));
+    rt::setter!(val_opt ListSecretVersionIdsRequest max_results(i32));
+    rt::setter!(into_opt ListSecretVersionIdsRequest next_token(String));
+    rt::setter!(val_opt ListSecretVersionIdsRequest include_deprecated(bool));
 }
 /// The `ListSecrets` operation.
 ///
@@ -151,48 +116,12 @@ rt::operation_type!(
     op::LIST_SECRETS
 );
 impl ListSecrets {
-    /// Sets [`include_planned_deletion`](t::ListSecretsRequest::include_planned_deletion).
-    #[inline]
-    pub fn include_planned_deletion(mut self, value: bool) -> Self {
-        self.0.input_mut().include_planned_deletion = Some(value);
-        self
-    }
-    /// Sets [`max_results`](t::ListSecretsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`next_token`](t::ListSecretsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`filters`](t::ListSecretsRequest::filters).
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sets [`sort_order`](t::ListSecretsRequest::sort_order).
-    #[inline]
-    pub fn sort_order(mut self, value: impl Into<t::SortOrderType>) -> Self {
-        self.0.input_mut().sort_order = Some(value.into());
-        self
-    }
-    /// Sets [`sort_by`](t::ListSecretsRequest::sort_by).
-    #[inline]
-    pub fn sort_by(mut self, value: impl Into<t::SortByType>) -> Self {
-        self.0.input_mut().sort_by = Some(value.into());
-        self
-    }
+    rt::setter!(val_opt ListSecretsRequest include_planned_deletion(bool));
+    rt::setter!(val_opt ListSecretsRequest max_results(i32));
+    rt::setter!(into_opt ListSecretsRequest next_token(String));
+    rt::setter!(items ListSecretsRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt ListSecretsRequest sort_order(t::SortOrderType));
+    rt::setter!(into_opt ListSecretsRequest sort_by(t::SortByType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

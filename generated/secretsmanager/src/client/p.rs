@@ -39,30 +39,10 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Sets [`secret_id`](t::PutResourcePolicyRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`resource_policy`](t::PutResourcePolicyRequest::resource_policy).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = value.into();
-        self
-    }
-    /// Sets [`policy_name`](t::PutResourcePolicyRequest::policy_name).
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Sets [`block_public_policy`](t::PutResourcePolicyRequest::block_public_policy).
-    #[inline]
-    pub fn block_public_policy(mut self, value: bool) -> Self {
-        self.0.input_mut().block_public_policy = Some(value);
-        self
-    }
+    rt::setter!(into_req PutResourcePolicyRequest secret_id(String));
+    rt::setter!(into_req PutResourcePolicyRequest resource_policy(String));
+    rt::setter!(into_opt PutResourcePolicyRequest policy_name(String));
+    rt::setter!(val_opt PutResourcePolicyRequest block_public_policy(bool));
 }
 /// The `PutSecretValue` operation.
 ///
@@ -91,46 +71,10 @@ rt::operation_type!(
     e::PutSecretValueError, op::PUT_SECRET_VALUE
 );
 impl PutSecretValue {
-    /// Sets [`secret_id`](t::PutSecretValueRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`client_request_token`](t::PutSecretValueRequest::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`secret_binary`](t::PutSecretValueRequest::secret_binary).
-    #[inline]
-    pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().secret_binary = Some(value.into());
-        self
-    }
-    /// Sets [`secret_string`](t::PutSecretValueRequest::secret_string).
-    #[inline]
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_string = Some(value.into());
-        self
-    }
-    /// Sets [`version_stages`](t::PutSecretValueRequest::version_stages).
-    #[inline]
-    pub fn version_stages(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().version_stages);
-        self
-    }
-    /// Adds one element to `VersionStages`; see [`version_stages`](Self::version_stages).
-    #[inline]
-    pub fn push_version_stages(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().version_stages, item);
-        self
-    }
-    /// Sets [`rotation_token`](t::PutSecretValueRequest::rotation_token).
-    #[inline]
-    pub fn rotation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rotation_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutSecretValueRequest secret_id(String));
+    rt::setter!(into_opt PutSecretValueRequest client_request_token(String));
+    rt::setter!(into_opt PutSecretValueRequest secret_binary(rt::Blob));
+    rt::setter!(into_opt PutSecretValueRequest secret_string(String));
+    rt::setter!(items PutSecretValueRequest version_stages(String) push_version_stages);
+    rt::setter!(into_opt PutSecretValueRequest rotation_token(String));
 }

@@ -52,24 +52,11 @@ rt::operation_type!(
     op::REMOVE_REGIONS_FROM_REPLICATION
 );
 impl RemoveRegionsFromReplication {
-    /// Sets [`secret_id`](t::RemoveRegionsFromReplicationRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`remove_replica_regions`](t::RemoveRegionsFromReplicationRequest::remove_replica_regions).
-    #[inline]
-    pub fn remove_replica_regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_replica_regions);
-        self
-    }
-    /// Adds one element to `RemoveReplicaRegions`; see [`remove_replica_regions`](Self::remove_replica_regions).
-    #[inline]
-    pub fn push_remove_replica_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_replica_regions, item);
-        self
-    }
+    rt::setter!(into_req RemoveRegionsFromReplicationRequest secret_id(String));
+    rt::setter!(
+        items RemoveRegionsFromReplicationRequest remove_replica_regions(String)
+        push_remove_replica_regions
+    );
 }
 /// The `ReplicateSecretToRegions` operation.
 ///
@@ -91,36 +78,14 @@ rt::operation_type!(
     op::REPLICATE_SECRET_TO_REGIONS
 );
 impl ReplicateSecretToRegions {
-    /// Sets [`secret_id`](t::ReplicateSecretToRegionsRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`add_replica_regions`](t::ReplicateSecretToRegionsRequest::add_replica_regions).
-    #[inline]
-    pub fn add_replica_regions(
-        mut self,
-        value: impl rt::Items<t::ReplicaRegionType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_replica_regions);
-        self
-    }
-    /// Adds one element to `AddReplicaRegions`; see [`add_replica_regions`](Self::add_replica_regions).
-    #[inline]
-    pub fn push_add_replica_regions(
-        mut self,
-        item: impl Into<t::ReplicaRegionType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_replica_regions, item);
-        self
-    }
-    /// Sets [`force_overwrite_replica_secret`](t::ReplicateSecretToRegionsRequest::force_overwrite_replica_secret).
-    #[inline]
-    pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
-        self.0.input_mut().force_overwrite_replica_secret = Some(value);
-        self
-    }
+    rt::setter!(into_req ReplicateSecretToRegionsRequest secret_id(String));
+    rt::setter!(
+        items ReplicateSecretToRegionsRequest add_replica_regions(t::ReplicaRegionType)
+        push_add_replica_regions
+    );
+    rt::setter!(
+        val_opt ReplicateSecretToRegionsRequest force_overwrite_replica_secret(bool)
+    );
 }
 /// The `RestoreSecret` operation.
 ///
@@ -141,12 +106,7 @@ rt::operation_type!(
     e::RestoreSecretError, op::RESTORE_SECRET
 );
 impl RestoreSecret {
-    /// Sets [`secret_id`](t::RestoreSecretRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
+    rt::setter!(into_req RestoreSecretRequest secret_id(String));
 }
 /// The `RotateSecret` operation.
 ///
@@ -169,61 +129,15 @@ rt::operation_type!(
     op::ROTATE_SECRET
 );
 impl RotateSecret {
-    /// Sets [`secret_id`](t::RotateSecretRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`client_request_token`](t::RotateSecretRequest::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`rotation_lambda_arn`](t::RotateSecretRequest::rotation_lambda_arn).
-    #[inline]
-    pub fn rotation_lambda_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rotation_lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets [`rotation_rules`](t::RotateSecretRequest::rotation_rules).
-    #[inline]
-    pub fn rotation_rules(mut self, value: t::RotationRulesType) -> Self {
-        self.0.input_mut().rotation_rules = Some(value);
-        self
-    }
-    /// Sets [`external_secret_rotation_metadata`](t::RotateSecretRequest::external_secret_rotation_metadata).
-    #[inline]
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        value: impl rt::Items<t::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().external_secret_rotation_metadata);
-        self
-    }
-    /// Adds one element to `ExternalSecretRotationMetadata`; see [`external_secret_rotation_metadata`](Self::external_secret_rotation_metadata).
-    #[inline]
-    pub fn push_external_secret_rotation_metadata(
-        mut self,
-        item: impl Into<t::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().external_secret_rotation_metadata, item);
-        self
-    }
-    /// Sets [`external_secret_rotation_role_arn`](t::RotateSecretRequest::external_secret_rotation_role_arn).
-    #[inline]
-    pub fn external_secret_rotation_role_arn(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().external_secret_rotation_role_arn = Some(value.into());
-        self
-    }
-    /// Sets [`rotate_immediately`](t::RotateSecretRequest::rotate_immediately).
-    #[inline]
-    pub fn rotate_immediately(mut self, value: bool) -> Self {
-        self.0.input_mut().rotate_immediately = Some(value);
-        self
-    }
+    rt::setter!(into_req RotateSecretRequest secret_id(String));
+    rt::setter!(into_opt RotateSecretRequest client_request_token(String));
+    rt::setter!(into_opt RotateSecretRequest rotation_lambda_arn(String));
+    rt::setter!(val_opt RotateSecretRequest rotation_rules(t::RotationRulesType));
+    rt::setter!(
+        items RotateSecretRequest
+        external_secret_rotation_metadata(t::ExternalSecretRotationMetadataItem)
+        push_external_secret_rotation_metadata
+    );
+    rt::setter!(into_opt RotateSecretRequest external_secret_rotation_role_arn(String));
+    rt::setter!(val_opt RotateSecretRequest rotate_immediately(bool));
 }

@@ -40,10 +40,5 @@ rt::operation_type!(
     op::STOP_REPLICATION_TO_REPLICA
 );
 impl StopReplicationToReplica {
-    /// Sets [`secret_id`](t::StopReplicationToReplicaRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
+    rt::setter!(into_req StopReplicationToReplicaRequest secret_id(String));
 }

@@ -31,22 +31,6 @@ rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`secret_id`](t::TagResourceRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagResourceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagResourceRequest secret_id(String));
+    rt::setter!(items TagResourceRequest tags(t::Tag) push_tags);
 }

@@ -44,24 +44,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`secret_id`](t::UntagResourceRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceRequest secret_id(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateSecret` operation.
 ///
@@ -94,48 +78,13 @@ rt::operation_type!(
     op::UPDATE_SECRET
 );
 impl UpdateSecret {
-    /// Sets [`secret_id`](t::UpdateSecretRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`client_request_token`](t::UpdateSecretRequest::client_request_token).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sets [`description`](t::UpdateSecretRequest::description).
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets [`kms_key_id`](t::UpdateSecretRequest::kms_key_id).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets [`secret_binary`](t::UpdateSecretRequest::secret_binary).
-    #[inline]
-    pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().secret_binary = Some(value.into());
-        self
-    }
-    /// Sets [`secret_string`](t::UpdateSecretRequest::secret_string).
-    #[inline]
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_string = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](t::UpdateSecretRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateSecretRequest secret_id(String));
+    rt::setter!(into_opt UpdateSecretRequest client_request_token(String));
+    rt::setter!(into_opt UpdateSecretRequest description(String));
+    rt::setter!(into_opt UpdateSecretRequest kms_key_id(String));
+    rt::setter!(into_opt UpdateSecretRequest secret_binary(rt::Blob));
+    rt::setter!(into_opt UpdateSecretRequest secret_string(String));
+    rt::setter!(into_opt UpdateSecretRequest type_(String));
 }
 /// The `UpdateSecretVersionStage` operation.
 ///
@@ -165,28 +114,8 @@ rt::operation_type!(
     op::UPDATE_SECRET_VERSION_STAGE
 );
 impl UpdateSecretVersionStage {
-    /// Sets [`secret_id`](t::UpdateSecretVersionStageRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sets [`version_stage`](t::UpdateSecretVersionStageRequest::version_stage).
-    #[inline]
-    pub fn version_stage(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_stage = value.into();
-        self
-    }
-    /// Sets [`remove_from_version_id`](t::UpdateSecretVersionStageRequest::remove_from_version_id).
-    #[inline]
-    pub fn remove_from_version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().remove_from_version_id = Some(value.into());
-        self
-    }
-    /// Sets [`move_to_version_id`](t::UpdateSecretVersionStageRequest::move_to_version_id).
-    #[inline]
-    pub fn move_to_version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().move_to_version_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req UpdateSecretVersionStageRequest secret_id(String));
+    rt::setter!(into_req UpdateSecretVersionStageRequest version_stage(String));
+    rt::setter!(into_opt UpdateSecretVersionStageRequest remove_from_version_id(String));
+    rt::setter!(into_opt UpdateSecretVersionStageRequest move_to_version_id(String));
 }

@@ -41,16 +41,6 @@ rt::operation_type!(
     op::VALIDATE_RESOURCE_POLICY
 );
 impl ValidateResourcePolicy {
-    /// Sets [`secret_id`](t::ValidateResourcePolicyRequest::secret_id).
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = Some(value.into());
-        self
-    }
-    /// Sets [`resource_policy`](t::ValidateResourcePolicyRequest::resource_policy).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = value.into();
-        self
-    }
+    rt::setter!(into_opt ValidateResourcePolicyRequest secret_id(String));
+    rt::setter!(into_req ValidateResourcePolicyRequest resource_policy(String));
 }

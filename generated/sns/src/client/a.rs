@@ -26,40 +26,8 @@ rt::operation_type!(
     op::ADD_PERMISSION
 );
 impl AddPermission {
-    /// Sets [`topic_arn`](t::AddPermissionInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`label`](t::AddPermissionInput::label).
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
-    /// Sets [`aws_account_id`](t::AddPermissionInput::aws_account_id).
-    #[inline]
-    pub fn aws_account_id(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().aws_account_id);
-        self
-    }
-    /// Adds one element to `AWSAccountId`; see [`aws_account_id`](Self::aws_account_id).
-    #[inline]
-    pub fn push_aws_account_id(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().aws_account_id, item);
-        self
-    }
-    /// Sets [`action_name`](t::AddPermissionInput::action_name).
-    #[inline]
-    pub fn action_name(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().action_name);
-        self
-    }
-    /// Adds one element to `ActionName`; see [`action_name`](Self::action_name).
-    #[inline]
-    pub fn push_action_name(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().action_name, item);
-        self
-    }
+    rt::setter!(into_req AddPermissionInput topic_arn(String));
+    rt::setter!(into_req AddPermissionInput label(String));
+    rt::setter!(items AddPermissionInput aws_account_id(String) push_aws_account_id);
+    rt::setter!(items AddPermissionInput action_name(String) push_action_name);
 }

@@ -64,12 +64,7 @@ rt::operation_type!(
     op::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT
 );
 impl CheckIfPhoneNumberIsOptedOut {
-    /// Sets [`phone_number`](t::CheckIfPhoneNumberIsOptedOutInput::phone_number).
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
+    rt::setter!(into_req CheckIfPhoneNumberIsOptedOutInput phone_number(String));
 }
 /// The `ConfirmSubscription` operation.
 ///
@@ -86,24 +81,9 @@ rt::operation_type!(
     e::ConfirmSubscriptionError, op::CONFIRM_SUBSCRIPTION
 );
 impl ConfirmSubscription {
-    /// Sets [`topic_arn`](t::ConfirmSubscriptionInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`token`](t::ConfirmSubscriptionInput::token).
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = value.into();
-        self
-    }
-    /// Sets [`authenticate_on_unsubscribe`](t::ConfirmSubscriptionInput::authenticate_on_unsubscribe).
-    #[inline]
-    pub fn authenticate_on_unsubscribe(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authenticate_on_unsubscribe = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ConfirmSubscriptionInput topic_arn(String));
+    rt::setter!(into_req ConfirmSubscriptionInput token(String));
+    rt::setter!(into_opt ConfirmSubscriptionInput authenticate_on_unsubscribe(String));
 }
 /// The `CreatePlatformApplication` operation.
 ///
@@ -134,34 +114,12 @@ rt::operation_type!(
     op::CREATE_PLATFORM_APPLICATION
 );
 impl CreatePlatformApplication {
-    /// Sets [`name`](t::CreatePlatformApplicationInput::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`platform`](t::CreatePlatformApplicationInput::platform).
-    #[inline]
-    pub fn platform(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform = value.into();
-        self
-    }
-    /// Sets [`attributes`](t::CreatePlatformApplicationInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
+    rt::setter!(into_req CreatePlatformApplicationInput name(String));
+    rt::setter!(into_req CreatePlatformApplicationInput platform(String));
+    rt::setter!(
+        entries CreatePlatformApplicationInput attributes(String, String)
+        insert_attributes
+    );
 }
 /// The `CreatePlatformEndpoint` operation.
 ///
@@ -180,40 +138,12 @@ rt::operation_type!(
     e::CreatePlatformEndpointError, op::CREATE_PLATFORM_ENDPOINT
 );
 impl CreatePlatformEndpoint {
-    /// Sets [`platform_application_arn`](t::CreatePlatformEndpointInput::platform_application_arn).
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// Sets [`token`](t::CreatePlatformEndpointInput::token).
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = value.into();
-        self
-    }
-    /// Sets [`custom_user_data`](t::CreatePlatformEndpointInput::custom_user_data).
-    #[inline]
-    pub fn custom_user_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().custom_user_data = Some(value.into());
-        self
-    }
-    /// Sets [`attributes`](t::CreatePlatformEndpointInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
+    rt::setter!(into_req CreatePlatformEndpointInput platform_application_arn(String));
+    rt::setter!(into_req CreatePlatformEndpointInput token(String));
+    rt::setter!(into_opt CreatePlatformEndpointInput custom_user_data(String));
+    rt::setter!(
+        entries CreatePlatformEndpointInput attributes(String, String) insert_attributes
+    );
 }
 /// The `CreateSMSSandboxPhoneNumber` operation.
 ///
@@ -233,18 +163,10 @@ rt::operation_type!(
     op::CREATE_SMS_SANDBOX_PHONE_NUMBER
 );
 impl CreateSmsSandboxPhoneNumber {
-    /// Sets [`phone_number`](t::CreateSmsSandboxPhoneNumberInput::phone_number).
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// Sets [`language_code`](t::CreateSmsSandboxPhoneNumberInput::language_code).
-    #[inline]
-    pub fn language_code(mut self, value: impl Into<t::LanguageCodeString>) -> Self {
-        self.0.input_mut().language_code = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateSmsSandboxPhoneNumberInput phone_number(String));
+    rt::setter!(
+        into_opt CreateSmsSandboxPhoneNumberInput language_code(t::LanguageCodeString)
+    );
 }
 /// The `CreateTopic` operation.
 ///
@@ -257,44 +179,8 @@ rt::operation_type!(
     op::CREATE_TOPIC
 );
 impl CreateTopic {
-    /// Sets [`name`](t::CreateTopicInput::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`attributes`](t::CreateTopicInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sets [`tags`](t::CreateTopicInput::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`data_protection_policy`](t::CreateTopicInput::data_protection_policy).
-    #[inline]
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_protection_policy = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateTopicInput name(String));
+    rt::setter!(entries CreateTopicInput attributes(String, String) insert_attributes);
+    rt::setter!(items CreateTopicInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateTopicInput data_protection_policy(String));
 }

@@ -45,12 +45,7 @@ rt::operation_type!(
     op::DELETE_ENDPOINT
 );
 impl DeleteEndpoint {
-    /// Sets [`endpoint_arn`](t::DeleteEndpointInput::endpoint_arn).
-    #[inline]
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteEndpointInput endpoint_arn(String));
 }
 /// The `DeletePlatformApplication` operation.
 ///
@@ -67,12 +62,9 @@ rt::operation_type!(
     e::DeletePlatformApplicationError, op::DELETE_PLATFORM_APPLICATION
 );
 impl DeletePlatformApplication {
-    /// Sets [`platform_application_arn`](t::DeletePlatformApplicationInput::platform_application_arn).
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
+    rt::setter!(
+        into_req DeletePlatformApplicationInput platform_application_arn(String)
+    );
 }
 /// The `DeleteSMSSandboxPhoneNumber` operation.
 ///
@@ -92,12 +84,7 @@ rt::operation_type!(
     op::DELETE_SMS_SANDBOX_PHONE_NUMBER
 );
 impl DeleteSmsSandboxPhoneNumber {
-    /// Sets [`phone_number`](t::DeleteSmsSandboxPhoneNumberInput::phone_number).
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteSmsSandboxPhoneNumberInput phone_number(String));
 }
 /// The `DeleteTopic` operation.
 ///
@@ -109,10 +96,5 @@ rt::operation_type!(
     DeleteTopic, t::DeleteTopicInput, rt::Unit, e::DeleteTopicError, op::DELETE_TOPIC
 );
 impl DeleteTopic {
-    /// Sets [`topic_arn`](t::DeleteTopicInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteTopicInput topic_arn(String));
 }

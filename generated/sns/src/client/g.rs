@@ -71,12 +71,7 @@ rt::operation_type!(
     op::GET_DATA_PROTECTION_POLICY
 );
 impl GetDataProtectionPolicy {
-    /// Sets [`resource_arn`](t::GetDataProtectionPolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetDataProtectionPolicyInput resource_arn(String));
 }
 /// The `GetEndpointAttributes` operation.
 ///
@@ -94,12 +89,7 @@ rt::operation_type!(
     op::GET_ENDPOINT_ATTRIBUTES
 );
 impl GetEndpointAttributes {
-    /// Sets [`endpoint_arn`](t::GetEndpointAttributesInput::endpoint_arn).
-    #[inline]
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetEndpointAttributesInput endpoint_arn(String));
 }
 /// The `GetPlatformApplicationAttributes` operation.
 ///
@@ -117,12 +107,9 @@ rt::operation_type!(
     e::GetPlatformApplicationAttributesError, op::GET_PLATFORM_APPLICATION_ATTRIBUTES
 );
 impl GetPlatformApplicationAttributes {
-    /// Sets [`platform_application_arn`](t::GetPlatformApplicationAttributesInput::platform_application_arn).
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
+    rt::setter!(
+        into_req GetPlatformApplicationAttributesInput platform_application_arn(String)
+    );
 }
 /// The `GetSMSAttributes` operation.
 ///
@@ -141,18 +128,7 @@ rt::operation_type!(
     e::GetSmsAttributesError, op::GET_SMS_ATTRIBUTES
 );
 impl GetSmsAttributes {
-    /// Sets [`attributes`](t::GetSmsAttributesInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one element to `attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn push_attributes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes, item);
-        self
-    }
+    rt::setter!(items GetSmsAttributesInput attributes(String) push_attributes);
 }
 /// The `GetSMSSandboxAccountStatus` operation.
 ///
@@ -187,12 +163,7 @@ rt::operation_type!(
     op::GET_SUBSCRIPTION_ATTRIBUTES
 );
 impl GetSubscriptionAttributes {
-    /// Sets [`subscription_arn`](t::GetSubscriptionAttributesInput::subscription_arn).
-    #[inline]
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subscription_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetSubscriptionAttributesInput subscription_arn(String));
 }
 /// The `GetTopicAttributes` operation.
 ///
@@ -209,10 +180,5 @@ rt::operation_type!(
     e::GetTopicAttributesError, op::GET_TOPIC_ATTRIBUTES
 );
 impl GetTopicAttributes {
-    /// Sets [`topic_arn`](t::GetTopicAttributesInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
+    rt::setter!(into_req GetTopicAttributesInput topic_arn(String));
 }

@@ -86,18 +86,10 @@ rt::operation_type!(
     op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION
 );
 impl ListEndpointsByPlatformApplication {
-    /// Sets [`platform_application_arn`](t::ListEndpointsByPlatformApplicationInput::platform_application_arn).
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListEndpointsByPlatformApplicationInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(
+        into_req ListEndpointsByPlatformApplicationInput platform_application_arn(String)
+    );
+    rt::setter!(into_opt ListEndpointsByPlatformApplicationInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -128,18 +120,8 @@ rt::operation_type!(
     op::LIST_ORIGINATION_NUMBERS
 );
 impl ListOriginationNumbers {
-    /// Sets [`next_token`](t::ListOriginationNumbersRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListOriginationNumbersRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListOriginationNumbersRequest next_token(String));
+    rt::setter!(val_opt ListOriginationNumbersRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -172,12 +154,7 @@ rt::operation_type!(
     op::LIST_PHONE_NUMBERS_OPTED_OUT
 );
 impl ListPhoneNumbersOptedOut {
-    /// Sets [`next_token`](t::ListPhoneNumbersOptedOutInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListPhoneNumbersOptedOutInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -210,12 +187,7 @@ rt::operation_type!(
     op::LIST_PLATFORM_APPLICATIONS
 );
 impl ListPlatformApplications {
-    /// Sets [`next_token`](t::ListPlatformApplicationsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListPlatformApplicationsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -248,18 +220,8 @@ rt::operation_type!(
     op::LIST_SMS_SANDBOX_PHONE_NUMBERS
 );
 impl ListSmsSandboxPhoneNumbers {
-    /// Sets [`next_token`](t::ListSmsSandboxPhoneNumbersInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListSmsSandboxPhoneNumbersInput::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListSmsSandboxPhoneNumbersInput next_token(String));
+    rt::setter!(val_opt ListSmsSandboxPhoneNumbersInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -291,12 +253,7 @@ rt::operation_type!(
     e::ListSubscriptionsError, op::LIST_SUBSCRIPTIONS
 );
 impl ListSubscriptions {
-    /// Sets [`next_token`](t::ListSubscriptionsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListSubscriptionsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -329,18 +286,8 @@ rt::operation_type!(
     op::LIST_SUBSCRIPTIONS_BY_TOPIC
 );
 impl ListSubscriptionsByTopic {
-    /// Sets [`topic_arn`](t::ListSubscriptionsByTopicInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListSubscriptionsByTopicInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ListSubscriptionsByTopicInput topic_arn(String));
+    rt::setter!(into_opt ListSubscriptionsByTopicInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -370,12 +317,7 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// Sets [`resource_arn`](t::ListTagsForResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }
 /// The `ListTopics` operation.
 ///
@@ -390,12 +332,7 @@ rt::operation_type!(
     op::LIST_TOPICS
 );
 impl ListTopics {
-    /// Sets [`next_token`](t::ListTopicsInput::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt ListTopicsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -30,10 +30,5 @@ rt::operation_type!(
     e::OptInPhoneNumberError, op::OPT_IN_PHONE_NUMBER
 );
 impl OptInPhoneNumber {
-    /// Sets [`phone_number`](t::OptInPhoneNumberInput::phone_number).
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
+    rt::setter!(into_req OptInPhoneNumberInput phone_number(String));
 }

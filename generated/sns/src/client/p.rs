@@ -45,73 +45,18 @@ rt::operation_type!(
     Publish, t::PublishInput, t::PublishResponse, e::PublishError, op::PUBLISH
 );
 impl Publish {
-    /// Sets [`topic_arn`](t::PublishInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = Some(value.into());
-        self
-    }
-    /// Sets [`target_arn`](t::PublishInput::target_arn).
-    #[inline]
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_arn = Some(value.into());
-        self
-    }
-    /// Sets [`phone_number`](t::PublishInput::phone_number).
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = Some(value.into());
-        self
-    }
-    /// Sets [`message`](t::PublishInput::message).
-    #[inline]
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message = value.into();
-        self
-    }
-    /// Sets [`subject`](t::PublishInput::subject).
-    #[inline]
-    pub fn subject(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subject = Some(value.into());
-        self
-    }
-    /// Sets [`message_structure`](t::PublishInput::message_structure).
-    #[inline]
-    pub fn message_structure(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_structure = Some(value.into());
-        self
-    }
-    /// Sets [`message_attributes`](t::PublishInput::message_attributes).
-    #[inline]
-    pub fn message_attributes(
-        mut self,
-        value: impl rt::Entries<String, t::MessageAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_attributes);
-        self
-    }
-    /// Adds one entry to `MessageAttributes`; see [`message_attributes`](Self::message_attributes).
-    #[inline]
-    pub fn insert_message_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::MessageAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().message_attributes, key, value);
-        self
-    }
-    /// Sets [`message_deduplication_id`](t::PublishInput::message_deduplication_id).
-    #[inline]
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_deduplication_id = Some(value.into());
-        self
-    }
-    /// Sets [`message_group_id`](t::PublishInput::message_group_id).
-    #[inline]
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_group_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_opt PublishInput topic_arn(String));
+    rt::setter!(into_opt PublishInput target_arn(String));
+    rt::setter!(into_opt PublishInput phone_number(String));
+    rt::setter!(into_req PublishInput message(String));
+    rt::setter!(into_opt PublishInput subject(String));
+    rt::setter!(into_opt PublishInput message_structure(String));
+    rt::setter!(
+        entries PublishInput message_attributes(String, t::MessageAttributeValue)
+        insert_message_attributes
+    );
+    rt::setter!(into_opt PublishInput message_deduplication_id(String));
+    rt::setter!(into_opt PublishInput message_group_id(String));
 }
 /// The `PublishBatch` operation.
 ///
@@ -148,30 +93,12 @@ rt::operation_type!(
     op::PUBLISH_BATCH
 );
 impl PublishBatch {
-    /// Sets [`topic_arn`](t::PublishBatchInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`publish_batch_request_entries`](t::PublishBatchInput::publish_batch_request_entries).
-    #[inline]
-    pub fn publish_batch_request_entries(
-        mut self,
-        value: impl rt::Items<t::PublishBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().publish_batch_request_entries);
-        self
-    }
-    /// Adds one element to `PublishBatchRequestEntries`; see [`publish_batch_request_entries`](Self::publish_batch_request_entries).
-    #[inline]
-    pub fn push_publish_batch_request_entries(
-        mut self,
-        item: impl Into<t::PublishBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().publish_batch_request_entries, item);
-        self
-    }
+    rt::setter!(into_req PublishBatchInput topic_arn(String));
+    rt::setter!(
+        items PublishBatchInput
+        publish_batch_request_entries(t::PublishBatchRequestEntry)
+        push_publish_batch_request_entries
+    );
 }
 /// The `PutDataProtectionPolicy` operation.
 ///
@@ -190,16 +117,6 @@ rt::operation_type!(
     e::PutDataProtectionPolicyError, op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
-    /// Sets [`resource_arn`](t::PutDataProtectionPolicyInput::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`data_protection_policy`](t::PutDataProtectionPolicyInput::data_protection_policy).
-    #[inline]
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_protection_policy = value.into();
-        self
-    }
+    rt::setter!(into_req PutDataProtectionPolicyInput resource_arn(String));
+    rt::setter!(into_req PutDataProtectionPolicyInput data_protection_policy(String));
 }

@@ -26,16 +26,6 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// Sets [`topic_arn`](t::RemovePermissionInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`label`](t::RemovePermissionInput::label).
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
+    rt::setter!(into_req RemovePermissionInput topic_arn(String));
+    rt::setter!(into_req RemovePermissionInput label(String));
 }

@@ -59,28 +59,10 @@ rt::operation_type!(
     e::SetEndpointAttributesError, op::SET_ENDPOINT_ATTRIBUTES
 );
 impl SetEndpointAttributes {
-    /// Sets [`endpoint_arn`](t::SetEndpointAttributesInput::endpoint_arn).
-    #[inline]
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_arn = value.into();
-        self
-    }
-    /// Sets [`attributes`](t::SetEndpointAttributesInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
+    rt::setter!(into_req SetEndpointAttributesInput endpoint_arn(String));
+    rt::setter!(
+        entries SetEndpointAttributesInput attributes(String, String) insert_attributes
+    );
 }
 /// The `SetPlatformApplicationAttributes` operation.
 ///
@@ -97,28 +79,13 @@ rt::operation_type!(
     e::SetPlatformApplicationAttributesError, op::SET_PLATFORM_APPLICATION_ATTRIBUTES
 );
 impl SetPlatformApplicationAttributes {
-    /// Sets [`platform_application_arn`](t::SetPlatformApplicationAttributesInput::platform_application_arn).
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// Sets [`attributes`](t::SetPlatformApplicationAttributesInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
+    rt::setter!(
+        into_req SetPlatformApplicationAttributesInput platform_application_arn(String)
+    );
+    rt::setter!(
+        entries SetPlatformApplicationAttributesInput attributes(String, String)
+        insert_attributes
+    );
 }
 /// The `SetSMSAttributes` operation.
 ///
@@ -139,22 +106,9 @@ rt::operation_type!(
     e::SetSmsAttributesError, op::SET_SMS_ATTRIBUTES
 );
 impl SetSmsAttributes {
-    /// Sets [`attributes`](t::SetSmsAttributesInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
+    rt::setter!(
+        entries SetSmsAttributesInput attributes(String, String) insert_attributes
+    );
 }
 /// The `SetSubscriptionAttributes` operation.
 ///
@@ -171,24 +125,9 @@ rt::operation_type!(
     e::SetSubscriptionAttributesError, op::SET_SUBSCRIPTION_ATTRIBUTES
 );
 impl SetSubscriptionAttributes {
-    /// Sets [`subscription_arn`](t::SetSubscriptionAttributesInput::subscription_arn).
-    #[inline]
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subscription_arn = value.into();
-        self
-    }
-    /// Sets [`attribute_name`](t::SetSubscriptionAttributesInput::attribute_name).
-    #[inline]
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_name = value.into();
-        self
-    }
-    /// Sets [`attribute_value`](t::SetSubscriptionAttributesInput::attribute_value).
-    #[inline]
-    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_value = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SetSubscriptionAttributesInput subscription_arn(String));
+    rt::setter!(into_req SetSubscriptionAttributesInput attribute_name(String));
+    rt::setter!(into_opt SetSubscriptionAttributesInput attribute_value(String));
 }
 /// The `SetTopicAttributes` operation.
 ///
@@ -203,24 +142,9 @@ rt::operation_type!(
     op::SET_TOPIC_ATTRIBUTES
 );
 impl SetTopicAttributes {
-    /// Sets [`topic_arn`](t::SetTopicAttributesInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`attribute_name`](t::SetTopicAttributesInput::attribute_name).
-    #[inline]
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_name = value.into();
-        self
-    }
-    /// Sets [`attribute_value`](t::SetTopicAttributesInput::attribute_value).
-    #[inline]
-    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_value = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SetTopicAttributesInput topic_arn(String));
+    rt::setter!(into_req SetTopicAttributesInput attribute_name(String));
+    rt::setter!(into_opt SetTopicAttributesInput attribute_value(String));
 }
 /// The `Subscribe` operation.
 ///
@@ -236,44 +160,9 @@ rt::operation_type!(
     Subscribe, t::SubscribeInput, t::SubscribeResponse, e::SubscribeError, op::SUBSCRIBE
 );
 impl Subscribe {
-    /// Sets [`topic_arn`](t::SubscribeInput::topic_arn).
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sets [`protocol`](t::SubscribeInput::protocol).
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Sets [`endpoint`](t::SubscribeInput::endpoint).
-    #[inline]
-    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint = Some(value.into());
-        self
-    }
-    /// Sets [`attributes`](t::SubscribeInput::attributes).
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sets [`return_subscription_arn`](t::SubscribeInput::return_subscription_arn).
-    #[inline]
-    pub fn return_subscription_arn(mut self, value: bool) -> Self {
-        self.0.input_mut().return_subscription_arn = Some(value);
-        self
-    }
+    rt::setter!(into_req SubscribeInput topic_arn(String));
+    rt::setter!(into_req SubscribeInput protocol(String));
+    rt::setter!(into_opt SubscribeInput endpoint(String));
+    rt::setter!(entries SubscribeInput attributes(String, String) insert_attributes);
+    rt::setter!(val_opt SubscribeInput return_subscription_arn(bool));
 }

@@ -36,22 +36,6 @@ rt::operation_type!(
     op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Sets [`resource_arn`](t::TagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagResourceRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(into_req TagResourceRequest resource_arn(String));
+    rt::setter!(items TagResourceRequest tags(t::Tag) push_tags);
 }

@@ -30,12 +30,7 @@ rt::operation_type!(
     Unsubscribe, t::UnsubscribeInput, rt::Unit, e::UnsubscribeError, op::UNSUBSCRIBE
 );
 impl Unsubscribe {
-    /// Sets [`subscription_arn`](t::UnsubscribeInput::subscription_arn).
-    #[inline]
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subscription_arn = value.into();
-        self
-    }
+    rt::setter!(into_req UnsubscribeInput subscription_arn(String));
 }
 /// The `UntagResource` operation.
 ///
@@ -52,22 +47,6 @@ rt::operation_type!(
     e::UntagResourceError, op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// Sets [`resource_arn`](t::UntagResourceRequest::resource_arn).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagResourceRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }

@@ -33,16 +33,6 @@ rt::operation_type!(
     op::VERIFY_SMS_SANDBOX_PHONE_NUMBER
 );
 impl VerifySmsSandboxPhoneNumber {
-    /// Sets [`phone_number`](t::VerifySmsSandboxPhoneNumberInput::phone_number).
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// Sets [`one_time_password`](t::VerifySmsSandboxPhoneNumberInput::one_time_password).
-    #[inline]
-    pub fn one_time_password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().one_time_password = value.into();
-        self
-    }
+    rt::setter!(into_req VerifySmsSandboxPhoneNumberInput phone_number(String));
+    rt::setter!(into_req VerifySmsSandboxPhoneNumberInput one_time_password(String));
 }

@@ -33,40 +33,8 @@ rt::operation_type!(
     op::ADD_PERMISSION
 );
 impl AddPermission {
-    /// Sets [`queue_url`](t::AddPermissionRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`label`](t::AddPermissionRequest::label).
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
-    /// Sets [`aws_account_ids`](t::AddPermissionRequest::aws_account_ids).
-    #[inline]
-    pub fn aws_account_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().aws_account_ids);
-        self
-    }
-    /// Adds one element to `AWSAccountIds`; see [`aws_account_ids`](Self::aws_account_ids).
-    #[inline]
-    pub fn push_aws_account_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().aws_account_ids, item);
-        self
-    }
-    /// Sets [`actions`](t::AddPermissionRequest::actions).
-    #[inline]
-    pub fn actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().actions);
-        self
-    }
-    /// Adds one element to `Actions`; see [`actions`](Self::actions).
-    #[inline]
-    pub fn push_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().actions, item);
-        self
-    }
+    rt::setter!(into_req AddPermissionRequest queue_url(String));
+    rt::setter!(into_req AddPermissionRequest label(String));
+    rt::setter!(items AddPermissionRequest aws_account_ids(String) push_aws_account_ids);
+    rt::setter!(items AddPermissionRequest actions(String) push_actions);
 }

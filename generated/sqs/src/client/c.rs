@@ -51,12 +51,7 @@ rt::operation_type!(
     op::CANCEL_MESSAGE_MOVE_TASK
 );
 impl CancelMessageMoveTask {
-    /// Sets [`task_handle`](t::CancelMessageMoveTaskRequest::task_handle).
-    #[inline]
-    pub fn task_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_handle = value.into();
-        self
-    }
+    rt::setter!(into_req CancelMessageMoveTaskRequest task_handle(String));
 }
 /// The `ChangeMessageVisibility` operation.
 ///
@@ -93,24 +88,9 @@ rt::operation_type!(
     e::ChangeMessageVisibilityError, op::CHANGE_MESSAGE_VISIBILITY
 );
 impl ChangeMessageVisibility {
-    /// Sets [`queue_url`](t::ChangeMessageVisibilityRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`receipt_handle`](t::ChangeMessageVisibilityRequest::receipt_handle).
-    #[inline]
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().receipt_handle = value.into();
-        self
-    }
-    /// Sets [`visibility_timeout`](t::ChangeMessageVisibilityRequest::visibility_timeout).
-    #[inline]
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout = value;
-        self
-    }
+    rt::setter!(into_req ChangeMessageVisibilityRequest queue_url(String));
+    rt::setter!(into_req ChangeMessageVisibilityRequest receipt_handle(String));
+    rt::setter!(val_req ChangeMessageVisibilityRequest visibility_timeout(i32));
 }
 /// The `ChangeMessageVisibilityBatch` operation.
 ///
@@ -130,30 +110,11 @@ rt::operation_type!(
     op::CHANGE_MESSAGE_VISIBILITY_BATCH
 );
 impl ChangeMessageVisibilityBatch {
-    /// Sets [`queue_url`](t::ChangeMessageVisibilityBatchRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`entries`](t::ChangeMessageVisibilityBatchRequest::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::ChangeMessageVisibilityBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::ChangeMessageVisibilityBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req ChangeMessageVisibilityBatchRequest queue_url(String));
+    rt::setter!(
+        items ChangeMessageVisibilityBatchRequest
+        entries(t::ChangeMessageVisibilityBatchRequestEntry) push_entries
+    );
 }
 /// The `CreateQueue` operation.
 ///
@@ -183,45 +144,10 @@ rt::operation_type!(
     op::CREATE_QUEUE
 );
 impl CreateQueue {
-    /// Sets [`queue_name`](t::CreateQueueRequest::queue_name).
-    #[inline]
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name = value.into();
-        self
-    }
-    /// Sets [`attributes`](t::CreateQueueRequest::attributes).
-    #[inline]
-    pub fn attributes(
-        mut self,
-        value: impl rt::Entries<t::QueueAttributeName, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<t::QueueAttributeName>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sets [`tags`](t::CreateQueueRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req CreateQueueRequest queue_name(String));
+    rt::setter!(
+        entries CreateQueueRequest attributes(t::QueueAttributeName, String)
+        insert_attributes
+    );
+    rt::setter!(entries CreateQueueRequest tags(String, String) insert_tags);
 }

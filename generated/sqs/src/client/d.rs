@@ -38,18 +38,8 @@ rt::operation_type!(
     op::DELETE_MESSAGE
 );
 impl DeleteMessage {
-    /// Sets [`queue_url`](t::DeleteMessageRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`receipt_handle`](t::DeleteMessageRequest::receipt_handle).
-    #[inline]
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().receipt_handle = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteMessageRequest queue_url(String));
+    rt::setter!(into_req DeleteMessageRequest receipt_handle(String));
 }
 /// The `DeleteMessageBatch` operation.
 ///
@@ -68,30 +58,11 @@ rt::operation_type!(
     e::DeleteMessageBatchError, op::DELETE_MESSAGE_BATCH
 );
 impl DeleteMessageBatch {
-    /// Sets [`queue_url`](t::DeleteMessageBatchRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`entries`](t::DeleteMessageBatchRequest::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::DeleteMessageBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::DeleteMessageBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req DeleteMessageBatchRequest queue_url(String));
+    rt::setter!(
+        items DeleteMessageBatchRequest entries(t::DeleteMessageBatchRequestEntry)
+        push_entries
+    );
 }
 /// The `DeleteQueue` operation.
 ///
@@ -113,10 +84,5 @@ rt::operation_type!(
     DeleteQueue, t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
 impl DeleteQueue {
-    /// Sets [`queue_url`](t::DeleteQueueRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
+    rt::setter!(into_req DeleteQueueRequest queue_url(String));
 }

@@ -35,30 +35,11 @@ rt::operation_type!(
     e::GetQueueAttributesError, op::GET_QUEUE_ATTRIBUTES
 );
 impl GetQueueAttributes {
-    /// Sets [`queue_url`](t::GetQueueAttributesRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`attribute_names`](t::GetQueueAttributesRequest::attribute_names).
-    #[inline]
-    pub fn attribute_names(
-        mut self,
-        value: impl rt::Items<t::QueueAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_names);
-        self
-    }
-    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
-    #[inline]
-    pub fn push_attribute_names(
-        mut self,
-        item: impl Into<t::QueueAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_names, item);
-        self
-    }
+    rt::setter!(into_req GetQueueAttributesRequest queue_url(String));
+    rt::setter!(
+        items GetQueueAttributesRequest attribute_names(t::QueueAttributeName)
+        push_attribute_names
+    );
 }
 /// The `GetQueueUrl` operation.
 ///
@@ -73,16 +54,6 @@ rt::operation_type!(
     op::GET_QUEUE_URL
 );
 impl GetQueueUrl {
-    /// Sets [`queue_name`](t::GetQueueUrlRequest::queue_name).
-    #[inline]
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name = value.into();
-        self
-    }
-    /// Sets [`queue_owner_aws_account_id`](t::GetQueueUrlRequest::queue_owner_aws_account_id).
-    #[inline]
-    pub fn queue_owner_aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_owner_aws_account_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetQueueUrlRequest queue_name(String));
+    rt::setter!(into_opt GetQueueUrlRequest queue_owner_aws_account_id(String));
 }

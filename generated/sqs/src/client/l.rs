@@ -50,24 +50,9 @@ rt::operation_type!(
     op::LIST_DEAD_LETTER_SOURCE_QUEUES
 );
 impl ListDeadLetterSourceQueues {
-    /// Sets [`queue_url`](t::ListDeadLetterSourceQueuesRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`next_token`](t::ListDeadLetterSourceQueuesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListDeadLetterSourceQueuesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListDeadLetterSourceQueuesRequest queue_url(String));
+    rt::setter!(into_opt ListDeadLetterSourceQueuesRequest next_token(String));
+    rt::setter!(val_opt ListDeadLetterSourceQueuesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -100,18 +85,8 @@ rt::operation_type!(
     e::ListMessageMoveTasksError, op::LIST_MESSAGE_MOVE_TASKS
 );
 impl ListMessageMoveTasks {
-    /// Sets [`source_arn`](t::ListMessageMoveTasksRequest::source_arn).
-    #[inline]
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_arn = value.into();
-        self
-    }
-    /// Sets [`max_results`](t::ListMessageMoveTasksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_req ListMessageMoveTasksRequest source_arn(String));
+    rt::setter!(val_opt ListMessageMoveTasksRequest max_results(i32));
 }
 /// The `ListQueueTags` operation.
 ///
@@ -130,12 +105,7 @@ rt::operation_type!(
     e::ListQueueTagsError, op::LIST_QUEUE_TAGS
 );
 impl ListQueueTags {
-    /// Sets [`queue_url`](t::ListQueueTagsRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
+    rt::setter!(into_req ListQueueTagsRequest queue_url(String));
 }
 /// The `ListQueues` operation.
 ///
@@ -152,24 +122,9 @@ rt::operation_type!(
     op::LIST_QUEUES
 );
 impl ListQueues {
-    /// Sets [`queue_name_prefix`](t::ListQueuesRequest::queue_name_prefix).
-    #[inline]
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListQueuesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListQueuesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListQueuesRequest queue_name_prefix(String));
+    rt::setter!(into_opt ListQueuesRequest next_token(String));
+    rt::setter!(val_opt ListQueuesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

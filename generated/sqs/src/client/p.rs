@@ -31,10 +31,5 @@ rt::operation_type!(
     PurgeQueue, t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError, op::PURGE_QUEUE
 );
 impl PurgeQueue {
-    /// Sets [`queue_url`](t::PurgeQueueRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
+    rt::setter!(into_req PurgeQueueRequest queue_url(String));
 }

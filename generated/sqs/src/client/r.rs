@@ -50,92 +50,26 @@ rt::operation_type!(
     e::ReceiveMessageError, op::RECEIVE_MESSAGE
 );
 impl ReceiveMessage {
-    /// Sets [`queue_url`](t::ReceiveMessageRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`attribute_names`](t::ReceiveMessageRequest::attribute_names).
-    #[deprecated(
-        note = "AttributeNames has been replaced by MessageSystemAttributeNames"
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn attribute_names(
-        mut self,
-        value: impl rt::Items<t::QueueAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_names);
-        self
-    }
-    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
-    #[deprecated(
-        note = "AttributeNames has been replaced by MessageSystemAttributeNames"
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn push_attribute_names(
-        mut self,
-        item: impl Into<t::QueueAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_names, item);
-        self
-    }
-    /// Sets [`message_system_attribute_names`](t::ReceiveMessageRequest::message_system_attribute_names).
-    #[inline]
-    pub fn message_system_attribute_names(
-        mut self,
-        value: impl rt::Items<t::MessageSystemAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_system_attribute_names);
-        self
-    }
-    /// Adds one element to `MessageSystemAttributeNames`; see [`message_system_attribute_names`](Self::message_system_attribute_names).
-    #[inline]
-    pub fn push_message_system_attribute_names(
-        mut self,
-        item: impl Into<t::MessageSystemAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().message_system_attribute_names, item);
-        self
-    }
-    /// Sets [`message_attribute_names`](t::ReceiveMessageRequest::message_attribute_names).
-    #[inline]
-    pub fn message_attribute_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().message_attribute_names);
-        self
-    }
-    /// Adds one element to `MessageAttributeNames`; see [`message_attribute_names`](Self::message_attribute_names).
-    #[inline]
-    pub fn push_message_attribute_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().message_attribute_names, item);
-        self
-    }
-    /// Sets [`max_number_of_messages`](t::ReceiveMessageRequest::max_number_of_messages).
-    #[inline]
-    pub fn max_number_of_messages(mut self, value: i32) -> Self {
-        self.0.input_mut().max_number_of_messages = Some(value);
-        self
-    }
-    /// Sets [`visibility_timeout`](t::ReceiveMessageRequest::visibility_timeout).
-    #[inline]
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout = Some(value);
-        self
-    }
-    /// Sets [`wait_time_seconds`](t::ReceiveMessageRequest::wait_time_seconds).
-    #[inline]
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().wait_time_seconds = Some(value);
-        self
-    }
-    /// Sets [`receive_request_attempt_id`](t::ReceiveMessageRequest::receive_request_attempt_id).
-    #[inline]
-    pub fn receive_request_attempt_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().receive_request_attempt_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req ReceiveMessageRequest queue_url(String));
+    rt::setter!(
+        #[deprecated(note =
+        "AttributeNames has been replaced by MessageSystemAttributeNames")]
+        #[allow(deprecated)] items ReceiveMessageRequest
+        attribute_names(t::QueueAttributeName) push_attribute_names
+    );
+    rt::setter!(
+        items ReceiveMessageRequest
+        message_system_attribute_names(t::MessageSystemAttributeName)
+        push_message_system_attribute_names
+    );
+    rt::setter!(
+        items ReceiveMessageRequest message_attribute_names(String)
+        push_message_attribute_names
+    );
+    rt::setter!(val_opt ReceiveMessageRequest max_number_of_messages(i32));
+    rt::setter!(val_opt ReceiveMessageRequest visibility_timeout(i32));
+    rt::setter!(val_opt ReceiveMessageRequest wait_time_seconds(i32));
+    rt::setter!(into_opt ReceiveMessageRequest receive_request_attempt_id(String));
 }
 /// The `RemovePermission` operation.
 ///
@@ -152,16 +86,6 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// Sets [`queue_url`](t::RemovePermissionRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`label`](t::RemovePermissionRequest::label).
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
+    rt::setter!(into_req RemovePermissionRequest queue_url(String));
+    rt::setter!(into_req RemovePermissionRequest label(String));
 }

@@ -45,77 +45,20 @@ rt::operation_type!(
     op::SEND_MESSAGE
 );
 impl SendMessage {
-    /// Sets [`queue_url`](t::SendMessageRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`message_body`](t::SendMessageRequest::message_body).
-    #[inline]
-    pub fn message_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_body = value.into();
-        self
-    }
-    /// Sets [`delay_seconds`](t::SendMessageRequest::delay_seconds).
-    #[inline]
-    pub fn delay_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().delay_seconds = Some(value);
-        self
-    }
-    /// Sets [`message_attributes`](t::SendMessageRequest::message_attributes).
-    #[inline]
-    pub fn message_attributes(
-        mut self,
-        value: impl rt::Entries<String, t::MessageAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_attributes);
-        self
-    }
-    /// Adds one entry to `MessageAttributes`; see [`message_attributes`](Self::message_attributes).
-    #[inline]
-    pub fn insert_message_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::MessageAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().message_attributes, key, value);
-        self
-    }
-    /// Sets [`message_system_attributes`](t::SendMessageRequest::message_system_attributes).
-    #[inline]
-    pub fn message_system_attributes(
-        mut self,
-        value: impl rt::Entries<
-            t::MessageSystemAttributeNameForSends,
-            t::MessageSystemAttributeValue,
-        >,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_system_attributes);
-        self
-    }
-    /// Adds one entry to `MessageSystemAttributes`; see [`message_system_attributes`](Self::message_system_attributes).
-    #[inline]
-    pub fn insert_message_system_attributes(
-        mut self,
-        key: impl Into<t::MessageSystemAttributeNameForSends>,
-        value: impl Into<t::MessageSystemAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().message_system_attributes, key, value);
-        self
-    }
-    /// Sets [`message_deduplication_id`](t::SendMessageRequest::message_deduplication_id).
-    #[inline]
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_deduplication_id = Some(value.into());
-        self
-    }
-    /// Sets [`message_group_id`](t::SendMessageRequest::message_group_id).
-    #[inline]
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_group_id = Some(value.into());
-        self
-    }
+    rt::setter!(into_req SendMessageRequest queue_url(String));
+    rt::setter!(into_req SendMessageRequest message_body(String));
+    rt::setter!(val_opt SendMessageRequest delay_seconds(i32));
+    rt::setter!(
+        entries SendMessageRequest message_attributes(String, t::MessageAttributeValue)
+        insert_message_attributes
+    );
+    rt::setter!(
+        entries SendMessageRequest
+        message_system_attributes(t::MessageSystemAttributeNameForSends,
+        t::MessageSystemAttributeValue) insert_message_system_attributes
+    );
+    rt::setter!(into_opt SendMessageRequest message_deduplication_id(String));
+    rt::setter!(into_opt SendMessageRequest message_group_id(String));
 }
 /// The `SendMessageBatch` operation.
 ///
@@ -144,30 +87,11 @@ rt::operation_type!(
     e::SendMessageBatchError, op::SEND_MESSAGE_BATCH
 );
 impl SendMessageBatch {
-    /// Sets [`queue_url`](t::SendMessageBatchRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`entries`](t::SendMessageBatchRequest::entries).
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::SendMessageBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::SendMessageBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
+    rt::setter!(into_req SendMessageBatchRequest queue_url(String));
+    rt::setter!(
+        items SendMessageBatchRequest entries(t::SendMessageBatchRequestEntry)
+        push_entries
+    );
 }
 /// The `SetQueueAttributes` operation.
 ///
@@ -188,31 +112,11 @@ rt::operation_type!(
     e::SetQueueAttributesError, op::SET_QUEUE_ATTRIBUTES
 );
 impl SetQueueAttributes {
-    /// Sets [`queue_url`](t::SetQueueAttributesRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`attributes`](t::SetQueueAttributesRequest::attributes).
-    #[inline]
-    pub fn attributes(
-        mut self,
-        value: impl rt::Entries<t::QueueAttributeName, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<t::QueueAttributeName>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
+    rt::setter!(into_req SetQueueAttributesRequest queue_url(String));
+    rt::setter!(
+        entries SetQueueAttributesRequest attributes(t::QueueAttributeName, String)
+        insert_attributes
+    );
 }
 /// The `StartMessageMoveTask` operation.
 ///
@@ -233,22 +137,9 @@ rt::operation_type!(
     e::StartMessageMoveTaskError, op::START_MESSAGE_MOVE_TASK
 );
 impl StartMessageMoveTask {
-    /// Sets [`source_arn`](t::StartMessageMoveTaskRequest::source_arn).
-    #[inline]
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_arn = value.into();
-        self
-    }
-    /// Sets [`destination_arn`](t::StartMessageMoveTaskRequest::destination_arn).
-    #[inline]
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_arn = Some(value.into());
-        self
-    }
-    /// Sets [`max_number_of_messages_per_second`](t::StartMessageMoveTaskRequest::max_number_of_messages_per_second).
-    #[inline]
-    pub fn max_number_of_messages_per_second(mut self, value: i32) -> Self {
-        self.0.input_mut().max_number_of_messages_per_second = Some(value);
-        self
-    }
+    rt::setter!(into_req StartMessageMoveTaskRequest source_arn(String));
+    rt::setter!(into_opt StartMessageMoveTaskRequest destination_arn(String));
+    rt::setter!(
+        val_opt StartMessageMoveTaskRequest max_number_of_messages_per_second(i32)
+    );
 }

@@ -32,26 +32,6 @@ rt::operation_type!(
     TagQueue, t::TagQueueRequest, rt::Unit, e::TagQueueError, op::TAG_QUEUE
 );
 impl TagQueue {
-    /// Sets [`queue_url`](t::TagQueueRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`tags`](t::TagQueueRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
+    rt::setter!(into_req TagQueueRequest queue_url(String));
+    rt::setter!(entries TagQueueRequest tags(String, String) insert_tags);
 }

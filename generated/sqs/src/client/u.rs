@@ -25,22 +25,6 @@ rt::operation_type!(
     UntagQueue, t::UntagQueueRequest, rt::Unit, e::UntagQueueError, op::UNTAG_QUEUE
 );
 impl UntagQueue {
-    /// Sets [`queue_url`](t::UntagQueueRequest::queue_url).
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sets [`tag_keys`](t::UntagQueueRequest::tag_keys).
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
+    rt::setter!(into_req UntagQueueRequest queue_url(String));
+    rt::setter!(items UntagQueueRequest tag_keys(String) push_tag_keys);
 }

@@ -33,66 +33,15 @@ rt::operation_type!(
     op::CREATE_TOKEN
 );
 impl CreateToken {
-    /// Sets [`client_id`](t::CreateTokenRequest::client_id).
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// Sets [`client_secret`](t::CreateTokenRequest::client_secret).
-    #[inline]
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_secret = value.into();
-        self
-    }
-    /// Sets [`grant_type`](t::CreateTokenRequest::grant_type).
-    #[inline]
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_type = value.into();
-        self
-    }
-    /// Sets [`device_code`](t::CreateTokenRequest::device_code).
-    #[inline]
-    pub fn device_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device_code = Some(value.into());
-        self
-    }
-    /// Sets [`code`](t::CreateTokenRequest::code).
-    #[inline]
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code = Some(value.into());
-        self
-    }
-    /// Sets [`refresh_token`](t::CreateTokenRequest::refresh_token).
-    #[inline]
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().refresh_token = Some(value.into());
-        self
-    }
-    /// Sets [`scope`](t::CreateTokenRequest::scope).
-    #[inline]
-    pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().scope);
-        self
-    }
-    /// Adds one element to `scope`; see [`scope`](Self::scope).
-    #[inline]
-    pub fn push_scope(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().scope, item);
-        self
-    }
-    /// Sets [`redirect_uri`](t::CreateTokenRequest::redirect_uri).
-    #[inline]
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().redirect_uri = Some(value.into());
-        self
-    }
-    /// Sets [`code_verifier`](t::CreateTokenRequest::code_verifier).
-    #[inline]
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_verifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateTokenRequest client_id(String));
+    rt::setter!(into_req CreateTokenRequest client_secret(String));
+    rt::setter!(into_req CreateTokenRequest grant_type(String));
+    rt::setter!(into_opt CreateTokenRequest device_code(String));
+    rt::setter!(into_opt CreateTokenRequest code(String));
+    rt::setter!(into_opt CreateTokenRequest refresh_token(String));
+    rt::setter!(items CreateTokenRequest scope(String) push_scope);
+    rt::setter!(into_opt CreateTokenRequest redirect_uri(String));
+    rt::setter!(into_opt CreateTokenRequest code_verifier(String));
 }
 /// The `CreateTokenWithIAM` operation.
 ///
@@ -111,76 +60,15 @@ rt::operation_type!(
     e::CreateTokenWithIamError, op::CREATE_TOKEN_WITH_IAM
 );
 impl CreateTokenWithIam {
-    /// Sets [`client_id`](t::CreateTokenWithIamRequest::client_id).
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// Sets [`grant_type`](t::CreateTokenWithIamRequest::grant_type).
-    #[inline]
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_type = value.into();
-        self
-    }
-    /// Sets [`code`](t::CreateTokenWithIamRequest::code).
-    #[inline]
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code = Some(value.into());
-        self
-    }
-    /// Sets [`refresh_token`](t::CreateTokenWithIamRequest::refresh_token).
-    #[inline]
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().refresh_token = Some(value.into());
-        self
-    }
-    /// Sets [`assertion`](t::CreateTokenWithIamRequest::assertion).
-    #[inline]
-    pub fn assertion(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().assertion = Some(value.into());
-        self
-    }
-    /// Sets [`scope`](t::CreateTokenWithIamRequest::scope).
-    #[inline]
-    pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().scope);
-        self
-    }
-    /// Adds one element to `scope`; see [`scope`](Self::scope).
-    #[inline]
-    pub fn push_scope(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().scope, item);
-        self
-    }
-    /// Sets [`redirect_uri`](t::CreateTokenWithIamRequest::redirect_uri).
-    #[inline]
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().redirect_uri = Some(value.into());
-        self
-    }
-    /// Sets [`subject_token`](t::CreateTokenWithIamRequest::subject_token).
-    #[inline]
-    pub fn subject_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subject_token = Some(value.into());
-        self
-    }
-    /// Sets [`subject_token_type`](t::CreateTokenWithIamRequest::subject_token_type).
-    #[inline]
-    pub fn subject_token_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subject_token_type = Some(value.into());
-        self
-    }
-    /// Sets [`requested_token_type`](t::CreateTokenWithIamRequest::requested_token_type).
-    #[inline]
-    pub fn requested_token_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().requested_token_type = Some(value.into());
-        self
-    }
-    /// Sets [`code_verifier`](t::CreateTokenWithIamRequest::code_verifier).
-    #[inline]
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_verifier = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateTokenWithIamRequest client_id(String));
+    rt::setter!(into_req CreateTokenWithIamRequest grant_type(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest code(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest refresh_token(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest assertion(String));
+    rt::setter!(items CreateTokenWithIamRequest scope(String) push_scope);
+    rt::setter!(into_opt CreateTokenWithIamRequest redirect_uri(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest subject_token(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest subject_token_type(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest requested_token_type(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest code_verifier(String));
 }

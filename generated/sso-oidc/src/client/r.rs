@@ -28,64 +28,11 @@ rt::operation_type!(
     e::RegisterClientError, op::REGISTER_CLIENT
 );
 impl RegisterClient {
-    /// Sets [`client_name`](t::RegisterClientRequest::client_name).
-    #[inline]
-    pub fn client_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_name = value.into();
-        self
-    }
-    /// Sets [`client_type`](t::RegisterClientRequest::client_type).
-    #[inline]
-    pub fn client_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_type = value.into();
-        self
-    }
-    /// Sets [`scopes`](t::RegisterClientRequest::scopes).
-    #[inline]
-    pub fn scopes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().scopes);
-        self
-    }
-    /// Adds one element to `scopes`; see [`scopes`](Self::scopes).
-    #[inline]
-    pub fn push_scopes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().scopes, item);
-        self
-    }
-    /// Sets [`redirect_uris`](t::RegisterClientRequest::redirect_uris).
-    #[inline]
-    pub fn redirect_uris(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().redirect_uris);
-        self
-    }
-    /// Adds one element to `redirectUris`; see [`redirect_uris`](Self::redirect_uris).
-    #[inline]
-    pub fn push_redirect_uris(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().redirect_uris, item);
-        self
-    }
-    /// Sets [`grant_types`](t::RegisterClientRequest::grant_types).
-    #[inline]
-    pub fn grant_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().grant_types);
-        self
-    }
-    /// Adds one element to `grantTypes`; see [`grant_types`](Self::grant_types).
-    #[inline]
-    pub fn push_grant_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().grant_types, item);
-        self
-    }
-    /// Sets [`issuer_url`](t::RegisterClientRequest::issuer_url).
-    #[inline]
-    pub fn issuer_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().issuer_url = Some(value.into());
-        self
-    }
-    /// Sets [`entitled_application_arn`](t::RegisterClientRequest::entitled_application_arn).
-    #[inline]
-    pub fn entitled_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().entitled_application_arn = Some(value.into());
-        self
-    }
+    rt::setter!(into_req RegisterClientRequest client_name(String));
+    rt::setter!(into_req RegisterClientRequest client_type(String));
+    rt::setter!(items RegisterClientRequest scopes(String) push_scopes);
+    rt::setter!(items RegisterClientRequest redirect_uris(String) push_redirect_uris);
+    rt::setter!(items RegisterClientRequest grant_types(String) push_grant_types);
+    rt::setter!(into_opt RegisterClientRequest issuer_url(String));
+    rt::setter!(into_opt RegisterClientRequest entitled_application_arn(String));
 }

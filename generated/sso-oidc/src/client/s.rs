@@ -31,22 +31,7 @@ rt::operation_type!(
     op::START_DEVICE_AUTHORIZATION
 );
 impl StartDeviceAuthorization {
-    /// Sets [`client_id`](t::StartDeviceAuthorizationRequest::client_id).
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// Sets [`client_secret`](t::StartDeviceAuthorizationRequest::client_secret).
-    #[inline]
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_secret = value.into();
-        self
-    }
-    /// Sets [`start_url`](t::StartDeviceAuthorizationRequest::start_url).
-    #[inline]
-    pub fn start_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_url = value.into();
-        self
-    }
+    rt::setter!(into_req StartDeviceAuthorizationRequest client_id(String));
+    rt::setter!(into_req StartDeviceAuthorizationRequest client_secret(String));
+    rt::setter!(into_req StartDeviceAuthorizationRequest start_url(String));
 }

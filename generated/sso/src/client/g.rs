@@ -28,22 +28,7 @@ rt::operation_type!(
     e::GetRoleCredentialsError, op::GET_ROLE_CREDENTIALS
 );
 impl GetRoleCredentials {
-    /// Sets [`role_name`](t::GetRoleCredentialsRequest::role_name).
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::GetRoleCredentialsRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`access_token`](t::GetRoleCredentialsRequest::access_token).
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
+    rt::setter!(into_req GetRoleCredentialsRequest role_name(String));
+    rt::setter!(into_req GetRoleCredentialsRequest account_id(String));
+    rt::setter!(into_req GetRoleCredentialsRequest access_token(String));
 }

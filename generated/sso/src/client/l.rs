@@ -38,30 +38,10 @@ rt::operation_type!(
     e::ListAccountRolesError, op::LIST_ACCOUNT_ROLES
 );
 impl ListAccountRoles {
-    /// Sets [`next_token`](t::ListAccountRolesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccountRolesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`access_token`](t::ListAccountRolesRequest::access_token).
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::ListAccountRolesRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
+    rt::setter!(into_opt ListAccountRolesRequest next_token(String));
+    rt::setter!(val_opt ListAccountRolesRequest max_results(i32));
+    rt::setter!(into_req ListAccountRolesRequest access_token(String));
+    rt::setter!(into_req ListAccountRolesRequest account_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -91,24 +71,9 @@ rt::operation_type!(
     op::LIST_ACCOUNTS
 );
 impl ListAccounts {
-    /// Sets [`next_token`](t::ListAccountsRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListAccountsRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets [`access_token`](t::ListAccountsRequest::access_token).
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
+    rt::setter!(into_opt ListAccountsRequest next_token(String));
+    rt::setter!(val_opt ListAccountsRequest max_results(i32));
+    rt::setter!(into_req ListAccountsRequest access_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -133,10 +98,5 @@ impl ListAccounts {
 pub struct Logout(pub(crate) rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
 rt::operation_type!(Logout, t::LogoutRequest, rt::Unit, e::LogoutError, op::LOGOUT);
 impl Logout {
-    /// Sets [`access_token`](t::LogoutRequest::access_token).
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
+    rt::setter!(into_req LogoutRequest access_token(String));
 }

@@ -78,117 +78,26 @@ rt::operation_type!(
     op::ASSUME_ROLE
 );
 impl AssumeRole {
-    /// Sets [`role_arn`](t::AssumeRoleRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`role_session_name`](t::AssumeRoleRequest::role_session_name).
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_session_name = value.into();
-        self
-    }
-    /// Sets [`policy_arns`](t::AssumeRoleRequest::policy_arns).
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// Sets [`policy`](t::AssumeRoleRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// Sets [`duration_seconds`](t::AssumeRoleRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::AssumeRoleRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`transitive_tag_keys`](t::AssumeRoleRequest::transitive_tag_keys).
-    #[inline]
-    pub fn transitive_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().transitive_tag_keys);
-        self
-    }
-    /// Adds one element to `TransitiveTagKeys`; see [`transitive_tag_keys`](Self::transitive_tag_keys).
-    #[inline]
-    pub fn push_transitive_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().transitive_tag_keys, item);
-        self
-    }
-    /// Sets [`external_id`](t::AssumeRoleRequest::external_id).
-    #[inline]
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().external_id = Some(value.into());
-        self
-    }
-    /// Sets [`serial_number`](t::AssumeRoleRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = Some(value.into());
-        self
-    }
-    /// Sets [`token_code`](t::AssumeRoleRequest::token_code).
-    #[inline]
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token_code = Some(value.into());
-        self
-    }
-    /// Sets [`source_identity`](t::AssumeRoleRequest::source_identity).
-    #[inline]
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_identity = Some(value.into());
-        self
-    }
-    /// Sets [`provided_contexts`](t::AssumeRoleRequest::provided_contexts).
-    #[inline]
-    pub fn provided_contexts(
-        mut self,
-        value: impl rt::Items<t::ProvidedContext>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().provided_contexts);
-        self
-    }
-    /// Adds one element to `ProvidedContexts`; see [`provided_contexts`](Self::provided_contexts).
-    #[inline]
-    pub fn push_provided_contexts(
-        mut self,
-        item: impl Into<t::ProvidedContext>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().provided_contexts, item);
-        self
-    }
-    /// Sets [`minimum_session_token_size`](t::AssumeRoleRequest::minimum_session_token_size).
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
+    rt::setter!(into_req AssumeRoleRequest role_arn(String));
+    rt::setter!(into_req AssumeRoleRequest role_session_name(String));
+    rt::setter!(
+        items AssumeRoleRequest policy_arns(t::PolicyDescriptorType) push_policy_arns
+    );
+    rt::setter!(into_opt AssumeRoleRequest policy(String));
+    rt::setter!(val_opt AssumeRoleRequest duration_seconds(i32));
+    rt::setter!(items AssumeRoleRequest tags(t::Tag) push_tags);
+    rt::setter!(
+        items AssumeRoleRequest transitive_tag_keys(String) push_transitive_tag_keys
+    );
+    rt::setter!(into_opt AssumeRoleRequest external_id(String));
+    rt::setter!(into_opt AssumeRoleRequest serial_number(String));
+    rt::setter!(into_opt AssumeRoleRequest token_code(String));
+    rt::setter!(into_opt AssumeRoleRequest source_identity(String));
+    rt::setter!(
+        items AssumeRoleRequest provided_contexts(t::ProvidedContext)
+        push_provided_contexts
+    );
+    rt::setter!(val_opt AssumeRoleRequest minimum_session_token_size(i32));
 }
 /// The `AssumeRoleWithSAML` operation.
 ///
@@ -250,57 +159,16 @@ rt::operation_type!(
     e::AssumeRoleWithSamlError, op::ASSUME_ROLE_WITH_SAML
 );
 impl AssumeRoleWithSaml {
-    /// Sets [`role_arn`](t::AssumeRoleWithSamlRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`principal_arn`](t::AssumeRoleWithSamlRequest::principal_arn).
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-    /// Sets [`saml_assertion`](t::AssumeRoleWithSamlRequest::saml_assertion).
-    #[inline]
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_assertion = value.into();
-        self
-    }
-    /// Sets [`policy_arns`](t::AssumeRoleWithSamlRequest::policy_arns).
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// Sets [`policy`](t::AssumeRoleWithSamlRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// Sets [`duration_seconds`](t::AssumeRoleWithSamlRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`minimum_session_token_size`](t::AssumeRoleWithSamlRequest::minimum_session_token_size).
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
+    rt::setter!(into_req AssumeRoleWithSamlRequest role_arn(String));
+    rt::setter!(into_req AssumeRoleWithSamlRequest principal_arn(String));
+    rt::setter!(into_req AssumeRoleWithSamlRequest saml_assertion(String));
+    rt::setter!(
+        items AssumeRoleWithSamlRequest policy_arns(t::PolicyDescriptorType)
+        push_policy_arns
+    );
+    rt::setter!(into_opt AssumeRoleWithSamlRequest policy(String));
+    rt::setter!(val_opt AssumeRoleWithSamlRequest duration_seconds(i32));
+    rt::setter!(val_opt AssumeRoleWithSamlRequest minimum_session_token_size(i32));
 }
 /// The `AssumeRoleWithWebIdentity` operation.
 ///
@@ -361,63 +229,19 @@ rt::operation_type!(
     op::ASSUME_ROLE_WITH_WEB_IDENTITY
 );
 impl AssumeRoleWithWebIdentity {
-    /// Sets [`role_arn`](t::AssumeRoleWithWebIdentityRequest::role_arn).
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Sets [`role_session_name`](t::AssumeRoleWithWebIdentityRequest::role_session_name).
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_session_name = value.into();
-        self
-    }
-    /// Sets [`web_identity_token`](t::AssumeRoleWithWebIdentityRequest::web_identity_token).
-    #[inline]
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().web_identity_token = value.into();
-        self
-    }
-    /// Sets [`provider_id`](t::AssumeRoleWithWebIdentityRequest::provider_id).
-    #[inline]
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().provider_id = Some(value.into());
-        self
-    }
-    /// Sets [`policy_arns`](t::AssumeRoleWithWebIdentityRequest::policy_arns).
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// Sets [`policy`](t::AssumeRoleWithWebIdentityRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// Sets [`duration_seconds`](t::AssumeRoleWithWebIdentityRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`minimum_session_token_size`](t::AssumeRoleWithWebIdentityRequest::minimum_session_token_size).
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
+    rt::setter!(into_req AssumeRoleWithWebIdentityRequest role_arn(String));
+    rt::setter!(into_req AssumeRoleWithWebIdentityRequest role_session_name(String));
+    rt::setter!(into_req AssumeRoleWithWebIdentityRequest web_identity_token(String));
+    rt::setter!(into_opt AssumeRoleWithWebIdentityRequest provider_id(String));
+    rt::setter!(
+        items AssumeRoleWithWebIdentityRequest policy_arns(t::PolicyDescriptorType)
+        push_policy_arns
+    );
+    rt::setter!(into_opt AssumeRoleWithWebIdentityRequest policy(String));
+    rt::setter!(val_opt AssumeRoleWithWebIdentityRequest duration_seconds(i32));
+    rt::setter!(
+        val_opt AssumeRoleWithWebIdentityRequest minimum_session_token_size(i32)
+    );
 }
 /// The `AssumeRoot` operation.
 ///
@@ -438,28 +262,8 @@ rt::operation_type!(
     op::ASSUME_ROOT
 );
 impl AssumeRoot {
-    /// Sets [`target_principal`](t::AssumeRootRequest::target_principal).
-    #[inline]
-    pub fn target_principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_principal = value.into();
-        self
-    }
-    /// Sets [`task_policy_arn`](t::AssumeRootRequest::task_policy_arn).
-    #[inline]
-    pub fn task_policy_arn(mut self, value: t::PolicyDescriptorType) -> Self {
-        self.0.input_mut().task_policy_arn = value;
-        self
-    }
-    /// Sets [`duration_seconds`](t::AssumeRootRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`minimum_session_token_size`](t::AssumeRootRequest::minimum_session_token_size).
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
+    rt::setter!(into_req AssumeRootRequest target_principal(String));
+    rt::setter!(val_req AssumeRootRequest task_policy_arn(t::PolicyDescriptorType));
+    rt::setter!(val_opt AssumeRootRequest duration_seconds(i32));
+    rt::setter!(val_opt AssumeRootRequest minimum_session_token_size(i32));
 }

@@ -45,10 +45,5 @@ rt::operation_type!(
     op::DECODE_AUTHORIZATION_MESSAGE
 );
 impl DecodeAuthorizationMessage {
-    /// Sets [`encoded_message`](t::DecodeAuthorizationMessageRequest::encoded_message).
-    #[inline]
-    pub fn encoded_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().encoded_message = value.into();
-        self
-    }
+    rt::setter!(into_req DecodeAuthorizationMessageRequest encoded_message(String));
 }

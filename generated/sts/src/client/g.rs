@@ -61,12 +61,7 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_KEY_INFO
 );
 impl GetAccessKeyInfo {
-    /// Sets [`access_key_id`](t::GetAccessKeyInfoRequest::access_key_id).
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
+    rt::setter!(into_req GetAccessKeyInfoRequest access_key_id(String));
 }
 /// The `GetCallerIdentity` operation.
 ///
@@ -100,12 +95,7 @@ rt::operation_type!(
     op::GET_DELEGATED_ACCESS_TOKEN
 );
 impl GetDelegatedAccessToken {
-    /// Sets [`trade_in_token`](t::GetDelegatedAccessTokenRequest::trade_in_token).
-    #[inline]
-    pub fn trade_in_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().trade_in_token = value.into();
-        self
-    }
+    rt::setter!(into_req GetDelegatedAccessTokenRequest trade_in_token(String));
 }
 /// The `GetFederationToken` operation.
 ///
@@ -157,57 +147,15 @@ rt::operation_type!(
     e::GetFederationTokenError, op::GET_FEDERATION_TOKEN
 );
 impl GetFederationToken {
-    /// Sets [`name`](t::GetFederationTokenRequest::name).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sets [`policy`](t::GetFederationTokenRequest::policy).
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// Sets [`policy_arns`](t::GetFederationTokenRequest::policy_arns).
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// Sets [`duration_seconds`](t::GetFederationTokenRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`tags`](t::GetFederationTokenRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets [`minimum_session_token_size`](t::GetFederationTokenRequest::minimum_session_token_size).
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
+    rt::setter!(into_req GetFederationTokenRequest name(String));
+    rt::setter!(into_opt GetFederationTokenRequest policy(String));
+    rt::setter!(
+        items GetFederationTokenRequest policy_arns(t::PolicyDescriptorType)
+        push_policy_arns
+    );
+    rt::setter!(val_opt GetFederationTokenRequest duration_seconds(i32));
+    rt::setter!(items GetFederationTokenRequest tags(t::Tag) push_tags);
+    rt::setter!(val_opt GetFederationTokenRequest minimum_session_token_size(i32));
 }
 /// The `GetSessionToken` operation.
 ///
@@ -245,30 +193,10 @@ rt::operation_type!(
     e::GetSessionTokenError, op::GET_SESSION_TOKEN
 );
 impl GetSessionToken {
-    /// Sets [`duration_seconds`](t::GetSessionTokenRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`serial_number`](t::GetSessionTokenRequest::serial_number).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = Some(value.into());
-        self
-    }
-    /// Sets [`token_code`](t::GetSessionTokenRequest::token_code).
-    #[inline]
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token_code = Some(value.into());
-        self
-    }
-    /// Sets [`minimum_session_token_size`](t::GetSessionTokenRequest::minimum_session_token_size).
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
+    rt::setter!(val_opt GetSessionTokenRequest duration_seconds(i32));
+    rt::setter!(into_opt GetSessionTokenRequest serial_number(String));
+    rt::setter!(into_opt GetSessionTokenRequest token_code(String));
+    rt::setter!(val_opt GetSessionTokenRequest minimum_session_token_size(i32));
 }
 /// The `GetWebIdentityToken` operation.
 ///
@@ -287,40 +215,8 @@ rt::operation_type!(
     e::GetWebIdentityTokenError, op::GET_WEB_IDENTITY_TOKEN
 );
 impl GetWebIdentityToken {
-    /// Sets [`audience`](t::GetWebIdentityTokenRequest::audience).
-    #[inline]
-    pub fn audience(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().audience);
-        self
-    }
-    /// Adds one element to `Audience`; see [`audience`](Self::audience).
-    #[inline]
-    pub fn push_audience(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().audience, item);
-        self
-    }
-    /// Sets [`duration_seconds`](t::GetWebIdentityTokenRequest::duration_seconds).
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets [`signing_algorithm`](t::GetWebIdentityTokenRequest::signing_algorithm).
-    #[inline]
-    pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().signing_algorithm = value.into();
-        self
-    }
-    /// Sets [`tags`](t::GetWebIdentityTokenRequest::tags).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
+    rt::setter!(items GetWebIdentityTokenRequest audience(String) push_audience);
+    rt::setter!(val_opt GetWebIdentityTokenRequest duration_seconds(i32));
+    rt::setter!(into_req GetWebIdentityTokenRequest signing_algorithm(String));
+    rt::setter!(items GetWebIdentityTokenRequest tags(t::Tag) push_tags);
 }

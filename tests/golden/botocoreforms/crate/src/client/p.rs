@@ -19,28 +19,8 @@ rt::operation_type!(
     PutRecord, t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors, op::PUT_RECORD
 );
 impl PutRecord {
-    /// Sets [`record_id`](t::PutRecordRequest::record_id).
-    #[inline]
-    pub fn record_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().record_id = value.into();
-        self
-    }
-    /// Sets [`trace`](t::PutRecordRequest::trace).
-    #[inline]
-    pub fn trace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().trace = Some(value.into());
-        self
-    }
-    /// Sets [`since`](t::PutRecordRequest::since).
-    #[inline]
-    pub fn since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().since = Some(value);
-        self
-    }
-    /// Sets [`record`](t::PutRecordRequest::record).
-    #[inline]
-    pub fn record(mut self, value: t::Record) -> Self {
-        self.0.input_mut().record = Some(value);
-        self
-    }
+    rt::setter!(into_req PutRecordRequest record_id(String));
+    rt::setter!(into_opt PutRecordRequest trace(String));
+    rt::setter!(val_opt PutRecordRequest since(rt::DateTime));
+    rt::setter!(val_opt PutRecordRequest record(t::Record));
 }

@@ -24,24 +24,10 @@ rt::operation_type!(
     op::GET_THING
 );
 impl GetThing {
-    /// Sets [`bucket`](t::GetThingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::GetThingRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`old`](t::GetThingRequest::old).
-    #[deprecated(note = "Ignored.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn old(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().old = Some(value.into());
-        self
-    }
+    rt::setter!(into_req GetThingRequest bucket(String));
+    rt::setter!(into_req GetThingRequest key(String));
+    rt::setter!(
+        #[deprecated(note = "Ignored.")] #[allow(deprecated)] into_opt GetThingRequest
+        old(String)
+    );
 }

@@ -25,76 +25,16 @@ rt::operation_type!(
     PutThing, t::PutThingRequest, t::PutThingOutput, e::PutThingError, op::PUT_THING
 );
 impl PutThing {
-    /// Sets [`bucket`](t::PutThingRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets [`key`](t::PutThingRequest::key).
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets [`account_id`](t::PutThingRequest::account_id).
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets [`body`](t::PutThingRequest::body).
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// Sets [`checksum_algorithm`](t::PutThingRequest::checksum_algorithm).
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets [`metadata`](t::PutThingRequest::metadata).
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Sets [`token`](t::PutThingRequest::token).
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = Some(value.into());
-        self
-    }
-    /// Sets [`expires`](t::PutThingRequest::expires).
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// Sets [`type_`](t::PutThingRequest::type_).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets [`secret`](t::PutThingRequest::secret).
-    #[inline]
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret = Some(value.into());
-        self
-    }
+    rt::setter!(into_req PutThingRequest bucket(String));
+    rt::setter!(into_req PutThingRequest key(String));
+    rt::setter!(into_req PutThingRequest account_id(String));
+    rt::setter!(into_opt PutThingRequest body(rt::Blob));
+    rt::setter!(into_opt PutThingRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(entries PutThingRequest metadata(String, String) insert_metadata);
+    rt::setter!(into_opt PutThingRequest token(String));
+    rt::setter!(val_opt PutThingRequest expires(rt::DateTime));
+    rt::setter!(into_opt PutThingRequest type_(String));
+    rt::setter!(into_opt PutThingRequest secret(String));
 }
 impl super::Client {
     /// Returns [`Ping`]: set the input, then `send().await` (or `send_blocking()`).

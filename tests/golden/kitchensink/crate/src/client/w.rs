@@ -24,16 +24,8 @@ rt::operation_type!(
     op::WATCH_THINGS
 );
 impl WatchThings {
-    /// Sets [`bucket`](t::WatchThingsRequest::bucket).
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = Some(value.into());
-        self
-    }
-    /// Sets [`changes`](t::WatchThingsRequest::changes).
-    #[inline]
-    pub fn changes(mut self, value: rt::EventStream<t::ChangeInputStream>) -> Self {
-        self.0.input_mut().changes = Some(value);
-        self
-    }
+    rt::setter!(into_opt WatchThingsRequest bucket(String));
+    rt::setter!(
+        val_opt WatchThingsRequest changes(rt::EventStream < t::ChangeInputStream >)
+    );
 }

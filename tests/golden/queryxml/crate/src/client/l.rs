@@ -19,24 +19,9 @@ rt::operation_type!(
     ListQueues, t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors, op::LIST_QUEUES
 );
 impl ListQueues {
-    /// Sets [`queue_name_prefix`](t::ListQueuesRequest::queue_name_prefix).
-    #[inline]
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListQueuesRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListQueuesRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListQueuesRequest queue_name_prefix(String));
+    rt::setter!(into_opt ListQueuesRequest next_token(String));
+    rt::setter!(val_opt ListQueuesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -22,16 +22,6 @@ rt::operation_type!(
     op::CREATE_BOOK
 );
 impl CreateBook {
-    /// Sets [`title`](t::CreateBookRequest::title).
-    #[inline]
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().title = value.into();
-        self
-    }
-    /// Sets [`shelf`](t::CreateBookRequest::shelf).
-    #[inline]
-    pub fn shelf(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shelf = Some(value.into());
-        self
-    }
+    rt::setter!(into_req CreateBookRequest title(String));
+    rt::setter!(into_opt CreateBookRequest shelf(String));
 }

@@ -26,12 +26,7 @@ rt::operation_type!(
     op::DESCRIBE_BOOK
 );
 impl DescribeBook {
-    /// Sets [`isbn`](t::DescribeBookRequest::isbn).
-    #[inline]
-    pub fn isbn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().isbn = value.into();
-        self
-    }
+    rt::setter!(into_req DescribeBookRequest isbn(String));
     /// Calls `DescribeBook` until the `BookShelved` waiter's acceptors decide (boto3's `get_waiter("book_shelved")`): every 5 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BOOK_SHELVED_WAITER`](crate::operations::BOOK_SHELVED_WAITER).
     #[inline]
     pub fn wait_until_book_shelved(
@@ -60,22 +55,6 @@ rt::operation_type!(
     op::DELETE_BOOKS
 );
 impl DeleteBooks {
-    /// Sets [`isbns`](t::DeleteBooksRequest::isbns).
-    #[inline]
-    pub fn isbns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().isbns);
-        self
-    }
-    /// Adds one element to `Isbns`; see [`isbns`](Self::isbns).
-    #[inline]
-    pub fn push_isbns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().isbns, item);
-        self
-    }
-    /// Sets [`force`](t::DeleteBooksRequest::force).
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
+    rt::setter!(items DeleteBooksRequest isbns(String) push_isbns);
+    rt::setter!(val_opt DeleteBooksRequest force(bool));
 }

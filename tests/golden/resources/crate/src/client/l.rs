@@ -21,24 +21,9 @@ rt::operation_type!(
     ListBooks, t::ListBooksRequest, t::ListBooksResponse, rt::NoErrors, op::LIST_BOOKS
 );
 impl ListBooks {
-    /// Sets [`shelf`](t::ListBooksRequest::shelf).
-    #[inline]
-    pub fn shelf(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shelf = Some(value.into());
-        self
-    }
-    /// Sets [`next_token`](t::ListBooksRequest::next_token).
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets [`max_results`](t::ListBooksRequest::max_results).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+    rt::setter!(into_opt ListBooksRequest shelf(String));
+    rt::setter!(into_opt ListBooksRequest next_token(String));
+    rt::setter!(val_opt ListBooksRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
